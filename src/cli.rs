@@ -1,0 +1,418 @@
+//! The command line: argument parsing (clap) and one function per command.
+//!
+//! Exit codes: 0 ok, 1 problems found or invalid input, 2 usage or environment errors. Errors are one
+//! Italian line on stderr; a backtrace only with `RUST_BACKTRACE` set.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use crate::auth;
+use crate::config::{Config, Flags};
+use crate::demo;
+use crate::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet};
+use crate::error::{AppError, AppResult};
+use crate::sanitize::sanitize;
+use crate::service;
+use crate::store::sqlite::SqliteStore;
+use crate::store::{Store, StoreError};
+
+#[derive(Parser, Debug)]
+#[command(name = "sportello", version, about = "Sportello sociale: front office dei servizi sociali da terminale")]
+struct Cli {
+    /// File del database (altrimenti SPORTELLO_DB, il file di configurazione o la cartella dati)
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Crea un nuovo database con il primo ente e l'amministratore
+    Init {
+        /// Nome dell'ente, es. "Comune di Perugia"
+        #[arg(long)]
+        ente: String,
+        /// Codice catastale (Belfiore) dell'ente, es. G478
+        #[arg(long)]
+        belfiore: String,
+        /// Nome utente dell'amministratore
+        #[arg(long)]
+        admin: String,
+        /// Legge la password dell'amministratore dalla prima riga dello standard input
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long, default_value = "Amministratore")]
+        nome: String,
+        #[arg(long, default_value = "di sistema")]
+        cognome: String,
+    },
+    /// Applica gli aggiornamenti di schema mancanti
+    Migrate {
+        /// Solo verifica: esce con 1 se ci sono aggiornamenti da applicare
+        #[arg(long)]
+        check: bool,
+    },
+    /// Gestione degli operatori
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Crea (una volta) un database dimostrativo e lo apre
+    Demo {
+        /// Numero di persone sintetiche in anagrafe
+        #[arg(long, default_value_t = 5000)]
+        persons: usize,
+        /// Non aprire l'interfaccia, solo creare il database
+        #[arg(long)]
+        no_tui: bool,
+    },
+    /// Verifica integrità, chiavi esterne, versione dello schema e registro di audit
+    Check,
+    /// Copia di sicurezza a caldo del database, verificata
+    Backup {
+        /// File di destinazione (non deve esistere)
+        dest: PathBuf,
+    },
+    /// Scritture di prova in parallelo (test di concorrenza)
+    #[command(hide = true)]
+    StressWrite {
+        #[arg(long)]
+        count: usize,
+        #[arg(long)]
+        tag: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Aggiunge un operatore
+    Add {
+        username: String,
+        #[arg(long)]
+        nome: String,
+        #[arg(long)]
+        cognome: String,
+        /// Ruoli separati da virgola: sportello, assistente_sociale, amministrativo, responsabile, helpdesk, admin
+        #[arg(long)]
+        role: String,
+        /// Codice catastale dell'ente (anche più d'uno separati da virgola)
+        #[arg(long)]
+        ente: String,
+        /// Account di sistema associato (per auth = "system")
+        #[arg(long)]
+        os_user: Option<String>,
+        /// Legge la password dalla prima riga dello standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Cambia la password di un operatore (letta dallo standard input)
+    Passwd {
+        username: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Disabilita un operatore
+    Disable { username: String },
+    /// Elenca gli operatori
+    List,
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> i32 {
+    let _ = color_eyre::config::HookBuilder::default().display_env_section(false).install();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("sportello: {}", sanitize(&e.to_string()));
+            if std::env::var_os("RUST_BACKTRACE").is_some() {
+                eprintln!("{:?}", std::backtrace::Backtrace::force_capture());
+            }
+            e.exit_code()
+        }
+    }
+}
+
+fn run(cli: Cli) -> AppResult<i32> {
+    let config = Config::load(&Flags { database: cli.db.clone() })?;
+    let _log = crate::logging::init(&config.log_dir);
+    let actor = Actor::system(auth::os_user(), auth::ssh_client());
+    match cli.command {
+        None => open_tui(&config, cli.db.is_some()),
+        Some(Command::Init { ente, belfiore, admin, password_stdin: _, nome, cognome }) => {
+            init(&config.database, &actor, &ente, &belfiore, &admin, &nome, &cognome)
+        }
+        Some(Command::Migrate { check }) => migrate(&config.database, check),
+        Some(Command::User { command }) => user(&config.database, &actor, command),
+        Some(Command::Demo { persons, no_tui }) => demo_cmd(&config, cli.db.is_some(), &actor, persons, no_tui),
+        Some(Command::Check) => check(&config.database),
+        Some(Command::Backup { dest }) => {
+            let store = open_current(&config.database)?;
+            let t = Instant::now();
+            store.backup_to(&dest)?;
+            println!("copia verificata scritta in {} ({} ms)", dest.display(), t.elapsed().as_millis());
+            Ok(0)
+        }
+        Some(Command::StressWrite { count, tag }) => stress_write(&config.database, &actor, count, &tag),
+    }
+}
+
+/// Opens a database whose schema matches this binary exactly (every command but init/migrate/check).
+pub fn open_current(path: &Path) -> AppResult<SqliteStore> {
+    let store = SqliteStore::open(path).map_err(env_error)?;
+    store.ensure_current().map_err(env_error)?;
+    Ok(store)
+}
+
+/// Errors opening a database are environment errors (exit 2) whatever their kind.
+fn env_error(e: StoreError) -> AppError {
+    AppError::Env(e.to_string())
+}
+
+fn read_password_stdin() -> AppResult<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| AppError::Env(format!("impossibile leggere la password dallo standard input: {e}")))?;
+    let pw = line.strip_suffix('\n').unwrap_or(&line);
+    let pw = pw.strip_suffix('\r').unwrap_or(pw).to_string();
+    if pw.is_empty() {
+        return Err(AppError::Invalid("password vuota sullo standard input".into()));
+    }
+    Ok(pw)
+}
+
+fn init(
+    path: &Path,
+    actor: &Actor,
+    ente: &str,
+    belfiore: &str,
+    admin: &str,
+    nome: &str,
+    cognome: &str,
+) -> AppResult<i32> {
+    if path.exists() {
+        return Err(AppError::Env(format!("{} esiste già: init non sovrascrive un database", path.display())));
+    }
+    let belfiore = belfiore.trim().to_uppercase();
+    if !service::is_belfiore_syntax(&belfiore) {
+        return Err(AppError::Invalid(format!(
+            "codice catastale «{}» non valido: una lettera e tre cifre, es. G478",
+            sanitize(&belfiore)
+        )));
+    }
+    let roles = RoleSet::from_roles(&[Role::Admin]);
+    let password = read_password_stdin()?;
+    auth::check_policy(&password, roles).map_err(AppError::Invalid)?;
+    let mut store = SqliteStore::create(path).map_err(env_error)?;
+    let result = (|| -> AppResult<()> {
+        let ente_id = service::create_ente(
+            &mut store,
+            actor,
+            &NewEnte { nome: ente.into(), belfiore: Some(belfiore.clone()), tipo: "comune".into(), ..Default::default() },
+        )?;
+        service::add_user(
+            &mut store,
+            actor,
+            &NewOperatore {
+                username: admin.into(),
+                nome: nome.into(),
+                cognome: cognome.into(),
+                roles,
+                enti: vec![ente_id],
+                ..Default::default()
+            },
+            Some(&password),
+        )?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        drop(store);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        return Err(e);
+    }
+    println!("database creato: {}", path.display());
+    println!("ente: {} ({belfiore}); amministratore: {admin}", sanitize(ente));
+    Ok(0)
+}
+
+fn migrate(path: &Path, check_only: bool) -> AppResult<i32> {
+    let mut store = SqliteStore::open(path).map_err(env_error)?;
+    let status = store.schema_status()?;
+    if status.db_version > status.binary_version {
+        return Err(env_error(StoreError::SchemaTooNew { db: status.db_version, binary: status.binary_version }));
+    }
+    if check_only {
+        if status.pending.is_empty() {
+            println!("schema aggiornato (versione {})", status.db_version);
+            return Ok(0);
+        }
+        for (v, name) in &status.pending {
+            println!("da applicare: {v} {name}");
+        }
+        return Ok(1);
+    }
+    let applied = store.migrate().map_err(env_error)?;
+    store.checkpoint()?;
+    if applied.is_empty() {
+        println!("nessun aggiornamento da applicare (versione {})", status.db_version);
+    } else {
+        println!("applicati: {}", applied.iter().map(u32::to_string).collect::<Vec<_>>().join(", "));
+    }
+    Ok(0)
+}
+
+fn enti_by_codes(store: &dyn Store, codes: &str) -> AppResult<Vec<i64>> {
+    let mut ids = Vec::new();
+    for code in codes.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        match store.ente_by_code(code)? {
+            Some(e) => ids.push(e.id),
+            None => return Err(AppError::Invalid(format!("ente con codice «{}» non trovato", sanitize(code)))),
+        }
+    }
+    if ids.is_empty() {
+        return Err(AppError::Invalid("indicare l'ente con --ente CODICE".into()));
+    }
+    Ok(ids)
+}
+
+fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i32> {
+    let mut store = open_current(path)?;
+    match cmd {
+        UserCommand::Add { username, nome, cognome, role, ente, os_user, password_stdin } => {
+            let roles = RoleSet::parse_list(&role).map_err(AppError::Invalid)?;
+            let enti = enti_by_codes(&store, &ente)?;
+            let password = if password_stdin { Some(read_password_stdin()?) } else { None };
+            let new = NewOperatore { username: username.clone(), nome, cognome, roles, enti, ufficio_id: None, os_user };
+            service::add_user(&mut store, actor, &new, password.as_deref())?;
+            println!("operatore {} creato ({})", sanitize(&username), roles.codes());
+            if password.is_none() {
+                println!("nessuna password impostata: usare «sportello user passwd {}»", sanitize(&username));
+            }
+        }
+        UserCommand::Passwd { username, .. } => {
+            let password = read_password_stdin()?;
+            service::set_password(&mut store, actor, &username, &password)?;
+            println!("password di {} aggiornata", sanitize(&username));
+        }
+        UserCommand::Disable { username } => {
+            service::disable_user(&mut store, actor, &username)?;
+            println!("operatore {} disabilitato", sanitize(&username));
+        }
+        UserCommand::List => {
+            let enti = store.list_enti()?;
+            let code = |id: &i64| {
+                enti.iter()
+                    .find(|e| e.id == *id)
+                    .map(|e| e.belfiore.clone().unwrap_or_else(|| format!("#{}", e.id)))
+                    .unwrap_or_default()
+            };
+            let mut out = std::io::stdout().lock();
+            for op in service::list_users(&mut store, actor)? {
+                let _ = writeln!(
+                    out,
+                    "{}\t{} {}\t{}\t{}\t{}",
+                    sanitize(&op.username),
+                    sanitize(&op.nome),
+                    sanitize(&op.cognome),
+                    op.roles.codes(),
+                    op.enti.iter().map(code).collect::<Vec<_>>().join(","),
+                    if op.attivo { "attivo" } else { "disabilitato" }
+                );
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn check(path: &Path) -> AppResult<i32> {
+    let store = SqliteStore::open(path).map_err(env_error)?;
+    let problems = store.check()?;
+    if problems.is_empty() {
+        println!("ok");
+        Ok(0)
+    } else {
+        for p in &problems {
+            println!("{}", sanitize(p));
+        }
+        Ok(1)
+    }
+}
+
+/// The demo database: `--db` if given, else `demo.db` in the data directory (never the production one).
+fn demo_path(config: &Config, explicit_db: bool) -> PathBuf {
+    if explicit_db || std::env::var_os("SPORTELLO_DB").is_some() {
+        config.database.clone()
+    } else {
+        crate::config::data_dir().join("demo.db")
+    }
+}
+
+fn demo_cmd(config: &Config, explicit_db: bool, actor: &Actor, persons: usize, no_tui: bool) -> AppResult<i32> {
+    let path = demo_path(config, explicit_db);
+    if path.exists() {
+        let store = open_current(&path)?;
+        if !store.is_demo()? {
+            return Err(AppError::Env(format!(
+                "{} è un database reale, non dimostrativo: demo non lo modifica",
+                path.display()
+            )));
+        }
+        println!("database dimostrativo esistente: {}", path.display());
+    } else {
+        let t = Instant::now();
+        let mut store = SqliteStore::create(&path).map_err(env_error)?;
+        let summary = demo::create(&mut store, actor, persons)?;
+        store.checkpoint()?;
+        println!(
+            "database dimostrativo creato: {} ({} persone in {:.1} s)",
+            path.display(),
+            summary.persons,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    println!("account dimostrativi (password «{}»):", demo::DEMO_PASSWORD);
+    for (user, role) in demo::accounts() {
+        println!("  {user:<20} {}", role.label());
+    }
+    if no_tui {
+        return Ok(0);
+    }
+    let mut config = config.clone();
+    config.database = path;
+    open_tui(&config, true)
+}
+
+fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
+    let store = open_current(&config.database)?;
+    let demo = if store.is_demo()? { " (DATABASE DIMOSTRATIVO)" } else { "" };
+    println!("sportello aprirebbe l'interfaccia su {}{demo}", config.database.display());
+    Ok(0)
+}
+
+/// Test helper: `count` writes, each its own transaction (an ufficio row plus its audit row);
+/// prints `ack N` after each commit so that a killer knows what was acknowledged.
+fn stress_write(path: &Path, actor: &Actor, count: usize, tag: &str) -> AppResult<i32> {
+    let mut store = open_current(path)?;
+    let ente = store.list_enti()?.first().map(|e| e.id).ok_or_else(|| AppError::Invalid("nessun ente".into()))?;
+    let mut out = std::io::stdout().lock();
+    for i in 0..count {
+        service::create_ufficio(&mut store, actor, ente, &format!("{tag}-{i}"))?;
+        let _ = writeln!(out, "ack {i}");
+        let _ = out.flush();
+    }
+    Ok(0)
+}

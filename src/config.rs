@@ -1,0 +1,233 @@
+//! Layered configuration: `/etc/sportello/config.toml`, then the user's config dir, then `SPORTELLO_*`
+//! environment variables, then command-line flags. Later layers override earlier ones, key by key.
+//!
+//! Keys (all optional):
+//! ```toml
+//! database = "/var/lib/sportello/sportello.db"  # the shared SQLite file
+//! auth = "password"                              # or "system": OS account → operator (SSH ForceCommand)
+//! idle_lock_minutes = 5                          # blank the screen and ask the password again
+//! log_dir = "/var/log/sportello"
+//! recording_dir = "/var/lib/sportello/recordings"
+//! output_dir = "~/sportello"                     # PDFs and exports written from the TUI
+//! ```
+//! `SPORTELLO_ETC` moves the system directory (tests, packaging); `XDG_CONFIG_HOME`/`XDG_DATA_HOME`
+//! move the user directories as usual.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::AppError;
+
+/// How operators authenticate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMode {
+    #[default]
+    Password,
+    System,
+}
+
+/// One layer as read from a file: every key optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Layer {
+    database: Option<PathBuf>,
+    auth: Option<AuthMode>,
+    idle_lock_minutes: Option<u32>,
+    log_dir: Option<PathBuf>,
+    recording_dir: Option<PathBuf>,
+    output_dir: Option<PathBuf>,
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub database: PathBuf,
+    pub auth: AuthMode,
+    pub idle_lock_minutes: u32,
+    pub log_dir: PathBuf,
+    pub recording_dir: PathBuf,
+    pub output_dir: PathBuf,
+    /// The files that were read, in order.
+    pub sources: Vec<PathBuf>,
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("it", "sportello", "sportello")
+}
+
+/// The system config directory (`/etc/sportello`, or `$SPORTELLO_ETC`).
+pub fn system_dir() -> PathBuf {
+    std::env::var_os("SPORTELLO_ETC").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/etc/sportello"))
+}
+
+/// The user's config directory (`~/.config/sportello`).
+pub fn user_dir() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().to_path_buf())
+}
+
+/// The user's data directory (`~/.local/share/sportello`): default database, logs, outputs.
+pub fn data_dir() -> PathBuf {
+    project_dirs()
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".sportello"))
+}
+
+fn read_layer(path: &Path) -> Result<Option<Layer>, AppError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(AppError::Env(format!("impossibile leggere {}: {e}", path.display()))),
+    };
+    toml::from_str::<Layer>(&text).map(Some).map_err(|e| {
+        let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
+        AppError::Env(format!(
+            "configurazione {}{}: {}",
+            path.display(),
+            line.map(|l| format!(", riga {l}")).unwrap_or_default(),
+            e.message()
+        ))
+    })
+}
+
+impl Layer {
+    fn over(self, top: Layer) -> Layer {
+        Layer {
+            database: top.database.or(self.database),
+            auth: top.auth.or(self.auth),
+            idle_lock_minutes: top.idle_lock_minutes.or(self.idle_lock_minutes),
+            log_dir: top.log_dir.or(self.log_dir),
+            recording_dir: top.recording_dir.or(self.recording_dir),
+            output_dir: top.output_dir.or(self.output_dir),
+        }
+    }
+
+    fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, AppError> {
+        let auth = match env("SPORTELLO_AUTH").as_deref() {
+            None | Some("") => None,
+            Some("password") => Some(AuthMode::Password),
+            Some("system") => Some(AuthMode::System),
+            Some(other) => {
+                return Err(AppError::Env(format!(
+                    "SPORTELLO_AUTH={}: valori ammessi «password» o «system»",
+                    crate::sanitize::sanitize(other)
+                )));
+            }
+        };
+        let idle = match env("SPORTELLO_IDLE_LOCK_MINUTES").filter(|s| !s.is_empty()) {
+            None => None,
+            Some(v) => Some(v.trim().parse::<u32>().map_err(|_| {
+                AppError::Env(format!(
+                    "SPORTELLO_IDLE_LOCK_MINUTES={}: serve un numero di minuti",
+                    crate::sanitize::sanitize(&v)
+                ))
+            })?),
+        };
+        let path = |k: &str| env(k).filter(|s| !s.is_empty()).map(PathBuf::from);
+        Ok(Layer {
+            database: path("SPORTELLO_DB"),
+            auth,
+            idle_lock_minutes: idle,
+            log_dir: path("SPORTELLO_LOG_DIR"),
+            recording_dir: path("SPORTELLO_RECORDING_DIR"),
+            output_dir: path("SPORTELLO_OUTPUT_DIR"),
+        })
+    }
+}
+
+/// Overrides from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub database: Option<PathBuf>,
+}
+
+impl Config {
+    /// Loads system file, user file, environment and flags.
+    pub fn load(flags: &Flags) -> Result<Config, AppError> {
+        Config::load_from(
+            &system_dir().join("config.toml"),
+            user_dir().map(|d| d.join("config.toml")).as_deref(),
+            &|k| std::env::var(k).ok(),
+            flags,
+        )
+    }
+
+    /// Loads from explicit places (tests).
+    pub fn load_from(
+        system_file: &Path,
+        user_file: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+        flags: &Flags,
+    ) -> Result<Config, AppError> {
+        let mut sources = Vec::new();
+        let mut layer = Layer::default();
+        for file in std::iter::once(system_file).chain(user_file) {
+            if let Some(l) = read_layer(file)? {
+                sources.push(file.to_path_buf());
+                layer = layer.over(l);
+            }
+        }
+        layer = layer.over(Layer::from_env(env)?);
+        layer = layer.over(Layer { database: flags.database.clone(), ..Layer::default() });
+        let data = data_dir();
+        let idle = layer.idle_lock_minutes.unwrap_or(5);
+        if idle == 0 {
+            return Err(AppError::Env("idle_lock_minutes deve essere almeno 1".into()));
+        }
+        Ok(Config {
+            database: layer.database.unwrap_or_else(|| data.join("sportello.db")),
+            auth: layer.auth.unwrap_or_default(),
+            idle_lock_minutes: idle,
+            log_dir: layer.log_dir.unwrap_or_else(|| data.join("log")),
+            recording_dir: layer.recording_dir.unwrap_or_else(|| data.join("registrazioni")),
+            output_dir: layer.output_dir.unwrap_or_else(|| data.join("stampe")),
+            sources,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn layers_override_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let sys = write(dir.path(), "sys.toml", "database = \"/a.db\"\nidle_lock_minutes = 7\nauth = \"system\"\n");
+        let user = write(dir.path(), "user.toml", "database = \"/b.db\"\n");
+        let env = |k: &str| (k == "SPORTELLO_IDLE_LOCK_MINUTES").then(|| "9".to_string());
+        let c = Config::load_from(&sys, Some(&user), &env, &Flags::default()).unwrap();
+        assert_eq!(c.database, PathBuf::from("/b.db"));
+        assert_eq!(c.idle_lock_minutes, 9);
+        assert_eq!(c.auth, AuthMode::System);
+        assert_eq!(c.sources, vec![sys.clone(), user.clone()]);
+        let flags = Flags { database: Some("/c.db".into()) };
+        let c = Config::load_from(&sys, Some(&user), &env, &flags).unwrap();
+        assert_eq!(c.database, PathBuf::from("/c.db"));
+    }
+
+    #[test]
+    fn bad_file_names_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let sys = write(dir.path(), "sys.toml", "database = \"/a.db\"\n\nidle_lock_minuti = 3\n");
+        let err = Config::load_from(&sys, None, &|_| None, &Flags::default()).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("sys.toml") && msg.contains("riga 3") && msg.contains("idle_lock_minuti"), "{msg}");
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn bad_env_value_is_an_environment_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = |k: &str| (k == "SPORTELLO_AUTH").then(|| "ldap".to_string());
+        let err = Config::load_from(&dir.path().join("none"), None, &env, &Flags::default()).unwrap_err();
+        assert!(err.to_string().contains("SPORTELLO_AUTH"));
+    }
+}

@@ -1,0 +1,197 @@
+//! Pure domain types and rules: organisation, operators, roles, permissions. No IO here.
+
+pub mod cf;
+pub mod roles;
+pub mod soggetto;
+
+pub use roles::{Permission, Role, RoleSet};
+
+/// An ente: a comune or an ambito/zona sociale grouping comuni.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ente {
+    pub id: i64,
+    pub version: i64,
+    pub nome: String,
+    /// Codice catastale (Belfiore), e.g. `H501` for Roma; `None` for an ambito or an external body.
+    pub belfiore: Option<String>,
+    pub istat: Option<String>,
+    /// `comune`, `ambito` or `esterno`.
+    pub tipo: String,
+    pub capofila: bool,
+    /// The ambito this comune belongs to.
+    pub ambito_id: Option<i64>,
+    pub attivo: bool,
+}
+
+/// Data needed to create an ente.
+#[derive(Debug, Clone, Default)]
+pub struct NewEnte {
+    pub nome: String,
+    pub belfiore: Option<String>,
+    pub istat: Option<String>,
+    pub tipo: String,
+    pub capofila: bool,
+    pub ambito_id: Option<i64>,
+}
+
+/// A front-desk office of an ente.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ufficio {
+    pub id: i64,
+    pub version: i64,
+    pub ente_id: i64,
+    pub nome: String,
+    pub attivo: bool,
+}
+
+/// A named personal account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operatore {
+    pub id: i64,
+    pub version: i64,
+    pub username: String,
+    pub nome: String,
+    pub cognome: String,
+    pub roles: RoleSet,
+    /// The enti the operator works for (the first is the default).
+    pub enti: Vec<i64>,
+    pub ufficio_id: Option<i64>,
+    pub attivo: bool,
+    /// OS account mapped to this operator for `auth = "system"`.
+    pub os_user: Option<String>,
+}
+
+/// Data needed to create an operator.
+#[derive(Debug, Clone, Default)]
+pub struct NewOperatore {
+    pub username: String,
+    pub nome: String,
+    pub cognome: String,
+    pub roles: RoleSet,
+    pub enti: Vec<i64>,
+    pub ufficio_id: Option<i64>,
+    pub os_user: Option<String>,
+}
+
+/// Who is acting: recorded in every audit row and checked against permissions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// `None` for the system administrator acting through the CLI with file access to the database.
+    pub operatore_id: Option<i64>,
+    pub username: String,
+    pub roles: RoleSet,
+    pub enti: Vec<i64>,
+    pub ufficio_id: Option<i64>,
+    pub os_user: Option<String>,
+    /// Client address from `SSH_CONNECTION`.
+    pub ssh_client: Option<String>,
+}
+
+impl Actor {
+    /// The OS account running the CLI: whoever can write the database file administers it.
+    pub fn system(os_user: Option<String>, ssh_client: Option<String>) -> Actor {
+        Actor {
+            operatore_id: None,
+            username: "sistema".into(),
+            roles: RoleSet::from_roles(&[Role::Admin]),
+            enti: Vec::new(),
+            ufficio_id: None,
+            os_user,
+            ssh_client,
+        }
+    }
+
+    /// The actor for a logged-in operator.
+    pub fn operatore(op: &Operatore, os_user: Option<String>, ssh_client: Option<String>) -> Actor {
+        Actor {
+            operatore_id: Some(op.id),
+            username: op.username.clone(),
+            roles: op.roles,
+            enti: op.enti.clone(),
+            ufficio_id: op.ufficio_id,
+            os_user,
+            ssh_client,
+        }
+    }
+
+    pub fn can(&self, p: Permission) -> bool {
+        self.roles.allows(p)
+    }
+}
+
+/// One audit row as written by the callers; the store adds time, sequence and hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub action: String,
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    pub section: Option<String>,
+    pub outcome: Outcome,
+    pub detail: Option<String>,
+}
+
+impl AuditEvent {
+    pub fn new(action: &str, outcome: Outcome) -> Self {
+        AuditEvent {
+            action: action.into(),
+            entity: None,
+            entity_id: None,
+            section: None,
+            outcome,
+            detail: None,
+        }
+    }
+    pub fn on(mut self, entity: &str, id: Option<i64>) -> Self {
+        self.entity = Some(entity.into());
+        self.entity_id = id;
+        self
+    }
+    pub fn section(mut self, s: &str) -> Self {
+        self.section = Some(s.into());
+        self
+    }
+    pub fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+}
+
+/// Outcome of an audited action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Denied,
+    Failed,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Denied => "negato",
+            Outcome::Failed => "fallito",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Outcome> {
+        match s {
+            "ok" => Some(Outcome::Ok),
+            "negato" => Some(Outcome::Denied),
+            "fallito" => Some(Outcome::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// A stored audit row, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub operatore_id: Option<i64>,
+    pub username: String,
+    pub os_user: Option<String>,
+    pub ssh_client: Option<String>,
+    pub event: AuditEvent,
+    pub prev_hash: String,
+    pub hash: String,
+}

@@ -1,0 +1,23 @@
+//! sportello — terminal front desk for Italian municipal social services.
+//!
+//! Module map (each module's doc says what it owns):
+//! - [`domain`]: pure domain types and rules (roles, permissions, codice fiscale). No IO.
+//! - [`store`]: the only module that speaks SQL; the `Store` trait and its SQLite implementation.
+//! - [`service`]: permission checks and auditing in front of the store; what the CLI and UI call.
+//! - [`auth`]: password hashing, password policy, login and lockout.
+//! - [`config`]: layered configuration (system file, user file, environment, flags).
+//! - [`cli`]: the command line (clap) and its commands.
+//! - [`demo`]: synthetic demo data.
+//! - [`logging`]: `tracing` to a file, never to the terminal.
+//! - [`sanitize`]: the one function that makes foreign strings safe to show.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod logging;
+pub mod sanitize;
+pub mod service;
+pub mod store;

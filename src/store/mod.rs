@@ -1,0 +1,163 @@
+//! The store: the only module that speaks SQL.
+//!
+//! [`Store`] is the interface every caller uses; it has no rusqlite types in its signatures so that a
+//! PostgreSQL implementation can be added beside [`sqlite::SqliteStore`] without touching callers.
+//! Writes are short `BEGIN IMMEDIATE` transactions; records carry a `version` for optimistic locking
+//! and an UPDATE that finds the version moved returns [`StoreError::Conflict`].
+//! [`worker`] runs a store on its own thread so that the UI never waits on the database while drawing.
+
+pub mod migrations;
+pub mod sqlite;
+pub mod worker;
+
+use std::path::Path;
+
+use crate::domain::soggetto::NewSoggetto;
+use crate::domain::{Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Ufficio};
+
+/// Errors of the store, with the Italian text shown to operators.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "conflitto: il record {entity} {id} è stato modificato da un altro operatore; ricaricare e riprovare"
+    )]
+    Conflict { entity: &'static str, id: i64 },
+    #[error("operazione non consentita: {0}")]
+    Denied(String),
+    #[error("dati non validi: {0}")]
+    Invalid(String),
+    #[error("non trovato: {0}")]
+    NotFound(String),
+    #[error("esiste già: {0}")]
+    Duplicate(String),
+    #[error(
+        "il database usa lo schema {db} ma questo programma conosce solo fino al {binary}: aggiornare sportello prima di scrivere"
+    )]
+    SchemaTooNew { db: u32, binary: u32 },
+    #[error("il database ha {0} aggiornamenti di schema da applicare: eseguire «sportello migrate»")]
+    MigrationsPending(usize),
+    #[error("database non utilizzabile: {0}")]
+    Unavailable(String),
+    #[error("errore del database: {0}")]
+    Db(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Schema state of a database compared with this binary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaStatus {
+    /// Highest version applied in the database.
+    pub db_version: u32,
+    /// Highest version this binary knows.
+    pub binary_version: u32,
+    /// Migrations known to the binary and not yet applied: (version, name).
+    pub pending: Vec<(u32, String)>,
+}
+
+/// One login attempt, per username typed (known or not, so the lockout reveals nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginAttempt {
+    /// Unix seconds.
+    pub at: i64,
+    pub username: String,
+    pub result: LoginResult,
+    pub os_user: Option<String>,
+    pub ssh_client: Option<String>,
+}
+
+/// What happened to a login attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginResult {
+    Ok,
+    /// Wrong password, unknown user, empty or oversized password, disabled account.
+    Failed,
+    /// Refused because the username was locked; does not extend the count.
+    Locked,
+}
+
+impl LoginResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoginResult::Ok => "ok",
+            LoginResult::Failed => "fallito",
+            LoginResult::Locked => "bloccato",
+        }
+    }
+}
+
+/// Counts shown by `sportello demo` and on the home screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub enti: i64,
+    pub uffici: i64,
+    pub operatori: i64,
+    pub soggetti: i64,
+}
+
+/// The storage interface. Implementations: [`sqlite::SqliteStore`].
+///
+/// Every write takes the [`Actor`] and records an audit row in the same transaction.
+pub trait Store: Send {
+    /// Schema version of the database against the binary.
+    fn schema_status(&self) -> StoreResult<SchemaStatus>;
+    /// Applies pending migrations, each in its own transaction; returns the versions applied.
+    fn migrate(&mut self) -> StoreResult<Vec<u32>>;
+
+    fn create_ente(&mut self, actor: &Actor, new: &NewEnte) -> StoreResult<i64>;
+    fn ente_by_code(&self, belfiore: &str) -> StoreResult<Option<Ente>>;
+    fn ente(&self, id: i64) -> StoreResult<Option<Ente>>;
+    fn list_enti(&self) -> StoreResult<Vec<Ente>>;
+    fn create_ufficio(&mut self, actor: &Actor, ente_id: i64, nome: &str) -> StoreResult<i64>;
+    fn list_uffici(&self, ente_id: i64) -> StoreResult<Vec<Ufficio>>;
+    fn ufficio(&self, id: i64) -> StoreResult<Option<Ufficio>>;
+
+    fn create_operatore(
+        &mut self,
+        actor: &Actor,
+        new: &NewOperatore,
+        password_hash: Option<&str>,
+    ) -> StoreResult<i64>;
+    fn operatore_by_username(&self, username: &str) -> StoreResult<Option<Operatore>>;
+    fn operatore_by_os_user(&self, os_user: &str) -> StoreResult<Option<Operatore>>;
+    fn password_hash(&self, operatore_id: i64) -> StoreResult<Option<String>>;
+    fn list_operatori(&self) -> StoreResult<Vec<Operatore>>;
+    /// Updates names, roles, enti, ufficio, active flag and OS account; Conflict if `op.version` moved.
+    fn update_operatore(&mut self, actor: &Actor, op: &Operatore) -> StoreResult<i64>;
+    /// Sets the password hash; Conflict if `version` moved. Returns the new version.
+    fn set_password(
+        &mut self,
+        actor: &Actor,
+        operatore_id: i64,
+        version: i64,
+        hash: &str,
+    ) -> StoreResult<i64>;
+
+    /// Records a login attempt and its audit row.
+    fn record_login(&mut self, attempt: &LoginAttempt, operatore_id: Option<i64>) -> StoreResult<()>;
+    /// Times (unix seconds, ascending) of the failed attempts for `username` at or after `since`
+    /// and after its last successful login.
+    fn login_failures_since(&self, username: &str, since: i64) -> StoreResult<Vec<i64>>;
+
+    /// Appends to the audit log (its own short transaction).
+    fn audit(&mut self, actor: &Actor, event: &AuditEvent) -> StoreResult<()>;
+    /// The last `limit` audit rows, newest first.
+    fn audit_tail(&self, limit: i64) -> StoreResult<Vec<AuditRow>>;
+
+    /// `integrity_check`, `foreign_key_check`, schema version and audit hash chain: empty when all is well.
+    fn check(&self) -> StoreResult<Vec<String>>;
+    /// Online copy to `dest`, safe while other sessions write; the copy is verified.
+    fn backup_to(&self, dest: &Path) -> StoreResult<()>;
+    /// Moves the WAL content into the database so the `-wal` file stays bounded.
+    fn checkpoint(&self) -> StoreResult<()>;
+
+    /// Inserts persons in one transaction (demo data, imports); one audit row for the batch.
+    /// Rows whose codice fiscale already exists are skipped; returns how many were inserted.
+    fn insert_soggetti(&mut self, actor: &Actor, rows: &[NewSoggetto]) -> StoreResult<usize>;
+
+    fn counts(&self) -> StoreResult<Counts>;
+    /// Whether this database was created by `sportello demo`.
+    fn is_demo(&self) -> StoreResult<bool>;
+    fn set_setting(&mut self, key: &str, value: &str) -> StoreResult<()>;
+    fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+}
