@@ -1,0 +1,226 @@
+//! The foundation CLI end to end on the real binary: init, migrate, user, check, backup, bad input.
+
+mod common;
+
+use common::{ADMIN_PASSWORD, Env, code, snapshot, text};
+
+#[test]
+fn init_creates_db_ente_and_admin_and_check_is_ok() {
+    let env = Env::new();
+    env.init();
+    let out = env.run(&["check"], "");
+    assert_eq!((code(&out), text(&out.stdout).trim()), (0, "ok"), "{}", text(&out.stderr));
+    let out = env.run(&["user", "list"], "");
+    assert_eq!(code(&out), 0);
+    let list = text(&out.stdout);
+    assert!(list.starts_with("admin\tAmministratore di sistema\tadmin\tG478\tattivo"), "{list}");
+    let out = env.run(&["migrate", "--check"], "");
+    assert_eq!(code(&out), 0, "{}", text(&out.stdout));
+}
+
+#[test]
+fn init_refuses_an_existing_db_and_changes_nothing() {
+    let env = Env::new();
+    env.init();
+    let before = snapshot(&env.db());
+    let out = env.run(
+        &["init", "--ente", "Altro", "--belfiore", "H501", "--admin", "root", "--password-stdin"],
+        &format!("{ADMIN_PASSWORD}\n"),
+    );
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("esiste già"), "{}", text(&out.stderr));
+    assert_eq!(snapshot(&env.db()), before);
+}
+
+#[test]
+fn init_validates_before_creating_anything() {
+    let env = Env::new();
+    // Admin password shorter than 14 characters.
+    let out = env.run(
+        &["init", "--ente", "Comune", "--belfiore", "G478", "--admin", "admin", "--password-stdin"],
+        "corta-12-car\n",
+    );
+    assert_eq!(code(&out), 1);
+    assert!(text(&out.stderr).contains("almeno 14 caratteri"), "{}", text(&out.stderr));
+    assert!(!env.db().exists());
+    // Bad Belfiore syntax.
+    let out = env.run(
+        &["init", "--ente", "Comune", "--belfiore", "XX1", "--admin", "admin", "--password-stdin"],
+        &format!("{ADMIN_PASSWORD}\n"),
+    );
+    assert_eq!(code(&out), 1);
+    assert!(!env.db().exists());
+}
+
+#[test]
+fn db_on_a_directory_or_unwritable_path_is_an_environment_error() {
+    let env = Env::new();
+    let dir = env.dir.path().join("cartella");
+    std::fs::create_dir(&dir).unwrap();
+    let out = env.run_on(&dir, &["check"], "");
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("è una cartella"), "{}", text(&out.stderr));
+    let out = env.run_on(
+        &dir,
+        &["init", "--ente", "C", "--belfiore", "G478", "--admin", "admin", "--password-stdin"],
+        &format!("{ADMIN_PASSWORD}\n"),
+    );
+    assert_eq!(code(&out), 2);
+    // A path under a file cannot be created.
+    let file = env.dir.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    let out = env.run_on(
+        &file.join("sotto.db"),
+        &["init", "--ente", "C", "--belfiore", "G478", "--admin", "admin", "--password-stdin"],
+        &format!("{ADMIN_PASSWORD}\n"),
+    );
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "one line, no backtrace: {stderr}");
+    // Missing database for a normal command.
+    let out = env.run(&["user", "list"], "");
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("non trovato"));
+}
+
+#[test]
+fn corrupt_or_foreign_file_is_refused_untouched() {
+    let env = Env::new();
+    let corrupt = env.dir.path().join("rotto.db");
+    let mut bytes = b"SQLite format 3\0".to_vec();
+    bytes.extend(std::iter::repeat_n(0xA5u8, 8192));
+    std::fs::write(&corrupt, &bytes).unwrap();
+    for args in [&["check"][..], &["migrate"], &["user", "list"], &["backup", "/tmp/x-never.db"]] {
+        let out = env.run_on(&corrupt, args, "");
+        assert_eq!(code(&out), 2, "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("danneggiato"), "{}", text(&out.stderr));
+    }
+    assert_eq!(std::fs::read(&corrupt).unwrap(), bytes);
+    // A valid SQLite database of another program.
+    let other = env.dir.path().join("altro.db");
+    rusqlite::Connection::open(&other).unwrap().execute_batch("CREATE TABLE t(x)").unwrap();
+    let before = snapshot(&other);
+    let out = env.run_on(&other, &["migrate"], "");
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("non è un database di sportello"));
+    assert_eq!(snapshot(&other), before);
+}
+
+#[test]
+fn newer_schema_is_refused_for_writes_and_nothing_is_modified() {
+    let env = Env::new();
+    env.init();
+    {
+        let c = rusqlite::Connection::open(env.db()).unwrap();
+        c.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, '0999_futuro', 'x')", [])
+            .unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    let before = snapshot(&env.db());
+    for args in [&["user", "disable", "admin"][..], &["migrate"], &["user", "list"]] {
+        let out = env.run(args, "");
+        assert_eq!(code(&out), 2, "{args:?}");
+        assert!(text(&out.stderr).contains("aggiornare sportello"), "{}", text(&out.stderr));
+    }
+    let out = env.run(&["check"], "");
+    assert_eq!(code(&out), 1);
+    assert!(text(&out.stdout).contains("schema 999"));
+    assert_eq!(snapshot(&env.db()), before);
+}
+
+#[test]
+fn migrate_check_reports_pending_and_migrate_applies_them() {
+    let env = Env::new();
+    env.init();
+    {
+        let c = rusqlite::Connection::open(env.db()).unwrap();
+        // Simulate a database made by an older binary: forget the last migration (and its table).
+        c.execute_batch("DROP TABLE soggetto_storia; DROP TABLE soggetto; DELETE FROM schema_migrations WHERE version = 2;")
+            .unwrap();
+    }
+    let out = env.run(&["migrate", "--check"], "");
+    assert_eq!(code(&out), 1);
+    assert!(text(&out.stdout).contains("0002_soggetto"));
+    let out = env.run(&["user", "list"], "");
+    assert_eq!(code(&out), 2, "sessions refuse an outdated schema");
+    assert!(text(&out.stderr).contains("sportello migrate"));
+    let out = env.run(&["migrate"], "");
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("applicati: 2"));
+    assert_eq!(code(&env.run(&["migrate", "--check"], "")), 0);
+    assert_eq!(code(&env.run(&["check"], "")), 0);
+}
+
+#[test]
+fn user_commands_add_passwd_disable_with_validation() {
+    let env = Env::new();
+    env.init();
+    let add = |user: &str, role: &str, ente: &str, pw: &str| {
+        let mut args = vec!["user", "add", user, "--nome", "Maria", "--cognome", "Rossi", "--role", role, "--ente", ente];
+        if !pw.is_empty() {
+            args.push("--password-stdin");
+        }
+        env.run(&args, &format!("{pw}\n"))
+    };
+    let out = add("mrossi", "sportello,responsabile", "G478", "password-di-maria");
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let out = add("mrossi", "sportello", "G478", "password-di-maria");
+    assert_eq!(code(&out), 1);
+    assert!(text(&out.stderr).contains("esiste già"));
+    let out = add("altro", "sportelo", "G478", "");
+    assert_eq!(code(&out), 1);
+    assert!(text(&out.stderr).contains("ruoli validi"), "{}", text(&out.stderr));
+    let out = add("altro", "sportello", "Z999", "");
+    assert_eq!(code(&out), 1);
+    assert!(text(&out.stderr).contains("non trovato"));
+    let out = add("altro", "sportello", "G478", "corta");
+    assert_eq!(code(&out), 1);
+    assert!(text(&out.stderr).contains("almeno 12"));
+    let out = add("Bad User!", "sportello", "G478", "");
+    assert_eq!(code(&out), 1);
+    let out = env.run(&["user", "passwd", "mrossi", "--password-stdin"], "una-nuova-password\n");
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let out = env.run(&["user", "passwd", "nessuno", "--password-stdin"], "una-nuova-password\n");
+    assert_eq!(code(&out), 1);
+    let out = env.run(&["user", "disable", "mrossi"], "");
+    assert_eq!(code(&out), 0);
+    let list = text(&env.run(&["user", "list"], "").stdout);
+    assert!(list.contains("mrossi\tMaria Rossi\tsportello,responsabile\tG478\tdisabilitato"), "{list}");
+    // Usage error: unknown flag.
+    assert_eq!(code(&env.run(&["user", "add", "--bogus"], "")), 2);
+}
+
+#[test]
+fn backup_copies_and_verifies() {
+    let env = Env::new();
+    env.init();
+    let dest = env.dir.path().join("copia.db");
+    let out = env.run(&["backup", dest.to_str().unwrap()], "");
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let out = env.run_on(&dest, &["check"], "");
+    assert_eq!(text(&out.stdout).trim(), "ok");
+    let list = text(&env.run_on(&dest, &["user", "list"], "").stdout);
+    assert!(list.starts_with("admin\t"));
+    // Never overwrites.
+    assert_eq!(code(&env.run(&["backup", dest.to_str().unwrap()], "")), 2);
+}
+
+#[test]
+fn config_file_supplies_the_database_path() {
+    let env = Env::new();
+    env.init();
+    let etc = env.dir.path().join("etc");
+    std::fs::create_dir_all(&etc).unwrap();
+    std::fs::write(etc.join("config.toml"), format!("database = {:?}\n", env.db())).unwrap();
+    let out = env.cmd().args(["user", "list"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    // SPORTELLO_DB beats the file.
+    let out = env.cmd().env("SPORTELLO_DB", env.dir.path().join("nessuno.db")).args(["user", "list"]).output().unwrap();
+    assert_eq!(code(&out), 2);
+    // A broken config file names file and line.
+    std::fs::write(etc.join("config.toml"), "database = \n").unwrap();
+    let out = env.cmd().args(["check"]).output().unwrap();
+    assert_eq!(code(&out), 2);
+    let err = text(&out.stderr);
+    assert!(err.contains("config.toml") && err.contains("riga 1"), "{err}");
+}
