@@ -3,8 +3,10 @@
 //! Lockout: 5 failed attempts within 15 minutes lock the *username typed* (known or not) for 15 minutes
 //! from the fifth failure. Unknown user and wrong password get the same message and take the same time.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 
 use crate::domain::{Operatore, Role, RoleSet};
 use crate::store::{LoginAttempt, LoginResult, Store, StoreError};
@@ -53,7 +55,11 @@ pub fn hash_password(password: &str) -> String {
 /// Checks a password against a PHC string; malformed hashes never verify.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -65,10 +71,16 @@ fn dummy_hash() -> &'static str {
 
 /// Password policy: length only (no composition rules), admin accounts need more.
 pub fn check_policy(password: &str, roles: RoleSet) -> Result<(), String> {
-    let min = if roles.contains(Role::Admin) { MIN_LEN_ADMIN } else { MIN_LEN };
+    let min = if roles.contains(Role::Admin) {
+        MIN_LEN_ADMIN
+    } else {
+        MIN_LEN
+    };
     let len = password.chars().count();
     if len < min {
-        return Err(format!("la password deve avere almeno {min} caratteri (ne ha {len})"));
+        return Err(format!(
+            "la password deve avere almeno {min} caratteri (ne ha {len})"
+        ));
     }
     if password.len() > MAX_LEN {
         return Err(format!("la password non può superare {MAX_LEN} byte"));
@@ -133,7 +145,8 @@ pub fn login(
         Some(o) => store.password_hash(o.id)?,
         None => None,
     };
-    let ok = verify_password(password, hash.as_deref().unwrap_or_else(|| dummy_hash())) && hash.is_some();
+    let ok = verify_password(password, hash.as_deref().unwrap_or_else(|| dummy_hash()))
+        && hash.is_some();
     match op {
         Some(op) if ok => {
             if !op.attivo {
@@ -151,9 +164,17 @@ pub fn login(
 }
 
 /// Login by OS account (`auth = "system"`, under SSH ForceCommand): the account comes from `getuid()`.
-pub fn login_system(store: &mut dyn Store, origin: &Origin, now: i64) -> Result<Operatore, LoginError> {
+pub fn login_system(
+    store: &mut dyn Store,
+    origin: &Origin,
+    now: i64,
+) -> Result<Operatore, LoginError> {
     let os_user = origin.os_user.clone().unwrap_or_default();
-    let op = if os_user.is_empty() { None } else { store.operatore_by_os_user(&os_user)? };
+    let op = if os_user.is_empty() {
+        None
+    } else {
+        store.operatore_by_os_user(&os_user)?
+    };
     let attempt = |result| LoginAttempt {
         at: now,
         username: format!("os:{os_user}"),
@@ -189,20 +210,29 @@ pub fn os_user() -> Option<String> {
         if rc != 0 || result.is_null() {
             return Some(format!("uid{uid}"));
         }
-        Some(std::ffi::CStr::from_ptr(pwd.pw_name).to_string_lossy().into_owned())
+        Some(
+            std::ffi::CStr::from_ptr(pwd.pw_name)
+                .to_string_lossy()
+                .into_owned(),
+        )
     }
 }
 
 /// The SSH client address from `SSH_CONNECTION` ("client_ip client_port server_ip server_port").
 pub fn ssh_client() -> Option<String> {
-    std::env::var("SSH_CONNECTION")
-        .ok()
-        .and_then(|v| v.split_whitespace().next().map(|s| s.chars().take(64).collect()))
+    std::env::var("SSH_CONNECTION").ok().and_then(|v| {
+        v.split_whitespace()
+            .next()
+            .map(|s| s.chars().take(64).collect())
+    })
 }
 
 /// The origin of this process.
 pub fn origin() -> Origin {
-    Origin { os_user: os_user(), ssh_client: ssh_client() }
+    Origin {
+        os_user: os_user(),
+        ssh_client: ssh_client(),
+    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,11 @@ use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
 
 #[derive(Parser, Debug)]
-#[command(name = "sportello", version, about = "Sportello sociale: front office dei servizi sociali da terminale")]
+#[command(
+    name = "sportello",
+    version,
+    about = "Sportello sociale: front office dei servizi sociali da terminale"
+)]
 struct Cli {
     /// File del database (altrimenti SPORTELLO_DB, il file di configurazione o la cartella dati)
     #[arg(long, global = true, value_name = "PATH")]
@@ -123,7 +127,9 @@ enum UserCommand {
 
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> i32 {
-    let _ = color_eyre::config::HookBuilder::default().display_env_section(false).install();
+    let _ = color_eyre::config::HookBuilder::default()
+        .display_env_section(false)
+        .install();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -144,26 +150,49 @@ pub fn main() -> i32 {
 }
 
 fn run(cli: Cli) -> AppResult<i32> {
-    let config = Config::load(&Flags { database: cli.db.clone() })?;
+    let config = Config::load(&Flags {
+        database: cli.db.clone(),
+    })?;
     let _log = crate::logging::init(&config.log_dir);
     let actor = Actor::system(auth::os_user(), auth::ssh_client());
     match cli.command {
         None => open_tui(&config, cli.db.is_some()),
-        Some(Command::Init { ente, belfiore, admin, password_stdin: _, nome, cognome }) => {
-            init(&config.database, &actor, &ente, &belfiore, &admin, &nome, &cognome)
-        }
+        Some(Command::Init {
+            ente,
+            belfiore,
+            admin,
+            password_stdin: _,
+            nome,
+            cognome,
+        }) => init(
+            &config.database,
+            &actor,
+            &ente,
+            &belfiore,
+            &admin,
+            &nome,
+            &cognome,
+        ),
         Some(Command::Migrate { check }) => migrate(&config.database, check),
         Some(Command::User { command }) => user(&config.database, &actor, command),
-        Some(Command::Demo { persons, no_tui }) => demo_cmd(&config, cli.db.is_some(), &actor, persons, no_tui),
+        Some(Command::Demo { persons, no_tui }) => {
+            demo_cmd(&config, cli.db.is_some(), &actor, persons, no_tui)
+        }
         Some(Command::Check) => check(&config.database),
         Some(Command::Backup { dest }) => {
             let store = open_current(&config.database)?;
             let t = Instant::now();
             store.backup_to(&dest)?;
-            println!("copia verificata scritta in {} ({} ms)", dest.display(), t.elapsed().as_millis());
+            println!(
+                "copia verificata scritta in {} ({} ms)",
+                dest.display(),
+                t.elapsed().as_millis()
+            );
             Ok(0)
         }
-        Some(Command::StressWrite { count, tag }) => stress_write(&config.database, &actor, count, &tag),
+        Some(Command::StressWrite { count, tag }) => {
+            stress_write(&config.database, &actor, count, &tag)
+        }
     }
 }
 
@@ -181,14 +210,17 @@ fn env_error(e: StoreError) -> AppError {
 
 fn read_password_stdin() -> AppResult<String> {
     let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| AppError::Env(format!("impossibile leggere la password dallo standard input: {e}")))?;
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+        AppError::Env(format!(
+            "impossibile leggere la password dallo standard input: {e}"
+        ))
+    })?;
     let pw = line.strip_suffix('\n').unwrap_or(&line);
     let pw = pw.strip_suffix('\r').unwrap_or(pw).to_string();
     if pw.is_empty() {
-        return Err(AppError::Invalid("password vuota sullo standard input".into()));
+        return Err(AppError::Invalid(
+            "password vuota sullo standard input".into(),
+        ));
     }
     Ok(pw)
 }
@@ -203,7 +235,10 @@ fn init(
     cognome: &str,
 ) -> AppResult<i32> {
     if path.exists() {
-        return Err(AppError::Env(format!("{} esiste già: init non sovrascrive un database", path.display())));
+        return Err(AppError::Env(format!(
+            "{} esiste già: init non sovrascrive un database",
+            path.display()
+        )));
     }
     let belfiore = belfiore.trim().to_uppercase();
     if !service::is_belfiore_syntax(&belfiore) {
@@ -220,7 +255,12 @@ fn init(
         let ente_id = service::create_ente(
             &mut store,
             actor,
-            &NewEnte { nome: ente.into(), belfiore: Some(belfiore.clone()), tipo: "comune".into(), ..Default::default() },
+            &NewEnte {
+                nome: ente.into(),
+                belfiore: Some(belfiore.clone()),
+                tipo: "comune".into(),
+                ..Default::default()
+            },
         )?;
         service::add_user(
             &mut store,
@@ -245,7 +285,10 @@ fn init(
         return Err(e);
     }
     println!("database creato: {}", path.display());
-    println!("ente: {} ({belfiore}); amministratore: {admin}", sanitize(ente));
+    println!(
+        "ente: {} ({belfiore}); amministratore: {admin}",
+        sanitize(ente)
+    );
     Ok(0)
 }
 
@@ -253,7 +296,10 @@ fn migrate(path: &Path, check_only: bool) -> AppResult<i32> {
     let mut store = SqliteStore::open(path).map_err(env_error)?;
     let status = store.schema_status()?;
     if status.db_version > status.binary_version {
-        return Err(env_error(StoreError::SchemaTooNew { db: status.db_version, binary: status.binary_version }));
+        return Err(env_error(StoreError::SchemaTooNew {
+            db: status.db_version,
+            binary: status.binary_version,
+        }));
     }
     if check_only {
         if status.pending.is_empty() {
@@ -268,9 +314,19 @@ fn migrate(path: &Path, check_only: bool) -> AppResult<i32> {
     let applied = store.migrate().map_err(env_error)?;
     store.checkpoint()?;
     if applied.is_empty() {
-        println!("nessun aggiornamento da applicare (versione {})", status.db_version);
+        println!(
+            "nessun aggiornamento da applicare (versione {})",
+            status.db_version
+        );
     } else {
-        println!("applicati: {}", applied.iter().map(u32::to_string).collect::<Vec<_>>().join(", "));
+        println!(
+            "applicati: {}",
+            applied
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     Ok(0)
 }
@@ -280,11 +336,18 @@ fn enti_by_codes(store: &dyn Store, codes: &str) -> AppResult<Vec<i64>> {
     for code in codes.split(',').map(str::trim).filter(|c| !c.is_empty()) {
         match store.ente_by_code(code)? {
             Some(e) => ids.push(e.id),
-            None => return Err(AppError::Invalid(format!("ente con codice «{}» non trovato", sanitize(code)))),
+            None => {
+                return Err(AppError::Invalid(format!(
+                    "ente con codice «{}» non trovato",
+                    sanitize(code)
+                )));
+            }
         }
     }
     if ids.is_empty() {
-        return Err(AppError::Invalid("indicare l'ente con --ente CODICE".into()));
+        return Err(AppError::Invalid(
+            "indicare l'ente con --ente CODICE".into(),
+        ));
     }
     Ok(ids)
 }
@@ -292,15 +355,42 @@ fn enti_by_codes(store: &dyn Store, codes: &str) -> AppResult<Vec<i64>> {
 fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i32> {
     let mut store = open_current(path)?;
     match cmd {
-        UserCommand::Add { username, nome, cognome, role, ente, os_user, password_stdin } => {
+        UserCommand::Add {
+            username,
+            nome,
+            cognome,
+            role,
+            ente,
+            os_user,
+            password_stdin,
+        } => {
             let roles = RoleSet::parse_list(&role).map_err(AppError::Invalid)?;
             let enti = enti_by_codes(&store, &ente)?;
-            let password = if password_stdin { Some(read_password_stdin()?) } else { None };
-            let new = NewOperatore { username: username.clone(), nome, cognome, roles, enti, ufficio_id: None, os_user };
+            let password = if password_stdin {
+                Some(read_password_stdin()?)
+            } else {
+                None
+            };
+            let new = NewOperatore {
+                username: username.clone(),
+                nome,
+                cognome,
+                roles,
+                enti,
+                ufficio_id: None,
+                os_user,
+            };
             service::add_user(&mut store, actor, &new, password.as_deref())?;
-            println!("operatore {} creato ({})", sanitize(&username), roles.codes());
+            println!(
+                "operatore {} creato ({})",
+                sanitize(&username),
+                roles.codes()
+            );
             if password.is_none() {
-                println!("nessuna password impostata: usare «sportello user passwd {}»", sanitize(&username));
+                println!(
+                    "nessuna password impostata: usare «sportello user passwd {}»",
+                    sanitize(&username)
+                );
             }
         }
         UserCommand::Passwd { username, .. } => {
@@ -361,7 +451,13 @@ fn demo_path(config: &Config, explicit_db: bool) -> PathBuf {
     }
 }
 
-fn demo_cmd(config: &Config, explicit_db: bool, actor: &Actor, persons: usize, no_tui: bool) -> AppResult<i32> {
+fn demo_cmd(
+    config: &Config,
+    explicit_db: bool,
+    actor: &Actor,
+    persons: usize,
+    no_tui: bool,
+) -> AppResult<i32> {
     let path = demo_path(config, explicit_db);
     if path.exists() {
         let store = open_current(&path)?;
@@ -398,8 +494,15 @@ fn demo_cmd(config: &Config, explicit_db: bool, actor: &Actor, persons: usize, n
 
 fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
     let store = open_current(&config.database)?;
-    let demo = if store.is_demo()? { " (DATABASE DIMOSTRATIVO)" } else { "" };
-    println!("sportello aprirebbe l'interfaccia su {}{demo}", config.database.display());
+    let demo = if store.is_demo()? {
+        " (DATABASE DIMOSTRATIVO)"
+    } else {
+        ""
+    };
+    println!(
+        "sportello aprirebbe l'interfaccia su {}{demo}",
+        config.database.display()
+    );
     Ok(0)
 }
 
@@ -407,7 +510,11 @@ fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
 /// prints `ack N` after each commit so that a killer knows what was acknowledged.
 fn stress_write(path: &Path, actor: &Actor, count: usize, tag: &str) -> AppResult<i32> {
     let mut store = open_current(path)?;
-    let ente = store.list_enti()?.first().map(|e| e.id).ok_or_else(|| AppError::Invalid("nessun ente".into()))?;
+    let ente = store
+        .list_enti()?
+        .first()
+        .map(|e| e.id)
+        .ok_or_else(|| AppError::Invalid("nessun ente".into()))?;
     let mut out = std::io::stdout().lock();
     for i in 0..count {
         service::create_ufficio(&mut store, actor, ente, &format!("{tag}-{i}"))?;

@@ -59,7 +59,9 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 
 /// The system config directory (`/etc/sportello`, or `$SPORTELLO_ETC`).
 pub fn system_dir() -> PathBuf {
-    std::env::var_os("SPORTELLO_ETC").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/etc/sportello"))
+    std::env::var_os("SPORTELLO_ETC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/etc/sportello"))
 }
 
 /// The user's config directory (`~/.config/sportello`).
@@ -78,7 +80,12 @@ fn read_layer(path: &Path) -> Result<Option<Layer>, AppError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(AppError::Env(format!("impossibile leggere {}: {e}", path.display()))),
+        Err(e) => {
+            return Err(AppError::Env(format!(
+                "impossibile leggere {}: {e}",
+                path.display()
+            )));
+        }
     };
     toml::from_str::<Layer>(&text).map(Some).map_err(|e| {
         let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
@@ -169,18 +176,25 @@ impl Config {
             }
         }
         layer = layer.over(Layer::from_env(env)?);
-        layer = layer.over(Layer { database: flags.database.clone(), ..Layer::default() });
+        layer = layer.over(Layer {
+            database: flags.database.clone(),
+            ..Layer::default()
+        });
         let data = data_dir();
         let idle = layer.idle_lock_minutes.unwrap_or(5);
         if idle == 0 {
-            return Err(AppError::Env("idle_lock_minutes deve essere almeno 1".into()));
+            return Err(AppError::Env(
+                "idle_lock_minutes deve essere almeno 1".into(),
+            ));
         }
         Ok(Config {
             database: layer.database.unwrap_or_else(|| data.join("sportello.db")),
             auth: layer.auth.unwrap_or_default(),
             idle_lock_minutes: idle,
             log_dir: layer.log_dir.unwrap_or_else(|| data.join("log")),
-            recording_dir: layer.recording_dir.unwrap_or_else(|| data.join("registrazioni")),
+            recording_dir: layer
+                .recording_dir
+                .unwrap_or_else(|| data.join("registrazioni")),
             output_dir: layer.output_dir.unwrap_or_else(|| data.join("stampe")),
             sources,
         })
@@ -200,7 +214,11 @@ mod tests {
     #[test]
     fn layers_override_in_order() {
         let dir = tempfile::tempdir().unwrap();
-        let sys = write(dir.path(), "sys.toml", "database = \"/a.db\"\nidle_lock_minutes = 7\nauth = \"system\"\n");
+        let sys = write(
+            dir.path(),
+            "sys.toml",
+            "database = \"/a.db\"\nidle_lock_minutes = 7\nauth = \"system\"\n",
+        );
         let user = write(dir.path(), "user.toml", "database = \"/b.db\"\n");
         let env = |k: &str| (k == "SPORTELLO_IDLE_LOCK_MINUTES").then(|| "9".to_string());
         let c = Config::load_from(&sys, Some(&user), &env, &Flags::default()).unwrap();
@@ -208,7 +226,9 @@ mod tests {
         assert_eq!(c.idle_lock_minutes, 9);
         assert_eq!(c.auth, AuthMode::System);
         assert_eq!(c.sources, vec![sys.clone(), user.clone()]);
-        let flags = Flags { database: Some("/c.db".into()) };
+        let flags = Flags {
+            database: Some("/c.db".into()),
+        };
         let c = Config::load_from(&sys, Some(&user), &env, &flags).unwrap();
         assert_eq!(c.database, PathBuf::from("/c.db"));
     }
@@ -216,10 +236,17 @@ mod tests {
     #[test]
     fn bad_file_names_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
-        let sys = write(dir.path(), "sys.toml", "database = \"/a.db\"\n\nidle_lock_minuti = 3\n");
+        let sys = write(
+            dir.path(),
+            "sys.toml",
+            "database = \"/a.db\"\n\nidle_lock_minuti = 3\n",
+        );
         let err = Config::load_from(&sys, None, &|_| None, &Flags::default()).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("sys.toml") && msg.contains("riga 3") && msg.contains("idle_lock_minuti"), "{msg}");
+        assert!(
+            msg.contains("sys.toml") && msg.contains("riga 3") && msg.contains("idle_lock_minuti"),
+            "{msg}"
+        );
         assert_eq!(err.exit_code(), 2);
     }
 
@@ -227,7 +254,8 @@ mod tests {
     fn bad_env_value_is_an_environment_error() {
         let dir = tempfile::tempdir().unwrap();
         let env = |k: &str| (k == "SPORTELLO_AUTH").then(|| "ldap".to_string());
-        let err = Config::load_from(&dir.path().join("none"), None, &env, &Flags::default()).unwrap_err();
+        let err =
+            Config::load_from(&dir.path().join("none"), None, &env, &Flags::default()).unwrap_err();
         assert!(err.to_string().contains("SPORTELLO_AUTH"));
     }
 }

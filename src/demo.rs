@@ -27,9 +27,22 @@ const DEMO_COMUNI: [(&str, &str, &str, &str); 3] = [
 ];
 
 const VIE: [&str; 16] = [
-    "Via Roma", "Corso Vannucci", "Via XX Settembre", "Via Garibaldi", "Via Mazzini", "Piazza Matteotti",
-    "Via dei Priori", "Via Cavour", "Via Settevalli", "Via Pievaiola", "Strada Tiberina", "Via Sicilia",
-    "Via della Pace", "Via Fonti Coperte", "Via Marconi", "Via Gramsci",
+    "Via Roma",
+    "Corso Vannucci",
+    "Via XX Settembre",
+    "Via Garibaldi",
+    "Via Mazzini",
+    "Piazza Matteotti",
+    "Via dei Priori",
+    "Via Cavour",
+    "Via Settevalli",
+    "Via Pievaiola",
+    "Strada Tiberina",
+    "Via Sicilia",
+    "Via della Pace",
+    "Via Fonti Coperte",
+    "Via Marconi",
+    "Via Gramsci",
 ];
 
 /// What `create` made.
@@ -41,7 +54,10 @@ pub struct DemoSummary {
 
 /// The demo accounts: one per role, named after the role.
 pub fn accounts() -> Vec<(String, Role)> {
-    Role::ALL.iter().map(|r| (r.code().to_string(), *r)).collect()
+    Role::ALL
+        .iter()
+        .map(|r| (r.code().to_string(), *r))
+        .collect()
 }
 
 /// Fills an empty, migrated database with the demo organisation, accounts and `persons` persons.
@@ -72,7 +88,8 @@ pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResu
         )?;
         enti.push(id);
     }
-    let segretariato = service::create_ufficio(store, actor, enti[0], "Segretariato sociale - Centro")?;
+    let segretariato =
+        service::create_ufficio(store, actor, enti[0], "Segretariato sociale - Centro")?;
     service::create_ufficio(store, actor, enti[0], "PUA - Punto unico di accesso")?;
     service::create_ufficio(store, actor, enti[1], "Segretariato sociale")?;
     service::create_ufficio(store, actor, enti[2], "Segretariato sociale")?;
@@ -104,7 +121,10 @@ pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResu
     }
     let inserted = insert_persons(store, actor, persons, &enti)?;
     store.set_setting("demo", "1")?;
-    Ok(DemoSummary { persons: inserted, accounts })
+    Ok(DemoSummary {
+        persons: inserted,
+        accounts,
+    })
 }
 
 struct Pools {
@@ -121,7 +141,10 @@ fn pools() -> Pools {
     let mut p = Pools {
         nomi_m: Vec::new(),
         nomi_f: Vec::new(),
-        cognomi: COGNOMI.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect(),
+        cognomi: COGNOMI
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect(),
         umbria: Vec::new(),
         italia: Vec::new(),
         stati: Vec::new(),
@@ -157,8 +180,18 @@ fn pools() -> Pools {
 
 /// The synthetic person number `i` (deterministic given the RNG state).
 fn person(rng: &mut StdRng, p: &Pools, enti: &[i64]) -> NewSoggetto {
-    let sesso = if rng.gen_bool(0.52) { Sesso::F } else { Sesso::M };
-    let nome = *if sesso == Sesso::F { &p.nomi_f } else { &p.nomi_m }.choose(rng).unwrap_or(&"Maria");
+    let sesso = if rng.gen_bool(0.52) {
+        Sesso::F
+    } else {
+        Sesso::M
+    };
+    let nome = *if sesso == Sesso::F {
+        &p.nomi_f
+    } else {
+        &p.nomi_m
+    }
+    .choose(rng)
+    .unwrap_or(&"Maria");
     let cognome = *p.cognomi.choose(rng).unwrap_or(&"Rossi");
     let year = rng.gen_range(1925..=2024);
     let month = rng.gen_range(1..=12u8);
@@ -186,8 +219,17 @@ fn person(rng: &mut StdRng, p: &Pools, enti: &[i64]) -> NewSoggetto {
         res_civico: Some(rng.gen_range(1..200).to_string()),
         res_cap: Some(DEMO_COMUNI[comune].2.to_string()),
         res_comune: Some(DEMO_COMUNI[comune].1.to_string()),
-        telefono: rng.gen_bool(0.6).then(|| format!("3{:09}", rng.gen_range(100_000_000..999_999_999u32))),
-        data_decesso: deceased.then(|| format!("{}-0{}-1{}", year + 80, rng.gen_range(1..9), rng.gen_range(0..9))),
+        telefono: rng
+            .gen_bool(0.6)
+            .then(|| format!("3{:09}", rng.gen_range(100_000_000..999_999_999u32))),
+        data_decesso: deceased.then(|| {
+            format!(
+                "{}-0{}-1{}",
+                year + 80,
+                rng.gen_range(1..9),
+                rng.gen_range(0..9)
+            )
+        }),
         fonte: "demo",
         ente_id: Some(enti[comune]),
     }
@@ -195,7 +237,12 @@ fn person(rng: &mut StdRng, p: &Pools, enti: &[i64]) -> NewSoggetto {
 
 /// Inserts `n` persons in batches; a CF already taken (homonyms born the same day in the same place)
 /// gets its omocodia variant, as the Agenzia delle Entrate does.
-fn insert_persons(store: &mut dyn Store, actor: &Actor, n: usize, enti: &[i64]) -> StoreResult<usize> {
+fn insert_persons(
+    store: &mut dyn Store,
+    actor: &Actor,
+    n: usize,
+    enti: &[i64],
+) -> StoreResult<usize> {
     const BATCH: usize = 50_000;
     let pools = pools();
     let mut rng = StdRng::seed_from_u64(0x5107_7e11);
@@ -243,6 +290,9 @@ mod tests {
         // Same seed, same people.
         let mut t = SqliteStore::in_memory().unwrap();
         create(&mut t, &actor, 500).unwrap();
-        assert_eq!(s.audit_tail(1).unwrap()[0].event.detail, t.audit_tail(1).unwrap()[0].event.detail);
+        assert_eq!(
+            s.audit_tail(1).unwrap()[0].event.detail,
+            t.audit_tail(1).unwrap()[0].event.detail
+        );
     }
 }

@@ -24,7 +24,10 @@ pub fn is_unsafe(c: char) -> bool {
 }
 
 fn sanitize_with(s: &str, keep_newline: bool) -> String {
-    if !s.chars().any(|c| is_unsafe(c) || c == '\t' || c == '\n' && !keep_newline) {
+    if !s
+        .chars()
+        .any(|c| is_unsafe(c) || c == '\t' || c == '\n' && !keep_newline)
+    {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -67,7 +70,10 @@ mod tests {
     fn corpus_comes_out_without_controls() {
         for s in CORPUS {
             let out = sanitize(s);
-            assert!(!out.chars().any(|c| c.is_control() || is_unsafe(c)), "{s:?} -> {out:?}");
+            assert!(
+                !out.chars().any(|c| c.is_control() || is_unsafe(c)),
+                "{s:?} -> {out:?}"
+            );
         }
         assert_eq!(sanitize("\x1b[2J"), "^[[2J");
         assert_eq!(sanitize("a\u{202e}b"), "a<U+202E>b");
@@ -77,7 +83,15 @@ mod tests {
 
     #[test]
     fn ordinary_text_is_untouched() {
-        for s in ["Niccolò", "Ștefan Țăran", "Łukasz", "€ 12,50", "O'Brien", "Ñandú", "مرحبا"] {
+        for s in [
+            "Niccolò",
+            "Ștefan Țăran",
+            "Łukasz",
+            "€ 12,50",
+            "O'Brien",
+            "Ñandú",
+            "مرحبا",
+        ] {
             assert_eq!(sanitize(s), s);
         }
     }

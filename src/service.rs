@@ -8,12 +8,23 @@ use crate::domain::{Actor, AuditEvent, NewEnte, NewOperatore, Operatore, Outcome
 use crate::store::{Store, StoreError, StoreResult};
 
 /// Refuses (and audits the refusal) when `actor` lacks `p`.
-pub fn require(store: &mut dyn Store, actor: &Actor, p: Permission, action: &str) -> StoreResult<()> {
+pub fn require(
+    store: &mut dyn Store,
+    actor: &Actor,
+    p: Permission,
+    action: &str,
+) -> StoreResult<()> {
     if actor.can(p) {
         return Ok(());
     }
-    store.audit(actor, &AuditEvent::new(action, Outcome::Denied).detail(format!("{p:?}")))?;
-    Err(StoreError::Denied(format!("l'operatore {} non ha il permesso per «{action}»", actor.username)))
+    store.audit(
+        actor,
+        &AuditEvent::new(action, Outcome::Denied).detail(format!("{p:?}")),
+    )?;
+    Err(StoreError::Denied(format!(
+        "l'operatore {} non ha il permesso per «{action}»",
+        actor.username
+    )))
 }
 
 /// Creates an ente (comune, ambito or external body).
@@ -38,7 +49,12 @@ pub fn is_belfiore_syntax(code: &str) -> bool {
 }
 
 /// Creates a front-desk office of an ente.
-pub fn create_ufficio(store: &mut dyn Store, actor: &Actor, ente_id: i64, nome: &str) -> StoreResult<i64> {
+pub fn create_ufficio(
+    store: &mut dyn Store,
+    actor: &Actor,
+    ente_id: i64,
+    nome: &str,
+) -> StoreResult<i64> {
     require(store, actor, Permission::ManageConfig, "crea_ufficio")?;
     store.create_ufficio(actor, ente_id, nome)
 }
@@ -46,7 +62,8 @@ pub fn create_ufficio(store: &mut dyn Store, actor: &Actor, ente_id: i64, nome: 
 fn validate_username(u: &str) -> StoreResult<()> {
     let ok = !u.is_empty()
         && u.len() <= 64
-        && u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        && u.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
         && u.chars().next().is_some_and(|c| c.is_ascii_lowercase());
     if ok {
         Ok(())
@@ -68,7 +85,9 @@ pub fn add_user(
     require(store, actor, Permission::ManageAccounts, "crea_operatore")?;
     validate_username(&new.username)?;
     if new.nome.trim().is_empty() || new.cognome.trim().is_empty() {
-        return Err(StoreError::Invalid("nome e cognome dell'operatore sono obbligatori".into()));
+        return Err(StoreError::Invalid(
+            "nome e cognome dell'operatore sono obbligatori".into(),
+        ));
     }
     if new.enti.is_empty() {
         return Err(StoreError::Invalid("indicare l'ente dell'operatore".into()));
@@ -84,13 +103,21 @@ pub fn add_user(
 }
 
 fn user(store: &dyn Store, username: &str) -> StoreResult<Operatore> {
-    store
-        .operatore_by_username(username)?
-        .ok_or_else(|| StoreError::NotFound(format!("operatore «{}»", crate::sanitize::sanitize(username))))
+    store.operatore_by_username(username)?.ok_or_else(|| {
+        StoreError::NotFound(format!(
+            "operatore «{}»",
+            crate::sanitize::sanitize(username)
+        ))
+    })
 }
 
 /// Sets a new password for `username`.
-pub fn set_password(store: &mut dyn Store, actor: &Actor, username: &str, password: &str) -> StoreResult<()> {
+pub fn set_password(
+    store: &mut dyn Store,
+    actor: &Actor,
+    username: &str,
+    password: &str,
+) -> StoreResult<()> {
     let op = user(store, username)?;
     if actor.operatore_id != Some(op.id) {
         require(store, actor, Permission::ManageAccounts, "cambia_password")?;
@@ -102,7 +129,12 @@ pub fn set_password(store: &mut dyn Store, actor: &Actor, username: &str, passwo
 
 /// Disables an account (accounts are never deleted: the audit trail refers to them).
 pub fn disable_user(store: &mut dyn Store, actor: &Actor, username: &str) -> StoreResult<()> {
-    require(store, actor, Permission::ManageAccounts, "disabilita_operatore")?;
+    require(
+        store,
+        actor,
+        Permission::ManageAccounts,
+        "disabilita_operatore",
+    )?;
     let mut op = user(store, username)?;
     op.attivo = false;
     store.update_operatore(actor, &op)?;

@@ -9,11 +9,19 @@ fn init_creates_db_ente_and_admin_and_check_is_ok() {
     let env = Env::new();
     env.init();
     let out = env.run(&["check"], "");
-    assert_eq!((code(&out), text(&out.stdout).trim()), (0, "ok"), "{}", text(&out.stderr));
+    assert_eq!(
+        (code(&out), text(&out.stdout).trim()),
+        (0, "ok"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = env.run(&["user", "list"], "");
     assert_eq!(code(&out), 0);
     let list = text(&out.stdout);
-    assert!(list.starts_with("admin\tAmministratore di sistema\tadmin\tG478\tattivo"), "{list}");
+    assert!(
+        list.starts_with("admin\tAmministratore di sistema\tadmin\tG478\tattivo"),
+        "{list}"
+    );
     let out = env.run(&["migrate", "--check"], "");
     assert_eq!(code(&out), 0, "{}", text(&out.stdout));
 }
@@ -24,11 +32,24 @@ fn init_refuses_an_existing_db_and_changes_nothing() {
     env.init();
     let before = snapshot(&env.db());
     let out = env.run(
-        &["init", "--ente", "Altro", "--belfiore", "H501", "--admin", "root", "--password-stdin"],
+        &[
+            "init",
+            "--ente",
+            "Altro",
+            "--belfiore",
+            "H501",
+            "--admin",
+            "root",
+            "--password-stdin",
+        ],
         &format!("{ADMIN_PASSWORD}\n"),
     );
     assert_eq!(code(&out), 2);
-    assert!(text(&out.stderr).contains("esiste già"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("esiste già"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(snapshot(&env.db()), before);
 }
 
@@ -37,15 +58,37 @@ fn init_validates_before_creating_anything() {
     let env = Env::new();
     // Admin password shorter than 14 characters.
     let out = env.run(
-        &["init", "--ente", "Comune", "--belfiore", "G478", "--admin", "admin", "--password-stdin"],
+        &[
+            "init",
+            "--ente",
+            "Comune",
+            "--belfiore",
+            "G478",
+            "--admin",
+            "admin",
+            "--password-stdin",
+        ],
         "corta-12-car\n",
     );
     assert_eq!(code(&out), 1);
-    assert!(text(&out.stderr).contains("almeno 14 caratteri"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("almeno 14 caratteri"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!env.db().exists());
     // Bad Belfiore syntax.
     let out = env.run(
-        &["init", "--ente", "Comune", "--belfiore", "XX1", "--admin", "admin", "--password-stdin"],
+        &[
+            "init",
+            "--ente",
+            "Comune",
+            "--belfiore",
+            "XX1",
+            "--admin",
+            "admin",
+            "--password-stdin",
+        ],
         &format!("{ADMIN_PASSWORD}\n"),
     );
     assert_eq!(code(&out), 1);
@@ -59,10 +102,23 @@ fn db_on_a_directory_or_unwritable_path_is_an_environment_error() {
     std::fs::create_dir(&dir).unwrap();
     let out = env.run_on(&dir, &["check"], "");
     assert_eq!(code(&out), 2);
-    assert!(text(&out.stderr).contains("è una cartella"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("è una cartella"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = env.run_on(
         &dir,
-        &["init", "--ente", "C", "--belfiore", "G478", "--admin", "admin", "--password-stdin"],
+        &[
+            "init",
+            "--ente",
+            "C",
+            "--belfiore",
+            "G478",
+            "--admin",
+            "admin",
+            "--password-stdin",
+        ],
         &format!("{ADMIN_PASSWORD}\n"),
     );
     assert_eq!(code(&out), 2);
@@ -71,12 +127,25 @@ fn db_on_a_directory_or_unwritable_path_is_an_environment_error() {
     std::fs::write(&file, "x").unwrap();
     let out = env.run_on(
         &file.join("sotto.db"),
-        &["init", "--ente", "C", "--belfiore", "G478", "--admin", "admin", "--password-stdin"],
+        &[
+            "init",
+            "--ente",
+            "C",
+            "--belfiore",
+            "G478",
+            "--admin",
+            "admin",
+            "--password-stdin",
+        ],
         &format!("{ADMIN_PASSWORD}\n"),
     );
     assert_eq!(code(&out), 2, "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
-    assert_eq!(stderr.lines().count(), 1, "one line, no backtrace: {stderr}");
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "one line, no backtrace: {stderr}"
+    );
     // Missing database for a normal command.
     let out = env.run(&["user", "list"], "");
     assert_eq!(code(&out), 2);
@@ -90,15 +159,27 @@ fn corrupt_or_foreign_file_is_refused_untouched() {
     let mut bytes = b"SQLite format 3\0".to_vec();
     bytes.extend(std::iter::repeat_n(0xA5u8, 8192));
     std::fs::write(&corrupt, &bytes).unwrap();
-    for args in [&["check"][..], &["migrate"], &["user", "list"], &["backup", "/tmp/x-never.db"]] {
+    for args in [
+        &["check"][..],
+        &["migrate"],
+        &["user", "list"],
+        &["backup", "/tmp/x-never.db"],
+    ] {
         let out = env.run_on(&corrupt, args, "");
         assert_eq!(code(&out), 2, "{args:?}: {}", text(&out.stderr));
-        assert!(text(&out.stderr).contains("danneggiato"), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("danneggiato"),
+            "{}",
+            text(&out.stderr)
+        );
     }
     assert_eq!(std::fs::read(&corrupt).unwrap(), bytes);
     // A valid SQLite database of another program.
     let other = env.dir.path().join("altro.db");
-    rusqlite::Connection::open(&other).unwrap().execute_batch("CREATE TABLE t(x)").unwrap();
+    rusqlite::Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x)")
+        .unwrap();
     let before = snapshot(&other);
     let out = env.run_on(&other, &["migrate"], "");
     assert_eq!(code(&out), 2);
@@ -114,13 +195,22 @@ fn newer_schema_is_refused_for_writes_and_nothing_is_modified() {
         let c = rusqlite::Connection::open(env.db()).unwrap();
         c.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, '0999_futuro', 'x')", [])
             .unwrap();
-        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
     }
     let before = snapshot(&env.db());
-    for args in [&["user", "disable", "admin"][..], &["migrate"], &["user", "list"]] {
+    for args in [
+        &["user", "disable", "admin"][..],
+        &["migrate"],
+        &["user", "list"],
+    ] {
         let out = env.run(args, "");
         assert_eq!(code(&out), 2, "{args:?}");
-        assert!(text(&out.stderr).contains("aggiornare sportello"), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("aggiornare sportello"),
+            "{}",
+            text(&out.stderr)
+        );
     }
     let out = env.run(&["check"], "");
     assert_eq!(code(&out), 1);
@@ -156,20 +246,41 @@ fn user_commands_add_passwd_disable_with_validation() {
     let env = Env::new();
     env.init();
     let add = |user: &str, role: &str, ente: &str, pw: &str| {
-        let mut args = vec!["user", "add", user, "--nome", "Maria", "--cognome", "Rossi", "--role", role, "--ente", ente];
+        let mut args = vec![
+            "user",
+            "add",
+            user,
+            "--nome",
+            "Maria",
+            "--cognome",
+            "Rossi",
+            "--role",
+            role,
+            "--ente",
+            ente,
+        ];
         if !pw.is_empty() {
             args.push("--password-stdin");
         }
         env.run(&args, &format!("{pw}\n"))
     };
-    let out = add("mrossi", "sportello,responsabile", "G478", "password-di-maria");
+    let out = add(
+        "mrossi",
+        "sportello,responsabile",
+        "G478",
+        "password-di-maria",
+    );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let out = add("mrossi", "sportello", "G478", "password-di-maria");
     assert_eq!(code(&out), 1);
     assert!(text(&out.stderr).contains("esiste già"));
     let out = add("altro", "sportelo", "G478", "");
     assert_eq!(code(&out), 1);
-    assert!(text(&out.stderr).contains("ruoli validi"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("ruoli validi"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = add("altro", "sportello", "Z999", "");
     assert_eq!(code(&out), 1);
     assert!(text(&out.stderr).contains("non trovato"));
@@ -178,14 +289,23 @@ fn user_commands_add_passwd_disable_with_validation() {
     assert!(text(&out.stderr).contains("almeno 12"));
     let out = add("Bad User!", "sportello", "G478", "");
     assert_eq!(code(&out), 1);
-    let out = env.run(&["user", "passwd", "mrossi", "--password-stdin"], "una-nuova-password\n");
+    let out = env.run(
+        &["user", "passwd", "mrossi", "--password-stdin"],
+        "una-nuova-password\n",
+    );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    let out = env.run(&["user", "passwd", "nessuno", "--password-stdin"], "una-nuova-password\n");
+    let out = env.run(
+        &["user", "passwd", "nessuno", "--password-stdin"],
+        "una-nuova-password\n",
+    );
     assert_eq!(code(&out), 1);
     let out = env.run(&["user", "disable", "mrossi"], "");
     assert_eq!(code(&out), 0);
     let list = text(&env.run(&["user", "list"], "").stdout);
-    assert!(list.contains("mrossi\tMaria Rossi\tsportello,responsabile\tG478\tdisabilitato"), "{list}");
+    assert!(
+        list.contains("mrossi\tMaria Rossi\tsportello,responsabile\tG478\tdisabilitato"),
+        "{list}"
+    );
     // Usage error: unknown flag.
     assert_eq!(code(&env.run(&["user", "add", "--bogus"], "")), 2);
 }
@@ -211,16 +331,28 @@ fn config_file_supplies_the_database_path() {
     env.init();
     let etc = env.dir.path().join("etc");
     std::fs::create_dir_all(&etc).unwrap();
-    std::fs::write(etc.join("config.toml"), format!("database = {:?}\n", env.db())).unwrap();
+    std::fs::write(
+        etc.join("config.toml"),
+        format!("database = {:?}\n", env.db()),
+    )
+    .unwrap();
     let out = env.cmd().args(["user", "list"]).output().unwrap();
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     // SPORTELLO_DB beats the file.
-    let out = env.cmd().env("SPORTELLO_DB", env.dir.path().join("nessuno.db")).args(["user", "list"]).output().unwrap();
+    let out = env
+        .cmd()
+        .env("SPORTELLO_DB", env.dir.path().join("nessuno.db"))
+        .args(["user", "list"])
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 2);
     // A broken config file names file and line.
     std::fs::write(etc.join("config.toml"), "database = \n").unwrap();
     let out = env.cmd().args(["check"]).output().unwrap();
     assert_eq!(code(&out), 2);
     let err = text(&out.stderr);
-    assert!(err.contains("config.toml") && err.contains("riga 1"), "{err}");
+    assert!(
+        err.contains("config.toml") && err.contains("riga 1"),
+        "{err}"
+    );
 }

@@ -9,7 +9,12 @@ use common::{Env, code, text};
 
 fn count_uffici(db: &std::path::Path, prefix: &str) -> i64 {
     let c = rusqlite::Connection::open(db).unwrap();
-    c.query_row("SELECT count(*) FROM ufficio WHERE nome LIKE ?1 || '-%'", [prefix], |r| r.get(0)).unwrap()
+    c.query_row(
+        "SELECT count(*) FROM ufficio WHERE nome LIKE ?1 || '-%'",
+        [prefix],
+        |r| r.get(0),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -23,7 +28,13 @@ fn eight_processes_two_hundred_writes_each_all_present_no_busy_errors() {
             env.cmd()
                 .arg("--db")
                 .arg(env.db())
-                .args(["stress-write", "--count", &WRITES.to_string(), "--tag", &format!("P{p}")])
+                .args([
+                    "stress-write",
+                    "--count",
+                    &WRITES.to_string(),
+                    "--tag",
+                    &format!("P{p}"),
+                ])
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -34,14 +45,21 @@ fn eight_processes_two_hundred_writes_each_all_present_no_busy_errors() {
         let out = child.wait_with_output().unwrap();
         let stderr = text(&out.stderr);
         assert_eq!(code(&out), 0, "{stderr}");
-        assert!(!stderr.contains("locked") && !stderr.contains("occupato"), "{stderr}");
+        assert!(
+            !stderr.contains("locked") && !stderr.contains("occupato"),
+            "{stderr}"
+        );
         assert_eq!(text(&out.stdout).lines().count(), WRITES);
     }
     for p in 0..PROCS {
         assert_eq!(count_uffici(&env.db(), &format!("P{p}")), WRITES as i64);
     }
     let out = env.run(&["check"], "");
-    assert_eq!(text(&out.stdout).trim(), "ok", "audit chain intact after concurrent appends");
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "ok",
+        "audit chain intact after concurrent appends"
+    );
 }
 
 #[test]
@@ -73,14 +91,28 @@ fn sigkill_during_writes_loses_no_acknowledged_commit() {
         }
         child.kill().unwrap(); // SIGKILL
         // Acks already in the pipe were also committed.
-        acked += lines.map_while(Result::ok).filter(|l| l.starts_with("ack ")).count();
+        acked += lines
+            .map_while(Result::ok)
+            .filter(|l| l.starts_with("ack "))
+            .count();
         child.wait().unwrap();
         let present = count_uffici(&env.db(), &tag);
-        assert!(present >= acked as i64, "round {round}: {present} rows < {acked} acknowledged");
-        assert!(present <= acked as i64 + 1, "round {round}: at most the in-flight write is extra");
+        assert!(
+            present >= acked as i64,
+            "round {round}: {present} rows < {acked} acknowledged"
+        );
+        assert!(
+            present <= acked as i64 + 1,
+            "round {round}: at most the in-flight write is extra"
+        );
     }
     let out = env.run(&["check"], "");
-    assert_eq!((code(&out), text(&out.stdout).trim()), (0, "ok"), "{}", text(&out.stdout));
+    assert_eq!(
+        (code(&out), text(&out.stdout).trim()),
+        (0, "ok"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]

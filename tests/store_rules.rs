@@ -19,7 +19,12 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
     let ente = service::create_ente(
         &mut s,
         &actor,
-        &NewEnte { nome: "Comune".into(), belfiore: Some("G478".into()), tipo: "comune".into(), ..Default::default() },
+        &NewEnte {
+            nome: "Comune".into(),
+            belfiore: Some("G478".into()),
+            tipo: "comune".into(),
+            ..Default::default()
+        },
     )
     .unwrap();
     for (u, attivo) in [("mrossi", true), ("spento", false)] {
@@ -51,7 +56,16 @@ fn second_session_updating_the_same_record_gets_a_conflict() {
     op_b.nome = "Mariella".into();
     a.update_operatore(&actor, &op_a).unwrap();
     let err = b.update_operatore(&actor, &op_b).unwrap_err();
-    assert!(matches!(err, StoreError::Conflict { entity: "operatore", .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                entity: "operatore",
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("modificato da un altro operatore"));
     let now = a.operatore_by_username("mrossi").unwrap().unwrap();
     assert_eq!(now.nome, "Maria Grazia");
@@ -59,8 +73,17 @@ fn second_session_updating_the_same_record_gets_a_conflict() {
 }
 
 fn login(s: &mut SqliteStore, u: &str, p: &str, now: i64) -> Result<String, LoginError> {
-    auth::login(s, u, p, &Origin { os_user: Some("thin01".into()), ssh_client: Some("10.0.0.7".into()) }, now)
-        .map(|o| o.username)
+    auth::login(
+        s,
+        u,
+        p,
+        &Origin {
+            os_user: Some("thin01".into()),
+            ssh_client: Some("10.0.0.7".into()),
+        },
+        now,
+    )
+    .map(|o| o.username)
 }
 
 #[test]
@@ -71,16 +94,41 @@ fn login_cases_give_the_right_italian_messages_and_are_audited() {
     assert_eq!(login(&mut s, "mrossi", PW, t).unwrap(), "mrossi");
     let wrong = login(&mut s, "mrossi", "sbagliata-sbagliata", t).unwrap_err();
     let unknown = login(&mut s, "nessuno", PW, t).unwrap_err();
-    assert_eq!(wrong, unknown, "same message for unknown user and wrong password");
+    assert_eq!(
+        wrong, unknown,
+        "same message for unknown user and wrong password"
+    );
     assert_eq!(wrong.to_string(), "Nome utente o password non validi");
-    assert_eq!(login(&mut s, "mrossi", "", t).unwrap_err(), LoginError::Invalid);
-    assert_eq!(login(&mut s, "mrossi", &"x".repeat(10_000), t).unwrap_err(), LoginError::Invalid);
-    assert_eq!(login(&mut s, "spento", PW, t).unwrap_err(), LoginError::Disabled);
-    assert_eq!(login(&mut s, "spento", "sbagliata-sbagliata", t).unwrap_err(), LoginError::Invalid);
+    assert_eq!(
+        login(&mut s, "mrossi", "", t).unwrap_err(),
+        LoginError::Invalid
+    );
+    assert_eq!(
+        login(&mut s, "mrossi", &"x".repeat(10_000), t).unwrap_err(),
+        LoginError::Invalid
+    );
+    assert_eq!(
+        login(&mut s, "spento", PW, t).unwrap_err(),
+        LoginError::Disabled
+    );
+    assert_eq!(
+        login(&mut s, "spento", "sbagliata-sbagliata", t).unwrap_err(),
+        LoginError::Invalid
+    );
     let audit = s.audit_tail(6).unwrap();
     assert!(audit.iter().all(|r| r.event.action == "login"));
-    assert_eq!(audit.iter().filter(|r| r.event.outcome == Outcome::Failed).count(), 6);
-    assert!(audit.iter().all(|r| r.ssh_client.as_deref() == Some("10.0.0.7")));
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|r| r.event.outcome == Outcome::Failed)
+            .count(),
+        6
+    );
+    assert!(
+        audit
+            .iter()
+            .all(|r| r.ssh_client.as_deref() == Some("10.0.0.7"))
+    );
     assert!(s.check().unwrap().is_empty());
 }
 
@@ -90,7 +138,10 @@ fn five_failures_lock_the_account_for_fifteen_minutes() {
     let mut s = SqliteStore::open(&path).unwrap();
     let t = 1_800_000_000;
     for i in 0..5 {
-        assert_eq!(login(&mut s, "mrossi", "sbagliata-sbagliata", t + i * 60).unwrap_err(), LoginError::Invalid);
+        assert_eq!(
+            login(&mut s, "mrossi", "sbagliata-sbagliata", t + i * 60).unwrap_err(),
+            LoginError::Invalid
+        );
     }
     // The right password is refused while locked.
     let locked = login(&mut s, "mrossi", PW, t + 5 * 60).unwrap_err();
@@ -100,12 +151,24 @@ fn five_failures_lock_the_account_for_fifteen_minutes() {
     for i in 0..5 {
         let _ = login(&mut s, "fantasma", "x-x-x-x-x-x-x", t + i);
     }
-    assert_eq!(login(&mut s, "fantasma", "x-x-x-x-x-x-x", t + 10).unwrap_err(), LoginError::Locked);
+    assert_eq!(
+        login(&mut s, "fantasma", "x-x-x-x-x-x-x", t + 10).unwrap_err(),
+        LoginError::Locked
+    );
     // 15 minutes after the fifth failure the lock is over.
-    assert_eq!(login(&mut s, "mrossi", PW, t + 4 * 60 + 15 * 60).unwrap(), "mrossi");
+    assert_eq!(
+        login(&mut s, "mrossi", PW, t + 4 * 60 + 15 * 60).unwrap(),
+        "mrossi"
+    );
     // A success resets the count.
-    assert_eq!(login(&mut s, "mrossi", "sbagliata-sbagliata", t + 20 * 60).unwrap_err(), LoginError::Invalid);
-    assert_eq!(login(&mut s, "mrossi", PW, t + 20 * 60 + 1).unwrap(), "mrossi");
+    assert_eq!(
+        login(&mut s, "mrossi", "sbagliata-sbagliata", t + 20 * 60).unwrap_err(),
+        LoginError::Invalid
+    );
+    assert_eq!(
+        login(&mut s, "mrossi", PW, t + 20 * 60 + 1).unwrap(),
+        "mrossi"
+    );
 }
 
 #[test]
@@ -116,29 +179,57 @@ fn system_login_maps_os_account_and_refuses_unknown() {
     let mut op = s.operatore_by_username("mrossi").unwrap().unwrap();
     op.os_user = Some("mrossi_os".into());
     s.update_operatore(&actor, &op).unwrap();
-    let origin = |u: &str| Origin { os_user: Some(u.into()), ssh_client: None };
-    assert_eq!(auth::login_system(&mut s, &origin("mrossi_os"), 1).unwrap().username, "mrossi");
-    assert_eq!(auth::login_system(&mut s, &origin("intruso"), 2).unwrap_err(), LoginError::Invalid);
+    let origin = |u: &str| Origin {
+        os_user: Some(u.into()),
+        ssh_client: None,
+    };
+    assert_eq!(
+        auth::login_system(&mut s, &origin("mrossi_os"), 1)
+            .unwrap()
+            .username,
+        "mrossi"
+    );
+    assert_eq!(
+        auth::login_system(&mut s, &origin("intruso"), 2).unwrap_err(),
+        LoginError::Invalid
+    );
 }
 
 #[test]
 fn audit_log_rejects_update_and_delete_and_check_reports_tampering() {
     let (_d, path) = setup();
     let c = rusqlite::Connection::open(&path).unwrap();
-    let upd = c.execute("UPDATE audit_log SET username = 'x' WHERE id = 1", []).unwrap_err();
+    let upd = c
+        .execute("UPDATE audit_log SET username = 'x' WHERE id = 1", [])
+        .unwrap_err();
     assert!(upd.to_string().contains("append-only"), "{upd}");
-    let del = c.execute("DELETE FROM audit_log WHERE id = 1", []).unwrap_err();
+    let del = c
+        .execute("DELETE FROM audit_log WHERE id = 1", [])
+        .unwrap_err();
     assert!(del.to_string().contains("append-only"));
-    assert!(SqliteStore::open(&path).unwrap().check().unwrap().is_empty());
+    assert!(
+        SqliteStore::open(&path)
+            .unwrap()
+            .check()
+            .unwrap()
+            .is_empty()
+    );
     // Someone with file access drops the trigger and rewrites history.
     c.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET detail = 'ruoli=admin' WHERE id = 3;")
         .unwrap();
     let problems = SqliteStore::open(&path).unwrap().check().unwrap();
-    assert_eq!(problems, vec!["registro di audit: la riga 3 è stata alterata".to_string()]);
+    assert_eq!(
+        problems,
+        vec!["registro di audit: la riga 3 è stata alterata".to_string()]
+    );
     // Deleting a row in the middle is caught too.
-    c.execute_batch("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 2;").unwrap();
+    c.execute_batch("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 2;")
+        .unwrap();
     let problems = SqliteStore::open(&path).unwrap().check().unwrap();
-    assert!(problems.iter().any(|p| p.contains("manca la riga 2")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.contains("manca la riga 2")),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -149,7 +240,9 @@ fn wal_file_stays_bounded_under_many_small_writes() {
     for i in 0..3000 {
         service::create_ufficio(&mut s, &actor, 1, &format!("U{i}")).unwrap();
     }
-    let wal = std::fs::metadata(format!("{}-wal", path.display())).map(|m| m.len()).unwrap_or(0);
+    let wal = std::fs::metadata(format!("{}-wal", path.display()))
+        .map(|m| m.len())
+        .unwrap_or(0);
     // Autocheckpoint at 1000 pages (4 MiB) plus our periodic passive checkpoints.
     assert!(wal < 8 * 1024 * 1024, "WAL grew to {wal} bytes");
 }

@@ -30,7 +30,8 @@ pub fn fold_letters(s: &str) -> Vec<u8> {
                 'Æ' | 'æ' => 'A',
                 c => c,
             };
-            c.is_ascii_alphabetic().then(|| c.to_ascii_uppercase() as u8)
+            c.is_ascii_alphabetic()
+                .then(|| c.to_ascii_uppercase() as u8)
         })
         .collect()
 }
@@ -70,7 +71,8 @@ pub fn name_code(nome: &str) -> String {
 /// The check character of the first 15 characters (which must be upper-case alphanumerics).
 pub fn check_char(first15: &[u8]) -> Option<u8> {
     const ODD: [u32; 26] = [
-        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
+        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24,
+        23,
     ];
     if first15.len() != 15 {
         return None;
@@ -89,7 +91,15 @@ pub fn check_char(first15: &[u8]) -> Option<u8> {
 }
 
 /// Computes the codice fiscale. `belfiore` is the comune or foreign-state code of birth.
-pub fn compute(cognome: &str, nome: &str, sesso: Sesso, year: i32, month: u8, day: u8, belfiore: &str) -> String {
+pub fn compute(
+    cognome: &str,
+    nome: &str,
+    sesso: Sesso,
+    year: i32,
+    month: u8,
+    day: u8,
+    belfiore: &str,
+) -> String {
     let mut s = String::with_capacity(16);
     s.push_str(&surname_code(cognome));
     s.push_str(&name_code(nome));
@@ -123,7 +133,10 @@ mod tests {
     #[test]
     fn known_codes() {
         // Mario Rossi, born in Roma (H501) on 1 January 1980.
-        assert_eq!(compute("Rossi", "Mario", Sesso::M, 1980, 1, 1, "H501"), "RSSMRA80A01H501U");
+        assert_eq!(
+            compute("Rossi", "Mario", Sesso::M, 1980, 1, 1, "H501"),
+            "RSSMRA80A01H501U"
+        );
         // A woman: day + 40; accents folded.
         let cf = compute("Nicolò", "Anna", Sesso::F, 1975, 12, 3, "G478");
         assert_eq!(&cf[..11], "NCLNNA75T43");

@@ -66,7 +66,13 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::Sportello => &[ReadAnagrafe, WriteAnagrafe, ReadSchede, WriteSchede, PrintSchede],
+            Role::Sportello => &[
+                ReadAnagrafe,
+                WriteAnagrafe,
+                ReadSchede,
+                WriteSchede,
+                PrintSchede,
+            ],
             Role::AssistenteSociale => &[
                 ReadAnagrafe,
                 WriteAnagrafe,
@@ -100,7 +106,13 @@ impl Role {
                 Reports,
             ],
             Role::Helpdesk => &[ReadPseudonymised, ReadReplays, ReadCrashReports],
-            Role::Admin => &[ManageAccounts, ManageCodes, ManageConfig, RestoreDeleted, ReadAudit],
+            Role::Admin => &[
+                ManageAccounts,
+                ManageCodes,
+                ManageConfig,
+                RestoreDeleted,
+                ReadAudit,
+            ],
         }
     }
 }

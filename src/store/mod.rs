@@ -34,7 +34,9 @@ pub enum StoreError {
         "il database usa lo schema {db} ma questo programma conosce solo fino al {binary}: aggiornare sportello prima di scrivere"
     )]
     SchemaTooNew { db: u32, binary: u32 },
-    #[error("il database ha {0} aggiornamenti di schema da applicare: eseguire «sportello migrate»")]
+    #[error(
+        "il database ha {0} aggiornamenti di schema da applicare: eseguire «sportello migrate»"
+    )]
     MigrationsPending(usize),
     #[error("database non utilizzabile: {0}")]
     Unavailable(String),
@@ -134,7 +136,11 @@ pub trait Store: Send {
     ) -> StoreResult<i64>;
 
     /// Records a login attempt and its audit row.
-    fn record_login(&mut self, attempt: &LoginAttempt, operatore_id: Option<i64>) -> StoreResult<()>;
+    fn record_login(
+        &mut self,
+        attempt: &LoginAttempt,
+        operatore_id: Option<i64>,
+    ) -> StoreResult<()>;
     /// Times (unix seconds, ascending) of the failed attempts for `username` at or after `since`
     /// and after its last successful login.
     fn login_failures_since(&self, username: &str, since: i64) -> StoreResult<Vec<i64>>;

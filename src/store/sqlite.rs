@@ -7,7 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{
+    Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 use sha2::{Digest, Sha256};
 
 use super::migrations::{self, MIGRATIONS};
@@ -37,10 +39,14 @@ impl From<rusqlite::Error> for StoreError {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
                 StoreError::Db("database occupato da troppo tempo, riprovare".into())
             }
-            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => StoreError::Unavailable(
-                "il file non è un database valido oppure è danneggiato".into(),
-            ),
-            Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+                StoreError::Unavailable(
+                    "il file non è un database valido oppure è danneggiato".into(),
+                )
+            }
+            Some(ErrorCode::ReadOnly)
+            | Some(ErrorCode::CannotOpen)
+            | Some(ErrorCode::PermissionDenied) => {
                 StoreError::Unavailable(format!("impossibile scrivere il database ({e})"))
             }
             Some(ErrorCode::DiskFull) => StoreError::Unavailable("disco pieno".into()),
@@ -91,7 +97,9 @@ impl SqliteStore {
         }
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
         )?;
         let mut store = SqliteStore::setup(conn, path)?;
         store.recognise()?;
@@ -108,14 +116,21 @@ impl SqliteStore {
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| {
-                StoreError::Unavailable(format!("impossibile creare la cartella {}: {e}", parent.display()))
+                StoreError::Unavailable(format!(
+                    "impossibile creare la cartella {}: {e}",
+                    parent.display()
+                ))
             })?;
         }
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| StoreError::Unavailable(format!("impossibile creare {}: {e}", path.display())))?;
+        .map_err(|e| {
+            StoreError::Unavailable(format!("impossibile creare {}: {e}", path.display()))
+        })?;
         let mut store = SqliteStore::setup(conn, path)?;
         store.enable_wal()?;
         store.migrate()?;
@@ -134,15 +149,25 @@ impl SqliteStore {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        Ok(SqliteStore { conn, path: path.to_path_buf(), read_only_reason: None, commits: 0 })
+        Ok(SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+            read_only_reason: None,
+            commits: 0,
+        })
     }
 
     fn enable_wal(&self) -> StoreResult<()> {
-        let mode: String = self.conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        let mode: String = self
+            .conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") && self.path != Path::new(":memory:") {
-            return Err(StoreError::Unavailable(format!("modalità WAL non disponibile (journal_mode={mode})")));
+            return Err(StoreError::Unavailable(format!(
+                "modalità WAL non disponibile (journal_mode={mode})"
+            )));
         }
-        self.conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
+        self.conn
+            .pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         Ok(())
     }
 
@@ -165,8 +190,10 @@ impl SqliteStore {
         }
         let status = self.schema_status()?;
         if status.db_version > status.binary_version {
-            self.read_only_reason =
-                Some(StoreError::SchemaTooNew { db: status.db_version, binary: status.binary_version });
+            self.read_only_reason = Some(StoreError::SchemaTooNew {
+                db: status.db_version,
+                binary: status.binary_version,
+            });
             return Ok(());
         }
         self.enable_wal()
@@ -175,9 +202,10 @@ impl SqliteStore {
     /// Fails when the schema is newer than the binary (writing would be unsafe).
     pub fn ensure_writable(&self) -> StoreResult<()> {
         match &self.read_only_reason {
-            Some(StoreError::SchemaTooNew { db, binary }) => {
-                Err(StoreError::SchemaTooNew { db: *db, binary: *binary })
-            }
+            Some(StoreError::SchemaTooNew { db, binary }) => Err(StoreError::SchemaTooNew {
+                db: *db,
+                binary: *binary,
+            }),
             Some(other) => Err(StoreError::Unavailable(other.to_string())),
             None => Ok(()),
         }
@@ -200,13 +228,17 @@ impl SqliteStore {
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction.
     fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> StoreResult<T>) -> StoreResult<T> {
         self.ensure_writable()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
         self.commits += 1;
-        if self.commits % CHECKPOINT_EVERY == 0 {
+        if self.commits.is_multiple_of(CHECKPOINT_EVERY) {
             // Passive: never waits for readers; failures are harmless (the next one retries).
-            let _ = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
         }
         Ok(out)
     }
@@ -227,18 +259,27 @@ impl SqliteStore {
     }
 
     fn load_enti(&self, mut op: Operatore) -> StoreResult<Operatore> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT ente_id FROM operatore_ente WHERE operatore_id = ?1 ORDER BY ordine")?;
-        op.enti = stmt.query_map([op.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT ente_id FROM operatore_ente WHERE operatore_id = ?1 ORDER BY ordine",
+        )?;
+        op.enti = stmt
+            .query_map([op.id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         Ok(op)
     }
 
-    fn operatore_where(&self, clause: &str, arg: &dyn rusqlite::ToSql) -> StoreResult<Option<Operatore>> {
+    fn operatore_where(
+        &self,
+        clause: &str,
+        arg: &dyn rusqlite::ToSql,
+    ) -> StoreResult<Option<Operatore>> {
         let sql = format!(
             "SELECT id, version, username, nome, cognome, roles, ufficio_id, attivo, os_user FROM operatore WHERE {clause}"
         );
-        let op = self.conn.query_row(&sql, [arg], |r| self.operatore_from_row(r)).optional()?;
+        let op = self
+            .conn
+            .query_row(&sql, [arg], |r| self.operatore_from_row(r))
+            .optional()?;
         op.map(|o| self.load_enti(o)).transpose()
     }
 }
@@ -286,11 +327,17 @@ fn audit_hash(prev_hash: &str, row: &AuditRow) -> String {
 }
 
 /// Appends one audit row inside the caller's IMMEDIATE transaction (which serialises the chain).
-pub(crate) fn append_audit(tx: &Transaction<'_>, actor: &Actor, event: &AuditEvent) -> StoreResult<()> {
+pub(crate) fn append_audit(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    event: &AuditEvent,
+) -> StoreResult<()> {
     let last: Option<(i64, String)> = tx
-        .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     let (last_id, prev_hash) = last.unwrap_or((0, GENESIS_HASH.to_string()));
     let mut row = AuditRow {
@@ -358,7 +405,9 @@ impl SqliteStore {
     /// Problems in the audit hash chain, at most `max` of them.
     fn verify_audit_chain(&self, max: usize) -> StoreResult<Vec<String>> {
         let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare(&format!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"
+        ))?;
         let mut rows = stmt.query([])?;
         let mut prev = GENESIS_HASH.to_string();
         let mut expected_id = 1;
@@ -375,7 +424,10 @@ impl SqliteStore {
                 || audit_hash(&prev, &row) != row.hash
                 || Outcome::parse(&outcome_text).is_none()
             {
-                problems.push(format!("registro di audit: la riga {} è stata alterata", row.id));
+                problems.push(format!(
+                    "registro di audit: la riga {} è stata alterata",
+                    row.id
+                ));
             }
             if problems.len() >= max {
                 break;
@@ -395,8 +447,11 @@ impl Store for SqliteStore {
             |r| r.get(0),
         )?;
         let applied: Vec<u32> = if has_table == 1 {
-            let mut stmt = self.conn.prepare("SELECT version FROM schema_migrations ORDER BY version")?;
-            stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
+            let mut stmt = self
+                .conn
+                .prepare("SELECT version FROM schema_migrations ORDER BY version")?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
         } else {
             Vec::new()
         };
@@ -406,7 +461,11 @@ impl Store for SqliteStore {
             .filter(|m| !applied.contains(&m.version))
             .map(|m| (m.version, m.name.to_string()))
             .collect();
-        Ok(SchemaStatus { db_version, binary_version: migrations::latest(), pending })
+        Ok(SchemaStatus {
+            db_version,
+            binary_version: migrations::latest(),
+            pending,
+        })
     }
 
     fn migrate(&mut self) -> StoreResult<Vec<u32>> {
@@ -448,7 +507,9 @@ impl Store for SqliteStore {
 
     fn create_ente(&mut self, actor: &Actor, new: &NewEnte) -> StoreResult<i64> {
         if new.nome.trim().is_empty() {
-            return Err(StoreError::Invalid("il nome dell'ente è obbligatorio".into()));
+            return Err(StoreError::Invalid(
+                "il nome dell'ente è obbligatorio".into(),
+            ));
         }
         self.write(|tx| {
             let now = now_text();
@@ -485,18 +546,28 @@ impl Store for SqliteStore {
     fn ente(&self, id: i64) -> StoreResult<Option<Ente>> {
         Ok(self
             .conn
-            .query_row(&format!("SELECT {ENTE_COLUMNS} FROM ente WHERE id = ?1"), [id], ente_from_row)
+            .query_row(
+                &format!("SELECT {ENTE_COLUMNS} FROM ente WHERE id = ?1"),
+                [id],
+                ente_from_row,
+            )
             .optional()?)
     }
 
     fn list_enti(&self) -> StoreResult<Vec<Ente>> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {ENTE_COLUMNS} FROM ente ORDER BY nome"))?;
-        Ok(stmt.query_map([], ente_from_row)?.collect::<Result<_, _>>()?)
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {ENTE_COLUMNS} FROM ente ORDER BY nome"))?;
+        Ok(stmt
+            .query_map([], ente_from_row)?
+            .collect::<Result<_, _>>()?)
     }
 
     fn create_ufficio(&mut self, actor: &Actor, ente_id: i64, nome: &str) -> StoreResult<i64> {
         if nome.trim().is_empty() {
-            return Err(StoreError::Invalid("il nome dell'ufficio è obbligatorio".into()));
+            return Err(StoreError::Invalid(
+                "il nome dell'ufficio è obbligatorio".into(),
+            ));
         }
         self.write(|tx| {
             let now = now_text();
@@ -507,7 +578,11 @@ impl Store for SqliteStore {
                 params![ente_id, nome.trim(), now, by],
             )?;
             let id = tx.last_insert_rowid();
-            append_audit(tx, actor, &AuditEvent::new("crea_ufficio", Outcome::Ok).on("ufficio", Some(id)))?;
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("crea_ufficio", Outcome::Ok).on("ufficio", Some(id)),
+            )?;
             Ok(id)
         })
     }
@@ -532,15 +607,19 @@ impl Store for SqliteStore {
     fn ufficio(&self, id: i64) -> StoreResult<Option<Ufficio>> {
         Ok(self
             .conn
-            .query_row("SELECT id, version, ente_id, nome, attivo FROM ufficio WHERE id = ?1", [id], |r| {
-                Ok(Ufficio {
-                    id: r.get(0)?,
-                    version: r.get(1)?,
-                    ente_id: r.get(2)?,
-                    nome: r.get(3)?,
-                    attivo: r.get(4)?,
-                })
-            })
+            .query_row(
+                "SELECT id, version, ente_id, nome, attivo FROM ufficio WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(Ufficio {
+                        id: r.get(0)?,
+                        version: r.get(1)?,
+                        ente_id: r.get(2)?,
+                        nome: r.get(3)?,
+                        attivo: r.get(4)?,
+                    })
+                },
+            )
             .optional()?)
     }
 
@@ -607,7 +686,11 @@ impl Store for SqliteStore {
     fn password_hash(&self, operatore_id: i64) -> StoreResult<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT password_hash FROM operatore WHERE id = ?1", [operatore_id], |r| r.get(0))
+            .query_row(
+                "SELECT password_hash FROM operatore WHERE id = ?1",
+                [operatore_id],
+                |r| r.get(0),
+            )
             .optional()?
             .flatten())
     }
@@ -616,8 +699,9 @@ impl Store for SqliteStore {
         let mut stmt = self.conn.prepare(
             "SELECT id, version, username, nome, cognome, roles, ufficio_id, attivo, os_user FROM operatore ORDER BY username",
         )?;
-        let ops: Vec<Operatore> =
-            stmt.query_map([], |r| self.operatore_from_row(r))?.collect::<Result<_, _>>()?;
+        let ops: Vec<Operatore> = stmt
+            .query_map([], |r| self.operatore_from_row(r))?
+            .collect::<Result<_, _>>()?;
         ops.into_iter().map(|o| self.load_enti(o)).collect()
     }
 
@@ -689,7 +773,11 @@ impl Store for SqliteStore {
         })
     }
 
-    fn record_login(&mut self, attempt: &LoginAttempt, operatore_id: Option<i64>) -> StoreResult<()> {
+    fn record_login(
+        &mut self,
+        attempt: &LoginAttempt,
+        operatore_id: Option<i64>,
+    ) -> StoreResult<()> {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO login_attempt (at, username, result, os_user, ssh_client) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -727,7 +815,9 @@ impl Store for SqliteStore {
                AND at > coalesce((SELECT max(at) FROM login_attempt WHERE username = ?1 AND result = 'ok'), -1)
              ORDER BY at, id",
         )?;
-        Ok(stmt.query_map(params![username, since], |r| r.get(0))?.collect::<Result<_, _>>()?)
+        Ok(stmt
+            .query_map(params![username, since], |r| r.get(0))?
+            .collect::<Result<_, _>>()?)
     }
 
     fn audit(&mut self, actor: &Actor, event: &AuditEvent) -> StoreResult<()> {
@@ -735,9 +825,12 @@ impl Store for SqliteStore {
     }
 
     fn audit_tail(&self, limit: i64) -> StoreResult<Vec<AuditRow>> {
-        let mut stmt =
-            self.conn.prepare(&format!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?1"))?;
-        Ok(stmt.query_map([limit], audit_from_row)?.collect::<Result<_, _>>()?)
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?1"
+        ))?;
+        Ok(stmt
+            .query_map([limit], audit_from_row)?
+            .collect::<Result<_, _>>()?)
     }
 
     fn check(&self) -> StoreResult<Vec<String>> {
@@ -763,7 +856,13 @@ impl Store for SqliteStore {
         problems.extend(fk);
         let status = self.schema_status()?;
         if status.db_version > status.binary_version {
-            problems.push(StoreError::SchemaTooNew { db: status.db_version, binary: status.binary_version }.to_string());
+            problems.push(
+                StoreError::SchemaTooNew {
+                    db: status.db_version,
+                    binary: status.binary_version,
+                }
+                .to_string(),
+            );
         } else if !status.pending.is_empty() {
             problems.push(StoreError::MigrationsPending(status.pending.len()).to_string());
         }
@@ -775,7 +874,10 @@ impl Store for SqliteStore {
 
     fn backup_to(&self, dest: &Path) -> StoreResult<()> {
         if dest.exists() {
-            return Err(StoreError::Unavailable(format!("{} esiste già: non viene sovrascritto", dest.display())));
+            return Err(StoreError::Unavailable(format!(
+                "{} esiste già: non viene sovrascritto",
+                dest.display()
+            )));
         }
         let partial = dest.with_extension("partial");
         let _ = std::fs::remove_file(&partial);
@@ -802,10 +904,14 @@ impl Store for SqliteStore {
         drop(copy);
         if !problems.is_empty() {
             let _ = std::fs::remove_file(&partial);
-            return Err(StoreError::Unavailable(format!("copia non valida: {}", problems.join("; "))));
+            return Err(StoreError::Unavailable(format!(
+                "copia non valida: {}",
+                problems.join("; ")
+            )));
         }
-        std::fs::rename(&partial, dest)
-            .map_err(|e| StoreError::Unavailable(format!("impossibile completare la copia: {e}")))?;
+        std::fs::rename(&partial, dest).map_err(|e| {
+            StoreError::Unavailable(format!("impossibile completare la copia: {e}"))
+        })?;
         for ext in ["partial-wal", "partial-shm"] {
             let _ = std::fs::remove_file(dest.with_extension(ext));
         }
@@ -813,7 +919,8 @@ impl Store for SqliteStore {
     }
 
     fn checkpoint(&self) -> StoreResult<()> {
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 
@@ -862,7 +969,9 @@ impl Store for SqliteStore {
 
     fn counts(&self) -> StoreResult<Counts> {
         let c = |t: &str| -> StoreResult<i64> {
-            Ok(self.conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
         };
         Ok(Counts {
             enti: c("ente")?,
@@ -889,7 +998,9 @@ impl Store for SqliteStore {
     fn setting(&self, key: &str) -> StoreResult<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 }

@@ -28,7 +28,10 @@ impl StoreWorker {
                 }
             })
             .expect("spawning the store thread");
-        StoreWorker { tx: Some(tx), handle: Some(handle) }
+        StoreWorker {
+            tx: Some(tx),
+            handle: Some(handle),
+        }
     }
 
     /// Runs `job` on the store thread and sends `(id, result)` to `reply`.
@@ -64,7 +67,11 @@ mod tests {
         let (tx, rx) = mpsc::channel();
         for id in 1..=3 {
             let tx = tx.clone();
-            worker.request(id, |s| s.counts().map(|c| c.enti), move |id, r| tx.send((id, r.unwrap())).unwrap());
+            worker.request(
+                id,
+                |s| s.counts().map(|c| c.enti),
+                move |id, r| tx.send((id, r.unwrap())).unwrap(),
+            );
         }
         drop(worker);
         let got: Vec<(u64, i64)> = rx.try_iter().collect();

@@ -14,7 +14,9 @@ pub struct Env {
 
 impl Env {
     pub fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn db(&self) -> PathBuf {
@@ -50,14 +52,28 @@ impl Env {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     }
 
     /// `init` with ente G478 and admin `admin`.
     pub fn init(&self) {
         let out = self.run(
-            &["init", "--ente", "Comune di Perugia", "--belfiore", "G478", "--admin", "admin", "--password-stdin"],
+            &[
+                "init",
+                "--ente",
+                "Comune di Perugia",
+                "--belfiore",
+                "G478",
+                "--admin",
+                "admin",
+                "--password-stdin",
+            ],
             &format!("{ADMIN_PASSWORD}\n"),
         );
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
