@@ -225,18 +225,18 @@ fn migrate_check_reports_pending_and_migrate_applies_them() {
     {
         let c = rusqlite::Connection::open(env.db()).unwrap();
         // Simulate a database made by an older binary: forget the last migration (and its table).
-        c.execute_batch("DROP TABLE soggetto_storia; DROP TABLE soggetto; DELETE FROM schema_migrations WHERE version = 2;")
+        c.execute_batch("DROP TABLE bozza; DELETE FROM schema_migrations WHERE version = 3;")
             .unwrap();
     }
     let out = env.run(&["migrate", "--check"], "");
     assert_eq!(code(&out), 1);
-    assert!(text(&out.stdout).contains("0002_soggetto"));
+    assert!(text(&out.stdout).contains("0003_bozza"));
     let out = env.run(&["user", "list"], "");
     assert_eq!(code(&out), 2, "sessions refuse an outdated schema");
     assert!(text(&out.stderr).contains("sportello migrate"));
     let out = env.run(&["migrate"], "");
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("applicati: 2"));
+    assert!(text(&out.stdout).contains("applicati: 3"));
     assert_eq!(code(&env.run(&["migrate", "--check"], "")), 0);
     assert_eq!(code(&env.run(&["check"], "")), 0);
 }

@@ -22,6 +22,7 @@ macro_rules! migration {
 pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_foundation"),
     migration!(2, "0002_soggetto"),
+    migration!(3, "0003_bozza"),
 ];
 
 /// Highest schema version this binary knows.

@@ -88,6 +88,15 @@ impl LoginResult {
     }
 }
 
+/// A saved draft of a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub form: String,
+    pub record_key: String,
+    pub content: String,
+    pub saved_at: String,
+}
+
 /// Counts shown by `sportello demo` and on the home screen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -160,6 +169,14 @@ pub trait Store: Send {
     /// Inserts persons in one transaction (demo data, imports); one audit row for the batch.
     /// Rows whose codice fiscale already exists are skipped; returns how many were inserted.
     fn insert_soggetti(&mut self, actor: &Actor, rows: &[NewSoggetto]) -> StoreResult<usize>;
+
+    /// Saves (replaces) the draft of `form` for `record_key` ('' = new record).
+    fn save_draft(&mut self, operatore_id: i64, form: &str, record_key: &str, content: &str) -> StoreResult<()>;
+    /// The saved draft, with its save time.
+    fn load_draft(&self, operatore_id: i64, form: &str, record_key: &str) -> StoreResult<Option<Draft>>;
+    fn delete_draft(&mut self, operatore_id: i64, form: &str, record_key: &str) -> StoreResult<()>;
+    /// Every draft of an operator (shown on the home screen).
+    fn list_drafts(&self, operatore_id: i64) -> StoreResult<Vec<Draft>>;
 
     fn counts(&self) -> StoreResult<Counts>;
     /// Whether this database was created by `sportello demo`.
