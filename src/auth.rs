@@ -103,7 +103,7 @@ pub fn locked_until(failures: &[i64], now: i64) -> Option<i64> {
 }
 
 /// Where a login comes from, for the audit trail.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Origin {
     pub os_user: Option<String>,
     pub ssh_client: Option<String>,

@@ -379,6 +379,7 @@ fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i32> {
                 enti,
                 ufficio_id: None,
                 os_user,
+                extra: String::new(),
             };
             service::add_user(&mut store, actor, &new, password.as_deref())?;
             println!(

@@ -115,6 +115,7 @@ pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResu
                 enti: enti.clone(),
                 ufficio_id: Some(segretariato),
                 os_user: None,
+                extra: String::new(),
             },
             Some(DEMO_PASSWORD),
         )?;

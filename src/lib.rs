@@ -14,6 +14,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod crash;
 pub mod demo;
 pub mod domain;
 pub mod error;

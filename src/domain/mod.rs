@@ -59,6 +59,8 @@ pub struct Operatore {
     pub attivo: bool,
     /// OS account mapped to this operator for `auth = "system"`.
     pub os_user: Option<String>,
+    /// Attributes added by the ente's screen file, as a JSON object.
+    pub extra: String,
 }
 
 /// Data needed to create an operator.
@@ -71,6 +73,8 @@ pub struct NewOperatore {
     pub enti: Vec<i64>,
     pub ufficio_id: Option<i64>,
     pub os_user: Option<String>,
+    /// Attributes added by the ente's screen file, as a JSON object ('' = none).
+    pub extra: String,
 }
 
 /// Who is acting: recorded in every audit row and checked against permissions.

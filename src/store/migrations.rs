@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_foundation"),
     migration!(2, "0002_soggetto"),
     migration!(3, "0003_bozza"),
+    migration!(4, "0004_operatore_extra"),
 ];
 
 /// Highest schema version this binary knows.

@@ -171,9 +171,20 @@ pub trait Store: Send {
     fn insert_soggetti(&mut self, actor: &Actor, rows: &[NewSoggetto]) -> StoreResult<usize>;
 
     /// Saves (replaces) the draft of `form` for `record_key` ('' = new record).
-    fn save_draft(&mut self, operatore_id: i64, form: &str, record_key: &str, content: &str) -> StoreResult<()>;
+    fn save_draft(
+        &mut self,
+        operatore_id: i64,
+        form: &str,
+        record_key: &str,
+        content: &str,
+    ) -> StoreResult<()>;
     /// The saved draft, with its save time.
-    fn load_draft(&self, operatore_id: i64, form: &str, record_key: &str) -> StoreResult<Option<Draft>>;
+    fn load_draft(
+        &self,
+        operatore_id: i64,
+        form: &str,
+        record_key: &str,
+    ) -> StoreResult<Option<Draft>>;
     fn delete_draft(&mut self, operatore_id: i64, form: &str, record_key: &str) -> StoreResult<()>;
     /// Every draft of an operator (shown on the home screen).
     fn list_drafts(&self, operatore_id: i64) -> StoreResult<Vec<Draft>>;

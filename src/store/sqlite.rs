@@ -13,7 +13,9 @@ use rusqlite::{
 use sha2::{Digest, Sha256};
 
 use super::migrations::{self, MIGRATIONS};
-use super::{Counts, Draft, LoginAttempt, LoginResult, SchemaStatus, Store, StoreError, StoreResult};
+use super::{
+    Counts, Draft, LoginAttempt, LoginResult, SchemaStatus, Store, StoreError, StoreResult,
+};
 use crate::domain::soggetto::NewSoggetto;
 use crate::domain::{
     Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Outcome, RoleSet, Ufficio,
@@ -255,6 +257,7 @@ impl SqliteStore {
             ufficio_id: row.get("ufficio_id")?,
             attivo: row.get("attivo")?,
             os_user: row.get("os_user")?,
+            extra: row.get("extra")?,
         })
     }
 
@@ -274,7 +277,7 @@ impl SqliteStore {
         arg: &dyn rusqlite::ToSql,
     ) -> StoreResult<Option<Operatore>> {
         let sql = format!(
-            "SELECT id, version, username, nome, cognome, roles, ufficio_id, attivo, os_user FROM operatore WHERE {clause}"
+            "SELECT id, version, username, nome, cognome, roles, ufficio_id, attivo, os_user, extra FROM operatore WHERE {clause}"
         );
         let op = self
             .conn
@@ -299,7 +302,12 @@ fn ente_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ente> {
 }
 
 fn draft_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Draft> {
-    Ok(Draft { form: r.get(0)?, record_key: r.get(1)?, content: r.get(2)?, saved_at: r.get(3)? })
+    Ok(Draft {
+        form: r.get(0)?,
+        record_key: r.get(1)?,
+        content: r.get(2)?,
+        saved_at: r.get(3)?,
+    })
 }
 
 const ENTE_COLUMNS: &str = "id, version, nome, belfiore, istat, tipo, capofila, ambito_id, attivo";
@@ -641,8 +649,8 @@ impl Store for SqliteStore {
             let by = who(actor);
             tx.execute(
                 "INSERT INTO operatore (username, nome, cognome, roles, ufficio_id, os_user, password_hash,
-                                        created_at, created_by, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
+                                        created_at, created_by, updated_at, updated_by, extra)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9, ?10)",
                 params![
                     new.username,
                     new.nome,
@@ -652,7 +660,8 @@ impl Store for SqliteStore {
                     new.os_user,
                     password_hash,
                     now,
-                    by
+                    by,
+                    if new.extra.is_empty() { "{}" } else { new.extra.as_str() }
                 ],
             )
             .map_err(|e| match StoreError::from(e) {
@@ -701,7 +710,7 @@ impl Store for SqliteStore {
 
     fn list_operatori(&self) -> StoreResult<Vec<Operatore>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, version, username, nome, cognome, roles, ufficio_id, attivo, os_user FROM operatore ORDER BY username",
+            "SELECT id, version, username, nome, cognome, roles, ufficio_id, attivo, os_user, extra FROM operatore ORDER BY username",
         )?;
         let ops: Vec<Operatore> = stmt
             .query_map([], |r| self.operatore_from_row(r))?
@@ -716,7 +725,7 @@ impl Store for SqliteStore {
         self.write(|tx| {
             let n = tx.execute(
                 "UPDATE operatore SET nome = ?1, cognome = ?2, roles = ?3, ufficio_id = ?4, attivo = ?5, os_user = ?6,
-                        version = version + 1, updated_at = ?7, updated_by = ?8
+                        version = version + 1, updated_at = ?7, updated_by = ?8, extra = ?11
                  WHERE id = ?9 AND version = ?10",
                 params![
                     op.nome,
@@ -728,7 +737,8 @@ impl Store for SqliteStore {
                     now_text(),
                     who(actor),
                     op.id,
-                    op.version
+                    op.version,
+                    if op.extra.is_empty() { "{}" } else { op.extra.as_str() }
                 ],
             )?;
             if n == 0 {
@@ -971,7 +981,13 @@ impl Store for SqliteStore {
         })
     }
 
-    fn save_draft(&mut self, operatore_id: i64, form: &str, record_key: &str, content: &str) -> StoreResult<()> {
+    fn save_draft(
+        &mut self,
+        operatore_id: i64,
+        form: &str,
+        record_key: &str,
+        content: &str,
+    ) -> StoreResult<()> {
         self.write(|tx| {
             tx.prepare_cached(
                 "INSERT INTO bozza (operatore_id, form, record_key, content, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -983,7 +999,12 @@ impl Store for SqliteStore {
         })
     }
 
-    fn load_draft(&self, operatore_id: i64, form: &str, record_key: &str) -> StoreResult<Option<Draft>> {
+    fn load_draft(
+        &self,
+        operatore_id: i64,
+        form: &str,
+        record_key: &str,
+    ) -> StoreResult<Option<Draft>> {
         Ok(self
             .conn
             .query_row(
@@ -1009,7 +1030,9 @@ impl Store for SqliteStore {
         let mut stmt = self.conn.prepare(
             "SELECT form, record_key, content, saved_at FROM bozza WHERE operatore_id = ?1 ORDER BY saved_at DESC",
         )?;
-        Ok(stmt.query_map([operatore_id], draft_from_row)?.collect::<Result<_, _>>()?)
+        Ok(stmt
+            .query_map([operatore_id], draft_from_row)?
+            .collect::<Result<_, _>>()?)
     }
 
     fn counts(&self) -> StoreResult<Counts> {

@@ -1,0 +1,77 @@
+//! Foundation benchmarks on the real binary: demo creation time and concurrent write throughput.
+//!
+//! `cargo bench --bench foundation` (set `SPORTELLO_BENCH_PERSONS=1000000` for the large demo).
+
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+fn sportello(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sportello"));
+    c.env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("SPORTELLO_ETC", dir.join("etc"))
+        .env("SPORTELLO_LOG_DIR", dir.join("log"))
+        .env_remove("SPORTELLO_DB");
+    c
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sizes: Vec<usize> = std::env::var("SPORTELLO_BENCH_PERSONS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![5000]);
+    let mut last_db = None;
+    for n in sizes {
+        let db = dir.path().join(format!("demo-{n}.db"));
+        let t = Instant::now();
+        let out = sportello(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["demo", "--no-tui", "--persons", &n.to_string()])
+            .output()
+            .expect("run demo");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "demo {n} persone: {:.2} s, database {:.1} MB",
+            t.elapsed().as_secs_f64(),
+            size as f64 / 1e6
+        );
+        last_db = Some(db);
+    }
+    let db = last_db.expect("at least one size");
+    const PROCS: usize = 8;
+    const WRITES: usize = 500;
+    let t = Instant::now();
+    let children: Vec<_> = (0..PROCS)
+        .map(|p| {
+            sportello(dir.path())
+                .arg("--db")
+                .arg(&db)
+                .args([
+                    "stress-write",
+                    "--count",
+                    &WRITES.to_string(),
+                    "--tag",
+                    &format!("bench{p}"),
+                ])
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("spawn writer")
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().expect("wait").success());
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "{PROCS} processi x {WRITES} scritture (ognuna: BEGIN IMMEDIATE, riga + audit, COMMIT con fsync): {:.2} s, {:.0} scritture/s",
+        secs,
+        (PROCS * WRITES) as f64 / secs
+    );
+}

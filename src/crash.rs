@@ -1,0 +1,147 @@
+//! Crash reports: on a panic, restore the terminal, write a report file (backtrace, screen name, the last
+//! 50 input events with typed characters redacted) and show the operator one Italian line with its id.
+
+use std::collections::VecDeque;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+const MAX_EVENTS: usize = 50;
+
+/// What the runtime last did, for the report. Holds no typed text.
+#[derive(Debug, Default)]
+struct Context {
+    screen: String,
+    events: VecDeque<String>,
+}
+
+static CONTEXT: Mutex<Context> = Mutex::new(Context {
+    screen: String::new(),
+    events: VecDeque::new(),
+});
+
+/// Records the current screen name.
+pub fn set_screen(name: &str) {
+    if let Ok(mut c) = CONTEXT.lock()
+        && c.screen != name
+    {
+        c.screen = name.to_string();
+    }
+}
+
+/// Records an input event, already redacted by the caller (see [`redact_key`]).
+pub fn record_event(desc: String) {
+    if let Ok(mut c) = CONTEXT.lock() {
+        if c.events.len() == MAX_EVENTS {
+            c.events.pop_front();
+        }
+        c.events.push_back(desc);
+    }
+}
+
+/// A key for the report: printable characters become `*`, named keys stay (`<Tab>`, `<C-s>`).
+pub fn redact_key(notation: &str) -> String {
+    let mut chars = notation.chars();
+    match (chars.next(), chars.next()) {
+        (Some(_), None) => "*".to_string(),
+        _ => notation.to_string(),
+    }
+}
+
+/// Installs the panic hook. `restore` puts the terminal back (raw mode off, main screen, cursor on).
+pub fn install(report_dir: PathBuf, restore: fn()) {
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        let id = report_id();
+        let path = report_dir.join(format!("crash-{id}.txt"));
+        let written = write_report(&path, &id, &info.to_string()).is_ok();
+        let mut err = std::io::stderr();
+        if written {
+            let _ = writeln!(
+                err,
+                "sportello si è chiuso per un errore interno. Segnalazione {id} salvata in {}: comunicarla all'assistenza.",
+                path.display()
+            );
+        } else {
+            let _ = writeln!(
+                err,
+                "sportello si è chiuso per un errore interno (segnalazione {id})."
+            );
+        }
+    }));
+}
+
+fn report_id() -> String {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("{}-{}", t.as_secs(), std::process::id())
+}
+
+fn write_report(path: &Path, id: &str, panic: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let (screen, events) = CONTEXT
+        .lock()
+        .map(|c| {
+            (
+                c.screen.clone(),
+                c.events.iter().cloned().collect::<Vec<_>>(),
+            )
+        })
+        .unwrap_or_default();
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = f.set_permissions(std::fs::Permissions::from_mode(0o600));
+    }
+    writeln!(f, "segnalazione: {id}")?;
+    writeln!(f, "versione: {}", env!("CARGO_PKG_VERSION"))?;
+    writeln!(f, "schermata: {screen}")?;
+    // The panic message may quote data: sanitise it like any foreign string.
+    writeln!(f, "errore: {}", crate::sanitize::sanitize(panic))?;
+    writeln!(f, "ultimi eventi (caratteri digitati oscurati):")?;
+    for e in events {
+        writeln!(f, "  {e}")?;
+    }
+    writeln!(
+        f,
+        "backtrace:\n{}",
+        std::backtrace::Backtrace::force_capture()
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_characters_are_redacted() {
+        assert_eq!(redact_key("a"), "*");
+        assert_eq!(redact_key("è"), "*");
+        assert_eq!(redact_key("<C-s>"), "<C-s>");
+        assert_eq!(redact_key("<Tab>"), "<Tab>");
+    }
+
+    #[test]
+    fn report_has_screen_events_and_backtrace() {
+        let dir = tempfile::tempdir().unwrap();
+        set_screen("login");
+        for k in ["m", "r", "<Tab>"] {
+            record_event(redact_key(k));
+        }
+        let path = dir.path().join("r.txt");
+        write_report(&path, "1-2", "boom \x1b[2J").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("schermata: login"));
+        assert!(text.contains("  *\n  *\n  <Tab>"));
+        assert!(text.contains("boom ^[[2J"));
+        assert!(text.contains("backtrace:"));
+    }
+}

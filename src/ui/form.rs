@@ -1,0 +1,705 @@
+//! The form widget: fields declared in `screens/*.toml` (kinds text, multiline, date, codice fiscale,
+//! code list, multi code list, money, integer, bool), focus movement, inline Italian validation next to
+//! each field, required markers, a code-list picker with type-to-filter, multi-line notes
+//! (ratatui-textarea), and the draft (unsaved state) as JSON.
+
+use std::collections::BTreeMap;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::widgets::{Block, Borders, Widget};
+use ratatui_textarea::TextArea;
+use unicode_width::UnicodeWidthStr;
+
+use super::keys::{Key, KeyInput};
+use super::text_input::TextInput;
+use super::theme::Theme;
+use crate::sanitize::sanitize;
+
+/// The kind of a field, as declared in the screen TOML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Multiline,
+    Date,
+    CodiceFiscale,
+    CodeList,
+    MultiCodeList,
+    Money,
+    Integer,
+    Bool,
+}
+
+/// A field as the form needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub id: String,
+    pub label: String,
+    pub kind: Kind,
+    pub required: bool,
+    pub max_len: usize,
+    pub help: String,
+    pub code_list: Option<String>,
+    pub section: String,
+    /// Bound to the typed domain model (false = an ente's extra attribute, stored as JSON).
+    pub core: bool,
+}
+
+/// The value being edited.
+#[derive(Debug, Clone)]
+pub enum Value {
+    Line(TextInput),
+    Notes(Box<TextArea<'static>>),
+    Flag(bool),
+    Code(Option<String>),
+    Codes(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub spec: FieldSpec,
+    pub value: Value,
+    pub error: Option<String>,
+}
+
+/// A code-list picker open on a field: type to filter, Up/Down, Enter to choose, Space to toggle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picker {
+    pub field: usize,
+    pub filter: TextInput,
+    pub selected: usize,
+}
+
+/// An editable form.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub id: String,
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Code lists by id: (code, label), in display order.
+    pub code_lists: BTreeMap<String, Vec<(String, String)>>,
+    pub picker: Option<Picker>,
+    /// Time (ms) of the last change not yet saved as a draft.
+    pub changed_at: Option<i64>,
+    /// First field row shown (scrolling).
+    pub scroll: usize,
+}
+
+/// What the form did with a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    /// The value changed.
+    Changed,
+    /// Consumed without changing the value (cursor moved, picker moved).
+    Consumed,
+    /// Not for the form: the caller resolves it through the keymap.
+    Ignored,
+}
+
+fn new_notes(text: &str) -> Box<TextArea<'static>> {
+    let mut t = TextArea::new(text.split('\n').map(str::to_string).collect());
+    t.set_cursor_line_style(Style::new());
+    t.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    t.move_cursor(ratatui_textarea::CursorMove::End);
+    Box::new(t)
+}
+
+impl Field {
+    pub fn new(spec: FieldSpec) -> Field {
+        let value = match spec.kind {
+            Kind::Multiline => Value::Notes(new_notes("")),
+            Kind::Bool => Value::Flag(false),
+            Kind::CodeList => Value::Code(None),
+            Kind::MultiCodeList => Value::Codes(Vec::new()),
+            _ => Value::Line(TextInput::new(spec.max_len)),
+        };
+        Field { spec, value, error: None }
+    }
+
+    /// The value as text: what drafts store and validation reads.
+    pub fn text(&self) -> String {
+        match &self.value {
+            Value::Line(t) => t.value().to_string(),
+            Value::Notes(t) => t.lines().join("\n"),
+            Value::Flag(b) => if *b { "true" } else { "false" }.to_string(),
+            Value::Code(c) => c.clone().unwrap_or_default(),
+            Value::Codes(c) => c.join(","),
+        }
+    }
+
+    /// Sets the value from its text form (drafts, records). Multiline text is sanitised for display
+    /// but kept as typed; controls other than newlines cannot be typed anyway.
+    pub fn set_text(&mut self, v: &str) {
+        match &mut self.value {
+            Value::Line(t) => t.set(v),
+            Value::Notes(t) => {
+                let clean = crate::sanitize::sanitize_multiline(v);
+                let limit = if self.spec.max_len > 0 { self.spec.max_len } else { usize::MAX };
+                *t = new_notes(&clean.chars().take(limit).collect::<String>());
+            }
+            Value::Flag(b) => *b = v == "true" || v == "1" || v.eq_ignore_ascii_case("sì"),
+            Value::Code(c) => *c = (!v.is_empty()).then(|| v.to_string()),
+            Value::Codes(c) => *c = v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match &self.value {
+            Value::Flag(_) => false,
+            _ => self.text().trim().is_empty(),
+        }
+    }
+}
+
+impl Form {
+    pub fn new(id: &str, title: &str, specs: Vec<FieldSpec>) -> Form {
+        Form {
+            id: id.into(),
+            title: title.into(),
+            fields: specs.into_iter().map(Field::new).collect(),
+            focus: 0,
+            code_lists: BTreeMap::new(),
+            picker: None,
+            changed_at: None,
+            scroll: 0,
+        }
+    }
+
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.spec.id == id)
+    }
+
+    pub fn field_mut(&mut self, id: &str) -> Option<&mut Field> {
+        self.fields.iter_mut().find(|f| f.spec.id == id)
+    }
+
+    pub fn value(&self, id: &str) -> String {
+        self.field(id).map(Field::text).unwrap_or_default()
+    }
+
+    pub fn set(&mut self, id: &str, v: &str) {
+        if let Some(f) = self.field_mut(id) {
+            f.set_text(v);
+        }
+    }
+
+    pub fn focused(&self) -> Option<&Field> {
+        self.fields.get(self.focus)
+    }
+
+    /// Whether the focused field takes printable keys as text.
+    pub fn text_focus(&self) -> bool {
+        self.picker.is_some()
+            || matches!(self.focused().map(|f| &f.value), Some(Value::Line(_)) | Some(Value::Notes(_)))
+    }
+
+    /// Whether the focused field is a multi-line note (Enter is a newline there).
+    pub fn notes_focus(&self) -> bool {
+        self.picker.is_none() && matches!(self.focused().map(|f| &f.value), Some(Value::Notes(_)))
+    }
+
+    pub fn next(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + 1) % self.fields.len();
+        }
+    }
+
+    pub fn prev(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        }
+    }
+
+    /// Moves to the first field of the next (or previous) section.
+    pub fn jump_section(&mut self, forward: bool) {
+        let Some(cur) = self.focused().map(|f| f.spec.section.clone()) else { return };
+        let n = self.fields.len();
+        let mut i = self.focus;
+        for _ in 0..n {
+            i = if forward { (i + 1) % n } else { (i + n - 1) % n };
+            let s = &self.fields[i].spec.section;
+            let first_of_section = i == 0 || &self.fields[i - 1].spec.section != s;
+            if s != &cur && first_of_section {
+                self.focus = i;
+                return;
+            }
+        }
+    }
+
+    /// The `n`-th section (1-based).
+    pub fn goto_section(&mut self, n: usize) {
+        let mut seen = 0;
+        for i in 0..self.fields.len() {
+            if i == 0 || self.fields[i - 1].spec.section != self.fields[i].spec.section {
+                seen += 1;
+                if seen == n {
+                    self.focus = i;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn touch(&mut self, now: i64) {
+        self.changed_at = Some(now);
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.error = None;
+        }
+    }
+
+    /// Feeds a key to the focused field or the open picker.
+    pub fn key(&mut self, k: &KeyInput, now: i64) -> Handled {
+        if self.picker.is_some() {
+            return self.picker_key(k, now);
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else { return Handled::Ignored };
+        let handled = match &mut field.value {
+            Value::Line(t) => line_key(t, k),
+            Value::Notes(t) => notes_key(t, k, field.spec.max_len),
+            Value::Flag(b) => {
+                if k.code == Key::Char(' ') && k.is_printable() {
+                    *b = !*b;
+                    Handled::Changed
+                } else {
+                    Handled::Ignored
+                }
+            }
+            Value::Code(_) | Value::Codes(_) => {
+                if k.is_printable() {
+                    // Typing on a code field opens the picker with that text as the filter.
+                    let mut filter = TextInput::new(40);
+                    if let Key::Char(c) = k.code
+                        && c != ' '
+                    {
+                        filter.insert(c);
+                    }
+                    self.picker = Some(Picker { field: self.focus, filter, selected: 0 });
+                    Handled::Consumed
+                } else {
+                    Handled::Ignored
+                }
+            }
+        };
+        if handled == Handled::Changed {
+            self.touch(now);
+        }
+        handled
+    }
+
+    /// Pastes text into the focused text field.
+    pub fn paste(&mut self, s: &str, now: i64) {
+        if let Some(p) = &mut self.picker {
+            p.filter.insert_str(s);
+            return;
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else { return };
+        let changed = match &mut field.value {
+            Value::Line(t) => t.insert_str(s),
+            Value::Notes(t) => {
+                let clean = crate::sanitize::sanitize_multiline(s);
+                let room = if field.spec.max_len > 0 {
+                    field.spec.max_len.saturating_sub(t.lines().join("\n").chars().count())
+                } else {
+                    usize::MAX
+                };
+                t.insert_str(clean.chars().take(room).collect::<String>())
+            }
+            _ => false,
+        };
+        if changed {
+            self.touch(now);
+        }
+    }
+
+    /// Opens the picker on the focused code field.
+    pub fn open_picker(&mut self) {
+        if matches!(self.focused().map(|f| f.spec.kind), Some(Kind::CodeList | Kind::MultiCodeList)) {
+            self.picker = Some(Picker { field: self.focus, filter: TextInput::new(40), selected: 0 });
+        }
+    }
+
+    /// The picker's visible options: (code, label, chosen).
+    pub fn picker_options(&self) -> Vec<(String, String, bool)> {
+        let Some(p) = &self.picker else { return Vec::new() };
+        let field = &self.fields[p.field];
+        let list = field.spec.code_list.as_ref().and_then(|l| self.code_lists.get(l));
+        let filter = crate::domain::cf::fold_letters(p.filter.value());
+        let filter = String::from_utf8(filter).unwrap_or_default();
+        let chosen = field.text();
+        let chosen: Vec<&str> = chosen.split(',').collect();
+        list.map(|l| {
+            l.iter()
+                .filter(|(code, label)| {
+                    filter.is_empty()
+                        || String::from_utf8(crate::domain::cf::fold_letters(label)).unwrap_or_default().contains(&filter)
+                        || code.eq_ignore_ascii_case(p.filter.value())
+                })
+                .map(|(c, l)| (c.clone(), l.clone(), chosen.contains(&c.as_str())))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    fn picker_key(&mut self, k: &KeyInput, now: i64) -> Handled {
+        let options = self.picker_options();
+        let Some(p) = &mut self.picker else { return Handled::Ignored };
+        let n = options.len();
+        match k.code {
+            Key::Down if n > 0 => p.selected = (p.selected + 1) % n,
+            Key::Up if n > 0 => p.selected = (p.selected + n - 1) % n,
+            Key::Esc => self.picker = None,
+            Key::Enter | Key::Char(' ') if !k.mods.ctrl && !k.mods.alt => {
+                let Some((code, _, chosen)) = options.get(p.selected.min(n.saturating_sub(1))).cloned() else {
+                    if k.code == Key::Enter {
+                        self.picker = None;
+                    }
+                    return Handled::Consumed;
+                };
+                let field_idx = p.field;
+                let enter = k.code == Key::Enter;
+                let field = &mut self.fields[field_idx];
+                match &mut field.value {
+                    Value::Code(c) => {
+                        *c = Some(code);
+                        self.picker = None;
+                    }
+                    Value::Codes(cs) => {
+                        if chosen {
+                            cs.retain(|c| c != &code);
+                        } else {
+                            cs.push(code);
+                        }
+                        if enter {
+                            self.picker = None;
+                        }
+                    }
+                    _ => {}
+                }
+                self.focus = field_idx;
+                self.touch(now);
+                return Handled::Changed;
+            }
+            _ => {
+                if line_key(&mut p.filter, k) == Handled::Ignored {
+                    return Handled::Ignored;
+                }
+                p.selected = 0;
+            }
+        }
+        Handled::Consumed
+    }
+
+    /// Validates every field; returns the index of the first field in error.
+    pub fn validate(&mut self, today: (i32, u8, u8)) -> Option<usize> {
+        let mut first = None;
+        for (i, f) in self.fields.iter_mut().enumerate() {
+            f.error = validate_field(f, today).err();
+            if f.error.is_some() && first.is_none() {
+                first = Some(i);
+            }
+        }
+        if let Some(i) = first {
+            self.focus = i;
+        }
+        first
+    }
+
+    /// The unsaved state as JSON (field id → text), for the drafts table.
+    pub fn draft_json(&self) -> String {
+        let map: BTreeMap<&str, String> = self.fields.iter().map(|f| (f.spec.id.as_str(), f.text())).collect();
+        serde_json::to_string(&map).unwrap_or_default()
+    }
+
+    /// Restores a draft; unknown ids (a field removed from the TOML) are ignored.
+    pub fn restore_json(&mut self, json: &str) {
+        if let Ok(map) = serde_json::from_str::<BTreeMap<String, String>>(json) {
+            for (id, v) in map {
+                self.set(&id, &v);
+            }
+        }
+    }
+
+    /// Values of the fields an ente added (not core), as a JSON object for the record's extra column.
+    pub fn extra_json(&self) -> String {
+        let map: BTreeMap<&str, String> =
+            self.fields.iter().filter(|f| !f.spec.core).map(|f| (f.spec.id.as_str(), f.text())).collect();
+        serde_json::to_string(&map).unwrap_or_default()
+    }
+
+    /// Draws the form; returns the cursor position.
+    pub fn render(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) -> Option<Position> {
+        let label_w = 24u16.min(area.width / 3);
+        let mut rows: Vec<(Option<usize>, u16)> = Vec::new(); // (field index or section header, height)
+        let mut section = String::new();
+        for (i, f) in self.fields.iter().enumerate() {
+            if f.spec.section != section {
+                section = f.spec.section.clone();
+                rows.push((None, 1));
+            }
+            let h = if f.spec.kind == Kind::Multiline { 5 } else { 1 } + u16::from(f.error.is_some());
+            rows.push((Some(i), h));
+        }
+        // Scroll so that the focused field is visible.
+        let focus_row = rows.iter().position(|r| r.0 == Some(self.focus)).unwrap_or(0);
+        if focus_row < self.scroll {
+            self.scroll = focus_row.saturating_sub(1);
+        }
+        loop {
+            let used: u16 = rows[self.scroll..=focus_row.max(self.scroll)].iter().map(|r| r.1).sum();
+            if used <= area.height || self.scroll >= focus_row {
+                break;
+            }
+            self.scroll += 1;
+        }
+        let mut y = area.y;
+        let mut cursor = None;
+        for (row, h) in rows.iter().skip(self.scroll) {
+            if y + h > area.bottom() {
+                break;
+            }
+            match row {
+                // Section titles are drawn by `render_section_titles`.
+                None => y += 1,
+                Some(i) => {
+                    let f = &self.fields[*i];
+                    let focused = *i == self.focus && self.picker.is_none();
+                    let marker = if f.spec.required { "*" } else { " " };
+                    buf.set_stringn(area.x, y, marker, 1, theme.required());
+                    buf.set_stringn(area.x + 1, y, &f.spec.label, (label_w - 1) as usize, Style::new());
+                    let value_area = Rect::new(area.x + label_w, y, area.width - label_w, *h - u16::from(f.error.is_some()));
+                    let style = if focused { theme.focus() } else { theme.field() };
+                    let c = render_value(f, value_area, buf, style, focused, &self.code_lists, theme);
+                    if focused {
+                        cursor = c;
+                    }
+                    if let Some(e) = &f.error {
+                        let ey = y + h - 1;
+                        buf.set_stringn(area.x + label_w, ey, format!("↑ {e}"), (area.width - label_w) as usize, theme.error());
+                    }
+                    y += h;
+                }
+            }
+        }
+        self.render_section_titles(area, buf, theme, &rows);
+        if self.picker.is_some() {
+            cursor = self.render_picker(area, buf, theme);
+        }
+        cursor
+    }
+
+    fn render_section_titles(&self, area: Rect, buf: &mut Buffer, theme: &Theme, rows: &[(Option<usize>, u16)]) {
+        let mut y = area.y;
+        for (k, (row, h)) in rows.iter().enumerate().skip(self.scroll) {
+            if y + h > area.bottom() {
+                break;
+            }
+            if row.is_none() {
+                let next_field = rows[k + 1..].iter().find_map(|r| r.0);
+                if let Some(i) = next_field {
+                    let title = format!("── {} ", self.fields[i].spec.section);
+                    let title = if theme.ascii { title.replace('─', "-") } else { title };
+                    buf.set_stringn(area.x, y, title, area.width as usize, theme.accent(super::theme::Area::Sistema));
+                }
+            }
+            y += h;
+        }
+    }
+
+    fn render_picker(&self, area: Rect, buf: &mut Buffer, theme: &Theme) -> Option<Position> {
+        let p = self.picker.as_ref()?;
+        let options = self.picker_options();
+        let w = 50.min(area.width);
+        let h = 12.min(area.height);
+        let rect = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+        ratatui::widgets::Clear.render(rect, buf);
+        let field = &self.fields[p.field];
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_set(theme.border())
+            .title(format!(" {} ", field.spec.label));
+        let inner = block.inner(rect);
+        block.render(rect, buf);
+        buf.set_stringn(inner.x, inner.y, "Filtro: ", 8, theme.dim());
+        let cursor = p.filter.render(Rect::new(inner.x + 8, inner.y, inner.width.saturating_sub(8), 1), buf, theme.field(), true);
+        let multi = field.spec.kind == Kind::MultiCodeList;
+        let visible = inner.height.saturating_sub(1) as usize;
+        let start = p.selected.saturating_sub(visible.saturating_sub(1));
+        for (row, (i, (_, label, chosen))) in options.iter().enumerate().skip(start).take(visible).enumerate() {
+            let mark = if multi { if *chosen { "[x] " } else { "[ ] " } } else { "" };
+            let style = if i == p.selected { theme.focus() } else { Style::new() };
+            buf.set_stringn(inner.x, inner.y + 1 + row as u16, format!("{mark}{}", sanitize(label)), inner.width as usize, style);
+        }
+        if options.is_empty() {
+            buf.set_stringn(inner.x, inner.y + 1, "Nessuna voce corrisponde", inner.width as usize, theme.dim());
+        }
+        cursor
+    }
+}
+
+fn render_value(
+    f: &Field,
+    area: Rect,
+    buf: &mut Buffer,
+    style: Style,
+    focused: bool,
+    lists: &BTreeMap<String, Vec<(String, String)>>,
+    theme: &Theme,
+) -> Option<Position> {
+    let label_of = |code: &str| -> String {
+        f.spec
+            .code_list
+            .as_ref()
+            .and_then(|l| lists.get(l))
+            .and_then(|l| l.iter().find(|(c, _)| c == code))
+            .map(|(_, l)| l.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    match &f.value {
+        Value::Line(t) => t.render(Rect::new(area.x, area.y, area.width, 1), buf, style, focused),
+        Value::Notes(t) => {
+            let mut t = (**t).clone();
+            t.set_style(style);
+            t.set_cursor_style(if focused { theme.focus().add_modifier(ratatui::style::Modifier::REVERSED) } else { style });
+            t.render(area, buf);
+            // Sanitise what the textarea drew: notes may come from the database.
+            for y in area.top()..area.bottom() {
+                for x in area.left()..area.right() {
+                    let cell = &mut buf[(x, y)];
+                    if cell.symbol().chars().any(|c| c.is_control() || crate::sanitize::is_unsafe(c)) {
+                        cell.set_symbol("�");
+                    }
+                }
+            }
+            None
+        }
+        Value::Flag(b) => {
+            buf.set_stringn(area.x, area.y, if *b { "[x] sì" } else { "[ ] no" }, area.width as usize, style);
+            None
+        }
+        Value::Code(c) => {
+            let text = c.as_deref().map(label_of).unwrap_or_default();
+            buf.set_style(Rect::new(area.x, area.y, area.width, 1), style);
+            buf.set_stringn(area.x, area.y, sanitize(&text), area.width as usize, style);
+            None
+        }
+        Value::Codes(cs) => {
+            let text = cs.iter().map(|c| label_of(c)).collect::<Vec<_>>().join(", ");
+            buf.set_style(Rect::new(area.x, area.y, area.width, 1), style);
+            buf.set_stringn(area.x, area.y, sanitize(&text), area.width as usize, style);
+            let _ = text.width();
+            None
+        }
+    }
+}
+
+/// Editing keys of a single-line field; printable characters insert.
+pub fn line_key(t: &mut TextInput, k: &KeyInput) -> Handled {
+    if k.is_printable() {
+        if let Key::Char(c) = k.code {
+            return if t.insert(c) { Handled::Changed } else { Handled::Consumed };
+        }
+    }
+    if k.mods.ctrl || k.mods.alt {
+        return Handled::Ignored;
+    }
+    match k.code {
+        Key::Backspace => {
+            if t.backspace() {
+                Handled::Changed
+            } else {
+                Handled::Consumed
+            }
+        }
+        Key::Delete => {
+            if t.delete() {
+                Handled::Changed
+            } else {
+                Handled::Consumed
+            }
+        }
+        Key::Left => {
+            t.left();
+            Handled::Consumed
+        }
+        Key::Right => {
+            t.right();
+            Handled::Consumed
+        }
+        Key::Home => {
+            t.home();
+            Handled::Consumed
+        }
+        Key::End => {
+            t.end();
+            Handled::Consumed
+        }
+        _ => Handled::Ignored,
+    }
+}
+
+fn notes_key(t: &mut TextArea<'static>, k: &KeyInput, max_len: usize) -> Handled {
+    use ratatui_textarea::{Input, Key as TKey};
+    let len = t.lines().iter().map(|l| l.chars().count() + 1).sum::<usize>().saturating_sub(1);
+    let full = max_len > 0 && len >= max_len;
+    let key = match k.code {
+        Key::Char(c) if k.is_printable() => {
+            if full {
+                return Handled::Consumed;
+            }
+            TKey::Char(c)
+        }
+        Key::Enter if !k.mods.ctrl && !k.mods.alt => {
+            if full {
+                return Handled::Consumed;
+            }
+            TKey::Enter
+        }
+        Key::Backspace => TKey::Backspace,
+        Key::Delete => TKey::Delete,
+        Key::Left => TKey::Left,
+        Key::Right => TKey::Right,
+        Key::Up => TKey::Up,
+        Key::Down => TKey::Down,
+        Key::Home => TKey::Home,
+        Key::End => TKey::End,
+        _ => return Handled::Ignored,
+    };
+    if k.mods.ctrl || k.mods.alt {
+        return Handled::Ignored;
+    }
+    let before = t.lines().to_vec();
+    // Without shortcuts: the keymap owns Ctrl/Alt combinations.
+    t.input_without_shortcuts(Input { key, ctrl: false, alt: false, shift: false });
+    if t.lines() != before.as_slice() { Handled::Changed } else { Handled::Consumed }
+}
+
+/// Checks one field by its kind; the error is the Italian message shown beside it.
+pub fn validate_field(f: &Field, today: (i32, u8, u8)) -> Result<(), String> {
+    if f.spec.required && f.is_empty() {
+        return Err("Campo obbligatorio".into());
+    }
+    let text = f.text();
+    if text.trim().is_empty() {
+        return Ok(());
+    }
+    if f.spec.max_len > 0 && text.chars().count() > f.spec.max_len {
+        return Err(format!("Massimo {} caratteri", f.spec.max_len));
+    }
+    match f.spec.kind {
+        Kind::Date => super::fields::parse_date(&text, today).map(|_| ()),
+        Kind::Money => super::fields::parse_money(&text).map(|_| ()),
+        Kind::Integer => super::fields::parse_integer(&text).map(|_| ()),
+        Kind::CodiceFiscale => {
+            let t = text.trim().to_uppercase();
+            if t.len() == 16 && t.chars().all(|c| c.is_ascii_alphanumeric()) {
+                let check = crate::domain::cf::check_char(&t.as_bytes()[..15]);
+                if check == Some(t.as_bytes()[15]) { Ok(()) } else { Err("Codice fiscale non valido: carattere di controllo errato".into()) }
+            } else {
+                Err("Codice fiscale non valido: servono 16 lettere e cifre".into())
+            }
+        }
+        _ => Ok(()),
+    }
+}

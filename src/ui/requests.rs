@@ -1,0 +1,205 @@
+//! What the UI asks of the store, and the answers: plain data, so that `update` stays pure and the
+//! message stream can be recorded. [`execute`] runs a request on the store thread.
+
+use crate::auth::{self, Origin};
+use crate::domain::{Actor, NewOperatore, Operatore, Permission, RoleSet};
+use crate::service;
+use crate::store::{Draft, Store};
+
+/// The logged-in operator's context, sent back by a successful login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub actor: Actor,
+    pub nome: String,
+    pub cognome: String,
+    pub ente: String,
+    pub ufficio: String,
+}
+
+/// What the home screen shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HomeData {
+    /// Drafts of this operator: (form, record, saved at).
+    pub drafts: Vec<(String, String, String)>,
+    pub soggetti: i64,
+}
+
+/// A request to the store thread. Requests made by a logged-in operator carry their actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Login { username: String, password: String, origin: Origin },
+    LoginSystem { origin: Origin },
+    /// Re-authentication after the idle lock.
+    Unlock { actor: Actor, password: String, origin: Origin },
+    Home { actor: Actor },
+    SaveDraft { actor: Actor, form: String, record: String, content: String },
+    LoadDraft { actor: Actor, form: String, record: String },
+    DeleteDraft { actor: Actor, form: String, record: String },
+    ListOperatori { actor: Actor },
+    SaveOperatore { actor: Actor, op: OperatoreEdit },
+    Logout { actor: Actor },
+}
+
+/// The accounts screen's data: operators and the enti/uffici they can be assigned to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OperatoriData {
+    pub operatori: Vec<Operatore>,
+    /// (id, name)
+    pub enti: Vec<(i64, String)>,
+    /// (id, "ente · ufficio")
+    pub uffici: Vec<(i64, String)>,
+}
+
+/// A new or edited operator as typed in the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatoreEdit {
+    /// `None` for a new account.
+    pub existing: Option<Operatore>,
+    pub new: NewOperatore,
+    pub attivo: bool,
+    pub password: Option<String>,
+    /// The ente's extra fields as JSON.
+    pub extra: String,
+}
+
+/// The answer to a [`Request`]; errors are the Italian message to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    Login(Result<SessionInfo, String>),
+    Unlock(Result<(), String>),
+    Home(Result<HomeData, String>),
+    DraftSaved(Result<(), String>),
+    Draft(Result<Option<Draft>, String>),
+    DraftDeleted(Result<(), String>),
+    Operatori(Result<OperatoriData, String>),
+    OperatoreSaved(Result<i64, String>),
+    LoggedOut,
+}
+
+fn session_info(store: &dyn Store, op: &Operatore, origin: &Origin) -> Result<SessionInfo, String> {
+    let e = |e: crate::store::StoreError| e.to_string();
+    let ente = match op.enti.first() {
+        Some(id) => store.ente(*id).map_err(e)?.map(|e| e.nome).unwrap_or_default(),
+        None => String::new(),
+    };
+    let ufficio = match op.ufficio_id {
+        Some(id) => store.ufficio(id).map_err(e)?.map(|u| u.nome).unwrap_or_default(),
+        None => String::new(),
+    };
+    Ok(SessionInfo {
+        actor: Actor::operatore(op, origin.os_user.clone(), origin.ssh_client.clone()),
+        nome: op.nome.clone(),
+        cognome: op.cognome.clone(),
+        ente,
+        ufficio,
+    })
+}
+
+/// Runs `req` against the store. `now` is unix seconds (the store thread reads the clock, not `update`).
+pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
+    let err = |e: crate::store::StoreError| e.to_string();
+    match req {
+        Request::Login { username, password, origin } => Reply::Login(
+            auth::login(store, &username, &password, &origin, now)
+                .map_err(|e| e.to_string())
+                .and_then(|op| session_info(store, &op, &origin)),
+        ),
+        Request::LoginSystem { origin } => Reply::Login(
+            auth::login_system(store, &origin, now)
+                .map_err(|e| e.to_string())
+                .and_then(|op| session_info(store, &op, &origin)),
+        ),
+        Request::Unlock { actor, password, origin } => Reply::Unlock(
+            auth::login(store, &actor.username, &password, &origin, now).map(|_| ()).map_err(|e| e.to_string()),
+        ),
+        Request::Home { actor } => Reply::Home((|| {
+            let op = actor.operatore_id.unwrap_or_default();
+            let drafts = store
+                .list_drafts(op)
+                .map_err(err)?
+                .into_iter()
+                .map(|d| (d.form, d.record_key, d.saved_at))
+                .collect();
+            let soggetti = if actor.can(Permission::ReadAnagrafe) {
+                store.counts().map_err(err)?.soggetti
+            } else {
+                0
+            };
+            Ok(HomeData { drafts, soggetti })
+        })()),
+        Request::SaveDraft { actor, form, record, content } => Reply::DraftSaved(
+            store.save_draft(actor.operatore_id.unwrap_or_default(), &form, &record, &content).map_err(err),
+        ),
+        Request::LoadDraft { actor, form, record } => {
+            Reply::Draft(store.load_draft(actor.operatore_id.unwrap_or_default(), &form, &record).map_err(err))
+        }
+        Request::DeleteDraft { actor, form, record } => Reply::DraftDeleted(
+            store.delete_draft(actor.operatore_id.unwrap_or_default(), &form, &record).map_err(err),
+        ),
+        Request::ListOperatori { actor } => Reply::Operatori((|| {
+            let operatori = service::list_users(store, &actor).map_err(err)?;
+            let enti_list = store.list_enti().map_err(err)?;
+            let mut uffici = Vec::new();
+            for e in &enti_list {
+                for u in store.list_uffici(e.id).map_err(err)? {
+                    uffici.push((u.id, format!("{} · {}", e.nome, u.nome)));
+                }
+            }
+            let enti = enti_list.into_iter().map(|e| (e.id, e.nome)).collect();
+            Ok(OperatoriData { operatori, enti, uffici })
+        })()),
+        Request::SaveOperatore { actor, op } => Reply::OperatoreSaved(save_operatore(store, &actor, op)),
+        Request::Logout { actor } => {
+            let _ = store.audit(&actor, &crate::domain::AuditEvent::new("logout", crate::domain::Outcome::Ok));
+            Reply::LoggedOut
+        }
+    }
+}
+
+fn save_operatore(store: &mut dyn Store, actor: &Actor, edit: OperatoreEdit) -> Result<i64, String> {
+    let err = |e: crate::store::StoreError| e.to_string();
+    match edit.existing {
+        None => {
+            let mut new = edit.new;
+            new.extra = edit.extra;
+            let id = service::add_user(store, actor, &new, edit.password.as_deref()).map_err(err)?;
+            Ok(id)
+        }
+        Some(mut op) => {
+            service::require(store, actor, Permission::ManageAccounts, "modifica_operatore").map_err(err)?;
+            if edit.new.roles == RoleSet::default() {
+                return Err("indicare almeno un ruolo".into());
+            }
+            op.nome = edit.new.nome;
+            op.cognome = edit.new.cognome;
+            op.roles = edit.new.roles;
+            op.enti = edit.new.enti;
+            op.ufficio_id = edit.new.ufficio_id;
+            op.os_user = edit.new.os_user;
+            op.attivo = edit.attivo;
+            op.extra = edit.extra;
+            store.update_operatore(actor, &op).map_err(err)?;
+            if let Some(p) = edit.password {
+                service::set_password(store, actor, &op.username, &p).map_err(err)?;
+            }
+            Ok(op.id)
+        }
+    }
+}
+
+impl Request {
+    /// A request that a newer one of the same kind makes useless (queries, draft saves).
+    pub fn replaceable(&self) -> bool {
+        matches!(self, Request::Home { .. } | Request::ListOperatori { .. } | Request::SaveDraft { .. })
+    }
+
+    /// Same kind and, for drafts, the same form and record.
+    pub fn same_kind(&self, other: &Request) -> bool {
+        match (self, other) {
+            (Request::SaveDraft { form: f1, record: r1, .. }, Request::SaveDraft { form: f2, record: r2, .. }) => {
+                f1 == f2 && r1 == r2
+            }
+            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The runtime: owns the terminal, the store thread, signals and timers, and drives [`App`].
+//!
+//! input → keymap → action → `App::update(msg) -> effects` → effects run here → results come back as
+//! messages. Queued input is drained before effects run (type-ahead: only the last search of a burst
+//! is sent), and a frame is drawn only when something changed.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use super::app::{App, Effect, Msg};
+use super::keys::KeyInput;
+use crate::store::Store;
+use crate::store::worker::StoreWorker;
+
+/// A writer that counts the bytes it passes on (terminal traffic per keystroke, per screen change).
+pub struct CountingWriter<W: Write> {
+    inner: W,
+    count: Arc<AtomicU64>,
+}
+
+impl<W: Write> CountingWriter<W> {
+    pub fn new(inner: W) -> (CountingWriter<W>, Arc<AtomicU64>) {
+        let count = Arc::new(AtomicU64::new(0));
+        (CountingWriter { inner, count: count.clone() }, count)
+    }
+}
+
+impl<W: Write> Write for CountingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Milliseconds since the epoch: the only clock, read here and sent to `update` in messages.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// Converts a terminal event into a message; key releases and repeats-as-release are ignored.
+pub fn event_to_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(KeyInput::from(k))),
+        Event::Paste(s) => Some(Msg::Paste(s)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+fn restore_terminal() {
+    let _ = crossterm::terminal::disable_raw_mode();
+    let mut out = std::io::stdout();
+    let _ = crossterm::execute!(
+        out,
+        crossterm::event::DisableBracketedPaste,
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// True when the process that started us is gone (we were re-parented to init).
+fn orphaned() -> bool {
+    // SAFETY: getppid has no preconditions.
+    unsafe { libc::getppid() == 1 }
+}
+
+/// Runs the TUI until the operator quits or the terminal goes away.
+pub fn run(app: App, initial: Vec<Effect>, store: Box<dyn Store>, crash_dir: std::path::PathBuf) -> std::io::Result<()> {
+    crate::crash::install(crash_dir, restore_terminal);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let result = rt.block_on(run_loop(app, initial, store));
+    restore_terminal();
+    result
+}
+
+async fn run_loop(mut app: App, initial: Vec<Effect>, store: Box<dyn Store>) -> std::io::Result<()> {
+    crossterm::terminal::enable_raw_mode()?;
+    let (writer, _bytes) = CountingWriter::new(std::io::stdout());
+    let mut terminal = Terminal::new(CrosstermBackend::new(writer))?;
+    crossterm::execute!(
+        terminal.backend_mut(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::event::EnableBracketedPaste
+    )?;
+    terminal.clear()?;
+    let size = terminal.size()?;
+    let (reply_tx, mut reply_rx) = mpsc::unbounded_channel::<Msg>();
+    let worker = StoreWorker::spawn(store);
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+
+    let mut pending = initial;
+    pending.extend(app.update(Msg::Resize(size.width, size.height)));
+    pending.extend(app.update(Msg::Tick(now_ms())));
+    loop {
+        let quit = run_effects(&worker, &reply_tx, std::mem::take(&mut pending));
+        if quit || app.quit {
+            break;
+        }
+        if app.take_dirty() {
+            crate::crash::set_screen(app.screen_name());
+            terminal.draw(|f| super::view::draw(&app, f))?;
+        }
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => match event_to_msg(ev) { Some(m) => m, None => continue },
+                // The terminal vanished or reads fail (crossterm#793): save and leave.
+                Some(Err(_)) | None => Msg::Hangup,
+            },
+            Some(reply) = reply_rx.recv() => reply,
+            _ = tick.tick() => if orphaned() { Msg::Hangup } else { Msg::Tick(now_ms()) },
+            _ = hup.recv() => Msg::Hangup,
+            _ = term.recv() => Msg::Hangup,
+            _ = int.recv() => Msg::Hangup,
+        };
+        if matches!(msg, Msg::Hangup) {
+            return hang_up(app, &worker, &reply_tx, &mut reply_rx).await;
+        }
+        record_for_crash(&msg);
+        pending.extend(app.update(msg));
+        // Type-ahead: take every event already queued before running effects.
+        while let Some(Some(Ok(ev))) = futures::FutureExt::now_or_never(events.next()) {
+            if let Some(m) = event_to_msg(ev) {
+                record_for_crash(&m);
+                pending.extend(app.update(m));
+            }
+        }
+        pending = super::app::coalesce(pending);
+    }
+    Ok(())
+}
+
+fn record_for_crash(msg: &Msg) {
+    if let Msg::Key(k) = msg {
+        crate::crash::record_event(crate::crash::redact_key(&k.to_string()));
+    } else if let Msg::Paste(s) = msg {
+        crate::crash::record_event(format!("incolla {} caratteri", s.chars().count()));
+    }
+}
+
+/// Sends store requests to the worker; returns true when an effect asks to quit.
+fn run_effects(worker: &StoreWorker, reply_tx: &mpsc::UnboundedSender<Msg>, effects: Vec<Effect>) -> bool {
+    let mut quit = false;
+    for e in effects {
+        match e {
+            Effect::Request(id, req) => {
+                let tx = reply_tx.clone();
+                worker.request(
+                    id,
+                    move |s| super::requests::execute(s, req, now_ms() / 1000),
+                    move |id, reply| {
+                        let _ = tx.send(Msg::Reply(id, reply));
+                    },
+                );
+            }
+            Effect::Quit => quit = true,
+        }
+    }
+    quit
+}
+
+/// SIGHUP, SIGTERM or a vanished terminal: save drafts and exit within 2 seconds, writing nothing to
+/// the terminal (it may be gone).
+async fn hang_up(
+    mut app: App,
+    worker: &StoreWorker,
+    reply_tx: &mpsc::UnboundedSender<Msg>,
+    reply_rx: &mut mpsc::UnboundedReceiver<Msg>,
+) -> std::io::Result<()> {
+    // Hard deadline, whatever happens below.
+    std::thread::spawn(|| {
+        std::thread::sleep(Duration::from_millis(1900));
+        std::process::exit(129);
+    });
+    let effects = app.update(Msg::Hangup);
+    let waiting: Vec<u64> = effects
+        .iter()
+        .filter_map(|e| if let Effect::Request(id, _) = e { Some(*id) } else { None })
+        .collect();
+    run_effects(worker, reply_tx, effects);
+    let deadline = tokio::time::sleep(Duration::from_millis(1500));
+    tokio::pin!(deadline);
+    let mut left = waiting.len();
+    while left > 0 {
+        tokio::select! {
+            Some(Msg::Reply(id, _)) = reply_rx.recv() => if waiting.contains(&id) { left -= 1 },
+            _ = &mut deadline => break,
+        }
+    }
+    std::process::exit(129);
+}

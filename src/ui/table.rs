@@ -1,0 +1,175 @@
+//! A table with sortable columns and paging: rows of text, a selected row, the sort column and order.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use unicode_width::UnicodeWidthStr;
+
+use super::theme::Theme;
+use crate::sanitize::sanitize;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    /// Column titles and widths (the last column takes the rest).
+    pub columns: Vec<(&'static str, u16)>,
+    /// Cells as text; the first element of each row is its key (not shown).
+    pub rows: Vec<(String, Vec<String>)>,
+    pub sort_col: usize,
+    pub reverse: bool,
+    /// Index into the sorted order.
+    pub selected: usize,
+    /// Rows per page, set from the window height.
+    pub page: usize,
+}
+
+impl Table {
+    pub fn new(columns: Vec<(&'static str, u16)>) -> Table {
+        Table { columns, page: 10, ..Default::default() }
+    }
+
+    pub fn set_rows(&mut self, rows: Vec<(String, Vec<String>)>) {
+        self.rows = rows;
+        self.sort();
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    fn sort(&mut self) {
+        let c = self.sort_col;
+        let key = |r: &(String, Vec<String>)| r.1.get(c).map(|s| s.to_lowercase()).unwrap_or_default();
+        self.rows.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0)));
+        if self.reverse {
+            self.rows.reverse();
+        }
+    }
+
+    /// The key of the selected row.
+    pub fn selected_key(&self) -> Option<&str> {
+        self.rows.get(self.selected).map(|r| r.0.as_str())
+    }
+
+    pub fn down(&mut self) {
+        if self.selected + 1 < self.rows.len() {
+            self.selected += 1;
+        }
+    }
+
+    pub fn up(&mut self) {
+        self.selected = self.selected.saturating_sub(1);
+    }
+
+    pub fn next_page(&mut self) {
+        self.selected = (self.selected + self.page.max(1)).min(self.rows.len().saturating_sub(1));
+    }
+
+    pub fn prev_page(&mut self) {
+        self.selected = self.selected.saturating_sub(self.page.max(1));
+    }
+
+    /// Sorts by the next column, keeping the same row selected.
+    pub fn sort_next(&mut self) {
+        let key = self.selected_key().map(str::to_string);
+        self.sort_col = (self.sort_col + 1) % self.columns.len().max(1);
+        self.reverse = false;
+        self.sort();
+        self.reselect(key);
+    }
+
+    pub fn sort_reverse(&mut self) {
+        let key = self.selected_key().map(str::to_string);
+        self.reverse = !self.reverse;
+        self.sort();
+        self.reselect(key);
+    }
+
+    fn reselect(&mut self, key: Option<String>) {
+        if let Some(k) = key {
+            self.selected = self.rows.iter().position(|r| r.0 == k).unwrap_or(0);
+        }
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        if area.height < 2 {
+            return;
+        }
+        let mut x = area.x;
+        for (i, (title, w)) in self.columns.iter().enumerate() {
+            let arrow = if i == self.sort_col { if self.reverse { " ▼" } else { " ▲" } } else { "" };
+            let arrow = if theme.ascii { arrow.replace('▲', "^").replace('▼', "v") } else { arrow.to_string() };
+            let room = (*w).min(area.right().saturating_sub(x));
+            buf.set_stringn(x, area.y, format!("{title}{arrow}"), room as usize, theme.accent(super::theme::Area::Sistema));
+            x = x.saturating_add(*w + 1);
+        }
+        let body = area.height as usize - 1;
+        let first = (self.selected / body.max(1)) * body.max(1);
+        for (row, (_, cells)) in self.rows.iter().enumerate().skip(first).take(body) {
+            let y = area.y + 1 + (row - first) as u16;
+            let style = if row == self.selected { theme.focus() } else { Style::new() };
+            buf.set_style(Rect::new(area.x, y, area.width, 1), style);
+            let mut x = area.x;
+            for (i, (_, w)) in self.columns.iter().enumerate() {
+                let w = if i + 1 == self.columns.len() { area.right().saturating_sub(x) } else { *w };
+                let cell = sanitize(cells.get(i).map(String::as_str).unwrap_or(""));
+                let mut text = String::new();
+                for c in cell.chars() {
+                    if (text.as_str().width() + c.to_string().width()) as u16 > w {
+                        break;
+                    }
+                    text.push(c);
+                }
+                buf.set_stringn(x, y, text, w as usize, style);
+                x = x.saturating_add(w + 1);
+                if x >= area.right() {
+                    break;
+                }
+            }
+        }
+        if self.rows.len() > body {
+            let info = format!(" {}/{} ", self.selected + 1, self.rows.len());
+            let w = info.len() as u16;
+            if area.width > w {
+                buf.set_stringn(area.right() - w, area.bottom() - 1, info, w as usize, theme.dim());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        let mut t = Table::new(vec![("Nome", 10), ("Ruolo", 10)]);
+        t.set_rows(vec![
+            ("1".into(), vec!["carla".into(), "b".into()]),
+            ("2".into(), vec!["anna".into(), "c".into()]),
+            ("3".into(), vec!["bruno".into(), "a".into()]),
+        ]);
+        t
+    }
+
+    #[test]
+    fn sorts_and_keeps_selection() {
+        let mut t = table();
+        assert_eq!(t.rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["2", "3", "1"]);
+        t.down();
+        assert_eq!(t.selected_key(), Some("3"));
+        t.sort_next();
+        assert_eq!(t.selected_key(), Some("3"));
+        assert_eq!(t.selected, 0);
+        t.sort_reverse();
+        assert_eq!(t.selected_key(), Some("3"));
+        assert_eq!(t.selected, 2);
+    }
+
+    #[test]
+    fn pages() {
+        let mut t = table();
+        t.page = 2;
+        t.next_page();
+        assert_eq!(t.selected, 2);
+        t.next_page();
+        assert_eq!(t.selected, 2);
+        t.prev_page();
+        assert_eq!(t.selected, 0);
+    }
+}

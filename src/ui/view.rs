@@ -1,0 +1,252 @@
+//! Drawing: a pure function of the [`App`] state onto a ratatui frame. Every string that came from the
+//! database or the environment goes through [`sanitize`] here.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::app::{App, Popup, Screen};
+use super::home::Module;
+use super::theme::Theme;
+use crate::sanitize::sanitize;
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+pub const TOO_SMALL: &str = "Finestra troppo piccola (minimo 80×24)";
+
+pub fn draw(app: &App, f: &mut Frame) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(f, area);
+        return;
+    }
+    let theme = app.config.theme;
+    let [header, body, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    draw_header(app, f, header);
+    let mut cursor = None;
+    if let Some(lock) = &app.lock {
+        // The idle lock hides every piece of data: only who is locked out and the password field.
+        cursor = draw_lock(app, lock, f, body);
+    } else {
+        match &app.screen {
+            Screen::Login(l) => cursor = draw_login(app, l, f, body),
+            Screen::Home(h) => draw_home(app, h, f, body),
+            Screen::Module(m) => draw_module(&theme, *m, f, body),
+        }
+    }
+    draw_status(app, f, status);
+    if let Some(p) = &app.popup {
+        draw_popup(app, p, f, body);
+        cursor = None;
+    }
+    if let Some(c) = cursor {
+        f.set_cursor_position(c);
+    }
+}
+
+fn too_small(f: &mut Frame, area: Rect) {
+    f.render_widget(Paragraph::new(TOO_SMALL).wrap(Wrap { trim: true }), area);
+}
+
+fn draw_header(app: &App, f: &mut Frame, area: Rect) {
+    let theme = app.config.theme;
+    let mut left = format!(" sportello · {}", title(app));
+    if app.config.demo {
+        left.push_str(" · DEMO");
+    }
+    let right = match (&app.session, &app.lock) {
+        (Some(s), None) => sanitize(&format!("{} {} · {} ", s.nome, s.cognome, s.ente)),
+        _ => String::new(),
+    };
+    let line = fit_two(&left, &right, area.width);
+    f.render_widget(Paragraph::new(line).style(theme.bar(app.area())), area);
+}
+
+fn title(app: &App) -> &'static str {
+    if app.lock.is_some() {
+        return "Sessione bloccata";
+    }
+    match &app.screen {
+        Screen::Login(_) => "Accesso",
+        Screen::Home(_) => "Pagina iniziale",
+        Screen::Module(m) => m.label(),
+    }
+}
+
+/// `left` and `right` on one line of `width`, the right part cut first.
+fn fit_two(left: &str, right: &str, width: u16) -> String {
+    let w = width as usize;
+    let l: String = left.chars().take(w).collect();
+    let room = w.saturating_sub(l.chars().count());
+    let r: String = right.chars().take(room.saturating_sub(1)).collect();
+    format!("{l}{}{r}", " ".repeat(room.saturating_sub(r.chars().count())))
+}
+
+fn framed(theme: &Theme, title: &str, style: Style) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border())
+        .border_style(style)
+        .title(format!(" {title} "))
+}
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+fn draw_field(
+    theme: &Theme,
+    buf: &mut Buffer,
+    area: Rect,
+    label: &str,
+    input: &super::text_input::TextInput,
+    focused: bool,
+) -> Option<Position> {
+    let label_w = 14.min(area.width);
+    buf.set_stringn(area.x, area.y, label, label_w as usize, Style::new());
+    let field = Rect::new(area.x + label_w, area.y, area.width.saturating_sub(label_w), 1);
+    let style = if focused { theme.focus() } else { theme.field() };
+    input.render(field, buf, style, focused)
+}
+
+fn draw_login(app: &App, l: &super::login::LoginState, f: &mut Frame, body: Rect) -> Option<Position> {
+    let theme = app.config.theme;
+    let area = centered(body, 56, 11);
+    let block = framed(&theme, "Accesso a sportello", theme.accent(app.area()));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let rows = Layout::vertical([Constraint::Length(1); 8]).split(inner);
+    let buf = f.buffer_mut();
+    if app.config.demo {
+        buf.set_stringn(rows[0].x, rows[0].y, "DATABASE DIMOSTRATIVO: password «sportello-demo»", inner.width as usize, theme.warning());
+    }
+    let mut cursor = None;
+    let c1 = draw_field(&theme, buf, rows[2], "Utente", &l.username, l.focus == 0);
+    let c2 = draw_field(&theme, buf, rows[4], "Password", &l.password, l.focus == 1);
+    cursor = cursor.or(c1).or(c2);
+    if l.waiting {
+        buf.set_stringn(rows[6].x, rows[6].y, "Verifica in corso…", inner.width as usize, theme.dim());
+    } else if let Some(e) = &l.error {
+        buf.set_stringn(rows[6].x, rows[6].y, sanitize(e), inner.width as usize, theme.error());
+    }
+    cursor
+}
+
+fn draw_lock(app: &App, lock: &super::app::LockState, f: &mut Frame, body: Rect) -> Option<Position> {
+    let theme = app.config.theme;
+    let area = centered(body, 60, 9);
+    let block = framed(&theme, "Sessione bloccata per inattività", theme.accent(app.area()));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let rows = Layout::vertical([Constraint::Length(1); 6]).split(inner);
+    let user = app.session.as_ref().map(|s| sanitize(&s.actor.username)).unwrap_or_default();
+    let buf = f.buffer_mut();
+    buf.set_stringn(rows[0].x, rows[0].y, format!("Utente: {user}. Reinserire la password."), inner.width as usize, Style::new());
+    let c = draw_field(&theme, buf, rows[2], "Password", &lock.password, true);
+    if lock.waiting {
+        buf.set_stringn(rows[4].x, rows[4].y, "Verifica in corso…", inner.width as usize, theme.dim());
+    } else if let Some(e) = &lock.error {
+        buf.set_stringn(rows[4].x, rows[4].y, sanitize(e), inner.width as usize, theme.error());
+    }
+    c
+}
+
+fn draw_home(app: &App, h: &super::home::HomeState, f: &mut Frame, body: Rect) {
+    let theme = app.config.theme;
+    let Some(s) = &app.session else { return };
+    let [info, menu] = Layout::vertical([Constraint::Length(6), Constraint::Min(1)]).areas(body);
+    let roles: Vec<&str> = s.actor.roles.iter().map(|r| r.label()).collect();
+    let lines = vec![
+        Line::from(vec![Span::styled("Operatore: ", theme.dim()), Span::raw(sanitize(&format!("{} {} ({})", s.nome, s.cognome, s.actor.username)))]),
+        Line::from(vec![Span::styled("Ente:      ", theme.dim()), Span::raw(sanitize(&s.ente))]),
+        Line::from(vec![Span::styled("Ufficio:   ", theme.dim()), Span::raw(sanitize(if s.ufficio.is_empty() { "—" } else { &s.ufficio }))]),
+        Line::from(vec![Span::styled("Ruolo:     ", theme.dim()), Span::raw(roles.join(", "))]),
+    ];
+    let block = framed(&theme, "Sessione", theme.accent(app.area()));
+    f.render_widget(Paragraph::new(lines).block(block), info);
+    let modules = Module::visible(s.actor.roles);
+    let data = h.data.as_ref();
+    let mut lines = Vec::new();
+    for (i, m) in modules.iter().enumerate() {
+        let pending = match (m, data) {
+            (Module::Anagrafe, Some(d)) => format!("{} persone", d.soggetti),
+            _ => String::new(),
+        };
+        let text = format!(" {}  {:<44}{:>20} ", i + 1, m.label(), pending);
+        let style = if i == h.selected { theme.focus() } else { theme.accent(m.area()) };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    if let Some(d) = data
+        && !d.drafts.is_empty()
+    {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!(" Bozze non salvate: {}", d.drafts.len()), theme.warning()));
+    }
+    if let Some(e) = &h.error {
+        lines.push(Line::styled(sanitize(e), theme.error()));
+    }
+    f.render_widget(Paragraph::new(lines).block(framed(&theme, "Moduli", theme.accent(app.area()))), menu);
+}
+
+fn draw_module(theme: &Theme, m: Module, f: &mut Frame, body: Rect) {
+    let text = vec![
+        Line::raw(""),
+        Line::raw(format!(" Il modulo «{}» non è ancora installato in questa versione.", m.label())),
+        Line::raw(" Esc per tornare alla pagina iniziale."),
+    ];
+    f.render_widget(Paragraph::new(text).block(framed(theme, m.label(), theme.accent(m.area()))), body);
+}
+
+fn draw_status(app: &App, f: &mut Frame, area: Rect) {
+    let theme = app.config.theme;
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for (keys, _action, desc) in app.config.keymap.hints_for(&app.layers()) {
+        let piece = keys.chars().count() + desc.chars().count() + 2;
+        if used + piece > area.width as usize {
+            break;
+        }
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::raw(format!(" {desc} ")));
+        used += piece;
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_popup(app: &App, p: &Popup, f: &mut Frame, body: Rect) {
+    let theme = app.config.theme;
+    match p {
+        Popup::Help => {
+            let hints = app.config.keymap.hints_for(&app.layers());
+            let h = (hints.len() as u16 + 2).min(body.height);
+            let area = centered(body, 70, h);
+            let lines: Vec<Line> = hints
+                .into_iter()
+                .map(|(k, _, d)| Line::from(vec![Span::styled(format!("{k:<18}"), theme.key()), Span::raw(format!(" {d}"))]))
+                .collect();
+            f.render_widget(Clear, area);
+            f.render_widget(Paragraph::new(lines).block(framed(&theme, "Tasti di questa schermata", theme.accent(app.area()))), area);
+        }
+        Popup::Confirm { text, .. } => {
+            let area = centered(body, 50, 5);
+            f.render_widget(Clear, area);
+            let lines = vec![Line::raw(text.clone()), Line::raw(""), Line::styled("Invio = sì   Esc = no", theme.dim())];
+            f.render_widget(Paragraph::new(lines).block(framed(&theme, "Conferma", theme.warning())), area);
+        }
+        Popup::Message { text, error } => {
+            let area = centered(body, 60, 6);
+            f.render_widget(Clear, area);
+            let style = if *error { theme.error() } else { Style::new() };
+            f.render_widget(
+                Paragraph::new(sanitize(text)).style(style).wrap(Wrap { trim: true }).block(framed(&theme, "Avviso", style)),
+                area,
+            );
+        }
+    }
+}
