@@ -10,6 +10,7 @@
 //! - [`demo`]: synthetic demo data.
 //! - [`logging`]: `tracing` to a file, never to the terminal.
 //! - [`sanitize`]: the one function that makes foreign strings safe to show.
+//! - [`ui`]: UI runtime data: keys, keymaps, actions, screen definitions, field parsing. No SQL.
 
 pub mod auth;
 pub mod cli;
@@ -22,3 +23,4 @@ pub mod logging;
 pub mod sanitize;
 pub mod service;
 pub mod store;
+pub mod ui;
