@@ -495,15 +495,31 @@ fn demo_cmd(
 
 fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
     let store = open_current(&config.database)?;
-    let demo = if store.is_demo()? {
-        " (DATABASE DIMOSTRATIVO)"
-    } else {
-        ""
+    let keymap = crate::ui::keymap::Keymap::load_files(
+        &crate::config::system_dir().join("keymap.toml"),
+        crate::config::user_dir()
+            .map(|d| d.join("keymap.toml"))
+            .as_deref(),
+    )
+    .map_err(|e| AppError::Env(e.to_string()))?;
+    let app_config = crate::ui::app::AppConfig {
+        auth: config.auth,
+        idle_lock_minutes: config.idle_lock_minutes,
+        demo: store.is_demo()?,
+        theme: crate::ui::theme::Theme::detect(&|k| std::env::var(k).ok()),
+        keymap,
+        origin: auth::origin(),
+        // MERGE: loaded from screens/*.toml by ui::screens once merged.
+        forms: Default::default(),
     };
-    println!(
-        "sportello aprirebbe l'interfaccia su {}{demo}",
-        config.database.display()
-    );
+    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+        return Err(AppError::Env(
+            "terminale «dumb» non supportato: impostare TERM (es. xterm o linux)".into(),
+        ));
+    }
+    let (app, initial) = crate::ui::app::App::new(app_config);
+    crate::ui::runtime::run(app, initial, Box::new(store), config.log_dir.join("crash"))
+        .map_err(|e| AppError::Env(format!("terminale non utilizzabile: {e}")))?;
     Ok(0)
 }
 

@@ -64,7 +64,7 @@ pub struct Operatore {
 }
 
 /// Data needed to create an operator.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewOperatore {
     pub username: String,
     pub nome: String,

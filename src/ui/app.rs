@@ -5,17 +5,21 @@
 //! and helpdesk replays exact.
 
 use super::action::Action;
+use super::form::{FieldSpec, Handled};
 use super::home::{HomeState, Module};
 use super::keymap::{Keymap, Layer, Resolution};
 use super::keys::KeyInput;
 use super::login::LoginState;
+use super::operatori::{self, OperatoreForm, OperatoriState};
 use super::requests::{Reply, Request, SessionInfo};
 use super::text_input::TextInput;
 use super::theme::{Area, Theme};
 use crate::auth::Origin;
 use crate::config::AuthMode;
+use std::collections::BTreeMap;
 
-/// A message into `update`.
+/// A message into `update`. Messages move at human pace: boxing the large variants buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
     Key(KeyInput),
@@ -30,6 +34,7 @@ pub enum Msg {
 }
 
 /// Something `update` wants done.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Request(u64, Request),
@@ -42,7 +47,9 @@ pub fn coalesce(effects: Vec<Effect>) -> Vec<Effect> {
     for e in effects {
         if let Effect::Request(_, r) = &e
             && r.replaceable()
-            && let Some(pos) = out.iter().position(|o| matches!(o, Effect::Request(_, p) if p.same_kind(r)))
+            && let Some(pos) = out
+                .iter()
+                .position(|o| matches!(o, Effect::Request(_, p) if p.same_kind(r)))
         {
             out.remove(pos);
         }
@@ -60,23 +67,41 @@ pub struct AppConfig {
     pub theme: Theme,
     pub keymap: Keymap,
     pub origin: Origin,
+    /// Form definitions by id (from `screens/*.toml`): title and fields.
+    pub forms: BTreeMap<String, (String, Vec<FieldSpec>)>,
 }
 
+/// Autosave a draft this long after the last change (the runtime ticks every 500 ms: ≤ 2 s).
+pub const DRAFT_DEBOUNCE_MS: i64 = 1500;
+
 /// The screens.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Screen {
     Login(LoginState),
     Home(HomeState),
     /// A module whose screens are not installed in this version.
     Module(Module),
+    Operatori(OperatoriState),
+    OperatoreForm(Box<OperatoreForm>),
 }
 
 /// Overlays above the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
     Help,
-    Confirm { text: String, then: Confirmed },
-    Message { text: String, error: bool },
+    Confirm {
+        text: String,
+        then: Confirmed,
+    },
+    Message {
+        text: String,
+        error: bool,
+    },
+    /// A saved draft exists for the form just opened.
+    RestoreDraft {
+        content: String,
+        saved_at: String,
+    },
 }
 
 /// What a confirmed dialog does.
@@ -106,11 +131,11 @@ pub struct App {
     pub back: Vec<Screen>,
     pub popup: Option<Popup>,
     pub lock: Option<LockState>,
-    /// Keys of a chord in progress.
-    pub pending_keys: Vec<KeyInput>,
     pub next_id: u64,
     /// The latest request of each screen-level query; older replies are dropped.
     pub awaiting: Vec<u64>,
+    /// A short message in the status bar (saved, errors), cleared by the next key.
+    pub status: Option<String>,
     pub quit: bool,
     dirty: bool,
 }
@@ -127,9 +152,9 @@ impl App {
             back: Vec::new(),
             popup: None,
             lock: None,
-            pending_keys: Vec::new(),
             next_id: 1,
             awaiting: Vec::new(),
+            status: None,
             quit: false,
             dirty: true,
         };
@@ -157,6 +182,8 @@ impl App {
             Screen::Login(_) => "login",
             Screen::Home(_) => "home",
             Screen::Module(_) => "modulo",
+            Screen::Operatori(_) => "operatori",
+            Screen::OperatoreForm(_) => "operatore",
         }
     }
 
@@ -173,12 +200,27 @@ impl App {
         match &self.screen {
             Screen::Login(_) => Layer::Login,
             Screen::Home(_) | Screen::Module(_) => Layer::Home,
+            Screen::Operatori(_) => Layer::List,
+            Screen::OperatoreForm(_) => Layer::Form,
         }
     }
 
     /// Whether a text field has the focus (printable keys are text, not commands).
     pub fn text_focus(&self) -> bool {
-        self.lock.is_some() || matches!(self.screen, Screen::Login(_))
+        match &self.screen {
+            _ if self.lock.is_some() => true,
+            Screen::Login(_) => true,
+            Screen::OperatoreForm(f) => f.form.text_focus(),
+            _ => false,
+        }
+    }
+
+    /// The form on screen, if any.
+    pub fn form(&self) -> Option<&super::form::Form> {
+        match &self.screen {
+            Screen::OperatoreForm(f) => Some(&f.form),
+            _ => None,
+        }
     }
 
     /// The layers consulted for a key, most specific first.
@@ -190,9 +232,12 @@ impl App {
         if self.text_focus() {
             l.push(Layer::TextField);
         }
-        if self.lock.is_none() {
-            l.push(self.screen_layer());
-        }
+        // The lock screen is a login screen.
+        l.push(if self.lock.is_some() {
+            Layer::Login
+        } else {
+            self.screen_layer()
+        });
         l.push(Layer::Global);
         l
     }
@@ -225,7 +270,13 @@ impl App {
             }
             Msg::Paste(s) => {
                 self.last_input_ms = self.now_ms;
-                if let Some(field) = self.focused_text() {
+                let now = self.now_ms;
+                if self.lock.is_none()
+                    && self.popup.is_none()
+                    && let Screen::OperatoreForm(f) = &mut self.screen
+                {
+                    f.form.paste(&s, now);
+                } else if let Some(field) = self.focused_text() {
                     field.insert_str(&s);
                 }
                 Vec::new()
@@ -233,7 +284,9 @@ impl App {
             Msg::Reply(id, reply) => self.reply(id, reply),
             Msg::Hangup => {
                 self.quit = true;
-                vec![Effect::Quit]
+                let mut e = self.save_draft_now();
+                e.push(Effect::Quit);
+                e
             }
         };
         self.dirty = true;
@@ -245,13 +298,50 @@ impl App {
             self.last_input_ms = now;
         }
         self.now_ms = now;
+        let mut effects = Vec::new();
+        let due = self
+            .form()
+            .and_then(|f| f.changed_at)
+            .is_some_and(|t| now - t >= DRAFT_DEBOUNCE_MS);
+        if due {
+            effects.extend(self.save_draft_now());
+        }
         let idle_ms = i64::from(self.config.idle_lock_minutes) * 60_000;
         if self.session.is_some() && self.lock.is_none() && now - self.last_input_ms >= idle_ms {
-            self.lock = Some(LockState { password: TextInput::masked(crate::auth::MAX_LEN), error: None, waiting: false });
-            self.popup = None;
-            self.dirty = true;
+            effects.extend(self.lock_now());
         }
-        Vec::new()
+        effects
+    }
+
+    /// Locks the screen; the form's unsaved state goes to the drafts first.
+    fn lock_now(&mut self) -> Vec<Effect> {
+        self.lock = Some(LockState {
+            password: TextInput::masked(crate::auth::MAX_LEN),
+            error: None,
+            waiting: false,
+        });
+        self.dirty = true;
+        self.save_draft_now()
+    }
+
+    /// Saves the current form's unsaved changes as a draft, now.
+    fn save_draft_now(&mut self) -> Vec<Effect> {
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Vec::new();
+        };
+        let (form, record, content) = match &mut self.screen {
+            Screen::OperatoreForm(f) if f.form.changed_at.is_some() => {
+                f.form.changed_at = None;
+                (f.form.id.clone(), f.record_key(), f.form.draft_json())
+            }
+            _ => return Vec::new(),
+        };
+        vec![self.request(Request::SaveDraft {
+            actor,
+            form,
+            record,
+            content,
+        })]
     }
 
     fn focused_text(&mut self) -> Option<&mut TextInput> {
@@ -268,9 +358,20 @@ impl App {
     }
 
     fn key(&mut self, k: KeyInput) -> Vec<Effect> {
+        self.status = None;
+        let now = self.now_ms;
+        // A form gets its keys first: text, editing keys, the picker; what it ignores goes to the keymap.
+        if self.lock.is_none()
+            && self.popup.is_none()
+            && self.config.keymap.pending().is_empty()
+            && let Screen::OperatoreForm(f) = &mut self.screen
+            && f.form.key(&k, now) != Handled::Ignored
+        {
+            return Vec::new();
+        }
         // Text first: a printable key without Ctrl/Alt in a focused field is text.
-        if self.pending_keys.is_empty()
-            && let Some(c) = k.printable()
+        if self.config.keymap.pending().is_empty()
+            && let Some(c) = printable(&k)
             && self.popup.is_none()
             && let Some(field) = self.focused_text()
         {
@@ -278,16 +379,17 @@ impl App {
             return Vec::new();
         }
         let layers = self.layers();
-        match self.config.keymap.resolve(&layers, &mut self.pending_keys, &k) {
+        match self.config.keymap.resolve(&layers, k) {
             Resolution::Matched(a) => self.action(a),
             Resolution::Pending | Resolution::Cancelled => Vec::new(),
             Resolution::NotFound => {
                 if let Some(field) = self.focused_text() {
                     edit(field, &k);
-                } else if let Screen::Home(h) = &mut self.screen
-                    && let Some(d) = k.printable().and_then(|c| c.to_digit(10))
+                } else if let Screen::Home(h) = &self.screen
+                    && let Some(d) = printable(&k).and_then(|c| c.to_digit(10))
                 {
-                    return self.open_menu(d as usize, h.selected);
+                    let sel = h.selected;
+                    return self.open_menu(d as usize, sel);
                 }
                 Vec::new()
             }
@@ -307,22 +409,27 @@ impl App {
                 Vec::new()
             }
             Action::Quit => {
-                self.popup = Some(Popup::Confirm { text: "Uscire da sportello?".into(), then: Confirmed::Quit });
+                self.popup = Some(Popup::Confirm {
+                    text: "Uscire da sportello?".into(),
+                    then: Confirmed::Quit,
+                });
                 Vec::new()
             }
             Action::Logout if self.session.is_some() => {
-                self.popup = Some(Popup::Confirm { text: "Chiudere la sessione?".into(), then: Confirmed::Logout });
+                self.popup = Some(Popup::Confirm {
+                    text: "Chiudere la sessione?".into(),
+                    then: Confirmed::Logout,
+                });
                 Vec::new()
             }
-            Action::LockScreen if self.session.is_some() => {
-                self.lock = Some(LockState { password: TextInput::masked(crate::auth::MAX_LEN), error: None, waiting: false });
-                Vec::new()
-            }
+            Action::LockScreen if self.session.is_some() => self.lock_now(),
             Action::Back => {
+                // Leaving a form keeps what was typed: the draft is saved first.
+                let effects = self.save_draft_now();
                 if let Some(prev) = self.back.pop() {
                     self.screen = prev;
                 }
-                Vec::new()
+                effects
             }
             _ => self.screen_action(a),
         }
@@ -348,6 +455,33 @@ impl App {
                     }
                 }
             }
+            (Popup::RestoreDraft { content, .. }, Action::Confirm | Action::RestoreDraft) => {
+                self.popup = None;
+                if let Screen::OperatoreForm(f) = &mut self.screen {
+                    f.form.restore_json(&content);
+                    f.form.changed_at = None;
+                }
+                self.status = Some("Bozza ripristinata".into());
+                Vec::new()
+            }
+            (Popup::RestoreDraft { .. }, Action::DiscardDraft) => {
+                self.popup = None;
+                let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+                    return Vec::new();
+                };
+                match &self.screen {
+                    Screen::OperatoreForm(f) => {
+                        let (form, record) = (f.form.id.clone(), f.record_key());
+                        self.status = Some("Bozza eliminata".into());
+                        vec![self.request(Request::DeleteDraft {
+                            actor,
+                            form,
+                            record,
+                        })]
+                    }
+                    _ => Vec::new(),
+                }
+            }
             (_, Action::Cancel | Action::Back | Action::Confirm) => {
                 self.popup = None;
                 Vec::new()
@@ -364,16 +498,24 @@ impl App {
     }
 
     fn lock_action(&mut self, a: Action) -> Vec<Effect> {
-        let Some(session) = self.session.clone() else { return Vec::new() };
+        let Some(session) = self.session.clone() else {
+            return Vec::new();
+        };
         let origin = self.config.origin.clone();
-        let Some(lock) = &mut self.lock else { return Vec::new() };
+        let Some(lock) = &mut self.lock else {
+            return Vec::new();
+        };
         match a {
             Action::Confirm | Action::Save if !lock.waiting => {
                 lock.waiting = true;
                 lock.error = None;
                 let password = lock.password.value().to_string();
                 lock.password.clear();
-                vec![self.query(Request::Unlock { actor: session.actor, password, origin })]
+                vec![self.query(Request::Unlock {
+                    actor: session.actor,
+                    password,
+                    origin,
+                })]
             }
             _ => Vec::new(),
         }
@@ -405,7 +547,10 @@ impl App {
                 _ => Vec::new(),
             },
             Screen::Home(h) => {
-                let n = self.session.as_ref().map_or(0, |s| Module::visible(s.actor.roles).len());
+                let n = self
+                    .session
+                    .as_ref()
+                    .map_or(0, |s| Module::visible(s.actor.roles).len());
                 match a {
                     Action::FieldDown | Action::NextField if n > 0 => {
                         h.selected = (h.selected + 1) % n;
@@ -419,31 +564,153 @@ impl App {
                         let sel = h.selected;
                         self.open_menu(sel + 1, sel)
                     }
-                    a => match menu_number(a) {
+                    a => match a.menu_number() {
                         Some(i) => {
                             let sel = h.selected;
-                            self.open_menu(i, sel)
+                            self.open_menu(i as usize, sel)
                         }
                         None => Vec::new(),
                     },
                 }
             }
             Screen::Module(_) => Vec::new(),
+            Screen::Operatori(o) => {
+                match a {
+                    Action::FieldDown | Action::NextField => o.table.down(),
+                    Action::FieldUp | Action::PrevField => o.table.up(),
+                    Action::NextPage => o.table.next_page(),
+                    Action::PrevPage => o.table.prev_page(),
+                    Action::SortNextColumn => o.table.sort_next(),
+                    Action::SortReverse => o.table.sort_reverse(),
+                    Action::Open | Action::Edit | Action::Confirm => {
+                        let existing = o.selected().cloned();
+                        if existing.is_some() {
+                            return self.open_operatore_form(existing);
+                        }
+                    }
+                    Action::NewRecord => return self.open_operatore_form(None),
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Screen::OperatoreForm(f) => {
+                let form = &mut f.form;
+                match a {
+                    Action::NextField | Action::FieldDown => form.next(),
+                    Action::PrevField | Action::FieldUp => form.prev(),
+                    Action::NextSection => form.jump_section(true),
+                    Action::PrevSection => form.jump_section(false),
+                    Action::Pick | Action::Toggle => form.open_picker(),
+                    a if a.section_number().is_some() => {
+                        form.goto_section(a.section_number().unwrap_or(1) as usize)
+                    }
+                    Action::Save | Action::Confirm => return self.save_operatore(),
+                    _ => {}
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// Opens the operator form (new or edit) and asks for a saved draft.
+    fn open_operatore_form(&mut self, existing: Option<crate::domain::Operatore>) -> Vec<Effect> {
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Vec::new();
+        };
+        let Screen::Operatori(o) = &self.screen else {
+            return Vec::new();
+        };
+        let Some(data) = o.data.clone() else {
+            return Vec::new();
+        };
+        let (title, specs) = self
+            .config
+            .forms
+            .get(operatori::FORM_ID)
+            .cloned()
+            .unwrap_or_default();
+        let title = match &existing {
+            Some(op) => format!("{title}: {}", op.username),
+            None => format!("{title}: nuovo"),
+        };
+        let form = operatori::new_form(&title, specs, &data, existing.as_ref());
+        let f = OperatoreForm {
+            form,
+            existing,
+            saving: false,
+        };
+        let (form_id, record) = (f.form.id.clone(), f.record_key());
+        let prev = std::mem::replace(&mut self.screen, Screen::OperatoreForm(Box::new(f)));
+        self.back.push(prev);
+        vec![self.query(Request::LoadDraft {
+            actor,
+            form: form_id,
+            record,
+        })]
+    }
+
+    fn save_operatore(&mut self) -> Vec<Effect> {
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Vec::new();
+        };
+        let today = civil_date(self.now_ms);
+        let Screen::OperatoreForm(f) = &mut self.screen else {
+            return Vec::new();
+        };
+        if f.saving {
+            return Vec::new();
+        }
+        if f.form.validate(today).is_some() {
+            self.status = Some("Correggere i campi segnalati".into());
+            return Vec::new();
+        }
+        match operatori::to_edit(f) {
+            Err((field, msg)) => {
+                if let Some(i) = f.form.fields.iter().position(|x| x.spec.id == field) {
+                    f.form.fields[i].error = Some(msg);
+                    f.form.focus = i;
+                }
+                self.status = Some("Correggere i campi segnalati".into());
+                Vec::new()
+            }
+            Ok(op) => {
+                f.saving = true;
+                vec![self.query(Request::SaveOperatore { actor, op })]
+            }
         }
     }
 
     /// Opens the `n`-th (1-based) module of the menu.
     fn open_menu(&mut self, n: usize, selected: usize) -> Vec<Effect> {
-        let Some(s) = &self.session else { return Vec::new() };
+        let Some(s) = &self.session else {
+            return Vec::new();
+        };
         let visible = Module::visible(s.actor.roles);
-        let Some(m) = n.checked_sub(1).and_then(|i| visible.get(i)).copied() else { return Vec::new() };
+        let Some(m) = n.checked_sub(1).and_then(|i| visible.get(i)).copied() else {
+            return Vec::new();
+        };
         if let Screen::Home(h) = &mut self.screen {
             h.selected = n - 1;
         }
         let _ = selected;
-        let prev = std::mem::replace(&mut self.screen, Screen::Module(m));
+        let actor = s.actor.clone();
+        let (next, effects) = match m {
+            Module::Operatori => {
+                let e = self.query(Request::ListOperatori { actor });
+                (Screen::Operatori(self.sized_list()), vec![e])
+            }
+            other => (Screen::Module(other), Vec::new()),
+        };
+        let prev = std::mem::replace(&mut self.screen, next);
         self.back.push(prev);
-        Vec::new()
+        effects
+    }
+
+    /// A list state with the page size of the current window.
+    fn sized_list(&self) -> OperatoriState {
+        let mut o = OperatoriState::default();
+        o.table.page = usize::from(self.size.1.saturating_sub(6)).max(1);
+        o
     }
 
     fn reply(&mut self, id: u64, reply: Reply) -> Vec<Effect> {
@@ -495,41 +762,92 @@ impl App {
                 }
                 Vec::new()
             }
+            Reply::Operatori(result) if current => {
+                self.awaiting.clear();
+                if let Screen::Operatori(o) = &mut self.screen {
+                    match result {
+                        Ok(d) => o.set_data(d),
+                        Err(e) => o.error = Some(e),
+                    }
+                }
+                Vec::new()
+            }
+            Reply::Draft(Ok(Some(d))) if current => {
+                self.awaiting.clear();
+                if self.form().is_some() {
+                    self.popup = Some(Popup::RestoreDraft {
+                        content: d.content,
+                        saved_at: d.saved_at,
+                    });
+                }
+                Vec::new()
+            }
+            Reply::OperatoreSaved(result) if current => {
+                self.awaiting.clear();
+                let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+                    return Vec::new();
+                };
+                match result {
+                    Ok(_) => {
+                        let Screen::OperatoreForm(f) = &self.screen else {
+                            return Vec::new();
+                        };
+                        let (form, record) = (f.form.id.clone(), f.record_key());
+                        let mut e = vec![self.request(Request::DeleteDraft {
+                            actor: actor.clone(),
+                            form,
+                            record,
+                        })];
+                        self.screen = self
+                            .back
+                            .pop()
+                            .unwrap_or_else(|| Screen::Home(HomeState::default()));
+                        if let Screen::Operatori(_) = self.screen {
+                            e.push(self.query(Request::ListOperatori { actor }));
+                        }
+                        self.status = Some("Operatore salvato".into());
+                        e
+                    }
+                    Err(msg) => {
+                        // The operator keeps what was typed: saved as a draft, shown with the error.
+                        if let Screen::OperatoreForm(f) = &mut self.screen {
+                            f.saving = false;
+                            f.form.changed_at = Some(self.now_ms);
+                        }
+                        self.popup = Some(Popup::Message {
+                            text: msg,
+                            error: true,
+                        });
+                        self.save_draft_now()
+                    }
+                }
+            }
+            Reply::DraftSaved(Err(e)) => {
+                self.status = Some(format!("Bozza non salvata: {e}"));
+                Vec::new()
+            }
             // Stale replies (superseded queries) and fire-and-forget acknowledgements.
             _ => Vec::new(),
         }
     }
 }
 
-/// Editing keys of a single-line field.
-fn edit(field: &mut TextInput, k: &KeyInput) {
-    use super::keys::KeyCode;
-    match k.code {
-        KeyCode::Backspace => {
-            field.backspace();
-        }
-        KeyCode::Delete => {
-            field.delete();
-        }
-        KeyCode::Left => field.left(),
-        KeyCode::Right => field.right(),
-        KeyCode::Home => field.home(),
-        KeyCode::End => field.end(),
-        _ => {}
-    }
+/// The civil date (UTC) of a time in milliseconds, for "not in the future" checks.
+pub fn civil_date(ms: i64) -> (i32, u8, u8) {
+    let d = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    (d.year(), d.month() as u8, d.day())
 }
 
-fn menu_number(a: Action) -> Option<usize> {
-    Some(match a {
-        Action::Menu1 => 1,
-        Action::Menu2 => 2,
-        Action::Menu3 => 3,
-        Action::Menu4 => 4,
-        Action::Menu5 => 5,
-        Action::Menu6 => 6,
-        Action::Menu7 => 7,
-        Action::Menu8 => 8,
-        Action::Menu9 => 9,
-        _ => return None,
-    })
+/// Editing keys of a single-line field.
+fn edit(field: &mut TextInput, k: &KeyInput) {
+    super::form::line_key(field, k);
+}
+
+/// The character a key types, if it types one.
+pub fn printable(k: &KeyInput) -> Option<char> {
+    match k.code {
+        super::keys::Key::Char(c) if k.is_printable() => Some(c),
+        _ => None,
+    }
 }

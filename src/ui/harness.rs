@@ -26,7 +26,13 @@ impl Harness {
     pub fn new(store: Box<dyn Store>, config: AppConfig, width: u16, height: u16) -> Harness {
         let (app, initial) = App::new(config);
         let terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
-        let mut h = Harness { app, store, terminal, now_ms: START_MS, effects: Vec::new() };
+        let mut h = Harness {
+            app,
+            store,
+            terminal,
+            now_ms: START_MS,
+            effects: Vec::new(),
+        };
         h.run(initial);
         h.send(Msg::Resize(width, height));
         h.send(Msg::Tick(START_MS));
@@ -83,7 +89,9 @@ impl Harness {
     pub fn draw(&mut self) -> &mut Self {
         self.app.take_dirty();
         let app = &self.app;
-        self.terminal.draw(|f| super::view::draw(app, f)).expect("draw on test backend");
+        self.terminal
+            .draw(|f| super::view::draw(app, f))
+            .expect("draw on test backend");
         self
     }
 

@@ -72,7 +72,10 @@ impl Module {
 
     /// The modules a role set may use, in menu order.
     pub fn visible(roles: RoleSet) -> Vec<Module> {
-        Module::ALL.into_iter().filter(|m| roles.allows(m.permission())).collect()
+        Module::ALL
+            .into_iter()
+            .filter(|m| roles.allows(m.permission()))
+            .collect()
     }
 }
 

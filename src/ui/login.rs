@@ -27,6 +27,10 @@ impl Default for LoginState {
 
 impl LoginState {
     pub fn field(&mut self) -> &mut TextInput {
-        if self.focus == 0 { &mut self.username } else { &mut self.password }
+        if self.focus == 0 {
+            &mut self.username
+        } else {
+            &mut self.password
+        }
     }
 }

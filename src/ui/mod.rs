@@ -17,3 +17,17 @@ pub mod keys;
 pub use action::Action;
 pub use keymap::{Keymap, KeymapError, Layer, Resolution};
 pub use keys::{Key, KeyInput, Mods, parse_key, parse_key_string};
+
+// The runtime: state, update, drawing, terminal, headless harness.
+pub mod app;
+pub mod form;
+pub mod harness;
+pub mod home;
+pub mod login;
+pub mod operatori;
+pub mod requests;
+pub mod runtime;
+pub mod table;
+pub mod text_input;
+pub mod theme;
+pub mod view;

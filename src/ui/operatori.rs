@@ -17,7 +17,13 @@ pub struct OperatoriState {
 impl Default for OperatoriState {
     fn default() -> Self {
         OperatoriState {
-            table: Table::new(vec![("Utente", 16), ("Cognome", 16), ("Nome", 14), ("Ruoli", 20), ("Stato", 12)]),
+            table: Table::new(vec![
+                ("Utente", 16),
+                ("Cognome", 16),
+                ("Nome", 14),
+                ("Ruoli", 20),
+                ("Stato", 12),
+            ]),
             data: None,
             error: None,
         }
@@ -48,7 +54,11 @@ impl OperatoriState {
 
     pub fn selected(&self) -> Option<&Operatore> {
         let key = self.table.selected_key()?;
-        self.data.as_ref()?.operatori.iter().find(|o| o.id.to_string() == key)
+        self.data
+            .as_ref()?
+            .operatori
+            .iter()
+            .find(|o| o.id.to_string() == key)
     }
 }
 
@@ -63,25 +73,60 @@ pub struct OperatoreForm {
 impl OperatoreForm {
     /// The draft key: the operator id, or '' for a new account.
     pub fn record_key(&self) -> String {
-        self.existing.as_ref().map(|o| o.id.to_string()).unwrap_or_default()
+        self.existing
+            .as_ref()
+            .map(|o| o.id.to_string())
+            .unwrap_or_default()
     }
 }
 
 /// Builds the form from its declared fields, with the code lists and (when editing) the values.
-pub fn new_form(title: &str, specs: Vec<FieldSpec>, data: &OperatoriData, existing: Option<&Operatore>) -> Form {
+pub fn new_form(
+    title: &str,
+    specs: Vec<FieldSpec>,
+    data: &OperatoriData,
+    existing: Option<&Operatore>,
+) -> Form {
     let mut form = Form::new(FORM_ID, title, specs);
-    form.code_lists
-        .insert("ruoli".into(), Role::ALL.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect());
-    form.code_lists.insert("enti".into(), data.enti.iter().map(|(id, n)| (id.to_string(), n.clone())).collect());
-    form.code_lists.insert("uffici".into(), data.uffici.iter().map(|(id, n)| (id.to_string(), n.clone())).collect());
+    form.code_lists.insert(
+        "ruoli".into(),
+        Role::ALL
+            .iter()
+            .map(|r| (r.code().to_string(), r.label().to_string()))
+            .collect(),
+    );
+    form.code_lists.insert(
+        "enti".into(),
+        data.enti
+            .iter()
+            .map(|(id, n)| (id.to_string(), n.clone()))
+            .collect(),
+    );
+    form.code_lists.insert(
+        "uffici".into(),
+        data.uffici
+            .iter()
+            .map(|(id, n)| (id.to_string(), n.clone()))
+            .collect(),
+    );
     match existing {
         Some(o) => {
             form.set("username", &o.username);
             form.set("nome", &o.nome);
             form.set("cognome", &o.cognome);
             form.set("ruoli", &o.roles.codes());
-            form.set("enti", &o.enti.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
-            form.set("ufficio", &o.ufficio_id.map(|u| u.to_string()).unwrap_or_default());
+            form.set(
+                "enti",
+                &o.enti
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            form.set(
+                "ufficio",
+                &o.ufficio_id.map(|u| u.to_string()).unwrap_or_default(),
+            );
             form.set("os_user", o.os_user.as_deref().unwrap_or(""));
             form.set("attivo", if o.attivo { "true" } else { "false" });
             form.restore_json(&o.extra);
@@ -96,7 +141,11 @@ pub fn new_form(title: &str, specs: Vec<FieldSpec>, data: &OperatoriData, existi
 pub fn to_edit(f: &OperatoreForm) -> Result<OperatoreEdit, (String, String)> {
     let form = &f.form;
     let roles = RoleSet::parse_list(&form.value("ruoli")).map_err(|e| ("ruoli".to_string(), e))?;
-    let enti: Vec<i64> = form.value("enti").split(',').filter_map(|s| s.parse().ok()).collect();
+    let enti: Vec<i64> = form
+        .value("enti")
+        .split(',')
+        .filter_map(|s| s.parse().ok())
+        .collect();
     if enti.is_empty() {
         return Err(("enti".into(), "Indicare almeno un ente".into()));
     }
@@ -115,6 +164,7 @@ pub fn to_edit(f: &OperatoreForm) -> Result<OperatoreEdit, (String, String)> {
             enti,
             ufficio_id: form.value("ufficio").parse().ok(),
             os_user,
+            extra: String::new(),
         },
         attivo: form.value("attivo") == "true",
         password: None,

@@ -25,19 +25,52 @@ pub struct HomeData {
 }
 
 /// A request to the store thread. Requests made by a logged-in operator carry their actor.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    Login { username: String, password: String, origin: Origin },
-    LoginSystem { origin: Origin },
+    Login {
+        username: String,
+        password: String,
+        origin: Origin,
+    },
+    LoginSystem {
+        origin: Origin,
+    },
     /// Re-authentication after the idle lock.
-    Unlock { actor: Actor, password: String, origin: Origin },
-    Home { actor: Actor },
-    SaveDraft { actor: Actor, form: String, record: String, content: String },
-    LoadDraft { actor: Actor, form: String, record: String },
-    DeleteDraft { actor: Actor, form: String, record: String },
-    ListOperatori { actor: Actor },
-    SaveOperatore { actor: Actor, op: OperatoreEdit },
-    Logout { actor: Actor },
+    Unlock {
+        actor: Actor,
+        password: String,
+        origin: Origin,
+    },
+    Home {
+        actor: Actor,
+    },
+    SaveDraft {
+        actor: Actor,
+        form: String,
+        record: String,
+        content: String,
+    },
+    LoadDraft {
+        actor: Actor,
+        form: String,
+        record: String,
+    },
+    DeleteDraft {
+        actor: Actor,
+        form: String,
+        record: String,
+    },
+    ListOperatori {
+        actor: Actor,
+    },
+    SaveOperatore {
+        actor: Actor,
+        op: OperatoreEdit,
+    },
+    Logout {
+        actor: Actor,
+    },
 }
 
 /// The accounts screen's data: operators and the enti/uffici they can be assigned to.
@@ -79,11 +112,19 @@ pub enum Reply {
 fn session_info(store: &dyn Store, op: &Operatore, origin: &Origin) -> Result<SessionInfo, String> {
     let e = |e: crate::store::StoreError| e.to_string();
     let ente = match op.enti.first() {
-        Some(id) => store.ente(*id).map_err(e)?.map(|e| e.nome).unwrap_or_default(),
+        Some(id) => store
+            .ente(*id)
+            .map_err(e)?
+            .map(|e| e.nome)
+            .unwrap_or_default(),
         None => String::new(),
     };
     let ufficio = match op.ufficio_id {
-        Some(id) => store.ufficio(id).map_err(e)?.map(|u| u.nome).unwrap_or_default(),
+        Some(id) => store
+            .ufficio(id)
+            .map_err(e)?
+            .map(|u| u.nome)
+            .unwrap_or_default(),
         None => String::new(),
     };
     Ok(SessionInfo {
@@ -99,7 +140,11 @@ fn session_info(store: &dyn Store, op: &Operatore, origin: &Origin) -> Result<Se
 pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
     let err = |e: crate::store::StoreError| e.to_string();
     match req {
-        Request::Login { username, password, origin } => Reply::Login(
+        Request::Login {
+            username,
+            password,
+            origin,
+        } => Reply::Login(
             auth::login(store, &username, &password, &origin, now)
                 .map_err(|e| e.to_string())
                 .and_then(|op| session_info(store, &op, &origin)),
@@ -109,8 +154,14 @@ pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
                 .map_err(|e| e.to_string())
                 .and_then(|op| session_info(store, &op, &origin)),
         ),
-        Request::Unlock { actor, password, origin } => Reply::Unlock(
-            auth::login(store, &actor.username, &password, &origin, now).map(|_| ()).map_err(|e| e.to_string()),
+        Request::Unlock {
+            actor,
+            password,
+            origin,
+        } => Reply::Unlock(
+            auth::login(store, &actor.username, &password, &origin, now)
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
         ),
         Request::Home { actor } => Reply::Home((|| {
             let op = actor.operatore_id.unwrap_or_default();
@@ -127,14 +178,38 @@ pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
             };
             Ok(HomeData { drafts, soggetti })
         })()),
-        Request::SaveDraft { actor, form, record, content } => Reply::DraftSaved(
-            store.save_draft(actor.operatore_id.unwrap_or_default(), &form, &record, &content).map_err(err),
+        Request::SaveDraft {
+            actor,
+            form,
+            record,
+            content,
+        } => Reply::DraftSaved(
+            store
+                .save_draft(
+                    actor.operatore_id.unwrap_or_default(),
+                    &form,
+                    &record,
+                    &content,
+                )
+                .map_err(err),
         ),
-        Request::LoadDraft { actor, form, record } => {
-            Reply::Draft(store.load_draft(actor.operatore_id.unwrap_or_default(), &form, &record).map_err(err))
-        }
-        Request::DeleteDraft { actor, form, record } => Reply::DraftDeleted(
-            store.delete_draft(actor.operatore_id.unwrap_or_default(), &form, &record).map_err(err),
+        Request::LoadDraft {
+            actor,
+            form,
+            record,
+        } => Reply::Draft(
+            store
+                .load_draft(actor.operatore_id.unwrap_or_default(), &form, &record)
+                .map_err(err),
+        ),
+        Request::DeleteDraft {
+            actor,
+            form,
+            record,
+        } => Reply::DraftDeleted(
+            store
+                .delete_draft(actor.operatore_id.unwrap_or_default(), &form, &record)
+                .map_err(err),
         ),
         Request::ListOperatori { actor } => Reply::Operatori((|| {
             let operatori = service::list_users(store, &actor).map_err(err)?;
@@ -146,27 +221,47 @@ pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
                 }
             }
             let enti = enti_list.into_iter().map(|e| (e.id, e.nome)).collect();
-            Ok(OperatoriData { operatori, enti, uffici })
+            Ok(OperatoriData {
+                operatori,
+                enti,
+                uffici,
+            })
         })()),
-        Request::SaveOperatore { actor, op } => Reply::OperatoreSaved(save_operatore(store, &actor, op)),
+        Request::SaveOperatore { actor, op } => {
+            Reply::OperatoreSaved(save_operatore(store, &actor, op))
+        }
         Request::Logout { actor } => {
-            let _ = store.audit(&actor, &crate::domain::AuditEvent::new("logout", crate::domain::Outcome::Ok));
+            let _ = store.audit(
+                &actor,
+                &crate::domain::AuditEvent::new("logout", crate::domain::Outcome::Ok),
+            );
             Reply::LoggedOut
         }
     }
 }
 
-fn save_operatore(store: &mut dyn Store, actor: &Actor, edit: OperatoreEdit) -> Result<i64, String> {
+fn save_operatore(
+    store: &mut dyn Store,
+    actor: &Actor,
+    edit: OperatoreEdit,
+) -> Result<i64, String> {
     let err = |e: crate::store::StoreError| e.to_string();
     match edit.existing {
         None => {
             let mut new = edit.new;
             new.extra = edit.extra;
-            let id = service::add_user(store, actor, &new, edit.password.as_deref()).map_err(err)?;
+            let id =
+                service::add_user(store, actor, &new, edit.password.as_deref()).map_err(err)?;
             Ok(id)
         }
         Some(mut op) => {
-            service::require(store, actor, Permission::ManageAccounts, "modifica_operatore").map_err(err)?;
+            service::require(
+                store,
+                actor,
+                Permission::ManageAccounts,
+                "modifica_operatore",
+            )
+            .map_err(err)?;
             if edit.new.roles == RoleSet::default() {
                 return Err("indicare almeno un ruolo".into());
             }
@@ -190,15 +285,27 @@ fn save_operatore(store: &mut dyn Store, actor: &Actor, edit: OperatoreEdit) -> 
 impl Request {
     /// A request that a newer one of the same kind makes useless (queries, draft saves).
     pub fn replaceable(&self) -> bool {
-        matches!(self, Request::Home { .. } | Request::ListOperatori { .. } | Request::SaveDraft { .. })
+        matches!(
+            self,
+            Request::Home { .. } | Request::ListOperatori { .. } | Request::SaveDraft { .. }
+        )
     }
 
     /// Same kind and, for drafts, the same form and record.
     pub fn same_kind(&self, other: &Request) -> bool {
         match (self, other) {
-            (Request::SaveDraft { form: f1, record: r1, .. }, Request::SaveDraft { form: f2, record: r2, .. }) => {
-                f1 == f2 && r1 == r2
-            }
+            (
+                Request::SaveDraft {
+                    form: f1,
+                    record: r1,
+                    ..
+                },
+                Request::SaveDraft {
+                    form: f2,
+                    record: r2,
+                    ..
+                },
+            ) => f1 == f2 && r1 == r2,
             _ => std::mem::discriminant(self) == std::mem::discriminant(other),
         }
     }

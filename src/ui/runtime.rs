@@ -30,7 +30,13 @@ pub struct CountingWriter<W: Write> {
 impl<W: Write> CountingWriter<W> {
     pub fn new(inner: W) -> (CountingWriter<W>, Arc<AtomicU64>) {
         let count = Arc::new(AtomicU64::new(0));
-        (CountingWriter { inner, count: count.clone() }, count)
+        (
+            CountingWriter {
+                inner,
+                count: count.clone(),
+            },
+            count,
+        )
     }
 }
 
@@ -81,15 +87,26 @@ fn orphaned() -> bool {
 }
 
 /// Runs the TUI until the operator quits or the terminal goes away.
-pub fn run(app: App, initial: Vec<Effect>, store: Box<dyn Store>, crash_dir: std::path::PathBuf) -> std::io::Result<()> {
+pub fn run(
+    app: App,
+    initial: Vec<Effect>,
+    store: Box<dyn Store>,
+    crash_dir: std::path::PathBuf,
+) -> std::io::Result<()> {
     crate::crash::install(crash_dir, restore_terminal);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let result = rt.block_on(run_loop(app, initial, store));
     restore_terminal();
     result
 }
 
-async fn run_loop(mut app: App, initial: Vec<Effect>, store: Box<dyn Store>) -> std::io::Result<()> {
+async fn run_loop(
+    mut app: App,
+    initial: Vec<Effect>,
+    store: Box<dyn Store>,
+) -> std::io::Result<()> {
     crossterm::terminal::enable_raw_mode()?;
     let (writer, _bytes) = CountingWriter::new(std::io::stdout());
     let mut terminal = Terminal::new(CrosstermBackend::new(writer))?;
@@ -151,14 +168,18 @@ async fn run_loop(mut app: App, initial: Vec<Effect>, store: Box<dyn Store>) -> 
 
 fn record_for_crash(msg: &Msg) {
     if let Msg::Key(k) = msg {
-        crate::crash::record_event(crate::crash::redact_key(&k.to_string()));
+        crate::crash::record_event(crate::crash::redact_key(&k.notation()));
     } else if let Msg::Paste(s) = msg {
         crate::crash::record_event(format!("incolla {} caratteri", s.chars().count()));
     }
 }
 
 /// Sends store requests to the worker; returns true when an effect asks to quit.
-fn run_effects(worker: &StoreWorker, reply_tx: &mpsc::UnboundedSender<Msg>, effects: Vec<Effect>) -> bool {
+fn run_effects(
+    worker: &StoreWorker,
+    reply_tx: &mpsc::UnboundedSender<Msg>,
+    effects: Vec<Effect>,
+) -> bool {
     let mut quit = false;
     for e in effects {
         match e {
@@ -194,7 +215,13 @@ async fn hang_up(
     let effects = app.update(Msg::Hangup);
     let waiting: Vec<u64> = effects
         .iter()
-        .filter_map(|e| if let Effect::Request(id, _) = e { Some(*id) } else { None })
+        .filter_map(|e| {
+            if let Effect::Request(id, _) = e {
+                Some(*id)
+            } else {
+                None
+            }
+        })
         .collect();
     run_effects(worker, reply_tx, effects);
     let deadline = tokio::time::sleep(Duration::from_millis(1500));

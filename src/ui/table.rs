@@ -24,7 +24,11 @@ pub struct Table {
 
 impl Table {
     pub fn new(columns: Vec<(&'static str, u16)>) -> Table {
-        Table { columns, page: 10, ..Default::default() }
+        Table {
+            columns,
+            page: 10,
+            ..Default::default()
+        }
     }
 
     pub fn set_rows(&mut self, rows: Vec<(String, Vec<String>)>) {
@@ -35,8 +39,10 @@ impl Table {
 
     fn sort(&mut self) {
         let c = self.sort_col;
-        let key = |r: &(String, Vec<String>)| r.1.get(c).map(|s| s.to_lowercase()).unwrap_or_default();
-        self.rows.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0)));
+        let key =
+            |r: &(String, Vec<String>)| r.1.get(c).map(|s| s.to_lowercase()).unwrap_or_default();
+        self.rows
+            .sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0)));
         if self.reverse {
             self.rows.reverse();
         }
@@ -93,21 +99,43 @@ impl Table {
         }
         let mut x = area.x;
         for (i, (title, w)) in self.columns.iter().enumerate() {
-            let arrow = if i == self.sort_col { if self.reverse { " ▼" } else { " ▲" } } else { "" };
-            let arrow = if theme.ascii { arrow.replace('▲', "^").replace('▼', "v") } else { arrow.to_string() };
+            let arrow = if i == self.sort_col {
+                if self.reverse { " ▼" } else { " ▲" }
+            } else {
+                ""
+            };
+            let arrow = if theme.ascii {
+                arrow.replace('▲', "^").replace('▼', "v")
+            } else {
+                arrow.to_string()
+            };
             let room = (*w).min(area.right().saturating_sub(x));
-            buf.set_stringn(x, area.y, format!("{title}{arrow}"), room as usize, theme.accent(super::theme::Area::Sistema));
+            buf.set_stringn(
+                x,
+                area.y,
+                format!("{title}{arrow}"),
+                room as usize,
+                theme.accent(super::theme::Area::Sistema),
+            );
             x = x.saturating_add(*w + 1);
         }
         let body = area.height as usize - 1;
         let first = (self.selected / body.max(1)) * body.max(1);
         for (row, (_, cells)) in self.rows.iter().enumerate().skip(first).take(body) {
             let y = area.y + 1 + (row - first) as u16;
-            let style = if row == self.selected { theme.focus() } else { Style::new() };
+            let style = if row == self.selected {
+                theme.focus()
+            } else {
+                Style::new()
+            };
             buf.set_style(Rect::new(area.x, y, area.width, 1), style);
             let mut x = area.x;
             for (i, (_, w)) in self.columns.iter().enumerate() {
-                let w = if i + 1 == self.columns.len() { area.right().saturating_sub(x) } else { *w };
+                let w = if i + 1 == self.columns.len() {
+                    area.right().saturating_sub(x)
+                } else {
+                    *w
+                };
                 let cell = sanitize(cells.get(i).map(String::as_str).unwrap_or(""));
                 let mut text = String::new();
                 for c in cell.chars() {
@@ -127,7 +155,13 @@ impl Table {
             let info = format!(" {}/{} ", self.selected + 1, self.rows.len());
             let w = info.len() as u16;
             if area.width > w {
-                buf.set_stringn(area.right() - w, area.bottom() - 1, info, w as usize, theme.dim());
+                buf.set_stringn(
+                    area.right() - w,
+                    area.bottom() - 1,
+                    info,
+                    w as usize,
+                    theme.dim(),
+                );
             }
         }
     }
@@ -150,7 +184,10 @@ mod tests {
     #[test]
     fn sorts_and_keeps_selection() {
         let mut t = table();
-        assert_eq!(t.rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["2", "3", "1"]);
+        assert_eq!(
+            t.rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+            ["2", "3", "1"]
+        );
         t.down();
         assert_eq!(t.selected_key(), Some("3"));
         t.sort_next();

@@ -20,11 +20,18 @@ pub struct TextInput {
 
 impl TextInput {
     pub fn new(max_len: usize) -> TextInput {
-        TextInput { max_len, ..Default::default() }
+        TextInput {
+            max_len,
+            ..Default::default()
+        }
     }
 
     pub fn masked(max_len: usize) -> TextInput {
-        TextInput { max_len, masked: true, ..Default::default() }
+        TextInput {
+            max_len,
+            masked: true,
+            ..Default::default()
+        }
     }
 
     pub fn with_value(mut self, v: &str) -> TextInput {
@@ -61,14 +68,24 @@ impl TextInput {
     }
 
     fn byte_at(&self, char_idx: usize) -> usize {
-        self.value.char_indices().nth(char_idx).map_or(self.value.len(), |(b, _)| b)
+        self.value
+            .char_indices()
+            .nth(char_idx)
+            .map_or(self.value.len(), |(b, _)| b)
     }
 
     /// Inserts one character; controls are refused (typed text never carries escapes). Returns whether
     /// the value changed.
     pub fn insert(&mut self, c: char) -> bool {
-        let c = if c == '\t' || c == '\n' || c == '\r' { ' ' } else { c };
-        if c.is_control() || sanitize::is_unsafe(c) || (self.max_len > 0 && self.len() >= self.max_len) {
+        let c = if c == '\t' || c == '\n' || c == '\r' {
+            ' '
+        } else {
+            c
+        };
+        if c.is_control()
+            || sanitize::is_unsafe(c)
+            || (self.max_len > 0 && self.len() >= self.max_len)
+        {
             return false;
         }
         let at = self.byte_at(self.cursor);
@@ -123,12 +140,21 @@ impl TextInput {
 
     /// Draws the value in `area` (one line), scrolled so that the cursor is visible. Returns the cursor
     /// position on screen when `focused`.
-    pub fn render(&self, area: Rect, buf: &mut Buffer, style: Style, focused: bool) -> Option<Position> {
+    pub fn render(
+        &self,
+        area: Rect,
+        buf: &mut Buffer,
+        style: Style,
+        focused: bool,
+    ) -> Option<Position> {
         if area.width == 0 || area.height == 0 {
             return None;
         }
-        let shown: Vec<char> =
-            if self.masked { vec!['•'; self.len()] } else { self.value.chars().collect() };
+        let shown: Vec<char> = if self.masked {
+            vec!['•'; self.len()]
+        } else {
+            self.value.chars().collect()
+        };
         let width = |c: &char| c.width().unwrap_or(0) as u16;
         // First visible char: walk back from the cursor until the line is full.
         let room = area.width.saturating_sub(1).max(1);

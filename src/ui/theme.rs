@@ -25,7 +25,7 @@ pub struct Theme {
 }
 
 /// ASCII border set for terminals without box-drawing characters.
-pub const ASCII_BORDER: border::Set = border::Set {
+pub const ASCII_BORDER: border::Set<'static> = border::Set {
     top_left: "+",
     top_right: "+",
     bottom_left: "+",
@@ -52,8 +52,12 @@ impl Theme {
         Theme { color, ascii }
     }
 
-    pub fn border(&self) -> border::Set {
-        if self.ascii { ASCII_BORDER } else { border::PLAIN }
+    pub fn border(&self) -> border::Set<'static> {
+        if self.ascii {
+            ASCII_BORDER
+        } else {
+            border::PLAIN
+        }
     }
 
     /// The title bar of a screen of `area`.
@@ -100,14 +104,20 @@ impl Theme {
 
     pub fn error(&self) -> Style {
         if self.color {
-            Style::new().fg(Color::LightRed).add_modifier(Modifier::BOLD)
+            Style::new()
+                .fg(Color::LightRed)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
         }
     }
 
     pub fn warning(&self) -> Style {
-        if self.color { Style::new().fg(Color::Yellow) } else { Style::new().add_modifier(Modifier::BOLD) }
+        if self.color {
+            Style::new().fg(Color::Yellow)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
     }
 
     /// Key names in the status bar.
@@ -120,11 +130,19 @@ impl Theme {
     }
 
     pub fn dim(&self) -> Style {
-        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new() }
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new()
+        }
     }
 
     pub fn required(&self) -> Style {
-        if self.color { Style::new().fg(Color::LightRed) } else { Style::new().add_modifier(Modifier::BOLD) }
+        if self.color {
+            Style::new().fg(Color::LightRed)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
     }
 }
 
@@ -133,24 +151,60 @@ mod tests {
     use super::*;
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     #[test]
     fn detects_no_color_and_locale() {
         let t = Theme::detect(&env(&[("LANG", "it_IT.UTF-8"), ("TERM", "xterm")]));
-        assert_eq!(t, Theme { color: true, ascii: false });
+        assert_eq!(
+            t,
+            Theme {
+                color: true,
+                ascii: false
+            }
+        );
         let t = Theme::detect(&env(&[("NO_COLOR", "1"), ("LANG", "C"), ("TERM", "linux")]));
-        assert_eq!(t, Theme { color: false, ascii: true });
+        assert_eq!(
+            t,
+            Theme {
+                color: false,
+                ascii: true
+            }
+        );
         // Empty NO_COLOR does not count (no-color.org).
-        let t = Theme::detect(&env(&[("NO_COLOR", ""), ("LC_ALL", "it_IT.utf8"), ("TERM", "vt100")]));
-        assert_eq!(t, Theme { color: true, ascii: true });
+        let t = Theme::detect(&env(&[
+            ("NO_COLOR", ""),
+            ("LC_ALL", "it_IT.utf8"),
+            ("TERM", "vt100"),
+        ]));
+        assert_eq!(
+            t,
+            Theme {
+                color: true,
+                ascii: true
+            }
+        );
     }
 
     #[test]
     fn monochrome_uses_no_colours() {
-        let t = Theme { color: false, ascii: true };
-        for s in [t.bar(Area::Cartella), t.focus(), t.error(), t.key(), t.accent(Area::Accoglienza)] {
+        let t = Theme {
+            color: false,
+            ascii: true,
+        };
+        for s in [
+            t.bar(Area::Cartella),
+            t.focus(),
+            t.error(),
+            t.key(),
+            t.accent(Area::Accoglienza),
+        ] {
             assert_eq!((s.fg, s.bg), (None, None));
         }
     }

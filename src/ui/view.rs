@@ -24,8 +24,12 @@ pub fn draw(app: &App, f: &mut Frame) {
         return;
     }
     let theme = app.config.theme;
-    let [header, body, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let [header, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     draw_header(app, f, header);
     let mut cursor = None;
     if let Some(lock) = &app.lock {
@@ -36,6 +40,8 @@ pub fn draw(app: &App, f: &mut Frame) {
             Screen::Login(l) => cursor = draw_login(app, l, f, body),
             Screen::Home(h) => draw_home(app, h, f, body),
             Screen::Module(m) => draw_module(&theme, *m, f, body),
+            Screen::Operatori(o) => draw_operatori(app, o, f, body),
+            Screen::OperatoreForm(form) => cursor = draw_form(app, &form.form, f, body),
         }
     }
     draw_status(app, f, status);
@@ -74,6 +80,8 @@ fn title(app: &App) -> &'static str {
         Screen::Login(_) => "Accesso",
         Screen::Home(_) => "Pagina iniziale",
         Screen::Module(m) => m.label(),
+        Screen::Operatori(_) => "Operatori e ruoli",
+        Screen::OperatoreForm(_) => "Operatore",
     }
 }
 
@@ -83,10 +91,14 @@ fn fit_two(left: &str, right: &str, width: u16) -> String {
     let l: String = left.chars().take(w).collect();
     let room = w.saturating_sub(l.chars().count());
     let r: String = right.chars().take(room.saturating_sub(1)).collect();
-    format!("{l}{}{r}", " ".repeat(room.saturating_sub(r.chars().count())))
+    format!(
+        "{l}{}{r}",
+        " ".repeat(room.saturating_sub(r.chars().count()))
+    )
 }
 
 fn framed(theme: &Theme, title: &str, style: Style) -> Block<'static> {
+    let title = title.to_string();
     Block::default()
         .borders(Borders::ALL)
         .border_set(theme.border())
@@ -97,7 +109,12 @@ fn framed(theme: &Theme, title: &str, style: Style) -> Block<'static> {
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 fn draw_field(
@@ -110,12 +127,26 @@ fn draw_field(
 ) -> Option<Position> {
     let label_w = 14.min(area.width);
     buf.set_stringn(area.x, area.y, label, label_w as usize, Style::new());
-    let field = Rect::new(area.x + label_w, area.y, area.width.saturating_sub(label_w), 1);
-    let style = if focused { theme.focus() } else { theme.field() };
+    let field = Rect::new(
+        area.x + label_w,
+        area.y,
+        area.width.saturating_sub(label_w),
+        1,
+    );
+    let style = if focused {
+        theme.focus()
+    } else {
+        theme.field()
+    };
     input.render(field, buf, style, focused)
 }
 
-fn draw_login(app: &App, l: &super::login::LoginState, f: &mut Frame, body: Rect) -> Option<Position> {
+fn draw_login(
+    app: &App,
+    l: &super::login::LoginState,
+    f: &mut Frame,
+    body: Rect,
+) -> Option<Position> {
     let theme = app.config.theme;
     let area = centered(body, 56, 11);
     let block = framed(&theme, "Accesso a sportello", theme.accent(app.area()));
@@ -124,35 +155,84 @@ fn draw_login(app: &App, l: &super::login::LoginState, f: &mut Frame, body: Rect
     let rows = Layout::vertical([Constraint::Length(1); 8]).split(inner);
     let buf = f.buffer_mut();
     if app.config.demo {
-        buf.set_stringn(rows[0].x, rows[0].y, "DATABASE DIMOSTRATIVO: password «sportello-demo»", inner.width as usize, theme.warning());
+        buf.set_stringn(
+            rows[0].x,
+            rows[0].y,
+            "DATABASE DIMOSTRATIVO: password «sportello-demo»",
+            inner.width as usize,
+            theme.warning(),
+        );
     }
     let mut cursor = None;
     let c1 = draw_field(&theme, buf, rows[2], "Utente", &l.username, l.focus == 0);
     let c2 = draw_field(&theme, buf, rows[4], "Password", &l.password, l.focus == 1);
     cursor = cursor.or(c1).or(c2);
     if l.waiting {
-        buf.set_stringn(rows[6].x, rows[6].y, "Verifica in corso…", inner.width as usize, theme.dim());
+        buf.set_stringn(
+            rows[6].x,
+            rows[6].y,
+            "Verifica in corso…",
+            inner.width as usize,
+            theme.dim(),
+        );
     } else if let Some(e) = &l.error {
-        buf.set_stringn(rows[6].x, rows[6].y, sanitize(e), inner.width as usize, theme.error());
+        buf.set_stringn(
+            rows[6].x,
+            rows[6].y,
+            sanitize(e),
+            inner.width as usize,
+            theme.error(),
+        );
     }
     cursor
 }
 
-fn draw_lock(app: &App, lock: &super::app::LockState, f: &mut Frame, body: Rect) -> Option<Position> {
+fn draw_lock(
+    app: &App,
+    lock: &super::app::LockState,
+    f: &mut Frame,
+    body: Rect,
+) -> Option<Position> {
     let theme = app.config.theme;
     let area = centered(body, 60, 9);
-    let block = framed(&theme, "Sessione bloccata per inattività", theme.accent(app.area()));
+    let block = framed(
+        &theme,
+        "Sessione bloccata per inattività",
+        theme.accent(app.area()),
+    );
     let inner = block.inner(area);
     f.render_widget(block, area);
     let rows = Layout::vertical([Constraint::Length(1); 6]).split(inner);
-    let user = app.session.as_ref().map(|s| sanitize(&s.actor.username)).unwrap_or_default();
+    let user = app
+        .session
+        .as_ref()
+        .map(|s| sanitize(&s.actor.username))
+        .unwrap_or_default();
     let buf = f.buffer_mut();
-    buf.set_stringn(rows[0].x, rows[0].y, format!("Utente: {user}. Reinserire la password."), inner.width as usize, Style::new());
+    buf.set_stringn(
+        rows[0].x,
+        rows[0].y,
+        format!("Utente: {user}. Reinserire la password."),
+        inner.width as usize,
+        Style::new(),
+    );
     let c = draw_field(&theme, buf, rows[2], "Password", &lock.password, true);
     if lock.waiting {
-        buf.set_stringn(rows[4].x, rows[4].y, "Verifica in corso…", inner.width as usize, theme.dim());
+        buf.set_stringn(
+            rows[4].x,
+            rows[4].y,
+            "Verifica in corso…",
+            inner.width as usize,
+            theme.dim(),
+        );
     } else if let Some(e) = &lock.error {
-        buf.set_stringn(rows[4].x, rows[4].y, sanitize(e), inner.width as usize, theme.error());
+        buf.set_stringn(
+            rows[4].x,
+            rows[4].y,
+            sanitize(e),
+            inner.width as usize,
+            theme.error(),
+        );
     }
     c
 }
@@ -163,10 +243,29 @@ fn draw_home(app: &App, h: &super::home::HomeState, f: &mut Frame, body: Rect) {
     let [info, menu] = Layout::vertical([Constraint::Length(6), Constraint::Min(1)]).areas(body);
     let roles: Vec<&str> = s.actor.roles.iter().map(|r| r.label()).collect();
     let lines = vec![
-        Line::from(vec![Span::styled("Operatore: ", theme.dim()), Span::raw(sanitize(&format!("{} {} ({})", s.nome, s.cognome, s.actor.username)))]),
-        Line::from(vec![Span::styled("Ente:      ", theme.dim()), Span::raw(sanitize(&s.ente))]),
-        Line::from(vec![Span::styled("Ufficio:   ", theme.dim()), Span::raw(sanitize(if s.ufficio.is_empty() { "—" } else { &s.ufficio }))]),
-        Line::from(vec![Span::styled("Ruolo:     ", theme.dim()), Span::raw(roles.join(", "))]),
+        Line::from(vec![
+            Span::styled("Operatore: ", theme.dim()),
+            Span::raw(sanitize(&format!(
+                "{} {} ({})",
+                s.nome, s.cognome, s.actor.username
+            ))),
+        ]),
+        Line::from(vec![
+            Span::styled("Ente:      ", theme.dim()),
+            Span::raw(sanitize(&s.ente)),
+        ]),
+        Line::from(vec![
+            Span::styled("Ufficio:   ", theme.dim()),
+            Span::raw(sanitize(if s.ufficio.is_empty() {
+                "—"
+            } else {
+                &s.ufficio
+            })),
+        ]),
+        Line::from(vec![
+            Span::styled("Ruolo:     ", theme.dim()),
+            Span::raw(roles.join(", ")),
+        ]),
     ];
     let block = framed(&theme, "Sessione", theme.accent(app.area()));
     f.render_widget(Paragraph::new(lines).block(block), info);
@@ -179,35 +278,97 @@ fn draw_home(app: &App, h: &super::home::HomeState, f: &mut Frame, body: Rect) {
             _ => String::new(),
         };
         let text = format!(" {}  {:<44}{:>20} ", i + 1, m.label(), pending);
-        let style = if i == h.selected { theme.focus() } else { theme.accent(m.area()) };
+        let style = if i == h.selected {
+            theme.focus()
+        } else {
+            theme.accent(m.area())
+        };
         lines.push(Line::from(Span::styled(text, style)));
     }
     if let Some(d) = data
         && !d.drafts.is_empty()
     {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(format!(" Bozze non salvate: {}", d.drafts.len()), theme.warning()));
+        lines.push(Line::styled(
+            format!(" Bozze non salvate: {}", d.drafts.len()),
+            theme.warning(),
+        ));
     }
     if let Some(e) = &h.error {
         lines.push(Line::styled(sanitize(e), theme.error()));
     }
-    f.render_widget(Paragraph::new(lines).block(framed(&theme, "Moduli", theme.accent(app.area()))), menu);
+    f.render_widget(
+        Paragraph::new(lines).block(framed(&theme, "Moduli", theme.accent(app.area()))),
+        menu,
+    );
 }
 
 fn draw_module(theme: &Theme, m: Module, f: &mut Frame, body: Rect) {
     let text = vec![
         Line::raw(""),
-        Line::raw(format!(" Il modulo «{}» non è ancora installato in questa versione.", m.label())),
+        Line::raw(format!(
+            " Il modulo «{}» non è ancora installato in questa versione.",
+            m.label()
+        )),
         Line::raw(" Esc per tornare alla pagina iniziale."),
     ];
-    f.render_widget(Paragraph::new(text).block(framed(theme, m.label(), theme.accent(m.area()))), body);
+    f.render_widget(
+        Paragraph::new(text).block(framed(theme, m.label(), theme.accent(m.area()))),
+        body,
+    );
+}
+
+fn draw_operatori(app: &App, o: &super::operatori::OperatoriState, f: &mut Frame, body: Rect) {
+    let theme = app.config.theme;
+    let block = framed(&theme, "Operatori", theme.accent(app.area()));
+    let inner = block.inner(body);
+    f.render_widget(block, body);
+    if let Some(e) = &o.error {
+        f.render_widget(Paragraph::new(sanitize(e)).style(theme.error()), inner);
+    } else if o.data.is_none() {
+        f.render_widget(Paragraph::new("Caricamento…").style(theme.dim()), inner);
+    } else {
+        o.table.render(inner, f.buffer_mut(), &theme);
+    }
+}
+
+fn draw_form(app: &App, form: &super::form::Form, f: &mut Frame, body: Rect) -> Option<Position> {
+    let theme = app.config.theme;
+    let block = framed(&theme, &sanitize(&form.title), theme.accent(app.area()));
+    let inner = block.inner(body);
+    f.render_widget(block, body);
+    // Scrolling is view state: render a copy so that drawing stays a pure function of the model.
+    let mut form = form.clone();
+    let [fields, help] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let cursor = form.render(fields, f.buffer_mut(), &theme);
+    if let Some(field) = form.focused() {
+        let text = if field.spec.help.is_empty() {
+            String::new()
+        } else {
+            format!("ⓘ {}", field.spec.help)
+        };
+        let text = if theme.ascii {
+            text.replace('ⓘ', "i")
+        } else {
+            text
+        };
+        f.buffer_mut()
+            .set_stringn(help.x, help.y, text, help.width as usize, theme.dim());
+    }
+    cursor
 }
 
 fn draw_status(app: &App, f: &mut Frame, area: Rect) {
     let theme = app.config.theme;
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for (keys, _action, desc) in app.config.keymap.hints_for(&app.layers()) {
+    if let Some(msg) = &app.status {
+        let msg = format!(" {} ", sanitize(msg));
+        used += msg.chars().count();
+        spans.push(Span::styled(msg, theme.warning()));
+    }
+    for hint in app.config.keymap.effective_hints(&app.layers()) {
+        let (keys, desc) = (hint.keys, hint.desc);
         let piece = keys.chars().count() + desc.chars().count() + 2;
         if used + piece > area.width as usize {
             break;
@@ -223,28 +384,69 @@ fn draw_popup(app: &App, p: &Popup, f: &mut Frame, body: Rect) {
     let theme = app.config.theme;
     match p {
         Popup::Help => {
-            let hints = app.config.keymap.hints_for(&app.layers());
+            let hints = app.config.keymap.effective_hints(&app.layers());
             let h = (hints.len() as u16 + 2).min(body.height);
             let area = centered(body, 70, h);
             let lines: Vec<Line> = hints
                 .into_iter()
-                .map(|(k, _, d)| Line::from(vec![Span::styled(format!("{k:<18}"), theme.key()), Span::raw(format!(" {d}"))]))
+                .map(|h| {
+                    Line::from(vec![
+                        Span::styled(format!("{:<18}", h.keys), theme.key()),
+                        Span::raw(format!(" {}", h.desc)),
+                    ])
+                })
                 .collect();
             f.render_widget(Clear, area);
-            f.render_widget(Paragraph::new(lines).block(framed(&theme, "Tasti di questa schermata", theme.accent(app.area()))), area);
+            f.render_widget(
+                Paragraph::new(lines).block(framed(
+                    &theme,
+                    "Tasti di questa schermata",
+                    theme.accent(app.area()),
+                )),
+                area,
+            );
         }
         Popup::Confirm { text, .. } => {
             let area = centered(body, 50, 5);
             f.render_widget(Clear, area);
-            let lines = vec![Line::raw(text.clone()), Line::raw(""), Line::styled("Invio = sì   Esc = no", theme.dim())];
-            f.render_widget(Paragraph::new(lines).block(framed(&theme, "Conferma", theme.warning())), area);
+            let lines = vec![
+                Line::raw(text.clone()),
+                Line::raw(""),
+                Line::styled("Invio = sì   Esc = no", theme.dim()),
+            ];
+            f.render_widget(
+                Paragraph::new(lines).block(framed(&theme, "Conferma", theme.warning())),
+                area,
+            );
+        }
+        Popup::RestoreDraft { saved_at, .. } => {
+            let area = centered(body, 60, 6);
+            f.render_widget(Clear, area);
+            let lines = vec![
+                Line::raw(format!(
+                    "C'è una bozza non salvata di questa scheda ({}).",
+                    sanitize(&saved_at.replace('T', " ")[..16.min(saved_at.len())])
+                )),
+                Line::raw(""),
+                Line::styled(
+                    "Invio = ripristina   Esc = non ora   Ctrl+D = elimina bozza",
+                    theme.dim(),
+                ),
+            ];
+            f.render_widget(
+                Paragraph::new(lines).block(framed(&theme, "Bozza", theme.warning())),
+                area,
+            );
         }
         Popup::Message { text, error } => {
             let area = centered(body, 60, 6);
             f.render_widget(Clear, area);
             let style = if *error { theme.error() } else { Style::new() };
             f.render_widget(
-                Paragraph::new(sanitize(text)).style(style).wrap(Wrap { trim: true }).block(framed(&theme, "Avviso", style)),
+                Paragraph::new(sanitize(text))
+                    .style(style)
+                    .wrap(Wrap { trim: true })
+                    .block(framed(&theme, "Avviso", style)),
                 area,
             );
         }
