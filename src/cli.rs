@@ -493,15 +493,18 @@ fn demo_cmd(
     open_tui(&config, true)
 }
 
-fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
+/// Everything the TUI needs before the first frame: the store, keymap, screens and the app.
+pub fn prepare_tui(
+    config: &Config,
+) -> AppResult<(crate::ui::app::App, Vec<crate::ui::app::Effect>, SqliteStore)> {
     let store = open_current(&config.database)?;
     let keymap = crate::ui::keymap::Keymap::load_files(
         &crate::config::system_dir().join("keymap.toml"),
-        crate::config::user_dir()
-            .map(|d| d.join("keymap.toml"))
-            .as_deref(),
+        crate::config::user_dir().map(|d| d.join("keymap.toml")).as_deref(),
     )
     .map_err(|e| AppError::Env(e.to_string()))?;
+    let forms = crate::ui::forms_from(&crate::config::system_dir().join("screens"))
+        .map_err(AppError::Env)?;
     let app_config = crate::ui::app::AppConfig {
         auth: config.auth,
         idle_lock_minutes: config.idle_lock_minutes,
@@ -509,15 +512,19 @@ fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
         theme: crate::ui::theme::Theme::detect(&|k| std::env::var(k).ok()),
         keymap,
         origin: auth::origin(),
-        // MERGE: loaded from screens/*.toml by ui::screens once merged.
-        forms: Default::default(),
+        forms,
     };
+    let (app, initial) = crate::ui::app::App::new(app_config);
+    Ok((app, initial, store))
+}
+
+fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
     if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
         return Err(AppError::Env(
             "terminale «dumb» non supportato: impostare TERM (es. xterm o linux)".into(),
         ));
     }
-    let (app, initial) = crate::ui::app::App::new(app_config);
+    let (app, initial, store) = prepare_tui(config)?;
     crate::ui::runtime::run(app, initial, Box::new(store), config.log_dir.join("crash"))
         .map_err(|e| AppError::Env(format!("terminale non utilizzabile: {e}")))?;
     Ok(0)

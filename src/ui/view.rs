@@ -367,7 +367,11 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
         used += msg.chars().count();
         spans.push(Span::styled(msg, theme.warning()));
     }
+    // Menu numbers and section jumps are visible on the screen itself: the bar keeps the rest.
     for hint in app.config.keymap.effective_hints(&app.layers()) {
+        if hint.action.menu_number().is_some() || hint.action.section_number().is_some() {
+            continue;
+        }
         let (keys, desc) = (hint.keys, hint.desc);
         let piece = keys.chars().count() + desc.chars().count() + 2;
         if used + piece > area.width as usize {

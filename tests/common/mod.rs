@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: run the real binary in an isolated environment.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

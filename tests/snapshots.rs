@@ -1,0 +1,61 @@
+//! Snapshots of every screen at 80×24, with colours (styles listed under the text) and with NO_COLOR.
+
+use sportello::auth::Origin;
+use sportello::config::AuthMode;
+use sportello::demo;
+use sportello::domain::Actor;
+use sportello::store::sqlite::SqliteStore;
+use sportello::ui::app::AppConfig;
+use sportello::ui::harness::Harness;
+use sportello::ui::keymap::Keymap;
+use sportello::ui::theme::Theme;
+
+fn harness(color: bool) -> Harness {
+    let mut s = SqliteStore::in_memory().unwrap();
+    demo::create(&mut s, &Actor::system(Some("test".into()), None), 20).unwrap();
+    let config = AppConfig {
+        auth: AuthMode::Password,
+        idle_lock_minutes: 5,
+        demo: true,
+        theme: Theme { color, ascii: !color },
+        keymap: Keymap::embedded().unwrap(),
+        origin: Origin::default(),
+        forms: sportello::ui::forms().unwrap(),
+    };
+    Harness::new(Box::new(s), config, 80, 24)
+}
+
+/// Each screen: a name and the keys that reach it from the login screen.
+const SCREENS: &[(&str, &str)] = &[
+    ("login", ""),
+    ("login_errore", "sportello<Tab>sbagliata<Enter>"),
+    ("home_sportello", "sportello<Tab>sportello-demo<Enter>"),
+    ("home_admin", "admin<Tab>sportello-demo<Enter>"),
+    ("aiuto", "sportello<Tab>sportello-demo<Enter><F1>"),
+    ("conferma_uscita", "sportello<Tab>sportello-demo<Enter><C-q>"),
+    ("modulo", "sportello<Tab>sportello-demo<Enter>2"),
+    ("operatori", "admin<Tab>sportello-demo<Enter>1"),
+    ("operatore_modifica", "admin<Tab>sportello-demo<Enter>1<Down><Enter>"),
+    ("operatore_nuovo", "admin<Tab>sportello-demo<Enter>1<C-n>"),
+    ("blocco", "sportello<Tab>sportello-demo<Enter><C-l>"),
+];
+
+#[test]
+fn every_screen_with_colours_and_without() {
+    for (name, keys) in SCREENS {
+        for color in [true, false] {
+            let mut h = harness(color);
+            h.keys(keys);
+            let suffix = if color { "colori" } else { "no_color" };
+            let shot = if color { h.styled() } else { h.text() };
+            insta::assert_snapshot!(format!("{name}_{suffix}"), shot);
+        }
+    }
+}
+
+#[test]
+fn too_small_screen() {
+    let mut h = harness(true);
+    h.resize(60, 20);
+    insta::assert_snapshot!("troppo_piccola", h.text());
+}
