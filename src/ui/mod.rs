@@ -11,9 +11,12 @@
 
 pub mod action;
 pub mod diag;
+pub mod fields;
 pub mod keymap;
 pub mod keys;
+pub mod screens;
 
 pub use action::Action;
 pub use keymap::{Keymap, KeymapError, Layer, Resolution};
 pub use keys::{Key, KeyInput, Mods, parse_key, parse_key_string};
+pub use screens::{FieldDef, FieldKind, FormDef, Screens, SectionDef, Theme};
