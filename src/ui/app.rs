@@ -833,10 +833,10 @@ impl App {
 }
 
 /// The civil date (UTC) of a time in milliseconds, for "not in the future" checks.
-pub fn civil_date(ms: i64) -> (i32, u8, u8) {
-    let d = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    (d.year(), d.month() as u8, d.day())
+pub fn civil_date(ms: i64) -> time::Date {
+    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .date()
 }
 
 /// Editing keys of a single-line field.

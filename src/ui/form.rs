@@ -106,6 +106,38 @@ fn new_notes(text: &str) -> Box<TextArea<'static>> {
     Box::new(t)
 }
 
+/// The runtime's view of a form definition's fields, section by section.
+pub fn specs(def: &super::screens::FormDef) -> Vec<FieldSpec> {
+    use super::screens::FieldKind as K;
+    let mut out = Vec::new();
+    for section in &def.sections {
+        for f in &section.fields {
+            out.push(FieldSpec {
+                id: f.id.clone(),
+                label: f.label.clone(),
+                kind: match f.kind {
+                    K::Text => Kind::Text,
+                    K::Multiline => Kind::Multiline,
+                    K::Date => Kind::Date,
+                    K::CodiceFiscale => Kind::CodiceFiscale,
+                    K::CodeList => Kind::CodeList,
+                    K::MultiCodeList => Kind::MultiCodeList,
+                    K::Money => Kind::Money,
+                    K::Integer => Kind::Integer,
+                    K::Bool => Kind::Bool,
+                },
+                required: f.required,
+                max_len: f.max_len.unwrap_or(0) as usize,
+                help: f.help.clone().unwrap_or_default(),
+                code_list: f.code_list.clone(),
+                section: section.title.clone(),
+                core: f.core,
+            });
+        }
+    }
+    out
+}
+
 impl Field {
     pub fn new(spec: FieldSpec) -> Field {
         let value = match spec.kind {
@@ -445,7 +477,7 @@ impl Form {
     }
 
     /// Validates every field; returns the index of the first field in error.
-    pub fn validate(&mut self, today: (i32, u8, u8)) -> Option<usize> {
+    pub fn validate(&mut self, today: time::Date) -> Option<usize> {
         let mut first = None;
         for (i, f) in self.fields.iter_mut().enumerate() {
             f.error = validate_field(f, today).err();
@@ -861,7 +893,7 @@ fn notes_key(t: &mut TextArea<'static>, k: &KeyInput, max_len: usize) -> Handled
 }
 
 /// Checks one field by its kind; the error is the Italian message shown beside it.
-pub fn validate_field(f: &Field, today: (i32, u8, u8)) -> Result<(), String> {
+pub fn validate_field(f: &Field, today: time::Date) -> Result<(), String> {
     if f.spec.required && f.is_empty() {
         return Err("Campo obbligatorio".into());
     }
@@ -873,11 +905,9 @@ pub fn validate_field(f: &Field, today: (i32, u8, u8)) -> Result<(), String> {
         return Err(format!("Massimo {} caratteri", f.spec.max_len));
     }
     match f.spec.kind {
-        // MERGE: super::fields parsers (date, money, integer) replace this once merged.
-        Kind::Date | Kind::Money | Kind::Integer => {
-            let _ = today;
-            Ok(())
-        }
+        Kind::Date => super::fields::parse_date(&text, today).map(|_| ()),
+        Kind::Money => super::fields::parse_money(&text).map(|_| ()),
+        Kind::Integer => super::fields::parse_integer(&text).map(|_| ()),
         Kind::CodiceFiscale => {
             let t = text.trim().to_uppercase();
             if t.len() == 16 && t.chars().all(|c| c.is_ascii_alphanumeric()) {

@@ -1008,6 +1008,75 @@ keymap = [ { on = "<Enter>", run = "open" } ]
         assert!(e.message.contains("errore di sintassi TOML"), "{e}");
     }
 
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/keymaps")
+            .join(name)
+    }
+
+    fn fixture_err(name: &str) -> String {
+        let path = fixture(name);
+        let e = Keymap::load_files(Path::new("/nonexistent/keymap.toml"), Some(&path)).unwrap_err();
+        assert_eq!(e.file, path.display().to_string());
+        // Relative to the fixture directory, so the expectations do not depend on the checkout path.
+        e.to_string()
+            .replacen(&format!("{}", fixture("").display()), "", 1)
+    }
+
+    #[test]
+    fn fixture_site_keymap_is_valid() {
+        let mut km = Keymap::load_files(&fixture("site_valid.toml"), None).unwrap();
+        let form = [Layer::Form, Layer::Global];
+        assert_eq!(
+            km.resolve(&form, k("<C-r>")),
+            Resolution::Matched(Action::RestoreDraft)
+        );
+        assert_eq!(km.resolve(&form, k("<C-g>")), Resolution::Pending);
+        assert_eq!(
+            km.resolve(&form, k("g")),
+            Resolution::Matched(Action::GotoSection1)
+        );
+        assert_eq!(
+            km.resolve(&[Layer::List], k("<Ins>")),
+            Resolution::Matched(Action::NewRecord)
+        );
+        assert!(km.shadowed().is_empty());
+    }
+
+    #[test]
+    fn fixture_errors_name_file_and_line() {
+        assert!(
+            fixture_err("unknown_action.toml")
+                .starts_with("unknown_action.toml, riga 5: azione sconosciuta «salva»; azioni valide: quit, back, help,"),
+            "{}",
+            fixture_err("unknown_action.toml")
+        );
+        assert_eq!(
+            fixture_err("bad_key.toml"),
+            "bad_key.toml, riga 5: notazione del tasto non valida «<Ctrl-p>»: tasto sconosciuto «Ctrl-p» (validi: \
+             un carattere, Esc, Enter, Tab, BackTab, Backspace, Del, Ins, Up, Down, Left, Right, Home, End, PageUp, \
+             PageDown, Space, lt, F1..F12)"
+        );
+        assert_eq!(
+            fixture_err("unknown_layer.toml"),
+            "unknown_layer.toml, riga 5: sezione sconosciuta «schede» (valide: global, login, home, search, form, \
+             list, text_field, popup)"
+        );
+        assert_eq!(
+            fixture_err("destructive_plain_key.toml"),
+            "destructive_plain_key.toml, riga 5: l'azione «delete» (Elimina) non può stare su un tasto semplice come \
+             «d»: usare Ctrl, un tasto speciale o una sequenza"
+        );
+        assert_eq!(
+            fixture_err("unknown_key.toml"),
+            "unknown_key.toml, riga 4: chiave sconosciuta «when» (valide: on, run, desc)"
+        );
+        assert_eq!(
+            fixture_err("esc_in_chord.toml"),
+            "esc_in_chord.toml, riga 3: Esc non può far parte di una sequenza: annulla le sequenze in corso"
+        );
+    }
+
     #[test]
     fn load_files_tolerates_missing_files() {
         let dir = tempfile::tempdir().unwrap();

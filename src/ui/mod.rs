@@ -11,12 +11,15 @@
 
 pub mod action;
 pub mod diag;
+pub mod fields;
 pub mod keymap;
 pub mod keys;
+pub mod screens;
 
 pub use action::Action;
 pub use keymap::{Keymap, KeymapError, Layer, Resolution};
 pub use keys::{Key, KeyInput, Mods, parse_key, parse_key_string};
+pub use screens::{FieldDef, FieldKind, FormDef, Screens, SectionDef};
 
 // The runtime: state, update, drawing, terminal, headless harness.
 pub mod app;
@@ -31,3 +34,21 @@ pub mod table;
 pub mod text_input;
 pub mod theme;
 pub mod view;
+
+/// Form definitions for the runtime, by id: title and fields.
+pub type Forms = std::collections::BTreeMap<String, (String, Vec<form::FieldSpec>)>;
+
+/// The embedded forms, overridden by the `*.toml` files in `dir`; the error names file, line, problem.
+pub fn forms_from(dir: &std::path::Path) -> Result<Forms, String> {
+    let screens = Screens::load(dir).map_err(|e| e.to_string())?;
+    Ok(to_forms(&screens))
+}
+
+/// The embedded forms only (tests, benchmarks).
+pub fn forms() -> Result<Forms, String> {
+    Ok(to_forms(&Screens::embedded().map_err(|e| e.to_string())?))
+}
+
+fn to_forms(screens: &Screens) -> Forms {
+    screens.forms().map(|def| (def.id.clone(), (def.title.clone(), form::specs(def)))).collect()
+}

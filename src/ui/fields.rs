@@ -1,0 +1,584 @@
+//! Field values: pure parsing, validation and formatting of what the operator types
+//! (dates `gg/mm/aaaa`, money `1.234,56`, integers, codice fiscale, lengths, required fields).
+//! Every error is an Italian sentence ready to show beside the field. No clock is read:
+//! `today` is a parameter.
+
+use time::{Date, Month};
+
+use super::screens::{FieldDef, FieldKind};
+
+/// A parsed field value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Nothing typed (allowed only for optional fields).
+    Empty,
+    Text(String),
+    Date(Date),
+    /// Euro cents.
+    Money(i64),
+    Integer(i64),
+    Bool(bool),
+    /// Codes of a multi-select, in input order, without repetitions.
+    Codes(Vec<String>),
+}
+
+pub const MSG_REQUIRED: &str = "Campo obbligatorio";
+pub const MSG_DATE: &str = "Data non valida: usare gg/mm/aaaa";
+pub const MSG_MONEY: &str = "Importo non valido: es. 12,50";
+pub const MSG_INTEGER: &str = "Numero non valido: es. 12";
+pub const MSG_BOOL: &str = "Valore non valido: usare sì o no";
+
+/// `Campo obbligatorio` when the input is blank.
+pub fn check_required(input: &str) -> Result<(), String> {
+    if input.trim().is_empty() {
+        Err(MSG_REQUIRED.to_string())
+    } else {
+        Ok(())
+    }
+}
+
+/// `Massimo N caratteri` when the input has more than `max` characters (not bytes).
+pub fn check_max_len(input: &str, max: u32) -> Result<(), String> {
+    let n = input.chars().count();
+    if n > max as usize {
+        Err(format!("Massimo {max} caratteri"))
+    } else {
+        Ok(())
+    }
+}
+
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Parses `gg/mm/aaaa`, `g/m/aaaa`, `gg/mm/aa`, also with `-` or `.`, `ggmmaaaa`, `ggmmaa` and ISO
+/// `aaaa-mm-gg`. A two-digit year is placed in the latest century that does not put the date
+/// after `today`.
+pub fn parse_date(input: &str, today: Date) -> Result<Date, String> {
+    let s = input.trim();
+    if !s.bytes().all(|b| b.is_ascii_digit() || b"/-.".contains(&b)) {
+        return Err(MSG_DATE.to_string());
+    }
+    // From here on the text is ASCII, so byte slicing is safe.
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+    let (d, m, y, two_digit_year) = match parts.as_slice() {
+        [a, b, c] if a.len() == 4 => (*c, *b, *a, false),
+        [a, b, c] if a.len() <= 2 && b.len() <= 2 && (c.len() == 4 || c.len() == 2) => {
+            (*a, *b, *c, c.len() == 2)
+        }
+        [one] if one.len() == 8 => (&one[..2], &one[2..4], &one[4..], false),
+        [one] if one.len() == 6 => (&one[..2], &one[2..4], &one[4..], true),
+        _ => return Err(MSG_DATE.to_string()),
+    };
+    let (Some(d), Some(m), Some(y)) = (digits(d), digits(m), digits(y)) else {
+        return Err(MSG_DATE.to_string());
+    };
+    let month = u8::try_from(m)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+        .ok_or_else(|| MSG_DATE.to_string())?;
+    let day = u8::try_from(d).map_err(|_| MSG_DATE.to_string())?;
+    let build = |year: i32| Date::from_calendar_date(year, month, day);
+    let date = if two_digit_year {
+        let century = today.year().div_euclid(100) * 100;
+        let candidate = century + y as i32;
+        match build(candidate) {
+            Ok(date) if date <= today => Ok(date),
+            _ => build(candidate - 100),
+        }
+    } else {
+        if y < 1800 {
+            return Err(MSG_DATE.to_string());
+        }
+        build(y as i32)
+    };
+    date.map_err(|_| format!("Data non valida: il {d:02}/{m:02} non esiste in quell'anno"))
+}
+
+/// `gg/mm/aaaa`.
+pub fn format_date(date: Date) -> String {
+    format!(
+        "{:02}/{:02}/{:04}",
+        date.day(),
+        u8::from(date.month()),
+        date.year()
+    )
+}
+
+/// `La data non può essere futura` when `date` is after `today`.
+pub fn check_not_future(date: Date, today: Date) -> Result<(), String> {
+    if date > today {
+        Err("La data non può essere futura".to_string())
+    } else {
+        Ok(())
+    }
+}
+
+/// Digits with optional `.` thousands separators (`1.234.567`), or plain digits.
+fn grouped_digits(s: &str) -> Option<u128> {
+    if s.is_empty() {
+        return None;
+    }
+    let groups: Vec<&str> = s.split('.').collect();
+    let ok = if groups.len() == 1 {
+        groups[0].bytes().all(|b| b.is_ascii_digit())
+    } else {
+        (1..=3).contains(&groups[0].len())
+            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+            && groups[1..].iter().all(|g| g.len() == 3)
+    };
+    if !ok || s.len() > 30 {
+        return None;
+    }
+    groups.concat().parse().ok()
+}
+
+/// Parses an amount in euro into cents: `1.234,56`, `12,5`, `12`, `€ 12,50`, `12,50 €`, `-3,00`.
+/// The decimal separator is the comma; the dot only groups thousands.
+pub fn parse_money(input: &str) -> Result<i64, String> {
+    let bad = || MSG_MONEY.to_string();
+    let mut s = input.trim();
+    if let Some(rest) = s.strip_prefix('€') {
+        s = rest.trim_start();
+    } else if let Some(rest) = s.strip_suffix('€') {
+        s = rest.trim_end();
+    }
+    let (negative, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (int_part, frac_part) = match s.split_once(',') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let euros = match (int_part, frac_part) {
+        ("", Some(_)) => 0,
+        _ => grouped_digits(int_part).ok_or_else(bad)?,
+    };
+    let cents = match frac_part {
+        None => 0,
+        Some(f) if (1..=2).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit()) => {
+            let v: u128 = f.parse().map_err(|_| bad())?;
+            if f.len() == 1 { v * 10 } else { v }
+        }
+        Some(_) => return Err(bad()),
+    };
+    let total = euros
+        .checked_mul(100)
+        .and_then(|e| e.checked_add(cents))
+        .ok_or_else(bad)?;
+    let total = i64::try_from(total).map_err(|_| bad())?;
+    Ok(if negative { -total } else { total })
+}
+
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Cents to `1.234,56` (no currency sign).
+pub fn format_money(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{},{:02}", group_thousands(abs / 100), abs % 100)
+}
+
+/// Parses an integer: `12`, `-3`, `1.000`.
+pub fn parse_integer(input: &str) -> Result<i64, String> {
+    let s = input.trim();
+    let (negative, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let n = grouped_digits(s).ok_or_else(|| MSG_INTEGER.to_string())?;
+    let n = i64::try_from(n).map_err(|_| MSG_INTEGER.to_string())?;
+    Ok(if negative { -n } else { n })
+}
+
+/// Parses a yes/no answer typed as text (`sì`, `si`, `s`, `x`, `no`, `n`…).
+pub fn parse_bool(input: &str) -> Result<bool, String> {
+    match input.trim().to_lowercase().as_str() {
+        "sì" | "si" | "s" | "x" | "1" | "vero" | "true" => Ok(true),
+        "no" | "n" | "0" | "falso" | "false" => Ok(false),
+        _ => Err(MSG_BOOL.to_string()),
+    }
+}
+
+/// Normalises and checks a codice fiscale: upper case, spaces removed; 16 characters with a
+/// correct check character, or 11 digits (provisional code).
+pub fn parse_codice_fiscale(input: &str) -> Result<String, String> {
+    let cf: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    if cf.len() == 11 && cf.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(cf);
+    }
+    if cf.len() != 16
+        || !cf
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return Err(
+            "Codice fiscale non valido: 16 caratteri (11 cifre se provvisorio)".to_string(),
+        );
+    }
+    let b = cf.as_bytes();
+    let letters_at = [0, 1, 2, 3, 4, 5, 8, 11, 15];
+    if letters_at.iter().any(|i| !b[*i].is_ascii_uppercase()) || !b"ABCDEHLMPRST".contains(&b[8]) {
+        return Err("Codice fiscale non valido: formato errato".to_string());
+    }
+    match crate::domain::cf::check_char(&b[..15]) {
+        Some(c) if c == b[15] => Ok(cf),
+        _ => Err("Codice fiscale non valido: carattere di controllo errato".to_string()),
+    }
+}
+
+/// Parses and validates the text typed in a field according to its definition.
+/// Blank input gives [`Value::Empty`] (or `Campo obbligatorio`); bool fields are `false` when blank.
+/// Code-list fields return the code(s) as typed: checking them against the list is the caller's job.
+pub fn parse_value(field: &FieldDef, input: &str, today: Date) -> Result<Value, String> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return match field.kind {
+            FieldKind::Bool => Ok(Value::Bool(false)),
+            _ if field.required => Err(MSG_REQUIRED.to_string()),
+            _ => Ok(Value::Empty),
+        };
+    }
+    if let Some(max) = field.max_len {
+        let text = if field.kind == FieldKind::Multiline {
+            input.trim_end()
+        } else {
+            trimmed
+        };
+        check_max_len(text, max)?;
+    }
+    match field.kind {
+        FieldKind::Text | FieldKind::CodeList => Ok(Value::Text(trimmed.to_string())),
+        FieldKind::Multiline => Ok(Value::Text(input.trim_end().to_string())),
+        FieldKind::Date => parse_date(trimmed, today).map(Value::Date),
+        FieldKind::CodiceFiscale => parse_codice_fiscale(trimmed).map(Value::Text),
+        FieldKind::Money => parse_money(trimmed).map(Value::Money),
+        FieldKind::Integer => parse_integer(trimmed).map(Value::Integer),
+        FieldKind::Bool => parse_bool(trimmed).map(Value::Bool),
+        FieldKind::MultiCodeList => {
+            let mut codes: Vec<String> = Vec::new();
+            for code in trimmed.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                if !codes.iter().any(|c| c == code) {
+                    codes.push(code.to_string());
+                }
+            }
+            if codes.is_empty() && field.required {
+                return Err(MSG_REQUIRED.to_string());
+            }
+            Ok(Value::Codes(codes))
+        }
+    }
+}
+
+/// Formats a value back into the text shown in its field.
+pub fn format_value(value: &Value) -> String {
+    match value {
+        Value::Empty => String::new(),
+        Value::Text(s) => s.clone(),
+        Value::Date(d) => format_date(*d),
+        Value::Money(c) => format_money(*c),
+        Value::Integer(n) => n.to_string(),
+        Value::Bool(true) => "sì".to_string(),
+        Value::Bool(false) => "no".to_string(),
+        Value::Codes(c) => c.join(", "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 05 - 14);
+
+    fn field(kind: FieldKind, required: bool, max_len: Option<u32>) -> FieldDef {
+        FieldDef {
+            id: "f".into(),
+            label: "F".into(),
+            kind,
+            required,
+            max_len,
+            help: None,
+            code_list: None,
+            sensitive: false,
+            core: false,
+            width: None,
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn dates_in_italian_formats() {
+        assert_eq!(parse_date("03/07/1981", TODAY), Ok(date!(1981 - 07 - 03)));
+        assert_eq!(parse_date("3/7/1981", TODAY), Ok(date!(1981 - 07 - 03)));
+        assert_eq!(parse_date(" 03-07-1981 ", TODAY), Ok(date!(1981 - 07 - 03)));
+        assert_eq!(parse_date("03.07.1981", TODAY), Ok(date!(1981 - 07 - 03)));
+        assert_eq!(parse_date("03071981", TODAY), Ok(date!(1981 - 07 - 03)));
+        assert_eq!(parse_date("1981-07-03", TODAY), Ok(date!(1981 - 07 - 03)));
+        assert_eq!(parse_date("29/02/2024", TODAY), Ok(date!(2024 - 02 - 29)));
+    }
+
+    #[test]
+    fn two_digit_years_are_never_in_the_future() {
+        assert_eq!(parse_date("03/07/81", TODAY), Ok(date!(1981 - 07 - 03)));
+        assert_eq!(parse_date("01/01/26", TODAY), Ok(date!(2026 - 01 - 01)));
+        assert_eq!(
+            parse_date("14/05/26", TODAY),
+            Ok(date!(2026 - 05 - 14)),
+            "today is not future"
+        );
+        assert_eq!(parse_date("15/05/26", TODAY), Ok(date!(1926 - 05 - 15)));
+        assert_eq!(parse_date("01/01/00", TODAY), Ok(date!(2000 - 01 - 01)));
+        assert_eq!(parse_date("010199", TODAY), Ok(date!(1999 - 01 - 01)));
+        assert_eq!(
+            parse_date("31/12/99", date!(2000 - 01 - 01)),
+            Ok(date!(1999 - 12 - 31))
+        );
+        // 29/02/00 exists in 2000; 29/02/27 exists in neither candidate.
+        assert_eq!(parse_date("29/02/00", TODAY), Ok(date!(2000 - 02 - 29)));
+        assert!(parse_date("29/02/27", TODAY).is_err());
+    }
+
+    #[test]
+    fn bad_dates_say_how_to_write_them() {
+        for bad in [
+            "",
+            "3/7",
+            "31-13-2000",
+            "aa/bb/cccc",
+            "1/1/123",
+            "12345",
+            "00/01/2000",
+            "1/1/0999",
+            "1//2000",
+            "a𐀀a",
+            "a𐀀a1234",
+            "３/07/1981",
+        ] {
+            let e = parse_date(bad, TODAY).unwrap_err();
+            assert!(e.starts_with("Data non valida"), "{bad}: {e}");
+        }
+        assert_eq!(parse_date("3/7", TODAY).unwrap_err(), MSG_DATE);
+        assert_eq!(
+            parse_date("31/02/2023", TODAY).unwrap_err(),
+            "Data non valida: il 31/02 non esiste in quell'anno"
+        );
+        assert_eq!(format_date(date!(1981 - 07 - 03)), "03/07/1981");
+        assert_eq!(
+            check_not_future(date!(2026 - 05 - 15), TODAY).unwrap_err(),
+            "La data non può essere futura"
+        );
+        assert!(check_not_future(TODAY, TODAY).is_ok());
+    }
+
+    #[test]
+    fn money_in_euro_with_comma_decimals() {
+        assert_eq!(parse_money("1.234,56"), Ok(123_456));
+        assert_eq!(parse_money("12,5"), Ok(1_250));
+        assert_eq!(parse_money("12"), Ok(1_200));
+        assert_eq!(parse_money("€ 12,50"), Ok(1_250));
+        assert_eq!(parse_money("12,50 €"), Ok(1_250));
+        assert_eq!(parse_money("€12"), Ok(1_200));
+        assert_eq!(parse_money("0,05"), Ok(5));
+        assert_eq!(parse_money(",50"), Ok(50));
+        assert_eq!(parse_money("1.000.000"), Ok(100_000_000));
+        assert_eq!(parse_money("-3,00"), Ok(-300));
+        for bad in [
+            "",
+            "12.50",
+            "1,234",
+            "12,",
+            "abc",
+            "1..000",
+            "1.2345",
+            "€",
+            "12,5a",
+            "--1",
+            "99999999999999999999",
+        ] {
+            assert_eq!(parse_money(bad), Err(MSG_MONEY.to_string()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn money_formats_back() {
+        assert_eq!(format_money(123_456), "1.234,56");
+        assert_eq!(format_money(1_250), "12,50");
+        assert_eq!(format_money(5), "0,05");
+        assert_eq!(format_money(0), "0,00");
+        assert_eq!(format_money(-300), "-3,00");
+        assert_eq!(format_money(100_000_000), "1.000.000,00");
+        assert_eq!(format_money(i64::MIN), "-92.233.720.368.547.758,08");
+        for cents in [0, 1, 99, 100, 123_456, 100_000_000, -1, -123_456] {
+            assert_eq!(parse_money(&format_money(cents)), Ok(cents));
+        }
+    }
+
+    #[test]
+    fn integers() {
+        assert_eq!(parse_integer("12"), Ok(12));
+        assert_eq!(parse_integer(" -3 "), Ok(-3));
+        assert_eq!(parse_integer("+7"), Ok(7));
+        assert_eq!(parse_integer("1.000"), Ok(1000));
+        for bad in ["", "1,5", "dodici", "1.00", "99999999999999999999"] {
+            assert_eq!(parse_integer(bad), Err(MSG_INTEGER.to_string()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn required_and_max_len() {
+        assert_eq!(check_required("  "), Err("Campo obbligatorio".to_string()));
+        assert!(check_required("x").is_ok());
+        assert_eq!(
+            check_max_len(&"a".repeat(81), 80),
+            Err("Massimo 80 caratteri".to_string())
+        );
+        assert!(
+            check_max_len(&"è".repeat(80), 80).is_ok(),
+            "characters, not bytes"
+        );
+    }
+
+    #[test]
+    fn codice_fiscale() {
+        assert_eq!(
+            parse_codice_fiscale("rssmra85t10a562s"),
+            Ok("RSSMRA85T10A562S".to_string())
+        );
+        assert_eq!(
+            parse_codice_fiscale("RSS MRA 85T10 A562S"),
+            Ok("RSSMRA85T10A562S".to_string())
+        );
+        assert_eq!(
+            parse_codice_fiscale("12345678901"),
+            Ok("12345678901".to_string())
+        );
+        assert!(
+            parse_codice_fiscale("RSSMRA85T10A562X")
+                .unwrap_err()
+                .contains("carattere di controllo")
+        );
+        assert!(
+            parse_codice_fiscale("RSSMRA85T10A562")
+                .unwrap_err()
+                .contains("16 caratteri")
+        );
+        assert!(
+            parse_codice_fiscale("1SSMRA85T10A562S")
+                .unwrap_err()
+                .contains("formato")
+        );
+        assert!(
+            parse_codice_fiscale("RSSMRA85Z10A562S")
+                .unwrap_err()
+                .contains("formato"),
+            "Z is not a month"
+        );
+    }
+
+    #[test]
+    fn parse_value_by_kind() {
+        let f = field(FieldKind::Text, true, Some(5));
+        assert_eq!(
+            parse_value(&f, "", TODAY),
+            Err("Campo obbligatorio".to_string())
+        );
+        assert_eq!(
+            parse_value(&f, " abc ", TODAY),
+            Ok(Value::Text("abc".into()))
+        );
+        assert_eq!(
+            parse_value(&f, "abcdef", TODAY),
+            Err("Massimo 5 caratteri".to_string())
+        );
+        let f = field(FieldKind::Date, false, None);
+        assert_eq!(parse_value(&f, "  ", TODAY), Ok(Value::Empty));
+        assert_eq!(
+            parse_value(&f, "1/2/2000", TODAY),
+            Ok(Value::Date(date!(2000 - 02 - 01)))
+        );
+        assert_eq!(parse_value(&f, "1/2", TODAY), Err(MSG_DATE.to_string()));
+        let f = field(FieldKind::Money, false, None);
+        assert_eq!(parse_value(&f, "12,50", TODAY), Ok(Value::Money(1250)));
+        let f = field(FieldKind::Integer, false, None);
+        assert_eq!(parse_value(&f, "74", TODAY), Ok(Value::Integer(74)));
+        let f = field(FieldKind::Bool, true, None);
+        assert_eq!(parse_value(&f, "", TODAY), Ok(Value::Bool(false)));
+        assert_eq!(parse_value(&f, "Sì", TODAY), Ok(Value::Bool(true)));
+        assert_eq!(parse_value(&f, "forse", TODAY), Err(MSG_BOOL.to_string()));
+        let f = field(FieldKind::MultiCodeList, true, None);
+        assert_eq!(
+            parse_value(&f, "a, b,a", TODAY),
+            Ok(Value::Codes(vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(parse_value(&f, " , ", TODAY), Err(MSG_REQUIRED.to_string()));
+        let f = field(FieldKind::Multiline, false, Some(10));
+        assert_eq!(
+            parse_value(&f, "riga 1\nriga 2\n\n", TODAY),
+            Err("Massimo 10 caratteri".to_string())
+        );
+        assert_eq!(
+            parse_value(&f, "  a\nb \n", TODAY),
+            Ok(Value::Text("  a\nb".into()))
+        );
+        let f = field(FieldKind::CodiceFiscale, false, None);
+        assert_eq!(
+            parse_value(&f, "rssmra85t10a562s", TODAY),
+            Ok(Value::Text("RSSMRA85T10A562S".into()))
+        );
+    }
+
+    #[test]
+    fn values_format_back() {
+        assert_eq!(format_value(&Value::Money(123_456)), "1.234,56");
+        assert_eq!(
+            format_value(&Value::Date(date!(2000 - 02 - 01))),
+            "01/02/2000"
+        );
+        assert_eq!(format_value(&Value::Bool(true)), "sì");
+        assert_eq!(
+            format_value(&Value::Codes(vec!["a".into(), "b".into()])),
+            "a, b"
+        );
+        assert_eq!(format_value(&Value::Empty), "");
+    }
+
+    mod prop {
+        use super::super::*;
+        use proptest::prelude::*;
+        use time::macros::date;
+
+        proptest! {
+            #[test]
+            fn parsers_never_panic(s in ".{0,40}") {
+                let _ = parse_date(&s, date!(2026 - 05 - 14));
+                let _ = parse_money(&s);
+                let _ = parse_integer(&s);
+                let _ = parse_codice_fiscale(&s);
+            }
+
+            #[test]
+            fn money_round_trips(cents in any::<i64>().prop_filter("MIN has no positive twin", |c| *c != i64::MIN)) {
+                prop_assert_eq!(parse_money(&format_money(cents)), Ok(cents));
+            }
+        }
+    }
+}

@@ -1,0 +1,936 @@
+//! Screens as data: the form definitions (`screens/*.toml`) embedded in the program, the override
+//! files an ente puts in `/etc/sportello/screens/`, and their validation with Italian messages
+//! naming file and line.
+//!
+//! Format:
+//! ```toml
+//! [form]
+//! id = "persona"            # must match the file name
+//! title = "Persona"
+//! theme = "accoglienza"     # accoglienza | cartella | erogazioni
+//!
+//! [[section]]
+//! id = "anagrafica"
+//! title = "Dati anagrafici"
+//!
+//! [[section.field]]
+//! id = "cognome"            # unique in the form; lower case, digits, _
+//! label = "Cognome"
+//! kind = "text"             # text | multiline | date | codice_fiscale | code_list
+//!                           # | multi_code_list | money | integer | bool
+//! required = true           # default false
+//! max_len = 80              # characters, > 0
+//! help = "..."
+//! code_list = "sesso"       # required for code_list / multi_code_list, refused otherwise
+//! sensitive = false         # special-category or secret data: masked in recordings
+//! core = true               # bound to the typed domain model; false = extra attribute (JSON)
+//! width = 20                # optional width hint, in columns
+//! ```
+//! An override replaces the embedded file of the same name. It may relabel, re-help, re-order and
+//! move core fields, and add or drop extra (`core = false`) fields, but must keep every core field
+//! with its kind and code list, and cannot declare new core fields.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::diag::FileProblem;
+
+/// One problem in a screen file (`file, riga N: problema`).
+pub type ScreenError = FileProblem;
+
+/// The embedded screen files, by file name. Keep in sync with `screens/`.
+pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
+    ("login.toml", include_str!("../../screens/login.toml")),
+    ("operatore.toml", include_str!("../../screens/operatore.toml")),
+    ("persona.toml", include_str!("../../screens/persona.toml")),
+    ("scheda.toml", include_str!("../../screens/scheda.toml")),
+];
+
+/// Colour theme of a form (the runtime maps it to a 16-colour palette).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Theme {
+    Accoglienza,
+    Cartella,
+    Erogazioni,
+}
+
+impl Theme {
+    pub const ALL: &'static [Theme] = &[Theme::Accoglienza, Theme::Cartella, Theme::Erogazioni];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Accoglienza => "accoglienza",
+            Theme::Cartella => "cartella",
+            Theme::Erogazioni => "erogazioni",
+        }
+    }
+}
+
+/// What a field holds; decides its editor and its parser (see [`super::fields`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldKind {
+    Text,
+    Multiline,
+    Date,
+    CodiceFiscale,
+    CodeList,
+    MultiCodeList,
+    Money,
+    Integer,
+    Bool,
+}
+
+impl FieldKind {
+    pub const ALL: &'static [FieldKind] = &[
+        FieldKind::Text,
+        FieldKind::Multiline,
+        FieldKind::Date,
+        FieldKind::CodiceFiscale,
+        FieldKind::CodeList,
+        FieldKind::MultiCodeList,
+        FieldKind::Money,
+        FieldKind::Integer,
+        FieldKind::Bool,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::Multiline => "multiline",
+            FieldKind::Date => "date",
+            FieldKind::CodiceFiscale => "codice_fiscale",
+            FieldKind::CodeList => "code_list",
+            FieldKind::MultiCodeList => "multi_code_list",
+            FieldKind::Money => "money",
+            FieldKind::Integer => "integer",
+            FieldKind::Bool => "bool",
+        }
+    }
+
+    /// True for the kinds that pick their values from a code list.
+    pub fn uses_code_list(self) -> bool {
+        matches!(self, FieldKind::CodeList | FieldKind::MultiCodeList)
+    }
+
+    /// True for the kinds edited as free text (where printable keys are text).
+    pub fn is_text_input(self) -> bool {
+        !matches!(
+            self,
+            FieldKind::CodeList | FieldKind::MultiCodeList | FieldKind::Bool
+        )
+    }
+}
+
+/// One field of a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldDef {
+    pub id: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub required: bool,
+    /// Maximum length in characters.
+    pub max_len: Option<u32>,
+    pub help: Option<String>,
+    /// Code-list id, for `code_list` and `multi_code_list` fields.
+    pub code_list: Option<String>,
+    /// Special-category or secret data: masked in recordings and redacted exports.
+    pub sensitive: bool,
+    /// Bound to the typed domain model; `false` = ente-defined extra attribute stored as JSON.
+    pub core: bool,
+    /// Width hint in columns.
+    pub width: Option<u16>,
+    /// Line of the field in its file.
+    pub line: usize,
+}
+
+/// A section (tab) of a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionDef {
+    pub id: String,
+    pub title: String,
+    pub fields: Vec<FieldDef>,
+}
+
+/// A whole form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormDef {
+    pub id: String,
+    pub title: String,
+    pub theme: Theme,
+    pub sections: Vec<SectionDef>,
+    /// The file it came from (`screens/persona.toml` or the override path).
+    pub source: String,
+}
+
+impl FormDef {
+    /// All fields, section by section.
+    pub fn fields(&self) -> impl Iterator<Item = &FieldDef> {
+        self.sections.iter().flat_map(|s| s.fields.iter())
+    }
+
+    pub fn field(&self, id: &str) -> Option<&FieldDef> {
+        self.fields().find(|f| f.id == id)
+    }
+
+    /// The section index and field of a field id.
+    pub fn locate(&self, id: &str) -> Option<(usize, &FieldDef)> {
+        self.sections
+            .iter()
+            .enumerate()
+            .find_map(|(i, s)| s.fields.iter().find(|f| f.id == id).map(|f| (i, f)))
+    }
+
+    /// The code-list ids the form needs (the runtime checks they exist at start-up).
+    pub fn code_lists(&self) -> BTreeSet<&str> {
+        self.fields()
+            .filter_map(|f| f.code_list.as_deref())
+            .collect()
+    }
+}
+
+/// Several problems, one per line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreenErrors(pub Vec<ScreenError>);
+
+impl fmt::Display for ScreenErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScreenErrors {}
+
+// ---------------------------------------------------------------------------------------------
+// File format
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawForm {
+    form: Spanned<RawHeader>,
+    #[serde(default)]
+    section: Vec<Spanned<RawSection>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    id: Spanned<String>,
+    title: String,
+    theme: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    field: Vec<Spanned<RawField>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    id: Spanned<String>,
+    label: String,
+    kind: Spanned<String>,
+    #[serde(default)]
+    required: bool,
+    max_len: Option<Spanned<u32>>,
+    help: Option<String>,
+    code_list: Option<Spanned<String>>,
+    #[serde(default)]
+    sensitive: bool,
+    #[serde(default)]
+    core: bool,
+    width: Option<Spanned<u16>>,
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    text: &'a str,
+    problems: Vec<ScreenError>,
+}
+
+impl Ctx<'_> {
+    fn problem(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.problems
+            .push(FileProblem::new(self.file, self.text, Some(span), message));
+    }
+
+    fn check_id(&mut self, what: &str, id: &Spanned<String>) {
+        let s = id.get_ref();
+        let ok = s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !ok {
+            self.problem(
+                id.span(),
+                format!("id {what} non valido «{s}»: usare lettere minuscole, cifre e _ (es. data_nascita)"),
+            );
+        }
+    }
+}
+
+fn valid_names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> String {
+    all.iter().map(|t| name(*t)).collect::<Vec<_>>().join(", ")
+}
+
+/// Parses and validates one form file. `file` names it in messages.
+pub fn parse_form(file: &str, text: &str) -> Result<FormDef, ScreenErrors> {
+    let raw: RawForm = toml::from_str(text)
+        .map_err(|e| ScreenErrors(vec![FileProblem::from_toml(file, text, &e)]))?;
+    let mut cx = Ctx {
+        file,
+        text,
+        problems: Vec::new(),
+    };
+
+    let header = raw.form.get_ref();
+    cx.check_id("del modulo", &header.id);
+    let theme = Theme::ALL
+        .iter()
+        .copied()
+        .find(|t| t.name() == header.theme.get_ref());
+    if theme.is_none() {
+        cx.problem(
+            header.theme.span(),
+            format!(
+                "tema sconosciuto «{}» (validi: {})",
+                header.theme.get_ref(),
+                valid_names(Theme::ALL, Theme::name)
+            ),
+        );
+    }
+    if raw.section.is_empty() {
+        cx.problem(
+            raw.form.span(),
+            "il modulo non ha sezioni: aggiungere almeno un [[section]]",
+        );
+    }
+
+    let mut section_ids: BTreeMap<String, usize> = BTreeMap::new();
+    let mut field_ids: BTreeMap<String, usize> = BTreeMap::new();
+    let mut sections = Vec::new();
+    for rs in &raw.section {
+        let s = rs.get_ref();
+        cx.check_id("della sezione", &s.id);
+        let line = super::diag::line_of(text, s.id.span().start);
+        if let Some(first) = section_ids.insert(s.id.get_ref().clone(), line) {
+            cx.problem(
+                s.id.span(),
+                format!(
+                    "sezione «{}» ripetuta (già definita alla riga {first})",
+                    s.id.get_ref()
+                ),
+            );
+        }
+        if s.field.is_empty() {
+            cx.problem(
+                s.id.span(),
+                format!("la sezione «{}» non ha campi", s.id.get_ref()),
+            );
+        }
+        let mut fields = Vec::new();
+        for rf in &s.field {
+            if let Some(f) = parse_field(&mut cx, rf.get_ref(), &mut field_ids) {
+                fields.push(f);
+            }
+        }
+        sections.push(SectionDef {
+            id: s.id.get_ref().clone(),
+            title: s.title.clone(),
+            fields,
+        });
+    }
+
+    match theme {
+        Some(theme) if cx.problems.is_empty() => Ok(FormDef {
+            id: header.id.get_ref().clone(),
+            title: header.title.clone(),
+            theme,
+            sections,
+            source: file.to_string(),
+        }),
+        _ => Err(ScreenErrors(cx.problems)),
+    }
+}
+
+fn parse_field(
+    cx: &mut Ctx<'_>,
+    f: &RawField,
+    ids: &mut BTreeMap<String, usize>,
+) -> Option<FieldDef> {
+    let before = cx.problems.len();
+    cx.check_id("del campo", &f.id);
+    let line = super::diag::line_of(cx.text, f.id.span().start);
+    if let Some(first) = ids.insert(f.id.get_ref().clone(), line) {
+        cx.problem(
+            f.id.span(),
+            format!(
+                "campo «{}» ripetuto (già definito alla riga {first})",
+                f.id.get_ref()
+            ),
+        );
+    }
+    let kind = FieldKind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.name() == f.kind.get_ref());
+    match kind {
+        None => cx.problem(
+            f.kind.span(),
+            format!(
+                "tipo di campo sconosciuto «{}» (validi: {})",
+                f.kind.get_ref(),
+                valid_names(FieldKind::ALL, FieldKind::name)
+            ),
+        ),
+        Some(k) if k.uses_code_list() && f.code_list.is_none() => cx.problem(
+            f.kind.span(),
+            format!(
+                "il campo «{}» di tipo {} richiede code_list (l'elenco dei codici)",
+                f.id.get_ref(),
+                k.name()
+            ),
+        ),
+        Some(k) if !k.uses_code_list() && f.code_list.is_some() => {
+            let span = f
+                .code_list
+                .as_ref()
+                .map(Spanned::span)
+                .unwrap_or_else(|| f.kind.span());
+            cx.problem(
+                span,
+                format!(
+                    "code_list ammesso solo per i campi code_list e multi_code_list (il campo «{}» è {})",
+                    f.id.get_ref(),
+                    k.name()
+                ),
+            );
+        }
+        Some(_) => {}
+    }
+    if let Some(cl) = &f.code_list {
+        if cl.get_ref().trim().is_empty() {
+            cx.problem(cl.span(), "code_list vuoto");
+        }
+    }
+    if let Some(m) = &f.max_len {
+        if *m.get_ref() == 0 {
+            cx.problem(
+                m.span(),
+                format!(
+                    "max_len del campo «{}» deve essere maggiore di 0",
+                    f.id.get_ref()
+                ),
+            );
+        }
+    }
+    if let Some(w) = &f.width {
+        if !(1..=76).contains(w.get_ref()) {
+            cx.problem(w.span(), "width deve essere tra 1 e 76 colonne");
+        }
+    }
+    if f.label.trim().is_empty() {
+        cx.problem(
+            f.id.span(),
+            format!("il campo «{}» non ha label", f.id.get_ref()),
+        );
+    }
+    let kind = kind?;
+    (cx.problems.len() == before).then(|| FieldDef {
+        id: f.id.get_ref().clone(),
+        label: f.label.clone(),
+        kind,
+        required: f.required,
+        max_len: f.max_len.as_ref().map(|m| *m.get_ref()),
+        help: f.help.clone().filter(|h| !h.trim().is_empty()),
+        code_list: f.code_list.as_ref().map(|c| c.get_ref().clone()),
+        sensitive: f.sensitive,
+        core: f.core,
+        width: f.width.as_ref().map(|w| *w.get_ref()),
+        line,
+    })
+}
+
+/// Checks an override against the embedded definition it replaces: same form id, every core field
+/// kept with the same kind and code list, no new core fields.
+pub fn check_override(default: &FormDef, over: &FormDef, file: &str) -> Vec<ScreenError> {
+    let mut out = Vec::new();
+    let at = |line: usize, msg: String| FileProblem {
+        file: file.to_string(),
+        line: Some(line),
+        message: msg,
+    };
+    if over.id != default.id {
+        out.push(FileProblem::whole_file(
+            file,
+            format!(
+                "l'id del modulo deve essere «{}» come il file che sostituisce (trovato «{}»)",
+                default.id, over.id
+            ),
+        ));
+    }
+    for core in default.fields().filter(|f| f.core) {
+        match over.field(&core.id) {
+            None => out.push(FileProblem::whole_file(
+                file,
+                format!(
+                    "manca il campo «{}» ({}): i campi core si possono rinominare o spostare, non togliere",
+                    core.id, core.label
+                ),
+            )),
+            Some(f) if !f.core => out.push(at(
+                f.line,
+                format!("il campo «{}» è core nella definizione predefinita: non si può dichiarare core = false", f.id),
+            )),
+            Some(f) if f.kind != core.kind => out.push(at(
+                f.line,
+                format!(
+                    "il campo core «{}» è di tipo {} e non si può cambiare in {}",
+                    f.id,
+                    core.kind.name(),
+                    f.kind.name()
+                ),
+            )),
+            Some(f) if f.code_list != core.code_list => out.push(at(
+                f.line,
+                format!(
+                    "il campo core «{}» usa l'elenco «{}» e non si può cambiare in «{}»",
+                    f.id,
+                    core.code_list.as_deref().unwrap_or("-"),
+                    f.code_list.as_deref().unwrap_or("-")
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    for f in over.fields().filter(|f| f.core) {
+        if default.field(&f.id).is_none_or(|d| !d.core) {
+            out.push(at(
+                f.line,
+                format!(
+                    "il campo «{}» non è un campo core della definizione predefinita: i campi aggiunti dall'ente hanno core = false",
+                    f.id
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// The loaded forms, by id.
+#[derive(Debug, Clone)]
+pub struct Screens {
+    forms: BTreeMap<String, FormDef>,
+}
+
+impl Screens {
+    /// The default override directory: `/etc/sportello/screens` (or `$SPORTELLO_ETC/screens`).
+    pub fn default_override_dir() -> PathBuf {
+        crate::config::system_dir().join("screens")
+    }
+
+    /// The embedded forms only.
+    pub fn embedded() -> Result<Screens, ScreenErrors> {
+        Screens::load_with(&[])
+    }
+
+    /// Embedded forms, replaced by the `*.toml` files of `dir` with the same name. A missing
+    /// directory is fine; a `.toml` file that replaces nothing is an error.
+    pub fn load(dir: &Path) -> Result<Screens, ScreenErrors> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Screens::embedded(),
+            Err(e) => {
+                return Err(ScreenErrors(vec![FileProblem::whole_file(
+                    &dir.display().to_string(),
+                    format!("impossibile leggere la cartella: {e}"),
+                )]));
+            }
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        let mut overrides = Vec::new();
+        let mut problems = Vec::new();
+        for path in files {
+            match std::fs::read_to_string(&path) {
+                Ok(text) => overrides.push((path, text)),
+                Err(e) => problems.push(FileProblem::whole_file(
+                    &path.display().to_string(),
+                    format!("impossibile leggere il file: {e}"),
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ScreenErrors(problems));
+        }
+        Screens::load_with(&overrides)
+    }
+
+    /// Embedded forms replaced by the given files (path, text); the file name picks the form.
+    pub fn load_with(overrides: &[(PathBuf, String)]) -> Result<Screens, ScreenErrors> {
+        let mut problems = Vec::new();
+        let mut forms = BTreeMap::new();
+        for (name, text) in EMBEDDED_SCREENS {
+            let label = format!("screens/{name}");
+            let default = match parse_form(&label, text) {
+                Ok(f) => f,
+                Err(ScreenErrors(mut p)) => {
+                    problems.append(&mut p);
+                    continue;
+                }
+            };
+            let over = overrides
+                .iter()
+                .find(|(p, _)| p.file_name().is_some_and(|n| n == *name));
+            let form = match over {
+                None => default,
+                Some((path, text)) => {
+                    let file = path.display().to_string();
+                    match parse_form(&file, text) {
+                        Ok(over) => {
+                            let mut p = check_override(&default, &over, &file);
+                            if p.is_empty() {
+                                over
+                            } else {
+                                problems.append(&mut p);
+                                continue;
+                            }
+                        }
+                        Err(ScreenErrors(mut p)) => {
+                            problems.append(&mut p);
+                            continue;
+                        }
+                    }
+                }
+            };
+            forms.insert(form.id.clone(), form);
+        }
+        for (path, _) in overrides {
+            let known = EMBEDDED_SCREENS
+                .iter()
+                .any(|(n, _)| path.file_name().is_some_and(|f| f == *n));
+            if !known {
+                let valid = EMBEDDED_SCREENS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                problems.push(FileProblem::whole_file(
+                    &path.display().to_string(),
+                    format!(
+                        "il file non sostituisce nessun modulo (si possono sostituire: {valid})"
+                    ),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(Screens { forms })
+        } else {
+            Err(ScreenErrors(problems))
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&FormDef> {
+        self.forms.get(id)
+    }
+
+    /// All forms, by id.
+    pub fn forms(&self) -> impl Iterator<Item = &FormDef> {
+        self.forms.values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(rel: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/screens")
+            .join(rel)
+    }
+
+    fn parse_fixture(rel: &str) -> Result<FormDef, ScreenErrors> {
+        let path = fixture(rel);
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        parse_form(rel, &text)
+    }
+
+    fn one_error(r: Result<FormDef, ScreenErrors>) -> ScreenError {
+        let errs = r.expect_err("should fail").0;
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        errs.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn embedded_screens_load() {
+        let s = Screens::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<_> = s.forms().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["login", "persona", "scheda"]);
+        let login = s.get("login").unwrap();
+        assert!(login.field("password").unwrap().sensitive);
+        assert!(login.field("username").unwrap().required);
+    }
+
+    #[test]
+    fn persona_has_the_person_fields() {
+        let s = Screens::embedded().unwrap();
+        let p = s.get("persona").unwrap();
+        for id in [
+            "codice_fiscale",
+            "cognome",
+            "nome",
+            "sesso",
+            "data_nascita",
+            "luogo_nascita",
+            "cittadinanza",
+            "stato_civile",
+            "res_indirizzo",
+            "res_civico",
+            "res_cap",
+            "res_comune",
+            "senza_fissa_dimora",
+            "dom_indirizzo",
+            "telefono",
+            "cellulare",
+            "email",
+            "data_decesso",
+            "note",
+        ] {
+            assert!(p.field(id).is_some(), "persona.{id}");
+        }
+        assert_eq!(
+            p.field("sesso").unwrap().code_list.as_deref(),
+            Some("sesso")
+        );
+        assert_eq!(
+            p.field("luogo_nascita").unwrap().code_list.as_deref(),
+            Some("belfiore")
+        );
+        assert_eq!(p.field("senza_fissa_dimora").unwrap().kind, FieldKind::Bool);
+        assert_eq!(
+            p.field("codice_fiscale").unwrap().kind,
+            FieldKind::CodiceFiscale
+        );
+        assert!(!p.field("note").unwrap().core, "note is an extra attribute");
+        assert!(p.field("cognome").unwrap().core);
+    }
+
+    #[test]
+    fn scheda_has_the_nine_sections() {
+        let s = Screens::embedded().unwrap();
+        let f = s.get("scheda").unwrap();
+        let titles: Vec<_> = f.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Accesso",
+                "Interlocutore",
+                "Utente",
+                "Riferimenti",
+                "Bisogni espressi",
+                "Servizi richiesti",
+                "Esito",
+                "Note",
+                "Privacy"
+            ]
+        );
+        assert!(
+            f.sections.len() <= 9,
+            "goto_section_1..9 reach every section"
+        );
+        let lists = f.code_lists();
+        for id in [
+            "modalita_accesso",
+            "motivo_accesso",
+            "interlocutore",
+            "bisogni",
+            "servizi_richiesti",
+            "esito_scheda",
+            "categoria_sociale",
+            "relazione",
+            "sesso",
+            "belfiore",
+        ] {
+            assert!(lists.contains(id), "code list {id}");
+        }
+        assert_eq!(f.field("bisogni").unwrap().kind, FieldKind::MultiCodeList);
+        assert_eq!(f.field("motivo_desc").unwrap().max_len, Some(50));
+        assert!(f.field("esito").unwrap().required);
+        assert_eq!(f.locate("esito").map(|(i, _)| i), Some(6));
+    }
+
+    #[test]
+    fn valid_fixture_parses() {
+        let f = parse_fixture("valid_form.toml").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(f.id, "valid_form");
+        assert_eq!(f.theme, Theme::Erogazioni);
+        let importo = f.field("importo").unwrap();
+        assert_eq!(importo.kind, FieldKind::Money);
+        assert_eq!(importo.line, 11);
+        assert!(!importo.required);
+        assert!(!importo.core);
+        assert_eq!(f.field("note").unwrap().width, Some(40));
+    }
+
+    #[test]
+    fn unknown_kind_is_reported_with_file_and_line() {
+        let e = one_error(parse_fixture("unknown_kind.toml"));
+        assert_eq!(
+            e.to_string(),
+            "unknown_kind.toml, riga 13: tipo di campo sconosciuto «numero» (validi: text, multiline, date, \
+             codice_fiscale, code_list, multi_code_list, money, integer, bool)"
+        );
+    }
+
+    #[test]
+    fn duplicate_field_id_is_reported() {
+        let e = one_error(parse_fixture("duplicate_field.toml"));
+        assert_eq!(
+            e.to_string(),
+            "duplicate_field.toml, riga 20: campo «cognome» ripetuto (già definito alla riga 11)"
+        );
+    }
+
+    #[test]
+    fn code_list_kind_without_code_list_is_reported() {
+        let e = one_error(parse_fixture("code_list_missing.toml"));
+        assert_eq!(
+            e.to_string(),
+            "code_list_missing.toml, riga 13: il campo «sesso» di tipo code_list richiede code_list (l'elenco dei codici)"
+        );
+    }
+
+    #[test]
+    fn max_len_zero_is_reported() {
+        let e = one_error(parse_fixture("max_len_zero.toml"));
+        assert_eq!(
+            e.to_string(),
+            "max_len_zero.toml, riga 13: max_len del campo «cognome» deve essere maggiore di 0"
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_reported() {
+        let e = one_error(parse_fixture("unknown_key.toml"));
+        assert_eq!(e.line, Some(14), "{e}");
+        assert!(
+            e.message
+                .starts_with("chiave sconosciuta «obbligatorio» (valide: id, label, kind,"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unknown_theme_and_bad_ids_are_reported_together() {
+        let errs = parse_fixture("several_problems.toml").unwrap_err();
+        let text = errs.to_string();
+        assert!(text.contains("several_problems.toml, riga 4: tema sconosciuto «blu» (validi: accoglienza, cartella, erogazioni)"), "{text}");
+        assert!(
+            text.contains("several_problems.toml, riga 11: id del campo non valido «Data Nascita»"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "several_problems.toml, riga 18: code_list ammesso solo per i campi code_list"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("several_problems.toml, riga 21: la sezione «vuota» non ha campi"),
+            "{text}"
+        );
+        assert_eq!(errs.0.len(), 4, "{text}");
+    }
+
+    #[test]
+    fn override_may_relabel_and_reorder() {
+        let s = Screens::load(&fixture("override_ok")).unwrap_or_else(|e| panic!("{e}"));
+        let p = s.get("persona").unwrap();
+        assert_eq!(
+            p.field("cognome").unwrap().label,
+            "Cognome (come da documento)"
+        );
+        assert_eq!(p.sections[0].fields[0].id, "cognome", "re-ordered");
+        assert!(p.field("note").is_none(), "extra fields may be dropped");
+        let extra = p.field("codice_tessera_mensa").unwrap();
+        assert!(!extra.core);
+        assert!(p.source.ends_with("override_ok/persona.toml"));
+        assert_eq!(
+            s.get("scheda").unwrap().source,
+            "screens/scheda.toml",
+            "the others stay embedded"
+        );
+    }
+
+    #[test]
+    fn override_cannot_remove_a_core_field() {
+        let errs = Screens::load(&fixture("override_core_removed")).unwrap_err();
+        assert_eq!(errs.0.len(), 1, "{errs}");
+        let e = &errs.0[0];
+        assert!(
+            e.file.ends_with("override_core_removed/persona.toml"),
+            "{e}"
+        );
+        assert!(
+            e.message
+                .contains("manca il campo «email» (Email): i campi core si possono rinominare"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn override_cannot_retype_a_core_field() {
+        let errs = Screens::load(&fixture("override_core_retyped")).unwrap_err();
+        let text = errs.to_string();
+        assert_eq!(errs.0.len(), 3, "{text}");
+        assert!(text.contains("persona.toml, riga 14: il campo core «data_nascita» è di tipo date e non si può cambiare in text"), "{text}");
+        assert!(text.contains("riga 20: il campo core «sesso» usa l'elenco «sesso» e non si può cambiare in «genere»"), "{text}");
+        assert!(
+            text.contains(
+                "riga 26: il campo «tessera» non è un campo core della definizione predefinita"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
+        let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: login.toml, persona.toml, scheda.toml)"), "{errs}");
+        let s = Screens::load(&fixture("no_such_dir")).unwrap();
+        assert_eq!(s.forms().count(), 3);
+    }
+
+    #[test]
+    fn override_with_a_wrong_form_id_is_reported() {
+        let default = Screens::embedded().unwrap().get("login").unwrap().clone();
+        let mut over = default.clone();
+        over.id = "accesso".into();
+        let p = check_override(&default, &over, "login.toml");
+        assert_eq!(p.len(), 1);
+        assert!(
+            p[0].to_string()
+                .contains("l'id del modulo deve essere «login»"),
+            "{}",
+            p[0]
+        );
+    }
+}
