@@ -496,11 +496,17 @@ fn demo_cmd(
 /// Everything the TUI needs before the first frame: the store, keymap, screens and the app.
 pub fn prepare_tui(
     config: &Config,
-) -> AppResult<(crate::ui::app::App, Vec<crate::ui::app::Effect>, SqliteStore)> {
+) -> AppResult<(
+    crate::ui::app::App,
+    Vec<crate::ui::app::Effect>,
+    SqliteStore,
+)> {
     let store = open_current(&config.database)?;
     let keymap = crate::ui::keymap::Keymap::load_files(
         &crate::config::system_dir().join("keymap.toml"),
-        crate::config::user_dir().map(|d| d.join("keymap.toml")).as_deref(),
+        crate::config::user_dir()
+            .map(|d| d.join("keymap.toml"))
+            .as_deref(),
     )
     .map_err(|e| AppError::Env(e.to_string()))?;
     let forms = crate::ui::forms_from(&crate::config::system_dir().join("screens"))

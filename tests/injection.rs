@@ -38,27 +38,61 @@ fn assert_clean(bytes: &[u8]) {
     while i < chars.len() {
         let c = chars[i];
         if c == '\x1b' {
-            assert_eq!(chars.get(i + 1), Some(&'['), "non-CSI escape at {i}: {:?}", &chars[i..(i + 8).min(chars.len())]);
+            assert_eq!(
+                chars.get(i + 1),
+                Some(&'['),
+                "non-CSI escape at {i}: {:?}",
+                &chars[i..(i + 8).min(chars.len())]
+            );
             let mut j = i + 2;
-            while j < chars.len() && (chars[j].is_ascii_digit() || chars[j] == ';' || chars[j] == '?') {
+            while j < chars.len()
+                && (chars[j].is_ascii_digit() || chars[j] == ';' || chars[j] == '?')
+            {
                 j += 1;
             }
             let fin = chars.get(j).copied().unwrap_or(' ');
-            assert!("HmJKhlABCDGsu".contains(fin), "unexpected CSI final {fin:?}");
+            assert!(
+                "HmJKhlABCDGsu".contains(fin),
+                "unexpected CSI final {fin:?}"
+            );
             i = j + 1;
             continue;
         }
-        assert!(!sportello::sanitize::is_unsafe(c) && !(c.is_control() && c != '\n'), "control {c:?} reached the terminal");
+        assert!(
+            !sportello::sanitize::is_unsafe(c) && !(c.is_control() && c != '\n'),
+            "control {c:?} reached the terminal"
+        );
         i += 1;
     }
 }
 
+/// A writer whose bytes the test can read back.
+#[derive(Clone, Default)]
+struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn bytes_of(h: &Harness) -> Vec<u8> {
-    let backend = CrosstermBackend::new(Vec::<u8>::new());
-    let mut t = Terminal::with_options(backend, TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)) })
-        .unwrap();
+    let out = Shared::default();
+    let backend = CrosstermBackend::new(out.clone());
+    let mut t = Terminal::with_options(
+        backend,
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
+        },
+    )
+    .unwrap();
     t.draw(|f| sportello::ui::view::draw(&h.app, f)).unwrap();
-    t.backend().writer().clone()
+    drop(t);
+    out.0.lock().unwrap().clone()
 }
 
 #[test]
@@ -69,7 +103,12 @@ fn corpus_in_database_and_in_typed_fields_never_reaches_the_terminal() {
     let ente = service::create_ente(
         &mut s,
         &sys,
-        &NewEnte { nome: format!("Comune {evil}"), belfiore: Some("G478".into()), tipo: "comune".into(), ..Default::default() },
+        &NewEnte {
+            nome: format!("Comune {evil}"),
+            belfiore: Some("G478".into()),
+            tipo: "comune".into(),
+            ..Default::default()
+        },
     )
     .unwrap();
     let ufficio = service::create_ufficio(&mut s, &sys, ente, &format!("Ufficio {evil}")).unwrap();
@@ -90,7 +129,10 @@ fn corpus_in_database_and_in_typed_fields_never_reaches_the_terminal() {
         auth: AuthMode::Password,
         idle_lock_minutes: 5,
         demo: false,
-        theme: Theme { color: true, ascii: false },
+        theme: Theme {
+            color: true,
+            ascii: false,
+        },
         keymap: Keymap::embedded().unwrap(),
         origin: Origin::default(),
         forms: sportello::ui::forms().unwrap(),

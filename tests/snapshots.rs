@@ -17,7 +17,10 @@ fn harness(color: bool) -> Harness {
         auth: AuthMode::Password,
         idle_lock_minutes: 5,
         demo: true,
-        theme: Theme { color, ascii: !color },
+        theme: Theme {
+            color,
+            ascii: !color,
+        },
         keymap: Keymap::embedded().unwrap(),
         origin: Origin::default(),
         forms: sportello::ui::forms().unwrap(),
@@ -32,10 +35,16 @@ const SCREENS: &[(&str, &str)] = &[
     ("home_sportello", "sportello<Tab>sportello-demo<Enter>"),
     ("home_admin", "admin<Tab>sportello-demo<Enter>"),
     ("aiuto", "sportello<Tab>sportello-demo<Enter><F1>"),
-    ("conferma_uscita", "sportello<Tab>sportello-demo<Enter><C-q>"),
+    (
+        "conferma_uscita",
+        "sportello<Tab>sportello-demo<Enter><C-q>",
+    ),
     ("modulo", "sportello<Tab>sportello-demo<Enter>2"),
     ("operatori", "admin<Tab>sportello-demo<Enter>1"),
-    ("operatore_modifica", "admin<Tab>sportello-demo<Enter>1<Down><Enter>"),
+    (
+        "operatore_modifica",
+        "admin<Tab>sportello-demo<Enter>1<Down><Enter>",
+    ),
     ("operatore_nuovo", "admin<Tab>sportello-demo<Enter>1<C-n>"),
     ("blocco", "sportello<Tab>sportello-demo<Enter><C-l>"),
 ];

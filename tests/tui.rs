@@ -26,7 +26,7 @@ fn config(color: bool) -> AppConfig {
             ascii: false,
         },
         keymap: Keymap::embedded().unwrap(),
-        forms: Default::default(),
+        forms: sportello::ui::forms().unwrap(),
         origin: Origin {
             os_user: Some("thin01".into()),
             ssh_client: Some("10.1.2.3".into()),

@@ -50,5 +50,8 @@ pub fn forms() -> Result<Forms, String> {
 }
 
 fn to_forms(screens: &Screens) -> Forms {
-    screens.forms().map(|def| (def.id.clone(), (def.title.clone(), form::specs(def)))).collect()
+    screens
+        .forms()
+        .map(|def| (def.id.clone(), (def.title.clone(), form::specs(def))))
+        .collect()
 }

@@ -113,9 +113,11 @@ async fn run_loop(
     crossterm::execute!(
         terminal.backend_mut(),
         crossterm::terminal::EnterAlternateScreen,
-        crossterm::event::EnableBracketedPaste
+        crossterm::event::EnableBracketedPaste,
+        // Not `terminal.clear()`: it asks the terminal for the cursor position, a round trip that
+        // slow links and some thin clients never answer.
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
     )?;
-    terminal.clear()?;
     let size = terminal.size()?;
     let (reply_tx, mut reply_rx) = mpsc::unbounded_channel::<Msg>();
     let worker = StoreWorker::spawn(store);

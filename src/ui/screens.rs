@@ -46,7 +46,10 @@ pub type ScreenError = FileProblem;
 /// The embedded screen files, by file name. Keep in sync with `screens/`.
 pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ("login.toml", include_str!("../../screens/login.toml")),
-    ("operatore.toml", include_str!("../../screens/operatore.toml")),
+    (
+        "operatore.toml",
+        include_str!("../../screens/operatore.toml"),
+    ),
     ("persona.toml", include_str!("../../screens/persona.toml")),
     ("scheda.toml", include_str!("../../screens/scheda.toml")),
 ];
@@ -683,7 +686,7 @@ mod tests {
     fn embedded_screens_load() {
         let s = Screens::embedded().unwrap_or_else(|e| panic!("{e}"));
         let ids: Vec<_> = s.forms().map(|f| f.id.as_str()).collect();
-        assert_eq!(ids, ["login", "persona", "scheda"]);
+        assert_eq!(ids, ["login", "operatore", "persona", "scheda"]);
         let login = s.get("login").unwrap();
         assert!(login.field("password").unwrap().sensitive);
         assert!(login.field("username").unwrap().required);
@@ -914,9 +917,9 @@ mod tests {
     #[test]
     fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
         let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: login.toml, persona.toml, scheda.toml)"), "{errs}");
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: login.toml, operatore.toml, persona.toml, scheda.toml)"), "{errs}");
         let s = Screens::load(&fixture("no_such_dir")).unwrap();
-        assert_eq!(s.forms().count(), 3);
+        assert_eq!(s.forms().count(), 4);
     }
 
     #[test]

@@ -197,12 +197,12 @@ mod tests {
         t.insert_str("Città");
         t.left();
         t.backspace();
-        assert_eq!(t.value(), "Citá");
+        assert_eq!(t.value(), "Cità");
         t.home();
         t.insert('N');
         t.end();
         t.insert('!');
-        assert_eq!((t.value(), t.cursor()), ("NCitá!", 6));
+        assert_eq!((t.value(), t.cursor()), ("NCità!", 6));
     }
 
     #[test]

@@ -11,16 +11,34 @@ pub struct Pty {
     pub master: Option<std::fs::File>,
     pub child: Child,
     pub output: Arc<Mutex<Vec<u8>>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Pty {
     /// Spawns `cmd` on a new 80×24 pseudo-terminal, as session leader with it as controlling tty.
     pub fn spawn(mut cmd: Command) -> Pty {
         let (mut master, mut slave) = (0, 0);
-        let mut ws = libc::winsize { ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 };
+        let mut ws = libc::winsize {
+            ws_row: 24,
+            ws_col: 80,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
         // SAFETY: openpty fills the two descriptors; the winsize pointer is valid.
-        let rc = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &mut ws) };
+        let rc = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &mut ws,
+            )
+        };
         assert_eq!(rc, 0, "openpty");
+        // SAFETY: setting FD_CLOEXEC on our own descriptor: the child must not inherit the master,
+        // or closing ours would not hang the terminal up.
+        unsafe { libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC) };
         // SAFETY: fresh descriptors owned from here on.
         let slave = unsafe { OwnedFd::from_raw_fd(slave) };
         let master = unsafe { std::fs::File::from_raw_fd(master) };
@@ -41,18 +59,45 @@ impl Pty {
         }
         let child = cmd.spawn().expect("spawn on pty");
         let output = Arc::new(Mutex::new(Vec::new()));
-        let mut reader = master.try_clone().unwrap();
+        // The reader borrows the descriptor without owning it, so that `hang_up` really closes the
+        // master (the last descriptor) and the kernel hangs the terminal up.
+        let raw = master.as_raw_fd();
         let out = output.clone();
-        std::thread::spawn(move || {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop_reader = stop.clone();
+        let reader = std::thread::spawn(move || {
+            // SAFETY: the fd stays open until `hang_up` has joined this thread.
+            let mut reader =
+                std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(raw) });
             let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
+            // Poll with a timeout so that the thread is never inside read() when the master closes.
+            while !stop_reader.load(std::sync::atomic::Ordering::SeqCst) {
+                let mut pfd = libc::pollfd {
+                    fd: raw,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd.
+                let ready = unsafe { libc::poll(&mut pfd, 1, 20) };
+                if ready <= 0 || pfd.revents & libc::POLLIN == 0 {
+                    if pfd.revents & (libc::POLLHUP | libc::POLLERR) != 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                    continue;
                 }
-                out.lock().unwrap().extend_from_slice(&buf[..n]);
+                match reader.read(&mut buf) {
+                    Ok(n) if n > 0 => out.lock().unwrap().extend_from_slice(&buf[..n]),
+                    _ => std::thread::sleep(std::time::Duration::from_millis(20)),
+                }
             }
         });
-        Pty { master: Some(master), child, output }
+        Pty {
+            master: Some(master),
+            child,
+            output,
+            stop,
+            reader: Some(reader),
+        }
     }
 
     pub fn write(&mut self, s: &str) {
@@ -101,6 +146,10 @@ impl Pty {
 
     /// Closes the master side: the kernel hangs up the terminal (SIGHUP to the session).
     pub fn hang_up(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
         self.master.take();
     }
 
