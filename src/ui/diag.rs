@@ -117,10 +117,10 @@ pub fn italian_toml_message(msg: &str) -> String {
             };
         }
     }
-    if let Some(rest) = msg.strip_prefix("missing field ") {
-        if let Some(field) = backticked(rest).first() {
-            return format!("manca la chiave obbligatoria «{field}»");
-        }
+    if let Some(rest) = msg.strip_prefix("missing field ")
+        && let Some(field) = backticked(rest).first()
+    {
+        return format!("manca la chiave obbligatoria «{field}»");
     }
     if let Some(rest) = msg.strip_prefix("unknown variant ") {
         let names = backticked(rest);
@@ -128,14 +128,14 @@ pub fn italian_toml_message(msg: &str) -> String {
             return format!("valore sconosciuto «{v}» (validi: {})", valid.join(", "));
         }
     }
-    if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!(
-                "tipo di valore errato: trovato {}, atteso {}",
-                italian_type(found),
-                italian_type(expected)
-            );
-        }
+    if let Some(rest) = msg.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!(
+            "tipo di valore errato: trovato {}, atteso {}",
+            italian_type(found),
+            italian_type(expected)
+        );
     }
     if msg.starts_with("duplicate key") {
         return format!("chiave ripetuta ({msg})");
