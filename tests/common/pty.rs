@@ -19,7 +19,7 @@ impl Pty {
     /// Spawns `cmd` on a new 80×24 pseudo-terminal, as session leader with it as controlling tty.
     pub fn spawn(mut cmd: Command) -> Pty {
         let (mut master, mut slave) = (0, 0);
-        let mut ws = libc::winsize {
+        let ws = libc::winsize {
             ws_row: 24,
             ws_col: 80,
             ws_xpixel: 0,
@@ -32,7 +32,7 @@ impl Pty {
                 &mut slave,
                 std::ptr::null_mut(),
                 std::ptr::null(),
-                &mut ws,
+                &ws,
             )
         };
         assert_eq!(rc, 0, "openpty");
