@@ -133,6 +133,11 @@ pub fn lookup(code: &str, on_date: Option<Date>) -> Option<Place> {
     .map(Period::place)
 }
 
+/// Every period of every code (comuni and foreign states), by code and start date.
+pub fn all() -> impl Iterator<Item = Place> {
+    table().iter().map(Period::place)
+}
+
 /// True when the code appears in the table (in any period).
 pub fn is_known(code: &str) -> bool {
     !periods(code).is_empty()
