@@ -199,7 +199,11 @@ fn cf_cmd(command: CfCommand) -> i32 {
     let mut out = std::io::stdout().lock();
     let mut all_valid = true;
     for code in &codes {
-        let (text, valid) = if decode { cf::cli_line(code, today) } else { cf::check_line(code, today) };
+        let (text, valid) = if decode {
+            cf::cli_line(code, today)
+        } else {
+            cf::check_line(code, today)
+        };
         all_valid &= valid;
         let _ = writeln!(out, "{text}");
     }

@@ -17,23 +17,43 @@ fn run(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
         .output()
         .expect("run sportello");
     let stdout = String::from_utf8(out.stdout).expect("utf-8 output");
-    (stdout.lines().map(str::to_string).collect(), out.status.code().unwrap_or(-1))
+    (
+        stdout.lines().map(str::to_string).collect(),
+        out.status.code().unwrap_or(-1),
+    )
 }
 
 #[test]
 fn check_valid_codes_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
-    let (lines, code) = run(dir.path(), &["check", "RSSMRA80A01H501U", " rssmra80a01h501u "]);
-    assert_eq!(lines, ["RSSMRA80A01H501U\tvalido", "RSSMRA80A01H501U\tvalido"]);
+    let (lines, code) = run(
+        dir.path(),
+        &["check", "RSSMRA80A01H501U", " rssmra80a01h501u "],
+    );
+    assert_eq!(
+        lines,
+        ["RSSMRA80A01H501U\tvalido", "RSSMRA80A01H501U\tvalido"]
+    );
     assert_eq!(code, 0);
-    assert!(!dir.path().join("never.db").exists(), "cf must not open the database");
+    assert!(
+        !dir.path().join("never.db").exists(),
+        "cf must not open the database"
+    );
 }
 
 #[test]
 fn check_reports_each_invalid_code_and_exits_one() {
     let dir = tempfile::tempdir().unwrap();
-    let (lines, code) =
-        run(dir.path(), &["check", "RSSMRA80A01H501U", "RSSMRA80A01H501X", "RSSMRA80A01H501", "RSSMRA80A01Z999Y"]);
+    let (lines, code) = run(
+        dir.path(),
+        &[
+            "check",
+            "RSSMRA80A01H501U",
+            "RSSMRA80A01H501X",
+            "RSSMRA80A01H501",
+            "RSSMRA80A01Z999Y",
+        ],
+    );
     assert_eq!(
         lines,
         [
@@ -51,7 +71,10 @@ fn decode_prints_sex_date_and_place() {
     let dir = tempfile::tempdir().unwrap();
     let foreign = cf::compute("Smith", "Jane", Sesso::F, 1970, 5, 10, "Z404");
     let omocode = cf::omocode("RSSMRA80A01H501U", 3);
-    let (lines, code) = run(dir.path(), &["decode", "RSSMRA80A01H501U", &foreign, &omocode]);
+    let (lines, code) = run(
+        dir.path(),
+        &["decode", "RSSMRA80A01H501U", &foreign, &omocode],
+    );
     assert_eq!(
         lines,
         [
@@ -66,8 +89,17 @@ fn decode_prints_sex_date_and_place() {
 #[test]
 fn decode_invalid_code_exits_one() {
     let dir = tempfile::tempdir().unwrap();
-    let (lines, code) = run(dir.path(), &["decode", "RSSMRA80A01H501U", "RSSMRA80A32H501X"]);
-    assert_eq!(lines, ["RSSMRA80A01H501U\tvalido\tM\t01/01/1980\tRoma (RM)", "RSSMRA80A32H501X\tgiorno non valido (32)"]);
+    let (lines, code) = run(
+        dir.path(),
+        &["decode", "RSSMRA80A01H501U", "RSSMRA80A32H501X"],
+    );
+    assert_eq!(
+        lines,
+        [
+            "RSSMRA80A01H501U\tvalido\tM\t01/01/1980\tRoma (RM)",
+            "RSSMRA80A32H501X\tgiorno non valido (32)"
+        ]
+    );
     assert_eq!(code, 1);
 }
 

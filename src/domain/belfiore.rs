@@ -76,7 +76,9 @@ impl Period {
 fn table() -> &'static [Period] {
     static TABLE: OnceLock<Vec<Period>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut rows: Vec<Period> = parse(COMUNI_CSV, false).chain(parse(STATI_CSV, true)).collect();
+        let mut rows: Vec<Period> = parse(COMUNI_CSV, false)
+            .chain(parse(STATI_CSV, true))
+            .collect();
         rows.sort_by_key(|p| (p.code, p.from));
         rows
     })
@@ -84,7 +86,9 @@ fn table() -> &'static [Period] {
 
 /// Parses one CSV (no quoting in these files); malformed rows and `ND` codes are skipped.
 fn parse(text: &'static str, foreign: bool) -> impl Iterator<Item = Period> {
-    text.lines().skip(1).filter_map(move |line| parse_row(line, foreign))
+    text.lines()
+        .skip(1)
+        .filter_map(move |line| parse_row(line, foreign))
 }
 
 fn parse_row(line: &'static str, foreign: bool) -> Option<Period> {
@@ -95,27 +99,49 @@ fn parse_row(line: &'static str, foreign: bool) -> Option<Period> {
         _ => return None,
     };
     let code = parse_code(code)?;
-    let to = if to.is_empty() { None } else { Some(parse_date(to)?) };
+    let to = if to.is_empty() {
+        None
+    } else {
+        Some(parse_date(to)?)
+    };
     let key = super::cf::fold_letters(name);
-    Some(Period { code, name, provincia, from: parse_date(from)?, to, key })
+    Some(Period {
+        code,
+        name,
+        provincia,
+        from: parse_date(from)?,
+        to,
+        key,
+    })
 }
 
 /// A Belfiore code: one letter and three digits, upper-cased.
 fn parse_code(code: &str) -> Option<[u8; 4]> {
-    let code: [u8; 4] = code.trim().to_ascii_uppercase().as_bytes().try_into().ok()?;
+    let code: [u8; 4] = code
+        .trim()
+        .to_ascii_uppercase()
+        .as_bytes()
+        .try_into()
+        .ok()?;
     (code[0].is_ascii_uppercase() && code[1..].iter().all(u8::is_ascii_digit)).then_some(code)
 }
 
 /// `YYYY-MM-DD`.
 fn parse_date(s: &str) -> Option<Date> {
     let mut it = s.split('-');
-    let date = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
+    let date = (
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+    );
     it.next().is_none().then_some(date)
 }
 
 /// The periods of one code.
 fn periods(code: &str) -> &'static [Period] {
-    let Some(code) = parse_code(code) else { return &[] };
+    let Some(code) = parse_code(code) else {
+        return &[];
+    };
     let t = table();
     let start = t.partition_point(|p| p.code < code);
     let end = start + t[start..].partition_point(|p| p.code == code);
@@ -146,7 +172,10 @@ pub fn is_known(code: &str) -> bool {
 /// The name of the place the code stands for today (its open-ended period); `None` for an unknown
 /// code or one no longer in use (a suppressed comune, a former state).
 pub fn current_name(code: &str) -> Option<&'static str> {
-    periods(code).iter().find(|p| p.to.is_none()).map(|p| p.name)
+    periods(code)
+        .iter()
+        .find(|p| p.to.is_none())
+        .map(|p| p.name)
 }
 
 /// Comuni whose name starts with `prefix`, ignoring case, accents, spaces and apostrophes. One entry
@@ -163,9 +192,16 @@ pub fn search_stati_esteri(prefix: &str) -> Vec<Place> {
 fn search(prefix: &str, foreign: bool) -> Vec<Place> {
     let prefix = super::cf::fold_letters(prefix);
     let mut hits: Vec<&Period> = Vec::new();
-    for p in table().iter().filter(|p| p.provincia.is_none() == foreign && p.key.starts_with(&prefix)) {
+    for p in table()
+        .iter()
+        .filter(|p| p.provincia.is_none() == foreign && p.key.starts_with(&prefix))
+    {
         // Periods of a code are adjacent and in date order: a later one with the same name wins.
-        let same = hits.iter().rev().take_while(|h| h.code == p.code).position(|h| h.name == p.name);
+        let same = hits
+            .iter()
+            .rev()
+            .take_while(|h| h.code == p.code)
+            .position(|h| h.name == p.name);
         match same {
             Some(back) => {
                 let i = hits.len() - 1 - back;
@@ -184,7 +220,12 @@ mod tests {
 
     #[test]
     fn every_row_with_a_code_is_parsed() {
-        let lines = |text: &str| text.lines().skip(1).filter(|l| !l.starts_with("ND,")).count();
+        let lines = |text: &str| {
+            text.lines()
+                .skip(1)
+                .filter(|l| !l.starts_with("ND,"))
+                .count()
+        };
         assert_eq!(table().len(), lines(COMUNI_CSV) + lines(STATI_CSV));
         assert!(table().len() > 19_000);
     }
@@ -192,11 +233,17 @@ mod tests {
     #[test]
     fn lookup_current_and_foreign() {
         let roma = lookup("H501", None).unwrap();
-        assert_eq!((roma.name.as_str(), roma.provincia.as_deref(), roma.foreign), ("Roma", Some("RM"), false));
+        assert_eq!(
+            (roma.name.as_str(), roma.provincia.as_deref(), roma.foreign),
+            ("Roma", Some("RM"), false)
+        );
         assert_eq!(roma.valid_to, None);
         assert_eq!(roma.label(), "Roma (RM)");
         let ch = lookup("z133", None).unwrap();
-        assert_eq!((ch.name.as_str(), ch.provincia.as_deref(), ch.foreign), ("Svizzera", None, true));
+        assert_eq!(
+            (ch.name.as_str(), ch.provincia.as_deref(), ch.foreign),
+            ("Svizzera", None, true)
+        );
         assert_eq!(ch.label(), "Svizzera");
         assert_eq!(lookup("Z999", None), None);
         assert_eq!(lookup("nonsense", None), None);
@@ -208,7 +255,10 @@ mod tests {
         // A001 was "Abano" until 13 November 1924, then "Abano Terme".
         assert_eq!(lookup("A001", Some((1920, 5, 1))).unwrap().name, "Abano");
         assert_eq!(lookup("A001", Some((1924, 11, 13))).unwrap().name, "Abano");
-        assert_eq!(lookup("A001", Some((1924, 11, 14))).unwrap().name, "Abano Terme");
+        assert_eq!(
+            lookup("A001", Some((1924, 11, 14))).unwrap().name,
+            "Abano Terme"
+        );
         assert_eq!(lookup("A001", None).unwrap().name, "Abano Terme");
         // Before the first period: no place.
         assert_eq!(lookup("H501", Some((1850, 1, 1))), None);
@@ -227,17 +277,32 @@ mod tests {
 
     #[test]
     fn search_ignores_case_accents_and_apostrophes() {
-        let names = |q: &str| search_comuni(q).into_iter().map(|p| p.name).collect::<Vec<_>>();
+        let names = |q: &str| {
+            search_comuni(q)
+                .into_iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+        };
         assert!(names("roma").contains(&"Roma".to_string()));
         assert!(names("ABANO").starts_with(&["Abano Terme".to_string()]));
         assert!(names("abano").contains(&"Abano".to_string()));
         // One entry per code and name, however many periods.
-        assert_eq!(search_comuni("milano").iter().filter(|p| p.code == "F205").count(), 1);
+        assert_eq!(
+            search_comuni("milano")
+                .iter()
+                .filter(|p| p.code == "F205")
+                .count(),
+            1
+        );
         // Accents and apostrophes in the query or the name do not matter.
         let forli = search_comuni("forli");
         assert!(forli.iter().any(|p| p.name.starts_with("Forlì")));
         assert_eq!(search_comuni("Forlì").len(), forli.len());
-        assert!(search_comuni("santangelo").iter().any(|p| p.name.starts_with("Sant'Angelo")));
+        assert!(
+            search_comuni("santangelo")
+                .iter()
+                .any(|p| p.name.starts_with("Sant'Angelo"))
+        );
         assert!(search_comuni("zzzz").is_empty());
         assert!(search_comuni("svizzera").is_empty());
         assert_eq!(search_stati_esteri("svi")[0].code, "Z133");

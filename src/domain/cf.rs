@@ -47,7 +47,8 @@ pub fn fold_letters(s: &str) -> Vec<u8> {
                 'Æ' | 'æ' => 'A',
                 c => c,
             };
-            c.is_ascii_alphabetic().then(|| c.to_ascii_uppercase() as u8)
+            c.is_ascii_alphabetic()
+                .then(|| c.to_ascii_uppercase() as u8)
         })
         .collect()
 }
@@ -87,7 +88,8 @@ pub fn name_code(nome: &str) -> String {
 /// The check character of the first 15 characters (which must be upper-case alphanumerics).
 pub fn check_char(first15: &[u8]) -> Option<u8> {
     const ODD: [u32; 26] = [
-        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
+        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24,
+        23,
     ];
     if first15.len() != 15 {
         return None;
@@ -106,7 +108,15 @@ pub fn check_char(first15: &[u8]) -> Option<u8> {
 }
 
 /// Computes the codice fiscale. `belfiore` is the comune or foreign-state code of birth.
-pub fn compute(cognome: &str, nome: &str, sesso: Sesso, year: i32, month: u8, day: u8, belfiore: &str) -> String {
+pub fn compute(
+    cognome: &str,
+    nome: &str,
+    sesso: Sesso,
+    year: i32,
+    month: u8,
+    day: u8,
+    belfiore: &str,
+) -> String {
     let mut s = String::with_capacity(16);
     s.push_str(&surname_code(cognome));
     s.push_str(&name_code(nome));
@@ -170,7 +180,11 @@ pub enum CfError {
     Length(usize),
     /// A character of the wrong kind at 1-based position `pos`.
     #[error("carattere non valido in posizione {pos} («{}»: attesa {expected})", found.escape_debug())]
-    Char { pos: usize, found: char, expected: &'static str },
+    Char {
+        pos: usize,
+        found: char,
+        expected: &'static str,
+    },
     #[error("mese non valido (lettera {0})")]
     Month(char),
     /// The day field is not 01–31 (men) or 41–71 (women).
@@ -187,8 +201,15 @@ pub enum CfError {
     #[error("codice catastale sconosciuto ({0})")]
     UnknownPlace(String),
     /// The Belfiore code exists but did not stand for any place on the birth date.
-    #[error("codice catastale {code} ({name}) non valido alla data di nascita ({})", gg_mm_aaaa(date))]
-    PlaceNotValid { code: String, name: String, date: Date },
+    #[error(
+        "codice catastale {code} ({name}) non valido alla data di nascita ({})",
+        gg_mm_aaaa(date)
+    )]
+    PlaceNotValid {
+        code: String,
+        name: String,
+        date: Date,
+    },
     #[error("data di nascita nel futuro")]
     Future,
 }
@@ -247,10 +268,16 @@ pub fn decode(code: &str, today: Date) -> Result<Decoded, CfError> {
     let code = p.belfiore();
     let place = belfiore::lookup(code, Some(birth_date)).ok_or_else(|| CfError::PlaceNotValid {
         code: code.to_string(),
-        name: belfiore::lookup(code, None).map(|p| p.name).unwrap_or_default(),
+        name: belfiore::lookup(code, None)
+            .map(|p| p.name)
+            .unwrap_or_default(),
         date: birth_date,
     })?;
-    Ok(Decoded { sesso: p.sesso, birth_date, place })
+    Ok(Decoded {
+        sesso: p.sesso,
+        birth_date,
+        place,
+    })
 }
 
 /// The most recent year ending in `yy` that is not after `today_year`: with today in 2026, `26` is
@@ -280,19 +307,29 @@ fn parse(code: &str) -> Result<Parts, CfError> {
     check_syntax(&code)?;
     let b = code.as_bytes();
     let plain = undo_omocodia(&b[..15]);
-    let month = MONTHS.iter().position(|&m| m == plain[8]).ok_or(CfError::Month(char::from(plain[8])))? as u8 + 1;
+    let month = MONTHS
+        .iter()
+        .position(|&m| m == plain[8])
+        .ok_or(CfError::Month(char::from(plain[8])))? as u8
+        + 1;
     let (sesso, day) = match two_digits(&plain[9..11]) {
         d @ 1..=31 => (Sesso::M, d),
         d @ 41..=71 => (Sesso::F, d - 40),
         d => return Err(CfError::Day(d)),
     };
     let yy = two_digits(&plain[6..8]);
-    check_day(day, month, yy % 4 == 0, i32::from(yy))?;
+    check_day(day, month, yy.is_multiple_of(4), i32::from(yy))?;
     let expected = check_char(&b[..15]).unwrap_or(b'X');
     if b[15] != expected {
         return Err(CfError::CheckChar(char::from(expected)));
     }
-    let parts = Parts { plain, sesso, yy, month, day };
+    let parts = Parts {
+        plain,
+        sesso,
+        yy,
+        month,
+        day,
+    };
     if !belfiore::is_known(parts.belfiore()) {
         return Err(CfError::UnknownPlace(parts.belfiore().to_string()));
     }
@@ -304,10 +341,17 @@ fn check_syntax(code: &str) -> Result<(), CfError> {
     for (i, (c, class)) in code.chars().zip(PATTERN).enumerate() {
         let (ok, expected) = match class {
             b'L' => (c.is_ascii_uppercase(), "una lettera"),
-            _ => (c.is_ascii_digit() || c.is_ascii() && OMOCODIA.contains(&(c as u8)), "una cifra"),
+            _ => (
+                c.is_ascii_digit() || c.is_ascii() && OMOCODIA.contains(&(c as u8)),
+                "una cifra",
+            ),
         };
         if !ok {
-            return Err(CfError::Char { pos: i + 1, found: c, expected });
+            return Err(CfError::Char {
+                pos: i + 1,
+                found: c,
+                expected,
+            });
         }
     }
     Ok(())
@@ -355,10 +399,10 @@ fn check_day(day: u8, month: u8, leap: bool, year_shown: i32) -> Result<(), CfEr
 /// A temporary code for a person without a codice fiscale, deterministic from `seed` (use stable
 /// data: surname, name, date and place of birth, or the person's id).
 ///
-/// Form: `[` + the first 14 upper-case hex digits of SHA-256 of `sportello-cf-provvisorio:` + seed
-/// + `]`, as SISO brackets its placeholders. Sixteen characters like a real code, so it fits the same
-/// fields; brackets never occur in a codice fiscale (nor in the Agenzia's 11-digit numeric codes),
-/// so it can never collide with one.
+/// Form: `[`, the first 14 upper-case hex digits of SHA-256 of `sportello-cf-provvisorio:` followed
+/// by the seed, `]`; SISO brackets its placeholders the same way. Sixteen characters like a real code,
+/// so it fits the same fields; brackets never occur in a codice fiscale (nor in the Agenzia's 11-digit
+/// numeric codes), so it can never collide with one.
 pub fn temporary(seed: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(format!("sportello-cf-provvisorio:{seed}").as_bytes());
@@ -378,7 +422,14 @@ pub fn is_temporary(code: &str) -> bool {
 /// Italian warnings where `code` does not match the personal data (omocodia-aware); empty when it
 /// matches or is a temporary code. Empty `cognome`, `nome` or `belfiore` are not compared. An invalid
 /// code gives a single warning with the reason.
-pub fn consistency(code: &str, cognome: &str, nome: &str, sesso: Sesso, date: Date, belfiore: &str) -> Vec<String> {
+pub fn consistency(
+    code: &str,
+    cognome: &str,
+    nome: &str,
+    sesso: Sesso,
+    date: Date,
+    belfiore: &str,
+) -> Vec<String> {
     if is_temporary(code) {
         return Vec::new();
     }
@@ -386,7 +437,8 @@ pub fn consistency(code: &str, cognome: &str, nome: &str, sesso: Sesso, date: Da
         Ok(p) => p,
         Err(e) => return vec![format!("codice fiscale non valido: {e}")],
     };
-    let in_code = |range: std::ops::Range<usize>| String::from_utf8_lossy(&p.plain[range]).into_owned();
+    let in_code =
+        |range: std::ops::Range<usize>| String::from_utf8_lossy(&p.plain[range]).into_owned();
     let mut warnings = Vec::new();
     if !cognome.trim().is_empty() && surname_code(cognome) != in_code(0..3) {
         warnings.push(format!(
@@ -403,7 +455,10 @@ pub fn consistency(code: &str, cognome: &str, nome: &str, sesso: Sesso, date: Da
         ));
     }
     if sesso != p.sesso {
-        warnings.push(format!("il sesso non corrisponde (nel codice {})", p.sesso.as_char()));
+        warnings.push(format!(
+            "il sesso non corrisponde (nel codice {})",
+            p.sesso.as_char()
+        ));
     }
     if (date.0.rem_euclid(100), date.1, date.2) != (i32::from(p.yy), p.month, p.day) {
         warnings.push(format!(
@@ -413,9 +468,15 @@ pub fn consistency(code: &str, cognome: &str, nome: &str, sesso: Sesso, date: Da
     }
     let belfiore = normalize(belfiore);
     if !belfiore.is_empty() && belfiore != p.belfiore() {
-        let place = belfiore::lookup(p.belfiore(), Some(date)).or_else(|| belfiore::lookup(p.belfiore(), None));
-        let name = place.map(|pl| format!(", {}", pl.label())).unwrap_or_default();
-        warnings.push(format!("il luogo di nascita non corrisponde (nel codice {}{name})", p.belfiore()));
+        let place = belfiore::lookup(p.belfiore(), Some(date))
+            .or_else(|| belfiore::lookup(p.belfiore(), None));
+        let name = place
+            .map(|pl| format!(", {}", pl.label()))
+            .unwrap_or_default();
+        warnings.push(format!(
+            "il luogo di nascita non corrisponde (nel codice {}{name})",
+            p.belfiore()
+        ));
     }
     warnings
 }
@@ -468,7 +529,10 @@ mod tests {
     #[test]
     fn known_codes() {
         // Mario Rossi, born in Roma (H501) on 1 January 1980.
-        assert_eq!(compute("Rossi", "Mario", Sesso::M, 1980, 1, 1, "H501"), "RSSMRA80A01H501U");
+        assert_eq!(
+            compute("Rossi", "Mario", Sesso::M, 1980, 1, 1, "H501"),
+            "RSSMRA80A01H501U"
+        );
         // A woman: day + 40; accents folded.
         let cf = compute("Nicolò", "Anna", Sesso::F, 1975, 12, 3, "G478");
         assert_eq!(&cf[..11], "NCLNNA75T43");
@@ -491,40 +555,95 @@ mod tests {
         assert_eq!(validate("RSSMRA80A01H501U"), Ok(()));
         let d = decode("RSSMRA80A01H501U", TODAY).unwrap();
         assert_eq!((d.sesso, d.birth_date), (Sesso::M, (1980, 1, 1)));
-        assert_eq!((d.place.code.as_str(), d.place.label()), ("H501", "Roma (RM)".to_string()));
-        let d = decode(&compute("Nicolò", "Anna", Sesso::F, 1975, 12, 3, "G478"), TODAY).unwrap();
-        assert_eq!((d.sesso, d.birth_date, d.place.name.as_str()), (Sesso::F, (1975, 12, 3), "Perugia"));
+        assert_eq!(
+            (d.place.code.as_str(), d.place.label()),
+            ("H501", "Roma (RM)".to_string())
+        );
+        let d = decode(
+            &compute("Nicolò", "Anna", Sesso::F, 1975, 12, 3, "G478"),
+            TODAY,
+        )
+        .unwrap();
+        assert_eq!(
+            (d.sesso, d.birth_date, d.place.name.as_str()),
+            (Sesso::F, (1975, 12, 3), "Perugia")
+        );
     }
 
     #[test]
     fn lowercase_and_spaces_are_normalised() {
         assert_eq!(validate("  rssmra80a01h501u\n"), Ok(()));
-        assert_eq!(decode("rssmra80a01h501u", TODAY).unwrap().birth_date, (1980, 1, 1));
+        assert_eq!(
+            decode("rssmra80a01h501u", TODAY).unwrap().birth_date,
+            (1980, 1, 1)
+        );
         assert_eq!(normalize(" rssmra80a01h501u "), "RSSMRA80A01H501U");
     }
 
     #[test]
     fn bad_codes_give_italian_reasons() {
         let cases = [
-            ("RSSMRA80A01H501X".to_string(), "carattere di controllo errato (atteso U)"),
-            ("RSSMRA80A01H501".to_string(), "lunghezza errata (15 caratteri invece di 16)"),
-            ("RSSMRA80A01H501UU".to_string(), "lunghezza errata (17 caratteri invece di 16)"),
-            ("".to_string(), "lunghezza errata (0 caratteri invece di 16)"),
-            ("1SSMRA80A01H501U".to_string(), "carattere non valido in posizione 1 («1»: attesa una lettera)"),
-            ("RSSMRA8OA01H501U".to_string(), "carattere non valido in posizione 8 («O»: attesa una cifra)"),
-            ("RSSMRA80A01H5-1U".to_string(), "carattere non valido in posizione 14 («-»: attesa una cifra)"),
+            (
+                "RSSMRA80A01H501X".to_string(),
+                "carattere di controllo errato (atteso U)",
+            ),
+            (
+                "RSSMRA80A01H501".to_string(),
+                "lunghezza errata (15 caratteri invece di 16)",
+            ),
+            (
+                "RSSMRA80A01H501UU".to_string(),
+                "lunghezza errata (17 caratteri invece di 16)",
+            ),
+            (
+                "".to_string(),
+                "lunghezza errata (0 caratteri invece di 16)",
+            ),
+            (
+                "1SSMRA80A01H501U".to_string(),
+                "carattere non valido in posizione 1 («1»: attesa una lettera)",
+            ),
+            (
+                "RSSMRA8OA01H501U".to_string(),
+                "carattere non valido in posizione 8 («O»: attesa una cifra)",
+            ),
+            (
+                "RSSMRA80A01H5-1U".to_string(),
+                "carattere non valido in posizione 14 («-»: attesa una cifra)",
+            ),
             (with_check("RSSMRA80Z01H501"), "mese non valido (lettera Z)"),
             (with_check("RSSMRA80A32H501"), "giorno non valido (32)"),
             (with_check("RSSMRA80A00H501"), "giorno non valido (00)"),
             (with_check("RSSMRA80A72H501"), "giorno non valido (72)"),
-            (with_check("RSSMRA80D31H501"), "giorno non valido (31 aprile)"),
-            (with_check("RSSMRA80B30H501"), "giorno non valido (30 febbraio)"),
-            (with_check("RSSMRA80B70H501"), "giorno non valido (30 febbraio)"),
-            (with_check("RSSMRA81B29H501"), "giorno non valido (29 febbraio, anno 81 non bisestile)"),
-            (with_check("RSSMRA80A01Z999"), "codice catastale sconosciuto (Z999)"),
-            (with_check("RSSMRA80A01A003"), "codice catastale A003 (Abbadia Alpina) non valido alla data di nascita (01/01/1980)"),
+            (
+                with_check("RSSMRA80D31H501"),
+                "giorno non valido (31 aprile)",
+            ),
+            (
+                with_check("RSSMRA80B30H501"),
+                "giorno non valido (30 febbraio)",
+            ),
+            (
+                with_check("RSSMRA80B70H501"),
+                "giorno non valido (30 febbraio)",
+            ),
+            (
+                with_check("RSSMRA81B29H501"),
+                "giorno non valido (29 febbraio, anno 81 non bisestile)",
+            ),
+            (
+                with_check("RSSMRA80A01Z999"),
+                "codice catastale sconosciuto (Z999)",
+            ),
+            (
+                with_check("RSSMRA80A01A003"),
+                "codice catastale A003 (Abbadia Alpina) non valido alla data di nascita (01/01/1980)",
+            ),
             (with_check("RSSMRA26T01H501"), "data di nascita nel futuro"),
-            (temporary("seed"), "codice provvisorio, non un codice fiscale"),
+            (
+                temporary("seed"),
+                "codice provvisorio, non un codice fiscale",
+            ),
         ];
         for (code, expected) in cases {
             assert_eq!(reason(&code, TODAY), expected, "{code}");
@@ -539,8 +658,16 @@ mod tests {
         // 29 February: leap years only; "00" is accepted by validate (2000 was a leap year).
         assert_eq!(validate(&with_check("RSSMRA80B29H501")), Ok(()));
         assert_eq!(validate(&with_check("RSSMRA00B29H501")), Ok(()));
-        assert_eq!(decode(&with_check("RSSMRA00B29H501"), TODAY).unwrap().birth_date, (2000, 2, 29));
-        assert_eq!(decode(&with_check("RSSMRA00B29H501"), (1999, 1, 1)), Err(CfError::NotLeap(1900)));
+        assert_eq!(
+            decode(&with_check("RSSMRA00B29H501"), TODAY)
+                .unwrap()
+                .birth_date,
+            (2000, 2, 29)
+        );
+        assert_eq!(
+            decode(&with_check("RSSMRA00B29H501"), (1999, 1, 1)),
+            Err(CfError::NotLeap(1900))
+        );
     }
 
     #[test]
@@ -551,10 +678,28 @@ mod tests {
         assert_eq!(full_year(99, 2000), 1999);
         assert_eq!(full_year(0, 2000), 2000);
         // Born earlier this year: fine; later this year: in the future.
-        assert_eq!(decode(&with_check("RSSMRA26A01H501"), TODAY).unwrap().birth_date, (2026, 1, 1));
-        assert_eq!(decode(&with_check("RSSMRA26S29H501"), TODAY).unwrap().birth_date, (2026, 11, 29));
-        assert_eq!(decode(&with_check("RSSMRA26S30H501"), TODAY), Err(CfError::Future));
-        assert_eq!(decode(&with_check("RSSMRA27A01H501"), TODAY).unwrap().birth_date, (1927, 1, 1));
+        assert_eq!(
+            decode(&with_check("RSSMRA26A01H501"), TODAY)
+                .unwrap()
+                .birth_date,
+            (2026, 1, 1)
+        );
+        assert_eq!(
+            decode(&with_check("RSSMRA26S29H501"), TODAY)
+                .unwrap()
+                .birth_date,
+            (2026, 11, 29)
+        );
+        assert_eq!(
+            decode(&with_check("RSSMRA26S30H501"), TODAY),
+            Err(CfError::Future)
+        );
+        assert_eq!(
+            decode(&with_check("RSSMRA27A01H501"), TODAY)
+                .unwrap()
+                .birth_date,
+            (1927, 1, 1)
+        );
     }
 
     #[test]
@@ -564,8 +709,20 @@ mod tests {
         // A003 was Abbadia Alpina (TO) until 1928; A001 was Abano before becoming Abano Terme in 1924.
         let d = decode(&with_check("RSSMRA20A01A003"), today).unwrap();
         assert_eq!(d.place.label(), "Abbadia Alpina (TO)");
-        assert_eq!(decode(&with_check("RSSMRA20A01A001"), today).unwrap().place.name, "Abano");
-        assert_eq!(decode(&with_check("RSSMRA30A01A001"), today).unwrap().place.name, "Abano Terme");
+        assert_eq!(
+            decode(&with_check("RSSMRA20A01A001"), today)
+                .unwrap()
+                .place
+                .name,
+            "Abano"
+        );
+        assert_eq!(
+            decode(&with_check("RSSMRA30A01A001"), today)
+                .unwrap()
+                .place
+                .name,
+            "Abano Terme"
+        );
     }
 
     #[test]
@@ -591,10 +748,16 @@ mod tests {
         let cf = compute("Smith", "John", Sesso::M, 1970, 5, 10, "Z404");
         let d = decode(&cf, TODAY).unwrap();
         assert!(d.place.foreign);
-        assert_eq!((d.place.name.as_str(), d.place.provincia.as_deref()), ("Stati Uniti D'America", None));
+        assert_eq!(
+            (d.place.name.as_str(), d.place.provincia.as_deref()),
+            ("Stati Uniti D'America", None)
+        );
         let (line, ok) = cli_line(&cf, TODAY);
         assert!(ok);
-        assert_eq!(line, format!("{cf}\tvalido\tM\t10/05/1970\tStati Uniti D'America"));
+        assert_eq!(
+            line,
+            format!("{cf}\tvalido\tM\t10/05/1970\tStati Uniti D'America")
+        );
     }
 
     #[test]
@@ -632,16 +795,35 @@ mod tests {
             ]
         );
         assert_eq!(
-            consistency("RSSMRA80A01H501X", "Rossi", "Mario", Sesso::M, (1980, 1, 1), "H501"),
+            consistency(
+                "RSSMRA80A01H501X",
+                "Rossi",
+                "Mario",
+                Sesso::M,
+                (1980, 1, 1),
+                "H501"
+            ),
             vec!["codice fiscale non valido: carattere di controllo errato (atteso U)"]
         );
     }
 
     #[test]
     fn cli_lines() {
-        assert_eq!(cli_line(" rssmra80a01h501u", TODAY), ("RSSMRA80A01H501U\tvalido\tM\t01/01/1980\tRoma (RM)".into(), true));
-        assert_eq!(check_line("RSSMRA80A01H501U", TODAY), ("RSSMRA80A01H501U\tvalido".into(), true));
-        let bad = ("RSSMRA80A01H501X\tcarattere di controllo errato (atteso U)".to_string(), false);
+        assert_eq!(
+            cli_line(" rssmra80a01h501u", TODAY),
+            (
+                "RSSMRA80A01H501U\tvalido\tM\t01/01/1980\tRoma (RM)".into(),
+                true
+            )
+        );
+        assert_eq!(
+            check_line("RSSMRA80A01H501U", TODAY),
+            ("RSSMRA80A01H501U\tvalido".into(), true)
+        );
+        let bad = (
+            "RSSMRA80A01H501X\tcarattere di controllo errato (atteso U)".to_string(),
+            false,
+        );
         assert_eq!(cli_line("RSSMRA80A01H501X", TODAY), bad);
         assert_eq!(check_line("RSSMRA80A01H501X", TODAY), bad);
         // Control characters in the input never reach the terminal.
@@ -649,12 +831,36 @@ mod tests {
         assert!(!ok && !line.contains('\x1b'), "{line}");
     }
 
-    const COGNOMI: &[&str] = &["Rossi", "D'Angelo", "Nicolò", "Dell'Acqua", "Fo", "Wu", "O'Neill", "Müller", "La Rosa", "Zà"];
-    const NOMI: &[&str] = &["Mario", "Anna", "Gianfranco", "Maria Grazia", "Zoë", "Lù", "Jean-Luc", "Niccolò", "Ali", "Ïo"];
+    const COGNOMI: &[&str] = &[
+        "Rossi",
+        "D'Angelo",
+        "Nicolò",
+        "Dell'Acqua",
+        "Fo",
+        "Wu",
+        "O'Neill",
+        "Müller",
+        "La Rosa",
+        "Zà",
+    ];
+    const NOMI: &[&str] = &[
+        "Mario",
+        "Anna",
+        "Gianfranco",
+        "Maria Grazia",
+        "Zoë",
+        "Lù",
+        "Jean-Luc",
+        "Niccolò",
+        "Ali",
+        "Ïo",
+    ];
 
     fn julian(d: Date) -> i32 {
         let month = time::Month::try_from(d.1).unwrap();
-        time::Date::from_calendar_date(d.0, month, d.2).unwrap().to_julian_day()
+        time::Date::from_calendar_date(d.0, month, d.2)
+            .unwrap()
+            .to_julian_day()
     }
 
     fn from_julian(j: i32) -> Date {
@@ -678,11 +884,23 @@ mod tests {
 
     /// A random person: surname, name, sex, birth date 1900–2025, a place valid on that date.
     fn person() -> impl Strategy<Value = (&'static str, &'static str, Sesso, Date, Place)> {
-        (prop::sample::select(COGNOMI), prop::sample::select(NOMI), any::<bool>(), any::<prop::sample::Index>(), any::<prop::sample::Index>())
+        (
+            prop::sample::select(COGNOMI),
+            prop::sample::select(NOMI),
+            any::<bool>(),
+            any::<prop::sample::Index>(),
+            any::<prop::sample::Index>(),
+        )
             .prop_map(|(cognome, nome, female, place, day)| {
                 let (p, lo, hi) = place.get(periods()).clone();
                 let date = from_julian(lo + day.index((hi - lo + 1) as usize) as i32);
-                (cognome, nome, if female { Sesso::F } else { Sesso::M }, date, p)
+                (
+                    cognome,
+                    nome,
+                    if female { Sesso::F } else { Sesso::M },
+                    date,
+                    p,
+                )
             })
     }
 

@@ -204,7 +204,7 @@ impl SqliteStore {
         let out = f(&tx)?;
         tx.commit()?;
         self.commits += 1;
-        if self.commits % CHECKPOINT_EVERY == 0 {
+        if self.commits.is_multiple_of(CHECKPOINT_EVERY) {
             // Passive: never waits for readers; failures are harmless (the next one retries).
             let _ = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
         }
