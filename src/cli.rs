@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use crate::auth;
 use crate::config::{Config, Flags};
 use crate::demo;
-use crate::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet};
+use crate::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet, cf};
 use crate::error::{AppError, AppResult};
 use crate::sanitize::sanitize;
 use crate::service;
@@ -81,6 +81,11 @@ enum Command {
         /// File di destinazione (non deve esistere)
         dest: PathBuf,
     },
+    /// Codice fiscale: verifica e decodifica (senza database)
+    Cf {
+        #[command(subcommand)]
+        command: CfCommand,
+    },
     /// Scritture di prova in parallelo (test di concorrenza)
     #[command(hide = true)]
     StressWrite {
@@ -125,6 +130,20 @@ enum UserCommand {
     List,
 }
 
+#[derive(Subcommand, Debug)]
+enum CfCommand {
+    /// Verifica i codici: una riga per codice, «valido» o il motivo
+    Check {
+        #[arg(required = true, value_name = "CODICE")]
+        codes: Vec<String>,
+    },
+    /// Decodifica i codici: sesso, data e luogo di nascita
+    Decode {
+        #[arg(required = true, value_name = "CODICE")]
+        codes: Vec<String>,
+    },
+}
+
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> i32 {
     let _ = color_eyre::config::HookBuilder::default()
@@ -156,6 +175,8 @@ fn run(cli: Cli) -> AppResult<i32> {
     let _log = crate::logging::init(&config.log_dir);
     let actor = Actor::system(auth::os_user(), auth::ssh_client());
     match cli.command {
+        // Needs no database: keep it first.
+        Some(Command::Cf { command }) => Ok(cf_cmd(command)),
         None => open_tui(&config, cli.db.is_some()),
         Some(Command::Init {
             ente,
@@ -194,6 +215,28 @@ fn run(cli: Cli) -> AppResult<i32> {
             stress_write(&config.database, &actor, count, &tag)
         }
     }
+}
+
+/// `cf check` / `cf decode`: one line per code; exit 1 if any is invalid.
+fn cf_cmd(command: CfCommand) -> i32 {
+    let now = time::OffsetDateTime::now_utc();
+    let today = (now.year(), u8::from(now.month()), now.day());
+    let (codes, decode) = match command {
+        CfCommand::Check { codes } => (codes, false),
+        CfCommand::Decode { codes } => (codes, true),
+    };
+    let mut out = std::io::stdout().lock();
+    let mut all_valid = true;
+    for code in &codes {
+        let (text, valid) = if decode {
+            cf::cli_line(code, today)
+        } else {
+            cf::check_line(code, today)
+        };
+        all_valid &= valid;
+        let _ = writeln!(out, "{text}");
+    }
+    if all_valid { 0 } else { 1 }
 }
 
 /// Opens a database whose schema matches this binary exactly (every command but init/migrate/check).

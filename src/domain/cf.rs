@@ -1,8 +1,15 @@
-//! Codice fiscale: computation from personal data, check character, omocodia.
+//! Codice fiscale: computation from personal data, check character, omocodia, validation, decoding,
+//! consistency with the personal data, and the temporary codes given to people without one.
 //!
 //! Rules: DM 23/12/1976 (three letters from the surname, three from the name, two digits of the year,
 //! month letter, day (+40 for women), Belfiore code, check character); omocodia replaces digits with
 //! letters from the right (`LMNPQRSTUV`).
+//!
+//! Everything here is pure: "today" is a parameter, the Belfiore table is compiled in
+//! ([`super::belfiore`]). Error and warning texts are Italian, for the operator.
+
+use super::belfiore::{self, Date, Place};
+use crate::sanitize::sanitize;
 
 /// Month letters A..T for months 1..12.
 pub const MONTHS: &[u8; 12] = b"ABCDEHLMPRST";
@@ -15,6 +22,16 @@ pub const OMOCODIA_POSITIONS: [usize; 7] = [14, 13, 12, 10, 9, 7, 6];
 pub enum Sesso {
     M,
     F,
+}
+
+impl Sesso {
+    /// `M` or `F`.
+    pub fn as_char(self) -> char {
+        match self {
+            Sesso::M => 'M',
+            Sesso::F => 'F',
+        }
+    }
 }
 
 /// Folds a name to the CF alphabet: upper-case ASCII letters, accents removed, everything else dropped.
@@ -126,9 +143,388 @@ pub fn omocode(cf: &str, level: usize) -> String {
     String::from_utf8(b).unwrap_or_default()
 }
 
+/// Character classes of the 16 positions: `L` a letter, `N` a digit or an omocodia letter.
+const PATTERN: &[u8; 16] = b"LLLLLLNNLNNLNNNL";
+
+const MESI: [&str; 12] = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+];
+
+fn mese(month: &u8) -> &'static str {
+    MESI[usize::from(*month).clamp(1, 12) - 1]
+}
+
+fn gg_mm_aaaa(d: &Date) -> String {
+    format!("{:02}/{:02}/{:04}", d.2, d.1, d.0)
+}
+
+/// Why a code is not a valid codice fiscale. `Display` is a short Italian reason for the operator.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CfError {
+    /// A temporary code (see [`temporary`]): a placeholder, not a codice fiscale.
+    #[error("codice provvisorio, non un codice fiscale")]
+    Temporary,
+    /// Not 16 characters (after trimming).
+    #[error("lunghezza errata ({0} caratteri invece di 16)")]
+    Length(usize),
+    /// A character of the wrong kind at 1-based position `pos`.
+    #[error("carattere non valido in posizione {pos} («{}»: attesa {expected})", found.escape_debug())]
+    Char {
+        pos: usize,
+        found: char,
+        expected: &'static str,
+    },
+    #[error("mese non valido (lettera {0})")]
+    Month(char),
+    /// The day field is not 01–31 (men) or 41–71 (women).
+    #[error("giorno non valido ({0:02})")]
+    Day(u8),
+    /// A day the month does not have (31 April, 30 February).
+    #[error("giorno non valido ({day} {})", mese(month))]
+    DayOfMonth { day: u8, month: u8 },
+    /// 29 February of a year that is not a leap year (two digits when the century is unknown).
+    #[error("giorno non valido (29 febbraio, anno {0:02} non bisestile)")]
+    NotLeap(i32),
+    #[error("carattere di controllo errato (atteso {0})")]
+    CheckChar(char),
+    #[error("codice catastale sconosciuto ({0})")]
+    UnknownPlace(String),
+    /// The Belfiore code exists but did not stand for any place on the birth date.
+    #[error(
+        "codice catastale {code} ({name}) non valido alla data di nascita ({})",
+        gg_mm_aaaa(date)
+    )]
+    PlaceNotValid {
+        code: String,
+        name: String,
+        date: Date,
+    },
+    #[error("data di nascita nel futuro")]
+    Future,
+}
+
+/// What a valid codice fiscale says about its holder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub sesso: Sesso,
+    pub birth_date: Date,
+    /// The place as it was on the birth date (name and province of that time).
+    pub place: Place,
+}
+
+/// A structurally valid code with omocodia undone.
+struct Parts {
+    /// The first 15 characters with the omocodia letters turned back into digits.
+    plain: Vec<u8>,
+    sesso: Sesso,
+    yy: u8,
+    month: u8,
+    day: u8,
+}
+
+impl Parts {
+    fn belfiore(&self) -> &str {
+        std::str::from_utf8(&self.plain[11..15]).unwrap_or_default()
+    }
+}
+
+/// Trims and upper-cases a typed code.
+pub fn normalize(code: &str) -> String {
+    code.trim().to_uppercase()
+}
+
+/// Checks a code without knowing today's date: syntax (omocodia letters accepted in the numeric
+/// positions, in any combination), month letter, day, day of the month, check character, and that the
+/// Belfiore code exists. 29 February is accepted when the two-digit year is a multiple of 4 (the
+/// century is unknown here). [`decode`] does the full check.
+pub fn validate(code: &str) -> Result<(), CfError> {
+    parse(code).map(|_| ())
+}
+
+/// Decodes a code, checking everything [`validate`] checks plus the exact date, that it is not after
+/// `today`, and that the Belfiore code stood for a place on the birth date.
+///
+/// Century: the two-digit year becomes the most recent year with those digits that is not after
+/// `today`'s year ([`full_year`]); a resulting date later than `today` is rejected as in the future.
+pub fn decode(code: &str, today: Date) -> Result<Decoded, CfError> {
+    let p = parse(code)?;
+    let year = full_year(p.yy, today.0);
+    check_day(p.day, p.month, is_leap(year), year)?;
+    let birth_date = (year, p.month, p.day);
+    if birth_date > today {
+        return Err(CfError::Future);
+    }
+    let code = p.belfiore();
+    let place = belfiore::lookup(code, Some(birth_date)).ok_or_else(|| CfError::PlaceNotValid {
+        code: code.to_string(),
+        name: belfiore::lookup(code, None)
+            .map(|p| p.name)
+            .unwrap_or_default(),
+        date: birth_date,
+    })?;
+    Ok(Decoded {
+        sesso: p.sesso,
+        birth_date,
+        place,
+    })
+}
+
+/// The most recent year ending in `yy` that is not after `today_year`: with today in 2026, `26` is
+/// 2026 and `27` is 1927.
+pub fn full_year(yy: u8, today_year: i32) -> i32 {
+    let year = today_year - today_year.rem_euclid(100) + i32::from(yy % 100);
+    if year > today_year { year - 100 } else { year }
+}
+
+/// The code with omocodia undone (digits restored, check character recomputed): the same for every
+/// omocodia variant of one person.
+pub fn base_code(code: &str) -> Result<String, CfError> {
+    let mut plain = parse(code)?.plain;
+    plain.push(check_char(&plain).unwrap_or(b'X'));
+    Ok(String::from_utf8(plain).unwrap_or_default())
+}
+
+fn parse(code: &str) -> Result<Parts, CfError> {
+    let code = normalize(code);
+    if is_temporary(&code) {
+        return Err(CfError::Temporary);
+    }
+    let len = code.chars().count();
+    if len != 16 {
+        return Err(CfError::Length(len));
+    }
+    check_syntax(&code)?;
+    let b = code.as_bytes();
+    let plain = undo_omocodia(&b[..15]);
+    let month = MONTHS
+        .iter()
+        .position(|&m| m == plain[8])
+        .ok_or(CfError::Month(char::from(plain[8])))? as u8
+        + 1;
+    let (sesso, day) = match two_digits(&plain[9..11]) {
+        d @ 1..=31 => (Sesso::M, d),
+        d @ 41..=71 => (Sesso::F, d - 40),
+        d => return Err(CfError::Day(d)),
+    };
+    let yy = two_digits(&plain[6..8]);
+    check_day(day, month, yy.is_multiple_of(4), i32::from(yy))?;
+    let expected = check_char(&b[..15]).unwrap_or(b'X');
+    if b[15] != expected {
+        return Err(CfError::CheckChar(char::from(expected)));
+    }
+    let parts = Parts {
+        plain,
+        sesso,
+        yy,
+        month,
+        day,
+    };
+    if !belfiore::is_known(parts.belfiore()) {
+        return Err(CfError::UnknownPlace(parts.belfiore().to_string()));
+    }
+    Ok(parts)
+}
+
+/// Letters where letters go, digits (or omocodia letters) where digits go.
+fn check_syntax(code: &str) -> Result<(), CfError> {
+    for (i, (c, class)) in code.chars().zip(PATTERN).enumerate() {
+        let (ok, expected) = match class {
+            b'L' => (c.is_ascii_uppercase(), "una lettera"),
+            _ => (
+                c.is_ascii_digit() || c.is_ascii() && OMOCODIA.contains(&(c as u8)),
+                "una cifra",
+            ),
+        };
+        if !ok {
+            return Err(CfError::Char {
+                pos: i + 1,
+                found: c,
+                expected,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Turns omocodia letters back into digits (input: the first 15 characters, syntax already checked).
+fn undo_omocodia(first15: &[u8]) -> Vec<u8> {
+    let mut b = first15.to_vec();
+    for &pos in &OMOCODIA_POSITIONS {
+        if let Some(d) = OMOCODIA.iter().position(|&l| l == b[pos]) {
+            b[pos] = b'0' + d as u8;
+        }
+    }
+    b
+}
+
+fn two_digits(b: &[u8]) -> u8 {
+    (b[0] - b'0') * 10 + (b[1] - b'0')
+}
+
+fn is_leap(year: i32) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn days_in_month(month: u8, leap: bool) -> u8 {
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// `year_shown` only appears in the error for 29 February.
+fn check_day(day: u8, month: u8, leap: bool, year_shown: i32) -> Result<(), CfError> {
+    if day <= days_in_month(month, leap) {
+        Ok(())
+    } else if month == 2 && day == 29 {
+        Err(CfError::NotLeap(year_shown))
+    } else {
+        Err(CfError::DayOfMonth { day, month })
+    }
+}
+
+/// A temporary code for a person without a codice fiscale, deterministic from `seed` (use stable
+/// data: surname, name, date and place of birth, or the person's id).
+///
+/// Form: `[`, the first 14 upper-case hex digits of SHA-256 of `sportello-cf-provvisorio:` followed
+/// by the seed, `]`; SISO brackets its placeholders the same way. Sixteen characters like a real code,
+/// so it fits the same fields; brackets never occur in a codice fiscale (nor in the Agenzia's 11-digit
+/// numeric codes), so it can never collide with one.
+pub fn temporary(seed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("sportello-cf-provvisorio:{seed}").as_bytes());
+    format!("[{}]", &hex::encode_upper(digest)[..14])
+}
+
+/// True for a bracketed placeholder code (`[` letters and digits `]`), ours from [`temporary`] or
+/// SISO's.
+pub fn is_temporary(code: &str) -> bool {
+    let c = code.trim();
+    c.len() > 2
+        && c.starts_with('[')
+        && c.ends_with(']')
+        && c[1..c.len() - 1].bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Italian warnings where `code` does not match the personal data (omocodia-aware); empty when it
+/// matches or is a temporary code. Empty `cognome`, `nome` or `belfiore` are not compared. An invalid
+/// code gives a single warning with the reason.
+pub fn consistency(
+    code: &str,
+    cognome: &str,
+    nome: &str,
+    sesso: Sesso,
+    date: Date,
+    belfiore: &str,
+) -> Vec<String> {
+    if is_temporary(code) {
+        return Vec::new();
+    }
+    let p = match parse(code) {
+        Ok(p) => p,
+        Err(e) => return vec![format!("codice fiscale non valido: {e}")],
+    };
+    let in_code =
+        |range: std::ops::Range<usize>| String::from_utf8_lossy(&p.plain[range]).into_owned();
+    let mut warnings = Vec::new();
+    if !cognome.trim().is_empty() && surname_code(cognome) != in_code(0..3) {
+        warnings.push(format!(
+            "il cognome non corrisponde (lettere attese {}, nel codice {})",
+            surname_code(cognome),
+            in_code(0..3)
+        ));
+    }
+    if !nome.trim().is_empty() && name_code(nome) != in_code(3..6) {
+        warnings.push(format!(
+            "il nome non corrisponde (lettere attese {}, nel codice {})",
+            name_code(nome),
+            in_code(3..6)
+        ));
+    }
+    if sesso != p.sesso {
+        warnings.push(format!(
+            "il sesso non corrisponde (nel codice {})",
+            p.sesso.as_char()
+        ));
+    }
+    if (date.0.rem_euclid(100), date.1, date.2) != (i32::from(p.yy), p.month, p.day) {
+        warnings.push(format!(
+            "la data di nascita non corrisponde (nel codice {:02}/{:02}/{:02})",
+            p.day, p.month, p.yy
+        ));
+    }
+    let belfiore = normalize(belfiore);
+    if !belfiore.is_empty() && belfiore != p.belfiore() {
+        let place = belfiore::lookup(p.belfiore(), Some(date))
+            .or_else(|| belfiore::lookup(p.belfiore(), None));
+        let name = place
+            .map(|pl| format!(", {}", pl.label()))
+            .unwrap_or_default();
+        warnings.push(format!(
+            "il luogo di nascita non corrisponde (nel codice {}{name})",
+            p.belfiore()
+        ));
+    }
+    warnings
+}
+
+/// One line for `sportello cf check`: the code, a tab, then `valido` or the reason it is not (the
+/// full check of [`decode`]). The bool is true when valid. Fields are sanitised.
+pub fn check_line(code: &str, today: Date) -> (String, bool) {
+    let shown = sanitize(&normalize(code));
+    match decode(code, today) {
+        Ok(_) => (format!("{shown}\tvalido"), true),
+        Err(e) => (format!("{shown}\t{}", sanitize(&e.to_string())), false),
+    }
+}
+
+/// One line for `sportello cf decode`: as [`check_line`], and when valid also sex (`M`/`F`), birth
+/// date `gg/mm/aaaa` and birthplace (`Roma (RM)`, or the foreign state), tab-separated.
+pub fn cli_line(code: &str, today: Date) -> (String, bool) {
+    let shown = sanitize(&normalize(code));
+    match decode(code, today) {
+        Ok(d) => {
+            let line = format!(
+                "{shown}\tvalido\t{}\t{}\t{}",
+                d.sesso.as_char(),
+                gg_mm_aaaa(&d.birth_date),
+                sanitize(&d.place.label())
+            );
+            (line, true)
+        }
+        Err(e) => (format!("{shown}\t{}", sanitize(&e.to_string())), false),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    const TODAY: Date = (2026, 11, 29);
+
+    /// Appends the right check character to 15 characters.
+    fn with_check(first15: &str) -> String {
+        let c = check_char(first15.as_bytes()).unwrap();
+        format!("{first15}{}", char::from(c))
+    }
+
+    fn reason(code: &str, today: Date) -> String {
+        decode(code, today).unwrap_err().to_string()
+    }
 
     #[test]
     fn known_codes() {
@@ -152,5 +548,392 @@ mod tests {
         assert_eq!(&o[..14], "RSSMRA80A01H50");
         assert_eq!(o.as_bytes()[14], b'M');
         assert_eq!(check_char(&o.as_bytes()[..15]), Some(o.as_bytes()[15]));
+    }
+
+    #[test]
+    fn valid_code_decodes() {
+        assert_eq!(validate("RSSMRA80A01H501U"), Ok(()));
+        let d = decode("RSSMRA80A01H501U", TODAY).unwrap();
+        assert_eq!((d.sesso, d.birth_date), (Sesso::M, (1980, 1, 1)));
+        assert_eq!(
+            (d.place.code.as_str(), d.place.label()),
+            ("H501", "Roma (RM)".to_string())
+        );
+        let d = decode(
+            &compute("Nicolò", "Anna", Sesso::F, 1975, 12, 3, "G478"),
+            TODAY,
+        )
+        .unwrap();
+        assert_eq!(
+            (d.sesso, d.birth_date, d.place.name.as_str()),
+            (Sesso::F, (1975, 12, 3), "Perugia")
+        );
+    }
+
+    #[test]
+    fn lowercase_and_spaces_are_normalised() {
+        assert_eq!(validate("  rssmra80a01h501u\n"), Ok(()));
+        assert_eq!(
+            decode("rssmra80a01h501u", TODAY).unwrap().birth_date,
+            (1980, 1, 1)
+        );
+        assert_eq!(normalize(" rssmra80a01h501u "), "RSSMRA80A01H501U");
+    }
+
+    #[test]
+    fn bad_codes_give_italian_reasons() {
+        let cases = [
+            (
+                "RSSMRA80A01H501X".to_string(),
+                "carattere di controllo errato (atteso U)",
+            ),
+            (
+                "RSSMRA80A01H501".to_string(),
+                "lunghezza errata (15 caratteri invece di 16)",
+            ),
+            (
+                "RSSMRA80A01H501UU".to_string(),
+                "lunghezza errata (17 caratteri invece di 16)",
+            ),
+            (
+                "".to_string(),
+                "lunghezza errata (0 caratteri invece di 16)",
+            ),
+            (
+                "1SSMRA80A01H501U".to_string(),
+                "carattere non valido in posizione 1 («1»: attesa una lettera)",
+            ),
+            (
+                "RSSMRA8OA01H501U".to_string(),
+                "carattere non valido in posizione 8 («O»: attesa una cifra)",
+            ),
+            (
+                "RSSMRA80A01H5-1U".to_string(),
+                "carattere non valido in posizione 14 («-»: attesa una cifra)",
+            ),
+            (with_check("RSSMRA80Z01H501"), "mese non valido (lettera Z)"),
+            (with_check("RSSMRA80A32H501"), "giorno non valido (32)"),
+            (with_check("RSSMRA80A00H501"), "giorno non valido (00)"),
+            (with_check("RSSMRA80A72H501"), "giorno non valido (72)"),
+            (
+                with_check("RSSMRA80D31H501"),
+                "giorno non valido (31 aprile)",
+            ),
+            (
+                with_check("RSSMRA80B30H501"),
+                "giorno non valido (30 febbraio)",
+            ),
+            (
+                with_check("RSSMRA80B70H501"),
+                "giorno non valido (30 febbraio)",
+            ),
+            (
+                with_check("RSSMRA81B29H501"),
+                "giorno non valido (29 febbraio, anno 81 non bisestile)",
+            ),
+            (
+                with_check("RSSMRA80A01Z999"),
+                "codice catastale sconosciuto (Z999)",
+            ),
+            (
+                with_check("RSSMRA80A01A003"),
+                "codice catastale A003 (Abbadia Alpina) non valido alla data di nascita (01/01/1980)",
+            ),
+            (with_check("RSSMRA26T01H501"), "data di nascita nel futuro"),
+            (
+                temporary("seed"),
+                "codice provvisorio, non un codice fiscale",
+            ),
+        ];
+        for (code, expected) in cases {
+            assert_eq!(reason(&code, TODAY), expected, "{code}");
+        }
+    }
+
+    #[test]
+    fn validate_checks_structure_decode_checks_dates_and_places() {
+        // Not known without today's date or the birth date: only decode rejects these.
+        assert_eq!(validate(&with_check("RSSMRA26T01H501")), Ok(()));
+        assert_eq!(validate(&with_check("RSSMRA80A01A003")), Ok(()));
+        // 29 February: leap years only; "00" is accepted by validate (2000 was a leap year).
+        assert_eq!(validate(&with_check("RSSMRA80B29H501")), Ok(()));
+        assert_eq!(validate(&with_check("RSSMRA00B29H501")), Ok(()));
+        assert_eq!(
+            decode(&with_check("RSSMRA00B29H501"), TODAY)
+                .unwrap()
+                .birth_date,
+            (2000, 2, 29)
+        );
+        assert_eq!(
+            decode(&with_check("RSSMRA00B29H501"), (1999, 1, 1)),
+            Err(CfError::NotLeap(1900))
+        );
+    }
+
+    #[test]
+    fn century_is_the_most_recent_not_in_the_future() {
+        assert_eq!(full_year(26, 2026), 2026);
+        assert_eq!(full_year(27, 2026), 1927);
+        assert_eq!(full_year(0, 2026), 2000);
+        assert_eq!(full_year(99, 2000), 1999);
+        assert_eq!(full_year(0, 2000), 2000);
+        // Born earlier this year: fine; later this year: in the future.
+        assert_eq!(
+            decode(&with_check("RSSMRA26A01H501"), TODAY)
+                .unwrap()
+                .birth_date,
+            (2026, 1, 1)
+        );
+        assert_eq!(
+            decode(&with_check("RSSMRA26S29H501"), TODAY)
+                .unwrap()
+                .birth_date,
+            (2026, 11, 29)
+        );
+        assert_eq!(
+            decode(&with_check("RSSMRA26S30H501"), TODAY),
+            Err(CfError::Future)
+        );
+        assert_eq!(
+            decode(&with_check("RSSMRA27A01H501"), TODAY)
+                .unwrap()
+                .birth_date,
+            (1927, 1, 1)
+        );
+    }
+
+    #[test]
+    fn place_is_the_one_valid_on_the_birth_date() {
+        // Decoded as of 1950, so that "20" and "30" mean 1920 and 1930.
+        let today = (1950, 1, 1);
+        // A003 was Abbadia Alpina (TO) until 1928; A001 was Abano before becoming Abano Terme in 1924.
+        let d = decode(&with_check("RSSMRA20A01A003"), today).unwrap();
+        assert_eq!(d.place.label(), "Abbadia Alpina (TO)");
+        assert_eq!(
+            decode(&with_check("RSSMRA20A01A001"), today)
+                .unwrap()
+                .place
+                .name,
+            "Abano"
+        );
+        assert_eq!(
+            decode(&with_check("RSSMRA30A01A001"), today)
+                .unwrap()
+                .place
+                .name,
+            "Abano Terme"
+        );
+    }
+
+    #[test]
+    fn omocodia_variants_decode_to_the_same_person() {
+        let base = "RSSMRA80A01H501U";
+        let person = decode(base, TODAY).unwrap();
+        for level in 1..=7 {
+            let o = omocode(base, level);
+            assert_eq!(validate(&o), Ok(()), "{o}");
+            assert_eq!(decode(&o, TODAY).unwrap(), person, "{o}");
+            assert_eq!(base_code(&o).unwrap(), base);
+            assert!(consistency(&o, "Rossi", "Mario", Sesso::M, (1980, 1, 1), "H501").is_empty());
+        }
+        assert_eq!(omocode(base, 7), "RSSMRAULALMHRLMD");
+        assert_eq!(decode("rssmraulalmhrlmd", TODAY).unwrap(), person);
+        // Any combination of omocodia letters is accepted, not only the right-to-left ones.
+        let partial = with_check("RSSMRA8LA01H501");
+        assert_eq!(decode(&partial, TODAY).unwrap(), person);
+    }
+
+    #[test]
+    fn foreign_born() {
+        let cf = compute("Smith", "John", Sesso::M, 1970, 5, 10, "Z404");
+        let d = decode(&cf, TODAY).unwrap();
+        assert!(d.place.foreign);
+        assert_eq!(
+            (d.place.name.as_str(), d.place.provincia.as_deref()),
+            ("Stati Uniti D'America", None)
+        );
+        let (line, ok) = cli_line(&cf, TODAY);
+        assert!(ok);
+        assert_eq!(
+            line,
+            format!("{cf}\tvalido\tM\t10/05/1970\tStati Uniti D'America")
+        );
+    }
+
+    #[test]
+    fn temporary_codes_are_deterministic_and_never_real() {
+        let t = temporary("Rossi|Mario|1980-01-01|H501");
+        assert_eq!(t, temporary("Rossi|Mario|1980-01-01|H501"));
+        assert_ne!(t, temporary("Rossi|Maria|1980-01-01|H501"));
+        assert_eq!(t.chars().count(), 16);
+        assert!(t.starts_with('[') && t.ends_with(']'));
+        assert!(is_temporary(&t) && is_temporary(&t.to_lowercase()) && is_temporary("[ABC123]"));
+        assert!(!is_temporary("RSSMRA80A01H501U") && !is_temporary("[]") && !is_temporary("[A B]"));
+        assert_eq!(validate(&t), Err(CfError::Temporary));
+        assert!(consistency(&t, "Rossi", "Mario", Sesso::M, (1980, 1, 1), "H501").is_empty());
+    }
+
+    #[test]
+    fn consistency_warns_on_each_mismatch() {
+        let cf = "RSSMRA80A01H501U";
+        assert!(consistency(cf, "Rossi", "Mario", Sesso::M, (1980, 1, 1), "h501").is_empty());
+        // Empty fields are not compared.
+        assert!(consistency(cf, "", " ", Sesso::M, (1980, 1, 1), "").is_empty());
+        assert_eq!(
+            consistency(cf, "Rossi", "Mario", Sesso::F, (1981, 1, 2), "F205"),
+            vec![
+                "il sesso non corrisponde (nel codice M)",
+                "la data di nascita non corrisponde (nel codice 01/01/80)",
+                "il luogo di nascita non corrisponde (nel codice H501, Roma (RM))",
+            ]
+        );
+        assert_eq!(
+            consistency(cf, "Bianchi", "Gianfranco", Sesso::M, (1980, 1, 1), "H501"),
+            vec![
+                "il cognome non corrisponde (lettere attese BNC, nel codice RSS)",
+                "il nome non corrisponde (lettere attese GFR, nel codice MRA)",
+            ]
+        );
+        assert_eq!(
+            consistency(
+                "RSSMRA80A01H501X",
+                "Rossi",
+                "Mario",
+                Sesso::M,
+                (1980, 1, 1),
+                "H501"
+            ),
+            vec!["codice fiscale non valido: carattere di controllo errato (atteso U)"]
+        );
+    }
+
+    #[test]
+    fn cli_lines() {
+        assert_eq!(
+            cli_line(" rssmra80a01h501u", TODAY),
+            (
+                "RSSMRA80A01H501U\tvalido\tM\t01/01/1980\tRoma (RM)".into(),
+                true
+            )
+        );
+        assert_eq!(
+            check_line("RSSMRA80A01H501U", TODAY),
+            ("RSSMRA80A01H501U\tvalido".into(), true)
+        );
+        let bad = (
+            "RSSMRA80A01H501X\tcarattere di controllo errato (atteso U)".to_string(),
+            false,
+        );
+        assert_eq!(cli_line("RSSMRA80A01H501X", TODAY), bad);
+        assert_eq!(check_line("RSSMRA80A01H501X", TODAY), bad);
+        // Control characters in the input never reach the terminal.
+        let (line, ok) = check_line("\x1b[2JRSSMRA80A01H501U", TODAY);
+        assert!(!ok && !line.contains('\x1b'), "{line}");
+    }
+
+    const COGNOMI: &[&str] = &[
+        "Rossi",
+        "D'Angelo",
+        "Nicolò",
+        "Dell'Acqua",
+        "Fo",
+        "Wu",
+        "O'Neill",
+        "Müller",
+        "La Rosa",
+        "Zà",
+    ];
+    const NOMI: &[&str] = &[
+        "Mario",
+        "Anna",
+        "Gianfranco",
+        "Maria Grazia",
+        "Zoë",
+        "Lù",
+        "Jean-Luc",
+        "Niccolò",
+        "Ali",
+        "Ïo",
+    ];
+
+    fn julian(d: Date) -> i32 {
+        let month = time::Month::try_from(d.1).unwrap();
+        time::Date::from_calendar_date(d.0, month, d.2)
+            .unwrap()
+            .to_julian_day()
+    }
+
+    fn from_julian(j: i32) -> Date {
+        let d = time::Date::from_julian_day(j).unwrap();
+        (d.year(), u8::from(d.month()), d.day())
+    }
+
+    /// Periods overlapping 1900–2025, with the julian days of that overlap.
+    fn periods() -> &'static [(Place, i32, i32)] {
+        static P: std::sync::OnceLock<Vec<(Place, i32, i32)>> = std::sync::OnceLock::new();
+        P.get_or_init(|| {
+            belfiore::all()
+                .filter_map(|p| {
+                    let lo = julian(p.valid_from.max((1900, 1, 1)));
+                    let hi = julian(p.valid_to.unwrap_or((2025, 12, 31)).min((2025, 12, 31)));
+                    (lo <= hi).then_some((p, lo, hi))
+                })
+                .collect()
+        })
+    }
+
+    /// A random person: surname, name, sex, birth date 1900–2025, a place valid on that date.
+    fn person() -> impl Strategy<Value = (&'static str, &'static str, Sesso, Date, Place)> {
+        (
+            prop::sample::select(COGNOMI),
+            prop::sample::select(NOMI),
+            any::<bool>(),
+            any::<prop::sample::Index>(),
+            any::<prop::sample::Index>(),
+        )
+            .prop_map(|(cognome, nome, female, place, day)| {
+                let (p, lo, hi) = place.get(periods()).clone();
+                let date = from_julian(lo + day.index((hi - lo + 1) as usize) as i32);
+                (
+                    cognome,
+                    nome,
+                    if female { Sesso::F } else { Sesso::M },
+                    date,
+                    p,
+                )
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn computed_codes_validate_and_decode_back((cognome, nome, sesso, date, place) in person(), years_later in 0..100i32) {
+            let today = (date.0 + years_later, 12, 31);
+            let cf = compute(cognome, nome, sesso, date.0, date.1, date.2, &place.code);
+            prop_assert_eq!(validate(&cf), Ok(()));
+            let d = decode(&cf, today).unwrap();
+            prop_assert_eq!((d.sesso, d.birth_date), (sesso, date));
+            prop_assert_eq!(&d.place.code, &place.code);
+            prop_assert!(d.place.valid_on(date));
+            prop_assert_eq!(d.place.foreign, place.foreign);
+            prop_assert!(consistency(&cf, cognome, nome, sesso, date, &place.code).is_empty());
+            for level in 1..=7 {
+                let o = omocode(&cf, level);
+                prop_assert_eq!(validate(&o), Ok(()));
+                prop_assert_eq!(&decode(&o, today).unwrap(), &d);
+                prop_assert_eq!(base_code(&o).unwrap(), cf.clone());
+                prop_assert!(consistency(&o, cognome, nome, sesso, date, &place.code).is_empty());
+            }
+        }
+
+        #[test]
+        fn arbitrary_input_never_panics(s in "\\PC{0,20}|[A-Z0-9LMNPQRSTUV]{16}") {
+            let _ = validate(&s);
+            let _ = decode(&s, TODAY);
+            let _ = base_code(&s);
+            let _ = consistency(&s, "Rossi", "Mario", Sesso::M, (1980, 1, 1), "H501");
+            let (line, ok) = cli_line(&s, TODAY);
+            prop_assert_eq!(ok, decode(&s, TODAY).is_ok());
+            prop_assert!(!line.contains('\n'));
+        }
     }
 }

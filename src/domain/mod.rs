@@ -1,5 +1,6 @@
 //! Pure domain types and rules: organisation, operators, roles, permissions. No IO here.
 
+pub mod belfiore;
 pub mod cf;
 pub mod roles;
 pub mod soggetto;
