@@ -16,8 +16,7 @@ pub const DEMO_PASSWORD: &str = "sportello-demo";
 
 const NOMI: &str = include_str!("../data/nomi-propri.csv");
 const COGNOMI: &str = include_str!("../data/cognomi.txt");
-const COMUNI: &str = include_str!("../data/belfiore-comuni.csv");
-const STATI: &str = include_str!("../data/belfiore-stati-esteri.csv");
+use crate::domain::belfiore::{self, COMUNI_CSV as COMUNI, STATI_CSV as STATI};
 
 /// The comuni of the demo ambito: (name, Belfiore, CAP, ISTAT).
 const DEMO_COMUNI: [(&str, &str, &str, &str); 3] = [
@@ -194,11 +193,12 @@ fn person(rng: &mut StdRng, p: &Pools, enti: &[i64]) -> NewSoggetto {
     .choose(rng)
     .unwrap_or(&"Maria");
     let cognome = *p.cognomi.choose(rng).unwrap_or(&"Rossi");
-    let year = rng.gen_range(1925..=2024);
+    // From 1930: a two-digit CF year never reads as a future date.
+    let year = rng.gen_range(1930..=2024);
     let month = rng.gen_range(1..=12u8);
     let day = rng.gen_range(1..=28u8);
     let roll: f64 = rng.r#gen();
-    let (luogo, cittadinanza) = if roll < 0.70 {
+    let (mut luogo, cittadinanza) = if roll < 0.70 {
         (*p.umbria.choose(rng).unwrap_or(&"G478"), None)
     } else if roll < 0.90 {
         (*p.italia.choose(rng).unwrap_or(&"H501"), None)
@@ -206,6 +206,10 @@ fn person(rng: &mut StdRng, p: &Pools, enti: &[i64]) -> NewSoggetto {
         let z = *p.stati.choose(rng).unwrap_or(&"Z129");
         (z, Some(z.to_string()))
     };
+    // A comune that did not exist on the birth date (merged, renamed) gives way to the capoluogo.
+    if belfiore::lookup(luogo, Some((year, month, day))).is_none() {
+        luogo = "G478";
+    }
     let comune = rng.gen_range(0..DEMO_COMUNI.len());
     let deceased = year < 1940 && rng.gen_bool(0.2);
     NewSoggetto {
@@ -295,5 +299,23 @@ mod tests {
             s.audit_tail(1).unwrap()[0].event.detail,
             t.audit_tail(1).unwrap()[0].event.detail
         );
+    }
+
+    #[test]
+    fn every_demo_codice_fiscale_is_valid_and_matches_the_person() {
+        let pools = pools();
+        let mut rng = StdRng::seed_from_u64(7);
+        for _ in 0..3000 {
+            let p = person(&mut rng, &pools, &[1, 2, 3]);
+            let code = p.codice_fiscale.clone().unwrap();
+            let d = cf::decode(&code, (2026, 11, 29)).unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert_eq!(Some(d.sesso.as_char()), p.sesso);
+            let (y, m, g) = d.birth_date;
+            assert_eq!(
+                p.data_nascita.as_deref(),
+                Some(format!("{y:04}-{m:02}-{g:02}").as_str())
+            );
+            assert_eq!(p.luogo_nascita.as_deref(), Some(d.place.code.as_str()));
+        }
     }
 }
