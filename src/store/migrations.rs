@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_soggetto"),
     migration!(3, "0003_bozza"),
     migration!(4, "0004_operatore_extra"),
+    migration!(5, "0005_soggetto_chiavi"),
 ];
 
 /// Highest schema version this binary knows.

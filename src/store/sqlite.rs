@@ -16,6 +16,7 @@ use super::migrations::{self, MIGRATIONS};
 use super::{
     Counts, Draft, LoginAttempt, LoginResult, SchemaStatus, Store, StoreError, StoreResult,
 };
+use crate::domain::fold::fold;
 use crate::domain::soggetto::NewSoggetto;
 use crate::domain::{
     Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Outcome, RoleSet, Ufficio,
@@ -945,8 +946,8 @@ impl Store for SqliteStore {
             let mut stmt = tx.prepare_cached(
                 "INSERT OR IGNORE INTO soggetto (codice_fiscale, cognome, nome, sesso, data_nascita, luogo_nascita,
                      cittadinanza, res_indirizzo, res_civico, res_cap, res_comune, telefono, data_decesso, fonte,
-                     ente_id, created_at, created_by, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16, ?17)",
+                     ente_id, created_at, created_by, updated_at, updated_by, cognome_key, nome_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16, ?17, ?18, ?19)",
             )?;
             let mut inserted = 0;
             for s in rows {
@@ -967,7 +968,9 @@ impl Store for SqliteStore {
                     s.fonte,
                     s.ente_id,
                     now,
-                    by
+                    by,
+                    fold(&s.cognome),
+                    fold(&s.nome)
                 ])?;
             }
             append_audit(
