@@ -450,10 +450,12 @@ impl Form {
                         *c = Some(code);
                         self.picker = None;
                     }
+                    // Multi-select: Space toggles; Enter closes, choosing the current entry only
+                    // when nothing was chosen yet.
                     Value::Codes(cs) => {
-                        if chosen {
+                        if !enter && chosen {
                             cs.retain(|c| c != &code);
-                        } else {
+                        } else if !chosen && (!enter || cs.is_empty()) {
                             cs.push(code);
                         }
                         if enter {
