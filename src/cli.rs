@@ -86,6 +86,9 @@ enum Command {
         #[command(subcommand)]
         command: CfCommand,
     },
+    /// Simula un errore interno con il gestore dei crash installato (test)
+    #[command(hide = true)]
+    CrashTest,
     /// Scritture di prova in parallelo (test di concorrenza)
     #[command(hide = true)]
     StressWrite {
@@ -210,6 +213,14 @@ fn run(cli: Cli) -> AppResult<i32> {
                 t.elapsed().as_millis()
             );
             Ok(0)
+        }
+        Some(Command::CrashTest) => {
+            crate::ui::runtime::install_crash_hook(config.log_dir.join("crash"));
+            crate::crash::set_screen("prova");
+            for k in ["m", "r", "<Tab>", "<C-s>"] {
+                crate::crash::record_event(crate::crash::redact_key(k));
+            }
+            panic!("errore simulato per la prova del gestore dei crash");
         }
         Some(Command::StressWrite { count, tag }) => {
             stress_write(&config.database, &actor, count, &tag)

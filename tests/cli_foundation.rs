@@ -356,3 +356,74 @@ fn config_file_supplies_the_database_path() {
         "{err}"
     );
 }
+
+#[test]
+fn a_panic_writes_a_crash_report_and_shows_one_italian_line() {
+    let env = Env::new();
+    let out = env.cmd().arg("crash-test").output().unwrap();
+    assert_eq!(code(&out), 101);
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "one line, no backtrace: {stderr}"
+    );
+    assert!(
+        stderr.starts_with("sportello si è chiuso per un errore interno. Segnalazione "),
+        "{stderr}"
+    );
+    let dir = env.dir.path().join("log/crash");
+    let report = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let id = report
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .trim_start_matches("crash-")
+        .to_string();
+    assert!(stderr.contains(&id));
+    let body = std::fs::read_to_string(&report).unwrap();
+    assert!(body.contains("schermata: prova"));
+    assert!(
+        body.contains("  *\n  *\n  <Tab>\n  <C-s>"),
+        "typed characters redacted: {body}"
+    );
+    assert!(body.contains("errore simulato") && body.contains("backtrace:"));
+}
+
+#[test]
+fn broken_keymap_or_screen_file_stops_the_tui_with_file_and_line() {
+    let env = Env::new();
+    env.init();
+    let etc = env.dir.path().join("etc");
+    std::fs::create_dir_all(etc.join("screens")).unwrap();
+    std::fs::write(
+        etc.join("keymap.toml"),
+        "[global]\nkeymap = [\n  { on = \"<C-s>\", run = \"salva\" },\n]\n",
+    )
+    .unwrap();
+    let out = env.run(&[], "");
+    assert_eq!(code(&out), 2);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("keymap.toml") && err.contains("riga 3") && err.contains("save"),
+        "{err}"
+    );
+    std::fs::remove_file(etc.join("keymap.toml")).unwrap();
+    std::fs::write(
+        etc.join("screens/operatore.toml"),
+        "[form]\nid = \"operatore\"\ntitle = \"Operatore\"\ntheme = \"accoglienza\"\n\n[[section]]\nid = \"a\"\ntitle = \"A\"\n\n[[section.field]]\nid = \"username\"\nlabel = \"Utente\"\nkind = \"testo\"\n",
+    )
+    .unwrap();
+    let out = env.run(&[], "");
+    assert_eq!(code(&out), 2);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("operatore.toml") && err.contains("riga 13"),
+        "{err}"
+    );
+}

@@ -18,7 +18,10 @@ fn config(forms: sportello::ui::Forms) -> AppConfig {
         auth: AuthMode::Password,
         idle_lock_minutes: 5,
         demo: true,
-        theme: Theme { color: true, ascii: false },
+        theme: Theme {
+            color: true,
+            ascii: false,
+        },
         keymap: Keymap::embedded().unwrap(),
         origin: Origin::default(),
         forms,
@@ -33,7 +36,12 @@ fn demo_db(dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 fn admin_on(path: &std::path::Path, forms: sportello::ui::Forms) -> Harness {
-    let mut h = Harness::new(Box::new(SqliteStore::open(path).unwrap()), config(forms), 80, 24);
+    let mut h = Harness::new(
+        Box::new(SqliteStore::open(path).unwrap()),
+        config(forms),
+        80,
+        24,
+    );
     h.login("admin", demo::DEMO_PASSWORD).keys("1");
     assert!(h.text().contains("Operatori"), "{}", h.text());
     h
@@ -54,8 +62,13 @@ fn required_fields_are_reported_inline_and_focus_moves_there() {
     let screen = h.text();
     assert!(screen.contains("↑ Campo obbligatorio"), "{screen}");
     assert!(screen.contains("Correggere i campi segnalati"));
-    let Screen::OperatoreForm(f) = &h.app.screen else { panic!() };
-    assert_eq!(f.form.fields[f.form.focus].spec.id, "username", "focus on the first field in error");
+    let Screen::OperatoreForm(f) = &h.app.screen else {
+        panic!()
+    };
+    assert_eq!(
+        f.form.fields[f.form.focus].spec.id, "username",
+        "focus on the first field in error"
+    );
 }
 
 #[test]
@@ -77,12 +90,21 @@ fn new_operator_is_saved_through_the_form() {
     let dir = tempfile::tempdir().unwrap();
     let path = demo_db(dir.path());
     let mut h = admin_on(&path, sportello::ui::forms().unwrap());
-    h.keys("<C-n>mrossi<Tab>Rossi<Tab>Maria<Tab><Tab>spo<Space><Enter><Tab>corc<Space><Enter><C-s>");
+    h.keys(
+        "<C-n>mrossi<Tab>Rossi<Tab>Maria<Tab><Tab>spo<Space><Enter><Tab>corc<Space><Enter><C-s>",
+    );
     let screen = h.text();
     assert!(screen.contains("Operatore salvato"), "{screen}");
     assert!(screen.contains("mrossi"));
     let op = h.store.operatore_by_username("mrossi").unwrap().unwrap();
-    assert_eq!((op.nome.as_str(), op.cognome.as_str(), op.roles.codes().as_str()), ("Maria", "Rossi", "sportello"));
+    assert_eq!(
+        (
+            op.nome.as_str(),
+            op.cognome.as_str(),
+            op.roles.codes().as_str()
+        ),
+        ("Maria", "Rossi", "sportello")
+    );
     assert_eq!(op.enti.len(), 1);
 }
 
@@ -93,17 +115,38 @@ fn draft_is_autosaved_within_two_seconds_and_offered_on_reopening() {
     let admin = h.app.session.as_ref().unwrap().actor.operatore_id.unwrap();
     h.keys("<C-n>mrossi<Tab>Ros");
     h.advance(1000);
-    assert!(h.store.load_draft(admin, "operatore", "").unwrap().is_none(), "debounced: not yet");
+    assert!(
+        h.store
+            .load_draft(admin, "operatore", "")
+            .unwrap()
+            .is_none(),
+        "debounced: not yet"
+    );
     h.advance(1000);
-    let draft = h.store.load_draft(admin, "operatore", "").unwrap().expect("saved within 2 s");
-    assert!(draft.content.contains("\"username\":\"mrossi\"") && draft.content.contains("\"cognome\":\"Ros\""));
+    let draft = h
+        .store
+        .load_draft(admin, "operatore", "")
+        .unwrap()
+        .expect("saved within 2 s");
+    assert!(
+        draft.content.contains("\"username\":\"mrossi\"")
+            && draft.content.contains("\"cognome\":\"Ros\"")
+    );
     // More typing, then leaving with Esc: saved at once.
     h.keys("si<Esc>");
     let draft = h.store.load_draft(admin, "operatore", "").unwrap().unwrap();
-    assert!(draft.content.contains("\"cognome\":\"Rossi\""), "{}", draft.content);
+    assert!(
+        draft.content.contains("\"cognome\":\"Rossi\""),
+        "{}",
+        draft.content
+    );
     // Reopening offers the draft; Enter restores it.
     h.keys("<C-n>");
-    assert!(matches!(h.app.popup, Some(Popup::RestoreDraft { .. })), "{}", h.text());
+    assert!(
+        matches!(h.app.popup, Some(Popup::RestoreDraft { .. })),
+        "{}",
+        h.text()
+    );
     assert!(h.text().contains("bozza non salvata"));
     h.keys("<Enter>");
     assert_eq!(form_value(&h, "cognome"), "Rossi");
@@ -118,9 +161,20 @@ fn idle_lock_saves_the_draft_and_keeps_the_form() {
     h.keys("<C-n>bianchi");
     h.keys("<C-l>");
     assert!(h.text().contains("Sessione bloccata") && !h.text().contains("bianchi"));
-    assert!(h.store.load_draft(admin, "operatore", "").unwrap().unwrap().content.contains("bianchi"));
+    assert!(
+        h.store
+            .load_draft(admin, "operatore", "")
+            .unwrap()
+            .unwrap()
+            .content
+            .contains("bianchi")
+    );
     h.paste(demo::DEMO_PASSWORD).keys("<Enter>");
-    assert_eq!(form_value(&h, "username"), "bianchi", "the form is still there after unlocking");
+    assert_eq!(
+        form_value(&h, "username"),
+        "bianchi",
+        "the form is still there after unlocking"
+    );
 }
 
 #[test]
@@ -138,15 +192,39 @@ fn second_session_saving_the_same_operator_gets_a_conflict_and_keeps_its_text() 
     assert!(a.text().contains("Operatore salvato"), "{}", a.text());
     b.keys("<Tab><Tab><End>-Maria<C-s>");
     let screen = b.text();
-    assert!(screen.contains("conflitto") && screen.contains("modificato da un"), "{screen}");
-    assert_eq!(form_value(&b, "nome"), "Paola-Maria", "the second operator keeps what they typed");
+    assert!(
+        screen.contains("conflitto") && screen.contains("modificato da un"),
+        "{screen}"
+    );
+    assert_eq!(
+        form_value(&b, "nome"),
+        "Paola-Maria",
+        "the second operator keeps what they typed"
+    );
     let admin = b.app.session.as_ref().unwrap().actor.operatore_id.unwrap();
-    let key = b.store.operatore_by_username("amministrativo").unwrap().unwrap().id.to_string();
-    let draft = b.store.load_draft(admin, "operatore", &key).unwrap().expect("kept as a draft");
+    let key = b
+        .store
+        .operatore_by_username("amministrativo")
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let draft = b
+        .store
+        .load_draft(admin, "operatore", &key)
+        .unwrap()
+        .expect("kept as a draft");
     assert!(draft.content.contains("Paola-Maria"));
     // The first save stands.
-    let op = b.store.operatore_by_username("amministrativo").unwrap().unwrap();
-    assert_eq!((op.cognome.as_str(), op.nome.as_str()), ("Amministrativi-Bianchi", "Paola"));
+    let op = b
+        .store
+        .operatore_by_username("amministrativo")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (op.cognome.as_str(), op.nome.as_str()),
+        ("Amministrativi-Bianchi", "Paola")
+    );
 }
 
 #[test]
@@ -189,7 +267,10 @@ max_len = 500
     h.keys("<Down><Down><Down><Down><Down><Enter><C-g>3");
     h.keys("31/02/2020<Tab>12,5x<Tab>abc<Tab>Prima riga<Enter>seconda riga<C-s>");
     let screen = h.text();
-    assert!(screen.contains("Data non valida") || screen.contains("data non valida"), "{screen}");
+    assert!(
+        screen.contains("Data non valida") || screen.contains("data non valida"),
+        "{screen}"
+    );
     assert!(screen.contains("Importo non valido"), "{screen}");
     // Fix the three values.
     h.keys("<C-g>3");
@@ -207,6 +288,13 @@ max_len = 500
     // Shown again when reopened.
     h.keys("<Enter><C-g>3");
     let screen = h.text();
-    assert!(screen.contains("12,5") && screen.contains("seconda riga"), "{screen}");
-    assert!(h.effects.iter().any(|e| matches!(e, Effect::Request(_, Request::SaveOperatore { .. }))));
+    assert!(
+        screen.contains("12,5") && screen.contains("seconda riga"),
+        "{screen}"
+    );
+    assert!(
+        h.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Request(_, Request::SaveOperatore { .. })))
+    );
 }

@@ -851,3 +851,64 @@ pub fn printable(k: &KeyInput) -> Option<char> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Actor;
+
+    fn actor() -> Actor {
+        Actor::system(None, None)
+    }
+
+    #[test]
+    fn type_ahead_keeps_only_the_last_query_and_every_write() {
+        let q = |n| Effect::Request(n, Request::Home { actor: actor() });
+        let d = |n, c: &str| {
+            Effect::Request(
+                n,
+                Request::SaveDraft {
+                    actor: actor(),
+                    form: "f".into(),
+                    record: String::new(),
+                    content: c.into(),
+                },
+            )
+        };
+        let out = coalesce(vec![q(1), d(2, "a"), q(3), d(4, "ab"), Effect::Quit]);
+        assert_eq!(out, vec![q(3), d(4, "ab"), Effect::Quit]);
+    }
+
+    #[test]
+    fn stale_replies_are_dropped() {
+        let config = AppConfig {
+            auth: AuthMode::Password,
+            idle_lock_minutes: 5,
+            demo: false,
+            theme: Theme {
+                color: true,
+                ascii: false,
+            },
+            keymap: Keymap::embedded().unwrap(),
+            origin: Origin::default(),
+            forms: BTreeMap::new(),
+        };
+        let (mut app, _) = App::new(config);
+        app.screen = Screen::Operatori(OperatoriState::default());
+        let old = app.query(Request::ListOperatori { actor: actor() });
+        let new = app.query(Request::ListOperatori { actor: actor() });
+        let (Effect::Request(old_id, _), Effect::Request(new_id, _)) = (old, new) else {
+            panic!()
+        };
+        let data = |n: &str| super::super::requests::OperatoriData {
+            enti: vec![(1, n.to_string())],
+            ..Default::default()
+        };
+        app.update(Msg::Reply(new_id, Reply::Operatori(Ok(data("nuovo")))));
+        app.update(Msg::Reply(old_id, Reply::Operatori(Ok(data("vecchio")))));
+        let Screen::Operatori(o) = &app.screen else {
+            panic!()
+        };
+        assert_eq!(o.data.as_ref().unwrap().enti[0].1, "nuovo");
+    }
+}

@@ -86,6 +86,11 @@ fn orphaned() -> bool {
     unsafe { libc::getppid() == 1 }
 }
 
+/// Installs the panic hook that restores this terminal and writes a crash report in `crash_dir`.
+pub fn install_crash_hook(crash_dir: std::path::PathBuf) {
+    crate::crash::install(crash_dir, restore_terminal);
+}
+
 /// Runs the TUI until the operator quits or the terminal goes away.
 pub fn run(
     app: App,
@@ -93,7 +98,7 @@ pub fn run(
     store: Box<dyn Store>,
     crash_dir: std::path::PathBuf,
 ) -> std::io::Result<()> {
-    crate::crash::install(crash_dir, restore_terminal);
+    install_crash_hook(crash_dir);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
