@@ -281,9 +281,12 @@ max_len = 500
     assert!(h.text().contains("Operatore salvato"), "{}", h.text());
     let op = h.store.operatore_by_username("sportello").unwrap().unwrap();
     let extra: serde_json::Value = serde_json::from_str(&op.extra).unwrap();
-    assert_eq!(extra["data_assunzione"], "01/03/20");
-    assert_eq!(extra["rimborso"], "12,5");
-    assert_eq!(extra["matricola"], "42");
+    assert_eq!(
+        extra["data_assunzione"], "2020-03-01",
+        "dates stored as ISO"
+    );
+    assert_eq!(extra["rimborso"], 1250, "money stored as integer cents");
+    assert_eq!(extra["matricola"], 42);
     assert_eq!(extra["note"], "Prima riga\nseconda riga");
     // Shown again when reopened.
     h.keys("<Enter><C-g>3");

@@ -633,7 +633,13 @@ impl App {
             Some(op) => format!("{title}: {}", op.username),
             None => format!("{title}: nuovo"),
         };
-        let form = operatori::new_form(&title, specs, &data, existing.as_ref());
+        let form = operatori::new_form(
+            &title,
+            specs,
+            &data,
+            existing.as_ref(),
+            civil_date(self.now_ms),
+        );
         let f = OperatoreForm {
             form,
             existing,
@@ -664,7 +670,7 @@ impl App {
             self.status = Some("Correggere i campi segnalati".into());
             return Vec::new();
         }
-        match operatori::to_edit(f) {
+        match operatori::to_edit(f, today) {
             Err((field, msg)) => {
                 if let Some(i) = f.form.fields.iter().position(|x| x.spec.id == field) {
                     f.form.fields[i].error = Some(msg);

@@ -512,15 +512,65 @@ impl Form {
         }
     }
 
-    /// Values of the fields an ente added (not core), as a JSON object for the record's extra column.
-    pub fn extra_json(&self) -> String {
-        let map: BTreeMap<&str, String> = self
-            .fields
-            .iter()
-            .filter(|f| !f.spec.core)
-            .map(|f| (f.spec.id.as_str(), f.text()))
-            .collect();
-        serde_json::to_string(&map).unwrap_or_default()
+    /// Values of the fields an ente added (not core), typed, as a JSON object for the record's extra
+    /// column: money in integer cents, dates as `aaaa-mm-gg`, integers as numbers, flags as booleans.
+    /// Call after [`Form::validate`] (a value that does not parse is kept as text).
+    pub fn extra_json(&self, today: time::Date) -> String {
+        use super::fields;
+        let mut map = serde_json::Map::new();
+        for f in self.fields.iter().filter(|f| !f.spec.core) {
+            let text = f.text();
+            let value = match f.spec.kind {
+                _ if text.trim().is_empty() && f.spec.kind != Kind::Bool => serde_json::Value::Null,
+                Kind::Money => fields::parse_money(&text)
+                    .map(serde_json::Value::from)
+                    .unwrap_or(text.into()),
+                Kind::Integer => fields::parse_integer(&text)
+                    .map(serde_json::Value::from)
+                    .unwrap_or(text.into()),
+                Kind::Date => fields::parse_date(&text, today)
+                    .map(|d| {
+                        serde_json::Value::from(format!(
+                            "{:04}-{:02}-{:02}",
+                            d.year(),
+                            d.month() as u8,
+                            d.day()
+                        ))
+                    })
+                    .unwrap_or(text.into()),
+                Kind::Bool => serde_json::Value::from(text == "true"),
+                _ => text.into(),
+            };
+            map.insert(f.spec.id.clone(), value);
+        }
+        serde_json::Value::Object(map).to_string()
+    }
+
+    /// Shows the extra attributes of a record (see [`Form::extra_json`]) in the fields.
+    pub fn load_extra(&mut self, json: &str, today: time::Date) {
+        use super::fields;
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(json)
+        else {
+            return;
+        };
+        for (id, v) in map {
+            let Some(f) = self.field_mut(&id) else {
+                continue;
+            };
+            let text = match (&f.spec.kind, &v) {
+                (_, serde_json::Value::Null) => String::new(),
+                (Kind::Money, serde_json::Value::Number(n)) => {
+                    n.as_i64().map(fields::format_money).unwrap_or_default()
+                }
+                (Kind::Date, serde_json::Value::String(s)) => fields::parse_date(s, today)
+                    .map(fields::format_date)
+                    .unwrap_or_else(|_| s.clone()),
+                (_, serde_json::Value::Bool(b)) => b.to_string(),
+                (_, serde_json::Value::String(s)) => s.clone(),
+                (_, other) => other.to_string(),
+            };
+            f.set_text(&text);
+        }
     }
 
     /// Draws the form; returns the cursor position.

@@ -86,6 +86,7 @@ pub fn new_form(
     specs: Vec<FieldSpec>,
     data: &OperatoriData,
     existing: Option<&Operatore>,
+    today: time::Date,
 ) -> Form {
     let mut form = Form::new(FORM_ID, title, specs);
     form.code_lists.insert(
@@ -129,7 +130,7 @@ pub fn new_form(
             );
             form.set("os_user", o.os_user.as_deref().unwrap_or(""));
             form.set("attivo", if o.attivo { "true" } else { "false" });
-            form.restore_json(&o.extra);
+            form.load_extra(&o.extra, today);
         }
         None => form.set("attivo", "true"),
     }
@@ -138,7 +139,7 @@ pub fn new_form(
 }
 
 /// Reads the form into an edit request; the error names the field and the Italian message.
-pub fn to_edit(f: &OperatoreForm) -> Result<OperatoreEdit, (String, String)> {
+pub fn to_edit(f: &OperatoreForm, today: time::Date) -> Result<OperatoreEdit, (String, String)> {
     let form = &f.form;
     let roles = RoleSet::parse_list(&form.value("ruoli")).map_err(|e| ("ruoli".to_string(), e))?;
     let enti: Vec<i64> = form
@@ -168,6 +169,6 @@ pub fn to_edit(f: &OperatoreForm) -> Result<OperatoreEdit, (String, String)> {
         },
         attivo: form.value("attivo") == "true",
         password: None,
-        extra: form.extra_json(),
+        extra: form.extra_json(today),
     })
 }

@@ -372,7 +372,8 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
         if hint.action.menu_number().is_some() || hint.action.section_number().is_some() {
             continue;
         }
-        let (keys, desc) = (hint.keys, hint.desc);
+        // Descriptions may come from a site or user keymap file: foreign text.
+        let (keys, desc) = (sanitize(&hint.keys), sanitize(&hint.desc));
         let piece = keys.chars().count() + desc.chars().count() + 2;
         if used + piece > area.width as usize {
             break;
@@ -395,8 +396,8 @@ fn draw_popup(app: &App, p: &Popup, f: &mut Frame, body: Rect) {
                 .into_iter()
                 .map(|h| {
                     Line::from(vec![
-                        Span::styled(format!("{:<18}", h.keys), theme.key()),
-                        Span::raw(format!(" {}", h.desc)),
+                        Span::styled(format!("{:<18}", sanitize(&h.keys)), theme.key()),
+                        Span::raw(format!(" {}", sanitize(&h.desc))),
                     ])
                 })
                 .collect();
