@@ -5,7 +5,6 @@ use sportello::auth::Origin;
 use sportello::config::AuthMode;
 use sportello::demo;
 use sportello::domain::Actor;
-use sportello::store::Store;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Effect, Popup, Screen};
 use sportello::ui::harness::Harness;
