@@ -8,6 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use super::action::Action;
 use super::app::{App, Popup, Screen};
 use super::home::Module;
 use super::theme::Theme;
@@ -387,6 +388,8 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
 
 fn draw_popup(app: &App, p: &Popup, f: &mut Frame, body: Rect) {
     let theme = app.config.theme;
+    let layers = app.layers();
+    let key = |a: Action| sanitize(&app.config.keymap.key_for(&layers, a).unwrap_or_default());
     match p {
         Popup::Help => {
             let hints = app.config.keymap.effective_hints(&app.layers());
@@ -417,7 +420,14 @@ fn draw_popup(app: &App, p: &Popup, f: &mut Frame, body: Rect) {
             let lines = vec![
                 Line::raw(text.clone()),
                 Line::raw(""),
-                Line::styled("Invio = sì   Esc = no", theme.dim()),
+                Line::styled(
+                    format!(
+                        "{} = sì   {} = no",
+                        key(Action::Confirm),
+                        key(Action::Cancel)
+                    ),
+                    theme.dim(),
+                ),
             ];
             f.render_widget(
                 Paragraph::new(lines).block(framed(&theme, "Conferma", theme.warning())),
@@ -434,7 +444,12 @@ fn draw_popup(app: &App, p: &Popup, f: &mut Frame, body: Rect) {
                 )),
                 Line::raw(""),
                 Line::styled(
-                    "Invio = ripristina   Esc = non ora   Ctrl+D = elimina bozza",
+                    format!(
+                        "{} = ripristina   {} = non ora   {} = elimina bozza",
+                        key(Action::Confirm),
+                        key(Action::Cancel),
+                        key(Action::DiscardDraft)
+                    ),
                     theme.dim(),
                 ),
             ];
