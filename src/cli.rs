@@ -177,6 +177,8 @@ fn run(cli: Cli) -> AppResult<i32> {
     })?;
     let _log = crate::logging::init(&config.log_dir);
     let actor = Actor::system(auth::os_user(), auth::ssh_client());
+    // Ids and actions only: never names, codici fiscali or notes.
+    tracing::info!(command = ?cli.command.as_ref().map(command_name), "avvio");
     match cli.command {
         // Needs no database: keep it first.
         Some(Command::Cf { command }) => Ok(cf_cmd(command)),
@@ -248,6 +250,20 @@ fn cf_cmd(command: CfCommand) -> i32 {
         let _ = writeln!(out, "{text}");
     }
     if all_valid { 0 } else { 1 }
+}
+
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Init { .. } => "init",
+        Command::Migrate { .. } => "migrate",
+        Command::User { .. } => "user",
+        Command::Demo { .. } => "demo",
+        Command::Check => "check",
+        Command::Backup { .. } => "backup",
+        Command::CrashTest => "crash-test",
+        Command::StressWrite { .. } => "stress-write",
+        Command::Cf { .. } => "cf",
+    }
 }
 
 /// Opens a database whose schema matches this binary exactly (every command but init/migrate/check).

@@ -427,3 +427,21 @@ fn broken_keymap_or_screen_file_stops_the_tui_with_file_and_line() {
         "{err}"
     );
 }
+
+#[test]
+fn commands_log_to_a_file_in_the_log_dir_not_the_terminal() {
+    let env = Env::new();
+    env.init();
+    let out = env.run(&["user", "list"], "");
+    assert!(!text(&out.stdout).contains("avvio") && !text(&out.stderr).contains("avvio"));
+    let log_dir = env.dir.path().join("log");
+    let logs: String = std::fs::read_dir(&log_dir)
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+        .collect();
+    assert!(
+        logs.contains("avvio") && logs.contains("\"init\"") && logs.contains("\"user\""),
+        "{logs}"
+    );
+    assert!(!logs.contains(ADMIN_PASSWORD));
+}

@@ -167,3 +167,38 @@ fn too_small_window_says_so_and_no_size_panics() {
     }
     assert!(h.text().contains("Accesso a sportello"));
 }
+
+#[test]
+fn system_login_maps_the_os_account_or_refuses_it() {
+    let mut s = demo_store();
+    let actor = Actor::system(None, None);
+    let mut op = sportello::store::Store::operatore_by_username(&s, "sportello")
+        .unwrap()
+        .unwrap();
+    op.os_user = Some("mrossi".into());
+    sportello::store::Store::update_operatore(&mut s, &actor, &op).unwrap();
+    let mut cfg = config(true);
+    cfg.auth = AuthMode::System;
+    cfg.origin = Origin {
+        os_user: Some("mrossi".into()),
+        ssh_client: Some("10.1.2.3".into()),
+    };
+    let h = Harness::new(Box::new(s), cfg, 80, 24);
+    assert!(
+        h.text().contains("Giulia Sportelli (sportello)"),
+        "{}",
+        h.text()
+    );
+
+    let mut cfg = config(true);
+    cfg.auth = AuthMode::System;
+    cfg.origin = Origin {
+        os_user: Some("intruso".into()),
+        ssh_client: None,
+    };
+    let mut h = Harness::new(Box::new(demo_store()), cfg, 80, 24);
+    assert!(h.text().contains("Accesso negato"), "{}", h.text());
+    // No password fallback.
+    h.login("sportello", demo::DEMO_PASSWORD);
+    assert!(h.app.session.is_none());
+}

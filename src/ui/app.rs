@@ -161,7 +161,7 @@ impl App {
         let mut effects = Vec::new();
         if app.config.auth == AuthMode::System {
             let origin = app.config.origin.clone();
-            effects.push(app.request(Request::LoginSystem { origin }));
+            effects.push(app.query(Request::LoginSystem { origin }));
             if let Screen::Login(l) = &mut app.screen {
                 l.waiting = true;
             }
@@ -734,9 +734,15 @@ impl App {
                         vec![self.query(Request::Home { actor })]
                     }
                     Err(e) => {
+                        let system = self.config.auth == AuthMode::System;
                         if let Screen::Login(l) = &mut self.screen {
-                            l.waiting = false;
-                            l.error = Some(e);
+                            // With system login the OS account is the credential: no password fallback.
+                            l.waiting = system;
+                            l.error = Some(if system {
+                                "Accesso negato: l'account di sistema non è associato a un operatore attivo".into()
+                            } else {
+                                e
+                            });
                         }
                         Vec::new()
                     }

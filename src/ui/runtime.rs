@@ -132,6 +132,7 @@ async fn run_loop(
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
 
+    tracing::info!(cols = size.width, rows = size.height, "sessione avviata");
     let mut pending = initial;
     pending.extend(app.update(Msg::Resize(size.width, size.height)));
     pending.extend(app.update(Msg::Tick(now_ms())));
@@ -157,6 +158,10 @@ async fn run_loop(
             _ = int.recv() => Msg::Hangup,
         };
         if matches!(msg, Msg::Hangup) {
+            tracing::info!(
+                screen = app.screen_name(),
+                "terminale chiuso o segnale di terminazione: salvataggio bozze"
+            );
             return hang_up(app, &worker, &reply_tx, &mut reply_rx).await;
         }
         record_for_crash(&msg);
@@ -170,6 +175,7 @@ async fn run_loop(
         }
         pending = super::app::coalesce(pending);
     }
+    tracing::info!("sessione chiusa");
     Ok(())
 }
 

@@ -164,25 +164,24 @@ fn draw_login(
             theme.warning(),
         );
     }
-    let mut cursor = None;
     let c1 = draw_field(&theme, buf, rows[2], "Utente", &l.username, l.focus == 0);
     let c2 = draw_field(&theme, buf, rows[4], "Password", &l.password, l.focus == 1);
-    cursor = cursor.or(c1).or(c2);
-    if l.waiting {
-        buf.set_stringn(
-            rows[6].x,
-            rows[6].y,
-            "Verifica in corso…",
-            inner.width as usize,
-            theme.dim(),
-        );
-    } else if let Some(e) = &l.error {
+    let cursor = c1.or(c2);
+    if let Some(e) = &l.error {
         buf.set_stringn(
             rows[6].x,
             rows[6].y,
             sanitize(e),
             inner.width as usize,
             theme.error(),
+        );
+    } else if l.waiting {
+        buf.set_stringn(
+            rows[6].x,
+            rows[6].y,
+            "Verifica in corso…",
+            inner.width as usize,
+            theme.dim(),
         );
     }
     cursor
