@@ -86,6 +86,11 @@ enum Command {
         #[command(subcommand)]
         command: CfCommand,
     },
+    /// Liste di codici: elenco, importazione ed esportazione CSV
+    Codes {
+        #[command(subcommand)]
+        command: CodesCommand,
+    },
     /// Simula un errore interno con il gestore dei crash installato (test)
     #[command(hide = true)]
     CrashTest,
@@ -97,6 +102,16 @@ enum Command {
         #[arg(long)]
         tag: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum CodesCommand {
+    /// Elenca le liste di codici con il numero di voci
+    List,
+    /// Importa (aggiunge o aggiorna) le voci di una lista da un CSV `codice;etichetta[;gruppo;attivo;ordine]`
+    Import { lista: String, file: PathBuf },
+    /// Esporta una lista in CSV sullo standard output
+    Export { lista: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -216,6 +231,7 @@ fn run(cli: Cli) -> AppResult<i32> {
             );
             Ok(0)
         }
+        Some(Command::Codes { command }) => codes(&config.database, &actor, command),
         Some(Command::CrashTest) => {
             crate::ui::runtime::install_crash_hook(config.log_dir.join("crash"));
             crate::crash::set_screen("prova");
@@ -260,6 +276,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Demo { .. } => "demo",
         Command::Check => "check",
         Command::Backup { .. } => "backup",
+        Command::Codes { .. } => "codes",
         Command::CrashTest => "crash-test",
         Command::StressWrite { .. } => "stress-write",
         Command::Cf { .. } => "cf",
@@ -494,6 +511,71 @@ fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i32> {
                     if op.attivo { "attivo" } else { "disabilitato" }
                 );
             }
+        }
+    }
+    Ok(0)
+}
+
+/// A CSV cell safe for spreadsheets: a leading `= + - @` is neutralised, separators quoted.
+fn csv_cell(s: &str) -> String {
+    let s = sanitize(s);
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s
+    };
+    if s.contains([';', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+fn codes(path: &Path, actor: &Actor, cmd: CodesCommand) -> AppResult<i32> {
+    let mut store = open_current(path)?;
+    match cmd {
+        CodesCommand::List => {
+            for (lista, n) in store.code_lists()? {
+                println!("{lista}\t{n}");
+            }
+        }
+        CodesCommand::Export { lista } => {
+            let codes = store.codes(&lista)?;
+            if codes.is_empty() {
+                return Err(AppError::Invalid(format!(
+                    "lista «{}» inesistente o vuota",
+                    sanitize(&lista)
+                )));
+            }
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "codice;etichetta;gruppo;attivo;ordine");
+            for c in codes {
+                let _ = writeln!(
+                    out,
+                    "{};{};{};{};{}",
+                    csv_cell(&c.codice),
+                    csv_cell(&c.etichetta),
+                    csv_cell(c.gruppo.as_deref().unwrap_or("")),
+                    if c.attivo { "sì" } else { "no" },
+                    c.ordine
+                );
+            }
+        }
+        CodesCommand::Import { lista, file } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                AppError::Env(format!("impossibile leggere {}: {e}", file.display()))
+            })?;
+            let rows = crate::domain::codici::parse_csv(&text).map_err(|errs| {
+                AppError::Invalid(format!("{}: {}", file.display(), errs.join("; ")))
+            })?;
+            let c = service::import_codes(&mut store, actor, &lista, &rows)?;
+            println!(
+                "lista {}: inseriti {}, aggiornati {}, invariati {}",
+                sanitize(&lista),
+                c.inserted,
+                c.updated,
+                c.unchanged
+            );
         }
     }
     Ok(0)

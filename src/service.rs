@@ -147,6 +147,35 @@ pub fn list_users(store: &mut dyn Store, actor: &Actor) -> StoreResult<Vec<Opera
     store.list_operatori()
 }
 
+/// Code lists (admin): import a CSV into `lista`.
+pub fn import_codes(
+    store: &mut dyn Store,
+    actor: &Actor,
+    lista: &str,
+    rows: &[crate::domain::codici::NewCodice],
+) -> StoreResult<crate::domain::codici::ImportCounts> {
+    require(store, actor, Permission::ManageCodes, "importa_codici")?;
+    if !crate::domain::codici::valid_id(lista) {
+        return Err(StoreError::Invalid(format!(
+            "nome di lista «{}» non valido (minuscole, cifre e _)",
+            crate::sanitize::sanitize(lista)
+        )));
+    }
+    store.import_codes(actor, lista, rows)
+}
+
+/// Code lists (admin): relabel, disable or enable one code.
+pub fn update_code(
+    store: &mut dyn Store,
+    actor: &Actor,
+    code: &crate::domain::codici::Codice,
+    etichetta: &str,
+    attivo: bool,
+) -> StoreResult<i64> {
+    require(store, actor, Permission::ManageCodes, "modifica_codice")?;
+    store.update_code(actor, code.id, code.version, etichetta, attivo)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 
 pub mod belfiore;
 pub mod cf;
+pub mod codici;
 pub mod fold;
 pub mod roles;
 pub mod soggetto;

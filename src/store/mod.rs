@@ -8,10 +8,12 @@
 
 pub mod migrations;
 pub mod sqlite;
+mod sqlite_codici;
 pub mod worker;
 
 use std::path::Path;
 
+use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::soggetto::NewSoggetto;
 use crate::domain::{Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Ufficio};
 
@@ -188,6 +190,28 @@ pub trait Store: Send {
     fn delete_draft(&mut self, operatore_id: i64, form: &str, record_key: &str) -> StoreResult<()>;
     /// Every draft of an operator (shown on the home screen).
     fn list_drafts(&self, operatore_id: i64) -> StoreResult<Vec<Draft>>;
+
+    /// The code lists with their number of codes, by list id.
+    fn code_lists(&self) -> StoreResult<Vec<(String, i64)>>;
+    /// The codes of a list (disabled ones too), in display order.
+    fn codes(&self, lista: &str) -> StoreResult<Vec<Codice>>;
+    /// Inserts new codes and updates label, group, order and active flag of existing ones; codes
+    /// missing from `rows` are left alone (never deleted).
+    fn import_codes(
+        &mut self,
+        actor: &Actor,
+        lista: &str,
+        rows: &[NewCodice],
+    ) -> StoreResult<ImportCounts>;
+    /// Changes label and active flag of one code; Conflict if `version` moved. Returns the new version.
+    fn update_code(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        etichetta: &str,
+        attivo: bool,
+    ) -> StoreResult<i64>;
 
     fn counts(&self) -> StoreResult<Counts>;
     /// Whether this database was created by `sportello demo`.

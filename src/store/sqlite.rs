@@ -16,6 +16,7 @@ use super::migrations::{self, MIGRATIONS};
 use super::{
     Counts, Draft, LoginAttempt, LoginResult, SchemaStatus, Store, StoreError, StoreResult,
 };
+use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::fold::fold;
 use crate::domain::soggetto::NewSoggetto;
 use crate::domain::{
@@ -75,7 +76,7 @@ pub fn now_text() -> String {
     now.format(&fmt).unwrap_or_default()
 }
 
-fn who(actor: &Actor) -> String {
+pub(crate) fn who(actor: &Actor) -> String {
     match &actor.os_user {
         Some(os) if actor.operatore_id.is_none() => format!("{}({})", actor.username, os),
         _ => actor.username.clone(),
@@ -224,12 +225,19 @@ impl SqliteStore {
         Ok(())
     }
 
+    pub(super) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction.
-    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> StoreResult<T>) -> StoreResult<T> {
+    pub(super) fn write<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
         self.ensure_writable()?;
         let tx = self
             .conn
@@ -1036,6 +1044,34 @@ impl Store for SqliteStore {
         Ok(stmt
             .query_map([operatore_id], draft_from_row)?
             .collect::<Result<_, _>>()?)
+    }
+
+    fn code_lists(&self) -> StoreResult<Vec<(String, i64)>> {
+        self.sql_code_lists()
+    }
+
+    fn codes(&self, lista: &str) -> StoreResult<Vec<Codice>> {
+        self.sql_codes(lista)
+    }
+
+    fn import_codes(
+        &mut self,
+        actor: &Actor,
+        lista: &str,
+        rows: &[NewCodice],
+    ) -> StoreResult<ImportCounts> {
+        self.sql_import_codes(actor, lista, rows)
+    }
+
+    fn update_code(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        etichetta: &str,
+        attivo: bool,
+    ) -> StoreResult<i64> {
+        self.sql_update_code(actor, id, version, etichetta, attivo)
     }
 
     fn counts(&self) -> StoreResult<Counts> {

@@ -1,0 +1,134 @@
+//! SQLite side of the code lists.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::sqlite::{SqliteStore, append_audit, now_text, who};
+use super::{StoreError, StoreResult};
+use crate::domain::codici::{Codice, ImportCounts, NewCodice};
+use crate::domain::{Actor, AuditEvent, Outcome};
+
+const COLUMNS: &str =
+    "id, version, lista, codice, etichetta, gruppo, pic, richiede, ordine, attivo";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Codice> {
+    Ok(Codice {
+        id: r.get(0)?,
+        version: r.get(1)?,
+        lista: r.get(2)?,
+        codice: r.get(3)?,
+        etichetta: r.get(4)?,
+        gruppo: r.get(5)?,
+        pic: r.get(6)?,
+        richiede: r.get(7)?,
+        ordine: r.get(8)?,
+        attivo: r.get(9)?,
+    })
+}
+
+impl SqliteStore {
+    pub(super) fn sql_code_lists(&self) -> StoreResult<Vec<(String, i64)>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT lista, count(*) FROM codice GROUP BY lista ORDER BY lista")?;
+        Ok(stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?)
+    }
+
+    pub(super) fn sql_codes(&self, lista: &str) -> StoreResult<Vec<Codice>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM codice WHERE lista = ?1 ORDER BY ordine, etichetta, id"
+        ))?;
+        Ok(stmt
+            .query_map([lista], from_row)?
+            .collect::<Result<_, _>>()?)
+    }
+
+    pub(super) fn sql_import_codes(
+        &mut self,
+        actor: &Actor,
+        lista: &str,
+        rows: &[NewCodice],
+    ) -> StoreResult<ImportCounts> {
+        self.write(|tx| {
+            let mut counts = ImportCounts::default();
+            let now = now_text();
+            let by = who(actor);
+            for r in rows {
+                let existing = tx
+                    .query_row(
+                        &format!("SELECT {COLUMNS} FROM codice WHERE lista = ?1 AND codice = ?2"),
+                        params![lista, r.codice],
+                        from_row,
+                    )
+                    .optional()?;
+                match existing {
+                    None => {
+                        tx.execute(
+                            "INSERT INTO codice (lista, codice, etichetta, gruppo, ordine, attivo, created_at, created_by, updated_at, updated_by)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
+                            params![lista, r.codice, r.etichetta, r.gruppo, r.ordine, r.attivo, now, by],
+                        )?;
+                        counts.inserted += 1;
+                    }
+                    Some(c)
+                        if c.etichetta == r.etichetta
+                            && c.gruppo == r.gruppo
+                            && c.ordine == r.ordine
+                            && c.attivo == r.attivo =>
+                    {
+                        counts.unchanged += 1
+                    }
+                    Some(c) => {
+                        tx.execute(
+                            "UPDATE codice SET etichetta = ?1, gruppo = ?2, ordine = ?3, attivo = ?4, version = version + 1,
+                                    updated_at = ?5, updated_by = ?6 WHERE id = ?7",
+                            params![r.etichetta, r.gruppo, r.ordine, r.attivo, now, by, c.id],
+                        )?;
+                        counts.updated += 1;
+                    }
+                }
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("importa_codici", Outcome::Ok).on("codice", None).section(lista).detail(format!(
+                    "inseriti={} aggiornati={} invariati={}",
+                    counts.inserted, counts.updated, counts.unchanged
+                )),
+            )?;
+            Ok(counts)
+        })
+    }
+
+    pub(super) fn sql_update_code(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        etichetta: &str,
+        attivo: bool,
+    ) -> StoreResult<i64> {
+        if etichetta.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "l'etichetta del codice è obbligatoria".into(),
+            ));
+        }
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE codice SET etichetta = ?1, attivo = ?2, version = version + 1, updated_at = ?3, updated_by = ?4
+                 WHERE id = ?5 AND version = ?6",
+                params![etichetta.trim(), attivo, now_text(), who(actor), id, version],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Conflict { entity: "codice", id });
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("modifica_codice", Outcome::Ok).on("codice", Some(id)).detail(format!("attivo={attivo}")),
+            )?;
+            Ok(version + 1)
+        })
+    }
+}
