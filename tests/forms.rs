@@ -48,7 +48,7 @@ fn admin_on(path: &std::path::Path, forms: sportello::ui::Forms) -> Harness {
 
 fn form_value(h: &Harness, id: &str) -> String {
     match &h.app.screen {
-        Screen::OperatoreForm(f) => f.form.value(id),
+        Screen::Form(f) => f.form.value(id),
         _ => panic!("not on the operator form:\n{}", h.text()),
     }
 }
@@ -61,7 +61,7 @@ fn required_fields_are_reported_inline_and_focus_moves_there() {
     let screen = h.text();
     assert!(screen.contains("↑ Campo obbligatorio"), "{screen}");
     assert!(screen.contains("Correggere i campi segnalati"));
-    let Screen::OperatoreForm(f) = &h.app.screen else {
+    let Screen::Form(f) = &h.app.screen else {
         panic!()
     };
     assert_eq!(
@@ -299,4 +299,62 @@ max_len = 500
             .iter()
             .any(|e| matches!(e, Effect::Request(_, Request::SaveOperatore { .. })))
     );
+}
+
+#[test]
+fn admin_relabels_and_disables_a_code_in_the_tui() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let mut h = Harness::new(
+        Box::new(SqliteStore::open(&path).unwrap()),
+        config(sportello::ui::forms().unwrap()),
+        80,
+        24,
+    );
+    h.login("admin", demo::DEMO_PASSWORD).keys("2");
+    let screen = h.text();
+    assert!(
+        screen.contains("esito_scheda") && screen.contains("bisogni"),
+        "{screen}"
+    );
+    // Lists are sorted by name: find "esito_scheda" and open it.
+    while h.app_selected_list() != Some("esito_scheda".into()) {
+        h.keys("<Down>");
+    }
+    h.keys("<Enter>");
+    assert!(
+        h.text().contains("Proposta di presa in carico"),
+        "{}",
+        h.text()
+    );
+    h.keys("<Down><Down><Down><Down><Down><Enter>");
+    assert!(
+        h.text().contains("Voce di una lista di codici"),
+        "{}",
+        h.text()
+    );
+    h.keys("<End><Backspace><Backspace><Backspace><Backspace><Backspace><Backspace><Backspace>esito<Tab><Space><C-s>");
+    let screen = h.text();
+    assert!(
+        screen.contains("Voce salvata")
+            && screen.contains("Nessun esito")
+            && screen.contains("disattivato"),
+        "{screen}"
+    );
+    let codes = h.store.codes("esito_scheda").unwrap();
+    let c = codes.iter().find(|c| c.codice == "nessuno").unwrap();
+    assert_eq!((c.etichetta.as_str(), c.attivo), ("Nessun esito", false));
+}
+
+trait SelectedList {
+    fn app_selected_list(&self) -> Option<String>;
+}
+
+impl SelectedList for Harness {
+    fn app_selected_list(&self) -> Option<String> {
+        match &self.app.screen {
+            Screen::Liste(l) => l.table.selected_key().map(str::to_string),
+            _ => None,
+        }
+    }
 }

@@ -63,7 +63,7 @@ fn random_key(rng: &mut StdRng) -> KeyInput {
 }
 
 fn check_invariants(h: &Harness, seed: u64, i: usize) {
-    if let Screen::OperatoreForm(f) = &h.app.screen {
+    if let Screen::Form(f) = &h.app.screen {
         assert!(
             f.form.focus < f.form.fields.len(),
             "seed {seed} event {i}: focus out of range"
@@ -73,10 +73,7 @@ fn check_invariants(h: &Harness, seed: u64, i: usize) {
         && !s.actor.can(Permission::ManageAccounts)
     {
         assert!(
-            !matches!(
-                h.app.screen,
-                Screen::Operatori(_) | Screen::OperatoreForm(_)
-            ),
+            !matches!(h.app.screen, Screen::Operatori(_) | Screen::Form(_)),
             "seed {seed} event {i}: accounts screen without permission"
         );
     }

@@ -5,12 +5,14 @@
 //! and helpdesk replays exact.
 
 use super::action::Action;
+use super::codici::{self, CodiciState, ListeState};
 use super::form::{FieldSpec, Handled};
+use super::form_screen::{FormScreen, Target};
 use super::home::{HomeState, Module};
 use super::keymap::{Keymap, Layer, Resolution};
 use super::keys::KeyInput;
 use super::login::LoginState;
-use super::operatori::{self, OperatoreForm, OperatoriState};
+use super::operatori::{self, OperatoriState};
 use super::requests::{Reply, Request, SessionInfo};
 use super::text_input::TextInput;
 use super::theme::{Area, Theme};
@@ -82,7 +84,10 @@ pub enum Screen {
     /// A module whose screens are not installed in this version.
     Module(Module),
     Operatori(OperatoriState),
-    OperatoreForm(Box<OperatoreForm>),
+    /// The code lists, then the codes of one list.
+    Liste(ListeState),
+    Codici(CodiciState),
+    Form(Box<FormScreen>),
 }
 
 /// Overlays above the screen.
@@ -183,7 +188,12 @@ impl App {
             Screen::Home(_) => "home",
             Screen::Module(_) => "modulo",
             Screen::Operatori(_) => "operatori",
-            Screen::OperatoreForm(_) => "operatore",
+            Screen::Liste(_) => "liste",
+            Screen::Codici(_) => "codici",
+            Screen::Form(f) => match f.target {
+                Target::Operatore(_) => "operatore",
+                Target::Codice(_) => "codice",
+            },
         }
     }
 
@@ -200,8 +210,8 @@ impl App {
         match &self.screen {
             Screen::Login(_) => Layer::Login,
             Screen::Home(_) | Screen::Module(_) => Layer::Home,
-            Screen::Operatori(_) => Layer::List,
-            Screen::OperatoreForm(_) => Layer::Form,
+            Screen::Operatori(_) | Screen::Liste(_) | Screen::Codici(_) => Layer::List,
+            Screen::Form(_) => Layer::Form,
         }
     }
 
@@ -210,7 +220,7 @@ impl App {
         match &self.screen {
             _ if self.lock.is_some() => true,
             Screen::Login(_) => true,
-            Screen::OperatoreForm(f) => f.form.text_focus(),
+            Screen::Form(f) => f.form.text_focus(),
             _ => false,
         }
     }
@@ -218,7 +228,7 @@ impl App {
     /// The form on screen, if any.
     pub fn form(&self) -> Option<&super::form::Form> {
         match &self.screen {
-            Screen::OperatoreForm(f) => Some(&f.form),
+            Screen::Form(f) => Some(&f.form),
             _ => None,
         }
     }
@@ -273,7 +283,7 @@ impl App {
                 let now = self.now_ms;
                 if self.lock.is_none()
                     && self.popup.is_none()
-                    && let Screen::OperatoreForm(f) = &mut self.screen
+                    && let Screen::Form(f) = &mut self.screen
                 {
                     f.form.paste(&s, now);
                 } else if let Some(field) = self.focused_text() {
@@ -330,7 +340,7 @@ impl App {
             return Vec::new();
         };
         let (form, record, content) = match &mut self.screen {
-            Screen::OperatoreForm(f) if f.form.changed_at.is_some() => {
+            Screen::Form(f) if f.form.changed_at.is_some() => {
                 f.form.changed_at = None;
                 (f.form.id.clone(), f.record_key(), f.form.draft_json())
             }
@@ -364,7 +374,7 @@ impl App {
         if self.lock.is_none()
             && self.popup.is_none()
             && self.config.keymap.pending().is_empty()
-            && let Screen::OperatoreForm(f) = &mut self.screen
+            && let Screen::Form(f) = &mut self.screen
             && f.form.key(&k, now) != Handled::Ignored
         {
             return Vec::new();
@@ -457,7 +467,7 @@ impl App {
             }
             (Popup::RestoreDraft { content, .. }, Action::Confirm | Action::RestoreDraft) => {
                 self.popup = None;
-                if let Screen::OperatoreForm(f) = &mut self.screen {
+                if let Screen::Form(f) = &mut self.screen {
                     f.form.restore_json(&content);
                     f.form.changed_at = None;
                 }
@@ -470,7 +480,7 @@ impl App {
                     return Vec::new();
                 };
                 match &self.screen {
-                    Screen::OperatoreForm(f) => {
+                    Screen::Form(f) => {
                         let (form, record) = (f.form.id.clone(), f.record_key());
                         self.status = Some("Bozza eliminata".into());
                         vec![self.request(Request::DeleteDraft {
@@ -585,15 +595,47 @@ impl App {
                     Action::Open | Action::Edit | Action::Confirm => {
                         let existing = o.selected().cloned();
                         if existing.is_some() {
-                            return self.open_operatore_form(existing);
+                            return self.open_form(Target::Operatore(existing));
                         }
                     }
-                    Action::NewRecord => return self.open_operatore_form(None),
+                    Action::NewRecord => return self.open_form(Target::Operatore(None)),
                     _ => {}
                 }
                 Vec::new()
             }
-            Screen::OperatoreForm(f) => {
+            Screen::Liste(l) => {
+                match a {
+                    Action::FieldDown | Action::NextField => l.table.down(),
+                    Action::FieldUp | Action::PrevField => l.table.up(),
+                    Action::NextPage => l.table.next_page(),
+                    Action::PrevPage => l.table.prev_page(),
+                    Action::Open | Action::Confirm => {
+                        if let Some(lista) = l.table.selected_key().map(str::to_string) {
+                            return self.open_codici(&lista);
+                        }
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Screen::Codici(c) => {
+                match a {
+                    Action::FieldDown | Action::NextField => c.table.down(),
+                    Action::FieldUp | Action::PrevField => c.table.up(),
+                    Action::NextPage => c.table.next_page(),
+                    Action::PrevPage => c.table.prev_page(),
+                    Action::SortNextColumn => c.table.sort_next(),
+                    Action::SortReverse => c.table.sort_reverse(),
+                    Action::Open | Action::Edit | Action::Confirm => {
+                        if let Some(code) = c.selected().cloned() {
+                            return self.open_form(Target::Codice(code));
+                        }
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Screen::Form(f) => {
                 let form = &mut f.form;
                 match a {
                     Action::NextField | Action::FieldDown => form.next(),
@@ -604,7 +646,7 @@ impl App {
                     a if a.section_number().is_some() => {
                         form.goto_section(a.section_number().unwrap_or(1) as usize)
                     }
-                    Action::Save | Action::Confirm => return self.save_operatore(),
+                    Action::Save | Action::Confirm => return self.save_form(),
                     _ => {}
                 }
                 Vec::new()
@@ -612,41 +654,43 @@ impl App {
         }
     }
 
-    /// Opens the operator form (new or edit) and asks for a saved draft.
-    fn open_operatore_form(&mut self, existing: Option<crate::domain::Operatore>) -> Vec<Effect> {
+    /// Opens the form for `target` and asks for a saved draft of it.
+    fn open_form(&mut self, target: Target) -> Vec<Effect> {
         let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
             return Vec::new();
         };
-        let Screen::Operatori(o) = &self.screen else {
-            return Vec::new();
+        let today = civil_date(self.now_ms);
+        let form = match (&target, &self.screen) {
+            (Target::Operatore(existing), Screen::Operatori(o)) => {
+                let Some(data) = o.data.clone() else {
+                    return Vec::new();
+                };
+                let (title, specs) = self
+                    .config
+                    .forms
+                    .get(operatori::FORM_ID)
+                    .cloned()
+                    .unwrap_or_default();
+                let title = match existing {
+                    Some(op) => format!("{title}: {}", op.username),
+                    None => format!("{title}: nuovo"),
+                };
+                operatori::new_form(&title, specs, &data, existing.as_ref(), today)
+            }
+            (Target::Codice(code), _) => {
+                let (title, specs) = self
+                    .config
+                    .forms
+                    .get(codici::FORM_ID)
+                    .cloned()
+                    .unwrap_or_default();
+                codici::new_form(&title, specs, code)
+            }
+            _ => return Vec::new(),
         };
-        let Some(data) = o.data.clone() else {
-            return Vec::new();
-        };
-        let (title, specs) = self
-            .config
-            .forms
-            .get(operatori::FORM_ID)
-            .cloned()
-            .unwrap_or_default();
-        let title = match &existing {
-            Some(op) => format!("{title}: {}", op.username),
-            None => format!("{title}: nuovo"),
-        };
-        let form = operatori::new_form(
-            &title,
-            specs,
-            &data,
-            existing.as_ref(),
-            civil_date(self.now_ms),
-        );
-        let f = OperatoreForm {
-            form,
-            existing,
-            saving: false,
-        };
+        let f = FormScreen::new(form, target);
         let (form_id, record) = (f.form.id.clone(), f.record_key());
-        let prev = std::mem::replace(&mut self.screen, Screen::OperatoreForm(Box::new(f)));
+        let prev = std::mem::replace(&mut self.screen, Screen::Form(Box::new(f)));
         self.back.push(prev);
         vec![self.query(Request::LoadDraft {
             actor,
@@ -655,12 +699,28 @@ impl App {
         })]
     }
 
-    fn save_operatore(&mut self) -> Vec<Effect> {
+    /// Opens the codes of one list.
+    fn open_codici(&mut self, lista: &str) -> Vec<Effect> {
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Vec::new();
+        };
+        let mut state = CodiciState::new(lista);
+        state.table.page = self.page_len();
+        let prev = std::mem::replace(&mut self.screen, Screen::Codici(state));
+        self.back.push(prev);
+        vec![self.query(Request::Codes {
+            actor,
+            lista: lista.to_string(),
+        })]
+    }
+
+    /// Validates the form on screen and sends the save request for its target.
+    fn save_form(&mut self) -> Vec<Effect> {
         let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
             return Vec::new();
         };
         let today = civil_date(self.now_ms);
-        let Screen::OperatoreForm(f) = &mut self.screen else {
+        let Screen::Form(f) = &mut self.screen else {
             return Vec::new();
         };
         if f.saving {
@@ -670,20 +730,71 @@ impl App {
             self.status = Some("Correggere i campi segnalati".into());
             return Vec::new();
         }
-        match operatori::to_edit(f, today) {
-            Err((field, msg)) => {
-                if let Some(i) = f.form.fields.iter().position(|x| x.spec.id == field) {
-                    f.form.fields[i].error = Some(msg);
-                    f.form.focus = i;
+        let request = match &f.target {
+            Target::Operatore(existing) => match operatori::to_edit(&f.form, existing, today) {
+                Err((field, msg)) => {
+                    if let Some(i) = f.form.fields.iter().position(|x| x.spec.id == field) {
+                        f.form.fields[i].error = Some(msg);
+                        f.form.focus = i;
+                    }
+                    self.status = Some("Correggere i campi segnalati".into());
+                    return Vec::new();
                 }
-                self.status = Some("Correggere i campi segnalati".into());
-                Vec::new()
-            }
-            Ok(op) => {
-                f.saving = true;
-                vec![self.query(Request::SaveOperatore { actor, op })]
-            }
+                Ok(op) => Request::SaveOperatore { actor, op },
+            },
+            Target::Codice(code) => Request::SaveCode {
+                actor,
+                code: code.clone(),
+                etichetta: f.form.value("etichetta").trim().to_string(),
+                attivo: f.form.value("attivo") == "true",
+            },
+        };
+        f.saving = true;
+        vec![self.query(request)]
+    }
+
+    /// A save finished: on success the draft goes and the list below is refreshed; on error (a
+    /// conflict) the operator keeps what was typed, saved as a draft, and sees the message.
+    fn form_saved(&mut self, result: Result<(), String>, done: &str) -> Vec<Effect> {
+        self.awaiting.clear();
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Vec::new();
+        };
+        let Screen::Form(f) = &mut self.screen else {
+            return Vec::new();
+        };
+        if let Err(msg) = result {
+            f.saving = false;
+            f.form.changed_at = Some(self.now_ms);
+            self.popup = Some(Popup::Message {
+                text: msg,
+                error: true,
+            });
+            return self.save_draft_now();
         }
+        let (form, record) = (f.form.id.clone(), f.record_key());
+        let mut effects = vec![self.request(Request::DeleteDraft {
+            actor: actor.clone(),
+            form,
+            record,
+        })];
+        self.screen = self
+            .back
+            .pop()
+            .unwrap_or_else(|| Screen::Home(HomeState::default()));
+        let refresh = match &self.screen {
+            Screen::Operatori(_) => Some(Request::ListOperatori { actor }),
+            Screen::Codici(c) => Some(Request::Codes {
+                actor,
+                lista: c.lista.clone(),
+            }),
+            _ => None,
+        };
+        if let Some(r) = refresh {
+            effects.push(self.query(r));
+        }
+        self.status = Some(done.into());
+        effects
     }
 
     /// Opens the `n`-th (1-based) module of the menu.
@@ -705,6 +816,12 @@ impl App {
                 let e = self.query(Request::ListOperatori { actor });
                 (Screen::Operatori(self.sized_list()), vec![e])
             }
+            Module::Codici => {
+                let e = self.query(Request::CodeLists { actor });
+                let mut l = ListeState::default();
+                l.table.page = self.page_len();
+                (Screen::Liste(l), vec![e])
+            }
             other => (Screen::Module(other), Vec::new()),
         };
         let prev = std::mem::replace(&mut self.screen, next);
@@ -712,10 +829,15 @@ impl App {
         effects
     }
 
+    /// Rows per table page in the current window.
+    fn page_len(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(6)).max(1)
+    }
+
     /// A list state with the page size of the current window.
     fn sized_list(&self) -> OperatoriState {
         let mut o = OperatoriState::default();
-        o.table.page = usize::from(self.size.1.saturating_sub(6)).max(1);
+        o.table.page = self.page_len();
         o
     }
 
@@ -795,44 +917,30 @@ impl App {
                 Vec::new()
             }
             Reply::OperatoreSaved(result) if current => {
+                self.form_saved(result.map(|_| ()), "Operatore salvato")
+            }
+            Reply::CodeSaved(result) if current => {
+                self.form_saved(result.map(|_| ()), "Voce salvata")
+            }
+            Reply::CodeLists(result) if current => {
                 self.awaiting.clear();
-                let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
-                    return Vec::new();
-                };
-                match result {
-                    Ok(_) => {
-                        let Screen::OperatoreForm(f) = &self.screen else {
-                            return Vec::new();
-                        };
-                        let (form, record) = (f.form.id.clone(), f.record_key());
-                        let mut e = vec![self.request(Request::DeleteDraft {
-                            actor: actor.clone(),
-                            form,
-                            record,
-                        })];
-                        self.screen = self
-                            .back
-                            .pop()
-                            .unwrap_or_else(|| Screen::Home(HomeState::default()));
-                        if let Screen::Operatori(_) = self.screen {
-                            e.push(self.query(Request::ListOperatori { actor }));
-                        }
-                        self.status = Some("Operatore salvato".into());
-                        e
-                    }
-                    Err(msg) => {
-                        // The operator keeps what was typed: saved as a draft, shown with the error.
-                        if let Screen::OperatoreForm(f) = &mut self.screen {
-                            f.saving = false;
-                            f.form.changed_at = Some(self.now_ms);
-                        }
-                        self.popup = Some(Popup::Message {
-                            text: msg,
-                            error: true,
-                        });
-                        self.save_draft_now()
+                if let Screen::Liste(l) = &mut self.screen {
+                    match result {
+                        Ok(d) => l.set_data(d),
+                        Err(e) => l.error = Some(e),
                     }
                 }
+                Vec::new()
+            }
+            Reply::Codes(result) if current => {
+                self.awaiting.clear();
+                if let Screen::Codici(c) = &mut self.screen {
+                    match result {
+                        Ok(d) => c.set_data(d),
+                        Err(e) => c.error = Some(e),
+                    }
+                }
+                Vec::new()
             }
             Reply::DraftSaved(Err(e)) => {
                 self.status = Some(format!("Bozza non salvata: {e}"));

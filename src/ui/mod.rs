@@ -23,7 +23,9 @@ pub use screens::{FieldDef, FieldKind, FormDef, Screens, SectionDef};
 
 // The runtime: state, update, drawing, terminal, headless harness.
 pub mod app;
+pub mod codici;
 pub mod form;
+pub mod form_screen;
 pub mod harness;
 pub mod home;
 pub mod login;

@@ -62,24 +62,6 @@ impl OperatoriState {
     }
 }
 
-/// The operator form being edited.
-#[derive(Debug, Clone)]
-pub struct OperatoreForm {
-    pub form: Form,
-    pub existing: Option<Operatore>,
-    pub saving: bool,
-}
-
-impl OperatoreForm {
-    /// The draft key: the operator id, or '' for a new account.
-    pub fn record_key(&self) -> String {
-        self.existing
-            .as_ref()
-            .map(|o| o.id.to_string())
-            .unwrap_or_default()
-    }
-}
-
 /// Builds the form from its declared fields, with the code lists and (when editing) the values.
 pub fn new_form(
     title: &str,
@@ -139,8 +121,11 @@ pub fn new_form(
 }
 
 /// Reads the form into an edit request; the error names the field and the Italian message.
-pub fn to_edit(f: &OperatoreForm, today: time::Date) -> Result<OperatoreEdit, (String, String)> {
-    let form = &f.form;
+pub fn to_edit(
+    form: &Form,
+    existing: &Option<Operatore>,
+    today: time::Date,
+) -> Result<OperatoreEdit, (String, String)> {
     let roles = RoleSet::parse_list(&form.value("ruoli")).map_err(|e| ("ruoli".to_string(), e))?;
     let enti: Vec<i64> = form
         .value("enti")
@@ -150,13 +135,13 @@ pub fn to_edit(f: &OperatoreForm, today: time::Date) -> Result<OperatoreEdit, (S
     if enti.is_empty() {
         return Err(("enti".into(), "Indicare almeno un ente".into()));
     }
-    let username = match &f.existing {
+    let username = match existing {
         Some(o) => o.username.clone(),
         None => form.value("username").trim().to_string(),
     };
     let os_user = Some(form.value("os_user").trim().to_string()).filter(|s| !s.is_empty());
     Ok(OperatoreEdit {
-        existing: f.existing.clone(),
+        existing: existing.clone(),
         new: NewOperatore {
             username,
             nome: form.value("nome").trim().to_string(),

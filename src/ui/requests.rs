@@ -2,6 +2,7 @@
 //! message stream can be recorded. [`execute`] runs a request on the store thread.
 
 use crate::auth::{self, Origin};
+use crate::domain::codici::Codice;
 use crate::domain::{Actor, NewOperatore, Operatore, Permission, RoleSet};
 use crate::service;
 use crate::store::{Draft, Store};
@@ -68,6 +69,19 @@ pub enum Request {
         actor: Actor,
         op: OperatoreEdit,
     },
+    CodeLists {
+        actor: Actor,
+    },
+    Codes {
+        actor: Actor,
+        lista: String,
+    },
+    SaveCode {
+        actor: Actor,
+        code: Codice,
+        etichetta: String,
+        attivo: bool,
+    },
     Logout {
         actor: Actor,
     },
@@ -106,6 +120,9 @@ pub enum Reply {
     DraftDeleted(Result<(), String>),
     Operatori(Result<OperatoriData, String>),
     OperatoreSaved(Result<i64, String>),
+    CodeLists(Result<Vec<(String, i64)>, String>),
+    Codes(Result<Vec<Codice>, String>),
+    CodeSaved(Result<i64, String>),
     LoggedOut,
 }
 
@@ -230,6 +247,24 @@ pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
         Request::SaveOperatore { actor, op } => {
             Reply::OperatoreSaved(save_operatore(store, &actor, op))
         }
+        Request::CodeLists { actor } => Reply::CodeLists(
+            service::require(store, &actor, Permission::ManageCodes, "elenca_codici")
+                .and_then(|_| store.code_lists())
+                .map_err(err),
+        ),
+        Request::Codes { actor, lista } => Reply::Codes(
+            service::require(store, &actor, Permission::ManageCodes, "elenca_codici")
+                .and_then(|_| store.codes(&lista))
+                .map_err(err),
+        ),
+        Request::SaveCode {
+            actor,
+            code,
+            etichetta,
+            attivo,
+        } => Reply::CodeSaved(
+            service::update_code(store, &actor, &code, &etichetta, attivo).map_err(err),
+        ),
         Request::Logout { actor } => {
             let _ = store.audit(
                 &actor,
@@ -287,7 +322,11 @@ impl Request {
     pub fn replaceable(&self) -> bool {
         matches!(
             self,
-            Request::Home { .. } | Request::ListOperatori { .. } | Request::SaveDraft { .. }
+            Request::Home { .. }
+                | Request::ListOperatori { .. }
+                | Request::CodeLists { .. }
+                | Request::Codes { .. }
+                | Request::SaveDraft { .. }
         )
     }
 

@@ -45,6 +45,7 @@ pub type ScreenError = FileProblem;
 
 /// The embedded screen files, by file name. Keep in sync with `screens/`.
 pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
+    ("codice.toml", include_str!("../../screens/codice.toml")),
     ("login.toml", include_str!("../../screens/login.toml")),
     (
         "operatore.toml",
@@ -366,7 +367,7 @@ mod tests {
     fn embedded_screens_load() {
         let s = Screens::embedded().unwrap_or_else(|e| panic!("{e}"));
         let ids: Vec<_> = s.forms().map(|f| f.id.as_str()).collect();
-        assert_eq!(ids, ["login", "operatore", "persona", "scheda"]);
+        assert_eq!(ids, ["codice", "login", "operatore", "persona", "scheda"]);
         let login = s.get("login").unwrap();
         assert!(login.field("password").unwrap().sensitive);
         assert!(login.field("username").unwrap().required);
@@ -597,9 +598,9 @@ mod tests {
     #[test]
     fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
         let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: login.toml, operatore.toml, persona.toml, scheda.toml)"), "{errs}");
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, login.toml, operatore.toml, persona.toml, scheda.toml)"), "{errs}");
         let s = Screens::load(&fixture("no_such_dir")).unwrap();
-        assert_eq!(s.forms().count(), 4);
+        assert_eq!(s.forms().count(), 5);
     }
 
     #[test]

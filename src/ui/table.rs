@@ -20,6 +20,8 @@ pub struct Table {
     pub selected: usize,
     /// Rows per page, set from the window height.
     pub page: usize,
+    /// False while the rows keep their natural order (no sort arrow shown).
+    pub sorted: bool,
 }
 
 impl Table {
@@ -38,6 +40,7 @@ impl Table {
     }
 
     fn sort(&mut self) {
+        self.sorted = true;
         let c = self.sort_col;
         let key =
             |r: &(String, Vec<String>)| r.1.get(c).map(|s| s.to_lowercase()).unwrap_or_default();
@@ -99,7 +102,7 @@ impl Table {
         }
         let mut x = area.x;
         for (i, (title, w)) in self.columns.iter().enumerate() {
-            let arrow = if i == self.sort_col {
+            let arrow = if self.sorted && i == self.sort_col {
                 if self.reverse { " ▼" } else { " ▲" }
             } else {
                 ""

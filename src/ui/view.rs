@@ -42,7 +42,25 @@ pub fn draw(app: &App, f: &mut Frame) {
             Screen::Home(h) => draw_home(app, h, f, body),
             Screen::Module(m) => draw_module(&theme, *m, f, body),
             Screen::Operatori(o) => draw_operatori(app, o, f, body),
-            Screen::OperatoreForm(form) => cursor = draw_form(app, &form.form, f, body),
+            Screen::Liste(l) => draw_table(
+                app,
+                "Liste di codici",
+                l.loaded,
+                &l.error,
+                &l.table,
+                f,
+                body,
+            ),
+            Screen::Codici(c) => draw_table(
+                app,
+                &format!("Lista «{}»", c.lista),
+                c.codes.is_some(),
+                &c.error,
+                &c.table,
+                f,
+                body,
+            ),
+            Screen::Form(form) => cursor = draw_form(app, &form.form, f, body),
         }
     }
     draw_status(app, f, status);
@@ -82,7 +100,11 @@ fn title(app: &App) -> &'static str {
         Screen::Home(_) => "Pagina iniziale",
         Screen::Module(m) => m.label(),
         Screen::Operatori(_) => "Operatori e ruoli",
-        Screen::OperatoreForm(_) => "Operatore",
+        Screen::Liste(_) | Screen::Codici(_) => "Liste di codici",
+        Screen::Form(form) => match form.target {
+            super::form_screen::Target::Operatore(_) => "Operatore",
+            super::form_screen::Target::Codice(_) => "Voce di una lista di codici",
+        },
     }
 }
 
@@ -319,16 +341,37 @@ fn draw_module(theme: &Theme, m: Module, f: &mut Frame, body: Rect) {
 }
 
 fn draw_operatori(app: &App, o: &super::operatori::OperatoriState, f: &mut Frame, body: Rect) {
+    draw_table(
+        app,
+        "Operatori",
+        o.data.is_some(),
+        &o.error,
+        &o.table,
+        f,
+        body,
+    );
+}
+
+/// A framed table, or its loading message, or its error.
+fn draw_table(
+    app: &App,
+    title: &str,
+    loaded: bool,
+    error: &Option<String>,
+    table: &super::table::Table,
+    f: &mut Frame,
+    body: Rect,
+) {
     let theme = app.config.theme;
-    let block = framed(&theme, "Operatori", theme.accent(app.area()));
+    let block = framed(&theme, &sanitize(title), theme.accent(app.area()));
     let inner = block.inner(body);
     f.render_widget(block, body);
-    if let Some(e) = &o.error {
+    if let Some(e) = error {
         f.render_widget(Paragraph::new(sanitize(e)).style(theme.error()), inner);
-    } else if o.data.is_none() {
+    } else if !loaded {
         f.render_widget(Paragraph::new("Caricamento…").style(theme.dim()), inner);
     } else {
-        o.table.render(inner, f.buffer_mut(), &theme);
+        table.render(inner, f.buffer_mut(), &theme);
     }
 }
 
