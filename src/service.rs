@@ -176,6 +176,29 @@ pub fn update_code(
     store.update_code(actor, code.id, code.version, etichetta, attivo)
 }
 
+/// The person card: the person and their history. Every read is written to the audit log.
+pub fn read_soggetto(
+    store: &mut dyn Store,
+    actor: &Actor,
+    id: i64,
+) -> StoreResult<(
+    crate::domain::persona::Soggetto,
+    Vec<crate::domain::persona::Modifica>,
+)> {
+    require(store, actor, Permission::ReadAnagrafe, "leggi_soggetto")?;
+    let s = store
+        .soggetto(id)?
+        .ok_or_else(|| StoreError::NotFound(format!("persona {id}")))?;
+    let storia = store.soggetto_storia(id)?;
+    store.audit(
+        actor,
+        &AuditEvent::new("leggi_soggetto", Outcome::Ok)
+            .on("soggetto", Some(id))
+            .section("scheda persona"),
+    )?;
+    Ok((s, storia))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@ pub mod belfiore;
 pub mod cf;
 pub mod codici;
 pub mod fold;
+pub mod persona;
 pub mod roles;
 pub mod soggetto;
 

@@ -9,11 +9,13 @@
 pub mod migrations;
 pub mod sqlite;
 mod sqlite_codici;
+mod sqlite_persona;
 pub mod worker;
 
 use std::path::Path;
 
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
+use crate::domain::persona::{Modifica, Soggetto};
 use crate::domain::soggetto::NewSoggetto;
 use crate::domain::{Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Ufficio};
 
@@ -190,6 +192,11 @@ pub trait Store: Send {
     fn delete_draft(&mut self, operatore_id: i64, form: &str, record_key: &str) -> StoreResult<()>;
     /// Every draft of an operator (shown on the home screen).
     fn list_drafts(&self, operatore_id: i64) -> StoreResult<Vec<Draft>>;
+
+    /// One person with every field (soft-deleted persons are not found).
+    fn soggetto(&self, id: i64) -> StoreResult<Option<Soggetto>>;
+    /// The last changes of a person, newest first.
+    fn soggetto_storia(&self, id: i64) -> StoreResult<Vec<Modifica>>;
 
     /// The code lists with their number of codes, by list id.
     fn code_lists(&self) -> StoreResult<Vec<(String, i64)>>;

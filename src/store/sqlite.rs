@@ -18,6 +18,7 @@ use super::{
 };
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::fold::fold;
+use crate::domain::persona::{Modifica, Soggetto};
 use crate::domain::soggetto::NewSoggetto;
 use crate::domain::{
     Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Outcome, RoleSet, Ufficio,
@@ -1044,6 +1045,14 @@ impl Store for SqliteStore {
         Ok(stmt
             .query_map([operatore_id], draft_from_row)?
             .collect::<Result<_, _>>()?)
+    }
+
+    fn soggetto(&self, id: i64) -> StoreResult<Option<Soggetto>> {
+        self.sql_soggetto(id)
+    }
+
+    fn soggetto_storia(&self, id: i64) -> StoreResult<Vec<Modifica>> {
+        self.sql_soggetto_storia(id)
     }
 
     fn code_lists(&self) -> StoreResult<Vec<(String, i64)>> {
