@@ -18,18 +18,7 @@ use super::theme::Theme;
 use crate::sanitize::sanitize;
 
 /// The kind of a field, as declared in the screen TOML.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Text,
-    Multiline,
-    Date,
-    CodiceFiscale,
-    CodeList,
-    MultiCodeList,
-    Money,
-    Integer,
-    Bool,
-}
+pub use super::screens::FieldKind as Kind;
 
 /// A field as the form needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,24 +97,13 @@ fn new_notes(text: &str) -> Box<TextArea<'static>> {
 
 /// The runtime's view of a form definition's fields, section by section.
 pub fn specs(def: &super::screens::FormDef) -> Vec<FieldSpec> {
-    use super::screens::FieldKind as K;
     let mut out = Vec::new();
     for section in &def.sections {
         for f in &section.fields {
             out.push(FieldSpec {
                 id: f.id.clone(),
                 label: f.label.clone(),
-                kind: match f.kind {
-                    K::Text => Kind::Text,
-                    K::Multiline => Kind::Multiline,
-                    K::Date => Kind::Date,
-                    K::CodiceFiscale => Kind::CodiceFiscale,
-                    K::CodeList => Kind::CodeList,
-                    K::MultiCodeList => Kind::MultiCodeList,
-                    K::Money => Kind::Money,
-                    K::Integer => Kind::Integer,
-                    K::Bool => Kind::Bool,
-                },
+                kind: f.kind,
                 required: f.required,
                 max_len: f.max_len.unwrap_or(0) as usize,
                 help: f.help.clone().unwrap_or_default(),
