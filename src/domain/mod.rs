@@ -4,6 +4,8 @@ pub mod belfiore;
 pub mod cf;
 pub mod fold;
 pub mod roles;
+pub mod search;
+pub mod search_query;
 pub mod soggetto;
 
 pub use roles::{Permission, Role, RoleSet};

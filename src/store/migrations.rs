@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_bozza"),
     migration!(4, "0004_operatore_extra"),
     migration!(5, "0005_soggetto_chiavi"),
+    migration!(6, "0006_ricerca_soggetti"),
 ];
 
 /// Highest schema version this binary knows.
