@@ -131,7 +131,7 @@ pub fn match_key(word: &str, key: &str) -> WordMatch {
             WordMatch::Exact
         } else if w.starts_with(word) {
             WordMatch::Prefix
-        } else if typo_ok && w.chars().count() + 1 >= MIN_TYPO_CHARS && within_one_edit(word, w) {
+        } else if typo_ok && within_one_edit(word, w) {
             WordMatch::Typo
         } else {
             WordMatch::None
@@ -197,23 +197,53 @@ pub fn evaluate(
             return None;
         }
     }
+    // Best match of each word alone, and whether it is the cognome's.
+    let mut best: Vec<(WordMatch, bool)> = q
+        .words
+        .iter()
+        .map(|w| {
+            let mc = match_key(w, &c.cognome_key);
+            let mn = match_key(w, &c.nome_key);
+            (mc.max(mn), mc >= mn)
+        })
+        .collect();
+    // Two neighbouring words may together be one field typed with a space too many or a typo in a
+    // particle (`dv pietro` for DI PIETRO, `o bianco` for LO BIANCO).
+    let mut joined = vec![false; best.len()];
+    for i in 1..best.len() {
+        let weaker = best[i - 1].0.min(best[i].0);
+        if weaker == WordMatch::Exact {
+            continue;
+        }
+        let cat = format!("{}{}", q.words[i - 1], q.words[i]);
+        let mc = match_key(&cat, &c.cognome_key);
+        let mn = match_key(&cat, &c.nome_key);
+        let m = mc.max(mn);
+        if m > weaker {
+            for j in [i - 1, i] {
+                if best[j].0 < m {
+                    best[j] = (m, mc >= mn);
+                }
+            }
+            joined[i] = true;
+        }
+    }
     let mut all_exact = true;
     let mut typos = 0;
     let mut skim_total: i64 = 0;
-    for w in &q.words {
-        let mc = match_key(w, &c.cognome_key);
-        let mn = match_key(w, &c.nome_key);
-        let m = mc.max(mn);
+    for (i, (w, &(m, in_cognome))) in q.words.iter().zip(&best).enumerate() {
         match m {
             WordMatch::None => return None,
-            WordMatch::Typo => typos += 1,
-            WordMatch::Prefix => all_exact = false,
+            // A typo shared by two joined words counts once.
+            WordMatch::Typo if !(joined[i] && best[i - 1].0 == WordMatch::Typo) => typos += 1,
+            WordMatch::Typo => {}
+            WordMatch::Prefix => {}
             WordMatch::Exact => minor += 1,
         }
         if m != WordMatch::Exact {
             all_exact = false;
         }
-        let field = if mc >= mn {
+        let field = if in_cognome {
             &c.cognome_key
         } else {
             &c.nome_key
@@ -326,11 +356,13 @@ mod tests {
         assert_eq!(match_key("DELUCA", "DE LUCA"), WordMatch::Exact);
         assert_eq!(match_key("DELU", "DE LUCA"), WordMatch::Prefix);
         assert_eq!(match_key("ROSI", "ROSSI"), WordMatch::Typo);
+        assert_eq!(match_key("ROS", "RIS"), WordMatch::Typo);
         assert_eq!(
-            match_key("ROS", "RIS"),
+            match_key("RO", "RI"),
             WordMatch::None,
-            "no typo under 4 letters"
+            "no typo under 3 letters"
         );
+        assert_eq!(match_key("LIA", "LA ROSA"), WordMatch::Typo);
         assert_eq!(match_key("X", ""), WordMatch::None);
     }
 
@@ -354,6 +386,26 @@ mod tests {
             ids("ros mar", &c, None),
             vec![4, 2, 3, 1],
             "all prefixes: alphabetical"
+        );
+    }
+
+    #[test]
+    fn neighbouring_words_join_for_particles() {
+        let c = [
+            cand(1, "Di Pietro", "Bianca", "1935-01-01", "G478"),
+            cand(2, "Lo Bianco", "Albano", "2013-01-01", "G478"),
+            cand(3, "Hu", "Federico", "1953-01-01", "G478"),
+            cand(4, "Pietro", "Bianca", "1935-01-01", "G478"),
+        ];
+        assert_eq!(ids("dv pietro bianca", &c, None), vec![1]);
+        assert_eq!(ids("o bianco albano", &c, None), vec![2]);
+        assert_eq!(ids("huh federico", &c, None), vec![3]);
+        let q = SearchQuery::parse("dv pietro", TODAY);
+        let skim = SkimMatcherV2::default();
+        assert_eq!(
+            evaluate(&q, &c[0], None, &skim).unwrap().tier,
+            1,
+            "one typo"
         );
     }
 

@@ -13,7 +13,7 @@
 //!   it only raises the persons whose birth date starts that way (so typing a date narrows as it goes).
 //! - otherwise **name words**: folded with [`fold`] (accents, apostrophes, case), each one a prefix of
 //!   a word of the surname or of the first name, in any order; one wrong, missing, extra or swapped
-//!   letter is tolerated in words of 4 letters or more.
+//!   letter is tolerated in words of 3 letters or more.
 //!
 //! A piece that can match nothing (`31/02/1980`, `12/13`, `4000`, `A1B2`) makes the whole search
 //! empty rather than silently widening it. At most [`MAX_INPUT_CHARS`] characters, [`MAX_WORDS`]
@@ -29,8 +29,8 @@ pub const MAX_INPUT_CHARS: usize = 256;
 pub const MAX_WORDS: usize = 6;
 /// Characters of one name word considered.
 pub const MAX_WORD_CHARS: usize = 40;
-/// Shortest name word that tolerates a typo.
-pub const MIN_TYPO_CHARS: usize = 4;
+/// Shortest name word that tolerates a typo (both the typed word and the registry's word).
+pub const MIN_TYPO_CHARS: usize = 3;
 
 /// A codice fiscale or a prefix of one, normalised (upper case).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -33,8 +33,9 @@ pub const KEYS_CAP: usize = 256;
 pub const SCAN_LIMIT: usize = 2000;
 /// Above this many (surname key, name key) pairs a pair scan seeks on one side and filters the other.
 const PAIR_SEEKS: usize = 4096;
-/// Shortest dictionary word given a deletion neighbourhood.
-const MIN_VARIANT_WORD: usize = 3;
+/// Shortest dictionary word given a deletion neighbourhood (a typed word of [`MIN_TYPO_CHARS`]
+/// letters may be one letter longer than a particle: `DEL` for DE).
+const MIN_VARIANT_WORD: usize = MIN_TYPO_CHARS - 1;
 
 const COGNOME: i64 = 0;
 const NOME: i64 = 1;
@@ -321,21 +322,25 @@ impl SqliteStore {
     ) -> StoreResult<()> {
         let mut sides = Vec::with_capacity(q.words.len());
         for w in &q.words {
-            let s = self.sides(w)?;
-            if s.0.is_empty() && s.1.is_empty() {
-                // A word no key can match: no person matches every word.
-                return Ok(());
-            }
-            sides.push(s);
+            sides.push(self.sides(w)?);
         }
-        let mut order: Vec<usize> = (0..sides.len()).collect();
+        // A word that no key matches can only be half of two joined words (`dv pietro`): the scans
+        // use the others. With none left, nothing matches.
+        let mut order: Vec<usize> = (0..sides.len())
+            .filter(|&i| !(sides[i].0.is_empty() && sides[i].1.is_empty()))
+            .collect();
+        if order.len() < sides.len() && (sides.len() == 1 || order.is_empty()) {
+            return Ok(());
+        }
         order.sort_by_key(|&i| {
             (
                 sides[i].0.cost().saturating_add(sides[i].1.cost()),
                 std::cmp::Reverse(q.words[i].len()),
             )
         });
-        let a = order[0];
+        let Some(&a) = order.first() else {
+            return Ok(());
+        };
         let (ac, an) = &sides[a];
         let Some(&b) = order.get(1) else {
             for part in ac.parts() {
