@@ -94,6 +94,19 @@ enum Command {
     /// Simula un errore interno con il gestore dei crash installato (test)
     #[command(hide = true)]
     CrashTest,
+    /// Cerca persone in anagrafe: codice fiscale (anche solo l'inizio), cognome e nome in qualsiasi
+    /// ordine, data (gg/mm/aaaa) o anno di nascita. Una riga per persona, separata da tabulazioni:
+    /// codice fiscale, cognome, nome, data di nascita, comune di residenza
+    Search {
+        /// Numero massimo di risultati (al più 500)
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Codice catastale dell'ente dell'operatore: a parità, prima i suoi residenti
+        #[arg(long, value_name = "CODICE")]
+        ente: Option<String>,
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+    },
     /// Scritture di prova in parallelo (test di concorrenza)
     #[command(hide = true)]
     StressWrite {
@@ -240,6 +253,9 @@ fn run(cli: Cli) -> AppResult<i32> {
             }
             panic!("errore simulato per la prova del gestore dei crash");
         }
+        Some(Command::Search { limit, ente, query }) => {
+            search(&config.database, limit, ente.as_deref(), &query)
+        }
         Some(Command::StressWrite { count, tag }) => {
             stress_write(&config.database, &actor, count, &tag)
         }
@@ -278,6 +294,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Backup { .. } => "backup",
         Command::Codes { .. } => "codes",
         Command::CrashTest => "crash-test",
+        Command::Search { .. } => "search",
         Command::StressWrite { .. } => "stress-write",
         Command::Cf { .. } => "cf",
     }
@@ -685,6 +702,30 @@ fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
     let (app, initial, store) = prepare_tui(config)?;
     crate::ui::runtime::run(app, initial, Box::new(store), config.log_dir.join("crash"))
         .map_err(|e| AppError::Env(format!("terminale non utilizzabile: {e}")))?;
+    Ok(0)
+}
+
+/// `search`: one tab-separated line per person, best first; exit 0 also when nothing is found.
+fn search(path: &Path, limit: usize, ente: Option<&str>, words: &[String]) -> AppResult<i32> {
+    use crate::domain::{belfiore, search_query};
+    let store = open_current(path)?;
+    let now = time::OffsetDateTime::now_utc();
+    let today = (now.year(), u8::from(now.month()), now.day());
+    let query = search_query::SearchQuery::parse(&words.join(" "), today);
+    let mut out = std::io::stdout().lock();
+    for h in store.search_soggetti(&query, ente, limit.min(500))? {
+        let nascita = h.data_nascita.unwrap_or_default();
+        let comune = h.res_comune.unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}",
+            sanitize(h.codice_fiscale.as_deref().unwrap_or("")),
+            sanitize(&h.cognome),
+            sanitize(&h.nome),
+            sanitize(&search_query::gg_mm_aaaa(&nascita).unwrap_or(nascita)),
+            sanitize(belfiore::current_name(&comune).unwrap_or(&comune)),
+        );
+    }
     Ok(0)
 }
 

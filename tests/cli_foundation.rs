@@ -225,18 +225,18 @@ fn migrate_check_reports_pending_and_migrate_applies_them() {
     {
         let c = rusqlite::Connection::open(env.db()).unwrap();
         // Simulate a database made by an older binary: forget the last migration (and its table).
-        c.execute_batch("DELETE FROM schema_migrations WHERE version = 5; DROP INDEX soggetto_cognome_key; DROP INDEX soggetto_nome_key; ALTER TABLE soggetto DROP COLUMN cognome_key; ALTER TABLE soggetto DROP COLUMN nome_key;")
+        c.execute_batch("DELETE FROM schema_migrations WHERE version = 7; DROP TABLE soggetto_parola; DROP TABLE soggetto_parola_variante; DROP INDEX soggetto_cerca_cognome; DROP INDEX soggetto_cerca_nome; CREATE INDEX soggetto_cognome_key ON soggetto(cognome_key, nome_key); CREATE INDEX soggetto_nome_key ON soggetto(nome_key);")
             .unwrap();
     }
     let out = env.run(&["migrate", "--check"], "");
     assert_eq!(code(&out), 1);
-    assert!(text(&out.stdout).contains("0005_soggetto_chiavi"));
+    assert!(text(&out.stdout).contains("0007_ricerca_soggetti"));
     let out = env.run(&["user", "list"], "");
     assert_eq!(code(&out), 2, "sessions refuse an outdated schema");
     assert!(text(&out.stderr).contains("sportello migrate"));
     let out = env.run(&["migrate"], "");
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("applicati: 5"));
+    assert!(text(&out.stdout).contains("applicati: 7"));
     assert_eq!(code(&env.run(&["migrate", "--check"], "")), 0);
     assert_eq!(code(&env.run(&["check"], "")), 0);
 }

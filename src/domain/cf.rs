@@ -144,7 +144,7 @@ pub fn omocode(cf: &str, level: usize) -> String {
 }
 
 /// Character classes of the 16 positions: `L` a letter, `N` a digit or an omocodia letter.
-const PATTERN: &[u8; 16] = b"LLLLLLNNLNNLNNNL";
+pub const PATTERN: &[u8; 16] = b"LLLLLLNNLNNLNNNL";
 
 const MESI: [&str; 12] = [
     "gennaio",

@@ -6,6 +6,8 @@ pub mod codici;
 pub mod fold;
 pub mod persona;
 pub mod roles;
+pub mod search;
+pub mod search_query;
 pub mod soggetto;
 
 pub use roles::{Permission, Role, RoleSet};

@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_operatore_extra"),
     migration!(5, "0005_soggetto_chiavi"),
     migration!(6, "0006_codici"),
+    migration!(7, "0007_ricerca_soggetti"),
 ];
 
 /// Highest schema version this binary knows.

@@ -10,12 +10,15 @@ pub mod migrations;
 pub mod sqlite;
 mod sqlite_codici;
 mod sqlite_persona;
+mod sqlite_search;
 pub mod worker;
 
 use std::path::Path;
 
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::persona::{Modifica, Soggetto};
+use crate::domain::search::SearchHit;
+use crate::domain::search_query::SearchQuery;
 use crate::domain::soggetto::NewSoggetto;
 use crate::domain::{Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Ufficio};
 
@@ -173,6 +176,16 @@ pub trait Store: Send {
     /// Inserts persons in one transaction (demo data, imports); one audit row for the batch.
     /// Rows whose codice fiscale already exists are skipped; returns how many were inserted.
     fn insert_soggetti(&mut self, actor: &Actor, rows: &[NewSoggetto]) -> StoreResult<usize>;
+
+    /// Person search: the best `limit` persons for `query`, best first (see [`crate::domain::search`]
+    /// for the order). `ente_belfiore` is the operator's ente: its residents win ties. Soft-deleted
+    /// persons never appear. Work is bounded by indexes, whatever the size of the registry.
+    fn search_soggetti(
+        &self,
+        query: &SearchQuery,
+        ente_belfiore: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<SearchHit>>;
 
     /// Saves (replaces) the draft of `form` for `record_key` ('' = new record).
     fn save_draft(

@@ -19,6 +19,8 @@ use super::{
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::fold::fold;
 use crate::domain::persona::{Modifica, Soggetto};
+use crate::domain::search::SearchHit;
+use crate::domain::search_query::SearchQuery;
 use crate::domain::soggetto::NewSoggetto;
 use crate::domain::{
     Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Outcome, RoleSet, Ufficio,
@@ -31,7 +33,7 @@ const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000
 
 /// A store on one SQLite file.
 pub struct SqliteStore {
-    conn: Connection,
+    pub(super) conn: Connection,
     path: PathBuf,
     /// Set when the database schema is newer than this binary: reads only.
     read_only_reason: Option<StoreError>,
@@ -513,6 +515,10 @@ impl Store for SqliteStore {
                 }
                 tx.execute_batch(m.sql)
                     .map_err(|e| StoreError::Db(format!("migrazione {}: {e}", m.name)))?;
+                if m.version == 6 {
+                    // The search dictionary (and keys missing from old rows) need Rust code.
+                    super::sqlite_search::backfill(tx)?;
+                }
                 tx.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
                     params![m.version, m.name, now_text()],
@@ -959,8 +965,12 @@ impl Store for SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16, ?17, ?18, ?19)",
             )?;
             let mut inserted = 0;
+            // Keys already put in the search dictionary by this batch.
+            let mut seen_cognomi = std::collections::HashSet::new();
+            let mut seen_nomi = std::collections::HashSet::new();
             for s in rows {
-                inserted += stmt.execute(params![
+                let (cognome_key, nome_key) = (fold(&s.cognome), fold(&s.nome));
+                let n = stmt.execute(params![
                     s.codice_fiscale,
                     s.cognome,
                     s.nome,
@@ -978,9 +988,17 @@ impl Store for SqliteStore {
                     s.ente_id,
                     now,
                     by,
-                    fold(&s.cognome),
-                    fold(&s.nome)
+                    cognome_key,
+                    nome_key
                 ])?;
+                if n > 0 {
+                    let new_c = if seen_cognomi.contains(&cognome_key) { "" } else { &cognome_key };
+                    let new_n = if seen_nomi.contains(&nome_key) { "" } else { &nome_key };
+                    super::sqlite_search::index_soggetto(tx, new_c, new_n)?;
+                    seen_cognomi.insert(cognome_key);
+                    seen_nomi.insert(nome_key);
+                }
+                inserted += n;
             }
             append_audit(
                 tx,
@@ -991,6 +1009,15 @@ impl Store for SqliteStore {
             )?;
             Ok(inserted)
         })
+    }
+
+    fn search_soggetti(
+        &self,
+        query: &SearchQuery,
+        ente_belfiore: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<SearchHit>> {
+        self.search_soggetti_sqlite(query, ente_belfiore, limit)
     }
 
     fn save_draft(
