@@ -155,7 +155,7 @@ pub struct Rank {
 
 fn covers_all_words(key: &str, words: &[String]) -> bool {
     let compact = key.replace(' ', "");
-    if key.contains(' ') && words.iter().any(|w| *w == compact) {
+    if key.contains(' ') && words.contains(&compact) {
         return true;
     }
     key.split(' ')
@@ -186,10 +186,10 @@ pub fn evaluate(
             return None;
         }
     }
-    if let Some((y, m, d)) = q.date {
-        if c.data_nascita.as_deref() != Some(format!("{y:04}-{m:02}-{d:02}").as_str()) {
-            return None;
-        }
+    if let Some((y, m, d)) = q.date
+        && c.data_nascita.as_deref() != Some(format!("{y:04}-{m:02}-{d:02}").as_str())
+    {
+        return None;
     }
     if let Some(y) = q.year {
         let birth = c.data_nascita.as_deref()?;

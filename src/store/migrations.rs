@@ -29,6 +29,9 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_ricerca_soggetti"),
 ];
 
+/// The migration that creates the search dictionary, filled from Rust when it is applied.
+pub const SEARCH_INDEX: &str = "0007_ricerca_soggetti";
+
 /// Highest schema version this binary knows.
 pub fn latest() -> u32 {
     MIGRATIONS.last().map_or(0, |m| m.version)

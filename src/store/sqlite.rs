@@ -515,7 +515,7 @@ impl Store for SqliteStore {
                 }
                 tx.execute_batch(m.sql)
                     .map_err(|e| StoreError::Db(format!("migrazione {}: {e}", m.name)))?;
-                if m.version == 6 {
+                if m.name == migrations::SEARCH_INDEX {
                     // The search dictionary (and keys missing from old rows) need Rust code.
                     super::sqlite_search::backfill(tx)?;
                 }
