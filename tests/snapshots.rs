@@ -47,6 +47,8 @@ const SCREENS: &[(&str, &str)] = &[
     ),
     ("operatore_nuovo", "admin<Tab>sportello-demo<Enter>1<C-n>"),
     ("blocco", "sportello<Tab>sportello-demo<Enter><C-l>"),
+    ("ricerca", "sportello<Tab>sportello-demo<Enter>1ross"),
+    ("persona", "sportello<Tab>sportello-demo<Enter>1ross<Enter>"),
     ("liste_codici", "admin<Tab>sportello-demo<Enter>2"),
     ("codici", "admin<Tab>sportello-demo<Enter>2<Enter>"),
     ("codice", "admin<Tab>sportello-demo<Enter>2<Enter><Enter>"),

@@ -5,7 +5,7 @@ use sportello::config::AuthMode;
 use sportello::demo;
 use sportello::domain::Actor;
 use sportello::store::sqlite::SqliteStore;
-use sportello::ui::app::{AppConfig, Effect};
+use sportello::ui::app::{AppConfig, Effect, Screen};
 use sportello::ui::harness::Harness;
 use sportello::ui::keymap::Keymap;
 use sportello::ui::theme::Theme;
@@ -201,4 +201,49 @@ fn system_login_maps_the_os_account_or_refuses_it() {
     // No password fallback.
     h.login("sportello", demo::DEMO_PASSWORD);
     assert!(h.app.session.is_none());
+}
+
+#[test]
+fn ricerca_anagrafe_updates_as_you_type_and_opens_an_audited_person_card() {
+    let s = demo_store();
+    let hit = sportello::store::Store::soggetto(&s, 7).unwrap().unwrap();
+    let mut h = Harness::new(Box::new(s), config(true), 80, 24);
+    h.login("sportello", demo::DEMO_PASSWORD).keys("1");
+    assert!(
+        h.text().contains("Ricerca anagrafe") && h.text().contains("Cerca:"),
+        "{}",
+        h.text()
+    );
+    let typed = format!("{} {}", hit.cognome.to_lowercase(), hit.nome);
+    h.keys(&typed);
+    let cf = hit.codice_fiscale.clone().unwrap();
+    let screen = h.text();
+    assert!(screen.contains(&cf), "typed {typed:?}:\n{screen}");
+    // Select the row of that person and open the card.
+    let Screen::Ricerca(r) = &h.app.screen else {
+        panic!()
+    };
+    let pos = r
+        .table
+        .rows
+        .iter()
+        .position(|row| row.0 == hit.id.to_string())
+        .unwrap();
+    for _ in 0..pos {
+        h.keys("<Down>");
+    }
+    h.keys("<Enter>");
+    let screen = h.text();
+    assert!(
+        screen.contains("Scheda persona") && screen.contains(&cf),
+        "{screen}"
+    );
+    assert!(screen.contains("dati dimostrativi"));
+    let audit = sportello::store::Store::audit_tail(h.store.as_ref(), 1).unwrap();
+    assert_eq!(
+        (audit[0].event.action.as_str(), audit[0].event.entity_id),
+        ("leggi_soggetto", Some(hit.id))
+    );
+    h.keys("<Esc>");
+    assert!(h.text().contains("Cerca:"));
 }

@@ -5,6 +5,7 @@
 //! and helpdesk replays exact.
 
 use super::action::Action;
+use super::anagrafe::{PersonaState, RicercaState};
 use super::codici::{self, CodiciState, ListeState};
 use super::form::{FieldSpec, Handled};
 use super::form_screen::{FormScreen, Target};
@@ -88,6 +89,10 @@ pub enum Screen {
     Liste(ListeState),
     Codici(CodiciState),
     Form(Box<FormScreen>),
+    /// Ricerca anagrafe: the search box and its results.
+    Ricerca(RicercaState),
+    /// The person card.
+    Persona(Box<PersonaState>),
 }
 
 /// Overlays above the screen.
@@ -188,6 +193,8 @@ impl App {
             Screen::Home(_) => "home",
             Screen::Module(_) => "modulo",
             Screen::Operatori(_) => "operatori",
+            Screen::Ricerca(_) => "ricerca",
+            Screen::Persona(_) => "persona",
             Screen::Liste(_) => "liste",
             Screen::Codici(_) => "codici",
             Screen::Form(f) => match f.target {
@@ -201,6 +208,7 @@ impl App {
     pub fn area(&self) -> Area {
         match &self.screen {
             Screen::Module(m) => m.area(),
+            Screen::Ricerca(_) | Screen::Persona(_) => Area::Accoglienza,
             _ => Area::Sistema,
         }
     }
@@ -210,7 +218,10 @@ impl App {
         match &self.screen {
             Screen::Login(_) => Layer::Login,
             Screen::Home(_) | Screen::Module(_) => Layer::Home,
-            Screen::Operatori(_) | Screen::Liste(_) | Screen::Codici(_) => Layer::List,
+            Screen::Operatori(_) | Screen::Liste(_) | Screen::Codici(_) | Screen::Persona(_) => {
+                Layer::List
+            }
+            Screen::Ricerca(_) => Layer::Search,
             Screen::Form(_) => Layer::Form,
         }
     }
@@ -219,7 +230,7 @@ impl App {
     pub fn text_focus(&self) -> bool {
         match &self.screen {
             _ if self.lock.is_some() => true,
-            Screen::Login(_) => true,
+            Screen::Login(_) | Screen::Ricerca(_) => true,
             Screen::Form(f) => f.form.text_focus(),
             _ => false,
         }
@@ -276,7 +287,9 @@ impl App {
             }
             Msg::Key(k) => {
                 self.last_input_ms = self.now_ms;
-                self.key(k)
+                let mut e = self.key(k);
+                e.extend(self.search_if_changed());
+                e
             }
             Msg::Paste(s) => {
                 self.last_input_ms = self.now_ms;
@@ -289,7 +302,7 @@ impl App {
                 } else if let Some(field) = self.focused_text() {
                     field.insert_str(&s);
                 }
-                Vec::new()
+                self.search_if_changed()
             }
             Msg::Reply(id, reply) => self.reply(id, reply),
             Msg::Hangup => {
@@ -363,6 +376,7 @@ impl App {
         }
         match &mut self.screen {
             Screen::Login(l) => Some(l.field()),
+            Screen::Ricerca(r) => Some(&mut r.input),
             _ => None,
         }
     }
@@ -603,6 +617,23 @@ impl App {
                 }
                 Vec::new()
             }
+            Screen::Ricerca(r) => {
+                match a {
+                    Action::FieldDown | Action::NextField => r.table.down(),
+                    Action::FieldUp | Action::PrevField => r.table.up(),
+                    Action::NextPage => r.table.next_page(),
+                    Action::PrevPage => r.table.prev_page(),
+                    Action::Open | Action::Confirm => {
+                        if let (Some(id), Some(s)) = (r.selected_id(), &self.session) {
+                            let actor = s.actor.clone();
+                            return vec![self.query(Request::ReadSoggetto { actor, id })];
+                        }
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Screen::Persona(_) => Vec::new(),
             Screen::Liste(l) => {
                 match a {
                     Action::FieldDown | Action::NextField => l.table.down(),
@@ -652,6 +683,28 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// Results update as the operator types: a search goes out whenever the box changed (the
+    /// runtime keeps only the last of a burst of keys).
+    fn search_if_changed(&mut self) -> Vec<Effect> {
+        let Some(s) = &self.session else {
+            return Vec::new();
+        };
+        let (actor, ente_belfiore) = (s.actor.clone(), s.ente_belfiore.clone());
+        let Screen::Ricerca(r) = &mut self.screen else {
+            return Vec::new();
+        };
+        if self.lock.is_some() || r.input.value() == r.sent {
+            return Vec::new();
+        }
+        r.sent = r.input.value().to_string();
+        let text = r.sent.clone();
+        vec![self.query(Request::Search {
+            actor,
+            text,
+            ente_belfiore,
+        })]
     }
 
     /// Opens the form for `target` and asks for a saved draft of it.
@@ -816,6 +869,11 @@ impl App {
                 let e = self.query(Request::ListOperatori { actor });
                 (Screen::Operatori(self.sized_list()), vec![e])
             }
+            Module::Anagrafe => {
+                let mut r = RicercaState::default();
+                r.table.page = self.page_len().saturating_sub(2).max(1);
+                (Screen::Ricerca(r), Vec::new())
+            }
             Module::Codici => {
                 let e = self.query(Request::CodeLists { actor });
                 let mut l = ListeState::default();
@@ -921,6 +979,33 @@ impl App {
             }
             Reply::CodeSaved(result) if current => {
                 self.form_saved(result.map(|_| ()), "Voce salvata")
+            }
+            Reply::Search(result) if current => {
+                self.awaiting.clear();
+                if let Screen::Ricerca(r) = &mut self.screen {
+                    match result {
+                        Ok(hits) => r.set_hits(hits),
+                        Err(e) => r.error = Some(e),
+                    }
+                }
+                Vec::new()
+            }
+            Reply::Soggetto(result) if current => {
+                self.awaiting.clear();
+                match result {
+                    Ok((soggetto, storia)) => {
+                        let card = Screen::Persona(Box::new(PersonaState { soggetto, storia }));
+                        let prev = std::mem::replace(&mut self.screen, card);
+                        self.back.push(prev);
+                    }
+                    Err(e) => {
+                        self.popup = Some(Popup::Message {
+                            text: e,
+                            error: true,
+                        })
+                    }
+                }
+                Vec::new()
             }
             Reply::CodeLists(result) if current => {
                 self.awaiting.clear();

@@ -22,6 +22,7 @@ pub use keys::{Key, KeyInput, Mods, parse_key, parse_key_string};
 pub use screens::{FieldDef, FieldKind, FormDef, Screens, SectionDef};
 
 // The runtime: state, update, drawing, terminal, headless harness.
+pub mod anagrafe;
 pub mod app;
 pub mod codici;
 pub mod form;

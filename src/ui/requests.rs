@@ -3,6 +3,12 @@
 
 use crate::auth::{self, Origin};
 use crate::domain::codici::Codice;
+use crate::domain::persona::{Modifica, Soggetto};
+use crate::domain::search::SearchHit;
+use crate::domain::search_query::SearchQuery;
+
+/// Results shown by the search screen.
+pub const SEARCH_LIMIT: usize = 50;
 use crate::domain::{Actor, NewOperatore, Operatore, Permission, RoleSet};
 use crate::service;
 use crate::store::{Draft, Store};
@@ -14,6 +20,8 @@ pub struct SessionInfo {
     pub nome: String,
     pub cognome: String,
     pub ente: String,
+    /// Belfiore code of the operator's ente (its residents come first in searches).
+    pub ente_belfiore: Option<String>,
     pub ufficio: String,
 }
 
@@ -72,6 +80,17 @@ pub enum Request {
     CodeLists {
         actor: Actor,
     },
+    /// The anagrafe search box: parsed on the store thread (it knows today's date).
+    Search {
+        actor: Actor,
+        text: String,
+        ente_belfiore: Option<String>,
+    },
+    /// The person card (an audited read).
+    ReadSoggetto {
+        actor: Actor,
+        id: i64,
+    },
     Codes {
         actor: Actor,
         lista: String,
@@ -121,6 +140,8 @@ pub enum Reply {
     Operatori(Result<OperatoriData, String>),
     OperatoreSaved(Result<i64, String>),
     CodeLists(Result<Vec<(String, i64)>, String>),
+    Search(Result<Vec<SearchHit>, String>),
+    Soggetto(Result<(Soggetto, Vec<Modifica>), String>),
     Codes(Result<Vec<Codice>, String>),
     CodeSaved(Result<i64, String>),
     LoggedOut,
@@ -129,12 +150,8 @@ pub enum Reply {
 fn session_info(store: &dyn Store, op: &Operatore, origin: &Origin) -> Result<SessionInfo, String> {
     let e = |e: crate::store::StoreError| e.to_string();
     let ente = match op.enti.first() {
-        Some(id) => store
-            .ente(*id)
-            .map_err(e)?
-            .map(|e| e.nome)
-            .unwrap_or_default(),
-        None => String::new(),
+        Some(id) => store.ente(*id).map_err(e)?,
+        None => None,
     };
     let ufficio = match op.ufficio_id {
         Some(id) => store
@@ -148,7 +165,8 @@ fn session_info(store: &dyn Store, op: &Operatore, origin: &Origin) -> Result<Se
         actor: Actor::operatore(op, origin.os_user.clone(), origin.ssh_client.clone()),
         nome: op.nome.clone(),
         cognome: op.cognome.clone(),
-        ente,
+        ente_belfiore: ente.as_ref().and_then(|e| e.belfiore.clone()),
+        ente: ente.map(|e| e.nome).unwrap_or_default(),
         ufficio,
     })
 }
@@ -247,6 +265,26 @@ pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
         Request::SaveOperatore { actor, op } => {
             Reply::OperatoreSaved(save_operatore(store, &actor, op))
         }
+        Request::Search {
+            actor,
+            text,
+            ente_belfiore,
+        } => Reply::Search((|| {
+            service::require(store, &actor, Permission::ReadAnagrafe, "cerca_soggetti")
+                .map_err(err)?;
+            let d = time::OffsetDateTime::from_unix_timestamp(now)
+                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+            let q = SearchQuery::parse(&text, (d.year(), d.month() as u8, d.day()));
+            if q.is_empty() {
+                return Ok(Vec::new());
+            }
+            store
+                .search_soggetti(&q, ente_belfiore.as_deref(), SEARCH_LIMIT)
+                .map_err(err)
+        })()),
+        Request::ReadSoggetto { actor, id } => {
+            Reply::Soggetto(service::read_soggetto(store, &actor, id).map_err(err))
+        }
         Request::CodeLists { actor } => Reply::CodeLists(
             service::require(store, &actor, Permission::ManageCodes, "elenca_codici")
                 .and_then(|_| store.code_lists())
@@ -326,6 +364,7 @@ impl Request {
                 | Request::ListOperatori { .. }
                 | Request::CodeLists { .. }
                 | Request::Codes { .. }
+                | Request::Search { .. }
                 | Request::SaveDraft { .. }
         )
     }

@@ -61,6 +61,8 @@ pub fn draw(app: &App, f: &mut Frame) {
                 body,
             ),
             Screen::Form(form) => cursor = draw_form(app, &form.form, f, body),
+            Screen::Ricerca(r) => cursor = draw_ricerca(app, r, f, body),
+            Screen::Persona(p) => draw_persona(app, p, f, body),
         }
     }
     draw_status(app, f, status);
@@ -101,6 +103,8 @@ fn title(app: &App) -> &'static str {
         Screen::Module(m) => m.label(),
         Screen::Operatori(_) => "Operatori e ruoli",
         Screen::Liste(_) | Screen::Codici(_) => "Liste di codici",
+        Screen::Ricerca(_) => "Ricerca anagrafe",
+        Screen::Persona(_) => "Scheda persona",
         Screen::Form(form) => match form.target {
             super::form_screen::Target::Operatore(_) => "Operatore",
             super::form_screen::Target::Codice(_) => "Voce di una lista di codici",
@@ -338,6 +342,95 @@ fn draw_module(theme: &Theme, m: Module, f: &mut Frame, body: Rect) {
         Paragraph::new(text).block(framed(theme, m.label(), theme.accent(m.area()))),
         body,
     );
+}
+
+fn draw_ricerca(
+    app: &App,
+    r: &super::anagrafe::RicercaState,
+    f: &mut Frame,
+    body: Rect,
+) -> Option<Position> {
+    let theme = app.config.theme;
+    let block = framed(&theme, "Ricerca anagrafe", theme.accent(app.area()));
+    let inner = block.inner(body);
+    f.render_widget(block, body);
+    let [input, hint, results] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    let buf = f.buffer_mut();
+    buf.set_stringn(input.x, input.y, "Cerca: ", 7, theme.dim());
+    let cursor = r.input.render(
+        Rect::new(input.x + 7, input.y, input.width.saturating_sub(7), 1),
+        buf,
+        theme.focus(),
+        true,
+    );
+    let hint_text = if let Some(e) = &r.error {
+        (sanitize(e), theme.error())
+    } else if r.sent.trim().is_empty() {
+        (
+            "cognome e nome, data gg/mm/aaaa o anno, codice fiscale (anche l'inizio)".to_string(),
+            theme.dim(),
+        )
+    } else {
+        (
+            format!(
+                "{} trovati{}",
+                r.hits.len(),
+                if r.hits.len() >= super::requests::SEARCH_LIMIT {
+                    " (i primi)"
+                } else {
+                    ""
+                }
+            ),
+            theme.dim(),
+        )
+    };
+    buf.set_stringn(
+        hint.x,
+        hint.y,
+        hint_text.0,
+        hint.width as usize,
+        hint_text.1,
+    );
+    r.table.render(results, buf, &theme);
+    cursor
+}
+
+fn draw_persona(app: &App, p: &super::anagrafe::PersonaState, f: &mut Frame, body: Rect) {
+    let theme = app.config.theme;
+    let title = sanitize(&format!("{} {}", p.soggetto.cognome, p.soggetto.nome));
+    let block = framed(&theme, &title, theme.accent(app.area()));
+    let inner = block.inner(body);
+    f.render_widget(block, body);
+    let mut lines: Vec<Line> = p
+        .lines()
+        .into_iter()
+        .map(|(k, v)| {
+            Line::from(vec![
+                Span::styled(format!("{k:<20}"), theme.dim()),
+                Span::raw(sanitize(&v)),
+            ])
+        })
+        .collect();
+    if !p.storia.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Modifiche", theme.accent(app.area())));
+        for m in &p.storia {
+            lines.push(Line::raw(sanitize(&format!(
+                "{} {} {}: {} → {}",
+                m.at.get(..10).unwrap_or(&m.at),
+                m.by,
+                m.campo,
+                m.prima.as_deref().unwrap_or("—"),
+                m.dopo.as_deref().unwrap_or("—")
+            ))));
+        }
+    }
+    f.render_widget(Paragraph::new(lines), inner);
 }
 
 fn draw_operatori(app: &App, o: &super::operatori::OperatoriState, f: &mut Frame, body: Rect) {

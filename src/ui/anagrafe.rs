@@ -1,0 +1,168 @@
+//! The "Ricerca anagrafe" screen (results update as the operator types) and the person card.
+
+use super::table::Table;
+use super::text_input::TextInput;
+use crate::domain::persona::{Modifica, Soggetto};
+use crate::domain::search::SearchHit;
+
+/// The search box and its results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RicercaState {
+    pub input: TextInput,
+    pub table: Table,
+    pub hits: Vec<SearchHit>,
+    /// The text of the last search sent (a new one goes out when the box differs).
+    pub sent: String,
+    pub error: Option<String>,
+}
+
+impl Default for RicercaState {
+    fn default() -> Self {
+        RicercaState {
+            input: TextInput::new(200),
+            table: Table::new(vec![
+                ("Codice fiscale", 16),
+                ("Cognome", 18),
+                ("Nome", 14),
+                ("Nato/a il", 10),
+                ("Residenza", 14),
+            ]),
+            hits: Vec::new(),
+            sent: String::new(),
+            error: None,
+        }
+    }
+}
+
+/// `aaaa-mm-gg` → `gg/mm/aaaa`.
+pub fn italian_date(iso: &str) -> String {
+    let p: Vec<&str> = iso.split('-').collect();
+    if p.len() == 3 {
+        format!("{}/{}/{}", p[2], p[1], p[0])
+    } else {
+        iso.to_string()
+    }
+}
+
+/// A comune by Belfiore code, by name when known.
+pub fn comune(code: &str) -> String {
+    crate::domain::belfiore::current_name(code)
+        .map(str::to_string)
+        .unwrap_or_else(|| code.to_string())
+}
+
+impl RicercaState {
+    pub fn set_hits(&mut self, hits: Vec<SearchHit>) {
+        let rows = hits
+            .iter()
+            .map(|h| {
+                let cognome = if h.deceased {
+                    format!("{} †", h.cognome)
+                } else {
+                    h.cognome.clone()
+                };
+                (
+                    h.id.to_string(),
+                    vec![
+                        h.codice_fiscale.clone().unwrap_or_default(),
+                        cognome,
+                        h.nome.clone(),
+                        h.data_nascita
+                            .as_deref()
+                            .map(italian_date)
+                            .unwrap_or_default(),
+                        h.res_comune.as_deref().map(comune).unwrap_or_default(),
+                    ],
+                )
+            })
+            .collect();
+        // Best first: the search order, not a column sort.
+        self.table.rows = rows;
+        self.table.sorted = false;
+        self.table.selected = 0;
+        self.hits = hits;
+        self.error = None;
+    }
+
+    pub fn selected_id(&self) -> Option<i64> {
+        self.table.selected_key()?.parse().ok()
+    }
+}
+
+/// The person card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonaState {
+    pub soggetto: Soggetto,
+    pub storia: Vec<Modifica>,
+}
+
+impl PersonaState {
+    /// (label, value) lines of the card, empty values left out.
+    pub fn lines(&self) -> Vec<(&'static str, String)> {
+        let s = &self.soggetto;
+        let place = |c: &Option<String>| c.as_deref().map(comune).unwrap_or_default();
+        let date = |d: &Option<String>| d.as_deref().map(italian_date).unwrap_or_default();
+        let join = |parts: &[&Option<String>]| {
+            parts
+                .iter()
+                .filter_map(|p| p.as_deref())
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut out = vec![
+            (
+                "Codice fiscale",
+                s.codice_fiscale
+                    .clone()
+                    .unwrap_or_else(|| "(non disponibile)".into()),
+            ),
+            ("Cognome e nome", format!("{} {}", s.cognome, s.nome)),
+            ("Sesso", s.sesso.clone().unwrap_or_default()),
+            ("Nato/a il", date(&s.data_nascita)),
+            ("a", place(&s.luogo_nascita)),
+            ("Cittadinanza", place(&s.cittadinanza)),
+            ("Stato civile", s.stato_civile.clone().unwrap_or_default()),
+            (
+                "Residenza",
+                format!(
+                    "{} {}",
+                    join(&[&s.res_indirizzo, &s.res_civico]),
+                    join(&[&s.res_cap, &s.res_comune.as_deref().map(comune)])
+                ),
+            ),
+            (
+                "Domicilio",
+                join(&[
+                    &s.dom_indirizzo,
+                    &s.dom_civico,
+                    &s.dom_cap,
+                    &s.dom_comune.as_deref().map(comune),
+                ]),
+            ),
+            ("Telefono", join(&[&s.telefono, &s.cellulare])),
+            ("E-mail", s.email.clone().unwrap_or_default()),
+            ("Deceduto/a il", date(&s.data_decesso)),
+            ("Alias", s.alias.clone().unwrap_or_default()),
+        ];
+        if s.senza_fissa_dimora {
+            out.push(("Senza fissa dimora", "sì".into()));
+        }
+        out.push((
+            "Provenienza",
+            match s.fonte.as_str() {
+                "anagrafe" => format!(
+                    "anagrafe comunale{}",
+                    s.fonte_id
+                        .as_deref()
+                        .map(|i| format!(" (id {i})"))
+                        .unwrap_or_default()
+                ),
+                "demo" => "dati dimostrativi".into(),
+                _ => "inserita allo sportello".into(),
+            },
+        ));
+        out.retain(|(_, v)| !v.trim().is_empty());
+        out
+    }
+}
