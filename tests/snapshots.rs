@@ -12,7 +12,7 @@ use sportello::ui::theme::Theme;
 
 fn harness(color: bool) -> Harness {
     let mut s = SqliteStore::in_memory().unwrap();
-    demo::create(&mut s, &Actor::system(Some("test".into()), None), 20).unwrap();
+    demo::create(&mut s, &Actor::system(Some("test".into()), None), 200).unwrap();
     let config = AppConfig {
         auth: AuthMode::Password,
         idle_lock_minutes: 5,
@@ -47,8 +47,8 @@ const SCREENS: &[(&str, &str)] = &[
     ),
     ("operatore_nuovo", "admin<Tab>sportello-demo<Enter>1<C-n>"),
     ("blocco", "sportello<Tab>sportello-demo<Enter><C-l>"),
-    ("ricerca", "sportello<Tab>sportello-demo<Enter>1ross"),
-    ("persona", "sportello<Tab>sportello-demo<Enter>1ross<Enter>"),
+    ("ricerca", "sportello<Tab>sportello-demo<Enter>1ro"),
+    ("persona", "sportello<Tab>sportello-demo<Enter>1ro<Enter>"),
     ("liste_codici", "admin<Tab>sportello-demo<Enter>2"),
     ("codici", "admin<Tab>sportello-demo<Enter>2<Enter>"),
     ("codice", "admin<Tab>sportello-demo<Enter>2<Enter><Enter>"),

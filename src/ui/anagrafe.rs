@@ -120,7 +120,7 @@ impl PersonaState {
             ("Cognome e nome", format!("{} {}", s.cognome, s.nome)),
             ("Sesso", s.sesso.clone().unwrap_or_default()),
             ("Nato/a il", date(&s.data_nascita)),
-            ("a", place(&s.luogo_nascita)),
+            ("Luogo di nascita", place(&s.luogo_nascita)),
             ("Cittadinanza", place(&s.cittadinanza)),
             ("Stato civile", s.stato_civile.clone().unwrap_or_default()),
             (

@@ -129,6 +129,7 @@ pub struct OperatoreEdit {
 }
 
 /// The answer to a [`Request`]; errors are the Italian message to show.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
     Login(Result<SessionInfo, String>),
