@@ -309,6 +309,7 @@ fn main() {
     let mut typed = Vec::with_capacity(TYPING_SAMPLE);
     let mut never = 0;
     let mut keystroke_times = Vec::new();
+    let mut slowest: Vec<(Duration, String)> = Vec::new();
     for p in persons.iter().take(TYPING_SAMPLE) {
         let full = format!("{} {} {}", p.cognome, p.nome, p.nascita);
         let chars: Vec<char> = full.chars().collect();
@@ -317,6 +318,7 @@ fn main() {
             let prefix: String = chars[..n].iter().collect();
             let (ids, d) = run(&prefix);
             keystroke_times.push(d);
+            slowest.push((d, prefix));
             if ids.contains(&p.id) {
                 found = Some(n);
                 break;
@@ -342,5 +344,15 @@ fn main() {
         never,
         ms(percentile(&keystroke_times, 0.5)),
         ms(percentile(&keystroke_times, 0.99))
+    );
+    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    println!(
+        "    tasti più lenti: {}",
+        slowest
+            .iter()
+            .take(8)
+            .map(|(d, q)| format!("{q:?} {:.1} ms", ms(*d)))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
 }
