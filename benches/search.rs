@@ -8,6 +8,8 @@
 //! (c) top-5 hit rate over 1,000 sampled persons for four query kinds and the typo variants;
 //! (d) typing cost: characters typed ("cognome nome gg/mm/aaaa", one at a time) before the person is
 //!     in the top 5.
+//!
+//! `SPORTELLO_BENCH_QUERIES="rossi mario|di ste"` only times those queries.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -162,6 +164,30 @@ fn main() {
             db
         }
     };
+    if let Ok(list) = std::env::var("SPORTELLO_BENCH_QUERIES") {
+        // Only time the given queries (separated by `|`): median of 50 runs each.
+        let store = SqliteStore::open(&db).expect("open store");
+        for q in list.split('|') {
+            let query = SearchQuery::parse(q, TODAY);
+            let mut times: Vec<Duration> = (0..50)
+                .map(|_| {
+                    let t = Instant::now();
+                    let hits = store
+                        .search_soggetti(&query, Some("G478"), 5)
+                        .expect("search");
+                    std::hint::black_box(hits);
+                    t.elapsed()
+                })
+                .collect();
+            times.sort();
+            println!(
+                "{q:?}: mediana {:.2} ms, min {:.2} ms",
+                ms(percentile(&times, 0.5)),
+                ms(times[0])
+            );
+        }
+        return;
+    }
     let persons = sample(&db, SAMPLE, 42);
     let mut rng = StdRng::seed_from_u64(7);
 
@@ -345,7 +371,7 @@ fn main() {
         ms(percentile(&keystroke_times, 0.5)),
         ms(percentile(&keystroke_times, 0.99))
     );
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     println!(
         "    tasti più lenti: {}",
         slowest

@@ -304,7 +304,7 @@ fn limits_are_respected() {
     let hits = search_with("ma", None, 500);
     assert!(hits.len() <= 500);
     let mut sorted = hits.clone();
-    sorted.sort_by(|a, b| b.score.cmp(&a.score));
+    sorted.sort_by_key(|h| std::cmp::Reverse(h.score));
     assert_eq!(
         hits.iter().map(|h| h.score).collect::<Vec<_>>(),
         sorted.iter().map(|h| h.score).collect::<Vec<_>>()

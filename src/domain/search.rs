@@ -155,7 +155,7 @@ pub struct Rank {
 
 fn covers_all_words(key: &str, words: &[String]) -> bool {
     let compact = key.replace(' ', "");
-    if key.contains(' ') && words.iter().any(|w| *w == compact) {
+    if key.contains(' ') && words.contains(&compact) {
         return true;
     }
     key.split(' ')
@@ -205,10 +205,10 @@ pub fn evaluate(
             return None;
         }
     }
-    if let Some((y, m, d)) = q.date {
-        if c.data_nascita.as_deref() != Some(format!("{y:04}-{m:02}-{d:02}").as_str()) {
-            return None;
-        }
+    if let Some((y, m, d)) = q.date
+        && c.data_nascita.as_deref() != Some(format!("{y:04}-{m:02}-{d:02}").as_str())
+    {
+        return None;
     }
     if let Some(y) = q.year {
         let birth = c.data_nascita.as_deref()?;
@@ -378,8 +378,8 @@ mod tests {
         for (i, row) in d.iter_mut().enumerate() {
             row[0] = i;
         }
-        for j in 0..=b.len() {
-            d[0][j] = j;
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
         }
         for i in 1..=a.len() {
             for j in 1..=b.len() {
