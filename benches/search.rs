@@ -8,6 +8,8 @@
 //! (c) top-5 hit rate over 1,000 sampled persons for four query kinds and the typo variants;
 //! (d) typing cost: characters typed ("cognome nome gg/mm/aaaa", one at a time) before the person is
 //!     in the top 5.
+//!
+//! `SPORTELLO_BENCH_QUERIES="rossi mario|di ste"` only times those queries.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -162,6 +164,30 @@ fn main() {
             db
         }
     };
+    if let Ok(list) = std::env::var("SPORTELLO_BENCH_QUERIES") {
+        // Only time the given queries (separated by `|`): median of 50 runs each.
+        let store = SqliteStore::open(&db).expect("open store");
+        for q in list.split('|') {
+            let query = SearchQuery::parse(q, TODAY);
+            let mut times: Vec<Duration> = (0..50)
+                .map(|_| {
+                    let t = Instant::now();
+                    let hits = store
+                        .search_soggetti(&query, Some("G478"), 5)
+                        .expect("search");
+                    std::hint::black_box(hits);
+                    t.elapsed()
+                })
+                .collect();
+            times.sort();
+            println!(
+                "{q:?}: mediana {:.2} ms, min {:.2} ms",
+                ms(percentile(&times, 0.5)),
+                ms(times[0])
+            );
+        }
+        return;
+    }
     let persons = sample(&db, SAMPLE, 42);
     let mut rng = StdRng::seed_from_u64(7);
 
@@ -309,6 +335,7 @@ fn main() {
     let mut typed = Vec::with_capacity(TYPING_SAMPLE);
     let mut never = 0;
     let mut keystroke_times = Vec::new();
+    let mut slowest: Vec<(Duration, String)> = Vec::new();
     for p in persons.iter().take(TYPING_SAMPLE) {
         let full = format!("{} {} {}", p.cognome, p.nome, p.nascita);
         let chars: Vec<char> = full.chars().collect();
@@ -317,6 +344,7 @@ fn main() {
             let prefix: String = chars[..n].iter().collect();
             let (ids, d) = run(&prefix);
             keystroke_times.push(d);
+            slowest.push((d, prefix));
             if ids.contains(&p.id) {
                 found = Some(n);
                 break;
@@ -342,5 +370,15 @@ fn main() {
         never,
         ms(percentile(&keystroke_times, 0.5)),
         ms(percentile(&keystroke_times, 0.99))
+    );
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+    println!(
+        "    tasti più lenti: {}",
+        slowest
+            .iter()
+            .take(8)
+            .map(|(d, q)| format!("{q:?} {:.1} ms", ms(*d)))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
 }

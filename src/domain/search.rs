@@ -60,21 +60,23 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit(a.as_bytes(), b.as_bytes());
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
+    one_edit(&a, &b)
+}
+
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if long.len() - short.len() > 1 {
         return false;
     }
-    let p = short
-        .iter()
-        .zip(long.iter())
-        .take_while(|(x, y)| x == y)
-        .count();
+    let p = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if p == long.len() {
+        return true;
+    }
     if short.len() == long.len() {
         // Substitution at p, or swap of p and p + 1.
         short[p + 1..] == long[p + 1..]
@@ -117,17 +119,9 @@ pub fn key_words(key: &str) -> Vec<String> {
 
 /// The best match of `word` (a folded query word) against `key` (a folded field key).
 pub fn match_key(word: &str, key: &str) -> WordMatch {
-    let mut best = WordMatch::None;
-    let multi = key.contains(' ');
-    let compact;
-    let mut candidates: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
-    if multi {
-        compact = key.replace(' ', "");
-        candidates.push(&compact);
-    }
     let typo_ok = word.chars().count() >= MIN_TYPO_CHARS;
-    for w in candidates {
-        let m = if w == word {
+    let one = |w: &str| {
+        if w == word {
             WordMatch::Exact
         } else if w.starts_with(word) {
             WordMatch::Prefix
@@ -135,11 +129,17 @@ pub fn match_key(word: &str, key: &str) -> WordMatch {
             WordMatch::Typo
         } else {
             WordMatch::None
-        };
-        best = best.max(m);
-        if best == WordMatch::Exact {
-            break;
         }
+    };
+    let mut best = WordMatch::None;
+    for w in key.split(' ').filter(|w| !w.is_empty()) {
+        best = best.max(one(w));
+        if best == WordMatch::Exact {
+            return best;
+        }
+    }
+    if key.contains(' ') {
+        best = best.max(one(&key.replace(' ', "")));
     }
     best
 }
@@ -163,12 +163,31 @@ fn covers_all_words(key: &str, words: &[String]) -> bool {
         .all(|k| words.iter().any(|w| w == k))
 }
 
+/// The fuzzy matcher and what it says of each query word alone.
+pub struct Scorer {
+    skim: SkimMatcherV2,
+    /// Skim score of each query word against a word it starts (the same for every such word).
+    base: Vec<i64>,
+}
+
+impl Scorer {
+    pub fn new(q: &SearchQuery) -> Scorer {
+        let skim = SkimMatcherV2::default();
+        let base = q
+            .words
+            .iter()
+            .map(|w| skim.fuzzy_match(w, w).unwrap_or(0))
+            .collect();
+        Scorer { skim, base }
+    }
+}
+
 /// Evaluates a candidate: filters (CF prefix, date, year, every name word) and ranks.
 pub fn evaluate(
     q: &SearchQuery,
     c: &Candidate,
     ente: Option<&str>,
-    skim: &SkimMatcherV2,
+    scorer: &Scorer,
 ) -> Option<Rank> {
     if q.impossible {
         return None;
@@ -243,16 +262,21 @@ pub fn evaluate(
         if m != WordMatch::Exact {
             all_exact = false;
         }
-        let field = if in_cognome {
-            &c.cognome_key
+        // Skim scores a prefix (or the whole word) by the typed word alone: only typos need the call.
+        skim_total += if m == WordMatch::Typo {
+            let field = if in_cognome {
+                &c.cognome_key
+            } else {
+                &c.nome_key
+            };
+            field
+                .split(' ')
+                .filter_map(|k| scorer.skim.fuzzy_match(k, w))
+                .max()
+                .unwrap_or(0)
         } else {
-            &c.nome_key
+            scorer.base[i]
         };
-        skim_total += field
-            .split(' ')
-            .filter_map(|k| skim.fuzzy_match(k, w))
-            .max()
-            .unwrap_or(0);
     }
     if typos > 0 {
         tier = if typos == 1 { 1 } else { 0 };
@@ -294,10 +318,10 @@ pub fn rank(
     ente: Option<&str>,
     limit: usize,
 ) -> Vec<(Candidate, i64)> {
-    let skim = SkimMatcherV2::default();
+    let scorer = Scorer::new(q);
     let mut ranked: Vec<(Candidate, Rank)> = candidates
         .into_iter()
-        .filter_map(|c| evaluate(q, &c, ente, &skim).map(|r| (c, r)))
+        .filter_map(|c| evaluate(q, &c, ente, &scorer).map(|r| (c, r)))
         .collect();
     if ranked.len() > limit {
         ranked.select_nth_unstable_by(limit, order);
@@ -346,6 +370,43 @@ mod tests {
         assert!(within_one_edit("", "A"));
         assert_eq!(deletions("ROSSI"), vec!["OSSI", "RSSI", "ROSI", "ROSS"]);
         assert_eq!(key_words("DE LUCA"), vec!["DE", "LUCA", "DELUCA"]);
+    }
+
+    fn osa(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_edit_agrees_with_the_osa_distance(a in "[ABè]{0,6}", b in "[ABè]{0,6}") {
+            proptest::prop_assert_eq!(within_one_edit(&a, &b), osa(&a, &b) <= 1);
+        }
+
+        #[test]
+        fn any_query_parses_and_ranks_without_panic(s in "\\PC{0,60}") {
+            let q = SearchQuery::parse(&s, TODAY);
+            let c = [cand(1, "Rossi", "Mario", "1980-05-12", "G478")];
+            let _ = rank(&q, c.iter().cloned(), Some("G478"), 5);
+        }
     }
 
     #[test]
@@ -401,9 +462,8 @@ mod tests {
         assert_eq!(ids("o bianco albano", &c, None), vec![2]);
         assert_eq!(ids("huh federico", &c, None), vec![3]);
         let q = SearchQuery::parse("dv pietro", TODAY);
-        let skim = SkimMatcherV2::default();
         assert_eq!(
-            evaluate(&q, &c[0], None, &skim).unwrap().tier,
+            evaluate(&q, &c[0], None, &Scorer::new(&q)).unwrap().tier,
             1,
             "one typo"
         );

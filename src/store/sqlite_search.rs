@@ -29,8 +29,11 @@ use crate::domain::search_query::{MIN_TYPO_CHARS, SearchQuery};
 
 /// Keys a word may stand for in one field before its scan becomes a range scan of the key index.
 pub const KEYS_CAP: usize = 256;
-/// Rows read by one candidate scan.
-pub const SCAN_LIMIT: usize = 2000;
+/// Rows read by one candidate scan of the key indexes. Their order is (key, other key, birth date),
+/// so for a broad word the rows kept are the alphabetically first.
+pub const SCAN_LIMIT: usize = 500;
+/// Rows read by the scan of one birth date (or of one year, for a year alone).
+pub const DATE_LIMIT: usize = 2000;
 /// Above this many (surname key, name key) pairs a pair scan seeks on one side and filters the other.
 const PAIR_SEEKS: usize = 4096;
 /// Shortest dictionary word given a deletion neighbourhood (a typed word of [`MIN_TYPO_CHARS`]
@@ -149,28 +152,33 @@ fn json(keys: &[String]) -> String {
 /// The keys of one field that a typed word can stand for.
 #[derive(Debug, Default)]
 struct Side {
-    /// Keys with a word starting with the typed word (unless `range` is set) and keys with a word one
-    /// typo away from it.
+    /// Keys with a word starting with the typed word (empty when `range` is set), sorted.
     keys: Vec<String>,
+    /// Keys with a word one typo away from the typed word. Scanned apart from `keys` so that the
+    /// scan limit never trades a prefix match for a typo.
+    typo: Vec<String>,
     /// Set when the word stands for too many keys: the keys starting with it, as `[lo, hi)`.
     range: Option<(String, String)>,
 }
 
 impl Side {
     fn is_empty(&self) -> bool {
-        self.keys.is_empty() && self.range.is_none()
+        self.keys.is_empty() && self.typo.is_empty() && self.range.is_none()
     }
     fn cost(&self) -> usize {
         if self.range.is_some() {
             usize::MAX / 4
         } else {
-            self.keys.len()
+            self.keys.len() + self.typo.len()
         }
     }
     fn parts(&self) -> Vec<Sel<'_>> {
-        let mut parts = Vec::with_capacity(2);
+        let mut parts = Vec::with_capacity(3);
         if !self.keys.is_empty() {
             parts.push(Sel::Keys(&self.keys));
+        }
+        if !self.typo.is_empty() {
+            parts.push(Sel::Keys(&self.typo));
         }
         if let Some((lo, hi)) = &self.range {
             parts.push(Sel::Range(lo, hi));
@@ -219,7 +227,7 @@ impl SqliteStore {
             }
         } else if let (Some((lo, hi)), Some(_)) = (&dates, q.date) {
             let n = self.scan_dates(lo, hi, &mut found)?;
-            if n >= SCAN_LIMIT && !q.words.is_empty() {
+            if n >= DATE_LIMIT && !q.words.is_empty() {
                 self.scan_words(q, dates.as_ref(), &mut found)?;
             }
         } else if !q.words.is_empty() {
@@ -255,7 +263,7 @@ impl SqliteStore {
              FROM soggetto INDEXED BY soggetto_nascita
              WHERE data_nascita >= ?1 AND data_nascita < ?2 AND deleted_at IS NULL LIMIT ?3",
         )?;
-        let rows = stmt.query_map(params![lo, hi, SCAN_LIMIT as i64], candidate)?;
+        let rows = stmt.query_map(params![lo, hi, DATE_LIMIT as i64], candidate)?;
         collect(rows, found)
     }
 
@@ -303,11 +311,10 @@ impl SqliteStore {
                         r.get(0)
                     })?
                     .collect::<Result<_, _>>()?;
-                for k in typo {
-                    if !side.keys.contains(&k) {
-                        side.keys.push(k);
-                    }
-                }
+                side.typo = typo
+                    .into_iter()
+                    .filter(|k| !side.keys.contains(k))
+                    .collect();
             }
         }
         let [c, n] = out;
@@ -404,11 +411,16 @@ impl SqliteStore {
         dates: Option<&(String, String)>,
         found: &mut HashMap<i64, Candidate>,
     ) -> StoreResult<()> {
-        let both = |k: &String, w: &str| search::match_key(w, k) != search::WordMatch::None;
-        let keys: Vec<String> = if s1.range.is_none() {
-            s1.keys.iter().filter(|k| both(k, w2)).cloned().collect()
+        let both = |keys: &[String], w: &str| -> Vec<String> {
+            keys.iter()
+                .filter(|k| search::match_key(w, k) != search::WordMatch::None)
+                .cloned()
+                .collect()
+        };
+        let (keys, typo) = if s1.range.is_none() {
+            (both(&s1.keys, w2), both(&s1.typo, w2))
         } else if s2.range.is_none() {
-            s2.keys.iter().filter(|k| both(k, w1)).cloned().collect()
+            (both(&s2.keys, w1), both(&s2.typo, w1))
         } else {
             // Both words are one or two letters: the keys starting with the first.
             for part in s1.parts() {
@@ -416,8 +428,10 @@ impl SqliteStore {
             }
             return Ok(());
         };
-        if !keys.is_empty() {
-            self.scan(field, Sel::Keys(&keys), None, dates, found)?;
+        for keys in [keys, typo] {
+            if !keys.is_empty() {
+                self.scan(field, Sel::Keys(&keys), None, dates, found)?;
+            }
         }
         Ok(())
     }
