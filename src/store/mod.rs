@@ -10,7 +10,7 @@ pub mod migrations;
 pub mod sqlite;
 mod sqlite_codici;
 mod sqlite_persona;
-mod sqlite_search;
+pub(crate) mod sqlite_search;
 pub mod worker;
 
 use std::path::Path;
@@ -180,6 +180,8 @@ pub trait Store: Send {
     /// Person search: the best `limit` persons for `query`, best first (see [`crate::domain::search`]
     /// for the order). `ente_belfiore` is the operator's ente: its residents win ties. Soft-deleted
     /// persons never appear. Work is bounded by indexes, whatever the size of the registry.
+    /// Code that writes `soggetto` keys other than through [`Store::insert_soggetti`] (the importer)
+    /// must keep the search dictionary in step with `sqlite_search::index_soggetto`.
     fn search_soggetti(
         &self,
         query: &SearchQuery,

@@ -154,6 +154,8 @@ impl SqliteStore {
 
     fn setup(conn: Connection, path: &Path) -> StoreResult<SqliteStore> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // The person search prepares a few dozen distinct statements (sqlite_search::scan).
+        conn.set_prepared_statement_cache_capacity(64);
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         Ok(SqliteStore {
