@@ -12,7 +12,7 @@ pub mod worker;
 
 use std::path::Path;
 
-use crate::domain::soggetto::NewSoggetto;
+use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
 use crate::domain::{Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Ufficio};
 
 /// Errors of the store, with the Italian text shown to operators.
@@ -169,6 +169,18 @@ pub trait Store: Send {
     /// Inserts persons in one transaction (demo data, imports); one audit row for the batch.
     /// Rows whose codice fiscale already exists are skipped; returns how many were inserted.
     fn insert_soggetti(&mut self, actor: &Actor, rows: &[NewSoggetto]) -> StoreResult<usize>;
+
+    /// Inserts or updates persons from the municipal registry by codice fiscale (`fonte = 'anagrafe'`),
+    /// in one `BEGIN IMMEDIATE` transaction. A new code is inserted; a known one whose fields differ
+    /// is updated (version + 1, one `soggetto_storia` row per changed field); otherwise it is left
+    /// alone. [`crate::domain::soggetto::Valore::Absent`] never clears a stored value. One audit row
+    /// for the call when anything changed. `dry_run` computes the same counts and rolls back.
+    fn upsert_soggetti(
+        &mut self,
+        actor: &Actor,
+        rows: &[ImportRow],
+        dry_run: bool,
+    ) -> StoreResult<UpsertCounts>;
 
     /// Saves (replaces) the draft of `form` for `record_key` ('' = new record).
     fn save_draft(

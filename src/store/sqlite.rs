@@ -17,10 +17,13 @@ use super::{
     Counts, Draft, LoginAttempt, LoginResult, SchemaStatus, Store, StoreError, StoreResult,
 };
 use crate::domain::fold::fold;
-use crate::domain::soggetto::NewSoggetto;
+use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
 use crate::domain::{
     Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Outcome, RoleSet, Ufficio,
 };
+
+#[path = "sqlite_anagrafe.rs"]
+mod anagrafe;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Run a passive checkpoint every this many commits of one connection.
@@ -982,6 +985,15 @@ impl Store for SqliteStore {
             )?;
             Ok(inserted)
         })
+    }
+
+    fn upsert_soggetti(
+        &mut self,
+        actor: &Actor,
+        rows: &[ImportRow],
+        dry_run: bool,
+    ) -> StoreResult<UpsertCounts> {
+        self.upsert_soggetti_tx(actor, rows, dry_run)
     }
 
     fn save_draft(
