@@ -643,7 +643,10 @@ fn import_anagrafe(
     let opts = anagrafe::Options { ente_id, ..opts };
     let mut report = match report_path {
         Some(p) => Some(report::Report::create(p).map_err(|e| {
-            AppError::Env(format!("impossibile scrivere il rapporto {}: {e}", p.display()))
+            AppError::Env(format!(
+                "impossibile scrivere il rapporto {}: {e}",
+                p.display()
+            ))
         })?),
         None => None,
     };
@@ -677,9 +680,8 @@ fn import_anagrafe(
     };
     let summary = anagrafe::run(&mut store, actor, &mut source, &opts, &mut on_issue)?;
     if let Some(r) = report {
-        r.finish().map_err(|e| {
-            AppError::Env(format!("impossibile scrivere il rapporto: {e}"))
-        })?;
+        r.finish()
+            .map_err(|e| AppError::Env(format!("impossibile scrivere il rapporto: {e}")))?;
     }
     if hidden > 0 {
         eprintln!("... e altre {hidden} righe: usare --report FILE per l'elenco completo");

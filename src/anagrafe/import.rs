@@ -141,8 +141,9 @@ impl AnagrafeFile {
     /// environment error (exit 2); an empty file, a bad header or missing required columns are
     /// invalid input (exit 1).
     pub fn open(path: &Path, ente_id: Option<i64>, today: Date) -> AppResult<AnagrafeFile> {
-        let io_err =
-            |e: std::io::Error| AppError::Env(format!("impossibile leggere {}: {e}", path.display()));
+        let io_err = |e: std::io::Error| {
+            AppError::Env(format!("impossibile leggere {}: {e}", path.display()))
+        };
         if path.is_dir() {
             return Err(AppError::Env(format!("{} è una cartella", path.display())));
         }
@@ -179,7 +180,8 @@ impl AnagrafeFile {
             .map_err(|e| AppError::Env(format!("impossibile leggere {}: {e}", path.display())))?;
         if !got {
             return Err(AppError::Invalid(
-                "file vuoto: manca la riga di intestazione (CODICE_FISCALE;COGNOME;NOME;...)".into(),
+                "file vuoto: manca la riga di intestazione (CODICE_FISCALE;COGNOME;NOME;...)"
+                    .into(),
             ));
         }
         let names: Vec<String> = header
@@ -283,6 +285,8 @@ impl AnagrafeFile {
     fn map_record(&mut self, record: &ByteRecord, line: u64, batch: &mut Batch) {
         let mut cells: [Option<Cow<'_, str>>; Campo::COUNT] = Default::default();
         let mut cf_raw: Option<Cow<'_, str>> = None;
+        // The code as found, for the report (even when too long to be used).
+        let mut cf_shown: Option<String> = None;
         let mut reasons: Vec<String> = Vec::new();
         let mut too_long = [false; Campo::COUNT];
         let width = self.targets.len();
@@ -301,6 +305,9 @@ impl AnagrafeFile {
             let trimmed = text.trim();
             if trimmed.is_empty() {
                 continue;
+            }
+            if target == Target::CodiceFiscale && cf_shown.is_none() {
+                cf_shown = Some(trimmed.to_string());
             }
             let chars = trimmed.chars().count();
             if chars > MAX_FIELD_CHARS {
@@ -325,7 +332,7 @@ impl AnagrafeFile {
                 *slot = Some(value);
             }
         }
-        let cf_shown = cf_raw.as_deref().unwrap_or_default().to_string();
+        let cf_shown = cf_shown.unwrap_or_default();
         let mut row = ImportRow {
             line,
             ente_id: self.ente_id,
@@ -334,7 +341,8 @@ impl AnagrafeFile {
         // Codice fiscale: valid and not already seen in this file.
         let mut cf_key = None;
         match cf_raw.as_deref() {
-            None => reasons.push("codice fiscale mancante".into()),
+            None if cf_shown.is_empty() => reasons.push("codice fiscale mancante".into()),
+            None => {}
             Some(raw) => {
                 let code = cf::normalize(raw);
                 match cf::validate(&code) {
@@ -393,12 +401,14 @@ impl AnagrafeFile {
             }
             s
         });
-        let luogo = cells[Campo::LuogoNascita.index()].as_deref().and_then(|raw| {
-            self.places
-                .resolve(raw, Kind::Nascita, nascita)
-                .map_err(|e| reasons.push(format!("luogo di nascita «{raw}»: {e}")))
-                .ok()
-        });
+        let luogo = cells[Campo::LuogoNascita.index()]
+            .as_deref()
+            .and_then(|raw| {
+                self.places
+                    .resolve(raw, Kind::Nascita, nascita)
+                    .map_err(|e| reasons.push(format!("luogo di nascita «{raw}»: {e}")))
+                    .ok()
+            });
         let comune = cells[Campo::ResComune.index()].as_deref().and_then(|raw| {
             self.places
                 .resolve(raw, Kind::Residenza, None)
@@ -431,7 +441,8 @@ impl AnagrafeFile {
             return;
         }
         if let Some(key) = cf_key {
-            self.seen.insert(key, u32::try_from(line).unwrap_or(u32::MAX));
+            self.seen
+                .insert(key, u32::try_from(line).unwrap_or(u32::MAX));
         }
         let iso = |d: Date| format!("{:04}-{:02}-{:02}", d.0, d.1, d.2);
         for campo in Campo::ALL {
@@ -493,9 +504,11 @@ fn decode(encoding: Encoding, bytes: &[u8]) -> Cow<'_, str> {
     match encoding {
         // The whole file was checked: every field of it is valid UTF-8 (delimiters are ASCII).
         Encoding::Utf8 => String::from_utf8_lossy(bytes),
-        Encoding::Windows1252 => encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0,
+        Encoding::Windows1252 => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
     }
 }
 

@@ -112,15 +112,15 @@ pub fn run(
                 context(
                     AppError::from(e),
                     &format!(
-                    "importazione interrotta al lotto che inizia alla riga {first}{}",
-                    if opts.dry_run {
-                        String::new()
-                    } else {
-                        format!(
-                            " (già salvati: inseriti {}, aggiornati {})",
-                            done.inserted, done.updated
-                        )
-                    }
+                        "importazione interrotta al lotto che inizia alla riga {first}{}",
+                        if opts.dry_run {
+                            String::new()
+                        } else {
+                            format!(
+                                " (già salvati: inseriti {}, aggiornati {})",
+                                done.inserted, done.updated
+                            )
+                        }
                     ),
                 )
             })?;

@@ -69,7 +69,11 @@ impl Places {
                 Kind::Cittadinanza => p.foreign,
             })
             .filter(|p| {
-                provincia.is_none_or(|pr| p.provincia.as_deref().is_some_and(|q| q.eq_ignore_ascii_case(pr)))
+                provincia.is_none_or(|pr| {
+                    p.provincia
+                        .as_deref()
+                        .is_some_and(|q| q.eq_ignore_ascii_case(pr))
+                })
             })
             .collect();
         let codes = |ps: &mut dyn Iterator<Item = &&Place>| {
@@ -130,12 +134,22 @@ mod tests {
         assert_eq!(p.resolve("h501", Kind::Nascita, None).unwrap(), "H501");
         assert_eq!(p.resolve("ROMA", Kind::Nascita, None).unwrap(), "H501");
         assert_eq!(p.resolve(" Forlì ", Kind::Residenza, None).unwrap(), "D704");
-        assert_eq!(p.resolve("Perugia (PG)", Kind::Residenza, None).unwrap(), "G478");
+        assert_eq!(
+            p.resolve("Perugia (PG)", Kind::Residenza, None).unwrap(),
+            "G478"
+        );
         assert_eq!(p.resolve("Romania", Kind::Nascita, None).unwrap(), "Z129");
-        assert_eq!(p.resolve("romania", Kind::Cittadinanza, None).unwrap(), "Z129");
+        assert_eq!(
+            p.resolve("romania", Kind::Cittadinanza, None).unwrap(),
+            "Z129"
+        );
         assert!(p.resolve("Romania", Kind::Residenza, None).is_err());
         assert!(p.resolve("G478", Kind::Cittadinanza, None).is_err());
-        assert!(p.resolve("Z999", Kind::Nascita, None).unwrap_err().contains("sconosciuto"));
+        assert!(
+            p.resolve("Z999", Kind::Nascita, None)
+                .unwrap_err()
+                .contains("sconosciuto")
+        );
         assert!(p.resolve("Atlantide", Kind::Nascita, None).is_err());
     }
 
@@ -143,7 +157,10 @@ mod tests {
     fn homonymous_comuni_need_the_province() {
         let p = Places::new();
         let err = p.resolve("Castro", Kind::Residenza, None).unwrap_err();
-        assert!(err.contains("ambiguo") && err.contains("(LE)") && err.contains("(BG)"), "{err}");
+        assert!(
+            err.contains("ambiguo") && err.contains("(LE)") && err.contains("(BG)"),
+            "{err}"
+        );
         let le = p.resolve("Castro (LE)", Kind::Residenza, None).unwrap();
         let bg = p.resolve("castro (bg)", Kind::Residenza, None).unwrap();
         assert_ne!(le, bg);

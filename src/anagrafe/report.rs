@@ -116,7 +116,7 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
             text,
-            "\u{feff}riga;codice_fiscale;motivo\r\n7;\"'=HYPERLINK(\"\"x\"\")\";cognome mancante; nome mancante\r\n1;;avviso: colonna «X» sconosciuta\r\n"
+            "\u{feff}riga;codice_fiscale;motivo\r\n7;\"'=HYPERLINK(\"\"x\"\")\";\"cognome mancante; nome mancante\"\r\n1;;avviso: colonna «X» sconosciuta\r\n"
         );
     }
 }

@@ -55,7 +55,12 @@ fn columns() -> String {
 
 /// The one function that writes `soggetto` rows for the import; returns the person's id.
 /// Keys for search (`cognome_key`, `nome_key`) are refilled on every write.
-fn write_soggetto(tx: &Transaction<'_>, w: &SoggettoWrite<'_>, now: &str, by: &str) -> StoreResult<i64> {
+fn write_soggetto(
+    tx: &Transaction<'_>,
+    w: &SoggettoWrite<'_>,
+    now: &str,
+    by: &str,
+) -> StoreResult<i64> {
     let name_keys = |values: &[Option<String>; Campo::COUNT]| {
         let key = |c: Campo| fold(values[c.index()].as_deref().unwrap_or_default());
         (key(Campo::Cognome), key(Campo::Nome))
@@ -317,5 +322,156 @@ impl SqliteStore {
                 .optional();
         }
         Ok(counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn actor() -> Actor {
+        Actor::system(Some("test".into()), None)
+    }
+
+    fn row(cf: &str, cognome: &str, nome: &str) -> ImportRow {
+        let mut r = ImportRow {
+            line: 2,
+            codice_fiscale: cf.into(),
+            ..Default::default()
+        };
+        r.set(Campo::Cognome, Valore::Set(cognome.into()));
+        r.set(Campo::Nome, Valore::Set(nome.into()));
+        r
+    }
+
+    fn count(s: &SqliteStore, sql: &str) -> i64 {
+        s.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn insert_update_unchanged_and_history() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let mut a = row("RSSMRA80A01H501U", "Rossi", "Mario");
+        a.set(Campo::ResIndirizzo, Valore::Set("Via Roma 1".into()));
+        a.set(Campo::Cittadinanza, Valore::Set("Z129".into()));
+        let c = s.upsert_soggetti(&actor(), &[a.clone()], false).unwrap();
+        assert_eq!((c.inserted, c.updated, c.unchanged), (1, 0, 0));
+        let c = s.upsert_soggetti(&actor(), &[a.clone()], false).unwrap();
+        assert_eq!((c.inserted, c.updated, c.unchanged), (0, 0, 1));
+        assert_eq!(count(&s, "SELECT version FROM soggetto"), 1);
+
+        // Changed address, empty name cell, explicit Italian citizenship.
+        let mut b = a.clone();
+        b.set(Campo::ResIndirizzo, Valore::Set("Via Milano 2".into()));
+        b.set(Campo::Nome, Valore::Absent);
+        b.set(Campo::Cittadinanza, Valore::Clear);
+        let c = s.upsert_soggetti(&actor(), &[b.clone()], false).unwrap();
+        assert_eq!((c.updated, c.history), (1, 2));
+        let (nome, via, citt, version, key): (String, String, Option<String>, i64, String) = s
+            .conn
+            .query_row(
+                "SELECT nome, res_indirizzo, cittadinanza, version, nome_key FROM soggetto",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (nome.as_str(), via.as_str(), citt, version, key.as_str()),
+            ("Mario", "Via Milano 2", None, 2, "MARIO")
+        );
+        let storia: Vec<(String, Option<String>, Option<String>, String)> = s
+            .conn
+            .prepare("SELECT campo, prima, dopo, by FROM soggetto_storia ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            storia,
+            vec![
+                (
+                    "cittadinanza".into(),
+                    Some("Z129".into()),
+                    None,
+                    "sistema(test)".into()
+                ),
+                (
+                    "res_indirizzo".into(),
+                    Some("Via Roma 1".into()),
+                    Some("Via Milano 2".into()),
+                    "sistema(test)".into()
+                ),
+            ]
+        );
+        let c = s.upsert_soggetti(&actor(), &[b], false).unwrap();
+        assert_eq!((c.unchanged, c.history), (1, 0));
+        // One audit row per batch that changed something.
+        assert_eq!(
+            count(
+                &s,
+                "SELECT count(*) FROM audit_log WHERE action = 'importa_anagrafe_lotto'"
+            ),
+            2
+        );
+        assert!(s.check().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_desk_record_is_completed_not_blanked() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        s.insert_soggetti(
+            &actor(),
+            &[crate::domain::soggetto::NewSoggetto {
+                codice_fiscale: Some("RSSMRA80A01H501U".into()),
+                cognome: "Rossi".into(),
+                nome: "Mario".into(),
+                telefono: Some("3331234567".into()),
+                fonte: "sportello",
+                ..Default::default()
+            }],
+        )
+        .unwrap();
+        let mut r = row("RSSMRA80A01H501U", "Rossi", "Mario");
+        r.set(Campo::DataNascita, Valore::Set("1980-01-01".into()));
+        r.ente_id = None;
+        let c = s.upsert_soggetti(&actor(), &[r.clone()], false).unwrap();
+        assert_eq!((c.updated, c.history), (1, 2)); // data_nascita and fonte
+        let (tel, fonte): (String, String) = s
+            .conn
+            .query_row("SELECT telefono, fonte FROM soggetto", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((tel.as_str(), fonte.as_str()), ("3331234567", "anagrafe"));
+        let c = s.upsert_soggetti(&actor(), &[r], false).unwrap();
+        assert_eq!(c.unchanged, 1);
+    }
+
+    #[test]
+    fn dry_run_counts_and_writes_nothing() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let rows = [
+            row("RSSMRA80A01H501U", "Rossi", "Mario"),
+            row("BNCNNA85T41G478X", "Bianchi", "Anna"),
+        ];
+        let before = count(&s, "SELECT count(*) FROM audit_log");
+        let c = s.upsert_soggetti(&actor(), &rows, true).unwrap();
+        assert_eq!(c.inserted, 2);
+        assert_eq!(count(&s, "SELECT count(*) FROM soggetto"), 0);
+        assert_eq!(count(&s, "SELECT count(*) FROM audit_log"), before);
+    }
+
+    #[test]
+    fn a_code_repeated_in_one_call_updates_the_row_just_inserted() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let rows = [
+            row("RSSMRA80A01H501U", "Rossi", "Mario"),
+            row("RSSMRA80A01H501U", "Rossi", "Mario Luigi"),
+        ];
+        let c = s.upsert_soggetti(&actor(), &rows, false).unwrap();
+        assert_eq!((c.inserted, c.updated), (1, 1));
+        assert_eq!(count(&s, "SELECT version FROM soggetto"), 2);
     }
 }
