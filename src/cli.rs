@@ -150,6 +150,9 @@ enum ImportCommand {
         /// Scrive le righe scartate e gli avvisi in questo file CSV (riga;codice_fiscale;motivo)
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
+        /// Righe per transazione (prove di prestazione)
+        #[arg(long, hide = true, default_value_t = crate::anagrafe::BATCH_ROWS)]
+        batch_rows: usize,
     },
 }
 
@@ -241,6 +244,7 @@ fn run(cli: Cli) -> AppResult<i32> {
                     ente,
                     dry_run,
                     report,
+                    batch_rows,
                 },
         }) => import_anagrafe(
             &config.database,
@@ -249,6 +253,7 @@ fn run(cli: Cli) -> AppResult<i32> {
             ente.as_deref(),
             dry_run,
             report.as_deref(),
+            batch_rows,
         ),
         Some(Command::StressWrite { count, tag }) => {
             stress_write(&config.database, &actor, count, &tag)
@@ -629,9 +634,13 @@ fn import_anagrafe(
     ente: Option<&str>,
     dry_run: bool,
     report_path: Option<&Path>,
+    batch_rows: usize,
 ) -> AppResult<i32> {
     use crate::anagrafe::{self, report};
-    let opts = anagrafe::Options::new(None, dry_run);
+    let opts = anagrafe::Options {
+        batch_rows,
+        ..anagrafe::Options::new(None, dry_run)
+    };
     // The file first: a bad header stops here, before the database is opened.
     let mut source = anagrafe::open(file, &opts)?;
     let mut store = open_current(db)?;

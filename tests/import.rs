@@ -496,28 +496,30 @@ fn bad_rows_do_not_stop_the_good_ones() {
     let mut wrong_check = rossi();
     let last = wrong_check.pop().unwrap();
     wrong_check.push(if last == 'A' { 'B' } else { 'A' });
+    // Each bad row has its own code: the first record with a code owns it.
+    let p = |i: i32| cf_of("Neri", "Anna", Sesso::F, (1960 + i, 1, 1), "G478");
     let body = format!(
         "{HEADER}\n\
          {wrong_check};Rossi;Mario;M;01/01/1980;;;;;;;;;\n\
          {};;Anna;F;;;;;;;;;;\n\
          {};Verdi;Luca;M;31/02/2001;;;;;;;;;\n\
-         {};Bianchi;Anna;X;;;;;;;;;;\n\
-         {};Bianchi;Anna;;;Atlantide;;;;;;;;\n\
-         {};Bianchi;Anna;;;Castro;;;;;;;;\n\
-         {};Bianchi;Anna;;01/01/1975;;;;;;Marziana;;;\n\
-         {};Bianchi;Anna;;01/01/1975;;;;;;;;31/12/1970;\n\
-         {};Bianchi;Anna;;01/01/2999;;;;;;;;;\n\
-         {};Bianchi;Anna;;;;;;;\n\
+         {};Neri;Anna;X;;;;;;;;;;\n\
+         {};Neri;Anna;;;Atlantide;;;;;;;;\n\
+         {};Neri;Anna;;;Castro;;;;;;;;\n\
+         {};Neri;Anna;;01/01/1975;;;;;;Marziana;;;\n\
+         {};Neri;Anna;;01/01/1975;;;;;;;;31/12/1970;\n\
+         {};Neri;Anna;;01/01/2999;;;;;;;;;\n\
+         {};Neri;Anna;;;;;;;\n\
          {}",
-        bianchi(),
-        verdi(),
-        bianchi(),
-        bianchi(),
-        bianchi(),
-        bianchi(),
-        bianchi(),
-        bianchi(),
-        bianchi(),
+        p(1),
+        p(2),
+        p(3),
+        p(4),
+        p(5),
+        p(6),
+        p(7),
+        p(8),
+        p(9),
         good_rows()
     );
     let out = import(
@@ -553,6 +555,26 @@ fn bad_rows_do_not_stop_the_good_ones() {
         );
     }
     assert_eq!(one::<i64>(&env, "SELECT count(*) FROM soggetto"), 3);
+}
+
+#[test]
+fn a_rejected_first_record_still_owns_its_code() {
+    let env = setup();
+    let body = format!(
+        "CF;COGNOME;NOME;DATA_NASCITA\n{r};Rossi;Mario;31/02/1980\n{r};Rossi;Mario;01/01/1980\n",
+        r = rossi()
+    );
+    let out = import(&env, &write(&env, "o.csv", body.as_bytes()), &[]);
+    assert_eq!(
+        summary(&out),
+        "inseriti 0, aggiornati 0, invariati 0, scartati 2"
+    );
+    assert!(
+        text(&out.stderr).contains("riga 3: "),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("già alla riga 2"));
 }
 
 #[test]

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -339,7 +340,6 @@ impl AnagrafeFile {
             ..Default::default()
         };
         // Codice fiscale: valid and not already seen in this file.
-        let mut cf_key = None;
         match cf_raw.as_deref() {
             None if cf_shown.is_empty() => reasons.push("codice fiscale mancante".into()),
             None => {}
@@ -349,12 +349,16 @@ impl AnagrafeFile {
                     Err(e) => reasons.push(format!("codice fiscale non valido: {e}")),
                     Ok(()) => match <[u8; 16]>::try_from(code.as_bytes()) {
                         Ok(key) => {
-                            if let Some(first) = self.seen.get(&key) {
-                                reasons.push(format!(
-                                    "codice fiscale ripetuto nel file (già alla riga {first}): riga ignorata"
-                                ));
-                            } else {
-                                cf_key = Some(key);
+                            // The first record with a code owns it, even when rejected for
+                            // another reason: a later one may be another person's data.
+                            match self.seen.entry(key) {
+                                Entry::Occupied(first) => reasons.push(format!(
+                                    "codice fiscale ripetuto nel file (già alla riga {}): riga ignorata",
+                                    first.get()
+                                )),
+                                Entry::Vacant(v) => {
+                                    v.insert(u32::try_from(line).unwrap_or(u32::MAX));
+                                }
                             }
                             row.codice_fiscale = code;
                         }
@@ -439,10 +443,6 @@ impl AnagrafeFile {
                 warning: false,
             });
             return;
-        }
-        if let Some(key) = cf_key {
-            self.seen
-                .insert(key, u32::try_from(line).unwrap_or(u32::MAX));
         }
         let iso = |d: Date| format!("{:04}-{:02}-{:02}", d.0, d.1, d.2);
         for campo in Campo::ALL {
