@@ -107,6 +107,11 @@ enum Command {
         #[arg(required = true, value_name = "QUERY")]
         query: Vec<String>,
     },
+    /// Importazioni da altri sistemi
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Scritture di prova in parallelo (test di concorrenza)
     #[command(hide = true)]
     StressWrite {
@@ -159,6 +164,27 @@ enum UserCommand {
     Disable { username: String },
     /// Elenca gli operatori
     List,
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportCommand {
+    /// Importa o aggiorna le persone da un'esportazione CSV dell'anagrafe comunale
+    Anagrafe {
+        /// File CSV con intestazione (separatore «;» o «,», UTF-8 o Windows-1252)
+        file: PathBuf,
+        /// Codice catastale dell'ente a cui appartiene l'anagrafe, es. G478
+        #[arg(long, value_name = "CODICE")]
+        ente: Option<String>,
+        /// Calcola il riepilogo senza scrivere nulla nel database
+        #[arg(long)]
+        dry_run: bool,
+        /// Scrive le righe scartate e gli avvisi in questo file CSV (riga;codice_fiscale;motivo)
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// Righe per transazione (prove di prestazione)
+        #[arg(long, hide = true, default_value_t = crate::anagrafe::BATCH_ROWS)]
+        batch_rows: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -256,6 +282,24 @@ fn run(cli: Cli) -> AppResult<i32> {
         Some(Command::Search { limit, ente, query }) => {
             search(&config.database, limit, ente.as_deref(), &query)
         }
+        Some(Command::Import {
+            command:
+                ImportCommand::Anagrafe {
+                    file,
+                    ente,
+                    dry_run,
+                    report,
+                    batch_rows,
+                },
+        }) => import_anagrafe(
+            &config.database,
+            &actor,
+            &file,
+            ente.as_deref(),
+            dry_run,
+            report.as_deref(),
+            batch_rows,
+        ),
         Some(Command::StressWrite { count, tag }) => {
             stress_write(&config.database, &actor, count, &tag)
         }
@@ -295,6 +339,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Codes { .. } => "codes",
         Command::CrashTest => "crash-test",
         Command::Search { .. } => "search",
+        Command::Import { .. } => "import",
         Command::StressWrite { .. } => "stress-write",
         Command::Cf { .. } => "cf",
     }
@@ -727,6 +772,104 @@ fn search(path: &Path, limit: usize, ente: Option<&str>, words: &[String]) -> Ap
         );
     }
     Ok(0)
+}
+
+/// Issues shown on stderr when there is no `--report`.
+const ISSUES_ON_STDERR: usize = 20;
+
+/// `import anagrafe`: exit 0, or 1 when a row was rejected (or the file is unusable).
+fn import_anagrafe(
+    db: &Path,
+    actor: &Actor,
+    file: &Path,
+    ente: Option<&str>,
+    dry_run: bool,
+    report_path: Option<&Path>,
+    batch_rows: usize,
+) -> AppResult<i32> {
+    use crate::anagrafe::{self, report};
+    let opts = anagrafe::Options {
+        batch_rows,
+        ..anagrafe::Options::new(None, dry_run)
+    };
+    // The file first: a bad header stops here, before the database is opened.
+    let mut source = anagrafe::open(file, &opts)?;
+    let mut store = open_current(db)?;
+    let ente_id = match ente {
+        Some(code) => Some(enti_by_codes(&store, code)?[0]),
+        None => None,
+    };
+    source.set_ente_id(ente_id);
+    let opts = anagrafe::Options { ente_id, ..opts };
+    let mut report = match report_path {
+        Some(p) => Some(report::Report::create(p).map_err(|e| {
+            AppError::Env(format!(
+                "impossibile scrivere il rapporto {}: {e}",
+                p.display()
+            ))
+        })?),
+        None => None,
+    };
+    let mut shown = 0usize;
+    let mut hidden = 0usize;
+    let mut on_issue = |issue: &anagrafe::Issue| -> AppResult<()> {
+        match report.as_mut() {
+            Some(r) => r
+                .write(issue)
+                .map_err(|e| AppError::Env(format!("impossibile scrivere il rapporto: {e}"))),
+            None => {
+                if shown < ISSUES_ON_STDERR {
+                    shown += 1;
+                    let code = report::shown_code(&issue.codice_fiscale);
+                    eprintln!(
+                        "riga {}: {}{}",
+                        issue.line,
+                        if code.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{}: ", sanitize(&code))
+                        },
+                        sanitize(&report::motivo(issue))
+                    );
+                } else {
+                    hidden += 1;
+                }
+                Ok(())
+            }
+        }
+    };
+    let summary = anagrafe::run(&mut store, actor, &mut source, &opts, &mut on_issue)?;
+    if let Some(r) = report {
+        r.finish()
+            .map_err(|e| AppError::Env(format!("impossibile scrivere il rapporto: {e}")))?;
+    }
+    if hidden > 0 {
+        eprintln!("... e altre {hidden} righe: usare --report FILE per l'elenco completo");
+    }
+    println!(
+        "file {}: {}, separatore «{}», {} righe",
+        sanitize(&file.display().to_string()),
+        source.encoding().label(),
+        source.delimiter(),
+        summary.records
+    );
+    if dry_run {
+        println!("simulazione (--dry-run): nessuna modifica scritta nel database");
+    } else if summary.records == 0 {
+        println!("nessuna riga da importare");
+    } else if summary.counts.inserted + summary.counts.updated == 0 {
+        println!("nessuna modifica: l'anagrafe era già aggiornata");
+    }
+    println!("{}", summary.line());
+    if let Some(p) = report_path {
+        println!(
+            "rapporto: {} ({} righe scartate, {} avvisi)",
+            sanitize(&p.display().to_string()),
+            summary.rejected,
+            summary.warnings
+        );
+    }
+    Ok(if summary.rejected > 0 { 1 } else { 0 })
 }
 
 /// Test helper: `count` writes, each its own transaction (an ufficio row plus its audit row);

@@ -1,6 +1,7 @@
 //! sportello — terminal front desk for Italian municipal social services.
 //!
 //! Module map (each module's doc says what it owns):
+//! - [`anagrafe`]: import from the municipal registry (CSV parsing and mapping; no SQL).
 //! - [`domain`]: pure domain types and rules (roles, permissions, codice fiscale). No IO.
 //! - [`store`]: the only module that speaks SQL; the `Store` trait and its SQLite implementation.
 //! - [`service`]: permission checks and auditing in front of the store; what the CLI and UI call.
@@ -12,6 +13,7 @@
 //! - [`sanitize`]: the one function that makes foreign strings safe to show.
 //! - [`ui`]: UI runtime data: keys, keymaps, actions, screen definitions, field parsing. No SQL.
 
+pub mod anagrafe;
 pub mod auth;
 pub mod cli;
 pub mod config;

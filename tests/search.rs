@@ -409,3 +409,20 @@ fn migrate_backfills_an_older_database() {
     );
     assert_eq!(code(&env.run(&["check"], "")), 0);
 }
+
+#[test]
+fn persons_imported_from_the_registry_are_found_with_a_typo() {
+    let env = Env::new();
+    env.init();
+    let csv = env.dir.path().join("anagrafe.csv");
+    let cf = cf::compute("Quintavalle", "Ermenegilda", Sesso::F, 1950, 4, 2, "G478");
+    std::fs::write(
+        &csv,
+        format!("CF;COGNOME;NOME;SESSO;DATA_NASCITA\n{cf};QUINTAVALLE;ERMENEGILDA;F;02/04/1950\n"),
+    )
+    .unwrap();
+    let out = env.run(&["import", "anagrafe", csv.to_str().unwrap()], "");
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let out = env.run(&["search", "quintavale", "erme"], "");
+    assert!(text(&out.stdout).starts_with(&cf), "{}", text(&out.stdout));
+}

@@ -19,7 +19,7 @@ use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::persona::{Modifica, Soggetto};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
-use crate::domain::soggetto::NewSoggetto;
+use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
 use crate::domain::{Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Ufficio};
 
 /// Errors of the store, with the Italian text shown to operators.
@@ -188,6 +188,18 @@ pub trait Store: Send {
         ente_belfiore: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<SearchHit>>;
+
+    /// Inserts or updates persons from the municipal registry by codice fiscale (`fonte = 'anagrafe'`),
+    /// in one `BEGIN IMMEDIATE` transaction. A new code is inserted; a known one whose fields differ
+    /// is updated (version + 1, one `soggetto_storia` row per changed field); otherwise it is left
+    /// alone. [`crate::domain::soggetto::Valore::Absent`] never clears a stored value. One audit row
+    /// for the call when anything changed. `dry_run` computes the same counts and rolls back.
+    fn upsert_soggetti(
+        &mut self,
+        actor: &Actor,
+        rows: &[ImportRow],
+        dry_run: bool,
+    ) -> StoreResult<UpsertCounts>;
 
     /// Saves (replaces) the draft of `form` for `record_key` ('' = new record).
     fn save_draft(

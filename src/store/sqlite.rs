@@ -21,10 +21,13 @@ use crate::domain::fold::fold;
 use crate::domain::persona::{Modifica, Soggetto};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
-use crate::domain::soggetto::NewSoggetto;
+use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
 use crate::domain::{
     Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Outcome, RoleSet, Ufficio,
 };
+
+#[path = "sqlite_anagrafe.rs"]
+mod anagrafe;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Run a passive checkpoint every this many commits of one connection.
@@ -1020,6 +1023,15 @@ impl Store for SqliteStore {
         limit: usize,
     ) -> StoreResult<Vec<SearchHit>> {
         self.search_soggetti_sqlite(query, ente_belfiore, limit)
+    }
+
+    fn upsert_soggetti(
+        &mut self,
+        actor: &Actor,
+        rows: &[ImportRow],
+        dry_run: bool,
+    ) -> StoreResult<UpsertCounts> {
+        self.upsert_soggetti_tx(actor, rows, dry_run)
     }
 
     fn save_draft(
