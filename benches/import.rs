@@ -254,7 +254,9 @@ fn import(dir: &Path, db: &Path, file: &Path, report: &Path) -> Run {
         .map(|b| vec!["--batch-rows".to_string(), b])
         .unwrap_or_default();
     let t = Instant::now();
-    let child = sportello(dir)
+    // Reaped below with wait4 (for its rusage) instead of Child::wait.
+    #[allow(clippy::zombie_processes)]
+    let mut child = sportello(dir)
         .arg("--db")
         .arg(db)
         .args(["import", "anagrafe"])
@@ -267,6 +269,12 @@ fn import(dir: &Path, db: &Path, file: &Path, report: &Path) -> Run {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("spawn import");
+    // Read stdout to its end first (the child exits after closing it): no pipe can fill up.
+    let mut stdout = String::new();
+    if let Some(mut s) = child.stdout.take() {
+        use std::io::Read;
+        s.read_to_string(&mut stdout).unwrap();
+    }
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
@@ -275,11 +283,6 @@ fn import(dir: &Path, db: &Path, file: &Path, report: &Path) -> Run {
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let secs = t.elapsed().as_secs_f64();
     assert_eq!(r, pid, "wait4");
-    let mut stdout = String::new();
-    if let Some(mut s) = child.stdout {
-        use std::io::Read;
-        s.read_to_string(&mut stdout).unwrap();
-    }
     assert!(
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "import failed: {stdout}"

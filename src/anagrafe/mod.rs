@@ -25,9 +25,10 @@ use crate::store::Store;
 
 /// Rows per transaction. Each commit writes every page it dirtied to the WAL, and inserts with random
 /// codici fiscali, names and dates dirty pages all over the five indexes of `soggetto`: at a million
-/// persons a 10,000-row batch rewrites most index leaves for a tenth of the rows that 25,000 would
-/// (measured: 68 s against 37-40 s for 1,000,000 rows). 25,000 keeps each write lock to about one
-/// second on this machine, far below the sessions' 10 s busy timeout.
+/// persons a batch rewrites most index leaves whatever its size, so fewer, larger batches write far
+/// less (`cargo bench --bench import`, 1,000,000 new rows: 52 s with 10,000-row batches, 34 s with
+/// 25,000). 25,000 keeps each write lock to about a second on this machine, far below the sessions'
+/// 10 s busy timeout.
 pub const BATCH_ROWS: usize = 25_000;
 
 /// How to import.
