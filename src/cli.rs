@@ -203,6 +203,11 @@ enum CfCommand {
 
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> i32 {
+    // `sportello search … | head` ends quietly like any Unix tool instead of panicking on EPIPE.
+    // SAFETY: resetting a signal disposition to its default at start-up, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let _ = color_eyre::config::HookBuilder::default()
         .display_env_section(false)
         .install();

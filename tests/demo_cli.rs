@@ -48,3 +48,23 @@ fn demo_refuses_a_real_database() {
     assert_eq!(code(&out), 2);
     assert!(text(&out.stderr).contains("non dimostrativo"));
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    use std::process::Stdio;
+    let env = Env::new();
+    let mut child = env
+        .cmd()
+        .args(["demo", "--persons", "20", "--no-tui"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader went away (`| head -0`)
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        !text(&out.stderr).contains("panicked"),
+        "{}",
+        text(&out.stderr)
+    );
+}
