@@ -227,42 +227,50 @@ fn bom_and_both_delimiters_are_recognised() {
 
 #[test]
 fn quotes_doubled_quotes_and_embedded_newlines_keep_line_numbers() {
-    let env = setup();
-    let body = format!(
+    let lf = format!(
         "CF,COGNOME,NOME,INDIRIZZO,NOTE\n\
          {},\"Rossi\",\"Mario\",\"Via \"\"Roma\"\"\n12\",\"nota, con virgola\"\n\
          {},Bianchi,,\"Corso\n\nVannucci\",\n\
-         {},Verdi,Luca,\"Via, Pievaiola\",\"\"\n",
+         {},Verdi,Luca,\"Via, Pievaiola\",\"\"\n\
+         ,,,,\n\
+         {},,,,\n",
         rossi(),
         bianchi(),
-        verdi()
+        verdi(),
+        cf_of("Neri", "Ada", Sesso::F, (1950, 2, 3), "G478"),
     );
-    let rep = env.dir.path().join("r.csv");
-    let f = write(&env, "q.csv", body.as_bytes());
-    let out = import(&env, &f, &["--report", rep.to_str().unwrap()]);
-    assert_eq!(code(&out), 1);
-    assert_eq!(
-        summary(&out),
-        "inseriti 2, aggiornati 0, invariati 0, scartati 1"
-    );
-    assert_eq!(
-        field(&env, &rossi(), "res_indirizzo").as_deref(),
-        Some("Via \"Roma\"\n12")
-    );
-    assert_eq!(
-        field(&env, &verdi(), "res_indirizzo").as_deref(),
-        Some("Via, Pievaiola")
-    );
-    // Bianchi starts on line 4 (Rossi's record spans lines 2-3).
-    let r = report(&rep);
-    assert!(
-        r.contains(&format!("\r\n4;{};nome mancante\r\n", bianchi())),
-        "{r}"
-    );
-    assert!(
-        r.contains("1;;avviso: colonna «NOTE» sconosciuta: ignorata"),
-        "{r}"
-    );
+    for (eol, body) in [("\n", lf.clone()), ("\r\n", lf.replace('\n', "\r\n"))] {
+        let env = setup();
+        let rep = env.dir.path().join("r.csv");
+        let f = write(&env, "q.csv", body.as_bytes());
+        let out = import(&env, &f, &["--report", rep.to_str().unwrap()]);
+        assert_eq!(code(&out), 1);
+        assert_eq!(
+            summary(&out),
+            "inseriti 2, aggiornati 0, invariati 0, scartati 2",
+            "{eol:?}"
+        );
+        assert_eq!(
+            field(&env, &rossi(), "res_indirizzo"),
+            Some(format!("Via \"Roma\"{eol}12"))
+        );
+        assert_eq!(
+            field(&env, &verdi(), "res_indirizzo").as_deref(),
+            Some("Via, Pievaiola")
+        );
+        // Bianchi starts on line 4 (Rossi's record spans lines 2-3, Bianchi's 4-6); the line of
+        // empty cells (8) is skipped; Neri is on line 9.
+        let r = report(&rep);
+        assert!(
+            r.contains(&format!("\r\n4;{};nome mancante\r\n", bianchi())),
+            "{eol:?}: {r}"
+        );
+        assert!(r.contains("\r\n9;"), "{eol:?}: {r}");
+        assert!(
+            r.contains("1;;avviso: colonna «NOTE» sconosciuta: ignorata"),
+            "{r}"
+        );
+    }
 }
 
 #[test]

@@ -101,7 +101,7 @@ const ITALIANA: &[&str] = &["ITALIANA", "ITALIANO", "ITALIA", "ITA", "IT", "100"
 /// A rejected row or a warning, for the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
-    /// Line of the file where the record starts (1 = header).
+    /// Line of the file where the record starts (the header's line for a header warning).
     pub line: u64,
     /// The code as found in the file (may be empty or invalid).
     pub codice_fiscale: String,
@@ -173,18 +173,29 @@ impl AnagrafeFile {
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
+            // `\n` only: with CRLF as terminator the crate reports a record as starting on the line
+            // where the previous one ended. The `\r` left at the end of a line is trimmed away.
+            .terminator(csv::Terminator::Any(b'\n'))
             .buffer_capacity(256 * 1024)
             .from_reader(BufReader::with_capacity(256 * 1024, file));
         let mut header = ByteRecord::new();
-        let got = reader
+        let mut got = false;
+        while reader
             .read_byte_record(&mut header)
-            .map_err(|e| AppError::Env(format!("impossibile leggere {}: {e}", path.display())))?;
+            .map_err(|e| AppError::Env(format!("impossibile leggere {}: {e}", path.display())))?
+        {
+            if header.iter().any(|f| !f.trim_ascii().is_empty()) {
+                got = true;
+                break;
+            }
+        }
         if !got {
             return Err(AppError::Invalid(
                 "file vuoto: manca la riga di intestazione (CODICE_FISCALE;COGNOME;NOME;...)"
                     .into(),
             ));
         }
+        let header_line = header.position().map(|p| p.line()).unwrap_or(1);
         let names: Vec<String> = header
             .iter()
             .map(|f| decode(encoding, f).trim().to_string())
@@ -196,7 +207,7 @@ impl AnagrafeFile {
             let target = ALIASES.iter().find(|(a, _)| *a == key).map(|(_, t)| *t);
             if target.is_none() && !key.is_empty() {
                 header_issues.push(Issue {
-                    line: 1,
+                    line: header_line,
                     codice_fiscale: String::new(),
                     reason: format!("colonna «{name}» sconosciuta: ignorata"),
                     warning: true,
@@ -256,7 +267,7 @@ impl AnagrafeFile {
         self.delimiter as char
     }
 
-    /// Warnings about the header (unknown columns), line 1.
+    /// Warnings about the header (unknown columns), with the header's line.
     pub fn header_issues(&self) -> &[Issue] {
         &self.header_issues
     }
@@ -274,6 +285,11 @@ impl AnagrafeFile {
             if !got {
                 self.record = record;
                 break;
+            }
+            // Blank lines and lines of empty cells (`;;;`) carry nothing: skipped, not counted.
+            if record.iter().all(|f| f.trim_ascii().is_empty()) {
+                self.record = record;
+                continue;
             }
             read += 1;
             let line = record.position().map(|p| p.line()).unwrap_or_default();
@@ -650,6 +666,60 @@ mod tests {
         bad.push(0xF2);
         assert!(!is_utf8(&mut bad.as_slice()).unwrap());
         assert!(!is_utf8(&mut &b"Niccol\xF2"[..]).unwrap());
+    }
+
+    fn open_bytes(bytes: &[u8]) -> (tempfile::TempDir, AnagrafeFile) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let f = AnagrafeFile::open(&path, Some(7), (2026, 1, 1)).unwrap();
+        (dir, f)
+    }
+
+    #[test]
+    fn records_keep_the_line_they_start_on() {
+        let cf = "RSSMRA80A01H501U";
+        let text = format!(
+            "cf;cognome;nome\r\n{cf};\"Ros\r\nsi\";Mario\r\n\r\n;;\r\n;Bianchi;Anna\r\nX;\"a\"\"b\";c\n"
+        );
+        let (_d, mut f) = open_bytes(text.as_bytes());
+        assert_eq!((f.encoding(), f.delimiter()), (Encoding::Utf8, ';'));
+        let b = f.next_batch(100).unwrap().unwrap();
+        assert_eq!(b.rows.len(), 1);
+        assert_eq!(b.rows[0].line, 2);
+        assert_eq!(b.rows[0].ente_id, Some(7));
+        assert_eq!(
+            b.rows[0].get(Campo::Cognome),
+            &Valore::Set("Ros\r\nsi".into())
+        );
+        // Lines 4 and 5 are empty (skipped); the record on line 6 has no code, line 7 a bad one.
+        let lines: Vec<(u64, &str)> = b
+            .issues
+            .iter()
+            .map(|i| (i.line, i.reason.as_str()))
+            .collect();
+        assert_eq!(lines[0], (6, "codice fiscale mancante"));
+        assert_eq!(lines[1].0, 7);
+        assert!(lines[1].1.starts_with("codice fiscale non valido"));
+        assert_eq!(b.rejected, 2);
+        assert!(f.next_batch(100).unwrap().is_none());
+    }
+
+    #[test]
+    fn windows_1252_and_batches() {
+        let mut bytes = b"\xEF\xBB\xBFCF,COGNOME,NOME,ALTRO\n".to_vec();
+        for cf in ["RSSMRA80A01H501U", "BNCNNA75T71G478N"] {
+            bytes.extend(format!("{cf},D'Angelo,Niccol").as_bytes());
+            bytes.extend(b"\xF2,x\n");
+        }
+        let (_d, mut f) = open_bytes(&bytes);
+        assert_eq!((f.encoding(), f.delimiter()), (Encoding::Windows1252, ','));
+        assert_eq!(f.header_issues().len(), 1);
+        let b1 = f.next_batch(1).unwrap().unwrap();
+        let b2 = f.next_batch(1).unwrap().unwrap();
+        assert!(f.next_batch(1).unwrap().is_none());
+        assert_eq!(b1.rows[0].get(Campo::Nome), &Valore::Set("Niccolò".into()));
+        assert_eq!(b2.rows.len() + b2.rejected as usize, 1);
     }
 
     #[test]
