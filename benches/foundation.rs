@@ -2,18 +2,12 @@
 //!
 //! `cargo bench --bench foundation` (set `SPORTELLO_BENCH_PERSONS=1000000` for the large demo).
 
-use std::process::{Command, Stdio};
+mod common;
+
+use std::process::Stdio;
 use std::time::Instant;
 
-fn sportello(dir: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sportello"));
-    c.env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("SPORTELLO_ETC", dir.join("etc"))
-        .env("SPORTELLO_LOG_DIR", dir.join("log"))
-        .env_remove("SPORTELLO_DB");
-    c
-}
+use common::sportello;
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");

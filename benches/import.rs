@@ -6,10 +6,12 @@
 //!
 //! `cargo bench --bench import`
 
+mod common;
+
 use std::collections::HashSet;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 use rand::rngs::StdRng;
@@ -153,15 +155,7 @@ const VIE: &[&str] = &[
 ];
 const STATI_CIVILI: &[&str] = &["celibe/nubile", "coniugato/a", "vedovo/a", "divorziato/a"];
 
-fn sportello(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sportello"));
-    c.env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("SPORTELLO_ETC", dir.join("etc"))
-        .env("SPORTELLO_LOG_DIR", dir.join("log"))
-        .env_remove("SPORTELLO_DB");
-    c
-}
+use common::sportello;
 
 /// Writes `rows` persons with distinct, valid codici fiscali; returns the file size.
 fn generate(path: &Path, rows: usize) -> u64 {

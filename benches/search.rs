@@ -11,8 +11,9 @@
 //!
 //! `SPORTELLO_BENCH_QUERIES="rossi mario|di ste"` only times those queries.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
@@ -26,15 +27,7 @@ const TYPING_SAMPLE: usize = 300;
 const CLI_QUERIES: usize = 60;
 const TODAY: (i32, u8, u8) = (2026, 6, 15);
 
-fn sportello(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sportello"));
-    c.env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("SPORTELLO_ETC", dir.join("etc"))
-        .env("SPORTELLO_LOG_DIR", dir.join("log"))
-        .env_remove("SPORTELLO_DB");
-    c
-}
+use common::sportello;
 
 #[derive(Debug, Clone)]
 struct Person {

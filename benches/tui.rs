@@ -6,6 +6,8 @@
 //! `cargo bench --bench tui` — set `SPORTELLO_BENCH_DB` to an existing demo database, otherwise
 //! `target/bench-1m.db` is created once with `sportello demo --persons 1000000`.
 
+mod common;
+
 #[path = "../tests/common/pty.rs"]
 mod pty;
 
@@ -20,14 +22,10 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{TerminalOptions, Viewport};
-use sportello::auth::Origin;
-use sportello::config::AuthMode;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::AppConfig;
 use sportello::ui::harness::Harness;
-use sportello::ui::keymap::Keymap;
 use sportello::ui::runtime::CountingWriter;
-use sportello::ui::theme::Theme;
 
 fn bench_db(dir: &std::path::Path) -> PathBuf {
     if let Some(p) = std::env::var_os("SPORTELLO_BENCH_DB") {
@@ -57,13 +55,8 @@ fn bench_db(dir: &std::path::Path) -> PathBuf {
 }
 
 fn sportello(dir: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sportello"));
-    c.env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("SPORTELLO_ETC", dir.join("etc"))
-        .env("SPORTELLO_LOG_DIR", dir.join("log"))
-        .env("TERM", "xterm")
-        .env("LANG", "C.UTF-8");
+    let mut c = common::sportello(dir);
+    c.env("TERM", "xterm").env("LANG", "C.UTF-8");
     c
 }
 
@@ -143,18 +136,7 @@ impl Counted {
 }
 
 fn byte_figures(db: &std::path::Path) {
-    let config = AppConfig {
-        auth: AuthMode::Password,
-        idle_lock_minutes: 5,
-        demo: true,
-        theme: Theme {
-            color: true,
-            ascii: false,
-        },
-        keymap: Keymap::embedded().unwrap(),
-        origin: Origin::default(),
-        forms: sportello::ui::forms().unwrap(),
-    };
+    let config = AppConfig::headless(true);
     let mut h = Harness::new(Box::new(SqliteStore::open(db).unwrap()), config, 80, 24);
     let mut t = Counted::new();
     let first = t.frame(&h);

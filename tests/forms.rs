@@ -1,29 +1,17 @@
 //! Forms through the real app: validation, picker, drafts (autosave, restore), conflicts, and the
 //! fields an ente adds in its screen file (date, money, integer, multiline) stored as extra attributes.
 
-use sportello::auth::Origin;
-use sportello::config::AuthMode;
 use sportello::demo;
 use sportello::domain::Actor;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Effect, Popup, Screen};
 use sportello::ui::harness::Harness;
-use sportello::ui::keymap::Keymap;
 use sportello::ui::requests::Request;
-use sportello::ui::theme::Theme;
 
 fn config(forms: sportello::ui::Forms) -> AppConfig {
     AppConfig {
-        auth: AuthMode::Password,
-        idle_lock_minutes: 5,
-        demo: true,
-        theme: Theme {
-            color: true,
-            ascii: false,
-        },
-        keymap: Keymap::embedded().unwrap(),
-        origin: Origin::default(),
         forms,
+        ..AppConfig::headless(true)
     }
 }
 

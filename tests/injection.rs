@@ -5,15 +5,11 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{TerminalOptions, Viewport};
-use sportello::auth::Origin;
-use sportello::config::AuthMode;
 use sportello::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet};
 use sportello::service;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::AppConfig;
 use sportello::ui::harness::Harness;
-use sportello::ui::keymap::Keymap;
-use sportello::ui::theme::Theme;
 
 const CORPUS: &[&str] = &[
     "\x1b[2J\x1b[H",
@@ -126,16 +122,8 @@ fn corpus_in_database_and_in_typed_fields_never_reaches_the_terminal() {
         service::add_user(&mut s, &sys, &new, Some("password-lunga-admin")).unwrap();
     }
     let config = AppConfig {
-        auth: AuthMode::Password,
-        idle_lock_minutes: 5,
         demo: false,
-        theme: Theme {
-            color: true,
-            ascii: false,
-        },
-        keymap: Keymap::embedded().unwrap(),
-        origin: Origin::default(),
-        forms: sportello::ui::forms().unwrap(),
+        ..AppConfig::headless(true)
     };
     let mut h = Harness::new(Box::new(s), config, 80, 24);
     // Typed and pasted into the login fields.

@@ -1,29 +1,21 @@
 //! Snapshots of every screen at 80×24, with colours (styles listed under the text) and with NO_COLOR.
 
-use sportello::auth::Origin;
-use sportello::config::AuthMode;
 use sportello::demo;
 use sportello::domain::Actor;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::AppConfig;
 use sportello::ui::harness::Harness;
-use sportello::ui::keymap::Keymap;
 use sportello::ui::theme::Theme;
 
 fn harness(color: bool) -> Harness {
     let mut s = SqliteStore::in_memory().unwrap();
     demo::create(&mut s, &Actor::system(Some("test".into()), None), 200).unwrap();
     let config = AppConfig {
-        auth: AuthMode::Password,
-        idle_lock_minutes: 5,
-        demo: true,
         theme: Theme {
             color,
             ascii: !color,
         },
-        keymap: Keymap::embedded().unwrap(),
-        origin: Origin::default(),
-        forms: sportello::ui::forms().unwrap(),
+        ..AppConfig::headless(color)
     };
     Harness::new(Box::new(s), config, 80, 24)
 }

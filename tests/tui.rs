@@ -7,8 +7,6 @@ use sportello::domain::Actor;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Effect, Screen};
 use sportello::ui::harness::Harness;
-use sportello::ui::keymap::Keymap;
-use sportello::ui::theme::Theme;
 
 fn demo_store() -> SqliteStore {
     let mut s = SqliteStore::in_memory().unwrap();
@@ -18,19 +16,11 @@ fn demo_store() -> SqliteStore {
 
 fn config(color: bool) -> AppConfig {
     AppConfig {
-        auth: AuthMode::Password,
-        idle_lock_minutes: 5,
-        demo: true,
-        theme: Theme {
-            color,
-            ascii: false,
-        },
-        keymap: Keymap::embedded().unwrap(),
-        forms: sportello::ui::forms().unwrap(),
         origin: Origin {
             os_user: Some("thin01".into()),
             ssh_client: Some("10.1.2.3".into()),
         },
+        ..AppConfig::headless(color)
     }
 }
 

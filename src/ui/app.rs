@@ -74,6 +74,25 @@ pub struct AppConfig {
     pub forms: BTreeMap<String, (String, Vec<FieldSpec>)>,
 }
 
+impl AppConfig {
+    /// Defaults for headless runs (tests, benchmarks, replays): password login, 5-minute idle lock,
+    /// demo banner, the embedded keymap and screens, no OS identity.
+    pub fn headless(color: bool) -> AppConfig {
+        AppConfig {
+            auth: AuthMode::Password,
+            idle_lock_minutes: 5,
+            demo: true,
+            theme: Theme {
+                color,
+                ascii: false,
+            },
+            keymap: Keymap::embedded().expect("the embedded keymap is valid (tested)"),
+            origin: Origin::default(),
+            forms: super::forms().expect("the embedded screens are valid (tested)"),
+        }
+    }
+}
+
 /// Autosave a draft this long after the last change (the runtime ticks every 500 ms: ≤ 2 s).
 pub const DRAFT_DEBOUNCE_MS: i64 = 1500;
 
@@ -1086,18 +1105,7 @@ mod tests {
 
     #[test]
     fn stale_replies_are_dropped() {
-        let config = AppConfig {
-            auth: AuthMode::Password,
-            idle_lock_minutes: 5,
-            demo: false,
-            theme: Theme {
-                color: true,
-                ascii: false,
-            },
-            keymap: Keymap::embedded().unwrap(),
-            origin: Origin::default(),
-            forms: BTreeMap::new(),
-        };
+        let config = AppConfig::headless(true);
         let (mut app, _) = App::new(config);
         app.screen = Screen::Operatori(OperatoriState::default());
         let old = app.query(Request::ListOperatori { actor: actor() });

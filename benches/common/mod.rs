@@ -1,0 +1,16 @@
+//! Shared by the benchmarks: the real binary in an isolated environment under `dir`.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::Command;
+
+/// `sportello` with config, data, system and log dirs inside `dir` and no `SPORTELLO_DB`.
+pub fn sportello(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sportello"));
+    c.env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("SPORTELLO_ETC", dir.join("etc"))
+        .env("SPORTELLO_LOG_DIR", dir.join("log"))
+        .env_remove("SPORTELLO_DB");
+    c
+}
