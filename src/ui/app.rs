@@ -428,11 +428,10 @@ impl App {
             Resolution::NotFound => {
                 if let Some(field) = self.focused_text() {
                     edit(field, &k);
-                } else if let Screen::Home(h) = &self.screen
+                } else if let Screen::Home(_) = &self.screen
                     && let Some(d) = printable(&k).and_then(|c| c.to_digit(10))
                 {
-                    let sel = h.selected;
-                    return self.open_menu(d as usize, sel);
+                    return self.open_menu(d as usize);
                 }
                 Vec::new()
             }
@@ -604,14 +603,11 @@ impl App {
                         Vec::new()
                     }
                     Action::Open | Action::Confirm => {
-                        let sel = h.selected;
-                        self.open_menu(sel + 1, sel)
+                        let n = h.selected + 1;
+                        self.open_menu(n)
                     }
                     a => match a.menu_number() {
-                        Some(i) => {
-                            let sel = h.selected;
-                            self.open_menu(i as usize, sel)
-                        }
+                        Some(i) => self.open_menu(i as usize),
                         None => Vec::new(),
                     },
                 }
@@ -870,7 +866,7 @@ impl App {
     }
 
     /// Opens the `n`-th (1-based) module of the menu.
-    fn open_menu(&mut self, n: usize, selected: usize) -> Vec<Effect> {
+    fn open_menu(&mut self, n: usize) -> Vec<Effect> {
         let Some(s) = &self.session else {
             return Vec::new();
         };
@@ -881,7 +877,6 @@ impl App {
         if let Screen::Home(h) = &mut self.screen {
             h.selected = n - 1;
         }
-        let _ = selected;
         let actor = s.actor.clone();
         let (next, effects) = match m {
             Module::Operatori => {
