@@ -72,8 +72,6 @@ pub struct Form {
     pub picker: Option<Picker>,
     /// Time (ms) of the last change not yet saved as a draft.
     pub changed_at: Option<i64>,
-    /// First field row shown (scrolling).
-    pub scroll: usize,
 }
 
 /// What the form did with a key.
@@ -187,7 +185,6 @@ impl Form {
             code_lists: BTreeMap::new(),
             picker: None,
             changed_at: None,
-            scroll: 0,
         }
     }
 
@@ -552,7 +549,7 @@ impl Form {
     }
 
     /// Draws the form; returns the cursor position.
-    pub fn render(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) -> Option<Position> {
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) -> Option<Position> {
         let label_w = 24u16.min(area.width / 3);
         let mut rows: Vec<(Option<usize>, u16)> = Vec::new(); // (field index or section header, height)
         let mut section = String::new();
@@ -565,27 +562,20 @@ impl Form {
                 if f.spec.kind == Kind::Multiline { 5 } else { 1 } + u16::from(f.error.is_some());
             rows.push((Some(i), h));
         }
-        // Scroll so that the focused field is visible.
+        // Scroll (derived, not stored): from the top unless the focused field would fall below.
         let focus_row = rows
             .iter()
             .position(|r| r.0 == Some(self.focus))
             .unwrap_or(0);
-        if focus_row < self.scroll {
-            self.scroll = focus_row.saturating_sub(1);
-        }
-        loop {
-            let used: u16 = rows[self.scroll..=focus_row.max(self.scroll)]
-                .iter()
-                .map(|r| r.1)
-                .sum();
-            if used <= area.height || self.scroll >= focus_row {
-                break;
-            }
-            self.scroll += 1;
+        let mut scroll = 0;
+        while scroll < focus_row
+            && rows[scroll..=focus_row].iter().map(|r| r.1).sum::<u16>() > area.height
+        {
+            scroll += 1;
         }
         let mut y = area.y;
         let mut cursor = None;
-        for (row, h) in rows.iter().skip(self.scroll) {
+        for (row, h) in rows.iter().skip(scroll) {
             if y + h > area.bottom() {
                 break;
             }
@@ -634,7 +624,7 @@ impl Form {
                 }
             }
         }
-        self.render_section_titles(area, buf, theme, &rows);
+        self.render_section_titles(area, buf, theme, &rows, scroll);
         if self.picker.is_some() {
             cursor = self.render_picker(area, buf, theme);
         }
@@ -647,9 +637,10 @@ impl Form {
         buf: &mut Buffer,
         theme: &Theme,
         rows: &[(Option<usize>, u16)],
+        scroll: usize,
     ) {
         let mut y = area.y;
-        for (k, (row, h)) in rows.iter().enumerate().skip(self.scroll) {
+        for (k, (row, h)) in rows.iter().enumerate().skip(scroll) {
             if y + h > area.bottom() {
                 break;
             }

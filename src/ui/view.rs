@@ -473,8 +473,6 @@ fn draw_form(app: &App, form: &super::form::Form, f: &mut Frame, body: Rect) -> 
     let block = framed(&theme, &sanitize(&form.title), theme.accent(app.area()));
     let inner = block.inner(body);
     f.render_widget(block, body);
-    // Scrolling is view state: render a copy so that drawing stays a pure function of the model.
-    let mut form = form.clone();
     let [fields, help] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let cursor = form.render(fields, f.buffer_mut(), &theme);
     if let Some(field) = form.focused() {
