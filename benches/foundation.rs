@@ -18,22 +18,11 @@ fn main() {
     let mut last_db = None;
     for n in sizes {
         let db = dir.path().join(format!("demo-{n}.db"));
-        let t = Instant::now();
-        let out = sportello(dir.path())
-            .arg("--db")
-            .arg(&db)
-            .args(["demo", "--no-tui", "--persons", &n.to_string()])
-            .output()
-            .expect("run demo");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let took = common::create_demo(dir.path(), &db, n);
         let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
         println!(
             "demo {n} persone: {:.2} s, database {:.1} MB",
-            t.elapsed().as_secs_f64(),
+            took.as_secs_f64(),
             size as f64 / 1e6
         );
         last_db = Some(db);

@@ -137,21 +137,10 @@ fn main() {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(1_000_000);
             let db = dir.path().join(format!("demo-{n}.db"));
-            let t = Instant::now();
-            let out = sportello(dir.path())
-                .arg("--db")
-                .arg(&db)
-                .args(["demo", "--no-tui", "--persons", &n.to_string()])
-                .output()
-                .expect("run demo");
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let took = common::create_demo(dir.path(), &db, n);
             println!(
                 "database dimostrativo di {n} persone creato in {:.1} s ({:.0} MB)",
-                t.elapsed().as_secs_f64(),
+                took.as_secs_f64(),
                 std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0) as f64 / 1e6
             );
             db

@@ -33,23 +33,8 @@ fn bench_db(dir: &std::path::Path) -> PathBuf {
     }
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-1m.db");
     if !path.exists() {
-        let t = Instant::now();
-        let out = sportello(dir)
-            .arg("--db")
-            .arg(&path)
-            .args(["demo", "--no-tui", "--persons", "1000000"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        println!(
-            "(creato {} in {:.1} s)",
-            path.display(),
-            t.elapsed().as_secs_f64()
-        );
+        let took = common::create_demo(dir, &path, 1_000_000);
+        println!("(creato {} in {:.1} s)", path.display(), took.as_secs_f64());
     }
     path
 }

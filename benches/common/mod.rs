@@ -14,3 +14,20 @@ pub fn sportello(dir: &Path) -> Command {
         .env_remove("SPORTELLO_DB");
     c
 }
+
+/// Creates a demo database of `persons` persons at `db` with the real binary; returns the time taken.
+pub fn create_demo(dir: &Path, db: &Path, persons: usize) -> std::time::Duration {
+    let t = std::time::Instant::now();
+    let out = sportello(dir)
+        .arg("--db")
+        .arg(db)
+        .args(["demo", "--no-tui", "--persons", &persons.to_string()])
+        .output()
+        .expect("run demo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.elapsed()
+}
