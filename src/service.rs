@@ -199,6 +199,114 @@ pub fn read_soggetto(
     Ok((s, storia))
 }
 
+/// What saving a person at the desk did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonaSaved {
+    Saved(crate::store::Saved),
+    /// Not saved: persons with the same name and birth date exist; save again with
+    /// `allow_homonym` once the operator confirms they are someone else.
+    Homonyms(Vec<crate::domain::search::SearchHit>),
+}
+
+/// Saves a person entered or edited at the desk, after the same checks as the form (a client that
+/// skipped them is refused with the first problem). A new person is registered for the operator's
+/// ente; with `allow_homonym` false, persons with the same name and birth date stop the save.
+pub fn save_persona(
+    store: &mut dyn Store,
+    actor: &Actor,
+    edit: &crate::domain::persona::PersonaEdit,
+    today: time::Date,
+) -> StoreResult<PersonaSaved> {
+    require(store, actor, Permission::WriteAnagrafe, "salva_soggetto")?;
+    let mut edit = edit.clone();
+    if let Some(cf) = edit.get("codice_fiscale") {
+        let cf = crate::domain::cf::normalize(cf);
+        edit.set("codice_fiscale", Some(&cf));
+    }
+    if let Some((campo, msg)) = crate::domain::persona::validate(&edit, today)
+        .into_iter()
+        .next()
+    {
+        return Err(StoreError::Invalid(format!("{campo}: {msg}")));
+    }
+    if edit.id.is_none() && !edit.allow_homonym {
+        let (c, n, d) = (
+            edit.get("cognome").unwrap_or_default(),
+            edit.get("nome").unwrap_or_default(),
+            edit.get("data_nascita").unwrap_or_default(),
+        );
+        let same = store.homonyms(c, n, d, None)?;
+        if !same.is_empty() {
+            return Ok(PersonaSaved::Homonyms(same));
+        }
+    }
+    let ente = actor.enti.first().copied();
+    store
+        .save_persona(actor, &edit, ente)
+        .map(PersonaSaved::Saved)
+}
+
+/// Registers an anonymous user for the operator's ente.
+pub fn register_anonymous(
+    store: &mut dyn Store,
+    actor: &Actor,
+    sesso: Option<&str>,
+) -> StoreResult<i64> {
+    require(
+        store,
+        actor,
+        Permission::WriteAnagrafe,
+        "crea_soggetto_anonimo",
+    )?;
+    let ente =
+        actor.enti.first().copied().ok_or_else(|| {
+            StoreError::Invalid("l'operatore non è associato a nessun ente".into())
+        })?;
+    store.register_anonymous(actor, ente, sesso)
+}
+
+/// Records the privacy consent of a person towards the operator's ente. A signed consent needs its
+/// date (not in the future).
+pub fn set_privacy(
+    store: &mut dyn Store,
+    actor: &Actor,
+    soggetto_id: i64,
+    stato: crate::domain::persona::Privacy,
+    data_firma: Option<&str>,
+    version: Option<i64>,
+    today: time::Date,
+) -> StoreResult<()> {
+    use crate::domain::persona::Privacy;
+    require(store, actor, Permission::WriteAnagrafe, "consenso_privacy")?;
+    let ente =
+        actor.enti.first().copied().ok_or_else(|| {
+            StoreError::Invalid("l'operatore non è associato a nessun ente".into())
+        })?;
+    let data = match (stato, data_firma) {
+        (Privacy::Firmato, None) => {
+            return Err(StoreError::Invalid(
+                "indicare la data di firma del consenso".into(),
+            ));
+        }
+        (Privacy::Firmato, Some(d)) => {
+            let today = format!(
+                "{:04}-{:02}-{:02}",
+                today.year(),
+                today.month() as u8,
+                today.day()
+            );
+            if d > today.as_str() {
+                return Err(StoreError::Invalid(
+                    "la data di firma non può essere successiva a oggi".into(),
+                ));
+            }
+            Some(d)
+        }
+        _ => None,
+    };
+    store.set_privacy(actor, soggetto_id, ente, stato, data, version)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

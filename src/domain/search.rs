@@ -28,6 +28,8 @@ pub struct SearchHit {
     pub deceased: bool,
     /// Higher is better; hits come sorted.
     pub score: i64,
+    /// Open case / privacy signed (filled by the caller that knows the operator's ente).
+    pub marcatori: super::persona::Marcatori,
 }
 
 /// What the store read for a candidate (from an index where possible).

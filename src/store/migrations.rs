@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_soggetto_chiavi"),
     migration!(6, "0006_codici"),
     migration!(7, "0007_ricerca_soggetti"),
+    migration!(8, "0008_privacy_caso"),
 ];
 
 /// The migration that creates the search dictionary, filled from Rust when it is applied.

@@ -10,13 +10,16 @@ pub mod migrations;
 pub mod sqlite;
 mod sqlite_codici;
 mod sqlite_persona;
+mod sqlite_persona_write;
 pub(crate) mod sqlite_search;
 pub mod worker;
+
+pub use sqlite_persona_write::{REFERENCES as PERSON_REFERENCES, Saved};
 
 use std::path::Path;
 
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
-use crate::domain::persona::{Modifica, Soggetto};
+use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
 use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
@@ -224,6 +227,49 @@ pub trait Store: Send {
     fn soggetto(&self, id: i64) -> StoreResult<Option<Soggetto>>;
     /// The last changes of a person, newest first.
     fn soggetto_storia(&self, id: i64) -> StoreResult<Vec<Modifica>>;
+    /// Saves a person entered (`edit.id == None`, `fonte = 'sportello'`, a provisional code when none
+    /// is given) or edited at the desk: optimistic locking, one history row per changed field, search
+    /// keys refreshed, one audit row. Replacing a provisional code with the code of a person already
+    /// registered merges the two (every reference moves; see `sqlite_persona_write`).
+    fn save_persona(
+        &mut self,
+        actor: &Actor,
+        edit: &PersonaEdit,
+        ente_id: Option<i64>,
+    ) -> StoreResult<Saved>;
+    /// Registers an anonymous user under a unique alias; consent "anonimo" towards `ente_id`.
+    fn register_anonymous(
+        &mut self,
+        actor: &Actor,
+        ente_id: i64,
+        sesso: Option<&str>,
+    ) -> StoreResult<i64>;
+    /// Persons with the same name (folded) and birth date, `exclude` left out.
+    fn homonyms(
+        &self,
+        cognome: &str,
+        nome: &str,
+        data_nascita: &str,
+        exclude: Option<i64>,
+    ) -> StoreResult<Vec<SearchHit>>;
+    /// The privacy consents of a person, by ente.
+    fn privacy(&self, soggetto_id: i64) -> StoreResult<Vec<Consenso>>;
+    /// Records a consent; `version` is the one read (`None`: no consent yet). Conflict if it moved.
+    fn set_privacy(
+        &mut self,
+        actor: &Actor,
+        soggetto_id: i64,
+        ente_id: i64,
+        stato: Privacy,
+        data_firma: Option<&str>,
+        version: Option<i64>,
+    ) -> StoreResult<()>;
+    /// Search-result markers of the given persons for the operator's ente.
+    fn marcatori(
+        &self,
+        ids: &[i64],
+        ente_id: Option<i64>,
+    ) -> StoreResult<std::collections::HashMap<i64, Marcatori>>;
 
     /// The code lists with their number of codes, by list id.
     fn code_lists(&self) -> StoreResult<Vec<(String, i64)>>;

@@ -14,11 +14,11 @@ use sha2::{Digest, Sha256};
 
 use super::migrations::{self, MIGRATIONS};
 use super::{
-    Counts, Draft, LoginAttempt, LoginResult, SchemaStatus, Store, StoreError, StoreResult,
+    Counts, Draft, LoginAttempt, LoginResult, Saved, SchemaStatus, Store, StoreError, StoreResult,
 };
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::fold::fold;
-use crate::domain::persona::{Modifica, Soggetto};
+use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
 use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
@@ -1090,6 +1090,61 @@ impl Store for SqliteStore {
 
     fn soggetto(&self, id: i64) -> StoreResult<Option<Soggetto>> {
         self.sql_soggetto(id)
+    }
+
+    fn save_persona(
+        &mut self,
+        actor: &Actor,
+        edit: &PersonaEdit,
+        ente_id: Option<i64>,
+    ) -> StoreResult<Saved> {
+        match edit.id {
+            None => self.sql_insert_persona(actor, edit, ente_id),
+            Some(_) => self.sql_update_persona(actor, edit),
+        }
+    }
+
+    fn register_anonymous(
+        &mut self,
+        actor: &Actor,
+        ente_id: i64,
+        sesso: Option<&str>,
+    ) -> StoreResult<i64> {
+        self.sql_register_anonymous(actor, ente_id, sesso)
+    }
+
+    fn homonyms(
+        &self,
+        cognome: &str,
+        nome: &str,
+        data_nascita: &str,
+        exclude: Option<i64>,
+    ) -> StoreResult<Vec<SearchHit>> {
+        self.sql_homonyms(cognome, nome, data_nascita, exclude)
+    }
+
+    fn privacy(&self, soggetto_id: i64) -> StoreResult<Vec<Consenso>> {
+        self.sql_privacy(soggetto_id)
+    }
+
+    fn set_privacy(
+        &mut self,
+        actor: &Actor,
+        soggetto_id: i64,
+        ente_id: i64,
+        stato: Privacy,
+        data_firma: Option<&str>,
+        version: Option<i64>,
+    ) -> StoreResult<()> {
+        self.sql_set_privacy(actor, soggetto_id, ente_id, stato, data_firma, version)
+    }
+
+    fn marcatori(
+        &self,
+        ids: &[i64],
+        ente_id: Option<i64>,
+    ) -> StoreResult<std::collections::HashMap<i64, Marcatori>> {
+        self.sql_marcatori(ids, ente_id)
     }
 
     fn soggetto_storia(&self, id: i64) -> StoreResult<Vec<Modifica>> {

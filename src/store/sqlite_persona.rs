@@ -15,7 +15,7 @@ impl SqliteStore {
                         cittadinanza, cittadinanza2, stato_civile, res_indirizzo, res_civico, res_cap, res_comune,
                         senza_fissa_dimora, struttura_accoglienza, dom_indirizzo, dom_civico, dom_cap, dom_comune,
                         telefono, cellulare, email, data_decesso, alias, anonimo, fonte, fonte_id,
-                        created_at, created_by, updated_at, updated_by
+                        created_at, created_by, updated_at, updated_by, COALESCE(extra, '{}')
                  FROM soggetto WHERE id = ?1 AND deleted_at IS NULL",
                 [id],
                 |r| {
@@ -54,6 +54,7 @@ impl SqliteStore {
                         created_by: r.get(31)?,
                         updated_at: r.get(32)?,
                         updated_by: r.get(33)?,
+                        extra: r.get(34)?,
                     })
                 },
             )

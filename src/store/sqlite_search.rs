@@ -520,6 +520,7 @@ impl SqliteStore {
                         res_comune: r.get(5)?,
                         deceased: r.get(6)?,
                         score: 0,
+                        marcatori: Default::default(),
                     })
                 },
             )?

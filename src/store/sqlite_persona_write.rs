@@ -1,0 +1,598 @@
+//! SQLite side of the desk's writes to persons: a new or edited person (optimistic locking, one history
+//! row per changed field), anonymous registration, the replacement of a provisional codice fiscale
+//! (merging into the registry's person when the real code is already known), privacy consents and the
+//! markers of the search results.
+//!
+//! Column names in the SQL built here come from [`CAMPI`] only, never from input.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::sqlite::{SqliteStore, append_audit, now_text, who};
+use super::{StoreError, StoreResult};
+use crate::domain::fold::fold;
+use crate::domain::persona::{
+    ANONIMO, CAMPI, Consenso, Marcatori, PersonaEdit, Privacy, anonymous_alias, is_flag,
+};
+use crate::domain::search::SearchHit;
+use crate::domain::{Actor, AuditEvent, Outcome};
+
+/// Tables that point at a person (`soggetto_id`): a merge moves them to the surviving person.
+/// Every table added later with a `soggetto_id` column belongs here (a test checks the schema).
+pub const REFERENCES: &[&str] = &["privacy_consenso", "presa_in_carico"];
+
+/// What a desk save did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Saved {
+    /// The person now holding the data (another id after a merge).
+    pub id: i64,
+    pub version: i64,
+    /// A provisional code was replaced by the code of a person already in the registry: the two were
+    /// merged into `id`.
+    pub merged: bool,
+}
+
+fn select_campi() -> String {
+    CAMPI
+        .iter()
+        .map(|c| {
+            if *c == "extra" {
+                "COALESCE(extra, '{}')".to_string()
+            } else if is_flag(c) {
+                format!("CAST({c} AS TEXT)")
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The stored desk fields of a person: (version, cf_provvisorio, anonimo, values by campo).
+type Current = (i64, bool, bool, HashMap<&'static str, Option<String>>);
+
+fn current(tx: &Transaction<'_>, id: i64) -> StoreResult<Option<Current>> {
+    let sql = format!(
+        "SELECT version, cf_provvisorio, anonimo, {} FROM soggetto WHERE id = ?1 AND deleted_at IS NULL",
+        select_campi()
+    );
+    Ok(tx
+        .query_row(&sql, [id], |r| {
+            let mut values = HashMap::new();
+            for (i, c) in CAMPI.iter().enumerate() {
+                values.insert(*c, r.get::<_, Option<String>>(3 + i)?);
+            }
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, values))
+        })
+        .optional()?)
+}
+
+fn history(
+    tx: &Transaction<'_>,
+    id: i64,
+    now: &str,
+    by: &str,
+    campo: &str,
+    prima: Option<&str>,
+    dopo: Option<&str>,
+) -> StoreResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO soggetto_storia (soggetto_id, at, by, campo, prima, dopo) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![id, now, by, campo, prima, dopo])?;
+    Ok(())
+}
+
+/// Refreshes the folded search keys of a person and the search dictionary.
+fn refresh_keys(tx: &Transaction<'_>, id: i64) -> StoreResult<()> {
+    let (cognome, nome): (String, String) = tx.query_row(
+        "SELECT cognome, nome FROM soggetto WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let (ck, nk) = (fold(&cognome), fold(&nome));
+    tx.execute(
+        "UPDATE soggetto SET cognome_key = ?1, nome_key = ?2 WHERE id = ?3",
+        params![ck, nk, id],
+    )?;
+    super::sqlite_search::index_soggetto(tx, &ck, &nk)
+}
+
+fn is_provisional(code: &str) -> bool {
+    crate::domain::cf::is_temporary(code) || code.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn person_by_cf(tx: &Transaction<'_>, cf: &str) -> StoreResult<Option<(i64, String)>> {
+    Ok(tx
+        .query_row(
+            "SELECT id, cognome || ' ' || nome FROM soggetto WHERE codice_fiscale = ?1 AND deleted_at IS NULL",
+            [cf],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+impl SqliteStore {
+    /// The tables having a column named `column` (schema checks in tests).
+    pub fn tables_with_column(&self, column: &str) -> StoreResult<Vec<String>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
+             WHERE m.type = 'table' AND c.name = ?1 ORDER BY m.name",
+        )?;
+        Ok(stmt
+            .query_map([column], |r| r.get(0))?
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Inserts a new person entered at the desk (`fonte = 'sportello'`). Without a codice fiscale a
+    /// provisional one is generated.
+    pub(super) fn sql_insert_persona(
+        &mut self,
+        actor: &Actor,
+        edit: &PersonaEdit,
+        ente_id: Option<i64>,
+    ) -> StoreResult<Saved> {
+        let now = now_text();
+        let by = who(actor);
+        self.write(|tx| {
+            let cf = match edit.get("codice_fiscale") {
+                Some(cf) => cf.to_string(),
+                None => crate::domain::cf::temporary(&format!(
+                    "{}|{}|{}|{}|{now}",
+                    edit.get("cognome").unwrap_or_default(),
+                    edit.get("nome").unwrap_or_default(),
+                    edit.get("data_nascita").unwrap_or_default(),
+                    edit.get("luogo_nascita").unwrap_or_default(),
+                )),
+            };
+            if let Some((_, name)) = person_by_cf(tx, &cf)? {
+                return Err(StoreError::Duplicate(format!(
+                    "una persona con codice fiscale {cf} è già registrata ({name})"
+                )));
+            }
+            let cols: Vec<&str> = CAMPI
+                .iter()
+                .copied()
+                .filter(|c| *c != "codice_fiscale")
+                .collect();
+            let mut sql = format!(
+                "INSERT INTO soggetto (codice_fiscale, cf_provvisorio, fonte, ente_id, created_at, created_by, updated_at, updated_by, {}) VALUES (?1, ?2, 'sportello', ?3, ?4, ?5, ?4, ?5",
+                cols.join(", ")
+            );
+            for i in 0..cols.len() {
+                sql.push_str(&format!(", ?{}", i + 6));
+            }
+            sql.push(')');
+            let mut stmt = tx.prepare(&sql)?;
+            stmt.raw_bind_parameter(1, &cf)?;
+            stmt.raw_bind_parameter(2, is_provisional(&cf))?;
+            stmt.raw_bind_parameter(3, ente_id)?;
+            stmt.raw_bind_parameter(4, &now)?;
+            stmt.raw_bind_parameter(5, &by)?;
+            for (i, c) in cols.iter().enumerate() {
+                let v = edit.get(c);
+                let v = match *c {
+                    _ if is_flag(c) => Some(v.unwrap_or("0")),
+                    "extra" => Some(v.unwrap_or("{}")),
+                    _ => v,
+                };
+                stmt.raw_bind_parameter(i + 6, v)?;
+            }
+            stmt.raw_execute()?;
+            let id = tx.last_insert_rowid();
+            refresh_keys(tx, id)?;
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("crea_soggetto", Outcome::Ok).on("soggetto", Some(id)),
+            )?;
+            Ok(Saved {
+                id,
+                version: 1,
+                merged: false,
+            })
+        })
+    }
+
+    /// Updates a person from the desk: Conflict if the version moved; one history row per changed
+    /// field. A provisional code replaced by a real one already held by another person merges the two
+    /// (see [`Self::merge_into`]).
+    pub(super) fn sql_update_persona(
+        &mut self,
+        actor: &Actor,
+        edit: &PersonaEdit,
+    ) -> StoreResult<Saved> {
+        let id = edit
+            .id
+            .ok_or_else(|| StoreError::Invalid("persona senza id".into()))?;
+        let now = now_text();
+        let by = who(actor);
+        self.write(|tx| {
+            let Some((version, provisional, anonimo, stored)) = current(tx, id)? else {
+                return Err(StoreError::NotFound(format!("persona {id}")));
+            };
+            if version != edit.version {
+                return Err(StoreError::Conflict {
+                    entity: "soggetto",
+                    id,
+                });
+            }
+            let new_cf = edit.get("codice_fiscale").map(str::to_string);
+            let old_cf = stored.get("codice_fiscale").cloned().flatten();
+            if new_cf != old_cf {
+                match &new_cf {
+                    None => {
+                        return Err(StoreError::Invalid(
+                            "il codice fiscale non si può cancellare".into(),
+                        ));
+                    }
+                    Some(cf) if !provisional && !is_provisional(cf) && old_cf.is_some() => {
+                        // A real code corrected: allowed, recorded in the history like any field.
+                        if let Some((_, name)) = person_by_cf(tx, cf)? {
+                            return Err(StoreError::Duplicate(format!(
+                                "il codice fiscale {cf} appartiene già a {name}"
+                            )));
+                        }
+                    }
+                    Some(cf) => {
+                        if let Some((other, _)) = person_by_cf(tx, cf)?
+                            && other != id
+                        {
+                            if !provisional {
+                                return Err(StoreError::Duplicate(format!(
+                                    "il codice fiscale {cf} appartiene già a un'altra persona"
+                                )));
+                            }
+                            return merge_into(tx, actor, &now, &by, id, other, edit);
+                        }
+                    }
+                }
+            }
+            if anonimo && edit.get("cognome") != Some(ANONIMO) && !privacy_signed(tx, id)? {
+                return Err(StoreError::Invalid(
+                    "utente anonimo: registrare prima il consenso privacy firmato, poi i dati personali".into(),
+                ));
+            }
+            let mut sets = Vec::new();
+            let mut args: Vec<Option<String>> = Vec::new();
+            for c in CAMPI {
+                let new = edit.get(c).map(str::to_string);
+                let new = match c {
+                    _ if is_flag(c) => Some(new.unwrap_or_else(|| "0".into())),
+                    "extra" => Some(new.unwrap_or_else(|| "{}".into())),
+                    _ => new,
+                };
+                let old = stored.get(c).cloned().flatten();
+                if new != old {
+                    history(tx, id, &now, &by, c, old.as_deref(), new.as_deref())?;
+                    sets.push(format!("{c} = ?{}", args.len() + 5));
+                    args.push(new);
+                }
+            }
+            if sets.is_empty() {
+                return Ok(Saved {
+                    id,
+                    version,
+                    merged: false,
+                });
+            }
+            if let Some(cf) = &new_cf {
+                sets.push(format!("cf_provvisorio = {}", i64::from(is_provisional(cf))));
+            }
+            if anonimo && edit.get("cognome") != Some(ANONIMO) {
+                sets.push("anonimo = 0".into());
+                history(tx, id, &now, &by, "anonimo", Some("1"), Some("0"))?;
+            }
+            let sql = format!(
+                "UPDATE soggetto SET {}, version = version + 1, updated_at = ?1, updated_by = ?2
+                 WHERE id = ?3 AND version = ?4",
+                sets.join(", ")
+            );
+            let mut stmt = tx.prepare(&sql)?;
+            stmt.raw_bind_parameter(1, &now)?;
+            stmt.raw_bind_parameter(2, &by)?;
+            stmt.raw_bind_parameter(3, id)?;
+            stmt.raw_bind_parameter(4, version)?;
+            for (i, a) in args.iter().enumerate() {
+                stmt.raw_bind_parameter(i + 5, a.as_deref())?;
+            }
+            if stmt.raw_execute()? != 1 {
+                return Err(StoreError::Conflict {
+                    entity: "soggetto",
+                    id,
+                });
+            }
+            refresh_keys(tx, id)?;
+            let detail = if new_cf != old_cf && provisional {
+                "codice provvisorio sostituito"
+            } else {
+                ""
+            };
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("modifica_soggetto", Outcome::Ok)
+                    .on("soggetto", Some(id))
+                    .detail(detail),
+            )?;
+            Ok(Saved {
+                id,
+                version: version + 1,
+                merged: false,
+            })
+        })
+    }
+
+    /// Registers an anonymous user: alias `ANON-nnnnnn`, provisional code, consent "anonimo" towards
+    /// the operator's ente.
+    pub(super) fn sql_register_anonymous(
+        &mut self,
+        actor: &Actor,
+        ente_id: i64,
+        sesso: Option<&str>,
+    ) -> StoreResult<i64> {
+        let now = now_text();
+        let by = who(actor);
+        self.write(|tx| {
+            let next: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM soggetto", [], |r| {
+                r.get(0)
+            })?;
+            let alias = anonymous_alias(next);
+            let cf = crate::domain::cf::temporary(&format!("anonimo|{alias}|{now}"));
+            tx.execute(
+                "INSERT INTO soggetto (id, codice_fiscale, cf_provvisorio, cognome, nome, sesso, alias, anonimo,
+                     fonte, ente_id, created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, 1, ?3, ?4, ?5, ?4, 1, 'sportello', ?6, ?7, ?8, ?7, ?8)",
+                params![next, cf, ANONIMO, alias, sesso, ente_id, now, by],
+            )?;
+            refresh_keys(tx, next)?;
+            tx.execute(
+                "INSERT INTO privacy_consenso (soggetto_id, ente_id, stato, created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, 'anonimo', ?3, ?4, ?3, ?4)",
+                params![next, ente_id, now, by],
+            )?;
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("crea_soggetto_anonimo", Outcome::Ok).on("soggetto", Some(next)),
+            )?;
+            Ok(next)
+        })
+    }
+
+    /// Persons with the same folded name and birth date (homonym warning), `exclude` left out.
+    pub(super) fn sql_homonyms(
+        &self,
+        cognome: &str,
+        nome: &str,
+        data_nascita: &str,
+        exclude: Option<i64>,
+    ) -> StoreResult<Vec<SearchHit>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, codice_fiscale, cognome, nome, data_nascita, res_comune, data_decesso IS NOT NULL
+             FROM soggetto
+             WHERE data_nascita = ?1 AND cognome_key = ?2 AND nome_key = ?3 AND deleted_at IS NULL
+               AND id IS NOT ?4
+             LIMIT 20",
+        )?;
+        Ok(stmt
+            .query_map(
+                params![data_nascita, fold(cognome), fold(nome), exclude],
+                |r| {
+                    Ok(SearchHit {
+                        id: r.get(0)?,
+                        codice_fiscale: r.get(1)?,
+                        cognome: r.get(2)?,
+                        nome: r.get(3)?,
+                        data_nascita: r.get(4)?,
+                        res_comune: r.get(5)?,
+                        deceased: r.get(6)?,
+                        score: 0,
+                        marcatori: Marcatori::default(),
+                    })
+                },
+            )?
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// The consents of a person, towards each ente.
+    pub(super) fn sql_privacy(&self, soggetto_id: i64) -> StoreResult<Vec<Consenso>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT p.ente_id, e.nome, p.stato, p.data_firma, p.version
+             FROM privacy_consenso p JOIN ente e ON e.id = p.ente_id
+             WHERE p.soggetto_id = ?1 ORDER BY e.nome",
+        )?;
+        Ok(stmt
+            .query_map([soggetto_id], |r| {
+                let stato: String = r.get(2)?;
+                Ok(Consenso {
+                    ente_id: r.get(0)?,
+                    ente: r.get(1)?,
+                    stato: Privacy::parse(&stato).unwrap_or(Privacy::NonFirmato),
+                    data_firma: r.get(3)?,
+                    version: r.get(4)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Records the consent of a person towards an ente. `version` is the one read (`None` when there
+    /// was no row): Conflict if it moved.
+    pub(super) fn sql_set_privacy(
+        &mut self,
+        actor: &Actor,
+        soggetto_id: i64,
+        ente_id: i64,
+        stato: Privacy,
+        data_firma: Option<&str>,
+        version: Option<i64>,
+    ) -> StoreResult<()> {
+        let now = now_text();
+        let by = who(actor);
+        self.write(|tx| {
+            let existing: Option<i64> = tx
+                .query_row(
+                    "SELECT version FROM privacy_consenso WHERE soggetto_id = ?1 AND ente_id = ?2",
+                    params![soggetto_id, ente_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if existing != version {
+                return Err(StoreError::Conflict {
+                    entity: "privacy_consenso",
+                    id: soggetto_id,
+                });
+            }
+            match existing {
+                None => tx.execute(
+                    "INSERT INTO privacy_consenso (soggetto_id, ente_id, stato, data_firma, created_at, created_by, updated_at, updated_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?6)",
+                    params![soggetto_id, ente_id, stato.code(), data_firma, now, by],
+                )?,
+                Some(v) => tx.execute(
+                    "UPDATE privacy_consenso SET stato = ?3, data_firma = ?4, updated_at = ?5, updated_by = ?6,
+                         version = version + 1
+                     WHERE soggetto_id = ?1 AND ente_id = ?2 AND version = ?7",
+                    params![soggetto_id, ente_id, stato.code(), data_firma, now, by, v],
+                )?,
+            };
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("consenso_privacy", Outcome::Ok)
+                    .on("soggetto", Some(soggetto_id))
+                    .detail(format!("ente {ente_id}: {}", stato.code())),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The markers of the given persons: open case anywhere, consent signed towards `ente_id`.
+    pub(super) fn sql_marcatori(
+        &self,
+        ids: &[i64],
+        ente_id: Option<i64>,
+    ) -> StoreResult<HashMap<i64, Marcatori>> {
+        let json = serde_json::to_string(ids).map_err(|e| StoreError::Db(e.to_string()))?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT j.value,
+                    EXISTS (SELECT 1 FROM presa_in_carico c WHERE c.soggetto_id = j.value AND c.stato = 'aperta'),
+                    EXISTS (SELECT 1 FROM privacy_consenso p
+                            WHERE p.soggetto_id = j.value AND p.ente_id = ?2 AND p.stato = 'firmato')
+             FROM json_each(?1) j",
+        )?;
+        Ok(stmt
+            .query_map(params![json, ente_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    Marcatori {
+                        caso_aperto: r.get(1)?,
+                        privacy_firmata: r.get(2)?,
+                    },
+                ))
+            })?
+            .collect::<Result<_, _>>()?)
+    }
+}
+
+fn privacy_signed(tx: &Transaction<'_>, id: i64) -> StoreResult<bool> {
+    Ok(tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM privacy_consenso WHERE soggetto_id = ?1 AND stato = 'firmato')",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Replacement of a provisional code by the code of person `into`, already registered: every
+/// reference to `from` moves to `into`, the desk data `into` lacks are copied over (history rows on
+/// `into`), and `from` is soft-deleted with the reason. One audit row.
+#[allow(clippy::too_many_arguments)]
+fn merge_into(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    now: &str,
+    by: &str,
+    from: i64,
+    into: i64,
+    edit: &PersonaEdit,
+) -> StoreResult<Saved> {
+    let Some((into_version, _, _, target)) = current(tx, into)? else {
+        return Err(StoreError::NotFound(format!("persona {into}")));
+    };
+    let mut moved = 0usize;
+    for table in REFERENCES {
+        // A consent the surviving person already has for the same ente wins; the other is dropped.
+        let sql = format!("UPDATE OR IGNORE {table} SET soggetto_id = ?1 WHERE soggetto_id = ?2");
+        moved += tx.execute(&sql, params![into, from])?;
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE soggetto_id = ?1"),
+            [from],
+        )?;
+    }
+    let mut sets = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    for c in CAMPI {
+        if matches!(c, "codice_fiscale" | "cognome" | "nome" | "alias") || is_flag(c) {
+            continue;
+        }
+        let (Some(new), None) = (edit.get(c), target.get(c).cloned().flatten()) else {
+            continue;
+        };
+        if c == "extra" {
+            continue;
+        }
+        history(tx, into, now, by, c, None, Some(new))?;
+        sets.push(format!("{c} = ?{}", args.len() + 3));
+        args.push(new.to_string());
+    }
+    let version = if sets.is_empty() {
+        into_version
+    } else {
+        let sql = format!(
+            "UPDATE soggetto SET {}, version = version + 1, updated_at = ?1, updated_by = ?2 WHERE id = {into}",
+            sets.join(", ")
+        );
+        let mut stmt = tx.prepare(&sql)?;
+        stmt.raw_bind_parameter(1, now)?;
+        stmt.raw_bind_parameter(2, by)?;
+        for (i, a) in args.iter().enumerate() {
+            stmt.raw_bind_parameter(i + 3, a.as_str())?;
+        }
+        stmt.raw_execute()?;
+        into_version + 1
+    };
+    let cf = edit.get("codice_fiscale").unwrap_or_default();
+    tx.execute(
+        "UPDATE soggetto SET deleted_at = ?1, deleted_by = ?2, deleted_reason = ?3, version = version + 1,
+             codice_fiscale = NULL, alias = NULL
+         WHERE id = ?4",
+        params![
+            now,
+            by,
+            format!("codice provvisorio sostituito da {cf}: dati uniti alla persona {into}"),
+            from
+        ],
+    )?;
+    history(
+        tx,
+        into,
+        now,
+        by,
+        "unione",
+        Some(&format!("persona {from}")),
+        Some(cf),
+    )?;
+    append_audit(
+        tx,
+        actor,
+        &AuditEvent::new("unisci_soggetto", Outcome::Ok)
+            .on("soggetto", Some(into))
+            .detail(format!("da persona {from}: {moved} riferimenti spostati")),
+    )?;
+    Ok(Saved {
+        id: into,
+        version,
+        merged: true,
+    })
+}
