@@ -176,27 +176,33 @@ pub fn update_code(
     store.update_code(actor, code.id, code.version, etichetta, attivo)
 }
 
-/// The person card: the person and their history. Every read is written to the audit log.
-pub fn read_soggetto(
-    store: &mut dyn Store,
-    actor: &Actor,
-    id: i64,
-) -> StoreResult<(
-    crate::domain::persona::Soggetto,
-    Vec<crate::domain::persona::Modifica>,
-)> {
+/// What the person card shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonaCard {
+    pub soggetto: crate::domain::persona::Soggetto,
+    pub storia: Vec<crate::domain::persona::Modifica>,
+    pub privacy: Vec<crate::domain::persona::Consenso>,
+}
+
+/// The person card: the person, their history and consents. Every read is written to the audit log.
+pub fn read_soggetto(store: &mut dyn Store, actor: &Actor, id: i64) -> StoreResult<PersonaCard> {
     require(store, actor, Permission::ReadAnagrafe, "leggi_soggetto")?;
-    let s = store
+    let soggetto = store
         .soggetto(id)?
         .ok_or_else(|| StoreError::NotFound(format!("persona {id}")))?;
     let storia = store.soggetto_storia(id)?;
+    let privacy = store.privacy(id)?;
     store.audit(
         actor,
         &AuditEvent::new("leggi_soggetto", Outcome::Ok)
             .on("soggetto", Some(id))
             .section("scheda persona"),
     )?;
-    Ok((s, storia))
+    Ok(PersonaCard {
+        soggetto,
+        storia,
+        privacy,
+    })
 }
 
 /// What saving a person at the desk did.

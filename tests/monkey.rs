@@ -10,6 +10,7 @@ use sportello::domain::{Actor, Outcome, Permission};
 use sportello::store::Store;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Msg, Screen};
+use sportello::ui::form_screen::Target;
 use sportello::ui::harness::Harness;
 use sportello::ui::keymap::Keymap;
 use sportello::ui::keys::{Key, KeyInput, Mods};
@@ -72,9 +73,20 @@ fn check_invariants(h: &Harness, seed: u64, i: usize) {
     if let Some(s) = &h.app.session
         && !s.actor.can(Permission::ManageAccounts)
     {
+        let admin_form = matches!(&h.app.screen, Screen::Form(f)
+            if matches!(f.target, Target::Operatore(_) | Target::Codice(_)));
         assert!(
-            !matches!(h.app.screen, Screen::Operatori(_) | Screen::Form(_)),
+            !matches!(h.app.screen, Screen::Operatori(_)) && !admin_form,
             "seed {seed} event {i}: accounts screen without permission"
+        );
+    }
+    if let Some(s) = &h.app.session
+        && !s.actor.can(Permission::WriteAnagrafe)
+    {
+        assert!(
+            !matches!(&h.app.screen, Screen::Form(f)
+                if matches!(f.target, Target::Persona(_) | Target::Privacy { .. })),
+            "seed {seed} event {i}: person form without permission"
         );
     }
 }

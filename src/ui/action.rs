@@ -48,6 +48,10 @@ actions! {
     /// Enter on a row: open the selected record or menu entry.
     Open = "open", "Apri";
     NewRecord = "new_record", "Nuovo";
+    /// Register an anonymous user (alias until the privacy consent is signed).
+    NewAnonymous = "new_anonymous", "Nuovo utente anonimo";
+    /// The privacy consent of the person on screen.
+    Privacy = "privacy", "Consenso privacy";
     Edit = "edit", "Modifica";
     Delete = "delete", "Elimina";
     Duplicate = "duplicate", "Duplica";

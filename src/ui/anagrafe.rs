@@ -2,7 +2,7 @@
 
 use super::table::Table;
 use super::text_input::TextInput;
-use crate::domain::persona::{Modifica, Soggetto};
+use crate::domain::persona::{Consenso, Modifica, Privacy, Soggetto};
 use crate::domain::search::SearchHit;
 
 /// The search box and its results.
@@ -22,10 +22,11 @@ impl Default for RicercaState {
             input: TextInput::new(200),
             table: Table::new(vec![
                 ("Codice fiscale", 16),
-                ("Cognome", 18),
-                ("Nome", 14),
+                ("Cognome", 16),
+                ("Nome", 13),
                 ("Nato/a il", 10),
-                ("Residenza", 14),
+                ("Residenza", 13),
+                ("C/P", 3),
             ]),
             hits: Vec::new(),
             sent: String::new(),
@@ -72,6 +73,11 @@ impl RicercaState {
                             .map(italian_date)
                             .unwrap_or_default(),
                         h.res_comune.as_deref().map(comune).unwrap_or_default(),
+                        format!(
+                            "{}{}",
+                            if h.marcatori.caso_aperto { "C" } else { "" },
+                            if h.marcatori.privacy_firmata { "P" } else { "" }
+                        ),
                     ],
                 )
             })
@@ -94,6 +100,18 @@ impl RicercaState {
 pub struct PersonaState {
     pub soggetto: Soggetto,
     pub storia: Vec<Modifica>,
+    /// Consents by ente.
+    pub privacy: Vec<Consenso>,
+}
+
+impl From<crate::service::PersonaCard> for PersonaState {
+    fn from(c: crate::service::PersonaCard) -> Self {
+        PersonaState {
+            soggetto: c.soggetto,
+            storia: c.storia,
+            privacy: c.privacy,
+        }
+    }
 }
 
 impl PersonaState {
@@ -122,6 +140,7 @@ impl PersonaState {
             ("Nato/a il", date(&s.data_nascita)),
             ("Luogo di nascita", place(&s.luogo_nascita)),
             ("Cittadinanza", place(&s.cittadinanza)),
+            ("Seconda cittadinanza", place(&s.cittadinanza2)),
             ("Stato civile", s.stato_civile.clone().unwrap_or_default()),
             (
                 "Residenza",
@@ -144,7 +163,40 @@ impl PersonaState {
             ("E-mail", s.email.clone().unwrap_or_default()),
             ("Deceduto/a il", date(&s.data_decesso)),
             ("Alias", s.alias.clone().unwrap_or_default()),
+            (
+                "Struttura",
+                s.struttura_accoglienza.clone().unwrap_or_default(),
+            ),
         ];
+        if s.anonimo {
+            out.insert(
+                0,
+                (
+                    "Utente anonimo",
+                    "dati personali dopo la firma del consenso privacy".into(),
+                ),
+            );
+        }
+        if s.cf_provvisorio {
+            out.push((
+                "Codice fiscale",
+                "provvisorio: sostituirlo appena disponibile (Modifica)".into(),
+            ));
+        }
+        for c in &self.privacy {
+            out.push((
+                "Privacy",
+                match (c.stato, &c.data_firma) {
+                    (Privacy::Firmato, Some(d)) => {
+                        format!("{}: firmato il {}", c.ente, italian_date(d))
+                    }
+                    (stato, _) => format!("{}: {}", c.ente, stato.label().to_lowercase()),
+                },
+            ));
+        }
+        if self.privacy.is_empty() {
+            out.push(("Privacy", "consenso non registrato".into()));
+        }
         if s.senza_fissa_dimora {
             out.push(("Senza fissa dimora", "sì".into()));
         }

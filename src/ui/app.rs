@@ -14,11 +14,13 @@ use super::keymap::{Keymap, Layer, Resolution};
 use super::keys::KeyInput;
 use super::login::LoginState;
 use super::operatori::{self, OperatoriState};
-use super::requests::{Reply, Request, SessionInfo};
+use super::persona_form;
+use super::requests::{PersonaFormData, Reply, Request, SessionInfo};
 use super::text_input::TextInput;
 use super::theme::{Area, Theme};
 use crate::auth::Origin;
 use crate::config::AuthMode;
+use crate::service::PersonaSaved;
 use std::collections::BTreeMap;
 
 /// A message into `update`. Messages move at human pace: boxing the large variants buys nothing.
@@ -138,6 +140,9 @@ pub enum Popup {
 pub enum Confirmed {
     Quit,
     Logout,
+    /// Save the new person although persons with the same name and birth date exist.
+    SaveHomonym,
+    RegisterAnonymous,
 }
 
 /// The idle lock: everything hidden until the operator types the password again.
@@ -219,6 +224,8 @@ impl App {
             Screen::Form(f) => match f.target {
                 Target::Operatore(_) => "operatore",
                 Target::Codice(_) => "codice",
+                Target::Persona(_) => "persona_form",
+                Target::Privacy { .. } => "privacy",
             },
         }
     }
@@ -318,6 +325,7 @@ impl App {
                     && let Screen::Form(f) = &mut self.screen
                 {
                     f.form.paste(&s, now);
+                    f.changed(civil_date(now));
                 } else if let Some(field) = self.focused_text() {
                     field.insert_str(&s);
                 }
@@ -408,9 +416,15 @@ impl App {
             && self.popup.is_none()
             && self.config.keymap.pending().is_empty()
             && let Screen::Form(f) = &mut self.screen
-            && f.form.key(&k, now) != Handled::Ignored
         {
-            return Vec::new();
+            match f.form.key(&k, now) {
+                Handled::Ignored => {}
+                Handled::Changed => {
+                    f.changed(civil_date(now));
+                    return Vec::new();
+                }
+                Handled::Consumed => return Vec::new(),
+            }
         }
         // Text first: a printable key without Ctrl/Alt in a focused field is text.
         if self.config.keymap.pending().is_empty()
@@ -495,6 +509,14 @@ impl App {
                         self.screen = Screen::Login(LoginState::default());
                         e
                     }
+                    Confirmed::SaveHomonym => self.save_persona(true),
+                    Confirmed::RegisterAnonymous => match &self.session {
+                        Some(s) => {
+                            let actor = s.actor.clone();
+                            vec![self.query(Request::RegisterAnonymous { actor })]
+                        }
+                        None => Vec::new(),
+                    },
                 }
             }
             (Popup::RestoreDraft { content, .. }, Action::Confirm | Action::RestoreDraft) => {
@@ -644,11 +666,36 @@ impl App {
                             return vec![self.query(Request::ReadSoggetto { actor, id })];
                         }
                     }
+                    Action::NewRecord => return self.persona_form(None),
+                    Action::NewAnonymous => {
+                        self.popup = Some(Popup::Confirm {
+                            text: "Registrare un utente anonimo? Avrà un alias fino alla firma del consenso privacy.".into(),
+                            then: Confirmed::RegisterAnonymous,
+                        });
+                    }
                     _ => {}
                 }
                 Vec::new()
             }
-            Screen::Persona(_) => Vec::new(),
+            Screen::Persona(p) => match a {
+                Action::Edit => {
+                    let id = p.soggetto.id;
+                    self.persona_form(Some(id))
+                }
+                Action::Privacy => {
+                    let ente = self
+                        .session
+                        .as_ref()
+                        .and_then(|s| s.actor.enti.first().copied());
+                    let current = p.privacy.iter().find(|c| Some(c.ente_id) == ente).cloned();
+                    let soggetto_id = p.soggetto.id;
+                    self.open_form(Target::Privacy {
+                        soggetto_id,
+                        current,
+                    })
+                }
+                _ => Vec::new(),
+            },
             Screen::Liste(l) => {
                 match a {
                     Action::FieldDown | Action::NextField => l.table.down(),
@@ -754,9 +801,24 @@ impl App {
                     .unwrap_or_default();
                 codici::new_form(&title, specs, code)
             }
+            (Target::Privacy { current, .. }, Screen::Persona(p)) => {
+                let (title, specs) = self
+                    .config
+                    .forms
+                    .get(persona_form::PRIVACY_FORM_ID)
+                    .cloned()
+                    .unwrap_or_default();
+                let who = format!("{} {}", p.soggetto.cognome, p.soggetto.nome);
+                persona_form::privacy_form(&format!("{title}: {who}"), specs, current.as_ref())
+            }
             _ => return Vec::new(),
         };
-        let f = FormScreen::new(form, target);
+        self.push_form(FormScreen::new(form, target), actor)
+    }
+
+    /// Shows a form screen (the current screen goes on the back stack) and asks for its draft.
+    fn push_form(&mut self, mut f: FormScreen, actor: crate::domain::Actor) -> Vec<Effect> {
+        f.form.set_base();
         let (form_id, record) = (f.form.id.clone(), f.record_key());
         let prev = std::mem::replace(&mut self.screen, Screen::Form(Box::new(f)));
         self.back.push(prev);
@@ -816,9 +878,123 @@ impl App {
                 etichetta: f.form.value("etichetta").trim().to_string(),
                 attivo: f.form.value("attivo") == "true",
             },
+            Target::Persona(_) => return self.save_persona(false),
+            Target::Privacy {
+                soggetto_id,
+                current,
+            } => match persona_form::privacy_values(&f.form, today) {
+                Err((field, msg)) => {
+                    f.form.mark_errors(&[(field, msg)]);
+                    self.status = Some("Correggere i campi segnalati".into());
+                    return Vec::new();
+                }
+                Ok((stato, data_firma)) => Request::SavePrivacy {
+                    actor,
+                    soggetto_id: *soggetto_id,
+                    stato,
+                    data_firma,
+                    version: current.as_ref().map(|c| c.version),
+                },
+            },
         };
         f.saving = true;
         vec![self.query(request)]
+    }
+
+    /// Checks the person form and sends it; `allow_homonym` after the operator confirmed that a
+    /// person with the same name and birth date is someone else.
+    fn save_persona(&mut self, allow_homonym: bool) -> Vec<Effect> {
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Vec::new();
+        };
+        let today = civil_date(self.now_ms);
+        let Screen::Form(f) = &mut self.screen else {
+            return Vec::new();
+        };
+        let Target::Persona(existing) = &f.target else {
+            return Vec::new();
+        };
+        match persona_form::to_edit(&f.form, existing.as_deref(), today) {
+            Err(errors) => {
+                f.form.mark_errors(&errors);
+                self.status = Some("Correggere i campi segnalati".into());
+                Vec::new()
+            }
+            Ok(mut edit) => {
+                edit.allow_homonym = allow_homonym;
+                f.saving = true;
+                vec![self.query(Request::SavePersona { actor, edit })]
+            }
+        }
+    }
+
+    /// Asks for what the person form needs (a new person when `id` is `None`).
+    fn persona_form(&mut self, id: Option<i64>) -> Vec<Effect> {
+        match &self.session {
+            Some(s) => {
+                let actor = s.actor.clone();
+                vec![self.query(Request::PersonaForm { actor, id })]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Opens the person form with its data; a new person is prefilled from the search box.
+    fn open_persona_form(&mut self, data: PersonaFormData) -> Vec<Effect> {
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Vec::new();
+        };
+        let today = civil_date(self.now_ms);
+        let search_text = match &self.screen {
+            Screen::Ricerca(r) => r.input.value().to_string(),
+            _ => String::new(),
+        };
+        let (title, specs) = self
+            .config
+            .forms
+            .get(persona_form::FORM_ID)
+            .cloned()
+            .unwrap_or_default();
+        let title = match &data.soggetto {
+            Some(s) => format!("{title}: {} {}", s.cognome, s.nome),
+            None => format!("{title}: nuova"),
+        };
+        let form = persona_form::new_form(
+            &title,
+            specs,
+            data.lists,
+            data.soggetto.as_ref(),
+            &search_text,
+            today,
+        );
+        let target = Target::Persona(data.soggetto.map(Box::new));
+        self.push_form(FormScreen::new(form, target), actor)
+    }
+
+    /// After a person or a consent was saved: the stale card under the form goes, the fresh one is read.
+    fn reopen_card(&mut self, id: i64) -> Vec<Effect> {
+        if let Screen::Persona(_) = self.screen
+            && let Some(prev) = self.back.pop()
+        {
+            self.screen = prev;
+        }
+        // Search results below are stale: the next key searches again.
+        for s in self
+            .back
+            .iter_mut()
+            .chain(std::iter::once(&mut self.screen))
+        {
+            if let Screen::Ricerca(r) = s {
+                r.sent.clear();
+            }
+        }
+        match &self.session {
+            Some(s) => {
+                let actor = s.actor.clone();
+                vec![self.query(Request::ReadSoggetto { actor, id })]
+            }
+            None => Vec::new(),
+        }
     }
 
     /// A save finished: on success the draft goes and the list below is refreshed; on error (a
@@ -1007,8 +1183,8 @@ impl App {
             Reply::Soggetto(result) if current => {
                 self.awaiting.clear();
                 match result {
-                    Ok((soggetto, storia)) => {
-                        let card = Screen::Persona(Box::new(PersonaState { soggetto, storia }));
+                    Ok(card) => {
+                        let card = Screen::Persona(Box::new(PersonaState::from(card)));
                         let prev = std::mem::replace(&mut self.screen, card);
                         self.back.push(prev);
                     }
@@ -1020,6 +1196,93 @@ impl App {
                     }
                 }
                 Vec::new()
+            }
+            Reply::PersonaForm(result) if current => {
+                self.awaiting.clear();
+                match result {
+                    Ok(data) => self.open_persona_form(data),
+                    Err(e) => {
+                        self.popup = Some(Popup::Message {
+                            text: e,
+                            error: true,
+                        });
+                        Vec::new()
+                    }
+                }
+            }
+            Reply::PersonaSaved(Ok(PersonaSaved::Homonyms(same))) if current => {
+                self.awaiting.clear();
+                if let Screen::Form(f) = &mut self.screen {
+                    f.saving = false;
+                }
+                let names: Vec<String> = same
+                    .iter()
+                    .take(3)
+                    .map(|h| {
+                        format!(
+                            "{} {} ({})",
+                            h.cognome,
+                            h.nome,
+                            h.codice_fiscale.as_deref().unwrap_or("senza codice")
+                        )
+                    })
+                    .collect();
+                self.popup = Some(Popup::Confirm {
+                    text: format!(
+                        "Esiste già una persona con lo stesso nome e data di nascita: {}. È un'altra persona? Registrarla comunque?",
+                        names.join(", ")
+                    ),
+                    then: Confirmed::SaveHomonym,
+                });
+                Vec::new()
+            }
+            Reply::PersonaSaved(result) if current => {
+                let (saved, msg) = match &result {
+                    Ok(PersonaSaved::Saved(s)) if s.merged => (
+                        Some(s.id),
+                        "Codice provvisorio sostituito: dati uniti alla persona già registrata",
+                    ),
+                    Ok(PersonaSaved::Saved(s)) => (Some(s.id), "Persona salvata"),
+                    _ => (None, ""),
+                };
+                let mut e = self.form_saved(result.map(|_| ()), msg);
+                if let Some(id) = saved {
+                    e.extend(self.reopen_card(id));
+                    self.status = Some(msg.into());
+                }
+                e
+            }
+            Reply::AnonymousRegistered(result) if current => {
+                self.awaiting.clear();
+                match result {
+                    Ok(id) => {
+                        self.status = Some("Utente anonimo registrato".into());
+                        return self.reopen_card(id);
+                    }
+                    Err(e) => {
+                        self.popup = Some(Popup::Message {
+                            text: e,
+                            error: true,
+                        })
+                    }
+                }
+                Vec::new()
+            }
+            Reply::PrivacySaved(result) if current => {
+                let id = match &self.screen {
+                    Screen::Form(f) => match f.target {
+                        Target::Privacy { soggetto_id, .. } => Some(soggetto_id),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let ok = result.is_ok();
+                let mut e = self.form_saved(result, "Consenso privacy registrato");
+                if let (true, Some(id)) = (ok, id) {
+                    e.extend(self.reopen_card(id));
+                    self.status = Some("Consenso privacy registrato".into());
+                }
+                e
             }
             Reply::CodeLists(result) if current => {
                 self.awaiting.clear();

@@ -72,6 +72,10 @@ pub struct Form {
     pub picker: Option<Picker>,
     /// Time (ms) of the last change not yet saved as a draft.
     pub changed_at: Option<i64>,
+    /// The values as loaded from the record (see [`Form::set_base`]): drafts carry them so that a
+    /// draft restored over a record changed meanwhile by someone else only re-applies what this
+    /// operator changed.
+    pub base: BTreeMap<String, String>,
 }
 
 /// What the form did with a key.
@@ -185,7 +189,20 @@ impl Form {
             code_lists: BTreeMap::new(),
             picker: None,
             changed_at: None,
+            base: BTreeMap::new(),
         }
+    }
+
+    /// Remembers the current values as the record's (call once the form is filled from it).
+    pub fn set_base(&mut self) {
+        self.base = self.values();
+    }
+
+    fn values(&self) -> BTreeMap<String, String> {
+        self.fields
+            .iter()
+            .map(|f| (f.spec.id.clone(), f.text()))
+            .collect()
     }
 
     pub fn field(&self, id: &str) -> Option<&Field> {
@@ -468,20 +485,48 @@ impl Form {
         first
     }
 
-    /// The unsaved state as JSON (field id → text), for the drafts table.
-    pub fn draft_json(&self) -> String {
-        let map: BTreeMap<&str, String> = self
-            .fields
-            .iter()
-            .map(|f| (f.spec.id.as_str(), f.text()))
-            .collect();
-        serde_json::to_string(&map).unwrap_or_default()
+    /// Shows (field id, message) errors beside their fields and moves the focus to the first.
+    pub fn mark_errors(&mut self, errors: &[(String, String)]) {
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        for (id, msg) in errors.iter().rev() {
+            if let Some(i) = self.fields.iter().position(|f| &f.spec.id == id) {
+                self.fields[i].error = Some(msg.clone());
+                self.focus = i;
+            }
+        }
     }
 
-    /// Restores a draft; unknown ids (a field removed from the TOML) are ignored.
+    /// The unsaved state as JSON for the drafts table: `{"values": {id: text}, "base": {id: text}}`,
+    /// the base being the record's values when the form was opened.
+    pub fn draft_json(&self) -> String {
+        serde_json::json!({ "values": self.values(), "base": self.base }).to_string()
+    }
+
+    /// Restores a draft. Only the fields the operator changed (draft value ≠ draft base) are applied,
+    /// so a field someone else changed meanwhile keeps its new stored value; a field both changed
+    /// takes the operator's text. Drafts without a base (older format) apply every field. Unknown ids
+    /// (a field removed from the TOML) are ignored.
     pub fn restore_json(&mut self, json: &str) {
-        if let Ok(map) = serde_json::from_str::<BTreeMap<String, String>>(json) {
-            for (id, v) in map {
+        #[derive(serde::Deserialize)]
+        struct Draft {
+            values: BTreeMap<String, String>,
+            #[serde(default)]
+            base: Option<BTreeMap<String, String>>,
+        }
+        let (values, base) = match serde_json::from_str::<Draft>(json) {
+            Ok(d) => (d.values, d.base),
+            Err(_) => match serde_json::from_str::<BTreeMap<String, String>>(json) {
+                Ok(flat) => (flat, None),
+                Err(_) => return,
+            },
+        };
+        for (id, v) in values {
+            let changed_by_operator = base
+                .as_ref()
+                .is_none_or(|b| b.get(&id).is_none_or(|old| old != &v));
+            if changed_by_operator {
                 self.set(&id, &v);
             }
         }
@@ -825,6 +870,14 @@ pub fn line_key(t: &mut TextInput, k: &KeyInput) -> Handled {
             Handled::Consumed
         };
     }
+    // Ctrl+U empties the field (as in a shell).
+    if k.mods.ctrl && !k.mods.alt && k.code == Key::Char('u') {
+        if t.value().is_empty() {
+            return Handled::Consumed;
+        }
+        t.clear();
+        return Handled::Changed;
+    }
     if k.mods.ctrl || k.mods.alt {
         return Handled::Ignored;
     }
@@ -929,19 +982,14 @@ pub fn validate_field(f: &Field, today: time::Date) -> Result<(), String> {
         Kind::Date => super::fields::parse_date(&text, today).map(|_| ()),
         Kind::Money => super::fields::parse_money(&text).map(|_| ()),
         Kind::Integer => super::fields::parse_integer(&text).map(|_| ()),
-        Kind::CodiceFiscale => {
-            let t = text.trim().to_uppercase();
-            if t.len() == 16 && t.chars().all(|c| c.is_ascii_alphanumeric()) {
-                let check = crate::domain::cf::check_char(&t.as_bytes()[..15]);
-                if check == Some(t.as_bytes()[15]) {
-                    Ok(())
-                } else {
-                    Err("Codice fiscale non valido: carattere di controllo errato".into())
-                }
-            } else {
-                Err("Codice fiscale non valido: servono 16 lettere e cifre".into())
-            }
-        }
+        Kind::CodiceFiscale => crate::domain::persona::classify_cf(&text, today)
+            .map(|_| ())
+            .map_err(|e| {
+                let mut c = e.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            }),
         _ => Ok(()),
     }
 }

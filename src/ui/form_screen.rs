@@ -3,6 +3,7 @@
 use super::form::Form;
 use crate::domain::Operatore;
 use crate::domain::codici::Codice;
+use crate::domain::persona::{Consenso, Soggetto};
 
 /// The record a form edits.
 #[derive(Debug, Clone)]
@@ -10,6 +11,13 @@ pub enum Target {
     /// An operator account; `None` for a new one.
     Operatore(Option<Operatore>),
     Codice(Codice),
+    /// A person; `None` for a new one.
+    Persona(Option<Box<Soggetto>>),
+    /// The privacy consent of a person towards the operator's ente (`None`: none recorded yet).
+    Privacy {
+        soggetto_id: i64,
+        current: Option<Consenso>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -29,12 +37,25 @@ impl FormScreen {
         }
     }
 
+    /// After a value changed: the person form fills sex, birth date and birthplace from a typed
+    /// codice fiscale and warns about mismatches.
+    pub fn changed(&mut self, today: time::Date) {
+        if matches!(self.target, Target::Persona(_))
+            && self.form.focused().map(|f| f.spec.id.as_str()) == Some("codice_fiscale")
+        {
+            super::persona_form::fill_from_cf(&mut self.form, today);
+        }
+    }
+
     /// The draft key: the record id, or '' for a new record.
     pub fn record_key(&self) -> String {
         match &self.target {
             Target::Operatore(Some(o)) => o.id.to_string(),
             Target::Operatore(None) => String::new(),
             Target::Codice(c) => c.id.to_string(),
+            Target::Persona(Some(s)) => s.id.to_string(),
+            Target::Persona(None) => String::new(),
+            Target::Privacy { soggetto_id, .. } => soggetto_id.to_string(),
         }
     }
 }

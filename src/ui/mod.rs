@@ -31,6 +31,7 @@ pub mod harness;
 pub mod home;
 pub mod login;
 pub mod operatori;
+pub mod persona_form;
 pub mod requests;
 pub mod runtime;
 pub mod table;

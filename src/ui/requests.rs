@@ -3,9 +3,10 @@
 
 use crate::auth::{self, Origin};
 use crate::domain::codici::Codice;
-use crate::domain::persona::{Modifica, Soggetto};
+use crate::domain::persona::{PersonaEdit, Privacy, Soggetto};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
+use crate::service::{PersonaCard, PersonaSaved};
 
 /// Results shown by the search screen.
 pub const SEARCH_LIMIT: usize = 50;
@@ -91,6 +92,26 @@ pub enum Request {
         actor: Actor,
         id: i64,
     },
+    /// What the person form needs: code lists and, to edit, the person as stored now.
+    PersonaForm {
+        actor: Actor,
+        id: Option<i64>,
+    },
+    SavePersona {
+        actor: Actor,
+        edit: PersonaEdit,
+    },
+    RegisterAnonymous {
+        actor: Actor,
+    },
+    SavePrivacy {
+        actor: Actor,
+        soggetto_id: i64,
+        stato: Privacy,
+        data_firma: Option<String>,
+        /// The version read; `None` when the person had no consent for the ente.
+        version: Option<i64>,
+    },
     Codes {
         actor: Actor,
         lista: String,
@@ -128,6 +149,14 @@ pub struct OperatoreEdit {
     pub extra: String,
 }
 
+/// What the person form needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonaFormData {
+    pub lists: crate::ui::persona_form::Lists,
+    /// The person to edit, as stored now (its version is the one the save checks).
+    pub soggetto: Option<Soggetto>,
+}
+
 /// The answer to a [`Request`]; errors are the Italian message to show.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +171,11 @@ pub enum Reply {
     OperatoreSaved(Result<i64, String>),
     CodeLists(Result<Vec<(String, i64)>, String>),
     Search(Result<Vec<SearchHit>, String>),
-    Soggetto(Result<(Soggetto, Vec<Modifica>), String>),
+    Soggetto(Result<PersonaCard, String>),
+    PersonaForm(Result<PersonaFormData, String>),
+    PersonaSaved(Result<PersonaSaved, String>),
+    AnonymousRegistered(Result<i64, String>),
+    PrivacySaved(Result<(), String>),
     Codes(Result<Vec<Codice>, String>),
     CodeSaved(Result<i64, String>),
     LoggedOut,
@@ -170,6 +203,11 @@ fn session_info(store: &dyn Store, op: &Operatore, origin: &Origin) -> Result<Se
         ente: ente.map(|e| e.nome).unwrap_or_default(),
         ufficio,
     })
+}
+
+/// The civil date (UTC) of unix seconds `now`.
+fn civil_date(now: i64) -> time::Date {
+    crate::ui::app::civil_date(now * 1000)
 }
 
 /// Runs `req` against the store. `now` is unix seconds (the store thread reads the clock, not `update`).
@@ -279,13 +317,79 @@ pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
             if q.is_empty() {
                 return Ok(Vec::new());
             }
-            store
+            let mut hits = store
                 .search_soggetti(&q, ente_belfiore.as_deref(), SEARCH_LIMIT)
-                .map_err(err)
+                .map_err(err)?;
+            let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+            let marks = store
+                .marcatori(&ids, actor.enti.first().copied())
+                .map_err(err)?;
+            for h in &mut hits {
+                h.marcatori = marks.get(&h.id).copied().unwrap_or_default();
+            }
+            Ok(hits)
         })()),
         Request::ReadSoggetto { actor, id } => {
             Reply::Soggetto(service::read_soggetto(store, &actor, id).map_err(err))
         }
+        Request::PersonaForm { actor, id } => Reply::PersonaForm((|| {
+            service::require(
+                store,
+                &actor,
+                Permission::WriteAnagrafe,
+                "modifica_soggetto",
+            )
+            .map_err(err)?;
+            let soggetto = match id {
+                Some(id) => Some(
+                    store
+                        .soggetto(id)
+                        .map_err(err)?
+                        .ok_or_else(|| format!("persona {id} non trovata"))?,
+                ),
+                None => None,
+            };
+            let (comuni, stati) = crate::ui::persona_form::place_lists().clone();
+            let mut lists = crate::ui::persona_form::Lists::new();
+            lists.insert("belfiore".into(), comuni);
+            lists.insert("cittadinanza".into(), stati);
+            for lista in ["sesso", "stato_civile"] {
+                let codes = store.codes(lista).map_err(err)?;
+                lists.insert(
+                    lista.into(),
+                    codes
+                        .into_iter()
+                        .filter(|c| c.attivo)
+                        .map(|c| (c.codice, c.etichetta))
+                        .collect(),
+                );
+            }
+            Ok(PersonaFormData { lists, soggetto })
+        })()),
+        Request::SavePersona { actor, edit } => Reply::PersonaSaved(
+            service::save_persona(store, &actor, &edit, civil_date(now)).map_err(err),
+        ),
+        Request::RegisterAnonymous { actor } => Reply::AnonymousRegistered(
+            service::register_anonymous(store, &actor, None).map_err(err),
+        ),
+        Request::SavePrivacy {
+            actor,
+            soggetto_id,
+            stato,
+            data_firma,
+            version,
+        } => Reply::PrivacySaved(
+            service::set_privacy(
+                store,
+                &actor,
+                soggetto_id,
+                stato,
+                data_firma.as_deref(),
+                version,
+                civil_date(now),
+            )
+            .map_err(err),
+        ),
         Request::CodeLists { actor } => Reply::CodeLists(
             service::require(store, &actor, Permission::ManageCodes, "elenca_codici")
                 .and_then(|_| store.code_lists())

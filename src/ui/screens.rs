@@ -52,6 +52,7 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
         include_str!("../../screens/operatore.toml"),
     ),
     ("persona.toml", include_str!("../../screens/persona.toml")),
+    ("privacy.toml", include_str!("../../screens/privacy.toml")),
     ("scheda.toml", include_str!("../../screens/scheda.toml")),
 ];
 
@@ -367,7 +368,17 @@ mod tests {
     fn embedded_screens_load() {
         let s = Screens::embedded().unwrap_or_else(|e| panic!("{e}"));
         let ids: Vec<_> = s.forms().map(|f| f.id.as_str()).collect();
-        assert_eq!(ids, ["codice", "login", "operatore", "persona", "scheda"]);
+        assert_eq!(
+            ids,
+            [
+                "codice",
+                "login",
+                "operatore",
+                "persona",
+                "privacy",
+                "scheda"
+            ]
+        );
         let login = s.get("login").unwrap();
         assert!(login.field("password").unwrap().sensitive);
         assert!(login.field("username").unwrap().required);
@@ -598,9 +609,9 @@ mod tests {
     #[test]
     fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
         let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, login.toml, operatore.toml, persona.toml, scheda.toml)"), "{errs}");
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, login.toml, operatore.toml, persona.toml, privacy.toml, scheda.toml)"), "{errs}");
         let s = Screens::load(&fixture("no_such_dir")).unwrap();
-        assert_eq!(s.forms().count(), 5);
+        assert_eq!(s.forms().count(), 6);
     }
 
     #[test]

@@ -108,6 +108,8 @@ fn title(app: &App) -> &'static str {
         Screen::Form(form) => match form.target {
             super::form_screen::Target::Operatore(_) => "Operatore",
             super::form_screen::Target::Codice(_) => "Voce di una lista di codici",
+            super::form_screen::Target::Persona(_) => "Anagrafe: persona",
+            super::form_screen::Target::Privacy { .. } => "Consenso privacy",
         },
     }
 }
@@ -378,7 +380,7 @@ fn draw_ricerca(
     } else {
         (
             format!(
-                "{} trovati{}",
+                "{} trovati{}   C/P: C = caso aperto, P = privacy firmata",
                 r.hits.len(),
                 if r.hits.len() >= super::requests::SEARCH_LIMIT {
                     " (i primi)"
@@ -548,10 +550,13 @@ fn draw_popup(app: &App, p: &Popup, f: &mut Frame, body: Rect) {
             );
         }
         Popup::Confirm { text, .. } => {
-            let area = centered(body, 50, 5);
+            let text = sanitize(text);
+            let width = 60u16.min(body.width);
+            let rows = (text.chars().count() as u16 / width.saturating_sub(4).max(1)) + 1;
+            let area = centered(body, width, rows + 4);
             f.render_widget(Clear, area);
             let lines = vec![
-                Line::raw(text.clone()),
+                Line::raw(text),
                 Line::raw(""),
                 Line::styled(
                     format!(
@@ -563,7 +568,9 @@ fn draw_popup(app: &App, p: &Popup, f: &mut Frame, body: Rect) {
                 ),
             ];
             f.render_widget(
-                Paragraph::new(lines).block(framed(&theme, "Conferma", theme.warning())),
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: true })
+                    .block(framed(&theme, "Conferma", theme.warning())),
                 area,
             );
         }
