@@ -10,6 +10,7 @@
 //! - [`cli`]: the command line (clap) and its commands.
 //! - [`demo`]: synthetic demo data.
 //! - [`logging`]: `tracing` to a file, never to the terminal.
+//! - [`print`]: A4 PDF documents and forms from plain data (embedded fonts; no database).
 //! - [`sanitize`]: the one function that makes foreign strings safe to show.
 //! - [`ui`]: UI runtime data: keys, keymaps, actions, screen definitions, field parsing. No SQL.
 
@@ -22,6 +23,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod logging;
+pub mod print;
 pub mod sanitize;
 pub mod service;
 pub mod store;
