@@ -1,6 +1,7 @@
 //! Export benchmark: a table of 10,000 rows × 15 columns (names, codici fiscali, dates, addresses,
 //! amounts, notes; `SPORTELLO_BENCH_EXPORT_ROWS` changes the rows) written as xlsx, csv and pdf.
-//! Prints the median wall time of 5 runs per format and the file size.
+//! Prints the median wall time of 5 runs per format and the file size. The files are written to a
+//! temporary directory, or to `SPORTELLO_BENCH_EXPORT_DIR` to look at them afterwards.
 //!
 //! `cargo bench --bench export`
 
@@ -174,11 +175,14 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let dir = tempfile::tempdir().expect("temp dir");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = std::env::var_os("SPORTELLO_BENCH_EXPORT_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| tmp.path().to_path_buf());
     let t = table(n);
     println!("tabella di {n} righe × {} colonne", t.columns.len());
     for format in [Format::Xlsx, Format::Csv, Format::Pdf] {
-        let out = dir.path().join(format!("export.{format}"));
+        let out = dir.join(format!("export.{format}"));
         let mut times: Vec<Duration> = (0..RUNS)
             .map(|_| {
                 let start = Instant::now();
@@ -189,7 +193,8 @@ fn main() {
         times.sort();
         let size = std::fs::metadata(&out).expect("exported file").len();
         println!(
-            "{format:>4}: mediana {:>8.1} ms su {RUNS} esecuzioni (min {:.1}, max {:.1}), file {:.2} MB",
+            "{:>4}: mediana {:>8.1} ms su {RUNS} esecuzioni (min {:.1}, max {:.1}), file {:.2} MB",
+            format.extension(),
             times[RUNS / 2].as_secs_f64() * 1e3,
             times[0].as_secs_f64() * 1e3,
             times[RUNS - 1].as_secs_f64() * 1e3,

@@ -19,6 +19,8 @@ const BOLD_TTF: &[u8] = include_bytes!("../../data/fonts/DejaVuSans-Bold.ttf");
 pub const MM: f32 = 72.0 / 25.4;
 /// Page margins.
 pub const MARGIN: f32 = 18.0 * MM;
+/// Tolerance of width comparisons: a word measured to fit exactly must not break.
+const EPS: f32 = 0.05;
 /// A longer document is refused (a runaway input, not a real print).
 pub const MAX_PAGES: usize = 5_000;
 
@@ -125,7 +127,7 @@ impl Metrics {
                 } else {
                     self.width(face, size, " ")
                 };
-                if line_w + space_w + word_w <= width {
+                if line_w + space_w + word_w <= width + EPS {
                     if !line.is_empty() {
                         line.push(' ');
                     }
@@ -137,7 +139,7 @@ impl Metrics {
                     lines.push(std::mem::take(&mut line));
                     line_w = 0.0;
                 }
-                if word_w <= width {
+                if word_w <= width + EPS {
                     line.push_str(word);
                     line_w = word_w;
                     continue;
@@ -145,7 +147,7 @@ impl Metrics {
                 // A word wider than the line: cut it character by character.
                 for c in word.chars() {
                     let cw = self.width(face, size, c.encode_utf8(&mut [0; 4]));
-                    if line_w + cw > width && !line.is_empty() {
+                    if line_w + cw > width + EPS && !line.is_empty() {
                         lines.push(std::mem::take(&mut line));
                         line_w = 0.0;
                     }
@@ -184,7 +186,7 @@ impl Metrics {
         let mut w = 0.0;
         for c in s.trim_end().chars() {
             let cw = self.width(face, size, c.encode_utf8(&mut [0; 4]));
-            if w + cw > budget {
+            if w + cw > budget + EPS {
                 break;
             }
             out.push(c);
