@@ -583,14 +583,9 @@ fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i32> {
     Ok(0)
 }
 
-/// A CSV cell safe for spreadsheets: a leading `= + - @` is neutralised, separators quoted.
+/// A CSV cell safe for spreadsheets ([`crate::sanitize::spreadsheet_text`]), separators quoted.
 fn csv_cell(s: &str) -> String {
-    let s = sanitize(s);
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s
-    };
+    let s = crate::sanitize::spreadsheet_text(s);
     if s.contains([';', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

@@ -9,7 +9,9 @@
 //! - [`config`]: layered configuration (system file, user file, environment, flags).
 //! - [`cli`]: the command line (clap) and its commands.
 //! - [`demo`]: synthetic demo data.
+//! - [`export`]: tabular exports (CSV, XLSX, PDF) from plain data; no database.
 //! - [`logging`]: `tracing` to a file, never to the terminal.
+//! - [`print`]: A4 PDF documents and forms from plain data (embedded fonts; no database).
 //! - [`sanitize`]: the one function that makes foreign strings safe to show.
 //! - [`ui`]: UI runtime data: keys, keymaps, actions, screen definitions, field parsing. No SQL.
 
@@ -21,7 +23,9 @@ pub mod crash;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod logging;
+pub mod print;
 pub mod sanitize;
 pub mod service;
 pub mod store;

@@ -4,6 +4,9 @@
 //! C0 controls (except `\n` when allowed), DEL, C1 controls (incl. 8-bit CSI U+009B and OSC U+009D),
 //! bidi controls and overrides, line/paragraph separators and the BOM become visible placeholders:
 //! caret notation (`^[`) for C0/DEL, `<U+XXXX>` for the others. Tabs become a space.
+//!
+//! [`spreadsheet_text`] adds formula neutralisation for cells of CSV files that a spreadsheet will
+//! open (every CSV the program writes goes through it).
 
 /// Sanitises a single-line string: newlines become `⏎`-free `^J` placeholders too.
 pub fn sanitize(s: &str) -> String {
@@ -21,6 +24,28 @@ pub fn is_unsafe(c: char) -> bool {
         '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
         | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
         | '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
+/// A text cell for a spreadsheet (CSV): sanitised, and when it starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return (what a spreadsheet reads as a formula) prefixed with `'` so that it
+/// is shown as text instead of evaluated.
+pub fn spreadsheet_text(s: &str) -> String {
+    neutralise_formula(s, sanitize(s))
+}
+
+/// Like [`spreadsheet_text`] but keeps line breaks (`\r\n` and `\r` become `\n`).
+pub fn spreadsheet_text_multiline(s: &str) -> String {
+    let text = s.replace("\r\n", "\n").replace('\r', "\n");
+    neutralise_formula(s, sanitize_multiline(&text))
+}
+
+/// `clean` (the sanitised `raw`) with a leading `'` when `raw` starts like a formula.
+fn neutralise_formula(raw: &str, clean: String) -> String {
+    if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{clean}")
+    } else {
+        clean
+    }
 }
 
 fn sanitize_with(s: &str, keep_newline: bool) -> String {
@@ -79,6 +104,26 @@ mod tests {
         assert_eq!(sanitize("a\u{202e}b"), "a<U+202E>b");
         assert_eq!(sanitize("x\ny"), "x^Jy");
         assert_eq!(sanitize_multiline("x\ny\r"), "x\ny^M");
+    }
+
+    #[test]
+    fn spreadsheet_cells_are_neutralised() {
+        assert_eq!(spreadsheet_text("=1+1"), "'=1+1");
+        assert_eq!(spreadsheet_text("+39"), "'+39");
+        assert_eq!(spreadsheet_text("-2"), "'-2");
+        assert_eq!(spreadsheet_text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_text("\t=1"), "' =1");
+        assert_eq!(spreadsheet_text("\r=1"), "'^M=1");
+        assert_eq!(spreadsheet_text("Rossi"), "Rossi");
+        assert_eq!(spreadsheet_text("a=b"), "a=b");
+        assert_eq!(spreadsheet_text("\x1b[31mRossi"), "^[[31mRossi");
+        assert_eq!(
+            spreadsheet_text("\x1b]0;pwn\x07=cmd|' /C calc'!A0\u{202e}"),
+            "^[]0;pwn^G=cmd|' /C calc'!A0<U+202E>"
+        );
+        assert_eq!(spreadsheet_text_multiline("a\r\nb\rc\n"), "a\nb\nc\n");
+        assert_eq!(spreadsheet_text_multiline("\r\n=x"), "'\n=x");
+        assert_eq!(spreadsheet_text_multiline("=x\ny"), "'=x\ny");
     }
 
     #[test]

@@ -1,0 +1,36 @@
+//! CSV for Italian spreadsheets: UTF-8 with BOM, `;` separator, CRLF line ends, RFC 4180 quoting,
+//! dates `gg/mm/aaaa`, amounts `1234,56`, text formula-neutralised.
+
+use super::{Cell, Table, cell, date_text, money_text};
+use crate::sanitize::{spreadsheet_text, spreadsheet_text_multiline};
+
+pub(super) fn to_bytes(table: &Table) -> Vec<u8> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    let mut w = ::csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(::csv::Terminator::CRLF)
+        .quote_style(::csv::QuoteStyle::Necessary)
+        .flexible(true)
+        .from_writer(&mut out);
+    let io = "writing to memory cannot fail";
+    w.write_record(table.columns.iter().map(|c| spreadsheet_text(c)))
+        .expect(io);
+    let n = table.columns.len();
+    for row in &table.rows {
+        w.write_record((0..n).map(|i| text(cell(row, i))))
+            .expect(io);
+    }
+    w.flush().expect(io);
+    drop(w);
+    out
+}
+
+fn text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(s) => spreadsheet_text_multiline(s),
+        Cell::Date(d) => date_text(*d),
+        Cell::Int(n) => n.to_string(),
+        Cell::Money(cents) => money_text(*cents, false),
+        Cell::Empty => String::new(),
+    }
+}
