@@ -6,6 +6,7 @@ pub mod codici;
 pub mod fold;
 pub mod persona;
 pub mod roles;
+pub mod scheda;
 pub mod search;
 pub mod search_query;
 pub mod soggetto;

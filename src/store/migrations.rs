@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_codici"),
     migration!(7, "0007_ricerca_soggetti"),
     migration!(8, "0008_privacy_caso"),
+    migration!(9, "0009_scheda"),
 ];
 
 /// The migration that creates the search dictionary, filled from Rust when it is applied.

@@ -11,15 +11,18 @@ pub mod sqlite;
 mod sqlite_codici;
 mod sqlite_persona;
 mod sqlite_persona_write;
+mod sqlite_scheda;
 pub(crate) mod sqlite_search;
 pub mod worker;
 
 pub use sqlite_persona_write::{REFERENCES as PERSON_REFERENCES, Saved};
+pub use sqlite_scheda::{Contatori, SchedaSave, SchedaSaved};
 
 use std::path::Path;
 
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
+use crate::domain::scheda::{Filtro, Scheda, SchedaEdit, SchedaRiga};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
 use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
@@ -264,6 +267,44 @@ pub trait Store: Send {
         data_firma: Option<&str>,
         version: Option<i64>,
     ) -> StoreResult<()>;
+    /// Saves a scheda (new when `edit.id` is `None`: numbered per ente, in the actor's ente and
+    /// ufficio); Conflict if the version moved. The proposal of presa in carico follows
+    /// `save.proposta_ente` while nobody handled it. `edit.nota_privata == None` keeps the stored note.
+    fn save_scheda(
+        &mut self,
+        actor: &Actor,
+        edit: &SchedaEdit,
+        save: SchedaSave,
+    ) -> StoreResult<SchedaSaved>;
+    /// One scheda, private note included (deleted ones too).
+    fn scheda(&self, id: i64) -> StoreResult<Option<Scheda>>;
+    /// The schede of `enti` matching the filter, newest first.
+    fn list_schede(
+        &self,
+        enti: &[i64],
+        filtro: &Filtro,
+        limit: usize,
+    ) -> StoreResult<Vec<SchedaRiga>>;
+    /// Soft delete with the reason (`Some`), or restore (`None`); Conflict if the version moved.
+    fn delete_scheda(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        reason: Option<&str>,
+    ) -> StoreResult<()>;
+    /// Marks a scheda sent to another office as opened there.
+    fn mark_ricevuta(&mut self, id: i64) -> StoreResult<()>;
+    /// Counters of the home screen for an ente and office; `oggi` ISO.
+    fn contatori(
+        &self,
+        ente_id: i64,
+        ufficio_id: Option<i64>,
+        oggi: &str,
+    ) -> StoreResult<Contatori>;
+    /// The capofila ente of the ambito of `ente_id`.
+    fn capofila(&self, ente_id: i64) -> StoreResult<Option<i64>>;
+
     /// Search-result markers of the given persons for the operator's ente.
     fn marcatori(
         &self,

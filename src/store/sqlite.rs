@@ -14,11 +14,13 @@ use sha2::{Digest, Sha256};
 
 use super::migrations::{self, MIGRATIONS};
 use super::{
-    Counts, Draft, LoginAttempt, LoginResult, Saved, SchemaStatus, Store, StoreError, StoreResult,
+    Contatori, Counts, Draft, LoginAttempt, LoginResult, Saved, SchedaSave, SchedaSaved,
+    SchemaStatus, Store, StoreError, StoreResult,
 };
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::fold::fold;
 use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
+use crate::domain::scheda::{Filtro, Scheda, SchedaEdit, SchedaRiga};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
 use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
@@ -1145,6 +1147,55 @@ impl Store for SqliteStore {
         ente_id: Option<i64>,
     ) -> StoreResult<std::collections::HashMap<i64, Marcatori>> {
         self.sql_marcatori(ids, ente_id)
+    }
+
+    fn save_scheda(
+        &mut self,
+        actor: &Actor,
+        edit: &SchedaEdit,
+        save: SchedaSave,
+    ) -> StoreResult<SchedaSaved> {
+        self.sql_save_scheda(actor, edit, save)
+    }
+
+    fn scheda(&self, id: i64) -> StoreResult<Option<Scheda>> {
+        self.sql_scheda(id)
+    }
+
+    fn list_schede(
+        &self,
+        enti: &[i64],
+        filtro: &Filtro,
+        limit: usize,
+    ) -> StoreResult<Vec<SchedaRiga>> {
+        self.sql_list_schede(enti, filtro, limit)
+    }
+
+    fn delete_scheda(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        reason: Option<&str>,
+    ) -> StoreResult<()> {
+        self.sql_delete_scheda(actor, id, version, reason)
+    }
+
+    fn mark_ricevuta(&mut self, id: i64) -> StoreResult<()> {
+        self.sql_mark_ricevuta(id)
+    }
+
+    fn contatori(
+        &self,
+        ente_id: i64,
+        ufficio_id: Option<i64>,
+        oggi: &str,
+    ) -> StoreResult<Contatori> {
+        self.sql_contatori(ente_id, ufficio_id, oggi)
+    }
+
+    fn capofila(&self, ente_id: i64) -> StoreResult<Option<i64>> {
+        self.sql_capofila(ente_id)
     }
 
     fn soggetto_storia(&self, id: i64) -> StoreResult<Vec<Modifica>> {

@@ -20,7 +20,12 @@ use crate::domain::{Actor, AuditEvent, Outcome};
 
 /// Tables that point at a person (`soggetto_id`): a merge moves them to the surviving person.
 /// Every table added later with a `soggetto_id` column belongs here (a test checks the schema).
-pub const REFERENCES: &[&str] = &["privacy_consenso", "presa_in_carico"];
+pub const REFERENCES: &[&str] = &[
+    "privacy_consenso",
+    "presa_in_carico",
+    "scheda",
+    "proposta_pic",
+];
 
 /// What a desk save did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

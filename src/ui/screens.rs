@@ -429,7 +429,7 @@ mod tests {
     }
 
     #[test]
-    fn scheda_has_the_nine_sections() {
+    fn scheda_has_its_sections() {
         let s = Screens::embedded().unwrap();
         let f = s.get("scheda").unwrap();
         let titles: Vec<_> = f.sections.iter().map(|s| s.title.as_str()).collect();
@@ -444,7 +444,7 @@ mod tests {
                 "Servizi richiesti",
                 "Esito",
                 "Note",
-                "Privacy"
+                "Privacy e POR"
             ]
         );
         assert!(

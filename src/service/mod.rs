@@ -3,6 +3,9 @@
 //! The CLI and the UI call these functions, never the store's writes directly, so that a denied call
 //! is refused (and audited) whatever screen or command it came from.
 
+pub mod documenti;
+pub mod scheda;
+
 use crate::auth;
 use crate::domain::{Actor, AuditEvent, NewEnte, NewOperatore, Operatore, Outcome, Permission};
 use crate::store::{Store, StoreError, StoreResult};

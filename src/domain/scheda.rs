@@ -1,0 +1,549 @@
+//! The scheda di accesso: one visit of a citizen to the front desk (SISO-DOMAIN.md §1.2 B, §2.1).
+//!
+//! A scheda holds typed columns for what lists, filters and rules use (date, person, operator, esito,
+//! bisogni, servizi, categorie) and the other fields of `screens/scheda.toml` as a JSON object
+//! ([`SchedaEdit::dati`]: dates ISO, money in cents, flags as booleans). It is saved as it is filled:
+//! a scheda that does not pass [`completion_problems`] is "in sospeso"; a complete one whose esito
+//! carries the PIC flag is a proposal of presa in carico.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+/// The multi-valued fields stored as codes (`scheda_codice.campo`).
+pub const MULTI: [&str; 3] = ["bisogni", "servizi", "categorie_sociali"];
+
+/// The form fields kept as columns (or child rows), not in `dati`.
+pub const COLUMNS: [&str; 8] = [
+    "data_accesso",
+    "operatore",
+    "esito",
+    "invio_ufficio",
+    "nota_privata",
+    "bisogni",
+    "servizi",
+    "categorie_sociali",
+];
+
+/// Text shown instead of a private note to those who may not read it.
+pub const NOTA_RISERVATA: &str =
+    "[nota riservata: visibile solo all'autore, al responsabile e a chi ha creato la scheda]";
+
+/// The state of a scheda, as lists and filters show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stato {
+    InSospeso,
+    Completa,
+    /// Complete and sent on: a proposal of presa in carico, or sent to another office.
+    Inviata,
+    Eliminata,
+}
+
+impl Stato {
+    pub const ALL: [Stato; 4] = [
+        Stato::InSospeso,
+        Stato::Completa,
+        Stato::Inviata,
+        Stato::Eliminata,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Stato::InSospeso => "in_sospeso",
+            Stato::Completa => "completa",
+            Stato::Inviata => "inviata",
+            Stato::Eliminata => "eliminata",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stato::InSospeso => "In sospeso",
+            Stato::Completa => "Completa",
+            Stato::Inviata => "Inviata",
+            Stato::Eliminata => "Eliminata",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stato> {
+        Stato::ALL.into_iter().find(|x| x.code() == s)
+    }
+}
+
+/// A scheda as entered or edited (the form's content).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SchedaEdit {
+    /// `None` for a new scheda.
+    pub id: Option<i64>,
+    /// The version read (optimistic locking).
+    pub version: i64,
+    pub soggetto_id: i64,
+    /// ISO date.
+    pub data_accesso: String,
+    /// Username of the operator who received the person.
+    pub operatore: String,
+    pub esito: Option<String>,
+    pub bisogni: Vec<String>,
+    pub servizi: Vec<String>,
+    pub categorie_sociali: Vec<String>,
+    /// Destination office of "Invio ad altro ufficio".
+    pub invio_ufficio_id: Option<i64>,
+    /// `None` = unchanged for an editor who may not read it; `Some("")` clears it.
+    pub nota_privata: Option<String>,
+    /// Every other field of the form, typed JSON.
+    pub dati: Map<String, Value>,
+}
+
+impl SchedaEdit {
+    /// A text field of `dati` (`""` when absent or null).
+    pub fn text(&self, campo: &str) -> &str {
+        self.dati.get(campo).and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// A flag of `dati`.
+    pub fn flag(&self, campo: &str) -> bool {
+        self.dati
+            .get(campo)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+}
+
+/// A stored scheda.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scheda {
+    pub edit: SchedaEdit,
+    pub numero: i64,
+    pub ente_id: i64,
+    pub ufficio_id: Option<i64>,
+    pub completa: bool,
+    pub stato: Stato,
+    /// Whether the reader may see the private note (otherwise `edit.nota_privata` is `None`).
+    pub nota_leggibile: bool,
+    pub nota_privata_autore: Option<String>,
+    /// State of its proposal of presa in carico, if any.
+    pub proposta: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+    pub updated_by: String,
+    pub deleted_reason: Option<String>,
+}
+
+/// One row of the list of schede.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchedaRiga {
+    pub id: i64,
+    pub numero: i64,
+    pub data_accesso: String,
+    pub soggetto_id: i64,
+    pub cognome: String,
+    pub nome: String,
+    pub codice_fiscale: Option<String>,
+    pub operatore: String,
+    pub ufficio: Option<String>,
+    pub esito: Option<String>,
+    pub stato: Stato,
+    pub bisogni: Vec<String>,
+    pub servizi: Vec<String>,
+    pub categorie_sociali: Vec<String>,
+    pub interlocutore: Option<String>,
+    pub modalita_accesso: Option<String>,
+    pub motivo_accesso: Option<String>,
+    /// The other fields (JSON object), for exports of the ente's extra fields.
+    pub dati: String,
+}
+
+/// The filters of the list of schede (all optional; dates ISO, both ends included).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filtro {
+    pub dal: Option<String>,
+    pub al: Option<String>,
+    pub ufficio_id: Option<i64>,
+    pub operatore: Option<String>,
+    pub stato: Option<Stato>,
+    pub esito: Option<String>,
+    pub bisogno: Option<String>,
+    /// Persons (from the anagrafe search box).
+    pub soggetti: Option<Vec<i64>>,
+    /// Also list deleted schede (for those who may restore them).
+    pub eliminate: bool,
+}
+
+/// What completion and the rules need to know besides the scheda.
+#[derive(Debug, Clone, Default)]
+pub struct Contesto {
+    /// ISO date of today.
+    pub oggi: String,
+    /// Birth date (ISO) of the person, to tell minors.
+    pub data_nascita: Option<String>,
+    pub anonimo: bool,
+    /// Esito codes with the PIC flag.
+    pub esiti_pic: Vec<String>,
+}
+
+impl Contesto {
+    fn minore(&self, data_accesso: &str) -> bool {
+        let Some(n) = &self.data_nascita else {
+            return false;
+        };
+        let (Some(ny), Some(ay)) = (
+            n.get(..4).and_then(|y| y.parse::<i32>().ok()),
+            data_accesso.get(..4).and_then(|y| y.parse::<i32>().ok()),
+        ) else {
+            return false;
+        };
+        let birthday_passed = data_accesso.get(4..) >= n.get(4..);
+        let age = ay - ny - i32::from(!birthday_passed);
+        age < 18
+    }
+}
+
+/// Problems that stop any save (the scheda cannot even be kept in sospeso): (field, message).
+pub fn save_problems(e: &SchedaEdit, ctx: &Contesto) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if e.data_accesso.is_empty() {
+        out.push(("data_accesso", "Campo obbligatorio".into()));
+    } else if e.data_accesso.as_str() > ctx.oggi.as_str() {
+        out.push((
+            "data_accesso",
+            "La data di accesso non può essere successiva a oggi".into(),
+        ));
+    }
+    if e.soggetto_id <= 0 {
+        out.push(("cognome", "Scegliere la persona dall'anagrafe".into()));
+    }
+    out
+}
+
+/// What is still missing for the scheda to be complete: (field, Italian message), in form order.
+/// Required fields of the form are checked by the form itself; these are the rules between fields.
+pub fn completion_problems(e: &SchedaEdit, ctx: &Contesto) -> Vec<(&'static str, String)> {
+    let mut out = save_problems(e, ctx);
+    let req = |out: &mut Vec<(&'static str, String)>, campo: &'static str, msg: &str| {
+        out.push((campo, msg.to_string()));
+    };
+    for (campo, label) in [
+        ("interlocutore", "l'interlocutore"),
+        ("motivo_accesso", "il motivo di accesso"),
+        ("modalita_accesso", "la modalità di accesso"),
+    ] {
+        if e.text(campo).is_empty() {
+            req(&mut out, campo, &format!("Indicare {label}"));
+        }
+    }
+    match e.text("motivo_accesso") {
+        "inviato" if e.text("inviato_da").is_empty() => req(
+            &mut out,
+            "inviato_da",
+            "Motivo «Inviato da»: indicare il servizio inviante",
+        ),
+        "convocato" if e.text("motivo_desc").trim().is_empty() => req(
+            &mut out,
+            "motivo_desc",
+            "Motivo «Convocato»: specificare il motivo della convocazione",
+        ),
+        _ => {}
+    }
+    match e.text("interlocutore") {
+        "" | "utente" => {}
+        "organizzazione" if e.text("int_ente_servizio").is_empty() => req(
+            &mut out,
+            "int_ente_servizio",
+            "Interlocutore «Organizzazione»: indicare l'ente o servizio",
+        ),
+        "organizzazione" => {}
+        _ if e.text("int_ente_servizio").is_empty()
+            && (e.text("int_cognome").trim().is_empty()
+                || e.text("int_nome").trim().is_empty()) =>
+        {
+            req(
+                &mut out,
+                "int_cognome",
+                "Indicare cognome e nome dell'interlocutore, oppure il suo ente o servizio",
+            )
+        }
+        _ => {}
+    }
+    if e.text("int_relazione") == "affidatario" && !e.flag("int_affidatario") {
+        req(
+            &mut out,
+            "int_affidatario",
+            "«Affidatario non parente»: segnare l'interlocutore come affidatario",
+        );
+    }
+    if !ctx.anonimo && e.text("telefono").trim().is_empty() && e.text("cellulare").trim().is_empty()
+    {
+        req(
+            &mut out,
+            "telefono",
+            "Indicare almeno un numero di telefono o cellulare",
+        );
+    }
+    if ctx.minore(&e.data_accesso) {
+        if e.bisogni.is_empty() {
+            req(
+                &mut out,
+                "bisogni",
+                "Utente minorenne: indicare i bisogni espressi",
+            );
+        }
+        if e.text("bisogni_altro").trim().is_empty() {
+            req(
+                &mut out,
+                "bisogni_altro",
+                "Utente minorenne: descrivere il bisogno in «Altro»",
+            );
+        }
+    }
+    if e.servizi.iter().any(|s| s == "invio_ufficio") && e.invio_ufficio_id.is_none() {
+        req(
+            &mut out,
+            "invio_ufficio",
+            "«Invio ad altro ufficio»: indicare l'ufficio di destinazione",
+        );
+    }
+    if e.servizi.iter().any(|s| s == "invio_esterno") && e.text("invio_email").trim().is_empty() {
+        req(
+            &mut out,
+            "invio_email",
+            "«Invio a organizzazione esterna»: indicare l'e-mail di destinazione",
+        );
+    }
+    if e.servizi.iter().any(|s| s == "altro") && e.text("servizi_altro").trim().is_empty() {
+        req(
+            &mut out,
+            "servizi_altro",
+            "Servizio «Altro»: specificare quale",
+        );
+    }
+    match &e.esito {
+        None => req(&mut out, "esito", "Indicare l'esito della scheda"),
+        Some(esito) if ctx.esiti_pic.contains(esito) => {
+            if ctx.anonimo {
+                req(
+                    &mut out,
+                    "esito",
+                    "Un utente anonimo non può essere proposto per la presa in carico",
+                );
+            }
+            if e.categorie_sociali.is_empty() {
+                req(
+                    &mut out,
+                    "categorie_sociali",
+                    "Proposta di presa in carico: indicare la categoria sociale",
+                );
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Whether a complete scheda with this esito is a proposal of presa in carico.
+pub fn is_pic(e: &SchedaEdit, ctx: &Contesto) -> bool {
+    e.esito.as_ref().is_some_and(|x| ctx.esiti_pic.contains(x))
+}
+
+/// A copy of a scheda for a new visit dated `oggi`: the person, interlocutore, riferimenti and
+/// bisogni stay; notes, services, esito, categories and privacy do not.
+pub fn duplicate(s: &SchedaEdit, oggi: &str, operatore: &str) -> SchedaEdit {
+    let keep_prefix = ["int_", "rif", "bisogni"];
+    let keep = [
+        "interlocutore",
+        "utente_accompagnato",
+        "accompagnatore",
+        "utente_presente_informato",
+        "modalita_accesso",
+        "motivo_accesso",
+        "inviato_da",
+        "motivo_desc",
+        "descrizione",
+    ];
+    let utente = UTENTE_FIELDS;
+    let dati: Map<String, Value> = s
+        .dati
+        .iter()
+        .filter(|(k, _)| {
+            keep.contains(&k.as_str())
+                || keep_prefix.iter().any(|p| k.starts_with(p))
+                || utente.contains(&k.as_str())
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    SchedaEdit {
+        id: None,
+        version: 0,
+        soggetto_id: s.soggetto_id,
+        data_accesso: oggi.to_string(),
+        operatore: operatore.to_string(),
+        esito: None,
+        bisogni: s.bisogni.clone(),
+        servizi: Vec::new(),
+        categorie_sociali: Vec::new(),
+        invio_ufficio_id: None,
+        nota_privata: None,
+        dati,
+    }
+}
+
+/// The fields of the Utente section: this visit's snapshot of the person.
+pub const UTENTE_FIELDS: [&str; 31] = [
+    "codice_fiscale",
+    "cf_temporaneo",
+    "cognome",
+    "nome",
+    "alias",
+    "anonimo",
+    "sesso",
+    "data_nascita",
+    "luogo_nascita",
+    "stato_civile",
+    "cittadinanza",
+    "cittadinanza2",
+    "data_decesso",
+    "tessera_sanitaria",
+    "medico",
+    "stp",
+    "invalidita",
+    "senza_fissa_dimora",
+    "struttura_accoglienza",
+    "res_indirizzo",
+    "res_comune",
+    "domicilio_come_residenza",
+    "dom_indirizzo",
+    "dom_comune",
+    "note_domicilio",
+    "telefono",
+    "tit_telefono",
+    "cellulare",
+    "tit_cellulare",
+    "email",
+    "tit_email",
+];
+
+/// Labels of the codes of a scheda's lists, for lists, prints and exports: list id → code → label.
+pub type Etichette = BTreeMap<String, BTreeMap<String, String>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Contesto {
+        Contesto {
+            oggi: "2026-11-29".into(),
+            data_nascita: Some("1980-03-12".into()),
+            anonimo: false,
+            esiti_pic: vec!["pic".into()],
+        }
+    }
+
+    fn complete() -> SchedaEdit {
+        let mut e = SchedaEdit {
+            soggetto_id: 1,
+            data_accesso: "2026-11-29".into(),
+            operatore: "mrossi".into(),
+            esito: Some("info".into()),
+            ..Default::default()
+        };
+        for (k, v) in [
+            ("interlocutore", "utente"),
+            ("motivo_accesso", "spontaneo"),
+            ("modalita_accesso", "persona"),
+            ("telefono", "075 1"),
+        ] {
+            e.dati.insert(k.into(), Value::from(v));
+        }
+        e
+    }
+
+    fn fields(p: Vec<(&'static str, String)>) -> Vec<&'static str> {
+        p.into_iter().map(|(f, _)| f).collect()
+    }
+
+    #[test]
+    fn a_complete_scheda_has_no_problems() {
+        assert!(completion_problems(&complete(), &ctx()).is_empty());
+    }
+
+    #[test]
+    fn conditional_rules() {
+        let mut e = complete();
+        e.dati.insert("motivo_accesso".into(), "convocato".into());
+        assert_eq!(fields(completion_problems(&e, &ctx())), ["motivo_desc"]);
+        e.dati.insert("motivo_accesso".into(), "inviato".into());
+        assert_eq!(fields(completion_problems(&e, &ctx())), ["inviato_da"]);
+        let mut e = complete();
+        e.dati
+            .insert("interlocutore".into(), "organizzazione".into());
+        assert_eq!(
+            fields(completion_problems(&e, &ctx())),
+            ["int_ente_servizio"]
+        );
+        e.dati.insert("interlocutore".into(), "parente".into());
+        assert_eq!(fields(completion_problems(&e, &ctx())), ["int_cognome"]);
+        e.dati.insert("int_cognome".into(), "Bianchi".into());
+        e.dati.insert("int_nome".into(), "Rosa".into());
+        assert!(completion_problems(&e, &ctx()).is_empty());
+        let mut e = complete();
+        e.data_accesso = "2026-11-30".into();
+        assert_eq!(fields(save_problems(&e, &ctx())), ["data_accesso"]);
+    }
+
+    #[test]
+    fn pic_needs_a_category_and_a_named_person() {
+        let mut e = complete();
+        e.esito = Some("pic".into());
+        assert_eq!(
+            fields(completion_problems(&e, &ctx())),
+            ["categorie_sociali"]
+        );
+        e.categorie_sociali = vec!["minori".into()];
+        assert!(completion_problems(&e, &ctx()).is_empty());
+        assert!(is_pic(&e, &ctx()));
+        let anon = Contesto {
+            anonimo: true,
+            ..ctx()
+        };
+        assert_eq!(fields(completion_problems(&e, &anon)), ["esito"]);
+    }
+
+    #[test]
+    fn minors_need_bisogni_and_the_other_text() {
+        let minor = Contesto {
+            data_nascita: Some("2010-12-01".into()),
+            ..ctx()
+        };
+        let e = complete();
+        assert_eq!(
+            fields(completion_problems(&e, &minor)),
+            ["bisogni", "bisogni_altro"]
+        );
+        let adult_today = Contesto {
+            data_nascita: Some("2008-11-29".into()),
+            ..ctx()
+        };
+        assert!(completion_problems(&e, &adult_today).is_empty());
+    }
+
+    #[test]
+    fn duplicate_keeps_person_interlocutore_and_bisogni_not_notes() {
+        let mut e = complete();
+        e.id = Some(9);
+        e.bisogni = vec!["alloggio".into()];
+        e.servizi = vec!["info".into()];
+        e.nota_privata = Some("segreto".into());
+        e.dati.insert("nota_pubblica".into(), "nota".into());
+        e.dati.insert("int_cognome".into(), "Bianchi".into());
+        e.dati.insert("rif_cognome".into(), "Verdi".into());
+        let d = duplicate(&e, "2026-12-01", "altro");
+        assert_eq!(d.id, None);
+        assert_eq!(d.data_accesso, "2026-12-01");
+        assert_eq!(d.bisogni, ["alloggio"]);
+        assert!(d.servizi.is_empty() && d.esito.is_none() && d.nota_privata.is_none());
+        assert_eq!(d.text("int_cognome"), "Bianchi");
+        assert_eq!(d.text("rif_cognome"), "Verdi");
+        assert_eq!(d.text("nota_pubblica"), "");
+        assert_eq!(d.text("telefono"), "075 1");
+    }
+}
