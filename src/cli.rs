@@ -107,6 +107,16 @@ enum Command {
         #[arg(required = true, value_name = "QUERY")]
         query: Vec<String>,
     },
+    /// Stampe in PDF: scheda di accesso, modulo privacy, scheda vuota
+    Print {
+        #[command(subcommand)]
+        command: crate::cli_documenti::PrintCommand,
+    },
+    /// Esportazioni in CSV, Excel o PDF
+    Export {
+        #[command(subcommand)]
+        command: crate::cli_documenti::ExportCommand,
+    },
     /// Importazioni da altri sistemi
     Import {
         #[command(subcommand)]
@@ -287,6 +297,12 @@ fn run(cli: Cli) -> AppResult<i32> {
         Some(Command::Search { limit, ente, query }) => {
             search(&config.database, limit, ente.as_deref(), &query)
         }
+        Some(Command::Print { command }) => {
+            crate::cli_documenti::print(&config.database, &actor, command)
+        }
+        Some(Command::Export { command }) => {
+            crate::cli_documenti::export(&config.database, &actor, command)
+        }
         Some(Command::Import {
             command:
                 ImportCommand::Anagrafe {
@@ -345,6 +361,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::CrashTest => "crash-test",
         Command::Search { .. } => "search",
         Command::Import { .. } => "import",
+        Command::Print { .. } => "print",
+        Command::Export { .. } => "export",
         Command::StressWrite { .. } => "stress-write",
         Command::Cf { .. } => "cf",
     }
