@@ -743,6 +743,8 @@ pub fn prepare_tui(
     .map_err(|e| AppError::Env(e.to_string()))?;
     let forms = crate::ui::forms_from(&crate::config::system_dir().join("screens"))
         .map_err(AppError::Env)?;
+    let defs = crate::ui::defs_from(&crate::config::system_dir().join("screens"))
+        .map_err(AppError::Env)?;
     let app_config = crate::ui::app::AppConfig {
         auth: config.auth,
         idle_lock_minutes: config.idle_lock_minutes,
@@ -751,6 +753,8 @@ pub fn prepare_tui(
         keymap,
         origin: auth::origin(),
         forms,
+        defs,
+        output_dir: config.output_dir.clone(),
     };
     let (app, initial) = crate::ui::app::App::new(app_config);
     Ok((app, initial, store))

@@ -114,6 +114,8 @@ fn random_events_never_panic_and_keep_invariants() {
             keymap: keymap.clone(),
             origin: Origin::default(),
             forms: forms.clone(),
+            output_dir: dir.path().join("stampe"),
+            ..AppConfig::headless(false)
         };
         let mut h = Harness::new(Box::new(store), config, 80, 24);
         let role = ROLES[(seed as usize) % ROLES.len()];

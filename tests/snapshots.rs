@@ -31,7 +31,8 @@ const SCREENS: &[(&str, &str)] = &[
         "conferma_uscita",
         "sportello<Tab>sportello-demo<Enter><C-q>",
     ),
-    ("modulo", "sportello<Tab>sportello-demo<Enter>2"),
+    ("modulo", "assistente_sociale<Tab>sportello-demo<Enter>3"),
+    ("schede", "sportello<Tab>sportello-demo<Enter>2"),
     ("operatori", "admin<Tab>sportello-demo<Enter>1"),
     (
         "operatore_modifica",
@@ -41,6 +42,14 @@ const SCREENS: &[(&str, &str)] = &[
     ("blocco", "sportello<Tab>sportello-demo<Enter><C-l>"),
     ("ricerca", "sportello<Tab>sportello-demo<Enter>1ro"),
     ("persona", "sportello<Tab>sportello-demo<Enter>1ro<Enter>"),
+    (
+        "scheda_nuova",
+        "sportello<Tab>sportello-demo<Enter>1ro<Enter><C-n>",
+    ),
+    (
+        "scheda_in_sospeso",
+        "sportello<Tab>sportello-demo<Enter>1ro<Enter><C-n><C-s>",
+    ),
     ("liste_codici", "admin<Tab>sportello-demo<Enter>2"),
     ("codici", "admin<Tab>sportello-demo<Enter>2<Enter>"),
     ("codice", "admin<Tab>sportello-demo<Enter>2<Enter><Enter>"),

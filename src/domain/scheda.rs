@@ -134,6 +134,7 @@ pub struct Scheda {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchedaRiga {
     pub id: i64,
+    pub version: i64,
     pub numero: i64,
     pub data_accesso: String,
     pub soggetto_id: i64,

@@ -19,17 +19,17 @@ use crate::ui::screens::{FieldKind, FormDef};
 /// Code lists by id: (code, label) in display order.
 pub type Lists = BTreeMap<String, Vec<(String, String)>>;
 
-/// The code lists `def` uses: from the database, plus the lists the program knows (places,
+/// The code lists with the given ids (those a form uses): from the database, plus the lists the program knows (places,
 /// operators and offices of the actor's ente). Disabled codes are kept when `with_disabled` (to
 /// show old records), left out for new input otherwise.
-pub fn code_lists(
+pub fn code_lists<'a>(
     store: &dyn Store,
     actor: &Actor,
-    def: &FormDef,
+    ids: impl IntoIterator<Item = &'a str>,
     with_disabled: bool,
 ) -> StoreResult<Lists> {
     let mut out = Lists::new();
-    for lista in def.code_lists() {
+    for lista in ids {
         let codes = match lista {
             "belfiore" => crate::ui::persona_form::place_lists().0.clone(),
             "cittadinanza" => crate::ui::persona_form::place_lists().1.clone(),
@@ -264,7 +264,7 @@ pub fn print_scheda(
 ) -> StoreResult<()> {
     require(store, actor, Permission::PrintSchede, "stampa_scheda")?;
     let s = read_scheda(store, actor, id, "stampa")?;
-    let lists = code_lists(store, actor, def, true)?;
+    let lists = code_lists(store, actor, def.code_lists(), true)?;
     let persona = store
         .soggetto(s.edit.soggetto_id)?
         .ok_or_else(|| StoreError::NotFound(format!("persona {}", s.edit.soggetto_id)))?;
@@ -329,7 +329,7 @@ pub fn print_blank(
     out: &Path,
 ) -> StoreResult<()> {
     require(store, actor, Permission::PrintSchede, "stampa_scheda_vuota")?;
-    let lists = code_lists(store, actor, def, false)?;
+    let lists = code_lists(store, actor, def.code_lists(), false)?;
     let options = |l: &str| {
         lists
             .get(l)
@@ -444,7 +444,7 @@ pub fn export_schede(
 ) -> StoreResult<usize> {
     require(store, actor, Permission::Export, "esporta_schede")?;
     let rows = list_schede(store, actor, filtro, MAX_ROWS)?;
-    let lists = code_lists(store, actor, def, true)?;
+    let lists = code_lists(store, actor, def.code_lists(), true)?;
     let table = export_table(&rows, def, &lists);
     export::write(&table, format, out).map_err(|e| StoreError::Unavailable(e.to_string()))?;
     store.audit(

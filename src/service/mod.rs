@@ -185,6 +185,8 @@ pub struct PersonaCard {
     pub soggetto: crate::domain::persona::Soggetto,
     pub storia: Vec<crate::domain::persona::Modifica>,
     pub privacy: Vec<crate::domain::persona::Consenso>,
+    /// The person's schede di accesso the actor may see, newest first.
+    pub schede: Vec<crate::domain::scheda::SchedaRiga>,
 }
 
 /// The person card: the person, their history and consents. Every read is written to the audit log.
@@ -195,6 +197,15 @@ pub fn read_soggetto(store: &mut dyn Store, actor: &Actor, id: i64) -> StoreResu
         .ok_or_else(|| StoreError::NotFound(format!("persona {id}")))?;
     let storia = store.soggetto_storia(id)?;
     let privacy = store.privacy(id)?;
+    let schede = if actor.can(Permission::ReadSchede) {
+        let filtro = crate::domain::scheda::Filtro {
+            soggetti: Some(vec![id]),
+            ..Default::default()
+        };
+        store.list_schede(&actor.enti, &filtro, 200)?
+    } else {
+        Vec::new()
+    };
     store.audit(
         actor,
         &AuditEvent::new("leggi_soggetto", Outcome::Ok)
@@ -205,6 +216,7 @@ pub fn read_soggetto(store: &mut dyn Store, actor: &Actor, id: i64) -> StoreResu
         soggetto,
         storia,
         privacy,
+        schede,
     })
 }
 

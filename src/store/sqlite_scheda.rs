@@ -351,7 +351,7 @@ impl SqliteStore {
             "SELECT s.id, s.numero, s.data_accesso, s.soggetto_id, g.cognome, g.nome, g.codice_fiscale, s.operatore,
                     u.nome, s.esito, {STATO_SQL} AS stato,
                     json_extract(s.dati, '$.interlocutore'), json_extract(s.dati, '$.modalita_accesso'),
-                    json_extract(s.dati, '$.motivo_accesso'), s.dati
+                    json_extract(s.dati, '$.motivo_accesso'), s.dati, s.version
              FROM scheda s
              JOIN soggetto g ON g.id = s.soggetto_id
              LEFT JOIN ufficio u ON u.id = s.ufficio_id
@@ -390,6 +390,7 @@ impl SqliteStore {
                     let stato: String = r.get(10)?;
                     Ok(SchedaRiga {
                         id: r.get(0)?,
+                        version: r.get(15)?,
                         numero: r.get(1)?,
                         data_accesso: r.get(2)?,
                         soggetto_id: r.get(3)?,

@@ -52,6 +52,10 @@ actions! {
     NewAnonymous = "new_anonymous", "Nuovo utente anonimo";
     /// The privacy consent of the person on screen.
     Privacy = "privacy", "Consenso privacy";
+    /// The filters of a list.
+    Filter = "filter", "Filtri";
+    /// Restore a deleted record (admin).
+    Restore = "restore", "Ripristina";
     Edit = "edit", "Modifica";
     Delete = "delete", "Elimina";
     Duplicate = "duplicate", "Duplica";

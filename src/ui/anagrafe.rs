@@ -102,14 +102,41 @@ pub struct PersonaState {
     pub storia: Vec<Modifica>,
     /// Consents by ente.
     pub privacy: Vec<Consenso>,
+    /// The person's schede di accesso: Up/Down and Enter open one.
+    pub schede: Table,
 }
 
 impl From<crate::service::PersonaCard> for PersonaState {
     fn from(c: crate::service::PersonaCard) -> Self {
+        let mut schede = Table::new(vec![
+            ("N.", 5),
+            ("Data", 10),
+            ("Operatore", 14),
+            ("Ufficio", 22),
+            ("Stato", 10),
+        ]);
+        schede.page = 5;
+        schede.rows = c
+            .schede
+            .iter()
+            .map(|r| {
+                (
+                    r.id.to_string(),
+                    vec![
+                        r.numero.to_string(),
+                        italian_date(&r.data_accesso),
+                        r.operatore.clone(),
+                        r.ufficio.clone().unwrap_or_default(),
+                        r.stato.label().to_string(),
+                    ],
+                )
+            })
+            .collect();
         PersonaState {
             soggetto: c.soggetto,
             storia: c.storia,
             privacy: c.privacy,
+            schede,
         }
     }
 }

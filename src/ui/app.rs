@@ -15,7 +15,8 @@ use super::keys::KeyInput;
 use super::login::LoginState;
 use super::operatori::{self, OperatoriState};
 use super::persona_form;
-use super::requests::{PersonaFormData, Reply, Request, SessionInfo};
+use super::requests::{DocumentRequest, PersonaFormData, Reply, Request, SessionInfo};
+use super::schede::{self, SchedaFormData, SchedeState};
 use super::text_input::TextInput;
 use super::theme::{Area, Theme};
 use crate::auth::Origin;
@@ -25,7 +26,7 @@ use std::collections::BTreeMap;
 
 /// A message into `update`. Messages move at human pace: boxing the large variants buys nothing.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(KeyInput),
     Paste(String),
@@ -40,7 +41,7 @@ pub enum Msg {
 
 /// Something `update` wants done.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Request(u64, Request),
     Quit,
@@ -74,6 +75,10 @@ pub struct AppConfig {
     pub origin: Origin,
     /// Form definitions by id (from `screens/*.toml`): title and fields.
     pub forms: BTreeMap<String, (String, Vec<FieldSpec>)>,
+    /// The same definitions with their sections, for prints and exports.
+    pub defs: super::Defs,
+    /// Where prints and exports made from the TUI are written.
+    pub output_dir: std::path::PathBuf,
 }
 
 impl AppConfig {
@@ -91,6 +96,8 @@ impl AppConfig {
             keymap: Keymap::embedded().expect("the embedded keymap is valid (tested)"),
             origin: Origin::default(),
             forms: super::forms().expect("the embedded screens are valid (tested)"),
+            defs: super::defs().expect("the embedded screens are valid (tested)"),
+            output_dir: std::env::temp_dir().join("sportello-stampe"),
         }
     }
 }
@@ -114,6 +121,8 @@ pub enum Screen {
     Ricerca(RicercaState),
     /// The person card.
     Persona(Box<PersonaState>),
+    /// The list of schede di accesso.
+    Schede(Box<SchedeState>),
 }
 
 /// Overlays above the screen.
@@ -133,6 +142,34 @@ pub enum Popup {
         content: String,
         saved_at: String,
     },
+    /// A line of text to type (the reason of a deletion).
+    Prompt {
+        text: String,
+        input: TextInput,
+        then: Prompted,
+    },
+    /// One of a few choices (Up/Down or its number, Enter).
+    Choice {
+        title: String,
+        options: Vec<String>,
+        selected: usize,
+        then: Chosen,
+    },
+}
+
+/// What a prompt's text is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prompted {
+    DeleteScheda { id: i64, version: i64 },
+}
+
+/// What a choice is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chosen {
+    /// 1 = the selected scheda (when there is one), 2 = the blank scheda.
+    Print { id: Option<i64> },
+    /// csv, xlsx, pdf.
+    ExportFormat,
 }
 
 /// What a confirmed dialog does.
@@ -143,6 +180,11 @@ pub enum Confirmed {
     /// Save the new person although persons with the same name and birth date exist.
     SaveHomonym,
     RegisterAnonymous,
+    DuplicateScheda(i64),
+    RestoreScheda {
+        id: i64,
+        version: i64,
+    },
 }
 
 /// The idle lock: everything hidden until the operator types the password again.
@@ -219,6 +261,7 @@ impl App {
             Screen::Operatori(_) => "operatori",
             Screen::Ricerca(_) => "ricerca",
             Screen::Persona(_) => "persona",
+            Screen::Schede(_) => "schede",
             Screen::Liste(_) => "liste",
             Screen::Codici(_) => "codici",
             Screen::Form(f) => match f.target {
@@ -226,6 +269,8 @@ impl App {
                 Target::Codice(_) => "codice",
                 Target::Persona(_) => "persona_form",
                 Target::Privacy { .. } => "privacy",
+                Target::Scheda(_) => "scheda",
+                Target::FiltroSchede => "filtro_schede",
             },
         }
     }
@@ -234,7 +279,7 @@ impl App {
     pub fn area(&self) -> Area {
         match &self.screen {
             Screen::Module(m) => m.area(),
-            Screen::Ricerca(_) | Screen::Persona(_) => Area::Accoglienza,
+            Screen::Ricerca(_) | Screen::Persona(_) | Screen::Schede(_) => Area::Accoglienza,
             _ => Area::Sistema,
         }
     }
@@ -244,9 +289,11 @@ impl App {
         match &self.screen {
             Screen::Login(_) => Layer::Login,
             Screen::Home(_) | Screen::Module(_) => Layer::Home,
-            Screen::Operatori(_) | Screen::Liste(_) | Screen::Codici(_) | Screen::Persona(_) => {
-                Layer::List
-            }
+            Screen::Operatori(_)
+            | Screen::Liste(_)
+            | Screen::Codici(_)
+            | Screen::Persona(_)
+            | Screen::Schede(_) => Layer::List,
             Screen::Ricerca(_) => Layer::Search,
             Screen::Form(_) => Layer::Form,
         }
@@ -256,7 +303,7 @@ impl App {
     pub fn text_focus(&self) -> bool {
         match &self.screen {
             _ if self.lock.is_some() => true,
-            Screen::Login(_) | Screen::Ricerca(_) => true,
+            Screen::Login(_) | Screen::Ricerca(_) | Screen::Schede(_) => true,
             Screen::Form(f) => f.form.text_focus(),
             _ => false,
         }
@@ -315,6 +362,7 @@ impl App {
                 self.last_input_ms = self.now_ms;
                 let mut e = self.key(k);
                 e.extend(self.search_if_changed());
+                e.extend(self.list_schede_if_changed());
                 e
             }
             Msg::Paste(s) => {
@@ -329,7 +377,9 @@ impl App {
                 } else if let Some(field) = self.focused_text() {
                     field.insert_str(&s);
                 }
-                self.search_if_changed()
+                let mut e = self.search_if_changed();
+                e.extend(self.list_schede_if_changed());
+                e
             }
             Msg::Reply(id, reply) => self.reply(id, reply),
             Msg::Hangup => {
@@ -398,12 +448,15 @@ impl App {
         if let Some(lock) = &mut self.lock {
             return Some(&mut lock.password);
         }
-        if self.popup.is_some() {
-            return None;
+        match &mut self.popup {
+            Some(Popup::Prompt { input, .. }) => return Some(input),
+            Some(_) => return None,
+            None => {}
         }
         match &mut self.screen {
             Screen::Login(l) => Some(l.field()),
             Screen::Ricerca(r) => Some(&mut r.input),
+            Screen::Schede(l) => Some(&mut l.input),
             _ => None,
         }
     }
@@ -416,6 +469,7 @@ impl App {
             && self.popup.is_none()
             && self.config.keymap.pending().is_empty()
             && let Screen::Form(f) = &mut self.screen
+            && !f.readonly
         {
             match f.form.key(&k, now) {
                 Handled::Ignored => {}
@@ -429,7 +483,7 @@ impl App {
         // Text first: a printable key without Ctrl/Alt in a focused field is text.
         if self.config.keymap.pending().is_empty()
             && let Some(c) = printable(&k)
-            && self.popup.is_none()
+            && matches!(self.popup, None | Some(Popup::Prompt { .. }))
             && let Some(field) = self.focused_text()
         {
             field.insert(c);
@@ -440,6 +494,15 @@ impl App {
             Resolution::Matched(a) => self.action(a),
             Resolution::Pending | Resolution::Cancelled => Vec::new(),
             Resolution::NotFound => {
+                if let Some(Popup::Choice { options, .. }) = &self.popup
+                    && let Some(d) = printable(&k).and_then(|c| c.to_digit(10))
+                    && (1..=options.len()).contains(&(d as usize))
+                {
+                    if let Some(Popup::Choice { selected, .. }) = &mut self.popup {
+                        *selected = d as usize - 1;
+                    }
+                    return self.action(Action::Confirm);
+                }
                 if let Some(field) = self.focused_text() {
                     edit(field, &k);
                 } else if let Screen::Home(_) = &self.screen
@@ -481,9 +544,14 @@ impl App {
             Action::LockScreen if self.session.is_some() => self.lock_now(),
             Action::Back => {
                 // Leaving a form keeps what was typed: the draft is saved first.
-                let effects = self.save_draft_now();
+                let mut effects = self.save_draft_now();
                 if let Some(prev) = self.back.pop() {
                     self.screen = prev;
+                }
+                // Back home: the counters may have moved.
+                if let (Screen::Home(_), Some(s)) = (&self.screen, &self.session) {
+                    let actor = s.actor.clone();
+                    effects.push(self.query(Request::Home { actor }));
                 }
                 effects
             }
@@ -510,6 +578,20 @@ impl App {
                         e
                     }
                     Confirmed::SaveHomonym => self.save_persona(true),
+                    Confirmed::DuplicateScheda(id) => match &self.session {
+                        Some(s) => {
+                            let actor = s.actor.clone();
+                            vec![self.query(Request::DuplicateScheda { actor, id })]
+                        }
+                        None => Vec::new(),
+                    },
+                    Confirmed::RestoreScheda { id, version } => match &self.session {
+                        Some(s) => {
+                            let actor = s.actor.clone();
+                            vec![self.query(Request::RestoreScheda { actor, id, version })]
+                        }
+                        None => Vec::new(),
+                    },
                     Confirmed::RegisterAnonymous => match &self.session {
                         Some(s) => {
                             let actor = s.actor.clone();
@@ -545,6 +627,43 @@ impl App {
                     }
                     _ => Vec::new(),
                 }
+            }
+            (Popup::Prompt { input, then, .. }, Action::Confirm | Action::Save) => {
+                let text = input.value().trim().to_string();
+                if text.is_empty() {
+                    self.status = Some("Scrivere il motivo, oppure Esc per annullare".into());
+                    return Vec::new();
+                }
+                self.popup = None;
+                let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+                    return Vec::new();
+                };
+                match then {
+                    Prompted::DeleteScheda { id, version } => {
+                        vec![self.query(Request::DeleteScheda {
+                            actor,
+                            id,
+                            version,
+                            reason: text,
+                        })]
+                    }
+                }
+            }
+            (Popup::Choice { options, .. }, Action::FieldDown | Action::NextField) => {
+                if let Some(Popup::Choice { selected, .. }) = &mut self.popup {
+                    *selected = (*selected + 1) % options.len().max(1);
+                }
+                Vec::new()
+            }
+            (Popup::Choice { options, .. }, Action::FieldUp | Action::PrevField) => {
+                if let Some(Popup::Choice { selected, .. }) = &mut self.popup {
+                    *selected = (*selected + options.len().max(1) - 1) % options.len().max(1);
+                }
+                Vec::new()
+            }
+            (Popup::Choice { selected, then, .. }, Action::Confirm) => {
+                self.popup = None;
+                self.chosen(then, selected)
             }
             (_, Action::Cancel | Action::Back | Action::Confirm) => {
                 self.popup = None;
@@ -678,6 +797,31 @@ impl App {
                 Vec::new()
             }
             Screen::Persona(p) => match a {
+                Action::FieldDown | Action::NextField => {
+                    p.schede.down();
+                    Vec::new()
+                }
+                Action::FieldUp | Action::PrevField => {
+                    p.schede.up();
+                    Vec::new()
+                }
+                Action::Open | Action::Confirm => {
+                    match p.schede.selected_key().and_then(|k| k.parse().ok()) {
+                        Some(id) => {
+                            let soggetto_id = p.soggetto.id;
+                            self.scheda_form(Some(id), soggetto_id)
+                        }
+                        None => Vec::new(),
+                    }
+                }
+                Action::NewRecord => {
+                    let soggetto_id = p.soggetto.id;
+                    self.scheda_form(None, soggetto_id)
+                }
+                Action::Print => {
+                    let soggetto_id = p.soggetto.id;
+                    self.document(DocumentRequest::Privacy { soggetto_id })
+                }
                 Action::Edit => {
                     let id = p.soggetto.id;
                     self.persona_form(Some(id))
@@ -696,6 +840,101 @@ impl App {
                 }
                 _ => Vec::new(),
             },
+            Screen::Schede(l) => {
+                match a {
+                    Action::FieldDown | Action::NextField => l.table.down(),
+                    Action::FieldUp | Action::PrevField => l.table.up(),
+                    Action::NextPage => l.table.next_page(),
+                    Action::PrevPage => l.table.prev_page(),
+                    Action::SortNextColumn => l.table.sort_next(),
+                    Action::SortReverse => l.table.sort_reverse(),
+                    Action::Open | Action::Confirm | Action::Edit => {
+                        if let Some(r) = l.selected() {
+                            let (id, soggetto_id) = (r.id, r.soggetto_id);
+                            return self.scheda_form(Some(id), soggetto_id);
+                        }
+                    }
+                    Action::NewRecord => {
+                        let mut r = RicercaState::default();
+                        r.table.page = self.page_len().saturating_sub(2).max(1);
+                        let prev = std::mem::replace(&mut self.screen, Screen::Ricerca(r));
+                        self.back.push(prev);
+                        self.status = Some(
+                            "Nuova scheda: cercare la persona, aprirla con Invio, poi Ctrl+N"
+                                .into(),
+                        );
+                    }
+                    Action::Delete => {
+                        if let Some(r) = l.selected() {
+                            self.popup = Some(Popup::Prompt {
+                                text: format!(
+                                    "Eliminare la scheda n. {} di {} {}? Motivo:",
+                                    r.numero, r.cognome, r.nome
+                                ),
+                                input: TextInput::new(200),
+                                then: Prompted::DeleteScheda {
+                                    id: r.id,
+                                    version: r.version,
+                                },
+                            });
+                        }
+                    }
+                    Action::Restore => {
+                        if let Some(r) = l.selected() {
+                            self.popup = Some(Popup::Confirm {
+                                text: format!("Ripristinare la scheda n. {}?", r.numero),
+                                then: Confirmed::RestoreScheda {
+                                    id: r.id,
+                                    version: r.version,
+                                },
+                            });
+                        }
+                    }
+                    Action::Duplicate => {
+                        if let Some(r) = l.selected() {
+                            self.popup = Some(Popup::Confirm {
+                                text: format!(
+                                    "Duplicare la scheda n. {} in una nuova scheda con la data di oggi?",
+                                    r.numero
+                                ),
+                                then: Confirmed::DuplicateScheda(r.id),
+                            });
+                        }
+                    }
+                    Action::Print => {
+                        let id = l.selected().map(|r| r.id);
+                        self.popup = Some(Popup::Choice {
+                            title: "Stampa".into(),
+                            options: vec![
+                                "Scheda selezionata".into(),
+                                "Scheda vuota da compilare a mano".into(),
+                            ],
+                            selected: usize::from(id.is_none()),
+                            then: Chosen::Print { id },
+                        });
+                    }
+                    Action::Export => {
+                        self.popup = Some(Popup::Choice {
+                            title: "Esporta le schede dell'elenco".into(),
+                            options: crate::export::Format::ALL
+                                .iter()
+                                .map(|f| f.extension().to_uppercase())
+                                .collect(),
+                            selected: 1,
+                            then: Chosen::ExportFormat,
+                        });
+                    }
+                    Action::Filter => {
+                        if let Some(s) = &self.session {
+                            let actor = s.actor.clone();
+                            let lists = self.list_ids(schede::FILTER_FORM_ID);
+                            return vec![self.query(Request::FilterLists { actor, lists })];
+                        }
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
             Screen::Liste(l) => {
                 match a {
                     Action::FieldDown | Action::NextField => l.table.down(),
@@ -740,11 +979,223 @@ impl App {
                         form.goto_section(a.section_number().unwrap_or(1) as usize)
                     }
                     Action::Save | Action::Confirm => return self.save_form(),
+                    Action::Print => {
+                        if let Target::Scheda(d) = &f.target {
+                            match d.scheda.as_ref().and_then(|s| s.edit.id) {
+                                Some(id) => {
+                                    let def = self.config.defs.get(schede::FORM_ID).cloned();
+                                    if let Some(def) = def {
+                                        return self.document(DocumentRequest::Scheda {
+                                            id,
+                                            def: Box::new(def),
+                                        });
+                                    }
+                                }
+                                None => {
+                                    self.status =
+                                        Some("Salvare la scheda prima di stamparla".into())
+                                }
+                            }
+                        }
+                    }
                     _ => {}
                 }
                 Vec::new()
             }
         }
+    }
+
+    /// A choice was made in a popup.
+    fn chosen(&mut self, then: Chosen, selected: usize) -> Vec<Effect> {
+        let def = self.config.defs.get(schede::FORM_ID).cloned();
+        let Some(def) = def else {
+            return Vec::new();
+        };
+        match then {
+            Chosen::Print { id: Some(id) } if selected == 0 => {
+                self.document(DocumentRequest::Scheda {
+                    id,
+                    def: Box::new(def),
+                })
+            }
+            Chosen::Print { .. } if selected == 1 => {
+                self.document(DocumentRequest::SchedaVuota { def: Box::new(def) })
+            }
+            Chosen::Print { .. } => {
+                self.status = Some("Nessuna scheda selezionata".into());
+                Vec::new()
+            }
+            Chosen::ExportFormat => {
+                let Some(format) = crate::export::Format::ALL.get(selected).copied() else {
+                    return Vec::new();
+                };
+                let (text, filtro) = match &self.screen {
+                    Screen::Schede(l) => (l.input.value().to_string(), l.filtro.clone()),
+                    _ => return Vec::new(),
+                };
+                self.document(DocumentRequest::Export {
+                    text,
+                    filtro,
+                    def: Box::new(def),
+                    format,
+                })
+            }
+        }
+    }
+
+    /// Asks for a PDF or an export in the operator's output directory.
+    fn document(&mut self, doc: DocumentRequest) -> Vec<Effect> {
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Vec::new();
+        };
+        let dir = self.config.output_dir.clone();
+        self.status = Some("Preparazione del documento…".into());
+        vec![self.request(Request::Document { actor, doc, dir })]
+    }
+
+    /// The code-list ids a form uses.
+    fn list_ids(&self, form: &str) -> Vec<String> {
+        self.config
+            .forms
+            .get(form)
+            .map(|(_, specs)| {
+                let mut ids: Vec<String> =
+                    specs.iter().filter_map(|s| s.code_list.clone()).collect();
+                ids.sort();
+                ids.dedup();
+                ids
+            })
+            .unwrap_or_default()
+    }
+
+    /// Asks for the scheda form: a stored scheda (`id`) or a new one for person `soggetto_id`.
+    fn scheda_form(&mut self, id: Option<i64>, soggetto_id: i64) -> Vec<Effect> {
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Vec::new();
+        };
+        let lists = self.list_ids(schede::FORM_ID);
+        vec![self.query(Request::SchedaForm {
+            actor,
+            id,
+            soggetto_id,
+            lists,
+        })]
+    }
+
+    /// Opens the scheda form; after a conflict, rebuilds it on the stored version with the
+    /// operator's changes re-applied and tells what the other operator changed.
+    fn open_scheda_form(&mut self, data: SchedaFormData) -> Vec<Effect> {
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Vec::new();
+        };
+        let today = civil_date(self.now_ms);
+        let (title, specs) = self
+            .config
+            .forms
+            .get(schede::FORM_ID)
+            .cloned()
+            .unwrap_or_default();
+        let title = match &data.scheda {
+            Some(s) => format!(
+                "{title} n. {} · {} {}",
+                s.numero, data.soggetto.cognome, data.soggetto.nome
+            ),
+            None => format!(
+                "{title}: nuova · {} {}",
+                data.soggetto.cognome, data.soggetto.nome
+            ),
+        };
+        let mut form = schede::new_form(&title, specs, &data, &actor.username, today);
+        if let Screen::Form(f) = &mut self.screen
+            && f.reloading
+            && matches!(f.target, Target::Scheda(_))
+        {
+            // The stored version becomes the base; the operator's changes (draft vs. their base)
+            // are applied over it.
+            form.set_base();
+            let report = schede::conflict_report(&f.form, &form);
+            let stored_base = form.base.clone();
+            form.restore_json(&f.form.draft_json());
+            form.base = stored_base;
+            form.changed_at = Some(self.now_ms);
+            f.form = form;
+            f.target = Target::Scheda(Box::new(data));
+            f.reloading = false;
+            f.saving = false;
+            self.popup = Some(Popup::Message {
+                text: format!(
+                    "Un altro operatore ha salvato questa scheda mentre la modificava: le sue modifiche sono state riapplicate sulla versione salvata. Ricontrollare e salvare di nuovo.{}",
+                    if report.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" Cambiato dall'altro operatore: {}", report.join("; "))
+                    }
+                ),
+                error: true,
+            });
+            return Vec::new();
+        }
+        let readonly = !data.can_edit;
+        let mut screen = FormScreen::new(form, Target::Scheda(Box::new(data)));
+        screen.readonly = readonly;
+        let effects = self.push_form(screen, actor);
+        if readonly {
+            self.status = Some("Sola lettura: la scheda è di un altro operatore".into());
+        }
+        effects
+    }
+
+    /// Checks the scheda form and sends it.
+    fn save_scheda(&mut self) -> Vec<Effect> {
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Vec::new();
+        };
+        let today = civil_date(self.now_ms);
+        let Screen::Form(f) = &mut self.screen else {
+            return Vec::new();
+        };
+        let Target::Scheda(data) = &f.target else {
+            return Vec::new();
+        };
+        if f.readonly {
+            self.status = Some("Sola lettura: la scheda è di un altro operatore".into());
+            return Vec::new();
+        }
+        match schede::to_edit(&f.form, data, today) {
+            Err(errors) => {
+                f.form.mark_errors(&errors);
+                self.status = Some("Correggere i campi segnalati".into());
+                Vec::new()
+            }
+            Ok((edit, form_incompleta)) => {
+                f.saving = true;
+                vec![self.query(Request::SaveScheda {
+                    actor,
+                    edit,
+                    form_incompleta,
+                })]
+            }
+        }
+    }
+
+    /// Sends the list of schede again when its search text or filter changed.
+    fn list_schede_if_changed(&mut self) -> Vec<Effect> {
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Vec::new();
+        };
+        let Screen::Schede(l) = &mut self.screen else {
+            return Vec::new();
+        };
+        let now = (l.input.value().to_string(), l.filtro.clone());
+        if self.lock.is_some() || l.sent.as_ref() == Some(&now) {
+            return Vec::new();
+        }
+        l.sent = Some(now.clone());
+        vec![self.query(Request::ListSchede {
+            actor,
+            text: now.0,
+            filtro: now.1,
+        })]
     }
 
     /// Results update as the operator types: a search goes out whenever the box changed (the
@@ -856,6 +1307,10 @@ impl App {
         if f.saving {
             return Vec::new();
         }
+        // A scheda is saved even with required fields empty (it stays in sospeso).
+        if matches!(f.target, Target::Scheda(_)) {
+            return self.save_scheda();
+        }
         if f.form.validate(today).is_some() {
             self.status = Some("Correggere i campi segnalati".into());
             return Vec::new();
@@ -879,6 +1334,24 @@ impl App {
                 attivo: f.form.value("attivo") == "true",
             },
             Target::Persona(_) => return self.save_persona(false),
+            Target::Scheda(_) => return self.save_scheda(),
+            Target::FiltroSchede => {
+                match schede::filter_from_form(&f.form, today) {
+                    Err((field, msg)) => {
+                        f.form.mark_errors(&[(field, msg)]);
+                        self.status = Some("Correggere i campi segnalati".into());
+                    }
+                    Ok(filtro) => {
+                        if let Some(Screen::Schede(mut l)) = self.back.pop() {
+                            l.filtro = filtro;
+                            self.screen = Screen::Schede(l);
+                            self.status = Some("Filtri applicati".into());
+                            return self.list_schede_if_changed();
+                        }
+                    }
+                }
+                return Vec::new();
+            }
             Target::Privacy {
                 soggetto_id,
                 current,
@@ -978,22 +1451,154 @@ impl App {
         {
             self.screen = prev;
         }
-        // Search results below are stale: the next key searches again.
-        for s in self
-            .back
-            .iter_mut()
-            .chain(std::iter::once(&mut self.screen))
-        {
-            if let Screen::Ricerca(r) = s {
-                r.sent.clear();
-            }
-        }
+        self.mark_lists_stale();
         match &self.session {
             Some(s) => {
                 let actor = s.actor.clone();
                 vec![self.query(Request::ReadSoggetto { actor, id })]
             }
             None => Vec::new(),
+        }
+    }
+
+    /// A scheda was saved: complete → back to the list or card below; in sospeso → the form stays
+    /// with what is missing marked; refused because someone else saved first → reloaded and merged.
+    fn scheda_saved(
+        &mut self,
+        result: Result<crate::service::scheda::SchedaOutcome, String>,
+    ) -> Vec<Effect> {
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Vec::new();
+        };
+        let outcome = match result {
+            Ok(o) => o,
+            Err(e) => {
+                let conflict = e.starts_with(super::requests::CONFLICT);
+                let mut effects = self.form_saved(Err(e), "");
+                if conflict
+                    && let Screen::Form(f) = &mut self.screen
+                    && let Target::Scheda(d) = &f.target
+                    && let Some(id) = d.scheda.as_ref().and_then(|s| s.edit.id)
+                {
+                    f.reloading = true;
+                    let soggetto_id = d.soggetto.id;
+                    effects.extend(self.scheda_form(Some(id), soggetto_id));
+                }
+                return effects;
+            }
+        };
+        self.awaiting.clear();
+        let Screen::Form(f) = &mut self.screen else {
+            return Vec::new();
+        };
+        f.saving = false;
+        let old_key = f.record_key();
+        let form_id = f.form.id.clone();
+        if let Target::Scheda(d) = &mut f.target {
+            let saved = outcome.saved;
+            match &mut d.scheda {
+                Some(s) => {
+                    s.edit.version = saved.version;
+                    s.completa = outcome.completa;
+                }
+                None => {
+                    f.form.title =
+                        f.form
+                            .title
+                            .replacen(": nuova", &format!(" n. {}", saved.numero), 1);
+                    let mut edit = crate::domain::scheda::SchedaEdit {
+                        id: Some(saved.id),
+                        version: saved.version,
+                        soggetto_id: d.soggetto.id,
+                        ..Default::default()
+                    };
+                    edit.operatore = actor.username.clone();
+                    d.scheda = Some(crate::domain::scheda::Scheda {
+                        edit,
+                        numero: saved.numero,
+                        ente_id: actor.enti.first().copied().unwrap_or_default(),
+                        ufficio_id: actor.ufficio_id,
+                        completa: outcome.completa,
+                        stato: crate::domain::scheda::Stato::InSospeso,
+                        nota_leggibile: true,
+                        nota_privata_autore: None,
+                        proposta: None,
+                        created_at: String::new(),
+                        created_by: actor.username.clone(),
+                        updated_at: String::new(),
+                        updated_by: actor.username.clone(),
+                        deleted_reason: None,
+                    });
+                }
+            }
+        }
+        f.form.changed_at = None;
+        f.form.set_base();
+        let mut effects = vec![self.request(Request::DeleteDraft {
+            actor: actor.clone(),
+            form: form_id,
+            record: old_key,
+        })];
+        self.mark_lists_stale();
+        let numero = outcome.saved.numero;
+        if outcome.completa {
+            let proposta = if outcome.proposta_ente.is_some() {
+                ": proposta di presa in carico inviata"
+            } else {
+                ""
+            };
+            self.screen = self
+                .back
+                .pop()
+                .unwrap_or_else(|| Screen::Home(HomeState::default()));
+            if let Screen::Persona(p) = &self.screen {
+                let id = p.soggetto.id;
+                effects.extend(self.reopen_card(id));
+            } else {
+                effects.extend(self.list_schede_if_changed());
+            }
+            self.status = Some(format!("Scheda n. {numero} completa{proposta}"));
+        } else {
+            let today = civil_date(self.now_ms);
+            if let Screen::Form(f) = &mut self.screen {
+                let mut errors: Vec<(String, String)> = f
+                    .form
+                    .fields
+                    .iter()
+                    .filter_map(|x| {
+                        super::form::validate_field(x, today)
+                            .err()
+                            .map(|e| (x.spec.id.clone(), e))
+                    })
+                    .collect();
+                errors.extend(outcome.problemi.iter().cloned());
+                errors.sort_by_key(|(id, _)| f.form.fields.iter().position(|x| &x.spec.id == id));
+                f.form.mark_errors(&errors);
+            }
+            self.status = Some(format!(
+                "Scheda n. {numero} salvata in sospeso: {} da completare",
+                match outcome.problemi.len() {
+                    0 => "campi obbligatori".to_string(),
+                    1 => "1 campo".to_string(),
+                    n => format!("{n} campi"),
+                }
+            ));
+        }
+        effects
+    }
+
+    /// Search results and lists below are stale after a save: the next key asks again.
+    fn mark_lists_stale(&mut self) {
+        for s in self
+            .back
+            .iter_mut()
+            .chain(std::iter::once(&mut self.screen))
+        {
+            match s {
+                Screen::Ricerca(r) => r.sent.clear(),
+                Screen::Schede(l) => l.sent = None,
+                _ => {}
+            }
         }
     }
 
@@ -1063,6 +1668,13 @@ impl App {
                 let mut r = RicercaState::default();
                 r.table.page = self.page_len().saturating_sub(2).max(1);
                 (Screen::Ricerca(r), Vec::new())
+            }
+            Module::Schede => {
+                let mut l = SchedeState::default();
+                l.table.page = self.page_len().saturating_sub(2).max(1);
+                let prev = std::mem::replace(&mut self.screen, Screen::Schede(Box::new(l)));
+                self.back.push(prev);
+                return self.list_schede_if_changed();
             }
             Module::Codici => {
                 let e = self.query(Request::CodeLists { actor });
@@ -1283,6 +1895,122 @@ impl App {
                     self.status = Some("Consenso privacy registrato".into());
                 }
                 e
+            }
+            Reply::Schede(result) if current => {
+                self.awaiting.clear();
+                if let Screen::Schede(l) = &mut self.screen {
+                    match result {
+                        Ok((rows, esiti)) => l.set_rows(rows, &esiti),
+                        Err(e) => l.error = Some(e),
+                    }
+                }
+                Vec::new()
+            }
+            Reply::SchedaForm(result) if current => {
+                self.awaiting.clear();
+                match result {
+                    Ok(data) => self.open_scheda_form(data),
+                    Err(e) => {
+                        if let Screen::Form(f) = &mut self.screen {
+                            f.reloading = false;
+                        }
+                        self.popup = Some(Popup::Message {
+                            text: e,
+                            error: true,
+                        });
+                        Vec::new()
+                    }
+                }
+            }
+            Reply::SchedaSaved(result) if current => self.scheda_saved(result),
+            Reply::SchedaDeleted(result) if current => {
+                self.awaiting.clear();
+                match result {
+                    Ok(()) => {
+                        self.status = Some("Fatto".into());
+                        self.mark_lists_stale();
+                        return self.list_schede_if_changed();
+                    }
+                    Err(e) => {
+                        self.popup = Some(Popup::Message {
+                            text: e,
+                            error: true,
+                        })
+                    }
+                }
+                Vec::new()
+            }
+            Reply::SchedaDuplicated(result) if current => {
+                self.awaiting.clear();
+                match result {
+                    Ok(saved) => {
+                        self.mark_lists_stale();
+                        let soggetto = match &self.screen {
+                            Screen::Schede(l) => l.selected().map(|r| r.soggetto_id),
+                            _ => None,
+                        };
+                        self.status = Some(format!("Scheda duplicata: n. {}", saved.numero));
+                        return self.scheda_form(Some(saved.id), soggetto.unwrap_or_default());
+                    }
+                    Err(e) => {
+                        self.popup = Some(Popup::Message {
+                            text: e,
+                            error: true,
+                        })
+                    }
+                }
+                Vec::new()
+            }
+            Reply::FilterLists(result) if current => {
+                self.awaiting.clear();
+                match result {
+                    Ok(lists) => {
+                        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+                            return Vec::new();
+                        };
+                        let filtro = match &self.screen {
+                            Screen::Schede(l) => l.filtro.clone(),
+                            _ => return Vec::new(),
+                        };
+                        let (title, specs) = self
+                            .config
+                            .forms
+                            .get(schede::FILTER_FORM_ID)
+                            .cloned()
+                            .unwrap_or_default();
+                        let form = schede::filter_form(&title, specs, lists, &filtro);
+                        return self.push_form(FormScreen::new(form, Target::FiltroSchede), actor);
+                    }
+                    Err(e) => {
+                        self.popup = Some(Popup::Message {
+                            text: e,
+                            error: true,
+                        })
+                    }
+                }
+                Vec::new()
+            }
+            Reply::Document(result) => {
+                self.status = None;
+                self.popup = Some(match result {
+                    Ok((path, note)) => Popup::Message {
+                        text: format!(
+                            "Documento salvato{}: {}",
+                            if note.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" ({note})")
+                            },
+                            path.display()
+                        ),
+                        error: false,
+                    },
+                    Err(e) => Popup::Message {
+                        text: e,
+                        error: true,
+                    },
+                });
+                Vec::new()
             }
             Reply::CodeLists(result) if current => {
                 self.awaiting.clear();

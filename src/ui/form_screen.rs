@@ -18,6 +18,10 @@ pub enum Target {
         soggetto_id: i64,
         current: Option<Consenso>,
     },
+    /// A scheda di accesso (new when `data.scheda` is `None`).
+    Scheda(Box<super::schede::SchedaFormData>),
+    /// The filters of the list of schede below.
+    FiltroSchede,
 }
 
 #[derive(Debug, Clone)]
@@ -26,6 +30,10 @@ pub struct FormScreen {
     pub target: Target,
     /// A save is in flight.
     pub saving: bool,
+    /// Shown only: keys do not change it and it cannot be saved.
+    pub readonly: bool,
+    /// A save was refused because someone else saved first: the stored record is being reloaded.
+    pub reloading: bool,
 }
 
 impl FormScreen {
@@ -34,6 +42,8 @@ impl FormScreen {
             form,
             target,
             saving: false,
+            readonly: false,
+            reloading: false,
         }
     }
 
@@ -56,6 +66,11 @@ impl FormScreen {
             Target::Persona(Some(s)) => s.id.to_string(),
             Target::Persona(None) => String::new(),
             Target::Privacy { soggetto_id, .. } => soggetto_id.to_string(),
+            Target::Scheda(d) => match d.scheda.as_ref().and_then(|s| s.edit.id) {
+                Some(id) => id.to_string(),
+                None => format!("nuova-{}", d.soggetto.id),
+            },
+            Target::FiltroSchede => String::new(),
         }
     }
 }

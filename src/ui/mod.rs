@@ -34,6 +34,7 @@ pub mod operatori;
 pub mod persona_form;
 pub mod requests;
 pub mod runtime;
+pub mod schede;
 pub mod table;
 pub mod text_input;
 pub mod theme;
@@ -41,6 +42,21 @@ pub mod view;
 
 /// Form definitions for the runtime, by id: title and fields.
 pub type Forms = std::collections::BTreeMap<String, (String, Vec<form::FieldSpec>)>;
+
+/// Form definitions by id, as declared (sections, kinds, code lists): what prints and exports lay out.
+pub type Defs = std::collections::BTreeMap<String, FormDef>;
+
+/// The embedded definitions overridden by the `*.toml` files in `dir`.
+pub fn defs_from(dir: &std::path::Path) -> Result<Defs, String> {
+    let screens = Screens::load(dir).map_err(|e| e.to_string())?;
+    Ok(screens.forms().map(|d| (d.id.clone(), d.clone())).collect())
+}
+
+/// The embedded definitions only (tests, benchmarks).
+pub fn defs() -> Result<Defs, String> {
+    let screens = Screens::embedded().map_err(|e| e.to_string())?;
+    Ok(screens.forms().map(|d| (d.id.clone(), d.clone())).collect())
+}
 
 /// The embedded forms, overridden by the `*.toml` files in `dir`; the error names file, line, problem.
 pub fn forms_from(dir: &std::path::Path) -> Result<Forms, String> {

@@ -4,9 +4,16 @@
 use crate::auth::{self, Origin};
 use crate::domain::codici::Codice;
 use crate::domain::persona::{PersonaEdit, Privacy, Soggetto};
+use crate::domain::scheda::{Filtro, SchedaEdit, SchedaRiga};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
+use crate::export::Format;
+use crate::service::documenti::{self, Lists};
+use crate::service::scheda::{self as schede, SchedaOutcome};
 use crate::service::{PersonaCard, PersonaSaved};
+use crate::store::SchedaSaved;
+use crate::ui::schede::SchedaFormData;
+use crate::ui::screens::FormDef;
 
 /// Results shown by the search screen.
 pub const SEARCH_LIMIT: usize = 50;
@@ -32,11 +39,13 @@ pub struct HomeData {
     /// Drafts of this operator: (form, record, saved at).
     pub drafts: Vec<(String, String, String)>,
     pub soggetti: i64,
+    /// The office counters (for the responsabile).
+    pub contatori: Option<crate::store::Contatori>,
 }
 
 /// A request to the store thread. Requests made by a logged-in operator carry their actor.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     Login {
         username: String,
@@ -125,6 +134,71 @@ pub enum Request {
     Logout {
         actor: Actor,
     },
+    /// The list of schede: `text` searches persons as in the anagrafe.
+    ListSchede {
+        actor: Actor,
+        text: String,
+        filtro: Filtro,
+    },
+    /// What the scheda form needs: the stored scheda (an audited read) or, for a new one, the person.
+    SchedaForm {
+        actor: Actor,
+        id: Option<i64>,
+        soggetto_id: i64,
+        lists: Vec<String>,
+    },
+    SaveScheda {
+        actor: Actor,
+        edit: SchedaEdit,
+        form_incompleta: bool,
+    },
+    DeleteScheda {
+        actor: Actor,
+        id: i64,
+        version: i64,
+        reason: String,
+    },
+    RestoreScheda {
+        actor: Actor,
+        id: i64,
+        version: i64,
+    },
+    DuplicateScheda {
+        actor: Actor,
+        id: i64,
+    },
+    /// Code lists for the filter form.
+    FilterLists {
+        actor: Actor,
+        lists: Vec<String>,
+    },
+    /// A PDF or export written into `dir`.
+    Document {
+        actor: Actor,
+        doc: DocumentRequest,
+        dir: std::path::PathBuf,
+    },
+}
+
+/// Which document to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentRequest {
+    Scheda {
+        id: i64,
+        def: Box<FormDef>,
+    },
+    Privacy {
+        soggetto_id: i64,
+    },
+    SchedaVuota {
+        def: Box<FormDef>,
+    },
+    Export {
+        text: String,
+        filtro: Filtro,
+        def: Box<FormDef>,
+        format: Format,
+    },
 }
 
 /// The accounts screen's data: operators and the enti/uffici they can be assigned to.
@@ -159,7 +233,7 @@ pub struct PersonaFormData {
 
 /// The answer to a [`Request`]; errors are the Italian message to show.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     Login(Result<SessionInfo, String>),
     Unlock(Result<(), String>),
@@ -179,7 +253,23 @@ pub enum Reply {
     Codes(Result<Vec<Codice>, String>),
     CodeSaved(Result<i64, String>),
     LoggedOut,
+    /// The rows and the labels of the esiti.
+    Schede(Result<SchedeList, String>),
+    SchedaForm(Result<SchedaFormData, String>),
+    /// On a conflict the error is [`CONFLICT`]-tagged so that the form can reload.
+    SchedaSaved(Result<SchedaOutcome, String>),
+    SchedaDeleted(Result<(), String>),
+    SchedaDuplicated(Result<SchedaSaved, String>),
+    FilterLists(Result<Lists, String>),
+    /// The file written and a note (how many rows).
+    Document(Result<(std::path::PathBuf, String), String>),
 }
+
+/// The rows of the list of schede and the labels of the esiti (code, label).
+pub type SchedeList = (Vec<SchedaRiga>, Vec<(String, String)>);
+
+/// Prefix of the error of a save refused because someone else saved first.
+pub const CONFLICT: &str = "conflitto:";
 
 fn session_info(store: &dyn Store, op: &Operatore, origin: &Origin) -> Result<SessionInfo, String> {
     let e = |e: crate::store::StoreError| e.to_string();
@@ -250,7 +340,12 @@ pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
             } else {
                 0
             };
-            Ok(HomeData { drafts, soggetti })
+            let contatori = schede::contatori(store, &actor, civil_date(now)).map_err(err)?;
+            Ok(HomeData {
+                drafts,
+                soggetti,
+                contatori,
+            })
         })()),
         Request::SaveDraft {
             actor,
@@ -408,12 +503,162 @@ pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
         } => Reply::CodeSaved(
             service::update_code(store, &actor, &code, &etichetta, attivo).map_err(err),
         ),
+        Request::ListSchede {
+            actor,
+            text,
+            filtro,
+        } => Reply::Schede(list_schede(store, &actor, &text, filtro, now).map_err(err)),
+        Request::SchedaForm {
+            actor,
+            id,
+            soggetto_id,
+            lists,
+        } => Reply::SchedaForm(scheda_form(store, &actor, id, soggetto_id, &lists).map_err(err)),
+        Request::SaveScheda {
+            actor,
+            edit,
+            form_incompleta,
+        } => Reply::SchedaSaved(
+            schede::save_scheda(store, &actor, &edit, form_incompleta, civil_date(now))
+                .map_err(err),
+        ),
+        Request::DeleteScheda {
+            actor,
+            id,
+            version,
+            reason,
+        } => Reply::SchedaDeleted(
+            schede::delete_scheda(store, &actor, id, version, &reason).map_err(err),
+        ),
+        Request::RestoreScheda { actor, id, version } => {
+            Reply::SchedaDeleted(schede::restore_scheda(store, &actor, id, version).map_err(err))
+        }
+        Request::DuplicateScheda { actor, id } => Reply::SchedaDuplicated(
+            schede::duplicate_scheda(store, &actor, id, civil_date(now)).map_err(err),
+        ),
+        Request::FilterLists { actor, lists } => Reply::FilterLists(
+            documenti::code_lists(store, &actor, lists.iter().map(String::as_str), true)
+                .map_err(err),
+        ),
+        Request::Document { actor, doc, dir } => {
+            Reply::Document(document(store, &actor, doc, &dir, now).map_err(err))
+        }
         Request::Logout { actor } => {
             let _ = store.audit(
                 &actor,
                 &crate::domain::AuditEvent::new("logout", crate::domain::Outcome::Ok),
             );
             Reply::LoggedOut
+        }
+    }
+}
+
+/// Persons matching the search text (as in the anagrafe), at most this many, filter the list.
+const LIST_PERSONS: usize = 500;
+
+fn list_schede(
+    store: &mut dyn Store,
+    actor: &Actor,
+    text: &str,
+    mut filtro: Filtro,
+    now: i64,
+) -> crate::store::StoreResult<SchedeList> {
+    if !text.trim().is_empty() {
+        let d = civil_date(now);
+        let q = SearchQuery::parse(text, (d.year(), d.month() as u8, d.day()));
+        let hits = store.search_soggetti(&q, None, LIST_PERSONS)?;
+        filtro.soggetti = Some(hits.into_iter().map(|h| h.id).collect());
+    }
+    let rows = schede::list_schede(store, actor, &filtro, 1000)?;
+    let esiti = store
+        .codes("esito_scheda")?
+        .into_iter()
+        .map(|c| (c.codice, c.etichetta))
+        .collect();
+    Ok((rows, esiti))
+}
+
+fn scheda_form(
+    store: &mut dyn Store,
+    actor: &Actor,
+    id: Option<i64>,
+    soggetto_id: i64,
+    lists: &[String],
+) -> crate::store::StoreResult<SchedaFormData> {
+    let (scheda, can_edit) = match id {
+        Some(id) => {
+            let s = schede::read_scheda(store, actor, id, "scheda")?;
+            let can = schede::can_edit(actor, &s);
+            (Some(s), can)
+        }
+        None => {
+            service::require(store, actor, Permission::WriteSchede, "nuova_scheda")?;
+            (None, true)
+        }
+    };
+    let soggetto_id = scheda.as_ref().map_or(soggetto_id, |s| s.edit.soggetto_id);
+    let soggetto = store
+        .soggetto(soggetto_id)?
+        .ok_or_else(|| crate::store::StoreError::NotFound(format!("persona {soggetto_id}")))?;
+    let lists = documenti::code_lists(
+        store,
+        actor,
+        lists.iter().map(String::as_str),
+        scheda.is_some(),
+    )?;
+    let por = match actor.enti.first() {
+        Some(e) => store.setting(&format!("por_abilitato:{e}"))?.as_deref() == Some("1"),
+        None => false,
+    };
+    Ok(SchedaFormData {
+        lists,
+        scheda,
+        soggetto,
+        can_edit,
+        por,
+    })
+}
+
+fn document(
+    store: &mut dyn Store,
+    actor: &Actor,
+    doc: DocumentRequest,
+    dir: &std::path::Path,
+    now: i64,
+) -> crate::store::StoreResult<(std::path::PathBuf, String)> {
+    let at =
+        time::OffsetDateTime::from_unix_timestamp(now).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    match doc {
+        DocumentRequest::Scheda { id, def } => {
+            let out = documenti::output_path(dir, &format!("scheda-{id}"), "pdf", at);
+            documenti::print_scheda(store, actor, id, &def, &out, at)?;
+            Ok((out, String::new()))
+        }
+        DocumentRequest::Privacy { soggetto_id } => {
+            let out = documenti::output_path(dir, "modulo-privacy", "pdf", at);
+            documenti::print_privacy(store, actor, soggetto_id, &out, at)?;
+            Ok((out, String::new()))
+        }
+        DocumentRequest::SchedaVuota { def } => {
+            let out = documenti::output_path(dir, "scheda-vuota", "pdf", at);
+            documenti::print_blank(store, actor, &def, &out)?;
+            Ok((out, String::new()))
+        }
+        DocumentRequest::Export {
+            text,
+            mut filtro,
+            def,
+            format,
+        } => {
+            if !text.trim().is_empty() {
+                let d = civil_date(now);
+                let q = SearchQuery::parse(&text, (d.year(), d.month() as u8, d.day()));
+                let hits = store.search_soggetti(&q, None, LIST_PERSONS)?;
+                filtro.soggetti = Some(hits.into_iter().map(|h| h.id).collect());
+            }
+            let out = documenti::output_path(dir, "schede", format.extension(), at);
+            let n = documenti::export_schede(store, actor, &filtro, &def, format, &out)?;
+            Ok((out, format!("{n} schede")))
         }
     }
 }
@@ -470,6 +715,7 @@ impl Request {
                 | Request::CodeLists { .. }
                 | Request::Codes { .. }
                 | Request::Search { .. }
+                | Request::ListSchede { .. }
                 | Request::SaveDraft { .. }
         )
     }

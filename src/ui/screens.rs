@@ -46,6 +46,10 @@ pub type ScreenError = FileProblem;
 /// The embedded screen files, by file name. Keep in sync with `screens/`.
 pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ("codice.toml", include_str!("../../screens/codice.toml")),
+    (
+        "filtro_schede.toml",
+        include_str!("../../screens/filtro_schede.toml"),
+    ),
     ("login.toml", include_str!("../../screens/login.toml")),
     (
         "operatore.toml",
@@ -372,6 +376,7 @@ mod tests {
             ids,
             [
                 "codice",
+                "filtro_schede",
                 "login",
                 "operatore",
                 "persona",
@@ -609,9 +614,9 @@ mod tests {
     #[test]
     fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
         let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, login.toml, operatore.toml, persona.toml, privacy.toml, scheda.toml)"), "{errs}");
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, filtro_schede.toml, login.toml, operatore.toml, persona.toml, privacy.toml, scheda.toml)"), "{errs}");
         let s = Screens::load(&fixture("no_such_dir")).unwrap();
-        assert_eq!(s.forms().count(), 6);
+        assert_eq!(s.forms().count(), 7);
     }
 
     #[test]

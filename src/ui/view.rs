@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::action::Action;
 use super::app::{App, Popup, Screen};
 use super::home::Module;
-use super::theme::Theme;
+use super::theme::{Area, Theme};
 use crate::sanitize::sanitize;
 
 pub const MIN_WIDTH: u16 = 80;
@@ -63,6 +63,7 @@ pub fn draw(app: &App, f: &mut Frame) {
             Screen::Form(form) => cursor = draw_form(app, &form.form, f, body),
             Screen::Ricerca(r) => cursor = draw_ricerca(app, r, f, body),
             Screen::Persona(p) => draw_persona(app, p, f, body),
+            Screen::Schede(l) => cursor = draw_schede(app, l, f, body),
         }
     }
     draw_status(app, f, status);
@@ -105,11 +106,14 @@ fn title(app: &App) -> &'static str {
         Screen::Liste(_) | Screen::Codici(_) => "Liste di codici",
         Screen::Ricerca(_) => "Ricerca anagrafe",
         Screen::Persona(_) => "Scheda persona",
+        Screen::Schede(_) => "Schede di accesso",
         Screen::Form(form) => match form.target {
             super::form_screen::Target::Operatore(_) => "Operatore",
             super::form_screen::Target::Codice(_) => "Voce di una lista di codici",
             super::form_screen::Target::Persona(_) => "Anagrafe: persona",
             super::form_screen::Target::Privacy { .. } => "Consenso privacy",
+            super::form_screen::Target::Scheda(_) => "Scheda di accesso",
+            super::form_screen::Target::FiltroSchede => "Filtri delle schede",
         },
     }
 }
@@ -313,6 +317,16 @@ fn draw_home(app: &App, h: &super::home::HomeState, f: &mut Frame, body: Rect) {
         };
         lines.push(Line::from(Span::styled(text, style)));
     }
+    if let Some(c) = data.and_then(|d| d.contatori) {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!(
+                " Schede: {} oggi · {} in sospeso · {} proposte PIC da accogliere · {} ricevute",
+                c.oggi, c.in_sospeso, c.proposte, c.ricevute
+            ),
+            theme.accent(Area::Accoglienza),
+        ));
+    }
     if let Some(d) = data
         && !d.drafts.is_empty()
     {
@@ -432,7 +446,73 @@ fn draw_persona(app: &App, p: &super::anagrafe::PersonaState, f: &mut Frame, bod
             ))));
         }
     }
-    f.render_widget(Paragraph::new(lines), inner);
+    let rows = p.schede.rows.len() as u16;
+    let table_h = if rows == 0 { 2 } else { rows.min(5) + 3 };
+    let [card, schede] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(table_h)]).areas(inner);
+    f.render_widget(Paragraph::new(lines), card);
+    let buf = f.buffer_mut();
+    let title = if rows == 0 {
+        "Schede di accesso: nessuna (Ctrl+N per una nuova)".to_string()
+    } else {
+        format!("Schede di accesso: {rows} (Invio apre, Ctrl+N nuova)")
+    };
+    buf.set_stringn(
+        schede.x,
+        schede.y,
+        title,
+        schede.width as usize,
+        theme.accent(app.area()),
+    );
+    if rows > 0 {
+        p.schede.render(
+            Rect::new(
+                schede.x,
+                schede.y + 1,
+                schede.width,
+                schede.height.saturating_sub(1),
+            ),
+            buf,
+            &theme,
+        );
+    }
+}
+
+fn draw_schede(
+    app: &App,
+    l: &super::schede::SchedeState,
+    f: &mut Frame,
+    body: Rect,
+) -> Option<Position> {
+    let theme = app.config.theme;
+    let block = framed(&theme, "Schede di accesso", theme.accent(app.area()));
+    let inner = block.inner(body);
+    f.render_widget(block, body);
+    let [input, hint, results] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    let buf = f.buffer_mut();
+    buf.set_stringn(input.x, input.y, "Persona: ", 9, theme.dim());
+    let cursor = l.input.render(
+        Rect::new(input.x + 9, input.y, input.width.saturating_sub(9), 1),
+        buf,
+        theme.focus(),
+        true,
+    );
+    let (text, style) = match &l.error {
+        Some(e) => (sanitize(e), theme.error()),
+        None if !l.loaded => ("Caricamento…".to_string(), theme.dim()),
+        None => (
+            sanitize(&format!("{} schede · {}", l.rows.len(), l.filter_summary())),
+            theme.dim(),
+        ),
+    };
+    buf.set_stringn(hint.x, hint.y, text, hint.width as usize, style);
+    l.table.render(results, buf, &theme);
+    cursor
 }
 
 fn draw_operatori(app: &App, o: &super::operatori::OperatoriState, f: &mut Frame, body: Rect) {
@@ -595,6 +675,76 @@ fn draw_popup(app: &App, p: &Popup, f: &mut Frame, body: Rect) {
             ];
             f.render_widget(
                 Paragraph::new(lines).block(framed(&theme, "Bozza", theme.warning())),
+                area,
+            );
+        }
+        Popup::Prompt { text, input, .. } => {
+            let area = centered(body, 64.min(body.width), 6);
+            f.render_widget(Clear, area);
+            let block = framed(&theme, "Conferma", theme.warning());
+            let inner = block.inner(area);
+            f.render_widget(block, area);
+            let buf = f.buffer_mut();
+            buf.set_stringn(
+                inner.x,
+                inner.y,
+                sanitize(text),
+                inner.width as usize,
+                Style::new(),
+            );
+            let cursor = input.render(
+                Rect::new(inner.x, inner.y + 1, inner.width, 1),
+                buf,
+                theme.focus(),
+                true,
+            );
+            if let Some(c) = cursor {
+                f.set_cursor_position(c);
+            }
+            f.buffer_mut().set_stringn(
+                inner.x,
+                inner.y + 3,
+                format!(
+                    "{} = conferma   {} = annulla",
+                    key(Action::Confirm),
+                    key(Action::Cancel)
+                ),
+                inner.width as usize,
+                theme.dim(),
+            );
+        }
+        Popup::Choice {
+            title,
+            options,
+            selected,
+            ..
+        } => {
+            let h = (options.len() as u16 + 4).min(body.height);
+            let area = centered(body, 50.min(body.width), h);
+            f.render_widget(Clear, area);
+            let mut lines: Vec<Line> = options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    let style = if i == *selected {
+                        theme.focus()
+                    } else {
+                        Style::new()
+                    };
+                    Line::styled(format!(" {}  {}", i + 1, sanitize(o)), style)
+                })
+                .collect();
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                format!(
+                    "numero o {} = scegli   {} = annulla",
+                    key(Action::Confirm),
+                    key(Action::Cancel)
+                ),
+                theme.dim(),
+            ));
+            f.render_widget(
+                Paragraph::new(lines).block(framed(&theme, &sanitize(title), theme.warning())),
                 area,
             );
         }

@@ -1,0 +1,438 @@
+//! The schede di accesso in the terminal: the list (search box, filters, table) and the scheda form
+//! (`screens/scheda.toml`) — filling it from a stored scheda or from the person, reading it back
+//! into an edit, and telling the operator what changed when someone else saved first.
+
+use serde_json::{Map, Value};
+
+use super::fields;
+use super::form::{FieldSpec, Form, Kind};
+use super::table::Table;
+use super::text_input::TextInput;
+use crate::domain::persona::Soggetto;
+use crate::domain::scheda::{self, Filtro, Scheda, SchedaEdit, SchedaRiga, Stato};
+use crate::service::documenti::Lists;
+
+pub const FORM_ID: &str = "scheda";
+pub const FILTER_FORM_ID: &str = "filtro_schede";
+
+/// The list of schede: a search box (persons, as in the anagrafe), the filters, the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchedeState {
+    pub input: TextInput,
+    pub table: Table,
+    pub rows: Vec<SchedaRiga>,
+    pub filtro: Filtro,
+    /// The text and filter of the last list sent (a new one goes out when they differ).
+    pub sent: Option<(String, Filtro)>,
+    pub loaded: bool,
+    pub error: Option<String>,
+}
+
+impl Default for SchedeState {
+    fn default() -> Self {
+        SchedeState {
+            input: TextInput::new(200),
+            table: Table::new(vec![
+                ("N.", 5),
+                ("Data", 10),
+                ("Cognome", 15),
+                ("Nome", 12),
+                ("Operatore", 11),
+                ("Esito", 12),
+                ("Stato", 10),
+            ]),
+            rows: Vec::new(),
+            filtro: Filtro::default(),
+            sent: None,
+            loaded: false,
+            error: None,
+        }
+    }
+}
+
+impl SchedeState {
+    pub fn set_rows(&mut self, rows: Vec<SchedaRiga>, esiti: &[(String, String)]) {
+        let table_rows = rows
+            .iter()
+            .map(|r| {
+                let esito = r
+                    .esito
+                    .as_ref()
+                    .map(|e| {
+                        esiti
+                            .iter()
+                            .find(|(c, _)| c == e)
+                            .map_or(e.clone(), |(_, l)| l.clone())
+                    })
+                    .unwrap_or_default();
+                (
+                    r.id.to_string(),
+                    vec![
+                        r.numero.to_string(),
+                        super::anagrafe::italian_date(&r.data_accesso),
+                        r.cognome.clone(),
+                        r.nome.clone(),
+                        r.operatore.clone(),
+                        esito,
+                        r.stato.label().to_string(),
+                    ],
+                )
+            })
+            .collect();
+        self.table.rows = table_rows;
+        self.table.sorted = false;
+        self.table.selected = self.table.selected.min(rows.len().saturating_sub(1));
+        self.rows = rows;
+        self.loaded = true;
+        self.error = None;
+    }
+
+    pub fn selected(&self) -> Option<&SchedaRiga> {
+        let key = self.table.selected_key()?;
+        self.rows.iter().find(|r| r.id.to_string() == key)
+    }
+
+    /// One line describing the active filters.
+    pub fn filter_summary(&self) -> String {
+        let f = &self.filtro;
+        let mut parts = Vec::new();
+        match (&f.dal, &f.al) {
+            (Some(d), Some(a)) => parts.push(format!(
+                "dal {} al {}",
+                super::anagrafe::italian_date(d),
+                super::anagrafe::italian_date(a)
+            )),
+            (Some(d), None) => parts.push(format!("dal {}", super::anagrafe::italian_date(d))),
+            (None, Some(a)) => parts.push(format!("fino al {}", super::anagrafe::italian_date(a))),
+            _ => {}
+        }
+        if let Some(o) = &f.operatore {
+            parts.push(format!("operatore {o}"));
+        }
+        if let Some(s) = f.stato {
+            parts.push(s.label().to_lowercase());
+        }
+        if let Some(e) = &f.esito {
+            parts.push(format!("esito {e}"));
+        }
+        if let Some(b) = &f.bisogno {
+            parts.push(format!("bisogno {b}"));
+        }
+        if f.ufficio_id.is_some() {
+            parts.push("un ufficio".into());
+        }
+        if parts.is_empty() {
+            "tutte le schede".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// Everything the scheda form needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchedaFormData {
+    pub lists: Lists,
+    /// The stored scheda (`None` for a new one).
+    pub scheda: Option<Scheda>,
+    pub soggetto: Soggetto,
+    /// Whether the operator may change it (otherwise the form is read-only).
+    pub can_edit: bool,
+    /// The ente enabled the POR / FSE fields.
+    pub por: bool,
+}
+
+fn iso_to_form(kind: Kind, v: &Value) -> String {
+    match (kind, v) {
+        (_, Value::Null) => String::new(),
+        (Kind::Date, Value::String(s)) => super::anagrafe::italian_date(s),
+        (Kind::Money, Value::Number(n)) => n.as_i64().map(fields::format_money).unwrap_or_default(),
+        (Kind::Bool, Value::Bool(b)) => b.to_string(),
+        (Kind::MultiCodeList, Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(","),
+        (_, Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}
+
+/// The person's data as this visit's snapshot of the Utente section.
+fn person_values(p: &Soggetto) -> Map<String, Value> {
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Option<&str>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            m.insert(k.into(), Value::from(v));
+        }
+    };
+    put("codice_fiscale", p.codice_fiscale.as_deref());
+    put("cognome", Some(&p.cognome));
+    put("nome", Some(&p.nome));
+    put("alias", p.alias.as_deref());
+    put("sesso", p.sesso.as_deref());
+    put("data_nascita", p.data_nascita.as_deref());
+    put("luogo_nascita", p.luogo_nascita.as_deref());
+    put("stato_civile", p.stato_civile.as_deref());
+    put("cittadinanza", p.cittadinanza.as_deref());
+    put("cittadinanza2", p.cittadinanza2.as_deref());
+    put("data_decesso", p.data_decesso.as_deref());
+    put("struttura_accoglienza", p.struttura_accoglienza.as_deref());
+    let address = |a: &Option<String>, c: &Option<String>| {
+        [a.as_deref(), c.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    put(
+        "res_indirizzo",
+        Some(&address(&p.res_indirizzo, &p.res_civico)),
+    );
+    put("res_comune", p.res_comune.as_deref());
+    put(
+        "dom_indirizzo",
+        Some(&address(&p.dom_indirizzo, &p.dom_civico)),
+    );
+    put("dom_comune", p.dom_comune.as_deref());
+    put("telefono", p.telefono.as_deref());
+    put("cellulare", p.cellulare.as_deref());
+    put("email", p.email.as_deref());
+    m.insert("cf_temporaneo".into(), Value::Bool(p.cf_provvisorio));
+    m.insert("anonimo".into(), Value::Bool(p.anonimo));
+    m.insert(
+        "senza_fissa_dimora".into(),
+        Value::Bool(p.senza_fissa_dimora),
+    );
+    m
+}
+
+/// Fields shown only when the ente enables the POR / FSE data.
+pub fn is_por(id: &str) -> bool {
+    id.starts_with("por_")
+}
+
+/// Builds the scheda form: a stored scheda's values, or a new visit of `data.soggetto` dated today
+/// and received by `operatore`.
+pub fn new_form(
+    title: &str,
+    specs: Vec<FieldSpec>,
+    data: &SchedaFormData,
+    operatore: &str,
+    today: time::Date,
+) -> Form {
+    let specs: Vec<FieldSpec> = specs
+        .into_iter()
+        .filter(|s| data.por || !is_por(&s.id))
+        .collect();
+    let mut form = Form::new(FORM_ID, title, specs);
+    form.code_lists = data.lists.clone();
+    let values = match &data.scheda {
+        Some(s) => crate::service::documenti::scheda_values(s),
+        None => {
+            let mut m = person_values(&data.soggetto);
+            m.insert(
+                "data_accesso".into(),
+                Value::from(format!(
+                    "{:04}-{:02}-{:02}",
+                    today.year(),
+                    today.month() as u8,
+                    today.day()
+                )),
+            );
+            m.insert("operatore".into(), Value::from(operatore));
+            m
+        }
+    };
+    for f in &mut form.fields {
+        if let Some(v) = values.get(&f.spec.id) {
+            f.set_text(&iso_to_form(f.spec.kind, v));
+        }
+    }
+    form.changed_at = None;
+    form
+}
+
+/// Reads the form into an edit. `Err` has the fields whose text does not parse (dates, numbers…),
+/// which stop any save; a required field left empty does not stop it (the scheda stays in sospeso):
+/// the bool says whether one is empty.
+pub fn to_edit(
+    form: &Form,
+    data: &SchedaFormData,
+    today: time::Date,
+) -> Result<(SchedaEdit, bool), Vec<(String, String)>> {
+    let mut errors = Vec::new();
+    let mut required_missing = false;
+    for f in &form.fields {
+        if let Err(e) = super::form::validate_field(f, today) {
+            if e == "Campo obbligatorio" {
+                required_missing = true;
+            } else {
+                errors.push((f.spec.id.clone(), e));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut dati = Map::new();
+    for f in &form.fields {
+        let id = f.spec.id.as_str();
+        if scheda::COLUMNS.contains(&id) {
+            continue;
+        }
+        let text = f.text();
+        let v = match f.spec.kind {
+            _ if text.trim().is_empty() && f.spec.kind != Kind::Bool => Value::Null,
+            Kind::Bool => Value::Bool(text == "true"),
+            Kind::Date => fields::parse_date(&text, today)
+                .map(|d| Value::from(iso(d)))
+                .unwrap_or(Value::Null),
+            Kind::Money => fields::parse_money(&text)
+                .map(Value::from)
+                .unwrap_or(Value::Null),
+            Kind::Integer => fields::parse_integer(&text)
+                .map(Value::from)
+                .unwrap_or(Value::Null),
+            Kind::MultiCodeList => Value::from(split(&text)),
+            Kind::CodiceFiscale => Value::from(crate::domain::cf::normalize(&text)),
+            _ => Value::from(text.trim_end().to_string()),
+        };
+        if !v.is_null() {
+            dati.insert(id.to_string(), v);
+        }
+    }
+    // Stored values of fields this installation's form does not show are kept.
+    if let Some(s) = &data.scheda {
+        for (k, v) in &s.edit.dati {
+            if form.field(k).is_none() {
+                dati.entry(k.clone()).or_insert(v.clone());
+            }
+        }
+    }
+    let text = |id: &str| Some(form.value(id).trim().to_string()).filter(|s| !s.is_empty());
+    let nota_leggibile = data.scheda.as_ref().is_none_or(|s| s.nota_leggibile);
+    let edit = SchedaEdit {
+        id: data.scheda.as_ref().and_then(|s| s.edit.id),
+        version: data.scheda.as_ref().map_or(0, |s| s.edit.version),
+        soggetto_id: data.soggetto.id,
+        data_accesso: text("data_accesso")
+            .and_then(|t| fields::parse_date(&t, today).ok())
+            .map(iso)
+            .unwrap_or_default(),
+        operatore: text("operatore").unwrap_or_default(),
+        esito: text("esito"),
+        bisogni: split(&form.value("bisogni")),
+        servizi: split(&form.value("servizi")),
+        categorie_sociali: split(&form.value("categorie_sociali")),
+        invio_ufficio_id: text("invio_ufficio").and_then(|t| t.parse().ok()),
+        nota_privata: if nota_leggibile {
+            Some(form.value("nota_privata"))
+        } else {
+            None
+        },
+        dati,
+    };
+    Ok((edit, required_missing))
+}
+
+fn split(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn iso(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
+/// After a conflict: the fields another operator changed since the form was opened, with their
+/// value now and, where this operator changed the same field, theirs too ("both versions").
+pub fn conflict_report(form: &Form, stored: &Form) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &stored.fields {
+        let id = &f.spec.id;
+        let base = form.base.get(id).cloned().unwrap_or_default();
+        let theirs = f.text();
+        let mine = form.value(id);
+        if theirs != base {
+            let short = |s: &str| {
+                let s: String = s.chars().take(40).collect();
+                if s.is_empty() { "—".to_string() } else { s }
+            };
+            if mine != base && mine != theirs {
+                out.push(format!(
+                    "{}: l'altro operatore «{}», lei «{}»",
+                    f.spec.label,
+                    short(&theirs),
+                    short(&mine)
+                ));
+            } else {
+                out.push(format!("{}: ora «{}»", f.spec.label, short(&theirs)));
+            }
+        }
+    }
+    out
+}
+
+/// The filter form's values (`screens/filtro_schede.toml`) into a filter; dates `gg/mm/aaaa`.
+pub fn filter_from_form(form: &Form, today: time::Date) -> Result<Filtro, (String, String)> {
+    let date = |id: &str| -> Result<Option<String>, (String, String)> {
+        let t = form.value(id);
+        if t.trim().is_empty() {
+            return Ok(None);
+        }
+        fields::parse_date(&t, today)
+            .map(|d| Some(iso(d)))
+            .map_err(|e| (id.to_string(), e))
+    };
+    let text = |id: &str| Some(form.value(id)).filter(|s| !s.trim().is_empty());
+    let f = Filtro {
+        dal: date("dal")?,
+        al: date("al")?,
+        ufficio_id: text("ufficio").and_then(|t| t.parse().ok()),
+        operatore: text("operatore"),
+        stato: text("stato").and_then(|s| Stato::parse(&s)),
+        esito: text("esito"),
+        bisogno: text("bisogno"),
+        soggetti: None,
+        eliminate: false,
+    };
+    if let (Some(d), Some(a)) = (&f.dal, &f.al)
+        && d > a
+    {
+        return Err(("al".into(), "La data finale precede quella iniziale".into()));
+    }
+    Ok(f)
+}
+
+/// Fills the filter form from the current filter.
+pub fn filter_form(title: &str, specs: Vec<FieldSpec>, lists: Lists, f: &Filtro) -> Form {
+    let mut form = Form::new(FILTER_FORM_ID, title, specs);
+    form.code_lists = lists;
+    form.code_lists.insert(
+        "stato_scheda".into(),
+        Stato::ALL
+            .iter()
+            .map(|s| (s.code().to_string(), s.label().to_string()))
+            .collect(),
+    );
+    let date = |d: &Option<String>| {
+        d.as_deref()
+            .map(super::anagrafe::italian_date)
+            .unwrap_or_default()
+    };
+    form.set("dal", &date(&f.dal));
+    form.set("al", &date(&f.al));
+    form.set(
+        "ufficio",
+        &f.ufficio_id.map(|u| u.to_string()).unwrap_or_default(),
+    );
+    form.set("operatore", f.operatore.as_deref().unwrap_or(""));
+    form.set("stato", f.stato.map(Stato::code).unwrap_or(""));
+    form.set("esito", f.esito.as_deref().unwrap_or(""));
+    form.set("bisogno", f.bisogno.as_deref().unwrap_or(""));
+    form.changed_at = None;
+    form
+}
