@@ -107,6 +107,11 @@ enum Command {
         #[arg(required = true, value_name = "QUERY")]
         query: Vec<String>,
     },
+    /// Impostazioni di un ente
+    Ente {
+        #[command(subcommand)]
+        command: EnteCommand,
+    },
     /// Stampe in PDF: scheda di accesso, modulo privacy, scheda vuota
     Print {
         #[command(subcommand)]
@@ -129,6 +134,17 @@ enum Command {
         count: usize,
         #[arg(long)]
         tag: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum EnteCommand {
+    /// Mostra o nasconde i dati POR / FSE nella scheda di accesso dell'ente
+    Por {
+        /// Codice catastale dell'ente, es. G478
+        belfiore: String,
+        #[arg(value_parser = ["si", "no"])]
+        stato: String,
     },
 }
 
@@ -297,6 +313,22 @@ fn run(cli: Cli) -> AppResult<i32> {
         Some(Command::Search { limit, ente, query }) => {
             search(&config.database, limit, ente.as_deref(), &query)
         }
+        Some(Command::Ente {
+            command: EnteCommand::Por { belfiore, stato },
+        }) => {
+            let mut store = open_current(&config.database)?;
+            crate::service::set_por(&mut store, &actor, &belfiore, stato == "si")?;
+            println!(
+                "dati POR {} per l'ente {}",
+                if stato == "si" {
+                    "abilitati"
+                } else {
+                    "disabilitati"
+                },
+                sanitize(&belfiore)
+            );
+            Ok(0)
+        }
         Some(Command::Print { command }) => {
             crate::cli_documenti::print(&config.database, &actor, command)
         }
@@ -362,6 +394,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Search { .. } => "search",
         Command::Import { .. } => "import",
         Command::Print { .. } => "print",
+        Command::Ente { .. } => "ente",
         Command::Export { .. } => "export",
         Command::StressWrite { .. } => "stress-write",
         Command::Cf { .. } => "cf",

@@ -185,3 +185,23 @@ fn export_schede_of_a_period_in_each_format() {
         assert!(text(&out.stderr).contains(msg), "{}", text(&out.stderr));
     }
 }
+
+#[test]
+fn por_fields_are_enabled_per_ente() {
+    let env = Env::new();
+    let (db, _) = db_with_a_scheda(&env);
+    let out = env.run_on(&db, &["ente", "por", "G478", "si"], "");
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("dati POR abilitati"));
+    let s = SqliteStore::open(&db).unwrap();
+    let ente = s.ente_by_code("G478").unwrap().unwrap();
+    assert_eq!(
+        s.setting(&format!("por_abilitato:{}", ente.id))
+            .unwrap()
+            .as_deref(),
+        Some("1")
+    );
+    let out = env.run_on(&db, &["ente", "por", "Z999", "si"], "");
+    assert_eq!(code(&out), 1);
+    assert!(text(&out.stderr).contains("non trovato"));
+}

@@ -11,6 +11,9 @@ use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::AppConfig;
 use sportello::ui::harness::Harness;
 
+#[path = "common/pdf.rs"]
+mod pdf;
+
 const CORPUS: &[&str] = &[
     "\x1b[2J\x1b[H",
     "\x1b]52;c;ZWNobyBwd25lZA==\x07",
@@ -149,5 +152,120 @@ fn corpus_in_database_and_in_typed_fields_never_reaches_the_terminal() {
         h2.keys("<Tab>");
         assert_clean(&bytes_of(&h2));
         h2.keys("<Esc><Esc><Down>");
+    }
+}
+
+/// The corpus pasted into every text field of a scheda (and a 20,000-character note), saved, then
+/// shown in the form, the list, the person card, the printed PDF and the CSV and XLSX exports.
+#[test]
+fn corpus_in_every_field_of_a_scheda_is_inert_on_screen_in_pdf_and_in_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.db");
+    let mut s = SqliteStore::create(&path).unwrap();
+    sportello::demo::create(&mut s, &Actor::system(None, None), 20).unwrap();
+    let cf = (1..20)
+        .filter_map(|id| sportello::store::Store::soggetto(&s, id).unwrap())
+        .find(|p| p.data_nascita.as_deref().is_some_and(|d| d < "1990"))
+        .and_then(|p| p.codice_fiscale)
+        .unwrap();
+    drop(s);
+    let out = dir.path().join("stampe");
+    let config = AppConfig {
+        output_dir: out.clone(),
+        ..AppConfig::headless(true)
+    };
+    let mut h = Harness::new(Box::new(SqliteStore::open(&path).unwrap()), config, 80, 24);
+    h.login("responsabile", sportello::demo::DEMO_PASSWORD);
+    h.keys("1").keys(&cf).keys("<Enter><C-n>");
+    let evil = format!("=HYPERLINK(\"x\"){}", CORPUS.concat());
+    let n = match &h.app.screen {
+        sportello::ui::app::Screen::Form(f) => f.form.fields.len(),
+        _ => panic!("{}", h.text()),
+    };
+    for _ in 0..n {
+        // Free-text fields (dates, codes and numbers reject it with a message, tested elsewhere).
+        let text_field = match &h.app.screen {
+            sportello::ui::app::Screen::Form(f) => matches!(
+                f.form.focused().map(|x| x.spec.kind),
+                Some(sportello::ui::FieldKind::Text | sportello::ui::FieldKind::Multiline)
+            ),
+            _ => false,
+        };
+        if text_field {
+            h.paste(&evil);
+            assert_clean(&bytes_of(&h));
+        }
+        h.keys("<Tab>");
+    }
+    // A 20,000-character public note.
+    h.keys("<C-g>8");
+    let long: String = "Nota di colloquio. "
+        .repeat(1053)
+        .chars()
+        .take(20_000)
+        .collect();
+    h.paste(&long);
+    h.keys("<C-s>");
+    assert!(h.text().contains("salvata in sospeso"), "{}", h.text());
+    assert_clean(&bytes_of(&h));
+    let store = SqliteStore::open(&path).unwrap();
+    let id = sportello::store::Store::list_schede(&store, &[1, 2, 3, 4], &Default::default(), 5)
+        .unwrap()[0]
+        .id;
+    let stored = sportello::store::Store::scheda(&store, id)
+        .unwrap()
+        .unwrap();
+    let note = stored.edit.text("nota_pubblica");
+    assert!(note.contains("Nota di colloquio."));
+    // Up to the field limit (20,000), trailing spaces trimmed.
+    assert!(note.chars().count() >= 19_990, "{}", note.chars().count());
+    let descr = stored.edit.text("descrizione");
+    assert!(descr.starts_with("=HYPERLINK"), "{descr:?}");
+    assert!(
+        !descr.contains('\u{1b}'),
+        "controls are dropped as they are typed"
+    );
+    // The list and the card.
+    h.keys("<Esc>");
+    assert_clean(&bytes_of(&h));
+    h.keys("<Esc><Esc><Esc>2");
+    assert_clean(&bytes_of(&h));
+    // Printed and exported.
+    h.keys("<C-p>1<Esc><C-x>1<Esc><C-x>2<Esc>");
+    let files: Vec<std::path::PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 3, "{files:?}");
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        match f.extension().and_then(|e| e.to_str()) {
+            Some("pdf") => {
+                let text = pdf::pdf_file_text(&f);
+                assert!(text.contains("HYPERLINK"), "the text is printed");
+                for bad in ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}', '\u{feff}'] {
+                    assert!(!text.contains(bad), "{bad:?} in the PDF");
+                }
+            }
+            Some("csv") => {
+                let text = String::from_utf8(bytes).unwrap();
+                assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'));
+                assert!(
+                    !text.contains(";=HYPERLINK") && !text.contains("\"=HYPERLINK"),
+                    "{text}"
+                );
+            }
+            Some("xlsx") => {
+                let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+                let mut sheet = String::new();
+                std::io::Read::read_to_string(
+                    &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+                    &mut sheet,
+                )
+                .unwrap();
+                assert!(!sheet.contains("<f>"), "no formula cells");
+            }
+            other => panic!("unexpected file {other:?}"),
+        }
     }
 }

@@ -529,3 +529,61 @@ fn export_needs_permission_joins_codes_neutralises_formulas_and_is_audited() {
     documenti::export_schede(&mut s, &resp, &f, def, Format::Pdf, &pdf).unwrap();
     assert!(pdf::pdf_file_text(&pdf).contains("Schede di accesso"));
 }
+
+#[test]
+fn extra_fields_of_the_ente_are_printed_and_exported_like_the_others() {
+    let mut s = setup();
+    let a = actor(&s, "sportello");
+    let resp = actor(&s, "responsabile");
+    let mut toml =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/screens/scheda.toml"))
+            .unwrap();
+    toml.push_str(
+        r#"
+[[section.field]]
+id = "contributo_comunale"
+label = "Contributo comunale"
+kind = "money"
+core = false
+
+[[section.field]]
+id = "scadenza_isee"
+label = "Scadenza ISEE"
+kind = "date"
+core = false
+"#,
+    );
+    let screens = Screens::load_with(&[(
+        std::path::PathBuf::from("/etc/sportello/screens/scheda.toml"),
+        toml,
+    )])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let def = screens.get("scheda").unwrap();
+    let mut e = complete(adult(&s), "sportello");
+    e.dati
+        .insert("contributo_comunale".into(), Value::from(15050));
+    e.dati
+        .insert("scadenza_isee".into(), Value::from("2027-01-31"));
+    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf_path = dir.path().join("s.pdf");
+    documenti::print_scheda(&mut s, &a, out.saved.id, def, &pdf_path, now()).unwrap();
+    let text = pdf::pdf_file_text(&pdf_path);
+    assert!(
+        text.contains("Contributo comunale") && text.contains("150,50 €"),
+        "{text}"
+    );
+    assert!(text.contains("31/01/2027"), "{text}");
+    let csv = dir.path().join("s.csv");
+    documenti::export_schede(&mut s, &resp, &Filtro::default(), def, Format::Csv, &csv).unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.ends_with("Contributo comunale;Scadenza ISEE"),
+        "{header}"
+    );
+    assert!(
+        text.lines().nth(1).unwrap().ends_with("150,50;31/01/2027"),
+        "{text}"
+    );
+}

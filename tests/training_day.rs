@@ -410,4 +410,56 @@ fn others_see_a_scheda_read_only_and_the_responsabile_deletes_it_with_a_reason()
         .unwrap()
         .unwrap();
     assert_eq!(s.deleted_reason.as_deref(), Some("Inserita per errore"));
+
+    // The admin sees the deleted scheda and restores it.
+    let mut admin = harness(&path, dir.path(), "admin");
+    admin.keys("4");
+    assert!(
+        admin.text().contains("1 schede · eliminata"),
+        "{}",
+        admin.text()
+    );
+    admin.keys("<C-b>");
+    assert!(matches!(admin.app.popup, Some(Popup::Confirm { .. })));
+    admin.keys("<Enter>");
+    let s = SqliteStore::open(&path)
+        .unwrap()
+        .scheda(id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.deleted_reason, None);
+    assert_eq!(s.stato, Stato::InSospeso);
+}
+
+#[test]
+fn a_hangup_mid_scheda_keeps_the_text_as_a_draft_for_the_next_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let cf = adult_cf(&SqliteStore::open(&path).unwrap());
+    let mut h = harness(&path, dir.path(), "sportello");
+    h.keys("1").keys(&cf).keys("<Enter><C-n>");
+    fill(
+        &mut h,
+        &mut 0,
+        "descrizione",
+        "Racconta la situazione abitativa",
+    );
+    h.send(sportello::ui::app::Msg::Hangup);
+    assert!(h.app.quit);
+
+    let mut again = harness(&path, dir.path(), "sportello");
+    again.keys("1").keys(&cf).keys("<Enter><C-n>");
+    assert!(
+        matches!(again.app.popup, Some(Popup::RestoreDraft { .. })),
+        "{}",
+        again.text()
+    );
+    again.keys("<Enter>");
+    match &again.app.screen {
+        Screen::Form(f) => assert_eq!(
+            f.form.value("descrizione"),
+            "Racconta la situazione abitativa"
+        ),
+        _ => panic!("{}", again.text()),
+    }
 }

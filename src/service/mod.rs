@@ -179,6 +179,24 @@ pub fn update_code(
     store.update_code(actor, code.id, code.version, etichetta, attivo)
 }
 
+/// Enables or disables the POR / FSE fields of the scheda for an ente (by Belfiore code).
+pub fn set_por(store: &mut dyn Store, actor: &Actor, belfiore: &str, on: bool) -> StoreResult<()> {
+    require(store, actor, Permission::ManageConfig, "configura_por")?;
+    let ente = store
+        .ente_by_code(belfiore)?
+        .ok_or_else(|| StoreError::NotFound(format!("ente con codice {belfiore}")))?;
+    store.set_setting(
+        &format!("por_abilitato:{}", ente.id),
+        if on { "1" } else { "0" },
+    )?;
+    store.audit(
+        actor,
+        &AuditEvent::new("configura_por", Outcome::Ok)
+            .on("ente", Some(ente.id))
+            .detail(if on { "abilitato" } else { "disabilitato" }),
+    )
+}
+
 /// What the person card shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonaCard {

@@ -1671,6 +1671,10 @@ impl App {
             }
             Module::Schede => {
                 let mut l = SchedeState::default();
+                if !actor.can(crate::domain::Permission::ReadSchede) {
+                    // The admin's list: the deleted schede, to restore them.
+                    l.filtro.stato = Some(crate::domain::scheda::Stato::Eliminata);
+                }
                 l.table.page = self.page_len().saturating_sub(2).max(1);
                 let prev = std::mem::replace(&mut self.screen, Screen::Schede(Box::new(l)));
                 self.back.push(prev);

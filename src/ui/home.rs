@@ -72,10 +72,16 @@ impl Module {
 
     /// The modules a role set may use, in menu order.
     pub fn visible(roles: RoleSet) -> Vec<Module> {
-        Module::ALL
+        let mut v: Vec<Module> = Module::ALL
             .into_iter()
             .filter(|m| roles.allows(m.permission()))
-            .collect()
+            .collect();
+        // The admin restores deleted schede from their list: last, so that the numbers of the
+        // other entries do not change.
+        if !v.contains(&Module::Schede) && roles.allows(Permission::RestoreDeleted) {
+            v.push(Module::Schede);
+        }
+        v
     }
 }
 
@@ -99,5 +105,6 @@ mod tests {
         assert_eq!(helpdesk, vec![Module::Assistenza]);
         let admin = Module::visible(RoleSet::from_roles(&[Role::Admin]));
         assert!(admin.contains(&Module::Operatori) && !admin.contains(&Module::Anagrafe));
+        assert!(admin.contains(&Module::Schede), "to restore deleted schede");
     }
 }

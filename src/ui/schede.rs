@@ -112,6 +112,9 @@ impl SchedeState {
         if let Some(s) = f.stato {
             parts.push(s.label().to_lowercase());
         }
+        if f.eliminate && f.stato.is_none() {
+            parts.push("eliminate comprese".into());
+        }
         if let Some(e) = &f.esito {
             parts.push(format!("esito {e}"));
         }
@@ -435,4 +438,48 @@ pub fn filter_form(title: &str, specs: Vec<FieldSpec>, lists: Lists, f: &Filtro)
     form.set("bisogno", f.bisogno.as_deref().unwrap_or(""));
     form.changed_at = None;
     form
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(por: bool) -> SchedaFormData {
+        SchedaFormData {
+            lists: Lists::new(),
+            scheda: None,
+            soggetto: Soggetto {
+                id: 7,
+                cognome: "Rossi".into(),
+                nome: "Anna".into(),
+                telefono: Some("075 1".into()),
+                ..Default::default()
+            },
+            can_edit: true,
+            por,
+        }
+    }
+
+    fn today() -> time::Date {
+        time::Date::from_calendar_date(2026, time::Month::November, 29).unwrap()
+    }
+
+    #[test]
+    fn por_fields_only_when_the_ente_enables_them_and_the_person_is_snapshotted() {
+        let forms = crate::ui::forms().unwrap();
+        let (title, specs) = forms[FORM_ID].clone();
+        let off = new_form(&title, specs.clone(), &data(false), "mrossi", today());
+        assert!(off.field("por_progetto").is_none());
+        let on = new_form(&title, specs, &data(true), "mrossi", today());
+        assert!(on.field("por_progetto").is_some());
+        assert_eq!(on.value("cognome"), "Rossi");
+        assert_eq!(on.value("telefono"), "075 1");
+        assert_eq!(on.value("operatore"), "mrossi");
+        assert_eq!(on.value("data_accesso"), "29/11/2026");
+        let (edit, incomplete) = to_edit(&on, &data(true), today()).unwrap();
+        assert!(incomplete, "interlocutore and the others are still empty");
+        assert_eq!(edit.soggetto_id, 7);
+        assert_eq!(edit.data_accesso, "2026-11-29");
+        assert_eq!(edit.text("cognome"), "Rossi");
+    }
 }
