@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::sqlite::{SqliteStore, append_audit, now_text, who};
+use super::sqlite_search::{HIT_COLUMNS, hit_from_row};
 use super::{StoreError, StoreResult};
 use crate::domain::fold::fold;
 use crate::domain::persona::{
@@ -374,29 +375,17 @@ impl SqliteStore {
         data_nascita: &str,
         exclude: Option<i64>,
     ) -> StoreResult<Vec<SearchHit>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, codice_fiscale, cognome, nome, data_nascita, res_comune, data_decesso IS NOT NULL
-             FROM soggetto
+        let sql = format!(
+            "SELECT {HIT_COLUMNS} FROM soggetto
              WHERE data_nascita = ?1 AND cognome_key = ?2 AND nome_key = ?3 AND deleted_at IS NULL
                AND id IS NOT ?4
-             LIMIT 20",
-        )?;
+             LIMIT 20"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         Ok(stmt
             .query_map(
                 params![data_nascita, fold(cognome), fold(nome), exclude],
-                |r| {
-                    Ok(SearchHit {
-                        id: r.get(0)?,
-                        codice_fiscale: r.get(1)?,
-                        cognome: r.get(2)?,
-                        nome: r.get(3)?,
-                        data_nascita: r.get(4)?,
-                        res_comune: r.get(5)?,
-                        deceased: r.get(6)?,
-                        score: 0,
-                        marcatori: Marcatori::default(),
-                    })
-                },
+                hit_from_row,
             )?
             .collect::<Result<_, _>>()?)
     }

@@ -40,6 +40,25 @@ const PAIR_SEEKS: usize = 4096;
 /// letters may be one letter longer than a particle: `DEL` for DE).
 const MIN_VARIANT_WORD: usize = MIN_TYPO_CHARS - 1;
 
+/// The columns [`hit_from_row`] reads, in its order.
+pub(crate) const HIT_COLUMNS: &str =
+    "id, codice_fiscale, cognome, nome, data_nascita, res_comune, data_decesso IS NOT NULL";
+
+/// A search hit from a row of [`HIT_COLUMNS`] (score and markers left to the caller).
+pub(crate) fn hit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchHit> {
+    Ok(SearchHit {
+        id: r.get(0)?,
+        codice_fiscale: r.get(1)?,
+        cognome: r.get(2)?,
+        nome: r.get(3)?,
+        data_nascita: r.get(4)?,
+        res_comune: r.get(5)?,
+        deceased: r.get(6)?,
+        score: 0,
+        marcatori: Default::default(),
+    })
+}
+
 const COGNOME: i64 = 0;
 const NOME: i64 = 1;
 
@@ -503,26 +522,14 @@ impl SqliteStore {
             return Ok(Vec::new());
         }
         let ids: Vec<i64> = ranked.iter().map(|(c, _)| c.id).collect();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, codice_fiscale, cognome, nome, data_nascita, res_comune, data_decesso IS NOT NULL
-             FROM soggetto WHERE id IN (SELECT value FROM json_each(?1))",
-        )?;
+        let sql = format!(
+            "SELECT {HIT_COLUMNS} FROM soggetto WHERE id IN (SELECT value FROM json_each(?1))"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows: HashMap<i64, SearchHit> = stmt
             .query_map(
                 [serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())],
-                |r| {
-                    Ok(SearchHit {
-                        id: r.get(0)?,
-                        codice_fiscale: r.get(1)?,
-                        cognome: r.get(2)?,
-                        nome: r.get(3)?,
-                        data_nascita: r.get(4)?,
-                        res_comune: r.get(5)?,
-                        deceased: r.get(6)?,
-                        score: 0,
-                        marcatori: Default::default(),
-                    })
-                },
+                hit_from_row,
             )?
             .map(|h| h.map(|h| (h.id, h)))
             .collect::<Result<_, _>>()?;

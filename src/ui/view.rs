@@ -367,24 +367,7 @@ fn draw_ricerca(
     body: Rect,
 ) -> Option<Position> {
     let theme = app.config.theme;
-    let block = framed(&theme, "Ricerca anagrafe", theme.accent(app.area()));
-    let inner = block.inner(body);
-    f.render_widget(block, body);
-    let [input, hint, results] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(1),
-    ])
-    .areas(inner);
-    let buf = f.buffer_mut();
-    buf.set_stringn(input.x, input.y, "Cerca: ", 7, theme.dim());
-    let cursor = r.input.render(
-        Rect::new(input.x + 7, input.y, input.width.saturating_sub(7), 1),
-        buf,
-        theme.focus(),
-        true,
-    );
-    let hint_text = if let Some(e) = &r.error {
+    let hint = if let Some(e) = &r.error {
         (sanitize(e), theme.error())
     } else if r.sent.trim().is_empty() {
         (
@@ -405,14 +388,55 @@ fn draw_ricerca(
             theme.dim(),
         )
     };
-    buf.set_stringn(
-        hint.x,
-        hint.y,
-        hint_text.0,
-        hint.width as usize,
-        hint_text.1,
+    draw_search_list(
+        app,
+        ("Ricerca anagrafe", "Cerca: "),
+        &r.input,
+        hint,
+        &r.table,
+        f,
+        body,
+    )
+}
+
+/// A framed screen with a search box on top, one line of hints under it and a table: the anagrafe
+/// search and the list of schede.
+fn draw_search_list(
+    app: &App,
+    (title, label): (&str, &str),
+    input: &super::text_input::TextInput,
+    hint: (String, Style),
+    table: &super::table::Table,
+    f: &mut Frame,
+    body: Rect,
+) -> Option<Position> {
+    let theme = app.config.theme;
+    let block = framed(&theme, title, theme.accent(app.area()));
+    let inner = block.inner(body);
+    f.render_widget(block, body);
+    let [line, hint_area, results] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    let buf = f.buffer_mut();
+    let w = label.chars().count() as u16;
+    buf.set_stringn(line.x, line.y, label, w as usize, theme.dim());
+    let cursor = input.render(
+        Rect::new(line.x + w, line.y, line.width.saturating_sub(w), 1),
+        buf,
+        theme.focus(),
+        true,
     );
-    r.table.render(results, buf, &theme);
+    buf.set_stringn(
+        hint_area.x,
+        hint_area.y,
+        hint.0,
+        hint_area.width as usize,
+        hint.1,
+    );
+    table.render(results, buf, &theme);
     cursor
 }
 
@@ -485,24 +509,7 @@ fn draw_schede(
     body: Rect,
 ) -> Option<Position> {
     let theme = app.config.theme;
-    let block = framed(&theme, "Schede di accesso", theme.accent(app.area()));
-    let inner = block.inner(body);
-    f.render_widget(block, body);
-    let [input, hint, results] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(1),
-    ])
-    .areas(inner);
-    let buf = f.buffer_mut();
-    buf.set_stringn(input.x, input.y, "Persona: ", 9, theme.dim());
-    let cursor = l.input.render(
-        Rect::new(input.x + 9, input.y, input.width.saturating_sub(9), 1),
-        buf,
-        theme.focus(),
-        true,
-    );
-    let (text, style) = match &l.error {
+    let hint = match &l.error {
         Some(e) => (sanitize(e), theme.error()),
         None if !l.loaded => ("Caricamento…".to_string(), theme.dim()),
         None => (
@@ -510,9 +517,15 @@ fn draw_schede(
             theme.dim(),
         ),
     };
-    buf.set_stringn(hint.x, hint.y, text, hint.width as usize, style);
-    l.table.render(results, buf, &theme);
-    cursor
+    draw_search_list(
+        app,
+        ("Schede di accesso", "Persona: "),
+        &l.input,
+        hint,
+        &l.table,
+        f,
+        body,
+    )
 }
 
 fn draw_operatori(app: &App, o: &super::operatori::OperatoriState, f: &mut Frame, body: Rect) {
