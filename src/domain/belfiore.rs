@@ -214,6 +214,47 @@ fn search(prefix: &str, foreign: bool) -> Vec<Place> {
     hits.into_iter().map(Period::place).collect()
 }
 
+/// A code list: (code, label) in display order.
+pub type CodeList = Vec<(String, String)>;
+
+/// The place lists of the person form from the Belfiore tables: every code once, with its current
+/// name, or the last one followed by "(soppresso)" for places that no longer exist. `comuni` gets
+/// the Italian comuni and foreign states (birthplace, residence), `stati` the states (citizenship).
+pub fn place_lists() -> &'static (CodeList, CodeList) {
+    static LISTS: std::sync::OnceLock<(CodeList, CodeList)> = std::sync::OnceLock::new();
+    LISTS.get_or_init(build_place_lists)
+}
+
+fn build_place_lists() -> (CodeList, CodeList) {
+    let mut by_code: std::collections::BTreeMap<String, (String, bool, bool)> =
+        std::collections::BTreeMap::new();
+    for p in all() {
+        let current = p.valid_to.is_none();
+        let entry = by_code
+            .entry(p.code.clone())
+            .or_insert_with(|| (p.label(), current, p.foreign));
+        if current || !entry.1 {
+            *entry = (p.label(), current, p.foreign);
+        }
+    }
+    let mut comuni = Vec::with_capacity(by_code.len());
+    let mut stati = Vec::new();
+    for (code, (label, current, foreign)) in by_code {
+        let label = if current {
+            label
+        } else {
+            format!("{label} (soppresso)")
+        };
+        if foreign {
+            stati.push((code.clone(), label.clone()));
+        }
+        comuni.push((code, label));
+    }
+    comuni.sort_by(|a, b| a.1.cmp(&b.1));
+    stati.sort_by(|a, b| a.1.cmp(&b.1));
+    (comuni, stati)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

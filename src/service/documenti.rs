@@ -31,8 +31,8 @@ pub fn code_lists<'a>(
     let mut out = Lists::new();
     for lista in ids {
         let codes = match lista {
-            "belfiore" => crate::ui::persona_form::place_lists().0.clone(),
-            "cittadinanza" => crate::ui::persona_form::place_lists().1.clone(),
+            "belfiore" => crate::domain::belfiore::place_lists().0.clone(),
+            "cittadinanza" => crate::domain::belfiore::place_lists().1.clone(),
             "operatore" => store
                 .list_operatori()?
                 .into_iter()
@@ -111,7 +111,7 @@ fn label(lists: &Lists, list: Option<&str>, code: &str) -> String {
 }
 
 fn italian_date(iso: &str) -> String {
-    crate::ui::anagrafe::italian_date(iso)
+    crate::domain::search_query::gg_mm_aaaa(iso).unwrap_or_else(|| iso.to_string())
 }
 
 /// A stored value as printed: dates `gg/mm/aaaa`, money `1.234,56 €`, flags Sì/No, codes by label.
@@ -309,7 +309,11 @@ pub fn print_privacy(
         luogo_nascita: p
             .luogo_nascita
             .as_deref()
-            .map(crate::ui::anagrafe::comune)
+            .map(|c| {
+                crate::domain::belfiore::current_name(c)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| c.to_string())
+            })
             .unwrap_or_default(),
     };
     let mut doc = print::privacy_form(&person, &ente, &header(store, actor)?);

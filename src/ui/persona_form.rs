@@ -12,7 +12,7 @@ pub const FORM_ID: &str = "persona";
 pub const PRIVACY_FORM_ID: &str = "privacy";
 
 /// One code list: (code, label) in display order.
-pub type CodeList = Vec<(String, String)>;
+pub use crate::domain::belfiore::CodeList;
 
 /// Code lists of the person form by list id.
 pub type Lists = BTreeMap<String, CodeList>;
@@ -224,42 +224,8 @@ pub fn privacy_values(
     }
 }
 
-/// The place lists of the person form from the Belfiore tables: every code once, with its current
-/// name, or the last one followed by "(soppresso)" for places that no longer exist. `comuni` gets
-/// the Italian comuni and foreign states (birthplace, residence), `stati` the states (citizenship).
-pub fn place_lists() -> &'static (CodeList, CodeList) {
-    static LISTS: std::sync::OnceLock<(CodeList, CodeList)> = std::sync::OnceLock::new();
-    LISTS.get_or_init(build_place_lists)
-}
-
-fn build_place_lists() -> (CodeList, CodeList) {
-    let mut by_code: BTreeMap<String, (String, bool, bool)> = BTreeMap::new();
-    for p in crate::domain::belfiore::all() {
-        let current = p.valid_to.is_none();
-        let entry = by_code
-            .entry(p.code.clone())
-            .or_insert_with(|| (p.label(), current, p.foreign));
-        if current || !entry.1 {
-            *entry = (p.label(), current, p.foreign);
-        }
-    }
-    let mut comuni = Vec::with_capacity(by_code.len());
-    let mut stati = Vec::new();
-    for (code, (label, current, foreign)) in by_code {
-        let label = if current {
-            label
-        } else {
-            format!("{label} (soppresso)")
-        };
-        if foreign {
-            stati.push((code.clone(), label.clone()));
-        }
-        comuni.push((code, label));
-    }
-    comuni.sort_by(|a, b| a.1.cmp(&b.1));
-    stati.sort_by(|a, b| a.1.cmp(&b.1));
-    (comuni, stati)
-}
+/// The place lists (comuni and foreign states; foreign states only), from the Belfiore tables.
+pub use crate::domain::belfiore::place_lists;
 
 #[cfg(test)]
 mod tests {

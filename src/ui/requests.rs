@@ -444,7 +444,7 @@ pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
                 ),
                 None => None,
             };
-            let (comuni, stati) = crate::ui::persona_form::place_lists().clone();
+            let (comuni, stati) = crate::domain::belfiore::place_lists().clone();
             let mut lists = crate::ui::persona_form::Lists::new();
             lists.insert("belfiore".into(), comuni);
             lists.insert("cittadinanza".into(), stati);
