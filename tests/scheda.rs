@@ -587,3 +587,53 @@ core = false
         "{text}"
     );
 }
+
+#[test]
+fn a_scheda_sent_to_another_office_is_listed_and_counted_there_until_opened() {
+    let mut s = setup();
+    let a = actor(&s, "sportello");
+    // An office of another comune, and its responsabile.
+    let sys = Actor::system(None, None);
+    let other_ente = a.enti[1];
+    let ufficio = s.list_uffici(other_ente).unwrap()[0].id;
+    service::add_user(
+        &mut s,
+        &sys,
+        &sportello::domain::NewOperatore {
+            username: "resp2".into(),
+            nome: "Rita".into(),
+            cognome: "Altri".into(),
+            roles: sportello::domain::RoleSet::from_roles(&[sportello::domain::Role::Responsabile]),
+            enti: vec![other_ente],
+            ufficio_id: Some(ufficio),
+            ..Default::default()
+        },
+        Some("password-lunga-123"),
+    )
+    .unwrap();
+    let r2 = actor(&s, "resp2");
+    let mut e = complete(adult(&s), "sportello");
+    e.servizi = vec!["invio_ufficio".into()];
+    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    assert_eq!(
+        out.problemi[0].0, "invio_ufficio",
+        "the destination is required"
+    );
+    e.id = Some(out.saved.id);
+    e.version = out.saved.version;
+    e.invio_ufficio_id = Some(ufficio);
+    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    assert!(out.completa, "{:?}", out.problemi);
+    assert_eq!(
+        s.scheda(out.saved.id).unwrap().unwrap().stato,
+        Stato::Inviata
+    );
+
+    let listed = schede::list_schede(&mut s, &r2, &Filtro::default(), 10).unwrap();
+    assert_eq!(listed.len(), 1, "received from the other office");
+    let c = schede::contatori(&mut s, &r2, today()).unwrap().unwrap();
+    assert_eq!(c.ricevute, 1);
+    schede::read_scheda(&mut s, &r2, out.saved.id, "test").unwrap();
+    let c = schede::contatori(&mut s, &r2, today()).unwrap().unwrap();
+    assert_eq!(c.ricevute, 0, "opened there");
+}

@@ -169,6 +169,8 @@ pub struct Filtro {
     pub soggetti: Option<Vec<i64>>,
     /// Also list deleted schede (for those who may restore them).
     pub eliminate: bool,
+    /// Also the schede other enti sent to this office (set by the service: the reader's office).
+    pub ricevute_da: Option<i64>,
 }
 
 /// What completion and the rules need to know besides the scheda.

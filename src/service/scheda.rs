@@ -219,6 +219,7 @@ pub fn list_schede(
             return Ok(Vec::new());
         }
     }
+    f.ricevute_da = actor.ufficio_id;
     store.list_schede(&actor.enti, &f, limit.min(MAX_ROWS))
 }
 

@@ -356,7 +356,8 @@ impl SqliteStore {
              JOIN soggetto g ON g.id = s.soggetto_id
              LEFT JOIN ufficio u ON u.id = s.ufficio_id
              LEFT JOIN proposta_pic p ON p.scheda_id = s.id
-             WHERE s.ente_id IN (SELECT value FROM json_each(?1))
+             WHERE (s.ente_id IN (SELECT value FROM json_each(?1))
+                    OR (?12 IS NOT NULL AND s.invio_ufficio_id = ?12 AND s.completa = 1))
                AND (?2 IS NULL OR s.data_accesso >= ?2)
                AND (?3 IS NULL OR s.data_accesso <= ?3)
                AND (?4 IS NULL OR s.ufficio_id = ?4)
@@ -384,7 +385,8 @@ impl SqliteStore {
                     soggetti_json,
                     f.eliminate || f.stato == Some(Stato::Eliminata),
                     f.stato.map(Stato::code),
-                    limit as i64
+                    limit as i64,
+                    f.ricevute_da
                 ],
                 |r| {
                     let stato: String = r.get(10)?;

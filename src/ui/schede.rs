@@ -401,6 +401,7 @@ pub fn filter_from_form(form: &Form, today: time::Date) -> Result<Filtro, (Strin
         bisogno: text("bisogno"),
         soggetti: None,
         eliminate: false,
+        ricevute_da: None,
     };
     if let (Some(d), Some(a)) = (&f.dal, &f.al)
         && d > a
