@@ -357,11 +357,6 @@ pub fn duplicate(s: &SchedaEdit, oggi: &str, operatore: &str) -> SchedaEdit {
         "utente_accompagnato",
         "accompagnatore",
         "utente_presente_informato",
-        "modalita_accesso",
-        "motivo_accesso",
-        "inviato_da",
-        "motivo_desc",
-        "descrizione",
     ];
     let utente = UTENTE_FIELDS;
     let dati: Map<String, Value> = s
