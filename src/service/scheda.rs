@@ -134,8 +134,8 @@ pub fn save_scheda(
         }
     }
     let ctx = contesto(store, &edit, today)?;
-    if let Some((campo, msg)) = scheda::save_problems(&edit, &ctx).into_iter().next() {
-        return Err(StoreError::Invalid(format!("{campo}: {msg}")));
+    if let Some((_, msg)) = scheda::save_problems(&edit, &ctx).into_iter().next() {
+        return Err(StoreError::Invalid(msg));
     }
     let problemi: Vec<(String, String)> = scheda::completion_problems(&edit, &ctx)
         .into_iter()

@@ -275,6 +275,14 @@ pub fn to_edit(
             }
         }
     }
+    if let Ok(d) = fields::parse_date(&form.value("data_accesso"), today)
+        && d > today
+    {
+        errors.push((
+            "data_accesso".into(),
+            "La data di accesso non può essere successiva a oggi".into(),
+        ));
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
