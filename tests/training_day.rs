@@ -50,6 +50,9 @@ fn focused(h: &Harness) -> String {
     }
 }
 
+/// Tab presses made by [`fill`] (for the keystroke report).
+static TABS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Moves with Tab to field `id` (counting the keys), then types `keys`.
 fn fill(h: &mut Harness, count: &mut usize, id: &str, keys: &str) {
     for _ in 0..200 {
@@ -58,6 +61,7 @@ fn fill(h: &mut Harness, count: &mut usize, id: &str, keys: &str) {
         }
         h.keys("<Tab>");
         *count += 1;
+        TABS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
     assert_eq!(focused(h), id, "field {id} not reached");
     h.keys(keys);
@@ -158,7 +162,10 @@ fn the_first_training_day() {
         screen.contains("Scheda persona") && screen.contains("Schede di accesso: 1"),
         "{screen}"
     );
-    eprintln!("keystrokes for the scheda (from Ctrl+N to Ctrl+S): {n}");
+    eprintln!(
+        "keystrokes for the scheda (from Ctrl+N to Ctrl+S): {n}, of which Tab: {}",
+        TABS.load(std::sync::atomic::Ordering::Relaxed)
+    );
 
     let store = SqliteStore::open(&path).unwrap();
     let resp = Actor::operatore(
