@@ -537,21 +537,22 @@ fn merge_into(
             continue;
         }
         history(tx, into, now, by, c, None, Some(new))?;
-        sets.push(format!("{c} = ?{}", args.len() + 3));
+        sets.push(format!("{c} = ?{}", args.len() + 4));
         args.push(new.to_string());
     }
     let version = if sets.is_empty() {
         into_version
     } else {
         let sql = format!(
-            "UPDATE soggetto SET {}, version = version + 1, updated_at = ?1, updated_by = ?2 WHERE id = {into}",
+            "UPDATE soggetto SET {}, version = version + 1, updated_at = ?1, updated_by = ?2 WHERE id = ?3",
             sets.join(", ")
         );
         let mut stmt = tx.prepare(&sql)?;
         stmt.raw_bind_parameter(1, now)?;
         stmt.raw_bind_parameter(2, by)?;
+        stmt.raw_bind_parameter(3, into)?;
         for (i, a) in args.iter().enumerate() {
-            stmt.raw_bind_parameter(i + 3, a.as_str())?;
+            stmt.raw_bind_parameter(i + 4, a.as_str())?;
         }
         stmt.raw_execute()?;
         into_version + 1
