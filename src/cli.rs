@@ -726,12 +726,20 @@ fn demo_cmd(
 ) -> AppResult<i32> {
     let path = demo_path(config, explicit_db);
     if path.exists() {
-        let store = open_current(&path)?;
+        let mut store = SqliteStore::open(&path).map_err(env_error)?;
         if !store.is_demo()? {
             return Err(AppError::Env(format!(
                 "{} è un database reale, non dimostrativo: demo non lo modifica",
                 path.display()
             )));
+        }
+        // A demo database made by an older version is brought up to date (it is disposable).
+        let applied = store.migrate().map_err(env_error)?;
+        if !applied.is_empty() {
+            println!(
+                "database dimostrativo aggiornato allo schema {}",
+                crate::store::migrations::latest()
+            );
         }
         println!("database dimostrativo esistente: {}", path.display());
     } else {
