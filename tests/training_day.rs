@@ -281,6 +281,12 @@ fn required_fields_keep_the_scheda_in_sospeso_and_focus_the_first() {
         "{screen}"
     );
     let id = scheda_id(&h).expect("saved in sospeso");
+    h.keys("<C-v>");
+    assert_eq!(
+        focused(&h),
+        "motivo_accesso",
+        "Ctrl+V: the next field to fill"
+    );
     // Convocato without the reason: its own message.
     fill(&mut h, &mut 0, "interlocutore", "utente<Enter>");
     fill(&mut h, &mut 0, "motivo_accesso", "convoc<Enter>");
@@ -466,4 +472,50 @@ fn a_hangup_mid_scheda_keeps_the_text_as_a_draft_for_the_next_session() {
         ),
         _ => panic!("{}", again.text()),
     }
+}
+
+#[test]
+fn ctrl_v_walks_the_fields_still_to_fill_a_minimal_scheda_in_few_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let store = SqliteStore::open(&path).unwrap();
+    // An adult with a phone in the registry.
+    let p = (1..30)
+        .filter_map(|id| store.soggetto(id).unwrap())
+        .find(|p| p.data_nascita.as_deref().is_some_and(|d| d < "1990") && p.telefono.is_some())
+        .expect("a demo adult with a phone");
+    let mut h = harness(&path, dir.path(), "sportello");
+    h.keys("1")
+        .keys(p.codice_fiscale.as_deref().unwrap())
+        .keys("<Enter>");
+    let keys = [
+        "<C-n>",
+        "<C-v>",
+        "ut<Enter>",
+        "<C-v>",
+        "spo<Enter>",
+        "<C-v>",
+        "di p<Enter>",
+        "<C-v>",
+        "celib<Enter>",
+        "<C-v>",
+        "inf<Enter>",
+        "<C-s>",
+    ];
+    let mut n = 0;
+    for k in keys {
+        h.keys(k);
+        n += sportello::ui::keys::parse_key_string(k).unwrap().len();
+    }
+    let screen = h.text();
+    assert!(screen.contains("completa"), "{screen}");
+    eprintln!("keystrokes for a minimal complete scheda with Ctrl+V: {n}");
+    assert!(n <= 30, "{n}");
+    // With nothing left, Ctrl+V says so.
+    h.keys("<Enter><C-v>");
+    assert!(
+        h.text().contains("Nessun campo da compilare"),
+        "{}",
+        h.text()
+    );
 }

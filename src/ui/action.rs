@@ -67,6 +67,8 @@ actions! {
     SortNextColumn = "sort_next_column", "Ordina per colonna successiva";
     SortReverse = "sort_reverse", "Inverti ordinamento";
     NextSection = "next_section", "Sezione successiva";
+    /// The next field with an error or required and still empty.
+    NextToFill = "next_to_fill", "Campo successivo da compilare";
     PrevSection = "prev_section", "Sezione precedente";
     GotoSection1 = "goto_section_1", "Vai alla sezione 1";
     GotoSection2 = "goto_section_2", "Vai alla sezione 2";

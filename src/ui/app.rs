@@ -973,6 +973,12 @@ impl App {
                     Action::NextField | Action::FieldDown => form.next(),
                     Action::PrevField | Action::FieldUp => form.prev(),
                     Action::NextSection => form.jump_section(true),
+                    Action::NextToFill => {
+                        let moved = form.next_to_fill(civil_date(self.now_ms));
+                        if !moved {
+                            self.status = Some("Nessun campo da compilare".into());
+                        }
+                    }
                     Action::PrevSection => form.jump_section(false),
                     Action::Pick | Action::Toggle => form.open_picker(),
                     a if a.section_number().is_some() => {

@@ -253,6 +253,21 @@ impl Form {
         }
     }
 
+    /// Moves to the next field still to fill: one with an error shown, or required and empty
+    /// (after the last, from the top). Stays put when there is none.
+    pub fn next_to_fill(&mut self, today: time::Date) -> bool {
+        let n = self.fields.len();
+        for step in 1..=n {
+            let i = (self.focus + step) % n;
+            let f = &self.fields[i];
+            if f.error.is_some() || (f.spec.required && validate_field(f, today).is_err()) {
+                self.focus = i;
+                return true;
+            }
+        }
+        false
+    }
+
     /// Moves to the first field of the next (or previous) section.
     pub fn jump_section(&mut self, forward: bool) {
         let Some(cur) = self.focused().map(|f| f.spec.section.clone()) else {
