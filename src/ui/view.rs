@@ -596,9 +596,20 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
         used += msg.chars().count();
         spans.push(Span::styled(msg, theme.warning()));
     }
-    // Menu numbers and section jumps are visible on the screen itself: the bar keeps the rest.
+    // Menu numbers and section jumps are visible on the screen itself, and arrows and pages need
+    // no telling: the bar keeps the rest (all of them are in the help overlay).
     for hint in app.config.keymap.effective_hints(&app.layers()) {
-        if hint.action.menu_number().is_some() || hint.action.section_number().is_some() {
+        if hint.action.menu_number().is_some()
+            || hint.action.section_number().is_some()
+            || matches!(
+                hint.action,
+                Action::FieldUp
+                    | Action::FieldDown
+                    | Action::NextPage
+                    | Action::PrevPage
+                    | Action::PrevField
+            )
+        {
             continue;
         }
         // Descriptions may come from a site or user keymap file: foreign text.
