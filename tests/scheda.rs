@@ -502,7 +502,8 @@ fn export_needs_permission_joins_codes_neutralises_formulas_and_is_audited() {
     let screens = Screens::embedded().unwrap();
     let def = screens.get("scheda").unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("schede.csv");
+    // Into a folder that does not exist yet (the output folder of a fresh install).
+    let csv = dir.path().join("stampe").join("schede.csv");
     let f = Filtro {
         dal: Some("2026-11-01".into()),
         al: Some("2026-11-30".into()),
@@ -636,4 +637,19 @@ fn a_scheda_sent_to_another_office_is_listed_and_counted_there_until_opened() {
     schede::read_scheda(&mut s, &r2, out.saved.id, "test").unwrap();
     let c = schede::contatori(&mut s, &r2, today()).unwrap().unwrap();
     assert_eq!(c.ricevute, 0, "opened there");
+}
+
+#[test]
+fn a_consent_dated_in_the_future_refuses_the_save_before_anything_is_written() {
+    let mut s = setup();
+    let a = actor(&s, "sportello");
+    let p = adult(&s);
+    let mut e = complete(p, "sportello");
+    e.dati.insert("privacy_consenso".into(), Value::Bool(true));
+    e.dati.insert("privacy_data".into(), "2026-12-25".into());
+    let err = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap_err();
+    assert!(err.to_string().contains("successiva a oggi"), "{err}");
+    let listed = schede::list_schede(&mut s, &a, &Filtro::default(), 10).unwrap();
+    assert!(listed.is_empty(), "no scheda saved behind the error");
+    assert!(s.privacy(p).unwrap().is_empty());
 }

@@ -341,6 +341,8 @@ fn a_concurrent_save_is_merged_and_both_versions_are_shown() {
             &actor,
             &e,
             sportello::store::SchedaSave {
+                ente_id: actor.ente().unwrap(),
+                ufficio_id: actor.ufficio_id,
                 completa: false,
                 proposta_ente: None,
             },
@@ -399,7 +401,15 @@ fn others_see_a_scheda_read_only_and_the_responsabile_deletes_it_with_a_reason()
     other.keys("2<Enter>");
     assert!(other.text().contains("Sola lettura"), "{}", other.text());
     other.keys("x");
-    assert!(matches!(&other.app.screen, Screen::Form(f) if f.readonly));
+    other.paste("incollato");
+    let Screen::Form(f) = &other.app.screen else {
+        panic!("{}", other.text())
+    };
+    assert_eq!(
+        f.form.changed_at, None,
+        "nothing typed or pasted into a read-only scheda"
+    );
+    assert!(matches!(&other.app.screen, Screen::Form(f) if f.readonly()));
     other.keys("<C-s>");
     assert!(other.text().contains("Sola lettura"), "{}", other.text());
 

@@ -125,6 +125,11 @@ impl Actor {
         }
     }
 
+    /// The operator's ente: the first of theirs (`None` for the system account).
+    pub fn ente(&self) -> Option<i64> {
+        self.enti.first().copied()
+    }
+
     pub fn can(&self, p: Permission) -> bool {
         self.roles.allows(p)
     }

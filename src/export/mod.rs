@@ -116,7 +116,9 @@ pub fn to_bytes(table: &Table, format: Format) -> Result<Vec<u8>, ExportError> {
     }
 }
 
-fn write_atomically(out: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `bytes` to a temporary file beside `out`, then renames it: a failure never leaves half a
+/// file. The folder must exist.
+pub(crate) fn write_atomically(out: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = out.file_name().ok_or_else(|| {
         std::io::Error::new(std::io::ErrorKind::InvalidInput, "manca il nome del file")
     })?;

@@ -238,13 +238,19 @@ pub fn scheda_document(
     }
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> StoreResult<()> {
+/// Creates the folder of `path` when missing (the output folder of a fresh install).
+fn ensure_parent(path: &Path) -> StoreResult<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| {
             StoreError::Unavailable(format!("impossibile creare {}: {e}", dir.display()))
         })?;
     }
-    std::fs::write(path, bytes).map_err(|e| {
+    Ok(())
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> StoreResult<()> {
+    ensure_parent(path)?;
+    crate::export::write_atomically(path, bytes).map_err(|e| {
         StoreError::Unavailable(format!("impossibile scrivere {}: {e}", path.display()))
     })
 }
@@ -450,6 +456,7 @@ pub fn export_schede(
     let rows = list_schede(store, actor, filtro, MAX_ROWS)?;
     let lists = code_lists(store, actor, def.code_lists(), true)?;
     let table = export_table(&rows, def, &lists);
+    ensure_parent(out)?;
     export::write(&table, format, out).map_err(|e| StoreError::Unavailable(e.to_string()))?;
     store.audit(
         actor,

@@ -179,6 +179,13 @@ pub fn update_code(
     store.update_code(actor, code.id, code.version, etichetta, attivo)
 }
 
+/// The operator's ente (the first of theirs): where their records go.
+pub fn ente_of(actor: &Actor) -> StoreResult<i64> {
+    actor
+        .ente()
+        .ok_or_else(|| StoreError::Invalid("l'operatore non è associato a nessun ente".into()))
+}
+
 /// Enables or disables the POR / FSE fields of the scheda for an ente (by Belfiore code).
 pub fn set_por(store: &mut dyn Store, actor: &Actor, belfiore: &str, on: bool) -> StoreResult<()> {
     require(store, actor, Permission::ManageConfig, "configura_por")?;
@@ -279,7 +286,7 @@ pub fn save_persona(
             return Ok(PersonaSaved::Homonyms(same));
         }
     }
-    let ente = actor.enti.first().copied();
+    let ente = actor.ente();
     store
         .save_persona(actor, &edit, ente)
         .map(PersonaSaved::Saved)
@@ -297,10 +304,7 @@ pub fn register_anonymous(
         Permission::WriteAnagrafe,
         "crea_soggetto_anonimo",
     )?;
-    let ente =
-        actor.enti.first().copied().ok_or_else(|| {
-            StoreError::Invalid("l'operatore non è associato a nessun ente".into())
-        })?;
+    let ente = ente_of(actor)?;
     store.register_anonymous(actor, ente, sesso)
 }
 
@@ -317,10 +321,7 @@ pub fn set_privacy(
 ) -> StoreResult<()> {
     use crate::domain::persona::Privacy;
     require(store, actor, Permission::WriteAnagrafe, "consenso_privacy")?;
-    let ente =
-        actor.enti.first().copied().ok_or_else(|| {
-            StoreError::Invalid("l'operatore non è associato a nessun ente".into())
-        })?;
+    let ente = ente_of(actor)?;
     let data = match (stato, data_firma) {
         (Privacy::Firmato, None) => {
             return Err(StoreError::Invalid(

@@ -22,6 +22,38 @@ pub struct SchedaOutcome {
     pub problemi: Vec<(String, String)>,
     /// A proposal of presa in carico went to this ente.
     pub proposta_ente: Option<i64>,
+    /// Saved, but something that goes with it was not (the privacy consent): tell the operator.
+    pub avviso: Option<String>,
+}
+
+/// Records the consent signed on `data` unless it is already recorded so.
+fn record_consent(
+    store: &mut dyn Store,
+    actor: &Actor,
+    soggetto_id: i64,
+    data: &str,
+    today: time::Date,
+) -> StoreResult<()> {
+    let ente = super::ente_of(actor)?;
+    let current = store
+        .privacy(soggetto_id)?
+        .into_iter()
+        .find(|c| c.ente_id == ente);
+    let already = current
+        .as_ref()
+        .is_some_and(|c| c.stato == Privacy::Firmato && c.data_firma.as_deref() == Some(data));
+    if already {
+        return Ok(());
+    }
+    super::set_privacy(
+        store,
+        actor,
+        soggetto_id,
+        Privacy::Firmato,
+        Some(data),
+        current.map(|c| c.version),
+        today,
+    )
 }
 
 fn iso(d: time::Date) -> String {
@@ -143,7 +175,7 @@ pub fn save_scheda(
         .collect();
     let completa = problemi.is_empty() && !form_incompleta;
     let proposta_ente = if completa && scheda::is_pic(&edit, &ctx) {
-        let ente = actor.enti.first().copied().unwrap_or_default();
+        let ente = super::ente_of(actor)?;
         Some(if edit.flag("invia_capofila") {
             store.capofila(ente)?.ok_or_else(|| {
                 StoreError::Invalid("nessun ente capofila configurato per l'ambito".into())
@@ -154,44 +186,42 @@ pub fn save_scheda(
     } else {
         None
     };
+    // The consent's date is checked before the scheda is written, so that a refusal never leaves
+    // a saved scheda behind an error (the form would save it again).
+    let consenso = if edit.flag("privacy_consenso") {
+        let data = match edit.text("privacy_data") {
+            "" => edit.data_accesso.clone(),
+            d => d.to_string(),
+        };
+        if data > iso(today) {
+            return Err(StoreError::Invalid(
+                "la data di firma del consenso non può essere successiva a oggi".into(),
+            ));
+        }
+        Some(data)
+    } else {
+        None
+    };
     let saved = store.save_scheda(
         actor,
         &edit,
         SchedaSave {
+            ente_id: super::ente_of(actor)?,
+            ufficio_id: actor.ufficio_id,
             completa,
             proposta_ente,
         },
     )?;
-    if edit.flag("privacy_consenso") {
-        let data = edit.text("privacy_data");
-        let data = if data.is_empty() {
-            edit.data_accesso.clone()
-        } else {
-            data.to_string()
-        };
-        let ente = actor.enti.first().copied().unwrap_or_default();
-        let current = store
-            .privacy(edit.soggetto_id)?
-            .into_iter()
-            .find(|c| c.ente_id == ente);
-        let already = current
-            .as_ref()
-            .is_some_and(|c| c.stato == Privacy::Firmato && c.data_firma.as_deref() == Some(&data));
-        if !already {
-            super::set_privacy(
-                store,
-                actor,
-                edit.soggetto_id,
-                Privacy::Firmato,
-                Some(&data),
-                current.map(|c| c.version),
-                today,
-            )?;
-        }
-    }
+    let avviso = match consenso {
+        Some(data) => record_consent(store, actor, edit.soggetto_id, &data, today)
+            .err()
+            .map(|e| format!("consenso privacy non registrato: {e}")),
+        None => None,
+    };
     Ok(SchedaOutcome {
         saved,
         completa,
+        avviso,
         problemi,
         proposta_ente,
     })
@@ -270,6 +300,8 @@ pub fn duplicate_scheda(
         actor,
         &copy,
         SchedaSave {
+            ente_id: super::ente_of(actor)?,
+            ufficio_id: actor.ufficio_id,
             completa: false,
             proposta_ente: None,
         },
@@ -286,7 +318,7 @@ pub fn contatori(
     if !actor.can(Permission::Reports) {
         return Ok(None);
     }
-    let Some(ente) = actor.enti.first().copied() else {
+    let Some(ente) = actor.ente() else {
         return Ok(None);
     };
     store

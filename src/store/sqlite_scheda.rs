@@ -13,6 +13,9 @@ use crate::domain::{Actor, AuditEvent, Outcome};
 /// Where a saved scheda goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SchedaSave {
+    /// The ente and office a new scheda belongs to (ignored when updating).
+    pub ente_id: i64,
+    pub ufficio_id: Option<i64>,
     /// Passes every completion rule.
     pub completa: bool,
     /// The destination ente of its proposal of presa in carico (complete with a PIC esito).
@@ -142,9 +145,7 @@ impl SqliteStore {
         self.write(|tx| {
             let (id, version, numero) = match e.id {
                 None => {
-                    let ente = actor.enti.first().copied().ok_or_else(|| {
-                        StoreError::Invalid("l'operatore non è associato a nessun ente".into())
-                    })?;
+                    let ente = save.ente_id;
                     let numero: i64 = tx.query_row(
                         "SELECT COALESCE(MAX(numero), 0) + 1 FROM scheda WHERE ente_id = ?1",
                         [ente],
@@ -158,7 +159,7 @@ impl SqliteStore {
                         params![
                             numero,
                             ente,
-                            actor.ufficio_id,
+                            save.ufficio_id,
                             e.soggetto_id,
                             e.operatore,
                             e.data_accesso,

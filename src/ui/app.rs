@@ -372,8 +372,10 @@ impl App {
                     && self.popup.is_none()
                     && let Screen::Form(f) = &mut self.screen
                 {
-                    f.form.paste(&s, now);
-                    f.changed(civil_date(now));
+                    if !f.readonly() {
+                        f.form.paste(&s, now);
+                        f.changed(civil_date(now));
+                    }
                 } else if let Some(field) = self.focused_text() {
                     field.insert_str(&s);
                 }
@@ -469,7 +471,7 @@ impl App {
             && self.popup.is_none()
             && self.config.keymap.pending().is_empty()
             && let Screen::Form(f) = &mut self.screen
-            && !f.readonly
+            && !f.readonly()
         {
             match f.form.key(&k, now) {
                 Handled::Ignored => {}
@@ -827,10 +829,7 @@ impl App {
                     self.persona_form(Some(id))
                 }
                 Action::Privacy => {
-                    let ente = self
-                        .session
-                        .as_ref()
-                        .and_then(|s| s.actor.enti.first().copied());
+                    let ente = self.session.as_ref().and_then(|s| s.actor.ente());
                     let current = p.privacy.iter().find(|c| Some(c.ente_id) == ente).cloned();
                     let soggetto_id = p.soggetto.id;
                     self.open_form(Target::Privacy {
@@ -968,6 +967,7 @@ impl App {
                 Vec::new()
             }
             Screen::Form(f) => {
+                let readonly = f.readonly();
                 let form = &mut f.form;
                 match a {
                     Action::NextField | Action::FieldDown => form.next(),
@@ -980,7 +980,7 @@ impl App {
                         }
                     }
                     Action::PrevSection => form.jump_section(false),
-                    Action::Pick | Action::Toggle => form.open_picker(),
+                    Action::Pick | Action::Toggle if !readonly => form.open_picker(),
                     a if a.section_number().is_some() => {
                         form.goto_section(a.section_number().unwrap_or(1) as usize)
                     }
@@ -1142,8 +1142,7 @@ impl App {
             return Vec::new();
         }
         let readonly = !data.can_edit;
-        let mut screen = FormScreen::new(form, Target::Scheda(Box::new(data)));
-        screen.readonly = readonly;
+        let screen = FormScreen::new(form, Target::Scheda(Box::new(data)));
         let effects = self.push_form(screen, actor);
         if readonly {
             self.status = Some("Sola lettura: la scheda è di un altro operatore".into());
@@ -1163,10 +1162,6 @@ impl App {
         let Target::Scheda(data) = &f.target else {
             return Vec::new();
         };
-        if f.readonly {
-            self.status = Some("Sola lettura: la scheda è di un altro operatore".into());
-            return Vec::new();
-        }
         match schede::to_edit(&f.form, data, today) {
             Err(errors) => {
                 f.form.mark_errors(&errors);
@@ -1313,11 +1308,13 @@ impl App {
         if f.saving {
             return Vec::new();
         }
-        // A scheda is saved even with required fields empty (it stays in sospeso).
-        if matches!(f.target, Target::Scheda(_)) {
-            return self.save_scheda();
+        if f.readonly() {
+            self.status = Some("Sola lettura: la scheda è di un altro operatore".into());
+            return Vec::new();
         }
-        if f.form.validate(today).is_some() {
+        // A scheda is saved even with required fields empty (it stays in sospeso): it checks its
+        // own fields in `save_scheda`.
+        if !matches!(f.target, Target::Scheda(_)) && f.form.validate(today).is_some() {
             self.status = Some("Correggere i campi segnalati".into());
             return Vec::new();
         }
@@ -1522,7 +1519,7 @@ impl App {
                     d.scheda = Some(crate::domain::scheda::Scheda {
                         edit,
                         numero: saved.numero,
-                        ente_id: actor.enti.first().copied().unwrap_or_default(),
+                        ente_id: actor.ente().unwrap_or_default(),
                         ufficio_id: actor.ufficio_id,
                         completa: outcome.completa,
                         stato: crate::domain::scheda::Stato::InSospeso,
@@ -1589,6 +1586,9 @@ impl App {
                     n => format!("{n} campi"),
                 }
             ));
+        }
+        if let Some(text) = outcome.avviso {
+            self.popup = Some(Popup::Message { text, error: true });
         }
         effects
     }

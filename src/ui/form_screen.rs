@@ -30,8 +30,6 @@ pub struct FormScreen {
     pub target: Target,
     /// A save is in flight.
     pub saving: bool,
-    /// Shown only: keys do not change it and it cannot be saved.
-    pub readonly: bool,
     /// A save was refused because someone else saved first: the stored record is being reloaded.
     pub reloading: bool,
 }
@@ -42,9 +40,14 @@ impl FormScreen {
             form,
             target,
             saving: false,
-            readonly: false,
             reloading: false,
         }
+    }
+
+    /// Shown only: keys and pastes do not change it and it cannot be saved (another operator's
+    /// scheda).
+    pub fn readonly(&self) -> bool {
+        matches!(&self.target, Target::Scheda(d) if !d.can_edit)
     }
 
     /// After a value changed: the person form fills sex, birth date and birthplace from a typed

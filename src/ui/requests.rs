@@ -417,9 +417,7 @@ pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
                 .search_soggetti(&q, ente_belfiore.as_deref(), SEARCH_LIMIT)
                 .map_err(err)?;
             let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
-            let marks = store
-                .marcatori(&ids, actor.enti.first().copied())
-                .map_err(err)?;
+            let marks = store.marcatori(&ids, actor.ente()).map_err(err)?;
             for h in &mut hits {
                 h.marcatori = marks.get(&h.id).copied().unwrap_or_default();
             }
@@ -607,7 +605,7 @@ fn scheda_form(
         lists.iter().map(String::as_str),
         scheda.is_some(),
     )?;
-    let por = match actor.enti.first() {
+    let por = match actor.ente() {
         Some(e) => store.setting(&format!("por_abilitato:{e}"))?.as_deref() == Some("1"),
         None => false,
     };
