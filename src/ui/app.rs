@@ -1062,15 +1062,9 @@ impl App {
     /// The code-list ids a form uses.
     fn list_ids(&self, form: &str) -> Vec<String> {
         self.config
-            .forms
+            .defs
             .get(form)
-            .map(|(_, specs)| {
-                let mut ids: Vec<String> =
-                    specs.iter().filter_map(|s| s.code_list.clone()).collect();
-                ids.sort();
-                ids.dedup();
-                ids
-            })
+            .map(|d| d.code_lists().into_iter().map(String::from).collect())
             .unwrap_or_default()
     }
 
@@ -1090,7 +1084,7 @@ impl App {
 
     /// Opens the scheda form; after a conflict, rebuilds it on the stored version with the
     /// operator's changes re-applied and tells what the other operator changed.
-    fn open_scheda_form(&mut self, data: SchedaFormData) -> Vec<Effect> {
+    fn open_scheda_form(&mut self, mut data: SchedaFormData) -> Vec<Effect> {
         let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
             return Vec::new();
         };
@@ -1111,7 +1105,7 @@ impl App {
                 data.soggetto.cognome, data.soggetto.nome
             ),
         };
-        let mut form = schede::new_form(&title, specs, &data, &actor.username, today);
+        let mut form = schede::new_form(&title, specs, &mut data, &actor.username, today);
         if let Screen::Form(f) = &mut self.screen
             && f.reloading
             && matches!(f.target, Target::Scheda(_))
@@ -1409,7 +1403,8 @@ impl App {
         match &self.session {
             Some(s) => {
                 let actor = s.actor.clone();
-                vec![self.query(Request::PersonaForm { actor, id })]
+                let lists = self.list_ids(persona_form::FORM_ID);
+                vec![self.query(Request::PersonaForm { actor, id, lists })]
             }
             None => Vec::new(),
         }

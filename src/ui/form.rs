@@ -58,6 +58,9 @@ pub struct Picker {
     pub field: usize,
     pub filter: TextInput,
     pub selected: usize,
+    /// The folded labels of the field's list, computed once when the picker opens (a list of
+    /// comuni has thousands: typing filters them, it does not fold them again).
+    folded: Vec<String>,
 }
 
 /// An editable form.
@@ -339,11 +342,7 @@ impl Form {
                     {
                         filter.insert(c);
                     }
-                    self.picker = Some(Picker {
-                        field: self.focus,
-                        filter,
-                        selected: 0,
-                    });
+                    self.picker = Some(self.new_picker(self.focus, filter));
                     Handled::Consumed
                 } else {
                     Handled::Ignored
@@ -392,58 +391,91 @@ impl Form {
             self.focused().map(|f| f.spec.kind),
             Some(Kind::CodeList | Kind::MultiCodeList)
         ) {
-            self.picker = Some(Picker {
-                field: self.focus,
-                filter: TextInput::new(40),
-                selected: 0,
-            });
+            self.picker = Some(self.new_picker(self.focus, TextInput::new(40)));
+        }
+    }
+
+    fn list_of(&self, field: usize) -> &[(String, String)] {
+        self.fields[field]
+            .spec
+            .code_list
+            .as_ref()
+            .and_then(|l| self.code_lists.get(l))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn new_picker(&self, field: usize, filter: TextInput) -> Picker {
+        let folded = self
+            .list_of(field)
+            .iter()
+            .map(|(_, label)| {
+                String::from_utf8(crate::domain::cf::fold_letters(label)).unwrap_or_default()
+            })
+            .collect();
+        Picker {
+            field,
+            filter,
+            selected: 0,
+            folded,
         }
     }
 
     /// The picker's visible options: (code, label, chosen).
-    pub fn picker_options(&self) -> Vec<(String, String, bool)> {
+    pub fn picker_options(&self) -> Vec<(&str, &str, bool)> {
         let Some(p) = &self.picker else {
             return Vec::new();
         };
-        let field = &self.fields[p.field];
-        let list = field
-            .spec
-            .code_list
-            .as_ref()
-            .and_then(|l| self.code_lists.get(l));
-        let filter = crate::domain::cf::fold_letters(p.filter.value());
-        let filter = String::from_utf8(filter).unwrap_or_default();
-        let chosen = field.text();
+        let typed = p.filter.value();
+        let filter = String::from_utf8(crate::domain::cf::fold_letters(typed)).unwrap_or_default();
+        let chosen = self.fields[p.field].text();
         let chosen: Vec<&str> = chosen.split(',').collect();
-        list.map(|l| {
-            l.iter()
-                .filter(|(code, label)| {
-                    filter.is_empty()
-                        || String::from_utf8(crate::domain::cf::fold_letters(label))
-                            .unwrap_or_default()
-                            .contains(&filter)
-                        || code.eq_ignore_ascii_case(p.filter.value())
-                })
-                .map(|(c, l)| (c.clone(), l.clone(), chosen.contains(&c.as_str())))
-                .collect()
-        })
-        .unwrap_or_default()
+        self.list_of(p.field)
+            .iter()
+            .zip(&p.folded)
+            .filter(|((code, _), folded)| {
+                filter.is_empty() || folded.contains(&filter) || code.eq_ignore_ascii_case(typed)
+            })
+            .map(|((c, l), _)| (c.as_str(), l.as_str(), chosen.contains(&c.as_str())))
+            .collect()
     }
 
     fn picker_key(&mut self, k: &KeyInput, now: i64) -> Handled {
-        let options = self.picker_options();
         let Some(p) = &mut self.picker else {
             return Handled::Ignored;
         };
+        let choose = matches!(k.code, Key::Enter | Key::Char(' ')) && !k.mods.ctrl && !k.mods.alt;
+        if !matches!(k.code, Key::Down | Key::Up | Key::Esc) && !choose {
+            // Typing into the filter: the options are recomputed when shown.
+            if line_key(&mut p.filter, k) == Handled::Ignored {
+                return Handled::Ignored;
+            }
+            p.selected = 0;
+            return Handled::Consumed;
+        }
+        if k.code == Key::Esc {
+            self.picker = None;
+            return Handled::Consumed;
+        }
+        let options = self.picker_options();
         let n = options.len();
+        let current = options
+            .get(
+                self.picker
+                    .as_ref()
+                    .map_or(0, |p| p.selected)
+                    .min(n.saturating_sub(1)),
+            )
+            .map(|(code, _, chosen)| (code.to_string(), *chosen));
+        let Some(p) = &mut self.picker else {
+            return Handled::Ignored;
+        };
         match k.code {
             Key::Down if n > 0 => p.selected = (p.selected + 1) % n,
             Key::Up if n > 0 => p.selected = (p.selected + n - 1) % n,
-            Key::Esc => self.picker = None,
-            Key::Enter | Key::Char(' ') if !k.mods.ctrl && !k.mods.alt => {
-                let Some((code, _, chosen)) =
-                    options.get(p.selected.min(n.saturating_sub(1))).cloned()
-                else {
+            // No options: the arrows are not the picker's.
+            Key::Down | Key::Up => return Handled::Ignored,
+            _ => {
+                let Some((code, chosen)) = current else {
                     if k.code == Key::Enter {
                         self.picker = None;
                     }
@@ -474,12 +506,6 @@ impl Form {
                 self.focus = field_idx;
                 self.touch(now);
                 return Handled::Changed;
-            }
-            _ => {
-                if line_key(&mut p.filter, k) == Handled::Ignored {
-                    return Handled::Ignored;
-                }
-                p.selected = 0;
             }
         }
         Handled::Consumed

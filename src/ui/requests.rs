@@ -105,6 +105,8 @@ pub enum Request {
     PersonaForm {
         actor: Actor,
         id: Option<i64>,
+        /// The code lists the form uses.
+        lists: Vec<String>,
     },
     SavePersona {
         actor: Actor,
@@ -426,7 +428,7 @@ pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
         Request::ReadSoggetto { actor, id } => {
             Reply::Soggetto(service::read_soggetto(store, &actor, id).map_err(err))
         }
-        Request::PersonaForm { actor, id } => Reply::PersonaForm((|| {
+        Request::PersonaForm { actor, id, lists } => Reply::PersonaForm((|| {
             service::require(
                 store,
                 &actor,
@@ -443,21 +445,9 @@ pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
                 ),
                 None => None,
             };
-            let (comuni, stati) = crate::domain::belfiore::place_lists().clone();
-            let mut lists = crate::ui::persona_form::Lists::new();
-            lists.insert("belfiore".into(), comuni);
-            lists.insert("cittadinanza".into(), stati);
-            for lista in ["sesso", "stato_civile"] {
-                let codes = store.codes(lista).map_err(err)?;
-                lists.insert(
-                    lista.into(),
-                    codes
-                        .into_iter()
-                        .filter(|c| c.attivo)
-                        .map(|c| (c.codice, c.etichetta))
-                        .collect(),
-                );
-            }
+            let lists =
+                documenti::code_lists(store, &actor, lists.iter().map(String::as_str), false)
+                    .map_err(err)?;
             Ok(PersonaFormData { lists, soggetto })
         })()),
         Request::SavePersona { actor, edit } => Reply::PersonaSaved(

@@ -216,11 +216,12 @@ pub fn is_por(id: &str) -> bool {
 }
 
 /// Builds the scheda form: a stored scheda's values, or a new visit of `data.soggetto` dated today
-/// and received by `operatore`.
+/// and received by `operatore`. The code lists are moved into the form (`data.lists` is left
+/// empty: nothing else reads them).
 pub fn new_form(
     title: &str,
     specs: Vec<FieldSpec>,
-    data: &SchedaFormData,
+    data: &mut SchedaFormData,
     operatore: &str,
     today: time::Date,
 ) -> Form {
@@ -229,7 +230,7 @@ pub fn new_form(
         .filter(|s| data.por || !is_por(&s.id))
         .collect();
     let mut form = Form::new(FORM_ID, title, specs);
-    form.code_lists = data.lists.clone();
+    form.code_lists = std::mem::take(&mut data.lists);
     let values = match &data.scheda {
         Some(s) => crate::service::documenti::scheda_values(s),
         None => {
@@ -477,9 +478,9 @@ mod tests {
     fn por_fields_only_when_the_ente_enables_them_and_the_person_is_snapshotted() {
         let forms = crate::ui::forms().unwrap();
         let (title, specs) = forms[FORM_ID].clone();
-        let off = new_form(&title, specs.clone(), &data(false), "mrossi", today());
+        let off = new_form(&title, specs.clone(), &mut data(false), "mrossi", today());
         assert!(off.field("por_progetto").is_none());
-        let on = new_form(&title, specs, &data(true), "mrossi", today());
+        let on = new_form(&title, specs, &mut data(true), "mrossi", today());
         assert!(on.field("por_progetto").is_some());
         assert_eq!(on.value("cognome"), "Rossi");
         assert_eq!(on.value("telefono"), "075 1");
