@@ -88,7 +88,8 @@ pub struct SchedaEdit {
     pub categorie_sociali: Vec<String>,
     /// Destination office of "Invio ad altro ufficio".
     pub invio_ufficio_id: Option<i64>,
-    /// `None` = unchanged for an editor who may not read it; `Some("")` clears it.
+    /// Sent as `None` by an editor who may not read it (the stored note stays); `Some("")` clears
+    /// it. Read back as [`NOTA_RISERVATA`] for those who may not read it.
     pub nota_privata: Option<String>,
     /// Every other field of the form, typed JSON.
     pub dati: Map<String, Value>,
@@ -116,7 +117,6 @@ pub struct Scheda {
     pub numero: i64,
     pub ente_id: i64,
     pub ufficio_id: Option<i64>,
-    pub completa: bool,
     pub stato: Stato,
     /// Whether the reader may see the private note (otherwise `edit.nota_privata` is `None`).
     pub nota_leggibile: bool,
@@ -148,9 +148,6 @@ pub struct SchedaRiga {
     pub bisogni: Vec<String>,
     pub servizi: Vec<String>,
     pub categorie_sociali: Vec<String>,
-    pub interlocutore: Option<String>,
-    pub modalita_accesso: Option<String>,
-    pub motivo_accesso: Option<String>,
     /// The other fields (JSON object), for exports of the ente's extra fields.
     pub dati: String,
 }

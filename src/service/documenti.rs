@@ -386,6 +386,9 @@ fn export_table(rows: &[SchedaRiga], def: &FormDef, lists: &Lists) -> Table {
                 .join("; "),
         )
     };
+    let text = |dati: &serde_json::Map<String, Value>, campo: &str| {
+        dati.get(campo).and_then(Value::as_str).map(str::to_string)
+    };
     let date = |iso: &str| {
         let p: Vec<i32> = iso.split('-').filter_map(|x| x.parse().ok()).collect();
         time::Month::try_from(p.get(1).copied().unwrap_or(0) as u8)
@@ -399,6 +402,8 @@ fn export_table(rows: &[SchedaRiga], def: &FormDef, lists: &Lists) -> Table {
     let rows = rows
         .iter()
         .map(|r| {
+            let dati: serde_json::Map<String, Value> =
+                serde_json::from_str(&r.dati).unwrap_or_default();
             let mut row = vec![
                 Cell::Int(r.numero),
                 date(&r.data_accesso),
@@ -407,17 +412,15 @@ fn export_table(rows: &[SchedaRiga], def: &FormDef, lists: &Lists) -> Table {
                 Cell::Text(r.codice_fiscale.clone().unwrap_or_default()),
                 Cell::Text(r.operatore.clone()),
                 Cell::Text(r.ufficio.clone().unwrap_or_default()),
-                code("modalita_accesso", &r.modalita_accesso),
-                code("motivo_accesso", &r.motivo_accesso),
-                code("interlocutore", &r.interlocutore),
+                code("modalita_accesso", &text(&dati, "modalita_accesso")),
+                code("motivo_accesso", &text(&dati, "motivo_accesso")),
+                code("interlocutore", &text(&dati, "interlocutore")),
                 codes("bisogni", &r.bisogni),
                 codes("servizi_richiesti", &r.servizi),
                 code("esito_scheda", &r.esito),
                 codes("categoria_sociale", &r.categorie_sociali),
                 Cell::Text(r.stato.label().into()),
             ];
-            let dati: serde_json::Map<String, Value> =
-                serde_json::from_str(&r.dati).unwrap_or_default();
             for f in &extras {
                 let v = dati.get(&f.id).unwrap_or(&Value::Null);
                 row.push(match (f.kind, v) {

@@ -84,6 +84,11 @@ pub fn now_text() -> String {
     now.format(&fmt).unwrap_or_default()
 }
 
+/// A list of values as the JSON array `json_each(?)` reads (`[]` for none).
+pub(crate) fn json_array<T: serde::Serialize>(v: &[T]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
 pub(crate) fn who(actor: &Actor) -> String {
     match &actor.os_user {
         Some(os) if actor.operatore_id.is_none() => format!("{}({})", actor.username, os),

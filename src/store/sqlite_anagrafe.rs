@@ -173,7 +173,7 @@ fn write_soggetto(
 /// The persons of the batch already in the database, by codice fiscale.
 fn load_existing(tx: &Transaction<'_>, rows: &[ImportRow]) -> StoreResult<HashMap<String, Stored>> {
     let codes: Vec<&str> = rows.iter().map(|r| r.codice_fiscale.as_str()).collect();
-    let json = serde_json::to_string(&codes).map_err(|e| StoreError::Db(e.to_string()))?;
+    let json = super::json_array(&codes);
     let sql = format!(
         "SELECT codice_fiscale, id, version, fonte, ente_id, {} FROM soggetto
          WHERE codice_fiscale IN (SELECT value FROM json_each(?1))",

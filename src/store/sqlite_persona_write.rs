@@ -468,7 +468,7 @@ impl SqliteStore {
         ids: &[i64],
         ente_id: Option<i64>,
     ) -> StoreResult<HashMap<i64, Marcatori>> {
-        let json = serde_json::to_string(ids).map_err(|e| StoreError::Db(e.to_string()))?;
+        let json = super::sqlite::json_array(ids);
         let mut stmt = self.conn().prepare_cached(
             "SELECT j.value,
                     EXISTS (SELECT 1 FROM presa_in_carico c WHERE c.soggetto_id = j.value AND c.stato = 'aperta'),

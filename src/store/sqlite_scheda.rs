@@ -5,6 +5,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
+use super::sqlite::json_array;
 use super::sqlite::{SqliteStore, append_audit, now_text, who};
 use super::{StoreError, StoreResult};
 use crate::domain::scheda::{Filtro, MULTI, Scheda, SchedaEdit, SchedaRiga, Stato};
@@ -47,13 +48,32 @@ const STATO_SQL: &str = "CASE WHEN s.deleted_at IS NOT NULL THEN 'eliminata'
       WHEN s.invio_ufficio_id IS NOT NULL OR p.stato IN ('inviata', 'modificata', 'accolta', 'respinta') THEN 'inviata'
       ELSE 'completa' END";
 
-fn codes(tx: &rusqlite::Connection, id: i64, campo: &str) -> StoreResult<Vec<String>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT codice FROM scheda_codice WHERE scheda_id = ?1 AND campo = ?2 ORDER BY rowid",
+/// The coded fields (bisogni, servizi, categorie sociali) of the given schede, in one query.
+type Codes = (Vec<String>, Vec<String>, Vec<String>);
+
+fn coded_fields(
+    conn: &rusqlite::Connection,
+    ids: &[i64],
+) -> StoreResult<std::collections::HashMap<i64, Codes>> {
+    let mut out: std::collections::HashMap<i64, Codes> = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT scheda_id, campo, codice FROM scheda_codice
+         WHERE scheda_id IN (SELECT value FROM json_each(?1)) ORDER BY rowid",
     )?;
-    Ok(stmt
-        .query_map(params![id, campo], |r| r.get(0))?
-        .collect::<Result<_, _>>()?)
+    let mut q = stmt.query([json_array(ids)])?;
+    while let Some(r) = q.next()? {
+        let (id, campo, codice): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let e = out.entry(id).or_default();
+        match campo.as_str() {
+            "bisogni" => e.0.push(codice),
+            "servizi" => e.1.push(codice),
+            _ => e.2.push(codice),
+        }
+    }
+    Ok(out)
 }
 
 fn write_codes(tx: &Transaction<'_>, id: i64, e: &SchedaEdit) -> StoreResult<()> {
@@ -130,7 +150,7 @@ fn sync_proposta(
 }
 
 fn dati_json(d: &Map<String, Value>) -> String {
-    Value::Object(d.clone()).to_string()
+    serde_json::to_string(d).unwrap_or_else(|_| "{}".into())
 }
 
 impl SqliteStore {
@@ -261,180 +281,152 @@ impl SqliteStore {
         let conn = self.conn();
         let sql = format!(
             "SELECT s.id, s.version, s.numero, s.ente_id, s.ufficio_id, s.soggetto_id, s.operatore, s.data_accesso,
-                    s.completa, s.esito, s.invio_ufficio_id, s.dati, s.nota_privata, s.nota_privata_autore,
+                    s.esito, s.invio_ufficio_id, s.dati, s.nota_privata, s.nota_privata_autore,
                     s.created_at, s.created_by, s.updated_at, s.updated_by, s.deleted_reason, p.stato, {STATO_SQL}
              FROM scheda s LEFT JOIN proposta_pic p ON p.scheda_id = s.id
              WHERE s.id = ?1"
         );
-        let row = conn
+        let scheda = conn
             .query_row(&sql, [id], |r| {
-                let dati: String = r.get(11)?;
-                let stato: String = r.get(20)?;
-                Ok((
-                    SchedaEdit {
+                let dati: String = r.get(10)?;
+                let stato: String = r.get(19)?;
+                Ok(Scheda {
+                    edit: SchedaEdit {
                         id: Some(r.get(0)?),
                         version: r.get(1)?,
                         soggetto_id: r.get(5)?,
-                        data_accesso: r.get(7)?,
                         operatore: r.get(6)?,
-                        esito: r.get(9)?,
-                        invio_ufficio_id: r.get(10)?,
-                        nota_privata: r.get(12)?,
+                        data_accesso: r.get(7)?,
+                        esito: r.get(8)?,
+                        invio_ufficio_id: r.get(9)?,
                         dati: serde_json::from_str(&dati).unwrap_or_default(),
+                        nota_privata: r.get(11)?,
                         ..Default::default()
                     },
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, Option<i64>>(4)?,
-                    r.get::<_, bool>(8)?,
-                    r.get::<_, Option<String>>(13)?,
-                    (
-                        r.get::<_, String>(14)?,
-                        r.get::<_, String>(15)?,
-                        r.get::<_, String>(16)?,
-                        r.get::<_, String>(17)?,
-                    ),
-                    r.get::<_, Option<String>>(18)?,
-                    r.get::<_, Option<String>>(19)?,
-                    Stato::parse(&stato).unwrap_or(Stato::InSospeso),
-                ))
+                    numero: r.get(2)?,
+                    ente_id: r.get(3)?,
+                    ufficio_id: r.get(4)?,
+                    stato: Stato::parse(&stato).unwrap_or(Stato::InSospeso),
+                    nota_leggibile: true,
+                    nota_privata_autore: r.get(12)?,
+                    proposta: r.get(18)?,
+                    created_at: r.get(13)?,
+                    created_by: r.get(14)?,
+                    updated_at: r.get(15)?,
+                    updated_by: r.get(16)?,
+                    deleted_reason: r.get(17)?,
+                })
             })
             .optional()?;
-        let Some((
-            mut edit,
-            numero,
-            ente_id,
-            ufficio_id,
-            completa,
-            autore,
-            times,
-            reason,
-            proposta,
-            stato,
-        )) = row
-        else {
+        let Some(mut scheda) = scheda else {
             return Ok(None);
         };
-        edit.bisogni = codes(conn, id, "bisogni")?;
-        edit.servizi = codes(conn, id, "servizi")?;
-        edit.categorie_sociali = codes(conn, id, "categorie_sociali")?;
-        Ok(Some(Scheda {
-            edit,
-            numero,
-            ente_id,
-            ufficio_id,
-            completa,
-            stato,
-            nota_leggibile: true,
-            nota_privata_autore: autore,
-            proposta,
-            created_at: times.0,
-            created_by: times.1,
-            updated_at: times.2,
-            updated_by: times.3,
-            deleted_reason: reason,
-        }))
+        if let Some((b, sv, c)) = coded_fields(conn, &[id])?.remove(&id) {
+            let e = &mut scheda.edit;
+            (e.bisogni, e.servizi, e.categorie_sociali) = (b, sv, c);
+        }
+        Ok(Some(scheda))
     }
 
-    /// The schede of the given enti matching `f`, newest first, at most `limit`.
+    /// The schede of the given enti matching `f`, newest first, at most `limit`. Only the filters
+    /// that are set go into the query, so that SQLite can use their indexes (person, date).
     pub(super) fn sql_list_schede(
         &self,
         enti: &[i64],
         f: &Filtro,
         limit: usize,
     ) -> StoreResult<Vec<SchedaRiga>> {
-        let enti_json = serde_json::to_string(enti).map_err(|e| StoreError::Db(e.to_string()))?;
-        let soggetti_json = f
-            .soggetti
-            .as_ref()
-            .map(|s| serde_json::to_string(s).unwrap_or_else(|_| "[]".into()));
+        use rusqlite::types::Value as V;
+        let mut args: Vec<V> = vec![V::Text(json_array(enti))];
+        let mut visible = "s.ente_id IN (SELECT value FROM json_each(?1))".to_string();
+        if let Some(u) = f.ricevute_da {
+            args.push(V::Integer(u));
+            visible = format!(
+                "({visible} OR (s.invio_ufficio_id = ?{} AND s.completa = 1))",
+                args.len()
+            );
+        }
+        let mut clauses = vec![visible];
+        let mut add = |clause: &str, v: V| {
+            args.push(v);
+            clauses.push(clause.replace('?', &format!("?{}", args.len())));
+        };
+        if let Some(d) = &f.dal {
+            add("s.data_accesso >= ?", V::Text(d.clone()));
+        }
+        if let Some(d) = &f.al {
+            add("s.data_accesso <= ?", V::Text(d.clone()));
+        }
+        if let Some(u) = f.ufficio_id {
+            add("s.ufficio_id = ?", V::Integer(u));
+        }
+        if let Some(o) = &f.operatore {
+            add("s.operatore = ?", V::Text(o.clone()));
+        }
+        if let Some(e) = &f.esito {
+            add("s.esito = ?", V::Text(e.clone()));
+        }
+        if let Some(b) = &f.bisogno {
+            add(
+                "EXISTS (SELECT 1 FROM scheda_codice c WHERE c.scheda_id = s.id AND c.campo = 'bisogni' AND c.codice = ?)",
+                V::Text(b.clone()),
+            );
+        }
+        if let Some(ids) = &f.soggetti {
+            add(
+                "s.soggetto_id IN (SELECT value FROM json_each(?))",
+                V::Text(json_array(ids)),
+            );
+        }
+        if let Some(st) = f.stato {
+            add(&format!("{STATO_SQL} = ?"), V::Text(st.code().into()));
+        }
+        if !(f.eliminate || f.stato == Some(Stato::Eliminata)) {
+            clauses.push("s.deleted_at IS NULL".into());
+        }
+        args.push(V::Integer(limit as i64));
         let sql = format!(
-            "SELECT s.id, s.numero, s.data_accesso, s.soggetto_id, g.cognome, g.nome, g.codice_fiscale, s.operatore,
-                    u.nome, s.esito, {STATO_SQL} AS stato,
-                    json_extract(s.dati, '$.interlocutore'), json_extract(s.dati, '$.modalita_accesso'),
-                    json_extract(s.dati, '$.motivo_accesso'), s.dati, s.version
+            "SELECT s.id, s.version, s.numero, s.data_accesso, s.soggetto_id, g.cognome, g.nome, g.codice_fiscale,
+                    s.operatore, u.nome, s.esito, {STATO_SQL}, s.dati
              FROM scheda s
              JOIN soggetto g ON g.id = s.soggetto_id
              LEFT JOIN ufficio u ON u.id = s.ufficio_id
              LEFT JOIN proposta_pic p ON p.scheda_id = s.id
-             WHERE (s.ente_id IN (SELECT value FROM json_each(?1))
-                    OR (?12 IS NOT NULL AND s.invio_ufficio_id = ?12 AND s.completa = 1))
-               AND (?2 IS NULL OR s.data_accesso >= ?2)
-               AND (?3 IS NULL OR s.data_accesso <= ?3)
-               AND (?4 IS NULL OR s.ufficio_id = ?4)
-               AND (?5 IS NULL OR s.operatore = ?5)
-               AND (?6 IS NULL OR s.esito = ?6)
-               AND (?7 IS NULL OR EXISTS (SELECT 1 FROM scheda_codice c
-                                          WHERE c.scheda_id = s.id AND c.campo = 'bisogni' AND c.codice = ?7))
-               AND (?8 IS NULL OR s.soggetto_id IN (SELECT value FROM json_each(?8)))
-               AND (?9 OR s.deleted_at IS NULL)
-               AND (?10 IS NULL OR {STATO_SQL} = ?10)
+             WHERE {}
              ORDER BY s.data_accesso DESC, s.id DESC
-             LIMIT ?11"
+             LIMIT ?{}",
+            clauses.join(" AND "),
+            args.len()
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows: Vec<SchedaRiga> = stmt
-            .query_map(
-                params![
-                    enti_json,
-                    f.dal,
-                    f.al,
-                    f.ufficio_id,
-                    f.operatore,
-                    f.esito,
-                    f.bisogno,
-                    soggetti_json,
-                    f.eliminate || f.stato == Some(Stato::Eliminata),
-                    f.stato.map(Stato::code),
-                    limit as i64,
-                    f.ricevute_da
-                ],
-                |r| {
-                    let stato: String = r.get(10)?;
-                    Ok(SchedaRiga {
-                        id: r.get(0)?,
-                        version: r.get(15)?,
-                        numero: r.get(1)?,
-                        data_accesso: r.get(2)?,
-                        soggetto_id: r.get(3)?,
-                        cognome: r.get(4)?,
-                        nome: r.get(5)?,
-                        codice_fiscale: r.get(6)?,
-                        operatore: r.get(7)?,
-                        ufficio: r.get(8)?,
-                        esito: r.get(9)?,
-                        stato: Stato::parse(&stato).unwrap_or(Stato::InSospeso),
-                        bisogni: Vec::new(),
-                        servizi: Vec::new(),
-                        categorie_sociali: Vec::new(),
-                        interlocutore: r.get(11)?,
-                        modalita_accesso: r.get(12)?,
-                        motivo_accesso: r.get(13)?,
-                        dati: r.get(14)?,
-                    })
-                },
-            )?
+        let mut rows: Vec<SchedaRiga> = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                let stato: String = r.get(11)?;
+                Ok(SchedaRiga {
+                    id: r.get(0)?,
+                    version: r.get(1)?,
+                    numero: r.get(2)?,
+                    data_accesso: r.get(3)?,
+                    soggetto_id: r.get(4)?,
+                    cognome: r.get(5)?,
+                    nome: r.get(6)?,
+                    codice_fiscale: r.get(7)?,
+                    operatore: r.get(8)?,
+                    ufficio: r.get(9)?,
+                    esito: r.get(10)?,
+                    stato: Stato::parse(&stato).unwrap_or(Stato::InSospeso),
+                    bisogni: Vec::new(),
+                    servizi: Vec::new(),
+                    categorie_sociali: Vec::new(),
+                    dati: r.get(12)?,
+                })
+            })?
             .collect::<Result<_, _>>()?;
-        let mut rows = rows;
-        if !rows.is_empty() {
-            // The coded fields of the whole page in one query.
-            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-            let mut stmt = self.conn().prepare_cached(
-                "SELECT scheda_id, campo, codice FROM scheda_codice
-                 WHERE scheda_id IN (SELECT value FROM json_each(?1)) ORDER BY rowid",
-            )?;
-            let mut by_id: std::collections::HashMap<i64, usize> =
-                ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-            let mut q = stmt.query([serde_json::to_string(&ids).unwrap_or_default()])?;
-            while let Some(r) = q.next()? {
-                let (id, campo, codice): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-                if let Some(i) = by_id.get_mut(&id).map(|i| *i) {
-                    match campo.as_str() {
-                        "bisogni" => rows[i].bisogni.push(codice),
-                        "servizi" => rows[i].servizi.push(codice),
-                        _ => rows[i].categorie_sociali.push(codice),
-                    }
-                }
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut codes = coded_fields(self.conn(), &ids)?;
+        for r in &mut rows {
+            if let Some((b, sv, c)) = codes.remove(&r.id) {
+                (r.bisogni, r.servizi, r.categorie_sociali) = (b, sv, c);
             }
         }
         Ok(rows)

@@ -22,7 +22,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 
 use super::StoreResult;
-use super::sqlite::SqliteStore;
+use super::sqlite::{SqliteStore, json_array};
 use crate::domain::fold::fold;
 use crate::domain::search::{self, Candidate, SearchHit, deletions, key_words, within_one_edit};
 use crate::domain::search_query::{MIN_TYPO_CHARS, SearchQuery};
@@ -164,10 +164,6 @@ fn upper_bound(prefix: &str) -> String {
     s
 }
 
-fn json(keys: &[String]) -> String {
-    serde_json::to_string(keys).unwrap_or_else(|_| "[]".into())
-}
-
 /// The keys of one field that a typed word can stand for.
 #[derive(Debug, Default)]
 struct Side {
@@ -302,7 +298,7 @@ impl SqliteStore {
                  WHERE variante IN (SELECT value FROM json_each(?1)) LIMIT ?2",
             )?;
             typo_words = stmt
-                .query_map(params![json(&variants), (4 * KEYS_CAP) as i64], |r| {
+                .query_map(params![json_array(&variants), (4 * KEYS_CAP) as i64], |r| {
                     r.get::<_, String>(0)
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -326,9 +322,10 @@ impl SqliteStore {
             }
             if !typo_words.is_empty() {
                 let typo: Vec<String> = typo_stmt
-                    .query_map(params![campo, json(&typo_words), KEYS_CAP as i64], |r| {
-                        r.get(0)
-                    })?
+                    .query_map(
+                        params![campo, json_array(&typo_words), KEYS_CAP as i64],
+                        |r| r.get(0),
+                    )?
                     .collect::<Result<_, _>>()?;
                 side.typo = typo
                     .into_iter()
@@ -481,7 +478,7 @@ impl SqliteStore {
         let mut args: Vec<Value> = Vec::with_capacity(7);
         let mut push = |sql: &mut String, col: &str, sel: Sel<'_>, plus: &str| match sel {
             Sel::Keys(keys) => {
-                args.push(Value::Text(json(keys)));
+                args.push(Value::Text(json_array(keys)));
                 sql.push_str(&format!(
                     " AND {plus}{col} IN (SELECT value FROM json_each(?{}))",
                     args.len()
@@ -527,10 +524,7 @@ impl SqliteStore {
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows: HashMap<i64, SearchHit> = stmt
-            .query_map(
-                [serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())],
-                hit_from_row,
-            )?
+            .query_map([json_array(&ids)], hit_from_row)?
             .map(|h| h.map(|h| (h.id, h)))
             .collect::<Result<_, _>>()?;
         Ok(ranked

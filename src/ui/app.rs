@@ -21,6 +21,7 @@ use super::text_input::TextInput;
 use super::theme::{Area, Theme};
 use crate::auth::Origin;
 use crate::config::AuthMode;
+use crate::domain::scheda::Stato;
 use crate::service::PersonaSaved;
 use std::collections::BTreeMap;
 
@@ -1497,7 +1498,11 @@ impl App {
             match &mut d.scheda {
                 Some(s) => {
                     s.edit.version = saved.version;
-                    s.completa = outcome.completa;
+                    s.stato = if outcome.completa {
+                        Stato::Completa
+                    } else {
+                        Stato::InSospeso
+                    };
                 }
                 None => {
                     f.form.title =
@@ -1516,8 +1521,11 @@ impl App {
                         numero: saved.numero,
                         ente_id: actor.ente().unwrap_or_default(),
                         ufficio_id: actor.ufficio_id,
-                        completa: outcome.completa,
-                        stato: crate::domain::scheda::Stato::InSospeso,
+                        stato: if outcome.completa {
+                            Stato::Completa
+                        } else {
+                            Stato::InSospeso
+                        },
                         nota_leggibile: true,
                         nota_privata_autore: None,
                         proposta: None,
@@ -1674,7 +1682,7 @@ impl App {
                 let mut l = SchedeState::default();
                 if !actor.can(crate::domain::Permission::ReadSchede) {
                     // The admin's list: the deleted schede, to restore them.
-                    l.filtro.stato = Some(crate::domain::scheda::Stato::Eliminata);
+                    l.filtro.stato = Some(Stato::Eliminata);
                 }
                 l.table.page = self.page_len().saturating_sub(2).max(1);
                 let prev = std::mem::replace(&mut self.screen, Screen::Schede(Box::new(l)));
