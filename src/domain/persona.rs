@@ -165,11 +165,16 @@ pub enum CodiceTipo {
     Provvisorio(String),
 }
 
+/// A placeholder code: the `[…]` form or the Agenzia's 11-digit provisional number.
+pub fn is_provisional_cf(code: &str) -> bool {
+    super::cf::is_temporary(code) || (code.len() == 11 && code.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Classifies a typed code; the error is the Italian reason it is neither a valid nor a provisional
 /// code.
 pub fn classify_cf(code: &str, today: time::Date) -> Result<CodiceTipo, String> {
     let c = super::cf::normalize(code);
-    if super::cf::is_temporary(&c) || (c.len() == 11 && c.bytes().all(|b| b.is_ascii_digit())) {
+    if is_provisional_cf(&c) {
         return Ok(CodiceTipo::Provvisorio(c));
     }
     let t = (today.year(), today.month() as u8, today.day());

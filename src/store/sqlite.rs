@@ -84,6 +84,23 @@ pub fn now_text() -> String {
     now.format(&fmt).unwrap_or_default()
 }
 
+/// One row of a person's history of changes (inside the caller's transaction).
+pub(crate) fn insert_history(
+    tx: &Transaction<'_>,
+    soggetto_id: i64,
+    now: &str,
+    by: &str,
+    campo: &str,
+    prima: Option<&str>,
+    dopo: Option<&str>,
+) -> StoreResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO soggetto_storia (soggetto_id, at, by, campo, prima, dopo) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![soggetto_id, now, by, campo, prima, dopo])?;
+    Ok(())
+}
+
 /// A list of values as the JSON array `json_each(?)` reads (`[]` for none).
 pub(crate) fn json_array<T: serde::Serialize>(v: &[T]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())

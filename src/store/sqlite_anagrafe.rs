@@ -15,7 +15,6 @@ use std::sync::OnceLock;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{CHECKPOINT_EVERY, SqliteStore, append_audit, now_text, who};
-use crate::domain::fold::fold;
 use crate::domain::soggetto::{Campo, ImportRow, UpsertCounts, Valore};
 use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::store::{StoreError, StoreResult};
@@ -107,8 +106,8 @@ fn write_soggetto(
     by: &str,
 ) -> StoreResult<i64> {
     let name_keys = |values: &[Option<String>; Campo::COUNT]| {
-        let key = |c: Campo| fold(values[c.index()].as_deref().unwrap_or_default());
-        (key(Campo::Cognome), key(Campo::Nome))
+        let name = |c: Campo| values[c.index()].as_deref().unwrap_or_default();
+        crate::store::sqlite_search::name_keys(tx, name(Campo::Cognome), name(Campo::Nome))
     };
     match w {
         SoggettoWrite::Insert {
@@ -122,7 +121,7 @@ fn write_soggetto(
             for (i, v) in values.iter().enumerate() {
                 stmt.raw_bind_parameter(i + 1, v.as_deref())?;
             }
-            let (ck, nk) = name_keys(values);
+            let (ck, nk) = name_keys(values)?;
             stmt.raw_bind_parameter(n + 1, codice_fiscale)?;
             stmt.raw_bind_parameter(n + 2, FONTE)?;
             stmt.raw_bind_parameter(n + 3, ente_id)?;
@@ -134,7 +133,6 @@ fn write_soggetto(
             stmt.raw_bind_parameter(n + 9, &nk)?;
             stmt.raw_execute()?;
             let id = tx.last_insert_rowid();
-            crate::store::sqlite_search::index_soggetto(tx, &ck, &nk)?;
             Ok(id)
         }
         SoggettoWrite::Update {
@@ -149,7 +147,7 @@ fn write_soggetto(
             for (i, v) in values.iter().enumerate() {
                 stmt.raw_bind_parameter(i + 1, v.as_deref())?;
             }
-            let (ck, nk) = name_keys(values);
+            let (ck, nk) = name_keys(values)?;
             stmt.raw_bind_parameter(n + 1, FONTE)?;
             stmt.raw_bind_parameter(n + 2, ente_id)?;
             stmt.raw_bind_parameter(n + 3, now)?;
@@ -164,7 +162,6 @@ fn write_soggetto(
                     id: *id,
                 });
             }
-            crate::store::sqlite_search::index_soggetto(tx, &ck, &nk)?;
             Ok(*id)
         }
     }
@@ -239,9 +236,6 @@ fn upsert_in(tx: &Transaction<'_>, actor: &Actor, rows: &[ImportRow]) -> StoreRe
     let by = who(actor);
     let mut existing = load_existing(tx, rows)?;
     let mut counts = UpsertCounts::default();
-    let mut history = tx.prepare_cached(
-        "INSERT INTO soggetto_storia (soggetto_id, at, by, campo, prima, dopo) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
     // In code order: the inserts into the codice fiscale index become sequential within the batch.
     // A stable sort, so a code repeated in the call keeps its first occurrence first.
     let mut ordered: Vec<&ImportRow> = rows.iter().collect();
@@ -293,7 +287,15 @@ fn upsert_in(tx: &Transaction<'_>, actor: &Actor, rows: &[ImportRow]) -> StoreRe
                     &by,
                 )?;
                 for (campo, prima, dopo) in &changes {
-                    history.execute(rusqlite::params![stored.id, now, by, campo, prima, dopo])?;
+                    super::insert_history(
+                        tx,
+                        stored.id,
+                        &now,
+                        &by,
+                        campo,
+                        prima.as_deref(),
+                        dopo.as_deref(),
+                    )?;
                 }
                 counts.updated += 1;
                 counts.history += changes.len() as u64;

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::sqlite::{SqliteStore, append_audit, now_text, who};
+use super::sqlite::{SqliteStore, append_audit, insert_history, now_text, who};
+use super::sqlite_search::name_keys;
 use super::sqlite_search::{HIT_COLUMNS, hit_from_row};
 use super::{StoreError, StoreResult};
 use crate::domain::fold::fold;
@@ -74,41 +75,6 @@ fn current(tx: &Transaction<'_>, id: i64) -> StoreResult<Option<Current>> {
         .optional()?)
 }
 
-fn history(
-    tx: &Transaction<'_>,
-    id: i64,
-    now: &str,
-    by: &str,
-    campo: &str,
-    prima: Option<&str>,
-    dopo: Option<&str>,
-) -> StoreResult<()> {
-    tx.prepare_cached(
-        "INSERT INTO soggetto_storia (soggetto_id, at, by, campo, prima, dopo) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![id, now, by, campo, prima, dopo])?;
-    Ok(())
-}
-
-/// Refreshes the folded search keys of a person and the search dictionary.
-fn refresh_keys(tx: &Transaction<'_>, id: i64) -> StoreResult<()> {
-    let (cognome, nome): (String, String) = tx.query_row(
-        "SELECT cognome, nome FROM soggetto WHERE id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let (ck, nk) = (fold(&cognome), fold(&nome));
-    tx.execute(
-        "UPDATE soggetto SET cognome_key = ?1, nome_key = ?2 WHERE id = ?3",
-        params![ck, nk, id],
-    )?;
-    super::sqlite_search::index_soggetto(tx, &ck, &nk)
-}
-
-fn is_provisional(code: &str) -> bool {
-    crate::domain::cf::is_temporary(code) || code.bytes().all(|b| b.is_ascii_digit())
-}
-
 fn person_by_cf(tx: &Transaction<'_>, cf: &str) -> StoreResult<Option<(i64, String)>> {
     Ok(tx
         .query_row(
@@ -163,19 +129,26 @@ impl SqliteStore {
                 .filter(|c| *c != "codice_fiscale")
                 .collect();
             let mut sql = format!(
-                "INSERT INTO soggetto (codice_fiscale, cf_provvisorio, fonte, ente_id, created_at, created_by, updated_at, updated_by, {}) VALUES (?1, ?2, 'sportello', ?3, ?4, ?5, ?4, ?5",
+                "INSERT INTO soggetto (codice_fiscale, cf_provvisorio, fonte, ente_id, created_at, created_by, updated_at, updated_by, cognome_key, nome_key, {}) VALUES (?1, ?2, 'sportello', ?3, ?4, ?5, ?4, ?5, ?6, ?7",
                 cols.join(", ")
             );
             for i in 0..cols.len() {
-                sql.push_str(&format!(", ?{}", i + 6));
+                sql.push_str(&format!(", ?{}", i + 8));
             }
             sql.push(')');
+            let (ck, nk) = name_keys(
+                tx,
+                edit.get("cognome").unwrap_or_default(),
+                edit.get("nome").unwrap_or_default(),
+            )?;
             let mut stmt = tx.prepare(&sql)?;
             stmt.raw_bind_parameter(1, &cf)?;
-            stmt.raw_bind_parameter(2, is_provisional(&cf))?;
+            stmt.raw_bind_parameter(2, crate::domain::persona::is_provisional_cf(&cf))?;
             stmt.raw_bind_parameter(3, ente_id)?;
             stmt.raw_bind_parameter(4, &now)?;
             stmt.raw_bind_parameter(5, &by)?;
+            stmt.raw_bind_parameter(6, &ck)?;
+            stmt.raw_bind_parameter(7, &nk)?;
             for (i, c) in cols.iter().enumerate() {
                 let v = edit.get(c);
                 let v = match *c {
@@ -183,11 +156,10 @@ impl SqliteStore {
                     "extra" => Some(v.unwrap_or("{}")),
                     _ => v,
                 };
-                stmt.raw_bind_parameter(i + 6, v)?;
+                stmt.raw_bind_parameter(i + 8, v)?;
             }
             stmt.raw_execute()?;
             let id = tx.last_insert_rowid();
-            refresh_keys(tx, id)?;
             append_audit(
                 tx,
                 actor,
@@ -233,7 +205,7 @@ impl SqliteStore {
                             "il codice fiscale non si può cancellare".into(),
                         ));
                     }
-                    Some(cf) if !provisional && !is_provisional(cf) && old_cf.is_some() => {
+                    Some(cf) if !provisional && !crate::domain::persona::is_provisional_cf(cf) && old_cf.is_some() => {
                         // A real code corrected: allowed, recorded in the history like any field.
                         if let Some((_, name)) = person_by_cf(tx, cf)? {
                             return Err(StoreError::Duplicate(format!(
@@ -271,7 +243,7 @@ impl SqliteStore {
                 };
                 let old = stored.get(c).cloned().flatten();
                 if new != old {
-                    history(tx, id, &now, &by, c, old.as_deref(), new.as_deref())?;
+                    insert_history(tx, id, &now, &by, c, old.as_deref(), new.as_deref())?;
                     sets.push(format!("{c} = ?{}", args.len() + 5));
                     args.push(new);
                 }
@@ -283,12 +255,27 @@ impl SqliteStore {
                     merged: false,
                 });
             }
+            let renamed = ["cognome", "nome"]
+                .iter()
+                .any(|c| edit.get(c) != stored.get(c).cloned().flatten().as_deref());
+            if renamed {
+                let (ck, nk) = name_keys(
+                    tx,
+                    edit.get("cognome").unwrap_or_default(),
+                    edit.get("nome").unwrap_or_default(),
+                )?;
+                for (col, key) in [("cognome_key", ck), ("nome_key", nk)] {
+                    sets.push(format!("{col} = ?{}", args.len() + 5));
+                    args.push(Some(key));
+                }
+            }
             if let Some(cf) = &new_cf {
-                sets.push(format!("cf_provvisorio = {}", i64::from(is_provisional(cf))));
+                sets.push(format!("cf_provvisorio = ?{}", args.len() + 5));
+                args.push(Some(i64::from(crate::domain::persona::is_provisional_cf(cf)).to_string()));
             }
             if anonimo && edit.get("cognome") != Some(ANONIMO) {
                 sets.push("anonimo = 0".into());
-                history(tx, id, &now, &by, "anonimo", Some("1"), Some("0"))?;
+                insert_history(tx, id, &now, &by, "anonimo", Some("1"), Some("0"))?;
             }
             let sql = format!(
                 "UPDATE soggetto SET {}, version = version + 1, updated_at = ?1, updated_by = ?2
@@ -309,7 +296,6 @@ impl SqliteStore {
                     id,
                 });
             }
-            refresh_keys(tx, id)?;
             let detail = if new_cf != old_cf && provisional {
                 "codice provvisorio sostituito"
             } else {
@@ -346,13 +332,13 @@ impl SqliteStore {
             })?;
             let alias = anonymous_alias(next);
             let cf = crate::domain::cf::temporary(&format!("anonimo|{alias}|{now}"));
+            let (ck, nk) = name_keys(tx, ANONIMO, &alias)?;
             tx.execute(
                 "INSERT INTO soggetto (id, codice_fiscale, cf_provvisorio, cognome, nome, sesso, alias, anonimo,
-                     fonte, ente_id, created_at, created_by, updated_at, updated_by)
-                 VALUES (?1, ?2, 1, ?3, ?4, ?5, ?4, 1, 'sportello', ?6, ?7, ?8, ?7, ?8)",
-                params![next, cf, ANONIMO, alias, sesso, ente_id, now, by],
+                     fonte, ente_id, created_at, created_by, updated_at, updated_by, cognome_key, nome_key)
+                 VALUES (?1, ?2, 1, ?3, ?4, ?5, ?4, 1, 'sportello', ?6, ?7, ?8, ?7, ?8, ?9, ?10)",
+                params![next, cf, ANONIMO, alias, sesso, ente_id, now, by, ck, nk],
             )?;
-            refresh_keys(tx, next)?;
             tx.execute(
                 "INSERT INTO privacy_consenso (soggetto_id, ente_id, stato, created_at, created_by, updated_at, updated_by)
                  VALUES (?1, ?2, 'anonimo', ?3, ?4, ?3, ?4)",
@@ -536,7 +522,7 @@ fn merge_into(
         if c == "extra" {
             continue;
         }
-        history(tx, into, now, by, c, None, Some(new))?;
+        insert_history(tx, into, now, by, c, None, Some(new))?;
         sets.push(format!("{c} = ?{}", args.len() + 4));
         args.push(new.to_string());
     }
@@ -569,7 +555,7 @@ fn merge_into(
             from
         ],
     )?;
-    history(
+    insert_history(
         tx,
         into,
         now,

@@ -74,6 +74,18 @@ pub(crate) fn index_soggetto(
     index_key(conn, NOME, nome_key)
 }
 
+/// The folded search keys (`cognome_key`, `nome_key`) of a person's names, added to the search
+/// dictionary inside the caller's transaction: what every writer of `soggetto` names calls.
+pub(crate) fn name_keys(
+    conn: &Connection,
+    cognome: &str,
+    nome: &str,
+) -> StoreResult<(String, String)> {
+    let (ck, nk) = (fold(cognome), fold(nome));
+    index_soggetto(conn, &ck, &nk)?;
+    Ok((ck, nk))
+}
+
 fn index_key(conn: &Connection, campo: i64, key: &str) -> StoreResult<()> {
     if key.is_empty() {
         return Ok(());
