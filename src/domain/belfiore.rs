@@ -178,6 +178,13 @@ pub fn current_name(code: &str) -> Option<&'static str> {
         .map(|p| p.name)
 }
 
+/// The current name of a place, or its code when the place no longer exists or is unknown.
+pub fn name_or_code(code: &str) -> String {
+    current_name(code)
+        .map(str::to_string)
+        .unwrap_or_else(|| code.to_string())
+}
+
 /// Comuni whose name starts with `prefix`, ignoring case, accents, spaces and apostrophes. One entry
 /// per code and name (its most recent period); current comuni first, then alphabetical.
 pub fn search_comuni(prefix: &str) -> Vec<Place> {

@@ -3,6 +3,7 @@
 pub mod belfiore;
 pub mod cf;
 pub mod codici;
+pub mod date;
 pub mod fold;
 pub mod persona;
 pub mod roles;

@@ -204,12 +204,7 @@ pub fn validate(e: &PersonaEdit, today: time::Date) -> Vec<(&'static str, String
     {
         out.push(("sesso", "Sesso non valido (M o F)".into()));
     }
-    let today_iso = format!(
-        "{:04}-{:02}-{:02}",
-        today.year(),
-        today.month() as u8,
-        today.day()
-    );
+    let today_iso = super::date::iso(today);
     for campo in ["data_nascita", "data_decesso"] {
         if let Some(d) = e.get(campo) {
             if !is_iso_date(d) {

@@ -110,10 +110,6 @@ fn label(lists: &Lists, list: Option<&str>, code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-fn italian_date(iso: &str) -> String {
-    crate::domain::search_query::gg_mm_aaaa(iso).unwrap_or_else(|| iso.to_string())
-}
-
 /// A stored value as printed: dates `gg/mm/aaaa`, money `1.234,56 €`, flags Sì/No, codes by label.
 pub fn value_text(kind: FieldKind, list: Option<&str>, v: &Value, lists: &Lists) -> String {
     match (kind, v) {
@@ -123,7 +119,7 @@ pub fn value_text(kind: FieldKind, list: Option<&str>, v: &Value, lists: &Lists)
             .as_i64()
             .map(|c| format!("{} €", crate::ui::fields::format_money(c)))
             .unwrap_or_default(),
-        (FieldKind::Date, Value::String(s)) => italian_date(s),
+        (FieldKind::Date, Value::String(s)) => crate::domain::date::italian(s),
         (FieldKind::CodeList, Value::String(s)) => label(lists, list, s),
         (FieldKind::MultiCodeList, Value::Array(a)) => a
             .iter()
@@ -310,16 +306,12 @@ pub fn print_privacy(
         data_nascita: p
             .data_nascita
             .as_deref()
-            .map(italian_date)
+            .map(crate::domain::date::italian)
             .unwrap_or_default(),
         luogo_nascita: p
             .luogo_nascita
             .as_deref()
-            .map(|c| {
-                crate::domain::belfiore::current_name(c)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| c.to_string())
-            })
+            .map(crate::domain::belfiore::name_or_code)
             .unwrap_or_default(),
     };
     let mut doc = print::privacy_form(&person, &ente, &header(store, actor)?);

@@ -329,13 +329,7 @@ pub fn set_privacy(
             ));
         }
         (Privacy::Firmato, Some(d)) => {
-            let today = format!(
-                "{:04}-{:02}-{:02}",
-                today.year(),
-                today.month() as u8,
-                today.day()
-            );
-            if d > today.as_str() {
+            if d > crate::domain::date::iso(today).as_str() {
                 return Err(StoreError::Invalid(
                     "la data di firma non può essere successiva a oggi".into(),
                 ));

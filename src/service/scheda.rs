@@ -3,6 +3,7 @@
 //! creator; every read and export written to the audit log; completion and proposals decided here.
 
 use super::require;
+use crate::domain::date::iso;
 use crate::domain::persona::Privacy;
 use crate::domain::scheda::{
     self, Contesto, Filtro, NOTA_RISERVATA, Scheda, SchedaEdit, SchedaRiga,
@@ -54,10 +55,6 @@ fn record_consent(
         current.map(|c| c.version),
         today,
     )
-}
-
-fn iso(d: time::Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
 }
 
 /// Whether `actor` may change `s`: its creator or its operator, or whoever may edit others' schede.

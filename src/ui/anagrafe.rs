@@ -2,6 +2,8 @@
 
 use super::table::Table;
 use super::text_input::TextInput;
+use crate::domain::belfiore::name_or_code;
+use crate::domain::date::italian;
 use crate::domain::persona::{Consenso, Modifica, Privacy, Soggetto};
 use crate::domain::search::SearchHit;
 
@@ -35,23 +37,6 @@ impl Default for RicercaState {
     }
 }
 
-/// `aaaa-mm-gg` → `gg/mm/aaaa`.
-pub fn italian_date(iso: &str) -> String {
-    let p: Vec<&str> = iso.split('-').collect();
-    if p.len() == 3 {
-        format!("{}/{}/{}", p[2], p[1], p[0])
-    } else {
-        iso.to_string()
-    }
-}
-
-/// A comune by Belfiore code, by name when known.
-pub fn comune(code: &str) -> String {
-    crate::domain::belfiore::current_name(code)
-        .map(str::to_string)
-        .unwrap_or_else(|| code.to_string())
-}
-
 impl RicercaState {
     pub fn set_hits(&mut self, hits: Vec<SearchHit>) {
         let rows = hits
@@ -68,11 +53,11 @@ impl RicercaState {
                         h.codice_fiscale.clone().unwrap_or_default(),
                         cognome,
                         h.nome.clone(),
-                        h.data_nascita
+                        h.data_nascita.as_deref().map(italian).unwrap_or_default(),
+                        h.res_comune
                             .as_deref()
-                            .map(italian_date)
+                            .map(name_or_code)
                             .unwrap_or_default(),
-                        h.res_comune.as_deref().map(comune).unwrap_or_default(),
                         format!(
                             "{}{}",
                             if h.marcatori.caso_aperto { "C" } else { "" },
@@ -124,7 +109,7 @@ impl From<crate::service::PersonaCard> for PersonaState {
                     r.id.to_string(),
                     vec![
                         r.numero.to_string(),
-                        italian_date(&r.data_accesso),
+                        italian(&r.data_accesso),
                         r.operatore.clone(),
                         r.ufficio.clone().unwrap_or_default(),
                         r.stato.label().to_string(),
@@ -145,8 +130,8 @@ impl PersonaState {
     /// (label, value) lines of the card, empty values left out.
     pub fn lines(&self) -> Vec<(&'static str, String)> {
         let s = &self.soggetto;
-        let place = |c: &Option<String>| c.as_deref().map(comune).unwrap_or_default();
-        let date = |d: &Option<String>| d.as_deref().map(italian_date).unwrap_or_default();
+        let place = |c: &Option<String>| c.as_deref().map(name_or_code).unwrap_or_default();
+        let date = |d: &Option<String>| d.as_deref().map(italian).unwrap_or_default();
         let join = |parts: &[&Option<String>]| {
             parts
                 .iter()
@@ -174,7 +159,7 @@ impl PersonaState {
                 format!(
                     "{} {}",
                     join(&[&s.res_indirizzo, &s.res_civico]),
-                    join(&[&s.res_cap, &s.res_comune.as_deref().map(comune)])
+                    join(&[&s.res_cap, &s.res_comune.as_deref().map(name_or_code)])
                 ),
             ),
             (
@@ -183,7 +168,7 @@ impl PersonaState {
                     &s.dom_indirizzo,
                     &s.dom_civico,
                     &s.dom_cap,
-                    &s.dom_comune.as_deref().map(comune),
+                    &s.dom_comune.as_deref().map(name_or_code),
                 ]),
             ),
             ("Telefono", join(&[&s.telefono, &s.cellulare])),
@@ -215,7 +200,7 @@ impl PersonaState {
                 "Privacy",
                 match (c.stato, &c.data_firma) {
                     (Privacy::Firmato, Some(d)) => {
-                        format!("{}: firmato il {}", c.ente, italian_date(d))
+                        format!("{}: firmato il {}", c.ente, italian(d))
                     }
                     (stato, _) => format!("{}: {}", c.ente, stato.label().to_lowercase()),
                 },

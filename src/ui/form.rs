@@ -590,14 +590,7 @@ impl Form {
                     .map(serde_json::Value::from)
                     .unwrap_or(text.into()),
                 Kind::Date => fields::parse_date(&text, today)
-                    .map(|d| {
-                        serde_json::Value::from(format!(
-                            "{:04}-{:02}-{:02}",
-                            d.year(),
-                            d.month() as u8,
-                            d.day()
-                        ))
-                    })
+                    .map(|d| serde_json::Value::from(crate::domain::date::iso(d)))
                     .unwrap_or(text.into()),
                 Kind::Bool => serde_json::Value::from(text == "true"),
                 _ => text.into(),

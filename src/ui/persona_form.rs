@@ -17,15 +17,6 @@ pub use crate::domain::belfiore::CodeList;
 /// Code lists of the person form by list id.
 pub type Lists = BTreeMap<String, CodeList>;
 
-/// `aaaa-mm-gg` → `gg/mm/aaaa` (other text unchanged).
-fn to_form_date(iso: &str) -> String {
-    super::anagrafe::italian_date(iso)
-}
-
-fn to_iso(d: time::Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
-}
-
 /// "rossi" → "Rossi", "de luca" → "De Luca".
 fn title_case(s: &str) -> String {
     s.split(' ')
@@ -61,7 +52,7 @@ pub fn new_form(
             for (campo, v) in &edit.values {
                 let v = v.as_deref().unwrap_or_default();
                 let text = match form.field(campo).map(|f| f.spec.kind) {
-                    Some(Kind::Date) => to_form_date(v),
+                    Some(Kind::Date) => crate::domain::date::italian(v),
                     Some(Kind::Bool) => (v == "1").to_string(),
                     _ => v.to_string(),
                 };
@@ -104,7 +95,7 @@ pub fn fill_from_cf(form: &mut Form, today: time::Date) {
     if let Some((sesso, data, luogo)) = persona::from_cf(&cf, today) {
         for (id, v) in [
             ("sesso", sesso),
-            ("data_nascita", to_form_date(&data)),
+            ("data_nascita", crate::domain::date::italian(&data)),
             ("luogo_nascita", luogo),
         ] {
             if form.value(id).trim().is_empty() {
@@ -148,7 +139,7 @@ pub fn to_edit(
         let text = f.text();
         let value = match f.spec.kind {
             Kind::Date if !text.trim().is_empty() => match fields::parse_date(&text, today) {
-                Ok(d) => Some(to_iso(d)),
+                Ok(d) => Some(crate::domain::date::iso(d)),
                 Err(e) => {
                     errors.push((campo.to_string(), e));
                     None
@@ -191,7 +182,7 @@ pub fn privacy_form(title: &str, specs: Vec<FieldSpec>, current: Option<&Consens
             "data_firma",
             &c.data_firma
                 .as_deref()
-                .map(to_form_date)
+                .map(crate::domain::date::italian)
                 .unwrap_or_default(),
         );
     }
@@ -212,7 +203,7 @@ pub fn privacy_values(
     } else {
         let d = fields::parse_date(&text, today).map_err(|e| ("data_firma".to_string(), e))?;
         fields::check_not_future(d, today).map_err(|e| ("data_firma".to_string(), e))?;
-        Some(to_iso(d))
+        Some(crate::domain::date::iso(d))
     };
     match (stato, &data) {
         (Privacy::Firmato, None) => Err((

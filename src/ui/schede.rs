@@ -8,6 +8,7 @@ use super::fields;
 use super::form::{FieldSpec, Form, Kind};
 use super::table::Table;
 use super::text_input::TextInput;
+use crate::domain::date::iso;
 use crate::domain::persona::Soggetto;
 use crate::domain::scheda::{self, Filtro, Scheda, SchedaEdit, SchedaRiga, Stato};
 use crate::service::documenti::Lists;
@@ -69,7 +70,7 @@ impl SchedeState {
                     r.id.to_string(),
                     vec![
                         r.numero.to_string(),
-                        super::anagrafe::italian_date(&r.data_accesso),
+                        crate::domain::date::italian(&r.data_accesso),
                         r.cognome.clone(),
                         r.nome.clone(),
                         r.operatore.clone(),
@@ -99,11 +100,11 @@ impl SchedeState {
         match (&f.dal, &f.al) {
             (Some(d), Some(a)) => parts.push(format!(
                 "dal {} al {}",
-                super::anagrafe::italian_date(d),
-                super::anagrafe::italian_date(a)
+                crate::domain::date::italian(d),
+                crate::domain::date::italian(a)
             )),
-            (Some(d), None) => parts.push(format!("dal {}", super::anagrafe::italian_date(d))),
-            (None, Some(a)) => parts.push(format!("fino al {}", super::anagrafe::italian_date(a))),
+            (Some(d), None) => parts.push(format!("dal {}", crate::domain::date::italian(d))),
+            (None, Some(a)) => parts.push(format!("fino al {}", crate::domain::date::italian(a))),
             _ => {}
         }
         if let Some(o) = &f.operatore {
@@ -148,7 +149,7 @@ pub struct SchedaFormData {
 fn iso_to_form(kind: Kind, v: &Value) -> String {
     match (kind, v) {
         (_, Value::Null) => String::new(),
-        (Kind::Date, Value::String(s)) => super::anagrafe::italian_date(s),
+        (Kind::Date, Value::String(s)) => crate::domain::date::italian(s),
         (Kind::Money, Value::Number(n)) => n.as_i64().map(fields::format_money).unwrap_or_default(),
         (Kind::Bool, Value::Bool(b)) => b.to_string(),
         (Kind::MultiCodeList, Value::Array(a)) => a
@@ -235,15 +236,7 @@ pub fn new_form(
         Some(s) => crate::service::documenti::scheda_values(s),
         None => {
             let mut m = person_values(&data.soggetto);
-            m.insert(
-                "data_accesso".into(),
-                Value::from(format!(
-                    "{:04}-{:02}-{:02}",
-                    today.year(),
-                    today.month() as u8,
-                    today.day()
-                )),
-            );
+            m.insert("data_accesso".into(), Value::from(iso(today)));
             m.insert("operatore".into(), Value::from(operatore));
             m
         }
@@ -355,10 +348,6 @@ fn split(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn iso(d: time::Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
-}
-
 /// After a conflict: the fields another operator changed since the form was opened, with their
 /// value now and, where this operator changed the same field, theirs too ("both versions").
 pub fn conflict_report(form: &Form, stored: &Form) -> Vec<String> {
@@ -433,7 +422,7 @@ pub fn filter_form(title: &str, specs: Vec<FieldSpec>, lists: Lists, f: &Filtro)
     );
     let date = |d: &Option<String>| {
         d.as_deref()
-            .map(super::anagrafe::italian_date)
+            .map(crate::domain::date::italian)
             .unwrap_or_default()
     };
     form.set("dal", &date(&f.dal));
