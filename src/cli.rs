@@ -775,17 +775,12 @@ pub fn prepare_tui(
     SqliteStore,
 )> {
     let store = open_current(&config.database)?;
-    let keymap = crate::ui::keymap::Keymap::load_files(
-        &crate::config::system_dir().join("keymap.toml"),
-        crate::config::user_dir()
-            .map(|d| d.join("keymap.toml"))
-            .as_deref(),
-    )
-    .map_err(|e| AppError::Env(e.to_string()))?;
-    let forms = crate::ui::forms_from(&crate::config::system_dir().join("screens"))
-        .map_err(AppError::Env)?;
-    let defs = crate::ui::defs_from(&crate::config::system_dir().join("screens"))
-        .map_err(AppError::Env)?;
+    let (site_keys, user_keys) = crate::ui::keymap::Keymap::default_paths();
+    let keymap = crate::ui::keymap::Keymap::load_files(&site_keys, user_keys.as_deref())
+        .map_err(|e| AppError::Env(e.to_string()))?;
+    let (forms, defs) =
+        crate::ui::load_screens(Some(&crate::ui::screens::Screens::default_override_dir()))
+            .map_err(AppError::Env)?;
     let app_config = crate::ui::app::AppConfig {
         auth: config.auth,
         idle_lock_minutes: config.idle_lock_minutes,

@@ -94,7 +94,7 @@ fn actor(store: &dyn Store, system: &Actor, operatore: Option<&str>) -> AppResul
 }
 
 fn scheda_def() -> AppResult<crate::ui::screens::FormDef> {
-    let screens = Screens::load(&crate::config::system_dir().join("screens"))
+    let screens = Screens::load(&Screens::default_override_dir())
         .map_err(|e| AppError::Env(e.to_string()))?;
     screens
         .get("scheda")

@@ -51,8 +51,6 @@ struct Period {
     provincia: Option<&'static str>,
     from: Date,
     to: Option<Date>,
-    /// The name folded for search (upper-case ASCII letters only).
-    key: Vec<u8>,
 }
 
 impl Period {
@@ -104,14 +102,12 @@ fn parse_row(line: &'static str, foreign: bool) -> Option<Period> {
     } else {
         Some(parse_date(to)?)
     };
-    let key = super::cf::fold_letters(name);
     Some(Period {
         code,
         name,
         provincia,
         from: parse_date(from)?,
         to,
-        key,
     })
 }
 
@@ -183,42 +179,6 @@ pub fn name_or_code(code: &str) -> String {
     current_name(code)
         .map(str::to_string)
         .unwrap_or_else(|| code.to_string())
-}
-
-/// Comuni whose name starts with `prefix`, ignoring case, accents, spaces and apostrophes. One entry
-/// per code and name (its most recent period); current comuni first, then alphabetical.
-pub fn search_comuni(prefix: &str) -> Vec<Place> {
-    search(prefix, false)
-}
-
-/// Foreign states whose name starts with `prefix`, as [`search_comuni`].
-pub fn search_stati_esteri(prefix: &str) -> Vec<Place> {
-    search(prefix, true)
-}
-
-fn search(prefix: &str, foreign: bool) -> Vec<Place> {
-    let prefix = super::cf::fold_letters(prefix);
-    let mut hits: Vec<&Period> = Vec::new();
-    for p in table()
-        .iter()
-        .filter(|p| p.provincia.is_none() == foreign && p.key.starts_with(&prefix))
-    {
-        // Periods of a code are adjacent and in date order: a later one with the same name wins.
-        let same = hits
-            .iter()
-            .rev()
-            .take_while(|h| h.code == p.code)
-            .position(|h| h.name == p.name);
-        match same {
-            Some(back) => {
-                let i = hits.len() - 1 - back;
-                hits[i] = p;
-            }
-            None => hits.push(p),
-        }
-    }
-    hits.sort_by(|a, b| (a.to.is_some(), &a.key, a.code).cmp(&(b.to.is_some(), &b.key, b.code)));
-    hits.into_iter().map(Period::place).collect()
 }
 
 /// A code list: (code, label) in display order.
@@ -321,38 +281,5 @@ mod tests {
         // Abbadia Alpina was merged away in 1928.
         assert_eq!(current_name("A003"), None);
         assert_eq!(current_name("Z999"), None);
-    }
-
-    #[test]
-    fn search_ignores_case_accents_and_apostrophes() {
-        let names = |q: &str| {
-            search_comuni(q)
-                .into_iter()
-                .map(|p| p.name)
-                .collect::<Vec<_>>()
-        };
-        assert!(names("roma").contains(&"Roma".to_string()));
-        assert!(names("ABANO").starts_with(&["Abano Terme".to_string()]));
-        assert!(names("abano").contains(&"Abano".to_string()));
-        // One entry per code and name, however many periods.
-        assert_eq!(
-            search_comuni("milano")
-                .iter()
-                .filter(|p| p.code == "F205")
-                .count(),
-            1
-        );
-        // Accents and apostrophes in the query or the name do not matter.
-        let forli = search_comuni("forli");
-        assert!(forli.iter().any(|p| p.name.starts_with("Forlì")));
-        assert_eq!(search_comuni("Forlì").len(), forli.len());
-        assert!(
-            search_comuni("santangelo")
-                .iter()
-                .any(|p| p.name.starts_with("Sant'Angelo"))
-        );
-        assert!(search_comuni("zzzz").is_empty());
-        assert!(search_comuni("svizzera").is_empty());
-        assert_eq!(search_stati_esteri("svi")[0].code, "Z133");
     }
 }

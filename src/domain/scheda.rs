@@ -6,8 +6,6 @@
 //! a scheda that does not pass [`completion_problems`] is "in sospeso"; a complete one whose esito
 //! carries the PIC flag is a proposal of presa in carico.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 
 /// The multi-valued fields stored as codes (`scheda_codice.campo`).
@@ -416,9 +414,6 @@ pub const UTENTE_FIELDS: [&str; 31] = [
     "email",
     "tit_email",
 ];
-
-/// Labels of the codes of a scheda's lists, for lists, prints and exports: list id → code → label.
-pub type Etichette = BTreeMap<String, BTreeMap<String, String>>;
 
 #[cfg(test)]
 mod tests {

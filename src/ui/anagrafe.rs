@@ -12,7 +12,6 @@ use crate::domain::search::SearchHit;
 pub struct RicercaState {
     pub input: TextInput,
     pub table: Table,
-    pub hits: Vec<SearchHit>,
     /// The text of the last search sent (a new one goes out when the box differs).
     pub sent: String,
     pub error: Option<String>,
@@ -30,7 +29,6 @@ impl Default for RicercaState {
                 ("Residenza", 13),
                 ("C/P", 3),
             ]),
-            hits: Vec::new(),
             sent: String::new(),
             error: None,
         }
@@ -71,7 +69,6 @@ impl RicercaState {
         self.table.rows = rows;
         self.table.sorted = false;
         self.table.selected = 0;
-        self.hits = hits;
         self.error = None;
     }
 

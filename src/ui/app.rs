@@ -86,6 +86,8 @@ impl AppConfig {
     /// Defaults for headless runs (tests, benchmarks, replays): password login, 5-minute idle lock,
     /// demo banner, the embedded keymap and screens, no OS identity.
     pub fn headless(color: bool) -> AppConfig {
+        let (forms, defs) =
+            super::load_screens(None).expect("the embedded screens are valid (tested)");
         AppConfig {
             auth: AuthMode::Password,
             idle_lock_minutes: 5,
@@ -96,8 +98,8 @@ impl AppConfig {
             },
             keymap: Keymap::embedded().expect("the embedded keymap is valid (tested)"),
             origin: Origin::default(),
-            forms: super::forms().expect("the embedded screens are valid (tested)"),
-            defs: super::defs().expect("the embedded screens are valid (tested)"),
+            forms,
+            defs,
             output_dir: std::env::temp_dir().join("sportello-stampe"),
         }
     }
@@ -1873,7 +1875,6 @@ impl App {
                 let mut e = self.form_saved(result.map(|_| ()), msg);
                 if let Some(id) = saved {
                     e.extend(self.reopen_card(id));
-                    self.status = Some(msg.into());
                 }
                 e
             }
@@ -1905,7 +1906,6 @@ impl App {
                 let mut e = self.form_saved(result, "Consenso privacy registrato");
                 if let (true, Some(id)) = (ok, id) {
                     e.extend(self.reopen_card(id));
-                    self.status = Some("Consenso privacy registrato".into());
                 }
                 e
             }

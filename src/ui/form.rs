@@ -10,7 +10,6 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Widget};
 use ratatui_textarea::TextArea;
-use unicode_width::UnicodeWidthStr;
 
 use super::keys::{Key, KeyInput};
 use super::text_input::TextInput;
@@ -237,11 +236,6 @@ impl Form {
                 self.focused().map(|f| &f.value),
                 Some(Value::Line(_)) | Some(Value::Notes(_))
             )
-    }
-
-    /// Whether the focused field is a multi-line note (Enter is a newline there).
-    pub fn notes_focus(&self) -> bool {
-        self.picker.is_none() && matches!(self.focused().map(|f| &f.value), Some(Value::Notes(_)))
     }
 
     pub fn next(&mut self) {
@@ -887,7 +881,6 @@ fn render_value(
                 .join(", ");
             buf.set_style(Rect::new(area.x, area.y, area.width, 1), style);
             buf.set_stringn(area.x, area.y, sanitize(&text), area.width as usize, style);
-            let _ = text.width();
             None
         }
     }

@@ -46,27 +46,26 @@ pub type Forms = std::collections::BTreeMap<String, (String, Vec<form::FieldSpec
 /// Form definitions by id, as declared (sections, kinds, code lists): what prints and exports lay out.
 pub type Defs = std::collections::BTreeMap<String, FormDef>;
 
-/// The embedded definitions overridden by the `*.toml` files in `dir`.
-pub fn defs_from(dir: &std::path::Path) -> Result<Defs, String> {
-    let screens = Screens::load(dir).map_err(|e| e.to_string())?;
-    Ok(screens.forms().map(|d| (d.id.clone(), d.clone())).collect())
+/// The runtime's forms and their definitions from one reading of the screen files: the embedded
+/// ones, overridden by the `*.toml` files in `dir` when given; the error names file, line, problem.
+pub fn load_screens(dir: Option<&std::path::Path>) -> Result<(Forms, Defs), String> {
+    let screens = match dir {
+        Some(d) => Screens::load(d),
+        None => Screens::embedded(),
+    }
+    .map_err(|e| e.to_string())?;
+    let defs = screens.forms().map(|d| (d.id.clone(), d.clone())).collect();
+    Ok((to_forms(&screens), defs))
 }
 
-/// The embedded definitions only (tests, benchmarks).
-pub fn defs() -> Result<Defs, String> {
-    let screens = Screens::embedded().map_err(|e| e.to_string())?;
-    Ok(screens.forms().map(|d| (d.id.clone(), d.clone())).collect())
-}
-
-/// The embedded forms, overridden by the `*.toml` files in `dir`; the error names file, line, problem.
+/// The embedded forms, overridden by the `*.toml` files in `dir`.
 pub fn forms_from(dir: &std::path::Path) -> Result<Forms, String> {
-    let screens = Screens::load(dir).map_err(|e| e.to_string())?;
-    Ok(to_forms(&screens))
+    load_screens(Some(dir)).map(|(forms, _)| forms)
 }
 
 /// The embedded forms only (tests, benchmarks).
 pub fn forms() -> Result<Forms, String> {
-    Ok(to_forms(&Screens::embedded().map_err(|e| e.to_string())?))
+    load_screens(None).map(|(forms, _)| forms)
 }
 
 fn to_forms(screens: &Screens) -> Forms {

@@ -125,14 +125,6 @@ impl FieldKind {
     pub fn uses_code_list(self) -> bool {
         matches!(self, FieldKind::CodeList | FieldKind::MultiCodeList)
     }
-
-    /// True for the kinds edited as free text (where printable keys are text).
-    pub fn is_text_input(self) -> bool {
-        !matches!(
-            self,
-            FieldKind::CodeList | FieldKind::MultiCodeList | FieldKind::Bool
-        )
-    }
 }
 
 /// One field of a form.

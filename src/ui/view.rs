@@ -378,8 +378,8 @@ fn draw_ricerca(
         (
             format!(
                 "{} trovati{}   C/P: C = caso aperto, P = privacy firmata",
-                r.hits.len(),
-                if r.hits.len() >= super::requests::SEARCH_LIMIT {
+                r.table.rows.len(),
+                if r.table.rows.len() >= super::requests::SEARCH_LIMIT {
                     " (i primi)"
                 } else {
                     ""
