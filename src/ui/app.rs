@@ -760,13 +760,10 @@ impl App {
             }
             Screen::Module(_) => Vec::new(),
             Screen::Operatori(o) => {
+                if o.table.navigate(a, true) {
+                    return Vec::new();
+                }
                 match a {
-                    Action::FieldDown | Action::NextField => o.table.down(),
-                    Action::FieldUp | Action::PrevField => o.table.up(),
-                    Action::NextPage => o.table.next_page(),
-                    Action::PrevPage => o.table.prev_page(),
-                    Action::SortNextColumn => o.table.sort_next(),
-                    Action::SortReverse => o.table.sort_reverse(),
                     Action::Open | Action::Edit | Action::Confirm => {
                         let existing = o.selected().cloned();
                         if existing.is_some() {
@@ -779,11 +776,10 @@ impl App {
                 Vec::new()
             }
             Screen::Ricerca(r) => {
+                if r.table.navigate(a, false) {
+                    return Vec::new();
+                }
                 match a {
-                    Action::FieldDown | Action::NextField => r.table.down(),
-                    Action::FieldUp | Action::PrevField => r.table.up(),
-                    Action::NextPage => r.table.next_page(),
-                    Action::PrevPage => r.table.prev_page(),
                     Action::Open | Action::Confirm => {
                         if let (Some(id), Some(s)) = (r.selected_id(), &self.session) {
                             let actor = s.actor.clone();
@@ -843,13 +839,10 @@ impl App {
                 _ => Vec::new(),
             },
             Screen::Schede(l) => {
+                if l.table.navigate(a, true) {
+                    return Vec::new();
+                }
                 match a {
-                    Action::FieldDown | Action::NextField => l.table.down(),
-                    Action::FieldUp | Action::PrevField => l.table.up(),
-                    Action::NextPage => l.table.next_page(),
-                    Action::PrevPage => l.table.prev_page(),
-                    Action::SortNextColumn => l.table.sort_next(),
-                    Action::SortReverse => l.table.sort_reverse(),
                     Action::Open | Action::Confirm | Action::Edit => {
                         if let Some(r) = l.selected() {
                             let (id, soggetto_id) = (r.id, r.soggetto_id);
@@ -938,11 +931,10 @@ impl App {
                 Vec::new()
             }
             Screen::Liste(l) => {
+                if l.table.navigate(a, false) {
+                    return Vec::new();
+                }
                 match a {
-                    Action::FieldDown | Action::NextField => l.table.down(),
-                    Action::FieldUp | Action::PrevField => l.table.up(),
-                    Action::NextPage => l.table.next_page(),
-                    Action::PrevPage => l.table.prev_page(),
                     Action::Open | Action::Confirm => {
                         if let Some(lista) = l.table.selected_key().map(str::to_string) {
                             return self.open_codici(&lista);
@@ -953,13 +945,10 @@ impl App {
                 Vec::new()
             }
             Screen::Codici(c) => {
+                if c.table.navigate(a, true) {
+                    return Vec::new();
+                }
                 match a {
-                    Action::FieldDown | Action::NextField => c.table.down(),
-                    Action::FieldUp | Action::PrevField => c.table.up(),
-                    Action::NextPage => c.table.next_page(),
-                    Action::PrevPage => c.table.prev_page(),
-                    Action::SortNextColumn => c.table.sort_next(),
-                    Action::SortReverse => c.table.sort_reverse(),
                     Action::Open | Action::Edit | Action::Confirm => {
                         if let Some(code) = c.selected().cloned() {
                             return self.open_form(Target::Codice(code));

@@ -996,7 +996,7 @@ fn notes_key(t: &mut TextArea<'static>, k: &KeyInput, max_len: usize) -> Handled
 /// Checks one field by its kind; the error is the Italian message shown beside it.
 pub fn validate_field(f: &Field, today: time::Date) -> Result<(), String> {
     if f.spec.required && f.is_empty() {
-        return Err("Campo obbligatorio".into());
+        return Err(super::fields::MSG_REQUIRED.into());
     }
     let text = f.text();
     if text.trim().is_empty() {

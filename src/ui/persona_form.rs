@@ -196,7 +196,7 @@ pub fn privacy_values(
     today: time::Date,
 ) -> Result<(Privacy, Option<String>), (String, String)> {
     let stato = Privacy::parse(&form.value("stato"))
-        .ok_or_else(|| ("stato".to_string(), "Campo obbligatorio".to_string()))?;
+        .ok_or_else(|| ("stato".to_string(), super::fields::MSG_REQUIRED.to_string()))?;
     let text = form.value("data_firma");
     let data = if text.trim().is_empty() {
         None

@@ -262,7 +262,7 @@ pub fn to_edit(
     let mut required_missing = false;
     for f in &form.fields {
         if let Err(e) = super::form::validate_field(f, today) {
-            if e == "Campo obbligatorio" {
+            if e == fields::MSG_REQUIRED {
                 required_missing = true;
             } else {
                 errors.push((f.spec.id.clone(), e));

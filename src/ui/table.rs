@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
+use super::action::Action;
 use super::theme::Theme;
 use crate::sanitize::sanitize;
 
@@ -54,6 +55,21 @@ impl Table {
     /// The key of the selected row.
     pub fn selected_key(&self) -> Option<&str> {
         self.rows.get(self.selected).map(|r| r.0.as_str())
+    }
+
+    /// Moves (and, when `sortable`, sorts) for a navigation action; `false` when `a` is none of
+    /// them and the screen handles it. Search results are not sortable: they come best first.
+    pub fn navigate(&mut self, a: Action, sortable: bool) -> bool {
+        match a {
+            Action::FieldDown | Action::NextField => self.down(),
+            Action::FieldUp | Action::PrevField => self.up(),
+            Action::NextPage => self.next_page(),
+            Action::PrevPage => self.prev_page(),
+            Action::SortNextColumn if sortable => self.sort_next(),
+            Action::SortReverse if sortable => self.sort_reverse(),
+            _ => return false,
+        }
+        true
     }
 
     pub fn down(&mut self) {
