@@ -634,16 +634,6 @@ fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i32> {
     Ok(0)
 }
 
-/// A CSV cell safe for spreadsheets ([`crate::sanitize::spreadsheet_text`]), separators quoted.
-fn csv_cell(s: &str) -> String {
-    let s = crate::sanitize::spreadsheet_text(s);
-    if s.contains([';', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 fn codes(path: &Path, actor: &Actor, cmd: CodesCommand) -> AppResult<i32> {
     let mut store = open_current(path)?;
     match cmd {
@@ -660,19 +650,22 @@ fn codes(path: &Path, actor: &Actor, cmd: CodesCommand) -> AppResult<i32> {
                     sanitize(&lista)
                 )));
             }
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "codice;etichetta;gruppo;attivo;ordine");
+            // Plain `;` CSV on standard output, the format `codes import` reads back.
+            let cell = crate::sanitize::spreadsheet_text;
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .from_writer(std::io::stdout().lock());
+            let _ = w.write_record(["codice", "etichetta", "gruppo", "attivo", "ordine"]);
             for c in codes {
-                let _ = writeln!(
-                    out,
-                    "{};{};{};{};{}",
-                    csv_cell(&c.codice),
-                    csv_cell(&c.etichetta),
-                    csv_cell(c.gruppo.as_deref().unwrap_or("")),
-                    if c.attivo { "sì" } else { "no" },
-                    c.ordine
-                );
+                let _ = w.write_record([
+                    cell(&c.codice),
+                    cell(&c.etichetta),
+                    cell(c.gruppo.as_deref().unwrap_or("")),
+                    (if c.attivo { "sì" } else { "no" }).to_string(),
+                    c.ordine.to_string(),
+                ]);
             }
+            let _ = w.flush();
         }
         CodesCommand::Import { lista, file } => {
             let text = std::fs::read_to_string(&file).map_err(|e| {

@@ -103,10 +103,8 @@ fn scheda_def() -> AppResult<crate::ui::screens::FormDef> {
 }
 
 fn iso_date(s: &str, flag: &str) -> AppResult<String> {
-    let ok = s.len() == 10
-        && crate::ui::fields::parse_date(s, time::OffsetDateTime::now_utc().date()).is_ok()
-        && s.as_bytes()[4] == b'-';
-    if ok {
+    let iso = time::macros::format_description!("[year]-[month]-[day]");
+    if time::Date::parse(s, &iso).is_ok() {
         Ok(s.to_string())
     } else {
         Err(AppError::Invalid(format!(

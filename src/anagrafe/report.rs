@@ -6,7 +6,7 @@
 //! shows it as text instead of evaluating it.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::Path;
 
 use super::Issue;
@@ -42,12 +42,7 @@ pub struct Report {
 impl Report {
     /// Creates (or truncates) the file and writes the BOM and the header.
     pub fn create(path: &Path) -> std::io::Result<Report> {
-        let mut f = BufWriter::new(File::create(path)?);
-        f.write_all("\u{feff}".as_bytes())?;
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(f);
+        let mut w = crate::export::csv::excel_writer(BufWriter::new(File::create(path)?))?;
         w.write_record(["riga", "codice_fiscale", "motivo"])?;
         Ok(Report { w })
     }

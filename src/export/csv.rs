@@ -4,15 +4,21 @@
 use super::{Cell, Table, cell, date_text, money_text};
 use crate::sanitize::{spreadsheet_text, spreadsheet_text_multiline};
 
-pub(super) fn to_bytes(table: &Table) -> Vec<u8> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    let mut w = ::csv::WriterBuilder::new()
+/// A CSV writer for Italian spreadsheets on `out`: the BOM first, then `;` and CRLF (the cells are
+/// the caller's to neutralise, with [`spreadsheet_text`]).
+pub fn excel_writer<W: std::io::Write>(mut out: W) -> std::io::Result<::csv::Writer<W>> {
+    out.write_all("\u{feff}".as_bytes())?;
+    Ok(::csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(::csv::Terminator::CRLF)
-        .quote_style(::csv::QuoteStyle::Necessary)
         .flexible(true)
-        .from_writer(&mut out);
+        .from_writer(out))
+}
+
+pub(super) fn to_bytes(table: &Table) -> Vec<u8> {
+    let mut out = Vec::new();
     let io = "writing to memory cannot fail";
+    let mut w = excel_writer(&mut out).expect(io);
     w.write_record(table.columns.iter().map(|c| spreadsheet_text(c)))
         .expect(io);
     let n = table.columns.len();

@@ -5,7 +5,7 @@
 //! XLSX text cells are always written as strings, never as formulas. The file is written to a
 //! temporary name and renamed into place, so a failed export leaves no half-written file.
 
-mod csv;
+pub mod csv;
 mod pdf;
 mod xlsx;
 

@@ -89,15 +89,20 @@ fn heading(c: &mut Canvas, title: &str) -> Result<(), PrintError> {
     Ok(())
 }
 
-/// Label column and wrapped value, line by line so that long values flow across pages.
-fn field(c: &mut Canvas, label: &str, value: &str) -> Result<(), PrintError> {
-    let labels = c.m.wrap_max(
+/// A label wrapped to the label column (at most [`MAX_LABEL_LINES`] lines).
+fn label_lines(c: &Canvas, label: &str) -> Vec<String> {
+    c.m.wrap_max(
         Face::Regular,
         LABEL_SIZE,
         &c.m.clean(label),
         label_width(c),
         MAX_LABEL_LINES,
-    );
+    )
+}
+
+/// Label column and wrapped value, line by line so that long values flow across pages.
+fn field(c: &mut Canvas, label: &str, value: &str) -> Result<(), PrintError> {
+    let labels = label_lines(c, label);
     let vx = value_x(c);
     let values = c.m.wrap(
         Face::Regular,
@@ -150,13 +155,7 @@ fn paragraph(c: &mut Canvas, text: &str) -> Result<(), PrintError> {
 /// The label, then `lines` ruled lines in the value column; the first rule is on the label's
 /// baseline.
 fn blank(c: &mut Canvas, label: &str, lines: u8) -> Result<(), PrintError> {
-    let labels = c.m.wrap_max(
-        Face::Regular,
-        LABEL_SIZE,
-        &c.m.clean(label),
-        label_width(c),
-        MAX_LABEL_LINES,
-    );
+    let labels = label_lines(c, label);
     let below_first = (labels.len() as f32 - 1.0) * LABEL_LINE;
     c.ensure(BLANK_LINE + below_first + 3.0)?;
     let vx = value_x(c);
@@ -187,13 +186,7 @@ fn choice(
     options: &[String],
     selected: &[bool],
 ) -> Result<(), PrintError> {
-    let labels = c.m.wrap_max(
-        Face::Regular,
-        LABEL_SIZE,
-        &c.m.clean(label),
-        label_width(c),
-        MAX_LABEL_LINES,
-    );
+    let labels = label_lines(c, label);
     let vw = c.right() - value_x(c);
     let space = c.m.width(Face::Regular, VALUE_SIZE, " ");
     let pad = ((GAP / space).round() as usize).max(1);
