@@ -270,11 +270,24 @@ impl SqliteStore {
         &mut self,
         f: impl FnOnce(&Transaction<'_>) -> StoreResult<T>,
     ) -> StoreResult<T> {
+        self.write_with(true, f)
+    }
+
+    /// As [`Self::write`]; with `commit` false the transaction is rolled back (dry runs).
+    pub(super) fn write_with<T>(
+        &mut self,
+        commit: bool,
+        f: impl FnOnce(&Transaction<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
         self.ensure_writable()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
+        if !commit {
+            tx.rollback()?;
+            return Ok(out);
+        }
         tx.commit()?;
         self.commits += 1;
         if self.commits.is_multiple_of(CHECKPOINT_EVERY) {

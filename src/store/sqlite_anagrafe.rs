@@ -12,9 +12,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::Transaction;
 
-use super::{CHECKPOINT_EVERY, SqliteStore, append_audit, now_text, who};
+use super::{SqliteStore, append_audit, now_text, who};
 use crate::domain::soggetto::{Campo, ImportRow, UpsertCounts, Valore};
 use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::store::{StoreError, StoreResult};
@@ -342,25 +342,8 @@ impl SqliteStore {
         rows: &[ImportRow],
         dry_run: bool,
     ) -> StoreResult<UpsertCounts> {
-        self.ensure_writable()?;
         import_pragmas(&self.conn)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let counts = upsert_in(&tx, actor, rows)?;
-        if dry_run {
-            tx.rollback()?;
-            return Ok(counts);
-        }
-        tx.commit()?;
-        self.commits += 1;
-        if self.commits.is_multiple_of(CHECKPOINT_EVERY) {
-            let _ = self
-                .conn
-                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-                .optional();
-        }
-        Ok(counts)
+        self.write_with(!dry_run, |tx| upsert_in(tx, actor, rows))
     }
 }
 
