@@ -40,15 +40,10 @@ pub fn code_lists<'a>(
                 .filter(|o| o.enti.iter().any(|e| actor.enti.contains(e)))
                 .map(|o| (o.username, format!("{} {}", o.cognome, o.nome)))
                 .collect(),
-            "uffici" => {
-                let mut v = Vec::new();
-                for e in store.list_enti()? {
-                    for u in store.list_uffici(e.id)? {
-                        v.push((u.id.to_string(), format!("{} · {}", e.nome, u.nome)));
-                    }
-                }
-                v
-            }
+            "uffici" => uffici(store)?
+                .into_iter()
+                .map(|(id, label)| (id.to_string(), label))
+                .collect(),
             "bisogni" => {
                 let classes: BTreeMap<String, String> = store
                     .codes("classe_bisogno")?
@@ -80,6 +75,17 @@ pub fn code_lists<'a>(
         out.insert(lista.to_string(), codes);
     }
     Ok(out)
+}
+
+/// Every office of every ente, labelled "Ente · Ufficio", by id.
+pub fn uffici(store: &dyn Store) -> StoreResult<Vec<(i64, String)>> {
+    let mut v = Vec::new();
+    for e in store.list_enti()? {
+        for u in store.list_uffici(e.id)? {
+            v.push((u.id, format!("{} · {}", e.nome, u.nome)));
+        }
+    }
+    Ok(v)
 }
 
 /// Every value of a scheda by field id, as stored (columns and `dati` together).

@@ -1582,9 +1582,14 @@ impl App {
             ));
         }
         if let Some(text) = outcome.avviso {
-            self.popup = Some(Popup::Message { text, error: true });
+            self.error_popup(text);
         }
         effects
+    }
+
+    /// Shows an error message (store refusals, conflicts) until a key closes it.
+    fn error_popup(&mut self, text: String) {
+        self.popup = Some(Popup::Message { text, error: true });
     }
 
     /// Search results and lists below are stale after a save: the next key asks again.
@@ -1615,10 +1620,7 @@ impl App {
         if let Err(msg) = result {
             f.saving = false;
             f.form.changed_at = Some(self.now_ms);
-            self.popup = Some(Popup::Message {
-                text: msg,
-                error: true,
-            });
+            self.error_popup(msg);
             return self.save_draft_now();
         }
         let (form, record) = (f.form.id.clone(), f.record_key());
@@ -1804,12 +1806,7 @@ impl App {
                         let prev = std::mem::replace(&mut self.screen, card);
                         self.back.push(prev);
                     }
-                    Err(e) => {
-                        self.popup = Some(Popup::Message {
-                            text: e,
-                            error: true,
-                        })
-                    }
+                    Err(e) => self.error_popup(e),
                 }
                 Vec::new()
             }
@@ -1818,10 +1815,7 @@ impl App {
                 match result {
                     Ok(data) => self.open_persona_form(data),
                     Err(e) => {
-                        self.popup = Some(Popup::Message {
-                            text: e,
-                            error: true,
-                        });
+                        self.error_popup(e);
                         Vec::new()
                     }
                 }
@@ -1874,12 +1868,7 @@ impl App {
                         self.status = Some("Utente anonimo registrato".into());
                         return self.reopen_card(id);
                     }
-                    Err(e) => {
-                        self.popup = Some(Popup::Message {
-                            text: e,
-                            error: true,
-                        })
-                    }
+                    Err(e) => self.error_popup(e),
                 }
                 Vec::new()
             }
@@ -1916,10 +1905,7 @@ impl App {
                         if let Screen::Form(f) = &mut self.screen {
                             f.reloading = false;
                         }
-                        self.popup = Some(Popup::Message {
-                            text: e,
-                            error: true,
-                        });
+                        self.error_popup(e);
                         Vec::new()
                     }
                 }
@@ -1933,12 +1919,7 @@ impl App {
                         self.mark_lists_stale();
                         return self.list_schede_if_changed();
                     }
-                    Err(e) => {
-                        self.popup = Some(Popup::Message {
-                            text: e,
-                            error: true,
-                        })
-                    }
+                    Err(e) => self.error_popup(e),
                 }
                 Vec::new()
             }
@@ -1954,12 +1935,7 @@ impl App {
                         self.status = Some(format!("Scheda duplicata: n. {}", saved.numero));
                         return self.scheda_form(Some(saved.id), soggetto.unwrap_or_default());
                     }
-                    Err(e) => {
-                        self.popup = Some(Popup::Message {
-                            text: e,
-                            error: true,
-                        })
-                    }
+                    Err(e) => self.error_popup(e),
                 }
                 Vec::new()
             }
@@ -1983,12 +1959,7 @@ impl App {
                         let form = schede::filter_form(&title, specs, lists, &filtro);
                         return self.push_form(FormScreen::new(form, Target::FiltroSchede), actor);
                     }
-                    Err(e) => {
-                        self.popup = Some(Popup::Message {
-                            text: e,
-                            error: true,
-                        })
-                    }
+                    Err(e) => self.error_popup(e),
                 }
                 Vec::new()
             }

@@ -386,12 +386,7 @@ pub fn execute(store: &mut dyn Store, req: Request, now: i64) -> Reply {
         Request::ListOperatori { actor } => Reply::Operatori((|| {
             let operatori = service::list_users(store, &actor).map_err(err)?;
             let enti_list = store.list_enti().map_err(err)?;
-            let mut uffici = Vec::new();
-            for e in &enti_list {
-                for u in store.list_uffici(e.id).map_err(err)? {
-                    uffici.push((u.id, format!("{} · {}", e.nome, u.nome)));
-                }
-            }
+            let uffici = documenti::uffici(store).map_err(err)?;
             let enti = enti_list.into_iter().map(|e| (e.id, e.nome)).collect();
             Ok(OperatoriData {
                 operatori,
