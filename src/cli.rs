@@ -841,7 +841,7 @@ fn import_anagrafe(
     use crate::anagrafe::{self, report};
     let opts = anagrafe::Options {
         batch_rows,
-        ..anagrafe::Options::new(None, dry_run)
+        ..anagrafe::Options::new(dry_run)
     };
     // The file first: a bad header stops here, before the database is opened.
     let mut source = anagrafe::open(file, &opts)?;
@@ -851,7 +851,6 @@ fn import_anagrafe(
         None => None,
     };
     source.set_ente_id(ente_id);
-    let opts = anagrafe::Options { ente_id, ..opts };
     let mut report = match report_path {
         Some(p) => Some(report::Report::create(p).map_err(|e| {
             AppError::Env(format!(

@@ -34,8 +34,6 @@ pub const BATCH_ROWS: usize = 25_000;
 /// How to import.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The ente whose registry this is (`--ente`).
-    pub ente_id: Option<i64>,
     /// Compute everything, write nothing.
     pub dry_run: bool,
     pub batch_rows: usize,
@@ -44,10 +42,9 @@ pub struct Options {
 }
 
 impl Options {
-    pub fn new(ente_id: Option<i64>, dry_run: bool) -> Options {
+    pub fn new(dry_run: bool) -> Options {
         let now = time::OffsetDateTime::now_utc();
         Options {
-            ente_id,
             dry_run,
             batch_rows: BATCH_ROWS,
             today: (now.year(), u8::from(now.month()), now.day()),
@@ -75,9 +72,10 @@ impl Summary {
     }
 }
 
-/// Opens `path` (see [`AnagrafeFile::open`]) with today's date.
+/// Opens `path` (see [`AnagrafeFile::open`]) with today's date; the ente of its rows is set later
+/// ([`AnagrafeFile::set_ente_id`]), once the database is open.
 pub fn open(path: &Path, opts: &Options) -> AppResult<AnagrafeFile> {
-    AnagrafeFile::open(path, opts.ente_id, opts.today)
+    AnagrafeFile::open(path, None, opts.today)
 }
 
 /// Imports every record of `file`: batches of `opts.batch_rows` rows, each one store transaction.
@@ -95,9 +93,9 @@ pub fn run(
         service::require(store, actor, Permission::WriteAnagrafe, "importa_anagrafe")?;
     }
     let mut summary = Summary::default();
-    for issue in file.header_issues().to_vec() {
+    for issue in file.header_issues() {
         summary.warnings += 1;
-        on_issue(&issue)?;
+        on_issue(issue)?;
     }
     while let Some(batch) = file.next_batch(opts.batch_rows.max(1))? {
         summary.records += batch.rows.len() as u64 + batch.rejected;

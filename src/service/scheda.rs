@@ -126,7 +126,7 @@ pub fn read_scheda(
             .section(section),
     )?;
     if actor.ufficio_id.is_some() && s.edit.invio_ufficio_id == actor.ufficio_id {
-        store.mark_ricevuta(id)?;
+        store.mark_ricevuta(actor, id)?;
     }
     Ok(s)
 }

@@ -294,7 +294,7 @@ pub trait Store: Send {
         reason: Option<&str>,
     ) -> StoreResult<()>;
     /// Marks a scheda sent to another office as opened there.
-    fn mark_ricevuta(&mut self, id: i64) -> StoreResult<()>;
+    fn mark_ricevuta(&mut self, actor: &Actor, id: i64) -> StoreResult<()>;
     /// Counters of the home screen for an ente and office; `oggi` ISO.
     fn contatori(
         &self,

@@ -1216,8 +1216,8 @@ impl Store for SqliteStore {
         self.sql_delete_scheda(actor, id, version, reason)
     }
 
-    fn mark_ricevuta(&mut self, id: i64) -> StoreResult<()> {
-        self.sql_mark_ricevuta(id)
+    fn mark_ricevuta(&mut self, actor: &Actor, id: i64) -> StoreResult<()> {
+        self.sql_mark_ricevuta(actor, id)
     }
 
     fn contatori(

@@ -490,13 +490,20 @@ impl SqliteStore {
     }
 
     /// Marks a scheda sent to another office as received (opened there).
-    pub(super) fn sql_mark_ricevuta(&mut self, id: i64) -> StoreResult<()> {
+    pub(super) fn sql_mark_ricevuta(&mut self, actor: &Actor, id: i64) -> StoreResult<()> {
         let now = now_text();
         self.write(|tx| {
-            tx.execute(
+            let n = tx.execute(
                 "UPDATE scheda SET ricevuta_at = ?2 WHERE id = ?1 AND ricevuta_at IS NULL",
                 params![id, now],
             )?;
+            if n == 1 {
+                append_audit(
+                    tx,
+                    actor,
+                    &AuditEvent::new("ricevi_scheda", Outcome::Ok).on("scheda", Some(id)),
+                )?;
+            }
             Ok(())
         })
     }
