@@ -112,6 +112,21 @@ pub struct Hint {
     pub desc: String,
 }
 
+impl Hint {
+    /// The first of its keys, e.g. `Ctrl+S`.
+    pub fn first_key(&self) -> &str {
+        self.keys.split(" / ").next().unwrap_or_default()
+    }
+}
+
+/// The first key label that runs `action` among `hints`.
+pub fn key_in(hints: &[Hint], action: Action) -> Option<&str> {
+    hints
+        .iter()
+        .find(|h| h.action == action)
+        .map(Hint::first_key)
+}
+
 /// The outcome of one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resolution {
@@ -418,10 +433,7 @@ impl Keymap {
 
     /// The first key label that runs `action` from this stack, e.g. `Ctrl+S`.
     pub fn key_for(&self, layers: &[Layer], action: Action) -> Option<String> {
-        self.effective_hints(layers)
-            .into_iter()
-            .find(|h| h.action == action)
-            .and_then(|h| h.keys.split(" / ").next().map(str::to_string))
+        key_in(&self.effective_hints(layers), action).map(str::to_string)
     }
 }
 

@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::action::Action;
 use super::app::{App, Popup, Screen};
 use super::home::Module;
+use super::keymap::Hint;
 use super::theme::{Area, Theme};
 use crate::sanitize::sanitize;
 
@@ -66,9 +67,11 @@ pub fn draw(app: &App, f: &mut Frame) {
             Screen::Schede(l) => cursor = draw_schede(app, l, f, body),
         }
     }
-    draw_status(app, f, status);
+    // The keys of this screen, once per frame: the status bar and the popups read them.
+    let hints = app.config.keymap.effective_hints(&app.layers());
+    draw_status(app, &hints, f, status);
     if let Some(p) = &app.popup {
-        draw_popup(app, p, f, body);
+        draw_popup(app, p, &hints, f, body);
         cursor = None;
     }
     if let Some(c) = cursor {
@@ -587,7 +590,7 @@ fn draw_form(app: &App, form: &super::form::Form, f: &mut Frame, body: Rect) -> 
     cursor
 }
 
-fn draw_status(app: &App, f: &mut Frame, area: Rect) {
+fn draw_status(app: &App, hints: &[Hint], f: &mut Frame, area: Rect) {
     let theme = app.config.theme;
     let mut spans = Vec::new();
     let mut used = 0usize;
@@ -598,7 +601,7 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
     }
     // Menu numbers and section jumps are visible on the screen itself, and arrows and pages need
     // no telling: the bar keeps the rest (all of them are in the help overlay).
-    for hint in app.config.keymap.effective_hints(&app.layers()) {
+    for hint in hints {
         if hint.action.menu_number().is_some()
             || hint.action.section_number().is_some()
             || matches!(
@@ -625,17 +628,15 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_popup(app: &App, p: &Popup, f: &mut Frame, body: Rect) {
+fn draw_popup(app: &App, p: &Popup, hints: &[Hint], f: &mut Frame, body: Rect) {
     let theme = app.config.theme;
-    let layers = app.layers();
-    let key = |a: Action| sanitize(&app.config.keymap.key_for(&layers, a).unwrap_or_default());
+    let key = |a: Action| sanitize(super::keymap::key_in(hints, a).unwrap_or_default());
     match p {
         Popup::Help => {
-            let hints = app.config.keymap.effective_hints(&app.layers());
             let h = (hints.len() as u16 + 2).min(body.height);
             let area = centered(body, 70, h);
             let lines: Vec<Line> = hints
-                .into_iter()
+                .iter()
                 .map(|h| {
                     Line::from(vec![
                         Span::styled(format!("{:<18}", sanitize(&h.keys)), theme.key()),
