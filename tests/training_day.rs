@@ -68,6 +68,14 @@ fn fill(h: &mut Harness, count: &mut usize, id: &str, keys: &str) {
     *count += sportello::ui::keys::parse_key_string(keys).unwrap().len();
 }
 
+/// The text of the message popup on screen, which must be an error or not as `error` says.
+fn message(h: &Harness, error: bool) -> String {
+    match &h.app.popup {
+        Some(Popup::Message { text, error: e }) if *e == error => text.clone(),
+        _ => panic!("expected a message (error: {error}):\n{}", h.text()),
+    }
+}
+
 fn scheda_id(h: &Harness) -> Option<i64> {
     match &h.app.screen {
         Screen::Form(f) => match &f.target {
@@ -213,9 +221,7 @@ fn the_first_training_day() {
 
     // Print the selected scheda, then the blank one.
     h.keys("<C-p>1");
-    let Some(Popup::Message { text, error: false }) = &h.app.popup else {
-        panic!("{}", h.text())
-    };
+    let text = &message(&h, false);
     assert!(
         text.contains("Documento salvato") && text.contains(".pdf"),
         "{text}"
@@ -224,9 +230,7 @@ fn the_first_training_day() {
     assert!(h.text().contains("scheda-vuota"), "{}", h.text());
     // Export the list to Excel.
     h.keys("<Esc><C-x>2");
-    let Some(Popup::Message { text, error: false }) = &h.app.popup else {
-        panic!("{}", h.text())
-    };
+    let text = &message(&h, false);
     assert!(
         text.contains("(2 schede)") && text.contains(".xlsx"),
         "{text}"
@@ -352,9 +356,7 @@ fn a_concurrent_save_is_merged_and_both_versions_are_shown() {
     h.keys("<C-g>1");
     fill(&mut h, &mut 0, "descrizione", "<C-u>la mia versione");
     h.keys("<C-s>");
-    let Some(Popup::Message { text, error: true }) = &h.app.popup else {
-        panic!("{}", h.text())
-    };
+    let text = &message(&h, true);
     assert!(text.contains("Un altro operatore ha salvato"), "{text}");
     assert!(
         text.contains("l'altro operatore «versione dell'altro», lei «la mia versione»"),
