@@ -17,7 +17,10 @@ fn today() -> time::Date {
 
 /// A database with one ente and a desk operator; returns the store and the operator's actor.
 fn setup() -> (SqliteStore, Actor) {
-    let mut s = SqliteStore::in_memory().unwrap();
+    setup_on(SqliteStore::in_memory().unwrap())
+}
+
+fn setup_on(mut s: SqliteStore) -> (SqliteStore, Actor) {
     let sys = Actor::system(None, None);
     let ente = service::create_ente(
         &mut s,
@@ -391,4 +394,36 @@ fn a_helpdesk_account_cannot_write_persons() {
         service::save_persona(&mut s, &actor, &edit("Rossi", "Mario", None), today()).unwrap_err();
     assert!(matches!(err, StoreError::Denied(_)), "{err}");
     assert!(service::register_anonymous(&mut s, &actor, None).is_err());
+}
+
+#[test]
+fn an_open_case_shows_as_a_marker() {
+    // Cases are opened by the Presa in carico module; here one is written as that module will.
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, actor) = setup_on(SqliteStore::create(&dir.path().join("p.db")).unwrap());
+    let id = saved(
+        service::save_persona(&mut s, &actor, &edit("Rossi", "Mario", None), today()).unwrap(),
+    )
+    .id;
+    let ente = actor.ente().unwrap();
+    let marks = s.marcatori(&[id], Some(ente)).unwrap();
+    assert!(!marks[&id].caso_aperto);
+    let conn = rusqlite::Connection::open(s.path()).unwrap();
+    conn.execute(
+        "INSERT INTO presa_in_carico (soggetto_id, ente_id, data_apertura, created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, '2026-11-29', 'x', 'test', 'x', 'test')",
+        rusqlite::params![id, ente],
+    )
+    .unwrap();
+    let marks = s.marcatori(&[id], Some(ente)).unwrap();
+    assert!(marks[&id].caso_aperto);
+    conn.execute(
+        "UPDATE presa_in_carico SET stato = 'chiusa' WHERE soggetto_id = ?1",
+        [id],
+    )
+    .unwrap();
+    assert!(
+        !s.marcatori(&[id], Some(ente)).unwrap()[&id].caso_aperto,
+        "closed cases are not marked"
+    );
 }
