@@ -16,10 +16,10 @@ use serde_json::Value;
 use sportello::domain::Actor;
 use sportello::domain::scheda::{Filtro, SchedaEdit};
 use sportello::export::Format;
+use sportello::forms::Screens;
 use sportello::service::{documenti, scheda as schede};
 use sportello::store::Store;
 use sportello::store::sqlite::SqliteStore;
-use sportello::ui::screens::Screens;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

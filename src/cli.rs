@@ -772,7 +772,7 @@ pub fn prepare_tui(
     let keymap = crate::ui::keymap::Keymap::load_files(&site_keys, user_keys.as_deref())
         .map_err(|e| AppError::Env(e.to_string()))?;
     let (forms, defs) =
-        crate::ui::load_screens(Some(&crate::ui::screens::Screens::default_override_dir()))
+        crate::ui::load_screens(Some(&crate::forms::Screens::default_override_dir()))
             .map_err(AppError::Env)?;
     let app_config = crate::ui::app::AppConfig {
         auth: config.auth,

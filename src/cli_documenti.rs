@@ -13,9 +13,9 @@ use crate::domain::scheda::Filtro;
 use crate::domain::{Actor, Role, RoleSet};
 use crate::error::{AppError, AppResult};
 use crate::export::Format;
+use crate::forms::Screens;
 use crate::service::documenti;
 use crate::store::Store;
-use crate::ui::screens::Screens;
 
 #[derive(Subcommand, Debug)]
 pub enum PrintCommand {
@@ -93,7 +93,7 @@ fn actor(store: &dyn Store, system: &Actor, operatore: Option<&str>) -> AppResul
     }
 }
 
-fn scheda_def() -> AppResult<crate::ui::screens::FormDef> {
+fn scheda_def() -> AppResult<crate::forms::FormDef> {
     let screens = Screens::load(&Screens::default_override_dir())
         .map_err(|e| AppError::Env(e.to_string()))?;
     screens

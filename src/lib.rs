@@ -10,10 +10,12 @@
 //! - [`cli`]: the command line (clap) and its commands; [`cli_documenti`] the print and export ones.
 //! - [`demo`]: synthetic demo data.
 //! - [`export`]: tabular exports (CSV, XLSX, PDF) from plain data; no database.
+//! - [`forms`]: screens as data: form definitions from `screens/*.toml`, typed field values (dates,
+//!   money, codice fiscale) and their Italian diagnostics; used by the UI, prints, exports and services.
 //! - [`logging`]: `tracing` to a file, never to the terminal.
 //! - [`print`]: A4 PDF documents and forms from plain data (embedded fonts; no database).
 //! - [`sanitize`]: the one function that makes foreign strings safe to show.
-//! - [`ui`]: UI runtime data: keys, keymaps, actions, screen definitions, field parsing. No SQL.
+//! - [`ui`]: the terminal app: keys, keymaps, actions, the router and one module per screen. No SQL.
 
 pub mod anagrafe;
 pub mod auth;
@@ -25,6 +27,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod forms;
 pub mod logging;
 pub mod print;
 pub mod sanitize;

@@ -5,11 +5,11 @@
 mod pdf;
 
 use pdf::{flat, pages, pdf_text};
+use sportello::forms::Screens;
 use sportello::print::{
     Document, Grid, Item, PRIVACY_CONSENTS, PrivacyPerson, Section, blank_form, privacy_form,
     render_grid, render_pdf,
 };
-use sportello::ui::screens::Screens;
 
 const INJECTION: &str = "\x1b]0;pwn\x07=cmd|' /C calc'!A0\u{202e}";
 

@@ -11,10 +11,10 @@ use sportello::domain::persona::Privacy;
 use sportello::domain::scheda::{Filtro, NOTA_RISERVATA, SchedaEdit, Stato};
 use sportello::domain::{Actor, Permission};
 use sportello::export::Format;
+use sportello::forms::Screens;
 use sportello::service::{self, documenti, scheda as schede};
 use sportello::store::sqlite::SqliteStore;
 use sportello::store::{Store, StoreError};
-use sportello::ui::screens::Screens;
 
 fn today() -> time::Date {
     time::Date::from_calendar_date(2026, time::Month::November, 29).unwrap()

@@ -2,7 +2,7 @@
 //! notice and consent form ([`privacy_form`]).
 
 use super::{Document, Item, Section};
-use crate::ui::screens::{FieldDef, FieldKind, FormDef};
+use crate::forms::{FieldDef, FieldKind, FormDef};
 
 /// A code list with more options than this prints as a blank line (e.g. the comuni).
 pub const MAX_CHOICES: usize = 40;

@@ -12,9 +12,9 @@ use super::scheda::{MAX_ROWS, list_schede, read_scheda};
 use crate::domain::scheda::{Filtro, Scheda, SchedaRiga};
 use crate::domain::{Actor, AuditEvent, Outcome, Permission};
 use crate::export::{self, Cell, Format, Table};
+use crate::forms::{FieldKind, FormDef};
 use crate::print::{self, Document, Item, Section};
 use crate::store::{Store, StoreError, StoreResult};
-use crate::ui::screens::{FieldKind, FormDef};
 
 /// Code lists by id: (code, label) in display order.
 pub type Lists = BTreeMap<String, Vec<(String, String)>>;
@@ -123,7 +123,7 @@ pub fn value_text(kind: FieldKind, list: Option<&str>, v: &Value, lists: &Lists)
         (FieldKind::Bool, Value::Bool(b)) => if *b { "Sì" } else { "No" }.into(),
         (FieldKind::Money, Value::Number(n)) => n
             .as_i64()
-            .map(|c| format!("{} €", crate::ui::fields::format_money(c)))
+            .map(|c| format!("{} €", crate::forms::fields::format_money(c)))
             .unwrap_or_default(),
         (FieldKind::Date, Value::String(s)) => crate::domain::date::italian(s),
         (FieldKind::CodeList, Value::String(s)) => label(lists, list, s),

@@ -17,7 +17,7 @@ use super::theme::Theme;
 use crate::sanitize::sanitize;
 
 /// The kind of a field, as declared in the screen TOML.
-pub use super::screens::FieldKind as Kind;
+pub use crate::forms::FieldKind as Kind;
 
 /// A field as the form needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +100,7 @@ fn new_notes(text: &str) -> Box<TextArea<'static>> {
 }
 
 /// The runtime's view of a form definition's fields, section by section.
-pub fn specs(def: &super::screens::FormDef) -> Vec<FieldSpec> {
+pub fn specs(def: &crate::forms::FormDef) -> Vec<FieldSpec> {
     let mut out = Vec::new();
     for section in &def.sections {
         for f in &section.fields {
@@ -571,7 +571,7 @@ impl Form {
     /// column: money in integer cents, dates as `aaaa-mm-gg`, integers as numbers, flags as booleans.
     /// Call after [`Form::validate`] (a value that does not parse is kept as text).
     pub fn extra_json(&self, today: time::Date) -> String {
-        use super::fields;
+        use crate::forms::fields;
         let mut map = serde_json::Map::new();
         for f in self.fields.iter().filter(|f| !f.spec.core) {
             let text = f.text();
@@ -596,7 +596,7 @@ impl Form {
 
     /// Shows the extra attributes of a record (see [`Form::extra_json`]) in the fields.
     pub fn load_extra(&mut self, json: &str, today: time::Date) {
-        use super::fields;
+        use crate::forms::fields;
         let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(json)
         else {
             return;
@@ -996,7 +996,7 @@ fn notes_key(t: &mut TextArea<'static>, k: &KeyInput, max_len: usize) -> Handled
 /// Checks one field by its kind; the error is the Italian message shown beside it.
 pub fn validate_field(f: &Field, today: time::Date) -> Result<(), String> {
     if f.spec.required && f.is_empty() {
-        return Err(super::fields::MSG_REQUIRED.into());
+        return Err(crate::forms::fields::MSG_REQUIRED.into());
     }
     let text = f.text();
     if text.trim().is_empty() {
@@ -1006,9 +1006,9 @@ pub fn validate_field(f: &Field, today: time::Date) -> Result<(), String> {
         return Err(format!("Massimo {} caratteri", f.spec.max_len));
     }
     match f.spec.kind {
-        Kind::Date => super::fields::parse_date(&text, today).map(|_| ()),
-        Kind::Money => super::fields::parse_money(&text).map(|_| ()),
-        Kind::Integer => super::fields::parse_integer(&text).map(|_| ()),
+        Kind::Date => crate::forms::fields::parse_date(&text, today).map(|_| ()),
+        Kind::Money => crate::forms::fields::parse_money(&text).map(|_| ()),
+        Kind::Integer => crate::forms::fields::parse_integer(&text).map(|_| ()),
         Kind::CodiceFiscale => crate::domain::persona::classify_cf(&text, today)
             .map(|_| ())
             .map_err(|e| {

@@ -29,8 +29,8 @@ use serde::{Deserialize, Serialize};
 mod file;
 
 use super::action::Action;
-use super::diag::FileProblem;
 use super::keys::{Key, KeyInput, keys_label};
+use crate::forms::diag::FileProblem;
 
 /// The embedded default keymap (`keymaps/default.toml`).
 pub const DEFAULT_KEYMAP: &str = include_str!("../../keymaps/default.toml");

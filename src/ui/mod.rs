@@ -5,21 +5,16 @@
 //! - [`keys`]: our own key type, its `<C-s>` notation and Italian labels.
 //! - [`action`]: the actions a key can run, with Italian labels.
 //! - [`keymap`]: keymap files (default < site < user), layer stacks, chords, hints.
-//! - [`screens`]: form definitions loaded from `screens/*.toml`, with overrides and validation.
-//! - [`fields`]: parsing and validation of field values (dates, money, integers…).
-//! - [`diag`]: file/line diagnostics in Italian for the data files above.
+//! Form definitions (`screens/*.toml`) and typed field values live below the UI, in [`crate::forms`].
 
 pub mod action;
-pub mod diag;
-pub mod fields;
 pub mod keymap;
 pub mod keys;
-pub mod screens;
 
+pub use crate::forms::{FieldDef, FieldKind, FormDef, Screens, SectionDef};
 pub use action::Action;
 pub use keymap::{Keymap, KeymapError, Layer, Resolution};
 pub use keys::{Key, KeyInput, Mods, parse_key, parse_key_string};
-pub use screens::{FieldDef, FieldKind, FormDef, Screens, SectionDef};
 
 // The runtime: state, update, drawing, terminal, headless harness.
 pub mod anagrafe;

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use super::fields;
 use super::form::{FieldSpec, Form, Kind};
 use crate::domain::persona::{self, Consenso, PersonaEdit, Privacy, Soggetto};
+use crate::forms::fields;
 
 pub const FORM_ID: &str = "persona";
 pub const PRIVACY_FORM_ID: &str = "privacy";
@@ -195,8 +195,12 @@ pub fn privacy_values(
     form: &Form,
     today: time::Date,
 ) -> Result<(Privacy, Option<String>), (String, String)> {
-    let stato = Privacy::parse(&form.value("stato"))
-        .ok_or_else(|| ("stato".to_string(), super::fields::MSG_REQUIRED.to_string()))?;
+    let stato = Privacy::parse(&form.value("stato")).ok_or_else(|| {
+        (
+            "stato".to_string(),
+            crate::forms::fields::MSG_REQUIRED.to_string(),
+        )
+    })?;
     let text = form.value("data_firma");
     let data = if text.trim().is_empty() {
         None

@@ -8,12 +8,12 @@ use crate::domain::scheda::{Filtro, SchedaEdit, SchedaRiga};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
 use crate::export::Format;
+use crate::forms::FormDef;
 use crate::service::documenti::{self, Lists};
 use crate::service::scheda::{self as schede, SchedaOutcome};
 use crate::service::{PersonaCard, PersonaSaved};
 use crate::store::SchedaSaved;
 use crate::ui::schede::SchedaFormData;
-use crate::ui::screens::FormDef;
 
 /// Results shown by the search screen.
 pub const SEARCH_LIMIT: usize = 50;

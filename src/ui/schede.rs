@@ -4,13 +4,13 @@
 
 use serde_json::{Map, Value};
 
-use super::fields;
 use super::form::{FieldSpec, Form, Kind};
 use super::table::Table;
 use super::text_input::TextInput;
 use crate::domain::date::iso;
 use crate::domain::persona::Soggetto;
 use crate::domain::scheda::{self, Filtro, Scheda, SchedaEdit, SchedaRiga, Stato};
+use crate::forms::fields;
 use crate::service::documenti::Lists;
 
 pub const FORM_ID: &str = "scheda";

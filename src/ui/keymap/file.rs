@@ -10,8 +10,8 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use toml::Spanned;
 
 use super::{Binding, KeymapError, Layer};
+use crate::forms::diag::{FileProblem, line_of};
 use crate::ui::action::Action;
-use crate::ui::diag::{FileProblem, line_of};
 use crate::ui::keys::{Key, KeyInput, Mods, keys_notation, parse_key};
 
 /// `on`: a single key or an array of keys.

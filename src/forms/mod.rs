@@ -34,11 +34,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod diag;
+pub mod fields;
 mod parse;
 
 pub use parse::{check_override, parse_form};
 
-use super::diag::FileProblem;
+use diag::FileProblem;
 
 /// One problem in a screen file (`file, riga N: problema`).
 pub type ScreenError = FileProblem;
@@ -80,7 +82,7 @@ impl Theme {
     }
 }
 
-/// What a field holds; decides its editor and its parser (see [`super::fields`]).
+/// What a field holds; decides its editor and its parser (see [`fields`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FieldKind {
     Text,

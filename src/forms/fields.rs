@@ -5,7 +5,7 @@
 
 use time::{Date, Month};
 
-use super::screens::{FieldDef, FieldKind};
+use super::{FieldDef, FieldKind};
 
 /// A parsed field value.
 #[derive(Debug, Clone, PartialEq, Eq)]

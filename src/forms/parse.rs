@@ -7,8 +7,8 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::diag::{FileProblem, line_of};
 use super::{FieldDef, FieldKind, FormDef, ScreenError, ScreenErrors, SectionDef, Theme};
-use crate::ui::diag::{FileProblem, line_of};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
