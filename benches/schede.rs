@@ -17,7 +17,6 @@ use sportello::domain::Actor;
 use sportello::domain::scheda::{Filtro, SchedaEdit};
 use sportello::export::Format;
 use sportello::forms::Screens;
-use sportello::service::{documenti, scheda as schede};
 use sportello::store::Store;
 use sportello::store::sqlite::SqliteStore;
 
@@ -104,7 +103,9 @@ fn main() {
     for i in 0..n {
         let e = scheda(&mut rng, 5_000, &bisogni, i as u32);
         let t = Instant::now();
-        schede::save_scheda(&mut store, &actor, &e, false, today).expect("save");
+        sportello::service::Service::new(&mut store)
+            .save_scheda(&actor, &e, false, today)
+            .expect("save");
         saves.push(t.elapsed());
     }
     let total = t_all.elapsed();
@@ -124,7 +125,9 @@ fn main() {
     let mut lists = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
-        let rows = schede::list_schede(&mut store, &resp, &filtro, 1000).unwrap();
+        let rows = sportello::service::Service::new(&mut store)
+            .list_schede(&resp, &filtro, 1000)
+            .unwrap();
         lists.push(t.elapsed());
         assert!(!rows.is_empty());
     }
@@ -143,7 +146,8 @@ fn main() {
         let mut rows = 0;
         for _ in 0..runs {
             let t = Instant::now();
-            rows = documenti::export_schede(&mut store, &resp, &all, def, format, &out)
+            rows = sportello::service::Service::new(&mut store)
+                .export_schede(&resp, &all, def, format, &out)
                 .expect("export");
             times.push(t.elapsed());
         }

@@ -366,7 +366,8 @@ fn main() {
             .join(", ")
     );
 
-    // (e) The TUI's request: search (50 results) plus the markers, as `execute` runs it.
+    // (e) The TUI's request: search (50 results) plus the markers and the audit row, as `execute`
+    // runs it.
     let mut store = store;
     let op = store
         .operatore_by_username("sportello")
@@ -376,14 +377,14 @@ fn main() {
     let mut tui = Vec::new();
     for (_, q) in kinds.iter().flat_map(|k| k.queries.iter()) {
         let t = Instant::now();
-        let reply = sportello::ui::requests::execute(
-            &mut store,
-            sportello::ui::requests::Request::Search {
+        let reply = sportello::ui::app::execute(
+            &mut sportello::service::Service::new(&mut store),
+            sportello::ui::app::Request::Anagrafe(sportello::ui::anagrafe::Req::Search {
                 actor: actor.clone(),
                 text: q.clone(),
                 ente_belfiore: Some("G478".into()),
-            },
-            1_800_000_000,
+            }),
+            1_800_000_000_000,
         );
         tui.push(t.elapsed());
         std::hint::black_box(reply);

@@ -317,7 +317,7 @@ fn run(cli: Cli) -> AppResult<i32> {
             command: EnteCommand::Por { belfiore, stato },
         }) => {
             let mut store = open_current(&config.database)?;
-            crate::service::set_por(&mut store, &actor, &belfiore, stato == "si")?;
+            crate::service::Service::new(&mut store).set_por(&actor, &belfiore, stato == "si")?;
             println!(
                 "dati POR {} per l'ente {}",
                 if stato == "si" {
@@ -446,7 +446,7 @@ fn init(
         )));
     }
     let belfiore = belfiore.trim().to_uppercase();
-    if !service::is_belfiore_syntax(&belfiore) {
+    if !service::organisation::is_belfiore_syntax(&belfiore) {
         return Err(AppError::Invalid(format!(
             "codice catastale «{}» non valido: una lettera e tre cifre, es. G478",
             sanitize(&belfiore)
@@ -457,8 +457,7 @@ fn init(
     auth::check_policy(&password, roles).map_err(AppError::Invalid)?;
     let mut store = SqliteStore::create(path).map_err(env_error)?;
     let result = (|| -> AppResult<()> {
-        let ente_id = service::create_ente(
-            &mut store,
+        let ente_id = crate::service::Service::new(&mut store).create_ente(
             actor,
             &NewEnte {
                 nome: ente.into(),
@@ -467,8 +466,7 @@ fn init(
                 ..Default::default()
             },
         )?;
-        service::add_user(
-            &mut store,
+        crate::service::Service::new(&mut store).add_user(
             actor,
             &NewOperatore {
                 username: admin.into(),
@@ -586,7 +584,7 @@ fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i32> {
                 os_user,
                 extra: String::new(),
             };
-            service::add_user(&mut store, actor, &new, password.as_deref())?;
+            crate::service::Service::new(&mut store).add_user(actor, &new, password.as_deref())?;
             println!(
                 "operatore {} creato ({})",
                 sanitize(&username),
@@ -601,11 +599,11 @@ fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i32> {
         }
         UserCommand::Passwd { username, .. } => {
             let password = read_password_stdin()?;
-            service::set_password(&mut store, actor, &username, &password)?;
+            crate::service::Service::new(&mut store).set_password(actor, &username, &password)?;
             println!("password di {} aggiornata", sanitize(&username));
         }
         UserCommand::Disable { username } => {
-            service::disable_user(&mut store, actor, &username)?;
+            crate::service::Service::new(&mut store).disable_user(actor, &username)?;
             println!("operatore {} disabilitato", sanitize(&username));
         }
         UserCommand::List => {
@@ -617,7 +615,7 @@ fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i32> {
                     .unwrap_or_default()
             };
             let mut out = std::io::stdout().lock();
-            for op in service::list_users(&mut store, actor)? {
+            for op in crate::service::Service::new(&mut store).list_users(actor)? {
                 let _ = writeln!(
                     out,
                     "{}\t{} {}\t{}\t{}\t{}",
@@ -674,7 +672,7 @@ fn codes(path: &Path, actor: &Actor, cmd: CodesCommand) -> AppResult<i32> {
             let rows = crate::domain::codici::parse_csv(&text).map_err(|errs| {
                 AppError::Invalid(format!("{}: {}", file.display(), errs.join("; ")))
             })?;
-            let c = service::import_codes(&mut store, actor, &lista, &rows)?;
+            let c = crate::service::Service::new(&mut store).import_codes(actor, &lista, &rows)?;
             println!(
                 "lista {}: inseriti {}, aggiornati {}, invariati {}",
                 sanitize(&lista),
@@ -888,7 +886,12 @@ fn import_anagrafe(
             }
         }
     };
-    let summary = anagrafe::run(&mut store, actor, &mut source, &opts, &mut on_issue)?;
+    let summary = crate::service::Service::new(&mut store).import_anagrafe(
+        actor,
+        &mut source,
+        &opts,
+        &mut on_issue,
+    )?;
     if let Some(r) = report {
         r.finish()
             .map_err(|e| AppError::Env(format!("impossibile scrivere il rapporto: {e}")))?;
@@ -933,7 +936,11 @@ fn stress_write(path: &Path, actor: &Actor, count: usize, tag: &str) -> AppResul
         .ok_or_else(|| AppError::Invalid("nessun ente".into()))?;
     let mut out = std::io::stdout().lock();
     for i in 0..count {
-        service::create_ufficio(&mut store, actor, ente, &format!("{tag}-{i}"))?;
+        crate::service::Service::new(&mut store).create_ufficio(
+            actor,
+            ente,
+            &format!("{tag}-{i}"),
+        )?;
         let _ = writeln!(out, "ack {i}");
         let _ = out.flush();
     }

@@ -14,7 +14,6 @@ use crate::domain::{Actor, Role, RoleSet};
 use crate::error::{AppError, AppResult};
 use crate::export::Format;
 use crate::forms::Screens;
-use crate::service::documenti;
 use crate::store::Store;
 
 #[derive(Subcommand, Debug)]
@@ -125,7 +124,13 @@ pub fn print(db: &Path, system: &Actor, cmd: PrintCommand) -> AppResult<i32> {
     match cmd {
         PrintCommand::Scheda { id, out, operatore } => {
             let a = actor(&store, system, operatore.as_deref())?;
-            documenti::print_scheda(&mut store, &a, id, &scheda_def()?, &out, now)?;
+            crate::service::Service::new(&mut store).print_scheda(
+                &a,
+                id,
+                &scheda_def()?,
+                &out,
+                now,
+            )?;
             Ok(done(&out))
         }
         PrintCommand::Privacy {
@@ -134,12 +139,12 @@ pub fn print(db: &Path, system: &Actor, cmd: PrintCommand) -> AppResult<i32> {
             operatore,
         } => {
             let a = actor(&store, system, operatore.as_deref())?;
-            documenti::print_privacy(&mut store, &a, soggetto, &out, now)?;
+            crate::service::Service::new(&mut store).print_privacy(&a, soggetto, &out, now)?;
             Ok(done(&out))
         }
         PrintCommand::SchedaVuota { out, operatore } => {
             let a = actor(&store, system, operatore.as_deref())?;
-            documenti::print_blank(&mut store, &a, &scheda_def()?, &out)?;
+            crate::service::Service::new(&mut store).print_blank(&a, &scheda_def()?, &out)?;
             Ok(done(&out))
         }
     }
@@ -168,7 +173,13 @@ pub fn export(db: &Path, system: &Actor, cmd: ExportCommand) -> AppResult<i32> {
     }
     let mut store = crate::cli::open_current(db)?;
     let a = actor(&store, system, operatore.as_deref())?;
-    let n = documenti::export_schede(&mut store, &a, &filtro, &scheda_def()?, format, &out)?;
+    let n = crate::service::Service::new(&mut store).export_schede(
+        &a,
+        &filtro,
+        &scheda_def()?,
+        format,
+        &out,
+    )?;
     eprintln!("{n} schede esportate");
     Ok(done(&out))
 }

@@ -8,7 +8,6 @@ use rand::{Rng, SeedableRng};
 use crate::domain::cf::{self, Sesso};
 use crate::domain::soggetto::NewSoggetto;
 use crate::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet};
-use crate::service;
 use crate::store::{Store, StoreResult};
 
 /// The password of every demo account (also in the README).
@@ -61,8 +60,7 @@ pub fn accounts() -> Vec<(String, Role)> {
 
 /// Fills an empty, migrated database with the demo organisation, accounts and `persons` persons.
 pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResult<DemoSummary> {
-    let ambito = service::create_ente(
-        store,
+    let ambito = crate::service::Service::new(store).create_ente(
         actor,
         &NewEnte {
             nome: "Zona Sociale n. 2 (demo)".into(),
@@ -73,8 +71,7 @@ pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResu
     )?;
     let mut enti = Vec::new();
     for (i, (nome, belfiore, _, istat)) in DEMO_COMUNI.iter().enumerate() {
-        let id = service::create_ente(
-            store,
+        let id = crate::service::Service::new(store).create_ente(
             actor,
             &NewEnte {
                 nome: (*nome).into(),
@@ -87,11 +84,18 @@ pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResu
         )?;
         enti.push(id);
     }
-    let segretariato =
-        service::create_ufficio(store, actor, enti[0], "Segretariato sociale - Centro")?;
-    service::create_ufficio(store, actor, enti[0], "PUA - Punto unico di accesso")?;
-    service::create_ufficio(store, actor, enti[1], "Segretariato sociale")?;
-    service::create_ufficio(store, actor, enti[2], "Segretariato sociale")?;
+    let segretariato = crate::service::Service::new(store).create_ufficio(
+        actor,
+        enti[0],
+        "Segretariato sociale - Centro",
+    )?;
+    crate::service::Service::new(store).create_ufficio(
+        actor,
+        enti[0],
+        "PUA - Punto unico di accesso",
+    )?;
+    crate::service::Service::new(store).create_ufficio(actor, enti[1], "Segretariato sociale")?;
+    crate::service::Service::new(store).create_ufficio(actor, enti[2], "Segretariato sociale")?;
 
     let demo_names = [
         ("Giulia", "Sportelli"),
@@ -103,8 +107,7 @@ pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResu
     ];
     let accounts = accounts();
     for ((username, role), (nome, cognome)) in accounts.iter().zip(demo_names) {
-        service::add_user(
-            store,
+        crate::service::Service::new(store).add_user(
             actor,
             &NewOperatore {
                 username: username.clone(),

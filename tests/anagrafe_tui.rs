@@ -8,9 +8,10 @@ use sportello::domain::cf::{self, Sesso};
 use sportello::domain::persona::PersonaEdit;
 use sportello::store::Store;
 use sportello::store::sqlite::SqliteStore;
-use sportello::ui::app::{AppConfig, Popup, Screen};
-use sportello::ui::form_screen::Target;
+use sportello::ui::anagrafe;
+use sportello::ui::app::{AppConfig, Screen};
 use sportello::ui::harness::Harness;
+use sportello::ui::popup::Popup;
 
 fn harness_on(path: &std::path::Path) -> Harness {
     let s = SqliteStore::open(path).unwrap();
@@ -28,15 +29,15 @@ fn demo_db() -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 fn form_value(h: &Harness, id: &str) -> String {
-    match &h.app.screen {
-        Screen::Form(f) => f.form.value(id),
-        _ => panic!("not a form:\n{}", h.text()),
+    match h.app.form() {
+        Some(f) => f.value(id),
+        None => panic!("not a form:\n{}", h.text()),
     }
 }
 
 fn card_id(h: &Harness) -> i64 {
     match &h.app.screen {
-        Screen::Persona(p) => p.soggetto.id,
+        Screen::Anagrafe(anagrafe::State::Persona(p)) => p.soggetto.id,
         _ => panic!("not a person card:\n{}", h.text()),
     }
 }
@@ -85,7 +86,7 @@ fn a_code_that_does_not_match_warns_and_a_bad_one_blocks_the_save() {
     h.keys("<BS>X<C-s>");
     let screen = h.text();
     assert!(screen.contains("carattere di controllo"), "{screen}");
-    assert!(matches!(h.app.screen, Screen::Form(_)));
+    assert!(h.app.form().is_some());
 }
 
 #[test]
@@ -137,10 +138,10 @@ fn editing_a_person_records_history_and_a_concurrent_change_keeps_the_typed_text
     // To the Recapiti section, telefono field.
     h.keys("<C-g>4");
     assert_eq!(
-        match &h.app.screen {
-            Screen::Form(f) => f.form.focused().unwrap().spec.id.clone(),
-            _ => String::new(),
-        },
+        h.app
+            .form()
+            .map(|f| f.focused().unwrap().spec.id.clone())
+            .unwrap_or_default(),
         "telefono"
     );
     h.keys("<C-u>");
@@ -210,7 +211,10 @@ fn an_anonymous_user_gets_an_alias_and_the_signed_consent_shows_as_a_marker() {
     // The consent: Ctrl+Y opens its form; Firmato and today's date.
     h.keys("<C-y>");
     assert!(
-        matches!(&h.app.screen, Screen::Form(f) if matches!(f.target, Target::Privacy { .. })),
+        matches!(
+            &h.app.screen,
+            Screen::Anagrafe(anagrafe::State::Privacy(..))
+        ),
         "{}",
         h.text()
     );

@@ -8,7 +8,6 @@ use common::{Env, code, text};
 use serde_json::Value;
 use sportello::domain::Actor;
 use sportello::domain::scheda::SchedaEdit;
-use sportello::service::scheda as schede;
 use sportello::store::Store;
 use sportello::store::sqlite::SqliteStore;
 
@@ -37,7 +36,9 @@ fn db_with_a_scheda(env: &Env) -> (std::path::PathBuf, i64) {
         e.dati.insert(k.into(), Value::from(v));
     }
     let today = time::Date::from_calendar_date(2026, time::Month::November, 29).unwrap();
-    let out = schede::save_scheda(&mut s, &a, &e, false, today).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today)
+        .unwrap();
     (db, out.saved.id)
 }
 

@@ -4,9 +4,10 @@
 use sportello::demo;
 use sportello::domain::Actor;
 use sportello::store::sqlite::SqliteStore;
-use sportello::ui::app::{AppConfig, Effect, Popup, Screen};
+use sportello::ui::app::{AppConfig, Effect, Request, Screen};
 use sportello::ui::harness::Harness;
-use sportello::ui::requests::Request;
+use sportello::ui::popup::Popup;
+use sportello::ui::{codici, operatori};
 
 fn config(forms: sportello::ui::Forms) -> AppConfig {
     AppConfig {
@@ -35,9 +36,9 @@ fn admin_on(path: &std::path::Path, forms: sportello::ui::Forms) -> Harness {
 }
 
 fn form_value(h: &Harness, id: &str) -> String {
-    match &h.app.screen {
-        Screen::Form(f) => f.form.value(id),
-        _ => panic!("not on the operator form:\n{}", h.text()),
+    match h.app.form() {
+        Some(f) => f.value(id),
+        None => panic!("not on the operator form:\n{}", h.text()),
     }
 }
 
@@ -49,11 +50,9 @@ fn required_fields_are_reported_inline_and_focus_moves_there() {
     let screen = h.text();
     assert!(screen.contains("↑ Campo obbligatorio"), "{screen}");
     assert!(screen.contains("Correggere i campi segnalati"));
-    let Screen::Form(f) = &h.app.screen else {
-        panic!()
-    };
+    let Some(f) = h.app.form() else { panic!() };
     assert_eq!(
-        f.form.fields[f.form.focus].spec.id, "username",
+        f.fields[f.focus].spec.id, "username",
         "focus on the first field in error"
     );
 }
@@ -282,11 +281,10 @@ max_len = 500
         screen.contains("12,5") && screen.contains("seconda riga"),
         "{screen}"
     );
-    assert!(
-        h.effects
-            .iter()
-            .any(|e| matches!(e, Effect::Request(_, Request::SaveOperatore { .. })))
-    );
+    assert!(h.effects.iter().any(|e| matches!(
+        e,
+        Effect::Request(_, Request::Operatori(operatori::Req::Save { .. }))
+    )));
 }
 
 #[test]
@@ -341,7 +339,7 @@ trait SelectedList {
 impl SelectedList for Harness {
     fn app_selected_list(&self) -> Option<String> {
         match &self.app.screen {
-            Screen::Liste(l) => l.table.selected_key().map(str::to_string),
+            Screen::Codici(codici::State::Liste(l)) => l.table.selected_key().map(str::to_string),
             _ => None,
         }
     }

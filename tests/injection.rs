@@ -6,7 +6,6 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{TerminalOptions, Viewport};
 use sportello::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet};
-use sportello::service;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::AppConfig;
 use sportello::ui::harness::Harness;
@@ -99,18 +98,20 @@ fn corpus_in_database_and_in_typed_fields_never_reaches_the_terminal() {
     let mut s = SqliteStore::in_memory().unwrap();
     let sys = Actor::system(None, None);
     let evil = CORPUS.concat();
-    let ente = service::create_ente(
-        &mut s,
-        &sys,
-        &NewEnte {
-            nome: format!("Comune {evil}"),
-            belfiore: Some("G478".into()),
-            tipo: "comune".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let ufficio = service::create_ufficio(&mut s, &sys, ente, &format!("Ufficio {evil}")).unwrap();
+    let ente = sportello::service::Service::new(&mut s)
+        .create_ente(
+            &sys,
+            &NewEnte {
+                nome: format!("Comune {evil}"),
+                belfiore: Some("G478".into()),
+                tipo: "comune".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let ufficio = sportello::service::Service::new(&mut s)
+        .create_ufficio(&sys, ente, &format!("Ufficio {evil}"))
+        .unwrap();
     for (i, piece) in CORPUS.iter().enumerate() {
         let new = NewOperatore {
             username: format!("op{i}"),
@@ -122,7 +123,9 @@ fn corpus_in_database_and_in_typed_fields_never_reaches_the_terminal() {
             os_user: None,
             extra: format!("{{\"nota\":{}}}", serde_json::to_string(piece).unwrap()),
         };
-        service::add_user(&mut s, &sys, &new, Some("password-lunga-admin")).unwrap();
+        sportello::service::Service::new(&mut s)
+            .add_user(&sys, &new, Some("password-lunga-admin"))
+            .unwrap();
     }
     let config = AppConfig {
         demo: false,
@@ -178,19 +181,18 @@ fn corpus_in_every_field_of_a_scheda_is_inert_on_screen_in_pdf_and_in_exports() 
     h.login("responsabile", sportello::demo::DEMO_PASSWORD);
     h.keys("1").keys(&cf).keys("<Enter><C-n>");
     let evil = format!("=HYPERLINK(\"x\"){}", CORPUS.concat());
-    let n = match &h.app.screen {
-        sportello::ui::app::Screen::Form(f) => f.form.fields.len(),
-        _ => panic!("{}", h.text()),
+    let n = match h.app.form() {
+        Some(f) => f.fields.len(),
+        None => panic!("{}", h.text()),
     };
     for _ in 0..n {
         // Free-text fields (dates, codes and numbers reject it with a message, tested elsewhere).
-        let text_field = match &h.app.screen {
-            sportello::ui::app::Screen::Form(f) => matches!(
-                f.form.focused().map(|x| x.spec.kind),
+        let text_field = h.app.form().is_some_and(|f| {
+            matches!(
+                f.focused().map(|x| x.spec.kind),
                 Some(sportello::ui::FieldKind::Text | sportello::ui::FieldKind::Multiline)
-            ),
-            _ => false,
-        };
+            )
+        });
         if text_field {
             h.paste(&evil);
             assert_clean(&bytes_of(&h));

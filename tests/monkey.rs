@@ -10,11 +10,11 @@ use sportello::domain::{Actor, Outcome, Permission};
 use sportello::store::Store;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Msg, Screen};
-use sportello::ui::form_screen::Target;
 use sportello::ui::harness::Harness;
 use sportello::ui::keymap::Keymap;
 use sportello::ui::keys::{Key, KeyInput, Mods};
 use sportello::ui::theme::Theme;
+use sportello::ui::{anagrafe, codici};
 
 const SEEDS: u64 = 20;
 const EVENTS: usize = 100_000;
@@ -64,17 +64,16 @@ fn random_key(rng: &mut StdRng) -> KeyInput {
 }
 
 fn check_invariants(h: &Harness, seed: u64, i: usize) {
-    if let Screen::Form(f) = &h.app.screen {
+    if let Some(f) = h.app.form() {
         assert!(
-            f.form.focus < f.form.fields.len(),
+            f.focus < f.fields.len(),
             "seed {seed} event {i}: focus out of range"
         );
     }
     if let Some(s) = &h.app.session
         && !s.actor.can(Permission::ManageAccounts)
     {
-        let admin_form = matches!(&h.app.screen, Screen::Form(f)
-            if matches!(f.target, Target::Operatore(_) | Target::Codice(_)));
+        let admin_form = matches!(&h.app.screen, Screen::Codici(codici::State::Form(..)));
         assert!(
             !matches!(h.app.screen, Screen::Operatori(_)) && !admin_form,
             "seed {seed} event {i}: accounts screen without permission"
@@ -84,8 +83,10 @@ fn check_invariants(h: &Harness, seed: u64, i: usize) {
         && !s.actor.can(Permission::WriteAnagrafe)
     {
         assert!(
-            !matches!(&h.app.screen, Screen::Form(f)
-                if matches!(f.target, Target::Persona(_) | Target::Privacy { .. })),
+            !matches!(
+                &h.app.screen,
+                Screen::Anagrafe(anagrafe::State::PersonaForm(..) | anagrafe::State::Privacy(..))
+            ),
             "seed {seed} event {i}: person form without permission"
         );
     }

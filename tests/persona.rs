@@ -7,7 +7,7 @@ use sportello::domain::persona::{ANONIMO, PersonaEdit, Privacy};
 use sportello::domain::search_query::SearchQuery;
 use sportello::domain::soggetto::NewSoggetto;
 use sportello::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet};
-use sportello::service::{self, PersonaSaved};
+use sportello::service::PersonaSaved;
 use sportello::store::sqlite::SqliteStore;
 use sportello::store::{Store, StoreError};
 
@@ -22,17 +22,17 @@ fn setup() -> (SqliteStore, Actor) {
 
 fn setup_on(mut s: SqliteStore) -> (SqliteStore, Actor) {
     let sys = Actor::system(None, None);
-    let ente = service::create_ente(
-        &mut s,
-        &sys,
-        &NewEnte {
-            nome: "Comune di Perugia".into(),
-            belfiore: Some("G478".into()),
-            tipo: "comune".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let ente = sportello::service::Service::new(&mut s)
+        .create_ente(
+            &sys,
+            &NewEnte {
+                nome: "Comune di Perugia".into(),
+                belfiore: Some("G478".into()),
+                tipo: "comune".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     let new = NewOperatore {
         username: "mrossi".into(),
         nome: "Maria".into(),
@@ -41,7 +41,9 @@ fn setup_on(mut s: SqliteStore) -> (SqliteStore, Actor) {
         enti: vec![ente],
         ..Default::default()
     };
-    service::add_user(&mut s, &sys, &new, Some("password-corretta")).unwrap();
+    sportello::service::Service::new(&mut s)
+        .add_user(&sys, &new, Some("password-corretta"))
+        .unwrap();
     let op = s.operatore_by_username("mrossi").unwrap().unwrap();
     (s, Actor::operatore(&op, None, None))
 }
@@ -73,7 +75,9 @@ fn a_new_person_is_saved_with_history_on_edit_and_conflict_for_the_second_writer
     let (mut s, actor) = setup();
     let cf = rossi_cf();
     let first = saved(
-        service::save_persona(&mut s, &actor, &edit("Rossi", "Mario", Some(&cf)), today()).unwrap(),
+        sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &edit("Rossi", "Mario", Some(&cf)), today())
+            .unwrap(),
     );
     let p = s.soggetto(first.id).unwrap().unwrap();
     assert_eq!((p.fonte.as_str(), p.cf_provvisorio), ("sportello", false));
@@ -84,9 +88,15 @@ fn a_new_person_is_saved_with_history_on_edit_and_conflict_for_the_second_writer
     let mut b = a.clone();
     a.set("telefono", Some("075 1234567"));
     b.set("telefono", Some("333 0000000"));
-    let after = saved(service::save_persona(&mut s, &actor, &a, today()).unwrap());
+    let after = saved(
+        sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &a, today())
+            .unwrap(),
+    );
     assert_eq!(after.version, p.version + 1);
-    let err = service::save_persona(&mut s, &actor, &b, today()).unwrap_err();
+    let err = sportello::service::Service::new(&mut s)
+        .save_persona(&actor, &b, today())
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
     let storia = s.soggetto_storia(first.id).unwrap();
     assert_eq!(storia.len(), 1, "{storia:?}");
@@ -102,7 +112,11 @@ fn a_new_person_is_saved_with_history_on_edit_and_conflict_for_the_second_writer
     // The new person is found by the search engine, under the new name after an edit.
     let mut c = PersonaEdit::from_soggetto(&s.soggetto(first.id).unwrap().unwrap(), None);
     c.set("cognome", Some("Rossini"));
-    saved(service::save_persona(&mut s, &actor, &c, today()).unwrap());
+    saved(
+        sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &c, today())
+            .unwrap(),
+    );
     let q = SearchQuery::parse("rossini mario", (2026, 11, 29));
     let hits = s.search_soggetti(&q, None, 5).unwrap();
     assert_eq!(hits.first().map(|h| h.id), Some(first.id));
@@ -113,22 +127,33 @@ fn the_same_code_is_refused_and_the_same_name_and_birth_date_asks_first() {
     let (mut s, actor) = setup();
     let cf = rossi_cf();
     saved(
-        service::save_persona(&mut s, &actor, &edit("Rossi", "Mario", Some(&cf)), today()).unwrap(),
+        sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &edit("Rossi", "Mario", Some(&cf)), today())
+            .unwrap(),
     );
-    let err = service::save_persona(&mut s, &actor, &edit("Verdi", "Mario", Some(&cf)), today())
+    let err = sportello::service::Service::new(&mut s)
+        .save_persona(&actor, &edit("Verdi", "Mario", Some(&cf)), today())
         .unwrap_err();
     assert!(err.to_string().contains("già registrata"), "{err}");
     assert!(err.to_string().contains("Rossi Mario"), "{err}");
 
     // Same name and birth date, no code: not saved until the operator confirms.
     let other = edit("ROSSI", "Mario", None);
-    match service::save_persona(&mut s, &actor, &other, today()).unwrap() {
+    match sportello::service::Service::new(&mut s)
+        .save_persona(&actor, &other, today())
+        .unwrap()
+    {
         PersonaSaved::Homonyms(h) => assert_eq!(h[0].cognome, "Rossi"),
         r => panic!("{r:?}"),
     }
     let mut confirmed = other.clone();
     confirmed.allow_homonym = true;
-    let id = saved(service::save_persona(&mut s, &actor, &confirmed, today()).unwrap()).id;
+    let id = saved(
+        sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &confirmed, today())
+            .unwrap(),
+    )
+    .id;
     let p = s.soggetto(id).unwrap().unwrap();
     assert!(p.cf_provvisorio);
     assert!(cf::is_temporary(p.codice_fiscale.as_deref().unwrap()));
@@ -184,7 +209,9 @@ fn bad_input_is_refused_with_an_italian_reason() {
         ),
     ];
     for (e, reason) in cases {
-        let err = service::save_persona(&mut s, &actor, &e, today()).unwrap_err();
+        let err = sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &e, today())
+            .unwrap_err();
         assert!(
             err.to_string().contains(reason),
             "{err} should say {reason}"
@@ -197,14 +224,20 @@ fn bad_input_is_refused_with_an_italian_reason() {
 fn a_provisional_code_is_replaced_by_the_real_one() {
     let (mut s, actor) = setup();
     let id = saved(
-        service::save_persona(&mut s, &actor, &edit("Rossi", "Mario", None), today()).unwrap(),
+        sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &edit("Rossi", "Mario", None), today())
+            .unwrap(),
     )
     .id;
     let p = s.soggetto(id).unwrap().unwrap();
     let temp = p.codice_fiscale.clone().unwrap();
     let mut e = PersonaEdit::from_soggetto(&p, None);
     e.set("codice_fiscale", Some(&rossi_cf().to_lowercase()));
-    saved(service::save_persona(&mut s, &actor, &e, today()).unwrap());
+    saved(
+        sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &e, today())
+            .unwrap(),
+    );
     let p = s.soggetto(id).unwrap().unwrap();
     assert_eq!(p.codice_fiscale, Some(rossi_cf()));
     assert!(!p.cf_provvisorio);
@@ -217,7 +250,11 @@ fn a_provisional_code_is_replaced_by_the_real_one() {
     // A real code cannot be emptied.
     let mut e = PersonaEdit::from_soggetto(&p, None);
     e.set("codice_fiscale", None);
-    assert!(service::save_persona(&mut s, &actor, &e, today()).is_err());
+    assert!(
+        sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &e, today())
+            .is_err()
+    );
 }
 
 #[test]
@@ -226,17 +263,22 @@ fn replacing_a_provisional_code_held_by_a_registry_person_merges_them_and_moves_
     // Registered at the desk without a code, consent signed, a case open.
     let mut desk = edit("Rossi", "Mario", None);
     desk.set("cellulare", Some("333 1112223"));
-    let temp_id = saved(service::save_persona(&mut s, &actor, &desk, today()).unwrap()).id;
-    service::set_privacy(
-        &mut s,
-        &actor,
-        temp_id,
-        Privacy::Firmato,
-        Some("2026-11-02"),
-        None,
-        today(),
+    let temp_id = saved(
+        sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &desk, today())
+            .unwrap(),
     )
-    .unwrap();
+    .id;
+    sportello::service::Service::new(&mut s)
+        .set_privacy(
+            &actor,
+            temp_id,
+            Privacy::Firmato,
+            Some("2026-11-02"),
+            None,
+            today(),
+        )
+        .unwrap();
     // Later the municipal registry brings the same person with the real code.
     let sys = Actor::system(None, None);
     s.insert_soggetti(
@@ -262,7 +304,11 @@ fn replacing_a_provisional_code_held_by_a_registry_person_merges_them_and_moves_
     let p = s.soggetto(temp_id).unwrap().unwrap();
     let mut e = PersonaEdit::from_soggetto(&p, None);
     e.set("codice_fiscale", Some(&rossi_cf()));
-    let r = saved(service::save_persona(&mut s, &actor, &e, today()).unwrap());
+    let r = saved(
+        sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &e, today())
+            .unwrap(),
+    );
     assert!(r.merged);
     assert_eq!(r.id, registry_id);
     assert!(
@@ -302,8 +348,12 @@ fn every_table_pointing_at_a_person_is_moved_by_a_merge() {
 #[test]
 fn an_anonymous_user_keeps_the_alias_until_the_consent_is_signed() {
     let (mut s, actor) = setup();
-    let a = service::register_anonymous(&mut s, &actor, Some("F")).unwrap();
-    let b = service::register_anonymous(&mut s, &actor, None).unwrap();
+    let a = sportello::service::Service::new(&mut s)
+        .register_anonymous(&actor, Some("F"))
+        .unwrap();
+    let b = sportello::service::Service::new(&mut s)
+        .register_anonymous(&actor, None)
+        .unwrap();
     let pa = s.soggetto(a).unwrap().unwrap();
     let pb = s.soggetto(b).unwrap().unwrap();
     assert!(pa.anonimo && pb.anonimo);
@@ -322,21 +372,27 @@ fn an_anonymous_user_keeps_the_alias_until_the_consent_is_signed() {
     ] {
         e.set(k, Some(v));
     }
-    let err = service::save_persona(&mut s, &actor, &e, today()).unwrap_err();
+    let err = sportello::service::Service::new(&mut s)
+        .save_persona(&actor, &e, today())
+        .unwrap_err();
     assert!(err.to_string().contains("consenso privacy"), "{err}");
     // Consent signed: the person gets the real data and stops being anonymous, alias kept in history.
     let v = s.privacy(a).unwrap()[0].version;
-    service::set_privacy(
-        &mut s,
-        &actor,
-        a,
-        Privacy::Firmato,
-        Some("2026-11-29"),
-        Some(v),
-        today(),
-    )
-    .unwrap();
-    saved(service::save_persona(&mut s, &actor, &e, today()).unwrap());
+    sportello::service::Service::new(&mut s)
+        .set_privacy(
+            &actor,
+            a,
+            Privacy::Firmato,
+            Some("2026-11-29"),
+            Some(v),
+            today(),
+        )
+        .unwrap();
+    saved(
+        sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &e, today())
+            .unwrap(),
+    );
     let pa = s.soggetto(a).unwrap().unwrap();
     assert!(!pa.anonimo);
     assert_eq!(pa.cognome, "Bianchi");
@@ -352,35 +408,40 @@ fn an_anonymous_user_keeps_the_alias_until_the_consent_is_signed() {
 fn privacy_needs_a_date_not_in_the_future_and_detects_conflicts() {
     let (mut s, actor) = setup();
     let id = saved(
-        service::save_persona(&mut s, &actor, &edit("Rossi", "Mario", None), today()).unwrap(),
+        sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &edit("Rossi", "Mario", None), today())
+            .unwrap(),
     )
     .id;
-    let err = service::set_privacy(&mut s, &actor, id, Privacy::Firmato, None, None, today())
+    let err = sportello::service::Service::new(&mut s)
+        .set_privacy(&actor, id, Privacy::Firmato, None, None, today())
         .unwrap_err();
     assert!(err.to_string().contains("data di firma"), "{err}");
-    let err = service::set_privacy(
-        &mut s,
-        &actor,
-        id,
-        Privacy::Firmato,
-        Some("2027-01-01"),
-        None,
-        today(),
-    )
-    .unwrap_err();
+    let err = sportello::service::Service::new(&mut s)
+        .set_privacy(
+            &actor,
+            id,
+            Privacy::Firmato,
+            Some("2027-01-01"),
+            None,
+            today(),
+        )
+        .unwrap_err();
     assert!(err.to_string().contains("successiva"), "{err}");
-    service::set_privacy(&mut s, &actor, id, Privacy::NonFirmato, None, None, today()).unwrap();
+    sportello::service::Service::new(&mut s)
+        .set_privacy(&actor, id, Privacy::NonFirmato, None, None, today())
+        .unwrap();
     // A second writer that read "no consent yet" gets a conflict.
-    let err = service::set_privacy(
-        &mut s,
-        &actor,
-        id,
-        Privacy::Firmato,
-        Some("2026-11-29"),
-        None,
-        today(),
-    )
-    .unwrap_err();
+    let err = sportello::service::Service::new(&mut s)
+        .set_privacy(
+            &actor,
+            id,
+            Privacy::Firmato,
+            Some("2026-11-29"),
+            None,
+            today(),
+        )
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
     let marks = s.marcatori(&[id], actor.enti.first().copied()).unwrap();
     assert!(!marks[&id].privacy_firmata && !marks[&id].caso_aperto);
@@ -389,11 +450,20 @@ fn privacy_needs_a_date_not_in_the_future_and_detects_conflicts() {
 #[test]
 fn a_helpdesk_account_cannot_write_persons() {
     let (mut s, mut actor) = setup();
-    actor.roles = RoleSet::from_roles(&[Role::Helpdesk]);
-    let err =
-        service::save_persona(&mut s, &actor, &edit("Rossi", "Mario", None), today()).unwrap_err();
+    // The account itself becomes helpdesk: the service reads the roles from the database.
+    let mut op = s.operatore_by_username(&actor.username).unwrap().unwrap();
+    op.roles = RoleSet::from_roles(&[Role::Helpdesk]);
+    s.update_operatore(&Actor::system(None, None), &op).unwrap();
+    actor.roles = op.roles;
+    let err = sportello::service::Service::new(&mut s)
+        .save_persona(&actor, &edit("Rossi", "Mario", None), today())
+        .unwrap_err();
     assert!(matches!(err, StoreError::Denied(_)), "{err}");
-    assert!(service::register_anonymous(&mut s, &actor, None).is_err());
+    assert!(
+        sportello::service::Service::new(&mut s)
+            .register_anonymous(&actor, None)
+            .is_err()
+    );
 }
 
 #[test]
@@ -402,7 +472,9 @@ fn an_open_case_shows_as_a_marker() {
     let dir = tempfile::tempdir().unwrap();
     let (mut s, actor) = setup_on(SqliteStore::create(&dir.path().join("p.db")).unwrap());
     let id = saved(
-        service::save_persona(&mut s, &actor, &edit("Rossi", "Mario", None), today()).unwrap(),
+        sportello::service::Service::new(&mut s)
+            .save_persona(&actor, &edit("Rossi", "Mario", None), today())
+            .unwrap(),
     )
     .id;
     let ente = actor.ente().unwrap();

@@ -12,7 +12,7 @@ use sportello::domain::scheda::{Filtro, NOTA_RISERVATA, SchedaEdit, Stato};
 use sportello::domain::{Actor, Permission};
 use sportello::export::Format;
 use sportello::forms::Screens;
-use sportello::service::{self, documenti, scheda as schede};
+use sportello::service::{self, scheda as schede};
 use sportello::store::sqlite::SqliteStore;
 use sportello::store::{Store, StoreError};
 
@@ -83,7 +83,9 @@ fn incomplete_then_complete_then_pic_proposal_then_withdrawn() {
     let mut e = complete(p, "sportello");
     e.esito = None;
     e.dati.remove("modalita_accesso");
-    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     assert!(!out.completa);
     let fields: Vec<&str> = out.problemi.iter().map(|(f, _)| f.as_str()).collect();
     assert_eq!(fields, ["modalita_accesso", "esito"]);
@@ -95,12 +97,16 @@ fn incomplete_then_complete_then_pic_proposal_then_withdrawn() {
     e.id = Some(id);
     e.version = out.saved.version;
     e.esito = Some("pic".into());
-    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     assert!(!out.completa);
     assert_eq!(out.problemi[0].0, "categorie_sociali");
     e.version = out.saved.version;
     e.categorie_sociali = vec![s.codes("categoria_sociale").unwrap()[0].codice.clone()];
-    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     assert!(out.completa, "{:?}", out.problemi);
     assert_eq!(out.proposta_ente, a.enti.first().copied());
     let sc = s.scheda(id).unwrap().unwrap();
@@ -112,7 +118,9 @@ fn incomplete_then_complete_then_pic_proposal_then_withdrawn() {
     // Sent to the capofila when asked (the demo capofila is the first comune).
     e.version = out.saved.version;
     e.dati.insert("invia_capofila".into(), Value::Bool(true));
-    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     assert_eq!(
         s.scheda(id).unwrap().unwrap().proposta.as_deref(),
         Some("modificata")
@@ -122,7 +130,9 @@ fn incomplete_then_complete_then_pic_proposal_then_withdrawn() {
     // The esito changes: the unhandled proposal is withdrawn.
     e.version = out.saved.version;
     e.esito = Some("info".into());
-    schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     let sc = s.scheda(id).unwrap().unwrap();
     assert_eq!(
         (sc.stato, sc.proposta.as_deref()),
@@ -134,12 +144,16 @@ fn incomplete_then_complete_then_pic_proposal_then_withdrawn() {
 fn an_anonymous_user_cannot_be_proposed() {
     let mut s = setup();
     let a = actor(&s, "sportello");
-    let anon = service::register_anonymous(&mut s, &a, None).unwrap();
+    let anon = sportello::service::Service::new(&mut s)
+        .register_anonymous(&a, None)
+        .unwrap();
     let mut e = complete(anon, "sportello");
     e.esito = Some("pic".into());
     e.categorie_sociali = vec!["famiglia_minori".into()];
     e.dati.remove("telefono");
-    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     assert!(!out.completa);
     assert!(
         out.problemi
@@ -156,7 +170,9 @@ fn bad_input_is_refused_or_kept_in_sospeso_with_the_reason() {
     let p = adult(&s);
     let mut e = complete(p, "sportello");
     e.data_accesso = "2026-11-30".into();
-    let err = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap_err();
+    let err = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap_err();
     assert!(err.to_string().contains("successiva a oggi"), "{err}");
     let cases = [
         ("motivo_accesso", "convocato", "motivo_desc", "Convocato"),
@@ -171,20 +187,26 @@ fn bad_input_is_refused_or_kept_in_sospeso_with_the_reason() {
     for (k, v, field, words) in cases {
         let mut e = complete(p, "sportello");
         e.dati.insert(k.into(), v.into());
-        let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+        let out = sportello::service::Service::new(&mut s)
+            .save_scheda(&a, &e, false, today())
+            .unwrap();
         assert!(!out.completa);
         let (f, m) = &out.problemi[0];
         assert_eq!(f, field);
         assert!(m.contains(words), "{m}");
     }
     // A form with a required field left empty keeps the scheda in sospeso.
-    let out = schede::save_scheda(&mut s, &a, &complete(p, "sportello"), true, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &complete(p, "sportello"), true, today())
+        .unwrap();
     assert!(!out.completa);
     // A 20,000-character note is kept whole.
     let mut e = complete(p, "sportello");
     let long = "Nota lunga. ".repeat(1700);
     e.dati.insert("nota_pubblica".into(), long.clone().into());
-    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     let back = s.scheda(out.saved.id).unwrap().unwrap();
     assert_eq!(back.edit.text("nota_pubblica"), long);
 }
@@ -195,15 +217,25 @@ fn two_operators_editing_the_same_scheda_conflict() {
     let a = actor(&s, "sportello");
     let r = actor(&s, "responsabile");
     let p = adult(&s);
-    let out = schede::save_scheda(&mut s, &a, &complete(p, "sportello"), false, today()).unwrap();
-    let first = schede::read_scheda(&mut s, &a, out.saved.id, "test").unwrap();
-    let second = schede::read_scheda(&mut s, &r, out.saved.id, "test").unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &complete(p, "sportello"), false, today())
+        .unwrap();
+    let first = sportello::service::Service::new(&mut s)
+        .read_scheda(&a, out.saved.id, "test")
+        .unwrap();
+    let second = sportello::service::Service::new(&mut s)
+        .read_scheda(&r, out.saved.id, "test")
+        .unwrap();
     let mut e1 = first.edit.clone();
     e1.dati.insert("descrizione".into(), "prima".into());
-    schede::save_scheda(&mut s, &a, &e1, false, today()).unwrap();
+    sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e1, false, today())
+        .unwrap();
     let mut e2 = second.edit.clone();
     e2.dati.insert("descrizione".into(), "seconda".into());
-    let err = schede::save_scheda(&mut s, &r, &e2, false, today()).unwrap_err();
+    let err = sportello::service::Service::new(&mut s)
+        .save_scheda(&r, &e2, false, today())
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
 }
 
@@ -216,16 +248,24 @@ fn others_read_only_and_private_notes_hidden_from_them() {
     let p = adult(&s);
     let mut e = complete(p, "sportello");
     e.nota_privata = Some("Riferisce violenza domestica".into());
-    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     let id = out.saved.id;
 
-    let seen = schede::read_scheda(&mut s, &other, id, "test").unwrap();
+    let seen = sportello::service::Service::new(&mut s)
+        .read_scheda(&other, id, "test")
+        .unwrap();
     assert_eq!(seen.edit.nota_privata.as_deref(), Some(NOTA_RISERVATA));
     assert!(!schede::can_edit(&other, &seen));
-    let err = schede::save_scheda(&mut s, &other, &seen.edit, false, today()).unwrap_err();
+    let err = sportello::service::Service::new(&mut s)
+        .save_scheda(&other, &seen.edit, false, today())
+        .unwrap_err();
     assert!(matches!(err, StoreError::Denied(_)), "{err}");
 
-    let by_resp = schede::read_scheda(&mut s, &resp, id, "test").unwrap();
+    let by_resp = sportello::service::Service::new(&mut s)
+        .read_scheda(&resp, id, "test")
+        .unwrap();
     assert_eq!(
         by_resp.edit.nota_privata.as_deref(),
         Some("Riferisce violenza domestica")
@@ -248,32 +288,54 @@ fn delete_needs_permission_and_a_reason_and_admin_restores() {
     let resp = actor(&s, "responsabile");
     let admin = actor(&s, "admin");
     let p = adult(&s);
-    let out = schede::save_scheda(&mut s, &a, &complete(p, "sportello"), false, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &complete(p, "sportello"), false, today())
+        .unwrap();
     let id = out.saved.id;
     let v = out.saved.version;
     assert!(matches!(
-        schede::delete_scheda(&mut s, &a, id, v, "errore").unwrap_err(),
+        sportello::service::Service::new(&mut s)
+            .delete_scheda(&a, id, v, "errore")
+            .unwrap_err(),
         StoreError::Denied(_)
     ));
-    assert!(schede::delete_scheda(&mut s, &resp, id, v, " ").is_err());
-    schede::delete_scheda(&mut s, &resp, id, v, "Inserita due volte").unwrap();
-    let listed = schede::list_schede(&mut s, &a, &Filtro::default(), 100).unwrap();
+    assert!(
+        sportello::service::Service::new(&mut s)
+            .delete_scheda(&resp, id, v, " ")
+            .is_err()
+    );
+    sportello::service::Service::new(&mut s)
+        .delete_scheda(&resp, id, v, "Inserita due volte")
+        .unwrap();
+    let listed = sportello::service::Service::new(&mut s)
+        .list_schede(&a, &Filtro::default(), 100)
+        .unwrap();
     assert!(listed.iter().all(|r| r.id != id));
-    let deleted = schede::list_schede(
-        &mut s,
-        &resp,
-        &Filtro {
-            stato: Some(Stato::Eliminata),
-            ..Default::default()
-        },
-        100,
-    )
-    .unwrap();
+    let deleted = sportello::service::Service::new(&mut s)
+        .list_schede(
+            &resp,
+            &Filtro {
+                stato: Some(Stato::Eliminata),
+                ..Default::default()
+            },
+            100,
+        )
+        .unwrap();
     assert_eq!(deleted.len(), 1);
-    assert!(schede::read_scheda(&mut s, &a, id, "test").is_err());
+    assert!(
+        sportello::service::Service::new(&mut s)
+            .read_scheda(&a, id, "test")
+            .is_err()
+    );
     let v = s.scheda(id).unwrap().unwrap().edit.version;
-    assert!(schede::restore_scheda(&mut s, &resp, id, v).is_err());
-    schede::restore_scheda(&mut s, &admin, id, v).unwrap();
+    assert!(
+        sportello::service::Service::new(&mut s)
+            .restore_scheda(&resp, id, v)
+            .is_err()
+    );
+    sportello::service::Service::new(&mut s)
+        .restore_scheda(&admin, id, v)
+        .unwrap();
     assert_eq!(s.scheda(id).unwrap().unwrap().stato, Stato::Completa);
 }
 
@@ -286,8 +348,12 @@ fn duplicate_makes_a_new_visit_dated_today() {
     e.data_accesso = "2026-10-01".into();
     e.dati.insert("int_cognome".into(), "Bianchi".into());
     e.nota_privata = Some("riservato".into());
-    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
-    let copy = schede::duplicate_scheda(&mut s, &a, out.saved.id, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
+    let copy = sportello::service::Service::new(&mut s)
+        .duplicate_scheda(&a, out.saved.id, today())
+        .unwrap();
     assert_ne!(copy.id, out.saved.id);
     assert_eq!(copy.numero, out.saved.numero + 1);
     let c = s.scheda(copy.id).unwrap().unwrap();
@@ -311,17 +377,28 @@ fn filters_and_counters() {
     let b = bisogno_code(&s);
     let mut e1 = complete(p, "sportello");
     e1.data_accesso = "2026-11-02".into();
-    schede::save_scheda(&mut s, &a, &e1, false, today()).unwrap();
+    sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e1, false, today())
+        .unwrap();
     let mut e2 = complete(ad[1], "assistente_sociale");
     e2.bisogni = vec![b.clone()];
     e2.esito = None;
-    schede::save_scheda(&mut s, &other, &e2, false, today()).unwrap();
+    sportello::service::Service::new(&mut s)
+        .save_scheda(&other, &e2, false, today())
+        .unwrap();
     let mut e3 = complete(ad[2], "sportello");
     e3.esito = Some("pic".into());
     e3.categorie_sociali = vec!["famiglia_minori".into()];
-    schede::save_scheda(&mut s, &a, &e3, false, today()).unwrap();
+    sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e3, false, today())
+        .unwrap();
 
-    let count = |s: &mut SqliteStore, f: Filtro| schede::list_schede(s, &a, &f, 100).unwrap().len();
+    let count = |s: &mut SqliteStore, f: Filtro| {
+        sportello::service::Service::new(s)
+            .list_schede(&a, &f, 100)
+            .unwrap()
+            .len()
+    };
     assert_eq!(count(&mut s, Filtro::default()), 3);
     assert_eq!(
         count(
@@ -393,11 +470,15 @@ fn filters_and_counters() {
         ),
         1
     );
-    let c = schede::contatori(&mut s, &resp, today()).unwrap().unwrap();
+    let c = sportello::service::Service::new(&mut s)
+        .contatori(&resp, today())
+        .unwrap();
     assert_eq!((c.oggi, c.in_sospeso, c.proposte), (2, 1, 1));
-    assert_eq!(
-        schede::contatori(&mut s, &a, today()).unwrap(),
-        None,
+    assert!(
+        matches!(
+            sportello::service::Service::new(&mut s).contatori(&a, today()),
+            Err(StoreError::Denied(_))
+        ),
         "only the responsabile"
     );
     assert!(resp.can(Permission::Reports));
@@ -411,7 +492,9 @@ fn the_privacy_consent_ticked_in_the_scheda_is_recorded_for_the_person() {
     let mut e = complete(p, "sportello");
     e.dati.insert("privacy_consenso".into(), Value::Bool(true));
     e.dati.insert("privacy_data".into(), "2026-11-28".into());
-    schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     let c = &s.privacy(p).unwrap()[0];
     assert_eq!(
         (c.stato, c.data_firma.as_deref()),
@@ -433,7 +516,10 @@ fn printed_scheda_privacy_form_and_blank_scheda_hold_any_script() {
     ] {
         new.set(k, Some(v));
     }
-    let p = match service::save_persona(&mut s, &a, &new, today()).unwrap() {
+    let p = match sportello::service::Service::new(&mut s)
+        .save_persona(&a, &new, today())
+        .unwrap()
+    {
         service::PersonaSaved::Saved(x) => x.id,
         other => panic!("{other:?}"),
     };
@@ -445,12 +531,16 @@ fn printed_scheda_privacy_form_and_blank_scheda_hold_any_script() {
         "nota_pubblica".into(),
         "Contributo richiesto: 150,00 € \u{1b}]0;pwn\u{7}=HYPERLINK(\"x\")\u{202e}".into(),
     );
-    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     let screens = Screens::embedded().unwrap();
     let def = screens.get("scheda").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("scheda.pdf");
-    documenti::print_scheda(&mut s, &a, out.saved.id, def, &pdf, now()).unwrap();
+    sportello::service::Service::new(&mut s)
+        .print_scheda(&a, out.saved.id, def, &pdf, now())
+        .unwrap();
     let text = pdf::pdf_file_text(&pdf);
     for needle in [
         "Niccolò",
@@ -472,7 +562,9 @@ fn printed_scheda_privacy_form_and_blank_scheda_hold_any_script() {
     );
 
     let privacy = dir.path().join("privacy.pdf");
-    documenti::print_privacy(&mut s, &a, p, &privacy, now()).unwrap();
+    sportello::service::Service::new(&mut s)
+        .print_privacy(&a, p, &privacy, now())
+        .unwrap();
     let text = pdf::pdf_file_text(&privacy);
     assert!(
         text.contains("Ștefan") && text.contains("Regolamento UE 2016/679"),
@@ -480,7 +572,9 @@ fn printed_scheda_privacy_form_and_blank_scheda_hold_any_script() {
     );
 
     let blank = dir.path().join("vuota.pdf");
-    documenti::print_blank(&mut s, &a, def, &blank).unwrap();
+    sportello::service::Service::new(&mut s)
+        .print_blank(&a, def, &blank)
+        .unwrap();
     let text = pdf::pdf_file_text(&blank);
     assert!(
         text.contains("Modalità di accesso") && text.contains("Bisogni espressi"),
@@ -498,7 +592,9 @@ fn export_needs_permission_joins_codes_neutralises_formulas_and_is_audited() {
     e.bisogni = vec!["b102".into(), bisogno_code(&s)];
     e.dati
         .insert("descrizione".into(), "=cmd|' /C calc'!A0".into());
-    schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     let screens = Screens::embedded().unwrap();
     let def = screens.get("scheda").unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -509,9 +605,13 @@ fn export_needs_permission_joins_codes_neutralises_formulas_and_is_audited() {
         al: Some("2026-11-30".into()),
         ..Default::default()
     };
-    let err = documenti::export_schede(&mut s, &a, &f, def, Format::Csv, &csv).unwrap_err();
+    let err = sportello::service::Service::new(&mut s)
+        .export_schede(&a, &f, def, Format::Csv, &csv)
+        .unwrap_err();
     assert!(matches!(err, StoreError::Denied(_)), "{err}");
-    let n = documenti::export_schede(&mut s, &resp, &f, def, Format::Csv, &csv).unwrap();
+    let n = sportello::service::Service::new(&mut s)
+        .export_schede(&resp, &f, def, Format::Csv, &csv)
+        .unwrap();
     assert_eq!(n, 1);
     let bytes = std::fs::read(&csv).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM");
@@ -524,10 +624,14 @@ fn export_needs_permission_joins_codes_neutralises_formulas_and_is_audited() {
     let detail = last.event.detail.clone().unwrap_or_default();
     assert!(detail.contains("1 schede in csv"), "{detail}");
     let xlsx = dir.path().join("schede.xlsx");
-    documenti::export_schede(&mut s, &resp, &f, def, Format::Xlsx, &xlsx).unwrap();
+    sportello::service::Service::new(&mut s)
+        .export_schede(&resp, &f, def, Format::Xlsx, &xlsx)
+        .unwrap();
     assert!(std::fs::metadata(&xlsx).unwrap().len() > 1000);
     let pdf = dir.path().join("schede.pdf");
-    documenti::export_schede(&mut s, &resp, &f, def, Format::Pdf, &pdf).unwrap();
+    sportello::service::Service::new(&mut s)
+        .export_schede(&resp, &f, def, Format::Pdf, &pdf)
+        .unwrap();
     assert!(pdf::pdf_file_text(&pdf).contains("Schede di accesso"));
 }
 
@@ -565,10 +669,14 @@ core = false
         .insert("contributo_comunale".into(), Value::from(15050));
     e.dati
         .insert("scadenza_isee".into(), Value::from("2027-01-31"));
-    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let pdf_path = dir.path().join("s.pdf");
-    documenti::print_scheda(&mut s, &a, out.saved.id, def, &pdf_path, now()).unwrap();
+    sportello::service::Service::new(&mut s)
+        .print_scheda(&a, out.saved.id, def, &pdf_path, now())
+        .unwrap();
     let text = pdf::pdf_file_text(&pdf_path);
     assert!(
         text.contains("Contributo comunale") && text.contains("150,50 €"),
@@ -576,7 +684,9 @@ core = false
     );
     assert!(text.contains("31/01/2027"), "{text}");
     let csv = dir.path().join("s.csv");
-    documenti::export_schede(&mut s, &resp, &Filtro::default(), def, Format::Csv, &csv).unwrap();
+    sportello::service::Service::new(&mut s)
+        .export_schede(&resp, &Filtro::default(), def, Format::Csv, &csv)
+        .unwrap();
     let text = std::fs::read_to_string(&csv).unwrap();
     let header = text.lines().next().unwrap();
     assert!(
@@ -597,25 +707,29 @@ fn a_scheda_sent_to_another_office_is_listed_and_counted_there_until_opened() {
     let sys = Actor::system(None, None);
     let other_ente = a.enti[1];
     let ufficio = s.list_uffici(other_ente).unwrap()[0].id;
-    service::add_user(
-        &mut s,
-        &sys,
-        &sportello::domain::NewOperatore {
-            username: "resp2".into(),
-            nome: "Rita".into(),
-            cognome: "Altri".into(),
-            roles: sportello::domain::RoleSet::from_roles(&[sportello::domain::Role::Responsabile]),
-            enti: vec![other_ente],
-            ufficio_id: Some(ufficio),
-            ..Default::default()
-        },
-        Some("password-lunga-123"),
-    )
-    .unwrap();
+    sportello::service::Service::new(&mut s)
+        .add_user(
+            &sys,
+            &sportello::domain::NewOperatore {
+                username: "resp2".into(),
+                nome: "Rita".into(),
+                cognome: "Altri".into(),
+                roles: sportello::domain::RoleSet::from_roles(&[
+                    sportello::domain::Role::Responsabile,
+                ]),
+                enti: vec![other_ente],
+                ufficio_id: Some(ufficio),
+                ..Default::default()
+            },
+            Some("password-lunga-123"),
+        )
+        .unwrap();
     let r2 = actor(&s, "resp2");
     let mut e = complete(adult(&s), "sportello");
     e.servizi = vec!["invio_ufficio".into()];
-    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     assert_eq!(
         out.problemi[0].0, "invio_ufficio",
         "the destination is required"
@@ -623,19 +737,29 @@ fn a_scheda_sent_to_another_office_is_listed_and_counted_there_until_opened() {
     e.id = Some(out.saved.id);
     e.version = out.saved.version;
     e.invio_ufficio_id = Some(ufficio);
-    let out = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap();
+    let out = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap();
     assert!(out.completa, "{:?}", out.problemi);
     assert_eq!(
         s.scheda(out.saved.id).unwrap().unwrap().stato,
         Stato::Inviata
     );
 
-    let listed = schede::list_schede(&mut s, &r2, &Filtro::default(), 10).unwrap();
+    let listed = sportello::service::Service::new(&mut s)
+        .list_schede(&r2, &Filtro::default(), 10)
+        .unwrap();
     assert_eq!(listed.len(), 1, "received from the other office");
-    let c = schede::contatori(&mut s, &r2, today()).unwrap().unwrap();
+    let c = sportello::service::Service::new(&mut s)
+        .contatori(&r2, today())
+        .unwrap();
     assert_eq!(c.ricevute, 1);
-    schede::read_scheda(&mut s, &r2, out.saved.id, "test").unwrap();
-    let c = schede::contatori(&mut s, &r2, today()).unwrap().unwrap();
+    sportello::service::Service::new(&mut s)
+        .read_scheda(&r2, out.saved.id, "test")
+        .unwrap();
+    let c = sportello::service::Service::new(&mut s)
+        .contatori(&r2, today())
+        .unwrap();
     assert_eq!(c.ricevute, 0, "opened there");
 }
 
@@ -647,9 +771,13 @@ fn a_consent_dated_in_the_future_refuses_the_save_before_anything_is_written() {
     let mut e = complete(p, "sportello");
     e.dati.insert("privacy_consenso".into(), Value::Bool(true));
     e.dati.insert("privacy_data".into(), "2026-12-25".into());
-    let err = schede::save_scheda(&mut s, &a, &e, false, today()).unwrap_err();
+    let err = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today())
+        .unwrap_err();
     assert!(err.to_string().contains("successiva a oggi"), "{err}");
-    let listed = schede::list_schede(&mut s, &a, &Filtro::default(), 10).unwrap();
+    let listed = sportello::service::Service::new(&mut s)
+        .list_schede(&a, &Filtro::default(), 10)
+        .unwrap();
     assert!(listed.is_empty(), "no scheda saved behind the error");
     assert!(s.privacy(p).unwrap().is_empty());
 }

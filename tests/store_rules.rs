@@ -4,7 +4,6 @@ mod common;
 
 use sportello::auth::{self, LoginError, Origin};
 use sportello::domain::{Actor, NewEnte, NewOperatore, Outcome, Role, RoleSet};
-use sportello::service;
 use sportello::store::Store;
 use sportello::store::StoreError;
 use sportello::store::sqlite::SqliteStore;
@@ -16,17 +15,17 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
     let path = dir.path().join("s.db");
     let mut s = SqliteStore::create(&path).unwrap();
     let actor = Actor::system(Some("test".into()), None);
-    let ente = service::create_ente(
-        &mut s,
-        &actor,
-        &NewEnte {
-            nome: "Comune".into(),
-            belfiore: Some("G478".into()),
-            tipo: "comune".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let ente = sportello::service::Service::new(&mut s)
+        .create_ente(
+            &actor,
+            &NewEnte {
+                nome: "Comune".into(),
+                belfiore: Some("G478".into()),
+                tipo: "comune".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     for (u, attivo) in [("mrossi", true), ("spento", false)] {
         let new = NewOperatore {
             username: u.into(),
@@ -36,9 +35,13 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
             enti: vec![ente],
             ..Default::default()
         };
-        service::add_user(&mut s, &actor, &new, Some(PW)).unwrap();
+        sportello::service::Service::new(&mut s)
+            .add_user(&actor, &new, Some(PW))
+            .unwrap();
         if !attivo {
-            service::disable_user(&mut s, &actor, u).unwrap();
+            sportello::service::Service::new(&mut s)
+                .disable_user(&actor, u)
+                .unwrap();
         }
     }
     (dir, path)
@@ -238,7 +241,9 @@ fn wal_file_stays_bounded_under_many_small_writes() {
     let mut s = SqliteStore::open(&path).unwrap();
     let actor = Actor::system(None, None);
     for i in 0..3000 {
-        service::create_ufficio(&mut s, &actor, 1, &format!("U{i}")).unwrap();
+        sportello::service::Service::new(&mut s)
+            .create_ufficio(&actor, 1, &format!("U{i}"))
+            .unwrap();
     }
     let wal = std::fs::metadata(format!("{}-wal", path.display()))
         .map(|m| m.len())

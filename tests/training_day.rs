@@ -9,9 +9,10 @@ use sportello::domain::cf::{self, Sesso};
 use sportello::domain::scheda::Stato;
 use sportello::store::Store;
 use sportello::store::sqlite::SqliteStore;
-use sportello::ui::app::{AppConfig, Popup, Screen};
-use sportello::ui::form_screen::Target;
+use sportello::ui::app::{AppConfig, Screen};
 use sportello::ui::harness::Harness;
+use sportello::ui::popup::Popup;
+use sportello::ui::schede;
 
 fn demo_db(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("d.db");
@@ -40,13 +41,9 @@ fn adult_cf(store: &SqliteStore) -> String {
 }
 
 fn focused(h: &Harness) -> String {
-    match &h.app.screen {
-        Screen::Form(f) => f
-            .form
-            .focused()
-            .map(|x| x.spec.id.clone())
-            .unwrap_or_default(),
-        _ => panic!("not a form:\n{}", h.text()),
+    match h.app.form() {
+        Some(f) => f.focused().map(|x| x.spec.id.clone()).unwrap_or_default(),
+        None => panic!("not a form:\n{}", h.text()),
     }
 }
 
@@ -78,10 +75,7 @@ fn message(h: &Harness, error: bool) -> String {
 
 fn scheda_id(h: &Harness) -> Option<i64> {
     match &h.app.screen {
-        Screen::Form(f) => match &f.target {
-            Target::Scheda(d) => d.scheda.as_ref().and_then(|s| s.edit.id),
-            _ => None,
-        },
+        Screen::Schede(schede::State::Form(_, d)) => d.scheda.as_ref().and_then(|s| s.edit.id),
         _ => None,
     }
 }
@@ -363,10 +357,7 @@ fn a_concurrent_save_is_merged_and_both_versions_are_shown() {
         "{text}"
     );
     h.keys("<Esc>");
-    let form = match &h.app.screen {
-        Screen::Form(f) => f.form.clone(),
-        _ => panic!(),
-    };
+    let form = h.app.form().unwrap().clone();
     assert_eq!(
         form.value("descrizione"),
         "la mia versione",
@@ -404,14 +395,14 @@ fn others_see_a_scheda_read_only_and_the_responsabile_deletes_it_with_a_reason()
     assert!(other.text().contains("Sola lettura"), "{}", other.text());
     other.keys("x");
     other.paste("incollato");
-    let Screen::Form(f) = &other.app.screen else {
+    let Some(f) = other.app.form() else {
         panic!("{}", other.text())
     };
     assert_eq!(
-        f.form.changed_at, None,
+        f.changed_at, None,
         "nothing typed or pasted into a read-only scheda"
     );
-    assert!(matches!(&other.app.screen, Screen::Form(f) if f.readonly()));
+    assert!(other.app.form_screen().is_some_and(|f| f.readonly));
     other.keys("<C-s>");
     assert!(other.text().contains("Sola lettura"), "{}", other.text());
 
@@ -477,12 +468,9 @@ fn a_hangup_mid_scheda_keeps_the_text_as_a_draft_for_the_next_session() {
         again.text()
     );
     again.keys("<Enter>");
-    match &again.app.screen {
-        Screen::Form(f) => assert_eq!(
-            f.form.value("descrizione"),
-            "Racconta la situazione abitativa"
-        ),
-        _ => panic!("{}", again.text()),
+    match again.app.form() {
+        Some(f) => assert_eq!(f.value("descrizione"), "Racconta la situazione abitativa"),
+        None => panic!("{}", again.text()),
     }
 }
 

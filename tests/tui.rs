@@ -210,7 +210,7 @@ fn ricerca_anagrafe_updates_as_you_type_and_opens_an_audited_person_card() {
     let screen = h.text();
     assert!(screen.contains(&cf), "typed {typed:?}:\n{screen}");
     // Select the row of that person and open the card.
-    let Screen::Ricerca(r) = &h.app.screen else {
+    let Screen::Anagrafe(sportello::ui::anagrafe::State::Ricerca(r)) = &h.app.screen else {
         panic!()
     };
     let pos = r

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::domain::belfiore::{self, Date, Place};
 use crate::domain::cf::fold_letters;
-use crate::service::is_belfiore_syntax;
+use crate::service::organisation::is_belfiore_syntax;
 
 /// What a column may name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

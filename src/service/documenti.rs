@@ -1,92 +1,22 @@
-//! Documents made from schede: the code lists a scheda form shows, the printed scheda, the privacy
-//! form, the blank scheda for paper fallback, and the export of the (filtered) list. Permission
-//! checks and audit rows here; layout in [`crate::print`] and [`crate::export`].
+//! Documents made from schede: the printed scheda (headed with the scheda's own ente and office,
+//! whoever prints it), the privacy form, the blank scheda for paper fallback, and the export of the
+//! (filtered) list. Permission checks and audit rows here; layout in [`crate::print`] and
+//! [`crate::export`].
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::require;
-use super::scheda::{MAX_ROWS, list_schede, read_scheda};
+use super::Service;
+use super::codes::Lists;
+use super::rules::Op;
+use super::scheda::MAX_ROWS;
 use crate::domain::scheda::{Filtro, Scheda, SchedaRiga};
-use crate::domain::{Actor, AuditEvent, Outcome, Permission};
+use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::export::{self, Cell, Format, Table};
 use crate::forms::{FieldKind, FormDef};
 use crate::print::{self, Document, Item, Section};
-use crate::store::{Store, StoreError, StoreResult};
-
-/// Code lists by id: (code, label) in display order.
-pub type Lists = BTreeMap<String, Vec<(String, String)>>;
-
-/// The code lists with the given ids (those a form uses): from the database, plus the lists the program knows (places,
-/// operators and offices of the actor's ente). Disabled codes are kept when `with_disabled` (to
-/// show old records), left out for new input otherwise.
-pub fn code_lists<'a>(
-    store: &dyn Store,
-    actor: &Actor,
-    ids: impl IntoIterator<Item = &'a str>,
-    with_disabled: bool,
-) -> StoreResult<Lists> {
-    let mut out = Lists::new();
-    for lista in ids {
-        let codes = match lista {
-            "belfiore" => crate::domain::belfiore::place_lists().0.clone(),
-            "cittadinanza" => crate::domain::belfiore::place_lists().1.clone(),
-            "operatore" => store
-                .list_operatori()?
-                .into_iter()
-                .filter(|o| o.attivo || with_disabled)
-                .filter(|o| o.enti.iter().any(|e| actor.enti.contains(e)))
-                .map(|o| (o.username, format!("{} {}", o.cognome, o.nome)))
-                .collect(),
-            "uffici" => uffici(store)?
-                .into_iter()
-                .map(|(id, label)| (id.to_string(), label))
-                .collect(),
-            "bisogni" => {
-                let classes: BTreeMap<String, String> = store
-                    .codes("classe_bisogno")?
-                    .into_iter()
-                    .map(|c| (c.codice, c.etichetta))
-                    .collect();
-                store
-                    .codes("bisogni")?
-                    .into_iter()
-                    .filter(|c| c.attivo || with_disabled)
-                    .map(|c| {
-                        let class = c
-                            .gruppo
-                            .as_ref()
-                            .and_then(|g| classes.get(g))
-                            .map(|g| format!("{g}: "))
-                            .unwrap_or_default();
-                        (c.codice, format!("{class}{}", c.etichetta))
-                    })
-                    .collect()
-            }
-            other => store
-                .codes(other)?
-                .into_iter()
-                .filter(|c| c.attivo || with_disabled)
-                .map(|c| (c.codice, c.etichetta))
-                .collect(),
-        };
-        out.insert(lista.to_string(), codes);
-    }
-    Ok(out)
-}
-
-/// Every office of every ente, labelled "Ente · Ufficio", by id.
-pub fn uffici(store: &dyn Store) -> StoreResult<Vec<(i64, String)>> {
-    let mut v = Vec::new();
-    for e in store.list_enti()? {
-        for u in store.list_uffici(e.id)? {
-            v.push((u.id, format!("{} · {}", e.nome, u.nome)));
-        }
-    }
-    Ok(v)
-}
+use crate::store::{StoreError, StoreResult};
 
 /// Every value of a scheda by field id, as stored (columns and `dati` together).
 pub fn scheda_values(s: &Scheda) -> serde_json::Map<String, Value> {
@@ -138,26 +68,19 @@ pub fn value_text(kind: FieldKind, list: Option<&str>, v: &Value, lists: &Lists)
     }
 }
 
-/// The ente header of printed documents.
-fn header(store: &dyn Store, actor: &Actor) -> StoreResult<Vec<String>> {
+/// The header of printed documents: the ente and office a record belongs to.
+fn header(store: &dyn crate::store::Store, ente: Option<i64>, ufficio: Option<i64>) -> Vec<String> {
     let mut h = Vec::new();
-    if let Some(e) = actor
-        .enti
-        .first()
-        .and_then(|id| store.ente(*id).ok().flatten())
-    {
+    if let Some(e) = ente.and_then(|id| store.ente(id).ok().flatten()) {
         h.push(e.nome);
     }
-    if let Some(u) = actor
-        .ufficio_id
-        .and_then(|id| store.ufficio(id).ok().flatten())
-    {
+    if let Some(u) = ufficio.and_then(|id| store.ufficio(id).ok().flatten()) {
         h.push(format!("Servizi sociali · {}", u.nome));
     }
     if h.is_empty() {
         h.push("Servizi sociali".into());
     }
-    Ok(h)
+    h
 }
 
 fn footer(actor: &Actor, now: time::OffsetDateTime) -> String {
@@ -261,93 +184,6 @@ fn pdf(doc: &Document) -> StoreResult<Vec<u8>> {
     print::render_pdf(doc).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
-/// Prints scheda `id` to `out` (a PDF); the read is audited as a print.
-pub fn print_scheda(
-    store: &mut dyn Store,
-    actor: &Actor,
-    id: i64,
-    def: &FormDef,
-    out: &Path,
-    now: time::OffsetDateTime,
-) -> StoreResult<()> {
-    require(store, actor, Permission::PrintSchede, "stampa_scheda")?;
-    let s = read_scheda(store, actor, id, "stampa")?;
-    let lists = code_lists(store, actor, def.code_lists(), true)?;
-    let persona = store
-        .soggetto(s.edit.soggetto_id)?
-        .ok_or_else(|| StoreError::NotFound(format!("persona {}", s.edit.soggetto_id)))?;
-    let doc = scheda_document(
-        &s,
-        &persona,
-        def,
-        &lists,
-        header(store, actor)?,
-        footer(actor, now),
-    );
-    write_file(out, &pdf(&doc)?)
-}
-
-/// Prints the privacy form of a person.
-pub fn print_privacy(
-    store: &mut dyn Store,
-    actor: &Actor,
-    soggetto_id: i64,
-    out: &Path,
-    now: time::OffsetDateTime,
-) -> StoreResult<()> {
-    require(store, actor, Permission::PrintSchede, "stampa_privacy")?;
-    let p = store
-        .soggetto(soggetto_id)?
-        .ok_or_else(|| StoreError::NotFound(format!("persona {soggetto_id}")))?;
-    let ente = actor
-        .enti
-        .first()
-        .and_then(|id| store.ente(*id).ok().flatten())
-        .map(|e| e.nome)
-        .unwrap_or_else(|| "l'ente".into());
-    let person = print::PrivacyPerson {
-        cognome: p.cognome.clone(),
-        nome: p.nome.clone(),
-        codice_fiscale: p.codice_fiscale.clone().unwrap_or_default(),
-        data_nascita: p
-            .data_nascita
-            .as_deref()
-            .map(crate::domain::date::italian)
-            .unwrap_or_default(),
-        luogo_nascita: p
-            .luogo_nascita
-            .as_deref()
-            .map(crate::domain::belfiore::name_or_code)
-            .unwrap_or_default(),
-    };
-    let mut doc = print::privacy_form(&person, &ente, &header(store, actor)?);
-    doc.footer = footer(actor, now);
-    write_file(out, &pdf(&doc)?)?;
-    store.audit(
-        actor,
-        &AuditEvent::new("stampa_privacy", Outcome::Ok).on("soggetto", Some(soggetto_id)),
-    )
-}
-
-/// Prints the blank scheda (paper fallback).
-pub fn print_blank(
-    store: &mut dyn Store,
-    actor: &Actor,
-    def: &FormDef,
-    out: &Path,
-) -> StoreResult<()> {
-    require(store, actor, Permission::PrintSchede, "stampa_scheda_vuota")?;
-    let lists = code_lists(store, actor, def.code_lists(), false)?;
-    let options = |l: &str| {
-        lists
-            .get(l)
-            .map(|v| v.iter().map(|(_, label)| label.clone()).collect())
-            .unwrap_or_default()
-    };
-    let doc = print::blank_form(def, &header(store, actor)?, &options);
-    write_file(out, &pdf(&doc)?)
-}
-
 /// The columns of an export: the main fields, then the ente's extra fields of the form.
 fn export_table(rows: &[SchedaRiga], def: &FormDef, lists: &Lists) -> Table {
     let extras: Vec<_> = def.fields().filter(|f| !f.core).collect();
@@ -443,35 +279,22 @@ fn export_table(rows: &[SchedaRiga], def: &FormDef, lists: &Lists) -> Table {
     }
 }
 
-/// Exports the schede matching `filtro` to `out`; returns how many. Needs the export permission;
-/// audited with the filter and the count.
-pub fn export_schede(
-    store: &mut dyn Store,
-    actor: &Actor,
-    filtro: &Filtro,
-    def: &FormDef,
-    format: Format,
-    out: &Path,
-) -> StoreResult<usize> {
-    require(store, actor, Permission::Export, "esporta_schede")?;
-    let rows = list_schede(store, actor, filtro, MAX_ROWS)?;
-    let lists = code_lists(store, actor, def.code_lists(), true)?;
-    let table = export_table(&rows, def, &lists);
-    ensure_parent(out)?;
-    export::write(&table, format, out).map_err(|e| StoreError::Unavailable(e.to_string()))?;
-    store.audit(
-        actor,
-        &AuditEvent::new("esporta_schede", Outcome::Ok)
-            .on("scheda", None)
-            .detail(format!(
-                "{} schede in {} (dal {} al {})",
-                rows.len(),
-                format.extension(),
-                filtro.dal.as_deref().unwrap_or("inizio"),
-                filtro.al.as_deref().unwrap_or("oggi")
-            )),
-    )?;
-    Ok(rows.len())
+/// Writes a document into `dir` under a new name (`<stem>-<timestamp>.<ext>`, at `now_ms`) with
+/// `write`, which returns a note (how many rows); the path and the note, or the Italian error.
+pub fn write_document(
+    dir: &Path,
+    stem: &str,
+    ext: &str,
+    now_ms: i64,
+    write: impl FnOnce(&Path, time::OffsetDateTime) -> StoreResult<String>,
+) -> Result<(PathBuf, String), String> {
+    let at = time::OffsetDateTime::from_unix_timestamp(now_ms / 1000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let out = output_path(dir, stem, ext, at);
+    match write(&out, at) {
+        Ok(note) => Ok((out, note)),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// A file name in `dir` for a print or an export: `<stem>-<timestamp>.<ext>`.
@@ -485,4 +308,125 @@ pub fn output_path(dir: &Path, stem: &str, ext: &str, now: time::OffsetDateTime)
         now.minute(),
         now.second()
     ))
+}
+
+impl Service<'_> {
+    /// Prints scheda `id` to `out` (a PDF); the read is audited as a print.
+    pub fn print_scheda(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        def: &FormDef,
+        out: &Path,
+        now: time::OffsetDateTime,
+    ) -> StoreResult<()> {
+        let actor = self.guard(actor, Op::PrintScheda, None, "scheda")?;
+        self.scheda_in_scope(&actor, id, Op::PrintScheda)?;
+        let s = self.read_scheda(&actor, id, "stampa")?;
+        let lists = self.form_lists(&actor, def.code_lists(), true)?;
+        let persona = self
+            .store
+            .soggetto(s.edit.soggetto_id)?
+            .ok_or_else(|| StoreError::NotFound(format!("persona {}", s.edit.soggetto_id)))?;
+        let doc = scheda_document(
+            &s,
+            &persona,
+            def,
+            &lists,
+            header(self.store, Some(s.ente_id), s.ufficio_id),
+            footer(&actor, now),
+        );
+        write_file(out, &pdf(&doc)?)
+    }
+
+    /// Prints the privacy form of a person.
+    pub fn print_privacy(
+        &mut self,
+        actor: &Actor,
+        soggetto_id: i64,
+        out: &Path,
+        now: time::OffsetDateTime,
+    ) -> StoreResult<()> {
+        let ente_id = super::ente_of(actor)?;
+        let actor = self.guard(actor, Op::PrintPrivacy, Some(ente_id), "ente")?;
+        let p = self
+            .store
+            .soggetto(soggetto_id)?
+            .ok_or_else(|| StoreError::NotFound(format!("persona {soggetto_id}")))?;
+        let ente = self
+            .store
+            .ente(ente_id)?
+            .map(|e| e.nome)
+            .unwrap_or_else(|| "l'ente".into());
+        let person = print::PrivacyPerson {
+            cognome: p.cognome.clone(),
+            nome: p.nome.clone(),
+            codice_fiscale: p.codice_fiscale.clone().unwrap_or_default(),
+            data_nascita: p
+                .data_nascita
+                .as_deref()
+                .map(crate::domain::date::italian)
+                .unwrap_or_default(),
+            luogo_nascita: p
+                .luogo_nascita
+                .as_deref()
+                .map(crate::domain::belfiore::name_or_code)
+                .unwrap_or_default(),
+        };
+        let header = header(self.store, Some(ente_id), actor.ufficio_id);
+        let mut doc = print::privacy_form(&person, &ente, &header);
+        doc.footer = footer(&actor, now);
+        write_file(out, &pdf(&doc)?)?;
+        self.audit_ok(
+            &actor,
+            AuditEvent::new(Op::PrintPrivacy.rule().action, Outcome::Ok)
+                .on("soggetto", Some(soggetto_id)),
+        )
+    }
+
+    /// Prints the blank scheda (paper fallback).
+    pub fn print_blank(&mut self, actor: &Actor, def: &FormDef, out: &Path) -> StoreResult<()> {
+        let actor = self.guard(actor, Op::PrintBlank, None, "scheda")?;
+        let lists = self.form_lists(&actor, def.code_lists(), false)?;
+        let options = |l: &str| {
+            lists
+                .get(l)
+                .map(|v| v.iter().map(|(_, label)| label.clone()).collect())
+                .unwrap_or_default()
+        };
+        let header = header(self.store, actor.ente(), actor.ufficio_id);
+        let doc = print::blank_form(def, &header, &options);
+        write_file(out, &pdf(&doc)?)
+    }
+
+    /// Exports the schede matching `filtro` to `out`; returns how many. Needs the export permission;
+    /// audited with the filter and the count.
+    pub fn export_schede(
+        &mut self,
+        actor: &Actor,
+        filtro: &Filtro,
+        def: &FormDef,
+        format: Format,
+        out: &Path,
+    ) -> StoreResult<usize> {
+        let actor = self.guard(actor, Op::ExportSchede, None, "schede")?;
+        let rows = self.list_schede(&actor, filtro, MAX_ROWS)?;
+        let lists = self.form_lists(&actor, def.code_lists(), true)?;
+        let table = export_table(&rows, def, &lists);
+        ensure_parent(out)?;
+        export::write(&table, format, out).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        self.audit_ok(
+            &actor,
+            AuditEvent::new(Op::ExportSchede.rule().action, Outcome::Ok)
+                .on("scheda", None)
+                .detail(format!(
+                    "{} schede in {} (dal {} al {})",
+                    rows.len(),
+                    format.extension(),
+                    filtro.dal.as_deref().unwrap_or("inizio"),
+                    filtro.al.as_deref().unwrap_or("oggi")
+                )),
+        )?;
+        Ok(rows.len())
+    }
 }

@@ -1,183 +1,129 @@
-//! The service layer: permission checks and auditing in front of the [`Store`].
+//! The service layer: the one door to the data. The UI and the CLI hold a [`Service`], never a store;
+//! every operation checks the actor's role **and** the ente scope of its target against the table in
+//! [`rules`], and writes the audit row — refusals included. Reads of personal data are audited too.
 //!
-//! The CLI and the UI call these functions, never the store's writes directly, so that a denied call
-//! is refused (and audited) whatever screen or command it came from.
+//! The actor is re-read from the database at every call ([`Service::guard`]): disabling an operator
+//! or changing their roles takes effect at their next request, whatever their session copied at
+//! login.
+//!
+//! Files by concern: [`session`] (login, home), [`drafts`], [`organisation`] (enti, uffici,
+//! operators, settings), [`codes`], [`persona`] (the anagrafe), [`scheda`] (schede di accesso),
+//! [`documenti`] (prints and exports), [`rules`] (the permission table).
 
+pub mod codes;
 pub mod documenti;
+pub mod drafts;
+pub mod organisation;
+pub mod persona;
+pub mod rules;
 pub mod scheda;
+pub mod session;
 
-use crate::auth;
-use crate::domain::{Actor, AuditEvent, NewEnte, NewOperatore, Operatore, Outcome, Permission};
+pub use crate::store::{
+    Contatori, Draft, Saved, SchedaSaved, StoreError as Error, StoreResult as Result,
+};
+pub use persona::{PersonaCard, PersonaFormData, PersonaSaved, SEARCH_LIMIT};
+pub use rules::Op;
+
+use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::store::{Store, StoreError, StoreResult};
 
-/// Refuses (and audits the refusal) when `actor` lacks `p`.
-pub fn require(
-    store: &mut dyn Store,
-    actor: &Actor,
-    p: Permission,
-    action: &str,
-) -> StoreResult<()> {
-    if actor.can(p) {
-        return Ok(());
-    }
-    store.audit(
-        actor,
-        &AuditEvent::new(action, Outcome::Denied).detail(format!("{p:?}")),
-    )?;
-    Err(StoreError::Denied(format!(
-        "l'operatore {} non ha il permesso per «{action}»",
-        actor.username
-    )))
+/// The door to the data, in front of a store. Cheap to make: the runtime makes one per request on
+/// the store thread, the CLI one per command.
+pub struct Service<'a> {
+    store: &'a mut dyn Store,
 }
 
-/// Creates an ente (comune, ambito or external body).
-pub fn create_ente(store: &mut dyn Store, actor: &Actor, new: &NewEnte) -> StoreResult<i64> {
-    require(store, actor, Permission::ManageConfig, "crea_ente")?;
-    let mut new = new.clone();
-    new.belfiore = new.belfiore.map(|b| b.trim().to_uppercase());
-    if let Some(b) = &new.belfiore
-        && !is_belfiore_syntax(b)
-    {
-        return Err(StoreError::Invalid(format!(
-            "codice catastale «{b}» non valido: una lettera e tre cifre, es. H501"
-        )));
+impl<'a> Service<'a> {
+    pub fn new(store: &'a mut dyn Store) -> Service<'a> {
+        Service { store }
     }
-    store.create_ente(actor, &new)
-}
 
-/// A Belfiore (codice catastale) is one letter and three digits.
-pub fn is_belfiore_syntax(code: &str) -> bool {
-    let b = code.as_bytes();
-    b.len() == 4 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
-}
-
-/// Creates a front-desk office of an ente.
-pub fn create_ufficio(
-    store: &mut dyn Store,
-    actor: &Actor,
-    ente_id: i64,
-    nome: &str,
-) -> StoreResult<i64> {
-    require(store, actor, Permission::ManageConfig, "crea_ufficio")?;
-    store.create_ufficio(actor, ente_id, nome)
-}
-
-fn validate_username(u: &str) -> StoreResult<()> {
-    let ok = !u.is_empty()
-        && u.len() <= 64
-        && u.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
-        && u.chars().next().is_some_and(|c| c.is_ascii_lowercase());
-    if ok {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid(format!(
-            "nome utente «{}» non valido: minuscole, cifre, punto, trattino; inizia con una lettera; max 64",
-            crate::sanitize::sanitize(&u.chars().take(64).collect::<String>())
-        )))
+    /// The store behind the door, for the runtime's wiring, the demo generator and tests (which
+    /// prepare and inspect data). Screens and commands never use it.
+    pub fn store(&self) -> &dyn Store {
+        self.store
     }
-}
 
-/// Adds an operator account; the password (if given) must meet the policy.
-pub fn add_user(
-    store: &mut dyn Store,
-    actor: &Actor,
-    new: &NewOperatore,
-    password: Option<&str>,
-) -> StoreResult<i64> {
-    require(store, actor, Permission::ManageAccounts, "crea_operatore")?;
-    validate_username(&new.username)?;
-    if new.nome.trim().is_empty() || new.cognome.trim().is_empty() {
-        return Err(StoreError::Invalid(
-            "nome e cognome dell'operatore sono obbligatori".into(),
-        ));
+    /// See [`Service::store`].
+    pub fn store_mut(&mut self) -> &mut dyn Store {
+        self.store
     }
-    if new.enti.is_empty() {
-        return Err(StoreError::Invalid("indicare l'ente dell'operatore".into()));
-    }
-    let hash = match password {
-        Some(p) => {
-            auth::check_policy(p, new.roles).map_err(StoreError::Invalid)?;
-            Some(auth::hash_password(p))
+
+    /// The actor as the database knows them now: roles, enti and office re-read, so that a disabled
+    /// account or a removed role stops working at once. The CLI's system actor is taken as given.
+    pub fn live(&mut self, actor: &Actor, op: Op) -> StoreResult<Actor> {
+        let Some(id) = actor.operatore_id else {
+            return Ok(actor.clone());
+        };
+        match self.store.operatore_by_username(&actor.username)? {
+            Some(op_now) if op_now.id == id && op_now.attivo => Ok(Actor::operatore(
+                &op_now,
+                actor.os_user.clone(),
+                actor.ssh_client.clone(),
+            )),
+            _ => {
+                self.audit_denied(actor, op, "account disabilitato o rimosso")?;
+                Err(StoreError::Denied(ACCOUNT_DISABLED.into()))
+            }
         }
-        None => None,
-    };
-    store.create_operatore(actor, new, hash.as_deref())
-}
-
-fn user(store: &dyn Store, username: &str) -> StoreResult<Operatore> {
-    store.operatore_by_username(username)?.ok_or_else(|| {
-        StoreError::NotFound(format!(
-            "operatore «{}»",
-            crate::sanitize::sanitize(username)
-        ))
-    })
-}
-
-/// Sets a new password for `username`.
-pub fn set_password(
-    store: &mut dyn Store,
-    actor: &Actor,
-    username: &str,
-    password: &str,
-) -> StoreResult<()> {
-    let op = user(store, username)?;
-    if actor.operatore_id != Some(op.id) {
-        require(store, actor, Permission::ManageAccounts, "cambia_password")?;
     }
-    auth::check_policy(password, op.roles).map_err(StoreError::Invalid)?;
-    store.set_password(actor, op.id, op.version, &auth::hash_password(password))?;
-    Ok(())
-}
 
-/// Disables an account (accounts are never deleted: the audit trail refers to them).
-pub fn disable_user(store: &mut dyn Store, actor: &Actor, username: &str) -> StoreResult<()> {
-    require(
-        store,
-        actor,
-        Permission::ManageAccounts,
-        "disabilita_operatore",
-    )?;
-    let mut op = user(store, username)?;
-    op.attivo = false;
-    store.update_operatore(actor, &op)?;
-    Ok(())
-}
-
-/// Lists accounts.
-pub fn list_users(store: &mut dyn Store, actor: &Actor) -> StoreResult<Vec<Operatore>> {
-    require(store, actor, Permission::ManageAccounts, "elenca_operatori")?;
-    store.list_operatori()
-}
-
-/// Code lists (admin): import a CSV into `lista`.
-pub fn import_codes(
-    store: &mut dyn Store,
-    actor: &Actor,
-    lista: &str,
-    rows: &[crate::domain::codici::NewCodice],
-) -> StoreResult<crate::domain::codici::ImportCounts> {
-    require(store, actor, Permission::ManageCodes, "importa_codici")?;
-    if !crate::domain::codici::valid_id(lista) {
-        return Err(StoreError::Invalid(format!(
-            "nome di lista «{}» non valido (minuscole, cifre e _)",
-            crate::sanitize::sanitize(lista)
-        )));
+    /// Checks `op` for `actor` before it runs: the account is still active, its roles allow the
+    /// operation, and (for an operation on a record of an ente) the record's `ente` is one of the
+    /// actor's. Refusals are audited and return an Italian message; a record out of scope is
+    /// reported exactly like a missing one (`what`, e.g. "scheda 12"). Returns the live actor.
+    pub fn guard(
+        &mut self,
+        actor: &Actor,
+        op: Op,
+        ente: Option<i64>,
+        what: &str,
+    ) -> StoreResult<Actor> {
+        let actor = self.live(actor, op)?;
+        let rule = op.rule();
+        if !rule.need.allows(&actor) {
+            self.audit_denied(&actor, op, "permesso mancante")?;
+            return Err(StoreError::Denied(format!(
+                "l'operatore {} non ha il permesso per «{}»",
+                actor.username, rule.label
+            )));
+        }
+        if let Some(e) = ente
+            && rule.scope != rules::Scope::Installation
+            && !rules::in_ente(&actor, e)
+        {
+            self.audit_denied(&actor, op, "fuori dagli enti dell'operatore")?;
+            return Err(StoreError::NotFound(what.to_string()));
+        }
+        Ok(actor)
     }
-    store.import_codes(actor, lista, rows)
+
+    /// A record of another ente (or one the actor may not see) found after the guard: refused like
+    /// a missing record, and audited.
+    pub(crate) fn out_of_scope(&mut self, actor: &Actor, op: Op, what: &str) -> StoreError {
+        if let Err(e) = self.audit_denied(actor, op, "fuori dagli enti dell'operatore") {
+            return e;
+        }
+        StoreError::NotFound(what.to_string())
+    }
+
+    fn audit_denied(&mut self, actor: &Actor, op: Op, why: &str) -> StoreResult<()> {
+        self.store.audit(
+            actor,
+            &AuditEvent::new(op.rule().action, Outcome::Denied).detail(why),
+        )
+    }
+
+    /// Writes the audit row of a successful read.
+    pub(crate) fn audit_ok(&mut self, actor: &Actor, event: AuditEvent) -> StoreResult<()> {
+        self.store.audit(actor, &event)
+    }
 }
 
-/// Code lists (admin): relabel, disable or enable one code.
-pub fn update_code(
-    store: &mut dyn Store,
-    actor: &Actor,
-    code: &crate::domain::codici::Codice,
-    etichetta: &str,
-    attivo: bool,
-) -> StoreResult<i64> {
-    require(store, actor, Permission::ManageCodes, "modifica_codice")?;
-    store.update_code(actor, code.id, code.version, etichetta, attivo)
-}
+/// What a disabled operator is told (their session then ends).
+pub const ACCOUNT_DISABLED: &str =
+    "account disabilitato o rimosso: la sessione viene chiusa, rivolgersi all'amministratore";
 
 /// The operator's ente (the first of theirs): where their records go.
 pub fn ente_of(actor: &Actor) -> StoreResult<i64> {
@@ -186,205 +132,100 @@ pub fn ente_of(actor: &Actor) -> StoreResult<i64> {
         .ok_or_else(|| StoreError::Invalid("l'operatore non è associato a nessun ente".into()))
 }
 
-/// Enables or disables the POR / FSE fields of the scheda for an ente (by Belfiore code).
-pub fn set_por(store: &mut dyn Store, actor: &Actor, belfiore: &str, on: bool) -> StoreResult<()> {
-    require(store, actor, Permission::ManageConfig, "configura_por")?;
-    let ente = store
-        .ente_by_code(belfiore)?
-        .ok_or_else(|| StoreError::NotFound(format!("ente con codice {belfiore}")))?;
-    store.set_setting(
-        &format!("por_abilitato:{}", ente.id),
-        if on { "1" } else { "0" },
-    )?;
-    store.audit(
-        actor,
-        &AuditEvent::new("configura_por", Outcome::Ok)
-            .on("ente", Some(ente.id))
-            .detail(if on { "abilitato" } else { "disabilitato" }),
-    )
-}
-
-/// What the person card shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PersonaCard {
-    pub soggetto: crate::domain::persona::Soggetto,
-    pub storia: Vec<crate::domain::persona::Modifica>,
-    pub privacy: Vec<crate::domain::persona::Consenso>,
-    /// The person's schede di accesso the actor may see, newest first.
-    pub schede: Vec<crate::domain::scheda::SchedaRiga>,
-}
-
-/// The person card: the person, their history and consents. Every read is written to the audit log.
-pub fn read_soggetto(store: &mut dyn Store, actor: &Actor, id: i64) -> StoreResult<PersonaCard> {
-    require(store, actor, Permission::ReadAnagrafe, "leggi_soggetto")?;
-    let soggetto = store
-        .soggetto(id)?
-        .ok_or_else(|| StoreError::NotFound(format!("persona {id}")))?;
-    let storia = store.soggetto_storia(id)?;
-    let privacy = store.privacy(id)?;
-    let schede = if actor.can(Permission::ReadSchede) {
-        let filtro = crate::domain::scheda::Filtro {
-            soggetti: Some(vec![id]),
-            ..Default::default()
-        };
-        store.list_schede(&actor.enti, &filtro, 200)?
-    } else {
-        Vec::new()
-    };
-    store.audit(
-        actor,
-        &AuditEvent::new("leggi_soggetto", Outcome::Ok)
-            .on("soggetto", Some(id))
-            .section("scheda persona"),
-    )?;
-    Ok(PersonaCard {
-        soggetto,
-        storia,
-        privacy,
-        schede,
-    })
-}
-
-/// What saving a person at the desk did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PersonaSaved {
-    Saved(crate::store::Saved),
-    /// Not saved: persons with the same name and birth date exist; save again with
-    /// `allow_homonym` once the operator confirms they are someone else.
-    Homonyms(Vec<crate::domain::search::SearchHit>),
-}
-
-/// Saves a person entered or edited at the desk, after the same checks as the form (a client that
-/// skipped them is refused with the first problem). A new person is registered for the operator's
-/// ente; with `allow_homonym` false, persons with the same name and birth date stop the save.
-pub fn save_persona(
-    store: &mut dyn Store,
-    actor: &Actor,
-    edit: &crate::domain::persona::PersonaEdit,
-    today: time::Date,
-) -> StoreResult<PersonaSaved> {
-    require(store, actor, Permission::WriteAnagrafe, "salva_soggetto")?;
-    let mut edit = edit.clone();
-    if let Some(cf) = edit.get("codice_fiscale") {
-        let cf = crate::domain::cf::normalize(cf);
-        edit.set("codice_fiscale", Some(&cf));
-    }
-    if let Some((campo, msg)) = crate::domain::persona::validate(&edit, today)
-        .into_iter()
-        .next()
-    {
-        return Err(StoreError::Invalid(format!("{campo}: {msg}")));
-    }
-    if edit.id.is_none() && !edit.allow_homonym {
-        let (c, n, d) = (
-            edit.get("cognome").unwrap_or_default(),
-            edit.get("nome").unwrap_or_default(),
-            edit.get("data_nascita").unwrap_or_default(),
-        );
-        let same = store.homonyms(c, n, d, None)?;
-        if !same.is_empty() {
-            return Ok(PersonaSaved::Homonyms(same));
-        }
-    }
-    let ente = actor.ente();
-    store
-        .save_persona(actor, &edit, ente)
-        .map(PersonaSaved::Saved)
-}
-
-/// Registers an anonymous user for the operator's ente.
-pub fn register_anonymous(
-    store: &mut dyn Store,
-    actor: &Actor,
-    sesso: Option<&str>,
-) -> StoreResult<i64> {
-    require(
-        store,
-        actor,
-        Permission::WriteAnagrafe,
-        "crea_soggetto_anonimo",
-    )?;
-    let ente = ente_of(actor)?;
-    store.register_anonymous(actor, ente, sesso)
-}
-
-/// Records the privacy consent of a person towards the operator's ente. A signed consent needs its
-/// date (not in the future).
-pub fn set_privacy(
-    store: &mut dyn Store,
-    actor: &Actor,
-    soggetto_id: i64,
-    stato: crate::domain::persona::Privacy,
-    data_firma: Option<&str>,
-    version: Option<i64>,
-    today: time::Date,
-) -> StoreResult<()> {
-    use crate::domain::persona::Privacy;
-    require(store, actor, Permission::WriteAnagrafe, "consenso_privacy")?;
-    let ente = ente_of(actor)?;
-    let data = match (stato, data_firma) {
-        (Privacy::Firmato, None) => {
-            return Err(StoreError::Invalid(
-                "indicare la data di firma del consenso".into(),
-            ));
-        }
-        (Privacy::Firmato, Some(d)) => {
-            if d > crate::domain::date::iso(today).as_str() {
-                return Err(StoreError::Invalid(
-                    "la data di firma non può essere successiva a oggi".into(),
-                ));
-            }
-            Some(d)
-        }
-        _ => None,
-    };
-    store.set_privacy(actor, soggetto_id, ente, stato, data, version)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Role, RoleSet};
+    use crate::domain::{NewOperatore, Role, RoleSet};
     use crate::store::sqlite::SqliteStore;
-
-    fn operator_actor(roles: &[Role]) -> Actor {
-        Actor {
-            operatore_id: Some(99),
-            username: "mrossi".into(),
-            roles: RoleSet::from_roles(roles),
-            enti: vec![1],
-            ufficio_id: None,
-            os_user: None,
-            ssh_client: None,
-        }
-    }
 
     #[test]
     fn denied_call_is_refused_and_audited() {
-        let mut s = SqliteStore::in_memory().unwrap();
-        let actor = operator_actor(&[Role::Sportello]);
-        let new = NewOperatore {
-            username: "nuovo".into(),
+        let mut store = SqliteStore::in_memory().unwrap();
+        let mut svc = Service::new(&mut store);
+        let sys = Actor::system(None, None);
+        let ente = svc
+            .create_ente(
+                &sys,
+                &crate::domain::NewEnte {
+                    nome: "Comune di Prova".into(),
+                    tipo: "comune".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let new = |u: &str, roles: &[Role]| NewOperatore {
+            username: u.into(),
             nome: "N".into(),
             cognome: "C".into(),
-            roles: RoleSet::from_roles(&[Role::Admin]),
-            enti: vec![1],
+            roles: RoleSet::from_roles(roles),
+            enti: vec![ente],
             ..Default::default()
         };
-        let err = add_user(&mut s, &actor, &new, None).unwrap_err();
+        svc.add_user(&sys, &new("mrossi", &[Role::Sportello]), None)
+            .unwrap();
+        let op = svc
+            .store()
+            .operatore_by_username("mrossi")
+            .unwrap()
+            .unwrap();
+        let actor = Actor::operatore(&op, None, None);
+        let err = svc
+            .add_user(&actor, &new("nuovo", &[Role::Admin]), None)
+            .unwrap_err();
         assert!(matches!(err, StoreError::Denied(_)), "{err}");
-        assert!(s.operatore_by_username("nuovo").unwrap().is_none());
-        let last = &s.audit_tail(1).unwrap()[0];
+        assert!(
+            svc.store()
+                .operatore_by_username("nuovo")
+                .unwrap()
+                .is_none()
+        );
+        let last = &svc.store().audit_tail(1).unwrap()[0];
         assert_eq!(last.event.action, "crea_operatore");
         assert_eq!(last.event.outcome, Outcome::Denied);
         assert_eq!(last.username, "mrossi");
     }
 
     #[test]
-    fn belfiore_syntax() {
-        assert!(is_belfiore_syntax("H501"));
-        assert!(!is_belfiore_syntax("h501"));
-        assert!(!is_belfiore_syntax("H50"));
-        assert!(!is_belfiore_syntax("1501"));
+    fn a_disabled_operator_is_refused_at_the_next_call() {
+        let mut store = SqliteStore::in_memory().unwrap();
+        let mut svc = Service::new(&mut store);
+        let sys = Actor::system(None, None);
+        let ente = svc
+            .create_ente(
+                &sys,
+                &crate::domain::NewEnte {
+                    nome: "Comune di Prova".into(),
+                    tipo: "comune".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let new = NewOperatore {
+            username: "admin2".into(),
+            nome: "N".into(),
+            cognome: "C".into(),
+            roles: RoleSet::from_roles(&[Role::Admin]),
+            enti: vec![ente],
+            ..Default::default()
+        };
+        svc.add_user(&sys, &new, None).unwrap();
+        let op = svc
+            .store()
+            .operatore_by_username("admin2")
+            .unwrap()
+            .unwrap();
+        let session = Actor::operatore(&op, None, None);
+        assert!(svc.list_users(&session).is_ok());
+        svc.disable_user(&sys, "admin2").unwrap();
+        let err = svc.list_users(&session).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("operazione non consentita: {ACCOUNT_DISABLED}")
+        );
+        let last = &svc.store().audit_tail(1).unwrap()[0];
+        assert_eq!(
+            (last.event.action.as_str(), last.event.outcome),
+            ("elenca_operatori", Outcome::Denied)
+        );
     }
 }

@@ -2,14 +2,15 @@
 //! export them; the private note shown only to its author, the responsabile and the scheda's
 //! creator; every read and export written to the audit log; completion and proposals decided here.
 
-use super::require;
+use super::rules::{Op, in_ente};
+use super::{Service, ente_of};
 use crate::domain::date::iso;
 use crate::domain::persona::Privacy;
 use crate::domain::scheda::{
     self, Contesto, Filtro, NOTA_RISERVATA, Scheda, SchedaEdit, SchedaRiga,
 };
 use crate::domain::{Actor, AuditEvent, Outcome, Permission};
-use crate::store::{Contatori, SchedaSave, SchedaSaved, Store, StoreError, StoreResult};
+use crate::store::{Contatori, SchedaSave, SchedaSaved, StoreError, StoreResult};
 
 /// Most schede a list or an export returns.
 pub const MAX_ROWS: usize = 200_000;
@@ -27,35 +28,24 @@ pub struct SchedaOutcome {
     pub avviso: Option<String>,
 }
 
-/// Records the consent signed on `data` unless it is already recorded so.
-fn record_consent(
-    store: &mut dyn Store,
-    actor: &Actor,
-    soggetto_id: i64,
-    data: &str,
-    today: time::Date,
-) -> StoreResult<()> {
-    let ente = super::ente_of(actor)?;
-    let current = store
-        .privacy(soggetto_id)?
-        .into_iter()
-        .find(|c| c.ente_id == ente);
-    let already = current
-        .as_ref()
-        .is_some_and(|c| c.stato == Privacy::Firmato && c.data_firma.as_deref() == Some(data));
-    if already {
-        return Ok(());
-    }
-    super::set_privacy(
-        store,
-        actor,
-        soggetto_id,
-        Privacy::Firmato,
-        Some(data),
-        current.map(|c| c.version),
-        today,
-    )
+/// Everything the scheda form needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchedaFormData {
+    pub lists: super::codes::Lists,
+    /// The stored scheda (`None` for a new one).
+    pub scheda: Option<Scheda>,
+    pub soggetto: crate::domain::persona::Soggetto,
+    /// Whether the operator may change it (otherwise the form is read-only).
+    pub can_edit: bool,
+    /// The ente enabled the POR / FSE fields.
+    pub por: bool,
 }
+
+/// The rows of the list of schede and the labels of the esiti (code, label).
+pub type SchedeList = (Vec<SchedaRiga>, Vec<(String, String)>);
+
+/// Persons matching the search text (as in the anagrafe), at most this many, narrow a list.
+const LIST_PERSONS: usize = 500;
 
 /// Whether `actor` may change `s`: its creator or its operator, or whoever may edit others' schede.
 pub fn can_edit(actor: &Actor, s: &Scheda) -> bool {
@@ -73,252 +63,361 @@ fn can_read_note(actor: &Actor, s: &Scheda) -> bool {
         || actor.can(Permission::ReadPrivateNotes)
 }
 
+/// The scope of a scheda: the enti of the operator, and the schede sent to their office.
 fn visible(actor: &Actor, s: &Scheda) -> bool {
-    actor.enti.contains(&s.ente_id)
+    in_ente(actor, s.ente_id)
         || (actor.ufficio_id.is_some() && s.edit.invio_ufficio_id == actor.ufficio_id)
 }
 
-fn contesto(store: &dyn Store, e: &SchedaEdit, today: time::Date) -> StoreResult<Contesto> {
-    let person = store
-        .soggetto(e.soggetto_id)?
-        .ok_or_else(|| StoreError::Invalid("scegliere la persona dall'anagrafe".into()))?;
-    let esiti_pic = store
-        .codes("esito_scheda")?
-        .into_iter()
-        .filter(|c| c.pic)
-        .map(|c| c.codice)
-        .collect();
-    Ok(Contesto {
-        oggi: iso(today),
-        data_nascita: person.data_nascita,
-        anonimo: person.anonimo,
-        esiti_pic,
-    })
-}
-
-/// Reads a scheda for `actor` (audited): the private note replaced when they may not read it; a
-/// scheda sent to the actor's office is marked as received.
-pub fn read_scheda(
-    store: &mut dyn Store,
-    actor: &Actor,
-    id: i64,
-    section: &str,
-) -> StoreResult<Scheda> {
-    require(store, actor, Permission::ReadSchede, "leggi_scheda")?;
-    let mut s = store
-        .scheda(id)?
-        .filter(|s| visible(actor, s))
-        .ok_or_else(|| StoreError::NotFound(format!("scheda {id}")))?;
-    if s.deleted_reason.is_some()
-        && !actor.can(Permission::DeleteSchede)
-        && !actor.can(Permission::RestoreDeleted)
-    {
-        return Err(StoreError::NotFound(format!("scheda {id}")));
-    }
-    if !can_read_note(actor, &s) {
-        s.nota_leggibile = false;
-        s.edit.nota_privata = s.edit.nota_privata.as_ref().map(|_| NOTA_RISERVATA.into());
-    }
-    store.audit(
-        actor,
-        &AuditEvent::new("leggi_scheda", Outcome::Ok)
-            .on("scheda", Some(id))
-            .section(section),
-    )?;
-    if actor.ufficio_id.is_some() && s.edit.invio_ufficio_id == actor.ufficio_id {
-        store.mark_ricevuta(actor, id)?;
-    }
-    Ok(s)
-}
-
-/// Saves a scheda. It is complete when every rule holds and the form had no required field empty
-/// (`form_incompleta`); otherwise it is kept "in sospeso" with the list of what is missing. A
-/// complete scheda whose esito is a proposal goes to the operator's ente, or to the capofila when
-/// the operator asked so. A signed privacy consent in the form is recorded for the person.
-pub fn save_scheda(
-    store: &mut dyn Store,
-    actor: &Actor,
-    edit: &SchedaEdit,
-    form_incompleta: bool,
-    today: time::Date,
-) -> StoreResult<SchedaOutcome> {
-    require(store, actor, Permission::WriteSchede, "salva_scheda")?;
-    let mut edit = edit.clone();
-    if let Some(id) = edit.id {
-        let stored = store
-            .scheda(id)?
-            .filter(|s| visible(actor, s))
-            .ok_or_else(|| StoreError::NotFound(format!("scheda {id}")))?;
-        if !can_edit(actor, &stored) {
-            store.audit(
-                actor,
-                &AuditEvent::new("modifica_scheda", Outcome::Denied).on("scheda", Some(id)),
-            )?;
-            return Err(StoreError::Denied(
-                "la scheda è di un altro operatore: si può solo consultare".into(),
-            ));
-        }
-        if !can_read_note(actor, &stored) {
-            edit.nota_privata = None;
+impl Service<'_> {
+    /// Scheda `id` if the (already guarded) actor may see it; a scheda of another ente is refused
+    /// like a missing one, and audited.
+    pub(crate) fn scheda_in_scope(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        op: Op,
+    ) -> StoreResult<Scheda> {
+        let what = format!("scheda {id}");
+        match self.store.scheda(id)? {
+            None => Err(StoreError::NotFound(what)),
+            Some(s) if visible(actor, &s) => Ok(s),
+            Some(_) => Err(self.out_of_scope(actor, op, &what)),
         }
     }
-    let ctx = contesto(store, &edit, today)?;
-    if let Some((_, msg)) = scheda::save_problems(&edit, &ctx).into_iter().next() {
-        return Err(StoreError::Invalid(msg));
-    }
-    let problemi: Vec<(String, String)> = scheda::completion_problems(&edit, &ctx)
-        .into_iter()
-        .map(|(c, m)| (c.to_string(), m))
-        .collect();
-    let completa = problemi.is_empty() && !form_incompleta;
-    let proposta_ente = if completa && scheda::is_pic(&edit, &ctx) {
-        let ente = super::ente_of(actor)?;
-        Some(if edit.flag("invia_capofila") {
-            store.capofila(ente)?.ok_or_else(|| {
-                StoreError::Invalid("nessun ente capofila configurato per l'ambito".into())
-            })?
-        } else {
-            ente
+
+    fn contesto(&self, e: &SchedaEdit, today: time::Date) -> StoreResult<Contesto> {
+        let person = self
+            .store
+            .soggetto(e.soggetto_id)?
+            .ok_or_else(|| StoreError::Invalid("scegliere la persona dall'anagrafe".into()))?;
+        let esiti_pic = self
+            .store
+            .codes("esito_scheda")?
+            .into_iter()
+            .filter(|c| c.pic)
+            .map(|c| c.codice)
+            .collect();
+        Ok(Contesto {
+            oggi: iso(today),
+            data_nascita: person.data_nascita,
+            anonimo: person.anonimo,
+            esiti_pic,
         })
-    } else {
-        None
-    };
-    // The consent's date is checked before the scheda is written, so that a refusal never leaves
-    // a saved scheda behind an error (the form would save it again).
-    let consenso = if edit.flag("privacy_consenso") {
-        let data = match edit.text("privacy_data") {
-            "" => edit.data_accesso.clone(),
-            d => d.to_string(),
+    }
+
+    /// Reads a scheda for `actor` (audited): the private note replaced when they may not read it;
+    /// a scheda sent to the actor's office is marked as received.
+    pub fn read_scheda(&mut self, actor: &Actor, id: i64, section: &str) -> StoreResult<Scheda> {
+        let actor = self.guard(actor, Op::ReadScheda, None, "scheda")?;
+        let mut s = self.scheda_in_scope(&actor, id, Op::ReadScheda)?;
+        if s.deleted_reason.is_some()
+            && !actor.can(Permission::DeleteSchede)
+            && !actor.can(Permission::RestoreDeleted)
+        {
+            return Err(StoreError::NotFound(format!("scheda {id}")));
+        }
+        if !can_read_note(&actor, &s) {
+            s.nota_leggibile = false;
+            s.edit.nota_privata = s.edit.nota_privata.as_ref().map(|_| NOTA_RISERVATA.into());
+        }
+        self.audit_ok(
+            &actor,
+            AuditEvent::new(Op::ReadScheda.rule().action, Outcome::Ok)
+                .on("scheda", Some(id))
+                .section(section),
+        )?;
+        if actor.ufficio_id.is_some() && s.edit.invio_ufficio_id == actor.ufficio_id {
+            self.store.mark_ricevuta(&actor, id)?;
+        }
+        Ok(s)
+    }
+
+    /// What the scheda form needs: a stored scheda (`id`, an audited read) or a new visit of person
+    /// `soggetto_id`, the code lists `lists`, whether the actor may change it, the POR switch.
+    pub fn scheda_form(
+        &mut self,
+        actor: &Actor,
+        id: Option<i64>,
+        soggetto_id: i64,
+        lists: &[String],
+    ) -> StoreResult<SchedaFormData> {
+        let (scheda, can_edit) = match id {
+            Some(id) => {
+                let s = self.read_scheda(actor, id, "scheda")?;
+                let live = self.live(actor, Op::ReadScheda)?;
+                let can = can_edit(&live, &s);
+                (Some(s), can)
+            }
+            None => {
+                let ente = ente_of(actor)?;
+                self.guard(actor, Op::NewScheda, Some(ente), "ente")?;
+                (None, true)
+            }
         };
-        if data > iso(today) {
+        let soggetto_id = scheda.as_ref().map_or(soggetto_id, |s| s.edit.soggetto_id);
+        let soggetto = self
+            .store
+            .soggetto(soggetto_id)?
+            .ok_or_else(|| StoreError::NotFound(format!("persona {soggetto_id}")))?;
+        let lists = self.form_lists(actor, lists.iter().map(String::as_str), scheda.is_some())?;
+        let por = self.por_enabled(actor)?;
+        Ok(SchedaFormData {
+            lists,
+            scheda,
+            soggetto,
+            can_edit,
+            por,
+        })
+    }
+
+    /// Records the consent signed on `data` unless it is already recorded so.
+    fn record_consent(
+        &mut self,
+        actor: &Actor,
+        soggetto_id: i64,
+        data: &str,
+        today: time::Date,
+    ) -> StoreResult<()> {
+        let ente = ente_of(actor)?;
+        let current = self
+            .store
+            .privacy(soggetto_id)?
+            .into_iter()
+            .find(|c| c.ente_id == ente);
+        let already = current
+            .as_ref()
+            .is_some_and(|c| c.stato == Privacy::Firmato && c.data_firma.as_deref() == Some(data));
+        if already {
+            return Ok(());
+        }
+        self.set_privacy(
+            actor,
+            soggetto_id,
+            Privacy::Firmato,
+            Some(data),
+            current.map(|c| c.version),
+            today,
+        )
+    }
+
+    /// Saves a scheda. It is complete when every rule holds and the form had no required field
+    /// empty (`form_incompleta`); otherwise it is kept "in sospeso" with the list of what is
+    /// missing. A complete scheda whose esito is a proposal goes to the operator's ente, or to the
+    /// capofila when the operator asked so. A signed privacy consent in the form is recorded for
+    /// the person.
+    pub fn save_scheda(
+        &mut self,
+        actor: &Actor,
+        edit: &SchedaEdit,
+        form_incompleta: bool,
+        today: time::Date,
+    ) -> StoreResult<SchedaOutcome> {
+        let ente = ente_of(actor)?;
+        let actor = self.guard(actor, Op::SaveScheda, Some(ente), "ente")?;
+        let mut edit = edit.clone();
+        if let Some(id) = edit.id {
+            let stored = self.scheda_in_scope(&actor, id, Op::SaveScheda)?;
+            if !can_edit(&actor, &stored) {
+                self.store.audit(
+                    &actor,
+                    &AuditEvent::new("modifica_scheda", Outcome::Denied).on("scheda", Some(id)),
+                )?;
+                return Err(StoreError::Denied(
+                    "la scheda è di un altro operatore: si può solo consultare".into(),
+                ));
+            }
+            if !can_read_note(&actor, &stored) {
+                edit.nota_privata = None;
+            }
+        }
+        let ctx = self.contesto(&edit, today)?;
+        if let Some((_, msg)) = scheda::save_problems(&edit, &ctx).into_iter().next() {
+            return Err(StoreError::Invalid(msg));
+        }
+        let problemi: Vec<(String, String)> = scheda::completion_problems(&edit, &ctx)
+            .into_iter()
+            .map(|(c, m)| (c.to_string(), m))
+            .collect();
+        let completa = problemi.is_empty() && !form_incompleta;
+        let proposta_ente = if completa && scheda::is_pic(&edit, &ctx) {
+            Some(if edit.flag("invia_capofila") {
+                self.store.capofila(ente)?.ok_or_else(|| {
+                    StoreError::Invalid("nessun ente capofila configurato per l'ambito".into())
+                })?
+            } else {
+                ente
+            })
+        } else {
+            None
+        };
+        // The consent's date is checked before the scheda is written, so that a refusal never
+        // leaves a saved scheda behind an error (the form would save it again).
+        let consenso = if edit.flag("privacy_consenso") {
+            let data = match edit.text("privacy_data") {
+                "" => edit.data_accesso.clone(),
+                d => d.to_string(),
+            };
+            if data > iso(today) {
+                return Err(StoreError::Invalid(
+                    "la data di firma del consenso non può essere successiva a oggi".into(),
+                ));
+            }
+            Some(data)
+        } else {
+            None
+        };
+        let saved = self.store.save_scheda(
+            &actor,
+            &edit,
+            SchedaSave {
+                ente_id: ente,
+                ufficio_id: actor.ufficio_id,
+                completa,
+                proposta_ente,
+            },
+        )?;
+        let avviso = match consenso {
+            Some(data) => self
+                .record_consent(&actor, edit.soggetto_id, &data, today)
+                .err()
+                .map(|e| format!("consenso privacy non registrato: {e}")),
+            None => None,
+        };
+        Ok(SchedaOutcome {
+            saved,
+            completa,
+            avviso,
+            problemi,
+            proposta_ente,
+        })
+    }
+
+    /// The schede the actor may see, filtered; deleted ones only for who may delete or restore
+    /// them. Audited with the number of rows and the persons they show.
+    pub fn list_schede(
+        &mut self,
+        actor: &Actor,
+        filtro: &Filtro,
+        limit: usize,
+    ) -> StoreResult<Vec<SchedaRiga>> {
+        let actor = self.guard(actor, Op::ListSchede, None, "schede")?;
+        let mut f = filtro.clone();
+        if !actor.can(Permission::ReadSchede) {
+            // The admin sees only deleted schede, to restore them.
+            f.stato = Some(scheda::Stato::Eliminata);
+        }
+        let may_see_deleted =
+            actor.can(Permission::DeleteSchede) || actor.can(Permission::RestoreDeleted);
+        if !may_see_deleted {
+            f.eliminate = false;
+            if f.stato == Some(scheda::Stato::Eliminata) {
+                return Ok(Vec::new());
+            }
+        }
+        f.ricevute_da = actor.ufficio_id;
+        let enti = match actor.operatore_id {
+            Some(_) => actor.enti.clone(),
+            None => self.store.list_enti()?.into_iter().map(|e| e.id).collect(),
+        };
+        let rows = self.store.list_schede(&enti, &f, limit.min(MAX_ROWS))?;
+        let mut persons: Vec<i64> = rows.iter().map(|r| r.soggetto_id).collect();
+        persons.sort_unstable();
+        persons.dedup();
+        let list = persons
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        self.audit_ok(
+            &actor,
+            AuditEvent::new(Op::ListSchede.rule().action, Outcome::Ok)
+                .on("scheda", None)
+                .detail(format!(
+                    "{} schede di {} persone: {list}",
+                    rows.len(),
+                    persons.len()
+                )),
+        )?;
+        Ok(rows)
+    }
+
+    /// The list of schede of the desk: `text` narrows it to the persons it finds in the anagrafe;
+    /// with the labels of the esiti.
+    pub fn list_schede_desk(
+        &mut self,
+        actor: &Actor,
+        text: &str,
+        mut filtro: Filtro,
+        today: time::Date,
+    ) -> StoreResult<SchedeList> {
+        if !text.trim().is_empty() {
+            filtro.soggetti = Some(self.persons_matching(text, LIST_PERSONS, today)?);
+        }
+        let rows = self.list_schede(actor, &filtro, 1000)?;
+        let esiti = self
+            .store
+            .codes("esito_scheda")?
+            .into_iter()
+            .map(|c| (c.codice, c.etichetta))
+            .collect();
+        Ok((rows, esiti))
+    }
+
+    /// Soft delete with a reason (the scheda's ente must be the actor's).
+    pub fn delete_scheda(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        reason: &str,
+    ) -> StoreResult<()> {
+        let actor = self.guard(actor, Op::DeleteScheda, None, "scheda")?;
+        self.scheda_in_scope(&actor, id, Op::DeleteScheda)?;
+        if reason.trim().is_empty() {
             return Err(StoreError::Invalid(
-                "la data di firma del consenso non può essere successiva a oggi".into(),
+                "indicare il motivo dell'eliminazione".into(),
             ));
         }
-        Some(data)
-    } else {
-        None
-    };
-    let saved = store.save_scheda(
-        actor,
-        &edit,
-        SchedaSave {
-            ente_id: super::ente_of(actor)?,
-            ufficio_id: actor.ufficio_id,
-            completa,
-            proposta_ente,
-        },
-    )?;
-    let avviso = match consenso {
-        Some(data) => record_consent(store, actor, edit.soggetto_id, &data, today)
-            .err()
-            .map(|e| format!("consenso privacy non registrato: {e}")),
-        None => None,
-    };
-    Ok(SchedaOutcome {
-        saved,
-        completa,
-        avviso,
-        problemi,
-        proposta_ente,
-    })
-}
-
-/// The schede the actor may see, filtered; deleted ones only for who may delete or restore them.
-pub fn list_schede(
-    store: &mut dyn Store,
-    actor: &Actor,
-    filtro: &Filtro,
-    limit: usize,
-) -> StoreResult<Vec<SchedaRiga>> {
-    let mut f = filtro.clone();
-    if !actor.can(Permission::ReadSchede) && actor.can(Permission::RestoreDeleted) {
-        // The admin sees only deleted schede, to restore them.
-        f.stato = Some(scheda::Stato::Eliminata);
-    } else {
-        require(store, actor, Permission::ReadSchede, "elenca_schede")?;
+        self.store
+            .delete_scheda(&actor, id, version, Some(reason.trim()))
     }
-    let may_see_deleted =
-        actor.can(Permission::DeleteSchede) || actor.can(Permission::RestoreDeleted);
-    if !may_see_deleted {
-        f.eliminate = false;
-        if f.stato == Some(scheda::Stato::Eliminata) {
-            return Ok(Vec::new());
-        }
+
+    /// Restores a deleted scheda (admin of the scheda's ente).
+    pub fn restore_scheda(&mut self, actor: &Actor, id: i64, version: i64) -> StoreResult<()> {
+        let actor = self.guard(actor, Op::RestoreScheda, None, "scheda")?;
+        self.scheda_in_scope(&actor, id, Op::RestoreScheda)?;
+        self.store.delete_scheda(&actor, id, version, None)
     }
-    f.ricevute_da = actor.ufficio_id;
-    store.list_schede(&actor.enti, &f, limit.min(MAX_ROWS))
-}
 
-/// Soft delete with a reason.
-pub fn delete_scheda(
-    store: &mut dyn Store,
-    actor: &Actor,
-    id: i64,
-    version: i64,
-    reason: &str,
-) -> StoreResult<()> {
-    require(store, actor, Permission::DeleteSchede, "elimina_scheda")?;
-    if reason.trim().is_empty() {
-        return Err(StoreError::Invalid(
-            "indicare il motivo dell'eliminazione".into(),
-        ));
+    /// Copies a scheda to a new visit dated today, in sospeso, received by the actor.
+    pub fn duplicate_scheda(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        today: time::Date,
+    ) -> StoreResult<SchedaSaved> {
+        let ente = ente_of(actor)?;
+        let actor = self.guard(actor, Op::DuplicateScheda, Some(ente), "ente")?;
+        self.scheda_in_scope(&actor, id, Op::DuplicateScheda)?;
+        let s = self.read_scheda(&actor, id, "duplica")?;
+        let copy = scheda::duplicate(&s.edit, &iso(today), &actor.username);
+        self.store.save_scheda(
+            &actor,
+            &copy,
+            SchedaSave {
+                ente_id: ente,
+                ufficio_id: actor.ufficio_id,
+                completa: false,
+                proposta_ente: None,
+            },
+        )
     }
-    store.delete_scheda(actor, id, version, Some(reason.trim()))
-}
 
-/// Restores a deleted scheda (admin).
-pub fn restore_scheda(
-    store: &mut dyn Store,
-    actor: &Actor,
-    id: i64,
-    version: i64,
-) -> StoreResult<()> {
-    require(
-        store,
-        actor,
-        Permission::RestoreDeleted,
-        "ripristina_scheda",
-    )?;
-    store.delete_scheda(actor, id, version, None)
-}
-
-/// Copies a scheda to a new visit dated today, in sospeso, received by the actor.
-pub fn duplicate_scheda(
-    store: &mut dyn Store,
-    actor: &Actor,
-    id: i64,
-    today: time::Date,
-) -> StoreResult<SchedaSaved> {
-    require(store, actor, Permission::WriteSchede, "duplica_scheda")?;
-    let s = read_scheda(store, actor, id, "duplica")?;
-    let copy = scheda::duplicate(&s.edit, &iso(today), &actor.username);
-    let saved = store.save_scheda(
-        actor,
-        &copy,
-        SchedaSave {
-            ente_id: super::ente_of(actor)?,
-            ufficio_id: actor.ufficio_id,
-            completa: false,
-            proposta_ente: None,
-        },
-    )?;
-    Ok(saved)
-}
-
-/// The office counters, for those who see reports (the responsabile).
-pub fn contatori(
-    store: &mut dyn Store,
-    actor: &Actor,
-    today: time::Date,
-) -> StoreResult<Option<Contatori>> {
-    if !actor.can(Permission::Reports) {
-        return Ok(None);
+    /// The counters of the actor's ente and office (for those who see reports: the responsabile).
+    pub fn contatori(&mut self, actor: &Actor, today: time::Date) -> StoreResult<Contatori> {
+        let ente = ente_of(actor)?;
+        let actor = self.guard(actor, Op::Contatori, Some(ente), "ente")?;
+        self.store.contatori(ente, actor.ufficio_id, &iso(today))
     }
-    let Some(ente) = actor.ente() else {
-        return Ok(None);
-    };
-    store
-        .contatori(ente, actor.ufficio_id, &iso(today))
-        .map(Some)
 }

@@ -5,9 +5,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
-use super::app::{App, AppConfig, Effect, Msg};
+use super::app::{App, AppConfig, Effect, Msg, execute};
 use super::keys::parse_key_string;
-use super::requests::execute;
+use crate::service::Service;
 use crate::store::Store;
 
 /// A fixed start time so that runs are repeatable (2027-01-15 08:00 UTC).
@@ -52,7 +52,7 @@ impl Harness {
         while let Some(e) = queue.pop_front() {
             self.effects.push(e.clone());
             if let Effect::Request(id, req) = e {
-                let reply = execute(self.store.as_mut(), req, self.now_ms / 1000);
+                let reply = execute(&mut Service::new(self.store.as_mut()), req, self.now_ms);
                 queue.extend(self.app.update(Msg::Reply(id, reply)));
             }
         }

@@ -1,11 +1,24 @@
-//! UI runtime: keys, keymaps, actions and screen definitions as data — everything the event loop
-//! and the screens need to turn key presses into actions and to lay out forms. It never touches
-//! SQL: no `rusqlite`, no `crate::store` here; data arrives through the service layer.
+//! The terminal app. It never touches SQL: no `rusqlite`, no `crate::store` here except in the
+//! runtime's wiring ([`runtime`], [`harness`]); screens reach data only through
+//! [`crate::service::Service`].
 //!
-//! - [`keys`]: our own key type, its `<C-s>` notation and Italian labels.
-//! - [`action`]: the actions a key can run, with Italian labels.
-//! - [`keymap`]: keymap files (default < site < user), layer stacks, chords, hints.
-//! Form definitions (`screens/*.toml`) and typed field values live below the UI, in [`crate::forms`].
+//! - [`app`]: the router — messages in, effects out; navigation stack, popups, idle lock, drafts
+//!   policy, session check, key routing; the one list of screen modules.
+//! - One folder per screen module, each with its state, its `update` for its actions and replies,
+//!   its view and the service calls it makes: [`login`], [`home`], [`anagrafe`], [`schede`],
+//!   [`operatori`], [`codici`]. Adding a screen touches its own folder, one line in the router's
+//!   `screens!` list (and the home menu when it has an entry) and its `screens/*.toml`.
+//! - [`screen`]: what the router asks of every screen state; [`config`]: what the app is given at
+//!   start; [`io`]: request ids, awaited replies, type-ahead coalescing.
+//! - [`drafts`] and [`popup`]: what every screen shares (draft requests, popups and their answers).
+//! - [`view`]: the frame (header, status bar) and the drawing helpers the modules share.
+//! - [`widgets`]: form, form screen, table, text input.
+//! - [`keys`], [`action`], [`keymap`]: our key type, the actions, keymap files and layers.
+//! - [`theme`]: the 16-colour palette by area.
+//! - [`runtime`]: terminal, event loop, signals, the store thread; [`harness`]: the same headless.
+//!
+//! Form definitions (`screens/*.toml`) and typed field values live below the UI, in
+//! [`crate::forms`].
 
 pub mod action;
 pub mod keymap;
@@ -16,27 +29,26 @@ pub use action::Action;
 pub use keymap::{Keymap, KeymapError, Layer, Resolution};
 pub use keys::{Key, KeyInput, Mods, parse_key, parse_key_string};
 
-// The runtime: state, update, drawing, terminal, headless harness.
 pub mod anagrafe;
 pub mod app;
 pub mod codici;
-pub mod form;
-pub mod form_screen;
+pub mod config;
+pub mod drafts;
 pub mod harness;
 pub mod home;
+pub mod io;
 pub mod login;
 pub mod operatori;
-pub mod persona_form;
-pub mod requests;
+pub mod popup;
 pub mod runtime;
 pub mod schede;
-pub mod table;
-pub mod text_input;
+pub mod screen;
 pub mod theme;
 pub mod view;
+pub mod widgets;
 
 /// Form definitions for the runtime, by id: title and fields.
-pub type Forms = std::collections::BTreeMap<String, (String, Vec<form::FieldSpec>)>;
+pub type Forms = std::collections::BTreeMap<String, (String, Vec<widgets::form::FieldSpec>)>;
 
 /// Form definitions by id, as declared (sections, kinds, code lists): what prints and exports lay out.
 pub type Defs = std::collections::BTreeMap<String, FormDef>;
@@ -66,6 +78,11 @@ pub fn forms() -> Result<Forms, String> {
 fn to_forms(screens: &Screens) -> Forms {
     screens
         .forms()
-        .map(|def| (def.id.clone(), (def.title.clone(), form::specs(def))))
+        .map(|def| {
+            (
+                def.id.clone(),
+                (def.title.clone(), widgets::form::specs(def)),
+            )
+        })
         .collect()
 }

@@ -18,6 +18,7 @@ use tokio::sync::mpsc;
 
 use super::app::{App, Effect, Msg};
 use super::keys::KeyInput;
+use crate::service::Service;
 use crate::store::Store;
 use crate::store::worker::StoreWorker;
 
@@ -200,7 +201,7 @@ fn run_effects(
                 let tx = reply_tx.clone();
                 worker.request(
                     id,
-                    move |s| super::requests::execute(s, req, now_ms() / 1000),
+                    move |s| super::app::execute(&mut Service::new(s), req, now_ms()),
                     move |id, reply| {
                         let _ = tx.send(Msg::Reply(id, reply));
                     },

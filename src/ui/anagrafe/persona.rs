@@ -1,81 +1,9 @@
-//! The "Ricerca anagrafe" screen (results update as the operator types) and the person card.
+//! The person card: personal data, provenance, consents, history of changes and the person's schede.
 
-use super::table::Table;
-use super::text_input::TextInput;
 use crate::domain::belfiore::name_or_code;
 use crate::domain::date::italian;
 use crate::domain::persona::{Consenso, Modifica, Privacy, Soggetto};
-use crate::domain::search::SearchHit;
-
-/// The search box and its results.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RicercaState {
-    pub input: TextInput,
-    pub table: Table,
-    /// The text of the last search sent (a new one goes out when the box differs).
-    pub sent: String,
-    pub error: Option<String>,
-}
-
-impl Default for RicercaState {
-    fn default() -> Self {
-        RicercaState {
-            input: TextInput::new(200),
-            table: Table::new(vec![
-                ("Codice fiscale", 16),
-                ("Cognome", 16),
-                ("Nome", 13),
-                ("Nato/a il", 10),
-                ("Residenza", 13),
-                ("C/P", 3),
-            ]),
-            sent: String::new(),
-            error: None,
-        }
-    }
-}
-
-impl RicercaState {
-    pub fn set_hits(&mut self, hits: Vec<SearchHit>) {
-        let rows = hits
-            .iter()
-            .map(|h| {
-                let cognome = if h.deceased {
-                    format!("{} †", h.cognome)
-                } else {
-                    h.cognome.clone()
-                };
-                (
-                    h.id.to_string(),
-                    vec![
-                        h.codice_fiscale.clone().unwrap_or_default(),
-                        cognome,
-                        h.nome.clone(),
-                        h.data_nascita.as_deref().map(italian).unwrap_or_default(),
-                        h.res_comune
-                            .as_deref()
-                            .map(name_or_code)
-                            .unwrap_or_default(),
-                        format!(
-                            "{}{}",
-                            if h.marcatori.caso_aperto { "C" } else { "" },
-                            if h.marcatori.privacy_firmata { "P" } else { "" }
-                        ),
-                    ],
-                )
-            })
-            .collect();
-        // Best first: the search order, not a column sort.
-        self.table.rows = rows;
-        self.table.sorted = false;
-        self.table.selected = 0;
-        self.error = None;
-    }
-
-    pub fn selected_id(&self) -> Option<i64> {
-        self.table.selected_key()?.parse().ok()
-    }
-}
+use crate::ui::widgets::table::Table;
 
 /// The person card.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +14,8 @@ pub struct PersonaState {
     pub privacy: Vec<Consenso>,
     /// The person's schede di accesso: Up/Down and Enter open one.
     pub schede: Table,
+    /// Something changed from here (a save): read the card again.
+    pub stale: bool,
 }
 
 impl From<crate::service::PersonaCard> for PersonaState {
@@ -119,6 +49,7 @@ impl From<crate::service::PersonaCard> for PersonaState {
             storia: c.storia,
             privacy: c.privacy,
             schede,
+            stale: false,
         }
     }
 }

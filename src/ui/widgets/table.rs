@@ -5,9 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
-use super::action::Action;
-use super::theme::Theme;
 use crate::sanitize::sanitize;
+use crate::ui::action::Action;
+use crate::ui::theme::Theme;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Table {
@@ -134,7 +134,7 @@ impl Table {
                 area.y,
                 format!("{title}{arrow}"),
                 room as usize,
-                theme.accent(super::theme::Area::Sistema),
+                theme.accent(crate::ui::theme::Area::Sistema),
             );
             x = x.saturating_add(*w + 1);
         }

@@ -1,11 +1,7 @@
-//! The code-list screens (admin): the lists, the codes of one list, and the code form
-//! (`screens/codice.toml`).
+//! The tables of the code-list screens: the lists, and the codes of one list.
 
-use super::form::{FieldSpec, Form};
-use super::table::Table;
 use crate::domain::codici::Codice;
-
-pub const FORM_ID: &str = "codice";
+use crate::ui::widgets::table::Table;
 
 /// The lists with their number of codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +9,8 @@ pub struct ListeState {
     pub table: Table,
     pub loaded: bool,
     pub error: Option<String>,
+    /// To be asked (again).
+    pub stale: bool,
 }
 
 impl Default for ListeState {
@@ -21,6 +19,7 @@ impl Default for ListeState {
             table: Table::new(vec![("Lista", 30), ("Voci", 8)]),
             loaded: false,
             error: None,
+            stale: true,
         }
     }
 }
@@ -44,6 +43,8 @@ pub struct CodiciState {
     pub table: Table,
     pub codes: Option<Vec<Codice>>,
     pub error: Option<String>,
+    /// To be asked (again).
+    pub stale: bool,
 }
 
 impl CodiciState {
@@ -58,6 +59,7 @@ impl CodiciState {
             ]),
             codes: None,
             error: None,
+            stale: true,
         }
     }
 
@@ -90,17 +92,4 @@ impl CodiciState {
             .iter()
             .find(|c| c.id.to_string() == key)
     }
-}
-
-/// The form for one code.
-pub fn new_form(title: &str, specs: Vec<FieldSpec>, code: &Codice) -> Form {
-    let mut form = Form::new(
-        FORM_ID,
-        &format!("{title}: {} · {}", code.lista, code.codice),
-        specs,
-    );
-    form.set("etichetta", &code.etichetta);
-    form.set("attivo", if code.attivo { "true" } else { "false" });
-    form.changed_at = None;
-    form
 }

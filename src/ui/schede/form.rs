@@ -1,150 +1,17 @@
-//! The schede di accesso in the terminal: the list (search box, filters, table) and the scheda form
-//! (`screens/scheda.toml`) — filling it from a stored scheda or from the person, reading it back
-//! into an edit, and telling the operator what changed when someone else saved first.
+//! The scheda form (`screens/scheda.toml`): filling it from a stored scheda or from the person,
+//! reading it back into an edit, and telling the operator what changed when someone else saved
+//! first.
 
 use serde_json::{Map, Value};
 
-use super::form::{FieldSpec, Form, Kind};
-use super::table::Table;
-use super::text_input::TextInput;
 use crate::domain::date::iso;
 use crate::domain::persona::Soggetto;
-use crate::domain::scheda::{self, Filtro, Scheda, SchedaEdit, SchedaRiga, Stato};
+use crate::domain::scheda::{self, SchedaEdit};
 use crate::forms::fields;
-use crate::service::documenti::Lists;
+use crate::service::scheda::SchedaFormData;
+use crate::ui::widgets::form::{FieldSpec, Form, Kind};
 
 pub const FORM_ID: &str = "scheda";
-pub const FILTER_FORM_ID: &str = "filtro_schede";
-
-/// The list of schede: a search box (persons, as in the anagrafe), the filters, the table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchedeState {
-    pub input: TextInput,
-    pub table: Table,
-    pub rows: Vec<SchedaRiga>,
-    pub filtro: Filtro,
-    /// The text and filter of the last list sent (a new one goes out when they differ).
-    pub sent: Option<(String, Filtro)>,
-    pub loaded: bool,
-    pub error: Option<String>,
-}
-
-impl Default for SchedeState {
-    fn default() -> Self {
-        SchedeState {
-            input: TextInput::new(200),
-            table: Table::new(vec![
-                ("N.", 5),
-                ("Data", 10),
-                ("Cognome", 15),
-                ("Nome", 12),
-                ("Operatore", 11),
-                ("Esito", 12),
-                ("Stato", 10),
-            ]),
-            rows: Vec::new(),
-            filtro: Filtro::default(),
-            sent: None,
-            loaded: false,
-            error: None,
-        }
-    }
-}
-
-impl SchedeState {
-    pub fn set_rows(&mut self, rows: Vec<SchedaRiga>, esiti: &[(String, String)]) {
-        let table_rows = rows
-            .iter()
-            .map(|r| {
-                let esito = r
-                    .esito
-                    .as_ref()
-                    .map(|e| {
-                        esiti
-                            .iter()
-                            .find(|(c, _)| c == e)
-                            .map_or(e.clone(), |(_, l)| l.clone())
-                    })
-                    .unwrap_or_default();
-                (
-                    r.id.to_string(),
-                    vec![
-                        r.numero.to_string(),
-                        crate::domain::date::italian(&r.data_accesso),
-                        r.cognome.clone(),
-                        r.nome.clone(),
-                        r.operatore.clone(),
-                        esito,
-                        r.stato.label().to_string(),
-                    ],
-                )
-            })
-            .collect();
-        self.table.rows = table_rows;
-        self.table.sorted = false;
-        self.table.selected = self.table.selected.min(rows.len().saturating_sub(1));
-        self.rows = rows;
-        self.loaded = true;
-        self.error = None;
-    }
-
-    pub fn selected(&self) -> Option<&SchedaRiga> {
-        let key = self.table.selected_key()?;
-        self.rows.iter().find(|r| r.id.to_string() == key)
-    }
-
-    /// One line describing the active filters.
-    pub fn filter_summary(&self) -> String {
-        let f = &self.filtro;
-        let mut parts = Vec::new();
-        match (&f.dal, &f.al) {
-            (Some(d), Some(a)) => parts.push(format!(
-                "dal {} al {}",
-                crate::domain::date::italian(d),
-                crate::domain::date::italian(a)
-            )),
-            (Some(d), None) => parts.push(format!("dal {}", crate::domain::date::italian(d))),
-            (None, Some(a)) => parts.push(format!("fino al {}", crate::domain::date::italian(a))),
-            _ => {}
-        }
-        if let Some(o) = &f.operatore {
-            parts.push(format!("operatore {o}"));
-        }
-        if let Some(s) = f.stato {
-            parts.push(s.label().to_lowercase());
-        }
-        if f.eliminate && f.stato.is_none() {
-            parts.push("eliminate comprese".into());
-        }
-        if let Some(e) = &f.esito {
-            parts.push(format!("esito {e}"));
-        }
-        if let Some(b) = &f.bisogno {
-            parts.push(format!("bisogno {b}"));
-        }
-        if f.ufficio_id.is_some() {
-            parts.push("un ufficio".into());
-        }
-        if parts.is_empty() {
-            "tutte le schede".into()
-        } else {
-            parts.join(", ")
-        }
-    }
-}
-
-/// Everything the scheda form needs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SchedaFormData {
-    pub lists: Lists,
-    /// The stored scheda (`None` for a new one).
-    pub scheda: Option<Scheda>,
-    pub soggetto: Soggetto,
-    /// Whether the operator may change it (otherwise the form is read-only).
-    pub can_edit: bool,
-    /// The ente enabled the POR / FSE fields.
-    pub por: bool,
-}
 
 fn iso_to_form(kind: Kind, v: &Value) -> String {
     match (kind, v) {
@@ -261,7 +128,7 @@ pub fn to_edit(
     let mut errors = Vec::new();
     let mut required_missing = false;
     for f in &form.fields {
-        if let Err(e) = super::form::validate_field(f, today) {
+        if let Err(e) = crate::ui::widgets::form::validate_field(f, today) {
             if e == fields::MSG_REQUIRED {
                 required_missing = true;
             } else {
@@ -377,75 +244,13 @@ pub fn conflict_report(form: &Form, stored: &Form) -> Vec<String> {
     out
 }
 
-/// The filter form's values (`screens/filtro_schede.toml`) into a filter; dates `gg/mm/aaaa`.
-pub fn filter_from_form(form: &Form, today: time::Date) -> Result<Filtro, (String, String)> {
-    let date = |id: &str| -> Result<Option<String>, (String, String)> {
-        let t = form.value(id);
-        if t.trim().is_empty() {
-            return Ok(None);
-        }
-        fields::parse_date(&t, today)
-            .map(|d| Some(iso(d)))
-            .map_err(|e| (id.to_string(), e))
-    };
-    let text = |id: &str| Some(form.value(id)).filter(|s| !s.trim().is_empty());
-    let f = Filtro {
-        dal: date("dal")?,
-        al: date("al")?,
-        ufficio_id: text("ufficio").and_then(|t| t.parse().ok()),
-        operatore: text("operatore"),
-        stato: text("stato").and_then(|s| Stato::parse(&s)),
-        esito: text("esito"),
-        bisogno: text("bisogno"),
-        soggetti: None,
-        eliminate: false,
-        ricevute_da: None,
-    };
-    if let (Some(d), Some(a)) = (&f.dal, &f.al)
-        && d > a
-    {
-        return Err(("al".into(), "La data finale precede quella iniziale".into()));
-    }
-    Ok(f)
-}
-
-/// Fills the filter form from the current filter.
-pub fn filter_form(title: &str, specs: Vec<FieldSpec>, lists: Lists, f: &Filtro) -> Form {
-    let mut form = Form::new(FILTER_FORM_ID, title, specs);
-    form.code_lists = lists;
-    form.code_lists.insert(
-        "stato_scheda".into(),
-        Stato::ALL
-            .iter()
-            .map(|s| (s.code().to_string(), s.label().to_string()))
-            .collect(),
-    );
-    let date = |d: &Option<String>| {
-        d.as_deref()
-            .map(crate::domain::date::italian)
-            .unwrap_or_default()
-    };
-    form.set("dal", &date(&f.dal));
-    form.set("al", &date(&f.al));
-    form.set(
-        "ufficio",
-        &f.ufficio_id.map(|u| u.to_string()).unwrap_or_default(),
-    );
-    form.set("operatore", f.operatore.as_deref().unwrap_or(""));
-    form.set("stato", f.stato.map(Stato::code).unwrap_or(""));
-    form.set("esito", f.esito.as_deref().unwrap_or(""));
-    form.set("bisogno", f.bisogno.as_deref().unwrap_or(""));
-    form.changed_at = None;
-    form
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn data(por: bool) -> SchedaFormData {
         SchedaFormData {
-            lists: Lists::new(),
+            lists: Default::default(),
             scheda: None,
             soggetto: Soggetto {
                 id: 7,

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use super::form::{FieldSpec, Form, Kind};
 use crate::domain::persona::{self, Consenso, PersonaEdit, Privacy, Soggetto};
 use crate::forms::fields;
+use crate::ui::widgets::form::{FieldSpec, Form, Kind};
 
 pub const FORM_ID: &str = "persona";
 pub const PRIVACY_FORM_ID: &str = "privacy";

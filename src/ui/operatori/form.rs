@@ -1,66 +1,10 @@
-//! The accounts screen (admin): the table of operators and the operator form (`screens/operatore.toml`).
+//! The operator form (`screens/operatore.toml`): filled from an account, read back into an edit.
 
-use super::form::{FieldSpec, Form};
-use super::requests::{OperatoreEdit, OperatoriData};
-use super::table::Table;
 use crate::domain::{NewOperatore, Operatore, Role, RoleSet};
+use crate::service::organisation::{OperatoreEdit, OperatoriData};
+use crate::ui::widgets::form::{FieldSpec, Form};
 
 pub const FORM_ID: &str = "operatore";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OperatoriState {
-    pub table: Table,
-    pub data: Option<OperatoriData>,
-    pub error: Option<String>,
-}
-
-impl Default for OperatoriState {
-    fn default() -> Self {
-        OperatoriState {
-            table: Table::new(vec![
-                ("Utente", 16),
-                ("Cognome", 16),
-                ("Nome", 14),
-                ("Ruoli", 20),
-                ("Stato", 12),
-            ]),
-            data: None,
-            error: None,
-        }
-    }
-}
-
-impl OperatoriState {
-    pub fn set_data(&mut self, data: OperatoriData) {
-        let rows = data
-            .operatori
-            .iter()
-            .map(|o| {
-                (
-                    o.id.to_string(),
-                    vec![
-                        o.username.clone(),
-                        o.cognome.clone(),
-                        o.nome.clone(),
-                        o.roles.codes(),
-                        if o.attivo { "attivo" } else { "disabilitato" }.to_string(),
-                    ],
-                )
-            })
-            .collect();
-        self.table.set_rows(rows);
-        self.data = Some(data);
-    }
-
-    pub fn selected(&self) -> Option<&Operatore> {
-        let key = self.table.selected_key()?;
-        self.data
-            .as_ref()?
-            .operatori
-            .iter()
-            .find(|o| o.id.to_string() == key)
-    }
-}
 
 /// Builds the form from its declared fields, with the code lists and (when editing) the values.
 pub fn new_form(

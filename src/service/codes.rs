@@ -1,0 +1,126 @@
+//! Code lists behind permissions: the admin lists, imports and edits them (a code is disabled, never
+//! deleted); every form reads the lists it shows.
+
+use std::collections::BTreeMap;
+
+use super::Service;
+use super::rules::{Op, in_ente};
+use crate::domain::Actor;
+use crate::domain::codici::{Codice, ImportCounts, NewCodice, valid_id};
+use crate::sanitize::sanitize;
+use crate::store::{StoreError, StoreResult};
+
+/// Code lists by id: (code, label) in display order.
+pub type Lists = BTreeMap<String, Vec<(String, String)>>;
+
+impl Service<'_> {
+    /// The code lists with their number of codes (admin).
+    pub fn code_lists(&mut self, actor: &Actor) -> StoreResult<Vec<(String, i64)>> {
+        self.guard(actor, Op::ListCodes, None, "liste di codici")?;
+        self.store.code_lists()
+    }
+
+    /// The codes of one list, disabled ones too (admin).
+    pub fn codes(&mut self, actor: &Actor, lista: &str) -> StoreResult<Vec<Codice>> {
+        self.guard(actor, Op::ListCodes, None, "liste di codici")?;
+        self.store.codes(lista)
+    }
+
+    /// Imports a CSV into `lista` (admin).
+    pub fn import_codes(
+        &mut self,
+        actor: &Actor,
+        lista: &str,
+        rows: &[NewCodice],
+    ) -> StoreResult<ImportCounts> {
+        let actor = self.guard(actor, Op::ImportCodes, None, "liste di codici")?;
+        if !valid_id(lista) {
+            return Err(StoreError::Invalid(format!(
+                "nome di lista «{}» non valido (minuscole, cifre e _)",
+                sanitize(lista)
+            )));
+        }
+        self.store.import_codes(&actor, lista, rows)
+    }
+
+    /// Relabels, disables or enables one code (admin).
+    pub fn update_code(
+        &mut self,
+        actor: &Actor,
+        code: &Codice,
+        etichetta: &str,
+        attivo: bool,
+    ) -> StoreResult<i64> {
+        let actor = self.guard(actor, Op::EditCode, None, "liste di codici")?;
+        self.store
+            .update_code(&actor, code.id, code.version, etichetta, attivo)
+    }
+
+    /// The code lists with the given ids (those a form uses): from the database, plus the lists the
+    /// program knows (places, operators and offices of the actor's enti). Disabled codes are kept
+    /// when `with_disabled` (to show old records), left out for new input otherwise.
+    pub fn form_lists<'a>(
+        &mut self,
+        actor: &Actor,
+        ids: impl IntoIterator<Item = &'a str>,
+        with_disabled: bool,
+    ) -> StoreResult<Lists> {
+        let actor = self.guard(actor, Op::FormLists, None, "liste di codici")?;
+        let mut out = Lists::new();
+        for lista in ids {
+            let codes = match lista {
+                "belfiore" => crate::domain::belfiore::place_lists().0.clone(),
+                "cittadinanza" => crate::domain::belfiore::place_lists().1.clone(),
+                "operatore" => self
+                    .store
+                    .list_operatori()?
+                    .into_iter()
+                    .filter(|o| o.attivo || with_disabled)
+                    .filter(|o| o.enti.iter().any(|e| in_ente(&actor, *e)))
+                    .map(|o| (o.username, format!("{} {}", o.cognome, o.nome)))
+                    .collect(),
+                "uffici" => self
+                    .all_uffici()?
+                    .into_iter()
+                    .map(|(id, label)| (id.to_string(), label))
+                    .collect(),
+                "bisogni" => {
+                    let classes: BTreeMap<String, String> = self
+                        .store
+                        .codes("classe_bisogno")?
+                        .into_iter()
+                        .map(|c| (c.codice, c.etichetta))
+                        .collect();
+                    self.store
+                        .codes("bisogni")?
+                        .into_iter()
+                        .filter(|c| c.attivo || with_disabled)
+                        .map(|c| {
+                            let class = c
+                                .gruppo
+                                .as_ref()
+                                .and_then(|g| classes.get(g))
+                                .map(|g| format!("{g}: "))
+                                .unwrap_or_default();
+                            (c.codice, format!("{class}{}", c.etichetta))
+                        })
+                        .collect()
+                }
+                other => self
+                    .store
+                    .codes(other)?
+                    .into_iter()
+                    .filter(|c| c.attivo || with_disabled)
+                    .map(|c| (c.codice, c.etichetta))
+                    .collect(),
+            };
+            out.insert(lista.to_string(), codes);
+        }
+        Ok(out)
+    }
+
+    /// Every office of every ente ("Ente · Ufficio"): where a scheda can be sent.
+    fn all_uffici(&self) -> StoreResult<Vec<(i64, String)>> {
+        self.uffici(&Actor::system(None, None))
+    }
+}

@@ -1,0 +1,286 @@
+//! The organisation behind permissions: enti, uffici, operator accounts and their passwords, per-ente
+//! settings. An administrator acts on the enti they work for; the CLI's system account on all.
+
+use super::rules::{Op, in_ente};
+use super::{Service, ente_of};
+use crate::auth;
+use crate::domain::{Actor, AuditEvent, NewEnte, NewOperatore, Operatore, Outcome, RoleSet};
+use crate::sanitize::sanitize;
+use crate::store::{StoreError, StoreResult};
+
+/// The accounts screen's data: operators and the enti/uffici they can be assigned to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OperatoriData {
+    pub operatori: Vec<Operatore>,
+    /// (id, name)
+    pub enti: Vec<(i64, String)>,
+    /// (id, "ente · ufficio")
+    pub uffici: Vec<(i64, String)>,
+}
+
+/// A new or edited operator as typed in the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatoreEdit {
+    /// `None` for a new account.
+    pub existing: Option<Operatore>,
+    pub new: NewOperatore,
+    pub attivo: bool,
+    pub password: Option<String>,
+    /// The ente's extra fields as JSON.
+    pub extra: String,
+}
+
+/// A Belfiore (codice catastale) is one letter and three digits.
+pub fn is_belfiore_syntax(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 4 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+fn validate_username(u: &str) -> StoreResult<()> {
+    let ok = !u.is_empty()
+        && u.len() <= 64
+        && u.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        && u.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "nome utente «{}» non valido: minuscole, cifre, punto, trattino; inizia con una lettera; max 64",
+            sanitize(&u.chars().take(64).collect::<String>())
+        )))
+    }
+}
+
+/// The checks an account passes whether added or edited: names, at least one role and one ente.
+fn validate_account(new: &NewOperatore) -> StoreResult<()> {
+    validate_username(&new.username)?;
+    if new.nome.trim().is_empty() || new.cognome.trim().is_empty() {
+        return Err(StoreError::Invalid(
+            "nome e cognome dell'operatore sono obbligatori".into(),
+        ));
+    }
+    if new.roles == RoleSet::default() {
+        return Err(StoreError::Invalid("indicare almeno un ruolo".into()));
+    }
+    if new.enti.is_empty() {
+        return Err(StoreError::Invalid("indicare l'ente dell'operatore".into()));
+    }
+    Ok(())
+}
+
+impl Service<'_> {
+    /// Creates an ente (comune, ambito or external body).
+    pub fn create_ente(&mut self, actor: &Actor, new: &NewEnte) -> StoreResult<i64> {
+        let actor = self.guard(actor, Op::CreateEnte, None, "ente")?;
+        let mut new = new.clone();
+        new.belfiore = new.belfiore.map(|b| b.trim().to_uppercase());
+        if let Some(b) = &new.belfiore
+            && !is_belfiore_syntax(b)
+        {
+            return Err(StoreError::Invalid(format!(
+                "codice catastale «{}» non valido: una lettera e tre cifre, es. H501",
+                sanitize(b)
+            )));
+        }
+        self.store.create_ente(&actor, &new)
+    }
+
+    /// Creates a front-desk office of an ente.
+    pub fn create_ufficio(&mut self, actor: &Actor, ente_id: i64, nome: &str) -> StoreResult<i64> {
+        let what = format!("ente {ente_id}");
+        let actor = self.guard(actor, Op::CreateUfficio, Some(ente_id), &what)?;
+        self.store.create_ufficio(&actor, ente_id, nome)
+    }
+
+    /// Every office of the enti the actor works for, labelled "Ente · Ufficio", by id.
+    pub fn uffici(&self, actor: &Actor) -> StoreResult<Vec<(i64, String)>> {
+        let mut v = Vec::new();
+        for e in self.store.list_enti()? {
+            if !in_ente(actor, e.id) {
+                continue;
+            }
+            for u in self.store.list_uffici(e.id)? {
+                v.push((u.id, format!("{} · {}", e.nome, u.nome)));
+            }
+        }
+        Ok(v)
+    }
+
+    /// Refuses (audited) an account of enti the actor does not work for.
+    fn guard_account(
+        &mut self,
+        actor: &Actor,
+        op: Op,
+        enti: &[i64],
+        who: &str,
+    ) -> StoreResult<Actor> {
+        let actor = self.guard(actor, op, None, who)?;
+        match enti.iter().find(|e| !in_ente(&actor, **e)) {
+            Some(_) => Err(self.out_of_scope(&actor, op, who)),
+            None => Ok(actor),
+        }
+    }
+
+    /// Adds an operator account; the password (if given) must meet the policy.
+    pub fn add_user(
+        &mut self,
+        actor: &Actor,
+        new: &NewOperatore,
+        password: Option<&str>,
+    ) -> StoreResult<i64> {
+        let who = format!("operatore «{}»", sanitize(&new.username));
+        let actor = self.guard_account(actor, Op::AddOperatore, &new.enti, &who)?;
+        validate_account(new)?;
+        let hash = match password {
+            Some(p) => {
+                auth::check_policy(p, new.roles).map_err(StoreError::Invalid)?;
+                Some(auth::hash_password(p))
+            }
+            None => None,
+        };
+        self.store.create_operatore(&actor, new, hash.as_deref())
+    }
+
+    /// An operator by username, or "non trovato".
+    fn user(&self, username: &str) -> StoreResult<Operatore> {
+        self.store
+            .operatore_by_username(username)?
+            .ok_or_else(|| StoreError::NotFound(format!("operatore «{}»", sanitize(username))))
+    }
+
+    /// Changes an account as edited in the accounts screen (same checks as [`Service::add_user`]),
+    /// or adds it when it is new.
+    pub fn save_operatore(&mut self, actor: &Actor, edit: OperatoreEdit) -> StoreResult<i64> {
+        let Some(mut op) = edit.existing else {
+            let mut new = edit.new;
+            new.extra = edit.extra;
+            return self.add_user(actor, &new, edit.password.as_deref());
+        };
+        let who = format!("operatore «{}»", sanitize(&op.username));
+        let mut enti = op.enti.clone();
+        enti.extend(&edit.new.enti);
+        let actor = self.guard_account(actor, Op::EditOperatore, &enti, &who)?;
+        let mut checked = edit.new.clone();
+        checked.username = op.username.clone();
+        validate_account(&checked)?;
+        op.nome = edit.new.nome;
+        op.cognome = edit.new.cognome;
+        op.roles = edit.new.roles;
+        op.enti = edit.new.enti;
+        op.ufficio_id = edit.new.ufficio_id;
+        op.os_user = edit.new.os_user;
+        op.attivo = edit.attivo;
+        op.extra = edit.extra;
+        self.store.update_operatore(&actor, &op)?;
+        if let Some(p) = edit.password {
+            self.set_password(&actor, &op.username, &p)?;
+        }
+        Ok(op.id)
+    }
+
+    /// Sets a new password for `username` (their own, or any account of the admin's enti).
+    pub fn set_password(
+        &mut self,
+        actor: &Actor,
+        username: &str,
+        password: &str,
+    ) -> StoreResult<()> {
+        let op = self.user(username)?;
+        let actor = if actor.operatore_id == Some(op.id) {
+            self.live(actor, Op::SetPassword)?
+        } else {
+            let who = format!("operatore «{}»", sanitize(username));
+            self.guard_account(actor, Op::SetPassword, &op.enti, &who)?
+        };
+        auth::check_policy(password, op.roles).map_err(StoreError::Invalid)?;
+        self.store
+            .set_password(&actor, op.id, op.version, &auth::hash_password(password))?;
+        Ok(())
+    }
+
+    /// Disables an account (accounts are never deleted: the audit trail refers to them).
+    pub fn disable_user(&mut self, actor: &Actor, username: &str) -> StoreResult<()> {
+        let mut op = self.user(username)?;
+        let who = format!("operatore «{}»", sanitize(username));
+        let actor = self.guard_account(actor, Op::DisableOperatore, &op.enti, &who)?;
+        op.attivo = false;
+        self.store.update_operatore(&actor, &op)?;
+        Ok(())
+    }
+
+    /// The accounts of the enti the actor works for (and those of no ente yet).
+    pub fn list_users(&mut self, actor: &Actor) -> StoreResult<Vec<Operatore>> {
+        let actor = self.guard(actor, Op::ListOperatori, None, "operatori")?;
+        Ok(self
+            .store
+            .list_operatori()?
+            .into_iter()
+            .filter(|o| o.enti.is_empty() || o.enti.iter().any(|e| in_ente(&actor, *e)))
+            .collect())
+    }
+
+    /// What the accounts screen shows: the accounts and the enti and offices to assign.
+    pub fn operatori_data(&mut self, actor: &Actor) -> StoreResult<OperatoriData> {
+        let operatori = self.list_users(actor)?;
+        let enti = self
+            .store
+            .list_enti()?
+            .into_iter()
+            .filter(|e| in_ente(actor, e.id))
+            .map(|e| (e.id, e.nome))
+            .collect();
+        let uffici = self.uffici(actor)?;
+        Ok(OperatoriData {
+            operatori,
+            enti,
+            uffici,
+        })
+    }
+
+    /// Enables or disables the POR / FSE fields of the scheda for an ente (by Belfiore code).
+    pub fn set_por(&mut self, actor: &Actor, belfiore: &str, on: bool) -> StoreResult<()> {
+        let what = format!("ente con codice {}", sanitize(belfiore));
+        let ente = self
+            .store
+            .ente_by_code(belfiore)?
+            .ok_or_else(|| StoreError::NotFound(what.clone()))?;
+        let actor = self.guard(actor, Op::ConfigurePor, Some(ente.id), &what)?;
+        self.store.set_setting(
+            &format!("por_abilitato:{}", ente.id),
+            if on { "1" } else { "0" },
+        )?;
+        self.store.audit(
+            &actor,
+            &AuditEvent::new("configura_por", Outcome::Ok)
+                .on("ente", Some(ente.id))
+                .detail(if on { "abilitato" } else { "disabilitato" }),
+        )
+    }
+
+    /// Whether the ente of the actor shows the POR / FSE fields of the scheda.
+    pub fn por_enabled(&self, actor: &Actor) -> StoreResult<bool> {
+        Ok(match ente_of(actor) {
+            Ok(e) => {
+                self.store
+                    .setting(&format!("por_abilitato:{e}"))?
+                    .as_deref()
+                    == Some("1")
+            }
+            Err(_) => false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn belfiore_syntax() {
+        assert!(is_belfiore_syntax("H501"));
+        assert!(!is_belfiore_syntax("h501"));
+        assert!(!is_belfiore_syntax("H50"));
+        assert!(!is_belfiore_syntax("1501"));
+    }
+}

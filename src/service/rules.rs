@@ -1,0 +1,220 @@
+//! The permission table: every operation of the service door, the permission it needs and how its
+//! target is scoped. [`super::Service::guard`] reads it before each operation, and the RBAC matrix
+//! test (`tests/rbac.rs`) walks it: every operation × every role × own ente / other ente.
+//!
+//! Scope rules ("own ente" = any of the operator's enti; the Security issue narrows it to the ente
+//! chosen at login):
+//! - [`Scope::Installation`]: data shared by the enti of an installation — the anagrafe (one person,
+//!   one record; reads are audited, not scoped), code lists, the list of enti.
+//! - [`Scope::Ente`]: a record that belongs to an ente (scheda, consent, office, operator account):
+//!   the actor must work for that ente. A refusal reads like "not found", so it leaks nothing.
+//! - [`Scope::Own`]: the actor's own records (drafts, their own session).
+
+use crate::domain::{Actor, Permission};
+
+/// What an operation needs of the actor's roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Any active operator (their own session, drafts, home screen).
+    Operator,
+    Permission(Permission),
+    /// One of these permissions.
+    AnyOf(&'static [Permission]),
+}
+
+impl Need {
+    pub fn allows(self, actor: &Actor) -> bool {
+        match self {
+            Need::Operator => true,
+            Need::Permission(p) => actor.can(p),
+            Need::AnyOf(ps) => ps.iter().any(|p| actor.can(*p)),
+        }
+    }
+}
+
+/// How an operation's target record is scoped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Installation,
+    Ente,
+    Own,
+}
+
+/// Whether reads through this operation are written to the audit log when they succeed (denials
+/// always are; writes are audited by the store in their own transaction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audit {
+    /// A read of personal data, or a write: one audit row per call.
+    Always,
+    /// No personal data (code lists, counters) or the operator's own typing (drafts): only denials.
+    Denials,
+}
+
+/// Every operation of the service door.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Op {
+    // Session
+    Home,
+    Logout,
+    // Drafts
+    SaveDraft,
+    LoadDraft,
+    DeleteDraft,
+    // Organisation
+    CreateEnte,
+    CreateUfficio,
+    ListOperatori,
+    AddOperatore,
+    EditOperatore,
+    SetPassword,
+    DisableOperatore,
+    ConfigurePor,
+    // Code lists
+    ListCodes,
+    ImportCodes,
+    EditCode,
+    FormLists,
+    // Anagrafe
+    Search,
+    ReadPersona,
+    PersonaForm,
+    SavePersona,
+    RegisterAnonymous,
+    SetPrivacy,
+    ImportAnagrafe,
+    // Schede di accesso
+    ListSchede,
+    ReadScheda,
+    NewScheda,
+    SaveScheda,
+    DeleteScheda,
+    RestoreScheda,
+    DuplicateScheda,
+    Contatori,
+    // Documents
+    PrintScheda,
+    PrintPrivacy,
+    PrintBlank,
+    ExportSchede,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub op: Op,
+    /// The action name written in the audit log.
+    pub action: &'static str,
+    /// What the refusal message calls it (Italian).
+    pub label: &'static str,
+    pub need: Need,
+    pub scope: Scope,
+    pub audit: Audit,
+}
+
+const fn rule(
+    op: Op,
+    action: &'static str,
+    label: &'static str,
+    need: Need,
+    scope: Scope,
+    audit: Audit,
+) -> Rule {
+    Rule {
+        op,
+        action,
+        label,
+        need,
+        scope,
+        audit,
+    }
+}
+
+use Audit::{Always, Denials};
+use Need::{AnyOf, Operator, Permission as P};
+use Permission as Pm;
+use Scope::{Ente, Installation, Own};
+
+/// The table. Keep one row per [`Op`] (a unit test checks it).
+#[rustfmt::skip]
+pub static RULES: &[Rule] = &[
+    rule(Op::Home, "pagina_iniziale", "pagina iniziale", Operator, Own, Denials),
+    rule(Op::Logout, "logout", "uscita", Operator, Own, Always),
+    rule(Op::SaveDraft, "salva_bozza", "salvataggio bozza", Operator, Own, Denials),
+    rule(Op::LoadDraft, "leggi_bozza", "lettura bozza", Operator, Own, Denials),
+    rule(Op::DeleteDraft, "elimina_bozza", "eliminazione bozza", Operator, Own, Denials),
+    rule(Op::CreateEnte, "crea_ente", "creazione di un ente", P(Pm::ManageConfig), Installation, Always),
+    rule(Op::CreateUfficio, "crea_ufficio", "creazione di un ufficio", P(Pm::ManageConfig), Ente, Always),
+    rule(Op::ListOperatori, "elenca_operatori", "elenco operatori", P(Pm::ManageAccounts), Ente, Denials),
+    rule(Op::AddOperatore, "crea_operatore", "creazione di un operatore", P(Pm::ManageAccounts), Ente, Always),
+    rule(Op::EditOperatore, "modifica_operatore", "modifica di un operatore", P(Pm::ManageAccounts), Ente, Always),
+    rule(Op::SetPassword, "cambia_password", "cambio password", P(Pm::ManageAccounts), Ente, Always),
+    rule(Op::DisableOperatore, "disabilita_operatore", "disabilitazione di un operatore", P(Pm::ManageAccounts), Ente, Always),
+    rule(Op::ConfigurePor, "configura_por", "configurazione POR", P(Pm::ManageConfig), Ente, Always),
+    rule(Op::ListCodes, "elenca_codici", "liste di codici", P(Pm::ManageCodes), Installation, Denials),
+    rule(Op::ImportCodes, "importa_codici", "importazione di codici", P(Pm::ManageCodes), Installation, Always),
+    rule(Op::EditCode, "modifica_codice", "modifica di un codice", P(Pm::ManageCodes), Installation, Always),
+    rule(
+        Op::FormLists,
+        "liste_modulo",
+        "liste di un modulo",
+        AnyOf(&[Pm::ReadAnagrafe, Pm::ReadSchede, Pm::RestoreDeleted, Pm::ManageAccounts]),
+        Installation,
+        Denials,
+    ),
+    rule(Op::Search, "cerca_soggetti", "ricerca anagrafe", P(Pm::ReadAnagrafe), Installation, Always),
+    rule(Op::ReadPersona, "leggi_soggetto", "lettura della scheda persona", P(Pm::ReadAnagrafe), Installation, Always),
+    rule(Op::PersonaForm, "modifica_soggetto", "modifica di una persona", P(Pm::WriteAnagrafe), Installation, Always),
+    rule(Op::SavePersona, "salva_soggetto", "salvataggio di una persona", P(Pm::WriteAnagrafe), Installation, Always),
+    rule(Op::RegisterAnonymous, "crea_soggetto_anonimo", "registrazione anonima", P(Pm::WriteAnagrafe), Ente, Always),
+    rule(Op::SetPrivacy, "consenso_privacy", "consenso privacy", P(Pm::WriteAnagrafe), Ente, Always),
+    rule(Op::ImportAnagrafe, "importa_anagrafe", "importazione anagrafe", AnyOf(&[Pm::ManageConfig, Pm::WriteAnagrafe]), Installation, Always),
+    rule(Op::ListSchede, "elenca_schede", "elenco schede", AnyOf(&[Pm::ReadSchede, Pm::RestoreDeleted]), Ente, Always),
+    rule(Op::ReadScheda, "leggi_scheda", "lettura di una scheda", P(Pm::ReadSchede), Ente, Always),
+    rule(Op::NewScheda, "nuova_scheda", "nuova scheda", P(Pm::WriteSchede), Ente, Denials),
+    rule(Op::SaveScheda, "salva_scheda", "salvataggio di una scheda", P(Pm::WriteSchede), Ente, Always),
+    rule(Op::DeleteScheda, "elimina_scheda", "eliminazione di una scheda", P(Pm::DeleteSchede), Ente, Always),
+    rule(Op::RestoreScheda, "ripristina_scheda", "ripristino di una scheda", P(Pm::RestoreDeleted), Ente, Always),
+    rule(Op::DuplicateScheda, "duplica_scheda", "duplicazione di una scheda", P(Pm::WriteSchede), Ente, Always),
+    rule(Op::Contatori, "contatori", "contatori dell'ufficio", P(Pm::Reports), Ente, Denials),
+    rule(Op::PrintScheda, "stampa_scheda", "stampa di una scheda", P(Pm::PrintSchede), Ente, Always),
+    rule(Op::PrintPrivacy, "stampa_privacy", "stampa del modulo privacy", P(Pm::PrintSchede), Ente, Always),
+    rule(Op::PrintBlank, "stampa_scheda_vuota", "stampa della scheda vuota", P(Pm::PrintSchede), Installation, Denials),
+    rule(Op::ExportSchede, "esporta_schede", "esportazione delle schede", P(Pm::Export), Ente, Always),
+];
+
+impl Op {
+    /// The row of this operation.
+    pub fn rule(self) -> &'static Rule {
+        RULES
+            .iter()
+            .find(|r| r.op == self)
+            .expect("every operation has a row in RULES (unit-tested)")
+    }
+}
+
+/// Whether `actor` works for `ente` ("own ente": any of the operator's enti). The system account of
+/// the CLI (no operator) acts for the whole installation.
+pub fn in_ente(actor: &Actor, ente: i64) -> bool {
+    actor.operatore_id.is_none() || actor.enti.contains(&ente)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_row_per_operation_with_a_distinct_action() {
+        let mut ops: Vec<Op> = RULES.iter().map(|r| r.op).collect();
+        ops.sort();
+        let n = ops.len();
+        ops.dedup();
+        assert_eq!(ops.len(), n, "an operation has two rows");
+        let mut actions: Vec<&str> = RULES.iter().map(|r| r.action).collect();
+        actions.sort();
+        actions.dedup();
+        assert_eq!(actions.len(), n, "two operations share an audit action");
+        for r in RULES {
+            assert!(std::ptr::eq(r.op.rule(), r));
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Sessions: login (password or OS account), unlock after the idle lock, logout, the periodic check
+//! that the account is still active (roles and enti as they are now), and the home screen's data.
+
+use super::Service;
+use super::rules::Op;
+use crate::auth::{self, Origin};
+use crate::domain::{Actor, AuditEvent, Operatore, Outcome, Permission};
+use crate::store::{Contatori, StoreResult};
+
+/// The logged-in operator's context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub actor: Actor,
+    pub nome: String,
+    pub cognome: String,
+    pub ente: String,
+    /// Belfiore code of the operator's ente (its residents come first in searches).
+    pub ente_belfiore: Option<String>,
+    pub ufficio: String,
+}
+
+/// What the home screen shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HomeData {
+    /// Drafts of this operator: (form, record, saved at).
+    pub drafts: Vec<(String, String, String)>,
+    pub soggetti: i64,
+    /// The office counters (for the responsabile).
+    pub contatori: Option<Contatori>,
+}
+
+impl Service<'_> {
+    fn session_info(&self, op: &Operatore, origin: &Origin) -> StoreResult<SessionInfo> {
+        let ente = match op.enti.first() {
+            Some(id) => self.store.ente(*id)?,
+            None => None,
+        };
+        let ufficio = match op.ufficio_id {
+            Some(id) => self.store.ufficio(id)?.map(|u| u.nome).unwrap_or_default(),
+            None => String::new(),
+        };
+        Ok(SessionInfo {
+            actor: Actor::operatore(op, origin.os_user.clone(), origin.ssh_client.clone()),
+            nome: op.nome.clone(),
+            cognome: op.cognome.clone(),
+            ente_belfiore: ente.as_ref().and_then(|e| e.belfiore.clone()),
+            ente: ente.map(|e| e.nome).unwrap_or_default(),
+            ufficio,
+        })
+    }
+
+    /// Password login (lockout and audit in [`auth::login`]); `now` is unix seconds.
+    pub fn login(
+        &mut self,
+        username: &str,
+        password: &str,
+        origin: &Origin,
+        now: i64,
+    ) -> Result<SessionInfo, String> {
+        let op =
+            auth::login(self.store, username, password, origin, now).map_err(|e| e.to_string())?;
+        self.session_info(&op, origin).map_err(|e| e.to_string())
+    }
+
+    /// Login as the operator mapped to the OS account (`auth = "system"`).
+    pub fn login_system(&mut self, origin: &Origin, now: i64) -> Result<SessionInfo, String> {
+        let op = auth::login_system(self.store, origin, now).map_err(|e| e.to_string())?;
+        self.session_info(&op, origin).map_err(|e| e.to_string())
+    }
+
+    /// The password typed again after the idle lock, for the locked operator.
+    pub fn unlock(
+        &mut self,
+        actor: &Actor,
+        password: &str,
+        origin: &Origin,
+        now: i64,
+    ) -> Result<(), String> {
+        auth::login(self.store, &actor.username, password, origin, now)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// The session as the database knows it now (roles, enti, office); an error when the account
+    /// was disabled meanwhile. The desk asks every minute.
+    pub fn refresh_session(&mut self, actor: &Actor) -> StoreResult<SessionInfo> {
+        let live = self.live(actor, Op::Home)?;
+        let op = self
+            .store
+            .operatore_by_username(&live.username)?
+            .ok_or_else(|| crate::store::StoreError::Denied(super::ACCOUNT_DISABLED.into()))?;
+        let origin = Origin {
+            os_user: actor.os_user.clone(),
+            ssh_client: actor.ssh_client.clone(),
+        };
+        self.session_info(&op, &origin)
+    }
+
+    pub fn logout(&mut self, actor: &Actor) -> StoreResult<()> {
+        self.store.audit(
+            actor,
+            &AuditEvent::new(Op::Logout.rule().action, Outcome::Ok),
+        )
+    }
+
+    /// The home screen: the operator's drafts, the size of the anagrafe, the office counters.
+    pub fn home(&mut self, actor: &Actor, today: time::Date) -> StoreResult<HomeData> {
+        let actor = self.guard(actor, Op::Home, None, "pagina iniziale")?;
+        let drafts = self
+            .store
+            .list_drafts(actor.operatore_id.unwrap_or_default())?
+            .into_iter()
+            .map(|d| (d.form, d.record_key, d.saved_at))
+            .collect();
+        let soggetti = if actor.can(Permission::ReadAnagrafe) {
+            self.store.counts()?.soggetti
+        } else {
+            0
+        };
+        let contatori = if Op::Contatori.rule().need.allows(&actor) && actor.ente().is_some() {
+            Some(self.contatori(&actor, today)?)
+        } else {
+            None
+        };
+        Ok(HomeData {
+            drafts,
+            soggetti,
+            contatori,
+        })
+    }
+}

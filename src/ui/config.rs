@@ -1,0 +1,63 @@
+//! What the app needs from configuration and environment, fixed at start: login mode, idle lock,
+//! theme, keymap, the form definitions, the output folder.
+
+use std::collections::BTreeMap;
+
+use super::keymap::Keymap;
+use super::theme::Theme;
+use crate::auth::Origin;
+use crate::config::AuthMode;
+
+/// What the app needs from configuration and environment, fixed at start.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub auth: AuthMode,
+    pub idle_lock_minutes: u32,
+    pub demo: bool,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub origin: Origin,
+    /// Form definitions by id (from `screens/*.toml`): title and fields.
+    pub forms: BTreeMap<String, (String, Vec<super::widgets::form::FieldSpec>)>,
+    /// The same definitions with their sections, for prints and exports.
+    pub defs: super::Defs,
+    /// Where prints and exports made from the TUI are written.
+    pub output_dir: std::path::PathBuf,
+}
+
+impl AppConfig {
+    /// Defaults for headless runs (tests, benchmarks, replays): password login, 5-minute idle lock,
+    /// demo banner, the embedded keymap and screens, no OS identity.
+    pub fn headless(color: bool) -> AppConfig {
+        let (forms, defs) =
+            super::load_screens(None).expect("the embedded screens are valid (tested)");
+        AppConfig {
+            auth: AuthMode::Password,
+            idle_lock_minutes: 5,
+            demo: true,
+            theme: Theme {
+                color,
+                ascii: false,
+            },
+            keymap: Keymap::embedded().expect("the embedded keymap is valid (tested)"),
+            origin: Origin::default(),
+            forms,
+            defs,
+            output_dir: std::env::temp_dir().join("sportello-stampe"),
+        }
+    }
+
+    /// The title and fields of a form of `screens/` (empty when the id is unknown: the screen
+    /// files are validated at start).
+    pub fn form_def(&self, id: &str) -> (String, Vec<super::widgets::form::FieldSpec>) {
+        self.forms.get(id).cloned().unwrap_or_default()
+    }
+
+    /// The code-list ids a form uses.
+    pub fn list_ids(&self, form: &str) -> Vec<String> {
+        self.defs
+            .get(form)
+            .map(|d| d.code_lists().into_iter().map(String::from).collect())
+            .unwrap_or_default()
+    }
+}

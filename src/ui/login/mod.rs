@@ -1,0 +1,291 @@
+//! The login screen (username and password, or a system login when `auth = "system"`), and the
+//! session around it: unlocking after the idle lock, logging out, and the periodic check that the
+//! account is still active with the roles it has now.
+
+mod view;
+
+pub use view::draw_lock;
+
+use super::action::Action;
+use super::app::{App, Effect, Request, Screen, ScreenState};
+use super::keymap::Layer;
+use super::popup::Answer;
+use super::widgets::text_input::TextInput;
+use crate::auth::Origin;
+use crate::config::AuthMode;
+use crate::domain::Actor;
+use crate::service::session::SessionInfo;
+use crate::service::{ACCOUNT_DISABLED, Service};
+
+/// The login screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    pub username: TextInput,
+    pub password: TextInput,
+    /// 0 = username, 1 = password.
+    pub focus: usize,
+    pub error: Option<String>,
+    /// A login request is in flight.
+    pub waiting: bool,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            username: TextInput::new(64),
+            password: TextInput::masked(crate::auth::MAX_LEN),
+            focus: 0,
+            error: None,
+            waiting: false,
+        }
+    }
+}
+
+impl ScreenState for State {
+    fn name(&self) -> &'static str {
+        "login"
+    }
+    fn title(&self) -> &'static str {
+        "Accesso"
+    }
+    fn layer(&self) -> Layer {
+        Layer::Login
+    }
+    fn text_mut(&mut self) -> Option<&mut TextInput> {
+        Some(if self.focus == 0 {
+            &mut self.username
+        } else {
+            &mut self.password
+        })
+    }
+    fn text_focus(&self) -> bool {
+        true
+    }
+    fn draw(
+        &self,
+        app: &App,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+    ) -> Option<ratatui::layout::Position> {
+        view::draw_login(app, self, f, area)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Req {
+    Login {
+        username: String,
+        password: String,
+        origin: Origin,
+    },
+    LoginSystem {
+        origin: Origin,
+    },
+    /// Re-authentication after the idle lock.
+    Unlock {
+        actor: Actor,
+        password: String,
+        origin: Origin,
+    },
+    /// Is the account still active, with which roles and enti?
+    Check {
+        actor: Actor,
+    },
+    Logout {
+        actor: Actor,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rep {
+    Login(Result<SessionInfo, String>),
+    Unlock(Result<(), String>),
+    Check(Result<SessionInfo, String>),
+    LoggedOut,
+}
+
+/// The login screen asks nothing back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Then {}
+
+impl Req {
+    pub fn replaceable(&self) -> bool {
+        false
+    }
+}
+
+pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
+    let now = now_ms / 1000;
+    match req {
+        Req::Login {
+            username,
+            password,
+            origin,
+        } => Rep::Login(svc.login(&username, &password, &origin, now)),
+        Req::LoginSystem { origin } => Rep::Login(svc.login_system(&origin, now)),
+        Req::Unlock {
+            actor,
+            password,
+            origin,
+        } => Rep::Unlock(svc.unlock(&actor, &password, &origin, now)),
+        Req::Check { actor } => Rep::Check(svc.refresh_session(&actor).map_err(|e| e.to_string())),
+        Req::Logout { actor } => {
+            let _ = svc.logout(&actor);
+            Rep::LoggedOut
+        }
+    }
+}
+
+/// At start: with `auth = "system"` the OS account logs in at once.
+pub fn start(app: &mut App) -> Vec<Effect> {
+    if app.config.auth != AuthMode::System {
+        return Vec::new();
+    }
+    let origin = app.config.origin.clone();
+    if let Screen::Login(l) = &mut app.screen {
+        l.waiting = true;
+    }
+    vec![app.io.query(Request::Login(Req::LoginSystem { origin }))]
+}
+
+pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
+    let origin = app.config.origin.clone();
+    let Screen::Login(l) = &mut app.screen else {
+        return Vec::new();
+    };
+    match a {
+        Action::NextField | Action::FieldDown | Action::PrevField | Action::FieldUp => {
+            l.focus = 1 - l.focus;
+        }
+        Action::Confirm | Action::Save if l.focus == 0 => l.focus = 1,
+        Action::Confirm | Action::Save if !l.waiting => {
+            l.waiting = true;
+            l.error = None;
+            let req = Req::Login {
+                username: l.username.value().to_string(),
+                password: l.password.value().to_string(),
+                origin,
+            };
+            l.password.clear();
+            return vec![app.io.query(Request::Login(req))];
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Keys while the idle lock is on: Enter sends the password.
+pub fn lock_action(app: &mut App, a: Action) -> Vec<Effect> {
+    let Some(actor) = app.actor() else {
+        return Vec::new();
+    };
+    let origin = app.config.origin.clone();
+    let Some(lock) = &mut app.lock else {
+        return Vec::new();
+    };
+    match a {
+        Action::Confirm | Action::Save if !lock.waiting => {
+            lock.waiting = true;
+            lock.error = None;
+            let password = lock.password.value().to_string();
+            lock.password.clear();
+            vec![app.io.query(Request::Login(Req::Unlock {
+                actor,
+                password,
+                origin,
+            }))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Every minute: is the account still active, with which roles?
+pub fn check_session(app: &mut App) -> Vec<Effect> {
+    match app.actor() {
+        Some(actor) => vec![app.io.request(Request::Login(Req::Check { actor }))],
+        None => Vec::new(),
+    }
+}
+
+/// The audit row of the end of a session.
+pub fn logout(app: &mut App) -> Vec<Effect> {
+    match app.actor() {
+        Some(actor) => vec![app.io.request(Request::Login(Req::Logout { actor }))],
+        None => Vec::new(),
+    }
+}
+
+pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
+    match rep {
+        Rep::Login(result) if current => {
+            match result {
+                Ok(info) => {
+                    app.session = Some(info);
+                    app.back.clear();
+                    app.screen = Screen::Home(super::home::State::default());
+                    app.last_input_ms = app.now_ms;
+                    app.last_session_check_ms = app.now_ms;
+                }
+                Err(e) => {
+                    let system = app.config.auth == AuthMode::System;
+                    if let Screen::Login(l) = &mut app.screen {
+                        // With system login the OS account is the credential: no password fallback.
+                        l.waiting = system;
+                        l.error = Some(if system {
+                            "Accesso negato: l'account di sistema non è associato a un operatore attivo".into()
+                        } else {
+                            e
+                        });
+                    }
+                }
+            }
+        }
+        Rep::Unlock(result) if current => match result {
+            Ok(()) => {
+                app.lock = None;
+                app.last_input_ms = app.now_ms;
+            }
+            Err(e) => {
+                if let Some(l) = &mut app.lock {
+                    l.waiting = false;
+                    l.error = Some(e);
+                }
+            }
+        },
+        Rep::Check(Ok(info)) => {
+            if let Some(s) = &mut app.session
+                && *s != info
+            {
+                let roles_changed = s.actor.roles != info.actor.roles;
+                *s = info;
+                if roles_changed {
+                    app.status = Some("I ruoli di questo operatore sono cambiati".into());
+                    app.mark_lists_stale();
+                }
+            }
+        }
+        Rep::Check(Err(e)) if app.session.is_some() && e.contains(ACCOUNT_DISABLED) => {
+            // The account was disabled or removed: what is typed is kept as a draft, then the
+            // session ends.
+            let effects = app.save_draft_now();
+            app.session = None;
+            app.lock = None;
+            app.back.clear();
+            app.screen = Screen::Login(State {
+                error: Some(e),
+                ..State::default()
+            });
+            return effects;
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub fn then(_app: &mut App, then: Then, _answer: Answer) -> Vec<Effect> {
+    match then {}
+}
+
+pub fn refresh(_app: &mut App) -> Vec<Effect> {
+    Vec::new()
+}

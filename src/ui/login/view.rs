@@ -1,0 +1,95 @@
+//! The login form and the idle-lock form.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+
+use super::State;
+use crate::sanitize::sanitize;
+use crate::ui::app::{App, LockState};
+use crate::ui::view::{centered, draw_field, framed};
+
+pub fn draw_login(app: &App, l: &State, f: &mut Frame, body: Rect) -> Option<Position> {
+    let theme = app.config.theme;
+    let area = centered(body, 56, 11);
+    let block = framed(&theme, "Accesso a sportello", theme.accent(app.area()));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let rows = Layout::vertical([Constraint::Length(1); 8]).split(inner);
+    let buf = f.buffer_mut();
+    if app.config.demo {
+        buf.set_stringn(
+            rows[0].x,
+            rows[0].y,
+            "DATABASE DIMOSTRATIVO: password «sportello-demo»",
+            inner.width as usize,
+            theme.warning(),
+        );
+    }
+    let c1 = draw_field(&theme, buf, rows[2], "Utente", &l.username, l.focus == 0);
+    let c2 = draw_field(&theme, buf, rows[4], "Password", &l.password, l.focus == 1);
+    let cursor = c1.or(c2);
+    if let Some(e) = &l.error {
+        buf.set_stringn(
+            rows[6].x,
+            rows[6].y,
+            sanitize(e),
+            inner.width as usize,
+            theme.error(),
+        );
+    } else if l.waiting {
+        buf.set_stringn(
+            rows[6].x,
+            rows[6].y,
+            "Verifica in corso…",
+            inner.width as usize,
+            theme.dim(),
+        );
+    }
+    cursor
+}
+
+pub fn draw_lock(app: &App, lock: &LockState, f: &mut Frame, body: Rect) -> Option<Position> {
+    let theme = app.config.theme;
+    let area = centered(body, 60, 9);
+    let block = framed(
+        &theme,
+        "Sessione bloccata per inattività",
+        theme.accent(app.area()),
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let rows = Layout::vertical([Constraint::Length(1); 6]).split(inner);
+    let user = app
+        .session
+        .as_ref()
+        .map(|s| sanitize(&s.actor.username))
+        .unwrap_or_default();
+    let buf = f.buffer_mut();
+    buf.set_stringn(
+        rows[0].x,
+        rows[0].y,
+        format!("Utente: {user}. Reinserire la password."),
+        inner.width as usize,
+        Style::new(),
+    );
+    let c = draw_field(&theme, buf, rows[2], "Password", &lock.password, true);
+    if lock.waiting {
+        buf.set_stringn(
+            rows[4].x,
+            rows[4].y,
+            "Verifica in corso…",
+            inner.width as usize,
+            theme.dim(),
+        );
+    } else if let Some(e) = &lock.error {
+        buf.set_stringn(
+            rows[4].x,
+            rows[4].y,
+            sanitize(e),
+            inner.width as usize,
+            theme.error(),
+        );
+    }
+    c
+}

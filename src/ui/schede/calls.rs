@@ -1,0 +1,177 @@
+//! What the schede screens ask of the service, the answers, and how a request runs on the store
+//! thread.
+
+use std::path::PathBuf;
+
+use crate::domain::Actor;
+use crate::domain::scheda::{Filtro, SchedaEdit};
+use crate::export::Format;
+use crate::forms::FormDef;
+use crate::service::codes::Lists;
+use crate::service::documenti::write_document;
+use crate::service::scheda::{SchedaFormData, SchedaOutcome, SchedeList};
+use crate::service::{SchedaSaved, Service};
+
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Req {
+    List {
+        actor: Actor,
+        text: String,
+        filtro: Filtro,
+    },
+    /// The scheda form: a stored scheda (`id`) or a new one for person `soggetto_id`.
+    Form {
+        actor: Actor,
+        id: Option<i64>,
+        soggetto_id: i64,
+        lists: Vec<String>,
+    },
+    Save {
+        actor: Actor,
+        edit: SchedaEdit,
+        /// A required field of the form was empty (the scheda stays in sospeso).
+        form_incompleta: bool,
+    },
+    Delete {
+        actor: Actor,
+        id: i64,
+        version: i64,
+        reason: String,
+    },
+    Restore {
+        actor: Actor,
+        id: i64,
+        version: i64,
+    },
+    Duplicate {
+        actor: Actor,
+        id: i64,
+    },
+    /// The code lists of the filter form.
+    FilterLists {
+        actor: Actor,
+        lists: Vec<String>,
+    },
+    /// A document in `dir`: the scheda `id` printed, the blank scheda (`id` `None`), or the list.
+    Print {
+        actor: Actor,
+        id: Option<i64>,
+        def: Box<FormDef>,
+        dir: PathBuf,
+    },
+    Export {
+        actor: Actor,
+        text: String,
+        filtro: Filtro,
+        def: Box<FormDef>,
+        format: Format,
+        dir: PathBuf,
+    },
+}
+
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rep {
+    List(Result<SchedeList, String>),
+    Form(Result<SchedaFormData, String>),
+    /// On a conflict the error starts with [`CONFLICT`] so that the form can reload.
+    Saved(Result<SchedaOutcome, String>),
+    /// Deleted or restored.
+    Deleted(Result<(), String>),
+    Duplicated(Result<SchedaSaved, String>),
+    FilterLists(Result<Lists, String>),
+    /// The file written and a note (how many rows).
+    Document(Result<(PathBuf, String), String>),
+}
+
+/// Prefix of the error of a save refused because someone else saved first.
+pub const CONFLICT: &str = "conflitto:";
+
+impl Req {
+    pub fn replaceable(&self) -> bool {
+        matches!(self, Req::List { .. })
+    }
+}
+
+pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
+    let err = |e: crate::service::Error| e.to_string();
+    let today = crate::ui::app::civil_date(now_ms);
+    match req {
+        Req::List {
+            actor,
+            text,
+            filtro,
+        } => Rep::List(
+            svc.list_schede_desk(&actor, &text, filtro, today)
+                .map_err(err),
+        ),
+        Req::Form {
+            actor,
+            id,
+            soggetto_id,
+            lists,
+        } => Rep::Form(
+            svc.scheda_form(&actor, id, soggetto_id, &lists)
+                .map_err(err),
+        ),
+        Req::Save {
+            actor,
+            edit,
+            form_incompleta,
+        } => Rep::Saved(
+            svc.save_scheda(&actor, &edit, form_incompleta, today)
+                .map_err(err),
+        ),
+        Req::Delete {
+            actor,
+            id,
+            version,
+            reason,
+        } => Rep::Deleted(svc.delete_scheda(&actor, id, version, &reason).map_err(err)),
+        Req::Restore { actor, id, version } => {
+            Rep::Deleted(svc.restore_scheda(&actor, id, version).map_err(err))
+        }
+        Req::Duplicate { actor, id } => {
+            Rep::Duplicated(svc.duplicate_scheda(&actor, id, today).map_err(err))
+        }
+        Req::FilterLists { actor, lists } => Rep::FilterLists(
+            svc.form_lists(&actor, lists.iter().map(String::as_str), true)
+                .map_err(err),
+        ),
+        Req::Print {
+            actor,
+            id,
+            def,
+            dir,
+        } => Rep::Document(match id {
+            Some(id) => write_document(&dir, &format!("scheda-{id}"), "pdf", now_ms, |out, at| {
+                svc.print_scheda(&actor, id, &def, out, at)
+                    .map(|()| String::new())
+            }),
+            None => write_document(&dir, "scheda-vuota", "pdf", now_ms, |out, _| {
+                svc.print_blank(&actor, &def, out).map(|()| String::new())
+            }),
+        }),
+        Req::Export {
+            actor,
+            text,
+            mut filtro,
+            def,
+            format,
+            dir,
+        } => Rep::Document(write_document(
+            &dir,
+            "schede",
+            format.extension(),
+            now_ms,
+            |out, _| {
+                if !text.trim().is_empty() {
+                    filtro.soggetti = Some(svc.persons_matching(&text, 500, today)?);
+                }
+                let n = svc.export_schede(&actor, &filtro, &def, format, out)?;
+                Ok(format!("{n} schede"))
+            },
+        )),
+    }
+}
