@@ -8,15 +8,10 @@
 
 pub mod migrations;
 pub mod sqlite;
-mod sqlite_codici;
-mod sqlite_persona;
-mod sqlite_persona_write;
-mod sqlite_scheda;
-pub(crate) mod sqlite_search;
 pub mod worker;
 
-pub use sqlite_persona_write::{REFERENCES as PERSON_REFERENCES, Saved};
-pub use sqlite_scheda::{Contatori, SchedaSave, SchedaSaved};
+pub use sqlite::persona_write::{REFERENCES as PERSON_REFERENCES, Saved};
+pub use sqlite::scheda::{Contatori, SchedaSave, SchedaSaved};
 
 use std::path::Path;
 
@@ -187,7 +182,7 @@ pub trait Store: Send {
     /// for the order). `ente_belfiore` is the operator's ente: its residents win ties. Soft-deleted
     /// persons never appear. Work is bounded by indexes, whatever the size of the registry.
     /// Code that writes `soggetto` keys other than through [`Store::insert_soggetti`] (the importer)
-    /// must keep the search dictionary in step with `sqlite_search::index_soggetto`.
+    /// must keep the search dictionary in step with `sqlite::search::index_soggetto`.
     fn search_soggetti(
         &self,
         query: &SearchQuery,
@@ -233,7 +228,7 @@ pub trait Store: Send {
     /// Saves a person entered (`edit.id == None`, `fonte = 'sportello'`, a provisional code when none
     /// is given) or edited at the desk: optimistic locking, one history row per changed field, search
     /// keys refreshed, one audit row. Replacing a provisional code with the code of a person already
-    /// registered merges the two (every reference moves; see `sqlite_persona_write`).
+    /// registered merges the two (every reference moves; see `sqlite::persona_write`).
     fn save_persona(
         &mut self,
         actor: &Actor,

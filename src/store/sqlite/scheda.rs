@@ -5,9 +5,9 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
-use super::sqlite::json_array;
-use super::sqlite::{SqliteStore, append_audit, now_text, who};
-use super::{StoreError, StoreResult};
+use super::json_array;
+use super::{SqliteStore, append_audit, now_text, who};
+use crate::store::{StoreError, StoreResult};
 use crate::domain::scheda::{Filtro, MULTI, Scheda, SchedaEdit, SchedaRiga, Stato};
 use crate::domain::{Actor, AuditEvent, Outcome};
 

@@ -12,8 +12,8 @@ use rusqlite::{
 };
 use sha2::{Digest, Sha256};
 
-use super::migrations::{self, MIGRATIONS};
-use super::{
+use crate::store::migrations::{self, MIGRATIONS};
+use crate::store::{
     Contatori, Counts, Draft, LoginAttempt, LoginResult, Saved, SchedaSave, SchedaSaved,
     SchemaStatus, Store, StoreError, StoreResult,
 };
@@ -28,8 +28,12 @@ use crate::domain::{
     Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Outcome, RoleSet, Ufficio,
 };
 
-#[path = "sqlite_anagrafe.rs"]
 mod anagrafe;
+mod codici;
+mod persona;
+pub(super) mod persona_write;
+pub(super) mod scheda;
+mod search;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Run a passive checkpoint every this many commits of one connection.
@@ -181,7 +185,7 @@ impl SqliteStore {
 
     fn setup(conn: Connection, path: &Path) -> StoreResult<SqliteStore> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        // The person search prepares a few dozen distinct statements (sqlite_search::scan).
+        // The person search prepares a few dozen distinct statements (search::scan).
         conn.set_prepared_statement_cache_capacity(64);
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -559,7 +563,7 @@ impl Store for SqliteStore {
                     .map_err(|e| StoreError::Db(format!("migrazione {}: {e}", m.name)))?;
                 if m.name == migrations::SEARCH_INDEX {
                     // The search dictionary (and keys missing from old rows) need Rust code.
-                    super::sqlite_search::backfill(tx)?;
+                    search::backfill(tx)?;
                 }
                 tx.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
@@ -1036,7 +1040,7 @@ impl Store for SqliteStore {
                 if n > 0 {
                     let new_c = if seen_cognomi.contains(&cognome_key) { "" } else { &cognome_key };
                     let new_n = if seen_nomi.contains(&nome_key) { "" } else { &nome_key };
-                    super::sqlite_search::index_soggetto(tx, new_c, new_n)?;
+                    search::index_soggetto(tx, new_c, new_n)?;
                     seen_cognomi.insert(cognome_key);
                     seen_nomi.insert(nome_key);
                 }

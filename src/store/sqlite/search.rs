@@ -21,8 +21,8 @@ use std::collections::HashMap;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 
-use super::StoreResult;
-use super::sqlite::{SqliteStore, json_array};
+use crate::store::StoreResult;
+use super::{SqliteStore, json_array};
 use crate::domain::fold::fold;
 use crate::domain::search::{self, Candidate, SearchHit, deletions, key_words, within_one_edit};
 use crate::domain::search_query::{MIN_TYPO_CHARS, SearchQuery};

@@ -107,7 +107,7 @@ fn write_soggetto(
 ) -> StoreResult<i64> {
     let name_keys = |values: &[Option<String>; Campo::COUNT]| {
         let name = |c: Campo| values[c.index()].as_deref().unwrap_or_default();
-        crate::store::sqlite_search::name_keys(tx, name(Campo::Cognome), name(Campo::Nome))
+        super::search::name_keys(tx, name(Campo::Cognome), name(Campo::Nome))
     };
     match w {
         SoggettoWrite::Insert {

@@ -2,8 +2,8 @@
 
 use rusqlite::OptionalExtension;
 
-use super::StoreResult;
-use super::sqlite::SqliteStore;
+use crate::store::StoreResult;
+use super::SqliteStore;
 use crate::domain::persona::{Modifica, Soggetto};
 
 impl SqliteStore {

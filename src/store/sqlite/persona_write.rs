@@ -9,10 +9,10 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::sqlite::{SqliteStore, append_audit, insert_history, now_text, who};
-use super::sqlite_search::name_keys;
-use super::sqlite_search::{HIT_COLUMNS, hit_from_row};
-use super::{StoreError, StoreResult};
+use super::{SqliteStore, append_audit, insert_history, now_text, who};
+use super::search::name_keys;
+use super::search::{HIT_COLUMNS, hit_from_row};
+use crate::store::{StoreError, StoreResult};
 use crate::domain::fold::fold;
 use crate::domain::persona::{
     ANONIMO, CAMPI, Consenso, Marcatori, PersonaEdit, Privacy, anonymous_alias, is_flag,
@@ -454,7 +454,7 @@ impl SqliteStore {
         ids: &[i64],
         ente_id: Option<i64>,
     ) -> StoreResult<HashMap<i64, Marcatori>> {
-        let json = super::sqlite::json_array(ids);
+        let json = super::json_array(ids);
         let mut stmt = self.conn().prepare_cached(
             "SELECT j.value,
                     EXISTS (SELECT 1 FROM presa_in_carico c WHERE c.soggetto_id = j.value AND c.stato = 'aperta'),

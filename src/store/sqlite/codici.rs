@@ -2,8 +2,8 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::sqlite::{SqliteStore, append_audit, now_text, who};
-use super::{StoreError, StoreResult};
+use super::{SqliteStore, append_audit, now_text, who};
+use crate::store::{StoreError, StoreResult};
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::{Actor, AuditEvent, Outcome};
 
