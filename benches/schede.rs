@@ -18,7 +18,7 @@ use sportello::domain::scheda::{Filtro, SchedaEdit};
 use sportello::export::Format;
 use sportello::forms::Screens;
 use sportello::service::{documenti, scheda as schede};
-use sportello::store::Store;
+use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 
 fn median(mut v: Vec<Duration>) -> Duration {

@@ -16,8 +16,9 @@ use crate::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet, cf};
 use crate::error::{AppError, AppResult};
 use crate::sanitize::sanitize;
 use crate::service;
+use crate::store::StoreError;
+use crate::store::prelude::*;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Store, StoreError};
 
 #[derive(Parser, Debug)]
 #[command(

@@ -345,6 +345,7 @@ pub fn set_privacy(
 mod tests {
     use super::*;
     use crate::domain::{Role, RoleSet};
+    use crate::store::prelude::*;
     use crate::store::sqlite::SqliteStore;
 
     fn operator_actor(roles: &[Role]) -> Actor {
