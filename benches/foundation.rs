@@ -7,7 +7,7 @@ mod common;
 use std::process::Stdio;
 use std::time::Instant;
 
-use common::sportello;
+use common::test_tools;
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -33,7 +33,7 @@ fn main() {
     let t = Instant::now();
     let children: Vec<_> = (0..PROCS)
         .map(|p| {
-            sportello(dir.path())
+            test_tools(dir.path())
                 .arg("--db")
                 .arg(&db)
                 .args([

@@ -17,7 +17,7 @@ use sportello::domain::Actor;
 use sportello::domain::scheda::{Filtro, SchedaEdit};
 use sportello::export::Format;
 use sportello::forms::Screens;
-use sportello::store::Store;
+use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 
 fn median(mut v: Vec<Duration>) -> Duration {

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sportello::domain::search_query::SearchQuery;
-use sportello::store::Store;
+use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 
 const SAMPLE: usize = 1000;

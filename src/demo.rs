@@ -280,6 +280,7 @@ fn insert_persons(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::prelude::*;
     use crate::store::sqlite::SqliteStore;
 
     #[test]

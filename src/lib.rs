@@ -7,7 +7,7 @@
 //! - [`service`]: permission checks and auditing in front of the store; what the CLI and UI call.
 //! - [`auth`]: password hashing, password policy, login and lockout.
 //! - [`config`]: layered configuration (system file, user file, environment, flags).
-//! - [`cli`]: the command line (clap) and its commands; [`cli_documenti`] the print and export ones.
+//! - [`cli`]: the command line (clap) and its commands, one file per command group.
 //! - [`demo`]: synthetic demo data.
 //! - [`export`]: tabular exports (CSV, XLSX, PDF) from plain data; no database.
 //! - [`forms`]: screens as data: form definitions from `screens/*.toml`, typed field values (dates,
@@ -20,7 +20,6 @@
 pub mod anagrafe;
 pub mod auth;
 pub mod cli;
-pub mod cli_documenti;
 pub mod config;
 pub mod crash;
 pub mod demo;

@@ -6,7 +6,7 @@ use sportello::demo;
 use sportello::domain::Actor;
 use sportello::domain::cf::{self, Sesso};
 use sportello::domain::persona::PersonaEdit;
-use sportello::store::Store;
+use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::anagrafe;
 use sportello::ui::app::{AppConfig, Screen};

@@ -360,7 +360,7 @@ fn config_file_supplies_the_database_path() {
 #[test]
 fn a_panic_writes_a_crash_report_and_shows_one_italian_line() {
     let env = Env::new();
-    let out = env.cmd().arg("crash-test").output().unwrap();
+    let out = env.test_tools().arg("crash-test").output().unwrap();
     assert_eq!(code(&out), 101);
     let stderr = text(&out.stderr);
     assert_eq!(

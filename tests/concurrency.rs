@@ -25,7 +25,7 @@ fn eight_processes_two_hundred_writes_each_all_present_no_busy_errors() {
     const WRITES: usize = 200;
     let children: Vec<_> = (0..PROCS)
         .map(|p| {
-            env.cmd()
+            env.test_tools()
                 .arg("--db")
                 .arg(env.db())
                 .args([
@@ -69,7 +69,7 @@ fn sigkill_during_writes_loses_no_acknowledged_commit() {
     for round in 0..50 {
         let tag = format!("K{round}");
         let mut child = env
-            .cmd()
+            .test_tools()
             .arg("--db")
             .arg(env.db())
             .args(["stress-write", "--count", "100000", "--tag", &tag])
@@ -120,7 +120,7 @@ fn backup_while_other_processes_write_is_consistent() {
     let env = Env::new();
     env.init();
     let writer = env
-        .cmd()
+        .test_tools()
         .arg("--db")
         .arg(env.db())
         .args(["stress-write", "--count", "400", "--tag", "B"])

@@ -8,7 +8,7 @@ use common::{Env, code, text};
 use serde_json::Value;
 use sportello::domain::Actor;
 use sportello::domain::scheda::SchedaEdit;
-use sportello::store::Store;
+use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 
 /// A demo database with one complete scheda; returns the database path and the scheda id.

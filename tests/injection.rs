@@ -167,7 +167,7 @@ fn corpus_in_every_field_of_a_scheda_is_inert_on_screen_in_pdf_and_in_exports() 
     let mut s = SqliteStore::create(&path).unwrap();
     sportello::demo::create(&mut s, &Actor::system(None, None), 20).unwrap();
     let cf = (1..20)
-        .filter_map(|id| sportello::store::Store::soggetto(&s, id).unwrap())
+        .filter_map(|id| sportello::store::PersonStore::soggetto(&s, id).unwrap())
         .find(|p| p.data_nascita.as_deref().is_some_and(|d| d < "1990"))
         .and_then(|p| p.codice_fiscale)
         .unwrap();
@@ -211,10 +211,11 @@ fn corpus_in_every_field_of_a_scheda_is_inert_on_screen_in_pdf_and_in_exports() 
     assert!(h.text().contains("salvata in sospeso"), "{}", h.text());
     assert_clean(&bytes_of(&h));
     let store = SqliteStore::open(&path).unwrap();
-    let id = sportello::store::Store::list_schede(&store, &[1, 2, 3, 4], &Default::default(), 5)
-        .unwrap()[0]
-        .id;
-    let stored = sportello::store::Store::scheda(&store, id)
+    let id =
+        sportello::store::SchedaStore::list_schede(&store, &[1, 2, 3, 4], &Default::default(), 5)
+            .unwrap()[0]
+            .id;
+    let stored = sportello::store::SchedaStore::scheda(&store, id)
         .unwrap()
         .unwrap();
     let note = stored.edit.text("nota_pubblica");

@@ -7,7 +7,7 @@ use sportello::auth::Origin;
 use sportello::config::AuthMode;
 use sportello::demo;
 use sportello::domain::{Actor, Outcome, Permission};
-use sportello::store::Store;
+use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Msg, Screen};
 use sportello::ui::harness::Harness;

@@ -8,8 +8,9 @@ use sportello::domain::search_query::SearchQuery;
 use sportello::domain::soggetto::NewSoggetto;
 use sportello::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet};
 use sportello::service::PersonaSaved;
+use sportello::store::StoreError;
+use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
-use sportello::store::{Store, StoreError};
 
 fn today() -> time::Date {
     time::Date::from_calendar_date(2026, time::Month::November, 29).unwrap()

@@ -15,7 +15,7 @@ use sportello::forms::Screens;
 use sportello::service::organisation::OperatoreEdit;
 use sportello::service::rules::{Op, RULES, Scope};
 use sportello::service::{Error, Service};
-use sportello::store::Store;
+use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 
 fn today() -> time::Date {

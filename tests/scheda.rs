@@ -13,8 +13,9 @@ use sportello::domain::{Actor, Permission};
 use sportello::export::Format;
 use sportello::forms::Screens;
 use sportello::service::{self, scheda as schede};
+use sportello::store::StoreError;
+use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
-use sportello::store::{Store, StoreError};
 
 fn today() -> time::Date {
     time::Date::from_calendar_date(2026, time::Month::November, 29).unwrap()

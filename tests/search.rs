@@ -13,7 +13,7 @@ use sportello::domain::cf::{self, Sesso};
 use sportello::domain::search::SearchHit;
 use sportello::domain::search_query::SearchQuery;
 use sportello::domain::soggetto::NewSoggetto;
-use sportello::store::Store;
+use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 
 const TODAY: (i32, u8, u8) = (2026, 6, 15);

@@ -4,8 +4,8 @@ mod common;
 
 use sportello::auth::{self, LoginError, Origin};
 use sportello::domain::{Actor, NewEnte, NewOperatore, Outcome, Role, RoleSet};
-use sportello::store::Store;
 use sportello::store::StoreError;
+use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 
 const PW: &str = "password-corretta";

@@ -7,7 +7,7 @@ use sportello::demo;
 use sportello::domain::Actor;
 use sportello::domain::cf::{self, Sesso};
 use sportello::domain::scheda::Stato;
-use sportello::store::Store;
+use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Screen};
 use sportello::ui::harness::Harness;

@@ -162,11 +162,11 @@ fn too_small_window_says_so_and_no_size_panics() {
 fn system_login_maps_the_os_account_or_refuses_it() {
     let mut s = demo_store();
     let actor = Actor::system(None, None);
-    let mut op = sportello::store::Store::operatore_by_username(&s, "sportello")
+    let mut op = sportello::store::OrgStore::operatore_by_username(&s, "sportello")
         .unwrap()
         .unwrap();
     op.os_user = Some("mrossi".into());
-    sportello::store::Store::update_operatore(&mut s, &actor, &op).unwrap();
+    sportello::store::OrgStore::update_operatore(&mut s, &actor, &op).unwrap();
     let mut cfg = config(true);
     cfg.auth = AuthMode::System;
     cfg.origin = Origin {
@@ -196,7 +196,9 @@ fn system_login_maps_the_os_account_or_refuses_it() {
 #[test]
 fn ricerca_anagrafe_updates_as_you_type_and_opens_an_audited_person_card() {
     let s = demo_store();
-    let hit = sportello::store::Store::soggetto(&s, 7).unwrap().unwrap();
+    let hit = sportello::store::PersonStore::soggetto(&s, 7)
+        .unwrap()
+        .unwrap();
     let mut h = Harness::new(Box::new(s), config(true), 80, 24);
     h.login("sportello", demo::DEMO_PASSWORD).keys("1");
     assert!(
@@ -229,7 +231,7 @@ fn ricerca_anagrafe_updates_as_you_type_and_opens_an_audited_person_card() {
         "{screen}"
     );
     assert!(screen.contains("dati dimostrativi"));
-    let audit = sportello::store::Store::audit_tail(h.store.as_ref(), 1).unwrap();
+    let audit = sportello::store::AuditStore::audit_tail(h.store.as_ref(), 1).unwrap();
     assert_eq!(
         (audit[0].event.action.as_str(), audit[0].event.entity_id),
         ("leggi_soggetto", Some(hit.id))

@@ -6,7 +6,16 @@ use std::process::Command;
 
 /// `sportello` with config, data, system and log dirs inside `dir` and no `SPORTELLO_DB`.
 pub fn sportello(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sportello"));
+    isolated(env!("CARGO_BIN_EXE_sportello"), dir)
+}
+
+/// `sportello-test-tools` (`stress-write`) in the same environment as [`sportello`].
+pub fn test_tools(dir: &Path) -> Command {
+    isolated(env!("CARGO_BIN_EXE_sportello-test-tools"), dir)
+}
+
+fn isolated(program: &str, dir: &Path) -> Command {
+    let mut c = Command::new(program);
     c.env("XDG_DATA_HOME", dir.join("data"))
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .env("SPORTELLO_ETC", dir.join("etc"))

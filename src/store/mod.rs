@@ -1,22 +1,21 @@
 //! The store: the only module that speaks SQL.
 //!
-//! [`Store`] is the interface every caller uses; it has no rusqlite types in its signatures so that a
-//! PostgreSQL implementation can be added beside [`sqlite::SqliteStore`] without touching callers.
+//! [`Store`] is the interface every caller uses: one trait per concern (schema, maintenance,
+//! organisation, logins, audit, persons, search, registry loads, drafts, schede, code lists,
+//! settings), gathered by `Store` so that callers hold one `&mut dyn Store`. The traits have no
+//! rusqlite types in their signatures so that a PostgreSQL implementation can be added beside
+//! [`sqlite::SqliteStore`] without touching callers. Code holding a concrete store imports the traits
+//! with `use crate::store::prelude::*`.
 //! Writes are short `BEGIN IMMEDIATE` transactions; records carry a `version` for optimistic locking
 //! and an UPDATE that finds the version moved returns [`StoreError::Conflict`].
 //! [`worker`] runs a store on its own thread so that the UI never waits on the database while drawing.
 
 pub mod migrations;
 pub mod sqlite;
-mod sqlite_codici;
-mod sqlite_persona;
-mod sqlite_persona_write;
-mod sqlite_scheda;
-pub(crate) mod sqlite_search;
 pub mod worker;
 
-pub use sqlite_persona_write::{REFERENCES as PERSON_REFERENCES, Saved};
-pub use sqlite_scheda::{Contatori, SchedaSave, SchedaSaved};
+pub use sqlite::persona_write::{REFERENCES as PERSON_REFERENCES, Saved};
+pub use sqlite::scheda::{Contatori, SchedaSave, SchedaSaved};
 
 use std::path::Path;
 
@@ -119,15 +118,74 @@ pub struct Counts {
     pub soggetti: i64,
 }
 
-/// The storage interface. Implementations: [`sqlite::SqliteStore`].
+/// The storage interface: every concern below. Implementations: [`sqlite::SqliteStore`].
 ///
 /// Every write takes the [`Actor`] and records an audit row in the same transaction.
-pub trait Store: Send {
+pub trait Store:
+    SchemaStore
+    + MaintenanceStore
+    + OrgStore
+    + LoginStore
+    + AuditStore
+    + PersonStore
+    + PersonEditStore
+    + SearchStore
+    + AnagrafeStore
+    + DraftStore
+    + SchedaStore
+    + CodeListStore
+    + SettingsStore
+    + Send
+{
+}
+
+impl<T> Store for T where
+    T: SchemaStore
+        + MaintenanceStore
+        + OrgStore
+        + LoginStore
+        + AuditStore
+        + PersonStore
+        + PersonEditStore
+        + SearchStore
+        + AnagrafeStore
+        + DraftStore
+        + SchedaStore
+        + CodeListStore
+        + SettingsStore
+        + Send
+{
+}
+
+/// The store traits in one import, for code holding a concrete store rather than a `dyn Store`.
+pub mod prelude {
+    pub use super::{
+        AnagrafeStore, AuditStore, CodeListStore, DraftStore, LoginStore, MaintenanceStore,
+        OrgStore, PersonEditStore, PersonStore, SchedaStore, SchemaStore, SearchStore,
+        SettingsStore, Store,
+    };
+}
+
+/// The schema version and its migrations.
+pub trait SchemaStore {
     /// Schema version of the database against the binary.
     fn schema_status(&self) -> StoreResult<SchemaStatus>;
     /// Applies pending migrations, each in its own transaction; returns the versions applied.
     fn migrate(&mut self) -> StoreResult<Vec<u32>>;
+}
 
+/// The database as a whole: checks, online backup, checkpoints.
+pub trait MaintenanceStore {
+    /// `integrity_check`, `foreign_key_check`, schema version and audit hash chain: empty when all is well.
+    fn check(&self) -> StoreResult<Vec<String>>;
+    /// Online copy to `dest`, safe while other sessions write; the copy is verified.
+    fn backup_to(&self, dest: &Path) -> StoreResult<()>;
+    /// Moves the WAL content into the database so the `-wal` file stays bounded.
+    fn checkpoint(&self) -> StoreResult<()>;
+}
+
+/// The organisation: enti, uffici, operatori (accounts, roles, passwords) and their counts.
+pub trait OrgStore {
     fn create_ente(&mut self, actor: &Actor, new: &NewEnte) -> StoreResult<i64>;
     fn ente_by_code(&self, belfiore: &str) -> StoreResult<Option<Ente>>;
     fn ente(&self, id: i64) -> StoreResult<Option<Ente>>;
@@ -157,6 +215,11 @@ pub trait Store: Send {
         hash: &str,
     ) -> StoreResult<i64>;
 
+    fn counts(&self) -> StoreResult<Counts>;
+}
+
+/// Login attempts, for the audit and the lockout.
+pub trait LoginStore {
     /// Records a login attempt and its audit row.
     fn record_login(
         &mut self,
@@ -166,34 +229,91 @@ pub trait Store: Send {
     /// Times (unix seconds, ascending) of the failed attempts for `username` at or after `since`
     /// and after its last successful login.
     fn login_failures_since(&self, username: &str, since: i64) -> StoreResult<Vec<i64>>;
+}
 
+/// The audit log (a hash chain).
+pub trait AuditStore {
     /// Appends to the audit log (its own short transaction).
     fn audit(&mut self, actor: &Actor, event: &AuditEvent) -> StoreResult<()>;
     /// The last `limit` audit rows, newest first.
     fn audit_tail(&self, limit: i64) -> StoreResult<Vec<AuditRow>>;
+}
 
-    /// `integrity_check`, `foreign_key_check`, schema version and audit hash chain: empty when all is well.
-    fn check(&self) -> StoreResult<Vec<String>>;
-    /// Online copy to `dest`, safe while other sessions write; the copy is verified.
-    fn backup_to(&self, dest: &Path) -> StoreResult<()>;
-    /// Moves the WAL content into the database so the `-wal` file stays bounded.
-    fn checkpoint(&self) -> StoreResult<()>;
+/// Reading persons: the person card, its history, homonyms, consents and search markers.
+pub trait PersonStore {
+    /// One person with every field (soft-deleted persons are not found).
+    fn soggetto(&self, id: i64) -> StoreResult<Option<Soggetto>>;
+    /// The last changes of a person, newest first.
+    fn soggetto_storia(&self, id: i64) -> StoreResult<Vec<Modifica>>;
+    /// Persons with the same name (folded) and birth date, `exclude` left out.
+    fn homonyms(
+        &self,
+        cognome: &str,
+        nome: &str,
+        data_nascita: &str,
+        exclude: Option<i64>,
+    ) -> StoreResult<Vec<SearchHit>>;
+    /// The privacy consents of a person, by ente.
+    fn privacy(&self, soggetto_id: i64) -> StoreResult<Vec<Consenso>>;
+    /// Search-result markers of the given persons for the operator's ente.
+    fn marcatori(
+        &self,
+        ids: &[i64],
+        ente_id: Option<i64>,
+    ) -> StoreResult<std::collections::HashMap<i64, Marcatori>>;
+}
 
-    /// Inserts persons in one transaction (demo data, imports); one audit row for the batch.
-    /// Rows whose codice fiscale already exists are skipped; returns how many were inserted.
-    fn insert_soggetti(&mut self, actor: &Actor, rows: &[NewSoggetto]) -> StoreResult<usize>;
+/// The desk's writes to persons: entry and edit, anonymous users, privacy consents.
+pub trait PersonEditStore {
+    /// Saves a person entered (`edit.id == None`, `fonte = 'sportello'`, a provisional code when none
+    /// is given) or edited at the desk: optimistic locking, one history row per changed field, search
+    /// keys refreshed, one audit row. Replacing a provisional code with the code of a person already
+    /// registered merges the two (every reference moves; see `sqlite::persona_write`).
+    fn save_persona(
+        &mut self,
+        actor: &Actor,
+        edit: &PersonaEdit,
+        ente_id: Option<i64>,
+    ) -> StoreResult<Saved>;
+    /// Registers an anonymous user under a unique alias; consent "anonimo" towards `ente_id`.
+    fn register_anonymous(
+        &mut self,
+        actor: &Actor,
+        ente_id: i64,
+        sesso: Option<&str>,
+    ) -> StoreResult<i64>;
+    /// Records a consent; `version` is the one read (`None`: no consent yet). Conflict if it moved.
+    fn set_privacy(
+        &mut self,
+        actor: &Actor,
+        soggetto_id: i64,
+        ente_id: i64,
+        stato: Privacy,
+        data_firma: Option<&str>,
+        version: Option<i64>,
+    ) -> StoreResult<()>;
+}
 
+/// The person search.
+pub trait SearchStore {
     /// Person search: the best `limit` persons for `query`, best first (see [`crate::domain::search`]
     /// for the order). `ente_belfiore` is the operator's ente: its residents win ties. Soft-deleted
     /// persons never appear. Work is bounded by indexes, whatever the size of the registry.
-    /// Code that writes `soggetto` keys other than through [`Store::insert_soggetti`] (the importer)
-    /// must keep the search dictionary in step with `sqlite_search::index_soggetto`.
+    /// Code that writes `soggetto` keys other than through [`AnagrafeStore::insert_soggetti`] (the
+    /// importer) must keep the search dictionary in step with `sqlite::search::index_soggetto`.
     fn search_soggetti(
         &self,
         query: &SearchQuery,
         ente_belfiore: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<SearchHit>>;
+}
+
+/// Persons loaded in bulk: the municipal registry import and demo data.
+pub trait AnagrafeStore {
+    /// Inserts persons in one transaction (demo data, imports); one audit row for the batch.
+    /// Rows whose codice fiscale already exists are skipped; returns how many were inserted.
+    fn insert_soggetti(&mut self, actor: &Actor, rows: &[NewSoggetto]) -> StoreResult<usize>;
 
     /// Inserts or updates persons from the municipal registry by codice fiscale (`fonte = 'anagrafe'`),
     /// in one `BEGIN IMMEDIATE` transaction. A new code is inserted; a known one whose fields differ
@@ -206,7 +326,10 @@ pub trait Store: Send {
         rows: &[ImportRow],
         dry_run: bool,
     ) -> StoreResult<UpsertCounts>;
+}
 
+/// Drafts of forms, per operator.
+pub trait DraftStore {
     /// Saves (replaces) the draft of `form` for `record_key` ('' = new record).
     fn save_draft(
         &mut self,
@@ -225,48 +348,10 @@ pub trait Store: Send {
     fn delete_draft(&mut self, operatore_id: i64, form: &str, record_key: &str) -> StoreResult<()>;
     /// Every draft of an operator (shown on the home screen).
     fn list_drafts(&self, operatore_id: i64) -> StoreResult<Vec<Draft>>;
+}
 
-    /// One person with every field (soft-deleted persons are not found).
-    fn soggetto(&self, id: i64) -> StoreResult<Option<Soggetto>>;
-    /// The last changes of a person, newest first.
-    fn soggetto_storia(&self, id: i64) -> StoreResult<Vec<Modifica>>;
-    /// Saves a person entered (`edit.id == None`, `fonte = 'sportello'`, a provisional code when none
-    /// is given) or edited at the desk: optimistic locking, one history row per changed field, search
-    /// keys refreshed, one audit row. Replacing a provisional code with the code of a person already
-    /// registered merges the two (every reference moves; see `sqlite_persona_write`).
-    fn save_persona(
-        &mut self,
-        actor: &Actor,
-        edit: &PersonaEdit,
-        ente_id: Option<i64>,
-    ) -> StoreResult<Saved>;
-    /// Registers an anonymous user under a unique alias; consent "anonimo" towards `ente_id`.
-    fn register_anonymous(
-        &mut self,
-        actor: &Actor,
-        ente_id: i64,
-        sesso: Option<&str>,
-    ) -> StoreResult<i64>;
-    /// Persons with the same name (folded) and birth date, `exclude` left out.
-    fn homonyms(
-        &self,
-        cognome: &str,
-        nome: &str,
-        data_nascita: &str,
-        exclude: Option<i64>,
-    ) -> StoreResult<Vec<SearchHit>>;
-    /// The privacy consents of a person, by ente.
-    fn privacy(&self, soggetto_id: i64) -> StoreResult<Vec<Consenso>>;
-    /// Records a consent; `version` is the one read (`None`: no consent yet). Conflict if it moved.
-    fn set_privacy(
-        &mut self,
-        actor: &Actor,
-        soggetto_id: i64,
-        ente_id: i64,
-        stato: Privacy,
-        data_firma: Option<&str>,
-        version: Option<i64>,
-    ) -> StoreResult<()>;
+/// The schede di accesso, their proposals of presa in carico and the office counters.
+pub trait SchedaStore {
     /// Saves a scheda (new when `edit.id` is `None`: numbered per ente, in the actor's ente and
     /// ufficio); Conflict if the version moved. The proposal of presa in carico follows
     /// `save.proposta_ente` while nobody handled it. `edit.nota_privata == None` keeps the stored note.
@@ -304,14 +389,10 @@ pub trait Store: Send {
     ) -> StoreResult<Contatori>;
     /// The capofila ente of the ambito of `ente_id`.
     fn capofila(&self, ente_id: i64) -> StoreResult<Option<i64>>;
+}
 
-    /// Search-result markers of the given persons for the operator's ente.
-    fn marcatori(
-        &self,
-        ids: &[i64],
-        ente_id: Option<i64>,
-    ) -> StoreResult<std::collections::HashMap<i64, Marcatori>>;
-
+/// The code lists (bisogni, servizi, esiti, ...).
+pub trait CodeListStore {
     /// The code lists with their number of codes, by list id.
     fn code_lists(&self) -> StoreResult<Vec<(String, i64)>>;
     /// The codes of a list (disabled ones too), in display order.
@@ -333,8 +414,10 @@ pub trait Store: Send {
         etichetta: &str,
         attivo: bool,
     ) -> StoreResult<i64>;
+}
 
-    fn counts(&self) -> StoreResult<Counts>;
+/// Installation settings (key → value).
+pub trait SettingsStore {
     /// Whether this database was created by `sportello demo`.
     fn is_demo(&self) -> StoreResult<bool>;
     fn set_setting(&mut self, key: &str, value: &str) -> StoreResult<()>;

@@ -26,7 +26,16 @@ impl Env {
     }
 
     pub fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_sportello"));
+        self.isolated(env!("CARGO_BIN_EXE_sportello"))
+    }
+
+    /// `sportello-test-tools` (`stress-write`, `crash-test`) in the same environment as [`Self::cmd`].
+    pub fn test_tools(&self) -> Command {
+        self.isolated(env!("CARGO_BIN_EXE_sportello-test-tools"))
+    }
+
+    fn isolated(&self, program: &str) -> Command {
+        let mut c = Command::new(program);
         let d = self.dir.path();
         c.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())

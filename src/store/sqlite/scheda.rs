@@ -5,11 +5,11 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
-use super::sqlite::json_array;
-use super::sqlite::{SqliteStore, append_audit, now_text, who};
-use super::{StoreError, StoreResult};
+use super::audit::append_audit;
+use super::{SqliteStore, json_array, now_text, who};
 use crate::domain::scheda::{Filtro, MULTI, Scheda, SchedaEdit, SchedaRiga, Stato};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::{SchedaStore, StoreError, StoreResult};
 
 /// Where a saved scheda goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,8 +153,8 @@ fn dati_json(d: &Map<String, Value>) -> String {
     serde_json::to_string(d).unwrap_or_else(|_| "{}".into())
 }
 
-impl SqliteStore {
-    pub(super) fn sql_save_scheda(
+impl SchedaStore for SqliteStore {
+    fn save_scheda(
         &mut self,
         actor: &Actor,
         e: &SchedaEdit,
@@ -277,7 +277,7 @@ impl SqliteStore {
     }
 
     /// One scheda with its private note (the service decides who sees it). Deleted ones too.
-    pub(super) fn sql_scheda(&self, id: i64) -> StoreResult<Option<Scheda>> {
+    fn scheda(&self, id: i64) -> StoreResult<Option<Scheda>> {
         let conn = self.conn();
         let sql = format!(
             "SELECT s.id, s.version, s.numero, s.ente_id, s.ufficio_id, s.soggetto_id, s.operatore, s.data_accesso,
@@ -330,12 +330,7 @@ impl SqliteStore {
 
     /// The schede of the given enti matching `f`, newest first, at most `limit`. Only the filters
     /// that are set go into the query, so that SQLite can use their indexes (person, date).
-    pub(super) fn sql_list_schede(
-        &self,
-        enti: &[i64],
-        f: &Filtro,
-        limit: usize,
-    ) -> StoreResult<Vec<SchedaRiga>> {
+    fn list_schede(&self, enti: &[i64], f: &Filtro, limit: usize) -> StoreResult<Vec<SchedaRiga>> {
         use rusqlite::types::Value as V;
         let mut args: Vec<V> = vec![V::Text(json_array(enti))];
         let mut visible = "s.ente_id IN (SELECT value FROM json_each(?1))".to_string();
@@ -433,7 +428,7 @@ impl SqliteStore {
     }
 
     /// Soft delete (`restore = false`, with the reason) or restore; Conflict if the version moved.
-    pub(super) fn sql_delete_scheda(
+    fn delete_scheda(
         &mut self,
         actor: &Actor,
         id: i64,
@@ -490,7 +485,7 @@ impl SqliteStore {
     }
 
     /// Marks a scheda sent to another office as received (opened there).
-    pub(super) fn sql_mark_ricevuta(&mut self, actor: &Actor, id: i64) -> StoreResult<()> {
+    fn mark_ricevuta(&mut self, actor: &Actor, id: i64) -> StoreResult<()> {
         let now = now_text();
         self.write(|tx| {
             let n = tx.execute(
@@ -508,7 +503,7 @@ impl SqliteStore {
         })
     }
 
-    pub(super) fn sql_contatori(
+    fn contatori(
         &self,
         ente_id: i64,
         ufficio_id: Option<i64>,
@@ -542,7 +537,7 @@ impl SqliteStore {
     }
 
     /// The capofila of the ambito an ente belongs to (itself when it is the capofila).
-    pub(super) fn sql_capofila(&self, ente_id: i64) -> StoreResult<Option<i64>> {
+    fn capofila(&self, ente_id: i64) -> StoreResult<Option<i64>> {
         Ok(self
             .conn()
             .query_row(

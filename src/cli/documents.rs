@@ -119,7 +119,7 @@ fn done(path: &Path) -> i32 {
 }
 
 pub fn print(db: &Path, system: &Actor, cmd: PrintCommand) -> AppResult<i32> {
-    let mut store = crate::cli::open_current(db)?;
+    let mut store = super::open_current(db)?;
     let now = time::OffsetDateTime::now_utc();
     match cmd {
         PrintCommand::Scheda { id, out, operatore } => {
@@ -171,7 +171,7 @@ pub fn export(db: &Path, system: &Actor, cmd: ExportCommand) -> AppResult<i32> {
             "--from è successiva a --to: nessuna scheda nel periodo".into(),
         ));
     }
-    let mut store = crate::cli::open_current(db)?;
+    let mut store = super::open_current(db)?;
     let a = actor(&store, system, operatore.as_deref())?;
     let n = crate::service::Service::new(&mut store).export_schede(
         &a,

@@ -1,7 +1,6 @@
 //! SQLite side of the desk's writes to persons: a new or edited person (optimistic locking, one history
 //! row per changed field), anonymous registration, the replacement of a provisional codice fiscale
-//! (merging into the registry's person when the real code is already known), privacy consents and the
-//! markers of the search results.
+//! (merging into the registry's person when the real code is already known) and privacy consents.
 //!
 //! Column names in the SQL built here come from [`CAMPI`] only, never from input.
 
@@ -9,16 +8,12 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::sqlite::{SqliteStore, append_audit, insert_history, now_text, who};
-use super::sqlite_search::name_keys;
-use super::sqlite_search::{HIT_COLUMNS, hit_from_row};
-use super::{StoreError, StoreResult};
-use crate::domain::fold::fold;
-use crate::domain::persona::{
-    ANONIMO, CAMPI, Consenso, Marcatori, PersonaEdit, Privacy, anonymous_alias, is_flag,
-};
-use crate::domain::search::SearchHit;
+use super::audit::append_audit;
+use super::search::name_keys;
+use super::{SqliteStore, insert_history, now_text, who};
+use crate::domain::persona::{ANONIMO, CAMPI, PersonaEdit, Privacy, anonymous_alias, is_flag};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::{PersonEditStore, StoreError, StoreResult};
 
 /// Tables that point at a person (`soggetto_id`): a merge moves them to the surviving person.
 /// Every table added later with a `soggetto_id` column belongs here (a test checks the schema).
@@ -99,7 +94,7 @@ impl SqliteStore {
 
     /// Inserts a new person entered at the desk (`fonte = 'sportello'`). Without a codice fiscale a
     /// provisional one is generated.
-    pub(super) fn sql_insert_persona(
+    fn insert_persona(
         &mut self,
         actor: &Actor,
         edit: &PersonaEdit,
@@ -176,11 +171,7 @@ impl SqliteStore {
     /// Updates a person from the desk: Conflict if the version moved; one history row per changed
     /// field. A provisional code replaced by a real one already held by another person merges the two
     /// (see [`Self::merge_into`]).
-    pub(super) fn sql_update_persona(
-        &mut self,
-        actor: &Actor,
-        edit: &PersonaEdit,
-    ) -> StoreResult<Saved> {
+    fn update_persona(&mut self, actor: &Actor, edit: &PersonaEdit) -> StoreResult<Saved> {
         let id = edit
             .id
             .ok_or_else(|| StoreError::Invalid("persona senza id".into()))?;
@@ -315,10 +306,24 @@ impl SqliteStore {
             })
         })
     }
+}
+
+impl PersonEditStore for SqliteStore {
+    fn save_persona(
+        &mut self,
+        actor: &Actor,
+        edit: &PersonaEdit,
+        ente_id: Option<i64>,
+    ) -> StoreResult<Saved> {
+        match edit.id {
+            None => self.insert_persona(actor, edit, ente_id),
+            Some(_) => self.update_persona(actor, edit),
+        }
+    }
 
     /// Registers an anonymous user: alias `ANON-nnnnnn`, provisional code, consent "anonimo" towards
     /// the operator's ente.
-    pub(super) fn sql_register_anonymous(
+    fn register_anonymous(
         &mut self,
         actor: &Actor,
         ente_id: i64,
@@ -353,53 +358,9 @@ impl SqliteStore {
         })
     }
 
-    /// Persons with the same folded name and birth date (homonym warning), `exclude` left out.
-    pub(super) fn sql_homonyms(
-        &self,
-        cognome: &str,
-        nome: &str,
-        data_nascita: &str,
-        exclude: Option<i64>,
-    ) -> StoreResult<Vec<SearchHit>> {
-        let sql = format!(
-            "SELECT {HIT_COLUMNS} FROM soggetto
-             WHERE data_nascita = ?1 AND cognome_key = ?2 AND nome_key = ?3 AND deleted_at IS NULL
-               AND id IS NOT ?4
-             LIMIT 20"
-        );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        Ok(stmt
-            .query_map(
-                params![data_nascita, fold(cognome), fold(nome), exclude],
-                hit_from_row,
-            )?
-            .collect::<Result<_, _>>()?)
-    }
-
-    /// The consents of a person, towards each ente.
-    pub(super) fn sql_privacy(&self, soggetto_id: i64) -> StoreResult<Vec<Consenso>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT p.ente_id, e.nome, p.stato, p.data_firma, p.version
-             FROM privacy_consenso p JOIN ente e ON e.id = p.ente_id
-             WHERE p.soggetto_id = ?1 ORDER BY e.nome",
-        )?;
-        Ok(stmt
-            .query_map([soggetto_id], |r| {
-                let stato: String = r.get(2)?;
-                Ok(Consenso {
-                    ente_id: r.get(0)?,
-                    ente: r.get(1)?,
-                    stato: Privacy::parse(&stato).unwrap_or(Privacy::NonFirmato),
-                    data_firma: r.get(3)?,
-                    version: r.get(4)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?)
-    }
-
     /// Records the consent of a person towards an ente. `version` is the one read (`None` when there
     /// was no row): Conflict if it moved.
-    pub(super) fn sql_set_privacy(
+    fn set_privacy(
         &mut self,
         actor: &Actor,
         soggetto_id: i64,
@@ -446,33 +407,6 @@ impl SqliteStore {
             )?;
             Ok(())
         })
-    }
-
-    /// The markers of the given persons: open case anywhere, consent signed towards `ente_id`.
-    pub(super) fn sql_marcatori(
-        &self,
-        ids: &[i64],
-        ente_id: Option<i64>,
-    ) -> StoreResult<HashMap<i64, Marcatori>> {
-        let json = super::sqlite::json_array(ids);
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT j.value,
-                    EXISTS (SELECT 1 FROM presa_in_carico c WHERE c.soggetto_id = j.value AND c.stato = 'aperta'),
-                    EXISTS (SELECT 1 FROM privacy_consenso p
-                            WHERE p.soggetto_id = j.value AND p.ente_id = ?2 AND p.stato = 'firmato')
-             FROM json_each(?1) j",
-        )?;
-        Ok(stmt
-            .query_map(params![json, ente_id], |r| {
-                Ok((
-                    r.get(0)?,
-                    Marcatori {
-                        caso_aperto: r.get(1)?,
-                        privacy_firmata: r.get(2)?,
-                    },
-                ))
-            })?
-            .collect::<Result<_, _>>()?)
     }
 }
 

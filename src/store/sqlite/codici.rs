@@ -2,10 +2,11 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::sqlite::{SqliteStore, append_audit, now_text, who};
-use super::{StoreError, StoreResult};
+use super::audit::append_audit;
+use super::{SqliteStore, now_text, who};
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::{CodeListStore, StoreError, StoreResult};
 
 const COLUMNS: &str =
     "id, version, lista, codice, etichetta, gruppo, pic, richiede, ordine, attivo";
@@ -25,8 +26,8 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Codice> {
     })
 }
 
-impl SqliteStore {
-    pub(super) fn sql_code_lists(&self) -> StoreResult<Vec<(String, i64)>> {
+impl CodeListStore for SqliteStore {
+    fn code_lists(&self) -> StoreResult<Vec<(String, i64)>> {
         let mut stmt = self
             .conn()
             .prepare("SELECT lista, count(*) FROM codice GROUP BY lista ORDER BY lista")?;
@@ -35,7 +36,7 @@ impl SqliteStore {
             .collect::<Result<_, _>>()?)
     }
 
-    pub(super) fn sql_codes(&self, lista: &str) -> StoreResult<Vec<Codice>> {
+    fn codes(&self, lista: &str) -> StoreResult<Vec<Codice>> {
         let mut stmt = self.conn().prepare(&format!(
             "SELECT {COLUMNS} FROM codice WHERE lista = ?1 ORDER BY ordine, etichetta, id"
         ))?;
@@ -44,7 +45,7 @@ impl SqliteStore {
             .collect::<Result<_, _>>()?)
     }
 
-    pub(super) fn sql_import_codes(
+    fn import_codes(
         &mut self,
         actor: &Actor,
         lista: &str,
@@ -101,7 +102,7 @@ impl SqliteStore {
         })
     }
 
-    pub(super) fn sql_update_code(
+    fn update_code(
         &mut self,
         actor: &Actor,
         id: i64,

@@ -1,23 +1,27 @@
-//! Upsert of persons from the municipal registry (`sportello import anagrafe`): the SQLite side.
+//! Persons loaded in bulk, the SQLite side: the plain insert of new persons (demo data) and the upsert
+//! from the municipal registry (`sportello import anagrafe`).
 //!
-//! A child module of [`super`] (the `sqlite` module) so that it can use the connection and the
-//! private helpers there. One call = one `BEGIN IMMEDIATE` transaction: the existing persons of the
+//! Upsert: one call = one `BEGIN IMMEDIATE` transaction: the existing persons of the
 //! batch are read with one query (`codice_fiscale IN json_each(?)`), then each row is inserted,
 //! updated (version + 1, one `soggetto_storia` row per changed field) or left alone; one audit row
 //! for the batch when anything changed. A dry run does the same and rolls back.
 //!
-//! Every write to `soggetto` made here goes through [`write_soggetto`]: the place for hooks that
-//! must follow each change of a person (derived search tables).
+//! Every write to `soggetto` made by the upsert goes through [`write_soggetto`]: the place for hooks
+//! that must follow each change of a person (derived search tables). The plain insert fills the
+//! search dictionary itself ([`index_soggetto`]).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use rusqlite::Transaction;
+use rusqlite::{Transaction, params};
 
-use super::{SqliteStore, append_audit, now_text, who};
-use crate::domain::soggetto::{Campo, ImportRow, UpsertCounts, Valore};
+use super::audit::append_audit;
+use super::search::index_soggetto;
+use super::{SqliteStore, now_text, who};
+use crate::domain::fold::fold;
+use crate::domain::soggetto::{Campo, ImportRow, NewSoggetto, UpsertCounts, Valore};
 use crate::domain::{Actor, AuditEvent, Outcome};
-use crate::store::{StoreError, StoreResult};
+use crate::store::{AnagrafeStore, StoreError, StoreResult};
 
 /// `fonte` of every person written by the import.
 const FONTE: &str = "anagrafe";
@@ -107,7 +111,7 @@ fn write_soggetto(
 ) -> StoreResult<i64> {
     let name_keys = |values: &[Option<String>; Campo::COUNT]| {
         let name = |c: Campo| values[c.index()].as_deref().unwrap_or_default();
-        crate::store::sqlite_search::name_keys(tx, name(Campo::Cognome), name(Campo::Nome))
+        super::search::name_keys(tx, name(Campo::Cognome), name(Campo::Nome))
     };
     match w {
         SoggettoWrite::Insert {
@@ -334,9 +338,65 @@ fn import_pragmas(conn: &rusqlite::Connection) -> StoreResult<()> {
     Ok(())
 }
 
-impl SqliteStore {
-    /// See [`crate::store::Store::upsert_soggetti`].
-    pub(super) fn upsert_soggetti_tx(
+impl AnagrafeStore for SqliteStore {
+    fn insert_soggetti(&mut self, actor: &Actor, rows: &[NewSoggetto]) -> StoreResult<usize> {
+        self.write(|tx| {
+            let now = now_text();
+            let by = who(actor);
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR IGNORE INTO soggetto (codice_fiscale, cognome, nome, sesso, data_nascita, luogo_nascita,
+                     cittadinanza, res_indirizzo, res_civico, res_cap, res_comune, telefono, data_decesso, fonte,
+                     ente_id, created_at, created_by, updated_at, updated_by, cognome_key, nome_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16, ?17, ?18, ?19)",
+            )?;
+            let mut inserted = 0;
+            // Keys already put in the search dictionary by this batch.
+            let mut seen_cognomi = std::collections::HashSet::new();
+            let mut seen_nomi = std::collections::HashSet::new();
+            for s in rows {
+                let (cognome_key, nome_key) = (fold(&s.cognome), fold(&s.nome));
+                let n = stmt.execute(params![
+                    s.codice_fiscale,
+                    s.cognome,
+                    s.nome,
+                    s.sesso.map(|c| c.to_string()),
+                    s.data_nascita,
+                    s.luogo_nascita,
+                    s.cittadinanza,
+                    s.res_indirizzo,
+                    s.res_civico,
+                    s.res_cap,
+                    s.res_comune,
+                    s.telefono,
+                    s.data_decesso,
+                    s.fonte,
+                    s.ente_id,
+                    now,
+                    by,
+                    cognome_key,
+                    nome_key
+                ])?;
+                if n > 0 {
+                    let new_c = if seen_cognomi.contains(&cognome_key) { "" } else { &cognome_key };
+                    let new_n = if seen_nomi.contains(&nome_key) { "" } else { &nome_key };
+                    index_soggetto(tx, new_c, new_n)?;
+                    seen_cognomi.insert(cognome_key);
+                    seen_nomi.insert(nome_key);
+                }
+                inserted += n;
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("inserisci_soggetti", Outcome::Ok)
+                    .on("soggetto", None)
+                    .detail(format!("inseriti={inserited}", inserited = inserted)),
+            )?;
+            Ok(inserted)
+        })
+    }
+
+    fn upsert_soggetti(
         &mut self,
         actor: &Actor,
         rows: &[ImportRow],
@@ -350,7 +410,7 @@ impl SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+    use crate::store::prelude::*;
 
     fn actor() -> Actor {
         Actor::system(Some("test".into()), None)

@@ -21,11 +21,11 @@ use std::collections::HashMap;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 
-use super::StoreResult;
-use super::sqlite::{SqliteStore, json_array};
+use super::{SqliteStore, json_array};
 use crate::domain::fold::fold;
 use crate::domain::search::{self, Candidate, SearchHit, deletions, key_words, within_one_edit};
 use crate::domain::search_query::{MIN_TYPO_CHARS, SearchQuery};
+use crate::store::{SearchStore, StoreResult};
 
 /// Keys a word may stand for in one field before its scan becomes a range scan of the key index.
 pub const KEYS_CAP: usize = 256;
@@ -235,9 +235,8 @@ impl Field {
     }
 }
 
-impl SqliteStore {
-    /// [`super::Store::search_soggetti`] on SQLite.
-    pub(crate) fn search_soggetti_sqlite(
+impl SearchStore for SqliteStore {
+    fn search_soggetti(
         &self,
         q: &SearchQuery,
         ente_belfiore: Option<&str>,
@@ -266,7 +265,9 @@ impl SqliteStore {
         let ranked = search::rank(q, found.into_values(), ente.as_deref(), limit);
         self.hits(ranked)
     }
+}
 
+impl SqliteStore {
     fn scan_cf(&self, prefix: &str, found: &mut HashMap<i64, Candidate>) -> StoreResult<usize> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, cognome_key, nome_key, data_nascita, res_comune, codice_fiscale FROM soggetto
@@ -600,7 +601,7 @@ mod tests {
     use super::*;
     use crate::domain::Actor;
     use crate::domain::soggetto::NewSoggetto;
-    use crate::store::Store;
+    use crate::store::prelude::*;
 
     fn store_with(names: &[(&str, &str)]) -> SqliteStore {
         let mut s = SqliteStore::in_memory().unwrap();

@@ -1,0 +1,75 @@
+//! `codes list`, `codes import`, `codes export`: the code lists as `;` CSV.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+
+use super::open_current;
+use crate::domain::Actor;
+use crate::error::{AppError, AppResult};
+use crate::sanitize::sanitize;
+
+use crate::store::prelude::*;
+
+#[derive(Subcommand, Debug)]
+pub(super) enum CodesCommand {
+    /// Elenca le liste di codici con il numero di voci
+    List,
+    /// Importa (aggiunge o aggiorna) le voci di una lista da un CSV `codice;etichetta[;gruppo;attivo;ordine]`
+    Import { lista: String, file: PathBuf },
+    /// Esporta una lista in CSV sullo standard output
+    Export { lista: String },
+}
+
+pub(super) fn codes(path: &Path, actor: &Actor, cmd: CodesCommand) -> AppResult<i32> {
+    let mut store = open_current(path)?;
+    match cmd {
+        CodesCommand::List => {
+            for (lista, n) in store.code_lists()? {
+                println!("{lista}\t{n}");
+            }
+        }
+        CodesCommand::Export { lista } => {
+            let codes = store.codes(&lista)?;
+            if codes.is_empty() {
+                return Err(AppError::Invalid(format!(
+                    "lista «{}» inesistente o vuota",
+                    sanitize(&lista)
+                )));
+            }
+            // Plain `;` CSV on standard output, the format `codes import` reads back.
+            let cell = crate::sanitize::spreadsheet_text;
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .from_writer(std::io::stdout().lock());
+            let _ = w.write_record(["codice", "etichetta", "gruppo", "attivo", "ordine"]);
+            for c in codes {
+                let _ = w.write_record([
+                    cell(&c.codice),
+                    cell(&c.etichetta),
+                    cell(c.gruppo.as_deref().unwrap_or("")),
+                    (if c.attivo { "sì" } else { "no" }).to_string(),
+                    c.ordine.to_string(),
+                ]);
+            }
+            let _ = w.flush();
+        }
+        CodesCommand::Import { lista, file } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                AppError::Env(format!("impossibile leggere {}: {e}", file.display()))
+            })?;
+            let rows = crate::domain::codici::parse_csv(&text).map_err(|errs| {
+                AppError::Invalid(format!("{}: {}", file.display(), errs.join("; ")))
+            })?;
+            let c = crate::service::Service::new(&mut store).import_codes(actor, &lista, &rows)?;
+            println!(
+                "lista {}: inseriti {}, aggiornati {}, invariati {}",
+                sanitize(&lista),
+                c.inserted,
+                c.updated,
+                c.unchanged
+            );
+        }
+    }
+    Ok(0)
+}

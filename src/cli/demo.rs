@@ -1,0 +1,71 @@
+//! `demo`: creates (once) a demo database in the data directory and opens it.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::env_error;
+use super::tui::open_tui;
+use crate::config::Config;
+use crate::demo;
+use crate::domain::Actor;
+use crate::error::{AppError, AppResult};
+use crate::store::prelude::*;
+use crate::store::sqlite::SqliteStore;
+
+/// The demo database: `--db` if given, else `demo.db` in the data directory (never the production one).
+fn demo_path(config: &Config, explicit_db: bool) -> PathBuf {
+    if explicit_db || std::env::var_os("SPORTELLO_DB").is_some() {
+        config.database.clone()
+    } else {
+        crate::config::data_dir().join("demo.db")
+    }
+}
+
+pub(super) fn demo_cmd(
+    config: &Config,
+    explicit_db: bool,
+    actor: &Actor,
+    persons: usize,
+    no_tui: bool,
+) -> AppResult<i32> {
+    let path = demo_path(config, explicit_db);
+    if path.exists() {
+        let mut store = SqliteStore::open(&path).map_err(env_error)?;
+        if !store.is_demo()? {
+            return Err(AppError::Env(format!(
+                "{} è un database reale, non dimostrativo: demo non lo modifica",
+                path.display()
+            )));
+        }
+        // A demo database made by an older version is brought up to date (it is disposable).
+        let applied = store.migrate().map_err(env_error)?;
+        if !applied.is_empty() {
+            println!(
+                "database dimostrativo aggiornato allo schema {}",
+                crate::store::migrations::latest()
+            );
+        }
+        println!("database dimostrativo esistente: {}", path.display());
+    } else {
+        let t = Instant::now();
+        let mut store = SqliteStore::create(&path).map_err(env_error)?;
+        let summary = demo::create(&mut store, actor, persons)?;
+        store.checkpoint()?;
+        println!(
+            "database dimostrativo creato: {} ({} persone in {:.1} s)",
+            path.display(),
+            summary.persons,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    println!("account dimostrativi (password «{}»):", demo::DEMO_PASSWORD);
+    for (user, role) in demo::accounts() {
+        println!("  {user:<20} {}", role.label());
+    }
+    if no_tui {
+        return Ok(0);
+    }
+    let mut config = config.clone();
+    config.database = path;
+    open_tui(&config, true)
+}

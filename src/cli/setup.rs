@@ -1,0 +1,145 @@
+//! Setting up and looking after a database: `init`, `migrate`, `check`, `backup`.
+
+use std::path::Path;
+use std::time::Instant;
+
+use super::{env_error, open_current, read_password_stdin};
+use crate::auth;
+use crate::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet};
+use crate::error::{AppError, AppResult};
+use crate::sanitize::sanitize;
+use crate::service;
+use crate::store::StoreError;
+use crate::store::prelude::*;
+use crate::store::sqlite::SqliteStore;
+
+pub(super) fn init(
+    path: &Path,
+    actor: &Actor,
+    ente: &str,
+    belfiore: &str,
+    admin: &str,
+    nome: &str,
+    cognome: &str,
+) -> AppResult<i32> {
+    if path.exists() {
+        return Err(AppError::Env(format!(
+            "{} esiste già: init non sovrascrive un database",
+            path.display()
+        )));
+    }
+    let belfiore = belfiore.trim().to_uppercase();
+    if !service::organisation::is_belfiore_syntax(&belfiore) {
+        return Err(AppError::Invalid(format!(
+            "codice catastale «{}» non valido: una lettera e tre cifre, es. G478",
+            sanitize(&belfiore)
+        )));
+    }
+    let roles = RoleSet::from_roles(&[Role::Admin]);
+    let password = read_password_stdin()?;
+    auth::check_policy(&password, roles).map_err(AppError::Invalid)?;
+    let mut store = SqliteStore::create(path).map_err(env_error)?;
+    let result = (|| -> AppResult<()> {
+        let ente_id = crate::service::Service::new(&mut store).create_ente(
+            actor,
+            &NewEnte {
+                nome: ente.into(),
+                belfiore: Some(belfiore.clone()),
+                tipo: "comune".into(),
+                ..Default::default()
+            },
+        )?;
+        crate::service::Service::new(&mut store).add_user(
+            actor,
+            &NewOperatore {
+                username: admin.into(),
+                nome: nome.into(),
+                cognome: cognome.into(),
+                roles,
+                enti: vec![ente_id],
+                ..Default::default()
+            },
+            Some(&password),
+        )?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        drop(store);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        return Err(e);
+    }
+    println!("database creato: {}", path.display());
+    println!(
+        "ente: {} ({belfiore}); amministratore: {admin}",
+        sanitize(ente)
+    );
+    Ok(0)
+}
+
+pub(super) fn migrate(path: &Path, check_only: bool) -> AppResult<i32> {
+    let mut store = SqliteStore::open(path).map_err(env_error)?;
+    let status = store.schema_status()?;
+    if status.db_version > status.binary_version {
+        return Err(env_error(StoreError::SchemaTooNew {
+            db: status.db_version,
+            binary: status.binary_version,
+        }));
+    }
+    if check_only {
+        if status.pending.is_empty() {
+            println!("schema aggiornato (versione {})", status.db_version);
+            return Ok(0);
+        }
+        for (v, name) in &status.pending {
+            println!("da applicare: {v} {name}");
+        }
+        return Ok(1);
+    }
+    let applied = store.migrate().map_err(env_error)?;
+    store.checkpoint()?;
+    if applied.is_empty() {
+        println!(
+            "nessun aggiornamento da applicare (versione {})",
+            status.db_version
+        );
+    } else {
+        println!(
+            "applicati: {}",
+            applied
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(0)
+}
+
+pub(super) fn check(path: &Path) -> AppResult<i32> {
+    let store = SqliteStore::open(path).map_err(env_error)?;
+    let problems = store.check()?;
+    if problems.is_empty() {
+        println!("ok");
+        Ok(0)
+    } else {
+        for p in &problems {
+            println!("{}", sanitize(p));
+        }
+        Ok(1)
+    }
+}
+
+/// `backup`: an online copy, verified.
+pub(super) fn backup(path: &Path, dest: &Path) -> AppResult<i32> {
+    let store = open_current(path)?;
+    let t = Instant::now();
+    store.backup_to(dest)?;
+    println!(
+        "copia verificata scritta in {} ({} ms)",
+        dest.display(),
+        t.elapsed().as_millis()
+    );
+    Ok(0)
+}

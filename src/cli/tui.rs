@@ -1,0 +1,50 @@
+//! The terminal app: everything it needs before the first frame, then the runtime.
+
+use super::open_current;
+use crate::auth;
+use crate::config::Config;
+use crate::error::{AppError, AppResult};
+use crate::store::prelude::*;
+use crate::store::sqlite::SqliteStore;
+
+/// Everything the TUI needs before the first frame: the store, keymap, screens and the app.
+pub fn prepare_tui(
+    config: &Config,
+) -> AppResult<(
+    crate::ui::app::App,
+    Vec<crate::ui::app::Effect>,
+    SqliteStore,
+)> {
+    let store = open_current(&config.database)?;
+    let (site_keys, user_keys) = crate::ui::keymap::Keymap::default_paths();
+    let keymap = crate::ui::keymap::Keymap::load_files(&site_keys, user_keys.as_deref())
+        .map_err(|e| AppError::Env(e.to_string()))?;
+    let (forms, defs) =
+        crate::ui::load_screens(Some(&crate::forms::Screens::default_override_dir()))
+            .map_err(AppError::Env)?;
+    let app_config = crate::ui::app::AppConfig {
+        auth: config.auth,
+        idle_lock_minutes: config.idle_lock_minutes,
+        demo: store.is_demo()?,
+        theme: crate::ui::theme::Theme::detect(&|k| std::env::var(k).ok()),
+        keymap,
+        origin: auth::origin(),
+        forms,
+        defs,
+        output_dir: config.output_dir.clone(),
+    };
+    let (app, initial) = crate::ui::app::App::new(app_config);
+    Ok((app, initial, store))
+}
+
+pub(super) fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
+    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+        return Err(AppError::Env(
+            "terminale «dumb» non supportato: impostare TERM (es. xterm o linux)".into(),
+        ));
+    }
+    let (app, initial, store) = prepare_tui(config)?;
+    crate::ui::runtime::run(app, initial, Box::new(store), config.log_dir.join("crash"))
+        .map_err(|e| AppError::Env(format!("terminale non utilizzabile: {e}")))?;
+    Ok(0)
+}

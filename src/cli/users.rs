@@ -1,0 +1,124 @@
+//! `user add`, `user passwd`, `user disable`, `user list`: the operators.
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::Subcommand;
+
+use super::{enti_by_codes, open_current, read_password_stdin};
+use crate::domain::{Actor, NewOperatore, RoleSet};
+use crate::error::{AppError, AppResult};
+use crate::sanitize::sanitize;
+
+use crate::store::prelude::*;
+
+#[derive(Subcommand, Debug)]
+pub(super) enum UserCommand {
+    /// Aggiunge un operatore
+    Add {
+        username: String,
+        #[arg(long)]
+        nome: String,
+        #[arg(long)]
+        cognome: String,
+        /// Ruoli separati da virgola: sportello, assistente_sociale, amministrativo, responsabile, helpdesk, admin
+        #[arg(long)]
+        role: String,
+        /// Codice catastale dell'ente (anche più d'uno separati da virgola)
+        #[arg(long)]
+        ente: String,
+        /// Account di sistema associato (per auth = "system")
+        #[arg(long)]
+        os_user: Option<String>,
+        /// Legge la password dalla prima riga dello standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Cambia la password di un operatore (letta dallo standard input)
+    Passwd {
+        username: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Disabilita un operatore
+    Disable { username: String },
+    /// Elenca gli operatori
+    List,
+}
+
+pub(super) fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i32> {
+    let mut store = open_current(path)?;
+    match cmd {
+        UserCommand::Add {
+            username,
+            nome,
+            cognome,
+            role,
+            ente,
+            os_user,
+            password_stdin,
+        } => {
+            let roles = RoleSet::parse_list(&role).map_err(AppError::Invalid)?;
+            let enti = enti_by_codes(&store, &ente)?;
+            let password = if password_stdin {
+                Some(read_password_stdin()?)
+            } else {
+                None
+            };
+            let new = NewOperatore {
+                username: username.clone(),
+                nome,
+                cognome,
+                roles,
+                enti,
+                ufficio_id: None,
+                os_user,
+                extra: String::new(),
+            };
+            crate::service::Service::new(&mut store).add_user(actor, &new, password.as_deref())?;
+            println!(
+                "operatore {} creato ({})",
+                sanitize(&username),
+                roles.codes()
+            );
+            if password.is_none() {
+                println!(
+                    "nessuna password impostata: usare «sportello user passwd {}»",
+                    sanitize(&username)
+                );
+            }
+        }
+        UserCommand::Passwd { username, .. } => {
+            let password = read_password_stdin()?;
+            crate::service::Service::new(&mut store).set_password(actor, &username, &password)?;
+            println!("password di {} aggiornata", sanitize(&username));
+        }
+        UserCommand::Disable { username } => {
+            crate::service::Service::new(&mut store).disable_user(actor, &username)?;
+            println!("operatore {} disabilitato", sanitize(&username));
+        }
+        UserCommand::List => {
+            let enti = store.list_enti()?;
+            let code = |id: &i64| {
+                enti.iter()
+                    .find(|e| e.id == *id)
+                    .map(|e| e.belfiore.clone().unwrap_or_else(|| format!("#{}", e.id)))
+                    .unwrap_or_default()
+            };
+            let mut out = std::io::stdout().lock();
+            for op in crate::service::Service::new(&mut store).list_users(actor)? {
+                let _ = writeln!(
+                    out,
+                    "{}\t{} {}\t{}\t{}\t{}",
+                    sanitize(&op.username),
+                    sanitize(&op.nome),
+                    sanitize(&op.cognome),
+                    op.roles.codes(),
+                    op.enti.iter().map(code).collect::<Vec<_>>().join(","),
+                    if op.attivo { "attivo" } else { "disabilitato" }
+                );
+            }
+        }
+    }
+    Ok(0)
+}

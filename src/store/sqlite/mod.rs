@@ -1,0 +1,302 @@
+//! SQLite implementation of the store traits: one shared file in WAL mode, many processes.
+//!
+//! Connection setup follows RELIABILITY §1: WAL, `synchronous=FULL`, `foreign_keys=ON`, `busy_timeout`
+//! 10 s, every write a short `BEGIN IMMEDIATE` transaction, periodic passive checkpoints and a
+//! `journal_size_limit` so the `-wal` file stays bounded.
+//!
+//! This module owns [`SqliteStore`]: opening and creating the file, pragmas, the write helpers and
+//! the small helpers shared by its children. Each child holds one concern and the impl of its trait:
+//! `schema` (migrations), `maintenance` (check, backup, checkpoint), `audit` (the hash chain),
+//! `organisation` (enti, uffici, operatori), `login` (login attempts), `settings`, `drafts`,
+//! `persona` and `persona_write` (reading and writing persons), `search` (the person search),
+//! `anagrafe` (bulk loads of persons), `scheda` (the schede), `codici` (the code lists).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior, params};
+
+use crate::domain::Actor;
+use crate::store::{SchemaStore, StoreError, StoreResult};
+
+mod anagrafe;
+mod audit;
+mod codici;
+mod drafts;
+mod login;
+mod maintenance;
+mod organisation;
+mod persona;
+pub(super) mod persona_write;
+pub(super) mod scheda;
+mod schema;
+mod search;
+mod settings;
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Run a passive checkpoint every this many commits of one connection.
+const CHECKPOINT_EVERY: u32 = 500;
+
+/// A store on one SQLite file.
+pub struct SqliteStore {
+    pub(super) conn: Connection,
+    path: PathBuf,
+    /// Set when the database schema is newer than this binary: reads only.
+    read_only_reason: Option<StoreError>,
+    commits: u32,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+                StoreError::Db("database occupato da troppo tempo, riprovare".into())
+            }
+            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+                StoreError::Unavailable(
+                    "il file non è un database valido oppure è danneggiato".into(),
+                )
+            }
+            Some(ErrorCode::ReadOnly)
+            | Some(ErrorCode::CannotOpen)
+            | Some(ErrorCode::PermissionDenied) => {
+                StoreError::Unavailable(format!("impossibile scrivere il database ({e})"))
+            }
+            Some(ErrorCode::DiskFull) => StoreError::Unavailable("disco pieno".into()),
+            Some(ErrorCode::ConstraintViolation) => {
+                let msg = e.to_string();
+                if msg.contains("UNIQUE") {
+                    StoreError::Duplicate(msg)
+                } else {
+                    StoreError::Invalid(msg)
+                }
+            }
+            _ => StoreError::Db(e.to_string()),
+        }
+    }
+}
+
+/// Current UTC time as stored in `*_at` columns (RFC 3339, milliseconds).
+pub fn now_text() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let fmt = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    now.format(&fmt).unwrap_or_default()
+}
+
+/// One row of a person's history of changes (inside the caller's transaction).
+pub(crate) fn insert_history(
+    tx: &Transaction<'_>,
+    soggetto_id: i64,
+    now: &str,
+    by: &str,
+    campo: &str,
+    prima: Option<&str>,
+    dopo: Option<&str>,
+) -> StoreResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO soggetto_storia (soggetto_id, at, by, campo, prima, dopo) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![soggetto_id, now, by, campo, prima, dopo])?;
+    Ok(())
+}
+
+/// A list of values as the JSON array `json_each(?)` reads (`[]` for none).
+pub(crate) fn json_array<T: serde::Serialize>(v: &[T]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+pub(crate) fn who(actor: &Actor) -> String {
+    match &actor.os_user {
+        Some(os) if actor.operatore_id.is_none() => format!("{}({})", actor.username, os),
+        _ => actor.username.clone(),
+    }
+}
+
+impl SqliteStore {
+    /// Opens an existing database. Refuses a missing file, a directory, a non-database or a corrupt file.
+    /// Nothing is written to the file until the schema has been recognised.
+    pub fn open(path: &Path) -> StoreResult<SqliteStore> {
+        if path.is_dir() {
+            return Err(StoreError::Unavailable(format!(
+                "{} è una cartella, non un file di database",
+                path.display()
+            )));
+        }
+        if !path.exists() {
+            return Err(StoreError::Unavailable(format!(
+                "database {} non trovato (crearlo con «sportello init» o «sportello demo»)",
+                path.display()
+            )));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        let mut store = SqliteStore::setup(conn, path)?;
+        store.recognise()?;
+        Ok(store)
+    }
+
+    /// Creates a new database file with the full schema. Refuses to touch an existing file.
+    pub fn create(path: &Path) -> StoreResult<SqliteStore> {
+        if path.exists() {
+            return Err(StoreError::Unavailable(format!(
+                "{} esiste già: non viene sovrascritto",
+                path.display()
+            )));
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::Unavailable(format!(
+                    "impossibile creare la cartella {}: {e}",
+                    parent.display()
+                ))
+            })?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| {
+            StoreError::Unavailable(format!("impossibile creare {}: {e}", path.display()))
+        })?;
+        let mut store = SqliteStore::setup(conn, path)?;
+        store.enable_wal()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// An in-memory database with the full schema (tests).
+    pub fn in_memory() -> StoreResult<SqliteStore> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = SqliteStore::setup(conn, Path::new(":memory:"))?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn setup(conn: Connection, path: &Path) -> StoreResult<SqliteStore> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // The person search prepares a few dozen distinct statements (search::scan).
+        conn.set_prepared_statement_cache_capacity(64);
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        Ok(SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+            read_only_reason: None,
+            commits: 0,
+        })
+    }
+
+    fn enable_wal(&self) -> StoreResult<()> {
+        let mode: String = self
+            .conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") && self.path != Path::new(":memory:") {
+            return Err(StoreError::Unavailable(format!(
+                "modalità WAL non disponibile (journal_mode={mode})"
+            )));
+        }
+        self.conn
+            .pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
+        Ok(())
+    }
+
+    /// Checks that the file is a sportello database (or an empty one) before writing anything.
+    fn recognise(&mut self) -> StoreResult<()> {
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(StoreError::from)?;
+        let ours: bool = self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? == 1;
+        if tables > 0 && !ours {
+            return Err(StoreError::Unavailable(format!(
+                "{} non è un database di sportello",
+                self.path.display()
+            )));
+        }
+        let status = self.schema_status()?;
+        if status.db_version > status.binary_version {
+            self.read_only_reason = Some(StoreError::SchemaTooNew {
+                db: status.db_version,
+                binary: status.binary_version,
+            });
+            return Ok(());
+        }
+        self.enable_wal()
+    }
+
+    /// Fails when the schema is newer than the binary (writing would be unsafe).
+    pub fn ensure_writable(&self) -> StoreResult<()> {
+        match &self.read_only_reason {
+            Some(StoreError::SchemaTooNew { db, binary }) => Err(StoreError::SchemaTooNew {
+                db: *db,
+                binary: *binary,
+            }),
+            Some(other) => Err(StoreError::Unavailable(other.to_string())),
+            None => Ok(()),
+        }
+    }
+
+    /// Fails when the schema is newer or older than the binary: normal sessions need the exact schema.
+    pub fn ensure_current(&self) -> StoreResult<()> {
+        self.ensure_writable()?;
+        let status = self.schema_status()?;
+        if !status.pending.is_empty() {
+            return Err(StoreError::MigrationsPending(status.pending.len()));
+        }
+        Ok(())
+    }
+
+    pub(super) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction.
+    pub(super) fn write<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        self.write_with(true, f)
+    }
+
+    /// As [`Self::write`]; with `commit` false the transaction is rolled back (dry runs).
+    pub(super) fn write_with<T>(
+        &mut self,
+        commit: bool,
+        f: impl FnOnce(&Transaction<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        self.ensure_writable()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        if !commit {
+            tx.rollback()?;
+            return Ok(out);
+        }
+        tx.commit()?;
+        self.commits += 1;
+        if self.commits.is_multiple_of(CHECKPOINT_EVERY) {
+            // Passive: never waits for readers; failures are harmless (the next one retries).
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        }
+        Ok(out)
+    }
+}

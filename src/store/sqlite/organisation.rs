@@ -1,0 +1,356 @@
+//! The organisation: enti, uffici and operatori (with their enti, roles and password hashes), and
+//! the counts shown by `sportello demo` and the home screen.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::audit::append_audit;
+use super::{SqliteStore, now_text, who};
+use crate::domain::{
+    Actor, AuditEvent, Ente, NewEnte, NewOperatore, Operatore, Outcome, RoleSet, Ufficio,
+};
+use crate::store::{Counts, OrgStore, StoreError, StoreResult};
+
+impl SqliteStore {
+    fn operatore_from_row(&self, row: &rusqlite::Row<'_>) -> rusqlite::Result<Operatore> {
+        Ok(Operatore {
+            id: row.get("id")?,
+            version: row.get("version")?,
+            username: row.get("username")?,
+            nome: row.get("nome")?,
+            cognome: row.get("cognome")?,
+            roles: RoleSet::from_bits(row.get::<_, i64>("roles")? as u8),
+            enti: Vec::new(),
+            ufficio_id: row.get("ufficio_id")?,
+            attivo: row.get("attivo")?,
+            os_user: row.get("os_user")?,
+            extra: row.get("extra")?,
+        })
+    }
+
+    fn load_enti(&self, mut op: Operatore) -> StoreResult<Operatore> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT ente_id FROM operatore_ente WHERE operatore_id = ?1 ORDER BY ordine",
+        )?;
+        op.enti = stmt
+            .query_map([op.id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(op)
+    }
+
+    fn operatore_where(
+        &self,
+        clause: &str,
+        arg: &dyn rusqlite::ToSql,
+    ) -> StoreResult<Option<Operatore>> {
+        let sql = format!(
+            "SELECT id, version, username, nome, cognome, roles, ufficio_id, attivo, os_user, extra FROM operatore WHERE {clause}"
+        );
+        let op = self
+            .conn
+            .query_row(&sql, [arg], |r| self.operatore_from_row(r))
+            .optional()?;
+        op.map(|o| self.load_enti(o)).transpose()
+    }
+}
+
+fn ente_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ente> {
+    Ok(Ente {
+        id: r.get("id")?,
+        version: r.get("version")?,
+        nome: r.get("nome")?,
+        belfiore: r.get("belfiore")?,
+        istat: r.get("istat")?,
+        tipo: r.get("tipo")?,
+        capofila: r.get("capofila")?,
+        ambito_id: r.get("ambito_id")?,
+        attivo: r.get("attivo")?,
+    })
+}
+
+const ENTE_COLUMNS: &str = "id, version, nome, belfiore, istat, tipo, capofila, ambito_id, attivo";
+
+impl OrgStore for SqliteStore {
+    fn create_ente(&mut self, actor: &Actor, new: &NewEnte) -> StoreResult<i64> {
+        if new.nome.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "il nome dell'ente è obbligatorio".into(),
+            ));
+        }
+        self.write(|tx| {
+            let now = now_text();
+            let by = who(actor);
+            tx.execute(
+                "INSERT INTO ente (nome, belfiore, istat, tipo, capofila, ambito_id, created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
+                params![new.nome.trim(), new.belfiore, new.istat, new.tipo, new.capofila, new.ambito_id, now, by],
+            )
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Duplicate(_) => StoreError::Duplicate(format!(
+                    "un ente con codice {} esiste già",
+                    new.belfiore.as_deref().unwrap_or("")
+                )),
+                other => other,
+            })?;
+            let id = tx.last_insert_rowid();
+            append_audit(tx, actor, &AuditEvent::new("crea_ente", Outcome::Ok).on("ente", Some(id)))?;
+            Ok(id)
+        })
+    }
+
+    fn ente_by_code(&self, belfiore: &str) -> StoreResult<Option<Ente>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {ENTE_COLUMNS} FROM ente WHERE belfiore = ?1"),
+                [belfiore.trim().to_uppercase()],
+                ente_from_row,
+            )
+            .optional()?)
+    }
+
+    fn ente(&self, id: i64) -> StoreResult<Option<Ente>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {ENTE_COLUMNS} FROM ente WHERE id = ?1"),
+                [id],
+                ente_from_row,
+            )
+            .optional()?)
+    }
+
+    fn list_enti(&self) -> StoreResult<Vec<Ente>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {ENTE_COLUMNS} FROM ente ORDER BY nome"))?;
+        Ok(stmt
+            .query_map([], ente_from_row)?
+            .collect::<Result<_, _>>()?)
+    }
+
+    fn create_ufficio(&mut self, actor: &Actor, ente_id: i64, nome: &str) -> StoreResult<i64> {
+        if nome.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "il nome dell'ufficio è obbligatorio".into(),
+            ));
+        }
+        self.write(|tx| {
+            let now = now_text();
+            let by = who(actor);
+            tx.execute(
+                "INSERT INTO ufficio (ente_id, nome, created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?3, ?4)",
+                params![ente_id, nome.trim(), now, by],
+            )?;
+            let id = tx.last_insert_rowid();
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("crea_ufficio", Outcome::Ok).on("ufficio", Some(id)),
+            )?;
+            Ok(id)
+        })
+    }
+
+    fn list_uffici(&self, ente_id: i64) -> StoreResult<Vec<Ufficio>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, version, ente_id, nome, attivo FROM ufficio WHERE ente_id = ?1 ORDER BY nome, id",
+        )?;
+        Ok(stmt
+            .query_map([ente_id], |r| {
+                Ok(Ufficio {
+                    id: r.get(0)?,
+                    version: r.get(1)?,
+                    ente_id: r.get(2)?,
+                    nome: r.get(3)?,
+                    attivo: r.get(4)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?)
+    }
+
+    fn ufficio(&self, id: i64) -> StoreResult<Option<Ufficio>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, version, ente_id, nome, attivo FROM ufficio WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(Ufficio {
+                        id: r.get(0)?,
+                        version: r.get(1)?,
+                        ente_id: r.get(2)?,
+                        nome: r.get(3)?,
+                        attivo: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn create_operatore(
+        &mut self,
+        actor: &Actor,
+        new: &NewOperatore,
+        password_hash: Option<&str>,
+    ) -> StoreResult<i64> {
+        if new.roles.is_empty() {
+            return Err(StoreError::Invalid("indicare almeno un ruolo".into()));
+        }
+        self.write(|tx| {
+            let now = now_text();
+            let by = who(actor);
+            tx.execute(
+                "INSERT INTO operatore (username, nome, cognome, roles, ufficio_id, os_user, password_hash,
+                                        created_at, created_by, updated_at, updated_by, extra)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9, ?10)",
+                params![
+                    new.username,
+                    new.nome,
+                    new.cognome,
+                    new.roles.bits(),
+                    new.ufficio_id,
+                    new.os_user,
+                    password_hash,
+                    now,
+                    by,
+                    if new.extra.is_empty() { "{}" } else { new.extra.as_str() }
+                ],
+            )
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Duplicate(_) => {
+                    StoreError::Duplicate(format!("l'operatore «{}» esiste già", new.username))
+                }
+                other => other,
+            })?;
+            let id = tx.last_insert_rowid();
+            for (i, ente) in new.enti.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO operatore_ente (operatore_id, ente_id, ordine) VALUES (?1, ?2, ?3)",
+                    params![id, ente, i as i64],
+                )?;
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("crea_operatore", Outcome::Ok)
+                    .on("operatore", Some(id))
+                    .detail(format!("ruoli={}", new.roles.codes())),
+            )?;
+            Ok(id)
+        })
+    }
+
+    fn operatore_by_username(&self, username: &str) -> StoreResult<Option<Operatore>> {
+        self.operatore_where("username = ?1", &username)
+    }
+
+    fn operatore_by_os_user(&self, os_user: &str) -> StoreResult<Option<Operatore>> {
+        self.operatore_where("os_user = ?1", &os_user)
+    }
+
+    fn password_hash(&self, operatore_id: i64) -> StoreResult<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT password_hash FROM operatore WHERE id = ?1",
+                [operatore_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    fn list_operatori(&self) -> StoreResult<Vec<Operatore>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, version, username, nome, cognome, roles, ufficio_id, attivo, os_user, extra FROM operatore ORDER BY username",
+        )?;
+        let ops: Vec<Operatore> = stmt
+            .query_map([], |r| self.operatore_from_row(r))?
+            .collect::<Result<_, _>>()?;
+        ops.into_iter().map(|o| self.load_enti(o)).collect()
+    }
+
+    fn update_operatore(&mut self, actor: &Actor, op: &Operatore) -> StoreResult<i64> {
+        if op.roles.is_empty() {
+            return Err(StoreError::Invalid("indicare almeno un ruolo".into()));
+        }
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE operatore SET nome = ?1, cognome = ?2, roles = ?3, ufficio_id = ?4, attivo = ?5, os_user = ?6,
+                        version = version + 1, updated_at = ?7, updated_by = ?8, extra = ?11
+                 WHERE id = ?9 AND version = ?10",
+                params![
+                    op.nome,
+                    op.cognome,
+                    op.roles.bits(),
+                    op.ufficio_id,
+                    op.attivo,
+                    op.os_user,
+                    now_text(),
+                    who(actor),
+                    op.id,
+                    op.version,
+                    if op.extra.is_empty() { "{}" } else { op.extra.as_str() }
+                ],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Conflict { entity: "operatore", id: op.id });
+            }
+            tx.execute("DELETE FROM operatore_ente WHERE operatore_id = ?1", [op.id])?;
+            for (i, ente) in op.enti.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO operatore_ente (operatore_id, ente_id, ordine) VALUES (?1, ?2, ?3)",
+                    params![op.id, ente, i as i64],
+                )?;
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("modifica_operatore", Outcome::Ok)
+                    .on("operatore", Some(op.id))
+                    .detail(format!("ruoli={} attivo={}", op.roles.codes(), op.attivo)),
+            )?;
+            Ok(op.version + 1)
+        })
+    }
+
+    fn set_password(
+        &mut self,
+        actor: &Actor,
+        operatore_id: i64,
+        version: i64,
+        hash: &str,
+    ) -> StoreResult<i64> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE operatore SET password_hash = ?1, version = version + 1, updated_at = ?2, updated_by = ?3
+                 WHERE id = ?4 AND version = ?5",
+                params![hash, now_text(), who(actor), operatore_id, version],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Conflict { entity: "operatore", id: operatore_id });
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("cambia_password", Outcome::Ok).on("operatore", Some(operatore_id)),
+            )?;
+            Ok(version + 1)
+        })
+    }
+
+    fn counts(&self) -> StoreResult<Counts> {
+        let c = |t: &str| -> StoreResult<i64> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
+        };
+        Ok(Counts {
+            enti: c("ente")?,
+            uffici: c("ufficio")?,
+            operatori: c("operatore")?,
+            soggetti: c("soggetto")?,
+        })
+    }
+}
