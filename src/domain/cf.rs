@@ -165,8 +165,11 @@ fn mese(month: &u8) -> &'static str {
     MESI[usize::from(*month).clamp(1, 12) - 1]
 }
 
+/// `gg/mm/aaaa` of a date the code or the Belfiore table gave (always a real date).
 fn gg_mm_aaaa(d: &Date) -> String {
-    format!("{:02}/{:02}/{:04}", d.2, d.1, d.0)
+    super::date::from_ymd(*d)
+        .map(super::date::gg_mm_aaaa)
+        .unwrap_or_default()
 }
 
 /// Why a code is not a valid codice fiscale. `Display` is a short Italian reason for the operator.
