@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as CellFormat, Workbook};
 
-use super::{Cell, ExportError, Table, cell, money_text};
+use super::{Cell, ExportError, Table, cell};
 use crate::sanitize::{sanitize, sanitize_multiline};
 
 /// Data rows in a sheet (Excel's 1,048,576 rows less the header).
@@ -68,7 +68,7 @@ pub(super) fn to_bytes(table: &Table) -> Result<Vec<u8>, ExportError> {
                 }
                 Cell::Money(cents) => {
                     ws.write_number_with_format(r, col(c), *cents as f64 / 100.0, &money)?;
-                    money_text(*cents, true).len() + 2
+                    crate::domain::money::format_cents(*cents).len() + 2
                 }
                 Cell::Empty => 0,
             };
