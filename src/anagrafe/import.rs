@@ -18,6 +18,7 @@ use csv::ByteRecord;
 use super::places::{Kind, Places};
 use crate::domain::belfiore::Date;
 use crate::domain::cf::{self, Sesso};
+use crate::domain::date;
 use crate::domain::soggetto::{Campo, ImportRow, Valore};
 use crate::error::{AppError, AppResult};
 use crate::sanitize::sanitize;
@@ -460,7 +461,7 @@ impl AnagrafeFile {
             });
             return;
         }
-        let iso = |d: Date| format!("{:04}-{:02}-{:02}", d.0, d.1, d.2);
+        let iso = |d: Date| date::from_ymd(d).map(date::iso).unwrap_or_default();
         for campo in Campo::ALL {
             let v = match campo {
                 Campo::Sesso => sesso.map(|s| Valore::Set(s.as_char().to_string())),
@@ -599,10 +600,8 @@ pub fn parse_date(s: &str) -> Option<Date> {
         }
         (y, m, d)
     };
-    let y = i32::try_from(y).ok()?;
-    let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
-    let date = time::Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()?;
-    (y >= 1850).then_some((y, u8::from(date.month()), date.day()))
+    let date = date::from_ymd((y as i32, m as u8, d as u8))?;
+    (date.year() >= 1850).then_some(date::ymd(date))
 }
 
 fn parse_sesso(s: &str) -> Option<Sesso> {

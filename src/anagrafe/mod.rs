@@ -42,11 +42,10 @@ pub struct Options {
 
 impl Options {
     pub fn new(dry_run: bool) -> Options {
-        let now = time::OffsetDateTime::now_utc();
         Options {
             dry_run,
             batch_rows: BATCH_ROWS,
-            today: (now.year(), u8::from(now.month()), now.day()),
+            today: crate::domain::date::ymd(time::OffsetDateTime::now_utc().date()),
         }
     }
 }

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use crate::domain::belfiore::{self, Date, Place};
-use crate::domain::cf::fold_letters;
+use crate::domain::fold::letters as fold_letters;
 use crate::service::organisation::is_belfiore_syntax;
 
 /// What a column may name.

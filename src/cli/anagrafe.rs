@@ -91,7 +91,7 @@ pub(super) fn search(
             sanitize(h.codice_fiscale.as_deref().unwrap_or("")),
             sanitize(&h.cognome),
             sanitize(&h.nome),
-            sanitize(&search_query::gg_mm_aaaa(&nascita).unwrap_or(nascita)),
+            sanitize(&crate::domain::date::italian(&nascita)),
             sanitize(belfiore::current_name(&comune).unwrap_or(&comune)),
         );
     }

@@ -102,8 +102,7 @@ fn scheda_def() -> AppResult<crate::forms::FormDef> {
 }
 
 fn iso_date(s: &str, flag: &str) -> AppResult<String> {
-    let iso = time::macros::format_description!("[year]-[month]-[day]");
-    if time::Date::parse(s, &iso).is_ok() {
+    if crate::domain::date::parse_iso(s).is_some() {
         Ok(s.to_string())
     } else {
         Err(AppError::Invalid(format!(

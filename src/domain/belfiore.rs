@@ -124,13 +124,7 @@ fn parse_code(code: &str) -> Option<[u8; 4]> {
 
 /// `YYYY-MM-DD`.
 fn parse_date(s: &str) -> Option<Date> {
-    let mut it = s.split('-');
-    let date = (
-        it.next()?.parse().ok()?,
-        it.next()?.parse().ok()?,
-        it.next()?.parse().ok()?,
-    );
-    it.next().is_none().then_some(date)
+    super::date::parse_iso(s).map(super::date::ymd)
 }
 
 /// The periods of one code.

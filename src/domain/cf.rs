@@ -3,12 +3,14 @@
 //!
 //! Rules: DM 23/12/1976 (three letters from the surname, three from the name, two digits of the year,
 //! month letter, day (+40 for women), Belfiore code, check character); omocodia replaces digits with
-//! letters from the right (`LMNPQRSTUV`).
+//! letters from the right (`LMNPQRSTUV`). Names are read as the 26 letters of
+//! [`super::fold::cf_letters`] (the Agenzia's transliteration of accents and foreign letters).
 //!
 //! Everything here is pure: "today" is a parameter, the Belfiore table is compiled in
 //! ([`super::belfiore`]). Error and warning texts are Italian, for the operator.
 
 use super::belfiore::{self, Date, Place};
+use super::fold::cf_letters;
 use crate::sanitize::sanitize;
 
 /// Month letters A..T for months 1..12.
@@ -34,24 +36,9 @@ impl Sesso {
     }
 }
 
-/// Folds a name to the CF alphabet: upper-case ASCII letters, accents removed, everything else dropped.
-pub fn fold_letters(s: &str) -> Vec<u8> {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfd()
-        .filter_map(|c| {
-            let c = match c {
-                'ß' => 'S',
-                'Ł' | 'ł' => 'L',
-                'Ø' | 'ø' => 'O',
-                'Đ' | 'đ' => 'D',
-                'Æ' | 'æ' => 'A',
-                c => c,
-            };
-            c.is_ascii_alphabetic()
-                .then(|| c.to_ascii_uppercase() as u8)
-        })
-        .collect()
-}
+/// A place or name folded to the CF alphabet (upper-case `A`–`Z`, accents removed, everything else
+/// dropped). Kept under this name for the callers outside the domain; see [`super::fold::letters`].
+use super::fold::letters as fold_letters;
 
 fn is_vowel(c: u8) -> bool {
     matches!(c, b'A' | b'E' | b'I' | b'O' | b'U')
@@ -65,9 +52,12 @@ fn three(mut chars: Vec<u8>) -> String {
     String::from_utf8(chars).unwrap_or_default()
 }
 
-/// The three surname characters.
+/// The three surname characters: consonants, then vowels, then `X`.
 pub fn surname_code(cognome: &str) -> String {
-    let l = fold_letters(cognome);
+    surname_letters(&cf_letters(cognome))
+}
+
+fn surname_letters(l: &[u8]) -> String {
     let mut out: Vec<u8> = l.iter().copied().filter(|c| !is_vowel(*c)).collect();
     out.extend(l.iter().copied().filter(|c| is_vowel(*c)));
     three(out)
@@ -75,14 +65,15 @@ pub fn surname_code(cognome: &str) -> String {
 
 /// The three name characters (1st, 3rd and 4th consonant when there are four or more).
 pub fn name_code(nome: &str) -> String {
-    let l = fold_letters(nome);
+    name_letters(&cf_letters(nome))
+}
+
+fn name_letters(l: &[u8]) -> String {
     let cons: Vec<u8> = l.iter().copied().filter(|c| !is_vowel(*c)).collect();
     if cons.len() >= 4 {
         return three(vec![cons[0], cons[2], cons[3]]);
     }
-    let mut out = cons;
-    out.extend(l.iter().copied().filter(|c| is_vowel(*c)));
-    three(out)
+    surname_letters(l)
 }
 
 /// The check character of the first 15 characters (which must be upper-case alphanumerics).
@@ -165,8 +156,11 @@ fn mese(month: &u8) -> &'static str {
     MESI[usize::from(*month).clamp(1, 12) - 1]
 }
 
+/// `gg/mm/aaaa` of a date the code or the Belfiore table gave (always a real date).
 fn gg_mm_aaaa(d: &Date) -> String {
-    format!("{:02}/{:02}/{:04}", d.2, d.1, d.0)
+    super::date::from_ymd(*d)
+        .map(super::date::gg_mm_aaaa)
+        .unwrap_or_default()
 }
 
 /// Why a code is not a valid codice fiscale. `Display` is a short Italian reason for the operator.
@@ -440,14 +434,19 @@ pub fn consistency(
     let in_code =
         |range: std::ops::Range<usize>| String::from_utf8_lossy(&p.plain[range]).into_owned();
     let mut warnings = Vec::new();
-    if !cognome.trim().is_empty() && surname_code(cognome) != in_code(0..3) {
+    // A code given before the Agenzia wrote umlauts as AE, OE, UE (or by an office that dropped
+    // them) has the letters of the plain vowels: both match.
+    let matches = |code: fn(&[u8]) -> String, name: &str, in_code: &str| {
+        code(&cf_letters(name)) == in_code || code(&fold_letters(name)) == in_code
+    };
+    if !cognome.trim().is_empty() && !matches(surname_letters, cognome, &in_code(0..3)) {
         warnings.push(format!(
             "il cognome non corrisponde (lettere attese {}, nel codice {})",
             surname_code(cognome),
             in_code(0..3)
         ));
     }
-    if !nome.trim().is_empty() && name_code(nome) != in_code(3..6) {
+    if !nome.trim().is_empty() && !matches(name_letters, nome, &in_code(3..6)) {
         warnings.push(format!(
             "il nome non corrisponde (lettere attese {}, nel codice {})",
             name_code(nome),
@@ -539,6 +538,101 @@ mod tests {
         // Short names padded with X.
         assert_eq!(surname_code("Fo"), "FOX");
         assert_eq!(name_code("Gianfranco"), "GFR");
+    }
+
+    /// Real-world-style persons and their codes as computed outside this crate, by an independent
+    /// implementation of DM 23/12/1976 with the transliteration table of the Ministero dell'Interno's
+    /// circolare 1/2008 (adopted by the Agenzia delle Entrate with circolare 34/E of 2011: `ß` `SS`,
+    /// `Æ` `AE`, `Œ` `OE`, `Ä` `Ö` `Ü` `AE` `OE` `UE`, other diacritics dropped) and the other Latin
+    /// letters as their base letter (`Ł` `L`, `ı` `I`, `Đ` `D`, `Ø` `O`).
+    #[rustfmt::skip]
+    const AGENZIA: &[(&str, &str, Sesso, Date, &str, &str)] = &[
+        ("D'Angelo", "Gianfranco", Sesso::M, (1962, 7, 14), "F839", "DNGGFR62L14F839U"),
+        ("De Luca", "Maria Grazia", Sesso::F, (1971, 3, 2), "H501", "DLCMGR71C42H501P"),
+        ("Dell'Acqua", "Niccolò", Sesso::M, (1985, 11, 30), "F205", "DLLNCL85S30F205K"),
+        ("Orrù", "Lù", Sesso::F, (1990, 1, 9), "G478", "RROLUX90A49G478S"),
+        ("Nicolò", "Zoë", Sesso::F, (2001, 12, 25), "L219", "NCLZOE01T65L219J"),
+        ("O'Neill", "Siobhán", Sesso::F, (1979, 6, 4), "Z116", "NLLSHN79H44Z116Y"),
+        ("Weiß", "Jürgen", Sesso::M, (1958, 9, 17), "A952", "WSSJGN58P17A952G"),
+        ("Strauß", "Jörg", Sesso::M, (1955, 3, 3), "Z112", "STRJRG55C03Z112T"),
+        ("Müller", "Björn", Sesso::M, (1966, 2, 28), "Z112", "MLLBRN66B28Z112Y"),
+        ("Öz", "Ayşe", Sesso::F, (1994, 5, 19), "Z243", "ZOEYSA94E59Z243B"),
+        ("Yıldız", "Işık", Sesso::M, (1988, 10, 3), "Z243", "YLDSKI88R03Z243X"),
+        ("Şahin", "Ümit", Sesso::M, (1975, 8, 21), "Z243", "SHNMTU75M21Z243M"),
+        ("Wiśniewski", "Łucja", Sesso::F, (1983, 4, 11), "Z127", "WSNLCJ83D51Z127H"),
+        ("Łukasiewicz", "Paweł", Sesso::M, (1969, 12, 1), "Z127", "LKSPWL69T01Z127A"),
+        ("Țăran", "Ștefan", Sesso::M, (1992, 3, 27), "Z129", "TRNSFN92C27Z129I"),
+        ("Muñoz", "Iñaki", Sesso::M, (1980, 7, 7), "Z131", "MNZNKI80L07Z131P"),
+        ("García Núñez", "José María", Sesso::M, (1973, 1, 31), "Z131", "GRCJMR73A31Z131D"),
+        ("Kjær", "Søren", Sesso::M, (1960, 6, 15), "Z107", "KJRSRN60H15Z107Q"),
+        ("Sæther", "Åse", Sesso::F, (1957, 9, 9), "Z125", "STHSAE57P49Z125D"),
+        ("Œuvrard", "Anne-Sophie", Sesso::F, (1986, 2, 14), "Z110", "VRRNSP86B54Z110L"),
+        ("Bœuf", "Léa", Sesso::F, (1991, 9, 30), "Z110", "BFOLEA91P70Z110S"),
+        ("Lefèvre", "Chloé", Sesso::F, (1999, 8, 8), "Z110", "LFVCHL99M48Z110R"),
+        ("Nguyễn", "Văn", Sesso::M, (1978, 11, 11), "Z251", "NGYVNA78S11Z251I"),
+        ("Đorđević", "Đurđa", Sesso::F, (1964, 4, 4), "Z158", "DRDDRD64D44Z158D"),
+        ("Lü", "Åsa", Sesso::F, (2003, 10, 10), "Z132", "LUESAA03R50Z132Z"),
+        ("Fo", "Ali", Sesso::M, (1970, 1, 1), "Z330", "FOXLAI70A01Z330W"),
+    ];
+
+    #[test]
+    fn accents_apostrophes_and_foreign_letters_give_the_agenzia_codes() {
+        for &(cognome, nome, sesso, date, place, code) in AGENZIA {
+            let who = format!("{cognome} {nome}");
+            assert_eq!(
+                compute(cognome, nome, sesso, date.0, date.1, date.2, place),
+                code,
+                "{who}"
+            );
+            let d = decode(code, TODAY).unwrap_or_else(|e| panic!("{who}: {e}"));
+            assert_eq!(
+                (d.sesso, d.birth_date, d.place.code.as_str()),
+                (sesso, date, place)
+            );
+            assert!(
+                consistency(code, cognome, nome, sesso, date, place).is_empty(),
+                "{who}"
+            );
+        }
+    }
+
+    #[test]
+    fn codes_made_with_plain_umlauts_still_match_but_a_single_s_for_eszett_does_not() {
+        // Before 2011 (or at an office that dropped the diaeresis) Öz was written OZ: ZOX.
+        let old = compute("Oz", "Ayse", Sesso::F, 1994, 5, 19, "Z243");
+        assert_eq!(&old[..6], "ZOXYSA");
+        assert!(consistency(&old, "Öz", "Ayşe", Sesso::F, (1994, 5, 19), "Z243").is_empty());
+        // ß was never a single S: WSE is not Weiß's code.
+        let wrong = compute("Weis", "Jurgen", Sesso::M, 1958, 9, 17, "A952");
+        assert_eq!(
+            consistency(&wrong, "Weiß", "Jürgen", Sesso::M, (1958, 9, 17), "A952"),
+            ["il cognome non corrisponde (lettere attese WSS, nel codice WSE)"]
+        );
+    }
+
+    /// The shared folding agrees with the CF letters on every name of the data files; the codes are
+    /// the same even where the umlaut rule differs (`Müller`).
+    #[test]
+    fn search_folding_gives_the_cf_letters_of_the_name_lists() {
+        let cognomi = include_str!("../../data/cognomi.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty());
+        let nomi = include_str!("../../data/nomi-propri.csv")
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(',').map(|(n, _)| n));
+        let mut checked = 0;
+        for name in cognomi.chain(nomi) {
+            let search = super::super::fold::letters(name);
+            let cf = cf_letters(name);
+            if !name.contains(['Ä', 'Ö', 'Ü', 'ä', 'ö', 'ü']) {
+                assert_eq!(search, cf, "{name}");
+            }
+            assert_eq!(surname_letters(&search), surname_letters(&cf), "{name}");
+            assert_eq!(name_letters(&search), name_letters(&cf), "{name}");
+            checked += 1;
+        }
+        assert!(checked > 1400, "{checked}");
     }
 
     #[test]

@@ -1,23 +1,347 @@
-//! Dates as the program stores and shows them: ISO `aaaa-mm-gg` text in the database and records,
-//! `gg/mm/aaaa` on screen and on paper.
+//! Dates and timestamps, parsed and formatted in one place: ISO `aaaa-mm-gg` text in the database
+//! and records, `gg/mm/aaaa` on screen and on paper, what the operator types in a date field, the
+//! civil date of a clock reading, and the timestamps of the `*_at` columns and of file names.
+//!
+//! Everything is on [`time::Date`] / [`time::OffsetDateTime`]; the codice fiscale and the Belfiore
+//! tables keep their `(year, month, day)` tuple ([`super::belfiore::Date`]), converted with [`ymd`]
+//! and [`from_ymd`]. Pure: no clock is read except by [`now_timestamp`].
 
-/// `aaaa-mm-gg`.
-pub fn iso(d: time::Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+use time::macros::format_description;
+use time::{Date, Month, OffsetDateTime, UtcOffset};
+
+/// The error of a date field that cannot be read.
+pub const MSG_DATE: &str = "Data non valida: usare gg/mm/aaaa";
+
+/// The date of `(year, month, day)`, when it exists.
+pub fn from_ymd((year, month, day): (i32, u8, u8)) -> Option<Date> {
+    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
 }
 
-/// `aaaa-mm-gg` → `gg/mm/aaaa`; other text unchanged.
+/// `(year, month, day)`: the form of the codice fiscale and Belfiore code.
+pub fn ymd(d: Date) -> (i32, u8, u8) {
+    (d.year(), u8::from(d.month()), d.day())
+}
+
+/// Days in `month` (1–12) of `year`; 0 for a month that does not exist.
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    Month::try_from(month).map_or(0, |m| m.length(year))
+}
+
+/// Age in completed years on the day `on` of a person born on `birth` (born on 29 February: a year
+/// older on 1 March in common years).
+pub fn age(birth: Date, on: Date) -> i32 {
+    let before_birthday = (u8::from(on.month()), on.day()) < (u8::from(birth.month()), birth.day());
+    on.year() - birth.year() - i32::from(before_birthday)
+}
+
+/// Parses ISO `aaaa-mm-gg` exactly (four-digit year, two-digit month and day); `None` for anything
+/// else or a date that does not exist.
+pub fn parse_iso(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    // `time`'s `[year]` also takes a sign; stored dates never have one.
+    if b.len() != 10 || !b[0].is_ascii_digit() {
+        return None;
+    }
+    Date::parse(s, format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// `aaaa-mm-gg`.
+pub fn iso(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// `gg/mm/aaaa`.
+pub fn gg_mm_aaaa(d: Date) -> String {
+    format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
+}
+
+/// An ISO date text `aaaa-mm-gg` as `gg/mm/aaaa`; `None` when it is not a valid ISO date.
+pub fn iso_to_italian(iso: &str) -> Option<String> {
+    parse_iso(iso).map(gg_mm_aaaa)
+}
+
+/// An ISO date text `aaaa-mm-gg` as `gg/mm/aaaa`; any other text unchanged.
 pub fn italian(iso: &str) -> String {
-    super::search_query::gg_mm_aaaa(iso).unwrap_or_else(|| iso.to_string())
+    iso_to_italian(iso).unwrap_or_else(|| iso.to_string())
+}
+
+/// 1 to 4 ASCII digits.
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Parses a date as the operator types it: `gg/mm/aaaa`, `g/m/aaaa`, `gg/mm/aa`, also with `-` or
+/// `.`, `ggmmaaaa`, `ggmmaa` and ISO `aaaa-mm-gg`. A two-digit year is placed in the latest century
+/// that does not put the date after `today`; four-digit years start at 1800. The error is an Italian
+/// sentence for the field.
+pub fn parse_typed(input: &str, today: Date) -> Result<Date, String> {
+    let s = input.trim();
+    if !s.bytes().all(|b| b.is_ascii_digit() || b"/-.".contains(&b)) {
+        return Err(MSG_DATE.to_string());
+    }
+    // From here on the text is ASCII, so byte slicing is safe.
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+    let (d, m, y, two_digit_year) = match parts.as_slice() {
+        [a, b, c] if a.len() == 4 => (*c, *b, *a, false),
+        [a, b, c] if a.len() <= 2 && b.len() <= 2 && (c.len() == 4 || c.len() == 2) => {
+            (*a, *b, *c, c.len() == 2)
+        }
+        [one] if one.len() == 8 => (&one[..2], &one[2..4], &one[4..], false),
+        [one] if one.len() == 6 => (&one[..2], &one[2..4], &one[4..], true),
+        _ => return Err(MSG_DATE.to_string()),
+    };
+    let (Some(d), Some(m), Some(y)) = (digits(d), digits(m), digits(y)) else {
+        return Err(MSG_DATE.to_string());
+    };
+    let month = u8::try_from(m)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+        .ok_or_else(|| MSG_DATE.to_string())?;
+    let day = u8::try_from(d).map_err(|_| MSG_DATE.to_string())?;
+    let build = |year: i32| Date::from_calendar_date(year, month, day);
+    let date = if two_digit_year {
+        let century = today.year().div_euclid(100) * 100;
+        let candidate = century + y as i32;
+        match build(candidate) {
+            Ok(date) if date <= today => Ok(date),
+            _ => build(candidate - 100),
+        }
+    } else {
+        if y < 1800 {
+            return Err(MSG_DATE.to_string());
+        }
+        build(y as i32)
+    };
+    date.map_err(|_| format!("Data non valida: il {d:02}/{m:02} non esiste in quell'anno"))
+}
+
+/// The time (UTC) of unix seconds `secs` (the epoch when out of range).
+pub fn at_unix_secs(secs: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// The civil date (UTC) of unix seconds `secs`.
+pub fn civil_date_secs(secs: i64) -> Date {
+    at_unix_secs(secs).date()
+}
+
+/// The civil date (UTC) of a time in milliseconds since the epoch.
+pub fn civil_date_ms(ms: i64) -> Date {
+    civil_date_secs(ms.div_euclid(1000))
+}
+
+/// A timestamp as stored in the `*_at` columns: RFC 3339 in UTC with milliseconds,
+/// `2026-03-05T14:07:09.123Z`.
+pub fn timestamp(at: OffsetDateTime) -> String {
+    at.to_offset(UtcOffset::UTC)
+        .format(format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+        ))
+        .unwrap_or_default()
+}
+
+/// [`timestamp`] of the current time (reads the clock).
+pub fn now_timestamp() -> String {
+    timestamp(OffsetDateTime::now_utc())
+}
+
+/// `gg/mm/aaaa hh:mm`, as printed on paper.
+pub fn gg_mm_aaaa_hh_mm(at: OffsetDateTime) -> String {
+    format!(
+        "{} {:02}:{:02}",
+        gg_mm_aaaa(at.date()),
+        at.hour(),
+        at.minute()
+    )
+}
+
+/// `aaaammgg-hhmmss`, for file names that sort by time.
+pub fn file_stamp(at: OffsetDateTime) -> String {
+    format!(
+        "{:04}{:02}{:02}-{:02}{:02}{:02}",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    const TODAY: Date = date!(2026 - 05 - 14);
+
     #[test]
     fn iso_and_italian() {
-        let d = time::Date::from_calendar_date(2026, time::Month::March, 5).unwrap();
-        assert_eq!(super::iso(d), "2026-03-05");
-        assert_eq!(super::italian("2026-03-05"), "05/03/2026");
-        assert_eq!(super::italian("marzo"), "marzo");
+        let d = date!(2026 - 03 - 05);
+        assert_eq!(iso(d), "2026-03-05");
+        assert_eq!(gg_mm_aaaa(d), "05/03/2026");
+        assert_eq!(italian("2026-03-05"), "05/03/2026");
+        assert_eq!(italian("marzo"), "marzo");
+        assert_eq!(italian("2026-02-30"), "2026-02-30", "not a date: unchanged");
+        assert_eq!(iso(date!(0999 - 01 - 02)), "0999-01-02");
+        assert_eq!(gg_mm_aaaa(date!(0999 - 01 - 02)), "02/01/0999");
+    }
+
+    #[test]
+    fn iso_parsing_is_exact() {
+        assert_eq!(parse_iso("2026-03-05"), Some(date!(2026 - 03 - 05)));
+        assert_eq!(parse_iso("2024-02-29"), Some(date!(2024 - 02 - 29)));
+        for bad in [
+            "",
+            "2026-3-05",
+            "2026-03-5",
+            "26-03-05",
+            "+2026-03-05",
+            "+206-03-05",
+            "-206-03-05",
+            "2026-02-30",
+            "2026-13-01",
+            "2026-00-01",
+            "2026/03/05",
+            " 2026-03-05",
+            "2026-03-05T10:00",
+            "05/03/2026",
+            "2026-03-0é",
+        ] {
+            assert_eq!(parse_iso(bad), None, "{bad}");
+        }
+        for d in [date!(1850 - 01 - 01), date!(2000 - 02 - 29), TODAY] {
+            assert_eq!(parse_iso(&iso(d)), Some(d));
+            assert_eq!(iso_to_italian(&iso(d)), Some(gg_mm_aaaa(d)));
+        }
+    }
+
+    #[test]
+    fn tuples_and_month_lengths() {
+        assert_eq!(ymd(date!(1980 - 07 - 03)), (1980, 7, 3));
+        assert_eq!(from_ymd((1980, 7, 3)), Some(date!(1980 - 07 - 03)));
+        assert_eq!(from_ymd((1981, 2, 29)), None);
+        assert_eq!(from_ymd((1981, 13, 1)), None);
+        assert_eq!(from_ymd((1981, 1, 0)), None);
+        assert_eq!(days_in_month(2000, 2), 29);
+        assert_eq!(days_in_month(1900, 2), 28);
+        assert_eq!(days_in_month(2026, 4), 30);
+        assert_eq!(days_in_month(2026, 12), 31);
+        assert_eq!(days_in_month(2026, 13), 0);
+        let born = date!(2008 - 02 - 29);
+        assert_eq!(age(born, date!(2026 - 02 - 28)), 17);
+        assert_eq!(age(born, date!(2026 - 03 - 01)), 18);
+        assert_eq!(age(born, date!(2028 - 02 - 29)), 20);
+        assert_eq!(age(date!(2008 - 11 - 29), date!(2026 - 11 - 29)), 18);
+        assert_eq!(age(date!(2008 - 11 - 30), date!(2026 - 11 - 29)), 17);
+    }
+
+    #[test]
+    fn dates_in_italian_formats() {
+        assert_eq!(parse_typed("03/07/1981", TODAY), Ok(date!(1981 - 07 - 03)));
+        assert_eq!(parse_typed("3/7/1981", TODAY), Ok(date!(1981 - 07 - 03)));
+        assert_eq!(
+            parse_typed(" 03-07-1981 ", TODAY),
+            Ok(date!(1981 - 07 - 03))
+        );
+        assert_eq!(parse_typed("03.07.1981", TODAY), Ok(date!(1981 - 07 - 03)));
+        assert_eq!(parse_typed("03071981", TODAY), Ok(date!(1981 - 07 - 03)));
+        assert_eq!(parse_typed("1981-07-03", TODAY), Ok(date!(1981 - 07 - 03)));
+        assert_eq!(parse_typed("29/02/2024", TODAY), Ok(date!(2024 - 02 - 29)));
+    }
+
+    #[test]
+    fn two_digit_years_are_never_in_the_future() {
+        assert_eq!(parse_typed("03/07/81", TODAY), Ok(date!(1981 - 07 - 03)));
+        assert_eq!(parse_typed("01/01/26", TODAY), Ok(date!(2026 - 01 - 01)));
+        assert_eq!(
+            parse_typed("14/05/26", TODAY),
+            Ok(date!(2026 - 05 - 14)),
+            "today is not future"
+        );
+        assert_eq!(parse_typed("15/05/26", TODAY), Ok(date!(1926 - 05 - 15)));
+        assert_eq!(parse_typed("01/01/00", TODAY), Ok(date!(2000 - 01 - 01)));
+        assert_eq!(parse_typed("010199", TODAY), Ok(date!(1999 - 01 - 01)));
+        assert_eq!(
+            parse_typed("31/12/99", date!(2000 - 01 - 01)),
+            Ok(date!(1999 - 12 - 31))
+        );
+        // 29/02/00 exists in 2000; 29/02/27 exists in neither candidate.
+        assert_eq!(parse_typed("29/02/00", TODAY), Ok(date!(2000 - 02 - 29)));
+        assert!(parse_typed("29/02/27", TODAY).is_err());
+    }
+
+    #[test]
+    fn bad_dates_say_how_to_write_them() {
+        for bad in [
+            "",
+            "3/7",
+            "31-13-2000",
+            "aa/bb/cccc",
+            "1/1/123",
+            "12345",
+            "00/01/2000",
+            "1/1/0999",
+            "1//2000",
+            "a𐀀a",
+            "a𐀀a1234",
+            "３/07/1981",
+        ] {
+            let e = parse_typed(bad, TODAY).unwrap_err();
+            assert!(e.starts_with("Data non valida"), "{bad}: {e}");
+        }
+        assert_eq!(parse_typed("3/7", TODAY).unwrap_err(), MSG_DATE);
+        assert_eq!(
+            parse_typed("31/02/2023", TODAY).unwrap_err(),
+            "Data non valida: il 31/02 non esiste in quell'anno"
+        );
+    }
+
+    #[test]
+    fn clock_readings_and_timestamps() {
+        assert_eq!(civil_date_secs(0), date!(1970 - 01 - 01));
+        // 2026-03-05 23:59:59.999 UTC, then the next millisecond.
+        let ms = 1_772_755_199_999;
+        assert_eq!(civil_date_ms(ms), date!(2026 - 03 - 05));
+        assert_eq!(civil_date_ms(ms + 1), date!(2026 - 03 - 06));
+        assert_eq!(civil_date_secs(ms / 1000), date!(2026 - 03 - 05));
+        assert_eq!(civil_date_ms(-1), date!(1969 - 12 - 31));
+        assert_eq!(civil_date_secs(i64::MAX), date!(1970 - 01 - 01));
+        let at = datetime!(2026-03-05 14:07:09.123456 +01:00);
+        assert_eq!(timestamp(at), "2026-03-05T13:07:09.123Z");
+        assert_eq!(
+            timestamp(datetime!(2026-03-05 00:00 UTC)),
+            "2026-03-05T00:00:00.000Z"
+        );
+        assert_eq!(gg_mm_aaaa_hh_mm(at), "05/03/2026 14:07");
+        assert_eq!(file_stamp(at), "20260305-140709");
+        let now = now_timestamp();
+        assert_eq!((now.len(), &now[10..11], &now[23..]), (24, "T", "Z"));
+    }
+
+    mod prop {
+        use super::super::*;
+        use proptest::prelude::*;
+        use time::macros::date;
+
+        proptest! {
+            #[test]
+            fn parsers_never_panic(s in ".{0,40}") {
+                let _ = parse_typed(&s, date!(2026 - 05 - 14));
+                let _ = parse_iso(&s);
+                let _ = italian(&s);
+            }
+
+            #[test]
+            fn every_date_round_trips(day in 0i32..200_000) {
+                let d = date!(1800 - 01 - 01) + time::Duration::days(day.into());
+                prop_assert_eq!(parse_iso(&iso(d)), Some(d));
+                prop_assert_eq!(parse_typed(&gg_mm_aaaa(d), date!(2026 - 05 - 14)), Ok(d));
+                prop_assert_eq!(from_ymd(ymd(d)), Some(d));
+            }
+        }
     }
 }

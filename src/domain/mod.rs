@@ -5,6 +5,7 @@ pub mod cf;
 pub mod codici;
 pub mod date;
 pub mod fold;
+pub mod money;
 pub mod persona;
 pub mod roles;
 pub mod scheda;

@@ -177,8 +177,7 @@ pub fn classify_cf(code: &str, today: time::Date) -> Result<CodiceTipo, String> 
     if is_provisional_cf(&c) {
         return Ok(CodiceTipo::Provvisorio(c));
     }
-    let t = (today.year(), today.month() as u8, today.day());
-    super::cf::decode(&c, t)
+    super::cf::decode(&c, super::date::ymd(today))
         .map(|_| CodiceTipo::Reale(c))
         .map_err(|e| format!("codice fiscale non valido: {e}"))
 }
@@ -207,7 +206,7 @@ pub fn validate(e: &PersonaEdit, today: time::Date) -> Vec<(&'static str, String
     let today_iso = super::date::iso(today);
     for campo in ["data_nascita", "data_decesso"] {
         if let Some(d) = e.get(campo) {
-            if !is_iso_date(d) {
+            if super::date::parse_iso(d).is_none() {
                 out.push((campo, "Data non valida".into()));
             } else if d > today_iso.as_str() {
                 out.push((campo, "La data non può essere successiva a oggi".into()));
@@ -250,19 +249,6 @@ pub fn validate(e: &PersonaEdit, today: time::Date) -> Vec<(&'static str, String
     out
 }
 
-fn is_iso_date(s: &str) -> bool {
-    let p: Vec<&str> = s.split('-').collect();
-    p.len() == 3
-        && p[0].len() == 4
-        && p.iter().all(|x| x.bytes().all(|b| b.is_ascii_digit()))
-        && time::Month::try_from(p[1].parse::<u8>().unwrap_or(0))
-            .ok()
-            .and_then(|m| {
-                time::Date::from_calendar_date(p[0].parse().ok()?, m, p[2].parse().ok()?).ok()
-            })
-            .is_some()
-}
-
 fn is_email(s: &str) -> bool {
     let mut parts = s.split('@');
     match (parts.next(), parts.next(), parts.next()) {
@@ -292,8 +278,10 @@ pub fn cf_warnings(e: &PersonaEdit) -> Vec<String> {
         "F" => super::cf::Sesso::F,
         _ => return Vec::new(),
     };
-    let p: Vec<i32> = data.split('-').filter_map(|x| x.parse().ok()).collect();
-    if p.len() != 3 || super::cf::is_temporary(cf) || cf.len() != 16 {
+    let Some(data) = super::date::parse_iso(data) else {
+        return Vec::new();
+    };
+    if super::cf::is_temporary(cf) || cf.len() != 16 {
         return Vec::new();
     }
     super::cf::consistency(
@@ -301,7 +289,7 @@ pub fn cf_warnings(e: &PersonaEdit) -> Vec<String> {
         e.get("cognome").unwrap_or_default(),
         e.get("nome").unwrap_or_default(),
         sesso,
-        (p[0], p[1] as u8, p[2] as u8),
+        super::date::ymd(data),
         e.get("luogo_nascita").unwrap_or_default(),
     )
 }
@@ -309,12 +297,10 @@ pub fn cf_warnings(e: &PersonaEdit) -> Vec<String> {
 /// What a decoded codice fiscale says, for filling a form: sex (`M`/`F`), ISO birth date, Belfiore
 /// code of the birthplace. `None` when the code is not a valid real codice fiscale.
 pub fn from_cf(code: &str, today: time::Date) -> Option<(String, String, String)> {
-    let t = (today.year(), today.month() as u8, today.day());
-    let d = super::cf::decode(&super::cf::normalize(code), t).ok()?;
-    let (y, m, g) = d.birth_date;
+    let d = super::cf::decode(&super::cf::normalize(code), super::date::ymd(today)).ok()?;
     Some((
         d.sesso.as_char().to_string(),
-        format!("{y:04}-{m:02}-{g:02}"),
+        super::date::iso(super::date::from_ymd(d.birth_date)?),
         d.place.code.clone(),
     ))
 }

@@ -6,6 +6,7 @@
 //! a scheda that does not pass [`completion_problems`] is "in sospeso"; a complete one whose esito
 //! carries the PIC flag is a proposal of presa in carico.
 
+use super::date;
 use serde_json::{Map, Value};
 
 /// The multi-valued fields stored as codes (`scheda_codice.campo`).
@@ -182,18 +183,11 @@ pub struct Contesto {
 
 impl Contesto {
     fn minore(&self, data_accesso: &str) -> bool {
-        let Some(n) = &self.data_nascita else {
-            return false;
-        };
-        let (Some(ny), Some(ay)) = (
-            n.get(..4).and_then(|y| y.parse::<i32>().ok()),
-            data_accesso.get(..4).and_then(|y| y.parse::<i32>().ok()),
-        ) else {
-            return false;
-        };
-        let birthday_passed = data_accesso.get(4..) >= n.get(4..);
-        let age = ay - ny - i32::from(!birthday_passed);
-        age < 18
+        let nascita = self.data_nascita.as_deref().and_then(date::parse_iso);
+        match (nascita, date::parse_iso(data_accesso)) {
+            (Some(nascita), Some(accesso)) => date::age(nascita, accesso) < 18,
+            _ => false,
+        }
     }
 }
 

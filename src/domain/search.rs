@@ -207,8 +207,9 @@ pub fn evaluate(
             return None;
         }
     }
-    if let Some((y, m, d)) = q.date
-        && c.data_nascita.as_deref() != Some(format!("{y:04}-{m:02}-{d:02}").as_str())
+    if q.date.is_some()
+        && c.data_nascita.as_deref().and_then(super::date::parse_iso)
+            != q.date.and_then(super::date::from_ymd)
     {
         return None;
     }

@@ -55,7 +55,7 @@ pub struct PartialDate {
 impl PartialDate {
     /// Does the ISO birth date `aaaa-mm-gg` start the way this piece does?
     pub fn matches(&self, iso: &str) -> bool {
-        let Some(g) = gg_mm_aaaa(iso) else {
+        let Some(g) = super::date::iso_to_italian(iso) else {
             return false;
         };
         self.prefixes.iter().any(|p| g.starts_with(p.as_str()))
@@ -66,13 +66,10 @@ impl PartialDate {
     }
 }
 
-/// The birth date `aaaa-mm-gg` as `gg/mm/aaaa`; `None` when it is not in that form.
+/// The birth date `aaaa-mm-gg` as `gg/mm/aaaa`; `None` when it is not a valid ISO date.
+/// Kept for the CLI's `search` until it calls [`super::date::italian`] (same result there).
 pub fn gg_mm_aaaa(iso: &str) -> Option<String> {
-    let b = iso.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    Some(format!("{}/{}/{}", &iso[8..10], &iso[5..7], &iso[0..4]))
+    super::date::iso_to_italian(iso)
 }
 
 /// A parsed search.
@@ -238,17 +235,8 @@ enum DatePiece {
     Impossible,
 }
 
-fn days_in_month(y: i32, m: u8) -> u8 {
-    match m {
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
 fn valid_date(y: i32, m: u8, d: u8) -> Option<Date> {
-    ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then_some((y, m, d))
+    super::date::from_ymd((y, m, d)).map(super::date::ymd)
 }
 
 fn two_digit_year(yy: u8, today: Date) -> i32 {
@@ -367,7 +355,7 @@ fn date_piece(piece: &str, today: Date) -> DatePiece {
             };
             let mut prefixes = Vec::new();
             if let Some(y) = y {
-                if !(1..=12).contains(&mv) || d > days_in_month(2000, mv as u8) {
+                if !(1..=12).contains(&mv) || d > super::date::days_in_month(2000, mv as u8) {
                     return DatePiece::Impossible;
                 }
                 prefixes.push(format!("{d:02}/{mv:02}/{y}"));

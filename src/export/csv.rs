@@ -1,7 +1,7 @@
 //! CSV for Italian spreadsheets: UTF-8 with BOM, `;` separator, CRLF line ends, RFC 4180 quoting,
 //! dates `gg/mm/aaaa`, amounts `1234,56`, text formula-neutralised.
 
-use super::{Cell, Table, cell, date_text, money_text};
+use super::{Cell, Table, cell};
 use crate::sanitize::{spreadsheet_text, spreadsheet_text_multiline};
 
 /// A CSV writer for Italian spreadsheets on `out`: the BOM first, then `;` and CRLF (the cells are
@@ -34,9 +34,9 @@ pub(super) fn to_bytes(table: &Table) -> Vec<u8> {
 fn text(cell: &Cell) -> String {
     match cell {
         Cell::Text(s) => spreadsheet_text_multiline(s),
-        Cell::Date(d) => date_text(*d),
+        Cell::Date(d) => crate::domain::date::gg_mm_aaaa(*d),
         Cell::Int(n) => n.to_string(),
-        Cell::Money(cents) => money_text(*cents, false),
+        Cell::Money(cents) => crate::domain::money::format_cents_ungrouped(*cents),
         Cell::Empty => String::new(),
     }
 }

@@ -138,28 +138,6 @@ fn cell(row: &[Cell], i: usize) -> &Cell {
     row.get(i).unwrap_or(&Cell::Empty)
 }
 
-/// `gg/mm/aaaa`.
-fn date_text(d: time::Date) -> String {
-    format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
-}
-
-/// `1234,56` (`grouped`: `1.234,56`).
-fn money_text(cents: i64, grouped: bool) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    let mut units = (abs / 100).to_string();
-    if grouped {
-        let digits: Vec<char> = units.chars().collect();
-        units = digits
-            .rchunks(3)
-            .rev()
-            .map(|c| c.iter().collect::<String>())
-            .collect::<Vec<_>>()
-            .join(".");
-    }
-    format!("{sign}{units},{:02}", abs % 100)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,18 +155,6 @@ mod tests {
         for f in Format::ALL {
             assert_eq!(f.to_string().parse::<Format>(), Ok(*f));
         }
-    }
-
-    #[test]
-    fn dates_and_money_in_italian() {
-        let d = time::Date::from_calendar_date(2026, time::Month::March, 7).unwrap();
-        assert_eq!(date_text(d), "07/03/2026");
-        assert_eq!(money_text(123_456, false), "1234,56");
-        assert_eq!(money_text(123_456_789, true), "1.234.567,89");
-        assert_eq!(money_text(-5, false), "-0,05");
-        assert_eq!(money_text(0, true), "0,00");
-        assert_eq!(money_text(100_000, true), "1.000,00");
-        assert_eq!(money_text(i64::MIN, false), "-92233720368547758,08");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! A table as a landscape PDF grid ([`crate::print::render_grid`]): amounts and integers aligned
 //! right, dates `gg/mm/aaaa`, amounts `1.234,56`.
 
-use super::{Cell, Table, cell, date_text, money_text};
+use super::{Cell, Table, cell};
 use crate::print::{Grid, PrintError, render_grid};
 
 pub(super) fn to_bytes(table: &Table) -> Result<Vec<u8>, PrintError> {
@@ -33,9 +33,9 @@ pub(super) fn to_bytes(table: &Table) -> Result<Vec<u8>, PrintError> {
 fn text(cell: &Cell) -> String {
     match cell {
         Cell::Text(s) => s.clone(),
-        Cell::Date(d) => date_text(*d),
+        Cell::Date(d) => crate::domain::date::gg_mm_aaaa(*d),
         Cell::Int(n) => n.to_string(),
-        Cell::Money(cents) => money_text(*cents, true),
+        Cell::Money(cents) => crate::domain::money::format_cents(*cents),
         Cell::Empty => String::new(),
     }
 }

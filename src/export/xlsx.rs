@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as CellFormat, Workbook};
 
-use super::{Cell, ExportError, Table, cell, date_text, money_text};
+use super::{Cell, ExportError, Table, cell};
 use crate::sanitize::{sanitize, sanitize_multiline};
 
 /// Data rows in a sheet (Excel's 1,048,576 rows less the header).
@@ -56,7 +56,9 @@ pub(super) fn to_bytes(table: &Table) -> Result<Vec<u8>, ExportError> {
                     ) {
                         Ok(dt) => ws.write_datetime_with_format(r, col(c), &dt, &date)?,
                         // Before 1900 or after 9999: Excel has no such date, keep it as text.
-                        Err(_) => ws.write_string(r, col(c), date_text(*d))?,
+                        Err(_) => {
+                            ws.write_string(r, col(c), crate::domain::date::gg_mm_aaaa(*d))?
+                        }
                     };
                     10
                 }
@@ -66,7 +68,7 @@ pub(super) fn to_bytes(table: &Table) -> Result<Vec<u8>, ExportError> {
                 }
                 Cell::Money(cents) => {
                     ws.write_number_with_format(r, col(c), *cents as f64 / 100.0, &money)?;
-                    money_text(*cents, true).len() + 2
+                    crate::domain::money::format_cents(*cents).len() + 2
                 }
                 Cell::Empty => 0,
             };

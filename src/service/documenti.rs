@@ -53,7 +53,7 @@ pub fn value_text(kind: FieldKind, list: Option<&str>, v: &Value, lists: &Lists)
         (FieldKind::Bool, Value::Bool(b)) => if *b { "Sì" } else { "No" }.into(),
         (FieldKind::Money, Value::Number(n)) => n
             .as_i64()
-            .map(|c| format!("{} €", crate::forms::fields::format_money(c)))
+            .map(crate::domain::money::format_euro)
             .unwrap_or_default(),
         (FieldKind::Date, Value::String(s)) => crate::domain::date::italian(s),
         (FieldKind::CodeList, Value::String(s)) => label(lists, list, s),
@@ -85,13 +85,9 @@ fn header(store: &dyn crate::store::Store, ente: Option<i64>, ufficio: Option<i6
 
 fn footer(actor: &Actor, now: time::OffsetDateTime) -> String {
     format!(
-        "Operatore: {} — stampato il {:02}/{:02}/{:04} {:02}:{:02}",
+        "Operatore: {} — stampato il {}",
         actor.username,
-        now.day(),
-        now.month() as u8,
-        now.year(),
-        now.hour(),
-        now.minute()
+        crate::domain::date::gg_mm_aaaa_hh_mm(now)
     )
 }
 
@@ -224,12 +220,7 @@ fn export_table(rows: &[SchedaRiga], def: &FormDef, lists: &Lists) -> Table {
         dati.get(campo).and_then(Value::as_str).map(str::to_string)
     };
     let date = |iso: &str| {
-        let p: Vec<i32> = iso.split('-').filter_map(|x| x.parse().ok()).collect();
-        time::Month::try_from(p.get(1).copied().unwrap_or(0) as u8)
-            .ok()
-            .and_then(|m| {
-                time::Date::from_calendar_date(p[0], m, p.get(2).copied().unwrap_or(0) as u8).ok()
-            })
+        crate::domain::date::parse_iso(iso)
             .map(Cell::Date)
             .unwrap_or_else(|| Cell::Text(iso.to_string()))
     };
@@ -288,8 +279,7 @@ pub fn write_document(
     now_ms: i64,
     write: impl FnOnce(&Path, time::OffsetDateTime) -> StoreResult<String>,
 ) -> Result<(PathBuf, String), String> {
-    let at = time::OffsetDateTime::from_unix_timestamp(now_ms / 1000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let at = crate::domain::date::at_unix_secs(now_ms / 1000);
     let out = output_path(dir, stem, ext, at);
     match write(&out, at) {
         Ok(note) => Ok((out, note)),
@@ -300,13 +290,8 @@ pub fn write_document(
 /// A file name in `dir` for a print or an export: `<stem>-<timestamp>.<ext>`.
 pub fn output_path(dir: &Path, stem: &str, ext: &str, now: time::OffsetDateTime) -> PathBuf {
     dir.join(format!(
-        "{stem}-{:04}{:02}{:02}-{:02}{:02}{:02}.{ext}",
-        now.year(),
-        now.month() as u8,
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second()
+        "{stem}-{}.{ext}",
+        crate::domain::date::file_stamp(now)
     ))
 }
 

@@ -252,7 +252,7 @@ impl App {
 
     /// Today, as `update` knows it (from the last tick).
     pub fn today(&self) -> time::Date {
-        civil_date(self.now_ms)
+        crate::domain::date::civil_date_ms(self.now_ms)
     }
 
     /// Rows per table page in the current window.
@@ -621,13 +621,6 @@ impl App {
         }
         effects
     }
-}
-
-/// The civil date (UTC) of a time in milliseconds, for "not in the future" checks.
-pub fn civil_date(ms: i64) -> time::Date {
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .date()
 }
 
 /// The character a key types, if it types one.

@@ -78,11 +78,7 @@ impl From<rusqlite::Error> for StoreError {
 
 /// Current UTC time as stored in `*_at` columns (RFC 3339, milliseconds).
 pub fn now_text() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let fmt = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
-    now.format(&fmt).unwrap_or_default()
+    crate::domain::date::now_timestamp()
 }
 
 /// One row of a person's history of changes (inside the caller's transaction).

@@ -30,7 +30,7 @@ impl Form {
             .list_of(field)
             .iter()
             .map(|(_, label)| {
-                String::from_utf8(crate::domain::cf::fold_letters(label)).unwrap_or_default()
+                String::from_utf8(crate::domain::fold::letters(label)).unwrap_or_default()
             })
             .collect();
         Picker {
@@ -47,7 +47,7 @@ impl Form {
             return Vec::new();
         };
         let typed = p.filter.value();
-        let filter = String::from_utf8(crate::domain::cf::fold_letters(typed)).unwrap_or_default();
+        let filter = String::from_utf8(crate::domain::fold::letters(typed)).unwrap_or_default();
         let chosen = self.fields[p.field].text();
         let chosen: Vec<&str> = chosen.split(',').collect();
         self.list_of(p.field)
