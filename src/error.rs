@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 ok, 1 problems found / validation errors, 2 usage or environment errors.
 
-use crate::store::StoreError;
+use crate::service::Error as StoreError;
 
 /// An error that ends a command: carries the Italian line shown to the operator.
 #[derive(Debug, thiserror::Error)]

@@ -274,6 +274,10 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         }
         Op::DisableOperatore => return Some(svc.disable_user(actor, collega)),
         Op::ConfigurePor => return Some(svc.set_por(actor, belfiore, true)),
+        Op::ListEnti => ok(svc.enti(actor)),
+        Op::Migrate => ok(svc.migrate(actor)),
+        Op::Check => ok(svc.check(actor)),
+        Op::Backup => ok(svc.backup(actor, &w.dir.path().join("copia.db"))),
         Op::ListCodes => ok(svc.code_lists(actor)),
         Op::ImportCodes => ok(svc.import_codes(
             actor,

@@ -16,7 +16,6 @@ use sportello::auth;
 use sportello::config::{Config, Flags};
 use sportello::domain::Actor;
 use sportello::error::{AppError, AppResult};
-use sportello::store::prelude::*;
 
 #[derive(Parser, Debug)]
 #[command(name = "sportello-test-tools")]
@@ -74,19 +73,17 @@ fn run(cli: Cli) -> AppResult<i32> {
 /// `count` writes, each its own transaction (an ufficio row plus its audit row); prints `ack N`
 /// after each commit so that a killer knows what was acknowledged.
 fn stress_write(path: &Path, actor: &Actor, count: usize, tag: &str) -> AppResult<i32> {
-    let mut store = sportello::cli::open_current(path)?;
-    let ente = store
-        .list_enti()?
+    let mut db = sportello::cli::open_current(path)?;
+    let ente = db
+        .service()
+        .enti(actor)?
         .first()
         .map(|e| e.id)
         .ok_or_else(|| AppError::Invalid("nessun ente".into()))?;
     let mut out = std::io::stdout().lock();
     for i in 0..count {
-        sportello::service::Service::new(&mut store).create_ufficio(
-            actor,
-            ente,
-            &format!("{tag}-{i}"),
-        )?;
+        db.service()
+            .create_ufficio(actor, ente, &format!("{tag}-{i}"))?;
         let _ = writeln!(out, "ack {i}");
         let _ = out.flush();
     }

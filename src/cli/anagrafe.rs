@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use super::{enti_by_codes, open_current};
+use super::{acting, enti_by_codes, open_current};
 use crate::domain::{Actor, cf};
 use crate::error::{AppError, AppResult};
 use crate::sanitize::sanitize;
-use crate::store::prelude::*;
 
 #[derive(Subcommand, Debug)]
 pub(super) enum ImportCommand {
@@ -70,19 +69,23 @@ pub(super) fn cf_cmd(command: CfCommand) -> i32 {
 }
 
 /// `search`: one tab-separated line per person, best first; exit 0 also when nothing is found.
+/// The read is audited like the desk's: the ids of the persons printed, never the query.
 pub(super) fn search(
     path: &Path,
+    system: &Actor,
     limit: usize,
     ente: Option<&str>,
     words: &[String],
 ) -> AppResult<i32> {
-    use crate::domain::{belfiore, search_query};
-    let store = open_current(path)?;
-    let now = time::OffsetDateTime::now_utc();
-    let today = (now.year(), u8::from(now.month()), now.day());
-    let query = search_query::SearchQuery::parse(&words.join(" "), today);
+    use crate::domain::belfiore;
+    let mut db = open_current(path)?;
+    let actor = acting(&mut db, system, None)?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let hits = db
+        .service()
+        .search(&actor, &words.join(" "), ente, limit.min(500), today)?;
     let mut out = std::io::stdout().lock();
-    for h in store.search_soggetti(&query, ente, limit.min(500))? {
+    for h in hits {
         let nascita = h.data_nascita.unwrap_or_default();
         let comune = h.res_comune.unwrap_or_default();
         let _ = writeln!(
@@ -118,9 +121,9 @@ pub(super) fn import_anagrafe(
     };
     // The file first: a bad header stops here, before the database is opened.
     let mut source = anagrafe::open(file, &opts)?;
-    let mut store = open_current(db)?;
+    let mut db = open_current(db)?;
     let ente_id = match ente {
-        Some(code) => Some(enti_by_codes(&store, code)?[0]),
+        Some(code) => Some(enti_by_codes(&mut db, actor, code)?[0]),
         None => None,
     };
     source.set_ente_id(ente_id);
@@ -161,12 +164,9 @@ pub(super) fn import_anagrafe(
             }
         }
     };
-    let summary = crate::service::Service::new(&mut store).import_anagrafe(
-        actor,
-        &mut source,
-        &opts,
-        &mut on_issue,
-    )?;
+    let summary = db
+        .service()
+        .import_anagrafe(actor, &mut source, &opts, &mut on_issue)?;
     if let Some(r) = report {
         r.finish()
             .map_err(|e| AppError::Env(format!("impossibile scrivere il rapporto: {e}")))?;

@@ -9,8 +9,6 @@ use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use crate::sanitize::sanitize;
 
-use crate::store::prelude::*;
-
 #[derive(Subcommand, Debug)]
 pub(super) enum CodesCommand {
     /// Elenca le liste di codici con il numero di voci
@@ -22,15 +20,16 @@ pub(super) enum CodesCommand {
 }
 
 pub(super) fn codes(path: &Path, actor: &Actor, cmd: CodesCommand) -> AppResult<i32> {
-    let mut store = open_current(path)?;
+    let mut db = open_current(path)?;
+    let mut svc = db.service();
     match cmd {
         CodesCommand::List => {
-            for (lista, n) in store.code_lists()? {
+            for (lista, n) in svc.code_lists(actor)? {
                 println!("{lista}\t{n}");
             }
         }
         CodesCommand::Export { lista } => {
-            let codes = store.codes(&lista)?;
+            let codes = svc.codes(actor, &lista)?;
             if codes.is_empty() {
                 return Err(AppError::Invalid(format!(
                     "lista «{}» inesistente o vuota",
@@ -61,7 +60,7 @@ pub(super) fn codes(path: &Path, actor: &Actor, cmd: CodesCommand) -> AppResult<
             let rows = crate::domain::codici::parse_csv(&text).map_err(|errs| {
                 AppError::Invalid(format!("{}: {}", file.display(), errs.join("; ")))
             })?;
-            let c = crate::service::Service::new(&mut store).import_codes(actor, &lista, &rows)?;
+            let c = svc.import_codes(actor, &lista, &rows)?;
             println!(
                 "lista {}: inseriti {}, aggiornati {}, invariati {}",
                 sanitize(&lista),

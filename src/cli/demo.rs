@@ -9,8 +9,7 @@ use crate::config::Config;
 use crate::demo;
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
-use crate::store::prelude::*;
-use crate::store::sqlite::SqliteStore;
+use crate::service::Database;
 
 /// The demo database: `--db` if given, else `demo.db` in the data directory (never the production one).
 fn demo_path(config: &Config, explicit_db: bool) -> PathBuf {
@@ -30,27 +29,27 @@ pub(super) fn demo_cmd(
 ) -> AppResult<i32> {
     let path = demo_path(config, explicit_db);
     if path.exists() {
-        let mut store = SqliteStore::open(&path).map_err(env_error)?;
-        if !store.is_demo()? {
+        let mut db = Database::open(&path).map_err(env_error)?;
+        let mut svc = db.service();
+        if !svc.is_demo()? {
             return Err(AppError::Env(format!(
                 "{} è un database reale, non dimostrativo: demo non lo modifica",
                 path.display()
             )));
         }
         // A demo database made by an older version is brought up to date (it is disposable).
-        let applied = store.migrate().map_err(env_error)?;
+        let applied = svc.migrate(actor).map_err(env_error)?;
         if !applied.is_empty() {
             println!(
                 "database dimostrativo aggiornato allo schema {}",
-                crate::store::migrations::latest()
+                crate::service::db::schema_version()
             );
         }
         println!("database dimostrativo esistente: {}", path.display());
     } else {
         let t = Instant::now();
-        let mut store = SqliteStore::create(&path).map_err(env_error)?;
-        let summary = demo::create(&mut store, actor, persons)?;
-        store.checkpoint()?;
+        let mut db = Database::create(&path).map_err(env_error)?;
+        let summary = db.service().create_demo(actor, persons)?;
         println!(
             "database dimostrativo creato: {} ({} persone in {:.1} s)",
             path.display(),

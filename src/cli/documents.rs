@@ -9,12 +9,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
+use crate::domain::Actor;
 use crate::domain::scheda::Filtro;
-use crate::domain::{Actor, Role, RoleSet};
 use crate::error::{AppError, AppResult};
 use crate::export::Format;
 use crate::forms::Screens;
-use crate::store::Store;
 
 #[derive(Subcommand, Debug)]
 pub enum PrintCommand {
@@ -66,32 +65,6 @@ pub enum ExportCommand {
     },
 }
 
-/// The actor of a print or export: the named operator, or the OS account acting as responsabile of
-/// every ente.
-fn actor(store: &dyn Store, system: &Actor, operatore: Option<&str>) -> AppResult<Actor> {
-    match operatore {
-        Some(u) => {
-            let op = store
-                .operatore_by_username(u)?
-                .filter(|o| o.attivo)
-                .ok_or_else(|| {
-                    AppError::Invalid(format!("operatore «{u}» inesistente o disabilitato"))
-                })?;
-            Ok(Actor::operatore(
-                &op,
-                system.os_user.clone(),
-                system.ssh_client.clone(),
-            ))
-        }
-        None => {
-            let mut a = system.clone();
-            a.roles = RoleSet::from_roles(&[Role::Admin, Role::Responsabile]);
-            a.enti = store.list_enti()?.into_iter().map(|e| e.id).collect();
-            Ok(a)
-        }
-    }
-}
-
 fn scheda_def() -> AppResult<crate::forms::FormDef> {
     let screens = Screens::load(&Screens::default_override_dir())
         .map_err(|e| AppError::Env(e.to_string()))?;
@@ -118,18 +91,13 @@ fn done(path: &Path) -> i32 {
 }
 
 pub fn print(db: &Path, system: &Actor, cmd: PrintCommand) -> AppResult<i32> {
-    let mut store = super::open_current(db)?;
+    let mut db = super::open_current(db)?;
     let now = time::OffsetDateTime::now_utc();
     match cmd {
         PrintCommand::Scheda { id, out, operatore } => {
-            let a = actor(&store, system, operatore.as_deref())?;
-            crate::service::Service::new(&mut store).print_scheda(
-                &a,
-                id,
-                &scheda_def()?,
-                &out,
-                now,
-            )?;
+            let a = super::acting(&mut db, system, operatore.as_deref())?;
+            db.service()
+                .print_scheda(&a, id, &scheda_def()?, &out, now)?;
             Ok(done(&out))
         }
         PrintCommand::Privacy {
@@ -137,13 +105,13 @@ pub fn print(db: &Path, system: &Actor, cmd: PrintCommand) -> AppResult<i32> {
             out,
             operatore,
         } => {
-            let a = actor(&store, system, operatore.as_deref())?;
-            crate::service::Service::new(&mut store).print_privacy(&a, soggetto, &out, now)?;
+            let a = super::acting(&mut db, system, operatore.as_deref())?;
+            db.service().print_privacy(&a, soggetto, &out, now)?;
             Ok(done(&out))
         }
         PrintCommand::SchedaVuota { out, operatore } => {
-            let a = actor(&store, system, operatore.as_deref())?;
-            crate::service::Service::new(&mut store).print_blank(&a, &scheda_def()?, &out)?;
+            let a = super::acting(&mut db, system, operatore.as_deref())?;
+            db.service().print_blank(&a, &scheda_def()?, &out)?;
             Ok(done(&out))
         }
     }
@@ -170,15 +138,11 @@ pub fn export(db: &Path, system: &Actor, cmd: ExportCommand) -> AppResult<i32> {
             "--from è successiva a --to: nessuna scheda nel periodo".into(),
         ));
     }
-    let mut store = super::open_current(db)?;
-    let a = actor(&store, system, operatore.as_deref())?;
-    let n = crate::service::Service::new(&mut store).export_schede(
-        &a,
-        &filtro,
-        &scheda_def()?,
-        format,
-        &out,
-    )?;
+    let mut db = super::open_current(db)?;
+    let a = super::acting(&mut db, system, operatore.as_deref())?;
+    let n = db
+        .service()
+        .export_schede(&a, &filtro, &scheda_def()?, format, &out)?;
     eprintln!("{n} schede esportate");
     Ok(done(&out))
 }

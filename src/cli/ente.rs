@@ -22,8 +22,9 @@ pub(super) enum EnteCommand {
 
 /// `ente por`: shows or hides the POR / FSE data in the scheda of the ente.
 pub(super) fn por(path: &Path, actor: &Actor, belfiore: &str, stato: &str) -> AppResult<i32> {
-    let mut store = open_current(path)?;
-    crate::service::Service::new(&mut store).set_por(actor, belfiore, stato == "si")?;
+    open_current(path)?
+        .service()
+        .set_por(actor, belfiore, stato == "si")?;
     println!(
         "dati POR {} per l'ente {}",
         if stato == "si" {

@@ -16,9 +16,7 @@ use crate::config::{Config, Flags};
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use crate::sanitize::sanitize;
-use crate::store::StoreError;
-use crate::store::prelude::*;
-use crate::store::sqlite::SqliteStore;
+use crate::service::{Database, Error as StoreError};
 
 mod anagrafe;
 mod codes;
@@ -195,16 +193,16 @@ fn run(cli: Cli) -> AppResult<i32> {
             &nome,
             &cognome,
         ),
-        Some(Command::Migrate { check }) => setup::migrate(&config.database, check),
+        Some(Command::Migrate { check }) => setup::migrate(&config.database, &actor, check),
         Some(Command::User { command }) => users::user(&config.database, &actor, command),
         Some(Command::Demo { persons, no_tui }) => {
             demo::demo_cmd(&config, cli.db.is_some(), &actor, persons, no_tui)
         }
-        Some(Command::Check) => setup::check(&config.database),
-        Some(Command::Backup { dest }) => setup::backup(&config.database, &dest),
+        Some(Command::Check) => setup::check(&config.database, &actor),
+        Some(Command::Backup { dest }) => setup::backup(&config.database, &actor, &dest),
         Some(Command::Codes { command }) => codes::codes(&config.database, &actor, command),
         Some(Command::Search { limit, ente, query }) => {
-            anagrafe::search(&config.database, limit, ente.as_deref(), &query)
+            anagrafe::search(&config.database, &actor, limit, ente.as_deref(), &query)
         }
         Some(Command::Ente {
             command: ente::EnteCommand::Por { belfiore, stato },
@@ -251,10 +249,34 @@ fn command_name(c: &Command) -> &'static str {
 }
 
 /// Opens a database whose schema matches this binary exactly (every command but init/migrate/check).
-pub fn open_current(path: &Path) -> AppResult<SqliteStore> {
-    let store = SqliteStore::open(path).map_err(env_error)?;
-    store.ensure_current().map_err(env_error)?;
-    Ok(store)
+pub fn open_current(path: &Path) -> AppResult<Database> {
+    Database::open_current(path).map_err(env_error)
+}
+
+/// The actor of a command that reads records: the named operator (their permissions and enti), or
+/// the OS account that can open the database, which already holds every record: it acts with the
+/// responsabile's rights over every ente and is recorded as `sistema(<os user>)` in the audit log.
+fn acting(db: &mut Database, system: &Actor, operatore: Option<&str>) -> AppResult<Actor> {
+    let mut svc = db.service();
+    match operatore {
+        Some(u) => svc
+            .operatore_actor(u, system.os_user.clone(), system.ssh_client.clone())?
+            .ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "operatore «{}» inesistente o disabilitato",
+                    sanitize(u)
+                ))
+            }),
+        None => {
+            let mut a = system.clone();
+            a.roles = crate::domain::RoleSet::from_roles(&[
+                crate::domain::Role::Admin,
+                crate::domain::Role::Responsabile,
+            ]);
+            a.enti = svc.enti(system)?.into_iter().map(|e| e.id).collect();
+            Ok(a)
+        }
+    }
 }
 
 /// Errors opening a database are environment errors (exit 2) whatever their kind.
@@ -279,10 +301,11 @@ fn read_password_stdin() -> AppResult<String> {
     Ok(pw)
 }
 
-fn enti_by_codes(store: &dyn Store, codes: &str) -> AppResult<Vec<i64>> {
+fn enti_by_codes(db: &mut Database, actor: &Actor, codes: &str) -> AppResult<Vec<i64>> {
+    let mut svc = db.service();
     let mut ids = Vec::new();
     for code in codes.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-        match store.ente_by_code(code)? {
+        match svc.ente_by_code(actor, code)? {
             Some(e) => ids.push(e.id),
             None => {
                 return Err(AppError::Invalid(format!(

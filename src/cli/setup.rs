@@ -9,9 +9,7 @@ use crate::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet};
 use crate::error::{AppError, AppResult};
 use crate::sanitize::sanitize;
 use crate::service;
-use crate::store::StoreError;
-use crate::store::prelude::*;
-use crate::store::sqlite::SqliteStore;
+use crate::service::{Database, Error as StoreError};
 
 pub(super) fn init(
     path: &Path,
@@ -38,9 +36,9 @@ pub(super) fn init(
     let roles = RoleSet::from_roles(&[Role::Admin]);
     let password = read_password_stdin()?;
     auth::check_policy(&password, roles).map_err(AppError::Invalid)?;
-    let mut store = SqliteStore::create(path).map_err(env_error)?;
+    let mut db = Database::create(path).map_err(env_error)?;
     let result = (|| -> AppResult<()> {
-        let ente_id = crate::service::Service::new(&mut store).create_ente(
+        let ente_id = db.service().create_ente(
             actor,
             &NewEnte {
                 nome: ente.into(),
@@ -49,7 +47,7 @@ pub(super) fn init(
                 ..Default::default()
             },
         )?;
-        crate::service::Service::new(&mut store).add_user(
+        db.service().add_user(
             actor,
             &NewOperatore {
                 username: admin.into(),
@@ -64,7 +62,7 @@ pub(super) fn init(
         Ok(())
     })();
     if let Err(e) = result {
-        drop(store);
+        drop(db);
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
@@ -78,9 +76,10 @@ pub(super) fn init(
     Ok(0)
 }
 
-pub(super) fn migrate(path: &Path, check_only: bool) -> AppResult<i32> {
-    let mut store = SqliteStore::open(path).map_err(env_error)?;
-    let status = store.schema_status()?;
+pub(super) fn migrate(path: &Path, actor: &Actor, check_only: bool) -> AppResult<i32> {
+    let mut db = Database::open(path).map_err(env_error)?;
+    let mut svc = db.service();
+    let status = svc.schema_status()?;
     if status.db_version > status.binary_version {
         return Err(env_error(StoreError::SchemaTooNew {
             db: status.db_version,
@@ -97,8 +96,7 @@ pub(super) fn migrate(path: &Path, check_only: bool) -> AppResult<i32> {
         }
         return Ok(1);
     }
-    let applied = store.migrate().map_err(env_error)?;
-    store.checkpoint()?;
+    let applied = svc.migrate(actor).map_err(env_error)?;
     if applied.is_empty() {
         println!(
             "nessun aggiornamento da applicare (versione {})",
@@ -117,9 +115,9 @@ pub(super) fn migrate(path: &Path, check_only: bool) -> AppResult<i32> {
     Ok(0)
 }
 
-pub(super) fn check(path: &Path) -> AppResult<i32> {
-    let store = SqliteStore::open(path).map_err(env_error)?;
-    let problems = store.check()?;
+pub(super) fn check(path: &Path, actor: &Actor) -> AppResult<i32> {
+    let mut db = Database::open(path).map_err(env_error)?;
+    let problems = db.service().check(actor)?;
     if problems.is_empty() {
         println!("ok");
         Ok(0)
@@ -132,10 +130,10 @@ pub(super) fn check(path: &Path) -> AppResult<i32> {
 }
 
 /// `backup`: an online copy, verified.
-pub(super) fn backup(path: &Path, dest: &Path) -> AppResult<i32> {
-    let store = open_current(path)?;
+pub(super) fn backup(path: &Path, actor: &Actor, dest: &Path) -> AppResult<i32> {
+    let mut db = open_current(path)?;
     let t = Instant::now();
-    store.backup_to(dest)?;
+    db.service().backup(actor, dest)?;
     println!(
         "copia verificata scritta in {} ({} ms)",
         dest.display(),

@@ -4,18 +4,13 @@ use super::open_current;
 use crate::auth;
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
-use crate::store::prelude::*;
-use crate::store::sqlite::SqliteStore;
+use crate::service::Database;
 
-/// Everything the TUI needs before the first frame: the store, keymap, screens and the app.
+/// Everything the TUI needs before the first frame: the database, keymap, screens and the app.
 pub fn prepare_tui(
     config: &Config,
-) -> AppResult<(
-    crate::ui::app::App,
-    Vec<crate::ui::app::Effect>,
-    SqliteStore,
-)> {
-    let store = open_current(&config.database)?;
+) -> AppResult<(crate::ui::app::App, Vec<crate::ui::app::Effect>, Database)> {
+    let mut db = open_current(&config.database)?;
     let (site_keys, user_keys) = crate::ui::keymap::Keymap::default_paths();
     let keymap = crate::ui::keymap::Keymap::load_files(&site_keys, user_keys.as_deref())
         .map_err(|e| AppError::Env(e.to_string()))?;
@@ -25,7 +20,7 @@ pub fn prepare_tui(
     let app_config = crate::ui::app::AppConfig {
         auth: config.auth,
         idle_lock_minutes: config.idle_lock_minutes,
-        demo: store.is_demo()?,
+        demo: db.service().is_demo()?,
         theme: crate::ui::theme::Theme::detect(&|k| std::env::var(k).ok()),
         keymap,
         origin: auth::origin(),
@@ -34,7 +29,7 @@ pub fn prepare_tui(
         output_dir: config.output_dir.clone(),
     };
     let (app, initial) = crate::ui::app::App::new(app_config);
-    Ok((app, initial, store))
+    Ok((app, initial, db))
 }
 
 pub(super) fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
@@ -43,8 +38,8 @@ pub(super) fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
             "terminale «dumb» non supportato: impostare TERM (es. xterm o linux)".into(),
         ));
     }
-    let (app, initial, store) = prepare_tui(config)?;
-    crate::ui::runtime::run(app, initial, Box::new(store), config.log_dir.join("crash"))
+    let (app, initial, db) = prepare_tui(config)?;
+    crate::ui::runtime::run(app, initial, db.into_store(), config.log_dir.join("crash"))
         .map_err(|e| AppError::Env(format!("terminale non utilizzabile: {e}")))?;
     Ok(0)
 }

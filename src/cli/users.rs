@@ -10,8 +10,6 @@ use crate::domain::{Actor, NewOperatore, RoleSet};
 use crate::error::{AppError, AppResult};
 use crate::sanitize::sanitize;
 
-use crate::store::prelude::*;
-
 #[derive(Subcommand, Debug)]
 pub(super) enum UserCommand {
     /// Aggiunge un operatore
@@ -47,7 +45,7 @@ pub(super) enum UserCommand {
 }
 
 pub(super) fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i32> {
-    let mut store = open_current(path)?;
+    let mut db = open_current(path)?;
     match cmd {
         UserCommand::Add {
             username,
@@ -59,7 +57,7 @@ pub(super) fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i3
             password_stdin,
         } => {
             let roles = RoleSet::parse_list(&role).map_err(AppError::Invalid)?;
-            let enti = enti_by_codes(&store, &ente)?;
+            let enti = enti_by_codes(&mut db, actor, &ente)?;
             let password = if password_stdin {
                 Some(read_password_stdin()?)
             } else {
@@ -75,7 +73,7 @@ pub(super) fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i3
                 os_user,
                 extra: String::new(),
             };
-            crate::service::Service::new(&mut store).add_user(actor, &new, password.as_deref())?;
+            db.service().add_user(actor, &new, password.as_deref())?;
             println!(
                 "operatore {} creato ({})",
                 sanitize(&username),
@@ -90,15 +88,15 @@ pub(super) fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i3
         }
         UserCommand::Passwd { username, .. } => {
             let password = read_password_stdin()?;
-            crate::service::Service::new(&mut store).set_password(actor, &username, &password)?;
+            db.service().set_password(actor, &username, &password)?;
             println!("password di {} aggiornata", sanitize(&username));
         }
         UserCommand::Disable { username } => {
-            crate::service::Service::new(&mut store).disable_user(actor, &username)?;
+            db.service().disable_user(actor, &username)?;
             println!("operatore {} disabilitato", sanitize(&username));
         }
         UserCommand::List => {
-            let enti = store.list_enti()?;
+            let enti = db.service().enti(actor)?;
             let code = |id: &i64| {
                 enti.iter()
                     .find(|e| e.id == *id)
@@ -106,7 +104,7 @@ pub(super) fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i3
                     .unwrap_or_default()
             };
             let mut out = std::io::stdout().lock();
-            for op in crate::service::Service::new(&mut store).list_users(actor)? {
+            for op in db.service().list_users(actor)? {
                 let _ = writeln!(
                     out,
                     "{}\t{} {}\t{}\t{}\t{}",

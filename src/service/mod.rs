@@ -6,13 +6,16 @@
 //! or changing their roles takes effect at their next request, whatever their session copied at
 //! login.
 //!
-//! Files by concern: [`session`] (login, home), [`drafts`], [`organisation`] (enti, uffici,
-//! operators, settings), [`codes`], [`persona`] (the anagrafe), [`scheda`] (schede di accesso),
+//! Files by concern: [`db`] (opening a database), [`maintenance`] (migrate, check, backup, demo),
+//! [`session`] (login, home), [`drafts`], [`organisation`] (enti, uffici, operators, settings),
+//! [`codes`], [`persona`] (the anagrafe), [`scheda`] (schede di accesso),
 //! [`documenti`] (prints and exports), [`rules`] (the permission table).
 
 pub mod codes;
+pub mod db;
 pub mod documenti;
 pub mod drafts;
+pub mod maintenance;
 pub mod organisation;
 pub mod persona;
 pub mod rules;
@@ -22,6 +25,7 @@ pub mod session;
 pub use crate::store::{
     Contatori, Draft, Saved, SchedaSaved, StoreError as Error, StoreResult as Result,
 };
+pub use db::Database;
 pub use persona::{PersonaCard, PersonaFormData, PersonaSaved, SEARCH_LIMIT};
 pub use rules::Op;
 

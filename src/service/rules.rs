@@ -69,6 +69,11 @@ pub enum Op {
     SetPassword,
     DisableOperatore,
     ConfigurePor,
+    ListEnti,
+    // Maintenance
+    Migrate,
+    Check,
+    Backup,
     // Code lists
     ListCodes,
     ImportCodes,
@@ -150,6 +155,10 @@ pub static RULES: &[Rule] = &[
     rule(Op::SetPassword, "cambia_password", "cambio password", P(Pm::ManageAccounts), Ente, Always),
     rule(Op::DisableOperatore, "disabilita_operatore", "disabilitazione di un operatore", P(Pm::ManageAccounts), Ente, Always),
     rule(Op::ConfigurePor, "configura_por", "configurazione POR", P(Pm::ManageConfig), Ente, Always),
+    rule(Op::ListEnti, "elenca_enti", "elenco degli enti", Operator, Installation, Denials),
+    rule(Op::Migrate, "migra_schema", "aggiornamento dello schema", P(Pm::ManageConfig), Installation, Always),
+    rule(Op::Check, "verifica_database", "verifica del database", AnyOf(&[Pm::ManageConfig, Pm::ReadAudit]), Installation, Denials),
+    rule(Op::Backup, "copia_database", "copia del database", P(Pm::ManageConfig), Installation, Always),
     rule(Op::ListCodes, "elenca_codici", "liste di codici", P(Pm::ManageCodes), Installation, Denials),
     rule(Op::ImportCodes, "importa_codici", "importazione di codici", P(Pm::ManageCodes), Installation, Always),
     rule(Op::EditCode, "modifica_codice", "modifica di un codice", P(Pm::ManageCodes), Installation, Always),

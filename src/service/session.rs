@@ -96,6 +96,20 @@ impl Service<'_> {
         self.session_info(&op, &origin)
     }
 
+    /// The actor of an active operator, for a command run on their behalf (`--operatore`).
+    pub fn operatore_actor(
+        &self,
+        username: &str,
+        os_user: Option<String>,
+        ssh_client: Option<String>,
+    ) -> StoreResult<Option<Actor>> {
+        Ok(self
+            .store
+            .operatore_by_username(username)?
+            .filter(|o| o.attivo)
+            .map(|o| Actor::operatore(&o, os_user, ssh_client)))
+    }
+
     pub fn logout(&mut self, actor: &Actor) -> StoreResult<()> {
         self.store.audit(
             actor,

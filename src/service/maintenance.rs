@@ -1,0 +1,78 @@
+//! Looking after a database: schema migrations, the integrity check, online backups, the demo data.
+//! Reserved to who manages the configuration (the CLI's system account); the schema state and the
+//! demo flag are metadata without personal data.
+
+use std::path::Path;
+
+use super::Service;
+use super::rules::Op;
+use crate::domain::{Actor, AuditEvent, Ente, Outcome};
+use crate::store::{SchemaStatus, StoreResult};
+
+impl Service<'_> {
+    /// The schema version of the database against this binary.
+    pub fn schema_status(&self) -> StoreResult<SchemaStatus> {
+        self.store.schema_status()
+    }
+
+    /// Applies the pending migrations (each in its own transaction); the versions applied.
+    pub fn migrate(&mut self, actor: &Actor) -> StoreResult<Vec<u32>> {
+        let actor = self.guard(actor, Op::Migrate, None, "database")?;
+        let applied = self.store.migrate()?;
+        self.store.checkpoint()?;
+        if !applied.is_empty() {
+            let list = applied.iter().map(u32::to_string).collect::<Vec<_>>();
+            self.audit_ok(
+                &actor,
+                AuditEvent::new(Op::Migrate.rule().action, Outcome::Ok)
+                    .detail(format!("applicati: {}", list.join(", "))),
+            )?;
+        }
+        Ok(applied)
+    }
+
+    /// `integrity_check`, foreign keys, schema version, audit chain: the problems found.
+    pub fn check(&mut self, actor: &Actor) -> StoreResult<Vec<String>> {
+        self.guard(actor, Op::Check, None, "database")?;
+        self.store.check()
+    }
+
+    /// An online, verified copy to `dest` while sessions write.
+    pub fn backup(&mut self, actor: &Actor, dest: &Path) -> StoreResult<()> {
+        let actor = self.guard(actor, Op::Backup, None, "database")?;
+        self.store.backup_to(dest)?;
+        self.audit_ok(
+            &actor,
+            AuditEvent::new(Op::Backup.rule().action, Outcome::Ok)
+                .detail(dest.display().to_string()),
+        )
+    }
+
+    /// Whether this database was created by `sportello demo`.
+    pub fn is_demo(&self) -> StoreResult<bool> {
+        self.store.is_demo()
+    }
+
+    /// Fills a new database with the demo organisation, accounts and `persons` persons.
+    pub fn create_demo(
+        &mut self,
+        actor: &Actor,
+        persons: usize,
+    ) -> StoreResult<crate::demo::DemoSummary> {
+        let summary = crate::demo::create(self.store, actor, persons)?;
+        self.store.checkpoint()?;
+        Ok(summary)
+    }
+
+    /// The ente with this Belfiore code.
+    pub fn ente_by_code(&mut self, actor: &Actor, code: &str) -> StoreResult<Option<Ente>> {
+        self.guard(actor, Op::ListEnti, None, "enti")?;
+        self.store.ente_by_code(code)
+    }
+
+    /// The enti of the installation (names and codes: no personal data).
+    pub fn enti(&mut self, actor: &Actor) -> StoreResult<Vec<Ente>> {
+        self.guard(actor, Op::ListEnti, None, "enti")?;
+        self.store.list_enti()
+    }
+}
