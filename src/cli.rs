@@ -796,7 +796,7 @@ fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
         ));
     }
     let (app, initial, store) = prepare_tui(config)?;
-    crate::ui::runtime::run(app, initial, Box::new(store), config.log_dir.join("crash"))
+    crate::ui::runtime::run(app, initial, Box::new(store), config)
         .map_err(|e| AppError::Env(format!("terminale non utilizzabile: {e}")))?;
     Ok(0)
 }

@@ -1,16 +1,18 @@
 //! The runtime: owns the terminal, the store thread, signals and timers, and drives [`App`].
 //!
 //! input → keymap → action → `App::update(msg) -> effects` → effects run here → results come back as
-//! messages. Queued input is drained before effects run (type-ahead: only the last search of a burst
-//! is sent), and a frame is drawn only when something changed.
+//! messages. Terminal input is read by a thread of its own ([`Input`]) and reaches the loop through a
+//! channel, so a key is handled as soon as it is read, whatever the tick. Queued input is drained
+//! before effects run (type-ahead: only the last search of a burst is sent), and a frame is drawn
+//! only when something changed.
 
 use std::io::Write;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::StreamExt;
+use crossterm::event::{Event, KeyEventKind};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::signal::unix::{SignalKind, signal};
@@ -18,6 +20,7 @@ use tokio::sync::mpsc;
 
 use super::app::{App, Effect, Msg};
 use super::keys::KeyInput;
+use crate::config::Config;
 use crate::store::Store;
 use crate::store::worker::StoreWorker;
 
@@ -69,6 +72,57 @@ pub fn event_to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
+/// How long the input thread blocks in one wait before it looks at its stop flag: the longest an
+/// exit waits for it, not a delay on keys (a key ends the wait as soon as it is read).
+const INPUT_WAIT: Duration = Duration::from_millis(100);
+
+/// Terminal input on a dedicated thread: blocking crossterm reads, each event sent at once to the
+/// loop. (crossterm's `EventStream` keeps the waker of the first pending poll, so a type-ahead drain
+/// that polls it without a real waker leaves later keys waiting for the next tick.)
+struct Input {
+    rx: mpsc::UnboundedReceiver<std::io::Result<Event>>,
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
+}
+
+impl Input {
+    fn start() -> std::io::Result<Input> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("input".into())
+            .spawn(move || {
+                while !stopped.load(Ordering::SeqCst) {
+                    let ev = match crossterm::event::poll(INPUT_WAIT) {
+                        Ok(false) => continue,
+                        // The TUI is closing: leave the event unread.
+                        Ok(true) if stopped.load(Ordering::SeqCst) => break,
+                        Ok(true) => crossterm::event::read(),
+                        Err(e) => Err(e),
+                    };
+                    let failed = ev.is_err();
+                    if tx.send(ev).is_err() || failed {
+                        break;
+                    }
+                }
+            })?;
+        Ok(Input { rx, stop, thread })
+    }
+}
+
+impl Drop for Input {
+    /// Stops the thread, so that nothing reads the terminal once the TUI is gone. The wait is
+    /// bounded: a read stuck on a vanished terminal must not hold the exit.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let deadline = Instant::now() + INPUT_WAIT * 3;
+        while !self.thread.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
 fn restore_terminal() {
     let _ = crossterm::terminal::disable_raw_mode();
     let mut out = std::io::stdout();
@@ -91,18 +145,20 @@ pub fn install_crash_hook(crash_dir: std::path::PathBuf) {
     crate::crash::install(crash_dir, restore_terminal);
 }
 
-/// Runs the TUI until the operator quits or the terminal goes away.
+/// Runs the TUI until the operator quits or the terminal goes away. From `config`: the crash report
+/// directory and the tick (draft autosave, idle lock, orphan check).
 pub fn run(
     app: App,
     initial: Vec<Effect>,
     store: Box<dyn Store>,
-    crash_dir: std::path::PathBuf,
+    config: &Config,
 ) -> std::io::Result<()> {
-    install_crash_hook(crash_dir);
+    install_crash_hook(config.log_dir.join("crash"));
+    let tick = Duration::from_millis(config.tick_ms);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let result = rt.block_on(run_loop(app, initial, store));
+    let result = rt.block_on(run_loop(app, initial, store, tick));
     restore_terminal();
     result
 }
@@ -111,6 +167,7 @@ async fn run_loop(
     mut app: App,
     initial: Vec<Effect>,
     store: Box<dyn Store>,
+    tick: Duration,
 ) -> std::io::Result<()> {
     crossterm::terminal::enable_raw_mode()?;
     let (writer, _bytes) = CountingWriter::new(std::io::stdout());
@@ -126,8 +183,8 @@ async fn run_loop(
     let size = terminal.size()?;
     let (reply_tx, mut reply_rx) = mpsc::unbounded_channel::<Msg>();
     let worker = StoreWorker::spawn(store);
-    let mut events = EventStream::new();
-    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    let mut input = Input::start()?;
+    let mut tick = tokio::time::interval(tick);
     let mut hup = signal(SignalKind::hangup())?;
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
@@ -146,7 +203,7 @@ async fn run_loop(
             terminal.draw(|f| super::view::draw(&app, f))?;
         }
         let msg = tokio::select! {
-            ev = events.next() => match ev {
+            ev = input.rx.recv() => match ev {
                 Some(Ok(ev)) => match event_to_msg(ev) { Some(m) => m, None => continue },
                 // The terminal vanished or reads fail (crossterm#793): save and leave.
                 Some(Err(_)) | None => Msg::Hangup,
@@ -166,8 +223,9 @@ async fn run_loop(
         }
         record_for_crash(&msg);
         pending.extend(app.update(msg));
-        // Type-ahead: take every event already queued before running effects.
-        while let Some(Some(Ok(ev))) = futures::FutureExt::now_or_never(events.next()) {
+        // Type-ahead: take every event already queued before running effects. A read error ends
+        // the input thread, and its closed channel reads as a hangup above.
+        while let Ok(Ok(ev)) = input.rx.try_recv() {
             if let Some(m) = event_to_msg(ev) {
                 record_for_crash(&m);
                 pending.extend(app.update(m));
