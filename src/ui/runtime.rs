@@ -200,7 +200,11 @@ async fn run_loop(
         }
         if app.take_dirty() {
             crate::crash::set_screen(app.screen_name());
-            terminal.draw(|f| super::view::draw(&app, f))?;
+            if let Err(e) = terminal.draw(|f| super::view::draw(&app, f)) {
+                // The terminal vanished mid-frame: save and leave as on a hangup.
+                tracing::info!(error = %e, "scrittura sul terminale fallita");
+                return hang_up(app, &worker, &reply_tx, &mut reply_rx).await;
+            }
         }
         let msg = tokio::select! {
             ev = input.rx.recv() => match ev {
