@@ -194,10 +194,7 @@ async fn run_loop(
     pending.extend(app.update(Msg::Resize(size.width, size.height)));
     pending.extend(app.update(Msg::Tick(now_ms())));
     loop {
-        let quit = run_effects(&worker, &reply_tx, std::mem::take(&mut pending));
-        if quit || app.quit {
-            break;
-        }
+        // The frame first: the store work a key asks for (a search) must not delay its echo.
         if app.take_dirty() {
             crate::crash::set_screen(app.screen_name());
             if let Err(e) = terminal.draw(|f| super::view::draw(&app, f)) {
@@ -205,6 +202,10 @@ async fn run_loop(
                 tracing::info!(error = %e, "scrittura sul terminale fallita");
                 return hang_up(app, &worker, &reply_tx, &mut reply_rx).await;
             }
+        }
+        let quit = run_effects(&worker, &reply_tx, std::mem::take(&mut pending));
+        if quit || app.quit {
+            break;
         }
         let msg = tokio::select! {
             ev = input.rx.recv() => match ev {

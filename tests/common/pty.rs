@@ -45,13 +45,24 @@ impl Screen {
 
     /// The text after `label` on the first row that holds it, without spaces and box borders.
     pub fn after(&self, label: &str) -> Option<String> {
-        let text = self.text();
-        let row = text.lines().find(|l| l.contains(label))?;
+        let row = self.row(self.row_of(label)?);
         let rest = &row[row.find(label)? + label.len()..];
         Some(
             rest.trim_matches(|c: char| c == ' ' || c == '│')
                 .to_string(),
         )
+    }
+
+    /// The text of row `r`, trailing spaces removed.
+    pub fn row(&self, r: u16) -> String {
+        let row = self.screen().rows(0, 80).nth(r.into()).unwrap_or_default();
+        row.trim_end().to_string()
+    }
+
+    /// The index of the first row that holds `label`.
+    pub fn row_of(&self, label: &str) -> Option<u16> {
+        let i = self.screen().rows(0, 80).position(|l| l.contains(label))?;
+        u16::try_from(i).ok()
     }
 
     /// The cursor as (row, column) when it is shown.
