@@ -3,8 +3,8 @@
 //! input → keymap → action → `App::update(msg) -> effects` → effects run here → results come back as
 //! messages. Terminal input is read by a thread of its own ([`Input`]) and reaches the loop through a
 //! channel, so a key is handled as soon as it is read, whatever the tick. Queued input is drained
-//! before effects run (type-ahead: only the last search of a burst is sent), and a frame is drawn
-//! only when something changed.
+//! before effects run (type-ahead: only the last search of a burst is sent), a frame is drawn only
+//! when something changed, and it goes out before the store work that the same keys asked for.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -76,8 +76,8 @@ pub fn event_to_msg(ev: Event) -> Option<Msg> {
 /// exit waits for it, not a delay on keys (a key ends the wait as soon as it is read).
 const INPUT_WAIT: Duration = Duration::from_millis(100);
 
-/// Terminal input on a dedicated thread: blocking crossterm reads, each event sent at once to the
-/// loop. (crossterm's `EventStream` keeps the waker of the first pending poll, so a type-ahead drain
+/// Terminal input on a dedicated thread: blocking crossterm reads, the events sent to the loop as
+/// soon as they are read. (crossterm's `EventStream` keeps the waker of the first pending poll, so a type-ahead drain
 /// that polls it without a real waker leaves later keys waiting for the next tick.)
 struct Input {
     rx: mpsc::UnboundedReceiver<std::io::Result<Event>>,
@@ -94,21 +94,39 @@ impl Input {
             .name("input".into())
             .spawn(move || {
                 while !stopped.load(Ordering::SeqCst) {
-                    let ev = match crossterm::event::poll(INPUT_WAIT) {
+                    let burst = match crossterm::event::poll(INPUT_WAIT) {
                         Ok(false) => continue,
                         // The TUI is closing: leave the event unread.
                         Ok(true) if stopped.load(Ordering::SeqCst) => break,
-                        Ok(true) => crossterm::event::read(),
+                        Ok(true) => read_burst(),
                         Err(e) => Err(e),
                     };
-                    let failed = ev.is_err();
-                    if tx.send(ev).is_err() || failed {
-                        break;
+                    match burst {
+                        Ok(events) => {
+                            if !events.into_iter().all(|ev| tx.send(Ok(ev)).is_ok()) {
+                                break;
+                            }
+                        }
+                        // A read error ends the thread: the loop takes it as a hangup.
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            break;
+                        }
                     }
                 }
             })?;
         Ok(Input { rx, stop, thread })
     }
+}
+
+/// The event that is ready and every one already read behind it, sent together so that the loop's
+/// type-ahead drain finds a burst of keys whole.
+fn read_burst() -> std::io::Result<Vec<Event>> {
+    let mut events = vec![crossterm::event::read()?];
+    while crossterm::event::poll(Duration::ZERO)? {
+        events.push(crossterm::event::read()?);
+    }
+    Ok(events)
 }
 
 impl Drop for Input {
