@@ -9,6 +9,7 @@
 //! log_dir = "/var/log/sportello"
 //! recording_dir = "/var/lib/sportello/recordings"
 //! output_dir = "~/sportello"                     # PDFs and exports written from the TUI
+//! tick_ms = 500                                  # period of the TUI clock (autosave, idle lock)
 //! ```
 //! `SPORTELLO_ETC` moves the system directory (tests, packaging); `XDG_CONFIG_HOME`/`XDG_DATA_HOME`
 //! move the user directories as usual.
@@ -38,6 +39,7 @@ struct Layer {
     log_dir: Option<PathBuf>,
     recording_dir: Option<PathBuf>,
     output_dir: Option<PathBuf>,
+    tick_ms: Option<u64>,
 }
 
 /// The effective configuration.
@@ -49,6 +51,9 @@ pub struct Config {
     pub log_dir: PathBuf,
     pub recording_dir: PathBuf,
     pub output_dir: PathBuf,
+    /// Period of the TUI's clock message in milliseconds (draft autosave, idle lock). Keys never
+    /// wait for it; tests set it long to prove that.
+    pub tick_ms: u64,
     /// The files that were read, in order.
     pub sources: Vec<PathBuf>,
 }
@@ -107,6 +112,7 @@ impl Layer {
             log_dir: top.log_dir.or(self.log_dir),
             recording_dir: top.recording_dir.or(self.recording_dir),
             output_dir: top.output_dir.or(self.output_dir),
+            tick_ms: top.tick_ms.or(self.tick_ms),
         }
     }
 
@@ -131,6 +137,15 @@ impl Layer {
                 ))
             })?),
         };
+        let tick = match env("SPORTELLO_TICK_MS").filter(|s| !s.is_empty()) {
+            None => None,
+            Some(v) => Some(v.trim().parse::<u64>().map_err(|_| {
+                AppError::Env(format!(
+                    "SPORTELLO_TICK_MS={}: serve un numero di millisecondi",
+                    crate::sanitize::sanitize(&v)
+                ))
+            })?),
+        };
         let path = |k: &str| env(k).filter(|s| !s.is_empty()).map(PathBuf::from);
         Ok(Layer {
             database: path("SPORTELLO_DB"),
@@ -139,6 +154,7 @@ impl Layer {
             log_dir: path("SPORTELLO_LOG_DIR"),
             recording_dir: path("SPORTELLO_RECORDING_DIR"),
             output_dir: path("SPORTELLO_OUTPUT_DIR"),
+            tick_ms: tick,
         })
     }
 }
@@ -187,6 +203,12 @@ impl Config {
                 "idle_lock_minutes deve essere almeno 1".into(),
             ));
         }
+        let tick_ms = layer.tick_ms.unwrap_or(500);
+        if !(10..=60_000).contains(&tick_ms) {
+            return Err(AppError::Env(
+                "tick_ms deve essere tra 10 e 60000 millisecondi".into(),
+            ));
+        }
         Ok(Config {
             database: layer.database.unwrap_or_else(|| data.join("sportello.db")),
             auth: layer.auth.unwrap_or_default(),
@@ -196,6 +218,7 @@ impl Config {
                 .recording_dir
                 .unwrap_or_else(|| data.join("registrazioni")),
             output_dir: layer.output_dir.unwrap_or_else(|| data.join("stampe")),
+            tick_ms,
             sources,
         })
     }
@@ -231,6 +254,29 @@ mod tests {
         };
         let c = Config::load_from(&sys, Some(&user), &env, &flags).unwrap();
         assert_eq!(c.database, PathBuf::from("/c.db"));
+    }
+
+    #[test]
+    fn tick_from_file_then_environment_within_bounds() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = dir.path().join("none");
+        let c = Config::load_from(&none, None, &|_| None, &Flags::default()).unwrap();
+        assert_eq!(c.tick_ms, 500);
+        let sys = write(dir.path(), "sys.toml", "tick_ms = 250\n");
+        let c = Config::load_from(&sys, None, &|_| None, &Flags::default()).unwrap();
+        assert_eq!(c.tick_ms, 250);
+        let env = |k: &str| (k == "SPORTELLO_TICK_MS").then(|| "10000".to_string());
+        let c = Config::load_from(&sys, None, &env, &Flags::default()).unwrap();
+        assert_eq!(c.tick_ms, 10_000);
+        for bad in ["0", "60001", "dieci"] {
+            let env = |k: &str| (k == "SPORTELLO_TICK_MS").then(|| bad.to_string());
+            let err = Config::load_from(&none, None, &env, &Flags::default()).unwrap_err();
+            assert!(
+                err.to_string().contains("tick_ms") || err.to_string().contains("TICK_MS"),
+                "{err}"
+            );
+            assert_eq!(err.exit_code(), 2);
+        }
     }
 
     #[test]

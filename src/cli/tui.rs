@@ -39,7 +39,7 @@ pub(super) fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
         ));
     }
     let (app, initial, db) = prepare_tui(config)?;
-    crate::ui::runtime::run(app, initial, db.into_store(), config.log_dir.join("crash"))
+    crate::ui::runtime::run(app, initial, db.into_store(), config)
         .map_err(|e| AppError::Env(format!("terminale non utilizzabile: {e}")))?;
     Ok(0)
 }

@@ -1,16 +1,18 @@
 //! The runtime: owns the terminal, the store thread, signals and timers, and drives [`App`].
 //!
 //! input → keymap → action → `App::update(msg) -> effects` → effects run here → results come back as
-//! messages. Queued input is drained before effects run (type-ahead: only the last search of a burst
-//! is sent), and a frame is drawn only when something changed.
+//! messages. Terminal input is read by a thread of its own ([`Input`]) and reaches the loop through a
+//! channel, so a key is handled as soon as it is read, whatever the tick. Queued input is drained
+//! before effects run (type-ahead: only the last search of a burst is sent), a frame is drawn only
+//! when something changed, and it goes out before the store work that the same keys asked for.
 
 use std::io::Write;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::StreamExt;
+use crossterm::event::{Event, KeyEventKind};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::signal::unix::{SignalKind, signal};
@@ -18,6 +20,7 @@ use tokio::sync::mpsc;
 
 use super::app::{App, Effect, Msg};
 use super::keys::KeyInput;
+use crate::config::Config;
 use crate::service::Service;
 use crate::store::Store;
 use crate::store::worker::StoreWorker;
@@ -70,6 +73,75 @@ pub fn event_to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
+/// How long the input thread blocks in one wait before it looks at its stop flag: the longest an
+/// exit waits for it, not a delay on keys (a key ends the wait as soon as it is read).
+const INPUT_WAIT: Duration = Duration::from_millis(100);
+
+/// Terminal input on a dedicated thread: blocking crossterm reads, the events sent to the loop as
+/// soon as they are read. (crossterm's `EventStream` keeps the waker of the first pending poll, so a type-ahead drain
+/// that polls it without a real waker leaves later keys waiting for the next tick.)
+struct Input {
+    rx: mpsc::UnboundedReceiver<std::io::Result<Event>>,
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
+}
+
+impl Input {
+    fn start() -> std::io::Result<Input> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("input".into())
+            .spawn(move || {
+                while !stopped.load(Ordering::SeqCst) {
+                    let burst = match crossterm::event::poll(INPUT_WAIT) {
+                        Ok(false) => continue,
+                        // The TUI is closing: leave the event unread.
+                        Ok(true) if stopped.load(Ordering::SeqCst) => break,
+                        Ok(true) => read_burst(),
+                        Err(e) => Err(e),
+                    };
+                    match burst {
+                        Ok(events) => {
+                            if !events.into_iter().all(|ev| tx.send(Ok(ev)).is_ok()) {
+                                break;
+                            }
+                        }
+                        // A read error ends the thread: the loop takes it as a hangup.
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            break;
+                        }
+                    }
+                }
+            })?;
+        Ok(Input { rx, stop, thread })
+    }
+}
+
+/// The event that is ready and every one already read behind it, sent together so that the loop's
+/// type-ahead drain finds a burst of keys whole.
+fn read_burst() -> std::io::Result<Vec<Event>> {
+    let mut events = vec![crossterm::event::read()?];
+    while crossterm::event::poll(Duration::ZERO)? {
+        events.push(crossterm::event::read()?);
+    }
+    Ok(events)
+}
+
+impl Drop for Input {
+    /// Stops the thread, so that nothing reads the terminal once the TUI is gone. The wait is
+    /// bounded: a read stuck on a vanished terminal must not hold the exit.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let deadline = Instant::now() + INPUT_WAIT * 3;
+        while !self.thread.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
 fn restore_terminal() {
     let _ = crossterm::terminal::disable_raw_mode();
     let mut out = std::io::stdout();
@@ -92,18 +164,20 @@ pub fn install_crash_hook(crash_dir: std::path::PathBuf) {
     crate::crash::install(crash_dir, restore_terminal);
 }
 
-/// Runs the TUI until the operator quits or the terminal goes away.
+/// Runs the TUI until the operator quits or the terminal goes away. From `config`: the crash report
+/// directory and the tick (draft autosave, idle lock, orphan check).
 pub fn run(
     app: App,
     initial: Vec<Effect>,
     store: Box<dyn Store>,
-    crash_dir: std::path::PathBuf,
+    config: &Config,
 ) -> std::io::Result<()> {
-    install_crash_hook(crash_dir);
+    install_crash_hook(config.log_dir.join("crash"));
+    let tick = Duration::from_millis(config.tick_ms);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let result = rt.block_on(run_loop(app, initial, store));
+    let result = rt.block_on(run_loop(app, initial, store, tick));
     restore_terminal();
     result
 }
@@ -112,6 +186,7 @@ async fn run_loop(
     mut app: App,
     initial: Vec<Effect>,
     store: Box<dyn Store>,
+    tick: Duration,
 ) -> std::io::Result<()> {
     crossterm::terminal::enable_raw_mode()?;
     let (writer, _bytes) = CountingWriter::new(std::io::stdout());
@@ -127,8 +202,8 @@ async fn run_loop(
     let size = terminal.size()?;
     let (reply_tx, mut reply_rx) = mpsc::unbounded_channel::<Msg>();
     let worker = StoreWorker::spawn(store);
-    let mut events = EventStream::new();
-    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    let mut input = Input::start()?;
+    let mut tick = tokio::time::interval(tick);
     let mut hup = signal(SignalKind::hangup())?;
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
@@ -138,16 +213,21 @@ async fn run_loop(
     pending.extend(app.update(Msg::Resize(size.width, size.height)));
     pending.extend(app.update(Msg::Tick(now_ms())));
     loop {
+        // The frame first: the store work a key asks for (a search) must not delay its echo.
+        if app.take_dirty() {
+            crate::crash::set_screen(app.screen_name());
+            if let Err(e) = terminal.draw(|f| super::view::draw(&app, f)) {
+                // The terminal vanished mid-frame: save and leave as on a hangup.
+                tracing::info!(error = %e, "scrittura sul terminale fallita");
+                return hang_up(app, &worker, &reply_tx, &mut reply_rx).await;
+            }
+        }
         let quit = run_effects(&worker, &reply_tx, std::mem::take(&mut pending));
         if quit || app.quit {
             break;
         }
-        if app.take_dirty() {
-            crate::crash::set_screen(app.screen_name());
-            terminal.draw(|f| super::view::draw(&app, f))?;
-        }
         let msg = tokio::select! {
-            ev = events.next() => match ev {
+            ev = input.rx.recv() => match ev {
                 Some(Ok(ev)) => match event_to_msg(ev) { Some(m) => m, None => continue },
                 // The terminal vanished or reads fail (crossterm#793): save and leave.
                 Some(Err(_)) | None => Msg::Hangup,
@@ -167,8 +247,9 @@ async fn run_loop(
         }
         record_for_crash(&msg);
         pending.extend(app.update(msg));
-        // Type-ahead: take every event already queued before running effects.
-        while let Some(Some(Ok(ev))) = futures::FutureExt::now_or_never(events.next()) {
+        // Type-ahead: take every event already queued before running effects. A read error ends
+        // the input thread, and its closed channel reads as a hangup above.
+        while let Ok(Ok(ev)) = input.rx.try_recv() {
             if let Some(m) = event_to_msg(ev) {
                 record_for_crash(&m);
                 pending.extend(app.update(m));

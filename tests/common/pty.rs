@@ -1,18 +1,87 @@
 //! A real pseudo-terminal for process tests: the child gets the slave side as its controlling terminal.
+//! The output is kept with the moment each read returned, and can be fed to a vt100 [`Screen`] to
+//! wait for what a terminal would show and know when it arrived.
 #![allow(dead_code)]
 
 use std::io::Read;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// Everything the child wrote, and the end offset of each read with the moment it returned.
+#[derive(Default)]
+pub struct Output {
+    pub bytes: Vec<u8>,
+    arrivals: Vec<(usize, Instant)>,
+}
 
 pub struct Pty {
     pub master: Option<std::fs::File>,
     pub child: Child,
-    pub output: Arc<Mutex<Vec<u8>>>,
+    pub output: Arc<(Mutex<Output>, Condvar)>,
     stop: Arc<std::sync::atomic::AtomicBool>,
     reader: Option<std::thread::JoinHandle<()>>,
+}
+
+/// A 24×80 vt100 terminal fed with a pty's output, read by read.
+#[derive(Default)]
+pub struct Screen {
+    parser: vt100::Parser,
+    fed: usize,
+    /// Frames drawn so far: ratatui ends each one by showing or hiding the cursor.
+    pub frames: usize,
+}
+
+impl Screen {
+    pub fn screen(&self) -> &vt100::Screen {
+        self.parser.screen()
+    }
+
+    pub fn text(&self) -> String {
+        self.screen().contents()
+    }
+
+    /// The text after `label` on the first row that holds it, without spaces and box borders.
+    pub fn after(&self, label: &str) -> Option<String> {
+        let row = self.row(self.row_of(label)?);
+        let rest = &row[row.find(label)? + label.len()..];
+        Some(
+            rest.trim_matches(|c: char| c == ' ' || c == '│')
+                .to_string(),
+        )
+    }
+
+    /// The text of row `r`, trailing spaces removed.
+    pub fn row(&self, r: u16) -> String {
+        let row = self.screen().rows(0, 80).nth(r.into()).unwrap_or_default();
+        row.trim_end().to_string()
+    }
+
+    /// The index of the first row that holds `label`.
+    pub fn row_of(&self, label: &str) -> Option<u16> {
+        let i = self.screen().rows(0, 80).position(|l| l.contains(label))?;
+        u16::try_from(i).ok()
+    }
+
+    /// The cursor as (row, column) when it is shown.
+    pub fn cursor(&self) -> Option<(u16, u16)> {
+        (!self.screen().hide_cursor()).then(|| self.screen().cursor_position())
+    }
+
+    fn feed(&mut self, all: &[u8], end: usize) {
+        const MARKS: [&[u8]; 2] = [b"\x1b[?25h", b"\x1b[?25l"];
+        // Count the frame marks that end in this read (one may straddle the previous read).
+        let from = self.fed.saturating_sub(MARKS[0].len() - 1);
+        self.frames += all[from..end]
+            .windows(MARKS[0].len())
+            .enumerate()
+            .filter(|(i, w)| from + i + w.len() > self.fed && MARKS.contains(w))
+            .count();
+        self.parser.process(&all[self.fed..end]);
+        self.fed = end;
+    }
 }
 
 impl Pty {
@@ -58,7 +127,7 @@ impl Pty {
             });
         }
         let child = cmd.spawn().expect("spawn on pty");
-        let output = Arc::new(Mutex::new(Vec::new()));
+        let output = Arc::new((Mutex::new(Output::default()), Condvar::new()));
         // The reader borrows the descriptor without owning it, so that `hang_up` really closes the
         // master (the last descriptor) and the kernel hangs the terminal up.
         let raw = master.as_raw_fd();
@@ -86,7 +155,14 @@ impl Pty {
                     continue;
                 }
                 match reader.read(&mut buf) {
-                    Ok(n) if n > 0 => out.lock().unwrap().extend_from_slice(&buf[..n]),
+                    Ok(n) if n > 0 => {
+                        let at = Instant::now();
+                        let mut o = out.0.lock().unwrap();
+                        o.bytes.extend_from_slice(&buf[..n]);
+                        let end = o.bytes.len();
+                        o.arrivals.push((end, at));
+                        out.1.notify_all();
+                    }
                     _ => std::thread::sleep(std::time::Duration::from_millis(20)),
                 }
             }
@@ -109,7 +185,7 @@ impl Pty {
 
     /// The output so far as text with escape sequences removed (enough to look for words).
     pub fn screen_text(&self) -> String {
-        let bytes = self.output.lock().unwrap().clone();
+        let bytes = self.output.0.lock().unwrap().bytes.clone();
         let s = String::from_utf8_lossy(&bytes);
         let mut out = String::new();
         let mut chars = s.chars().peekable();
@@ -142,6 +218,38 @@ impl Pty {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         false
+    }
+
+    /// Feeds `screen` with the output as it arrives until `done` holds; returns the moment the read
+    /// that made it hold returned (now, if it already held), or None after `secs`.
+    pub fn wait_screen(
+        &self,
+        screen: &mut Screen,
+        secs: f64,
+        done: impl Fn(&Screen) -> bool,
+    ) -> Option<Instant> {
+        if done(screen) {
+            return Some(Instant::now());
+        }
+        let deadline = Instant::now() + Duration::from_secs_f64(secs);
+        let (lock, arrived) = &*self.output;
+        let mut out = lock.lock().unwrap();
+        loop {
+            let fresh: Vec<(usize, Instant)> = out
+                .arrivals
+                .iter()
+                .filter(|(end, _)| *end > screen.fed)
+                .copied()
+                .collect();
+            for (end, at) in fresh {
+                screen.feed(&out.bytes, end);
+                if done(screen) {
+                    return Some(at);
+                }
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            out = arrived.wait_timeout(out, left).unwrap().0;
+        }
     }
 
     /// Closes the master side: the kernel hangs up the terminal (SIGHUP to the session).
