@@ -1,5 +1,6 @@
 //! What the router asks of every screen module's state: name, title, colour area, keymap layer, the
-//! text field or form that takes typed keys, how it learns that its data is stale, and its view.
+//! text field or form that takes typed keys, how it learns that its data is stale, and its view;
+//! and the [`screens!`] macro the router declares its modules with.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -46,3 +47,104 @@ pub trait ScreenState {
     /// Draws the screen; returns where the cursor goes.
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) -> Option<Position>;
 }
+
+/// Declares the screen modules, one line each (invoked once, in the router: paths in the expansion
+/// resolve there). Every module provides `State` (implementing
+/// [`ScreenState`]), `Req`/`Rep` (what it asks the service and the answers), `Then` (what its
+/// popups continue with) and the functions `execute`, `action`, `reply`, `then` and `refresh`.
+macro_rules! screens {
+    ($($variant:ident => $module:ident),* $(,)?) => {
+        /// The screen on show, by module.
+        #[derive(Debug, Clone)]
+        pub enum Screen {
+            $($variant(super::$module::State),)*
+        }
+
+        /// A request to the service, by module. Plain data, so that the message stream can be
+        /// recorded.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Request {
+            Drafts(drafts::Req),
+            $($variant(super::$module::Req),)*
+        }
+
+        /// The answer to a [`Request`]; errors are the Italian message to show.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Reply {
+            Drafts(drafts::Rep),
+            $($variant(super::$module::Rep),)*
+        }
+
+        /// What the answer to a popup continues with, by module.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Then {
+            App(AppThen),
+            $($variant(super::$module::Then),)*
+        }
+
+        impl Screen {
+            /// The state of the screen as the router sees it.
+            pub fn state(&self) -> &dyn ScreenState {
+                match self { $(Screen::$variant(s) => s,)* }
+            }
+            pub fn state_mut(&mut self) -> &mut dyn ScreenState {
+                match self { $(Screen::$variant(s) => s,)* }
+            }
+        }
+
+        /// Runs `req` against the service (on the store thread); `now_ms` is the clock.
+        pub fn execute(svc: &mut Service<'_>, req: Request, now_ms: i64) -> Reply {
+            match req {
+                Request::Drafts(r) => Reply::Drafts(drafts::execute(svc, r)),
+                $(Request::$variant(r) => Reply::$variant(super::$module::execute(svc, r, now_ms)),)*
+            }
+        }
+
+        impl Request {
+            /// A request that a newer one of the same kind makes useless (queries, draft saves).
+            pub fn replaceable(&self) -> bool {
+                match self {
+                    Request::Drafts(r) => r.replaceable(),
+                    $(Request::$variant(r) => r.replaceable(),)*
+                }
+            }
+
+            /// Same kind (and, for drafts, the same form and record).
+            pub fn same_kind(&self, other: &Request) -> bool {
+                match (self, other) {
+                    (Request::Drafts(a), Request::Drafts(b)) => a.same_kind(b),
+                    $((Request::$variant(a), Request::$variant(b)) => {
+                        std::mem::discriminant(a) == std::mem::discriminant(b)
+                    })*
+                    _ => false,
+                }
+            }
+        }
+
+        fn route_action(app: &mut App, a: Action) -> Vec<Effect> {
+            match app.screen { $(Screen::$variant(_) => super::$module::action(app, a),)* }
+        }
+
+        fn route_reply(app: &mut App, current: bool, reply: Reply) -> Vec<Effect> {
+            match reply {
+                Reply::Drafts(r) => drafts::reply(app, current, r),
+                $(Reply::$variant(r) => super::$module::reply(app, current, r),)*
+            }
+        }
+
+        fn route_then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
+            match then {
+                Then::App(t) => app.app_then(t),
+                $(Then::$variant(t) => super::$module::then(app, t, answer),)*
+            }
+        }
+
+        fn route_refresh(app: &mut App) -> Vec<Effect> {
+            match app.screen { $(Screen::$variant(_) => super::$module::refresh(app),)* }
+        }
+    };
+}
+
+pub(crate) use screens;
