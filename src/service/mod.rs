@@ -139,50 +139,56 @@ pub fn ente_of(actor: &Actor) -> StoreResult<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{NewOperatore, Role, RoleSet};
+    use crate::domain::{NewEnte, NewOperatore, Role, RoleSet};
     use crate::store::sqlite::SqliteStore;
 
-    #[test]
-    fn denied_call_is_refused_and_audited() {
-        let mut store = SqliteStore::in_memory().unwrap();
-        let mut svc = Service::new(&mut store);
+    /// An ente and an operator `username` with `roles` in it, added by the system account.
+    fn operator(svc: &mut Service<'_>, username: &str, roles: &[Role]) -> Actor {
         let sys = Actor::system(None, None);
-        let ente = svc
-            .create_ente(
-                &sys,
-                &crate::domain::NewEnte {
-                    nome: "Comune di Prova".into(),
-                    tipo: "comune".into(),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        let new = |u: &str, roles: &[Role]| NewOperatore {
-            username: u.into(),
+        let ente = match svc.store().ente_by_code("G478").unwrap() {
+            Some(e) => e.id,
+            None => svc
+                .create_ente(
+                    &sys,
+                    &NewEnte {
+                        nome: "Comune di Prova".into(),
+                        belfiore: Some("G478".into()),
+                        tipo: "comune".into(),
+                        ..Default::default()
+                    },
+                )
+                .unwrap(),
+        };
+        let new = NewOperatore {
+            username: username.into(),
             nome: "N".into(),
             cognome: "C".into(),
             roles: RoleSet::from_roles(roles),
             enti: vec![ente],
             ..Default::default()
         };
-        svc.add_user(&sys, &new("mrossi", &[Role::Sportello]), None)
-            .unwrap();
-        let op = svc
-            .store()
-            .operatore_by_username("mrossi")
-            .unwrap()
-            .unwrap();
-        let actor = Actor::operatore(&op, None, None);
-        let err = svc
-            .add_user(&actor, &new("nuovo", &[Role::Admin]), None)
-            .unwrap_err();
+        svc.add_user(&sys, &new, None).unwrap();
+        let op = svc.store().operatore_by_username(username).unwrap();
+        Actor::operatore(&op.unwrap(), None, None)
+    }
+
+    #[test]
+    fn denied_call_is_refused_and_audited() {
+        let mut store = SqliteStore::in_memory().unwrap();
+        let mut svc = Service::new(&mut store);
+        let actor = operator(&mut svc, "mrossi", &[Role::Sportello]);
+        let mut new = NewOperatore {
+            username: "nuovo".into(),
+            nome: "N".into(),
+            cognome: "C".into(),
+            roles: RoleSet::from_roles(&[Role::Admin]),
+            ..Default::default()
+        };
+        new.enti = actor.enti.clone();
+        let err = svc.add_user(&actor, &new, None).unwrap_err();
         assert!(matches!(err, StoreError::Denied(_)), "{err}");
-        assert!(
-            svc.store()
-                .operatore_by_username("nuovo")
-                .unwrap()
-                .is_none()
-        );
+        let nuovo = svc.store().operatore_by_username("nuovo").unwrap();
+        assert!(nuovo.is_none());
         let last = &svc.store().audit_tail(1).unwrap()[0];
         assert_eq!(last.event.action, "crea_operatore");
         assert_eq!(last.event.outcome, Outcome::Denied);
@@ -193,34 +199,10 @@ mod tests {
     fn a_disabled_operator_is_refused_at_the_next_call() {
         let mut store = SqliteStore::in_memory().unwrap();
         let mut svc = Service::new(&mut store);
-        let sys = Actor::system(None, None);
-        let ente = svc
-            .create_ente(
-                &sys,
-                &crate::domain::NewEnte {
-                    nome: "Comune di Prova".into(),
-                    tipo: "comune".into(),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        let new = NewOperatore {
-            username: "admin2".into(),
-            nome: "N".into(),
-            cognome: "C".into(),
-            roles: RoleSet::from_roles(&[Role::Admin]),
-            enti: vec![ente],
-            ..Default::default()
-        };
-        svc.add_user(&sys, &new, None).unwrap();
-        let op = svc
-            .store()
-            .operatore_by_username("admin2")
-            .unwrap()
-            .unwrap();
-        let session = Actor::operatore(&op, None, None);
+        let session = operator(&mut svc, "admin2", &[Role::Admin]);
         assert!(svc.list_users(&session).is_ok());
-        svc.disable_user(&sys, "admin2").unwrap();
+        svc.disable_user(&Actor::system(None, None), "admin2")
+            .unwrap();
         let err = svc.list_users(&session).unwrap_err();
         assert_eq!(
             err.to_string(),
