@@ -8,17 +8,24 @@
 //! idle_lock_minutes = 5                          # blank the screen and ask the password again
 //! log_dir = "/var/log/sportello"
 //! recording_dir = "/var/lib/sportello/recordings"
-//! output_dir = "~/sportello"                     # PDFs and exports written from the TUI
+//! output_dir = "~/sportello"                     # PDFs and exports, when the ufficio has no folder
 //! tick_ms = 500                                  # period of the TUI clock (autosave, idle lock)
+//! print_command = "lp -d {stampante} {file}"     # how a PDF reaches a print queue (CUPS default)
+//! [operator_printers]                            # an operator's own queue instead of the ufficio's
+//! mrossi = "SEGRETARIATO-COLORI"
 //! ```
+//! The print queue and the output folder of each ufficio are stored in the database
+//! (`sportello ente ufficio`).
 //! `SPORTELLO_ETC` moves the system directory (tests, packaging); `XDG_CONFIG_HOME`/`XDG_DATA_HOME`
 //! move the user directories as usual.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::error::AppError;
+use crate::print::office::PrintConfig;
 
 /// How operators authenticate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -40,6 +47,8 @@ struct Layer {
     recording_dir: Option<PathBuf>,
     output_dir: Option<PathBuf>,
     tick_ms: Option<u64>,
+    print_command: Option<String>,
+    operator_printers: Option<BTreeMap<String, String>>,
 }
 
 /// The effective configuration.
@@ -54,6 +63,8 @@ pub struct Config {
     /// Period of the TUI's clock message in milliseconds (draft autosave, idle lock). Keys never
     /// wait for it; tests set it long to prove that.
     pub tick_ms: u64,
+    /// How documents reach a printer: the command, operators' own queues.
+    pub print: PrintConfig,
     /// The files that were read, in order.
     pub sources: Vec<PathBuf>,
 }
@@ -113,6 +124,15 @@ impl Layer {
             recording_dir: top.recording_dir.or(self.recording_dir),
             output_dir: top.output_dir.or(self.output_dir),
             tick_ms: top.tick_ms.or(self.tick_ms),
+            print_command: top.print_command.or(self.print_command),
+            // Operator by operator: a user file adds to the system's table.
+            operator_printers: match (self.operator_printers, top.operator_printers) {
+                (Some(mut under), Some(over)) => {
+                    under.extend(over);
+                    Some(under)
+                }
+                (under, over) => over.or(under),
+            },
         }
     }
 
@@ -155,6 +175,8 @@ impl Layer {
             recording_dir: path("SPORTELLO_RECORDING_DIR"),
             output_dir: path("SPORTELLO_OUTPUT_DIR"),
             tick_ms: tick,
+            print_command: env("SPORTELLO_PRINT_COMMAND").filter(|s| !s.trim().is_empty()),
+            operator_printers: None,
         })
     }
 }
@@ -219,6 +241,12 @@ impl Config {
                 .unwrap_or_else(|| data.join("registrazioni")),
             output_dir: layer.output_dir.unwrap_or_else(|| data.join("stampe")),
             tick_ms,
+            print: PrintConfig {
+                command: layer
+                    .print_command
+                    .unwrap_or_else(|| crate::print::office::DEFAULT_COMMAND.into()),
+                operator_printers: layer.operator_printers.unwrap_or_default(),
+            },
             sources,
         })
     }
@@ -277,6 +305,38 @@ mod tests {
             );
             assert_eq!(err.exit_code(), 2);
         }
+    }
+
+    #[test]
+    fn print_command_and_operators_printers_from_files_then_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = dir.path().join("none");
+        let c = Config::load_from(&none, None, &|_| None, &Flags::default()).unwrap();
+        assert_eq!(c.print.command, "lp -d {stampante} {file}");
+        assert!(c.print.operator_printers.is_empty());
+        let sys = write(
+            dir.path(),
+            "sys.toml",
+            "print_command = \"lpr -P {stampante}\"\n[operator_printers]\nmrossi = \"PIANO-2\"\n",
+        );
+        let user = write(
+            dir.path(),
+            "user.toml",
+            "[operator_printers]\nabianchi = \"COLORI\"\n",
+        );
+        let c = Config::load_from(&sys, Some(&user), &|_| None, &Flags::default()).unwrap();
+        assert_eq!(c.print.command, "lpr -P {stampante}");
+        // Operator by operator: the user's table adds to the system's.
+        assert_eq!(
+            c.print.operator_printers.into_iter().collect::<Vec<_>>(),
+            [
+                ("abianchi".to_string(), "COLORI".to_string()),
+                ("mrossi".to_string(), "PIANO-2".to_string())
+            ]
+        );
+        let env = |k: &str| (k == "SPORTELLO_PRINT_COMMAND").then(|| "stampa {file}".to_string());
+        let c = Config::load_from(&sys, None, &env, &Flags::default()).unwrap();
+        assert_eq!(c.print.command, "stampa {file}");
     }
 
     #[test]

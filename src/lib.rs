@@ -13,7 +13,9 @@
 //! - [`forms`]: screens as data: form definitions from `screens/*.toml`, typed field values (dates,
 //!   money, codice fiscale) and their Italian diagnostics; used by the UI, prints, exports and services.
 //! - [`logging`]: `tracing` to a file, never to the terminal.
-//! - [`print`]: A4 PDF documents and forms from plain data (embedded fonts; no database).
+//! - [`print`]: A4 PDF documents and forms from plain data (embedded fonts; no database); the
+//!   office printer and the output folder's file names.
+//! - [`progress`]: progress counters and cancellation of long work (imports, exports).
 //! - [`sanitize`]: the one function that makes foreign strings safe to show.
 //! - [`ui`]: the terminal app: keys, keymaps, actions, the router and one module per screen. No SQL.
 
@@ -29,6 +31,7 @@ pub mod export;
 pub mod forms;
 pub mod logging;
 pub mod print;
+pub mod progress;
 pub mod sanitize;
 pub mod service;
 pub mod store;

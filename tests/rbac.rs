@@ -12,7 +12,7 @@ use sportello::domain::scheda::{Filtro, SchedaEdit};
 use sportello::domain::{Actor, NewEnte, NewOperatore, Outcome, Role, RoleSet};
 use sportello::export::Format;
 use sportello::forms::Screens;
-use sportello::service::organisation::OperatoreEdit;
+use sportello::service::organisation::{OperatoreEdit, UfficioUscita};
 use sportello::service::rules::{Op, RULES, Scope};
 use sportello::service::{Error, Service};
 use sportello::store::prelude::*;
@@ -274,6 +274,17 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         }
         Op::DisableOperatore => return Some(svc.disable_user(actor, collega)),
         Op::ConfigurePor => return Some(svc.set_por(actor, belfiore, true)),
+        Op::ConfigureUfficio => {
+            let uscita = UfficioUscita {
+                stampante: Some("SEGRETARIATO".into()),
+                cartella: Some(w.dir.path().join("uscita")),
+            };
+            return Some(
+                svc.configure_ufficio(actor, belfiore, "Segretariato sociale", &uscita)
+                    .map(|_| ()),
+            );
+        }
+        Op::UfficioUscita => ok(svc.ufficio_uscita(actor)),
         Op::ListEnti => ok(svc.enti(actor)),
         Op::Migrate => ok(svc.migrate(actor)),
         Op::Check => ok(svc.check(actor)),

@@ -256,6 +256,11 @@ impl AnagrafeFile {
         self.ente_id = ente_id;
     }
 
+    /// Bytes of the file read so far (up to the last record read).
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

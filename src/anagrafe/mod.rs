@@ -38,6 +38,8 @@ pub struct Options {
     pub batch_rows: usize,
     /// Dates after today are refused.
     pub today: Date,
+    /// Bytes of the file read and rows done, after each batch (a progress bar reads them).
+    pub progress: crate::progress::Progress,
 }
 
 impl Options {
@@ -46,6 +48,7 @@ impl Options {
             dry_run,
             batch_rows: BATCH_ROWS,
             today: crate::domain::date::ymd(time::OffsetDateTime::now_utc().date()),
+            progress: Default::default(),
         }
     }
 }
@@ -76,6 +79,12 @@ pub fn open(path: &Path, opts: &Options) -> AppResult<AnagrafeFile> {
     AnagrafeFile::open(path, None, opts.today)
 }
 
+/// A batch of `rows` rows is done: the bytes of the file read so far and the rows.
+fn advance(progress: &crate::progress::Progress, file: &AnagrafeFile, rows: u64) {
+    progress.set_done(file.bytes_read());
+    progress.add_items(rows);
+}
+
 /// Imports every record of `file`: batches of `opts.batch_rows` rows, each one store transaction.
 /// `on_issue` receives the header warnings, then each rejection and warning in line order. A store
 /// error stops the import; the batches before it stay written (the message says how many rows).
@@ -100,7 +109,9 @@ pub fn run(
             summary.warnings += u64::from(issue.warning);
             on_issue(issue)?;
         }
+        let read = batch.rows.len() as u64 + batch.rejected;
         if batch.rows.is_empty() {
+            advance(&opts.progress, file, read);
             continue;
         }
         let counts = store
@@ -124,6 +135,7 @@ pub fn run(
                 )
             })?;
         summary.counts.add(counts);
+        advance(&opts.progress, file, read);
     }
     if !opts.dry_run {
         let name = file_name(file.path());

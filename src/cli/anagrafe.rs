@@ -136,6 +136,8 @@ pub(super) fn import_anagrafe(
         })?),
         None => None,
     };
+    let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or_default();
+    let bar = super::progress::Bar::start(len, &opts.progress);
     let mut shown = 0usize;
     let mut hidden = 0usize;
     let mut on_issue = |issue: &anagrafe::Issue| -> AppResult<()> {
@@ -147,7 +149,7 @@ pub(super) fn import_anagrafe(
                 if shown < ISSUES_ON_STDERR {
                     shown += 1;
                     let code = report::shown_code(&issue.codice_fiscale);
-                    eprintln!(
+                    let line = format!(
                         "riga {}: {}{}",
                         issue.line,
                         if code.is_empty() {
@@ -157,6 +159,7 @@ pub(super) fn import_anagrafe(
                         },
                         sanitize(&report::motivo(issue))
                     );
+                    super::progress::eprintln_above(bar.as_ref(), &line);
                 } else {
                     hidden += 1;
                 }
@@ -166,7 +169,9 @@ pub(super) fn import_anagrafe(
     };
     let summary = db
         .service()
-        .import_anagrafe(actor, &mut source, &opts, &mut on_issue)?;
+        .import_anagrafe(actor, &mut source, &opts, &mut on_issue);
+    drop(bar);
+    let summary = summary?;
     if let Some(r) = report {
         r.finish()
             .map_err(|e| AppError::Env(format!("impossibile scrivere il rapporto: {e}")))?;

@@ -4,16 +4,22 @@
 //! They run as an operator given with `--operatore` (their permissions and enti apply), or else as
 //! the OS account that can open the database, which already holds every record: it acts with the
 //! responsabile's rights over every ente and is recorded as `sistema(<os user>)` in the audit log.
+//!
+//! A print without `--out` goes where the TUI's would: a new file in the operator's ufficio folder
+//! (else the configured `output_dir`), sent to the ufficio's (or the operator's) printer.
 
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
+use crate::config::Config;
 use crate::domain::Actor;
 use crate::domain::scheda::Filtro;
 use crate::error::{AppError, AppResult};
 use crate::export::Format;
 use crate::forms::Screens;
+use crate::print::office::Outputs;
+use crate::service::{Database, Result as ServiceResult, Service};
 
 #[derive(Subcommand, Debug)]
 pub enum PrintCommand {
@@ -21,8 +27,9 @@ pub enum PrintCommand {
     Scheda {
         /// Identificativo interno della scheda
         id: i64,
+        /// Il file da scrivere; senza, il PDF va nella cartella dell'ufficio e alla sua stampante
         #[arg(long, value_name = "FILE.pdf")]
-        out: PathBuf,
+        out: Option<PathBuf>,
         /// Agisce come questo operatore (permessi ed enti suoi)
         #[arg(long, value_name = "UTENTE")]
         operatore: Option<String>,
@@ -31,15 +38,17 @@ pub enum PrintCommand {
     Privacy {
         /// Identificativo interno della persona
         soggetto: i64,
+        /// Il file da scrivere; senza, il PDF va nella cartella dell'ufficio e alla sua stampante
         #[arg(long, value_name = "FILE.pdf")]
-        out: PathBuf,
+        out: Option<PathBuf>,
         #[arg(long, value_name = "UTENTE")]
         operatore: Option<String>,
     },
     /// Stampa la scheda di accesso vuota, da compilare a mano
     SchedaVuota {
+        /// Il file da scrivere; senza, il PDF va nella cartella dell'ufficio e alla sua stampante
         #[arg(long, value_name = "FILE.pdf")]
-        out: PathBuf,
+        out: Option<PathBuf>,
         #[arg(long, value_name = "UTENTE")]
         operatore: Option<String>,
     },
@@ -90,15 +99,58 @@ fn done(path: &Path) -> i32 {
     0
 }
 
-pub fn print(db: &Path, system: &Actor, cmd: PrintCommand) -> AppResult<i32> {
-    let mut db = super::open_current(db)?;
-    let now = time::OffsetDateTime::now_utc();
+/// Writes a PDF with `write`: to `out` when given, else delivered as from the TUI (the ufficio's
+/// folder and printer); prints the path, and the printer and job on stderr.
+fn pdf(
+    db: &mut Database,
+    actor: &Actor,
+    config: &Config,
+    out: Option<PathBuf>,
+    stem: &str,
+    write: impl FnOnce(&mut Service<'_>, &Path, time::OffsetDateTime) -> ServiceResult<()>,
+) -> AppResult<i32> {
+    if let Some(out) = out {
+        write(&mut db.service(), &out, time::OffsetDateTime::now_utc())?;
+        return Ok(done(&out));
+    }
+    let outputs = Outputs {
+        dir: config.output_dir.clone(),
+        print: config.print.clone(),
+    };
+    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    let d = db
+        .service()
+        .deliver(actor, &outputs, (stem, "pdf"), now_ms, |svc, out, at| {
+            write(svc, out, at).map(|()| String::new())
+        })
+        .map_err(AppError::Invalid)?;
+    if let Some(sent) = &d.sent {
+        eprintln!(
+            "inviato alla stampante {}{}",
+            sent.stampante,
+            sent.job
+                .as_deref()
+                .map(|j| format!(" (lavoro {j})"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(done(&d.path))
+}
+
+pub fn print(config: &Config, system: &Actor, cmd: PrintCommand) -> AppResult<i32> {
+    let mut db = super::open_current(&config.database)?;
     match cmd {
         PrintCommand::Scheda { id, out, operatore } => {
             let a = super::acting(&mut db, system, operatore.as_deref())?;
-            db.service()
-                .print_scheda(&a, id, &scheda_def()?, &out, now)?;
-            Ok(done(&out))
+            let def = scheda_def()?;
+            pdf(
+                &mut db,
+                &a,
+                config,
+                out,
+                &format!("scheda-{id}"),
+                |svc, out, at| svc.print_scheda(&a, id, &def, out, at),
+            )
         }
         PrintCommand::Privacy {
             soggetto,
@@ -106,13 +158,21 @@ pub fn print(db: &Path, system: &Actor, cmd: PrintCommand) -> AppResult<i32> {
             operatore,
         } => {
             let a = super::acting(&mut db, system, operatore.as_deref())?;
-            db.service().print_privacy(&a, soggetto, &out, now)?;
-            Ok(done(&out))
+            pdf(
+                &mut db,
+                &a,
+                config,
+                out,
+                "modulo-privacy",
+                |svc, out, at| svc.print_privacy(&a, soggetto, out, at),
+            )
         }
         PrintCommand::SchedaVuota { out, operatore } => {
             let a = super::acting(&mut db, system, operatore.as_deref())?;
-            db.service().print_blank(&a, &scheda_def()?, &out)?;
-            Ok(done(&out))
+            let def = scheda_def()?;
+            pdf(&mut db, &a, config, out, "scheda-vuota", |svc, out, _| {
+                svc.print_blank(&a, &def, out)
+            })
         }
     }
 }

@@ -23,6 +23,7 @@ mod codes;
 mod demo;
 mod documents;
 mod ente;
+mod progress;
 mod setup;
 mod tui;
 mod users;
@@ -207,7 +208,25 @@ fn run(cli: Cli) -> AppResult<i32> {
         Some(Command::Ente {
             command: ente::EnteCommand::Por { belfiore, stato },
         }) => ente::por(&config.database, &actor, &belfiore, &stato),
-        Some(Command::Print { command }) => documents::print(&config.database, &actor, command),
+        Some(Command::Ente {
+            command:
+                ente::EnteCommand::Ufficio {
+                    belfiore,
+                    ufficio,
+                    stampante,
+                    cartella,
+                },
+        }) => ente::ufficio(
+            &config.database,
+            &actor,
+            &belfiore,
+            &ufficio,
+            crate::service::organisation::UfficioUscita {
+                stampante,
+                cartella,
+            },
+        ),
+        Some(Command::Print { command }) => documents::print(&config, &actor, command),
         Some(Command::Export { command }) => documents::export(&config.database, &actor, command),
         Some(Command::Import {
             command:

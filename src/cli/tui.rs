@@ -27,6 +27,7 @@ pub fn prepare_tui(
         forms,
         defs,
         output_dir: config.output_dir.clone(),
+        print: config.print.clone(),
     };
     let (app, initial) = crate::ui::app::App::new(app_config);
     Ok((app, initial, db))
@@ -39,7 +40,8 @@ pub(super) fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
         ));
     }
     let (app, initial, db) = prepare_tui(config)?;
-    crate::ui::runtime::run(app, initial, db.into_store(), config)
+    let jobs = open_current(&config.database)?;
+    crate::ui::runtime::run(app, initial, db.into_store(), jobs.into_store(), config)
         .map_err(|e| AppError::Env(format!("terminale non utilizzabile: {e}")))?;
     Ok(0)
 }

@@ -7,6 +7,8 @@
 //! - [`Grid`] → [`render_grid`]: a landscape table with the column headers repeated on every page
 //!   (used by [`crate::export`]).
 //! - [`blank_form`], [`privacy_form`]: ready-made documents.
+//! - [`office`]: the office printer (a print command, CUPS `lp` by default) and collision-free
+//!   file names in the office's output folder.
 //!
 //! Every string is sanitised ([`crate::sanitize`]) before it is drawn. No database access here.
 
@@ -14,6 +16,7 @@ mod canvas;
 mod document;
 mod forms;
 mod grid;
+pub mod office;
 
 pub use forms::{MAX_CHOICES, PRIVACY_CONSENTS, PrivacyPerson, blank_form, privacy_form};
 pub use grid::{Grid, render_grid};

@@ -3,7 +3,7 @@
 //! (filtered) list. Permission checks and audit rows here; layout in [`crate::print`] and
 //! [`crate::export`].
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -15,7 +15,9 @@ use crate::domain::scheda::{Filtro, Scheda, SchedaRiga};
 use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::export::{self, Cell, Format, Table};
 use crate::forms::{FieldKind, FormDef};
+use crate::print::office::{self, Delivered, Outputs};
 use crate::print::{self, Document, Item, Section};
+use crate::progress::Progress;
 use crate::store::{StoreError, StoreResult};
 
 /// Every value of a scheda by field id, as stored (columns and `dati` together).
@@ -180,8 +182,17 @@ fn pdf(doc: &Document) -> StoreResult<Vec<u8>> {
     print::render_pdf(doc).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
-/// The columns of an export: the main fields, then the ente's extra fields of the form.
-fn export_table(rows: &[SchedaRiga], def: &FormDef, lists: &Lists) -> Table {
+/// Rows between two looks at the cancel flag of an export.
+const CHECK_EVERY: usize = 256;
+
+/// The columns of an export: the main fields, then the ente's extra fields of the form. Advances
+/// `progress` by one per row and stops when it is cancelled.
+fn export_table(
+    rows: &[SchedaRiga],
+    def: &FormDef,
+    lists: &Lists,
+    progress: &Progress,
+) -> StoreResult<Table> {
     let extras: Vec<_> = def.fields().filter(|f| !f.core).collect();
     let mut columns: Vec<String> = [
         "Numero",
@@ -224,9 +235,14 @@ fn export_table(rows: &[SchedaRiga], def: &FormDef, lists: &Lists) -> Table {
             .map(Cell::Date)
             .unwrap_or_else(|| Cell::Text(iso.to_string()))
     };
-    let rows = rows
+    let rows: Vec<Vec<Cell>> = rows
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
+            if i % CHECK_EVERY == 0 {
+                progress.check()?;
+                progress.set_done(i as u64);
+            }
             let dati: serde_json::Map<String, Value> =
                 serde_json::from_str(&r.dati).unwrap_or_default();
             let mut row = vec![
@@ -260,42 +276,40 @@ fn export_table(rows: &[SchedaRiga], def: &FormDef, lists: &Lists) -> Table {
                     _ => Cell::Text(value_text(f.kind, f.code_list.as_deref(), v, lists)),
                 });
             }
-            row
+            Ok(row)
         })
-        .collect();
-    Table {
+        .collect::<StoreResult<_>>()?;
+    progress.set_done(rows.len() as u64);
+    Ok(Table {
         title: "Schede di accesso".into(),
         columns,
         rows,
-    }
-}
-
-/// Writes a document into `dir` under a new name (`<stem>-<timestamp>.<ext>`, at `now_ms`) with
-/// `write`, which returns a note (how many rows); the path and the note, or the Italian error.
-pub fn write_document(
-    dir: &Path,
-    stem: &str,
-    ext: &str,
-    now_ms: i64,
-    write: impl FnOnce(&Path, time::OffsetDateTime) -> StoreResult<String>,
-) -> Result<(PathBuf, String), String> {
-    let at = crate::domain::date::at_unix_secs(now_ms / 1000);
-    let out = output_path(dir, stem, ext, at);
-    match write(&out, at) {
-        Ok(note) => Ok((out, note)),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-/// A file name in `dir` for a print or an export: `<stem>-<timestamp>.<ext>`.
-pub fn output_path(dir: &Path, stem: &str, ext: &str, now: time::OffsetDateTime) -> PathBuf {
-    dir.join(format!(
-        "{stem}-{}.{ext}",
-        crate::domain::date::file_stamp(now)
-    ))
+    })
 }
 
 impl Service<'_> {
+    /// Makes a document of the actor's at `now_ms` and delivers it: a new file in their ufficio's
+    /// output folder (else the configured one) named `<stem>-<operator>-<timestamp>-<suffix>.<ext>`,
+    /// written by `write` (which returns a note, e.g. how many rows), then sent to the ufficio's
+    /// or the operator's printer when it is a PDF and there is one. The Italian error otherwise;
+    /// no partial file stays.
+    pub fn deliver(
+        &mut self,
+        actor: &Actor,
+        outputs: &Outputs,
+        (stem, ext): (&str, &str),
+        now_ms: i64,
+        write: impl FnOnce(&mut Self, &Path, time::OffsetDateTime) -> StoreResult<String>,
+    ) -> Result<Delivered, String> {
+        let uscita = self.ufficio_uscita(actor).map_err(|e| e.to_string())?;
+        let dest = outputs.destination(&actor.username, uscita.cartella, uscita.stampante);
+        let at = crate::domain::date::at_unix_secs(now_ms / 1000);
+        let stamp = crate::domain::date::file_stamp(at);
+        office::deliver(&dest, (stem, &actor.username, ext), &stamp, |out| {
+            write(self, out, at)
+        })
+    }
+
     /// Prints scheda `id` to `out` (a PDF); the read is audited as a print.
     pub fn print_scheda(
         &mut self,
@@ -394,12 +408,30 @@ impl Service<'_> {
         format: Format,
         out: &Path,
     ) -> StoreResult<usize> {
+        self.export_schede_with(actor, filtro, def, format, out, &Progress::default())
+    }
+
+    /// [`Service::export_schede`] reporting its rows to `progress` and stopping when it is
+    /// cancelled ([`StoreError::Cancelled`]; `out` is then left as it was).
+    pub fn export_schede_with(
+        &mut self,
+        actor: &Actor,
+        filtro: &Filtro,
+        def: &FormDef,
+        format: Format,
+        out: &Path,
+        progress: &Progress,
+    ) -> StoreResult<usize> {
         let actor = self.guard(actor, Op::ExportSchede, None, "schede")?;
+        progress.check()?;
         let rows = self.list_schede(&actor, filtro, MAX_ROWS)?;
+        progress.set_total(rows.len() as u64);
         let lists = self.form_lists(&actor, def.code_lists(), true)?;
-        let table = export_table(&rows, def, &lists);
-        ensure_parent(out)?;
-        export::write(&table, format, out).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let table = export_table(&rows, def, &lists, progress)?;
+        let bytes =
+            export::to_bytes(&table, format).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        progress.check()?;
+        write_file(out, &bytes)?;
         self.audit_ok(
             &actor,
             AuditEvent::new(Op::ExportSchede.rule().action, Outcome::Ok)

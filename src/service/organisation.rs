@@ -30,6 +30,21 @@ pub struct OperatoreEdit {
     pub extra: String,
 }
 
+/// Where an ufficio's documents go: its print queue and its output folder (a share the office PCs
+/// open); `None` = not configured (the configuration's folder, no printer).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UfficioUscita {
+    pub stampante: Option<String>,
+    pub cartella: Option<std::path::PathBuf>,
+}
+
+fn uscita_keys(ufficio: i64) -> (String, String) {
+    (
+        format!("ufficio_stampante:{ufficio}"),
+        format!("ufficio_cartella:{ufficio}"),
+    )
+}
+
 /// A Belfiore (codice catastale) is one letter and three digits.
 pub fn is_belfiore_syntax(code: &str) -> bool {
     let b = code.as_bytes();
@@ -91,6 +106,90 @@ impl Service<'_> {
         let what = format!("ente {ente_id}");
         let actor = self.guard(actor, Op::CreateUfficio, Some(ente_id), &what)?;
         self.store.create_ufficio(&actor, ente_id, nome)
+    }
+
+    /// Sets the print queue and the output folder of ufficio `ufficio` (its name) of the ente
+    /// with Belfiore code `belfiore`: a value left `None` stays, an empty one clears the setting.
+    /// Returns the settings now.
+    pub fn configure_ufficio(
+        &mut self,
+        actor: &Actor,
+        belfiore: &str,
+        ufficio: &str,
+        uscita: &UfficioUscita,
+    ) -> StoreResult<UfficioUscita> {
+        let what = format!(
+            "ufficio «{}» dell'ente {}",
+            sanitize(ufficio),
+            sanitize(belfiore)
+        );
+        let ente = self
+            .store
+            .ente_by_code(belfiore)?
+            .ok_or_else(|| StoreError::NotFound(what.clone()))?;
+        let actor = self.guard(actor, Op::ConfigureUfficio, Some(ente.id), &what)?;
+        let id = self
+            .store
+            .list_uffici(ente.id)?
+            .into_iter()
+            .find(|u| u.nome.eq_ignore_ascii_case(ufficio.trim()))
+            .ok_or_else(|| StoreError::NotFound(what.clone()))?
+            .id;
+        let (k_stampante, k_cartella) = uscita_keys(id);
+        if let Some(s) = &uscita.stampante {
+            if s.trim()
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+            {
+                return Err(StoreError::Invalid(
+                    "il nome della stampante non può contenere spazi".into(),
+                ));
+            }
+            self.store.set_setting(&k_stampante, s.trim())?;
+        }
+        if let Some(c) = &uscita.cartella {
+            if !c.as_os_str().is_empty() && !c.is_absolute() {
+                return Err(StoreError::Invalid(
+                    "la cartella dell'ufficio deve essere un percorso assoluto".into(),
+                ));
+            }
+            self.store.set_setting(&k_cartella, &c.to_string_lossy())?;
+        }
+        let now = self.uscita_of(id)?;
+        self.store.audit(
+            &actor,
+            &AuditEvent::new(Op::ConfigureUfficio.rule().action, Outcome::Ok)
+                .on("ufficio", Some(id))
+                .detail(format!(
+                    "stampante «{}», cartella «{}»",
+                    sanitize(now.stampante.as_deref().unwrap_or_default()),
+                    sanitize(
+                        &now.cartella
+                            .as_deref()
+                            .unwrap_or(std::path::Path::new(""))
+                            .to_string_lossy()
+                    )
+                )),
+        )?;
+        Ok(now)
+    }
+
+    fn uscita_of(&self, ufficio: i64) -> StoreResult<UfficioUscita> {
+        let (k_stampante, k_cartella) = uscita_keys(ufficio);
+        let value = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+        Ok(UfficioUscita {
+            stampante: value(self.store.setting(&k_stampante)?),
+            cartella: value(self.store.setting(&k_cartella)?).map(std::path::PathBuf::from),
+        })
+    }
+
+    /// Where the actor's documents go: their ufficio's queue and folder (none without an ufficio).
+    pub fn ufficio_uscita(&mut self, actor: &Actor) -> StoreResult<UfficioUscita> {
+        let actor = self.guard(actor, Op::UfficioUscita, None, "ufficio")?;
+        match actor.ufficio_id {
+            Some(ufficio) => self.uscita_of(ufficio),
+            None => Ok(UfficioUscita::default()),
+        }
     }
 
     /// Every office of the enti the actor works for, labelled "Ente · Ufficio", by id.

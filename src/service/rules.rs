@@ -69,6 +69,8 @@ pub enum Op {
     SetPassword,
     DisableOperatore,
     ConfigurePor,
+    ConfigureUfficio,
+    UfficioUscita,
     ListEnti,
     // Maintenance
     Migrate,
@@ -155,6 +157,8 @@ pub static RULES: &[Rule] = &[
     rule(Op::SetPassword, "cambia_password", "cambio password", P(Pm::ManageAccounts), Ente, Always),
     rule(Op::DisableOperatore, "disabilita_operatore", "disabilitazione di un operatore", P(Pm::ManageAccounts), Ente, Always),
     rule(Op::ConfigurePor, "configura_por", "configurazione POR", P(Pm::ManageConfig), Ente, Always),
+    rule(Op::ConfigureUfficio, "configura_ufficio", "configurazione di stampante e cartella dell'ufficio", P(Pm::ManageConfig), Ente, Always),
+    rule(Op::UfficioUscita, "uscita_ufficio", "stampante e cartella dell'ufficio", Operator, Own, Denials),
     rule(Op::ListEnti, "elenca_enti", "elenco degli enti", Operator, Installation, Denials),
     rule(Op::Migrate, "migra_schema", "aggiornamento dello schema", P(Pm::ManageConfig), Installation, Always),
     rule(Op::Check, "verifica_database", "verifica del database", AnyOf(&[Pm::ManageConfig, Pm::ReadAudit]), Installation, Denials),

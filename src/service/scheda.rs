@@ -39,6 +39,8 @@ pub struct SchedaFormData {
     pub can_edit: bool,
     /// The ente enabled the POR / FSE fields.
     pub por: bool,
+    /// The esiti that make a complete scheda a proposal (the form tells what is still missing).
+    pub esiti_pic: Vec<String>,
 }
 
 /// The rows of the list of schede and the labels of the esiti (code, label).
@@ -91,19 +93,23 @@ impl Service<'_> {
             .store
             .soggetto(e.soggetto_id)?
             .ok_or_else(|| StoreError::Invalid("scegliere la persona dall'anagrafe".into()))?;
-        let esiti_pic = self
+        Ok(Contesto {
+            oggi: iso(today),
+            data_nascita: person.data_nascita,
+            anonimo: person.anonimo,
+            esiti_pic: self.esiti_pic()?,
+        })
+    }
+
+    /// The esito codes with the PIC flag.
+    fn esiti_pic(&self) -> StoreResult<Vec<String>> {
+        Ok(self
             .store
             .codes("esito_scheda")?
             .into_iter()
             .filter(|c| c.pic)
             .map(|c| c.codice)
-            .collect();
-        Ok(Contesto {
-            oggi: iso(today),
-            data_nascita: person.data_nascita,
-            anonimo: person.anonimo,
-            esiti_pic,
-        })
+            .collect())
     }
 
     /// Reads a scheda for `actor` (audited): the private note replaced when they may not read it;
@@ -162,12 +168,14 @@ impl Service<'_> {
             .ok_or_else(|| StoreError::NotFound(format!("persona {soggetto_id}")))?;
         let lists = self.form_lists(actor, lists.iter().map(String::as_str), scheda.is_some())?;
         let por = self.por_enabled(actor)?;
+        let esiti_pic = self.esiti_pic()?;
         Ok(SchedaFormData {
             lists,
             scheda,
             soggetto,
             can_edit,
             por,
+            esiti_pic,
         })
     }
 

@@ -54,6 +54,9 @@ pub enum StoreError {
     Unavailable(String),
     #[error("errore del database: {0}")]
     Db(String),
+    /// Long work stopped at the operator's request (see [`crate::progress::Progress`]).
+    #[error("operazione annullata")]
+    Cancelled,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

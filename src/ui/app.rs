@@ -45,6 +45,8 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Request(u64, Request),
+    /// Long work for the job worker (see [`super::jobs`]).
+    Job(u64, Request),
     Quit,
 }
 
@@ -94,6 +96,8 @@ pub struct App {
     pub io: Io,
     /// A short message in the status bar (saved, errors), cleared by the next key.
     pub status: Option<String>,
+    /// Long work in progress (an export), with its gauge.
+    pub job: Option<super::jobs::Running>,
     pub quit: bool,
     dirty: bool,
 }
@@ -113,6 +117,7 @@ impl App {
             lock: None,
             io: Io::default(),
             status: None,
+            job: None,
             quit: false,
             dirty: true,
         };
@@ -173,6 +178,11 @@ impl App {
         if self.popup.is_some() {
             return vec![Layer::Popup, Layer::Global];
         }
+        self.screen_layers()
+    }
+
+    /// The layers of the screen under any popup (what the help overlay lists).
+    pub fn screen_layers(&self) -> Vec<Layer> {
         let mut l = Vec::new();
         if self.text_focus() {
             l.push(Layer::TextField);
@@ -237,6 +247,7 @@ impl App {
                 Vec::new()
             }
             Msg::Reply(id, reply) => {
+                super::jobs::finished(self, id);
                 let current = self.io.take(id);
                 route_reply(self, current, reply)
             }
@@ -260,6 +271,8 @@ impl App {
             self.last_session_check_ms = now;
         }
         self.now_ms = now;
+        // The gauge of long work moves with the clock.
+        self.dirty |= self.job.is_some();
         let mut effects = Vec::new();
         let due = self
             .form()
@@ -462,6 +475,7 @@ impl App {
                 ))
             }
             Action::LockScreen if self.session.is_some() => return self.lock_now(),
+            Action::Back if super::jobs::cancel(self) => {}
             Action::Back => {
                 // Leaving a form keeps what was typed: the draft is saved first.
                 let effects = self.save_draft_now();
@@ -485,6 +499,10 @@ impl App {
     /// Moving around a form: fields, sections, the next field to fill, the picker.
     fn form_navigation(&mut self, a: Action) -> bool {
         let today = self.today();
+        let missing = match a {
+            Action::NextToFill => self.screen.state().to_fill(today),
+            _ => Vec::new(),
+        };
         let Some(f) = self.screen.state_mut().form_mut() else {
             return false;
         };
@@ -496,7 +514,7 @@ impl App {
             Action::NextSection => form.jump_section(true),
             Action::PrevSection => form.jump_section(false),
             Action::NextToFill => {
-                if !form.next_to_fill(today) {
+                if !form.next_to_fill(today, &missing) {
                     self.status = Some("Nessun campo da compilare".into());
                 }
             }
@@ -540,29 +558,6 @@ mod tests {
 
     fn actor() -> Actor {
         Actor::system(None, None)
-    }
-
-    #[test]
-    fn type_ahead_keeps_only_the_last_query_and_every_write() {
-        let q = |n| {
-            Effect::Request(
-                n,
-                Request::Home(super::super::home::Req::Home { actor: actor() }),
-            )
-        };
-        let d = |n, c: &str| {
-            Effect::Request(
-                n,
-                Request::Drafts(drafts::Req::Save {
-                    actor: actor(),
-                    form: "f".into(),
-                    record: String::new(),
-                    content: c.into(),
-                }),
-            )
-        };
-        let out = coalesce(vec![q(1), d(2, "a"), q(3), d(4, "ab"), Effect::Quit]);
-        assert_eq!(out, vec![q(3), d(4, "ab"), Effect::Quit]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::keymap::Keymap;
 use super::theme::Theme;
 use crate::auth::Origin;
 use crate::config::AuthMode;
+use crate::print::office::{Outputs, PrintConfig};
 
 /// What the app needs from configuration and environment, fixed at start.
 #[derive(Debug, Clone)]
@@ -21,8 +22,11 @@ pub struct AppConfig {
     pub forms: BTreeMap<String, (String, Vec<super::widgets::form::FieldSpec>)>,
     /// The same definitions with their sections, for prints and exports.
     pub defs: super::Defs,
-    /// Where prints and exports made from the TUI are written.
+    /// Where prints and exports made from the TUI are written when the operator's ufficio has no
+    /// folder of its own.
     pub output_dir: std::path::PathBuf,
+    /// How prints reach the office printer.
+    pub print: PrintConfig,
 }
 
 impl AppConfig {
@@ -44,6 +48,15 @@ impl AppConfig {
             forms,
             defs,
             output_dir: std::env::temp_dir().join("sportello-stampe"),
+            print: PrintConfig::default(),
+        }
+    }
+
+    /// Where documents go (with the ufficio's settings, read when a document is made).
+    pub fn outputs(&self) -> Outputs {
+        Outputs {
+            dir: self.output_dir.clone(),
+            print: self.print.clone(),
         }
     }
 

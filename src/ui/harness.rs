@@ -20,6 +20,12 @@ pub struct Harness {
     pub now_ms: i64,
     /// Every effect `update` produced, in order (for assertions on what was asked of the store).
     pub effects: Vec<Effect>,
+    /// Hold long work ([`Effect::Job`]), and with `hold_requests` every request, in
+    /// [`Harness::held`] instead of running it at once: the test decides when it runs
+    /// ([`Harness::release`]), as if the store were still busy meanwhile.
+    pub hold_jobs: bool,
+    pub hold_requests: bool,
+    pub held: Vec<(u64, super::app::Request)>,
 }
 
 impl Harness {
@@ -32,6 +38,9 @@ impl Harness {
             terminal,
             now_ms: START_MS,
             effects: Vec::new(),
+            hold_jobs: false,
+            hold_requests: false,
+            held: Vec::new(),
         };
         h.run(initial);
         h.send(Msg::Resize(width, height));
@@ -51,11 +60,37 @@ impl Harness {
         let mut queue: std::collections::VecDeque<Effect> = effects.into();
         while let Some(e) = queue.pop_front() {
             self.effects.push(e.clone());
-            if let Effect::Request(id, req) = e {
-                let reply = execute(&mut Service::new(self.store.as_mut()), req, self.now_ms);
-                queue.extend(self.app.update(Msg::Reply(id, reply)));
-            }
+            let (id, req) = match e {
+                Effect::Request(id, req) if self.hold_requests => {
+                    self.held.push((id, req));
+                    continue;
+                }
+                Effect::Job(id, req) if self.hold_jobs => {
+                    self.held.push((id, req));
+                    continue;
+                }
+                Effect::Request(id, req) | Effect::Job(id, req) => (id, req),
+                Effect::Quit => continue,
+            };
+            let reply = execute(&mut Service::new(self.store.as_mut()), req, self.now_ms);
+            queue.extend(self.app.update(Msg::Reply(id, reply)));
         }
+    }
+
+    /// Runs what was held so far (see [`Harness::hold_jobs`]) in order, as the store thread would,
+    /// then delivers the replies.
+    pub fn release(&mut self) -> &mut Self {
+        let replies: Vec<_> = std::mem::take(&mut self.held)
+            .into_iter()
+            .map(|(id, req)| {
+                let reply = execute(&mut Service::new(self.store.as_mut()), req, self.now_ms);
+                (id, reply)
+            })
+            .collect();
+        for (id, reply) in replies {
+            self.send(Msg::Reply(id, reply));
+        }
+        self.draw()
     }
 
     /// Types a key string (the keymap notation), settling after each key, then draws.

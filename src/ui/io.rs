@@ -43,6 +43,12 @@ impl Io {
         Effect::Request(self.next_id, r)
     }
 
+    /// Long work for the job worker (see [`super::jobs`]): its id and the effect.
+    pub fn job(&mut self, r: Request) -> (u64, Effect) {
+        self.next_id += 1;
+        (self.next_id, Effect::Job(self.next_id, r))
+    }
+
     /// Whether the reply to `id` is awaited; it is not any longer.
     pub fn take(&mut self, id: u64) -> bool {
         let before = self.awaiting.len();
@@ -53,5 +59,39 @@ impl Io {
     /// The operator left the screen: replies to its queries are dropped.
     pub fn forget(&mut self) {
         self.awaiting.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Actor;
+    use crate::ui::drafts;
+
+    fn actor() -> Actor {
+        Actor::system(None, None)
+    }
+
+    #[test]
+    fn type_ahead_keeps_only_the_last_query_and_every_write() {
+        let q = |n| {
+            Effect::Request(
+                n,
+                Request::Home(crate::ui::home::Req::Home { actor: actor() }),
+            )
+        };
+        let d = |n, c: &str| {
+            Effect::Request(
+                n,
+                Request::Drafts(drafts::Req::Save {
+                    actor: actor(),
+                    form: "f".into(),
+                    record: String::new(),
+                    content: c.into(),
+                }),
+            )
+        };
+        let out = coalesce(vec![q(1), d(2, "a"), q(3), d(4, "ab"), Effect::Quit]);
+        assert_eq!(out, vec![q(3), d(4, "ab"), Effect::Quit]);
     }
 }

@@ -9,7 +9,8 @@
 //!   [`operatori`], [`codici`]. Adding a screen touches its own folder, one line in the router's
 //!   `screens!` list (and the home menu when it has an entry) and its `screens/*.toml`.
 //! - [`screen`]: what the router asks of every screen state; [`config`]: what the app is given at
-//!   start; [`io`]: request ids, awaited replies, type-ahead coalescing.
+//!   start; [`io`]: request ids, awaited replies, type-ahead coalescing; [`jobs`]: long work (an
+//!   export) on its own worker, its gauge and its cancellation.
 //! - [`drafts`] and [`popup`]: what every screen shares (draft requests, popups and their answers).
 //! - [`view`]: the frame (header, status bar) and the drawing helpers the modules share.
 //! - [`widgets`]: form, form screen, table, text input.
@@ -37,6 +38,7 @@ pub mod drafts;
 pub mod harness;
 pub mod home;
 pub mod io;
+pub mod jobs;
 pub mod login;
 pub mod operatori;
 pub mod popup;

@@ -149,20 +149,35 @@ pub fn action(app: &mut App, p: Popup, a: Action) -> Outcome {
 /// A print or an export finished: where the file is, or why it is not.
 pub fn document_done(
     app: &mut App,
-    result: Result<(std::path::PathBuf, String), String>,
+    result: Result<crate::print::office::Delivered, String>,
 ) -> Vec<Effect> {
     app.status = None;
     app.popup = Some(match result {
-        Ok((path, note)) => Popup::Message {
-            text: format!(
-                "Documento salvato{}: {}",
-                if note.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({note})")
-                },
-                path.display()
-            ),
+        Ok(d) => Popup::Message {
+            text: match &d.sent {
+                Some(sent) => format!(
+                    "Inviato alla stampante {} ({}). Copia in {}",
+                    sent.stampante,
+                    match &sent.job {
+                        Some(job) => format!("lavoro {job}"),
+                        None => "lavoro accettato".into(),
+                    },
+                    d.path.display()
+                ),
+                None => format!(
+                    "Documento salvato{}: {}",
+                    if d.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", d.note)
+                    },
+                    d.path.display()
+                ),
+            },
+            error: false,
+        },
+        Err(e) if e == crate::service::Error::Cancelled.to_string() => Popup::Message {
+            text: "Operazione annullata: nessun file scritto".into(),
             error: false,
         },
         Err(e) => Popup::Message {

@@ -1,4 +1,5 @@
-//! The runtime: owns the terminal, the store thread, signals and timers, and drives [`App`].
+//! The runtime: owns the terminal, the store thread (and a second one, on its own connection, for
+//! long work such as exports), signals and timers, and drives [`App`].
 //!
 //! input → keymap → action → `App::update(msg) -> effects` → effects run here → results come back as
 //! messages. Terminal input is read by a thread of its own ([`Input`]) and reaches the loop through a
@@ -164,12 +165,14 @@ pub fn install_crash_hook(crash_dir: std::path::PathBuf) {
     crate::crash::install(crash_dir, restore_terminal);
 }
 
-/// Runs the TUI until the operator quits or the terminal goes away. From `config`: the crash report
-/// directory and the tick (draft autosave, idle lock, orphan check).
+/// Runs the TUI until the operator quits or the terminal goes away. `jobs` is a second connection
+/// to the same database for long work ([`super::jobs`]). From `config`: the crash report directory
+/// and the tick (draft autosave, idle lock, orphan check).
 pub fn run(
     app: App,
     initial: Vec<Effect>,
     store: Box<dyn Store>,
+    jobs: Box<dyn Store>,
     config: &Config,
 ) -> std::io::Result<()> {
     install_crash_hook(config.log_dir.join("crash"));
@@ -177,7 +180,7 @@ pub fn run(
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let result = rt.block_on(run_loop(app, initial, store, tick));
+    let result = rt.block_on(run_loop(app, initial, [store, jobs], tick));
     restore_terminal();
     result
 }
@@ -185,7 +188,7 @@ pub fn run(
 async fn run_loop(
     mut app: App,
     initial: Vec<Effect>,
-    store: Box<dyn Store>,
+    [store, jobs]: [Box<dyn Store>; 2],
     tick: Duration,
 ) -> std::io::Result<()> {
     crossterm::terminal::enable_raw_mode()?;
@@ -201,7 +204,10 @@ async fn run_loop(
     )?;
     let size = terminal.size()?;
     let (reply_tx, mut reply_rx) = mpsc::unbounded_channel::<Msg>();
-    let worker = StoreWorker::spawn(store);
+    let worker = Workers {
+        store: StoreWorker::spawn(store),
+        jobs: StoreWorker::spawn(jobs),
+    };
     let mut input = Input::start()?;
     let mut tick = tokio::time::interval(tick);
     let mut hup = signal(SignalKind::hangup())?;
@@ -257,6 +263,10 @@ async fn run_loop(
         }
         pending = super::app::coalesce(pending);
     }
+    // Long work still running stops at its next check, so that the exit does not wait for it.
+    if let Some(j) = &app.job {
+        j.progress.cancel();
+    }
     tracing::info!("sessione chiusa");
     Ok(())
 }
@@ -269,27 +279,36 @@ fn record_for_crash(msg: &Msg) {
     }
 }
 
-/// Sends store requests to the worker; returns true when an effect asks to quit.
+/// The store thread, and the one for long work.
+struct Workers {
+    store: StoreWorker,
+    jobs: StoreWorker,
+}
+
+/// Sends store requests to their worker; returns true when an effect asks to quit.
 fn run_effects(
-    worker: &StoreWorker,
+    worker: &Workers,
     reply_tx: &mpsc::UnboundedSender<Msg>,
     effects: Vec<Effect>,
 ) -> bool {
     let mut quit = false;
     for e in effects {
-        match e {
-            Effect::Request(id, req) => {
-                let tx = reply_tx.clone();
-                worker.request(
-                    id,
-                    move |s| super::app::execute(&mut Service::new(s), req, now_ms()),
-                    move |id, reply| {
-                        let _ = tx.send(Msg::Reply(id, reply));
-                    },
-                );
+        let (worker, id, req) = match e {
+            Effect::Request(id, req) => (&worker.store, id, req),
+            Effect::Job(id, req) => (&worker.jobs, id, req),
+            Effect::Quit => {
+                quit = true;
+                continue;
             }
-            Effect::Quit => quit = true,
-        }
+        };
+        let tx = reply_tx.clone();
+        worker.request(
+            id,
+            move |s| super::app::execute(&mut Service::new(s), req, now_ms()),
+            move |id, reply| {
+                let _ = tx.send(Msg::Reply(id, reply));
+            },
+        );
     }
     quit
 }
@@ -298,7 +317,7 @@ fn run_effects(
 /// the terminal (it may be gone).
 async fn hang_up(
     mut app: App,
-    worker: &StoreWorker,
+    worker: &Workers,
     reply_tx: &mpsc::UnboundedSender<Msg>,
     reply_rx: &mut mpsc::UnboundedReceiver<Msg>,
 ) -> std::io::Result<()> {

@@ -5,6 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 
+use super::action::Action;
 use super::app::App;
 use super::keymap::Layer;
 use super::theme::Area;
@@ -23,6 +24,11 @@ pub trait ScreenState {
     }
     /// The keymap layer of the screen.
     fn layer(&self) -> Layer;
+    /// Whether the screen acts on `a`: screens that share a layer leave out of the status bar and
+    /// the help overlay the keys they do nothing with.
+    fn offers(&self, _a: Action) -> bool {
+        true
+    }
     /// The single-line text field that takes typed characters (search boxes, login).
     fn text_mut(&mut self) -> Option<&mut TextInput> {
         None
@@ -37,6 +43,11 @@ pub trait ScreenState {
     }
     fn form_mut(&mut self) -> Option<&mut FormScreen> {
         None
+    }
+    /// Fields of the form still needed besides its required ones (rules between fields): Ctrl+V
+    /// visits them too.
+    fn to_fill(&self, _today: time::Date) -> Vec<String> {
+        Vec::new()
     }
     /// A value of the form changed (the person form fills data from a typed codice fiscale).
     fn changed(&mut self, _today: time::Date) {}

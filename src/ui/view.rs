@@ -42,7 +42,7 @@ pub fn draw(app: &App, f: &mut Frame) {
         None => app.screen.state().draw(app, f, body),
     };
     // The keys of this screen, once per frame: the status bar and the popups read them.
-    let hints = app.config.keymap.effective_hints(&app.layers());
+    let hints = hints(app);
     draw_status(app, &hints, f, status);
     if let Some(p) = &app.popup {
         super::popup::draw(app, p, &hints, f, body);
@@ -51,6 +51,23 @@ pub fn draw(app: &App, f: &mut Frame) {
     if let Some(c) = cursor {
         f.set_cursor_position(c);
     }
+}
+
+/// The keys on show: a popup's own, or (in the status bar and the help overlay) those of the screen
+/// for the actions it acts on.
+pub fn hints(app: &App) -> Vec<Hint> {
+    let help = matches!(app.popup, Some(super::popup::Popup::Help));
+    if app.popup.is_some() && !help {
+        return app.config.keymap.effective_hints(&app.layers());
+    }
+    let keymap = &app.config.keymap;
+    let mut hints = keymap.effective_hints(&app.screen_layers());
+    if app.lock.is_none() {
+        let global = keymap.effective_hints(&[super::keymap::Layer::Global]);
+        let screen = app.screen.state();
+        hints.retain(|h| global.iter().any(|g| g.action == h.action) || screen.offers(h.action));
+    }
+    hints
 }
 
 fn draw_header(app: &App, f: &mut Frame, area: Rect) {
@@ -88,6 +105,12 @@ fn draw_status(app: &App, hints: &[Hint], f: &mut Frame, area: Rect) {
     let theme = app.config.theme;
     let mut spans = Vec::new();
     let mut used = 0usize;
+    if let Some(j) = &app.job {
+        let on_its_screen = j.screen == app.screen_name();
+        let g = super::jobs::gauge(j, on_its_screen, theme.ascii, area.width as usize);
+        used += g.chars().count();
+        spans.push(Span::styled(g, theme.key()));
+    }
     if let Some(msg) = &app.status {
         let msg = format!(" {} ", sanitize(msg));
         used += msg.chars().count();

@@ -1,12 +1,10 @@
 //! What the anagrafe screens ask of the service, the answers, and how a request runs on the store
 //! thread.
 
-use std::path::PathBuf;
-
 use crate::domain::Actor;
 use crate::domain::persona::{PersonaEdit, Privacy};
 use crate::domain::search::SearchHit;
-use crate::service::documenti::write_document;
+use crate::print::office::{Delivered, Outputs};
 use crate::service::{PersonaCard, PersonaFormData, PersonaSaved, SEARCH_LIMIT, Service};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,11 +40,11 @@ pub enum Req {
         data_firma: Option<String>,
         version: Option<i64>,
     },
-    /// The privacy form of a person, as a PDF in `dir`.
+    /// The privacy form of a person, as a PDF to the ufficio's folder and printer.
     PrintPrivacy {
         actor: Actor,
         soggetto_id: i64,
-        dir: PathBuf,
+        outputs: Outputs,
     },
 }
 
@@ -59,7 +57,7 @@ pub enum Rep {
     Anonymous(Result<i64, String>),
     PrivacySaved(Result<(), String>),
     /// The file written and a note.
-    Document(Result<(PathBuf, String), String>),
+    Document(Result<Delivered, String>),
 }
 
 impl Req {
@@ -110,13 +108,13 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
         Req::PrintPrivacy {
             actor,
             soggetto_id,
-            dir,
-        } => Rep::Document(write_document(
-            &dir,
-            "modulo-privacy",
-            "pdf",
+            outputs,
+        } => Rep::Document(svc.deliver(
+            &actor,
+            &outputs,
+            ("modulo-privacy", "pdf"),
             now_ms,
-            |out, at| {
+            |svc, out, at| {
                 svc.print_privacy(&actor, soggetto_id, out, at)
                     .map(|()| String::new())
             },

@@ -20,6 +20,7 @@ use super::keymap::Layer;
 use super::popup::{Answer, Popup};
 use super::theme::Area;
 use super::widgets::form_screen::FormScreen;
+use super::widgets::table::Table;
 use super::widgets::text_input::TextInput;
 use crate::domain::persona::{Consenso, Soggetto};
 use crate::service::{PersonaFormData, PersonaSaved};
@@ -62,6 +63,26 @@ impl ScreenState for State {
             State::Ricerca(_) => Layer::Search,
             State::Persona(_) => Layer::List,
             _ => Layer::Form,
+        }
+    }
+    fn offers(&self, a: Action) -> bool {
+        match self {
+            State::Ricerca(_) => true,
+            // The card borrows the list layer: its own keys only, not those of a list of records.
+            State::Persona(_) => {
+                Table::moves(a, false)
+                    || matches!(
+                        a,
+                        Action::Open
+                            | Action::Confirm
+                            | Action::NewRecord
+                            | Action::Print
+                            | Action::Edit
+                            | Action::Privacy
+                    )
+            }
+            // Only the scheda form prints.
+            State::PersonaForm(..) | State::Privacy(..) => a != Action::Print,
         }
     }
     fn text_mut(&mut self) -> Option<&mut TextInput> {
@@ -194,11 +215,10 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 Action::NewRecord => return crate::ui::schede::ask_form(app, None, id),
                 Action::Print => {
                     app.status = Some("Preparazione del documento…".into());
-                    let dir = app.config.output_dir.clone();
                     let req = Req::PrintPrivacy {
                         actor,
                         soggetto_id: id,
-                        dir,
+                        outputs: app.config.outputs(),
                     };
                     return vec![app.io.request(Request::Anagrafe(req))];
                 }

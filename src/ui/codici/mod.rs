@@ -14,6 +14,7 @@ use super::keymap::Layer;
 use super::popup::Answer;
 use super::widgets::form::{FieldSpec, Form};
 use super::widgets::form_screen::{FormScreen, MSG_FIX};
+use super::widgets::table::Table;
 use crate::domain::Actor;
 use crate::domain::codici::Codice;
 use crate::service::Service;
@@ -45,6 +46,17 @@ impl ScreenState for State {
         match self {
             State::Form(..) => Layer::Form,
             _ => Layer::List,
+        }
+    }
+    fn offers(&self, a: Action) -> bool {
+        match self {
+            State::Liste(_) => {
+                Table::moves(a, false) || matches!(a, Action::Open | Action::Confirm)
+            }
+            State::Codici(_) => {
+                Table::moves(a, true) || matches!(a, Action::Open | Action::Edit | Action::Confirm)
+            }
+            State::Form(..) => a != Action::Print,
         }
     }
     fn form(&self) -> Option<&FormScreen> {

@@ -15,6 +15,7 @@ use super::app::{App, Effect, Request, Screen, ScreenState};
 use super::keymap::Layer;
 use super::popup::Answer;
 use super::widgets::form_screen::{FormScreen, MSG_FIX};
+use super::widgets::table::Table;
 use crate::domain::{Actor, Operatore};
 use crate::service::Service;
 use crate::service::organisation::{OperatoreEdit, OperatoriData};
@@ -49,6 +50,18 @@ impl ScreenState for State {
         match self {
             State::List(_) => Layer::List,
             State::Form(..) => Layer::Form,
+        }
+    }
+    fn offers(&self, a: Action) -> bool {
+        match self {
+            State::List(_) => {
+                Table::moves(a, true)
+                    || matches!(
+                        a,
+                        Action::Open | Action::Edit | Action::Confirm | Action::NewRecord
+                    )
+            }
+            State::Form(..) => a != Action::Print,
         }
     }
     fn form(&self) -> Option<&FormScreen> {

@@ -1,14 +1,13 @@
 //! What the schede screens ask of the service, the answers, and how a request runs on the store
 //! thread.
 
-use std::path::PathBuf;
-
 use crate::domain::Actor;
 use crate::domain::scheda::{Filtro, SchedaEdit};
 use crate::export::Format;
 use crate::forms::FormDef;
+use crate::print::office::{Delivered, Outputs};
+use crate::progress::Progress;
 use crate::service::codes::Lists;
-use crate::service::documenti::write_document;
 use crate::service::scheda::{SchedaFormData, SchedaOutcome, SchedeList};
 use crate::service::{SchedaSaved, Service};
 
@@ -32,6 +31,8 @@ pub enum Req {
         edit: SchedaEdit,
         /// A required field of the form was empty (the scheda stays in sospeso).
         form_incompleta: bool,
+        /// The form's draft key, to drop its draft once saved (the operator may have left it).
+        draft: String,
     },
     Delete {
         actor: Actor,
@@ -53,20 +54,24 @@ pub enum Req {
         actor: Actor,
         lists: Vec<String>,
     },
-    /// A document in `dir`: the scheda `id` printed, the blank scheda (`id` `None`), or the list.
+    /// A document to the ufficio's folder and printer: the scheda `id` printed, or the blank
+    /// scheda (`id` `None`).
     Print {
         actor: Actor,
         id: Option<i64>,
         def: Box<FormDef>,
-        dir: PathBuf,
+        outputs: Outputs,
     },
+    /// The list exported to the ufficio's folder.
     Export {
         actor: Actor,
         text: String,
         filtro: Filtro,
         def: Box<FormDef>,
         format: Format,
-        dir: PathBuf,
+        outputs: Outputs,
+        /// The export runs as long work: its rows and its cancellation.
+        progress: Progress,
     },
 }
 
@@ -75,14 +80,15 @@ pub enum Req {
 pub enum Rep {
     List(Result<SchedeList, String>),
     Form(Result<SchedaFormData, String>),
-    /// On a conflict the error starts with [`CONFLICT`] so that the form can reload.
-    Saved(Result<SchedaOutcome, String>),
+    /// The draft key of the form, and the outcome; on a conflict the error starts with
+    /// [`CONFLICT`] so that the form can reload.
+    Saved(String, Result<SchedaOutcome, String>),
     /// Deleted or restored.
     Deleted(Result<(), String>),
     Duplicated(Result<SchedaSaved, String>),
     FilterLists(Result<Lists, String>),
-    /// The file written and a note (how many rows).
-    Document(Result<(PathBuf, String), String>),
+    /// The file written, a note (how many rows), the print job.
+    Document(Result<Delivered, String>),
 }
 
 /// Prefix of the error of a save refused because someone else saved first.
@@ -119,7 +125,9 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             actor,
             edit,
             form_incompleta,
+            draft,
         } => Rep::Saved(
+            draft,
             svc.save_scheda(&actor, &edit, form_incompleta, today)
                 .map_err(err),
         ),
@@ -143,15 +151,25 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             actor,
             id,
             def,
-            dir,
+            outputs,
         } => Rep::Document(match id {
-            Some(id) => write_document(&dir, &format!("scheda-{id}"), "pdf", now_ms, |out, at| {
-                svc.print_scheda(&actor, id, &def, out, at)
-                    .map(|()| String::new())
-            }),
-            None => write_document(&dir, "scheda-vuota", "pdf", now_ms, |out, _| {
-                svc.print_blank(&actor, &def, out).map(|()| String::new())
-            }),
+            Some(id) => svc.deliver(
+                &actor,
+                &outputs,
+                (&format!("scheda-{id}"), "pdf"),
+                now_ms,
+                |svc, out, at| {
+                    svc.print_scheda(&actor, id, &def, out, at)
+                        .map(|()| String::new())
+                },
+            ),
+            None => svc.deliver(
+                &actor,
+                &outputs,
+                ("scheda-vuota", "pdf"),
+                now_ms,
+                |svc, out, _| svc.print_blank(&actor, &def, out).map(|()| String::new()),
+            ),
         }),
         Req::Export {
             actor,
@@ -159,17 +177,18 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             mut filtro,
             def,
             format,
-            dir,
-        } => Rep::Document(write_document(
-            &dir,
-            "schede",
-            format.extension(),
+            outputs,
+            progress,
+        } => Rep::Document(svc.deliver(
+            &actor,
+            &outputs,
+            ("schede", format.extension()),
             now_ms,
-            |out, _| {
+            |svc, out, _| {
                 if !text.trim().is_empty() {
                     filtro.soggetti = Some(svc.persons_matching(&text, 500, today)?);
                 }
-                let n = svc.export_schede(&actor, &filtro, &def, format, out)?;
+                let n = svc.export_schede_with(&actor, &filtro, &def, format, out, &progress)?;
                 Ok(format!("{n} schede"))
             },
         )),

@@ -208,6 +208,24 @@ pub fn to_edit(
     Ok((edit, required_missing))
 }
 
+/// The fields the save would still report missing (the rules between fields, e.g. a telephone or a
+/// mobile), in form order: where Ctrl+V goes besides the required fields.
+pub fn still_missing(form: &Form, data: &SchedaFormData, today: time::Date) -> Vec<String> {
+    let Ok((edit, _)) = to_edit(form, data, today) else {
+        return Vec::new();
+    };
+    let ctx = scheda::Contesto {
+        oggi: iso(today),
+        data_nascita: data.soggetto.data_nascita.clone(),
+        anonimo: data.soggetto.anonimo,
+        esiti_pic: data.esiti_pic.clone(),
+    };
+    scheda::completion_problems(&edit, &ctx)
+        .into_iter()
+        .map(|(id, _)| id.to_string())
+        .collect()
+}
+
 fn split(s: &str) -> Vec<String> {
     s.split(',')
         .filter(|x| !x.is_empty())
@@ -261,6 +279,7 @@ mod tests {
             },
             can_edit: true,
             por,
+            esiti_pic: Vec::new(),
         }
     }
 

@@ -12,8 +12,6 @@ pub use filter::FILTER_FORM_ID;
 pub use form::{FORM_ID, conflict_report, new_form, to_edit};
 pub use list::SchedeState;
 
-use std::path::PathBuf;
-
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 
@@ -23,11 +21,13 @@ use super::keymap::Layer;
 use super::popup::{Answer, Popup};
 use super::theme::Area;
 use super::widgets::form_screen::FormScreen;
+use super::widgets::table::Table;
 use super::widgets::text_input::TextInput;
 use crate::domain::Actor;
 use crate::domain::scheda::{Scheda, SchedaEdit, Stato};
 use crate::export::Format;
 use crate::forms::FormDef;
+use crate::print::office::Outputs;
 use crate::service::SchedaSaved;
 use crate::service::scheda::{SchedaFormData, SchedaOutcome};
 
@@ -67,6 +67,30 @@ impl ScreenState for State {
             _ => Layer::Form,
         }
     }
+    fn offers(&self, a: Action) -> bool {
+        match self {
+            State::Form(..) => true,
+            // Only the scheda form prints.
+            State::Filter(_) => a != Action::Print,
+            // The list layer is shared with the person card: not its consent key.
+            State::List(_) => {
+                Table::moves(a, true)
+                    || matches!(
+                        a,
+                        Action::Open
+                            | Action::Confirm
+                            | Action::Edit
+                            | Action::NewRecord
+                            | Action::Delete
+                            | Action::Restore
+                            | Action::Duplicate
+                            | Action::Print
+                            | Action::Export
+                            | Action::Filter
+                    )
+            }
+        }
+    }
     fn text_mut(&mut self) -> Option<&mut TextInput> {
         match self {
             State::List(l) => Some(&mut l.input),
@@ -89,6 +113,12 @@ impl ScreenState for State {
         match self {
             State::Form(f, _) | State::Filter(f) => Some(f),
             State::List(_) => None,
+        }
+    }
+    fn to_fill(&self, today: time::Date) -> Vec<String> {
+        match self {
+            State::Form(f, data) => form::still_missing(&f.form, data, today),
+            _ => Vec::new(),
         }
     }
     fn stale(&mut self) {
@@ -175,14 +205,14 @@ pub fn ask_form(app: &mut App, id: Option<i64>, soggetto_id: i64) -> Vec<Effect>
     }))]
 }
 
-/// Asks for a document in the operator's output folder.
-fn document(app: &mut App, req: impl FnOnce(Actor, PathBuf) -> Req) -> Vec<Effect> {
+/// Asks for a document to the ufficio's folder and printer.
+fn document(app: &mut App, req: impl FnOnce(Actor, Outputs) -> Req) -> Vec<Effect> {
     let Some(actor) = app.actor() else {
         return Vec::new();
     };
-    let dir = app.config.output_dir.clone();
+    let outputs = app.config.outputs();
     app.status = Some("Preparazione del documento…".into());
-    vec![app.io.request(Request::Schede(req(actor, dir)))]
+    vec![app.io.request(Request::Schede(req(actor, outputs)))]
 }
 
 /// The scheda form's definition (prints and exports lay it out).
@@ -282,11 +312,11 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
             Action::Save | Action::Confirm => save(app),
             Action::Print => match d.scheda.as_ref().and_then(|s| s.edit.id) {
                 Some(id) => match def(app) {
-                    Some(def) => document(app, |actor, dir| Req::Print {
+                    Some(def) => document(app, |actor, outputs| Req::Print {
                         actor,
                         id: Some(id),
                         def,
-                        dir,
+                        outputs,
                     }),
                     None => Vec::new(),
                 },
@@ -338,10 +368,13 @@ fn save(app: &mut App) -> Vec<Effect> {
         }
         Ok((edit, form_incompleta)) => {
             f.saving = true;
-            vec![app.io.query(Request::Schede(Req::Save {
+            // A write: its answer counts even when the operator has gone back meanwhile.
+            let draft = f.record_key.clone();
+            vec![app.io.request(Request::Schede(Req::Save {
                 actor,
                 edit,
                 form_incompleta,
+                draft,
             }))]
         }
     }
@@ -418,11 +451,35 @@ fn record_key(d: &SchedaFormData) -> String {
 }
 
 /// A scheda was saved: complete → back to the list or card below; in sospeso → the form stays with
-/// what is missing marked; refused because someone else saved first → reloaded and merged.
-fn saved(app: &mut App, result: Result<SchedaOutcome, String>) -> Vec<Effect> {
+/// what is missing marked; refused because someone else saved first → reloaded and merged. The
+/// lists and the person card below ask again, also when the operator left the form before the
+/// answer came (then its draft `draft` goes too).
+fn saved(app: &mut App, draft: &str, result: Result<SchedaOutcome, String>) -> Vec<Effect> {
     let Some(actor) = app.actor() else {
         return Vec::new();
     };
+    let on_screen =
+        matches!(&app.screen, Screen::Schede(State::Form(f, _)) if f.record_key == draft);
+    if !on_screen {
+        return match result {
+            Ok(o) => {
+                app.mark_lists_stale();
+                app.status = Some(format!("Scheda n. {} salvata", o.saved.numero));
+                vec![super::drafts::delete(
+                    app,
+                    actor,
+                    FORM_ID.into(),
+                    draft.into(),
+                )]
+            }
+            Err(e) => {
+                app.error_popup(format!(
+                    "Scheda non salvata: {e}. Quanto scritto è nella bozza: riaprire la scheda."
+                ));
+                Vec::new()
+            }
+        };
+    }
     let outcome = match result {
         Ok(o) => o,
         Err(e) => {
@@ -537,9 +594,11 @@ fn new_scheda(actor: &Actor, soggetto_id: i64, s: &SchedaSaved, stato: Stato) ->
 }
 
 pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
-    if let Rep::Document(result) = rep {
-        return super::popup::document_done(app, result);
-    }
+    let rep = match rep {
+        Rep::Document(result) => return super::popup::document_done(app, result),
+        Rep::Saved(draft, result) => return saved(app, &draft, result),
+        rep => rep,
+    };
     if !current {
         return Vec::new();
     }
@@ -563,7 +622,6 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
             }
             app.error_popup(e);
         }
-        Rep::Saved(result) => return saved(app, result),
         Rep::Deleted(Ok(())) => {
             app.status = Some("Fatto".into());
             app.mark_lists_stale();
@@ -590,7 +648,7 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
         Rep::Deleted(Err(e)) | Rep::Duplicated(Err(e)) | Rep::FilterLists(Err(e)) => {
             app.error_popup(e)
         }
-        Rep::Document(_) => {}
+        Rep::Document(_) | Rep::Saved(..) => {}
     }
     Vec::new()
 }
@@ -612,22 +670,22 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
             let Some(def) = def(app) else {
                 return Vec::new();
             };
-            return document(app, |actor, dir| Req::Print {
+            return document(app, |actor, outputs| Req::Print {
                 actor,
                 id: Some(id),
                 def,
-                dir,
+                outputs,
             });
         }
         (Then::Print { .. }, Answer::Choice(1)) => {
             let Some(def) = def(app) else {
                 return Vec::new();
             };
-            return document(app, |actor, dir| Req::Print {
+            return document(app, |actor, outputs| Req::Print {
                 actor,
                 id: None,
                 def,
-                dir,
+                outputs,
             });
         }
         (Then::Print { .. }, _) => {
@@ -642,14 +700,17 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
                 Screen::Schede(State::List(l)) => (l.input.value().to_string(), l.filtro.clone()),
                 _ => return Vec::new(),
             };
-            return document(app, |actor, dir| Req::Export {
+            let progress = crate::progress::Progress::default();
+            let req = Req::Export {
                 actor,
                 text,
                 filtro,
                 def,
                 format,
-                dir,
-            });
+                outputs: app.config.outputs(),
+                progress: progress.clone(),
+            };
+            return super::jobs::start(app, "Esportazione", progress, Request::Schede(req));
         }
         _ => return Vec::new(),
     };

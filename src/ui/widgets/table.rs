@@ -60,16 +60,31 @@ impl Table {
     /// Moves (and, when `sortable`, sorts) for a navigation action; `false` when `a` is none of
     /// them and the screen handles it. Search results are not sortable: they come best first.
     pub fn navigate(&mut self, a: Action, sortable: bool) -> bool {
+        if !Table::moves(a, sortable) {
+            return false;
+        }
         match a {
             Action::FieldDown | Action::NextField => self.down(),
             Action::FieldUp | Action::PrevField => self.up(),
             Action::NextPage => self.next_page(),
             Action::PrevPage => self.prev_page(),
-            Action::SortNextColumn if sortable => self.sort_next(),
-            Action::SortReverse if sortable => self.sort_reverse(),
-            _ => return false,
+            Action::SortNextColumn => self.sort_next(),
+            _ => self.sort_reverse(),
         }
         true
+    }
+
+    /// Whether [`Table::navigate`] acts on `a` (the keys a screen with a table offers).
+    pub fn moves(a: Action, sortable: bool) -> bool {
+        matches!(
+            a,
+            Action::FieldDown
+                | Action::NextField
+                | Action::FieldUp
+                | Action::PrevField
+                | Action::NextPage
+                | Action::PrevPage
+        ) || (sortable && matches!(a, Action::SortNextColumn | Action::SortReverse))
     }
 
     pub fn down(&mut self) {

@@ -253,14 +253,18 @@ impl Form {
         }
     }
 
-    /// Moves to the next field still to fill: one with an error shown, or required and empty
-    /// (after the last, from the top). Stays put when there is none.
-    pub fn next_to_fill(&mut self, today: time::Date) -> bool {
+    /// Moves to the next field still to fill: one with an error shown, required and empty, or among
+    /// `missing` (what the record's own rules still ask for), after the last from the top. Stays put
+    /// when there is none.
+    pub fn next_to_fill(&mut self, today: time::Date, missing: &[String]) -> bool {
         let n = self.fields.len();
         for step in 1..=n {
             let i = (self.focus + step) % n;
             let f = &self.fields[i];
-            if f.error.is_some() || (f.spec.required && validate_field(f, today).is_err()) {
+            if f.error.is_some()
+                || (f.spec.required && validate_field(f, today).is_err())
+                || missing.contains(&f.spec.id)
+            {
                 self.focus = i;
                 return true;
             }
@@ -331,7 +335,11 @@ impl Form {
                 }
             }
             Value::Code(_) | Value::Codes(_) => {
-                if k.is_printable() {
+                if k.code == Key::Enter && !k.mods.ctrl && !k.mods.alt {
+                    // Enter opens the picker with the whole list.
+                    self.picker = Some(self.new_picker(self.focus, TextInput::new(40)));
+                    Handled::Consumed
+                } else if k.is_printable() {
                     // Typing on a code field opens the picker with that text as the filter.
                     let mut filter = TextInput::new(40);
                     if let Key::Char(c) = k.code
