@@ -35,7 +35,9 @@ fn on_a_terminal_the_import_shows_rows_per_second_and_the_time_left() {
     let file = env.dir.path().join("anagrafe.csv");
     std::fs::write(&file, csv).unwrap();
     let mut cmd = env.cmd();
-    cmd.arg("--db")
+    // A terminal that says what it is (without TERM the bar library takes it as «dumb»).
+    cmd.env("TERM", "xterm")
+        .arg("--db")
         .arg(env.db())
         .args(["import", "anagrafe"])
         .arg(&file)
