@@ -175,13 +175,23 @@ impl SqliteStore {
         if self.path == std::path::Path::new(":memory:") {
             return;
         }
-        self.anchored_at.set(Some(std::time::Instant::now()));
         let Ok(Some((id, hash))) = self.audit_head() else {
             return;
         };
+        self.anchored_at.set(Some(std::time::Instant::now()));
         let path = anchor_path(&self.path);
-        if read_anchor(&path).is_some_and(|(old, _)| old > id) {
-            return;
+        if let Some((old, old_hash)) = read_anchor(&path) {
+            // An anchor ahead of the chain, or one its row no longer matches, is the evidence of a
+            // truncation or a rewrite: kept for `check`, never overwritten.
+            let stored: Option<String> = self
+                .conn
+                .query_row("SELECT hash FROM audit_log WHERE id = ?1", [old], |r| r.get(0))
+                .optional()
+                .unwrap_or(None);
+            if old > id || stored.as_deref() != Some(old_hash.as_str()) {
+                tracing::error!(anchor = old, head = id, "registro di audit diverso dall'ancora");
+                return;
+            }
         }
         let dir = path
             .parent()

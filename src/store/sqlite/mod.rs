@@ -167,6 +167,8 @@ impl SqliteStore {
                 |e| StoreError::Unavailable(format!("impossibile creare {}: {e}", path.display())),
             )?,
         );
+        // A new database starts a new audit chain: an anchor left by a removed one is stale.
+        let _ = std::fs::remove_file(audit::anchor_path(path));
         let made = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,

@@ -1,0 +1,198 @@
+//! Security hardening end to end on the real binary: private files whatever the umask, backups
+//! that keep the database's mode, the audit anchor that notices truncation and rewriting.
+
+mod common;
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::Output;
+
+use common::{ADMIN_PASSWORD, Env, code, text};
+
+fn mode(p: &Path) -> u32 {
+    std::fs::metadata(p).unwrap().mode() & 0o7777
+}
+
+/// Runs `sportello --db <db> args` under `umask`.
+fn run_umask(env: &Env, umask: u32, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut cmd = env.cmd();
+    cmd.arg("--db").arg(env.db()).args(args);
+    // SAFETY: umask is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::umask(umask as libc::mode_t);
+            Ok(())
+        });
+    }
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn database_wal_shm_backups_exports_and_reports_are_private_under_umask_000_and_022() {
+    for umask in [0o000, 0o022] {
+        let env = Env::new();
+        let init = run_umask(
+            &env,
+            umask,
+            &[
+                "init", "--ente", "Comune di Perugia", "--belfiore", "G478", "--admin", "admin",
+                "--password-stdin",
+            ],
+            &format!("{ADMIN_PASSWORD}\n"),
+        );
+        assert_eq!(code(&init), 0, "{}", text(&init.stderr));
+        assert_eq!(mode(&env.db()), 0o600, "database, umask {umask:o}");
+        let anchor = format!("{}.audit-head", env.db().display());
+        assert_eq!(mode(Path::new(&anchor)), 0o600, "anchor, umask {umask:o}");
+        // SQLite gives the -wal and -shm the database's mode whatever the umask.
+        let old = unsafe { libc::umask(umask as libc::mode_t) };
+        let c = rusqlite::Connection::open(env.db()).unwrap();
+        c.query_row("SELECT count(*) FROM operatore", [], |r| r.get::<_, i64>(0))
+            .unwrap();
+        unsafe { libc::umask(old) };
+        for suffix in ["-wal", "-shm"] {
+            let p = format!("{}{suffix}", env.db().display());
+            assert_eq!(mode(Path::new(&p)), 0o600, "{suffix}, umask {umask:o}");
+        }
+        drop(c);
+        let dest = env.dir.path().join("copia.db");
+        let out = run_umask(&env, umask, &["backup", dest.to_str().unwrap()], "");
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        assert_eq!(mode(&dest), 0o600, "backup, umask {umask:o}");
+        // A group-shared database (0660) keeps its mode in the backup.
+        std::fs::set_permissions(env.db(), std::fs::Permissions::from_mode(0o660)).unwrap();
+        let shared = env.dir.path().join("copia-gruppo.db");
+        let out = run_umask(&env, umask, &["backup", shared.to_str().unwrap()], "");
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        assert_eq!(mode(&shared), 0o660, "group backup, umask {umask:o}");
+        let names: Vec<_> = std::fs::read_dir(env.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.contains("partial"))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
+        // Exports, prints and import reports.
+        let csv = env.dir.path().join("schede.csv");
+        let out = run_umask(
+            &env,
+            umask,
+            &[
+                "export", "schede", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv",
+                "--out", csv.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        assert_eq!(mode(&csv), 0o600, "export, umask {umask:o}");
+        let pdf = env.dir.path().join("vuota.pdf");
+        let out = run_umask(&env, umask, &["print", "scheda-vuota", "--out", pdf.to_str().unwrap()], "");
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        assert_eq!(mode(&pdf), 0o600, "print, umask {umask:o}");
+        let input = env.dir.path().join("anagrafe.csv");
+        std::fs::write(
+            &input,
+            "CODICE_FISCALE;COGNOME;NOME\nRSSMRA70A01G478Z;ROSSI;MARIO\nXX;;\n",
+        )
+        .unwrap();
+        let report = env.dir.path().join("rapporto.csv");
+        let out = run_umask(
+            &env,
+            umask,
+            &[
+                "import", "anagrafe", input.to_str().unwrap(), "--ente", "G478", "--report",
+                report.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert!(report.exists(), "{}", text(&out.stderr));
+        assert_eq!(mode(&report), 0o600, "report, umask {umask:o}");
+    }
+}
+
+/// The audit rows of the database, newest first: (id, hash).
+fn audit_ids(db: &Path) -> Vec<i64> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut s = c.prepare("SELECT id FROM audit_log ORDER BY id DESC").unwrap();
+    s.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// What an attacker with write access to the file does: drops the append-only triggers and
+/// deletes the newest `n` rows (the chain of the rest stays valid).
+fn truncate_audit(db: &Path, n: i64) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.execute_batch("DROP TRIGGER audit_log_no_delete").unwrap();
+    c.execute(
+        "DELETE FROM audit_log WHERE id > (SELECT max(id) FROM audit_log) - ?1",
+        [n],
+    )
+    .unwrap();
+}
+
+fn check(env: &Env) -> (i32, String) {
+    let out = env.run(&["check"], "");
+    (code(&out), format!("{}{}", text(&out.stdout), text(&out.stderr)))
+}
+
+#[test]
+fn check_fails_when_the_newest_audit_rows_are_deleted() {
+    let env = Env::new();
+    env.init();
+    for u in ["uno", "due", "tre"] {
+        let out = env.run(
+            &["user", "add", u, "--nome", "N", "--cognome", "C", "--role", "sportello", "--ente", "G478"],
+            "",
+        );
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    }
+    assert_eq!(check(&env), (0, "ok\n".into()));
+    let before = audit_ids(&env.db());
+    truncate_audit(&env.db(), 3);
+    assert_eq!(audit_ids(&env.db()).len(), before.len() - 3);
+    let (rc, out) = check(&env);
+    assert_eq!(rc, 1, "{out}");
+    assert!(out.contains("registro di audit troncato"), "{out}");
+    assert!(out.contains(&format!("{} righe", before[0])), "{out}");
+}
+
+#[test]
+fn check_fails_when_the_audit_log_is_rewritten_with_a_recomputed_chain() {
+    let env = Env::new();
+    env.init();
+    assert_eq!(check(&env).0, 0);
+    let head = audit_ids(&env.db())[0];
+    truncate_audit(&env.db(), 2);
+    // The app itself appends new, correctly chained rows over the deleted ones.
+    for u in ["uno", "due", "tre", "quattro"] {
+        let out = env.run(
+            &["user", "add", u, "--nome", "N", "--cognome", "C", "--role", "sportello", "--ente", "G478"],
+            "",
+        );
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    }
+    assert!(audit_ids(&env.db())[0] > head);
+    let (rc, out) = check(&env);
+    assert_eq!(rc, 1, "{out}");
+    assert!(
+        out.contains(&format!("registro di audit riscritto: la riga {head}")),
+        "{out}"
+    );
+    // The evidence stays: a second check says the same.
+    assert_eq!(check(&env).0, 1);
+}
