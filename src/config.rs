@@ -10,7 +10,9 @@
 //! recording_dir = "/var/lib/sportello/recordings"
 //! output_dir = "~/sportello"                     # PDFs and exports written from the TUI
 //! tick_ms = 500                                  # period of the TUI clock (autosave, idle lock)
+//! admin_group = "sportello-admin"                # root and this group: full-rights CLI (system file only)
 //! ```
+//! Running setgid (see [`crate::setgid`]) only `/etc/sportello/config.toml` is read.
 //! `SPORTELLO_ETC` moves the system directory (tests, packaging); `XDG_CONFIG_HOME`/`XDG_DATA_HOME`
 //! move the user directories as usual.
 
@@ -40,6 +42,8 @@ struct Layer {
     recording_dir: Option<PathBuf>,
     output_dir: Option<PathBuf>,
     tick_ms: Option<u64>,
+    /// Read from the system file only.
+    admin_group: Option<String>,
 }
 
 /// The effective configuration.
@@ -54,6 +58,9 @@ pub struct Config {
     /// Period of the TUI's clock message in milliseconds (draft autosave, idle lock). Keys never
     /// wait for it; tests set it long to prove that.
     pub tick_ms: u64,
+    /// The OS group whose members (with root) may run CLI commands with full rights and act on
+    /// behalf of an operator (`--operatore`); from the system file only.
+    pub admin_group: Option<String>,
     /// The files that were read, in order.
     pub sources: Vec<PathBuf>,
 }
@@ -113,6 +120,7 @@ impl Layer {
             recording_dir: top.recording_dir.or(self.recording_dir),
             output_dir: top.output_dir.or(self.output_dir),
             tick_ms: top.tick_ms.or(self.tick_ms),
+            admin_group: top.admin_group.or(self.admin_group),
         }
     }
 
@@ -155,6 +163,7 @@ impl Layer {
             recording_dir: path("SPORTELLO_RECORDING_DIR"),
             output_dir: path("SPORTELLO_OUTPUT_DIR"),
             tick_ms: tick,
+            admin_group: None,
         })
     }
 }
@@ -166,8 +175,18 @@ pub struct Flags {
 }
 
 impl Config {
-    /// Loads system file, user file, environment and flags.
+    /// Loads system file, user file, environment and flags. Running setgid (the deployment where
+    /// operators reach the data only through sportello) it reads `/etc/sportello/config.toml`
+    /// alone: environment, user config and `--db` could redirect the data paths.
     pub fn load(flags: &Flags) -> Result<Config, AppError> {
+        if crate::setgid::active() {
+            return Config::load_from(
+                Path::new("/etc/sportello/config.toml"),
+                None,
+                &|_| None,
+                &Flags::default(),
+            );
+        }
         Config::load_from(
             &system_dir().join("config.toml"),
             user_dir().map(|d| d.join("config.toml")).as_deref(),
@@ -185,8 +204,12 @@ impl Config {
     ) -> Result<Config, AppError> {
         let mut sources = Vec::new();
         let mut layer = Layer::default();
-        for file in std::iter::once(system_file).chain(user_file) {
-            if let Some(l) = read_layer(file)? {
+        for (i, file) in std::iter::once(system_file).chain(user_file).enumerate() {
+            if let Some(mut l) = read_layer(file)? {
+                if i > 0 {
+                    // Who is an administrator is decided by the system file alone.
+                    l.admin_group = None;
+                }
                 sources.push(file.to_path_buf());
                 layer = layer.over(l);
             }
@@ -219,6 +242,7 @@ impl Config {
                 .unwrap_or_else(|| data.join("registrazioni")),
             output_dir: layer.output_dir.unwrap_or_else(|| data.join("stampe")),
             tick_ms,
+            admin_group: layer.admin_group,
             sources,
         })
     }

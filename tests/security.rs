@@ -196,3 +196,123 @@ fn check_fails_when_the_audit_log_is_rewritten_with_a_recomputed_chain() {
     // The evidence stays: a second check says the same.
     assert_eq!(check(&env).0, 1);
 }
+
+/// Whether a test that needs root may run: as root yes; otherwise it is skipped with one line, and
+/// under CI (`CI=true`, which runs as root) it fails.
+fn as_root(test: &str) -> bool {
+    // SAFETY: getuid cannot fail.
+    if unsafe { libc::getuid() } == 0 {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{test}: needs root, and CI runs as root"
+    );
+    eprintln!("{test}: skipped (needs root)");
+    false
+}
+
+const NOBODY: u32 = 65534;
+
+/// Runs `sportello --db <db> args` as the OS user `uid`.
+fn run_as(env: &Env, uid: u32, args: &[&str]) -> Output {
+    // A copy the user may execute (the build folder may be closed to them).
+    let bin = env.dir.path().join("sportello");
+    if !bin.exists() {
+        std::fs::copy(env!("CARGO_BIN_EXE_sportello"), &bin).unwrap();
+    }
+    let d = env.dir.path();
+    std::process::Command::new(&bin)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", d)
+        .env("XDG_CONFIG_HOME", d.join("config"))
+        .env("XDG_DATA_HOME", d.join("data"))
+        .env("SPORTELLO_ETC", d.join("etc"))
+        .env("SPORTELLO_LOG_DIR", d.join("log"))
+        .arg("--db")
+        .arg(env.db())
+        .args(args)
+        .uid(uid)
+        .gid(uid)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_commands_act_as_the_operator_of_the_os_account_unless_root() {
+    if !as_root("cli_commands_act_as_the_operator_of_the_os_account_unless_root") {
+        return;
+    }
+    let env = Env::new();
+    env.init();
+    let out = env.run(
+        &[
+            "user", "add", "mrossi", "--nome", "Maria", "--cognome", "Rossi", "--role", "sportello",
+            "--ente", "G478", "--os-user", "nobody",
+        ],
+        "",
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    // The unprivileged user may reach the file (as in a deployment where the file is theirs).
+    for p in [env.dir.path().to_path_buf(), env.db()] {
+        std::os::unix::fs::chown(&p, Some(NOBODY), Some(NOBODY)).unwrap();
+    }
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Not an administrator: the operator's own permissions apply.
+    let out = run_as(&env, NOBODY, &["user", "list"]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("l'operatore mrossi non ha il permesso"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run_as(&env, NOBODY, &["search", "rossi"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    // --operatore is for root and the admin group only.
+    let pdf = env.dir.path().join("v.pdf");
+    let out = run_as(
+        &env,
+        NOBODY,
+        &["print", "scheda-vuota", "--out", pdf.to_str().unwrap(), "--operatore", "admin"],
+    );
+    assert_eq!(code(&out), 1);
+    assert!(text(&out.stderr).contains("--operatore è consentito solo a root"));
+    // Root acting for an operator is recorded as such.
+    let out = env.run(
+        &["print", "scheda-vuota", "--out", pdf.to_str().unwrap(), "--operatore", "mrossi"],
+        "",
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let c = rusqlite::Connection::open(env.db()).unwrap();
+    let rows: Vec<(String, Option<String>, String, String)> = c
+        .prepare("SELECT username, os_user, action, outcome FROM audit_log ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(rows.contains(&(
+        "mrossi".into(),
+        Some("nobody".into()),
+        "elenca_operatori".into(),
+        "negato".into()
+    )), "{rows:?}");
+    assert!(rows.contains(&(
+        "mrossi".into(),
+        Some("nobody".into()),
+        "cerca_soggetti".into(),
+        "ok".into()
+    )), "{rows:?}");
+    // An OS account whose operator is disabled gets nothing.
+    let out = env.run(&["user", "disable", "mrossi"], "");
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let out = run_as(&env, NOBODY, &["search", "rossi"]);
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("«nobody» non corrisponde a nessun operatore attivo"),
+        "{}",
+        text(&out.stderr)
+    );
+}
