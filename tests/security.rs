@@ -316,3 +316,94 @@ fn cli_commands_act_as_the_operator_of_the_os_account_unless_root() {
         text(&out.stderr)
     );
 }
+
+/// `import anagrafe <file> --ente G478 --report <report>`, killed after 20 s (a hang is a failure).
+fn import(env: &Env, file: &Path) -> (i32, String, String) {
+    let report = env.dir.path().join("rapporto-import.csv");
+    let _ = std::fs::remove_file(&report);
+    let mut child = env
+        .cmd()
+        .arg("--db")
+        .arg(env.db())
+        .args(["import", "anagrafe"])
+        .arg(file)
+        .args(["--ente", "G478", "--report"])
+        .arg(&report)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("import of {} hangs", file.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let report = std::fs::read_to_string(&report).unwrap_or_default();
+    (code(&out), text(&out.stderr), report)
+}
+
+fn cognome(env: &Env, cf: &str) -> Option<String> {
+    let c = rusqlite::Connection::open(env.db()).unwrap();
+    c.query_row(
+        "SELECT cognome || '|' || coalesce(luogo_nascita, '') FROM soggetto WHERE codice_fiscale = ?1",
+        [cf],
+        |r| r.get(0),
+    )
+    .ok()
+}
+
+#[test]
+fn imports_refuse_fifos_and_devices_without_hanging() {
+    let env = Env::new();
+    env.init();
+    let fifo = env.dir.path().join("anagrafe.fifo");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: mkfifo on a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    for file in [fifo.as_path(), Path::new("/dev/zero")] {
+        let (rc, err, _) = import(&env, file);
+        assert_eq!(rc, 2, "{err}");
+        assert!(err.contains("non è un file normale"), "{err}");
+    }
+}
+
+#[test]
+fn imports_lose_nothing_to_encodings_controls_or_unknown_state_names() {
+    use sportello::domain::cf::{Sesso, compute};
+    let env = Env::new();
+    env.init();
+    let de_luca = compute("De Lucà", "Anna", Sesso::F, 1970, 3, 1, "G478");
+    let broken = compute("Bianchi", "Ugo", Sesso::M, 1971, 4, 2, "G478");
+    let trojan = compute("Verdi", "Ada", Sesso::F, 1972, 5, 3, "G478");
+    let cina = compute("Wang", "Li", Sesso::M, 1980, 6, 4, "Z210");
+    let ignoto = compute("Zhang", "Wei", Sesso::M, 1981, 7, 5, "Z210");
+    let mut bytes = b"CODICE_FISCALE;COGNOME;NOME;LUOGO_NASCITA\n".to_vec();
+    bytes.extend(format!("{de_luca};DE LUC\u{c0};ANNA;G478\n").as_bytes());
+    bytes.extend(format!("{broken};BIANCH").as_bytes());
+    bytes.extend(b"\xff;UGO;G478\n");
+    bytes.extend(format!("{trojan};VERDI\u{202e}\x1b[2J;ADA\x00;G478\n").as_bytes());
+    bytes.extend(format!("{cina};WANG;LI;CINA\n").as_bytes());
+    bytes.extend(format!("{ignoto};ZHANG;WEI;REPUBBLICA DI NARNIA\n").as_bytes());
+    let file = env.dir.path().join("anagrafe.csv");
+    std::fs::write(&file, bytes).unwrap();
+    let (_rc, err, report) = import(&env, &file);
+    // One invalid byte no longer turns the whole file into Windows-1252 mojibake.
+    assert_eq!(cognome(&env, &de_luca).as_deref(), Some("DE LUC\u{c0}|G478"), "{err}");
+    assert_eq!(cognome(&env, &broken), None);
+    assert!(report.contains(&format!("3;{broken};campo COGNOME non valido in UTF-8")), "{report}");
+    // Control characters and bidi overrides are removed, with a warning.
+    assert_eq!(cognome(&env, &trojan).as_deref(), Some("VERDI[2J|G478"));
+    assert!(
+        report.contains(&format!("4;{trojan};avviso: caratteri di controllo rimossi da: COGNOME, NOME")),
+        "{report}"
+    );
+    // A common name of the state, or the code the codice fiscale carries.
+    assert_eq!(cognome(&env, &cina).as_deref(), Some("WANG|Z210"));
+    assert_eq!(cognome(&env, &ignoto).as_deref(), Some("ZHANG|Z210"));
+    assert!(report.contains("usato Z210 dal codice fiscale"), "{report}");
+}
