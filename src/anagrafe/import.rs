@@ -350,13 +350,11 @@ impl AnagrafeFile {
                 }
                 continue;
             };
-            let text = if text.chars().any(crate::sanitize::is_unsafe) {
+            // Line breaks of a quoted multi-line field stay (CR LF); other controls go.
+            let unsafe_char = |c: char| c != '\r' && crate::sanitize::is_unsafe(c);
+            let text = if text.chars().any(unsafe_char) {
                 cleaned.push(self.names[i].clone());
-                Cow::Owned(
-                    text.chars()
-                        .filter(|c| !crate::sanitize::is_unsafe(*c))
-                        .collect(),
-                )
+                Cow::Owned(text.chars().filter(|c| !unsafe_char(*c)).collect())
             } else {
                 text
             };
@@ -759,14 +757,19 @@ mod tests {
     }
 
     #[test]
-    fn utf8_check_survives_chunk_boundaries() {
+    fn utf8_decision_survives_chunk_boundaries_and_stray_bytes() {
         let mut text = "a".repeat(64 * 1024 - 1).into_bytes();
         text.extend("ò".as_bytes());
-        assert!(is_utf8(&mut text.as_slice()).unwrap());
-        let mut bad = text.clone();
-        bad.push(0xF2);
-        assert!(!is_utf8(&mut bad.as_slice()).unwrap());
-        assert!(!is_utf8(&mut &b"Niccol\xF2"[..]).unwrap());
+        assert!(looks_utf8(&mut text.as_slice()).unwrap());
+        // One stray byte in a UTF-8 file: still UTF-8 (its row is rejected, the rest is kept).
+        let mut stray = text.clone();
+        stray.push(0xF2);
+        assert!(looks_utf8(&mut stray.as_slice()).unwrap());
+        let mut ascii_then_bad = "a".repeat(70 * 1024).into_bytes();
+        ascii_then_bad.push(0xF2);
+        assert!(!looks_utf8(&mut ascii_then_bad.as_slice()).unwrap());
+        assert!(!looks_utf8(&mut &b"Niccol\xF2"[..]).unwrap());
+        assert!(looks_utf8(&mut &b"solo ascii"[..]).unwrap());
     }
 
     fn open_bytes(bytes: &[u8]) -> (tempfile::TempDir, AnagrafeFile) {
