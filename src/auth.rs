@@ -138,7 +138,12 @@ pub fn login(
         return Err(LoginError::Locked);
     };
     if username.is_empty() || password.is_empty() || password.len() > MAX_LEN {
-        store.finish_login(id, &attempt, None, "nome utente o password vuoti o troppo lunghi")?;
+        store.finish_login(
+            id,
+            &attempt,
+            None,
+            "nome utente o password vuoti o troppo lunghi",
+        )?;
         return Err(LoginError::Invalid);
     }
     let op = store.operatore_by_username(username)?;

@@ -75,9 +75,9 @@ pub fn refuse_non_regular(path: &Path) -> io::Result<()> {
 
 /// An unpredictable temporary name beside `out`: `.<name>.<16 hex digits>.tmp`.
 fn temp_beside(out: &Path) -> io::Result<PathBuf> {
-    let name = out.file_name().ok_or_else(|| {
-        io::Error::new(io::ErrorKind::InvalidInput, "manca il nome del file")
-    })?;
+    let name = out
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "manca il nome del file"))?;
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(name);
     tmp_name.push(format!(".{:016x}.tmp", OsRng.next_u64()));
@@ -241,7 +241,12 @@ mod tests {
             assert!(e.to_string().contains(what), "{e}");
         }
         assert_eq!(std::fs::read(&victim).unwrap(), b"intatto");
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert!(std::fs::metadata("/dev/null").unwrap().mode() & libc::S_IFMT == libc::S_IFCHR);
     }
 

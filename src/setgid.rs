@@ -123,7 +123,13 @@ fn group_id(name: &str) -> Option<libc::gid_t> {
         let mut grp: libc::group = std::mem::zeroed();
         let mut buf = vec![0 as libc::c_char; 16 * 1024];
         let mut result: *mut libc::group = std::ptr::null_mut();
-        let rc = libc::getgrnam_r(c.as_ptr(), &mut grp, buf.as_mut_ptr(), buf.len(), &mut result);
+        let rc = libc::getgrnam_r(
+            c.as_ptr(),
+            &mut grp,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut result,
+        );
         (rc == 0 && !result.is_null()).then_some(grp.gr_gid)
     }
 }

@@ -49,7 +49,13 @@ fn database_wal_shm_backups_exports_and_reports_are_private_under_umask_000_and_
             &env,
             umask,
             &[
-                "init", "--ente", "Comune di Perugia", "--belfiore", "G478", "--admin", "admin",
+                "init",
+                "--ente",
+                "Comune di Perugia",
+                "--belfiore",
+                "G478",
+                "--admin",
+                "admin",
                 "--password-stdin",
             ],
             &format!("{ADMIN_PASSWORD}\n"),
@@ -91,15 +97,28 @@ fn database_wal_shm_backups_exports_and_reports_are_private_under_umask_000_and_
             &env,
             umask,
             &[
-                "export", "schede", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv",
-                "--out", csv.to_str().unwrap(),
+                "export",
+                "schede",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-12-31",
+                "--format",
+                "csv",
+                "--out",
+                csv.to_str().unwrap(),
             ],
             "",
         );
         assert_eq!(code(&out), 0, "{}", text(&out.stderr));
         assert_eq!(mode(&csv), 0o600, "export, umask {umask:o}");
         let pdf = env.dir.path().join("vuota.pdf");
-        let out = run_umask(&env, umask, &["print", "scheda-vuota", "--out", pdf.to_str().unwrap()], "");
+        let out = run_umask(
+            &env,
+            umask,
+            &["print", "scheda-vuota", "--out", pdf.to_str().unwrap()],
+            "",
+        );
         assert_eq!(code(&out), 0, "{}", text(&out.stderr));
         assert_eq!(mode(&pdf), 0o600, "print, umask {umask:o}");
         let input = env.dir.path().join("anagrafe.csv");
@@ -113,7 +132,12 @@ fn database_wal_shm_backups_exports_and_reports_are_private_under_umask_000_and_
             &env,
             umask,
             &[
-                "import", "anagrafe", input.to_str().unwrap(), "--ente", "G478", "--report",
+                "import",
+                "anagrafe",
+                input.to_str().unwrap(),
+                "--ente",
+                "G478",
+                "--report",
                 report.to_str().unwrap(),
             ],
             "",
@@ -126,7 +150,9 @@ fn database_wal_shm_backups_exports_and_reports_are_private_under_umask_000_and_
 /// The audit rows of the database, newest first: (id, hash).
 fn audit_ids(db: &Path) -> Vec<i64> {
     let c = rusqlite::Connection::open(db).unwrap();
-    let mut s = c.prepare("SELECT id FROM audit_log ORDER BY id DESC").unwrap();
+    let mut s = c
+        .prepare("SELECT id FROM audit_log ORDER BY id DESC")
+        .unwrap();
     s.query_map([], |r| r.get(0))
         .unwrap()
         .collect::<Result<_, _>>()
@@ -147,7 +173,10 @@ fn truncate_audit(db: &Path, n: i64) {
 
 fn check(env: &Env) -> (i32, String) {
     let out = env.run(&["check"], "");
-    (code(&out), format!("{}{}", text(&out.stdout), text(&out.stderr)))
+    (
+        code(&out),
+        format!("{}{}", text(&out.stdout), text(&out.stderr)),
+    )
 }
 
 #[test]
@@ -156,7 +185,19 @@ fn check_fails_when_the_newest_audit_rows_are_deleted() {
     env.init();
     for u in ["uno", "due", "tre"] {
         let out = env.run(
-            &["user", "add", u, "--nome", "N", "--cognome", "C", "--role", "sportello", "--ente", "G478"],
+            &[
+                "user",
+                "add",
+                u,
+                "--nome",
+                "N",
+                "--cognome",
+                "C",
+                "--role",
+                "sportello",
+                "--ente",
+                "G478",
+            ],
             "",
         );
         assert_eq!(code(&out), 0, "{}", text(&out.stderr));
@@ -181,7 +222,19 @@ fn check_fails_when_the_audit_log_is_rewritten_with_a_recomputed_chain() {
     // The app itself appends new, correctly chained rows over the deleted ones.
     for u in ["uno", "due", "tre", "quattro"] {
         let out = env.run(
-            &["user", "add", u, "--nome", "N", "--cognome", "C", "--role", "sportello", "--ente", "G478"],
+            &[
+                "user",
+                "add",
+                u,
+                "--nome",
+                "N",
+                "--cognome",
+                "C",
+                "--role",
+                "sportello",
+                "--ente",
+                "G478",
+            ],
             "",
         );
         assert_eq!(code(&out), 0, "{}", text(&out.stderr));
@@ -249,8 +302,19 @@ fn cli_commands_act_as_the_operator_of_the_os_account_unless_root() {
     env.init();
     let out = env.run(
         &[
-            "user", "add", "mrossi", "--nome", "Maria", "--cognome", "Rossi", "--role", "sportello",
-            "--ente", "G478", "--os-user", "nobody",
+            "user",
+            "add",
+            "mrossi",
+            "--nome",
+            "Maria",
+            "--cognome",
+            "Rossi",
+            "--role",
+            "sportello",
+            "--ente",
+            "G478",
+            "--os-user",
+            "nobody",
         ],
         "",
     );
@@ -275,13 +339,27 @@ fn cli_commands_act_as_the_operator_of_the_os_account_unless_root() {
     let out = run_as(
         &env,
         NOBODY,
-        &["print", "scheda-vuota", "--out", pdf.to_str().unwrap(), "--operatore", "admin"],
+        &[
+            "print",
+            "scheda-vuota",
+            "--out",
+            pdf.to_str().unwrap(),
+            "--operatore",
+            "admin",
+        ],
     );
     assert_eq!(code(&out), 1);
     assert!(text(&out.stderr).contains("--operatore è consentito solo a root"));
     // Root acting for an operator is recorded as such.
     let out = env.run(
-        &["print", "scheda-vuota", "--out", pdf.to_str().unwrap(), "--operatore", "mrossi"],
+        &[
+            "print",
+            "scheda-vuota",
+            "--out",
+            pdf.to_str().unwrap(),
+            "--operatore",
+            "mrossi",
+        ],
         "",
     );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
@@ -293,18 +371,24 @@ fn cli_commands_act_as_the_operator_of_the_os_account_unless_root() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert!(rows.contains(&(
-        "mrossi".into(),
-        Some("nobody".into()),
-        "elenca_operatori".into(),
-        "negato".into()
-    )), "{rows:?}");
-    assert!(rows.contains(&(
-        "mrossi".into(),
-        Some("nobody".into()),
-        "cerca_soggetti".into(),
-        "ok".into()
-    )), "{rows:?}");
+    assert!(
+        rows.contains(&(
+            "mrossi".into(),
+            Some("nobody".into()),
+            "elenca_operatori".into(),
+            "negato".into()
+        )),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&(
+            "mrossi".into(),
+            Some("nobody".into()),
+            "cerca_soggetti".into(),
+            "ok".into()
+        )),
+        "{rows:?}"
+    );
     // An OS account whose operator is disabled gets nothing.
     let out = env.run(&["user", "disable", "mrossi"], "");
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
@@ -393,13 +477,22 @@ fn imports_lose_nothing_to_encodings_controls_or_unknown_state_names() {
     std::fs::write(&file, bytes).unwrap();
     let (_rc, err, report) = import(&env, &file);
     // One invalid byte no longer turns the whole file into Windows-1252 mojibake.
-    assert_eq!(cognome(&env, &de_luca).as_deref(), Some("DE LUC\u{c0}|G478"), "{err}");
+    assert_eq!(
+        cognome(&env, &de_luca).as_deref(),
+        Some("DE LUC\u{c0}|G478"),
+        "{err}"
+    );
     assert_eq!(cognome(&env, &broken), None);
-    assert!(report.contains(&format!("3;{broken};campo COGNOME non valido in UTF-8")), "{report}");
+    assert!(
+        report.contains(&format!("3;{broken};campo COGNOME non valido in UTF-8")),
+        "{report}"
+    );
     // Control characters and bidi overrides are removed, with a warning.
     assert_eq!(cognome(&env, &trojan).as_deref(), Some("VERDI[2J|G478"));
     assert!(
-        report.contains(&format!("4;{trojan};avviso: caratteri di controllo rimossi da: COGNOME, NOME")),
+        report.contains(&format!(
+            "4;{trojan};avviso: caratteri di controllo rimossi da: COGNOME, NOME"
+        )),
         "{report}"
     );
     // A common name of the state, or the code the codice fiscale carries.

@@ -165,7 +165,10 @@ fn twenty_parallel_wrong_logins_verify_at_most_five_passwords() {
         })
         .collect();
     let results: Vec<LoginError> = threads.into_iter().map(|h| h.join().unwrap()).collect();
-    let invalid = results.iter().filter(|e| **e == LoginError::Invalid).count();
+    let invalid = results
+        .iter()
+        .filter(|e| **e == LoginError::Invalid)
+        .count();
     let locked = results.iter().filter(|e| **e == LoginError::Locked).count();
     assert_eq!((invalid, locked), (5, 15), "{results:?}");
     // The audit agrees: five verified (failed) attempts, fifteen refused before verification.
@@ -178,9 +181,16 @@ fn twenty_parallel_wrong_logins_verify_at_most_five_passwords() {
         .collect();
     let failed = audit.iter().filter(|r| r.event.outcome == Outcome::Failed);
     assert_eq!(failed.clone().count(), 5);
-    assert!(failed.clone().all(|r| r.event.detail.as_deref() == Some("password errata")));
+    assert!(
+        failed
+            .clone()
+            .all(|r| r.event.detail.as_deref() == Some("password errata"))
+    );
     assert_eq!(
-        audit.iter().filter(|r| r.event.outcome == Outcome::Denied).count(),
+        audit
+            .iter()
+            .filter(|r| r.event.outcome == Outcome::Denied)
+            .count(),
         15
     );
 }

@@ -653,7 +653,8 @@ fn decode_strict(encoding: Encoding, bytes: &[u8]) -> Option<Cow<'_, str>> {
 fn cf_foreign_state(code: &str) -> Option<String> {
     let base = cf::base_code(code).ok()?;
     let z = base.get(11..15)?;
-    (z.starts_with('Z') && crate::domain::belfiore::lookup(z, None).is_some()).then(|| z.to_string())
+    (z.starts_with('Z') && crate::domain::belfiore::lookup(z, None).is_some())
+        .then(|| z.to_string())
 }
 
 /// `;` or `,`, whichever occurs more often outside quotes in the first line (`;` on a tie).

@@ -49,7 +49,9 @@ impl Places {
                 continue;
             };
             if let Some(p) = belfiore::lookup(code.trim(), None) {
-                by_name.entry(fold_letters(alias)).or_insert_with(|| vec![p]);
+                by_name
+                    .entry(fold_letters(alias))
+                    .or_insert_with(|| vec![p]);
             }
         }
         Places { by_name }

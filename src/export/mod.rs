@@ -102,10 +102,12 @@ pub enum ExportError {
 /// Writes `table` to `out` in `format`, replacing the file if it exists.
 pub fn write(table: &Table, format: Format, out: &Path) -> Result<(), ExportError> {
     let bytes = to_bytes(table, format)?;
-    crate::files::as_operator(out, || crate::files::write_atomically(out, &bytes)).map_err(|source| ExportError::Io {
-        path: out.to_path_buf(),
-        source,
-    })
+    crate::files::as_operator(out, || crate::files::write_atomically(out, &bytes)).map_err(
+        |source| ExportError::Io {
+            path: out.to_path_buf(),
+            source,
+        },
+    )
 }
 
 /// The exported file's bytes.

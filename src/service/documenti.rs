@@ -398,7 +398,8 @@ impl Service<'_> {
         let rows = self.list_schede(&actor, filtro, MAX_ROWS)?;
         let lists = self.form_lists(&actor, def.code_lists(), true)?;
         let table = export_table(&rows, def, &lists);
-        let bytes = export::to_bytes(&table, format).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let bytes =
+            export::to_bytes(&table, format).map_err(|e| StoreError::Invalid(e.to_string()))?;
         write_file(out, &bytes)?;
         self.audit_ok(
             &actor,

@@ -142,12 +142,10 @@ fn syslog_head(db: &std::path::Path, id: i64, hash: &str) {
         "audit {} riga={id} hash={hash}",
         crate::sanitize::sanitize(&db.display().to_string())
     );
-    let (Ok(msg), Ok(ident)) = (
-        std::ffi::CString::new(text),
-        std::ffi::CStr::from_bytes_with_nul(b"sportello\0"),
-    ) else {
+    let Ok(msg) = std::ffi::CString::new(text) else {
         return;
     };
+    let ident = c"sportello";
     // SAFETY: valid NUL-terminated strings; "%s" keeps the message from being a format.
     unsafe {
         libc::openlog(ident.as_ptr(), libc::LOG_PID, libc::LOG_AUTHPRIV);
@@ -185,11 +183,17 @@ impl SqliteStore {
             // truncation or a rewrite: kept for `check`, never overwritten.
             let stored: Option<String> = self
                 .conn
-                .query_row("SELECT hash FROM audit_log WHERE id = ?1", [old], |r| r.get(0))
+                .query_row("SELECT hash FROM audit_log WHERE id = ?1", [old], |r| {
+                    r.get(0)
+                })
                 .optional()
                 .unwrap_or(None);
             if old > id || stored.as_deref() != Some(old_hash.as_str()) {
-                tracing::error!(anchor = old, head = id, "registro di audit diverso dall'ancora");
+                tracing::error!(
+                    anchor = old,
+                    head = id,
+                    "registro di audit diverso dall'ancora"
+                );
                 return;
             }
         }
@@ -228,7 +232,9 @@ impl SqliteStore {
         let last = self.audit_head()?.map(|(i, _)| i).unwrap_or(0);
         let stored: Option<String> = self
             .conn
-            .query_row("SELECT hash FROM audit_log WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT hash FROM audit_log WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?;
         Ok(match stored {
             None => vec![format!(

@@ -117,9 +117,8 @@ impl MaintenanceStore for SqliteStore {
         };
         leftovers(dest);
         let result = self.backup_into(&partial).and_then(|()| {
-            std::fs::rename(&partial, dest).map_err(|e| {
-                StoreError::Output(format!("impossibile completare la copia: {e}"))
-            })
+            std::fs::rename(&partial, dest)
+                .map_err(|e| StoreError::Output(format!("impossibile completare la copia: {e}")))
         });
         // Whatever happened (a full disk, a failed check), nothing is left beside the destination.
         leftovers(dest);
