@@ -1,7 +1,8 @@
 //! Authentication: argon2id password hashing, password policy, login with lockout, system (OS) login.
 //!
 //! Lockout: 5 failed attempts within 15 minutes lock the *username typed* (known or not) for 15 minutes
-//! from the fifth failure. Unknown user and wrong password get the same message and take the same time.
+//! from the fifth failure. Unknown user, wrong password and disabled account get the same message and
+//! take the same time; each attempt is counted before its password is verified.
 
 use argon2::Argon2;
 use argon2::password_hash::{
@@ -110,6 +111,12 @@ pub struct Origin {
 }
 
 /// Password login. Every attempt is recorded and audited. `now` is unix seconds.
+///
+/// The attempt is reserved (counted as a failure) in the transaction that reads the count, before
+/// the password is verified: however many sessions try at once, at most [`LOCK_FAILURES`] passwords
+/// are verified per window. Unknown user, wrong password and disabled account get the same message
+/// and the same work (a disabled account is verified against the dummy hash); the audit row says
+/// which.
 pub fn login(
     store: &mut dyn Store,
     username: &str,
@@ -118,48 +125,47 @@ pub fn login(
     now: i64,
 ) -> Result<Operatore, LoginError> {
     let username = username.trim();
-    let record = |store: &mut dyn Store, result, op: Option<i64>| {
-        store.record_login(
-            &LoginAttempt {
-                at: now,
-                username: username.chars().take(64).collect(),
-                result,
-                os_user: origin.os_user.clone(),
-                ssh_client: origin.ssh_client.clone(),
-            },
-            op,
-        )
+    let mut attempt = LoginAttempt {
+        at: now,
+        username: username.chars().take(64).collect(),
+        result: LoginResult::Failed,
+        os_user: origin.os_user.clone(),
+        ssh_client: origin.ssh_client.clone(),
     };
-    let key: String = username.chars().take(64).collect();
-    let failures = store.login_failures_since(&key, now - LOCK_WINDOW_SECS - LOCK_SECS)?;
-    if locked_until(&failures, now).is_some() {
-        record(store, LoginResult::Locked, None)?;
+    let since = now - LOCK_WINDOW_SECS - LOCK_SECS;
+    let Some(id) = store.reserve_login(&attempt, since, &|f| locked_until(f, now).is_some())?
+    else {
         return Err(LoginError::Locked);
-    }
+    };
     if username.is_empty() || password.is_empty() || password.len() > MAX_LEN {
-        record(store, LoginResult::Failed, None)?;
+        store.finish_login(
+            id,
+            &attempt,
+            None,
+            "nome utente o password vuoti o troppo lunghi",
+        )?;
         return Err(LoginError::Invalid);
     }
     let op = store.operatore_by_username(username)?;
     let hash = match &op {
-        Some(o) => store.password_hash(o.id)?,
-        None => None,
+        Some(o) if o.attivo => store.password_hash(o.id)?,
+        _ => None,
     };
     let ok = verify_password(password, hash.as_deref().unwrap_or_else(|| dummy_hash()))
         && hash.is_some();
+    let why = match &op {
+        Some(_) if ok => {
+            attempt.result = LoginResult::Ok;
+            ""
+        }
+        Some(o) if !o.attivo => "account disabilitato",
+        Some(_) => "password errata",
+        None => "utente sconosciuto",
+    };
+    store.finish_login(id, &attempt, op.as_ref().map(|o| o.id), why)?;
     match op {
-        Some(op) if ok => {
-            if !op.attivo {
-                record(store, LoginResult::Failed, Some(op.id))?;
-                return Err(LoginError::Disabled);
-            }
-            record(store, LoginResult::Ok, Some(op.id))?;
-            Ok(op)
-        }
-        op => {
-            record(store, LoginResult::Failed, op.map(|o| o.id))?;
-            Err(LoginError::Invalid)
-        }
+        Some(op) if ok => Ok(op),
+        _ => Err(LoginError::Invalid),
     }
 }
 

@@ -11,11 +11,13 @@
 //! output_dir = "~/sportello"                     # PDFs and exports, when the ufficio has no folder
 //! tick_ms = 500                                  # period of the TUI clock (autosave, idle lock)
 //! print_command = "lp -d {stampante} {file}"     # how a PDF reaches a print queue (CUPS default)
+//! admin_group = "sportello-admin"                # root and this group: full-rights CLI (system file only)
 //! [operator_printers]                            # an operator's own queue instead of the ufficio's
 //! mrossi = "SEGRETARIATO-COLORI"
 //! ```
 //! The print queue and the output folder of each ufficio are stored in the database
-//! (`sportello ente ufficio`).
+//! (`sportello ente ufficio`). Running setgid (see [`crate::setgid`]) only
+//! `/etc/sportello/config.toml` is read.
 //! `SPORTELLO_ETC` moves the system directory (tests, packaging); `XDG_CONFIG_HOME`/`XDG_DATA_HOME`
 //! move the user directories as usual.
 
@@ -49,6 +51,8 @@ struct Layer {
     tick_ms: Option<u64>,
     print_command: Option<String>,
     operator_printers: Option<BTreeMap<String, String>>,
+    /// Read from the system file only.
+    admin_group: Option<String>,
 }
 
 /// The effective configuration.
@@ -65,6 +69,9 @@ pub struct Config {
     pub tick_ms: u64,
     /// How documents reach a printer: the command, operators' own queues.
     pub print: PrintConfig,
+    /// The OS group whose members (with root) may run CLI commands with full rights and act on
+    /// behalf of an operator (`--operatore`); from the system file only.
+    pub admin_group: Option<String>,
     /// The files that were read, in order.
     pub sources: Vec<PathBuf>,
 }
@@ -133,6 +140,7 @@ impl Layer {
                 }
                 (under, over) => over.or(under),
             },
+            admin_group: top.admin_group.or(self.admin_group),
         }
     }
 
@@ -177,6 +185,7 @@ impl Layer {
             tick_ms: tick,
             print_command: env("SPORTELLO_PRINT_COMMAND").filter(|s| !s.trim().is_empty()),
             operator_printers: None,
+            admin_group: None,
         })
     }
 }
@@ -188,8 +197,18 @@ pub struct Flags {
 }
 
 impl Config {
-    /// Loads system file, user file, environment and flags.
+    /// Loads system file, user file, environment and flags. Running setgid (the deployment where
+    /// operators reach the data only through sportello) it reads `/etc/sportello/config.toml`
+    /// alone: environment, user config and `--db` could redirect the data paths.
     pub fn load(flags: &Flags) -> Result<Config, AppError> {
+        if crate::setgid::active() {
+            return Config::load_from(
+                Path::new("/etc/sportello/config.toml"),
+                None,
+                &|_| None,
+                &Flags::default(),
+            );
+        }
         Config::load_from(
             &system_dir().join("config.toml"),
             user_dir().map(|d| d.join("config.toml")).as_deref(),
@@ -207,8 +226,12 @@ impl Config {
     ) -> Result<Config, AppError> {
         let mut sources = Vec::new();
         let mut layer = Layer::default();
-        for file in std::iter::once(system_file).chain(user_file) {
-            if let Some(l) = read_layer(file)? {
+        for (i, file) in std::iter::once(system_file).chain(user_file).enumerate() {
+            if let Some(mut l) = read_layer(file)? {
+                if i > 0 {
+                    // Who is an administrator is decided by the system file alone.
+                    l.admin_group = None;
+                }
                 sources.push(file.to_path_buf());
                 layer = layer.over(l);
             }
@@ -247,6 +270,7 @@ impl Config {
                     .unwrap_or_else(|| crate::print::office::DEFAULT_COMMAND.into()),
                 operator_printers: layer.operator_printers.unwrap_or_default(),
             },
+            admin_group: layer.admin_group,
             sources,
         })
     }

@@ -91,15 +91,7 @@ fn write_report(path: &Path, id: &str, panic: &str) -> std::io::Result<()> {
             )
         })
         .unwrap_or_default();
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = f.set_permissions(std::fs::Permissions::from_mode(0o600));
-    }
+    let mut f = crate::files::create_private(path)?;
     writeln!(f, "segnalazione: {id}")?;
     writeln!(f, "versione: {}", env!("CARGO_PKG_VERSION"))?;
     writeln!(f, "schermata: {screen}")?;

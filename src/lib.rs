@@ -10,6 +10,7 @@
 //! - [`cli`]: the command line (clap) and its commands, one file per command group.
 //! - [`demo`]: synthetic demo data.
 //! - [`export`]: tabular exports (CSV, XLSX, PDF) from plain data; no database.
+//! - [`files`]: files created private (0600 whatever the umask), safe atomic writes, operator-named paths.
 //! - [`forms`]: screens as data: form definitions from `screens/*.toml`, typed field values (dates,
 //!   money, codice fiscale) and their Italian diagnostics; used by the UI, prints, exports and services.
 //! - [`logging`]: `tracing` to a file, never to the terminal.
@@ -17,6 +18,7 @@
 //!   office printer and the output folder's file names.
 //! - [`progress`]: progress counters and cancellation of long work (imports, exports).
 //! - [`sanitize`]: the one function that makes foreign strings safe to show.
+//! - [`setgid`]: the setgid deployment (data group, real-group file access, admin check).
 //! - [`ui`]: the terminal app: keys, keymaps, actions, the router and one module per screen. No SQL.
 
 pub mod anagrafe;
@@ -28,11 +30,13 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod forms;
 pub mod logging;
 pub mod print;
 pub mod progress;
 pub mod sanitize;
 pub mod service;
+pub mod setgid;
 pub mod store;
 pub mod ui;

@@ -10,7 +10,13 @@ use tracing_appender::non_blocking::WorkerGuard;
 /// writable (the operator is not bothered; the audit log is in the database anyway).
 pub fn init(log_dir: &Path) -> Option<WorkerGuard> {
     std::fs::create_dir_all(log_dir).ok()?;
-    let appender = tracing_appender::rolling::daily(log_dir, "sportello.log");
+    // A log file that cannot be opened (another account's file of the day) never stops a session:
+    // `build` reports it where `rolling::daily` would panic.
+    let appender = tracing_appender::rolling::RollingFileAppender::builder()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("sportello.log")
+        .build(log_dir)
+        .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = tracing_subscriber::EnvFilter::try_from_env("SPORTELLO_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

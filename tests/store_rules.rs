@@ -110,9 +110,10 @@ fn login_cases_give_the_right_italian_messages_and_are_audited() {
         login(&mut s, "mrossi", &"x".repeat(10_000), t).unwrap_err(),
         LoginError::Invalid
     );
+    // A disabled account is not confirmed by its right password.
     assert_eq!(
         login(&mut s, "spento", PW, t).unwrap_err(),
-        LoginError::Disabled
+        LoginError::Invalid
     );
     assert_eq!(
         login(&mut s, "spento", "sbagliata-sbagliata", t).unwrap_err(),
@@ -120,6 +121,19 @@ fn login_cases_give_the_right_italian_messages_and_are_audited() {
     );
     let audit = s.audit_tail(6).unwrap();
     assert!(audit.iter().all(|r| r.event.action == "login"));
+    // The audit says which failure it was; the operator is told the same thing every time.
+    let why: Vec<_> = audit.iter().map(|r| r.event.detail.as_deref()).collect();
+    assert_eq!(
+        why,
+        [
+            Some("account disabilitato"),
+            Some("account disabilitato"),
+            Some("nome utente o password vuoti o troppo lunghi"),
+            Some("nome utente o password vuoti o troppo lunghi"),
+            Some("utente sconosciuto"),
+            Some("password errata"),
+        ]
+    );
     assert_eq!(
         audit
             .iter()
@@ -133,6 +147,52 @@ fn login_cases_give_the_right_italian_messages_and_are_audited() {
             .all(|r| r.ssh_client.as_deref() == Some("10.0.0.7"))
     );
     assert!(s.check().unwrap().is_empty());
+}
+
+#[test]
+fn twenty_parallel_wrong_logins_verify_at_most_five_passwords() {
+    let (_d, path) = setup();
+    let t = 1_800_000_000;
+    let start = std::sync::Arc::new(std::sync::Barrier::new(20));
+    let threads: Vec<_> = (0..20)
+        .map(|_| {
+            let (path, start) = (path.clone(), start.clone());
+            std::thread::spawn(move || {
+                let mut s = SqliteStore::open(&path).unwrap();
+                start.wait();
+                login(&mut s, "mrossi", "sbagliata-sbagliata", t).unwrap_err()
+            })
+        })
+        .collect();
+    let results: Vec<LoginError> = threads.into_iter().map(|h| h.join().unwrap()).collect();
+    let invalid = results
+        .iter()
+        .filter(|e| **e == LoginError::Invalid)
+        .count();
+    let locked = results.iter().filter(|e| **e == LoginError::Locked).count();
+    assert_eq!((invalid, locked), (5, 15), "{results:?}");
+    // The audit agrees: five verified (failed) attempts, fifteen refused before verification.
+    let s = SqliteStore::open(&path).unwrap();
+    let audit: Vec<_> = s
+        .audit_tail(20)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.event.action == "login")
+        .collect();
+    let failed = audit.iter().filter(|r| r.event.outcome == Outcome::Failed);
+    assert_eq!(failed.clone().count(), 5);
+    assert!(
+        failed
+            .clone()
+            .all(|r| r.event.detail.as_deref() == Some("password errata"))
+    );
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|r| r.event.outcome == Outcome::Denied)
+            .count(),
+        15
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
@@ -146,10 +147,25 @@ impl AnagrafeFile {
         let io_err = |e: std::io::Error| {
             AppError::Env(format!("impossibile leggere {}: {e}", path.display()))
         };
-        if path.is_dir() {
+        // Opened with the operator's own identity, without blocking on a FIFO; anything but a
+        // regular file (a FIFO, /dev/zero, a folder) is refused before a byte is read.
+        let mut file = crate::files::as_operator(path, || {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path)
+        })
+        .map_err(io_err)?;
+        let meta = file.metadata().map_err(io_err)?;
+        if meta.is_dir() {
             return Err(AppError::Env(format!("{} è una cartella", path.display())));
         }
-        let mut file = File::open(path).map_err(io_err)?;
+        if !meta.is_file() {
+            return Err(AppError::Env(format!(
+                "{} non è un file normale (pipe o dispositivo): non viene letto",
+                sanitize(&path.display().to_string())
+            )));
+        }
         let mut head = Vec::with_capacity(64 * 1024);
         (&mut file)
             .take(64 * 1024)
@@ -163,7 +179,7 @@ impl AnagrafeFile {
         let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
         let start = if bom { 3 } else { 0 };
         file.seek(SeekFrom::Start(start)).map_err(io_err)?;
-        let encoding = if is_utf8(&mut file).map_err(io_err)? {
+        let encoding = if looks_utf8(&mut file).map_err(io_err)? {
             Encoding::Utf8
         } else {
             Encoding::Windows1252
@@ -311,7 +327,11 @@ impl AnagrafeFile {
         // The code as found, for the report (even when too long to be used).
         let mut cf_shown: Option<String> = None;
         let mut reasons: Vec<String> = Vec::new();
+        // Fields present but unusable (too long, bad encoding): not reported as missing too.
         let mut too_long = [false; Campo::COUNT];
+        // Fields whose control characters (C0, C1, bidi overrides) were removed; warnings.
+        let mut cleaned: Vec<String> = Vec::new();
+        let mut warnings: Vec<String> = Vec::new();
         let width = self.targets.len();
         if record.len() < width || record.iter().skip(width).any(|f| !f.is_empty()) {
             reasons.push(format!(
@@ -324,7 +344,25 @@ impl AnagrafeFile {
             let Some(target) = self.targets[i] else {
                 continue;
             };
-            let text = decode(self.encoding, bytes);
+            let Some(text) = decode_strict(self.encoding, bytes) else {
+                reasons.push(format!(
+                    "campo {} non valido in {}: riga scartata (correggere la codifica del file)",
+                    self.names[i],
+                    self.encoding.label()
+                ));
+                if let Target::Campo(c) = target {
+                    too_long[c.index()] = true;
+                }
+                continue;
+            };
+            // Line breaks of a quoted multi-line field stay (CR LF); other controls go.
+            let unsafe_char = |c: char| c != '\r' && crate::sanitize::is_unsafe(c);
+            let text = if text.chars().any(unsafe_char) {
+                cleaned.push(self.names[i].clone());
+                Cow::Owned(text.chars().filter(|c| !unsafe_char(*c)).collect())
+            } else {
+                text
+            };
             let trimmed = text.trim();
             if trimmed.is_empty() {
                 continue;
@@ -429,11 +467,21 @@ impl AnagrafeFile {
         });
         let luogo = cells[Campo::LuogoNascita.index()]
             .as_deref()
-            .and_then(|raw| {
-                self.places
-                    .resolve(raw, Kind::Nascita, nascita)
-                    .map_err(|e| reasons.push(format!("luogo di nascita «{raw}»: {e}")))
-                    .ok()
+            .and_then(|raw| match self.places.resolve(raw, Kind::Nascita, nascita) {
+                Ok(code) => Some(code),
+                // A foreign state the tables do not know by that name: the code carries it.
+                Err(e) => match cf_foreign_state(&row.codice_fiscale) {
+                    Some(z) => {
+                        warnings.push(format!(
+                            "luogo di nascita «{raw}» non riconosciuto ({e}): usato {z} dal codice fiscale"
+                        ));
+                        Some(z)
+                    }
+                    None => {
+                        reasons.push(format!("luogo di nascita «{raw}»: {e}"));
+                        None
+                    }
+                },
             });
         let comune = cells[Campo::ResComune.index()].as_deref().and_then(|raw| {
             self.places
@@ -465,6 +513,20 @@ impl AnagrafeFile {
                 warning: false,
             });
             return;
+        }
+        if !cleaned.is_empty() {
+            warnings.push(format!(
+                "caratteri di controllo rimossi da: {}",
+                cleaned.join(", ")
+            ));
+        }
+        if !warnings.is_empty() {
+            batch.issues.push(Issue {
+                line,
+                codice_fiscale: row.codice_fiscale.clone(),
+                reason: warnings.join("; "),
+                warning: true,
+            });
         }
         let iso = |d: Date| date::from_ymd(d).map(date::iso).unwrap_or_default();
         for campo in Campo::ALL {
@@ -524,7 +586,7 @@ fn normalize_header(name: &str) -> String {
 
 fn decode(encoding: Encoding, bytes: &[u8]) -> Cow<'_, str> {
     match encoding {
-        // The whole file was checked: every field of it is valid UTF-8 (delimiters are ASCII).
+        // Header only: rows go through `decode_strict`.
         Encoding::Utf8 => String::from_utf8_lossy(bytes),
         Encoding::Windows1252 => {
             encoding_rs::WINDOWS_1252
@@ -534,10 +596,13 @@ fn decode(encoding: Encoding, bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
-/// True when the rest of the stream is valid UTF-8 (read in chunks, constant memory).
-fn is_utf8(r: &mut impl Read) -> std::io::Result<bool> {
+/// The encoding of the rest of the stream, decided for the file: UTF-8 when it holds one valid
+/// multi-byte UTF-8 sequence (a stray invalid byte then rejects its row, see [`decode_strict`]) or
+/// no invalid byte at all; Windows-1252 otherwise. Read in chunks, constant memory.
+fn looks_utf8(r: &mut impl Read) -> std::io::Result<bool> {
     let mut buf = vec![0u8; 64 * 1024];
     let mut carry = 0;
+    let mut invalid = false;
     loop {
         let n = match r.read(&mut buf[carry..]) {
             Ok(n) => n,
@@ -545,20 +610,56 @@ fn is_utf8(r: &mut impl Read) -> std::io::Result<bool> {
             Err(e) => return Err(e),
         };
         if n == 0 {
-            return Ok(carry == 0);
+            return Ok(carry == 0 && !invalid);
         }
         let len = carry + n;
-        match std::str::from_utf8(&buf[..len]) {
-            Ok(_) => carry = 0,
-            // A sequence cut by the chunk boundary: keep its bytes for the next round.
-            Err(e) if e.error_len().is_none() => {
-                let valid = e.valid_up_to();
-                buf.copy_within(valid..len, 0);
-                carry = len - valid;
+        let mut pos = 0;
+        while pos < len {
+            match std::str::from_utf8(&buf[pos..len]) {
+                Ok(s) => {
+                    if !s.is_ascii() {
+                        return Ok(true);
+                    }
+                    pos = len;
+                }
+                Err(e) => {
+                    if !buf[pos..pos + e.valid_up_to()].is_ascii() {
+                        return Ok(true);
+                    }
+                    match e.error_len() {
+                        Some(bad) => {
+                            invalid = true;
+                            pos += e.valid_up_to() + bad;
+                        }
+                        // A sequence cut by the chunk boundary: kept for the next round.
+                        None => {
+                            pos += e.valid_up_to();
+                            break;
+                        }
+                    }
+                }
             }
-            Err(_) => return Ok(false),
         }
+        buf.copy_within(pos..len, 0);
+        carry = len - pos;
     }
+}
+
+/// A field decoded in the file's encoding; `None` when its bytes are not valid UTF-8 in a UTF-8
+/// file (never stored as mojibake).
+fn decode_strict(encoding: Encoding, bytes: &[u8]) -> Option<Cow<'_, str>> {
+    match encoding {
+        Encoding::Utf8 => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+        Encoding::Windows1252 => Some(decode(encoding, bytes)),
+    }
+}
+
+/// The foreign state (`Z...`) a valid codice fiscale carries as place of birth, when known.
+fn cf_foreign_state(code: &str) -> Option<String> {
+    let base = cf::base_code(code).ok()?;
+    let z = base.get(11..15)?;
+    (z.starts_with('Z') && crate::domain::belfiore::lookup(z, None).is_some())
+        .then(|| z.to_string())
 }
 
 /// `;` or `,`, whichever occurs more often outside quotes in the first line (`;` on a tie).
@@ -662,14 +763,19 @@ mod tests {
     }
 
     #[test]
-    fn utf8_check_survives_chunk_boundaries() {
+    fn utf8_decision_survives_chunk_boundaries_and_stray_bytes() {
         let mut text = "a".repeat(64 * 1024 - 1).into_bytes();
         text.extend("ò".as_bytes());
-        assert!(is_utf8(&mut text.as_slice()).unwrap());
-        let mut bad = text.clone();
-        bad.push(0xF2);
-        assert!(!is_utf8(&mut bad.as_slice()).unwrap());
-        assert!(!is_utf8(&mut &b"Niccol\xF2"[..]).unwrap());
+        assert!(looks_utf8(&mut text.as_slice()).unwrap());
+        // One stray byte in a UTF-8 file: still UTF-8 (its row is rejected, the rest is kept).
+        let mut stray = text.clone();
+        stray.push(0xF2);
+        assert!(looks_utf8(&mut stray.as_slice()).unwrap());
+        let mut ascii_then_bad = "a".repeat(70 * 1024).into_bytes();
+        ascii_then_bad.push(0xF2);
+        assert!(!looks_utf8(&mut ascii_then_bad.as_slice()).unwrap());
+        assert!(!looks_utf8(&mut &b"Niccol\xF2"[..]).unwrap());
+        assert!(looks_utf8(&mut &b"solo ascii"[..]).unwrap());
     }
 
     fn open_bytes(bytes: &[u8]) -> (tempfile::TempDir, AnagrafeFile) {

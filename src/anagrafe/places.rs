@@ -3,13 +3,17 @@
 //!
 //! Names are matched exactly after folding (case, accents, spaces and apostrophes ignored) through an
 //! index built once from the embedded Belfiore tables, so that a million rows cost a million hash
-//! look-ups whatever they contain.
+//! look-ups whatever they contain. Foreign states are also known by their common names and aliases
+//! (`data/stati-esteri-alias.csv`: CINA, STATI UNITI, RUSSIA, ...).
 
 use std::collections::HashMap;
 
 use crate::domain::belfiore::{self, Date, Place};
 use crate::domain::fold::letters as fold_letters;
 use crate::service::organisation::is_belfiore_syntax;
+
+/// Common names and aliases of foreign states (`alias,belfiore`), beside the official names.
+const ALIAS_CSV: &str = include_str!("../../data/stati-esteri-alias.csv");
 
 /// What a column may name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +42,17 @@ impl Places {
         let mut by_name: HashMap<Vec<u8>, Vec<Place>> = HashMap::new();
         for p in belfiore::all() {
             by_name.entry(fold_letters(&p.name)).or_default().push(p);
+        }
+        // Common names of foreign states (CINA, STATI UNITI, RUSSIA, ...): official names win.
+        for line in ALIAS_CSV.lines().skip(1) {
+            let Some((alias, code)) = line.split_once(',') else {
+                continue;
+            };
+            if let Some(p) = belfiore::lookup(code.trim(), None) {
+                by_name
+                    .entry(fold_letters(alias))
+                    .or_insert_with(|| vec![p]);
+            }
         }
         Places { by_name }
     }

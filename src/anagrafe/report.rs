@@ -40,9 +40,18 @@ pub struct Report {
 }
 
 impl Report {
-    /// Creates (or truncates) the file and writes the BOM and the header.
+    /// Creates (or replaces) the file, private (0600) and with the operator's own identity, and
+    /// writes the BOM and the header. A target that is not a regular file is refused.
     pub fn create(path: &Path) -> std::io::Result<Report> {
-        let mut w = crate::export::csv::excel_writer(BufWriter::new(File::create(path)?))?;
+        let file = crate::files::as_operator(path, || {
+            crate::files::refuse_non_regular(path)?;
+            match std::fs::remove_file(path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+            crate::files::create_private(path)
+        })?;
+        let mut w = crate::export::csv::excel_writer(BufWriter::new(file))?;
         w.write_record(["riga", "codice_fiscale", "motivo"])?;
         Ok(Report { w })
     }

@@ -139,6 +139,7 @@ enum Command {
 
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> i32 {
+    crate::setgid::init();
     // `sportello search … | head` ends quietly like any Unix tool instead of panicking on EPIPE.
     // SAFETY: resetting a signal disposition to its default at start-up, before any thread exists.
     unsafe {
@@ -171,7 +172,23 @@ fn run(cli: Cli) -> AppResult<i32> {
         database: cli.db.clone(),
     })?;
     let _log = crate::logging::init(&config.log_dir);
-    let actor = Actor::system(auth::os_user(), auth::ssh_client());
+    if let Some(dir) = config.database.parent() {
+        crate::setgid::set_data_dir(dir);
+    }
+    let system = Actor::system(auth::os_user(), auth::ssh_client());
+    // The full-rights system account exists only for root and the admin group; anybody else acts
+    // as the operator mapped to their OS account (commands without a database need no actor).
+    let admin = crate::setgid::is_admin(config.admin_group.as_deref());
+    let actor = match &cli.command {
+        _ if admin => system,
+        None | Some(Command::Cf { .. }) | Some(Command::Demo { .. }) => system,
+        Some(Command::Init { .. }) => {
+            return Err(AppError::Env(
+                "init è riservato a root o al gruppo degli amministratori".into(),
+            ));
+        }
+        Some(_) => os_operator(&config.database, &system)?,
+    };
     // Ids and actions only: never names, codici fiscali or notes.
     tracing::info!(command = ?cli.command.as_ref().map(command_name), "avvio");
     match cli.command {
@@ -272,27 +289,57 @@ pub fn open_current(path: &Path) -> AppResult<Database> {
     Database::open_current(path).map_err(env_error)
 }
 
-/// The actor of a command that reads records: the named operator (their permissions and enti), or
-/// the OS account that can open the database, which already holds every record: it acts with the
-/// responsabile's rights over every ente and is recorded as `sistema(<os user>)` in the audit log.
-fn acting(db: &mut Database, system: &Actor, operatore: Option<&str>) -> AppResult<Actor> {
+/// The operator mapped to the OS account of this process (`user add --os-user`), for a user who
+/// is neither root nor in the admin group: their roles and enti apply.
+fn os_operator(path: &Path, system: &Actor) -> AppResult<Actor> {
+    let os = system.os_user.clone().unwrap_or_default();
+    let mut db = Database::open(path).map_err(env_error)?;
+    db.service()
+        .os_operatore_actor(&os, system.ssh_client.clone())?
+        .ok_or_else(|| {
+            AppError::Env(format!(
+                "l'utente di sistema «{}» non corrisponde a nessun operatore attivo: rivolgersi all'amministratore",
+                sanitize(&os)
+            ))
+        })
+}
+
+/// The actor of a command that reads records. An operator (mapped from the OS account) acts as
+/// themselves. Root or the admin group act as the operator named with `--operatore`, recorded as
+/// "<os user> per conto di <operatore>", or else with the responsabile's rights over every ente,
+/// recorded as `sistema(<os user>)`. `--operatore` is refused to anybody else.
+fn acting(db: &mut Database, caller: &Actor, operatore: Option<&str>) -> AppResult<Actor> {
+    if caller.operatore_id.is_some() {
+        return match operatore {
+            Some(_) => Err(AppError::Invalid(
+                "--operatore è consentito solo a root o al gruppo degli amministratori".into(),
+            )),
+            None => Ok(caller.clone()),
+        };
+    }
     let mut svc = db.service();
     match operatore {
-        Some(u) => svc
-            .operatore_actor(u, system.os_user.clone(), system.ssh_client.clone())?
-            .ok_or_else(|| {
-                AppError::Invalid(format!(
-                    "operatore «{}» inesistente o disabilitato",
-                    sanitize(u)
-                ))
-            }),
+        Some(u) => {
+            let on_behalf = format!(
+                "{} per conto di {}",
+                caller.os_user.as_deref().unwrap_or("?"),
+                u.chars().take(64).collect::<String>()
+            );
+            svc.operatore_actor(u, Some(on_behalf), caller.ssh_client.clone())?
+                .ok_or_else(|| {
+                    AppError::Invalid(format!(
+                        "operatore «{}» inesistente o disabilitato",
+                        sanitize(u)
+                    ))
+                })
+        }
         None => {
-            let mut a = system.clone();
+            let mut a = caller.clone();
             a.roles = crate::domain::RoleSet::from_roles(&[
                 crate::domain::Role::Admin,
                 crate::domain::Role::Responsabile,
             ]);
-            a.enti = svc.enti(system)?.into_iter().map(|e| e.id).collect();
+            a.enti = svc.enti(caller)?.into_iter().map(|e| e.id).collect();
             Ok(a)
         }
     }

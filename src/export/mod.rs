@@ -3,7 +3,8 @@
 //!
 //! Every text goes through [`crate::sanitize`]; CSV text cells are also formula-neutralised,
 //! XLSX text cells are always written as strings, never as formulas. The file is written to a
-//! temporary name and renamed into place, so a failed export leaves no half-written file.
+//! temporary name and renamed into place ([`crate::files::write_atomically`]), so a failed export
+//! leaves no half-written file; the file is private (0600).
 
 pub mod csv;
 mod pdf;
@@ -101,10 +102,12 @@ pub enum ExportError {
 /// Writes `table` to `out` in `format`, replacing the file if it exists.
 pub fn write(table: &Table, format: Format, out: &Path) -> Result<(), ExportError> {
     let bytes = to_bytes(table, format)?;
-    write_atomically(out, &bytes).map_err(|source| ExportError::Io {
-        path: out.to_path_buf(),
-        source,
-    })
+    crate::files::as_operator(out, || crate::files::write_atomically(out, &bytes)).map_err(
+        |source| ExportError::Io {
+            path: out.to_path_buf(),
+            source,
+        },
+    )
 }
 
 /// The exported file's bytes.
@@ -114,23 +117,6 @@ pub fn to_bytes(table: &Table, format: Format) -> Result<Vec<u8>, ExportError> {
         Format::Xlsx => xlsx::to_bytes(table),
         Format::Pdf => Ok(pdf::to_bytes(table)?),
     }
-}
-
-/// Writes `bytes` to a temporary file beside `out`, then renames it: a failure never leaves half a
-/// file. The folder must exist.
-pub(crate) fn write_atomically(out: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = out.file_name().ok_or_else(|| {
-        std::io::Error::new(std::io::ErrorKind::InvalidInput, "manca il nome del file")
-    })?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = out.with_file_name(tmp_name);
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, out));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// The cell of `row` under column `i` (missing cells are empty).

@@ -161,20 +161,20 @@ pub fn scheda_document(
     }
 }
 
-/// Creates the folder of `path` when missing (the output folder of a fresh install).
-fn ensure_parent(path: &Path) -> StoreResult<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            StoreError::Unavailable(format!("impossibile creare {}: {e}", dir.display()))
-        })?;
-    }
-    Ok(())
-}
-
+/// Creates the folder of `path` when missing (the output folder of a fresh install), then writes
+/// the file atomically and privately, with the operator's own identity.
 fn write_file(path: &Path, bytes: &[u8]) -> StoreResult<()> {
-    ensure_parent(path)?;
-    crate::export::write_atomically(path, bytes).map_err(|e| {
-        StoreError::Unavailable(format!("impossibile scrivere {}: {e}", path.display()))
+    crate::files::as_operator(path, || {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        crate::files::write_atomically(path, bytes)
+    })
+    .map_err(|e| {
+        StoreError::Output(format!(
+            "impossibile scrivere «{}»: {e}",
+            crate::sanitize::sanitize(&path.display().to_string())
+        ))
     })
 }
 
@@ -429,7 +429,7 @@ impl Service<'_> {
         let lists = self.form_lists(&actor, def.code_lists(), true)?;
         let table = export_table(&rows, def, &lists, progress)?;
         let bytes =
-            export::to_bytes(&table, format).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            export::to_bytes(&table, format).map_err(|e| StoreError::Invalid(e.to_string()))?;
         progress.check()?;
         write_file(out, &bytes)?;
         self.audit_ok(

@@ -110,6 +110,23 @@ impl Service<'_> {
             .map(|o| Actor::operatore(&o, os_user, ssh_client)))
     }
 
+    /// The actor of the active operator mapped to the OS account `os_user` (a CLI command run by
+    /// a user who is not an administrator).
+    pub fn os_operatore_actor(
+        &self,
+        os_user: &str,
+        ssh_client: Option<String>,
+    ) -> StoreResult<Option<Actor>> {
+        if os_user.is_empty() {
+            return Ok(None);
+        }
+        Ok(self
+            .store
+            .operatore_by_os_user(os_user)?
+            .filter(|o| o.attivo)
+            .map(|o| Actor::operatore(&o, Some(os_user.to_string()), ssh_client)))
+    }
+
     pub fn logout(&mut self, actor: &Actor) -> StoreResult<()> {
         self.store.audit(
             actor,

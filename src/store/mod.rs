@@ -57,6 +57,9 @@ pub enum StoreError {
     /// Long work stopped at the operator's request (see [`crate::progress::Progress`]).
     #[error("operazione annullata")]
     Cancelled,
+    /// A file the operator asked for (print, export, backup) could not be written: names the file.
+    #[error("{0}")]
+    Output(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -229,9 +232,27 @@ pub trait LoginStore {
         attempt: &LoginAttempt,
         operatore_id: Option<i64>,
     ) -> StoreResult<()>;
-    /// Times (unix seconds, ascending) of the failed attempts for `username` at or after `since`
-    /// and after its last successful login.
-    fn login_failures_since(&self, username: &str, since: i64) -> StoreResult<Vec<i64>>;
+    /// Reserves a password attempt for `attempt.username` before the password is verified: in one
+    /// `BEGIN IMMEDIATE` transaction it reads the failures at or after `since` (and after the last
+    /// successful login) and, when `locked` says they lock the username, records a refused attempt
+    /// with its audit row and returns `None`; otherwise it records the attempt as failed and returns
+    /// its id, so that parallel sessions count it at once. [`LoginStore::finish_login`] records how
+    /// it ended.
+    fn reserve_login(
+        &mut self,
+        attempt: &LoginAttempt,
+        since: i64,
+        locked: &dyn Fn(&[i64]) -> bool,
+    ) -> StoreResult<Option<i64>>;
+    /// The result of the reserved attempt `id` (`attempt.result`) with its audit row; `detail`
+    /// says why it failed (unknown user, wrong password, disabled account).
+    fn finish_login(
+        &mut self,
+        id: i64,
+        attempt: &LoginAttempt,
+        operatore_id: Option<i64>,
+        detail: &str,
+    ) -> StoreResult<()>;
 }
 
 /// The audit log (a hash chain).

@@ -1,5 +1,11 @@
 //! The audit log: a hash chain, one row per action, appended inside the writer's transaction;
 //! verification of the chain and the tail shown to administrators.
+//!
+//! The head of the chain (last id and hash) is also written outside the database, where operators
+//! cannot rewrite it: to the anchor file beside the database (`<db>.audit-head`, in the data
+//! directory, 0600 or 0660) and to syslog (append-only for non-root). Every session writes it after
+//! a commit at least once a minute, and every `check` compares the chain with it: newest rows
+//! deleted, or rows rewritten with the chain recomputed, no longer match the anchor.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
@@ -111,7 +117,137 @@ fn audit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
 
 const AUDIT_COLUMNS: &str = "id, at, operatore_id, username, os_user, ssh_client, action, entity, entity_id, section, outcome, detail, prev_hash, hash";
 
+/// How often a session writes the head of the chain after its commits.
+pub(super) const ANCHOR_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The anchor file of the database at `db`.
+pub fn anchor_path(db: &std::path::Path) -> std::path::PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(".audit-head");
+    std::path::PathBuf::from(p)
+}
+
+/// The anchor read back: (last id, its hash); `None` when missing or unreadable.
+fn read_anchor(path: &std::path::Path) -> Option<(i64, String)> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut parts = text.split_whitespace();
+    let id = parts.next()?.parse().ok()?;
+    let hash = parts.next()?.to_string();
+    Some((id, hash))
+}
+
+/// Sends the head to syslog (authpriv): a copy operators cannot rewrite.
+fn syslog_head(db: &std::path::Path, id: i64, hash: &str) {
+    let text = format!(
+        "audit {} riga={id} hash={hash}",
+        crate::sanitize::sanitize(&db.display().to_string())
+    );
+    let Ok(msg) = std::ffi::CString::new(text) else {
+        return;
+    };
+    let ident = c"sportello";
+    // SAFETY: valid NUL-terminated strings; "%s" keeps the message from being a format.
+    unsafe {
+        libc::openlog(ident.as_ptr(), libc::LOG_PID, libc::LOG_AUTHPRIV);
+        libc::syslog(libc::LOG_INFO, c"%s".as_ptr(), msg.as_ptr());
+    }
+}
+
 impl SqliteStore {
+    /// The last row of the chain: (id, hash).
+    fn audit_head(&self) -> StoreResult<Option<(i64, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Writes the head of the chain to the anchor file and syslog. An anchor ahead of the chain is
+    /// left alone (it is the evidence `check` reports). Failures are logged, never fatal: the
+    /// desk goes on.
+    pub(super) fn write_anchor(&self) {
+        if self.path == std::path::Path::new(":memory:") {
+            return;
+        }
+        let Ok(Some((id, hash))) = self.audit_head() else {
+            return;
+        };
+        self.anchored_at.set(Some(std::time::Instant::now()));
+        let path = anchor_path(&self.path);
+        if let Some((old, old_hash)) = read_anchor(&path) {
+            // An anchor ahead of the chain, or one its row no longer matches, is the evidence of a
+            // truncation or a rewrite: kept for `check`, never overwritten.
+            let stored: Option<String> = self
+                .conn
+                .query_row("SELECT hash FROM audit_log WHERE id = ?1", [old], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .unwrap_or(None);
+            if old > id || stored.as_deref() != Some(old_hash.as_str()) {
+                tracing::error!(
+                    anchor = old,
+                    head = id,
+                    "registro di audit diverso dall'ancora"
+                );
+                return;
+            }
+        }
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let mode = crate::setgid::private_mode(dir);
+        if let Err(e) =
+            crate::files::write_atomically_mode(&path, format!("{id} {hash}\n").as_bytes(), mode)
+        {
+            tracing::warn!(error = %e, "ancora del registro di audit non scritta");
+        }
+        syslog_head(&self.path, id, &hash);
+    }
+
+    /// Writes the anchor when this session has not written it for [`ANCHOR_EVERY`].
+    pub(super) fn anchor_if_due(&self) {
+        if self
+            .anchored_at
+            .get()
+            .is_none_or(|t| t.elapsed() >= ANCHOR_EVERY)
+        {
+            self.write_anchor();
+        }
+    }
+
+    /// The chain against the anchor file: newest rows missing or rows rewritten.
+    pub(super) fn verify_anchor(&self) -> StoreResult<Vec<String>> {
+        if self.path == std::path::Path::new(":memory:") {
+            return Ok(Vec::new());
+        }
+        let Some((id, hash)) = read_anchor(&anchor_path(&self.path)) else {
+            return Ok(Vec::new());
+        };
+        let last = self.audit_head()?.map(|(i, _)| i).unwrap_or(0);
+        let stored: Option<String> = self
+            .conn
+            .query_row("SELECT hash FROM audit_log WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(match stored {
+            None => vec![format!(
+                "registro di audit troncato: l'ancora esterna registra {id} righe, il database ne ha {last} (mancano le righe {} – {id})",
+                last + 1
+            )],
+            Some(h) if h != hash => vec![format!(
+                "registro di audit riscritto: la riga {id} non corrisponde all'ancora esterna"
+            )],
+            Some(_) => Vec::new(),
+        })
+    }
+
     /// Problems in the audit hash chain, at most `max` of them.
     pub(super) fn verify_audit_chain(&self, max: usize) -> StoreResult<Vec<String>> {
         let mut problems = Vec::new();

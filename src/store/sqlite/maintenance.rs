@@ -1,6 +1,7 @@
 //! The database as a whole: integrity and foreign-key checks (with the schema version and the
 //! audit chain), the verified online backup, WAL checkpoints.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::Duration;
 
@@ -9,8 +10,9 @@ use rusqlite::Connection;
 use super::SqliteStore;
 use crate::store::{MaintenanceStore, SchemaStore, StoreError, StoreResult};
 
-impl MaintenanceStore for SqliteStore {
-    fn check(&self) -> StoreResult<Vec<String>> {
+impl SqliteStore {
+    /// `integrity_check`, foreign keys, schema version and the audit chain (not its anchor).
+    fn check_contents(&self) -> StoreResult<Vec<String>> {
         let mut problems = Vec::new();
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
@@ -49,18 +51,18 @@ impl MaintenanceStore for SqliteStore {
         Ok(problems)
     }
 
-    fn backup_to(&self, dest: &Path) -> StoreResult<()> {
-        if dest.exists() {
-            return Err(StoreError::Unavailable(format!(
-                "{} esiste già: non viene sovrascritto",
-                dest.display()
-            )));
-        }
-        let partial = dest.with_extension("partial");
-        let _ = std::fs::remove_file(&partial);
+    /// Copies the database into the new file `partial` (created with the source's mode, never
+    /// wider than 0660, whatever the umask) and checks the copy.
+    fn backup_into(&self, partial: &Path) -> StoreResult<()> {
+        let mode = std::fs::metadata(&self.path)
+            .map(|m| m.permissions().mode() & 0o660)
+            .unwrap_or(crate::files::PRIVATE);
+        drop(crate::files::create_with_mode(partial, mode).map_err(|e| {
+            StoreError::Output(format!("impossibile scrivere {}: {e}", partial.display()))
+        })?);
         {
-            let mut dst = Connection::open(&partial).map_err(|e| {
-                StoreError::Unavailable(format!("impossibile scrivere {}: {e}", partial.display()))
+            let mut dst = Connection::open(partial).map_err(|e| {
+                StoreError::Output(format!("impossibile scrivere {}: {e}", partial.display()))
             })?;
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
             // One step copies every page inside one read transaction: a consistent snapshot even while
@@ -76,23 +78,51 @@ impl MaintenanceStore for SqliteStore {
                 }
             }
         }
-        let copy = SqliteStore::open(&partial)?;
-        let problems = copy.check()?;
+        let copy = SqliteStore::open(partial)?;
+        let problems = copy.check_contents()?;
         drop(copy);
         if !problems.is_empty() {
-            let _ = std::fs::remove_file(&partial);
             return Err(StoreError::Unavailable(format!(
                 "copia non valida: {}",
                 problems.join("; ")
             )));
         }
-        std::fs::rename(&partial, dest).map_err(|e| {
-            StoreError::Unavailable(format!("impossibile completare la copia: {e}"))
-        })?;
-        for ext in ["partial-wal", "partial-shm"] {
-            let _ = std::fs::remove_file(dest.with_extension(ext));
-        }
         Ok(())
+    }
+}
+
+impl MaintenanceStore for SqliteStore {
+    fn check(&self) -> StoreResult<Vec<String>> {
+        let mut problems = self.check_contents()?;
+        let anchor = self.verify_anchor()?;
+        if anchor.is_empty() {
+            self.write_anchor();
+        }
+        problems.extend(anchor);
+        Ok(problems)
+    }
+
+    fn backup_to(&self, dest: &Path) -> StoreResult<()> {
+        if dest.symlink_metadata().is_ok() {
+            return Err(StoreError::Output(format!(
+                "{} esiste già: non viene sovrascritto",
+                dest.display()
+            )));
+        }
+        let partial = dest.with_extension("partial");
+        let leftovers = |p: &Path| {
+            for ext in ["partial", "partial-wal", "partial-shm", "partial-journal"] {
+                let _ = std::fs::remove_file(p.with_extension(ext));
+            }
+        };
+        leftovers(dest);
+        let result = self.backup_into(&partial).and_then(|()| {
+            std::fs::rename(&partial, dest)
+                .map_err(|e| StoreError::Output(format!("impossibile completare la copia: {e}")))
+        });
+        // Whatever happened (a full disk, a failed check), nothing is left beside the destination.
+        leftovers(dest);
+        result
     }
 
     fn checkpoint(&self) -> StoreResult<()> {

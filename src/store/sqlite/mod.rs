@@ -44,6 +44,8 @@ pub struct SqliteStore {
     /// Set when the database schema is newer than this binary: reads only.
     read_only_reason: Option<StoreError>,
     commits: u32,
+    /// When this session last wrote the audit anchor (see `audit`).
+    anchored_at: std::cell::Cell<Option<std::time::Instant>>,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -153,19 +155,40 @@ impl SqliteStore {
                 ))
             })?;
         }
-        let conn = Connection::open_with_flags(
+        // The file is made here, exclusively and with its final mode (0600, or 0660 in the setgid
+        // data directory), so that neither the umask nor SQLite's 0644 default widen it; SQLite
+        // gives the `-wal` and `-shm` files the mode of the database.
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        drop(
+            crate::files::create_with_mode(path, crate::setgid::private_mode(dir)).map_err(
+                |e| StoreError::Unavailable(format!("impossibile creare {}: {e}", path.display())),
+            )?,
+        );
+        // A new database starts a new audit chain: an anchor left by a removed one is stale.
+        let _ = std::fs::remove_file(audit::anchor_path(path));
+        let made = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| {
-            StoreError::Unavailable(format!("impossibile creare {}: {e}", path.display()))
-        })?;
-        let mut store = SqliteStore::setup(conn, path)?;
-        store.enable_wal()?;
-        store.migrate()?;
-        Ok(store)
+        .map_err(|e| StoreError::Unavailable(format!("impossibile creare {}: {e}", path.display())))
+        .and_then(|conn| {
+            let mut store = SqliteStore::setup(conn, path)?;
+            store.enable_wal()?;
+            store.migrate()?;
+            Ok(store)
+        });
+        if made.is_err() {
+            // A full disk or a failed migration leaves nothing behind.
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut p = path.as_os_str().to_owned();
+                p.push(suffix);
+                let _ = std::fs::remove_file(PathBuf::from(p));
+            }
+        }
+        made
     }
 
     /// An in-memory database with the full schema (tests).
@@ -187,6 +210,7 @@ impl SqliteStore {
             path: path.to_path_buf(),
             read_only_reason: None,
             commits: 0,
+            anchored_at: std::cell::Cell::new(None),
         })
     }
 
@@ -287,6 +311,7 @@ impl SqliteStore {
         }
         tx.commit()?;
         self.commits += 1;
+        self.anchor_if_due();
         if self.commits.is_multiple_of(CHECKPOINT_EVERY) {
             // Passive: never waits for readers; failures are harmless (the next one retries).
             let _ = self

@@ -1,0 +1,502 @@
+//! Security hardening end to end on the real binary: private files whatever the umask, backups
+//! that keep the database's mode, the audit anchor that notices truncation and rewriting.
+
+mod common;
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::Output;
+
+use common::{ADMIN_PASSWORD, Env, code, text};
+
+fn mode(p: &Path) -> u32 {
+    std::fs::metadata(p).unwrap().mode() & 0o7777
+}
+
+/// Runs `sportello --db <db> args` under `umask`.
+fn run_umask(env: &Env, umask: u32, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut cmd = env.cmd();
+    cmd.arg("--db").arg(env.db()).args(args);
+    // SAFETY: umask is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::umask(umask as libc::mode_t);
+            Ok(())
+        });
+    }
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn database_wal_shm_backups_exports_and_reports_are_private_under_umask_000_and_022() {
+    for umask in [0o000, 0o022] {
+        let env = Env::new();
+        let init = run_umask(
+            &env,
+            umask,
+            &[
+                "init",
+                "--ente",
+                "Comune di Perugia",
+                "--belfiore",
+                "G478",
+                "--admin",
+                "admin",
+                "--password-stdin",
+            ],
+            &format!("{ADMIN_PASSWORD}\n"),
+        );
+        assert_eq!(code(&init), 0, "{}", text(&init.stderr));
+        assert_eq!(mode(&env.db()), 0o600, "database, umask {umask:o}");
+        let anchor = format!("{}.audit-head", env.db().display());
+        assert_eq!(mode(Path::new(&anchor)), 0o600, "anchor, umask {umask:o}");
+        // SQLite gives the -wal and -shm the database's mode whatever the umask.
+        let old = unsafe { libc::umask(umask as libc::mode_t) };
+        let c = rusqlite::Connection::open(env.db()).unwrap();
+        c.query_row("SELECT count(*) FROM operatore", [], |r| r.get::<_, i64>(0))
+            .unwrap();
+        unsafe { libc::umask(old) };
+        for suffix in ["-wal", "-shm"] {
+            let p = format!("{}{suffix}", env.db().display());
+            assert_eq!(mode(Path::new(&p)), 0o600, "{suffix}, umask {umask:o}");
+        }
+        drop(c);
+        let dest = env.dir.path().join("copia.db");
+        let out = run_umask(&env, umask, &["backup", dest.to_str().unwrap()], "");
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        assert_eq!(mode(&dest), 0o600, "backup, umask {umask:o}");
+        // A group-shared database (0660) keeps its mode in the backup.
+        std::fs::set_permissions(env.db(), std::fs::Permissions::from_mode(0o660)).unwrap();
+        let shared = env.dir.path().join("copia-gruppo.db");
+        let out = run_umask(&env, umask, &["backup", shared.to_str().unwrap()], "");
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        assert_eq!(mode(&shared), 0o660, "group backup, umask {umask:o}");
+        let names: Vec<_> = std::fs::read_dir(env.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.contains("partial"))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
+        // Exports, prints and import reports.
+        let csv = env.dir.path().join("schede.csv");
+        let out = run_umask(
+            &env,
+            umask,
+            &[
+                "export",
+                "schede",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-12-31",
+                "--format",
+                "csv",
+                "--out",
+                csv.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        assert_eq!(mode(&csv), 0o600, "export, umask {umask:o}");
+        let pdf = env.dir.path().join("vuota.pdf");
+        let out = run_umask(
+            &env,
+            umask,
+            &["print", "scheda-vuota", "--out", pdf.to_str().unwrap()],
+            "",
+        );
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        assert_eq!(mode(&pdf), 0o600, "print, umask {umask:o}");
+        let input = env.dir.path().join("anagrafe.csv");
+        std::fs::write(
+            &input,
+            "CODICE_FISCALE;COGNOME;NOME\nRSSMRA70A01G478Z;ROSSI;MARIO\nXX;;\n",
+        )
+        .unwrap();
+        let report = env.dir.path().join("rapporto.csv");
+        let out = run_umask(
+            &env,
+            umask,
+            &[
+                "import",
+                "anagrafe",
+                input.to_str().unwrap(),
+                "--ente",
+                "G478",
+                "--report",
+                report.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert!(report.exists(), "{}", text(&out.stderr));
+        assert_eq!(mode(&report), 0o600, "report, umask {umask:o}");
+    }
+}
+
+/// The audit rows of the database, newest first: (id, hash).
+fn audit_ids(db: &Path) -> Vec<i64> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut s = c
+        .prepare("SELECT id FROM audit_log ORDER BY id DESC")
+        .unwrap();
+    s.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// What an attacker with write access to the file does: drops the append-only triggers and
+/// deletes the newest `n` rows (the chain of the rest stays valid).
+fn truncate_audit(db: &Path, n: i64) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.execute_batch("DROP TRIGGER audit_log_no_delete").unwrap();
+    c.execute(
+        "DELETE FROM audit_log WHERE id > (SELECT max(id) FROM audit_log) - ?1",
+        [n],
+    )
+    .unwrap();
+}
+
+fn check(env: &Env) -> (i32, String) {
+    let out = env.run(&["check"], "");
+    (
+        code(&out),
+        format!("{}{}", text(&out.stdout), text(&out.stderr)),
+    )
+}
+
+#[test]
+fn check_fails_when_the_newest_audit_rows_are_deleted() {
+    let env = Env::new();
+    env.init();
+    for u in ["uno", "due", "tre"] {
+        let out = env.run(
+            &[
+                "user",
+                "add",
+                u,
+                "--nome",
+                "N",
+                "--cognome",
+                "C",
+                "--role",
+                "sportello",
+                "--ente",
+                "G478",
+            ],
+            "",
+        );
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    }
+    assert_eq!(check(&env), (0, "ok\n".into()));
+    let before = audit_ids(&env.db());
+    truncate_audit(&env.db(), 3);
+    assert_eq!(audit_ids(&env.db()).len(), before.len() - 3);
+    let (rc, out) = check(&env);
+    assert_eq!(rc, 1, "{out}");
+    assert!(out.contains("registro di audit troncato"), "{out}");
+    assert!(out.contains(&format!("{} righe", before[0])), "{out}");
+}
+
+#[test]
+fn check_fails_when_the_audit_log_is_rewritten_with_a_recomputed_chain() {
+    let env = Env::new();
+    env.init();
+    assert_eq!(check(&env).0, 0);
+    let head = audit_ids(&env.db())[0];
+    truncate_audit(&env.db(), 2);
+    // The app itself appends new, correctly chained rows over the deleted ones.
+    for u in ["uno", "due", "tre", "quattro"] {
+        let out = env.run(
+            &[
+                "user",
+                "add",
+                u,
+                "--nome",
+                "N",
+                "--cognome",
+                "C",
+                "--role",
+                "sportello",
+                "--ente",
+                "G478",
+            ],
+            "",
+        );
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    }
+    assert!(audit_ids(&env.db())[0] > head);
+    let (rc, out) = check(&env);
+    assert_eq!(rc, 1, "{out}");
+    assert!(
+        out.contains(&format!("registro di audit riscritto: la riga {head}")),
+        "{out}"
+    );
+    // The evidence stays: a second check says the same.
+    assert_eq!(check(&env).0, 1);
+}
+
+/// Whether a test that needs root may run: as root yes; otherwise it is skipped with one line, and
+/// under CI (`CI=true`, which runs as root) it fails.
+fn as_root(test: &str) -> bool {
+    // SAFETY: getuid cannot fail.
+    if unsafe { libc::getuid() } == 0 {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{test}: needs root, and CI runs as root"
+    );
+    eprintln!("{test}: skipped (needs root)");
+    false
+}
+
+const NOBODY: u32 = 65534;
+
+/// Runs `sportello --db <db> args` as the OS user `uid`.
+fn run_as(env: &Env, uid: u32, args: &[&str]) -> Output {
+    // A copy the user may execute (the build folder may be closed to them).
+    let bin = env.dir.path().join("sportello");
+    if !bin.exists() {
+        std::fs::copy(env!("CARGO_BIN_EXE_sportello"), &bin).unwrap();
+    }
+    let d = env.dir.path();
+    std::process::Command::new(&bin)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", d)
+        .env("XDG_CONFIG_HOME", d.join("config"))
+        .env("XDG_DATA_HOME", d.join("data"))
+        .env("SPORTELLO_ETC", d.join("etc"))
+        .env("SPORTELLO_LOG_DIR", d.join("log"))
+        .arg("--db")
+        .arg(env.db())
+        .args(args)
+        .uid(uid)
+        .gid(uid)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_commands_act_as_the_operator_of_the_os_account_unless_root() {
+    if !as_root("cli_commands_act_as_the_operator_of_the_os_account_unless_root") {
+        return;
+    }
+    let env = Env::new();
+    env.init();
+    let out = env.run(
+        &[
+            "user",
+            "add",
+            "mrossi",
+            "--nome",
+            "Maria",
+            "--cognome",
+            "Rossi",
+            "--role",
+            "sportello",
+            "--ente",
+            "G478",
+            "--os-user",
+            "nobody",
+        ],
+        "",
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    // The unprivileged user may reach the file (as in a deployment where the file is theirs).
+    for p in [env.dir.path().to_path_buf(), env.db()] {
+        std::os::unix::fs::chown(&p, Some(NOBODY), Some(NOBODY)).unwrap();
+    }
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Not an administrator: the operator's own permissions apply.
+    let out = run_as(&env, NOBODY, &["user", "list"]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("l'operatore mrossi non ha il permesso"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run_as(&env, NOBODY, &["search", "rossi"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    // --operatore is for root and the admin group only.
+    let pdf = env.dir.path().join("v.pdf");
+    let out = run_as(
+        &env,
+        NOBODY,
+        &[
+            "print",
+            "scheda-vuota",
+            "--out",
+            pdf.to_str().unwrap(),
+            "--operatore",
+            "admin",
+        ],
+    );
+    assert_eq!(code(&out), 1);
+    assert!(text(&out.stderr).contains("--operatore è consentito solo a root"));
+    // Root acting for an operator is recorded as such.
+    let out = env.run(
+        &[
+            "print",
+            "scheda-vuota",
+            "--out",
+            pdf.to_str().unwrap(),
+            "--operatore",
+            "mrossi",
+        ],
+        "",
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let c = rusqlite::Connection::open(env.db()).unwrap();
+    let rows: Vec<(String, Option<String>, String, String)> = c
+        .prepare("SELECT username, os_user, action, outcome FROM audit_log ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        rows.contains(&(
+            "mrossi".into(),
+            Some("nobody".into()),
+            "elenca_operatori".into(),
+            "negato".into()
+        )),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&(
+            "mrossi".into(),
+            Some("nobody".into()),
+            "cerca_soggetti".into(),
+            "ok".into()
+        )),
+        "{rows:?}"
+    );
+    // An OS account whose operator is disabled gets nothing.
+    let out = env.run(&["user", "disable", "mrossi"], "");
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let out = run_as(&env, NOBODY, &["search", "rossi"]);
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("«nobody» non corrisponde a nessun operatore attivo"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// `import anagrafe <file> --ente G478 --report <report>`, killed after 20 s (a hang is a failure).
+fn import(env: &Env, file: &Path) -> (i32, String, String) {
+    let report = env.dir.path().join("rapporto-import.csv");
+    let _ = std::fs::remove_file(&report);
+    let mut child = env
+        .cmd()
+        .arg("--db")
+        .arg(env.db())
+        .args(["import", "anagrafe"])
+        .arg(file)
+        .args(["--ente", "G478", "--report"])
+        .arg(&report)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("import of {} hangs", file.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let report = std::fs::read_to_string(&report).unwrap_or_default();
+    (code(&out), text(&out.stderr), report)
+}
+
+fn cognome(env: &Env, cf: &str) -> Option<String> {
+    let c = rusqlite::Connection::open(env.db()).unwrap();
+    c.query_row(
+        "SELECT cognome || '|' || coalesce(luogo_nascita, '') FROM soggetto WHERE codice_fiscale = ?1",
+        [cf],
+        |r| r.get(0),
+    )
+    .ok()
+}
+
+#[test]
+fn imports_refuse_fifos_and_devices_without_hanging() {
+    let env = Env::new();
+    env.init();
+    let fifo = env.dir.path().join("anagrafe.fifo");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: mkfifo on a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    for file in [fifo.as_path(), Path::new("/dev/zero")] {
+        let (rc, err, _) = import(&env, file);
+        assert_eq!(rc, 2, "{err}");
+        assert!(err.contains("non è un file normale"), "{err}");
+    }
+}
+
+#[test]
+fn imports_lose_nothing_to_encodings_controls_or_unknown_state_names() {
+    use sportello::domain::cf::{Sesso, compute};
+    let env = Env::new();
+    env.init();
+    let de_luca = compute("De Lucà", "Anna", Sesso::F, 1970, 3, 1, "G478");
+    let broken = compute("Bianchi", "Ugo", Sesso::M, 1971, 4, 2, "G478");
+    let trojan = compute("Verdi", "Ada", Sesso::F, 1972, 5, 3, "G478");
+    let cina = compute("Wang", "Li", Sesso::M, 1980, 6, 4, "Z210");
+    let ignoto = compute("Zhang", "Wei", Sesso::M, 1981, 7, 5, "Z210");
+    let mut bytes = b"CODICE_FISCALE;COGNOME;NOME;LUOGO_NASCITA\n".to_vec();
+    bytes.extend(format!("{de_luca};DE LUC\u{c0};ANNA;G478\n").as_bytes());
+    bytes.extend(format!("{broken};BIANCH").as_bytes());
+    bytes.extend(b"\xff;UGO;G478\n");
+    bytes.extend(format!("{trojan};VERDI\u{202e}\x1b[2J;ADA\x00;G478\n").as_bytes());
+    bytes.extend(format!("{cina};WANG;LI;CINA\n").as_bytes());
+    bytes.extend(format!("{ignoto};ZHANG;WEI;REPUBBLICA DI NARNIA\n").as_bytes());
+    let file = env.dir.path().join("anagrafe.csv");
+    std::fs::write(&file, bytes).unwrap();
+    let (_rc, err, report) = import(&env, &file);
+    // One invalid byte no longer turns the whole file into Windows-1252 mojibake.
+    assert_eq!(
+        cognome(&env, &de_luca).as_deref(),
+        Some("DE LUC\u{c0}|G478"),
+        "{err}"
+    );
+    assert_eq!(cognome(&env, &broken), None);
+    assert!(
+        report.contains(&format!("3;{broken};campo COGNOME non valido in UTF-8")),
+        "{report}"
+    );
+    // Control characters and bidi overrides are removed, with a warning.
+    assert_eq!(cognome(&env, &trojan).as_deref(), Some("VERDI[2J|G478"));
+    assert!(
+        report.contains(&format!(
+            "4;{trojan};avviso: caratteri di controllo rimossi da: COGNOME, NOME"
+        )),
+        "{report}"
+    );
+    // A common name of the state, or the code the codice fiscale carries.
+    assert_eq!(cognome(&env, &cina).as_deref(), Some("WANG|Z210"));
+    assert_eq!(cognome(&env, &ignoto).as_deref(), Some("ZHANG|Z210"));
+    assert!(report.contains("usato Z210 dal codice fiscale"), "{report}");
+}
