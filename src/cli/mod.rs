@@ -19,6 +19,7 @@ use crate::sanitize::sanitize;
 use crate::service::{Database, Error as StoreError};
 
 mod anagrafe;
+mod casi;
 mod codes;
 mod demo;
 mod documents;
@@ -129,6 +130,11 @@ enum Command {
         #[command(subcommand)]
         command: documents::ExportCommand,
     },
+    /// Registro di audit: chi ha consultato i dati di una persona
+    Audit {
+        #[command(subcommand)]
+        command: casi::AuditCommand,
+    },
     /// Importazioni da altri sistemi
     Import {
         #[command(subcommand)]
@@ -209,6 +215,7 @@ fn run(cli: Cli) -> AppResult<i32> {
         }) => ente::por(&config.database, &actor, &belfiore, &stato),
         Some(Command::Print { command }) => documents::print(&config.database, &actor, command),
         Some(Command::Export { command }) => documents::export(&config.database, &actor, command),
+        Some(Command::Audit { command }) => casi::audit(&config.database, &actor, command),
         Some(Command::Import {
             command:
                 anagrafe::ImportCommand::Anagrafe {
@@ -244,6 +251,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Print { .. } => "print",
         Command::Ente { .. } => "ente",
         Command::Export { .. } => "export",
+        Command::Audit { .. } => "audit",
         Command::Cf { .. } => "cf",
     }
 }
@@ -256,7 +264,11 @@ pub fn open_current(path: &Path) -> AppResult<Database> {
 /// The actor of a command that reads records: the named operator (their permissions and enti), or
 /// the OS account that can open the database, which already holds every record: it acts with the
 /// responsabile's rights over every ente and is recorded as `sistema(<os user>)` in the audit log.
-fn acting(db: &mut Database, system: &Actor, operatore: Option<&str>) -> AppResult<Actor> {
+pub(crate) fn acting(
+    db: &mut Database,
+    system: &Actor,
+    operatore: Option<&str>,
+) -> AppResult<Actor> {
     let mut svc = db.service();
     match operatore {
         Some(u) => svc

@@ -48,6 +48,9 @@ pub type ScreenError = FileProblem;
 /// The embedded screen files, by file name. Keep in sync with `screens/`.
 pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ("codice.toml", include_str!("../../screens/codice.toml")),
+    ("diario.toml", include_str!("../../screens/diario.toml")),
+    ("isee.toml", include_str!("../../screens/isee.toml")),
+    ("pai.toml", include_str!("../../screens/pai.toml")),
     (
         "filtro_schede.toml",
         include_str!("../../screens/filtro_schede.toml"),

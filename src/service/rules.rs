@@ -101,6 +101,24 @@ pub enum Op {
     PrintPrivacy,
     PrintBlank,
     ExportSchede,
+    // Presa in carico and cartella sociale
+    ListProposte,
+    ReadProposta,
+    AcceptProposta,
+    SeenProposta,
+    RefuseProposta,
+    ListCasi,
+    ReadCaso,
+    ChangeStato,
+    SaveDiario,
+    SavePai,
+    SaveIsee,
+    SaveCartella,
+    ConfigureCategorie,
+    GrantRiservati,
+    Changes,
+    AuditAccessi,
+    ExportCasi,
 }
 
 /// One row of the table.
@@ -189,6 +207,23 @@ pub static RULES: &[Rule] = &[
     rule(Op::PrintPrivacy, "stampa_privacy", "stampa del modulo privacy", P(Pm::PrintSchede), Ente, Always),
     rule(Op::PrintBlank, "stampa_scheda_vuota", "stampa della scheda vuota", P(Pm::PrintSchede), Installation, Denials),
     rule(Op::ExportSchede, "esporta_schede", "esportazione delle schede", P(Pm::Export), Ente, Always),
+    rule(Op::ListProposte, "elenca_proposte", "schede da prendere in carico", P(Pm::ReadCartella), Ente, Always),
+    rule(Op::ReadProposta, "leggi_proposta", "lettura di una proposta", P(Pm::ReadCartella), Ente, Always),
+    rule(Op::AcceptProposta, "prendi_in_carico", "presa in carico", P(Pm::WriteCartella), Ente, Always),
+    rule(Op::SeenProposta, "proposta_vista", "proposta vista", P(Pm::WriteCartella), Ente, Always),
+    rule(Op::RefuseProposta, "respingi_proposta", "respingimento di una proposta", P(Pm::WriteCartella), Ente, Always),
+    rule(Op::ListCasi, "elenca_casi", "lista casi", P(Pm::ReadCartella), Ente, Always),
+    rule(Op::ReadCaso, "leggi_cartella", "lettura della cartella sociale", P(Pm::ReadCartella), Ente, Always),
+    rule(Op::ChangeStato, "cambia_stato_caso", "cambio di stato del caso", P(Pm::WriteCartella), Ente, Always),
+    rule(Op::SaveDiario, "salva_diario", "diario del fascicolo", P(Pm::WriteCartella), Ente, Always),
+    rule(Op::SavePai, "salva_pai", "PAI", P(Pm::WriteCartella), Ente, Always),
+    rule(Op::SaveIsee, "salva_isee", "ISEE", P(Pm::WriteCartella), Ente, Always),
+    rule(Op::SaveCartella, "salva_cartella", "modifica della cartella sociale", P(Pm::WriteCartella), Ente, Always),
+    rule(Op::ConfigureCategorie, "configura_categorie_ufficio", "categorie sociali di un ufficio", P(Pm::ManageConfig), Ente, Always),
+    rule(Op::GrantRiservati, "concedi_dati_riservati", "permesso dati riservati", P(Pm::ManageAccounts), Ente, Always),
+    rule(Op::Changes, "contatore_modifiche", "aggiornamento automatico", Operator, Own, Denials),
+    rule(Op::AuditAccessi, "registro_accessi", "registro degli accessi", P(Pm::ReadAudit), Installation, Always),
+    rule(Op::ExportCasi, "esporta_casi", "esportazione dei casi", P(Pm::Export), Ente, Always),
 ];
 
 impl Op {

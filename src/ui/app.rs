@@ -62,6 +62,7 @@ screens! {
     Schede => schede,
     Operatori => operatori,
     Codici => codici,
+    Casi => casi,
 }
 
 /// Autosave a draft this long after the last change (the runtime ticks every 500 ms: ≤ 2 s).
@@ -94,6 +95,8 @@ pub struct App {
     pub io: Io,
     /// A short message in the status bar (saved, errors), cleared by the next key.
     pub status: Option<String>,
+    /// The business-change watch (lists and counters refresh when another session changes data).
+    pub watch: super::casi::Watch,
     pub quit: bool,
     dirty: bool,
 }
@@ -113,6 +116,7 @@ impl App {
             lock: None,
             io: Io::default(),
             status: None,
+            watch: Default::default(),
             quit: false,
             dirty: true,
         };
@@ -272,6 +276,7 @@ impl App {
             self.last_session_check_ms = now;
             effects.extend(login::check_session(self));
         }
+        effects.extend(super::casi::watch(self));
         let idle_ms = i64::from(self.config.idle_lock_minutes) * 60_000;
         if self.session.is_some() && self.lock.is_none() && now - self.last_input_ms >= idle_ms {
             effects.extend(self.lock_now());
