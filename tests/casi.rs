@@ -291,7 +291,9 @@ fn another_ente_cannot_open_the_case_and_learns_nothing() {
     let p = propose(&mut svc, &fx, "anziani");
     let caso = svc.prendi_in_carico(&fx.as1, p, today()).unwrap();
     for sezione in [Sezione::Anagrafica, Sezione::Diario] {
-        let err = svc.read_cartella(&fx.altro, caso, sezione).unwrap_err();
+        let err = svc
+            .read_cartella(&fx.altro, caso, sezione, true)
+            .unwrap_err();
         assert_eq!(err.to_string(), format!("non trovato: caso {caso}"));
         let a = last_audit(&svc);
         assert_eq!(
@@ -314,7 +316,7 @@ fn another_ente_cannot_open_the_case_and_learns_nothing() {
             .is_empty()
     );
     assert!(
-        svc.read_cartella(&fx.as2, caso, Sezione::Anagrafica)
+        svc.read_cartella(&fx.as2, caso, Sezione::Anagrafica, true)
             .is_err()
     );
     let v = svc.store().caso(caso).unwrap().unwrap().version;
@@ -334,7 +336,7 @@ fn another_ente_cannot_open_the_case_and_learns_nothing() {
         1
     );
     assert!(
-        svc.read_cartella(&fx.as2, caso, Sezione::Anagrafica)
+        svc.read_cartella(&fx.as2, caso, Sezione::Anagrafica, true)
             .is_ok()
     );
     // The responsabile sees every case of the ente.
@@ -354,7 +356,7 @@ fn sensitive_sections_and_riservato_diary_need_dati_riservati() {
     let p = propose(&mut svc, &fx, "anziani");
     let caso = svc.prendi_in_carico(&fx.as1, p, today()).unwrap();
     for sezione in [Sezione::Invalidita, Sezione::Disabilita, Sezione::Tribunale] {
-        let err = svc.read_cartella(&fx.as1, caso, sezione).unwrap_err();
+        let err = svc.read_cartella(&fx.as1, caso, sezione, true).unwrap_err();
         assert!(err.to_string().contains("dati riservati"), "{err}");
         let a = last_audit(&svc);
         assert_eq!(
@@ -374,7 +376,7 @@ fn sensitive_sections_and_riservato_diary_need_dati_riservati() {
     svc.save_cartella(&fx.as1, caso, Sezione::Invalidita, &dati, "2026-11-29")
         .unwrap();
     let c = svc
-        .read_cartella(&fx.as1, caso, Sezione::Invalidita)
+        .read_cartella(&fx.as1, caso, Sezione::Invalidita, true)
         .unwrap();
     assert!(matches!(&c.contenuto, sportello::service::casi::Contenuto::Dati(r) if r.len() == 1));
     // A riservato entry: its author reads it; a colleague without the permission does not.
@@ -392,7 +394,7 @@ fn sensitive_sections_and_riservato_diary_need_dati_riservati() {
     s.target_operatore = Some("as2".into());
     svc.cambia_stato(&fx.as1, &s).unwrap();
     let text = |svc: &mut Service<'_>, a: &Actor| match svc
-        .read_cartella(a, caso, Sezione::Diario)
+        .read_cartella(a, caso, Sezione::Diario, true)
         .unwrap()
         .contenuto
     {
@@ -466,7 +468,7 @@ fn every_read_is_audited_once_and_audit_rows_do_not_move_the_change_counter() {
         Sezione::Cronologia,
         Sezione::Pai,
     ] {
-        svc.read_cartella(&fx.as1, caso, s).unwrap();
+        svc.read_cartella(&fx.as1, caso, s, true).unwrap();
         let a = last_audit(&svc);
         assert_eq!(
             (
@@ -484,6 +486,8 @@ fn every_read_is_audited_once_and_audit_rows_do_not_move_the_change_counter() {
     svc.list_casi(&fx.as1, &FiltroCasi::default(), false)
         .unwrap();
     svc.proposte(&fx.as1, false).unwrap();
+    svc.read_cartella(&fx.as1, caso, Sezione::Pai, false)
+        .unwrap();
     assert_eq!(
         last_audit(&svc).id,
         after_reads,

@@ -437,7 +437,7 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         }
         Op::ListCasi => ok(svc.list_casi(actor, &FiltroCasi::default(), true)),
         Op::ReadCaso => {
-            return Some(svc.read_cartella(actor, caso.0, Sezione::Cronologia).map(|_| ()));
+            return Some(svc.read_cartella(actor, caso.0, Sezione::Cronologia, true).map(|_| ()));
         }
         Op::ChangeStato => {
             let c = CambioStato {

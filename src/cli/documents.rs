@@ -145,7 +145,14 @@ pub fn export(db: &Path, system: &Actor, cmd: ExportCommand) -> AppResult<i32> {
             stato,
             operatore,
         } => {
-            return super::casi::export_casi(db, system, &format, &out, stato, operatore.as_deref());
+            return super::casi::export_casi(
+                db,
+                system,
+                &format,
+                &out,
+                stato,
+                operatore.as_deref(),
+            );
         }
     };
     let format: Format = format

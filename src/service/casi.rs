@@ -264,14 +264,16 @@ impl Service<'_> {
         Ok(rows)
     }
 
-    /// Opens a case on one section (audited with the section). Health, disability and court
-    /// sections need "dati riservati" (refusals audited); riservato diary entries of others read as
+    /// Opens a case on one section (audited with the section; `audited` is false when the section
+    /// already on screen refreshes itself). Health, disability and court sections need "dati
+    /// riservati" (refusals audited); riservato diary entries of others read as
     /// [`DIARIO_RISERVATO`] without it.
     pub fn read_cartella(
         &mut self,
         actor: &Actor,
         caso_id: i64,
         sezione: Sezione,
+        audited: bool,
     ) -> StoreResult<Cartella> {
         let actor = self.guard(actor, Op::ReadCaso, None, "caso")?;
         let caso = self.caso_in_scope(&actor, caso_id, Op::ReadCaso)?;
@@ -319,7 +321,9 @@ impl Service<'_> {
         } else {
             self.destinatari(caso.ente_id)?
         };
-        self.read_ok(&actor, Op::ReadCaso, "caso", Some(caso_id), sezione.code())?;
+        if audited {
+            self.read_ok(&actor, Op::ReadCaso, "caso", Some(caso_id), sezione.code())?;
+        }
         Ok(Cartella {
             caso,
             sezione,

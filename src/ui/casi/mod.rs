@@ -63,6 +63,8 @@ impl<T> Rows<T> {
 pub struct CasoView {
     pub caso_id: i64,
     pub sezione: Sezione,
+    /// The next load opens a section (audited), not a refresh of the one on screen.
+    pub first: bool,
     pub data: Option<Cartella>,
     pub error: Option<String>,
     pub stale: bool,
@@ -219,6 +221,7 @@ pub enum Req {
         actor: Actor,
         caso_id: i64,
         sezione: Sezione,
+        audited: bool,
     },
     Cambia {
         actor: Actor,
@@ -318,9 +321,11 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             actor,
             caso_id,
             sezione,
+            audited,
         } => Rep::Cartella(
             caso_id,
-            svc.read_cartella(&actor, caso_id, sezione).map_err(err),
+            svc.read_cartella(&actor, caso_id, sezione, audited)
+                .map_err(err),
         ),
         Req::Cambia { actor, cambio } => {
             Rep::Cambiato(svc.cambia_stato(&actor, &cambio).map_err(err))
@@ -356,6 +361,7 @@ fn open_caso(app: &mut App, caso_id: i64, sezione: Sezione) {
     app.push(Screen::Casi(State::Caso(Box::new(CasoView {
         caso_id,
         sezione,
+        first: true,
         data: None,
         error: None,
         stale: true,
@@ -443,6 +449,7 @@ fn caso_action(app: &mut App, a: Action, today: time::Date, caso_id: i64) -> Vec
         Action::NextPage | Action::PrevPage => {
             c.sezione = step(c.sezione, if a == Action::NextPage { 1 } else { -1 });
             c.stale = true;
+            c.first = true;
             c.scroll = 0;
             c.data = None;
             c.error = None;
@@ -512,6 +519,7 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
                     match s {
                         Screen::Casi(State::Inbox(r)) => r.stale = true,
                         Screen::Casi(State::Lista(r, _)) => r.stale = true,
+                        Screen::Casi(State::Caso(c)) => c.stale = true,
                         Screen::Home(h) => h.stale(),
                         _ => {}
                     }
@@ -769,6 +777,7 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
                 actor,
                 caso_id: c.caso_id,
                 sezione: c.sezione,
+                audited: std::mem::replace(&mut c.first, false),
             }
         }
         _ => return Vec::new(),
