@@ -533,3 +533,116 @@ fn every_read_is_audited_once_and_audit_rows_do_not_move_the_change_counter() {
     assert!(rows.iter().any(|r| r.event.action == "prendi_in_carico"));
     assert!(rows.iter().any(|r| r.event.action == "salva_diario"));
 }
+
+#[test]
+fn the_cartella_and_the_pai_print_as_pdf_sensitive_data_only_with_the_permission() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::in_memory().unwrap();
+    let fx = fixture(&mut store);
+    let mut svc = Service::new(&mut store);
+    let p = propose(&mut svc, &fx, "anziani");
+    let caso = svc.prendi_in_carico(&fx.as1, p, today()).unwrap();
+    let sys = Actor::system(None, None);
+    svc.set_riservati(&sys, "as1", fx.as1.enti[0], true)
+        .unwrap();
+    let mut inv = serde_json::Map::new();
+    inv.insert("percentuale".into(), Value::from("100"));
+    svc.save_cartella(&fx.as1, caso, Sezione::Invalidita, &inv, "2026-11-01")
+        .unwrap();
+    let (pai, _) = svc
+        .save_pai(
+            &fx.as1,
+            &Pai {
+                caso_id: caso,
+                tipo: "pai".into(),
+                motivazioni: "Sostegno alla domiciliarità".into(),
+                verifica_mesi: 3,
+                data_inizio: "2026-11-01".into(),
+                prossima_verifica: "2027-02-01".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let with = dir.path().join("con.pdf");
+    svc.print_cartella(&fx.as1, caso, &with, now).unwrap();
+    let a = last_audit(&svc);
+    assert_eq!(
+        (a.event.action.as_str(), a.event.entity_id),
+        ("stampa_cartella", Some(caso))
+    );
+    let v = svc.store().caso(caso).unwrap().unwrap().version;
+    let mut s = cambio(caso, v, "segnalato_operatore");
+    s.target_operatore = Some("as2".into());
+    svc.cambia_stato(&fx.as1, &s).unwrap();
+    let without = dir.path().join("senza.pdf");
+    svc.print_cartella(&fx.as2, caso, &without, now).unwrap();
+    let pai_pdf = dir.path().join("pai.pdf");
+    svc.print_pai(&fx.as1, caso, pai, &pai_pdf, now).unwrap();
+    for f in [&with, &without, &pai_pdf] {
+        assert!(std::fs::read(f).unwrap().starts_with(b"%PDF"));
+    }
+    assert!(
+        std::fs::metadata(&with).unwrap().len() > std::fs::metadata(&without).unwrap().len(),
+        "the invalidità section is left out without dati riservati"
+    );
+    let err = svc
+        .print_cartella(&fx.altro, caso, &dir.path().join("x.pdf"), now)
+        .unwrap_err();
+    assert_eq!(err.to_string(), format!("non trovato: caso {caso}"));
+}
+
+#[test]
+fn export_casi_and_audit_accessi_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let cf = {
+        let mut store = SqliteStore::create(&db).unwrap();
+        let fx = fixture(&mut store);
+        let mut svc = Service::new(&mut store);
+        let p = propose(&mut svc, &fx, "anziani");
+        let caso = svc.prendi_in_carico(&fx.as1, p, today()).unwrap();
+        svc.read_cartella(&fx.as1, caso, Sezione::Anagrafica, true)
+            .unwrap();
+        svc.store()
+            .soggetto(fx.persona)
+            .unwrap()
+            .unwrap()
+            .codice_fiscale
+            .unwrap()
+    };
+    let bin = env!("CARGO_BIN_EXE_sportello");
+    let out = dir.path().join("casi.csv");
+    let run = |args: &[&str]| {
+        std::process::Command::new(bin)
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let r = run(&[
+        "export",
+        "casi",
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+        "--stato",
+        "preso_in_carico",
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.contains("BIANCHI") || csv.contains("Bianchi"), "{csv}");
+    assert!(csv.contains("Preso in carico"));
+    let r = run(&["audit", "accessi", "--cf", &cf, "--format", "csv"]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let text = String::from_utf8(r.stdout).unwrap();
+    assert!(
+        text.contains("leggi_cartella") && text.contains("anagrafica") && text.contains("as1"),
+        "{text}"
+    );
+    let r = run(&["audit", "accessi", "--cf", &cf, "--from", "01/01/2026"]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("AAAA-MM-GG"));
+}

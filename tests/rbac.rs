@@ -49,6 +49,8 @@ struct Ente {
     proposta: i64,
     /// A case of the ente, signalled to its office (visible to its social workers): (id, version).
     caso: (i64, i64),
+    /// A PAI of that case.
+    pai: i64,
 }
 
 struct World {
@@ -146,7 +148,7 @@ fn ente(
     svc.delete_scheda(&resp, gone.id, gone.version, "prova")
         .unwrap();
     let deleted = svc.store().scheda(gone.id).unwrap().unwrap();
-    let (proposta, caso) = casi_fixture(svc, sys, &front, &resp, id, ufficio, persona);
+    let (proposta, caso, pai) = casi_fixture(svc, sys, &front, &resp, id, ufficio, persona);
     Ente {
         id,
         belfiore,
@@ -156,12 +158,13 @@ fn ente(
         ufficio,
         proposta,
         caso,
+        pai,
     }
 }
 
 /// Presa in carico fixtures of an ente: its office manages "anziani"; the front desk proposes the
 /// person twice; the responsabile takes the first proposal in charge and signals the case to the
-/// office. Returns the pending proposal and the case (id, version).
+/// office, with a PAI. Returns the pending proposal, the case (id, version) and the PAI.
 fn casi_fixture(
     svc: &mut Service<'_>,
     sys: &Actor,
@@ -170,7 +173,7 @@ fn casi_fixture(
     ente: i64,
     ufficio: i64,
     persona: i64,
-) -> (i64, (i64, i64)) {
+) -> (i64, (i64, i64), i64) {
     svc.set_categorie_ufficio(sys, ufficio, &["anziani".to_string()])
         .unwrap();
     let mut proposals = Vec::new();
@@ -205,7 +208,17 @@ fn casi_fixture(
             },
         )
         .unwrap();
-    (proposals[1], (caso, version))
+    let pai = Pai {
+        caso_id: caso,
+        tipo: "pai".into(),
+        motivazioni: "Sostegno".into(),
+        verifica_mesi: 3,
+        data_inizio: "2026-11-29".into(),
+        prossima_verifica: "2027-02-28".into(),
+        ..Default::default()
+    };
+    let (pai, _) = svc.save_pai(resp, &pai).unwrap();
+    (proposals[1], (caso, version), pai)
 }
 
 /// A fresh database: two comuni, each with an office, a front-desk colleague, a responsabile, an
@@ -272,7 +285,7 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
     };
     let (ente, belfiore, scheda, deleted, collega) =
         (t.id, t.belfiore, t.scheda, t.deleted, t.collega);
-    let (ufficio, proposta, caso) = (t.ufficio, t.proposta, t.caso);
+    let (ufficio, proposta, caso, pai) = (t.ufficio, t.proposta, t.caso, t.pai);
     let persona = w.persona;
     let out = w.dir.path().join(format!("{op:?}.pdf"));
     let mut svc = Service::new(&mut w.store);
@@ -504,6 +517,8 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
             Format::Csv,
             &w.dir.path().join("casi.csv"),
         )),
+        Op::PrintCartella => return Some(svc.print_cartella(actor, caso.0, &out, now())),
+        Op::PrintPai => return Some(svc.print_pai(actor, caso.0, pai, &out, now())),
     }
     .filter(|_| side == Side::Own)
 }

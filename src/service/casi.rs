@@ -115,7 +115,7 @@ impl Service<'_> {
     }
 
     /// A case the actor may see (§4.2); others read like missing ones, audited.
-    fn caso_in_scope(&mut self, actor: &Actor, id: i64, op: Op) -> StoreResult<Caso> {
+    pub(super) fn caso_in_scope(&mut self, actor: &Actor, id: i64, op: Op) -> StoreResult<Caso> {
         let what = format!("caso {id}");
         let visible =
             actor.operatore_id.is_none() || self.store.caso_visibile(id, &visibilita(actor))?;
@@ -127,7 +127,7 @@ impl Service<'_> {
     }
 
     /// Whether the actor holds "dati riservati" in `ente` (the system account does).
-    fn holds_riservati(&self, actor: &Actor, ente: i64) -> StoreResult<bool> {
+    pub(super) fn holds_riservati(&self, actor: &Actor, ente: i64) -> StoreResult<bool> {
         match actor.operatore_id {
             None => Ok(true),
             Some(id) => self.store.riservati(id, ente),

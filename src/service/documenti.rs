@@ -69,7 +69,11 @@ pub fn value_text(kind: FieldKind, list: Option<&str>, v: &Value, lists: &Lists)
 }
 
 /// The header of printed documents: the ente and office a record belongs to.
-fn header(store: &dyn crate::store::Store, ente: Option<i64>, ufficio: Option<i64>) -> Vec<String> {
+pub(super) fn header(
+    store: &dyn crate::store::Store,
+    ente: Option<i64>,
+    ufficio: Option<i64>,
+) -> Vec<String> {
     let mut h = Vec::new();
     if let Some(e) = ente.and_then(|id| store.ente(id).ok().flatten()) {
         h.push(e.nome);
@@ -83,7 +87,7 @@ fn header(store: &dyn crate::store::Store, ente: Option<i64>, ufficio: Option<i6
     h
 }
 
-fn footer(actor: &Actor, now: time::OffsetDateTime) -> String {
+pub(super) fn footer(actor: &Actor, now: time::OffsetDateTime) -> String {
     format!(
         "Operatore: {} — stampato il {}",
         actor.username,
@@ -169,14 +173,14 @@ fn ensure_parent(path: &Path) -> StoreResult<()> {
     Ok(())
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> StoreResult<()> {
+pub(super) fn write_file(path: &Path, bytes: &[u8]) -> StoreResult<()> {
     ensure_parent(path)?;
     crate::export::write_atomically(path, bytes).map_err(|e| {
         StoreError::Unavailable(format!("impossibile scrivere {}: {e}", path.display()))
     })
 }
 
-fn pdf(doc: &Document) -> StoreResult<Vec<u8>> {
+pub(super) fn pdf(doc: &Document) -> StoreResult<Vec<u8>> {
     print::render_pdf(doc).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 

@@ -13,6 +13,7 @@
 //! [`documenti`] (prints and exports), [`rules`] (the permission table).
 
 pub mod casi;
+mod casi_stampe;
 pub mod codes;
 pub mod db;
 pub mod documenti;

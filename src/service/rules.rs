@@ -119,6 +119,8 @@ pub enum Op {
     Changes,
     AuditAccessi,
     ExportCasi,
+    PrintCartella,
+    PrintPai,
 }
 
 /// One row of the table.
@@ -224,6 +226,8 @@ pub static RULES: &[Rule] = &[
     rule(Op::Changes, "contatore_modifiche", "aggiornamento automatico", Operator, Own, Denials),
     rule(Op::AuditAccessi, "registro_accessi", "registro degli accessi", P(Pm::ReadAudit), Installation, Always),
     rule(Op::ExportCasi, "esporta_casi", "esportazione dei casi", P(Pm::Export), Ente, Always),
+    rule(Op::PrintCartella, "stampa_cartella", "stampa della cartella sociale", P(Pm::ReadCartella), Ente, Always),
+    rule(Op::PrintPai, "stampa_pai", "stampa del PAI", P(Pm::ReadCartella), Ente, Always),
 ];
 
 impl Op {
