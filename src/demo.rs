@@ -317,124 +317,6 @@ fn insert_persons(
     Ok(inserted)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::prelude::*;
-    use crate::store::sqlite::SqliteStore;
-
-    #[test]
-    fn demo_creates_accounts_and_persons_deterministically() {
-        let mut s = SqliteStore::in_memory().unwrap();
-        let actor = Actor::system(Some("test".into()), None);
-        let summary = create(&mut s, &actor, 500).unwrap();
-        assert_eq!(summary.persons, 500);
-        let c = s.counts().unwrap();
-        assert_eq!((c.enti, c.uffici, c.operatori, c.soggetti), (4, 4, 6, 500));
-        assert!(s.is_demo().unwrap());
-        for (user, role) in accounts() {
-            let op = s.operatore_by_username(&user).unwrap().unwrap();
-            assert!(op.roles.contains(role));
-        }
-        // Same seed, same people.
-        let mut t = SqliteStore::in_memory().unwrap();
-        create(&mut t, &actor, 500).unwrap();
-        assert_eq!(
-            s.audit_tail(1).unwrap()[0].event.detail,
-            t.audit_tail(1).unwrap()[0].event.detail
-        );
-    }
-
-    /// Pins the generated persons: a change of the generator, of its seed, of the name and place
-    /// lists or of the random stream shows here. Update the constants knowingly: the demo databases
-    /// and the screen snapshots change with them.
-    #[test]
-    fn the_demo_persons_are_pinned() {
-        use sha2::{Digest, Sha256};
-        let pools = pools();
-        let mut rng = DemoRng::new(SEED);
-        let mut hash = Sha256::new();
-        let mut first = Vec::new();
-        for i in 0..2000 {
-            let p = person(&mut rng, &pools, &[1, 2, 3]);
-            // Display, not Debug: Debug output is not promised to stay the same across Rust versions.
-            let o = |v: &Option<String>| v.clone().unwrap_or_default();
-            let line = [
-                o(&p.codice_fiscale),
-                p.cognome.clone(),
-                p.nome.clone(),
-                p.sesso.map(String::from).unwrap_or_default(),
-                o(&p.data_nascita),
-                o(&p.luogo_nascita),
-                o(&p.cittadinanza),
-                o(&p.res_indirizzo),
-                o(&p.res_civico),
-                o(&p.res_cap),
-                o(&p.res_comune),
-                o(&p.telefono),
-                o(&p.data_decesso),
-                p.ente_id.unwrap_or_default().to_string(),
-            ]
-            .join("|")
-                + "\n";
-            hash.update(line.as_bytes());
-            if i < 3 {
-                first.push(format!(
-                    "{} {} {}",
-                    p.cognome,
-                    p.nome,
-                    p.codice_fiscale.unwrap()
-                ));
-            }
-        }
-        assert_eq!(
-            first,
-            [
-                "Bonfanti Baudolino BNFBLN82C22L573L",
-                "Palmieri Angiola PLMNGL64L53B294A",
-                "D'Amico Baldomero DMCBDM52B02F610I",
-            ]
-        );
-        assert_eq!(
-            hex::encode(hash.finalize()),
-            "6abd5221cf3f7508bc6927ea4ebf8860a5738851c05000241b15bfa186b548da"
-        );
-    }
-
-    #[test]
-    fn draws_stay_in_range_and_cover_it() {
-        let mut rng = DemoRng::new(1);
-        let mut seen = [0u32; 7];
-        for _ in 0..7000 {
-            seen[rng.below(7) as usize] += 1;
-            let x = rng.between(-2, 2);
-            assert!((-2..=2).contains(&x), "{x}");
-        }
-        assert!(seen.iter().all(|n| (850..1150).contains(n)), "{seen:?}");
-        assert_eq!(rng.below(1), 0);
-        let mut again = DemoRng::new(1);
-        assert_eq!(again.below(7), DemoRng::new(1).below(7));
-    }
-
-    #[test]
-    fn every_demo_codice_fiscale_is_valid_and_matches_the_person() {
-        let pools = pools();
-        let mut rng = DemoRng::new(7);
-        for _ in 0..3000 {
-            let p = person(&mut rng, &pools, &[1, 2, 3]);
-            let code = p.codice_fiscale.clone().unwrap();
-            let d = cf::decode(&code, (2026, 11, 29)).unwrap_or_else(|e| panic!("{code}: {e}"));
-            assert_eq!(Some(d.sesso.as_char()), p.sesso);
-            let (y, m, g) = d.birth_date;
-            assert_eq!(
-                p.data_nascita.as_deref(),
-                Some(format!("{y:04}-{m:02}-{g:02}").as_str())
-            );
-            assert_eq!(p.luogo_nascita.as_deref(), Some(d.place.code.as_str()));
-        }
-    }
-}
-
 /// Presa in carico demo data for the first comune: its segretariato manages every categoria sociale,
 /// the social worker and the responsabile hold "dati riservati"; the front desk proposes up to 14
 /// living persons: three proposals stay pending, one is refused, the others become cases in every
@@ -673,4 +555,122 @@ pub fn casi(store: &mut dyn Store, actor: &Actor, today: time::Date) -> StoreRes
         )?;
     }
     Ok(made)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::prelude::*;
+    use crate::store::sqlite::SqliteStore;
+
+    #[test]
+    fn demo_creates_accounts_and_persons_deterministically() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let actor = Actor::system(Some("test".into()), None);
+        let summary = create(&mut s, &actor, 500).unwrap();
+        assert_eq!(summary.persons, 500);
+        let c = s.counts().unwrap();
+        assert_eq!((c.enti, c.uffici, c.operatori, c.soggetti), (4, 4, 6, 500));
+        assert!(s.is_demo().unwrap());
+        for (user, role) in accounts() {
+            let op = s.operatore_by_username(&user).unwrap().unwrap();
+            assert!(op.roles.contains(role));
+        }
+        // Same seed, same people.
+        let mut t = SqliteStore::in_memory().unwrap();
+        create(&mut t, &actor, 500).unwrap();
+        assert_eq!(
+            s.audit_tail(1).unwrap()[0].event.detail,
+            t.audit_tail(1).unwrap()[0].event.detail
+        );
+    }
+
+    /// Pins the generated persons: a change of the generator, of its seed, of the name and place
+    /// lists or of the random stream shows here. Update the constants knowingly: the demo databases
+    /// and the screen snapshots change with them.
+    #[test]
+    fn the_demo_persons_are_pinned() {
+        use sha2::{Digest, Sha256};
+        let pools = pools();
+        let mut rng = DemoRng::new(SEED);
+        let mut hash = Sha256::new();
+        let mut first = Vec::new();
+        for i in 0..2000 {
+            let p = person(&mut rng, &pools, &[1, 2, 3]);
+            // Display, not Debug: Debug output is not promised to stay the same across Rust versions.
+            let o = |v: &Option<String>| v.clone().unwrap_or_default();
+            let line = [
+                o(&p.codice_fiscale),
+                p.cognome.clone(),
+                p.nome.clone(),
+                p.sesso.map(String::from).unwrap_or_default(),
+                o(&p.data_nascita),
+                o(&p.luogo_nascita),
+                o(&p.cittadinanza),
+                o(&p.res_indirizzo),
+                o(&p.res_civico),
+                o(&p.res_cap),
+                o(&p.res_comune),
+                o(&p.telefono),
+                o(&p.data_decesso),
+                p.ente_id.unwrap_or_default().to_string(),
+            ]
+            .join("|")
+                + "\n";
+            hash.update(line.as_bytes());
+            if i < 3 {
+                first.push(format!(
+                    "{} {} {}",
+                    p.cognome,
+                    p.nome,
+                    p.codice_fiscale.unwrap()
+                ));
+            }
+        }
+        assert_eq!(
+            first,
+            [
+                "Bonfanti Baudolino BNFBLN82C22L573L",
+                "Palmieri Angiola PLMNGL64L53B294A",
+                "D'Amico Baldomero DMCBDM52B02F610I",
+            ]
+        );
+        assert_eq!(
+            hex::encode(hash.finalize()),
+            "6abd5221cf3f7508bc6927ea4ebf8860a5738851c05000241b15bfa186b548da"
+        );
+    }
+
+    #[test]
+    fn draws_stay_in_range_and_cover_it() {
+        let mut rng = DemoRng::new(1);
+        let mut seen = [0u32; 7];
+        for _ in 0..7000 {
+            seen[rng.below(7) as usize] += 1;
+            let x = rng.between(-2, 2);
+            assert!((-2..=2).contains(&x), "{x}");
+        }
+        assert!(seen.iter().all(|n| (850..1150).contains(n)), "{seen:?}");
+        assert_eq!(rng.below(1), 0);
+        let mut again = DemoRng::new(1);
+        assert_eq!(again.below(7), DemoRng::new(1).below(7));
+    }
+
+    #[test]
+    fn every_demo_codice_fiscale_is_valid_and_matches_the_person() {
+        let pools = pools();
+        let mut rng = DemoRng::new(7);
+        for _ in 0..3000 {
+            let p = person(&mut rng, &pools, &[1, 2, 3]);
+            let code = p.codice_fiscale.clone().unwrap();
+            let d = cf::decode(&code, (2026, 11, 29)).unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert_eq!(Some(d.sesso.as_char()), p.sesso);
+            let (y, m, g) = d.birth_date;
+            assert_eq!(
+                p.data_nascita.as_deref(),
+                Some(format!("{y:04}-{m:02}-{g:02}").as_str())
+            );
+            assert_eq!(p.luogo_nascita.as_deref(), Some(d.place.code.as_str()));
+        }
+    }
 }

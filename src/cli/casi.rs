@@ -1,7 +1,7 @@
 //! The commands of the cartella sociale: `export casi` (the cases an operator may see, as CSV or
 //! XLSX) and `audit accessi` (who accessed a person's data, GDPR art. 15, as a table or CSV).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use clap::Subcommand;
 
@@ -45,7 +45,7 @@ pub fn export_casi(
     db: &Path,
     system: &Actor,
     format: &str,
-    out: &PathBuf,
+    out: &Path,
     stato: Option<String>,
     operatore: Option<&str>,
 ) -> AppResult<i32> {

@@ -343,6 +343,9 @@ pub struct Familiare {
     pub relazione: Option<String>,
 }
 
+/// A scheda di accesso of the person of a case: (id, numero, data, esito).
+pub type SchedaPersona = (i64, i64, String, Option<String>);
+
 /// An operator assigned to a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperatoreCaso {

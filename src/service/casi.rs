@@ -11,7 +11,7 @@ use super::Service;
 use super::rules::{Op, in_ente};
 use crate::domain::caso::{
     self, CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Familiare, FiltroCasi, Gestione,
-    Isee, OperatoreCaso, Pai, Proposta, Sezione, Step, Transizione, Visibilita,
+    Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Sezione, Step, Transizione, Visibilita,
 };
 use crate::domain::date::{iso, parse_iso};
 use crate::domain::persona::{Modifica, Soggetto};
@@ -34,7 +34,7 @@ pub enum Contenuto {
     Dati(Vec<CartellaDato>),
     Operatori(Vec<OperatoreCaso>),
     /// The schede di accesso of the person: (id, numero, data, esito).
-    Schede(Vec<(i64, i64, String, Option<String>)>),
+    Schede(Vec<SchedaPersona>),
     Cronologia(Vec<Step>),
     Diario(Vec<Diario>),
     Pai(Vec<Pai>),

@@ -21,7 +21,7 @@ use std::path::Path;
 
 use crate::domain::caso::{
     CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Familiare, FiltroCasi, Gestione, Isee,
-    OperatoreCaso, Pai, Proposta, Step, Transizione, Visibilita,
+    OperatoreCaso, Pai, Proposta, SchedaPersona, Step, Transizione, Visibilita,
 };
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
@@ -481,11 +481,7 @@ pub trait CasiStore {
         dal: &str,
     ) -> StoreResult<i64>;
     /// The schede di accesso of a person in `enti`: (id, numero, data, esito).
-    fn schede_persona(
-        &self,
-        soggetto_id: i64,
-        enti: &[i64],
-    ) -> StoreResult<Vec<(i64, i64, String, Option<String>)>>;
+    fn schede_persona(&self, soggetto_id: i64, enti: &[i64]) -> StoreResult<Vec<SchedaPersona>>;
 
     /// The diary of a case, newest first.
     fn diario(&self, caso_id: i64) -> StoreResult<Vec<Diario>>;

@@ -9,7 +9,7 @@ use super::audit::append_audit;
 use super::{SqliteStore, json_array, now_text, who};
 use crate::domain::caso::{
     self, CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Familiare, FiltroCasi, Gestione,
-    Isee, OperatoreCaso, Pai, Proposta, Step, Target, Transizione, Visibilita,
+    Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Step, Target, Transizione, Visibilita,
 };
 use crate::domain::{Actor, AuditEvent, AuditRow, Outcome};
 use crate::store::{CasiStore, StoreError, StoreResult};
@@ -641,11 +641,7 @@ impl CasiStore for SqliteStore {
         })
     }
 
-    fn schede_persona(
-        &self,
-        soggetto_id: i64,
-        enti: &[i64],
-    ) -> StoreResult<Vec<(i64, i64, String, Option<String>)>> {
+    fn schede_persona(&self, soggetto_id: i64, enti: &[i64]) -> StoreResult<Vec<SchedaPersona>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, numero, data_accesso, esito FROM scheda
              WHERE soggetto_id = ?1 AND ente_id IN (SELECT value FROM json_each(?2)) AND deleted_at IS NULL

@@ -20,7 +20,8 @@ use crate::domain::caso::{
     self, CambioStato, Caso, Diario, FiltroCasi, Isee, Pai, Proposta, Sezione, Target,
 };
 use crate::service::Service;
-use crate::service::casi::{Cartella, PropostaView};
+use crate::service::casi::{Cartella, Contenuto, PropostaView};
+use crate::service::documenti::write_document;
 
 pub use view::home_lines;
 
@@ -242,6 +243,13 @@ pub enum Req {
     Modifiche {
         actor: Actor,
     },
+    /// The cartella summary, or a PAI, as PDF in `dir`.
+    Print {
+        actor: Actor,
+        caso_id: i64,
+        pai: Option<i64>,
+        dir: std::path::PathBuf,
+    },
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -257,6 +265,7 @@ pub enum Rep {
     Cambiato(Result<i64, String>),
     Saved(Result<(), String>, &'static str),
     Modifiche(Result<i64, String>),
+    Document(Result<(std::path::PathBuf, String), String>),
 }
 
 /// What the popups of this module continue with.
@@ -343,6 +352,27 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             "ISEE salvato",
         ),
         Req::Modifiche { actor } => Rep::Modifiche(svc.modifiche(&actor).map_err(err)),
+        Req::Print {
+            actor,
+            caso_id,
+            pai,
+            dir,
+        } => Rep::Document(match pai {
+            Some(pai) => write_document(&dir, &format!("pai-{pai}"), "pdf", now_ms, |out, at| {
+                svc.print_pai(&actor, caso_id, pai, out, at)
+                    .map(|()| String::new())
+            }),
+            None => write_document(
+                &dir,
+                &format!("cartella-{caso_id}"),
+                "pdf",
+                now_ms,
+                |out, at| {
+                    svc.print_cartella(&actor, caso_id, out, at)
+                        .map(|()| String::new())
+                },
+            ),
+        }),
     }
 }
 
@@ -473,6 +503,24 @@ fn caso_action(app: &mut App, a: Action, today: time::Date, caso_id: i64) -> Vec
             let screen = FormScreen::new(form, format!("caso-{caso_id}"));
             return app.push_form(Screen::Casi(State::Form(Box::new(screen), kind, caso_id)));
         }
+        Action::Print => {
+            // On the PAI section: the newest PAI; elsewhere the summary of the cartella.
+            let pai = match c.data.as_ref().map(|d| &d.contenuto) {
+                Some(Contenuto::Pai(p)) => p.first().and_then(|p| p.id),
+                _ => None,
+            };
+            let Some(actor) = app.actor() else {
+                return Vec::new();
+            };
+            let dir = app.config.output_dir.clone();
+            app.status = Some("Stampa in corso…".into());
+            return vec![app.io.request(Request::Casi(Req::Print {
+                actor,
+                caso_id,
+                pai,
+                dir,
+            }))];
+        }
         Action::Edit => {
             let Some(data) = &c.data else {
                 return Vec::new();
@@ -528,6 +576,7 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
             Vec::new()
         }
         Rep::Modifiche(Err(_)) => Vec::new(),
+        Rep::Document(result) => super::popup::document_done(app, result),
         Rep::Proposte(result) if current => {
             if let Screen::Casi(State::Inbox(r)) = &mut app.screen {
                 match result {

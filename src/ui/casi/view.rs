@@ -159,7 +159,7 @@ fn draw_caso(app: &App, c: &CasoView, f: &mut Frame, area: Rect) {
     let theme = app.config.theme;
     let block = framed(
         &theme,
-        "Cartella sociale — PgSu/PgGiù sezione · Ctrl+E cambio stato · Ctrl+N nuovo",
+        "Cartella sociale — PgSu/PgGiù sezione · Ctrl+E cambio stato · Ctrl+N nuovo · Ctrl+P stampa",
         theme.accent(Area::Cartella),
     );
     let inner = block.inner(area);
