@@ -124,6 +124,7 @@ pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResu
         )?;
     }
     let inserted = insert_persons(store, actor, persons, &enti)?;
+    casi(store, actor, time::OffsetDateTime::now_utc().date())?;
     store.set_setting("demo", "1")?;
     Ok(DemoSummary {
         persons: inserted,
@@ -314,6 +315,246 @@ fn insert_persons(
         inserted += store.insert_soggetti(actor, &batch)?;
     }
     Ok(inserted)
+}
+
+/// Presa in carico demo data for the first comune: its segretariato manages every categoria sociale,
+/// the social worker and the responsabile hold "dati riservati"; the front desk proposes up to 14
+/// living persons: three proposals stay pending, one is refused, the others become cases in every
+/// state reachable from a presa in carico, with diary entries (some riservati), dati sociali,
+/// invalidità, nucleo, PAI (some verifications due) and ISEE (some expired). Returns the cases made.
+pub fn casi(store: &mut dyn Store, actor: &Actor, today: time::Date) -> StoreResult<usize> {
+    use crate::domain::caso::{CambioStato, Diario, Familiare, Isee, Pai, Sezione};
+    use crate::service::Service;
+    let day = |n: i64| date::iso(today - time::Duration::days(n));
+    let find = |store: &dyn Store, u: &str| -> StoreResult<Option<Actor>> {
+        Ok(store
+            .operatore_by_username(u)?
+            .map(|o| Actor::operatore(&o, None, None)))
+    };
+    let (Some(front), Some(social), Some(resp)) = (
+        find(store, "sportello")?,
+        find(store, "assistente_sociale")?,
+        find(store, "responsabile")?,
+    ) else {
+        return Ok(0);
+    };
+    let (Some(ente), Some(ufficio)) = (front.ente(), front.ufficio_id) else {
+        return Ok(0);
+    };
+    let mut svc = Service::new(store);
+    let categorie: Vec<String> = svc
+        .store()
+        .codes("categoria_sociale")?
+        .into_iter()
+        .map(|c| c.codice)
+        .collect();
+    svc.set_categorie_ufficio(actor, ufficio, &categorie)?;
+    svc.set_riservati(actor, &social.username, ente, true)?;
+    svc.set_riservati(actor, &resp.username, ente, true)?;
+    let persons: Vec<i64> = (1..=200)
+        .filter_map(|id| svc.store().soggetto(id).ok().flatten())
+        .filter(|p| {
+            p.data_decesso.is_none() && p.data_nascita.as_deref().is_some_and(|d| d < "2000")
+        })
+        .map(|p| p.id)
+        .take(14)
+        .collect();
+    let mut made = 0;
+    for (i, persona) in persons.iter().enumerate() {
+        let mut e = crate::domain::scheda::SchedaEdit {
+            soggetto_id: *persona,
+            data_accesso: day(40 - i as i64),
+            operatore: front.username.clone(),
+            esito: Some("pic".into()),
+            bisogni: vec!["b102".into()],
+            servizi: vec!["info".into()],
+            categorie_sociali: vec![categorie[i % categorie.len()].clone()],
+            ..Default::default()
+        };
+        for (k, v) in [
+            ("interlocutore", "utente"),
+            ("motivo_accesso", "spontaneo"),
+            ("modalita_accesso", "persona"),
+            ("telefono", "075 5770000"),
+        ] {
+            e.dati.insert(k.into(), serde_json::Value::from(v));
+        }
+        let scheda = svc.save_scheda(&front, &e, false, today)?;
+        let Some(proposta) = svc
+            .store()
+            .proposte(&[ente], true)?
+            .into_iter()
+            .find(|p| p.scheda_id == scheda.saved.id)
+        else {
+            continue;
+        };
+        match i {
+            0..=2 => continue,
+            3 => {
+                svc.respingi_proposta(
+                    &social,
+                    proposta.id,
+                    "Non di competenza del servizio: indirizzata al Centro per l'impiego",
+                )?;
+                continue;
+            }
+            _ => {}
+        }
+        let caso = svc.prendi_in_carico(&social, proposta.id, today)?;
+        made += 1;
+        let step = |svc: &mut Service<'_>,
+                    who: &Actor,
+                    a: &str,
+                    f: &dyn Fn(&mut CambioStato)|
+         -> StoreResult<()> {
+            let version = svc.store().caso(caso)?.map_or(0, |c| c.version);
+            let mut c = CambioStato {
+                caso_id: caso,
+                version,
+                a: a.into(),
+                data: date::iso(today),
+                nota: Some("Cambio di stato dimostrativo".into()),
+                ..Default::default()
+            };
+            f(&mut c);
+            svc.cambia_stato(who, &c).map(|_| ())
+        };
+        let motivo = |m: &'static str| {
+            move |c: &mut CambioStato| {
+                c.attributi.insert("motivo_chiusura".into(), m.into());
+            }
+        };
+        match i % 7 {
+            0 => step(&mut svc, &social, "sospeso", &|_| {})?,
+            1 => step(&mut svc, &social, "segnalato_ufficio", &|c| {
+                c.target_ufficio_id = Some(ufficio)
+            })?,
+            2 => step(&mut svc, &social, "segnalato_operatore", &|c| {
+                c.target_operatore = Some(resp.username.clone())
+            })?,
+            3 => step(&mut svc, &social, "chiuso", &motivo("autonomia"))?,
+            4 => {
+                step(&mut svc, &social, "chiuso", &motivo("trasferito"))?;
+                step(&mut svc, &resp, "riaperto", &|_| {})?;
+            }
+            5 => {
+                if let Some(altro) = svc
+                    .store()
+                    .list_enti()?
+                    .into_iter()
+                    .find(|x| x.id != ente && x.tipo == "comune")
+                {
+                    step(&mut svc, &resp, "segnalato_ente", &|c| {
+                        c.target_ente_id = Some(altro.id)
+                    })?;
+                }
+            }
+            _ => {}
+        }
+        for (k, (tipo, testo, riservato)) in [
+            ("colloquio", "Primo colloquio in sede: la persona descrive la situazione familiare e abitativa.", false),
+            ("visita", "Visita domiciliare: abitazione adeguata, riferisce difficoltà economiche e di salute.", i % 3 == 0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let author = if k == 0 { &social } else { &resp };
+            if svc.store().caso(caso)?.is_some_and(|c| c.stato == "chiuso") && k == 1 {
+                break;
+            }
+            svc.save_diario(
+                author,
+                &Diario {
+                    caso_id: caso,
+                    tipo: tipo.into(),
+                    data: day(20 - k as i64 * 5),
+                    testo: testo.into(),
+                    riservato,
+                    ..Default::default()
+                },
+            )?;
+        }
+        let mut sociali = serde_json::Map::new();
+        sociali.insert("inviante".into(), "Segretariato sociale".into());
+        sociali.insert(
+            "autosufficienza".into(),
+            (if i % 2 == 0 { "AUTO" } else { "NAP" }).into(),
+        );
+        sociali.insert(
+            "condizione_lavorativa".into(),
+            (if i % 3 == 0 {
+                "Pensionato/a"
+            } else {
+                "Disoccupato/a"
+            })
+            .into(),
+        );
+        svc.save_cartella(&social, caso, Sezione::DatiSociali, &sociali, &day(30))?;
+        if i % 2 == 1 {
+            let mut inv = serde_json::Map::new();
+            inv.insert("invalidita_civile".into(), "sì".into());
+            inv.insert(
+                "percentuale".into(),
+                serde_json::Value::from(75 + (i as i64 % 3) * 10),
+            );
+            inv.insert("legge_104".into(), "art. 3 comma 1".into());
+            svc.save_cartella(&social, caso, Sezione::Invalidita, &inv, &day(60))?;
+        }
+        svc.add_familiare(
+            &social,
+            caso,
+            &Familiare {
+                tipo: if i % 2 == 0 {
+                    "convivente"
+                } else {
+                    "familiare"
+                }
+                .into(),
+                cognome: "Rossi".into(),
+                nome: if i % 2 == 0 { "Maria" } else { "Giovanni" }.into(),
+                relazione: Some(if i % 2 == 0 { "coniuge" } else { "figlio" }.into()),
+                ..Default::default()
+            },
+        )?;
+        if i % 2 == 0 {
+            let start = today - time::Duration::days(120 - i as i64 * 10);
+            svc.save_pai(
+                &social,
+                &Pai {
+                    caso_id: caso,
+                    tipo: if i % 4 == 0 {
+                        "pai"
+                    } else {
+                        "progetto_individuale"
+                    }
+                    .into(),
+                    motivazioni: "Sostegno alla domiciliarità e alla rete familiare".into(),
+                    obiettivo_breve: Some("Attivare l'assistenza domiciliare".into()),
+                    raggiunto_breve: 2,
+                    obiettivo_medio: Some("Ridurre l'isolamento sociale".into()),
+                    verifica_mesi: 3,
+                    data_inizio: date::iso(start),
+                    prossima_verifica: date::iso(crate::domain::caso::prima_verifica(start, 3)),
+                    ..Default::default()
+                },
+            )?;
+        }
+        let scadenza = if i % 3 == 0 { day(20) } else { day(-200) };
+        svc.save_isee(
+            &social,
+            &Isee {
+                caso_id: caso,
+                tipo: "ordinario".into(),
+                data_dsu: day(300),
+                scadenza,
+                ise_cents: 1_250_000 + i as i64 * 10_000,
+                scala_cents: 157,
+                isee_cents: (1_250_000 + i as i64 * 10_000) * 100 / 157,
+                ..Default::default()
+            },
+        )?;
+    }
+    Ok(made)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! denied; each allowed one succeeds.
 
 use serde_json::Value;
+use sportello::domain::caso::{CambioStato, Diario, FiltroCasi, Isee, Pai, Sezione};
 use sportello::domain::codici::NewCodice;
 use sportello::domain::persona::{PersonaEdit, Privacy};
 use sportello::domain::scheda::{Filtro, SchedaEdit};
@@ -43,6 +44,13 @@ struct Ente {
     deleted: (i64, i64),
     /// A sportello operator of the ente (target of account operations).
     collega: &'static str,
+    ufficio: i64,
+    /// A pending proposal of presa in carico for the ente.
+    proposta: i64,
+    /// A case of the ente, signalled to its office (visible to its social workers): (id, version).
+    caso: (i64, i64),
+    /// A PAI of that case.
+    pai: i64,
 }
 
 struct World {
@@ -140,13 +148,77 @@ fn ente(
     svc.delete_scheda(&resp, gone.id, gone.version, "prova")
         .unwrap();
     let deleted = svc.store().scheda(gone.id).unwrap().unwrap();
+    let (proposta, caso, pai) = casi_fixture(svc, sys, &front, &resp, id, ufficio, persona);
     Ente {
         id,
         belfiore,
         scheda: (scheda.id, scheda.version),
         deleted: (gone.id, deleted.edit.version),
         collega,
+        ufficio,
+        proposta,
+        caso,
+        pai,
     }
+}
+
+/// Presa in carico fixtures of an ente: its office manages "anziani"; the front desk proposes the
+/// person twice; the responsabile takes the first proposal in charge and signals the case to the
+/// office, with a PAI. Returns the pending proposal, the case (id, version) and the PAI.
+fn casi_fixture(
+    svc: &mut Service<'_>,
+    sys: &Actor,
+    front: &Actor,
+    resp: &Actor,
+    ente: i64,
+    ufficio: i64,
+    persona: i64,
+) -> (i64, (i64, i64), i64) {
+    svc.set_categorie_ufficio(sys, ufficio, &["anziani".to_string()])
+        .unwrap();
+    let mut proposals = Vec::new();
+    for _ in 0..2 {
+        let mut e = scheda_edit(persona, &front.username);
+        e.esito = Some("pic".into());
+        e.categorie_sociali = vec!["anziani".into()];
+        e.dati.insert("telefono".into(), Value::from("075 1234567"));
+        let out = svc.save_scheda(front, &e, false, today()).unwrap();
+        assert_eq!(out.proposta_ente, Some(ente), "{:?}", out.problemi);
+        proposals.push(
+            svc.store()
+                .proposte(&[ente], true)
+                .unwrap()
+                .last()
+                .unwrap()
+                .id,
+        );
+    }
+    let caso = svc.prendi_in_carico(resp, proposals[0], today()).unwrap();
+    let version = svc.store().caso(caso).unwrap().unwrap().version;
+    let version = svc
+        .cambia_stato(
+            resp,
+            &CambioStato {
+                caso_id: caso,
+                version,
+                a: "segnalato_ufficio".into(),
+                data: "2026-11-29".into(),
+                target_ufficio_id: Some(ufficio),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let pai = Pai {
+        caso_id: caso,
+        tipo: "pai".into(),
+        motivazioni: "Sostegno".into(),
+        verifica_mesi: 3,
+        data_inizio: "2026-11-29".into(),
+        prossima_verifica: "2027-02-28".into(),
+        ..Default::default()
+    };
+    let (pai, _) = svc.save_pai(resp, &pai).unwrap();
+    (proposals[1], (caso, version), pai)
 }
 
 /// A fresh database: two comuni, each with an office, a front-desk colleague, a responsabile, an
@@ -213,6 +285,7 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
     };
     let (ente, belfiore, scheda, deleted, collega) =
         (t.id, t.belfiore, t.scheda, t.deleted, t.collega);
+    let (ufficio, proposta, caso, pai) = (t.ufficio, t.proposta, t.caso, t.pai);
     let persona = w.persona;
     let out = w.dir.path().join(format!("{op:?}.pdf"));
     let mut svc = Service::new(&mut w.store);
@@ -377,6 +450,86 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
             Format::Csv,
             &w.dir.path().join("schede.csv"),
         )),
+        Op::ListProposte => ok(svc.proposte(actor, true)),
+        Op::ReadProposta => return Some(svc.read_proposta(actor, proposta).map(|_| ())),
+        Op::AcceptProposta => {
+            return Some(svc.prendi_in_carico(actor, proposta, today()).map(|_| ()));
+        }
+        Op::SeenProposta => return Some(svc.proposta_vista(actor, proposta, today()).map(|_| ())),
+        Op::RefuseProposta => {
+            return Some(svc.respingi_proposta(actor, proposta, "non di competenza"));
+        }
+        Op::ListCasi => ok(svc.list_casi(actor, &FiltroCasi::default(), true)),
+        Op::ReadCaso => {
+            return Some(svc.read_cartella(actor, caso.0, Sezione::Cronologia, true).map(|_| ()));
+        }
+        Op::ChangeStato => {
+            let c = CambioStato {
+                caso_id: caso.0,
+                version: caso.1,
+                a: "preso_in_carico".into(),
+                data: "2026-11-29".into(),
+                ..Default::default()
+            };
+            return Some(svc.cambia_stato(actor, &c).map(|_| ()));
+        }
+        Op::SaveDiario => {
+            let d = Diario {
+                caso_id: caso.0,
+                tipo: "colloquio".into(),
+                data: "2026-11-29".into(),
+                testo: "Colloquio in sede".into(),
+                ..Default::default()
+            };
+            return Some(svc.save_diario(actor, &d).map(|_| ()));
+        }
+        Op::SavePai => {
+            let p = Pai {
+                caso_id: caso.0,
+                tipo: "pai".into(),
+                motivazioni: "Sostegno".into(),
+                verifica_mesi: 3,
+                data_inizio: "2026-11-29".into(),
+                prossima_verifica: "2027-02-28".into(),
+                ..Default::default()
+            };
+            return Some(svc.save_pai(actor, &p).map(|_| ()));
+        }
+        Op::SaveIsee => {
+            let i = Isee {
+                caso_id: caso.0,
+                tipo: "ordinario".into(),
+                data_dsu: "2026-01-15".into(),
+                scadenza: "2026-12-31".into(),
+                ise_cents: 1_200_000,
+                scala_cents: 157,
+                isee_cents: 764_331,
+                ..Default::default()
+            };
+            return Some(svc.save_isee(actor, &i).map(|_| ()));
+        }
+        Op::SaveCartella => {
+            let mut dati = serde_json::Map::new();
+            dati.insert("autosufficienza".into(), Value::from("AUTO"));
+            return Some(
+                svc.save_cartella(actor, caso.0, Sezione::DatiSociali, &dati, "2026-11-29")
+                    .map(|_| ()),
+            );
+        }
+        Op::ConfigureCategorie => {
+            return Some(svc.set_categorie_ufficio(actor, ufficio, &["anziani".to_string()]));
+        }
+        Op::GrantRiservati => return Some(svc.set_riservati(actor, collega, ente, true)),
+        Op::Changes => ok(svc.modifiche(actor)),
+        Op::AuditAccessi => ok(svc.audit_accessi(actor, "RSSNNA70C41G478X", None, None)),
+        Op::ExportCasi => ok(svc.export_casi(
+            actor,
+            &FiltroCasi::default(),
+            Format::Csv,
+            &w.dir.path().join("casi.csv"),
+        )),
+        Op::PrintCartella => return Some(svc.print_cartella(actor, caso.0, &out, now())),
+        Op::PrintPai => return Some(svc.print_pai(actor, caso.0, pai, &out, now())),
     }
     .filter(|_| side == Side::Own)
 }

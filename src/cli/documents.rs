@@ -72,6 +72,19 @@ pub enum ExportCommand {
         #[arg(long, value_name = "UTENTE")]
         operatore: Option<String>,
     },
+    /// Esporta la lista dei casi (quelli visibili all'operatore) in CSV o Excel
+    Casi {
+        /// csv o xlsx
+        #[arg(long)]
+        format: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Solo i casi in questo stato (es. preso_in_carico, chiuso)
+        #[arg(long, value_name = "STATO")]
+        stato: Option<String>,
+        #[arg(long, value_name = "UTENTE")]
+        operatore: Option<String>,
+    },
 }
 
 fn scheda_def() -> AppResult<crate::forms::FormDef> {
@@ -178,13 +191,30 @@ pub fn print(config: &Config, system: &Actor, cmd: PrintCommand) -> AppResult<i3
 }
 
 pub fn export(db: &Path, system: &Actor, cmd: ExportCommand) -> AppResult<i32> {
-    let ExportCommand::Schede {
-        from,
-        to,
-        format,
-        out,
-        operatore,
-    } = cmd;
+    let (from, to, format, out, operatore) = match cmd {
+        ExportCommand::Schede {
+            from,
+            to,
+            format,
+            out,
+            operatore,
+        } => (from, to, format, out, operatore),
+        ExportCommand::Casi {
+            format,
+            out,
+            stato,
+            operatore,
+        } => {
+            return super::casi::export_casi(
+                db,
+                system,
+                &format,
+                &out,
+                stato,
+                operatore.as_deref(),
+            );
+        }
+    };
     let format: Format = format
         .parse()
         .map_err(|e: crate::export::UnknownFormat| AppError::Invalid(e.to_string()))?;

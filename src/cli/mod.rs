@@ -19,6 +19,7 @@ use crate::sanitize::sanitize;
 use crate::service::{Database, Error as StoreError};
 
 mod anagrafe;
+mod casi;
 mod codes;
 mod demo;
 mod documents;
@@ -129,6 +130,11 @@ enum Command {
     Export {
         #[command(subcommand)]
         command: documents::ExportCommand,
+    },
+    /// Registro di audit: chi ha consultato i dati di una persona
+    Audit {
+        #[command(subcommand)]
+        command: casi::AuditCommand,
     },
     /// Importazioni da altri sistemi
     Import {
@@ -245,6 +251,7 @@ fn run(cli: Cli) -> AppResult<i32> {
         ),
         Some(Command::Print { command }) => documents::print(&config, &actor, command),
         Some(Command::Export { command }) => documents::export(&config.database, &actor, command),
+        Some(Command::Audit { command }) => casi::audit(&config.database, &actor, command),
         Some(Command::Import {
             command:
                 anagrafe::ImportCommand::Anagrafe {
@@ -280,6 +287,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Print { .. } => "print",
         Command::Ente { .. } => "ente",
         Command::Export { .. } => "export",
+        Command::Audit { .. } => "audit",
         Command::Cf { .. } => "cf",
     }
 }
@@ -308,7 +316,11 @@ fn os_operator(path: &Path, system: &Actor) -> AppResult<Actor> {
 /// themselves. Root or the admin group act as the operator named with `--operatore`, recorded as
 /// "<os user> per conto di <operatore>", or else with the responsabile's rights over every ente,
 /// recorded as `sistema(<os user>)`. `--operatore` is refused to anybody else.
-fn acting(db: &mut Database, caller: &Actor, operatore: Option<&str>) -> AppResult<Actor> {
+pub(crate) fn acting(
+    db: &mut Database,
+    caller: &Actor,
+    operatore: Option<&str>,
+) -> AppResult<Actor> {
     if caller.operatore_id.is_some() {
         return match operatore {
             Some(_) => Err(AppError::Invalid(

@@ -1,6 +1,7 @@
 //! Pure domain types and rules: organisation, operators, roles, permissions. No IO here.
 
 pub mod belfiore;
+pub mod caso;
 pub mod cf;
 pub mod codici;
 pub mod date;

@@ -100,6 +100,7 @@ impl Role {
                 ReadPrivateNotes,
                 ReadCartella,
                 WriteCartella,
+                ReadAllCases,
                 ReadErogazioni,
                 WriteErogazioni,
                 Export,
@@ -136,6 +137,8 @@ pub enum Permission {
     ReadPrivateNotes,
     ReadCartella,
     WriteCartella,
+    /// Every case of the operator's enti (otherwise only assigned, own and signalled ones).
+    ReadAllCases,
     ReadErogazioni,
     WriteErogazioni,
     Export,

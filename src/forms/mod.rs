@@ -48,15 +48,18 @@ pub type ScreenError = FileProblem;
 /// The embedded screen files, by file name. Keep in sync with `screens/`.
 pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ("codice.toml", include_str!("../../screens/codice.toml")),
+    ("diario.toml", include_str!("../../screens/diario.toml")),
     (
         "filtro_schede.toml",
         include_str!("../../screens/filtro_schede.toml"),
     ),
+    ("isee.toml", include_str!("../../screens/isee.toml")),
     ("login.toml", include_str!("../../screens/login.toml")),
     (
         "operatore.toml",
         include_str!("../../screens/operatore.toml"),
     ),
+    ("pai.toml", include_str!("../../screens/pai.toml")),
     ("persona.toml", include_str!("../../screens/persona.toml")),
     ("privacy.toml", include_str!("../../screens/privacy.toml")),
     ("scheda.toml", include_str!("../../screens/scheda.toml")),
@@ -370,9 +373,12 @@ mod tests {
             ids,
             [
                 "codice",
+                "diario",
                 "filtro_schede",
+                "isee",
                 "login",
                 "operatore",
+                "pai",
                 "persona",
                 "privacy",
                 "scheda"
@@ -608,9 +614,9 @@ mod tests {
     #[test]
     fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
         let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, filtro_schede.toml, login.toml, operatore.toml, persona.toml, privacy.toml, scheda.toml)"), "{errs}");
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, diario.toml, filtro_schede.toml, isee.toml, login.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml)"), "{errs}");
         let s = Screens::load(&fixture("no_such_dir")).unwrap();
-        assert_eq!(s.forms().count(), 7);
+        assert_eq!(s.forms().count(), 10);
     }
 
     #[test]

@@ -71,7 +71,11 @@ pub fn value_text(kind: FieldKind, list: Option<&str>, v: &Value, lists: &Lists)
 }
 
 /// The header of printed documents: the ente and office a record belongs to.
-fn header(store: &dyn crate::store::Store, ente: Option<i64>, ufficio: Option<i64>) -> Vec<String> {
+pub(super) fn header(
+    store: &dyn crate::store::Store,
+    ente: Option<i64>,
+    ufficio: Option<i64>,
+) -> Vec<String> {
     let mut h = Vec::new();
     if let Some(e) = ente.and_then(|id| store.ente(id).ok().flatten()) {
         h.push(e.nome);
@@ -85,7 +89,7 @@ fn header(store: &dyn crate::store::Store, ente: Option<i64>, ufficio: Option<i6
     h
 }
 
-fn footer(actor: &Actor, now: time::OffsetDateTime) -> String {
+pub(super) fn footer(actor: &Actor, now: time::OffsetDateTime) -> String {
     format!(
         "Operatore: {} — stampato il {}",
         actor.username,
@@ -163,7 +167,7 @@ pub fn scheda_document(
 
 /// Creates the folder of `path` when missing (the output folder of a fresh install), then writes
 /// the file atomically and privately, with the operator's own identity.
-fn write_file(path: &Path, bytes: &[u8]) -> StoreResult<()> {
+pub(super) fn write_file(path: &Path, bytes: &[u8]) -> StoreResult<()> {
     crate::files::as_operator(path, || {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
@@ -178,7 +182,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> StoreResult<()> {
     })
 }
 
-fn pdf(doc: &Document) -> StoreResult<Vec<u8>> {
+pub(super) fn pdf(doc: &Document) -> StoreResult<Vec<u8>> {
     print::render_pdf(doc).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 

@@ -8,9 +8,12 @@
 //!
 //! Files by concern: [`db`] (opening a database), [`maintenance`] (migrate, check, backup, demo),
 //! [`session`] (login, home), [`drafts`], [`organisation`] (enti, uffici, operators, settings),
-//! [`codes`], [`persona`] (the anagrafe), [`scheda`] (schede di accesso),
+//! [`codes`], [`persona`] (the anagrafe), [`scheda`] (schede di accesso), [`casi`] (presa in carico
+//! and cartella sociale),
 //! [`documenti`] (prints and exports), [`rules`] (the permission table).
 
+pub mod casi;
+mod casi_stampe;
 pub mod codes;
 pub mod db;
 pub mod documenti;

@@ -27,6 +27,8 @@ pub struct HomeData {
     pub soggetti: i64,
     /// The office counters (for the responsabile).
     pub contatori: Option<Contatori>,
+    /// The social worker's counters (cases, PAI, ISEE) and the operator's refused proposals.
+    pub casi: Option<crate::domain::caso::ContatoriCasi>,
 }
 
 impl Service<'_> {
@@ -153,10 +155,12 @@ impl Service<'_> {
         } else {
             None
         };
+        let casi = self.contatori_casi(&actor, today)?;
         Ok(HomeData {
             drafts,
             soggetti,
             contatori,
+            casi,
         })
     }
 }

@@ -19,6 +19,10 @@ pub use sqlite::scheda::{Contatori, SchedaSave, SchedaSaved};
 
 use std::path::Path;
 
+use crate::domain::caso::{
+    CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Familiare, FiltroCasi, Gestione, Isee,
+    OperatoreCaso, Pai, Proposta, SchedaPersona, Step, Transizione, Visibilita,
+};
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
 use crate::domain::scheda::{Filtro, Scheda, SchedaEdit, SchedaRiga};
@@ -141,6 +145,7 @@ pub trait Store:
     + SchedaStore
     + CodeListStore
     + SettingsStore
+    + CasiStore
     + Send
 {
 }
@@ -159,6 +164,7 @@ impl<T> Store for T where
         + SchedaStore
         + CodeListStore
         + SettingsStore
+        + CasiStore
         + Send
 {
 }
@@ -166,9 +172,9 @@ impl<T> Store for T where
 /// The store traits in one import, for code holding a concrete store rather than a `dyn Store`.
 pub mod prelude {
     pub use super::{
-        AnagrafeStore, AuditStore, CodeListStore, DraftStore, LoginStore, MaintenanceStore,
-        OrgStore, PersonEditStore, PersonStore, SchedaStore, SchemaStore, SearchStore,
-        SettingsStore, Store,
+        AnagrafeStore, AuditStore, CasiStore, CodeListStore, DraftStore, LoginStore,
+        MaintenanceStore, OrgStore, PersonEditStore, PersonStore, SchedaStore, SchemaStore,
+        SearchStore, SettingsStore, Store,
     };
 }
 
@@ -446,4 +452,99 @@ pub trait SettingsStore {
     fn is_demo(&self) -> StoreResult<bool>;
     fn set_setting(&mut self, key: &str, value: &str) -> StoreResult<()>;
     fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+}
+
+/// Presa in carico and the cartella sociale: the proposals inbox, cases and their iter, the cartella
+/// sections, the fascicolo (diario, PAI, ISEE), the categorie each ufficio manages, the "dati
+/// riservati" grants, the home counters, the business-change counter and the read-access log.
+pub trait CasiStore {
+    /// Proposals addressed to `enti`; only the pending ones when `pending`. Oldest first.
+    fn proposte(&self, enti: &[i64], pending: bool) -> StoreResult<Vec<Proposta>>;
+    fn proposta(&self, id: i64) -> StoreResult<Option<Proposta>>;
+    /// Handles a pending proposal in one transaction: creates the case of the person in the
+    /// proposal's ente (first step Aperto) or links the existing one; with
+    /// [`Gestione::PresaInCarico`] the case moves to Preso in carico with the actor as responsabile.
+    /// Denied, naming who did it, when the proposal was handled meanwhile. Returns the case id.
+    fn gestisci_proposta(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        gestione: Gestione,
+        oggi: &str,
+    ) -> StoreResult<i64>;
+    /// Refuses a pending proposal with a note (Denied when handled meanwhile).
+    fn respingi_proposta(&mut self, actor: &Actor, id: i64, nota: &str) -> StoreResult<()>;
+
+    /// The cases `vis` may see (SISO-DOMAIN §4.2) matching `filtro`, newest first.
+    fn casi(&self, vis: &Visibilita, filtro: &FiltroCasi, limit: usize) -> StoreResult<Vec<Caso>>;
+    /// One case, whoever may see it.
+    fn caso(&self, id: i64) -> StoreResult<Option<Caso>>;
+    /// Whether `vis` may see case `id`.
+    fn caso_visibile(&self, id: i64, vis: &Visibilita) -> StoreResult<bool>;
+    /// The case of a person in an ente.
+    fn caso_di(&self, soggetto_id: i64, ente_id: i64) -> StoreResult<Option<i64>>;
+    /// The iter of a case, oldest first.
+    fn steps(&self, caso_id: i64) -> StoreResult<Vec<Step>>;
+    /// The configured transitions out of state `da`.
+    fn transizioni(&self, da: &str) -> StoreResult<Vec<Transizione>>;
+    /// Records a change of state (Conflict if the case's version moved); moving to Preso in carico
+    /// makes the actor the responsabile. Returns the new version.
+    fn cambia_stato(&mut self, actor: &Actor, c: &CambioStato) -> StoreResult<i64>;
+    fn operatori_caso(&self, caso_id: i64) -> StoreResult<Vec<OperatoreCaso>>;
+    fn familiari(&self, caso_id: i64) -> StoreResult<Vec<Familiare>>;
+    fn add_familiare(&mut self, actor: &Actor, caso_id: i64, f: &Familiare) -> StoreResult<i64>;
+    /// The rows of a generic cartella section, newest first.
+    fn cartella_dati(&self, caso_id: i64, sezione: &str) -> StoreResult<Vec<CartellaDato>>;
+    /// Adds a validity-dated row to a generic section; the previous open row ends the day before.
+    fn add_cartella_dato(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        sezione: &str,
+        dati: &str,
+        dal: &str,
+    ) -> StoreResult<i64>;
+    /// The schede di accesso of a person in `enti`: (id, numero, data, esito).
+    fn schede_persona(&self, soggetto_id: i64, enti: &[i64]) -> StoreResult<Vec<SchedaPersona>>;
+
+    /// The diary of a case, newest first.
+    fn diario(&self, caso_id: i64) -> StoreResult<Vec<Diario>>;
+    /// Saves a diary entry (new when `id` is `None`; Conflict if the version moved).
+    fn save_diario(&mut self, actor: &Actor, d: &Diario) -> StoreResult<(i64, i64)>;
+    fn pai(&self, caso_id: i64) -> StoreResult<Vec<Pai>>;
+    /// Saves a PAI (new when `id` is `None`; Conflict if the version moved).
+    fn save_pai(&mut self, actor: &Actor, p: &Pai) -> StoreResult<(i64, i64)>;
+    fn isee(&self, caso_id: i64) -> StoreResult<Vec<Isee>>;
+    fn save_isee(&mut self, actor: &Actor, i: &Isee) -> StoreResult<i64>;
+
+    /// The categorie sociali an ufficio manages.
+    fn categorie_ufficio(&self, ufficio_id: i64) -> StoreResult<Vec<String>>;
+    fn set_categorie_ufficio(
+        &mut self,
+        actor: &Actor,
+        ufficio_id: i64,
+        codici: &[String],
+    ) -> StoreResult<()>;
+    /// Whether the operator holds "dati riservati" in the ente.
+    fn riservati(&self, operatore_id: i64, ente_id: i64) -> StoreResult<bool>;
+    fn set_riservati(
+        &mut self,
+        actor: &Actor,
+        operatore_id: i64,
+        ente_id: i64,
+        concesso: bool,
+    ) -> StoreResult<()>;
+
+    /// The home counters of a social worker; `oggi` ISO.
+    fn contatori_casi(&self, vis: &Visibilita, oggi: &str) -> StoreResult<ContatoriCasi>;
+    /// The business-change counter (bumped by business writes, never by audit rows).
+    fn modifiche(&self) -> StoreResult<i64>;
+    /// Audit rows about the person with this codice fiscale (reads and writes of their anagrafe
+    /// record, schede, proposals and case), oldest first; dates ISO, both ends included.
+    fn accessi(
+        &self,
+        codice_fiscale: &str,
+        dal: Option<&str>,
+        al: Option<&str>,
+    ) -> StoreResult<Vec<AuditRow>>;
 }

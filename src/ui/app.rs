@@ -64,6 +64,7 @@ screens! {
     Schede => schede,
     Operatori => operatori,
     Codici => codici,
+    Casi => casi,
 }
 
 /// Autosave a draft this long after the last change (the runtime ticks every 500 ms: ≤ 2 s).
@@ -98,6 +99,8 @@ pub struct App {
     pub status: Option<String>,
     /// Long work in progress (an export), with its gauge.
     pub job: Option<super::jobs::Running>,
+    /// The business-change watch (lists and counters refresh when another session changes data).
+    pub watch: super::casi::Watch,
     pub quit: bool,
     dirty: bool,
 }
@@ -118,6 +121,7 @@ impl App {
             io: Io::default(),
             status: None,
             job: None,
+            watch: Default::default(),
             quit: false,
             dirty: true,
         };
@@ -285,6 +289,7 @@ impl App {
             self.last_session_check_ms = now;
             effects.extend(login::check_session(self));
         }
+        effects.extend(super::casi::watch(self));
         let idle_ms = i64::from(self.config.idle_lock_minutes) * 60_000;
         if self.session.is_some() && self.lock.is_none() && now - self.last_input_ms >= idle_ms {
             effects.extend(self.lock_now());

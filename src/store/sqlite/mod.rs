@@ -9,7 +9,8 @@
 //! `schema` (migrations), `maintenance` (check, backup, checkpoint), `audit` (the hash chain),
 //! `organisation` (enti, uffici, operatori), `login` (login attempts), `settings`, `drafts`,
 //! `persona` and `persona_write` (reading and writing persons), `search` (the person search),
-//! `anagrafe` (bulk loads of persons), `scheda` (the schede), `codici` (the code lists).
+//! `anagrafe` (bulk loads of persons), `scheda` (the schede), `codici` (the code lists), `casi`
+//! (presa in carico, cases, cartella and fascicolo).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -21,6 +22,7 @@ use crate::store::{SchemaStore, StoreError, StoreResult};
 
 mod anagrafe;
 mod audit;
+mod casi;
 mod codici;
 mod drafts;
 mod login;

@@ -70,6 +70,9 @@ pub fn draw_menu(app: &App, h: &Menu, f: &mut Frame, body: Rect) {
             theme.accent(Area::Accoglienza),
         ));
     }
+    if let Some(c) = data.and_then(|d| d.casi.as_ref()) {
+        lines.extend(crate::ui::casi::home_lines(&theme, c));
+    }
     if let Some(d) = data
         && !d.drafts.is_empty()
     {

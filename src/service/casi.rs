@@ -1,0 +1,670 @@
+//! Presa in carico and the cartella sociale behind permissions: the proposals inbox (view, take in
+//! charge, mark seen, refuse with a note), the list of cases with §4.2 visibility, the iter (the
+//! transitions allowed to the actor's roles, read from the database), the cartella and fascicolo
+//! sections — every read audited with its section, sensitive sections only with "dati riservati" —
+//! the ufficio categorie and the grants, the business-change counter, the read-access log of a
+//! person and the export of the cases.
+
+use std::path::Path;
+
+use super::Service;
+use super::rules::{Op, in_ente};
+use crate::domain::caso::{
+    self, CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Familiare, FiltroCasi, Gestione,
+    Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Sezione, Step, Transizione, Visibilita,
+};
+use crate::domain::date::{iso, parse_iso};
+use crate::domain::persona::{Modifica, Soggetto};
+use crate::domain::scheda::{NOTA_RISERVATA, Scheda};
+use crate::domain::{Actor, AuditEvent, AuditRow, Outcome, Permission};
+use crate::export::{self, Cell, Format, Table};
+use crate::store::{StoreError, StoreResult};
+
+/// Most cases a list or an export returns.
+pub const MAX_CASI: usize = 100_000;
+
+/// What a diary entry reads for those who may not read a riservato one.
+pub const DIARIO_RISERVATO: &str = "Il diario è RISERVATO: il contenuto è visibile solo all'autore e a chi ha il permesso «dati riservati».";
+
+/// The content of one section of a cartella.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contenuto {
+    Anagrafica(Box<Soggetto>, Vec<Modifica>),
+    Risorse(Vec<Familiare>),
+    Dati(Vec<CartellaDato>),
+    Operatori(Vec<OperatoreCaso>),
+    /// The schede di accesso of the person: (id, numero, data, esito).
+    Schede(Vec<SchedaPersona>),
+    Cronologia(Vec<Step>),
+    Diario(Vec<Diario>),
+    Pai(Vec<Pai>),
+    Isee(Vec<Isee>),
+}
+
+/// A case opened on one section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cartella {
+    pub caso: Caso,
+    pub sezione: Sezione,
+    pub contenuto: Contenuto,
+    /// The actor holds "dati riservati" in the case's ente.
+    pub riservati: bool,
+    /// The changes of state the actor's roles may make now.
+    pub transizioni: Vec<Transizione>,
+    /// Whom the case may be signalled to.
+    pub destinatari: Destinatari,
+}
+
+/// The offices, enti and operators a case may be signalled to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Destinatari {
+    pub uffici: Vec<(i64, String)>,
+    pub enti: Vec<(i64, String)>,
+    /// (username, "Cognome Nome").
+    pub operatori: Vec<(String, String)>,
+}
+
+/// A proposal with its scheda (private note withheld), for the read-only view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropostaView {
+    pub proposta: Proposta,
+    pub scheda: Scheda,
+}
+
+fn visibilita(actor: &Actor) -> Visibilita {
+    Visibilita {
+        operatore: actor.username.clone(),
+        enti: actor.enti.clone(),
+        ufficio_id: actor.ufficio_id,
+        tutti: actor.can(Permission::ReadAllCases),
+    }
+}
+
+fn allowed(actor: &Actor, t: &Transizione) -> bool {
+    actor
+        .roles
+        .iter()
+        .any(|r| t.ruoli.iter().any(|c| c == r.code()))
+}
+
+impl Service<'_> {
+    fn read_ok(
+        &mut self,
+        actor: &Actor,
+        op: Op,
+        entity: &str,
+        id: Option<i64>,
+        section: &str,
+    ) -> StoreResult<()> {
+        self.audit_ok(
+            actor,
+            AuditEvent::new(op.rule().action, Outcome::Ok)
+                .on(entity, id)
+                .section(section),
+        )
+    }
+
+    /// A proposal addressed to one of the actor's enti (others read like missing ones, audited).
+    fn proposta_in_scope(&mut self, actor: &Actor, id: i64, op: Op) -> StoreResult<Proposta> {
+        let what = format!("proposta {id}");
+        match self.store.proposta(id)? {
+            None => Err(StoreError::NotFound(what)),
+            Some(p) if in_ente(actor, p.ente_id) => Ok(p),
+            Some(_) => Err(self.out_of_scope(actor, op, &what)),
+        }
+    }
+
+    /// A case the actor may see (§4.2); others read like missing ones, audited.
+    pub(super) fn caso_in_scope(&mut self, actor: &Actor, id: i64, op: Op) -> StoreResult<Caso> {
+        let what = format!("caso {id}");
+        let visible =
+            actor.operatore_id.is_none() || self.store.caso_visibile(id, &visibilita(actor))?;
+        match self.store.caso(id)? {
+            Some(c) if visible => Ok(c),
+            None => Err(StoreError::NotFound(what)),
+            Some(_) => Err(self.out_of_scope(actor, op, &what)),
+        }
+    }
+
+    /// Whether the actor holds "dati riservati" in `ente` (the system account does).
+    pub(super) fn holds_riservati(&self, actor: &Actor, ente: i64) -> StoreResult<bool> {
+        match actor.operatore_id {
+            None => Ok(true),
+            Some(id) => self.store.riservati(id, ente),
+        }
+    }
+
+    /// Refuses (and audits) a sensitive section without "dati riservati".
+    fn need_riservati(
+        &mut self,
+        actor: &Actor,
+        op: Op,
+        caso: &Caso,
+        section: &str,
+    ) -> StoreResult<()> {
+        if self.holds_riservati(actor, caso.ente_id)? {
+            return Ok(());
+        }
+        self.store.audit(
+            actor,
+            &AuditEvent::new(op.rule().action, Outcome::Denied)
+                .on("caso", Some(caso.id))
+                .section(section)
+                .detail("dati riservati: permesso mancante"),
+        )?;
+        Err(StoreError::Denied(
+            "la sezione contiene dati riservati: serve il permesso «dati riservati» dell'ente"
+                .into(),
+        ))
+    }
+
+    /// The proposals pending for the actor's enti. `audited` is false when a list already on
+    /// screen refreshes itself (a refresh is not a new read).
+    pub fn proposte(&mut self, actor: &Actor, audited: bool) -> StoreResult<Vec<Proposta>> {
+        let actor = self.guard(actor, Op::ListProposte, None, "proposte")?;
+        let rows = self.store.proposte(&actor.enti, true)?;
+        if audited {
+            self.read_ok(&actor, Op::ListProposte, "proposta", None, "elenco")?;
+        }
+        Ok(rows)
+    }
+
+    /// A proposal and its scheda, read-only (audited; the private note is withheld).
+    pub fn read_proposta(&mut self, actor: &Actor, id: i64) -> StoreResult<PropostaView> {
+        let actor = self.guard(actor, Op::ReadProposta, None, "proposta")?;
+        let proposta = self.proposta_in_scope(&actor, id, Op::ReadProposta)?;
+        let mut scheda = self
+            .store
+            .scheda(proposta.scheda_id)?
+            .ok_or_else(|| StoreError::NotFound(format!("proposta {id}")))?;
+        scheda.nota_leggibile = false;
+        scheda.edit.nota_privata = scheda
+            .edit
+            .nota_privata
+            .as_ref()
+            .map(|_| NOTA_RISERVATA.into());
+        self.read_ok(&actor, Op::ReadProposta, "proposta", Some(id), "scheda")?;
+        Ok(PropostaView { proposta, scheda })
+    }
+
+    /// Prendi in carico: creates the case (or links the person's case) and moves it to Preso in
+    /// carico with the actor as responsabile. At least one categoria sociale of the proposal (or of
+    /// the existing case) must be managed by the actor's ufficio. Returns the case id.
+    pub fn prendi_in_carico(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        today: time::Date,
+    ) -> StoreResult<i64> {
+        let actor = self.guard(actor, Op::AcceptProposta, None, "proposta")?;
+        let p = self.proposta_in_scope(&actor, id, Op::AcceptProposta)?;
+        let mut categorie = p.categorie.clone();
+        if let Some(c) = p.caso_id.and_then(|c| self.store.caso(c).ok().flatten()) {
+            categorie.extend(c.categorie);
+        }
+        self.check_managed(&actor, &categorie)?;
+        self.store
+            .gestisci_proposta(&actor, id, Gestione::PresaInCarico, &iso(today))
+    }
+
+    /// Vista: the person already has a case in the ente; the proposal is linked to it and marked
+    /// seen. Returns the case id.
+    pub fn proposta_vista(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        today: time::Date,
+    ) -> StoreResult<i64> {
+        let actor = self.guard(actor, Op::SeenProposta, None, "proposta")?;
+        self.proposta_in_scope(&actor, id, Op::SeenProposta)?;
+        self.store
+            .gestisci_proposta(&actor, id, Gestione::Vista, &iso(today))
+    }
+
+    /// Respingi: refuses a proposal; the note is mandatory and the proposing operator sees it on
+    /// their home screen.
+    pub fn respingi_proposta(&mut self, actor: &Actor, id: i64, nota: &str) -> StoreResult<()> {
+        let actor = self.guard(actor, Op::RefuseProposta, None, "proposta")?;
+        self.proposta_in_scope(&actor, id, Op::RefuseProposta)?;
+        let nota = nota.trim();
+        if nota.is_empty() {
+            return Err(StoreError::Invalid(
+                "per respingere una proposta scrivere una nota per l'operatore che l'ha inviata"
+                    .into(),
+            ));
+        }
+        self.store.respingi_proposta(&actor, id, nota)
+    }
+
+    fn check_managed(&self, actor: &Actor, categorie: &[String]) -> StoreResult<()> {
+        let managed = match actor.ufficio_id {
+            Some(u) => self.store.categorie_ufficio(u)?,
+            None => Vec::new(),
+        };
+        if categorie.iter().any(|c| managed.contains(c)) {
+            return Ok(());
+        }
+        Err(StoreError::Invalid(
+            "nessuna categoria sociale del caso è gestita dal proprio ufficio: chiedere all'amministratore o segnalare il caso all'ufficio competente".into(),
+        ))
+    }
+
+    /// The cases the actor may see matching `filtro`. `audited` as in [`Service::proposte`].
+    pub fn list_casi(
+        &mut self,
+        actor: &Actor,
+        filtro: &FiltroCasi,
+        audited: bool,
+    ) -> StoreResult<Vec<Caso>> {
+        let actor = self.guard(actor, Op::ListCasi, None, "casi")?;
+        let rows = self.store.casi(&visibilita(&actor), filtro, MAX_CASI)?;
+        if audited {
+            self.read_ok(&actor, Op::ListCasi, "caso", None, "elenco")?;
+        }
+        Ok(rows)
+    }
+
+    /// Opens a case on one section (audited with the section; `audited` is false when the section
+    /// already on screen refreshes itself). Health, disability and court sections need "dati
+    /// riservati" (refusals audited); riservato diary entries of others read as
+    /// [`DIARIO_RISERVATO`] without it.
+    pub fn read_cartella(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        sezione: Sezione,
+        audited: bool,
+    ) -> StoreResult<Cartella> {
+        let actor = self.guard(actor, Op::ReadCaso, None, "caso")?;
+        let caso = self.caso_in_scope(&actor, caso_id, Op::ReadCaso)?;
+        if sezione.riservata() {
+            self.need_riservati(&actor, Op::ReadCaso, &caso, sezione.code())?;
+        }
+        let riservati = self.holds_riservati(&actor, caso.ente_id)?;
+        let s = &self.store;
+        let contenuto = match sezione {
+            Sezione::Anagrafica => {
+                let p = s
+                    .soggetto(caso.soggetto_id)?
+                    .ok_or_else(|| StoreError::NotFound(format!("caso {caso_id}")))?;
+                Contenuto::Anagrafica(Box::new(p), s.soggetto_storia(caso.soggetto_id)?)
+            }
+            Sezione::Risorse => Contenuto::Risorse(s.familiari(caso_id)?),
+            Sezione::Operatori => Contenuto::Operatori(s.operatori_caso(caso_id)?),
+            Sezione::Schede => Contenuto::Schede(s.schede_persona(caso.soggetto_id, &actor.enti)?),
+            Sezione::Cronologia => Contenuto::Cronologia(s.steps(caso_id)?),
+            Sezione::Diario => Contenuto::Diario(
+                s.diario(caso_id)?
+                    .into_iter()
+                    .map(|mut d| {
+                        if d.riservato && !riservati && d.autore != actor.username {
+                            d.testo = DIARIO_RISERVATO.into();
+                        }
+                        d
+                    })
+                    .collect(),
+            ),
+            Sezione::Pai => Contenuto::Pai(s.pai(caso_id)?),
+            Sezione::Isee => Contenuto::Isee(s.isee(caso_id)?),
+            generic => Contenuto::Dati(s.cartella_dati(caso_id, generic.code())?),
+        };
+        let transizioni = if actor.can(Permission::WriteCartella) {
+            s.transizioni(&caso.stato)?
+                .into_iter()
+                .filter(|t| allowed(&actor, t))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let destinatari = if transizioni.is_empty() {
+            Destinatari::default()
+        } else {
+            self.destinatari(caso.ente_id)?
+        };
+        if audited {
+            self.read_ok(&actor, Op::ReadCaso, "caso", Some(caso_id), sezione.code())?;
+        }
+        Ok(Cartella {
+            caso,
+            sezione,
+            contenuto,
+            riservati,
+            transizioni,
+            destinatari,
+        })
+    }
+
+    fn destinatari(&self, ente: i64) -> StoreResult<Destinatari> {
+        let uffici = self
+            .store
+            .list_uffici(ente)?
+            .into_iter()
+            .filter(|u| u.attivo)
+            .map(|u| (u.id, u.nome))
+            .collect();
+        let enti = self
+            .store
+            .list_enti()?
+            .into_iter()
+            .filter(|e| e.attivo && e.id != ente)
+            .map(|e| (e.id, e.nome))
+            .collect();
+        let operatori = self
+            .store
+            .list_operatori()?
+            .into_iter()
+            .filter(|o| {
+                o.attivo && o.enti.contains(&ente) && o.roles.allows(Permission::WriteCartella)
+            })
+            .map(|o| (o.username, format!("{} {}", o.cognome, o.nome)))
+            .collect();
+        Ok(Destinatari {
+            uffici,
+            enti,
+            operatori,
+        })
+    }
+
+    /// Changes the state of a case along a configured transition the actor's roles may make, with
+    /// its target and attributes; Preso in carico needs a categoria sociale managed by the actor's
+    /// ufficio and makes the actor the responsabile. Returns the case's new version.
+    pub fn cambia_stato(&mut self, actor: &Actor, c: &CambioStato) -> StoreResult<i64> {
+        let actor = self.guard(actor, Op::ChangeStato, None, "caso")?;
+        let caso = self.caso_in_scope(&actor, c.caso_id, Op::ChangeStato)?;
+        let t = self
+            .store
+            .transizioni(&caso.stato)?
+            .into_iter()
+            .find(|t| t.a == c.a);
+        let Some(t) = t.filter(|t| allowed(&actor, t)) else {
+            self.store.audit(
+                &actor,
+                &AuditEvent::new(Op::ChangeStato.rule().action, Outcome::Denied)
+                    .on("caso", Some(caso.id))
+                    .detail(format!(
+                        "{} → {}: transizione non consentita",
+                        caso.stato, c.a
+                    )),
+            )?;
+            return Err(StoreError::Denied(format!(
+                "il passaggio da «{}» a «{}» non è consentito al proprio ruolo",
+                caso.stato_label, c.a
+            )));
+        };
+        if let Some(msg) = caso::cambio_problem(&t, c) {
+            return Err(StoreError::Invalid(msg));
+        }
+        if parse_iso(&c.data).is_none() {
+            return Err(StoreError::Invalid(
+                "indicare la data del cambio di stato".into(),
+            ));
+        }
+        if c.a == caso::PRESO_IN_CARICO {
+            self.check_managed(&actor, &caso.categorie)?;
+        }
+        self.store.cambia_stato(&actor, c)
+    }
+
+    /// A case the actor may change (visible to them), for the fascicolo writes.
+    fn writable_caso(&mut self, actor: &Actor, op: Op, caso_id: i64) -> StoreResult<(Actor, Caso)> {
+        let actor = self.guard(actor, op, None, "caso")?;
+        let caso = self.caso_in_scope(&actor, caso_id, op)?;
+        Ok((actor, caso))
+    }
+
+    /// Saves a diary entry (new or edited; Conflict when someone saved it meanwhile). Only its
+    /// author changes an entry.
+    pub fn save_diario(&mut self, actor: &Actor, d: &Diario) -> StoreResult<(i64, i64)> {
+        let (actor, _) = self.writable_caso(actor, Op::SaveDiario, d.caso_id)?;
+        if let Some(msg) = caso::diario_problem(d) {
+            return Err(StoreError::Invalid(msg));
+        }
+        if let Some(id) = d.id {
+            let stored = self
+                .store
+                .diario(d.caso_id)?
+                .into_iter()
+                .find(|x| x.id == Some(id));
+            match stored {
+                None => return Err(StoreError::NotFound(format!("diario {id}"))),
+                Some(s) if s.autore != actor.username => {
+                    return Err(StoreError::Denied(
+                        "solo l'autore può modificare una voce del diario".into(),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        self.store.save_diario(&actor, d)
+    }
+
+    /// Saves a PAI or progetto individuale (Conflict when someone saved it meanwhile).
+    pub fn save_pai(&mut self, actor: &Actor, p: &Pai) -> StoreResult<(i64, i64)> {
+        let (actor, _) = self.writable_caso(actor, Op::SavePai, p.caso_id)?;
+        if let Some(msg) = caso::pai_problem(p) {
+            return Err(StoreError::Invalid(msg));
+        }
+        self.store.save_pai(&actor, p)
+    }
+
+    /// Records an ISEE declaration.
+    pub fn save_isee(&mut self, actor: &Actor, i: &Isee) -> StoreResult<i64> {
+        let (actor, _) = self.writable_caso(actor, Op::SaveIsee, i.caso_id)?;
+        if let Some(msg) = caso::isee_problem(i) {
+            return Err(StoreError::Invalid(msg));
+        }
+        self.store.save_isee(&actor, i)
+    }
+
+    /// Adds a validity-dated row (fields as a JSON object) to a generic cartella section; sensitive
+    /// sections need "dati riservati".
+    pub fn save_cartella(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        sezione: Sezione,
+        dati: &serde_json::Map<String, serde_json::Value>,
+        dal: &str,
+    ) -> StoreResult<i64> {
+        let (actor, caso) = self.writable_caso(actor, Op::SaveCartella, caso_id)?;
+        if !sezione.generica() {
+            return Err(StoreError::Invalid(format!(
+                "la sezione {} non si compila così",
+                sezione.label()
+            )));
+        }
+        if sezione.riservata() {
+            self.need_riservati(&actor, Op::SaveCartella, &caso, sezione.code())?;
+        }
+        if parse_iso(dal).is_none() {
+            return Err(StoreError::Invalid(
+                "indicare la data di inizio validità".into(),
+            ));
+        }
+        let json = serde_json::to_string(dati).unwrap_or_else(|_| "{}".into());
+        self.store
+            .add_cartella_dato(&actor, caso_id, sezione.code(), &json, dal)
+    }
+
+    /// Adds a member of the person's network (Risorse).
+    pub fn add_familiare(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        f: &Familiare,
+    ) -> StoreResult<i64> {
+        let (actor, _) = self.writable_caso(actor, Op::SaveCartella, caso_id)?;
+        if !matches!(f.tipo.as_str(), "convivente" | "familiare" | "amicale") {
+            return Err(StoreError::Invalid(format!(
+                "tipo di relazione sconosciuto: {}",
+                f.tipo
+            )));
+        }
+        if f.cognome.trim().is_empty() || f.nome.trim().is_empty() {
+            return Err(StoreError::Invalid("indicare cognome e nome".into()));
+        }
+        self.store.add_familiare(&actor, caso_id, f)
+    }
+
+    /// Sets the categorie sociali an ufficio manages (administration, audited).
+    pub fn set_categorie_ufficio(
+        &mut self,
+        actor: &Actor,
+        ufficio_id: i64,
+        codici: &[String],
+    ) -> StoreResult<()> {
+        let ente = self
+            .store
+            .ufficio(ufficio_id)?
+            .map(|u| u.ente_id)
+            .ok_or_else(|| StoreError::NotFound(format!("ufficio {ufficio_id}")))?;
+        let actor = self.guard(
+            actor,
+            Op::ConfigureCategorie,
+            Some(ente),
+            &format!("ufficio {ufficio_id}"),
+        )?;
+        let known: Vec<String> = self
+            .store
+            .codes("categoria_sociale")?
+            .into_iter()
+            .map(|c| c.codice)
+            .collect();
+        if let Some(bad) = codici.iter().find(|c| !known.contains(c)) {
+            return Err(StoreError::Invalid(format!(
+                "categoria sociale sconosciuta: {bad}"
+            )));
+        }
+        self.store.set_categorie_ufficio(&actor, ufficio_id, codici)
+    }
+
+    /// Grants or revokes "dati riservati" to an operator in an ente (administration, audited).
+    pub fn set_riservati(
+        &mut self,
+        actor: &Actor,
+        username: &str,
+        ente: i64,
+        concesso: bool,
+    ) -> StoreResult<()> {
+        let actor = self.guard(actor, Op::GrantRiservati, Some(ente), "ente")?;
+        let op = self
+            .store
+            .operatore_by_username(username)?
+            .filter(|o| o.enti.contains(&ente))
+            .ok_or_else(|| StoreError::NotFound(format!("operatore {username} nell'ente")))?;
+        self.store.set_riservati(&actor, op.id, ente, concesso)
+    }
+
+    /// The social worker's home counters (proposals, cases by state, PAI due, ISEE expiring, their
+    /// refused proposals); `None` without the cartella permission.
+    pub(crate) fn contatori_casi(
+        &mut self,
+        actor: &Actor,
+        today: time::Date,
+    ) -> StoreResult<Option<ContatoriCasi>> {
+        let mut c = self.store.contatori_casi(&visibilita(actor), &iso(today))?;
+        if !actor.can(Permission::ReadCartella) {
+            if c.respinte.is_empty() {
+                return Ok(None);
+            }
+            c = ContatoriCasi {
+                respinte: c.respinte,
+                ..Default::default()
+            };
+        }
+        Ok(Some(c))
+    }
+
+    /// The business-change counter: a session refreshes its lists when it moves. Audit rows never
+    /// move it.
+    pub fn modifiche(&mut self, actor: &Actor) -> StoreResult<i64> {
+        let _ = self.guard(actor, Op::Changes, None, "modifiche")?;
+        self.store.modifiche()
+    }
+
+    /// Who accessed the data of the person with this codice fiscale (GDPR art. 15), oldest first.
+    pub fn audit_accessi(
+        &mut self,
+        actor: &Actor,
+        codice_fiscale: &str,
+        dal: Option<&str>,
+        al: Option<&str>,
+    ) -> StoreResult<Vec<AuditRow>> {
+        let actor = self.guard(actor, Op::AuditAccessi, None, "registro")?;
+        let cf = codice_fiscale.trim().to_uppercase();
+        let rows = self.store.accessi(&cf, dal, al)?;
+        self.audit_ok(
+            &actor,
+            AuditEvent::new(Op::AuditAccessi.rule().action, Outcome::Ok)
+                .detail(format!("{} righe", rows.len())),
+        )?;
+        Ok(rows)
+    }
+
+    /// Exports the cases the actor may see matching `filtro`; returns how many (audited).
+    pub fn export_casi(
+        &mut self,
+        actor: &Actor,
+        filtro: &FiltroCasi,
+        format: Format,
+        out: &Path,
+    ) -> StoreResult<usize> {
+        let actor = self.guard(actor, Op::ExportCasi, None, "casi")?;
+        let rows = self.store.casi(&visibilita(&actor), filtro, MAX_CASI)?;
+        let table = Table {
+            title: "Casi".into(),
+            columns: [
+                "Numero",
+                "Cognome",
+                "Nome",
+                "Codice fiscale",
+                "Stato",
+                "Responsabile",
+                "Categorie sociali",
+                "Apertura",
+                "Chiusura",
+                "Motivo chiusura",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: rows
+                .iter()
+                .map(|c| {
+                    let date =
+                        |d: Option<&str>| d.and_then(parse_iso).map_or(Cell::Empty, Cell::Date);
+                    vec![
+                        Cell::Int(c.numero),
+                        Cell::Text(c.cognome.clone()),
+                        Cell::Text(c.nome.clone()),
+                        Cell::Text(c.codice_fiscale.clone().unwrap_or_default()),
+                        Cell::Text(c.stato_label.clone()),
+                        Cell::Text(c.responsabile.clone().unwrap_or_default()),
+                        Cell::Text(c.categorie.join(", ")),
+                        date(Some(&c.data_apertura)),
+                        date(c.data_chiusura.as_deref()),
+                        Cell::Text(
+                            c.motivo_chiusura
+                                .as_deref()
+                                .map(caso::motivo_chiusura_label)
+                                .unwrap_or("")
+                                .to_string(),
+                        ),
+                    ]
+                })
+                .collect(),
+        };
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::Unavailable(format!("impossibile creare {}: {e}", parent.display()))
+            })?;
+        }
+        export::write(&table, format, out).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        self.audit_ok(
+            &actor,
+            AuditEvent::new(Op::ExportCasi.rule().action, Outcome::Ok)
+                .on("caso", None)
+                .detail(format!("{} casi in {}", rows.len(), format.extension())),
+        )?;
+        Ok(rows.len())
+    }
+}

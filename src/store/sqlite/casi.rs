@@ -1,0 +1,1027 @@
+//! SQLite side of presa in carico and the cartella sociale: the proposals inbox and its handling,
+//! cases and their iter (transitions read from `caso_transizione`), §4.2 visibility as one SQL
+//! condition, the cartella sections, diario, PAI, ISEE, the ufficio categorie and "dati riservati"
+//! grants, the home counters, the business-change counter and the read-access log of a person.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::audit::append_audit;
+use super::{SqliteStore, json_array, now_text, who};
+use crate::domain::caso::{
+    self, CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Familiare, FiltroCasi, Gestione,
+    Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Step, Target, Transizione, Visibilita,
+};
+use crate::domain::{Actor, AuditEvent, AuditRow, Outcome};
+use crate::store::{CasiStore, StoreError, StoreResult};
+
+const PROPOSTA_SQL: &str = "SELECT p.id, p.version, p.scheda_id, s.numero, p.soggetto_id, p.ente_id, p.stato,
+        s.data_accesso, s.operatore, u.nome, g.cognome, g.nome, g.codice_fiscale, s.esito, p.categorie,
+        p.nota_stato, COALESCE(p.caso_id, c.id), p.gestita_da, p.gestita_at
+     FROM proposta_pic p
+     JOIN scheda s ON s.id = p.scheda_id
+     JOIN soggetto g ON g.id = p.soggetto_id
+     LEFT JOIN ufficio u ON u.id = s.ufficio_id
+     LEFT JOIN presa_in_carico c ON c.soggetto_id = p.soggetto_id AND c.ente_id = p.ente_id";
+
+fn proposta_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Proposta> {
+    let categorie: String = r.get(14)?;
+    Ok(Proposta {
+        id: r.get(0)?,
+        version: r.get(1)?,
+        scheda_id: r.get(2)?,
+        scheda_numero: r.get(3)?,
+        soggetto_id: r.get(4)?,
+        ente_id: r.get(5)?,
+        stato: r.get(6)?,
+        data_accesso: r.get(7)?,
+        operatore: r.get(8)?,
+        ufficio: r.get(9)?,
+        cognome: r.get(10)?,
+        nome: r.get(11)?,
+        codice_fiscale: r.get(12)?,
+        esito: r.get(13)?,
+        categorie: categorie
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect(),
+        provenienza: "Sportello".into(),
+        nota_stato: r.get(15)?,
+        caso_id: r.get(16)?,
+        gestita_da: r.get(17)?,
+        gestita_at: r.get(18)?,
+    })
+}
+
+const CASO_SQL: &str =
+    "SELECT c.id, c.version, c.numero, c.soggetto_id, c.ente_id, c.ufficio_id, c.iter_stato,
+        st.etichetta, c.responsabile, c.data_apertura, c.data_chiusura, c.motivo_chiusura,
+        g.cognome, g.nome, g.codice_fiscale, g.data_nascita,
+        (SELECT group_concat(codice, ',') FROM (SELECT codice FROM caso_categoria k
+           WHERE k.caso_id = c.id AND k.al IS NULL ORDER BY k.prevalente DESC, k.codice)),
+        c.created_by
+     FROM presa_in_carico c
+     JOIN soggetto g ON g.id = c.soggetto_id
+     JOIN caso_stato st ON st.codice = c.iter_stato";
+
+fn caso_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Caso> {
+    let categorie: Option<String> = r.get(16)?;
+    Ok(Caso {
+        id: r.get(0)?,
+        version: r.get(1)?,
+        numero: r.get::<_, Option<i64>>(2)?.unwrap_or_default(),
+        soggetto_id: r.get(3)?,
+        ente_id: r.get(4)?,
+        ufficio_id: r.get(5)?,
+        stato: r.get(6)?,
+        stato_label: r.get(7)?,
+        responsabile: r.get(8)?,
+        data_apertura: r.get(9)?,
+        data_chiusura: r.get(10)?,
+        motivo_chiusura: r.get(11)?,
+        cognome: r.get(12)?,
+        nome: r.get(13)?,
+        codice_fiscale: r.get(14)?,
+        data_nascita: r.get(15)?,
+        categorie: categorie
+            .unwrap_or_default()
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect(),
+        created_by: r.get(17)?,
+    })
+}
+
+/// SISO-DOMAIN §4.2 as one condition on `presa_in_carico c`: ?1 operator, ?2 enti (JSON), ?3 ufficio,
+/// ?4 sees every case of their enti.
+const VISIBLE_SQL: &str = "(
+    (c.ente_id IN (SELECT value FROM json_each(?2)) AND (
+        ?4 = 1
+        OR EXISTS (SELECT 1 FROM caso_operatore o WHERE o.caso_id = c.id AND o.operatore = ?1 AND o.al IS NULL)
+        OR (c.created_by = ?1 AND c.iter_stato = 'aperto')
+        OR (c.iter_stato IN ('segnalato_ufficio', 'riaperto') AND c.segnalato_ufficio_id = ?3)
+        OR (c.iter_stato IN ('segnalato_operatore', 'riaperto') AND c.segnalato_operatore = ?1)))
+    OR (c.iter_stato = 'segnalato_ente' AND c.segnalato_ente_id IN (SELECT value FROM json_each(?2))))";
+
+fn vis_params(v: &Visibilita) -> (String, String, Option<i64>, i64) {
+    (
+        v.operatore.clone(),
+        json_array(&v.enti),
+        v.ufficio_id,
+        i64::from(v.tutti),
+    )
+}
+
+fn audit_on(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    id: i64,
+) -> StoreResult<()> {
+    append_audit(
+        tx,
+        actor,
+        &AuditEvent::new(action, Outcome::Ok).on(entity, Some(id)),
+    )
+}
+
+/// Appends an iter step and copies the state to the case (inside the caller's transaction).
+fn insert_step(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    caso_id: i64,
+    c: &CambioStato,
+    da: Option<&str>,
+    now: &str,
+) -> StoreResult<()> {
+    let ente: i64 = tx.query_row(
+        "SELECT ente_id FROM presa_in_carico WHERE id = ?1",
+        [caso_id],
+        |r| r.get(0),
+    )?;
+    let attributi = serde_json::to_string(&c.attributi).unwrap_or_else(|_| "{}".into());
+    tx.execute(
+        "INSERT INTO caso_step (caso_id, stato, da_stato, data, operatore, ufficio_id, ente_id, target_ente_id,
+                                target_ufficio_id, target_operatore, nota, attributi, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            caso_id,
+            c.a,
+            da,
+            c.data,
+            actor.username,
+            actor.ufficio_id,
+            actor.ente().unwrap_or(ente),
+            c.target_ente_id,
+            c.target_ufficio_id,
+            c.target_operatore,
+            c.nota,
+            attributi,
+            now
+        ],
+    )?;
+    let chiuso = c.a == caso::CHIUSO;
+    tx.execute(
+        "UPDATE presa_in_carico SET iter_stato = ?2, segnalato_ente_id = ?3, segnalato_ufficio_id = ?4,
+             segnalato_operatore = ?5,
+             stato = CASE WHEN ?6 THEN 'chiusa' ELSE 'aperta' END,
+             data_chiusura = CASE WHEN ?6 THEN ?7 ELSE NULL END,
+             motivo_chiusura = CASE WHEN ?6 THEN ?8 ELSE NULL END,
+             updated_at = ?9, updated_by = ?10, version = version + 1
+         WHERE id = ?1",
+        params![
+            caso_id,
+            c.a,
+            c.target_ente_id,
+            c.target_ufficio_id,
+            c.target_operatore,
+            chiuso,
+            c.data,
+            c.attributi.get("motivo_chiusura"),
+            now,
+            who(actor)
+        ],
+    )?;
+    if c.a == caso::PRESO_IN_CARICO {
+        tx.execute(
+            "UPDATE caso_operatore SET al = ?2 WHERE caso_id = ?1 AND responsabile = 1 AND al IS NULL",
+            params![caso_id, c.data],
+        )?;
+        tx.execute(
+            "UPDATE caso_operatore SET al = ?2 WHERE caso_id = ?1 AND operatore = ?3 AND al IS NULL",
+            params![caso_id, c.data, actor.username],
+        )?;
+        tx.execute(
+            "INSERT INTO caso_operatore (caso_id, operatore, responsabile, gestione_fascicolo, dal)
+             VALUES (?1, ?2, 1, 1, ?3)",
+            params![caso_id, actor.username, c.data],
+        )?;
+        tx.execute(
+            "UPDATE presa_in_carico SET responsabile = ?2, ufficio_id = COALESCE(?3, ufficio_id) WHERE id = ?1",
+            params![caso_id, actor.username, actor.ufficio_id],
+        )?;
+    }
+    Ok(())
+}
+
+fn step_simple(a: &str, data: &str) -> CambioStato {
+    CambioStato {
+        a: a.into(),
+        data: data.into(),
+        ..Default::default()
+    }
+}
+
+fn diario_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Diario> {
+    Ok(Diario {
+        id: Some(r.get(0)?),
+        version: r.get(1)?,
+        caso_id: r.get(2)?,
+        tipo: r.get(3)?,
+        data: r.get(4)?,
+        testo: r.get(5)?,
+        riservato: r.get(6)?,
+        autore: r.get(7)?,
+    })
+}
+
+fn pai_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pai> {
+    Ok(Pai {
+        id: Some(r.get(0)?),
+        version: r.get(1)?,
+        caso_id: r.get(2)?,
+        tipo: r.get(3)?,
+        motivazioni: r.get(4)?,
+        obiettivo_breve: r.get(5)?,
+        raggiunto_breve: r.get(6)?,
+        obiettivo_medio: r.get(7)?,
+        raggiunto_medio: r.get(8)?,
+        obiettivo_lungo: r.get(9)?,
+        raggiunto_lungo: r.get(10)?,
+        verifica_mesi: r.get(11)?,
+        data_inizio: r.get(12)?,
+        prossima_verifica: r.get(13)?,
+        beneficiari: r.get(14)?,
+        data_chiusura: r.get(15)?,
+        motivo_chiusura: r.get(16)?,
+    })
+}
+
+impl CasiStore for SqliteStore {
+    fn proposte(&self, enti: &[i64], pending: bool) -> StoreResult<Vec<Proposta>> {
+        let sql = format!(
+            "{PROPOSTA_SQL} WHERE p.ente_id IN (SELECT value FROM json_each(?1))
+               AND (?2 = 0 OR p.stato IN ('inviata', 'modificata'))
+             ORDER BY s.data_accesso, p.id"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params![json_array(enti), pending], proposta_from)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn proposta(&self, id: i64) -> StoreResult<Option<Proposta>> {
+        let sql = format!("{PROPOSTA_SQL} WHERE p.id = ?1");
+        Ok(self
+            .conn()
+            .query_row(&sql, [id], proposta_from)
+            .optional()?)
+    }
+
+    fn gestisci_proposta(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        gestione: Gestione,
+        oggi: &str,
+    ) -> StoreResult<i64> {
+        self.write(|tx| {
+            let now = now_text();
+            let by = who(actor);
+            let (soggetto, ente, categorie): (i64, i64, String) = tx
+                .query_row(
+                    "SELECT soggetto_id, ente_id, categorie FROM proposta_pic WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound(format!("proposta {id}")))?;
+            taken_check(tx, id)?;
+            let existing: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT id, iter_stato FROM presa_in_carico WHERE soggetto_id = ?1 AND ente_id = ?2",
+                    params![soggetto, ente],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let (caso_id, esito) = match (&existing, gestione) {
+                (None, Gestione::Vista) => {
+                    return Err(StoreError::Invalid(
+                        "la persona non ha ancora un caso: usare «Prendi in carico»".into(),
+                    ));
+                }
+                (Some((c, _)), Gestione::Vista) => (*c, "vista"),
+                (Some((c, _)), Gestione::PresaInCarico) => (*c, "collegata"),
+                (None, Gestione::PresaInCarico) => {
+                    let numero: i64 = tx.query_row(
+                        "SELECT COALESCE(MAX(numero), 0) + 1 FROM presa_in_carico WHERE ente_id = ?1",
+                        [ente],
+                        |r| r.get(0),
+                    )?;
+                    tx.execute(
+                        "INSERT INTO presa_in_carico (soggetto_id, ente_id, stato, data_apertura, numero, ufficio_id,
+                             iter_stato, created_at, created_by, updated_at, updated_by)
+                         VALUES (?1, ?2, 'aperta', ?3, ?4, ?5, 'aperto', ?6, ?7, ?6, ?7)",
+                        params![soggetto, ente, oggi, numero, actor.ufficio_id, now, by],
+                    )?;
+                    let caso_id = tx.last_insert_rowid();
+                    insert_step(tx, actor, caso_id, &step_simple(caso::APERTO, oggi), None, &now)?;
+                    (caso_id, "creata")
+                }
+            };
+            let mut ins = tx.prepare_cached(
+                "INSERT OR IGNORE INTO caso_categoria (caso_id, codice, prevalente, dal)
+                 SELECT ?1, ?2, NOT EXISTS (SELECT 1 FROM caso_categoria WHERE caso_id = ?1 AND al IS NULL), ?3
+                 WHERE NOT EXISTS (SELECT 1 FROM caso_categoria WHERE caso_id = ?1 AND codice = ?2 AND al IS NULL)",
+            )?;
+            for c in categorie.split(',').filter(|c| !c.is_empty()) {
+                ins.execute(params![caso_id, c, oggi])?;
+            }
+            if gestione == Gestione::PresaInCarico {
+                let stato: String = tx.query_row(
+                    "SELECT iter_stato FROM presa_in_carico WHERE id = ?1",
+                    [caso_id],
+                    |r| r.get(0),
+                )?;
+                if stato == caso::CHIUSO {
+                    insert_step(tx, actor, caso_id, &step_simple(caso::RIAPERTO, oggi), Some(&stato), &now)?;
+                }
+                if stato != caso::PRESO_IN_CARICO {
+                    let da = if stato == caso::CHIUSO { caso::RIAPERTO } else { stato.as_str() };
+                    insert_step(tx, actor, caso_id, &step_simple(caso::PRESO_IN_CARICO, oggi), Some(da), &now)?;
+                }
+            }
+            tx.execute(
+                "UPDATE proposta_pic SET stato = 'accolta', caso_id = ?2, esito_gestione = ?3, gestita_da = ?4,
+                     gestita_at = ?5, updated_at = ?5, updated_by = ?4, version = version + 1
+                 WHERE id = ?1",
+                params![id, caso_id, esito, by, now],
+            )?;
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new(
+                    match gestione {
+                        Gestione::PresaInCarico => "prendi_in_carico",
+                        Gestione::Vista => "proposta_vista",
+                    },
+                    Outcome::Ok,
+                )
+                .on("proposta", Some(id))
+                .detail(format!("caso {caso_id} ({esito})")),
+            )?;
+            Ok(caso_id)
+        })
+    }
+
+    fn respingi_proposta(&mut self, actor: &Actor, id: i64, nota: &str) -> StoreResult<()> {
+        self.write(|tx| {
+            taken_check(tx, id)?;
+            let now = now_text();
+            let by = who(actor);
+            tx.execute(
+                "UPDATE proposta_pic SET stato = 'respinta', nota_stato = ?2, gestita_da = ?3, gestita_at = ?4,
+                     updated_at = ?4, updated_by = ?3, version = version + 1
+                 WHERE id = ?1",
+                params![id, nota, by, now],
+            )?;
+            audit_on(tx, actor, "respingi_proposta", "proposta", id)
+        })
+    }
+
+    fn casi(&self, vis: &Visibilita, f: &FiltroCasi, limit: usize) -> StoreResult<Vec<Caso>> {
+        let sql = format!(
+            "{CASO_SQL} WHERE {VISIBLE_SQL}
+               AND (?5 IS NULL OR c.iter_stato = ?5)
+               AND (?6 IS NULL OR c.responsabile = ?6)
+               AND (?7 IS NULL OR EXISTS (SELECT 1 FROM caso_categoria k WHERE k.caso_id = c.id AND k.codice = ?7 AND k.al IS NULL))
+               AND (?8 IS NULL OR c.data_apertura >= ?8)
+               AND (?9 IS NULL OR c.data_apertura <= ?9)
+               AND (?10 IS NULL OR g.cognome || ' ' || g.nome LIKE '%' || ?10 || '%' OR g.codice_fiscale LIKE ?10 || '%')
+             ORDER BY c.data_apertura DESC, c.id DESC LIMIT ?11"
+        );
+        let (op, enti, uff, tutti) = vis_params(vis);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(
+                params![
+                    op,
+                    enti,
+                    uff,
+                    tutti,
+                    f.stato,
+                    f.responsabile,
+                    f.categoria,
+                    f.dal,
+                    f.al,
+                    f.persona,
+                    limit as i64
+                ],
+                caso_from,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn caso(&self, id: i64) -> StoreResult<Option<Caso>> {
+        let sql = format!("{CASO_SQL} WHERE c.id = ?1");
+        Ok(self.conn().query_row(&sql, [id], caso_from).optional()?)
+    }
+
+    fn caso_visibile(&self, id: i64, vis: &Visibilita) -> StoreResult<bool> {
+        let (op, enti, uff, tutti) = vis_params(vis);
+        let sql =
+            format!("SELECT count(*) FROM presa_in_carico c WHERE c.id = ?5 AND {VISIBLE_SQL}");
+        let n: i64 = self
+            .conn()
+            .query_row(&sql, params![op, enti, uff, tutti, id], |r| r.get(0))?;
+        Ok(n > 0)
+    }
+
+    fn caso_di(&self, soggetto_id: i64, ente_id: i64) -> StoreResult<Option<i64>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id FROM presa_in_carico WHERE soggetto_id = ?1 AND ente_id = ?2",
+                params![soggetto_id, ente_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn steps(&self, caso_id: i64) -> StoreResult<Vec<Step>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT s.id, s.stato, st.etichetta, s.da_stato, s.data, s.operatore, u.nome, e.nome,
+                    COALESCE(te.nome, tu.nome, s.target_operatore), s.nota, s.attributi
+             FROM caso_step s
+             JOIN caso_stato st ON st.codice = s.stato
+             JOIN ente e ON e.id = s.ente_id
+             LEFT JOIN ufficio u ON u.id = s.ufficio_id
+             LEFT JOIN ente te ON te.id = s.target_ente_id
+             LEFT JOIN ufficio tu ON tu.id = s.target_ufficio_id
+             WHERE s.caso_id = ?1 ORDER BY s.id",
+        )?;
+        let rows = stmt
+            .query_map([caso_id], |r| {
+                Ok(Step {
+                    id: r.get(0)?,
+                    stato: r.get(1)?,
+                    stato_label: r.get(2)?,
+                    da_stato: r.get(3)?,
+                    data: r.get(4)?,
+                    operatore: r.get(5)?,
+                    ufficio: r.get(6)?,
+                    ente: r.get(7)?,
+                    target: r.get(8)?,
+                    nota: r.get(9)?,
+                    attributi: r.get(10)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn transizioni(&self, da: &str) -> StoreResult<Vec<Transizione>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT t.da, t.a, t.etichetta, t.ruoli, t.target, s.attributi
+             FROM caso_transizione t JOIN caso_stato s ON s.codice = t.a
+             WHERE t.da = ?1 ORDER BY s.ordine",
+        )?;
+        let split = |s: String| -> Vec<String> {
+            s.split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let rows = stmt
+            .query_map([da], |r| {
+                Ok(Transizione {
+                    da: r.get(0)?,
+                    a: r.get(1)?,
+                    etichetta: r.get(2)?,
+                    ruoli: split(r.get(3)?),
+                    target: Target::parse(&r.get::<_, String>(4)?),
+                    attributi: split(r.get(5)?),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn cambia_stato(&mut self, actor: &Actor, c: &CambioStato) -> StoreResult<i64> {
+        self.write(|tx| {
+            let (version, da): (i64, String) = tx
+                .query_row(
+                    "SELECT version, iter_stato FROM presa_in_carico WHERE id = ?1",
+                    [c.caso_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound(format!("caso {}", c.caso_id)))?;
+            if version != c.version {
+                return Err(StoreError::Conflict {
+                    entity: "caso",
+                    id: c.caso_id,
+                });
+            }
+            let now = now_text();
+            insert_step(tx, actor, c.caso_id, c, Some(&da), &now)?;
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("cambia_stato_caso", Outcome::Ok)
+                    .on("caso", Some(c.caso_id))
+                    .detail(format!("{da} → {}", c.a)),
+            )?;
+            Ok(tx.query_row(
+                "SELECT version FROM presa_in_carico WHERE id = ?1",
+                [c.caso_id],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
+    fn operatori_caso(&self, caso_id: i64) -> StoreResult<Vec<OperatoreCaso>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT operatore, responsabile, gestione_fascicolo, dal, al FROM caso_operatore
+             WHERE caso_id = ?1 ORDER BY al IS NOT NULL, dal DESC, id DESC",
+        )?;
+        let rows = stmt
+            .query_map([caso_id], |r| {
+                Ok(OperatoreCaso {
+                    operatore: r.get(0)?,
+                    responsabile: r.get(1)?,
+                    gestione_fascicolo: r.get(2)?,
+                    dal: r.get(3)?,
+                    al: r.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn familiari(&self, caso_id: i64) -> StoreResult<Vec<Familiare>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, tipo, soggetto_id, cognome, nome, relazione FROM caso_familiare
+             WHERE caso_id = ?1 ORDER BY tipo, cognome, nome",
+        )?;
+        let rows = stmt
+            .query_map([caso_id], |r| {
+                Ok(Familiare {
+                    id: r.get(0)?,
+                    tipo: r.get(1)?,
+                    soggetto_id: r.get(2)?,
+                    cognome: r.get(3)?,
+                    nome: r.get(4)?,
+                    relazione: r.get(5)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn add_familiare(&mut self, actor: &Actor, caso_id: i64, f: &Familiare) -> StoreResult<i64> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO caso_familiare (caso_id, tipo, soggetto_id, cognome, nome, relazione, created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![caso_id, f.tipo, f.soggetto_id, f.cognome, f.nome, f.relazione, now_text(), who(actor)],
+            )?;
+            let id = tx.last_insert_rowid();
+            audit_on(tx, actor, "salva_risorse", "caso", caso_id)?;
+            Ok(id)
+        })
+    }
+
+    fn cartella_dati(&self, caso_id: i64, sezione: &str) -> StoreResult<Vec<CartellaDato>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, version, sezione, dati, dal, al, updated_by FROM cartella_dato
+             WHERE caso_id = ?1 AND sezione = ?2 ORDER BY dal DESC, id DESC",
+        )?;
+        let rows = stmt
+            .query_map(params![caso_id, sezione], |r| {
+                Ok(CartellaDato {
+                    id: r.get(0)?,
+                    version: r.get(1)?,
+                    sezione: r.get(2)?,
+                    dati: r.get(3)?,
+                    dal: r.get(4)?,
+                    al: r.get(5)?,
+                    updated_by: r.get(6)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn add_cartella_dato(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        sezione: &str,
+        dati: &str,
+        dal: &str,
+    ) -> StoreResult<i64> {
+        self.write(|tx| {
+            let now = now_text();
+            let by = who(actor);
+            tx.execute(
+                "UPDATE cartella_dato SET al = date(?3, '-1 day'), updated_at = ?4, updated_by = ?5, version = version + 1
+                 WHERE caso_id = ?1 AND sezione = ?2 AND al IS NULL",
+                params![caso_id, sezione, dal, now, by],
+            )?;
+            tx.execute(
+                "INSERT INTO cartella_dato (caso_id, sezione, dati, dal, created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?6)",
+                params![caso_id, sezione, dati, dal, now, by],
+            )?;
+            let id = tx.last_insert_rowid();
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("salva_cartella", Outcome::Ok)
+                    .on("caso", Some(caso_id))
+                    .section(sezione),
+            )?;
+            Ok(id)
+        })
+    }
+
+    fn schede_persona(&self, soggetto_id: i64, enti: &[i64]) -> StoreResult<Vec<SchedaPersona>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, numero, data_accesso, esito FROM scheda
+             WHERE soggetto_id = ?1 AND ente_id IN (SELECT value FROM json_each(?2)) AND deleted_at IS NULL
+             ORDER BY data_accesso DESC, id DESC",
+        )?;
+        let rows = stmt
+            .query_map(params![soggetto_id, json_array(enti)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn diario(&self, caso_id: i64) -> StoreResult<Vec<Diario>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, version, caso_id, tipo, data, testo, riservato, autore FROM diario
+             WHERE caso_id = ?1 ORDER BY data DESC, id DESC",
+        )?;
+        let rows = stmt
+            .query_map([caso_id], diario_from)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn save_diario(&mut self, actor: &Actor, d: &Diario) -> StoreResult<(i64, i64)> {
+        self.write(|tx| {
+            let now = now_text();
+            let by = who(actor);
+            let (id, version) = match d.id {
+                None => {
+                    tx.execute(
+                        "INSERT INTO diario (caso_id, tipo, data, testo, riservato, autore, ufficio_id, created_at, updated_at, updated_by)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?6)",
+                        params![d.caso_id, d.tipo, d.data, d.testo, d.riservato, by, actor.ufficio_id, now],
+                    )?;
+                    (tx.last_insert_rowid(), 1)
+                }
+                Some(id) => {
+                    let n = tx.execute(
+                        "UPDATE diario SET tipo = ?3, data = ?4, testo = ?5, riservato = ?6, updated_at = ?7,
+                             updated_by = ?8, version = version + 1
+                         WHERE id = ?1 AND version = ?2",
+                        params![id, d.version, d.tipo, d.data, d.testo, d.riservato, now, by],
+                    )?;
+                    if n == 0 {
+                        return Err(StoreError::Conflict { entity: "diario", id });
+                    }
+                    (id, d.version + 1)
+                }
+            };
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("salva_diario", Outcome::Ok)
+                    .on("caso", Some(d.caso_id))
+                    .section("diario")
+                    .detail(format!("diario {id}")),
+            )?;
+            Ok((id, version))
+        })
+    }
+
+    fn pai(&self, caso_id: i64) -> StoreResult<Vec<Pai>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, version, caso_id, tipo, motivazioni, obiettivo_breve, raggiunto_breve, obiettivo_medio,
+                    raggiunto_medio, obiettivo_lungo, raggiunto_lungo, verifica_mesi, data_inizio,
+                    prossima_verifica, beneficiari, data_chiusura, motivo_chiusura
+             FROM pai WHERE caso_id = ?1 ORDER BY data_inizio DESC, id DESC",
+        )?;
+        let rows = stmt
+            .query_map([caso_id], pai_from)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn save_pai(&mut self, actor: &Actor, p: &Pai) -> StoreResult<(i64, i64)> {
+        self.write(|tx| {
+            let now = now_text();
+            let by = who(actor);
+            let (id, version) = match p.id {
+                None => {
+                    tx.execute(
+                        "INSERT INTO pai (caso_id, tipo, motivazioni, obiettivo_breve, raggiunto_breve, obiettivo_medio,
+                             raggiunto_medio, obiettivo_lungo, raggiunto_lungo, verifica_mesi, data_inizio,
+                             prossima_verifica, beneficiari, data_chiusura, motivo_chiusura,
+                             created_at, created_by, updated_at, updated_by)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16, ?17)",
+                        params![
+                            p.caso_id, p.tipo, p.motivazioni, p.obiettivo_breve, p.raggiunto_breve,
+                            p.obiettivo_medio, p.raggiunto_medio, p.obiettivo_lungo, p.raggiunto_lungo,
+                            p.verifica_mesi, p.data_inizio, p.prossima_verifica, p.beneficiari,
+                            p.data_chiusura, p.motivo_chiusura, now, by
+                        ],
+                    )?;
+                    (tx.last_insert_rowid(), 1)
+                }
+                Some(id) => {
+                    let n = tx.execute(
+                        "UPDATE pai SET tipo = ?3, motivazioni = ?4, obiettivo_breve = ?5, raggiunto_breve = ?6,
+                             obiettivo_medio = ?7, raggiunto_medio = ?8, obiettivo_lungo = ?9, raggiunto_lungo = ?10,
+                             verifica_mesi = ?11, data_inizio = ?12, prossima_verifica = ?13, beneficiari = ?14,
+                             data_chiusura = ?15, motivo_chiusura = ?16, updated_at = ?17, updated_by = ?18,
+                             version = version + 1
+                         WHERE id = ?1 AND version = ?2",
+                        params![
+                            id, p.version, p.tipo, p.motivazioni, p.obiettivo_breve, p.raggiunto_breve,
+                            p.obiettivo_medio, p.raggiunto_medio, p.obiettivo_lungo, p.raggiunto_lungo,
+                            p.verifica_mesi, p.data_inizio, p.prossima_verifica, p.beneficiari,
+                            p.data_chiusura, p.motivo_chiusura, now, by
+                        ],
+                    )?;
+                    if n == 0 {
+                        return Err(StoreError::Conflict { entity: "PAI", id });
+                    }
+                    (id, p.version + 1)
+                }
+            };
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("salva_pai", Outcome::Ok)
+                    .on("caso", Some(p.caso_id))
+                    .section("pai")
+                    .detail(format!("pai {id}")),
+            )?;
+            Ok((id, version))
+        })
+    }
+
+    fn isee(&self, caso_id: i64) -> StoreResult<Vec<Isee>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, caso_id, tipo, data_dsu, scadenza, ise_cents, scala_cents, isee_cents, note
+             FROM isee WHERE caso_id = ?1 ORDER BY data_dsu DESC, id DESC",
+        )?;
+        let rows = stmt
+            .query_map([caso_id], |r| {
+                Ok(Isee {
+                    id: Some(r.get(0)?),
+                    caso_id: r.get(1)?,
+                    tipo: r.get(2)?,
+                    data_dsu: r.get(3)?,
+                    scadenza: r.get(4)?,
+                    ise_cents: r.get(5)?,
+                    scala_cents: r.get(6)?,
+                    isee_cents: r.get(7)?,
+                    note: r.get(8)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn save_isee(&mut self, actor: &Actor, i: &Isee) -> StoreResult<i64> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO isee (caso_id, tipo, data_dsu, scadenza, ise_cents, scala_cents, isee_cents, note, created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    i.caso_id, i.tipo, i.data_dsu, i.scadenza, i.ise_cents, i.scala_cents, i.isee_cents,
+                    i.note, now_text(), who(actor)
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("salva_isee", Outcome::Ok)
+                    .on("caso", Some(i.caso_id))
+                    .section("isee"),
+            )?;
+            Ok(id)
+        })
+    }
+
+    fn categorie_ufficio(&self, ufficio_id: i64) -> StoreResult<Vec<String>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT codice FROM ufficio_categoria WHERE ufficio_id = ?1 ORDER BY codice",
+        )?;
+        let rows = stmt
+            .query_map([ufficio_id], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(rows)
+    }
+
+    fn set_categorie_ufficio(
+        &mut self,
+        actor: &Actor,
+        ufficio_id: i64,
+        codici: &[String],
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM ufficio_categoria WHERE ufficio_id = ?1",
+                [ufficio_id],
+            )?;
+            for c in codici {
+                tx.execute(
+                    "INSERT OR IGNORE INTO ufficio_categoria (ufficio_id, codice) VALUES (?1, ?2)",
+                    params![ufficio_id, c],
+                )?;
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("configura_categorie_ufficio", Outcome::Ok)
+                    .on("ufficio", Some(ufficio_id))
+                    .detail(codici.join(",")),
+            )
+        })
+    }
+
+    fn riservati(&self, operatore_id: i64, ente_id: i64) -> StoreResult<bool> {
+        let n: i64 = self.conn().query_row(
+            "SELECT count(*) FROM operatore_riservati WHERE operatore_id = ?1 AND ente_id = ?2",
+            params![operatore_id, ente_id],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+
+    fn set_riservati(
+        &mut self,
+        actor: &Actor,
+        operatore_id: i64,
+        ente_id: i64,
+        concesso: bool,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            if concesso {
+                tx.execute(
+                    "INSERT OR IGNORE INTO operatore_riservati (operatore_id, ente_id, granted_at, granted_by)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![operatore_id, ente_id, now_text(), who(actor)],
+                )?;
+            } else {
+                tx.execute(
+                    "DELETE FROM operatore_riservati WHERE operatore_id = ?1 AND ente_id = ?2",
+                    params![operatore_id, ente_id],
+                )?;
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("concedi_dati_riservati", Outcome::Ok)
+                    .on("operatore", Some(operatore_id))
+                    .detail(format!(
+                        "ente {ente_id}: {}",
+                        if concesso { "concesso" } else { "revocato" }
+                    )),
+            )
+        })
+    }
+
+    fn contatori_casi(&self, vis: &Visibilita, oggi: &str) -> StoreResult<ContatoriCasi> {
+        let conn = self.conn();
+        let (op, enti, uff, _) = vis_params(vis);
+        let proposte: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM proposta_pic WHERE ente_id IN (SELECT value FROM json_each(?1))
+               AND stato IN ('inviata', 'modificata')",
+            [&enti],
+            |r| r.get(0),
+        )?;
+        // "My cases": assigned to me, or signalled to me or my office, whatever the broader permission.
+        let mine = format!("SELECT c.id FROM presa_in_carico c WHERE {VISIBLE_SQL}");
+        let p = params![op, enti, uff, 0];
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT st.etichetta, COUNT(*) FROM presa_in_carico c JOIN caso_stato st ON st.codice = c.iter_stato
+             WHERE c.id IN ({mine}) GROUP BY st.codice ORDER BY st.ordine"
+        ))?;
+        let per_stato = stmt
+            .query_map(p, |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let pai_da_verificare: i64 = conn.query_row(
+            &format!(
+                "SELECT COUNT(*) FROM pai WHERE data_chiusura IS NULL AND prossima_verifica <= ?5 AND caso_id IN ({mine})"
+            ),
+            params![op, enti, uff, 0, oggi],
+            |r| r.get(0),
+        )?;
+        let isee_in_scadenza: i64 = conn.query_row(
+            &format!(
+                "SELECT COUNT(*) FROM isee i WHERE i.scadenza <= date(?5, '+30 days') AND caso_id IN ({mine})
+                   AND NOT EXISTS (SELECT 1 FROM isee j WHERE j.caso_id = i.caso_id AND j.tipo = i.tipo AND j.scadenza > i.scadenza)"
+            ),
+            params![op, enti, uff, 0, oggi],
+            |r| r.get(0),
+        )?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT g.cognome || ' ' || g.nome, substr(p.gestita_at, 1, 10), COALESCE(p.nota_stato, '')
+             FROM proposta_pic p JOIN scheda s ON s.id = p.scheda_id JOIN soggetto g ON g.id = p.soggetto_id
+             WHERE p.stato = 'respinta' AND s.operatore = ?1 AND p.gestita_at >= date(?2, '-30 days')
+             ORDER BY p.gestita_at DESC LIMIT 5",
+        )?;
+        let respinte = stmt
+            .query_map(params![vis.operatore, oggi], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ContatoriCasi {
+            proposte,
+            per_stato,
+            pai_da_verificare,
+            isee_in_scadenza,
+            respinte,
+        })
+    }
+
+    fn modifiche(&self) -> StoreResult<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT n FROM modifiche WHERE id = 1", [], |r| r.get(0))?)
+    }
+
+    fn accessi(
+        &self,
+        codice_fiscale: &str,
+        dal: Option<&str>,
+        al: Option<&str>,
+    ) -> StoreResult<Vec<AuditRow>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, at, operatore_id, username, os_user, ssh_client, action, entity, entity_id, section,
+                    outcome, detail, prev_hash, hash
+             FROM audit_log a, (SELECT id AS sid FROM soggetto WHERE codice_fiscale = ?1) p
+             WHERE ((a.entity = 'soggetto' AND a.entity_id = p.sid)
+                 OR (a.entity = 'scheda' AND a.entity_id IN (SELECT id FROM scheda WHERE soggetto_id = p.sid))
+                 OR (a.entity = 'proposta' AND a.entity_id IN (SELECT id FROM proposta_pic WHERE soggetto_id = p.sid))
+                 OR (a.entity = 'caso' AND a.entity_id IN (SELECT id FROM presa_in_carico WHERE soggetto_id = p.sid)))
+               AND (?2 IS NULL OR substr(a.at, 1, 10) >= ?2)
+               AND (?3 IS NULL OR substr(a.at, 1, 10) <= ?3)
+             ORDER BY a.id",
+        )?;
+        let rows = stmt
+            .query_map(params![codice_fiscale, dal, al], |r| {
+                let outcome: String = r.get(10)?;
+                Ok(AuditRow {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    operatore_id: r.get(2)?,
+                    username: r.get(3)?,
+                    os_user: r.get(4)?,
+                    ssh_client: r.get(5)?,
+                    event: AuditEvent {
+                        action: r.get(6)?,
+                        entity: r.get(7)?,
+                        entity_id: r.get(8)?,
+                        section: r.get(9)?,
+                        outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Failed),
+                        detail: r.get(11)?,
+                    },
+                    prev_hash: r.get(12)?,
+                    hash: r.get(13)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+}
+
+/// Denied, naming who handled it, when proposal `id` is no longer pending.
+fn taken_check(tx: &Transaction<'_>, id: i64) -> StoreResult<()> {
+    let (stato, by): (String, Option<String>) = tx
+        .query_row(
+            "SELECT stato, gestita_da FROM proposta_pic WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("proposta {id}")))?;
+    match stato.as_str() {
+        "inviata" | "modificata" => Ok(()),
+        "accolta" => Err(StoreError::Denied(format!(
+            "la proposta è già stata presa in carico da {}",
+            by.unwrap_or_else(|| "un altro operatore".into())
+        ))),
+        "respinta" => Err(StoreError::Denied(format!(
+            "la proposta è già stata respinta da {}",
+            by.unwrap_or_else(|| "un altro operatore".into())
+        ))),
+        _ => Err(StoreError::Denied(
+            "la proposta è stata ritirata dallo sportello".into(),
+        )),
+    }
+}

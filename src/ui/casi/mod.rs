@@ -1,0 +1,852 @@
+//! Presa in carico and the cartella sociale: the inbox of proposals ("Schede da prendere in
+//! carico") with its row actions, the read-only view of a proposed scheda, the list of cases, the
+//! case opened on one section of the cartella or fascicolo (PgUp/PgDn change section, Ctrl+E
+//! changes state, Ctrl+N adds a diary entry, PAI or ISEE), the forms of `screens/diario.toml`,
+//! `pai.toml`, `isee.toml`; and the business-change watch that refreshes lists and counters within
+//! a second when another session changes data.
+
+mod forms;
+mod view;
+
+use super::action::Action;
+use super::app::{App, Effect, Request, Screen, ScreenState, Then as AppThen};
+use super::keymap::Layer;
+use super::popup::{Answer, Popup};
+use super::theme::Area;
+use super::widgets::form_screen::{FormScreen, MSG_FIX};
+use super::widgets::table::Table;
+use crate::domain::Actor;
+use crate::domain::caso::{
+    self, CambioStato, Caso, Diario, FiltroCasi, Isee, Pai, Proposta, Sezione, Target,
+};
+use crate::service::Service;
+use crate::service::casi::{Cartella, Contenuto, PropostaView};
+
+pub use view::home_lines;
+
+/// How often a session asks whether business data changed.
+pub const WATCH_MS: i64 = 1000;
+
+/// The business-change watch of a session: when it last asked and the counter it saw.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Watch {
+    pub asked_ms: i64,
+    pub seen: Option<i64>,
+}
+
+/// A table of rows loaded from the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rows<T> {
+    pub table: Table,
+    pub data: Option<Vec<T>>,
+    pub error: Option<String>,
+    /// To be asked (again).
+    pub stale: bool,
+    /// The next load is the operator opening the list (audited), not a refresh of it.
+    pub first: bool,
+}
+
+impl<T> Rows<T> {
+    fn new(columns: Vec<(&'static str, u16)>) -> Rows<T> {
+        Rows {
+            table: Table::new(columns),
+            data: None,
+            error: None,
+            stale: true,
+            first: true,
+        }
+    }
+}
+
+/// A case opened on one section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CasoView {
+    pub caso_id: i64,
+    pub sezione: Sezione,
+    /// The next load opens a section (audited), not a refresh of the one on screen.
+    pub first: bool,
+    pub data: Option<Cartella>,
+    pub error: Option<String>,
+    pub stale: bool,
+    pub scroll: u16,
+}
+
+/// Which fascicolo record a form edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    Diario,
+    Pai,
+    Isee,
+}
+
+#[derive(Debug, Clone)]
+pub enum State {
+    Inbox(Rows<Proposta>),
+    Proposta(Box<PropostaView>),
+    Lista(Rows<Caso>, FiltroCasi),
+    Caso(Box<CasoView>),
+    Form(Box<FormScreen>, FormKind, i64),
+}
+
+impl Default for State {
+    fn default() -> Self {
+        inbox()
+    }
+}
+
+fn inbox() -> State {
+    State::Inbox(Rows::new(vec![
+        ("Data", 10),
+        ("Operatore", 12),
+        ("Ufficio", 14),
+        ("Persona", 22),
+        ("Cod. fiscale", 16),
+        ("Esito", 10),
+        ("Categoria", 14),
+        ("Provenienza", 10),
+    ]))
+}
+
+fn lista() -> State {
+    State::Lista(
+        Rows::new(vec![
+            ("N.", 5),
+            ("Persona", 24),
+            ("Cod. fiscale", 16),
+            ("Stato", 16),
+            ("Responsabile", 12),
+            ("Categorie", 16),
+            ("Apertura", 10),
+        ]),
+        FiltroCasi::default(),
+    )
+}
+
+impl ScreenState for State {
+    fn name(&self) -> &'static str {
+        match self {
+            State::Inbox(_) => "proposte",
+            State::Proposta(_) => "proposta",
+            State::Lista(..) => "casi",
+            State::Caso(_) => "cartella",
+            State::Form(_, FormKind::Diario, _) => "diario",
+            State::Form(_, FormKind::Pai, _) => "pai",
+            State::Form(_, FormKind::Isee, _) => "isee",
+        }
+    }
+    fn title(&self) -> &'static str {
+        match self {
+            State::Inbox(_) => "Schede da prendere in carico",
+            State::Proposta(_) => "Scheda proposta",
+            State::Lista(..) => "Lista casi",
+            State::Caso(_) => "Cartella sociale",
+            State::Form(_, FormKind::Diario, _) => "Diario",
+            State::Form(_, FormKind::Pai, _) => "PAI",
+            State::Form(_, FormKind::Isee, _) => "ISEE",
+        }
+    }
+    fn area(&self) -> Area {
+        Area::Cartella
+    }
+    fn layer(&self) -> Layer {
+        match self {
+            State::Form(..) => Layer::Form,
+            _ => Layer::List,
+        }
+    }
+    fn form(&self) -> Option<&FormScreen> {
+        match self {
+            State::Form(f, ..) => Some(f),
+            _ => None,
+        }
+    }
+    fn form_mut(&mut self) -> Option<&mut FormScreen> {
+        match self {
+            State::Form(f, ..) => Some(f),
+            _ => None,
+        }
+    }
+    fn stale(&mut self) {
+        match self {
+            State::Inbox(r) => r.stale = true,
+            State::Lista(r, _) => r.stale = true,
+            State::Caso(c) => c.stale = true,
+            _ => {}
+        }
+    }
+    fn on_return(&mut self) {
+        self.stale();
+    }
+    fn draw(
+        &self,
+        app: &App,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+    ) -> Option<ratatui::layout::Position> {
+        view::draw(self, app, f, area)
+    }
+}
+
+/// Requests move at human pace: boxing the large variants buys nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Req {
+    Proposte {
+        actor: Actor,
+        audited: bool,
+    },
+    ReadProposta {
+        actor: Actor,
+        id: i64,
+    },
+    Prendi {
+        actor: Actor,
+        id: i64,
+    },
+    Vista {
+        actor: Actor,
+        id: i64,
+    },
+    Respingi {
+        actor: Actor,
+        id: i64,
+        nota: String,
+    },
+    Casi {
+        actor: Actor,
+        filtro: FiltroCasi,
+        audited: bool,
+    },
+    Cartella {
+        actor: Actor,
+        caso_id: i64,
+        sezione: Sezione,
+        audited: bool,
+    },
+    Cambia {
+        actor: Actor,
+        cambio: CambioStato,
+    },
+    Diario {
+        actor: Actor,
+        diario: Diario,
+    },
+    Pai {
+        actor: Actor,
+        pai: Pai,
+    },
+    Isee {
+        actor: Actor,
+        isee: Isee,
+    },
+    Modifiche {
+        actor: Actor,
+    },
+    /// The cartella summary, or a PAI, as PDF delivered to the ufficio's folder or printer.
+    Print {
+        actor: Actor,
+        caso_id: i64,
+        pai: Option<i64>,
+        outputs: crate::print::office::Outputs,
+    },
+}
+
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rep {
+    Proposte(Result<Vec<Proposta>, String>),
+    Proposta(Result<PropostaView, String>),
+    /// Taken in charge (or marked seen): the case to open.
+    Gestita(Result<i64, String>, &'static str),
+    Respinta(Result<(), String>),
+    Casi(Result<Vec<Caso>, String>),
+    Cartella(i64, Result<Cartella, String>),
+    Cambiato(Result<i64, String>),
+    Saved(Result<(), String>, &'static str),
+    Modifiche(Result<i64, String>),
+    Document(Result<crate::print::office::Delivered, String>),
+}
+
+/// What the popups of this module continue with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Then {
+    /// Which list to open (from the home menu).
+    Apri,
+    /// A row action on a proposal.
+    Riga(i64),
+    /// The note of a refusal.
+    Respingi(i64),
+    /// The transition chosen (options: target state and whom it names).
+    Transizione(CambioStato, Vec<(String, Target)>),
+    /// The office, ente or operator the case is signalled to (options: their ids or usernames).
+    Destinatario(CambioStato, Target, Vec<String>),
+    /// The reason of a closure.
+    Motivo(CambioStato),
+    /// The note of a change of state.
+    Nota(CambioStato),
+}
+
+impl Req {
+    pub fn replaceable(&self) -> bool {
+        matches!(
+            self,
+            Req::Proposte { .. }
+                | Req::Casi { .. }
+                | Req::Cartella { .. }
+                | Req::ReadProposta { .. }
+                | Req::Modifiche { .. }
+        )
+    }
+}
+
+pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
+    let today = crate::domain::date::civil_date_ms(now_ms);
+    let err = |e: crate::service::Error| e.to_string();
+    match req {
+        Req::Proposte { actor, audited } => {
+            Rep::Proposte(svc.proposte(&actor, audited).map_err(err))
+        }
+        Req::ReadProposta { actor, id } => {
+            Rep::Proposta(svc.read_proposta(&actor, id).map_err(err))
+        }
+        Req::Prendi { actor, id } => Rep::Gestita(
+            svc.prendi_in_carico(&actor, id, today).map_err(err),
+            "Caso preso in carico",
+        ),
+        Req::Vista { actor, id } => Rep::Gestita(
+            svc.proposta_vista(&actor, id, today).map_err(err),
+            "Proposta segnata come vista",
+        ),
+        Req::Respingi { actor, id, nota } => {
+            Rep::Respinta(svc.respingi_proposta(&actor, id, &nota).map_err(err))
+        }
+        Req::Casi {
+            actor,
+            filtro,
+            audited,
+        } => Rep::Casi(svc.list_casi(&actor, &filtro, audited).map_err(err)),
+        Req::Cartella {
+            actor,
+            caso_id,
+            sezione,
+            audited,
+        } => Rep::Cartella(
+            caso_id,
+            svc.read_cartella(&actor, caso_id, sezione, audited)
+                .map_err(err),
+        ),
+        Req::Cambia { actor, cambio } => {
+            Rep::Cambiato(svc.cambia_stato(&actor, &cambio).map_err(err))
+        }
+        Req::Diario { actor, diario } => Rep::Saved(
+            svc.save_diario(&actor, &diario).map(|_| ()).map_err(err),
+            "Diario salvato",
+        ),
+        Req::Pai { actor, pai } => Rep::Saved(
+            svc.save_pai(&actor, &pai).map(|_| ()).map_err(err),
+            "PAI salvato",
+        ),
+        Req::Isee { actor, isee } => Rep::Saved(
+            svc.save_isee(&actor, &isee).map(|_| ()).map_err(err),
+            "ISEE salvato",
+        ),
+        Req::Modifiche { actor } => Rep::Modifiche(svc.modifiche(&actor).map_err(err)),
+        Req::Print {
+            actor,
+            caso_id,
+            pai,
+            outputs,
+        } => Rep::Document(match pai {
+            Some(pai) => svc.deliver(
+                &actor,
+                &outputs,
+                (&format!("pai-{pai}"), "pdf"),
+                now_ms,
+                |svc, out, at| {
+                    svc.print_pai(&actor, caso_id, pai, out, at)
+                        .map(|()| String::new())
+                },
+            ),
+            None => svc.deliver(
+                &actor,
+                &outputs,
+                (&format!("cartella-{caso_id}"), "pdf"),
+                now_ms,
+                |svc, out, at| {
+                    svc.print_cartella(&actor, caso_id, out, at)
+                        .map(|()| String::new())
+                },
+            ),
+        }),
+    }
+}
+
+/// Opens the module from the home menu: which list?
+pub fn open(app: &mut App) -> Vec<Effect> {
+    app.popup = Some(Popup::Choice {
+        title: "Presa in carico e cartella sociale".into(),
+        options: vec!["Schede da prendere in carico".into(), "Lista casi".into()],
+        selected: 0,
+        then: AppThen::Casi(Then::Apri),
+    });
+    Vec::new()
+}
+
+fn open_caso(app: &mut App, caso_id: i64, sezione: Sezione) {
+    app.push(Screen::Casi(State::Caso(Box::new(CasoView {
+        caso_id,
+        sezione,
+        first: true,
+        data: None,
+        error: None,
+        stale: true,
+        scroll: 0,
+    }))));
+}
+
+pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
+    let today = app.today();
+    let Some(actor) = app.actor() else {
+        return Vec::new();
+    };
+    match &mut app.screen {
+        Screen::Casi(State::Inbox(r)) => {
+            if r.table.navigate(a, true) {
+                return Vec::new();
+            }
+            let Some(id) = r.table.selected_key().and_then(|k| k.parse::<i64>().ok()) else {
+                return Vec::new();
+            };
+            if matches!(a, Action::Open | Action::Confirm) {
+                app.popup = Some(Popup::Choice {
+                    title: "Proposta di presa in carico".into(),
+                    options: vec![
+                        "Visualizza la scheda".into(),
+                        "Prendi in carico".into(),
+                        "Vista (la persona ha già un caso)".into(),
+                        "Respingi (con una nota)".into(),
+                    ],
+                    selected: 0,
+                    then: AppThen::Casi(Then::Riga(id)),
+                });
+            }
+            Vec::new()
+        }
+        Screen::Casi(State::Lista(r, _)) => {
+            if r.table.navigate(a, true) {
+                return Vec::new();
+            }
+            if matches!(a, Action::Open | Action::Confirm)
+                && let Some(id) = r.table.selected_key().and_then(|k| k.parse::<i64>().ok())
+            {
+                open_caso(app, id, Sezione::Anagrafica);
+            }
+            Vec::new()
+        }
+        Screen::Casi(State::Caso(c)) => {
+            let id = c.caso_id;
+            caso_action(app, a, today, id)
+        }
+        Screen::Casi(State::Form(f, kind, caso_id)) => {
+            if !matches!(a, Action::Save | Action::Confirm) || f.saving {
+                return Vec::new();
+            }
+            if f.form.validate(today).is_some() {
+                app.status = Some(MSG_FIX.into());
+                return Vec::new();
+            }
+            let req = match forms::read(&f.form, *kind, *caso_id, today) {
+                Err(e) => {
+                    f.refuse(&[e], &mut app.status);
+                    return Vec::new();
+                }
+                Ok(forms::Record::Diario(diario)) => Req::Diario { actor, diario },
+                Ok(forms::Record::Pai(pai)) => Req::Pai { actor, pai },
+                Ok(forms::Record::Isee(isee)) => Req::Isee { actor, isee },
+            };
+            f.saving = true;
+            vec![app.io.query(Request::Casi(req))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn caso_action(app: &mut App, a: Action, today: time::Date, caso_id: i64) -> Vec<Effect> {
+    let Screen::Casi(State::Caso(c)) = &mut app.screen else {
+        return Vec::new();
+    };
+    let step = |s: Sezione, d: isize| {
+        let i = Sezione::ALL.iter().position(|x| *x == s).unwrap_or(0) as isize;
+        let n = Sezione::ALL.len() as isize;
+        Sezione::ALL[((i + d).rem_euclid(n)) as usize]
+    };
+    match a {
+        Action::NextPage | Action::PrevPage => {
+            c.sezione = step(c.sezione, if a == Action::NextPage { 1 } else { -1 });
+            c.stale = true;
+            c.first = true;
+            c.scroll = 0;
+            c.data = None;
+            c.error = None;
+        }
+        Action::FieldDown => c.scroll = c.scroll.saturating_add(1),
+        Action::FieldUp => c.scroll = c.scroll.saturating_sub(1),
+        Action::NewRecord => {
+            let kind = match c.sezione {
+                Sezione::Diario => FormKind::Diario,
+                Sezione::Pai => FormKind::Pai,
+                Sezione::Isee => FormKind::Isee,
+                _ => {
+                    app.status =
+                        Some("Ctrl+N aggiunge una voce nelle sezioni Diario, PAI e ISEE".into());
+                    return Vec::new();
+                }
+            };
+            let id = forms::form_id(kind);
+            let (title, specs) = app.config.form_def(id);
+            let form = forms::new_form(id, &title, specs, kind, today);
+            let screen = FormScreen::new(form, format!("caso-{caso_id}"));
+            return app.push_form(Screen::Casi(State::Form(Box::new(screen), kind, caso_id)));
+        }
+        Action::Print => {
+            // On the PAI section: the newest PAI; elsewhere the summary of the cartella.
+            let pai = match c.data.as_ref().map(|d| &d.contenuto) {
+                Some(Contenuto::Pai(p)) => p.first().and_then(|p| p.id),
+                _ => None,
+            };
+            let Some(actor) = app.actor() else {
+                return Vec::new();
+            };
+            let outputs = app.config.outputs();
+            app.status = Some("Stampa in corso…".into());
+            return vec![app.io.request(Request::Casi(Req::Print {
+                actor,
+                caso_id,
+                pai,
+                outputs,
+            }))];
+        }
+        Action::Edit => {
+            let Some(data) = &c.data else {
+                return Vec::new();
+            };
+            if data.transizioni.is_empty() {
+                app.status = Some("Nessun cambio di stato consentito al proprio ruolo".into());
+                return Vec::new();
+            }
+            let cambio = CambioStato {
+                caso_id,
+                version: data.caso.version,
+                data: crate::domain::date::iso(today),
+                ..Default::default()
+            };
+            app.popup = Some(Popup::Choice {
+                title: format!("Cambio stato (ora: {})", data.caso.stato_label),
+                options: data
+                    .transizioni
+                    .iter()
+                    .map(|t| t.etichetta.clone())
+                    .collect(),
+                selected: 0,
+                then: AppThen::Casi(Then::Transizione(
+                    cambio,
+                    data.transizioni
+                        .iter()
+                        .map(|t| (t.a.clone(), t.target))
+                        .collect(),
+                )),
+            });
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
+    match rep {
+        Rep::Modifiche(Ok(n)) => {
+            let changed = app.watch.seen.is_some_and(|s| s != n);
+            app.watch.seen = Some(n);
+            if changed {
+                for s in app.screens_mut() {
+                    match s {
+                        Screen::Casi(State::Inbox(r)) => r.stale = true,
+                        Screen::Casi(State::Lista(r, _)) => r.stale = true,
+                        Screen::Casi(State::Caso(c)) => c.stale = true,
+                        Screen::Home(h) => h.stale(),
+                        _ => {}
+                    }
+                }
+            }
+            Vec::new()
+        }
+        Rep::Modifiche(Err(_)) => Vec::new(),
+        Rep::Document(result) => super::popup::document_done(app, result),
+        Rep::Proposte(result) if current => {
+            if let Screen::Casi(State::Inbox(r)) = &mut app.screen {
+                match result {
+                    Ok(rows) => {
+                        r.table
+                            .set_rows(rows.iter().map(view::proposta_row).collect());
+                        r.data = Some(rows);
+                        r.error = None;
+                    }
+                    Err(e) => r.error = Some(e),
+                }
+            }
+            Vec::new()
+        }
+        Rep::Casi(result) if current => {
+            if let Screen::Casi(State::Lista(r, _)) = &mut app.screen {
+                match result {
+                    Ok(rows) => {
+                        r.table.set_rows(rows.iter().map(view::caso_row).collect());
+                        r.data = Some(rows);
+                        r.error = None;
+                    }
+                    Err(e) => r.error = Some(e),
+                }
+            }
+            Vec::new()
+        }
+        Rep::Cartella(id, result) if current => {
+            if let Screen::Casi(State::Caso(c)) = &mut app.screen
+                && c.caso_id == id
+            {
+                match result {
+                    Ok(d) => {
+                        c.data = Some(d);
+                        c.error = None;
+                    }
+                    Err(e) => c.error = Some(e),
+                }
+            }
+            Vec::new()
+        }
+        Rep::Proposta(Ok(v)) if current => {
+            app.push(Screen::Casi(State::Proposta(Box::new(v))));
+            Vec::new()
+        }
+        Rep::Proposta(Err(e)) if current => {
+            app.error_popup(e);
+            Vec::new()
+        }
+        Rep::Gestita(result, done) => {
+            app.mark_lists_stale();
+            match result {
+                Ok(caso_id) => {
+                    app.status = Some(done.into());
+                    open_caso(app, caso_id, Sezione::Cronologia);
+                }
+                Err(e) => app.error_popup(e),
+            }
+            Vec::new()
+        }
+        Rep::Respinta(result) => {
+            app.mark_lists_stale();
+            match result {
+                Ok(()) => app.status = Some("Proposta respinta: l'operatore vedrà la nota".into()),
+                Err(e) => app.error_popup(e),
+            }
+            Vec::new()
+        }
+        Rep::Cambiato(result) => {
+            app.mark_lists_stale();
+            match result {
+                Ok(_) => app.status = Some("Stato del caso cambiato".into()),
+                Err(e) => app.error_popup(e),
+            }
+            Vec::new()
+        }
+        Rep::Saved(result, done) => {
+            let effects = app.form_saved(result, done);
+            app.mark_lists_stale();
+            effects
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
+    let Some(actor) = app.actor() else {
+        return Vec::new();
+    };
+    match (then, answer) {
+        (Then::Apri, Answer::Choice(i)) => {
+            app.push(Screen::Casi(if i == 0 { inbox() } else { lista() }));
+            Vec::new()
+        }
+        (Then::Riga(id), Answer::Choice(i)) => match i {
+            0 => vec![app.io.query(Request::Casi(Req::ReadProposta { actor, id }))],
+            1 => vec![app.io.request(Request::Casi(Req::Prendi { actor, id }))],
+            2 => vec![app.io.request(Request::Casi(Req::Vista { actor, id }))],
+            _ => {
+                app.popup = Some(Popup::Prompt {
+                    text: "Nota per l'operatore che ha proposto la scheda (obbligatoria)".into(),
+                    input: super::widgets::text_input::TextInput::new(500),
+                    then: AppThen::Casi(Then::Respingi(id)),
+                });
+                Vec::new()
+            }
+        },
+        (Then::Respingi(id), Answer::Text(nota)) => {
+            vec![
+                app.io
+                    .request(Request::Casi(Req::Respingi { actor, id, nota })),
+            ]
+        }
+        (Then::Transizione(mut cambio, options), Answer::Choice(i)) => {
+            let Some((a, target)) = options.get(i).cloned() else {
+                return Vec::new();
+            };
+            cambio.a = a;
+            next_step(app, cambio, target)
+        }
+        (Then::Destinatario(mut cambio, target, ids), Answer::Choice(i)) => {
+            let Some(v) = ids.get(i).cloned() else {
+                return Vec::new();
+            };
+            match target {
+                Target::Ufficio => cambio.target_ufficio_id = v.parse().ok(),
+                Target::Ente => cambio.target_ente_id = v.parse().ok(),
+                Target::Operatore => cambio.target_operatore = Some(v),
+                Target::Nessuno => {}
+            }
+            next_step(app, cambio, Target::Nessuno)
+        }
+        (Then::Motivo(mut cambio), Answer::Choice(i)) => {
+            if let Some((code, _)) = caso::MOTIVI_CHIUSURA.get(i) {
+                cambio
+                    .attributi
+                    .insert("motivo_chiusura".into(), code.to_string());
+            }
+            ask_note(app, cambio);
+            Vec::new()
+        }
+        (Then::Nota(mut cambio), Answer::Text(nota)) => {
+            cambio.nota = Some(nota);
+            vec![app.io.request(Request::Casi(Req::Cambia { actor, cambio }))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// After the transition: its target, then the closure reason, then the note.
+fn next_step(app: &mut App, cambio: CambioStato, target: Target) -> Vec<Effect> {
+    if target != Target::Nessuno {
+        let Screen::Casi(State::Caso(c)) = &app.screen else {
+            return Vec::new();
+        };
+        let Some(d) = &c.data else {
+            return Vec::new();
+        };
+        let options: Vec<(String, String)> = match target {
+            Target::Ufficio => d
+                .destinatari
+                .uffici
+                .iter()
+                .map(|(i, n)| (i.to_string(), n.clone()))
+                .collect(),
+            Target::Ente => d
+                .destinatari
+                .enti
+                .iter()
+                .map(|(i, n)| (i.to_string(), n.clone()))
+                .collect(),
+            Target::Operatore => d
+                .destinatari
+                .operatori
+                .iter()
+                .map(|(u, n)| (u.clone(), n.clone()))
+                .collect(),
+            Target::Nessuno => Vec::new(),
+        };
+        if options.is_empty() {
+            app.error_popup("nessun destinatario disponibile per la segnalazione".into());
+            return Vec::new();
+        }
+        app.popup = Some(Popup::Choice {
+            title: "Segnalare a".into(),
+            options: options
+                .iter()
+                .map(|(_, n)| crate::sanitize::sanitize(n))
+                .collect(),
+            selected: 0,
+            then: AppThen::Casi(Then::Destinatario(
+                cambio,
+                target,
+                options.into_iter().map(|(k, _)| k).collect(),
+            )),
+        });
+        return Vec::new();
+    }
+    if cambio.a == caso::CHIUSO && !cambio.attributi.contains_key("motivo_chiusura") {
+        app.popup = Some(Popup::Choice {
+            title: "Motivo della chiusura".into(),
+            options: caso::MOTIVI_CHIUSURA
+                .iter()
+                .map(|(_, l)| l.to_string())
+                .collect(),
+            selected: 0,
+            then: AppThen::Casi(Then::Motivo(cambio)),
+        });
+        return Vec::new();
+    }
+    ask_note(app, cambio);
+    Vec::new()
+}
+
+fn ask_note(app: &mut App, cambio: CambioStato) {
+    app.popup = Some(Popup::Prompt {
+        text: "Nota del cambio di stato".into(),
+        input: super::widgets::text_input::TextInput::new(500),
+        then: AppThen::Casi(Then::Nota(cambio)),
+    });
+}
+
+/// Asks for the list or section on screen when it is stale. The first load of a list is an
+/// audited read; its refreshes are not.
+pub fn refresh(app: &mut App) -> Vec<Effect> {
+    let Some(actor) = app.actor() else {
+        return Vec::new();
+    };
+    let req = match &mut app.screen {
+        Screen::Casi(State::Inbox(r)) if r.stale => {
+            r.stale = false;
+            let audited = std::mem::replace(&mut r.first, false);
+            Req::Proposte { actor, audited }
+        }
+        Screen::Casi(State::Lista(r, filtro)) if r.stale => {
+            r.stale = false;
+            let audited = std::mem::replace(&mut r.first, false);
+            Req::Casi {
+                actor,
+                filtro: filtro.clone(),
+                audited,
+            }
+        }
+        Screen::Casi(State::Caso(c)) if c.stale => {
+            c.stale = false;
+            Req::Cartella {
+                actor,
+                caso_id: c.caso_id,
+                sezione: c.sezione,
+                audited: std::mem::replace(&mut c.first, false),
+            }
+        }
+        _ => return Vec::new(),
+    };
+    vec![app.io.query(Request::Casi(req))]
+}
+
+/// Called on every tick: about once a second, asks for the business-change counter.
+pub fn watch(app: &mut App) -> Vec<Effect> {
+    if app.lock.is_some() || app.now_ms - app.watch.asked_ms < WATCH_MS {
+        return Vec::new();
+    }
+    let Some(actor) = app.actor() else {
+        return Vec::new();
+    };
+    app.watch.asked_ms = app.now_ms;
+    vec![app.io.request(Request::Casi(Req::Modifiche { actor }))]
+}

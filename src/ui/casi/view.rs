@@ -1,0 +1,536 @@
+//! Drawing the inbox, the list of cases, a proposed scheda, a case on one section, the fascicolo
+//! forms; and the social worker's lines of the home screen. Every text from the database goes
+//! through `sanitize`.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{CasoView, State};
+use crate::domain::caso::{self, Caso, ContatoriCasi, Proposta, Sezione};
+use crate::domain::date::italian;
+use crate::domain::money::format_euro;
+use crate::sanitize::sanitize;
+use crate::service::casi::{Cartella, Contenuto, PropostaView};
+use crate::ui::app::App;
+use crate::ui::theme::{Area, Theme};
+use crate::ui::view::{draw_form, draw_table, framed};
+
+pub fn proposta_row(p: &Proposta) -> (String, Vec<String>) {
+    (
+        p.id.to_string(),
+        vec![
+            italian(&p.data_accesso),
+            p.operatore.clone(),
+            p.ufficio.clone().unwrap_or_default(),
+            format!("{} {}", p.cognome, p.nome),
+            p.codice_fiscale.clone().unwrap_or_default(),
+            p.esito.clone().unwrap_or_default(),
+            p.categorie.join(", "),
+            p.provenienza.clone(),
+        ],
+    )
+}
+
+pub fn caso_row(c: &Caso) -> (String, Vec<String>) {
+    (
+        c.id.to_string(),
+        vec![
+            c.numero.to_string(),
+            format!("{} {}", c.cognome, c.nome),
+            c.codice_fiscale.clone().unwrap_or_default(),
+            c.stato_label.clone(),
+            c.responsabile.clone().unwrap_or_default(),
+            c.categorie.join(", "),
+            italian(&c.data_apertura),
+        ],
+    )
+}
+
+pub fn draw(s: &State, app: &App, f: &mut Frame, area: Rect) -> Option<Position> {
+    match s {
+        State::Inbox(r) => draw_table(
+            app,
+            "Schede da prendere in carico — Invio: visualizza, prendi in carico, vista, respingi",
+            r.data.is_some(),
+            &r.error,
+            &r.table,
+            f,
+            area,
+        ),
+        State::Lista(r, _) => draw_table(
+            app,
+            "Lista casi — Invio: apri la cartella",
+            r.data.is_some(),
+            &r.error,
+            &r.table,
+            f,
+            area,
+        ),
+        State::Proposta(v) => {
+            paragraph(
+                app,
+                "Scheda proposta (sola lettura)",
+                proposta_lines(&app.config.theme, v),
+                0,
+                f,
+                area,
+            );
+            None
+        }
+        State::Caso(c) => {
+            draw_caso(app, c, f, area);
+            None
+        }
+        State::Form(fs, ..) => draw_form(app, &fs.form, f, area),
+    }
+}
+
+fn paragraph(
+    app: &App,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    scroll: u16,
+    f: &mut Frame,
+    area: Rect,
+) {
+    let theme = app.config.theme;
+    let block = framed(&theme, title, theme.accent(Area::Cartella));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}
+
+fn kv(theme: &Theme, k: &str, v: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{k:<22}"), theme.dim()),
+        Span::raw(sanitize(v)),
+    ])
+}
+
+fn proposta_lines(theme: &Theme, v: &PropostaView) -> Vec<Line<'static>> {
+    let p = &v.proposta;
+    let s = &v.scheda;
+    let mut out = vec![
+        kv(theme, "Persona", &format!("{} {}", p.cognome, p.nome)),
+        kv(
+            theme,
+            "Codice fiscale",
+            p.codice_fiscale.as_deref().unwrap_or("—"),
+        ),
+        kv(
+            theme,
+            "Scheda",
+            &format!("n. {} del {}", s.numero, italian(&s.edit.data_accesso)),
+        ),
+        kv(theme, "Operatore", &s.edit.operatore),
+        kv(theme, "Ufficio", p.ufficio.as_deref().unwrap_or("—")),
+        kv(theme, "Esito", s.edit.esito.as_deref().unwrap_or("—")),
+        kv(theme, "Bisogni", &s.edit.bisogni.join(", ")),
+        kv(theme, "Servizi", &s.edit.servizi.join(", ")),
+        kv(
+            theme,
+            "Categorie sociali",
+            &s.edit.categorie_sociali.join(", "),
+        ),
+        kv(theme, "Stato proposta", &p.stato),
+        Line::raw(""),
+    ];
+    for (k, val) in &s.edit.dati {
+        let text = match val {
+            serde_json::Value::String(t) => t.clone(),
+            serde_json::Value::Null => continue,
+            other => other.to_string(),
+        };
+        out.push(kv(theme, k, &text));
+    }
+    if let Some(n) = &s.edit.nota_privata {
+        out.push(kv(theme, "Nota privata", n));
+    }
+    out
+}
+
+fn draw_caso(app: &App, c: &CasoView, f: &mut Frame, area: Rect) {
+    let theme = app.config.theme;
+    let block = framed(
+        &theme,
+        "Cartella sociale — PgSu/PgGiù sezione · Ctrl+E cambio stato · Ctrl+N nuovo · Ctrl+P stampa",
+        theme.accent(Area::Cartella),
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let [head, tabs, body] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    if let Some(d) = &c.data {
+        let k = &d.caso;
+        let lines = vec![
+            Line::raw(sanitize(&format!(
+                "Caso n. {} · {} {} · {} · nato/a {}",
+                k.numero,
+                k.cognome,
+                k.nome,
+                k.codice_fiscale.as_deref().unwrap_or("—"),
+                k.data_nascita
+                    .as_deref()
+                    .map(italian)
+                    .unwrap_or_else(|| "—".into())
+            ))),
+            Line::from(vec![
+                Span::styled("Stato: ", theme.dim()),
+                Span::styled(sanitize(&k.stato_label), theme.focus()),
+                Span::raw(sanitize(&format!(
+                    " · Responsabile: {} · Categorie: {}",
+                    k.responsabile.as_deref().unwrap_or("—"),
+                    k.categorie.join(", ")
+                ))),
+            ]),
+        ];
+        f.render_widget(Paragraph::new(lines), head);
+    }
+    let mut spans = Vec::new();
+    for s in Sezione::ALL {
+        let style = if s == c.sezione {
+            theme.focus()
+        } else {
+            theme.dim()
+        };
+        spans.push(Span::styled(format!(" {} ", s.label()), style));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    let lines = match (&c.error, &c.data) {
+        (Some(e), _) => vec![Line::styled(sanitize(e), theme.error())],
+        (None, None) => vec![Line::styled("Caricamento…", theme.dim())],
+        (None, Some(d)) => section_lines(&theme, d, app.today()),
+    };
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((c.scroll, 0)),
+        body,
+    );
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_else(|| "—".into())
+}
+
+fn raggiunto(r: u8) -> &'static str {
+    match r {
+        1 => "no",
+        2 => "parzialmente",
+        3 => "sì",
+        _ => "da valutare",
+    }
+}
+
+fn section_lines(theme: &Theme, d: &Cartella, today: time::Date) -> Vec<Line<'static>> {
+    let oggi = crate::domain::date::iso(today);
+    let mut out = Vec::new();
+    let empty = |out: &mut Vec<Line<'static>>| {
+        if out.is_empty() {
+            out.push(Line::styled("Nessun dato registrato.", theme.dim()));
+        }
+    };
+    match &d.contenuto {
+        Contenuto::Anagrafica(p, storia) => {
+            out.push(kv(
+                theme,
+                "Cognome e nome",
+                &format!("{} {}", p.cognome, p.nome),
+            ));
+            out.push(kv(theme, "Codice fiscale", &opt(&p.codice_fiscale)));
+            out.push(kv(theme, "Sesso", &opt(&p.sesso)));
+            out.push(kv(
+                theme,
+                "Data di nascita",
+                &p.data_nascita.as_deref().map(italian).unwrap_or_default(),
+            ));
+            out.push(kv(theme, "Cittadinanza", &opt(&p.cittadinanza)));
+            out.push(kv(
+                theme,
+                "Residenza",
+                &format!(
+                    "{} {} {}",
+                    p.res_indirizzo.as_deref().unwrap_or(""),
+                    p.res_civico.as_deref().unwrap_or(""),
+                    p.res_comune.as_deref().unwrap_or("")
+                ),
+            ));
+            out.push(kv(theme, "Telefono", &opt(&p.telefono)));
+            if !storia.is_empty() {
+                out.push(Line::raw(""));
+                out.push(Line::styled("Storico delle modifiche", theme.dim()));
+                for m in storia.iter().take(20) {
+                    out.push(Line::raw(sanitize(&format!(
+                        "{} {} {}: {} → {}",
+                        &m.at[..m.at.len().min(10)],
+                        m.by,
+                        m.campo,
+                        m.prima.as_deref().unwrap_or("—"),
+                        m.dopo.as_deref().unwrap_or("—")
+                    ))));
+                }
+            }
+        }
+        Contenuto::Risorse(fam) => {
+            for x in fam {
+                out.push(Line::raw(sanitize(&format!(
+                    "{:<11} {} {} ({}){}",
+                    x.tipo,
+                    x.cognome,
+                    x.nome,
+                    x.relazione.as_deref().unwrap_or("—"),
+                    if x.soggetto_id.is_some() {
+                        " · in anagrafe"
+                    } else {
+                        ""
+                    }
+                ))));
+            }
+            empty(&mut out);
+        }
+        Contenuto::Dati(rows) => {
+            for r in rows {
+                out.push(Line::styled(
+                    sanitize(&format!(
+                        "Dal {}{} ({})",
+                        italian(&r.dal),
+                        r.al.as_deref()
+                            .map(|a| format!(" al {}", italian(a)))
+                            .unwrap_or_default(),
+                        r.updated_by
+                    )),
+                    theme.dim(),
+                ));
+                if let Ok(serde_json::Value::Object(m)) = serde_json::from_str(&r.dati) {
+                    for (k, v) in m {
+                        let v = match v {
+                            serde_json::Value::String(s) => s,
+                            other => other.to_string(),
+                        };
+                        out.push(kv(theme, &format!("  {k}"), &v));
+                    }
+                }
+            }
+            empty(&mut out);
+        }
+        Contenuto::Operatori(ops) => {
+            for o in ops {
+                out.push(Line::raw(sanitize(&format!(
+                    "{}{}{} · dal {}{}",
+                    o.operatore,
+                    if o.responsabile {
+                        " (responsabile)"
+                    } else {
+                        ""
+                    },
+                    if o.gestione_fascicolo {
+                        " · gestione fascicolo"
+                    } else {
+                        ""
+                    },
+                    italian(&o.dal),
+                    o.al.as_deref()
+                        .map(|a| format!(" al {}", italian(a)))
+                        .unwrap_or_default()
+                ))));
+            }
+            empty(&mut out);
+        }
+        Contenuto::Schede(rows) => {
+            for (_, numero, data, esito) in rows {
+                out.push(Line::raw(sanitize(&format!(
+                    "Scheda n. {numero} del {} · esito {}",
+                    italian(data),
+                    esito.as_deref().unwrap_or("—")
+                ))));
+            }
+            empty(&mut out);
+        }
+        Contenuto::Cronologia(steps) => {
+            for s in steps.iter().rev() {
+                out.push(Line::from(vec![
+                    Span::styled(format!("{} ", italian(&s.data)), theme.dim()),
+                    Span::styled(sanitize(&s.stato_label), theme.focus()),
+                    Span::raw(sanitize(&format!(
+                        " · {} ({}{}){}",
+                        s.operatore,
+                        s.ente,
+                        s.ufficio
+                            .as_deref()
+                            .map(|u| format!(", {u}"))
+                            .unwrap_or_default(),
+                        s.target
+                            .as_deref()
+                            .map(|t| format!(" → segnalato a {t}"))
+                            .unwrap_or_default()
+                    ))),
+                ]));
+                let mut extra = Vec::new();
+                if let Some(n) = &s.nota {
+                    extra.push(format!("nota: {n}"));
+                }
+                if let Ok(serde_json::Value::Object(m)) = serde_json::from_str(&s.attributi)
+                    && let Some(serde_json::Value::String(mc)) = m.get("motivo_chiusura")
+                {
+                    extra.push(format!("motivo: {}", caso::motivo_chiusura_label(mc)));
+                }
+                if !extra.is_empty() {
+                    out.push(Line::raw(sanitize(&format!("    {}", extra.join(" · ")))));
+                }
+            }
+            if !d.transizioni.is_empty() {
+                out.push(Line::raw(""));
+                let names: Vec<&str> = d.transizioni.iter().map(|t| t.etichetta.as_str()).collect();
+                out.push(Line::styled(
+                    sanitize(&format!("Ctrl+E per: {}", names.join(" · "))),
+                    theme.dim(),
+                ));
+            }
+        }
+        Contenuto::Diario(rows) => {
+            for x in rows {
+                out.push(Line::from(vec![
+                    Span::styled(format!("{} ", italian(&x.data)), theme.dim()),
+                    Span::styled(sanitize(&x.tipo), theme.focus()),
+                    Span::raw(sanitize(&format!(
+                        " · {}{}",
+                        x.autore,
+                        if x.riservato { " · RISERVATO" } else { "" }
+                    ))),
+                ]));
+                out.push(Line::raw(sanitize(&format!("    {}", x.testo))));
+            }
+            empty(&mut out);
+        }
+        Contenuto::Pai(rows) => {
+            for p in rows {
+                let due = p.data_chiusura.is_none() && p.prossima_verifica <= oggi;
+                out.push(Line::from(vec![
+                    Span::styled(format!("{} ", italian(&p.data_inizio)), theme.dim()),
+                    Span::styled(
+                        if p.tipo == "pai" {
+                            "PAI".to_string()
+                        } else {
+                            "Progetto individuale".into()
+                        },
+                        theme.focus(),
+                    ),
+                    Span::raw(sanitize(&format!(
+                        " · verifica ogni {} mesi · prossima {}",
+                        p.verifica_mesi,
+                        italian(&p.prossima_verifica)
+                    ))),
+                    if due {
+                        Span::styled(" · VERIFICA SCADUTA", theme.warning())
+                    } else {
+                        Span::raw("")
+                    },
+                ]));
+                out.push(Line::raw(sanitize(&format!(
+                    "    Motivazioni: {}",
+                    p.motivazioni
+                ))));
+                for (label, o, r) in [
+                    ("breve", &p.obiettivo_breve, p.raggiunto_breve),
+                    ("medio", &p.obiettivo_medio, p.raggiunto_medio),
+                    ("lungo", &p.obiettivo_lungo, p.raggiunto_lungo),
+                ] {
+                    if let Some(o) = o {
+                        out.push(Line::raw(sanitize(&format!(
+                            "    Obiettivo {label}: {o} (raggiunto: {})",
+                            raggiunto(r)
+                        ))));
+                    }
+                }
+                if let (Some(dc), Some(m)) = (&p.data_chiusura, &p.motivo_chiusura) {
+                    out.push(Line::raw(sanitize(&format!(
+                        "    Chiuso il {}: {m}",
+                        italian(dc)
+                    ))));
+                }
+            }
+            empty(&mut out);
+        }
+        Contenuto::Isee(rows) => {
+            for i in rows {
+                out.push(Line::from(vec![
+                    Span::raw(sanitize(&format!(
+                        "{} · DSU {} · scadenza {} · ISE {} · scala {} · ISEE {}",
+                        i.tipo,
+                        italian(&i.data_dsu),
+                        italian(&i.scadenza),
+                        format_euro(i.ise_cents),
+                        crate::domain::money::format_cents(i.scala_cents),
+                        format_euro(i.isee_cents)
+                    ))),
+                    if i.scaduto(&oggi) {
+                        Span::styled(" · SCADUTO", theme.warning())
+                    } else {
+                        Span::raw("")
+                    },
+                ]));
+            }
+            empty(&mut out);
+        }
+    }
+    if !d.riservati && matches!(d.sezione, Sezione::Diario) {
+        out.push(Line::raw(""));
+        out.push(Line::styled("Le voci riservate di altri operatori non sono visibili senza il permesso «dati riservati».", theme.dim()));
+    }
+    out
+}
+
+/// The lines the home screen shows for the social worker: cases by state, proposals, PAI and ISEE
+/// due; and the operator's proposals refused by the cartella with their note.
+pub fn home_lines(theme: &Theme, c: &ContatoriCasi) -> Vec<Line<'static>> {
+    let mut out = vec![Line::raw("")];
+    if c.proposte > 0
+        || !c.per_stato.is_empty()
+        || c.pai_da_verificare > 0
+        || c.isee_in_scadenza > 0
+    {
+        out.push(Line::styled(
+            format!(
+                " {} proposte da prendere in carico · {} verifiche PAI scadute · {} ISEE scaduti o in scadenza",
+                c.proposte, c.pai_da_verificare, c.isee_in_scadenza
+            ),
+            theme.accent(Area::Cartella),
+        ));
+        let stati: Vec<String> = c
+            .per_stato
+            .iter()
+            .map(|(l, n)| format!("{n} {}", l.to_lowercase()))
+            .collect();
+        out.push(Line::styled(
+            sanitize(&format!(
+                " I miei casi: {}",
+                if stati.is_empty() {
+                    "nessuno".to_string()
+                } else {
+                    stati.join(", ")
+                }
+            )),
+            theme.accent(Area::Cartella),
+        ));
+    }
+    for (persona, data, nota) in &c.respinte {
+        out.push(Line::styled(
+            sanitize(&format!(
+                " Proposta respinta il {}: {persona} — {nota}",
+                italian(data)
+            )),
+            theme.warning(),
+        ));
+    }
+    out
+}

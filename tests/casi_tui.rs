@@ -1,0 +1,291 @@
+//! The second training day, headless, on the real app and the demo database: the social worker opens
+//! the inbox of proposals, views a scheda, takes it in charge, walks the tabs of the cartella, adds
+//! a diary entry and a PAI, suspends the case and closes it; the audit entries the walk writes are
+//! listed. And the self-refresh: a proposal sent by another session appears in the open inbox within
+//! a second, without a new audited read.
+
+use sportello::demo;
+use sportello::domain::Actor;
+use sportello::domain::caso::Sezione;
+use sportello::store::prelude::*;
+use sportello::store::sqlite::SqliteStore;
+use sportello::ui::app::{AppConfig, Screen};
+use sportello::ui::casi::State;
+use sportello::ui::harness::Harness;
+use sportello::ui::popup::Popup;
+
+fn demo_db(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("d.db");
+    let mut s = SqliteStore::create(&path).unwrap();
+    demo::create(&mut s, &Actor::system(None, None), 60).unwrap();
+    path
+}
+
+fn harness(path: &std::path::Path, user: &str) -> Harness {
+    let mut h = Harness::new(
+        Box::new(SqliteStore::open(path).unwrap()),
+        AppConfig::headless(false),
+        100,
+        30,
+    );
+    h.login(user, demo::DEMO_PASSWORD);
+    h
+}
+
+fn caso_view(h: &Harness) -> &sportello::ui::casi::CasoView {
+    match &h.app.screen {
+        Screen::Casi(State::Caso(c)) => c,
+        _ => panic!("not a case:\n{}", h.text()),
+    }
+}
+
+fn no_error(h: &Harness) {
+    if let Some(Popup::Message { text, error: true }) = &h.app.popup {
+        panic!("error popup: {text}\n{}", h.text());
+    }
+}
+
+fn last_audit_id(path: &std::path::Path) -> i64 {
+    SqliteStore::open(path).unwrap().audit_tail(1).unwrap()[0].id
+}
+
+#[test]
+fn second_training_day_inbox_to_closed_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let mut h = harness(&path, "assistente_sociale");
+    assert!(
+        h.text().contains("proposte da prendere in carico"),
+        "{}",
+        h.text()
+    );
+    let start = last_audit_id(&path);
+
+    // Home → Presa in carico e cartella sociale (3rd entry for the social worker) → inbox.
+    h.keys("3");
+    h.keys("<Enter>");
+    let rows = match &h.app.screen {
+        Screen::Casi(State::Inbox(r)) => r.data.clone().unwrap(),
+        _ => panic!("{}", h.text()),
+    };
+    assert_eq!(rows.len(), 3, "the demo leaves three proposals pending");
+    let persona = format!("{} {}", rows[0].cognome, rows[0].nome);
+    assert!(h.text().contains(&rows[0].cognome), "{}", h.text());
+
+    // View the scheda (read-only), back, then take it in charge.
+    h.keys("<Enter>1");
+    assert!(h.text().contains("Scheda proposta"), "{}", h.text());
+    assert!(h.text().contains(&rows[0].cognome));
+    h.keys("<Esc><Enter>2");
+    no_error(&h);
+    let caso_id = caso_view(&h).caso_id;
+    assert_eq!(caso_view(&h).sezione, Sezione::Cronologia);
+    let text = h.text();
+    assert!(
+        text.contains("Preso in carico") && text.contains("Aperto"),
+        "{text}"
+    );
+
+    // The tabs of the cartella and the fascicolo, from Anagrafica to ISEE.
+    for _ in 0..Sezione::ALL
+        .iter()
+        .position(|s| *s == Sezione::Cronologia)
+        .unwrap()
+    {
+        h.keys("<PageUp>");
+    }
+    for s in Sezione::ALL {
+        assert_eq!(caso_view(&h).sezione, s);
+        assert!(
+            caso_view(&h).error.is_none(),
+            "{s:?}: {:?}",
+            caso_view(&h).error
+        );
+        assert!(h.text().contains(&rows[0].cognome), "{s:?}\n{}", h.text());
+        h.keys("<PageDown>");
+    }
+    // Back to the diary: a new colloquio.
+    for _ in 0..3 {
+        h.keys("<PageUp>");
+    }
+    assert_eq!(caso_view(&h).sezione, Sezione::Diario);
+    h.keys("<C-n>");
+    assert_eq!(h.app.screen_name(), "diario", "{}", h.text());
+    h.keys("<Tab><Tab>");
+    h.paste("Colloquio di presa in carico con la figlia");
+    h.keys("<C-s>");
+    no_error(&h);
+    assert!(
+        h.text().contains("Colloquio di presa in carico"),
+        "{}",
+        h.text()
+    );
+
+    // A PAI.
+    h.keys("<PageDown>");
+    assert_eq!(caso_view(&h).sezione, Sezione::Pai);
+    h.keys("<C-n><Tab>");
+    h.paste("Sostegno alla domiciliarità");
+    h.keys("<C-s>");
+    no_error(&h);
+    assert!(
+        h.text().contains("Sostegno alla domiciliarità"),
+        "{}",
+        h.text()
+    );
+
+    // Change state: suspend, then close with a reason.
+    h.keys("<C-e>");
+    let options = match &h.app.popup {
+        Some(Popup::Choice { options, .. }) => options.clone(),
+        _ => panic!("{}", h.text()),
+    };
+    let sospendi = options.iter().position(|o| o == "Sospendi").unwrap() + 1;
+    h.keys(&sospendi.to_string());
+    h.paste("In attesa della documentazione sanitaria");
+    h.keys("<Enter>");
+    no_error(&h);
+    h.keys("<C-e>");
+    let options = match &h.app.popup {
+        Some(Popup::Choice { options, .. }) => options.clone(),
+        _ => panic!("{}", h.text()),
+    };
+    let chiudi = options.iter().position(|o| o == "Chiudi il caso").unwrap() + 1;
+    h.keys(&chiudi.to_string());
+    h.keys("3"); // Percorso in autonomia
+    h.paste("Obiettivi raggiunti");
+    h.keys("<Enter>");
+    no_error(&h);
+
+    let store = SqliteStore::open(&path).unwrap();
+    let caso = store.caso(caso_id).unwrap().unwrap();
+    assert_eq!(format!("{} {}", caso.cognome, caso.nome), persona);
+    assert_eq!(
+        (caso.stato.as_str(), caso.motivo_chiusura.as_deref()),
+        ("chiuso", Some("autonomia"))
+    );
+    let stati: Vec<String> = store
+        .steps(caso_id)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.stato)
+        .collect();
+    assert_eq!(stati, ["aperto", "preso_in_carico", "sospeso", "chiuso"]);
+
+    // The audit entries of the walk.
+    let rows: Vec<_> = store
+        .audit_tail(500)
+        .unwrap()
+        .into_iter()
+        .rev()
+        .filter(|r| r.id > start && r.username == "assistente_sociale")
+        .collect();
+    let walk: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}{}{}",
+                r.event.action,
+                r.event.entity.as_deref().unwrap_or(""),
+                r.event
+                    .entity_id
+                    .map(|i| format!(" {i}"))
+                    .unwrap_or_default(),
+                r.event
+                    .section
+                    .as_deref()
+                    .map(|s| format!(" [{s}]"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    println!("audit entries of the walk:\n{}", walk.join("\n"));
+    let actions: Vec<&str> = rows.iter().map(|r| r.event.action.as_str()).collect();
+    for a in [
+        "elenca_proposte",
+        "leggi_proposta",
+        "prendi_in_carico",
+        "leggi_cartella",
+        "salva_diario",
+        "salva_pai",
+        "cambia_stato_caso",
+    ] {
+        assert!(actions.contains(&a), "{a} missing:\n{}", walk.join("\n"));
+    }
+    let sections: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| r.event.action == "leggi_cartella")
+        .filter_map(|r| r.event.section.as_deref())
+        .collect();
+    assert_eq!(
+        sections.len(),
+        Sezione::ALL.len(),
+        "every tab read is audited once at least"
+    );
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| **a == "cambia_stato_caso")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn a_proposal_sent_by_another_session_appears_within_a_second_without_a_new_audited_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let mut h = harness(&path, "assistente_sociale");
+    h.keys("3<Enter>");
+    let count = |h: &Harness| match &h.app.screen {
+        Screen::Casi(State::Inbox(r)) => r.data.as_ref().map_or(0, Vec::len),
+        _ => panic!("{}", h.text()),
+    };
+    assert_eq!(count(&h), 3);
+    h.advance(1000);
+    let before = last_audit_id(&path);
+
+    // Another session refuses one proposal.
+    let mut other = SqliteStore::open(&path).unwrap();
+    let resp = other
+        .operatore_by_username("responsabile")
+        .unwrap()
+        .unwrap();
+    let resp = Actor::operatore(&resp, None, None);
+    let mut svc = sportello::service::Service::new(&mut other);
+    let id = svc.proposte(&resp, false).unwrap()[0].id;
+    svc.respingi_proposta(&resp, id, "Già seguita dal consultorio")
+        .unwrap();
+    let after_write = last_audit_id(&path);
+    assert_eq!(
+        after_write,
+        before + 1,
+        "the refusal is the only new audit row"
+    );
+
+    h.advance(500);
+    assert_eq!(count(&h), 3, "not yet: less than a second");
+    h.advance(500);
+    assert_eq!(count(&h), 2, "refreshed within a second");
+    assert_eq!(
+        last_audit_id(&path),
+        after_write,
+        "a refresh is not a new read"
+    );
+    // Nothing changed: ticking on asks no list again.
+    let queries = h.effects.len();
+    h.advance(1000).advance(1000);
+    let lists = h.effects[queries..]
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                sportello::ui::app::Effect::Request(
+                    _,
+                    sportello::ui::app::Request::Casi(sportello::ui::casi::Req::Proposte { .. })
+                )
+            )
+        })
+        .count();
+    assert_eq!(lists, 0);
+}
