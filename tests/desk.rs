@@ -29,13 +29,15 @@ fn harness(path: &std::path::Path, out: &std::path::Path) -> Harness {
     h
 }
 
-/// A demo adult with a codice fiscale, with or without a phone number.
+/// A demo adult with a codice fiscale and no scheda yet, with or without a phone number.
 fn adult(path: &std::path::Path, phone: bool) -> Soggetto {
     let store = SqliteStore::open(path).unwrap();
+    let enti: Vec<i64> = store.list_enti().unwrap().iter().map(|e| e.id).collect();
     (1..30)
         .filter_map(|id| store.soggetto(id).unwrap())
         .find(|p| {
-            p.data_nascita.as_deref().is_some_and(|d| d < "1990")
+            store.schede_persona(p.id, &enti).unwrap().is_empty()
+                && p.data_nascita.as_deref().is_some_and(|d| d < "1990")
                 && p.codice_fiscale.is_some()
                 && !p.cf_provvisorio
                 && (p.telefono.is_some() || p.cellulare.is_some()) == phone
