@@ -124,7 +124,6 @@ pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResu
         )?;
     }
     let inserted = insert_persons(store, actor, persons, &enti)?;
-    casi(store, actor, time::OffsetDateTime::now_utc().date())?;
     store.set_setting("demo", "1")?;
     Ok(DemoSummary {
         persons: inserted,

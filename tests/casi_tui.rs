@@ -17,7 +17,10 @@ use sportello::ui::popup::Popup;
 fn demo_db(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("d.db");
     let mut s = SqliteStore::create(&path).unwrap();
-    demo::create(&mut s, &Actor::system(None, None), 60).unwrap();
+    let sys = Actor::system(None, None);
+    demo::create(&mut s, &sys, 60).unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    assert_eq!(demo::casi(&mut s, &sys, today).unwrap(), 10);
     path
 }
 

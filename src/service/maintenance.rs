@@ -53,13 +53,15 @@ impl Service<'_> {
         self.store.is_demo()
     }
 
-    /// Fills a new database with the demo organisation, accounts and `persons` persons.
+    /// Fills a new database with the demo organisation, accounts, `persons` persons and the cases
+    /// of the cartella sociale.
     pub fn create_demo(
         &mut self,
         actor: &Actor,
         persons: usize,
     ) -> StoreResult<crate::demo::DemoSummary> {
         let summary = crate::demo::create(self.store, actor, persons)?;
+        crate::demo::casi(self.store, actor, time::OffsetDateTime::now_utc().date())?;
         self.store.checkpoint()?;
         Ok(summary)
     }

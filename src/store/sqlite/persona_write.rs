@@ -22,6 +22,7 @@ pub const REFERENCES: &[&str] = &[
     "presa_in_carico",
     "scheda",
     "proposta_pic",
+    "caso_familiare",
 ];
 
 /// What a desk save did.
