@@ -72,10 +72,9 @@ pub fn gauge(j: &Running, on_its_screen: bool, ascii: bool, width: usize) -> Str
     let bar: String = std::iter::repeat_n(full, filled)
         .chain(std::iter::repeat_n(empty, cells - filled))
         .collect();
-    let numbers = if total == 0 {
-        "avvio…".to_string()
-    } else {
-        format!("{}% {done}/{total}", done.min(total) * 100 / total)
+    let numbers = match (done.min(total) * 100).checked_div(total) {
+        Some(pct) => format!("{pct}% {done}/{total}"),
+        None => "avvio…".to_string(),
     };
     let tail = if j.progress.cancelled() {
         " · annullamento…"
