@@ -73,8 +73,8 @@ pub fn gauge(j: &Running, on_its_screen: bool, ascii: bool, width: usize) -> Str
         .chain(std::iter::repeat_n(empty, cells - filled))
         .collect();
     let numbers = match (done.min(total) * 100).checked_div(total) {
+        Some(pct) => format!("{pct}% {done}/{total}"),
         None => "avvio…".to_string(),
-        Some(percent) => format!("{percent}% {done}/{total}"),
     };
     let tail = if j.progress.cancelled() {
         " · annullamento…"
