@@ -393,7 +393,7 @@ fn five_thousand_character_fields_are_rejected() {
 }
 
 #[test]
-fn escape_sequences_are_stored_but_never_printed() {
+fn escape_sequences_are_removed_with_a_warning_and_never_printed() {
     let env = setup();
     let rep = env.dir.path().join("r.csv");
     let evil = "\x1b[2J\x1b]0;pwned\x07Rossi\u{9b}31m";
@@ -412,8 +412,12 @@ fn escape_sequences_are_stored_but_never_printed() {
         "{err}"
     );
     assert!(err.contains("^[[31mBAD"), "{err}");
-    // Stored as given.
-    assert_eq!(field(&env, &rossi(), "cognome").as_deref(), Some(evil));
+    // Stored without the control characters (issue 10: removed with a warning).
+    assert_eq!(
+        field(&env, &rossi(), "cognome").as_deref(),
+        Some("[2J]0;pwnedRossi31m")
+    );
+    assert!(err.contains("avviso: caratteri di controllo rimossi da: COGNOME"), "{err}");
     // The report is sanitised too.
     let out = import(
         &env,

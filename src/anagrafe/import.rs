@@ -355,6 +355,10 @@ impl AnagrafeFile {
                 }
                 continue;
             };
+            // The code as found (sanitised when shown) tells the operator what the file holds.
+            if target == Target::CodiceFiscale && cf_shown.is_none() && !text.trim().is_empty() {
+                cf_shown = Some(text.trim().to_string());
+            }
             // Line breaks of a quoted multi-line field stay (CR LF); other controls go.
             let unsafe_char = |c: char| c != '\r' && crate::sanitize::is_unsafe(c);
             let text = if text.chars().any(unsafe_char) {
