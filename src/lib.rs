@@ -29,6 +29,7 @@ pub mod export;
 pub mod forms;
 pub mod logging;
 pub mod print;
+pub mod record;
 pub mod sanitize;
 pub mod service;
 pub mod store;

@@ -9,12 +9,14 @@
 //! Files by concern: [`db`] (opening a database), [`maintenance`] (migrate, check, backup, demo),
 //! [`session`] (login, home), [`drafts`], [`organisation`] (enti, uffici, operators, settings),
 //! [`codes`], [`persona`] (the anagrafe), [`scheda`] (schede di accesso),
-//! [`documenti`] (prints and exports), [`rules`] (the permission table).
+//! [`documenti`] (prints and exports), [`helpdesk`] (recordings, pseudonymised copies), [`rules`]
+//! (the permission table).
 
 pub mod codes;
 pub mod db;
 pub mod documenti;
 pub mod drafts;
+pub mod helpdesk;
 pub mod maintenance;
 pub mod organisation;
 pub mod persona;

@@ -101,6 +101,9 @@ pub enum Op {
     PrintPrivacy,
     PrintBlank,
     ExportSchede,
+    // Helpdesk
+    OpenRecording,
+    Anonymize,
 }
 
 /// One row of the table.
@@ -189,6 +192,8 @@ pub static RULES: &[Rule] = &[
     rule(Op::PrintPrivacy, "stampa_privacy", "stampa del modulo privacy", P(Pm::PrintSchede), Ente, Always),
     rule(Op::PrintBlank, "stampa_scheda_vuota", "stampa della scheda vuota", P(Pm::PrintSchede), Installation, Denials),
     rule(Op::ExportSchede, "esporta_schede", "esportazione delle schede", P(Pm::Export), Ente, Always),
+    rule(Op::OpenRecording, "apri_registrazione", "apertura di una registrazione", AnyOf(&[Pm::ReadReplays, Pm::ManageConfig]), Installation, Always),
+    rule(Op::Anonymize, "copia_pseudonimizzata", "copia pseudonimizzata del database", P(Pm::ManageConfig), Installation, Always),
 ];
 
 impl Op {

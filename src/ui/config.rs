@@ -23,6 +23,8 @@ pub struct AppConfig {
     pub defs: super::Defs,
     /// Where prints and exports made from the TUI are written.
     pub output_dir: std::path::PathBuf,
+    /// The incident this session is recorded for (shown in the status bar), if it is.
+    pub recording: Option<String>,
 }
 
 impl AppConfig {
@@ -44,6 +46,7 @@ impl AppConfig {
             forms,
             defs,
             output_dir: std::env::temp_dir().join("sportello-stampe"),
+            recording: None,
         }
     }
 

@@ -7,6 +7,7 @@ use ratatui::buffer::Buffer;
 
 use super::app::{App, AppConfig, Effect, Msg, execute};
 use super::keys::parse_key_string;
+use crate::record::{Header, Recorder};
 use crate::service::Service;
 use crate::store::Store;
 
@@ -20,11 +21,40 @@ pub struct Harness {
     pub now_ms: i64,
     /// Every effect `update` produced, in order (for assertions on what was asked of the store).
     pub effects: Vec<Effect>,
+    /// The session's replay log, when recorded.
+    pub recorder: Option<Recorder>,
 }
 
 impl Harness {
     pub fn new(store: Box<dyn Store>, config: AppConfig, width: u16, height: u16) -> Harness {
         let (app, initial) = App::new(config);
+        Harness::start(store, app, initial, width, height, None)
+    }
+
+    /// A session recorded to `out` from its first message, as `sportello --record` does.
+    pub fn recorded(
+        store: Box<dyn Store>,
+        config: AppConfig,
+        width: u16,
+        height: u16,
+        out: Box<dyn std::io::Write + Send>,
+        redact: bool,
+    ) -> std::io::Result<Harness> {
+        let schema = store.schema_status().map(|s| s.db_version).unwrap_or(0);
+        let (app, initial) = App::new(config);
+        let header = Header::new(&app.config, schema, (width, height), START_MS);
+        let rec = Recorder::start(out, header, &app, redact)?;
+        Ok(Harness::start(store, app, initial, width, height, Some(rec)))
+    }
+
+    fn start(
+        store: Box<dyn Store>,
+        app: App,
+        initial: Vec<Effect>,
+        width: u16,
+        height: u16,
+        recorder: Option<Recorder>,
+    ) -> Harness {
         let terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
         let mut h = Harness {
             app,
@@ -32,6 +62,7 @@ impl Harness {
             terminal,
             now_ms: START_MS,
             effects: Vec::new(),
+            recorder,
         };
         h.run(initial);
         h.send(Msg::Resize(width, height));
@@ -42,7 +73,7 @@ impl Harness {
 
     /// Sends one message and runs everything it causes until idle.
     pub fn send(&mut self, msg: Msg) -> &mut Self {
-        let effects = self.app.update(msg);
+        let effects = self.update(msg);
         self.run(effects);
         self
     }
@@ -53,9 +84,18 @@ impl Harness {
             self.effects.push(e.clone());
             if let Effect::Request(id, req) = e {
                 let reply = execute(&mut Service::new(self.store.as_mut()), req, self.now_ms);
-                queue.extend(self.app.update(Msg::Reply(id, reply)));
+                queue.extend(self.update(Msg::Reply(id, reply)));
             }
         }
+    }
+
+    fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        crate::record::update(
+            &mut self.recorder,
+            &mut self.app,
+            msg,
+            self.now_ms - START_MS,
+        )
     }
 
     /// Types a key string (the keymap notation), settling after each key, then draws.

@@ -10,6 +10,14 @@ use super::SqliteStore;
 use crate::store::{MaintenanceStore, SchemaStore, StoreError, StoreResult};
 
 impl MaintenanceStore for SqliteStore {
+    fn unclassified_columns(&self) -> StoreResult<Vec<String>> {
+        super::anonymize::unclassified(&self.conn)
+    }
+
+    fn anonymize_to(&self, dest: &Path, key: &[u8; 32]) -> StoreResult<Vec<(String, i64)>> {
+        super::anonymize::anonymize_to(self, dest, key)
+    }
+
     fn check(&self) -> StoreResult<Vec<String>> {
         let mut problems = Vec::new();
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;

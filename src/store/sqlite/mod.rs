@@ -20,6 +20,7 @@ use crate::domain::Actor;
 use crate::store::{SchemaStore, StoreError, StoreResult};
 
 mod anagrafe;
+pub mod anonymize;
 mod audit;
 mod codici;
 mod drafts;
