@@ -5,7 +5,8 @@
 //! A last line cut short (the session died mid-write) ends the replay there, and says so.
 //!
 //! Re-execution ([`Mode::Reexecute`]) replays only the operator's input against a database copy
-//! (the service answers instead of the logged replies), to confirm a fix.
+//! (the service answers instead of the logged replies), to confirm a fix. Passwords are never in a
+//! log, so logins and unlocks are the one exception: their logged answers are used.
 
 use std::io::BufRead;
 
@@ -13,7 +14,8 @@ use ratatui::buffer::Buffer;
 
 use super::{Entry, Framer, Header};
 use crate::service::Service;
-use crate::ui::app::{App, Effect, Msg, execute};
+use crate::ui::app::{App, Effect, Msg, Reply, Request, execute};
+use crate::ui::login;
 
 /// How the replay runs.
 pub enum Mode<'s, 'a> {
@@ -125,7 +127,7 @@ pub fn replay(
                 app.update(entry.msg.clone());
             }
             Mode::Reexecute(svc) => {
-                if !matches!(entry.msg, Msg::Reply(..)) {
+                if !matches!(entry.msg, Msg::Reply(..)) || password_reply(&entry.msg) {
                     let effects = app.update(entry.msg.clone());
                     run_effects(&mut app, svc, effects);
                 }
@@ -159,10 +161,28 @@ pub fn replay(
     })
 }
 
-/// Runs effects against the service at once, replies fed back (as the headless harness does).
+/// The answer to a login or an unlock: the password it checked is not in the log.
+fn password_reply(msg: &Msg) -> bool {
+    matches!(
+        msg,
+        Msg::Reply(_, Reply::Login(login::Rep::Login(_) | login::Rep::Unlock(_)))
+    )
+}
+
+/// Runs effects against the service at once, replies fed back (as the headless harness does);
+/// logins and unlocks wait for their logged answer.
 fn run_effects(app: &mut App, svc: &mut Service<'_>, effects: Vec<Effect>) {
     let mut queue: std::collections::VecDeque<Effect> = effects.into();
     while let Some(e) = queue.pop_front() {
+        if let Effect::Request(
+            _,
+            Request::Login(
+                login::Req::Login { .. } | login::Req::LoginSystem { .. } | login::Req::Unlock { .. },
+            ),
+        ) = e
+        {
+            continue;
+        }
         if let Effect::Request(id, req) = e {
             let reply = execute(svc, req, app.now_ms);
             queue.extend(app.update(Msg::Reply(id, reply)));

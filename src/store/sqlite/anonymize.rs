@@ -56,6 +56,7 @@ use Rule::*;
 /// schema, and [`anonymize_to`] refuses a database with a column missing here.
 #[rustfmt::skip]
 pub static COLUMNS: &[(&str, &[(&str, Rule)])] = &[
+    ("schema_migrations", &[("version", Safe), ("name", Safe), ("applied_at", Safe)]),
     ("setting", &[("key", Safe), ("value", Safe)]),
     ("ente", &[("id", Safe), ("version", Safe), ("nome", Safe), ("belfiore", Safe), ("istat", Safe),
         ("tipo", Safe), ("capofila", Safe), ("ambito_id", Safe), ("attivo", Safe), ("created_at", Safe),
@@ -77,7 +78,7 @@ pub static COLUMNS: &[(&str, &[(&str, Rule)])] = &[
         ("section", Safe), ("outcome", Safe), ("detail", Safe), ("prev_hash", Safe), ("hash", Safe)]),
     ("soggetto", &[("id", Safe), ("version", Safe), ("codice_fiscale", CodiceFiscale),
         ("cf_provvisorio", Safe), ("cognome", Surname), ("nome", GivenName), ("sesso", Safe),
-        ("data_nascita", BirthDate), ("luogo_nascita", Safe), ("cittadinanza", Safe),
+        ("data_nascita", BirthDate), ("luogo_nascita", Safe), ("cittadinanza", Safe), ("cittadinanza2", Safe),
         ("stato_civile", Safe), ("res_indirizzo", Street), ("res_civico", Phone), ("res_cap", Safe),
         ("res_comune", Safe), ("senza_fissa_dimora", Safe), ("struttura_accoglienza", FreeText),
         ("dom_indirizzo", Street), ("dom_civico", Phone), ("dom_cap", Safe), ("dom_comune", Safe),
