@@ -179,7 +179,7 @@ pub(super) fn crash(config: &Config, command: CrashCommand) -> AppResult<i32> {
             };
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| AppError::Env(format!("impossibile leggere {}: {e}", path.display())))?;
-            print!("{}", sanitize(&text));
+            print!("{}", crate::sanitize::sanitize_multiline(&text));
             Ok(0)
         }
     }
