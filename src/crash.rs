@@ -39,7 +39,10 @@ pub fn reports(dir: &Path) -> Vec<(String, PathBuf)> {
         .flatten()
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            let id = name.strip_prefix("crash-")?.strip_suffix(".txt")?.to_string();
+            let id = name
+                .strip_prefix("crash-")?
+                .strip_suffix(".txt")?
+                .to_string();
             Some((id, e.path()))
         })
         .collect();
@@ -96,7 +99,9 @@ pub fn install(report_dir: PathBuf, restore: fn()) {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        let place = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+        let place = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()));
         let written = write_report(&path, &id, &describe(place, &message)).is_ok();
         let mut err = std::io::stderr();
         if written {
@@ -170,7 +175,10 @@ mod tests {
 
     #[test]
     fn the_panic_message_is_masked_and_the_recording_named() {
-        let d = describe(Some("src/ui/app.rs:12".into()), "Rossi Mario RSSMRA80A01H501U");
+        let d = describe(
+            Some("src/ui/app.rs:12".into()),
+            "Rossi Mario RSSMRA80A01H501U",
+        );
         assert_eq!(d, "src/ui/app.rs:12: xxxxx xxxxx xxxxxx99x99x999x");
         let dir = tempfile::tempdir().unwrap();
         set_recording(Some(dir.path().join("sessione-1.jsonl")));
@@ -181,7 +189,11 @@ mod tests {
         assert!(text.contains("registrazione: "), "{text}");
         assert!(text.contains("sessione-1.jsonl"), "{text}");
         assert!(!text.contains("Rossi"), "{text}");
-        assert_eq!(reports(dir.path()).len(), 0, "only crash-*.txt files are reports");
+        assert_eq!(
+            reports(dir.path()).len(),
+            0,
+            "only crash-*.txt files are reports"
+        );
     }
 
     #[test]

@@ -64,8 +64,7 @@ fn record_scheda(path: &Path, redact: bool) -> (Shared, String) {
         ..AppConfig::headless(false)
     };
     let store = Box::new(SqliteStore::open(path).unwrap());
-    let mut h =
-        Harness::recorded(store, config, 80, 24, Box::new(log.clone()), redact).unwrap();
+    let mut h = Harness::recorded(store, config, 80, 24, Box::new(log.clone()), redact).unwrap();
     assert!(
         matches!(&h.app.popup, Some(Popup::Message { text, .. })
             if text == "Questa sessione viene registrata per la segnalazione 42/2026"),
@@ -74,7 +73,11 @@ fn record_scheda(path: &Path, redact: bool) -> (Shared, String) {
     );
     assert!(h.text().contains("Questa sessione viene registrata"));
     h.keys("<Enter>");
-    assert!(h.text().contains("REG 42/2026"), "status bar:\n{}", h.text());
+    assert!(
+        h.text().contains("REG 42/2026"),
+        "status bar:\n{}",
+        h.text()
+    );
     h.login("sportello", demo::DEMO_PASSWORD);
     h.keys("1").keys(&cf).keys("<Enter><C-n>");
     h.advance(500);
@@ -132,10 +135,17 @@ fn a_redacted_log_holds_no_data_and_replays_its_masked_render() {
     assert_eq!(report.stop, Stop::End, "{}", report.summary());
     // The same screens without the data (masked values may fail the checks a form makes: the
     // replay shows what the masked session showed, and its frames are the ones hashed).
-    assert!(report.screen.contains("Scheda di accesso"), "{}", report.screen);
+    assert!(
+        report.screen.contains("Scheda di accesso"),
+        "{}",
+        report.screen
+    );
     assert!(report.screen.contains("REG 42/2026"), "{}", report.screen);
     assert!(!report.screen.contains(&cognome) && !report.screen.contains(&cf));
-    assert!(screen.contains(&cf) || screen.contains(&cognome), "{screen}");
+    assert!(
+        screen.contains(&cf) || screen.contains(&cognome),
+        "{screen}"
+    );
     assert_eq!(report.screen.lines().count(), screen.lines().count());
 }
 
@@ -158,12 +168,17 @@ fn the_asciicast_export_has_a_header_and_one_event_per_new_frame() {
     let events: Vec<serde_json::Value> = lines.map(|l| serde_json::from_str(l).unwrap()).collect();
     // One `o` event per distinct consecutive frame of the replay.
     let mut frames = Vec::new();
-    replay(BufReader::new(std::fs::File::open(&file).unwrap()), Mode::Exact, None, |_, b| {
-        let f = sportello::ui::harness::styled_text(b);
-        if frames.last() != Some(&f) {
-            frames.push(f);
-        }
-    })
+    replay(
+        BufReader::new(std::fs::File::open(&file).unwrap()),
+        Mode::Exact,
+        None,
+        |_, b| {
+            let f = sportello::ui::harness::styled_text(b);
+            if frames.last() != Some(&f) {
+                frames.push(f);
+            }
+        },
+    )
     .unwrap();
     assert!(frames.len() > 5);
     assert_eq!(events.iter().filter(|e| e[1] == "o").count(), frames.len());
@@ -171,7 +186,9 @@ fn the_asciicast_export_has_a_header_and_one_event_per_new_frame() {
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "times in order");
     assert!(events[0][2].as_str().unwrap().contains("\u{1b}["));
     // A log in clear of a real database is not exported.
-    let clear = log.text().replace("\"redacted\":true", "\"redacted\":false");
+    let clear = log
+        .text()
+        .replace("\"redacted\":true", "\"redacted\":false");
     let clear = clear.replace("\"demo\":true", "\"demo\":false");
     std::fs::write(&file, clear).unwrap();
     let err = sportello::record::cast::export(&file, &mut Vec::new()).unwrap_err();
@@ -210,7 +227,11 @@ fn a_truncated_log_replays_up_to_its_last_complete_line() {
     let report = run(cut);
     assert_eq!(report.stop, Stop::Truncated { line: lines });
     assert_eq!(report.messages, lines - 2);
-    assert!(report.summary().contains("troncata"), "{}", report.summary());
+    assert!(
+        report.summary().contains("troncata"),
+        "{}",
+        report.summary()
+    );
 }
 
 #[test]
@@ -223,8 +244,13 @@ fn faults_in_a_log_are_reported_never_panicked_on() {
     // A line edited by hand: the error names the line.
     let mut edited = lines.clone();
     edited[5] = edited[5].replacen('{', "{,", 1);
-    let err = replay(Cursor::new(edited.join("\n") + "\n"), Mode::Exact, None, |_, _| {})
-        .unwrap_err();
+    let err = replay(
+        Cursor::new(edited.join("\n") + "\n"),
+        Mode::Exact,
+        None,
+        |_, _| {},
+    )
+    .unwrap_err();
     assert!(err.starts_with("riga 6:"), "{err}");
     // Another version: a warning, and the divergence names it as the likely cause.
     let mut other = lines.clone();
@@ -250,8 +276,7 @@ fn faults_in_a_log_are_reported_never_panicked_on() {
         Stop::Divergence {
             seq: entry.seq,
             line: 11,
-            cause: "stessa versione e stessa mappa dei tasti: probabile errore da segnalare"
-                .into()
+            cause: "stessa versione e stessa mappa dei tasti: probabile errore da segnalare".into()
         }
     );
     assert_eq!(report.messages, entry.seq);
@@ -261,7 +286,13 @@ fn faults_in_a_log_are_reported_never_panicked_on() {
 }
 
 fn run_err(log: &str) -> String {
-    replay(Cursor::new(log.as_bytes().to_vec()), Mode::Exact, None, |_, _| {}).unwrap_err()
+    replay(
+        Cursor::new(log.as_bytes().to_vec()),
+        Mode::Exact,
+        None,
+        |_, _| {},
+    )
+    .unwrap_err()
 }
 
 /// An endless log: one header, then ticks for ever, produced as they are read.
@@ -313,7 +344,13 @@ fn a_log_is_streamed_not_loaded() {
     let mut store = SqliteStore::create(&dir.path().join("e.db")).unwrap();
     let mut svc = Service::new(&mut store);
     let mut reader = endless();
-    let report = replay(&mut reader, Mode::Reexecute(&mut svc), Some(2000), |_, _| {}).unwrap();
+    let report = replay(
+        &mut reader,
+        Mode::Reexecute(&mut svc),
+        Some(2000),
+        |_, _| {},
+    )
+    .unwrap();
     assert_eq!(report.stop, Stop::At { seq: 2000 });
     assert_eq!(report.messages, 2000);
     let read = reader.get_ref().read;

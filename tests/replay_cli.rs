@@ -19,7 +19,13 @@ fn demo_env(persons: usize) -> Env {
     env
 }
 
-type Person = (Option<String>, String, String, Option<String>, Option<String>);
+type Person = (
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
 fn persons(db: &std::path::Path) -> BTreeMap<i64, Person> {
     let c = rusqlite::Connection::open(db).unwrap();
@@ -27,7 +33,10 @@ fn persons(db: &std::path::Path) -> BTreeMap<i64, Person> {
         .prepare("SELECT id, codice_fiscale, cognome, nome, telefono, cellulare FROM soggetto")
         .unwrap();
     st.query_map([], |r| {
-        Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        Ok((
+            r.get(0)?,
+            (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
+        ))
     })
     .unwrap()
     .collect::<Result<_, _>>()
@@ -114,7 +123,10 @@ fn anonymize_replaces_every_person_and_keeps_the_database_whole() {
     let hay = String::from_utf8_lossy(&bytes);
     for (id, (cf0, cognome0, _, tel0, cell0)) in &before {
         for needle in [cf0, tel0, cell0].into_iter().flatten() {
-            assert!(!hay.contains(needle.as_str()), "person {id}: {needle} in the copy");
+            assert!(
+                !hay.contains(needle.as_str()),
+                "person {id}: {needle} in the copy"
+            );
         }
         if *id == 3 || *id == 4 {
             let c = rusqlite::Connection::open(&copy).unwrap();
@@ -126,7 +138,10 @@ fn anonymize_replaces_every_person_and_keeps_the_database_whole() {
                 )
                 .unwrap();
             let free = reason.or(host).unwrap();
-            assert!(!free.contains(cognome0.as_str()), "surname in free text: {free}");
+            assert!(
+                !free.contains(cognome0.as_str()),
+                "surname in free text: {free}"
+            );
         }
     }
     // The copy passes the integrity check, and password hashes did not travel.
@@ -152,7 +167,11 @@ fn support_bundle_recordings_and_crash_reports() {
     // A crash report as the panic hook writes it.
     let crash = env.dir.path().join("log").join("crash");
     std::fs::create_dir_all(&crash).unwrap();
-    std::fs::write(crash.join("crash-1800000000-42.txt"), "segnalazione: 1800000000-42\n").unwrap();
+    std::fs::write(
+        crash.join("crash-1800000000-42.txt"),
+        "segnalazione: 1800000000-42\n",
+    )
+    .unwrap();
     let out = env.run(&["crash", "list"], "");
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert!(text(&out.stdout).starts_with("1800000000-42\t"));
@@ -162,7 +181,10 @@ fn support_bundle_recordings_and_crash_reports() {
     assert_eq!(code(&out), 1);
 
     let bundle = env.dir.path().join("assistenza.tar.gz");
-    let out = env.run(&["support", "bundle", "--out", bundle.to_str().unwrap()], "");
+    let out = env.run(
+        &["support", "bundle", "--out", bundle.to_str().unwrap()],
+        "",
+    );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let mut tar = Vec::new();
     flate2::read::GzDecoder::new(std::fs::File::open(&bundle).unwrap())
@@ -173,16 +195,27 @@ fn support_bundle_recordings_and_crash_reports() {
     let mut at = 0;
     while at + 512 <= tar.len() && tar[at] != 0 {
         let h = &tar[at..at + 512];
-        let name = String::from_utf8_lossy(&h[..100]).trim_end_matches('\0').to_string();
+        let name = String::from_utf8_lossy(&h[..100])
+            .trim_end_matches('\0')
+            .to_string();
         let size = usize::from_str_radix(
             String::from_utf8_lossy(&h[124..135]).trim_end_matches('\0'),
             8,
         )
         .unwrap();
-        let sum: u32 = h[..148].iter().chain([b' '; 8].iter()).chain(&h[156..]).map(|&b| u32::from(b)).sum();
-        let stored = u32::from_str_radix(String::from_utf8_lossy(&h[148..154]).as_ref(), 8).unwrap();
+        let sum: u32 = h[..148]
+            .iter()
+            .chain([b' '; 8].iter())
+            .chain(&h[156..])
+            .map(|&b| u32::from(b))
+            .sum();
+        let stored =
+            u32::from_str_radix(String::from_utf8_lossy(&h[148..154]).as_ref(), 8).unwrap();
         assert_eq!(sum, stored, "checksum of {name}");
-        names.push((name, String::from_utf8_lossy(&tar[at + 512..at + 512 + size]).into_owned()));
+        names.push((
+            name,
+            String::from_utf8_lossy(&tar[at + 512..at + 512 + size]).into_owned(),
+        ));
         at += 512 + size.div_ceil(512) * 512;
     }
     let get = |n: &str| {
@@ -190,14 +223,26 @@ fn support_bundle_recordings_and_crash_reports() {
             .iter()
             .find(|(x, _)| x == &format!("sportello-assistenza/{n}"))
             .map(|(_, t)| t.clone())
-            .unwrap_or_else(|| panic!("{n} missing: {:?}", names.iter().map(|x| &x.0).collect::<Vec<_>>()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{n} missing: {:?}",
+                    names.iter().map(|x| &x.0).collect::<Vec<_>>()
+                )
+            })
     };
     assert!(get("versione.txt").contains(env!("CARGO_PKG_VERSION")));
     assert!(get("configurazione.txt").contains("recording_days = 30"));
-    assert!(get("verifica.txt").contains("nessun problema"), "{}", get("verifica.txt"));
+    assert!(
+        get("verifica.txt").contains("nessun problema"),
+        "{}",
+        get("verifica.txt")
+    );
     assert!(get("crash/crash-1800000000-42.txt").contains("1800000000-42"));
     get("log/ultime-righe.log");
-    assert!(!tar.windows(demo::DEMO_PASSWORD.len()).any(|w| w == demo::DEMO_PASSWORD.as_bytes()));
+    assert!(
+        !tar.windows(demo::DEMO_PASSWORD.len())
+            .any(|w| w == demo::DEMO_PASSWORD.as_bytes())
+    );
 }
 
 #[test]
@@ -205,7 +250,12 @@ fn replay_from_the_recording_dir_is_audited_and_listed() {
     use sportello::ui::app::AppConfig;
     use sportello::ui::harness::Harness;
     let env = demo_env(5);
-    let dir = env.dir.path().join("data").join("sportello").join("registrazioni");
+    let dir = env
+        .dir
+        .path()
+        .join("data")
+        .join("sportello")
+        .join("registrazioni");
     // A session recorded into the recording dir through the harness.
     let (path, file) = sportello::record::files::create(&dir, "99", "20270115-0800").unwrap();
     let config = AppConfig {
@@ -218,10 +268,19 @@ fn replay_from_the_recording_dir_is_audited_and_listed() {
     let screen = h.text();
     drop(h);
 
-    let out = env.cmd().arg("--db").arg(env.db()).args(["recordings", "list"]).output().unwrap();
+    let out = env
+        .cmd()
+        .arg("--db")
+        .arg(env.db())
+        .args(["recordings", "list"])
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let listed = text(&out.stdout);
-    assert!(listed.contains("\t99\t") && listed.contains("in chiaro"), "{listed}");
+    assert!(
+        listed.contains("\t99\t") && listed.contains("in chiaro"),
+        "{listed}"
+    );
 
     let out = env
         .cmd()

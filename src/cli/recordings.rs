@@ -121,7 +121,11 @@ pub(super) fn replay_cmd(
             .map_err(|e| AppError::Env(format!("impossibile scrivere {}: {e}", out.display())))?;
         let report = crate::record::cast::export(&args.file, &mut f).map_err(AppError::Invalid)?;
         eprintln!("{}", report.summary());
-        return Ok(if matches!(report.stop, Stop::Divergence { .. }) { 1 } else { 0 });
+        return Ok(if matches!(report.stop, Stop::Divergence { .. }) {
+            1
+        } else {
+            0
+        });
     }
     let input = std::fs::File::open(&args.file)
         .map(BufReader::new)
@@ -170,15 +174,18 @@ pub(super) fn crash(config: &Config, command: CrashCommand) -> AppResult<i32> {
             Ok(0)
         }
         CrashCommand::Show { id } => {
-            let Some((_, path)) = crate::crash::reports(&dir).into_iter().find(|(i, _)| *i == id)
+            let Some((_, path)) = crate::crash::reports(&dir)
+                .into_iter()
+                .find(|(i, _)| *i == id)
             else {
                 return Err(AppError::Invalid(format!(
                     "segnalazione «{}» non trovata",
                     sanitize(&id)
                 )));
             };
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| AppError::Env(format!("impossibile leggere {}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                AppError::Env(format!("impossibile leggere {}: {e}", path.display()))
+            })?;
             print!("{}", crate::sanitize::sanitize_multiline(&text));
             Ok(0)
         }

@@ -75,7 +75,10 @@ pub(super) fn bundle(
             files.push((format!("crash/crash-{id}.txt"), b));
         }
     }
-    files.push(("log/ultime-righe.log".into(), last_log_lines(&config.log_dir)));
+    files.push((
+        "log/ultime-righe.log".into(),
+        last_log_lines(&config.log_dir),
+    ));
     if let Some(r) = recording {
         let b = std::fs::read(r)
             .map_err(|e| AppError::Env(format!("impossibile leggere {}: {e}", r.display())))?;

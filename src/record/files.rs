@@ -14,7 +14,11 @@ pub const DEFAULT_RETENTION_DAYS: u32 = 30;
 pub const EXT: &str = "jsonl";
 
 /// Creates a new log file for `incident` in `dir`: mode 0600, never an existing file.
-pub fn create(dir: &Path, incident: &str, stamp: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+pub fn create(
+    dir: &Path,
+    incident: &str,
+    stamp: &str,
+) -> std::io::Result<(PathBuf, std::fs::File)> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     std::fs::DirBuilder::new()
         .recursive(true)
@@ -102,11 +106,20 @@ mod tests {
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(&rec), 0o700);
-        assert!(path.file_name().unwrap().to_str().unwrap().contains("42_2026"));
+        assert!(
+            path.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("42_2026")
+        );
         assert_eq!(list(&rec).unwrap().len(), 1);
         let now = SystemTime::now();
         assert_eq!(purge(&rec, 30, now).unwrap(), 0);
-        assert_eq!(purge(&rec, 30, now + Duration::from_secs(31 * 86_400)).unwrap(), 1);
+        assert_eq!(
+            purge(&rec, 30, now + Duration::from_secs(31 * 86_400)).unwrap(),
+            1
+        );
         assert!(list(&rec).unwrap().is_empty());
     }
 }

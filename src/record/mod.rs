@@ -294,7 +294,12 @@ pub fn begin(
     schema: u32,
     size: (u16, u16),
     start_ms: i64,
-) -> (App, Vec<Effect>, Option<Recorder>, Option<std::path::PathBuf>) {
+) -> (
+    App,
+    Vec<Effect>,
+    Option<Recorder>,
+    Option<std::path::PathBuf>,
+) {
     let Some(req) = req else {
         let (app, effects) = App::new(config);
         return (app, effects, None, None);

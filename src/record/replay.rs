@@ -54,7 +54,10 @@ impl Report {
     /// One Italian line on how the replay ended.
     pub fn summary(&self) -> String {
         match &self.stop {
-            Stop::End => format!("Replica completa: {} messaggi, schermate identiche", self.messages),
+            Stop::End => format!(
+                "Replica completa: {} messaggi, schermate identiche",
+                self.messages
+            ),
             Stop::Truncated { line } => format!(
                 "Registrazione troncata alla riga {line}: replicati {} messaggi fino all'ultima riga completa",
                 self.messages
@@ -165,7 +168,10 @@ pub fn replay(
 fn password_reply(msg: &Msg) -> bool {
     matches!(
         msg,
-        Msg::Reply(_, Reply::Login(login::Rep::Login(_) | login::Rep::Unlock(_)))
+        Msg::Reply(
+            _,
+            Reply::Login(login::Rep::Login(_) | login::Rep::Unlock(_))
+        )
     )
 }
 
@@ -177,7 +183,9 @@ fn run_effects(app: &mut App, svc: &mut Service<'_>, effects: Vec<Effect>) {
         if let Effect::Request(
             _,
             Request::Login(
-                login::Req::Login { .. } | login::Req::LoginSystem { .. } | login::Req::Unlock { .. },
+                login::Req::Login { .. }
+                | login::Req::LoginSystem { .. }
+                | login::Req::Unlock { .. },
             ),
         ) = e
         {

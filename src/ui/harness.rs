@@ -44,7 +44,14 @@ impl Harness {
         let (app, initial) = App::new(config);
         let header = Header::new(&app.config, schema, (width, height), START_MS);
         let rec = Recorder::start(out, header, &app, redact)?;
-        Ok(Harness::start(store, app, initial, width, height, Some(rec)))
+        Ok(Harness::start(
+            store,
+            app,
+            initial,
+            width,
+            height,
+            Some(rec),
+        ))
     }
 
     fn start(

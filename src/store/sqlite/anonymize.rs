@@ -187,7 +187,10 @@ impl Names {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .collect();
         let (mut maschili, mut femminili) = (Vec::new(), Vec::new());
-        for line in include_str!("../../../data/nomi-propri.csv").lines().skip(1) {
+        for line in include_str!("../../../data/nomi-propri.csv")
+            .lines()
+            .skip(1)
+        {
             match line.split_once(',') {
                 Some((n, "M")) => maschili.push(n),
                 Some((n, _)) => femminili.push(n),
@@ -218,7 +221,11 @@ fn digits(n: u64, len: usize) -> String {
 }
 
 /// Writes a pseudonymised copy of `store` to `dest` (which must not exist); row counts by table.
-pub fn anonymize_to(store: &SqliteStore, dest: &Path, key: &[u8; 32]) -> StoreResult<Vec<(String, i64)>> {
+pub fn anonymize_to(
+    store: &SqliteStore,
+    dest: &Path,
+    key: &[u8; 32],
+) -> StoreResult<Vec<(String, i64)>> {
     let missing = unclassified(store.conn())?;
     if !missing.is_empty() {
         return Err(StoreError::Invalid(format!(
@@ -235,7 +242,8 @@ pub fn anonymize_to(store: &SqliteStore, dest: &Path, key: &[u8; 32]) -> StoreRe
         .collect::<Result<_, _>>()?;
     let names = Names::shipped();
     // Replaced values must not linger in free pages of the file.
-    copy.conn().query_row("PRAGMA secure_delete = ON", [], |_| Ok(()))?;
+    copy.conn()
+        .query_row("PRAGMA secure_delete = ON", [], |_| Ok(()))?;
     copy.write(|tx| {
         persons(tx, key, &names)?;
         for (table, cols) in COLUMNS {
@@ -265,9 +273,11 @@ pub fn anonymize_to(store: &SqliteStore, dest: &Path, key: &[u8; 32]) -> StoreRe
     }
     let mut counts = Vec::new();
     for (table, _) in COLUMNS {
-        let n: i64 = copy
-            .conn()
-            .query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| r.get(0))?;
+        let n: i64 =
+            copy.conn()
+                .query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| {
+                    r.get(0)
+                })?;
         counts.push((table.to_string(), n));
     }
     Ok(counts)
@@ -276,7 +286,16 @@ pub fn anonymize_to(store: &SqliteStore, dest: &Path, key: &[u8; 32]) -> StoreRe
 /// The persons: names, sex-consistent given names, shifted dates, recomputed codice fiscale,
 /// addresses and phones.
 fn persons(tx: &Connection, key: &[u8; 32], names: &Names) -> StoreResult<()> {
-    type Row = (i64, Option<String>, String, String, Option<String>, Option<String>, Option<String>, i64);
+    type Row = (
+        i64,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+    );
     let rows: Vec<Row> = tx
         .prepare(
             "SELECT id, codice_fiscale, cognome, nome, sesso, data_nascita, data_decesso, cf_provvisorio
@@ -303,10 +322,12 @@ fn persons(tx: &Connection, key: &[u8; 32], names: &Names) -> StoreResult<()> {
         let subject = cf_old.clone().unwrap_or_else(|| format!("id:{id}"));
         let d = |what: &str| draw(key, &subject, what);
         let shift = |iso: &Option<String>, what: &str| {
-            iso.as_deref().and_then(crate::domain::date::parse_iso).map(|date| {
-                let days = (d(what) % 7 + 1) as i64 * if d(what) & 1 == 0 { 1 } else { -1 };
-                crate::domain::date::iso(date + time::Duration::days(days))
-            })
+            iso.as_deref()
+                .and_then(crate::domain::date::parse_iso)
+                .map(|date| {
+                    let days = (d(what) % 7 + 1) as i64 * if d(what) & 1 == 0 { 1 } else { -1 };
+                    crate::domain::date::iso(date + time::Duration::days(days))
+                })
         };
         let nascita_new = shift(&nascita, "nascita");
         let decesso_new = shift(&decesso, "decesso");
@@ -321,9 +342,19 @@ fn persons(tx: &Connection, key: &[u8; 32], names: &Names) -> StoreResult<()> {
             let code = match (&cf_old, provvisorio) {
                 (None, _) => None,
                 (Some(_), 1) => Some(digits(d("cf") + attempt, 11)),
-                (Some(old), _) => Some(recompute(old, c, n, sesso.as_deref(), nascita_new.as_deref(), d("cf") + attempt)),
+                (Some(old), _) => Some(recompute(
+                    old,
+                    c,
+                    n,
+                    sesso.as_deref(),
+                    nascita_new.as_deref(),
+                    d("cf") + attempt,
+                )),
             };
-            if code.as_ref().is_none_or(|x| !used.contains(x) && Some(x) != cf_old.as_ref()) {
+            if code
+                .as_ref()
+                .is_none_or(|x| !used.contains(x) && Some(x) != cf_old.as_ref())
+            {
                 break (c, n, code);
             }
             attempt += 1;
@@ -354,19 +385,46 @@ fn persons(tx: &Connection, key: &[u8; 32], names: &Names) -> StoreResult<()> {
 
 /// A valid codice fiscale for the pseudonym: the original's place of birth (positions 12–15),
 /// the new name and the shifted birth date; sex from the row or the original code.
-fn recompute(old: &str, cognome: &str, nome: &str, sesso: Option<&str>, nascita: Option<&str>, n: u64) -> String {
+fn recompute(
+    old: &str,
+    cognome: &str,
+    nome: &str,
+    sesso: Option<&str>,
+    nascita: Option<&str>,
+    n: u64,
+) -> String {
     let belfiore = old.get(11..15).filter(|b| b.is_ascii()).unwrap_or("H501");
     let sesso = match sesso {
         Some("F") => Sesso::F,
         Some(_) => Sesso::M,
-        None if old.get(9..11).and_then(|d| d.parse::<u8>().ok()).is_some_and(|d| d > 40) => Sesso::F,
+        None if old
+            .get(9..11)
+            .and_then(|d| d.parse::<u8>().ok())
+            .is_some_and(|d| d > 40) =>
+        {
+            Sesso::F
+        }
         None => Sesso::M,
     };
-    let date = nascita.and_then(crate::domain::date::parse_iso).unwrap_or_else(|| {
-        time::Date::from_calendar_date(1950 + (n % 50) as i32, time::Month::January, 1 + (n % 28) as u8)
+    let date = nascita
+        .and_then(crate::domain::date::parse_iso)
+        .unwrap_or_else(|| {
+            time::Date::from_calendar_date(
+                1950 + (n % 50) as i32,
+                time::Month::January,
+                1 + (n % 28) as u8,
+            )
             .unwrap_or(time::Date::MIN)
-    });
-    cf::compute(cognome, nome, sesso, date.year(), date.month() as u8, date.day(), belfiore)
+        });
+    cf::compute(
+        cognome,
+        nome,
+        sesso,
+        date.year(),
+        date.month() as u8,
+        date.day(),
+        belfiore,
+    )
 }
 
 /// One column by its rule, row by row.
@@ -388,7 +446,9 @@ fn generic(
         ))?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    let mut update = tx.prepare(&format!("UPDATE \"{table}\" SET \"{col}\" = ?2 WHERE rowid = ?1"))?;
+    let mut update = tx.prepare(&format!(
+        "UPDATE \"{table}\" SET \"{col}\" = ?2 WHERE rowid = ?1"
+    ))?;
     for (rowid, value) in rows {
         let subject = format!("{table}:{rowid}");
         let d = |what: &str| draw(key, &subject, what);
@@ -430,10 +490,18 @@ fn json_text(v: serde_json::Value, codes: &BTreeSet<String>) -> serde_json::Valu
                 || crate::domain::date::parse_iso(&s).is_some()
                 || s.parse::<f64>().is_ok()
                 || s.is_empty();
-            Value::String(if keep { s } else { placeholder(s.chars().count()) })
+            Value::String(if keep {
+                s
+            } else {
+                placeholder(s.chars().count())
+            })
         }
         Value::Array(a) => Value::Array(a.into_iter().map(|x| json_text(x, codes)).collect()),
-        Value::Object(o) => Value::Object(o.into_iter().map(|(k, x)| (k, json_text(x, codes))).collect()),
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .map(|(k, x)| (k, json_text(x, codes)))
+                .collect(),
+        ),
         other => other,
     }
 }
@@ -462,8 +530,13 @@ mod tests {
             }
         }
         // A migration that adds a column nobody classified is caught.
-        s.conn().execute_batch("ALTER TABLE scheda ADD COLUMN diagnosi TEXT").unwrap();
-        assert_eq!(unclassified(s.conn()).unwrap(), vec!["scheda.diagnosi".to_string()]);
+        s.conn()
+            .execute_batch("ALTER TABLE scheda ADD COLUMN diagnosi TEXT")
+            .unwrap();
+        assert_eq!(
+            unclassified(s.conn()).unwrap(),
+            vec!["scheda.diagnosi".to_string()]
+        );
         let err = anonymize_to(&s, &dir.path().join("b.db"), &[7; 32]).unwrap_err();
         assert!(err.to_string().contains("scheda.diagnosi"), "{err}");
     }
