@@ -1,7 +1,8 @@
 //! Crash reports: on a panic, restore the terminal, write a report file (backtrace, screen name, the last
 //! 50 input events with typed characters redacted, the panic's place and its message masked, the
 //! session recording if one was on) and show the operator one Italian line with its id. No personal
-//! data: the message of a panic may quote a value, so its letters and digits are masked.
+//! data: a message formatted at run time may quote a value, so its letters and digits are masked;
+//! a literal message (`panic!("...")` without arguments) is kept, it was written by a developer.
 
 use std::collections::VecDeque;
 use std::io::Write;
@@ -50,12 +51,17 @@ pub fn reports(dir: &Path) -> Vec<(String, PathBuf)> {
     out
 }
 
-/// What a report says of the panic: its place in the code, its message masked.
-pub fn describe(location: Option<String>, message: &str) -> String {
-    format!(
-        "{}: {}",
-        location.unwrap_or_else(|| "posizione sconosciuta".into()),
+/// What a report says of the panic: its place in the code and its message, masked unless it is
+/// a literal of the source code.
+pub fn describe(location: Option<String>, message: &str, literal: bool) -> String {
+    let message = if literal {
+        message.to_string()
+    } else {
         crate::record::mask::mask_text(message)
+    };
+    format!(
+        "{}: {message}",
+        location.unwrap_or_else(|| "posizione sconosciuta".into())
     )
 }
 
@@ -93,16 +99,21 @@ pub fn install(report_dir: PathBuf, restore: fn()) {
         restore();
         let id = report_id();
         let path = report_dir.join(format!("crash-{id}.txt"));
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        // A `&'static str` payload is a literal of the source; a `String` was formatted at run time.
+        let (message, literal) = match info.payload().downcast_ref::<&str>() {
+            Some(s) => (s.to_string(), true),
+            None => (
+                info.payload()
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .unwrap_or_default(),
+                false,
+            ),
+        };
         let place = info
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()));
-        let written = write_report(&path, &id, &describe(place, &message)).is_ok();
+        let written = write_report(&path, &id, &describe(place, &message, literal)).is_ok();
         let mut err = std::io::stderr();
         if written {
             let _ = writeln!(
@@ -178,8 +189,13 @@ mod tests {
         let d = describe(
             Some("src/ui/app.rs:12".into()),
             "Rossi Mario RSSMRA80A01H501U",
+            false,
         );
         assert_eq!(d, "src/ui/app.rs:12: xxxxx xxxxx xxxxxx99x99x999x");
+        assert_eq!(
+            describe(None, "stato impossibile", true),
+            "posizione sconosciuta: stato impossibile"
+        );
         let dir = tempfile::tempdir().unwrap();
         set_recording(Some(dir.path().join("sessione-1.jsonl")));
         let path = dir.path().join("r.txt");
