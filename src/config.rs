@@ -8,6 +8,7 @@
 //! idle_lock_minutes = 5                          # blank the screen and ask the password again
 //! log_dir = "/var/log/sportello"
 //! recording_dir = "/var/lib/sportello/recordings"
+//! recording_days = 30                            # session recordings are deleted after this
 //! output_dir = "~/sportello"                     # PDFs and exports, when the ufficio has no folder
 //! tick_ms = 500                                  # period of the TUI clock (autosave, idle lock)
 //! print_command = "lp -d {stampante} {file}"     # how a PDF reaches a print queue (CUPS default)
@@ -47,6 +48,7 @@ struct Layer {
     idle_lock_minutes: Option<u32>,
     log_dir: Option<PathBuf>,
     recording_dir: Option<PathBuf>,
+    recording_days: Option<u32>,
     output_dir: Option<PathBuf>,
     tick_ms: Option<u64>,
     print_command: Option<String>,
@@ -63,6 +65,8 @@ pub struct Config {
     pub idle_lock_minutes: u32,
     pub log_dir: PathBuf,
     pub recording_dir: PathBuf,
+    /// Days a session recording is kept.
+    pub recording_days: u32,
     pub output_dir: PathBuf,
     /// Period of the TUI's clock message in milliseconds (draft autosave, idle lock). Keys never
     /// wait for it; tests set it long to prove that.
@@ -129,6 +133,7 @@ impl Layer {
             idle_lock_minutes: top.idle_lock_minutes.or(self.idle_lock_minutes),
             log_dir: top.log_dir.or(self.log_dir),
             recording_dir: top.recording_dir.or(self.recording_dir),
+            recording_days: top.recording_days.or(self.recording_days),
             output_dir: top.output_dir.or(self.output_dir),
             tick_ms: top.tick_ms.or(self.tick_ms),
             print_command: top.print_command.or(self.print_command),
@@ -181,6 +186,7 @@ impl Layer {
             idle_lock_minutes: idle,
             log_dir: path("SPORTELLO_LOG_DIR"),
             recording_dir: path("SPORTELLO_RECORDING_DIR"),
+            recording_days: None,
             output_dir: path("SPORTELLO_OUTPUT_DIR"),
             tick_ms: tick,
             print_command: env("SPORTELLO_PRINT_COMMAND").filter(|s| !s.trim().is_empty()),
@@ -262,6 +268,9 @@ impl Config {
             recording_dir: layer
                 .recording_dir
                 .unwrap_or_else(|| data.join("registrazioni")),
+            recording_days: layer
+                .recording_days
+                .unwrap_or(crate::record::files::DEFAULT_RETENTION_DAYS),
             output_dir: layer.output_dir.unwrap_or_else(|| data.join("stampe")),
             tick_ms,
             print: PrintConfig {

@@ -1,5 +1,8 @@
 //! Crash reports: on a panic, restore the terminal, write a report file (backtrace, screen name, the last
-//! 50 input events with typed characters redacted) and show the operator one Italian line with its id.
+//! 50 input events with typed characters redacted, the panic's place and its message masked, the
+//! session recording if one was on) and show the operator one Italian line with its id. No personal
+//! data: a message formatted at run time may quote a value, so its letters and digits are masked;
+//! a literal message (`panic!("...")` without arguments) is kept, it was written by a developer.
 
 use std::collections::VecDeque;
 use std::io::Write;
@@ -13,12 +16,54 @@ const MAX_EVENTS: usize = 50;
 struct Context {
     screen: String,
     events: VecDeque<String>,
+    recording: Option<PathBuf>,
 }
 
 static CONTEXT: Mutex<Context> = Mutex::new(Context {
     screen: String::new(),
     events: VecDeque::new(),
+    recording: None,
 });
+
+/// The session recording in progress: a report names it (the log is kept up to the crash).
+pub fn set_recording(path: Option<PathBuf>) {
+    if let Ok(mut c) = CONTEXT.lock() {
+        c.recording = path;
+    }
+}
+
+/// The reports in `dir`, by id, oldest first.
+pub fn reports(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let id = name
+                .strip_prefix("crash-")?
+                .strip_suffix(".txt")?
+                .to_string();
+            Some((id, e.path()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// What a report says of the panic: its place in the code and its message, masked unless it is
+/// a literal of the source code.
+pub fn describe(location: Option<String>, message: &str, literal: bool) -> String {
+    let message = if literal {
+        message.to_string()
+    } else {
+        crate::record::mask::mask_text(message)
+    };
+    format!(
+        "{}: {message}",
+        location.unwrap_or_else(|| "posizione sconosciuta".into())
+    )
+}
 
 /// Records the current screen name.
 pub fn set_screen(name: &str) {
@@ -54,7 +99,21 @@ pub fn install(report_dir: PathBuf, restore: fn()) {
         restore();
         let id = report_id();
         let path = report_dir.join(format!("crash-{id}.txt"));
-        let written = write_report(&path, &id, &info.to_string()).is_ok();
+        // A `&'static str` payload is a literal of the source; a `String` was formatted at run time.
+        let (message, literal) = match info.payload().downcast_ref::<&str>() {
+            Some(s) => (s.to_string(), true),
+            None => (
+                info.payload()
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .unwrap_or_default(),
+                false,
+            ),
+        };
+        let place = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()));
+        let written = write_report(&path, &id, &describe(place, &message, literal)).is_ok();
         let mut err = std::io::stderr();
         if written {
             let _ = writeln!(
@@ -82,12 +141,13 @@ fn write_report(path: &Path, id: &str, panic: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let (screen, events) = CONTEXT
+    let (screen, events, recording) = CONTEXT
         .lock()
         .map(|c| {
             (
                 c.screen.clone(),
                 c.events.iter().cloned().collect::<Vec<_>>(),
+                c.recording.clone(),
             )
         })
         .unwrap_or_default();
@@ -95,6 +155,9 @@ fn write_report(path: &Path, id: &str, panic: &str) -> std::io::Result<()> {
     writeln!(f, "segnalazione: {id}")?;
     writeln!(f, "versione: {}", env!("CARGO_PKG_VERSION"))?;
     writeln!(f, "schermata: {screen}")?;
+    if let Some(r) = recording {
+        writeln!(f, "registrazione: {}", r.display())?;
+    }
     // The panic message may quote data: sanitise it like any foreign string.
     writeln!(f, "errore: {}", crate::sanitize::sanitize(panic))?;
     writeln!(f, "ultimi eventi (caratteri digitati oscurati):")?;
@@ -112,6 +175,34 @@ fn write_report(path: &Path, id: &str, panic: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_panic_message_is_masked_and_the_recording_named() {
+        let d = describe(
+            Some("src/ui/app.rs:12".into()),
+            "Rossi Mario RSSMRA80A01H501U",
+            false,
+        );
+        assert_eq!(d, "src/ui/app.rs:12: xxxxx xxxxx xxxxxx99x99x999x");
+        assert_eq!(
+            describe(None, "stato impossibile", true),
+            "posizione sconosciuta: stato impossibile"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        set_recording(Some(dir.path().join("sessione-1.jsonl")));
+        let path = dir.path().join("r.txt");
+        write_report(&path, "1-3", &d).unwrap();
+        set_recording(None);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("registrazione: "), "{text}");
+        assert!(text.contains("sessione-1.jsonl"), "{text}");
+        assert!(!text.contains("Rossi"), "{text}");
+        assert_eq!(
+            reports(dir.path()).len(),
+            0,
+            "only crash-*.txt files are reports"
+        );
+    }
 
     #[test]
     fn typed_characters_are_redacted() {

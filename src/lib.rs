@@ -35,6 +35,7 @@ pub mod forms;
 pub mod logging;
 pub mod print;
 pub mod progress;
+pub mod record;
 pub mod sanitize;
 pub mod service;
 pub mod setgid;

@@ -417,7 +417,10 @@ fn escape_sequences_are_removed_with_a_warning_and_never_printed() {
         field(&env, &rossi(), "cognome").as_deref(),
         Some("[2J]0;pwnedRossi31m")
     );
-    assert!(err.contains("avviso: caratteri di controllo rimossi da: COGNOME"), "{err}");
+    assert!(
+        err.contains("avviso: caratteri di controllo rimossi da: COGNOME"),
+        "{err}"
+    );
     // The report is sanitised too.
     let out = import(
         &env,

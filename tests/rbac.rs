@@ -443,6 +443,8 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         }
         Op::PrintPrivacy => ok(svc.print_privacy(actor, persona, &out, now())),
         Op::PrintBlank => ok(svc.print_blank(actor, &scheda_def(), &out)),
+        Op::OpenRecording => ok(svc.open_recording(actor, "sessione-1.jsonl")),
+        Op::Anonymize => ok(svc.anonymize(actor, &w.dir.path().join("pseudo.db"))),
         Op::ExportSchede => ok(svc.export_schede(
             actor,
             &Filtro::default(),

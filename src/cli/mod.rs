@@ -19,13 +19,16 @@ use crate::sanitize::sanitize;
 use crate::service::{Database, Error as StoreError};
 
 mod anagrafe;
+mod anonymize;
 mod casi;
 mod codes;
 mod demo;
 mod documents;
 mod ente;
 mod progress;
+mod recordings;
 mod setup;
+mod support;
 mod tui;
 mod users;
 
@@ -41,6 +44,15 @@ struct Cli {
     /// File del database (altrimenti SPORTELLO_DB, il file di configurazione o la cartella dati)
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
+    /// Registra la sessione per l'assistenza (nel file indicato o nella cartella delle registrazioni)
+    #[arg(long, value_name = "FILE", num_args = 0..=1, requires = "segnalazione")]
+    record: Option<Option<PathBuf>>,
+    /// Numero della segnalazione a cui è legata la registrazione
+    #[arg(long, value_name = "N")]
+    segnalazione: Option<String>,
+    /// Registra i testi digitati e i dati mostrati come caratteri oscurati della stessa larghezza
+    #[arg(long, requires = "record")]
+    redact: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -141,6 +153,42 @@ enum Command {
         #[command(subcommand)]
         command: anagrafe::ImportCommand,
     },
+    /// Registrazioni delle sessioni per l'assistenza
+    Recordings {
+        #[command(subcommand)]
+        command: recordings::RecordingsCommand,
+    },
+    /// Copia pseudonimizzata del database per assistenza e formazione
+    Anonymize {
+        /// File della copia (non deve esistere)
+        #[arg(long, value_name = "COPIA.db")]
+        out: PathBuf,
+    },
+    /// Pacchetto per l'assistenza
+    Support {
+        #[command(subcommand)]
+        command: SupportCommand,
+    },
+    /// Ripete una sessione registrata e ne verifica le schermate
+    Replay(recordings::ReplayArgs),
+    /// Segnalazioni di errore (crash)
+    Crash {
+        #[command(subcommand)]
+        command: recordings::CrashCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum SupportCommand {
+    /// Versione, configurazione, verifica, segnalazioni di errore e ultime righe del log, senza dati personali
+    Bundle {
+        /// File .tar.gz da scrivere (non deve esistere)
+        #[arg(long, value_name = "FILE.tar.gz")]
+        out: PathBuf,
+        /// Aggiunge una registrazione
+        #[arg(long, value_name = "FILE")]
+        registrazione: Option<PathBuf>,
+    },
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -200,7 +248,25 @@ fn run(cli: Cli) -> AppResult<i32> {
     match cli.command {
         // Needs no database: keep it first.
         Some(Command::Cf { command }) => Ok(anagrafe::cf_cmd(command)),
-        None => tui::open_tui(&config, cli.db.is_some()),
+        None => {
+            let record = cli.record.map(|file| crate::record::Request {
+                incident: cli.segnalazione.unwrap_or_default(),
+                file,
+                dir: config.recording_dir.clone(),
+                redact: cli.redact,
+                retention_days: config.recording_days,
+            });
+            tui::open_recorded(&config, cli.db.is_some(), record.as_ref())
+        }
+        Some(Command::Recordings { command }) => recordings::recordings(&config, command),
+        Some(Command::Replay(args)) => {
+            recordings::replay_cmd(&config, &actor, cli.db.as_deref(), args)
+        }
+        Some(Command::Crash { command }) => recordings::crash(&config, command),
+        Some(Command::Anonymize { out }) => anonymize::anonymize(&config.database, &actor, &out),
+        Some(Command::Support {
+            command: SupportCommand::Bundle { out, registrazione },
+        }) => support::bundle(&config, &actor, &out, registrazione.as_deref()),
         Some(Command::Init {
             ente,
             belfiore,
@@ -289,6 +355,11 @@ fn command_name(c: &Command) -> &'static str {
         Command::Export { .. } => "export",
         Command::Audit { .. } => "audit",
         Command::Cf { .. } => "cf",
+        Command::Recordings { .. } => "recordings",
+        Command::Replay(_) => "replay",
+        Command::Crash { .. } => "crash",
+        Command::Anonymize { .. } => "anonymize",
+        Command::Support { .. } => "support",
     }
 }
 

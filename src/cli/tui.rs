@@ -6,10 +6,19 @@ use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::service::Database;
 
-/// Everything the TUI needs before the first frame: the database, keymap, screens and the app.
+/// Everything the TUI needs before the first frame: the database, keymap, screens and the app
+/// (recorded when `record` asks), its recorder and the log's path.
+#[allow(clippy::type_complexity)]
 pub fn prepare_tui(
     config: &Config,
-) -> AppResult<(crate::ui::app::App, Vec<crate::ui::app::Effect>, Database)> {
+    record: Option<&crate::record::Request>,
+) -> AppResult<(
+    crate::ui::app::App,
+    Vec<crate::ui::app::Effect>,
+    Database,
+    Option<crate::record::Recorder>,
+    Option<std::path::PathBuf>,
+)> {
     let mut db = open_current(&config.database)?;
     let (site_keys, user_keys) = crate::ui::keymap::Keymap::default_paths();
     let keymap = crate::ui::keymap::Keymap::load_files(&site_keys, user_keys.as_deref())
@@ -28,20 +37,42 @@ pub fn prepare_tui(
         defs,
         output_dir: config.output_dir.clone(),
         print: config.print.clone(),
+        recording: None,
     };
-    let (app, initial) = crate::ui::app::App::new(app_config);
-    Ok((app, initial, db))
+    let schema = db.service().schema_status()?.db_version;
+    let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let start = crate::ui::runtime::now_ms();
+    let (app, initial, recorder, log) =
+        crate::record::begin(app_config, record, schema, size, start);
+    Ok((app, initial, db, recorder, log))
 }
 
-pub(super) fn open_tui(config: &Config, _explicit: bool) -> AppResult<i32> {
+pub(super) fn open_tui(config: &Config, explicit: bool) -> AppResult<i32> {
+    open_recorded(config, explicit, None)
+}
+
+/// The TUI, recorded when `record` asks.
+pub(super) fn open_recorded(
+    config: &Config,
+    _explicit: bool,
+    record: Option<&crate::record::Request>,
+) -> AppResult<i32> {
     if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
         return Err(AppError::Env(
             "terminale «dumb» non supportato: impostare TERM (es. xterm o linux)".into(),
         ));
     }
-    let (app, initial, db) = prepare_tui(config)?;
+    let (app, initial, db, recorder, log) = prepare_tui(config, record)?;
     let jobs = open_current(&config.database)?;
-    crate::ui::runtime::run(app, initial, db.into_store(), jobs.into_store(), config)
-        .map_err(|e| AppError::Env(format!("terminale non utilizzabile: {e}")))?;
+    crate::crash::set_recording(log);
+    crate::ui::runtime::run(
+        app,
+        initial,
+        db.into_store(),
+        jobs.into_store(),
+        config,
+        recorder,
+    )
+    .map_err(|e| AppError::Env(format!("terminale non utilizzabile: {e}")))?;
     Ok(0)
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 /// A proposal of presa in carico as the inbox shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Proposta {
     pub id: i64,
     pub version: i64,
@@ -42,7 +42,7 @@ impl Proposta {
 }
 
 /// How a proposal is accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Gestione {
     /// Prendi in carico: the case is created (or linked) and moves to "Preso in carico".
     PresaInCarico,
@@ -77,7 +77,7 @@ pub fn motivo_chiusura_label(code: &str) -> &str {
 }
 
 /// A case as lists show it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Caso {
     pub id: i64,
     pub version: i64,
@@ -102,7 +102,7 @@ pub struct Caso {
 }
 
 /// Who is asking for cases: what §4.2 visibility needs to know.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Visibilita {
     pub operatore: String,
     pub enti: Vec<i64>,
@@ -112,7 +112,7 @@ pub struct Visibilita {
 }
 
 /// Filters of the list of cases (all optional; dates ISO, both ends included, on the opening date).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FiltroCasi {
     pub stato: Option<String>,
     pub responsabile: Option<String>,
@@ -124,7 +124,7 @@ pub struct FiltroCasi {
 }
 
 /// Whom a transition must name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Target {
     Nessuno,
     Ufficio,
@@ -144,7 +144,7 @@ impl Target {
 }
 
 /// One allowed change of state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Transizione {
     pub da: String,
     pub a: String,
@@ -157,7 +157,7 @@ pub struct Transizione {
 }
 
 /// A change of state asked by an operator.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CambioStato {
     pub caso_id: i64,
     pub version: i64,
@@ -204,7 +204,7 @@ pub fn cambio_problem(t: &Transizione, c: &CambioStato) -> Option<String> {
 }
 
 /// One step of the iter (the Cronologia).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     pub id: i64,
     pub stato: String,
@@ -222,7 +222,7 @@ pub struct Step {
 }
 
 /// The sections of the cartella and of the fascicolo a read names (audited by name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Sezione {
     Anagrafica,
     Risorse,
@@ -319,7 +319,7 @@ impl Sezione {
 }
 
 /// A validity-dated row of a generic cartella section.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CartellaDato {
     pub id: i64,
     pub version: i64,
@@ -332,7 +332,7 @@ pub struct CartellaDato {
 }
 
 /// A member of the person's network (nucleo, other relatives, friends).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Familiare {
     pub id: i64,
     /// 'convivente', 'familiare', 'amicale'.
@@ -347,7 +347,7 @@ pub struct Familiare {
 pub type SchedaPersona = (i64, i64, String, Option<String>);
 
 /// An operator assigned to a case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OperatoreCaso {
     pub operatore: String,
     pub responsabile: bool,
@@ -357,7 +357,7 @@ pub struct OperatoreCaso {
 }
 
 /// A diary entry (colloquio, visita domiciliare, relazione, scuola, tribunale).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diario {
     pub id: Option<i64>,
     pub version: i64,
@@ -394,7 +394,7 @@ pub fn diario_problem(d: &Diario) -> Option<String> {
 }
 
 /// A PAI or a progetto individuale. `raggiunto_*`: 0 not assessed, 1 no, 2 partially, 3 yes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pai {
     pub id: Option<i64>,
     pub version: i64,
@@ -460,7 +460,7 @@ pub fn prima_verifica(start: time::Date, months: i64) -> time::Date {
 }
 
 /// An ISEE declaration (money in cents, scala di equivalenza × 100).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Isee {
     pub id: Option<i64>,
     pub caso_id: i64,
@@ -501,7 +501,7 @@ pub fn isee_problem(i: &Isee) -> Option<String> {
 }
 
 /// The counters of the social worker's home screen.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ContatoriCasi {
     /// Proposals of presa in carico pending for the operator's enti.
     pub proposte: i64,

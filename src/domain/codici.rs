@@ -3,7 +3,7 @@
 //! never deleted, because records refer to it.
 
 /// One code of a list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Codice {
     pub id: i64,
     pub version: i64,

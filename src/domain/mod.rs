@@ -17,7 +17,7 @@ pub mod soggetto;
 pub use roles::{Permission, Role, RoleSet};
 
 /// An ente: a comune or an ambito/zona sociale grouping comuni.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ente {
     pub id: i64,
     pub version: i64,
@@ -45,7 +45,7 @@ pub struct NewEnte {
 }
 
 /// A front-desk office of an ente.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ufficio {
     pub id: i64,
     pub version: i64,
@@ -55,7 +55,7 @@ pub struct Ufficio {
 }
 
 /// A named personal account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Operatore {
     pub id: i64,
     pub version: i64,
@@ -88,7 +88,7 @@ pub struct NewOperatore {
 }
 
 /// Who is acting: recorded in every audit row and checked against permissions.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Actor {
     /// `None` for the system administrator acting through the CLI with file access to the database.
     pub operatore_id: Option<i64>,

@@ -1,7 +1,7 @@
 //! A person as read for the person card: every stored field, and the history of changes.
 
 /// A stored person (soggetto). Dates ISO `aaaa-mm-gg`; places as Belfiore codes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Soggetto {
     pub id: i64,
     pub version: i64,
@@ -43,7 +43,7 @@ pub struct Soggetto {
 }
 
 /// One change of one field of a person.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Modifica {
     pub at: String,
     pub by: String,
@@ -315,7 +315,7 @@ pub fn anonymous_alias(id: i64) -> String {
 }
 
 /// Privacy consent of a person towards an ente.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Privacy {
     Firmato,
     NonFirmato,
@@ -350,7 +350,7 @@ impl Privacy {
 }
 
 /// The consent of a person towards one ente.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Consenso {
     pub ente_id: i64,
     pub ente: String,
@@ -361,7 +361,7 @@ pub struct Consenso {
 }
 
 /// Markers of a person in search results, for the operator's ente.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Marcatori {
     /// A presa in carico is open (in any ente).
     pub caso_aperto: bool,

@@ -154,7 +154,9 @@ pub enum Permission {
 }
 
 /// A set of roles, stored as a small bit set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct RoleSet(u8);
 
 impl RoleSet {

@@ -29,7 +29,7 @@ pub const NOTA_RISERVATA: &str =
     "[nota riservata: visibile solo all'autore, al responsabile e a chi ha creato la scheda]";
 
 /// The state of a scheda, as lists and filters show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Stato {
     InSospeso,
     Completa,
@@ -70,7 +70,7 @@ impl Stato {
 }
 
 /// A scheda as entered or edited (the form's content).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SchedaEdit {
     /// `None` for a new scheda.
     pub id: Option<i64>,
@@ -110,7 +110,7 @@ impl SchedaEdit {
 }
 
 /// A stored scheda.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scheda {
     pub edit: SchedaEdit,
     pub numero: i64,
@@ -130,7 +130,7 @@ pub struct Scheda {
 }
 
 /// One row of the list of schede.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SchedaRiga {
     pub id: i64,
     pub version: i64,

@@ -14,7 +14,7 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use super::search_query::{MIN_TYPO_CHARS, SearchQuery};
 
 /// One person found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SearchHit {
     pub id: i64,
     pub codice_fiscale: Option<String>,

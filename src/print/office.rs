@@ -70,7 +70,7 @@ impl Outputs {
 
 /// A document delivered: the file written, a note (how many rows), and the print job if it was
 /// sent to a printer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Delivered {
     pub path: PathBuf,
     pub note: String,
@@ -107,7 +107,7 @@ pub fn deliver<E: std::fmt::Display>(
 }
 
 /// A document sent to a printer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sent {
     pub stampante: String,
     /// The job id the spooler gave (`lp`: `request id is UFFICIO-12 (1 file(s))`).

@@ -27,7 +27,7 @@ pub const MAX_CASI: usize = 100_000;
 pub const DIARIO_RISERVATO: &str = "Il diario è RISERVATO: il contenuto è visibile solo all'autore e a chi ha il permesso «dati riservati».";
 
 /// The content of one section of a cartella.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Contenuto {
     Anagrafica(Box<Soggetto>, Vec<Modifica>),
     Risorse(Vec<Familiare>),
@@ -42,7 +42,7 @@ pub enum Contenuto {
 }
 
 /// A case opened on one section.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Cartella {
     pub caso: Caso,
     pub sezione: Sezione,
@@ -56,7 +56,7 @@ pub struct Cartella {
 }
 
 /// The offices, enti and operators a case may be signalled to.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Destinatari {
     pub uffici: Vec<(i64, String)>,
     pub enti: Vec<(i64, String)>,
@@ -65,7 +65,7 @@ pub struct Destinatari {
 }
 
 /// A proposal with its scheda (private note withheld), for the read-only view.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PropostaView {
     pub proposta: Proposta,
     pub scheda: Scheda,

@@ -9,8 +9,8 @@
 //! Files by concern: [`db`] (opening a database), [`maintenance`] (migrate, check, backup, demo),
 //! [`session`] (login, home), [`drafts`], [`organisation`] (enti, uffici, operators, settings),
 //! [`codes`], [`persona`] (the anagrafe), [`scheda`] (schede di accesso), [`casi`] (presa in carico
-//! and cartella sociale),
-//! [`documenti`] (prints and exports), [`rules`] (the permission table).
+//! and cartella sociale), [`documenti`] (prints and exports), [`helpdesk`] (recordings,
+//! pseudonymised copies), [`rules`] (the permission table).
 
 pub mod casi;
 mod casi_stampe;
@@ -18,6 +18,7 @@ pub mod codes;
 pub mod db;
 pub mod documenti;
 pub mod drafts;
+pub mod helpdesk;
 pub mod maintenance;
 pub mod organisation;
 pub mod persona;

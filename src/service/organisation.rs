@@ -9,7 +9,7 @@ use crate::sanitize::sanitize;
 use crate::store::{StoreError, StoreResult};
 
 /// The accounts screen's data: operators and the enti/uffici they can be assigned to.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OperatoriData {
     pub operatori: Vec<Operatore>,
     /// (id, name)

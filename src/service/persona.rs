@@ -16,7 +16,7 @@ use crate::store::{Saved, StoreError, StoreResult};
 pub const SEARCH_LIMIT: usize = 50;
 
 /// What the person card shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PersonaCard {
     pub soggetto: Soggetto,
     pub storia: Vec<Modifica>,
@@ -26,7 +26,7 @@ pub struct PersonaCard {
 }
 
 /// What the person form needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PersonaFormData {
     pub lists: Lists,
     /// The person to edit, as stored now (its version is the one the save checks).
@@ -34,7 +34,7 @@ pub struct PersonaFormData {
 }
 
 /// What saving a person at the desk did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PersonaSaved {
     Saved(Saved),
     /// Not saved: persons with the same name and birth date exist; save again with

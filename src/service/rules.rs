@@ -123,6 +123,9 @@ pub enum Op {
     ExportCasi,
     PrintCartella,
     PrintPai,
+    // Helpdesk
+    OpenRecording,
+    Anonymize,
 }
 
 /// One row of the table.
@@ -232,6 +235,8 @@ pub static RULES: &[Rule] = &[
     rule(Op::ExportCasi, "esporta_casi", "esportazione dei casi", P(Pm::Export), Ente, Always),
     rule(Op::PrintCartella, "stampa_cartella", "stampa della cartella sociale", P(Pm::ReadCartella), Ente, Always),
     rule(Op::PrintPai, "stampa_pai", "stampa del PAI", P(Pm::ReadCartella), Ente, Always),
+    rule(Op::OpenRecording, "apri_registrazione", "apertura di una registrazione", AnyOf(&[Pm::ReadReplays, Pm::ManageConfig]), Installation, Always),
+    rule(Op::Anonymize, "copia_pseudonimizzata", "copia pseudonimizzata del database", P(Pm::ManageConfig), Installation, Always),
 ];
 
 impl Op {

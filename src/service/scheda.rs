@@ -16,7 +16,7 @@ use crate::store::{Contatori, SchedaSave, SchedaSaved, StoreError, StoreResult};
 pub const MAX_ROWS: usize = 200_000;
 
 /// What a save did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SchedaOutcome {
     pub saved: SchedaSaved,
     pub completa: bool,
@@ -29,7 +29,7 @@ pub struct SchedaOutcome {
 }
 
 /// Everything the scheda form needs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SchedaFormData {
     pub lists: super::codes::Lists,
     /// The stored scheda (`None` for a new one).

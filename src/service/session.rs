@@ -8,7 +8,7 @@ use crate::domain::{Actor, AuditEvent, Operatore, Outcome, Permission};
 use crate::store::{Contatori, StoreResult};
 
 /// The logged-in operator's context.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SessionInfo {
     pub actor: Actor,
     pub nome: String,
@@ -20,7 +20,7 @@ pub struct SessionInfo {
 }
 
 /// What the home screen shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HomeData {
     /// Drafts of this operator: (form, record, saved at).
     pub drafts: Vec<(String, String, String)>,

@@ -111,7 +111,7 @@ impl LoginResult {
 }
 
 /// A saved draft of a form.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Draft {
     pub form: String,
     pub record_key: String,
@@ -194,6 +194,10 @@ pub trait MaintenanceStore {
     fn backup_to(&self, dest: &Path) -> StoreResult<()>;
     /// Moves the WAL content into the database so the `-wal` file stays bounded.
     fn checkpoint(&self) -> StoreResult<()>;
+    /// Columns (`table.column`) that no pseudonymisation rule classifies.
+    fn unclassified_columns(&self) -> StoreResult<Vec<String>>;
+    /// A pseudonymised, verified copy to `dest` keyed with `key`; row counts by table.
+    fn anonymize_to(&self, dest: &Path, key: &[u8; 32]) -> StoreResult<Vec<(String, i64)>>;
 }
 
 /// The organisation: enti, uffici, operatori (accounts, roles, passwords) and their counts.

@@ -27,7 +27,7 @@ use crate::service::session::SessionInfo;
 
 /// A message into `update`. Messages move at human pace: boxing the large variants buys nothing.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Msg {
     Key(KeyInput),
     Paste(String),
@@ -125,6 +125,15 @@ impl App {
             quit: false,
             dirty: true,
         };
+        if let Some(incident) = &app.config.recording {
+            app.popup = Some(Popup::Message {
+                text: format!(
+                    "Questa sessione viene registrata per la segnalazione {}",
+                    crate::sanitize::sanitize(incident)
+                ),
+                error: false,
+            });
+        }
         let effects = login::start(&mut app);
         (app, effects)
     }
@@ -175,6 +184,11 @@ impl App {
     /// Whether a text field has the focus (printable keys are text, not commands).
     pub fn text_focus(&self) -> bool {
         self.lock.is_some() || self.screen.state().text_focus()
+    }
+
+    /// Whether typed characters go to a password field (never recorded).
+    pub fn secret_focus(&self) -> bool {
+        self.lock.is_some() || (self.popup.is_none() && self.screen.state().secret_focus())
     }
 
     /// The layers consulted for a key, most specific first.

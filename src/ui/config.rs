@@ -27,6 +27,8 @@ pub struct AppConfig {
     pub output_dir: std::path::PathBuf,
     /// How prints reach the office printer.
     pub print: PrintConfig,
+    /// The incident this session is recorded for (shown in the status bar), if it is.
+    pub recording: Option<String>,
 }
 
 impl AppConfig {
@@ -49,6 +51,7 @@ impl AppConfig {
             defs,
             output_dir: std::env::temp_dir().join("sportello-stampe"),
             print: PrintConfig::default(),
+            recording: None,
         }
     }
 

@@ -28,7 +28,7 @@ pub enum Req {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Rep {
     Saved(Result<(), String>),
     Loaded(Result<Option<Draft>, String>),

@@ -7,6 +7,7 @@ use ratatui::buffer::Buffer;
 
 use super::app::{App, AppConfig, Effect, Msg, execute};
 use super::keys::parse_key_string;
+use crate::record::{Header, Recorder};
 use crate::service::Service;
 use crate::store::Store;
 
@@ -26,11 +27,47 @@ pub struct Harness {
     pub hold_jobs: bool,
     pub hold_requests: bool,
     pub held: Vec<(u64, super::app::Request)>,
+    /// The session's replay log, when recorded.
+    pub recorder: Option<Recorder>,
 }
 
 impl Harness {
     pub fn new(store: Box<dyn Store>, config: AppConfig, width: u16, height: u16) -> Harness {
         let (app, initial) = App::new(config);
+        Harness::start(store, app, initial, width, height, None)
+    }
+
+    /// A session recorded to `out` from its first message, as `sportello --record` does.
+    pub fn recorded(
+        store: Box<dyn Store>,
+        config: AppConfig,
+        width: u16,
+        height: u16,
+        out: Box<dyn std::io::Write + Send>,
+        redact: bool,
+    ) -> std::io::Result<Harness> {
+        let schema = store.schema_status().map(|s| s.db_version).unwrap_or(0);
+        let (app, initial) = App::new(config);
+        let header = Header::new(&app.config, schema, (width, height), START_MS);
+        let rec = Recorder::start(out, header, &app, redact)?;
+        Ok(Harness::start(
+            store,
+            app,
+            initial,
+            width,
+            height,
+            Some(rec),
+        ))
+    }
+
+    fn start(
+        store: Box<dyn Store>,
+        app: App,
+        initial: Vec<Effect>,
+        width: u16,
+        height: u16,
+        recorder: Option<Recorder>,
+    ) -> Harness {
         let terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
         let mut h = Harness {
             app,
@@ -41,6 +78,7 @@ impl Harness {
             hold_jobs: false,
             hold_requests: false,
             held: Vec::new(),
+            recorder,
         };
         h.run(initial);
         h.send(Msg::Resize(width, height));
@@ -51,7 +89,7 @@ impl Harness {
 
     /// Sends one message and runs everything it causes until idle.
     pub fn send(&mut self, msg: Msg) -> &mut Self {
-        let effects = self.app.update(msg);
+        let effects = self.update(msg);
         self.run(effects);
         self
     }
@@ -73,7 +111,7 @@ impl Harness {
                 Effect::Quit => continue,
             };
             let reply = execute(&mut Service::new(self.store.as_mut()), req, self.now_ms);
-            queue.extend(self.app.update(Msg::Reply(id, reply)));
+            queue.extend(self.update(Msg::Reply(id, reply)));
         }
     }
 
@@ -91,6 +129,15 @@ impl Harness {
             self.send(Msg::Reply(id, reply));
         }
         self.draw()
+    }
+
+    fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        crate::record::update(
+            &mut self.recorder,
+            &mut self.app,
+            msg,
+            self.now_ms - START_MS,
+        )
     }
 
     /// Types a key string (the keymap notation), settling after each key, then draws.

@@ -22,6 +22,7 @@ use tokio::sync::mpsc;
 use super::app::{App, Effect, Msg};
 use super::keys::KeyInput;
 use crate::config::Config;
+use crate::record::{self, Recorder};
 use crate::service::Service;
 use crate::store::Store;
 use crate::store::worker::StoreWorker;
@@ -174,13 +175,14 @@ pub fn run(
     store: Box<dyn Store>,
     jobs: Box<dyn Store>,
     config: &Config,
+    recorder: Option<Recorder>,
 ) -> std::io::Result<()> {
     install_crash_hook(config.log_dir.join("crash"));
     let tick = Duration::from_millis(config.tick_ms);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let result = rt.block_on(run_loop(app, initial, [store, jobs], tick));
+    let result = rt.block_on(run_loop(app, initial, [store, jobs], tick, recorder));
     restore_terminal();
     result
 }
@@ -190,6 +192,7 @@ async fn run_loop(
     initial: Vec<Effect>,
     [store, jobs]: [Box<dyn Store>; 2],
     tick: Duration,
+    mut rec: Option<Recorder>,
 ) -> std::io::Result<()> {
     crossterm::terminal::enable_raw_mode()?;
     let (writer, _bytes) = CountingWriter::new(std::io::stdout());
@@ -216,8 +219,11 @@ async fn run_loop(
 
     tracing::info!(cols = size.width, rows = size.height, "sessione avviata");
     let mut pending = initial;
-    pending.extend(app.update(Msg::Resize(size.width, size.height)));
-    pending.extend(app.update(Msg::Tick(now_ms())));
+    let start = now_ms();
+    // Every message goes through the recorder (a no-op when the session is not recorded).
+    let mut update = |app: &mut App, msg: Msg| record::update(&mut rec, app, msg, now_ms() - start);
+    pending.extend(update(&mut app, Msg::Resize(size.width, size.height)));
+    pending.extend(update(&mut app, Msg::Tick(now_ms())));
     loop {
         // The frame first: the store work a key asks for (a search) must not delay its echo.
         if app.take_dirty() {
@@ -252,13 +258,13 @@ async fn run_loop(
             return hang_up(app, &worker, &reply_tx, &mut reply_rx).await;
         }
         record_for_crash(&msg);
-        pending.extend(app.update(msg));
+        pending.extend(update(&mut app, msg));
         // Type-ahead: take every event already queued before running effects. A read error ends
         // the input thread, and its closed channel reads as a hangup above.
         while let Ok(Ok(ev)) = input.rx.try_recv() {
             if let Some(m) = event_to_msg(ev) {
                 record_for_crash(&m);
-                pending.extend(app.update(m));
+                pending.extend(update(&mut app, m));
             }
         }
         pending = super::app::coalesce(pending);

@@ -33,6 +33,10 @@ pub trait ScreenState {
     fn text_mut(&mut self) -> Option<&mut TextInput> {
         None
     }
+    /// Whether the focused text field is a password (kept out of recordings).
+    fn secret_focus(&self) -> bool {
+        false
+    }
     /// Whether printable keys are text here, not commands.
     fn text_focus(&self) -> bool {
         self.form().is_some_and(|f| f.form.text_focus())
@@ -82,7 +86,7 @@ macro_rules! screens {
 
         /// The answer to a [`Request`]; errors are the Italian message to show.
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         pub enum Reply {
             Drafts(drafts::Rep),
             $($variant(super::$module::Rep),)*

@@ -111,6 +111,11 @@ fn draw_status(app: &App, hints: &[Hint], f: &mut Frame, area: Rect) {
         used += g.chars().count();
         spans.push(Span::styled(g, theme.key()));
     }
+    if let Some(incident) = &app.config.recording {
+        let rec = format!(" ● REG {} ", sanitize(incident));
+        used += rec.chars().count();
+        spans.push(Span::styled(rec, theme.warning()));
+    }
     if let Some(msg) = &app.status {
         let msg = format!(" {} ", sanitize(msg));
         used += msg.chars().count();

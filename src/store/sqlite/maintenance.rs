@@ -92,6 +92,14 @@ impl SqliteStore {
 }
 
 impl MaintenanceStore for SqliteStore {
+    fn unclassified_columns(&self) -> StoreResult<Vec<String>> {
+        super::anonymize::unclassified(&self.conn)
+    }
+
+    fn anonymize_to(&self, dest: &Path, key: &[u8; 32]) -> StoreResult<Vec<(String, i64)>> {
+        super::anonymize::anonymize_to(self, dest, key)
+    }
+
     fn check(&self) -> StoreResult<Vec<String>> {
         let mut problems = self.check_contents()?;
         let anchor = self.verify_anchor()?;

@@ -21,6 +21,7 @@ use crate::domain::Actor;
 use crate::store::{SchemaStore, StoreError, StoreResult};
 
 mod anagrafe;
+pub mod anonymize;
 mod audit;
 mod casi;
 mod codici;

@@ -26,7 +26,7 @@ pub const REFERENCES: &[&str] = &[
 ];
 
 /// What a desk save did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Saved {
     /// The person now holding the data (another id after a merge).
     pub id: i64,

@@ -24,7 +24,7 @@ pub struct SchedaSave {
 }
 
 /// What a save did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SchedaSaved {
     pub id: i64,
     pub version: i64,
@@ -32,7 +32,7 @@ pub struct SchedaSaved {
 }
 
 /// The office counters of the home screen.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Contatori {
     pub oggi: i64,
     pub in_sospeso: i64,

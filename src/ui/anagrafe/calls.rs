@@ -48,7 +48,7 @@ pub enum Req {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Rep {
     Search(Result<Vec<SearchHit>, String>),
     Card(Result<PersonaCard, String>),

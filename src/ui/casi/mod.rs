@@ -252,17 +252,17 @@ pub enum Req {
 }
 
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Rep {
     Proposte(Result<Vec<Proposta>, String>),
     Proposta(Result<PropostaView, String>),
     /// Taken in charge (or marked seen): the case to open.
-    Gestita(Result<i64, String>, &'static str),
+    Gestita(Result<i64, String>, String),
     Respinta(Result<(), String>),
     Casi(Result<Vec<Caso>, String>),
     Cartella(i64, Result<Cartella, String>),
     Cambiato(Result<i64, String>),
-    Saved(Result<(), String>, &'static str),
+    Saved(Result<(), String>, String),
     Modifiche(Result<i64, String>),
     Document(Result<crate::print::office::Delivered, String>),
 }
@@ -311,11 +311,11 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
         }
         Req::Prendi { actor, id } => Rep::Gestita(
             svc.prendi_in_carico(&actor, id, today).map_err(err),
-            "Caso preso in carico",
+            "Caso preso in carico".into(),
         ),
         Req::Vista { actor, id } => Rep::Gestita(
             svc.proposta_vista(&actor, id, today).map_err(err),
-            "Proposta segnata come vista",
+            "Proposta segnata come vista".into(),
         ),
         Req::Respingi { actor, id, nota } => {
             Rep::Respinta(svc.respingi_proposta(&actor, id, &nota).map_err(err))
@@ -340,15 +340,15 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
         }
         Req::Diario { actor, diario } => Rep::Saved(
             svc.save_diario(&actor, &diario).map(|_| ()).map_err(err),
-            "Diario salvato",
+            "Diario salvato".into(),
         ),
         Req::Pai { actor, pai } => Rep::Saved(
             svc.save_pai(&actor, &pai).map(|_| ()).map_err(err),
-            "PAI salvato",
+            "PAI salvato".into(),
         ),
         Req::Isee { actor, isee } => Rep::Saved(
             svc.save_isee(&actor, &isee).map(|_| ()).map_err(err),
-            "ISEE salvato",
+            "ISEE salvato".into(),
         ),
         Req::Modifiche { actor } => Rep::Modifiche(svc.modifiche(&actor).map_err(err)),
         Req::Print {
@@ -635,7 +635,7 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
             app.mark_lists_stale();
             match result {
                 Ok(caso_id) => {
-                    app.status = Some(done.into());
+                    app.status = Some(done);
                     open_caso(app, caso_id, Sezione::Cronologia);
                 }
                 Err(e) => app.error_popup(e),
@@ -659,7 +659,7 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
             Vec::new()
         }
         Rep::Saved(result, done) => {
-            let effects = app.form_saved(result, done);
+            let effects = app.form_saved(result, &done);
             app.mark_lists_stale();
             effects
         }

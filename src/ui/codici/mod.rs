@@ -121,7 +121,7 @@ pub enum Req {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Rep {
     Lists(Result<Vec<(String, i64)>, String>),
     Codes(Result<Vec<Codice>, String>),

@@ -173,7 +173,7 @@ pub enum Req {
     Home { actor: Actor },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Rep {
     Home(Result<HomeData, String>),
 }

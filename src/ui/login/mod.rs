@@ -58,6 +58,9 @@ impl ScreenState for State {
             &mut self.password
         })
     }
+    fn secret_focus(&self) -> bool {
+        self.focus == 1
+    }
     fn text_focus(&self) -> bool {
         true
     }
@@ -96,7 +99,7 @@ pub enum Req {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Rep {
     Login(Result<SessionInfo, String>),
     Unlock(Result<(), String>),

@@ -105,7 +105,7 @@ pub enum Req {
     Save { actor: Actor, op: OperatoreEdit },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Rep {
     List(Result<OperatoriData, String>),
     Saved(Result<i64, String>),

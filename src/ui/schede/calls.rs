@@ -76,7 +76,7 @@ pub enum Req {
 }
 
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Rep {
     List(Result<SchedeList, String>),
     Form(Result<SchedaFormData, String>),

@@ -1,0 +1,344 @@
+//! Session recording for the helpdesk: the replay log and everything read from it.
+//!
+//! A recording is never on by default: it is started for one incident (`--record --segnalazione
+//! N`), the operator is told before the first frame and sees it in the status bar. The log is JSON
+//! lines: a [`Header`] (version, commit, schema, terminal, keymap and screens hashes, start time),
+//! then one [`Entry`] per message that entered [`App::update`] — our own `Msg` values: keys,
+//! pastes, resizes, ticks with their time, service replies — with a hash of the frame it produced.
+//! Keys and pastes into a password field are recorded as `*` always; with redaction, typed text and
+//! every string of a reply are masked with characters of the same width ([`mask`]) and the frame
+//! hashes are those of the redacted render (a shadow app fed the logged messages).
+//!
+//! - [`files`]: the recording directory (mode 0600 files, listing, retention).
+//! - [`replay`]: re-driving `update` from a log, divergence check, re-execution on a copy.
+//! - [`cast`]: asciicast v2 export of a replay.
+
+pub mod cast;
+pub mod files;
+pub mod mask;
+pub mod replay;
+
+use std::io::Write;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::AuthMode;
+use crate::ui::app::{App, AppConfig, Effect, Msg, printable};
+use crate::ui::keys::KeyInput;
+
+/// The log format; a log of another format is refused.
+pub const FORMAT: u32 = 1;
+
+/// The first line of a log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub format: u32,
+    pub version: String,
+    pub commit: String,
+    pub schema: u32,
+    pub incident: String,
+    pub cols: u16,
+    pub rows: u16,
+    pub term: String,
+    pub color: bool,
+    pub ascii: bool,
+    pub locale: String,
+    pub keymap: String,
+    pub screens: String,
+    pub start_ms: i64,
+    pub redacted: bool,
+    /// `password` or `system`.
+    pub auth: String,
+    pub idle_lock_minutes: u32,
+    /// The session ran on a demo database (a log that may be exported and committed).
+    pub demo: bool,
+}
+
+impl Header {
+    /// The header of a session of `config`; `schema` and `start_ms` from the caller.
+    pub fn new(config: &AppConfig, schema: u32, size: (u16, u16), start_ms: i64) -> Header {
+        let env = |k: &str| std::env::var(k).unwrap_or_default();
+        Header {
+            format: FORMAT,
+            version: env!("CARGO_PKG_VERSION").into(),
+            commit: option_env!("SPORTELLO_COMMIT")
+                .unwrap_or("sconosciuto")
+                .into(),
+            schema,
+            incident: config.recording.clone().unwrap_or_default(),
+            cols: size.0,
+            rows: size.1,
+            term: env("TERM"),
+            color: config.theme.color,
+            ascii: config.theme.ascii,
+            locale: std::env::var("LC_ALL")
+                .or_else(|_| std::env::var("LANG"))
+                .unwrap_or_default(),
+            keymap: keymap_hash(config),
+            screens: screens_hash(config),
+            start_ms,
+            redacted: false,
+            auth: match config.auth {
+                AuthMode::Password => "password",
+                AuthMode::System => "system",
+            }
+            .into(),
+            idle_lock_minutes: config.idle_lock_minutes,
+            demo: config.demo,
+        }
+    }
+
+    /// The app configuration a replay of this log runs with: the embedded keymap and screens, the
+    /// session's settings.
+    pub fn app_config(&self) -> AppConfig {
+        let mut c = AppConfig::headless(self.color);
+        c.theme.ascii = self.ascii;
+        c.auth = if self.auth == "system" {
+            AuthMode::System
+        } else {
+            AuthMode::Password
+        };
+        c.idle_lock_minutes = self.idle_lock_minutes;
+        c.demo = self.demo;
+        c.recording = Some(self.incident.clone()).filter(|i| !i.is_empty());
+        c
+    }
+}
+
+/// One message of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub seq: u64,
+    /// Milliseconds since the start of the recording (for the asciicast timing only).
+    pub t: i64,
+    pub msg: Msg,
+    /// Hash of the frame drawn after the message.
+    pub frame: String,
+}
+
+fn hash_hex(text: &str) -> String {
+    hex::encode(&Sha256::digest(text.as_bytes())[..8])
+}
+
+/// Hash of the keymap in force (a replay with another keymap may diverge).
+pub fn keymap_hash(config: &AppConfig) -> String {
+    hash_hex(&format!("{:?}", config.keymap))
+}
+
+/// Hash of the screen definitions in force.
+pub fn screens_hash(config: &AppConfig) -> String {
+    hash_hex(&format!("{:?}", config.forms))
+}
+
+/// Draws `app` off screen, as the runtime would, and hashes the frame (text and styles).
+pub struct Framer {
+    term: Terminal<TestBackend>,
+}
+
+impl Default for Framer {
+    fn default() -> Self {
+        Framer {
+            term: Terminal::new(TestBackend::new(80, 24)).expect("test backend"),
+        }
+    }
+}
+
+impl Framer {
+    /// Renders `app` at its size; returns the buffer.
+    pub fn render(&mut self, app: &App) -> &ratatui::buffer::Buffer {
+        let (w, h) = app.size;
+        if self.term.backend().buffer().area.width != w
+            || self.term.backend().buffer().area.height != h
+        {
+            self.term.backend_mut().resize(w, h);
+            let _ = self.term.resize(ratatui::layout::Rect::new(0, 0, w, h));
+        }
+        let _ = self.term.draw(|f| crate::ui::view::draw(app, f));
+        self.term.backend().buffer()
+    }
+
+    /// The hash of `app`'s frame.
+    pub fn hash(&mut self, app: &App) -> String {
+        hash_hex(&crate::ui::harness::styled_text(self.render(app)))
+    }
+}
+
+/// Writes the log of one session.
+pub struct Recorder {
+    out: Box<dyn Write + Send>,
+    seq: u64,
+    redact: bool,
+    /// With redaction: the app as the logged (masked) messages make it, whose frames are hashed.
+    shadow: Option<App>,
+    framer: Framer,
+}
+
+impl Recorder {
+    /// Starts a log on `out` for `app`, just created from its config (before any message).
+    pub fn start(
+        mut out: Box<dyn Write + Send>,
+        mut header: Header,
+        app: &App,
+        redact: bool,
+    ) -> std::io::Result<Recorder> {
+        header.redacted = redact;
+        let mut line = serde_json::to_string(&header).map_err(std::io::Error::other)?;
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
+        out.flush()?;
+        Ok(Recorder {
+            out,
+            seq: 0,
+            redact,
+            shadow: redact.then(|| app.clone()),
+            framer: Framer::default(),
+        })
+    }
+
+    /// The message as it goes into the log, seen from `app` before it handles it: keys and pastes
+    /// into a password field become `*`; with redaction typed text and replies are masked.
+    /// A reply that cannot be masked is an error: it is never written in clear.
+    pub fn logged(&self, app: &App, msg: &Msg) -> Result<Msg, String> {
+        let text_in_field = app.config.keymap.pending().is_empty()
+            && matches!(
+                app.popup,
+                None | Some(crate::ui::popup::Popup::Prompt { .. })
+            )
+            && app.text_focus();
+        Ok(match msg {
+            Msg::Key(k) if app.secret_focus() && printable(k).is_some() => {
+                Msg::Key(KeyInput::char('*'))
+            }
+            Msg::Key(k) if self.redact && text_in_field => match printable(k) {
+                Some(c) => {
+                    let m = mask::mask_text(&c.to_string()).chars().next().unwrap_or(c);
+                    Msg::Key(KeyInput::char(m))
+                }
+                None => msg.clone(),
+            },
+            Msg::Paste(s) if app.secret_focus() => Msg::Paste("*".repeat(s.chars().count())),
+            Msg::Paste(s) if self.redact => Msg::Paste(mask::mask_text(s)),
+            Msg::Reply(id, r) if self.redact => {
+                let masked = mask::masked_json(r)
+                    .and_then(serde_json::from_value)
+                    .map_err(|e| format!("risposta non oscurabile: {e}"))?;
+                Msg::Reply(*id, masked)
+            }
+            _ => msg.clone(),
+        })
+    }
+
+    /// Writes one line: the logged message and the hash of the frame `app` (or the shadow) draws.
+    pub fn write(&mut self, logged: Msg, app: &App, t: i64) -> std::io::Result<()> {
+        self.seq += 1;
+        let frame = match &mut self.shadow {
+            Some(shadow) => {
+                shadow.update(logged.clone());
+                self.framer.hash(shadow)
+            }
+            None => self.framer.hash(app),
+        };
+        let entry = Entry {
+            seq: self.seq,
+            t,
+            msg: logged,
+            frame,
+        };
+        let mut line = serde_json::to_string(&entry).map_err(std::io::Error::other)?;
+        line.push('\n');
+        // One write per line, unbuffered: a crash keeps the log up to the last message.
+        self.out.write_all(line.as_bytes())?;
+        self.out.flush()
+    }
+}
+
+/// `app.update(msg)`, recorded when a recorder is on. A log that cannot be written stops the
+/// recording (the session goes on) and the operator is told.
+pub fn update(rec: &mut Option<Recorder>, app: &mut App, msg: Msg, t: i64) -> Vec<Effect> {
+    let Some(r) = rec else {
+        return app.update(msg);
+    };
+    let logged = r.logged(app, &msg);
+    let effects = app.update(msg);
+    let written = logged.and_then(|l| r.write(l, app, t).map_err(|e| e.to_string()));
+    if let Err(e) = written {
+        tracing::warn!(error = %e, "registrazione interrotta");
+        *rec = None;
+        app.config.recording = None;
+        app.status = Some(format!("Registrazione interrotta: {e}"));
+    }
+    effects
+}
+
+/// What the command line asked of recording.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The incident the recording is for (required).
+    pub incident: String,
+    /// The log file; a new file in `dir` when absent.
+    pub file: Option<std::path::PathBuf>,
+    pub dir: std::path::PathBuf,
+    pub redact: bool,
+    pub retention_days: u32,
+}
+
+/// Creates the app of a session, recorded as `req` asks. A log that cannot be created leaves the
+/// session unrecorded and the operator told so (the session goes on). Expired logs are deleted
+/// first. Returns the app, its first effects, the recorder and the log's path.
+pub fn begin(
+    mut config: AppConfig,
+    req: Option<&Request>,
+    schema: u32,
+    size: (u16, u16),
+    start_ms: i64,
+) -> (
+    App,
+    Vec<Effect>,
+    Option<Recorder>,
+    Option<std::path::PathBuf>,
+) {
+    let Some(req) = req else {
+        let (app, effects) = App::new(config);
+        return (app, effects, None, None);
+    };
+    let _ = files::purge(&req.dir, req.retention_days, std::time::SystemTime::now());
+    let stamp = time::OffsetDateTime::from_unix_timestamp(start_ms / 1000)
+        .map(crate::domain::date::file_stamp)
+        .unwrap_or_default();
+    let opened = match &req.file {
+        Some(path) => {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .map(|f| (path.clone(), f))
+        }
+        None => files::create(&req.dir, &req.incident, &stamp),
+    };
+    config.recording = Some(req.incident.clone());
+    let started = opened.and_then(|(path, file)| {
+        let (app, effects) = App::new(config.clone());
+        let header = Header::new(&app.config, schema, size, start_ms);
+        Recorder::start(Box::new(file), header, &app, req.redact).map(|r| (app, effects, r, path))
+    });
+    match started {
+        Ok((app, effects, rec, path)) => (app, effects, Some(rec), Some(path)),
+        Err(e) => {
+            tracing::warn!(error = %e, "registrazione non avviata");
+            config.recording = None;
+            let (mut app, effects) = App::new(config);
+            app.popup = Some(crate::ui::popup::Popup::Message {
+                text: format!(
+                    "Registrazione non attiva: impossibile scrivere il file ({e}). La sessione prosegue senza registrazione."
+                ),
+                error: true,
+            });
+            (app, effects, None, None)
+        }
+    }
+}
