@@ -92,7 +92,7 @@ fn done(path: &Path) -> i32 {
 
 pub fn print(db: &Path, system: &Actor, cmd: PrintCommand) -> AppResult<i32> {
     let mut db = super::open_current(db)?;
-    let now = time::OffsetDateTime::now_utc();
+    let now = crate::domain::date::now();
     match cmd {
         PrintCommand::Scheda { id, out, operatore } => {
             let a = super::acting(&mut db, system, operatore.as_deref())?;

@@ -279,7 +279,7 @@ pub fn write_document(
     now_ms: i64,
     write: impl FnOnce(&Path, time::OffsetDateTime) -> StoreResult<String>,
 ) -> Result<(PathBuf, String), String> {
-    let at = crate::domain::date::at_unix_secs(now_ms / 1000);
+    let at = crate::domain::date::local_ms(now_ms);
     let out = output_path(dir, stem, ext, at);
     match write(&out, at) {
         Ok(note) => Ok((out, note)),

@@ -58,8 +58,9 @@ impl Service<'_> {
         &mut self,
         actor: &Actor,
         persons: usize,
+        today: time::Date,
     ) -> StoreResult<crate::demo::DemoSummary> {
-        let summary = crate::demo::create(self.store, actor, persons)?;
+        let summary = crate::demo::create_lived_in(self.store, actor, persons, today)?;
         self.store.checkpoint()?;
         Ok(summary)
     }

@@ -8,7 +8,7 @@ use super::{Service, ente_of};
 use crate::domain::persona::{Consenso, Modifica, PersonaEdit, Privacy, Soggetto};
 use crate::domain::scheda::{Filtro, SchedaRiga};
 use crate::domain::search::SearchHit;
-use crate::domain::search_query::SearchQuery;
+use crate::domain::search_query::{KnownTo, SearchQuery};
 use crate::domain::{Actor, AuditEvent, Outcome, Permission};
 use crate::store::{Saved, StoreError, StoreResult};
 
@@ -42,6 +42,9 @@ pub enum PersonaSaved {
     Homonyms(Vec<SearchHit>),
 }
 
+/// A person with a scheda of the ente in this many days is a returning client (ranked first).
+const RETURNING_DAYS: i64 = 365;
+
 /// `(year, month, day)` of a date, as the search parser takes "today".
 fn ymd(d: time::Date) -> (i32, u8, u8) {
     (d.year(), d.month() as u8, d.day())
@@ -60,10 +63,14 @@ impl Service<'_> {
         today: time::Date,
     ) -> StoreResult<Vec<SearchHit>> {
         let actor = self.guard(actor, Op::Search, None, "ricerca")?;
-        let q = SearchQuery::parse(text, ymd(today));
+        let mut q = SearchQuery::parse(text, ymd(today));
         if q.is_empty() {
             return Ok(Vec::new());
         }
+        q.known_to = actor.ente().map(|ente_id| KnownTo {
+            ente_id,
+            since: crate::domain::date::iso(today - time::Duration::days(RETURNING_DAYS)),
+        });
         let mut hits = self.store.search_soggetti(&q, ente_belfiore, limit)?;
         let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
         let marks = self.store.marcatori(&ids, actor.ente())?;

@@ -21,7 +21,7 @@ use std::path::Path;
 
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
-use crate::domain::scheda::{Filtro, Scheda, SchedaEdit, SchedaRiga};
+use crate::domain::scheda::{Filtro, Scheda, SchedaEdit, SchedaRiga, SchedaStorica};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
 use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
@@ -314,6 +314,9 @@ pub trait AnagrafeStore {
     /// Inserts persons in one transaction (demo data, imports); one audit row for the batch.
     /// Rows whose codice fiscale already exists are skipped; returns how many were inserted.
     fn insert_soggetti(&mut self, actor: &Actor, rows: &[NewSoggetto]) -> StoreResult<usize>;
+    /// Adds past changes to persons' history (`soggetto_storia`) as they are, in one transaction;
+    /// the persons' current values are not touched. One audit row.
+    fn insert_storia(&mut self, actor: &Actor, rows: &[(i64, Modifica)]) -> StoreResult<usize>;
 
     /// Inserts or updates persons from the municipal registry by codice fiscale (`fonte = 'anagrafe'`),
     /// in one `BEGIN IMMEDIATE` transaction. A new code is inserted; a known one whose fields differ
@@ -389,6 +392,14 @@ pub trait SchedaStore {
     ) -> StoreResult<Contatori>;
     /// The capofila ente of the ambito of `ente_id`.
     fn capofila(&self, ente_id: i64) -> StoreResult<Option<i64>>;
+    /// Loads past schede in one transaction, in the given order (numbered per ente after the
+    /// existing ones), with their proposals, the cases accepted ones opened and the privacy
+    /// consents signed (the first per person and ente counts); one audit row. Returns how many.
+    fn insert_schede_storiche(
+        &mut self,
+        actor: &Actor,
+        rows: &[SchedaStorica],
+    ) -> StoreResult<usize>;
 }
 
 /// The code lists (bisogni, servizi, esiti, ...).
