@@ -503,6 +503,26 @@ mod tests {
             .map(|id| s.soggetto_storia(id).unwrap().len())
             .sum();
         assert!(history > 0, "some persons have a registry history");
+
+        // The empty search of Corciano's desk: its latest persons, newest first, each once.
+        let op = s
+            .operatore_by_username("sportello.corciano")
+            .unwrap()
+            .unwrap();
+        let desk = Actor::operatore(&op, None, None);
+        let recent = crate::service::Service::new(&mut s)
+            .search(&desk, "", None, 50, date!(2026 - 11 - 30))
+            .unwrap();
+        let mut corciano: Vec<i64> = Vec::new();
+        for r in &rows {
+            if r.ufficio.as_deref() == Some("Segretariato sociale")
+                && !corciano.contains(&r.soggetto_id)
+            {
+                corciano.push(r.soggetto_id);
+            }
+        }
+        let got: Vec<i64> = recent.iter().map(|h| h.id).collect();
+        assert_eq!(got, corciano[..10]);
     }
 
     /// Pins the generated persons: a change of the generator, of its seed, of the name and place

@@ -307,6 +307,15 @@ pub trait SearchStore {
         ente_belfiore: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<SearchHit>>;
+    /// The persons of the latest schede of ente `ente_id` received by `operatore` or by office
+    /// `ufficio_id`, most recent first, each once: the desk's returning clients.
+    fn recent_soggetti(
+        &self,
+        ente_id: i64,
+        operatore: &str,
+        ufficio_id: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<SearchHit>>;
 }
 
 /// Persons loaded in bulk: the municipal registry import and demo data.

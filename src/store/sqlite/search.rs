@@ -268,6 +268,44 @@ impl SearchStore for SqliteStore {
         let ranked = search::rank(q, found.into_values(), ente.as_deref(), limit);
         self.hits(ranked)
     }
+
+    fn recent_soggetti(
+        &self,
+        ente_id: i64,
+        operatore: &str,
+        ufficio_id: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<SearchHit>> {
+        // Newest first along the date index, stopping at `limit` distinct persons.
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT soggetto_id FROM scheda INDEXED BY scheda_data
+             WHERE ente_id = ?1 AND (operatore = ?2 OR ufficio_id = ?3) AND deleted_at IS NULL
+             ORDER BY data_accesso DESC, id DESC",
+        )?;
+        let mut rows = stmt.query(params![ente_id, operatore, ufficio_id])?;
+        let mut ids: Vec<i64> = Vec::with_capacity(limit);
+        while ids.len() < limit
+            && let Some(r) = rows.next()?
+        {
+            let id: i64 = r.get(0)?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let ranked = ids
+            .into_iter()
+            .map(|id| {
+                (
+                    Candidate {
+                        id,
+                        ..Default::default()
+                    },
+                    0,
+                )
+            })
+            .collect();
+        self.hits(ranked)
+    }
 }
 
 impl SqliteStore {
