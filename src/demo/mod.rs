@@ -423,8 +423,8 @@ mod tests {
         assert!((550..=600).contains(&rows.len()), "{}", rows.len());
         let last = rows.iter().map(|r| r.data_accesso.as_str()).max().unwrap();
         let first = rows.iter().map(|r| r.data_accesso.as_str()).min().unwrap();
-        assert!(last <= "2026-11-30" && last >= "2026-11-20", "{last}");
-        assert!(first >= "2025-05-30" && first <= "2025-06-15", "{first}");
+        assert!(("2026-11-20"..="2026-11-30").contains(&last), "{last}");
+        assert!(("2025-05-30"..="2025-06-15").contains(&first), "{first}");
         let mut t = SqliteStore::in_memory().unwrap();
         create_lived_in(&mut t, &actor, 1000, today).unwrap();
         assert!(rows == schede(&t, &summary.enti), "two runs differ");
