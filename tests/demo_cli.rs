@@ -34,10 +34,18 @@ fn demo_creates_once_and_lists_one_account_per_role() {
     assert!(stdout.contains("sportello-demo"));
     let demo_db = env.dir.path().join("data/sportello/demo.db");
     assert!(demo_db.exists());
+    let before = std::fs::metadata(&demo_db).unwrap().len();
     let out = env.cmd().args(["demo", "--no-tui"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("database dimostrativo esistente"));
+    assert_eq!(std::fs::metadata(&demo_db).unwrap().len(), before);
     let out = env.run_on(&demo_db, &["check"], "");
-    assert_eq!(text(&out.stdout).trim(), "ok");
+    assert_eq!(
+        (code(&out), text(&out.stdout).trim()),
+        (0, "ok"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -62,9 +70,101 @@ fn output_into_a_closed_pipe_ends_quietly() {
         .unwrap();
     drop(child.stdout.take()); // the reader went away (`| head -0`)
     let out = child.wait_with_output().unwrap();
+    // Like any Unix filter: success, or ended by SIGPIPE at the first line it could not write.
+    use std::os::unix::process::ExitStatusExt;
+    assert!(
+        out.status.success() || out.status.signal() == Some(13),
+        "{:?}: {}",
+        out.status,
+        text(&out.stderr)
+    );
+    // The database was made before the first line was printed.
+    let demo_db = env.dir.path().join("data/sportello/demo.db");
+    let check = env.run_on(&demo_db, &["check"], "");
+    assert_eq!((code(&check), text(&check.stdout).trim()), (0, "ok"));
     assert!(
         !text(&out.stderr).contains("panicked"),
         "{}",
         text(&out.stderr)
+    );
+}
+
+/// The number of rows of the first sheet of an xlsx file.
+fn xlsx_rows(path: &std::path::Path) -> usize {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut sheet)
+        .unwrap();
+    sheet.matches("<row ").count()
+}
+
+#[test]
+fn the_demo_has_eighteen_months_of_schede_to_export() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["demo", "--no-tui", "--today", "2026-11-30"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("5000 persone") && stdout.contains("fino al 30/11/2026"),
+        "{stdout}"
+    );
+    for user in ["sportello.pua", "sportello.corciano", "as.corciano"] {
+        assert!(stdout.contains(user), "{user} missing in {stdout}");
+    }
+    let demo_db = env.dir.path().join("data/sportello/demo.db");
+    let xlsx = env.dir.path().join("schede.xlsx");
+    let out = env.run_on(
+        &demo_db,
+        &[
+            "export",
+            "schede",
+            "--from",
+            "2025-05-30",
+            "--to",
+            "2026-11-30",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let n: usize = text(&out.stderr)
+        .split_whitespace()
+        .next()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or_else(|| panic!("{}", text(&out.stderr)));
+    assert!((2900..=3000).contains(&n), "{n} schede esportate");
+    assert_eq!(xlsx_rows(&xlsx), n + 1, "a header and one row per scheda");
+    // The history ends on the creation date: nothing after it, something in its last week.
+    let after = env.run_on(
+        &demo_db,
+        &[
+            "export",
+            "schede",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2027-12-31",
+            "--format",
+            "csv",
+            "--out",
+            env.dir.path().join("dopo.csv").to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code(&after), 0, "{}", text(&after.stderr));
+    assert!(
+        text(&after.stderr).starts_with("0 schede"),
+        "{}",
+        text(&after.stderr)
     );
 }

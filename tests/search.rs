@@ -103,6 +103,10 @@ fn names(hits: &[SearchHit]) -> Vec<String> {
         .collect()
 }
 
+fn ids(hits: &[SearchHit]) -> Vec<i64> {
+    hits.iter().map(|h| h.id).collect()
+}
+
 fn first(query: &str) -> String {
     names(&search(query)).into_iter().next().unwrap_or_default()
 }
@@ -284,9 +288,42 @@ fn empty_garbage_long_and_hostile_queries_are_harmless() {
         "ИВАН",
         "李",
     ] {
-        let hits = search(q);
-        assert!(hits.len() <= 20, "{q}");
+        // Quotes, wildcards and control characters are no syntax: a query finds at most what its
+        // plain words find.
+        let plain: String = q
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '/' {
+                    c
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        let (hostile, words) = (
+            ids(&search_with(q, None, 500)),
+            ids(&search_with(&plain, None, 500)),
+        );
+        assert!(
+            hostile.iter().all(|id| words.contains(id)),
+            "{q:?} found more than {plain:?}"
+        );
     }
+    for q in [
+        "",
+        "   ",
+        "%",
+        "_",
+        "*",
+        "\u{1b}[2J\u{0}\u{7}",
+        "31/02/1980",
+        "李",
+    ] {
+        assert!(search(q).is_empty(), "{q:?}");
+    }
+    // The limit binds: a common prefix has more than 20 persons.
+    assert_eq!(search("ro").len(), 20);
+    assert_eq!(search_with("ro", None, 7).len(), 7);
     assert!(search("'; DROP TABLE soggetto; --").is_empty());
     assert!(search("").is_empty());
     let long = "quagliarella ".repeat(400) + &"x".repeat(5000);

@@ -488,25 +488,35 @@ fn ctrl_v_walks_the_fields_still_to_fill_a_minimal_scheda_in_few_keys() {
     h.keys("1")
         .keys(p.codice_fiscale.as_deref().unwrap())
         .keys("<Enter>");
-    let keys = [
-        "<C-n>",
-        "<C-v>",
-        "ut<Enter>",
-        "<C-v>",
-        "spo<Enter>",
-        "<C-v>",
-        "di p<Enter>",
-        "<C-v>",
-        "celib<Enter>",
-        "<C-v>",
-        "inf<Enter>",
-        "<C-s>",
+    // Each Ctrl+V must land on a field still to fill, answered by what that field is (not by a
+    // fixed script): a Ctrl+V that stays put, skips a needed field or stops on one already filled
+    // fails here, and every key sent is counted.
+    let answers = [
+        ("interlocutore", "ut<Enter>"),
+        ("motivo_accesso", "spo<Enter>"),
+        ("modalita_accesso", "di p<Enter>"),
+        ("stato_civile", "celib<Enter>"),
+        ("esito", "inf<Enter>"),
     ];
     let mut n = 0;
-    for k in keys {
+    let mut send = |h: &mut Harness, k: &str| {
         h.keys(k);
         n += sportello::ui::keys::parse_key_string(k).unwrap().len();
+    };
+    send(&mut h, "<C-n>");
+    let mut visited = Vec::new();
+    for _ in 0..answers.len() {
+        send(&mut h, "<C-v>");
+        let field = focused(&h);
+        let Some((_, keys)) = answers.iter().find(|(id, _)| *id == field) else {
+            panic!("Ctrl+V stopped on {field:?} after {visited:?}");
+        };
+        assert!(!visited.contains(&field), "{field} visited twice");
+        send(&mut h, keys);
+        visited.push(field);
     }
+    send(&mut h, "<C-s>");
+    assert_eq!(visited, answers.map(|(id, _)| id.to_string()));
     let screen = h.text();
     assert!(screen.contains("completa"), "{screen}");
     eprintln!("keystrokes for a minimal complete scheda with Ctrl+V: {n}");

@@ -47,7 +47,7 @@ impl Options {
         Options {
             dry_run,
             batch_rows: BATCH_ROWS,
-            today: crate::domain::date::ymd(time::OffsetDateTime::now_utc().date()),
+            today: crate::domain::date::ymd(crate::domain::date::today()),
             progress: Default::default(),
         }
     }

@@ -48,8 +48,7 @@ pub(super) enum CfCommand {
 
 /// `cf check` / `cf decode`: one line per code; exit 1 if any is invalid.
 pub(super) fn cf_cmd(command: CfCommand) -> i32 {
-    let now = time::OffsetDateTime::now_utc();
-    let today = (now.year(), u8::from(now.month()), now.day());
+    let today = crate::domain::date::ymd(crate::domain::date::today());
     let (codes, decode) = match command {
         CfCommand::Check { codes } => (codes, false),
         CfCommand::Decode { codes } => (codes, true),
@@ -80,7 +79,7 @@ pub(super) fn search(
     use crate::domain::belfiore;
     let mut db = open_current(path)?;
     let actor = acting(&mut db, system, None)?;
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = crate::domain::date::today();
     let hits = db
         .service()
         .search(&actor, &words.join(" "), ente, limit.min(500), today)?;

@@ -25,6 +25,7 @@ pub(super) fn demo_cmd(
     explicit_db: bool,
     actor: &Actor,
     persons: usize,
+    today: time::Date,
     no_tui: bool,
 ) -> AppResult<i32> {
     let path = demo_path(config, explicit_db);
@@ -49,16 +50,18 @@ pub(super) fn demo_cmd(
     } else {
         let t = Instant::now();
         let mut db = Database::create(&path).map_err(env_error)?;
-        let summary = db.service().create_demo(actor, persons)?;
+        let summary = db.service().create_demo(actor, persons, today)?;
         println!(
-            "database dimostrativo creato: {} ({} persone in {:.1} s)",
+            "database dimostrativo creato: {} ({} persone, {} schede di accesso fino al {} in {:.1} s)",
             path.display(),
             summary.persons,
+            summary.schede,
+            crate::domain::date::gg_mm_aaaa(today),
             t.elapsed().as_secs_f64()
         );
     }
     println!("account dimostrativi (password «{}»):", demo::DEMO_PASSWORD);
-    for (user, role) in demo::accounts() {
+    for (user, role) in demo::accounts_lived_in() {
         println!("  {user:<20} {}", role.label());
     }
     if no_tui {

@@ -123,14 +123,14 @@ fn pdf(
     write: impl FnOnce(&mut Service<'_>, &Path, time::OffsetDateTime) -> ServiceResult<()>,
 ) -> AppResult<i32> {
     if let Some(out) = out {
-        write(&mut db.service(), &out, time::OffsetDateTime::now_utc())?;
+        write(&mut db.service(), &out, crate::domain::date::now())?;
         return Ok(done(&out));
     }
     let outputs = Outputs {
         dir: config.output_dir.clone(),
         print: config.print.clone(),
     };
-    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    let now_ms = crate::domain::date::now_ms();
     let d = db
         .service()
         .deliver(actor, &outputs, (stem, "pdf"), now_ms, |svc, out, at| {

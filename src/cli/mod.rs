@@ -97,6 +97,9 @@ enum Command {
         /// Non aprire l'interfaccia, solo creare il database
         #[arg(long)]
         no_tui: bool,
+        /// Data di creazione (AAAA-MM-GG) a cui termina la cronologia dimostrativa; oggi se assente
+        #[arg(long, value_parser = parse_iso_date)]
+        today: Option<time::Date>,
     },
     /// Verifica integrità, chiavi esterne, versione dello schema e registro di audit
     Check,
@@ -285,8 +288,13 @@ fn run(cli: Cli) -> AppResult<i32> {
         ),
         Some(Command::Migrate { check }) => setup::migrate(&config.database, &actor, check),
         Some(Command::User { command }) => users::user(&config.database, &actor, command),
-        Some(Command::Demo { persons, no_tui }) => {
-            demo::demo_cmd(&config, cli.db.is_some(), &actor, persons, no_tui)
+        Some(Command::Demo {
+            persons,
+            no_tui,
+            today,
+        }) => {
+            let today = today.unwrap_or_else(crate::domain::date::today);
+            demo::demo_cmd(&config, cli.db.is_some(), &actor, persons, today, no_tui)
         }
         Some(Command::Check) => setup::check(&config.database, &actor),
         Some(Command::Backup { dest }) => setup::backup(&config.database, &actor, &dest),
@@ -470,4 +478,10 @@ fn enti_by_codes(db: &mut Database, actor: &Actor, codes: &str) -> AppResult<Vec
         ));
     }
     Ok(ids)
+}
+
+/// A date flag `AAAA-MM-GG`.
+fn parse_iso_date(s: &str) -> Result<time::Date, String> {
+    crate::domain::date::parse_iso(s)
+        .ok_or_else(|| "data non valida (usare AAAA-MM-GG)".to_string())
 }

@@ -41,7 +41,7 @@ pub fn prepare_tui(
     };
     let schema = db.service().schema_status()?.db_version;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
-    let start = crate::ui::runtime::now_ms();
+    let start = crate::domain::date::now_ms();
     let (app, initial, recorder, log) =
         crate::record::begin(app_config, record, schema, size, start);
     Ok((app, initial, db, recorder, log))

@@ -222,7 +222,9 @@ pub struct Step {
 }
 
 /// The sections of the cartella and of the fascicolo a read names (audited by name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Sezione {
     Anagrafica,
     Risorse,

@@ -4,7 +4,12 @@
 //!
 //! Everything is on [`time::Date`] / [`time::OffsetDateTime`]; the codice fiscale and the Belfiore
 //! tables keep their `(year, month, day)` tuple ([`super::belfiore::Date`]), converted with [`ymd`]
-//! and [`from_ymd`]. Pure: no clock is read except by [`now_timestamp`].
+//! and [`from_ymd`].
+//!
+//! Local time: the desk's day and the times printed or put in file names are those of the ente's
+//! time zone, [`DESK_ZONE`] (read once from the system tz database, with the Italian rule built in
+//! for machines without one); stored `*_at` timestamps stay UTC. The clock is read only by
+//! [`now_ms`], [`now`], [`today`] and [`now_timestamp`]; everything else takes a reading.
 
 use time::macros::format_description;
 use time::{Date, Month, OffsetDateTime, UtcOffset};
@@ -118,19 +123,61 @@ pub fn parse_typed(input: &str, today: Date) -> Result<Date, String> {
     date.map_err(|_| format!("Data non valida: il {d:02}/{m:02} non esiste in quell'anno"))
 }
 
-/// The time (UTC) of unix seconds `secs` (the epoch when out of range).
-pub fn at_unix_secs(secs: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+/// The time zone of the ente's desks.
+pub const DESK_ZONE: &str = "Europe/Rome";
+
+/// [`DESK_ZONE`]'s rule since 1996 (POSIX `TZ`), used when the system has no tz database.
+const DESK_ZONE_RULE: &str = "CET-1CEST,M3.5.0,M10.5.0/3";
+
+/// The desk's time zone, loaded once.
+fn zone() -> &'static jiff::tz::TimeZone {
+    static ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    ZONE.get_or_init(|| {
+        jiff::tz::TimeZone::get(DESK_ZONE).unwrap_or_else(|e| {
+            tracing::warn!("fuso orario {DESK_ZONE} non trovato ({e}): uso la regola italiana");
+            jiff::tz::TimeZone::posix(DESK_ZONE_RULE).unwrap_or(jiff::tz::TimeZone::UTC)
+        })
+    })
 }
 
-/// The civil date (UTC) of unix seconds `secs`.
-pub fn civil_date_secs(secs: i64) -> Date {
-    at_unix_secs(secs).date()
+/// The desk's local time at `at` (same instant, the zone's offset).
+pub fn local(at: OffsetDateTime) -> OffsetDateTime {
+    let offset = jiff::Timestamp::from_second(at.unix_timestamp())
+        .map(|t| zone().to_offset(t).seconds())
+        .unwrap_or(0);
+    at.to_offset(UtcOffset::from_whole_seconds(offset).unwrap_or(UtcOffset::UTC))
 }
 
-/// The civil date (UTC) of a time in milliseconds since the epoch.
-pub fn civil_date_ms(ms: i64) -> Date {
-    civil_date_secs(ms.div_euclid(1000))
+/// The desk's local time of a reading in milliseconds since the epoch (the epoch when out of range).
+pub fn local_ms(ms: i64) -> OffsetDateTime {
+    let at = OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        + time::Duration::milliseconds(ms.rem_euclid(1000));
+    local(at)
+}
+
+/// The desk's date at a reading in milliseconds since the epoch: the "today" of `update`, of the
+/// service calls and of the CLI.
+pub fn today_at_ms(ms: i64) -> Date {
+    local_ms(ms).date()
+}
+
+/// Milliseconds since the epoch (reads the clock).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// The desk's local time now (reads the clock).
+pub fn now() -> OffsetDateTime {
+    local_ms(now_ms())
+}
+
+/// The desk's date now (reads the clock).
+pub fn today() -> Date {
+    today_at_ms(now_ms())
 }
 
 /// A timestamp as stored in the `*_at` columns: RFC 3339 in UTC with milliseconds,
@@ -300,16 +347,61 @@ mod tests {
         );
     }
 
+    fn ms(at: OffsetDateTime) -> i64 {
+        (at.unix_timestamp_nanos() / 1_000_000) as i64
+    }
+
+    #[test]
+    fn the_desk_day_is_italian() {
+        // 23:30 UTC on 31 December is 00:30 on 1 January in Italy.
+        let new_year = ms(datetime!(2026-12-31 23:30 UTC));
+        assert_eq!(today_at_ms(new_year), date!(2027 - 01 - 01));
+        assert_eq!(
+            gg_mm_aaaa_hh_mm(local_ms(new_year)),
+            "01/01/2027 00:30",
+            "printed times are local"
+        );
+        assert_eq!(file_stamp(local_ms(new_year)), "20270101-003000");
+        // Winter: UTC+1 from 23:00 UTC; summer (CEST): UTC+2 from 22:00 UTC.
+        assert_eq!(
+            today_at_ms(ms(datetime!(2026-03-05 22:59:59.999 UTC))),
+            date!(2026 - 03 - 05)
+        );
+        assert_eq!(
+            today_at_ms(ms(datetime!(2026-03-05 23:00 UTC))),
+            date!(2026 - 03 - 06)
+        );
+        assert_eq!(
+            today_at_ms(ms(datetime!(2026-07-14 21:59 UTC))),
+            date!(2026 - 07 - 14)
+        );
+        assert_eq!(
+            today_at_ms(ms(datetime!(2026-07-14 22:00 UTC))),
+            date!(2026 - 07 - 15)
+        );
+        // The switch to summer time, last Sunday of March at 01:00 UTC.
+        let before = local(datetime!(2026-03-29 00:59 UTC));
+        let after = local(datetime!(2026-03-29 01:00 UTC));
+        assert_eq!((before.hour(), after.hour()), (1, 3));
+        assert_eq!(today_at_ms(-1), date!(1970 - 01 - 01), "01:00 in Rome");
+        assert_eq!(today_at_ms(i64::MAX), date!(1970 - 01 - 01));
+        // The clock: the local date is today's in UTC or the day after.
+        let utc = OffsetDateTime::now_utc().date();
+        assert!([utc, utc.next_day().unwrap()].contains(&today()));
+    }
+
+    #[test]
+    fn the_built_in_rule_is_the_tz_database_s() {
+        let rule = jiff::tz::TimeZone::posix(DESK_ZONE_RULE).unwrap();
+        let db = jiff::tz::TimeZone::get(DESK_ZONE).expect("the test machine has tzdata");
+        for day in 0..3650 {
+            let t = jiff::Timestamp::from_second(1_767_225_600 + day * 86_400 + 3_600).unwrap();
+            assert_eq!(rule.to_offset(t), db.to_offset(t), "{t}");
+        }
+    }
+
     #[test]
     fn clock_readings_and_timestamps() {
-        assert_eq!(civil_date_secs(0), date!(1970 - 01 - 01));
-        // 2026-03-05 23:59:59.999 UTC, then the next millisecond.
-        let ms = 1_772_755_199_999;
-        assert_eq!(civil_date_ms(ms), date!(2026 - 03 - 05));
-        assert_eq!(civil_date_ms(ms + 1), date!(2026 - 03 - 06));
-        assert_eq!(civil_date_secs(ms / 1000), date!(2026 - 03 - 05));
-        assert_eq!(civil_date_ms(-1), date!(1969 - 12 - 31));
-        assert_eq!(civil_date_secs(i64::MAX), date!(1970 - 01 - 01));
         let at = datetime!(2026-03-05 14:07:09.123456 +01:00);
         assert_eq!(timestamp(at), "2026-03-05T13:07:09.123Z");
         assert_eq!(

@@ -129,6 +129,36 @@ pub struct Scheda {
     pub deleted_reason: Option<String>,
 }
 
+/// A scheda of the past loaded in bulk (the demo's history; later, schede brought over from SISO):
+/// the visit as it was saved, where and when, and what became of its proposal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchedaStorica {
+    pub edit: SchedaEdit,
+    pub ente_id: i64,
+    pub ufficio_id: Option<i64>,
+    pub completa: bool,
+    /// When it was saved (a `*_at` timestamp).
+    pub at: String,
+    pub proposta: Option<PropostaStorica>,
+    /// Date (ISO) of the privacy consent signed on this visit, for the scheda's ente.
+    pub consenso: Option<String>,
+}
+
+/// The proposal of presa in carico of a [`SchedaStorica`] and its fate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropostaStorica {
+    /// The destination ente.
+    pub ente_id: i64,
+    /// `inviata` (pending), `accolta` or `respinta`.
+    pub stato: &'static str,
+    /// When it was handled (a `*_at` timestamp; the scheda's own when pending) and by whom.
+    pub at: String,
+    pub by: String,
+    /// An accepted proposal opens a case on this date (ISO); closed on the second date, when given,
+    /// with a reason of `motivi_chiusura`.
+    pub caso: Option<(String, Option<(String, &'static str)>)>,
+}
+
 /// One row of the list of schede.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SchedaRiga {

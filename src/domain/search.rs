@@ -42,6 +42,8 @@ pub struct Candidate {
     pub nome_key: String,
     pub data_nascita: Option<String>,
     pub res_comune: Option<String>,
+    /// A returning client of the searching desk ([`super::search_query::KnownTo`]).
+    pub known: bool,
 }
 
 /// How well one query word matches one field key.
@@ -304,9 +306,12 @@ pub fn evaluate(
     })
 }
 
+/// Best first: the match class, then returning clients, then the score.
 fn order(a: &(Candidate, Rank), b: &(Candidate, Rank)) -> Ordering {
-    b.1.score
-        .cmp(&a.1.score)
+    b.1.tier
+        .cmp(&a.1.tier)
+        .then(b.0.known.cmp(&a.0.known))
+        .then(b.1.score.cmp(&a.1.score))
         .then(b.1.in_ente.cmp(&a.1.in_ente))
         .then_with(|| a.0.cognome_key.cmp(&b.0.cognome_key))
         .then_with(|| a.0.nome_key.cmp(&b.0.nome_key))
@@ -348,7 +353,22 @@ mod tests {
             nome_key: crate::domain::fold::fold(nome),
             data_nascita: Some(nascita.into()),
             res_comune: Some(comune.into()),
+            known: false,
         }
+    }
+
+    #[test]
+    fn returning_clients_come_first_within_their_match_class() {
+        let mut cands = vec![
+            cand(1, "Rossi", "Anna", "1970-01-01", "G478"),
+            cand(2, "Rossi", "Bruna", "1970-01-01", "G478"),
+            cand(3, "Rossetti", "Carla", "1970-01-01", "G478"),
+            cand(4, "Rossetti", "Dora", "1970-01-01", "G478"),
+        ];
+        assert_eq!(ids("ross", &cands, None), [3, 4, 1, 2]);
+        cands[1].known = true;
+        cands[3].known = true;
+        assert_eq!(ids("ross", &cands, None), [4, 2, 3, 1]);
     }
 
     fn ids(query: &str, cands: &[Candidate], ente: Option<&str>) -> Vec<i64> {

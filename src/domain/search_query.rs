@@ -86,6 +86,16 @@ pub struct SearchQuery {
     pub partial_dates: Vec<PartialDate>,
     /// A piece that matches nothing was typed: the search has no results.
     pub impossible: bool,
+    /// Returning clients first: within a match class, persons known to this desk rank higher.
+    pub known_to: Option<KnownTo>,
+}
+
+/// Who counts as a returning client: a person with a scheda of the ente since `since` (ISO date)
+/// or an open case there. Set by the service from the operator's ente, never typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownTo {
+    pub ente_id: i64,
+    pub since: String,
 }
 
 impl SearchQuery {

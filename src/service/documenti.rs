@@ -307,7 +307,7 @@ impl Service<'_> {
     ) -> Result<Delivered, String> {
         let uscita = self.ufficio_uscita(actor).map_err(|e| e.to_string())?;
         let dest = outputs.destination(&actor.username, uscita.cartella, uscita.stampante);
-        let at = crate::domain::date::at_unix_secs(now_ms / 1000);
+        let at = crate::domain::date::local_ms(now_ms);
         let stamp = crate::domain::date::file_stamp(at);
         office::deliver(&dest, (stem, &actor.username, ext), &stamp, |out| {
             write(self, out, at)

@@ -59,9 +59,10 @@ impl Service<'_> {
         &mut self,
         actor: &Actor,
         persons: usize,
+        today: time::Date,
     ) -> StoreResult<crate::demo::DemoSummary> {
-        let summary = crate::demo::create(self.store, actor, persons)?;
-        crate::demo::casi(self.store, actor, time::OffsetDateTime::now_utc().date())?;
+        let summary = crate::demo::create_lived_in(self.store, actor, persons, today)?;
+        crate::demo::casi(self.store, actor, today)?;
         self.store.checkpoint()?;
         Ok(summary)
     }

@@ -8,7 +8,7 @@ use super::{Service, ente_of};
 use crate::domain::persona::{Consenso, Modifica, PersonaEdit, Privacy, Soggetto};
 use crate::domain::scheda::{Filtro, SchedaRiga};
 use crate::domain::search::SearchHit;
-use crate::domain::search_query::SearchQuery;
+use crate::domain::search_query::{KnownTo, SearchQuery};
 use crate::domain::{Actor, AuditEvent, Outcome, Permission};
 use crate::store::{Saved, StoreError, StoreResult};
 
@@ -42,6 +42,12 @@ pub enum PersonaSaved {
     Homonyms(Vec<SearchHit>),
 }
 
+/// Persons the empty search box shows (the latest followed by the operator and the office).
+pub const RECENT_LIMIT: usize = 10;
+
+/// A person with a scheda of the ente in this many days is a returning client (ranked first).
+const RETURNING_DAYS: i64 = 365;
+
 /// `(year, month, day)` of a date, as the search parser takes "today".
 fn ymd(d: time::Date) -> (i32, u8, u8) {
     (d.year(), d.month() as u8, d.day())
@@ -49,8 +55,10 @@ fn ymd(d: time::Date) -> (i32, u8, u8) {
 
 impl Service<'_> {
     /// The search of the anagrafe: the best `limit` persons for `text`, with their markers (open
-    /// case, consent towards the actor's ente). `ente_belfiore`'s residents win ties. Audited with
-    /// the ids of the persons returned.
+    /// case, consent towards the actor's ente). Within a match class, returning clients of the
+    /// actor's ente come first, then `ente_belfiore`'s residents win ties. An empty `text` gives the
+    /// persons the actor and their office followed last. Audited with the ids of the persons
+    /// returned.
     pub fn search(
         &mut self,
         actor: &Actor,
@@ -60,17 +68,35 @@ impl Service<'_> {
         today: time::Date,
     ) -> StoreResult<Vec<SearchHit>> {
         let actor = self.guard(actor, Op::Search, None, "ricerca")?;
-        let q = SearchQuery::parse(text, ymd(today));
-        if q.is_empty() {
+        let mut q = SearchQuery::parse(text, ymd(today));
+        let mut hits = if text.trim().is_empty() {
+            // The empty box: the persons this operator and this office followed last.
+            match actor.ente() {
+                Some(ente) => self.store.recent_soggetti(
+                    ente,
+                    &actor.username,
+                    actor.ufficio_id,
+                    limit.min(RECENT_LIMIT),
+                )?,
+                None => Vec::new(),
+            }
+        } else if q.is_empty() {
             return Ok(Vec::new());
-        }
-        let mut hits = self.store.search_soggetti(&q, ente_belfiore, limit)?;
+        } else {
+            q.known_to = actor.ente().map(|ente_id| KnownTo {
+                ente_id,
+                since: crate::domain::date::iso(today - time::Duration::days(RETURNING_DAYS)),
+            });
+            self.store.search_soggetti(&q, ente_belfiore, limit)?
+        };
         let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
         let marks = self.store.marcatori(&ids, actor.ente())?;
         for h in &mut hits {
             h.marcatori = marks.get(&h.id).copied().unwrap_or_default();
         }
-        self.audit_persons(&actor, Op::Search, &ids)?;
+        if !ids.is_empty() || !text.trim().is_empty() {
+            self.audit_persons(&actor, Op::Search, &ids)?;
+        }
         Ok(hits)
     }
 

@@ -25,7 +25,7 @@ use crate::domain::caso::{
 };
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
-use crate::domain::scheda::{Filtro, Scheda, SchedaEdit, SchedaRiga};
+use crate::domain::scheda::{Filtro, Scheda, SchedaEdit, SchedaRiga, SchedaStorica};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
 use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
@@ -341,6 +341,15 @@ pub trait SearchStore {
         ente_belfiore: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<SearchHit>>;
+    /// The persons of the latest schede of ente `ente_id` received by `operatore` or by office
+    /// `ufficio_id`, most recent first, each once: the desk's returning clients.
+    fn recent_soggetti(
+        &self,
+        ente_id: i64,
+        operatore: &str,
+        ufficio_id: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<SearchHit>>;
 }
 
 /// Persons loaded in bulk: the municipal registry import and demo data.
@@ -348,6 +357,9 @@ pub trait AnagrafeStore {
     /// Inserts persons in one transaction (demo data, imports); one audit row for the batch.
     /// Rows whose codice fiscale already exists are skipped; returns how many were inserted.
     fn insert_soggetti(&mut self, actor: &Actor, rows: &[NewSoggetto]) -> StoreResult<usize>;
+    /// Adds past changes to persons' history (`soggetto_storia`) as they are, in one transaction;
+    /// the persons' current values are not touched. One audit row.
+    fn insert_storia(&mut self, actor: &Actor, rows: &[(i64, Modifica)]) -> StoreResult<usize>;
 
     /// Inserts or updates persons from the municipal registry by codice fiscale (`fonte = 'anagrafe'`),
     /// in one `BEGIN IMMEDIATE` transaction. A new code is inserted; a known one whose fields differ
@@ -423,6 +435,14 @@ pub trait SchedaStore {
     ) -> StoreResult<Contatori>;
     /// The capofila ente of the ambito of `ente_id`.
     fn capofila(&self, ente_id: i64) -> StoreResult<Option<i64>>;
+    /// Loads past schede in one transaction, in the given order (numbered per ente after the
+    /// existing ones), with their proposals, the cases accepted ones opened and the privacy
+    /// consents signed (the first per person and ente counts); one audit row. Returns how many.
+    fn insert_schede_storiche(
+        &mut self,
+        actor: &Actor,
+        rows: &[SchedaStorica],
+    ) -> StoreResult<usize>;
 }
 
 /// The code lists (bisogni, servizi, esiti, ...).

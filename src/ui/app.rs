@@ -173,7 +173,7 @@ impl App {
 
     /// Today, as `update` knows it (from the last tick).
     pub fn today(&self) -> time::Date {
-        crate::domain::date::civil_date_ms(self.now_ms)
+        crate::domain::date::today_at_ms(self.now_ms)
     }
 
     /// Rows per table page in the current window.

@@ -22,6 +22,7 @@ use tokio::sync::mpsc;
 use super::app::{App, Effect, Msg};
 use super::keys::KeyInput;
 use crate::config::Config;
+use crate::domain::date::now_ms;
 use crate::record::{self, Recorder};
 use crate::service::Service;
 use crate::store::Store;
@@ -55,14 +56,6 @@ impl<W: Write> Write for CountingWriter<W> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
-}
-
-/// Milliseconds since the epoch: the only clock, read here and sent to `update` in messages.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }
 
 /// Converts a terminal event into a message; key releases and repeats-as-release are ignored.

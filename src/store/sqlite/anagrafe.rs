@@ -17,8 +17,9 @@ use rusqlite::{Transaction, params};
 
 use super::audit::append_audit;
 use super::search::index_soggetto;
-use super::{SqliteStore, now_text, who};
+use super::{SqliteStore, insert_history, now_text, who};
 use crate::domain::fold::fold;
+use crate::domain::persona::Modifica;
 use crate::domain::soggetto::{Campo, ImportRow, NewSoggetto, UpsertCounts, Valore};
 use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::store::{AnagrafeStore, StoreError, StoreResult};
@@ -393,6 +394,30 @@ impl AnagrafeStore for SqliteStore {
                     .detail(format!("inseriti={inserited}", inserited = inserted)),
             )?;
             Ok(inserted)
+        })
+    }
+
+    fn insert_storia(&mut self, actor: &Actor, rows: &[(i64, Modifica)]) -> StoreResult<usize> {
+        self.write(|tx| {
+            for (id, m) in rows {
+                insert_history(
+                    tx,
+                    *id,
+                    &m.at,
+                    &m.by,
+                    &m.campo,
+                    m.prima.as_deref(),
+                    m.dopo.as_deref(),
+                )?;
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("inserisci_storia_soggetti", Outcome::Ok)
+                    .on("soggetto", None)
+                    .detail(format!("modifiche={}", rows.len())),
+            )?;
+            Ok(rows.len())
         })
     }
 

@@ -2,12 +2,15 @@
 //! fields as child rows, the proposal of presa in carico kept in step), read, list with filters,
 //! soft delete and restore, the office counters.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
 use super::audit::append_audit;
 use super::{SqliteStore, json_array, now_text, who};
-use crate::domain::scheda::{Filtro, MULTI, Scheda, SchedaEdit, SchedaRiga, Stato};
+use crate::domain::scheda::{Filtro, MULTI, Scheda, SchedaEdit, SchedaRiga, SchedaStorica, Stato};
 use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::store::{SchedaStore, StoreError, StoreResult};
 
@@ -548,5 +551,103 @@ impl SchedaStore for SqliteStore {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    fn insert_schede_storiche(
+        &mut self,
+        actor: &Actor,
+        rows: &[SchedaStorica],
+    ) -> StoreResult<usize> {
+        self.write(|tx| {
+            let mut next: HashMap<i64, i64> = HashMap::new();
+            let mut scheda = tx.prepare_cached(
+                "INSERT INTO scheda (numero, ente_id, ufficio_id, soggetto_id, operatore, data_accesso, completa,
+                     esito, invio_ufficio_id, dati, nota_privata, nota_privata_autore, created_at, created_by,
+                     updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?12, ?13, ?12)",
+            )?;
+            let mut proposta = tx.prepare_cached(
+                "INSERT INTO proposta_pic (scheda_id, soggetto_id, ente_id, stato, categorie, created_at, created_by,
+                     updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            let mut caso = tx.prepare_cached(
+                "INSERT INTO presa_in_carico (soggetto_id, ente_id, stato, data_apertura, data_chiusura,
+                     motivo_chiusura, created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
+            )?;
+            let mut consenso = tx.prepare_cached(
+                "INSERT OR IGNORE INTO privacy_consenso (soggetto_id, ente_id, stato, data_firma, created_at,
+                     created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, 'firmato', ?3, ?4, ?5, ?4, ?5)",
+            )?;
+            for r in rows {
+                let e = &r.edit;
+                let numero = match next.entry(r.ente_id) {
+                    Entry::Occupied(o) => o.into_mut(),
+                    Entry::Vacant(v) => v.insert(tx.query_row(
+                        "SELECT COALESCE(MAX(numero), 0) + 1 FROM scheda WHERE ente_id = ?1",
+                        [r.ente_id],
+                        |row| row.get::<_, i64>(0),
+                    )?),
+                };
+                let nota = e.nota_privata.as_deref().filter(|n| !n.trim().is_empty());
+                scheda.execute(params![
+                    *numero,
+                    r.ente_id,
+                    r.ufficio_id,
+                    e.soggetto_id,
+                    e.operatore,
+                    e.data_accesso,
+                    r.completa,
+                    e.esito,
+                    e.invio_ufficio_id,
+                    dati_json(&e.dati),
+                    nota,
+                    e.operatore,
+                    r.at,
+                ])?;
+                *numero += 1;
+                let id = tx.last_insert_rowid();
+                write_codes(tx, id, e)?;
+                if let Some(p) = &r.proposta {
+                    proposta.execute(params![
+                        id,
+                        e.soggetto_id,
+                        p.ente_id,
+                        p.stato,
+                        e.categorie_sociali.join(","),
+                        r.at,
+                        e.operatore,
+                        p.at,
+                        p.by,
+                    ])?;
+                    if let Some((aperta, chiusa)) = &p.caso {
+                        let (data_chiusura, motivo) = chiusa.clone().unzip();
+                        caso.execute(params![
+                            e.soggetto_id,
+                            p.ente_id,
+                            if chiusa.is_some() { "chiusa" } else { "aperta" },
+                            aperta,
+                            data_chiusura,
+                            motivo,
+                            p.at,
+                            p.by,
+                        ])?;
+                    }
+                }
+                if let Some(data) = &r.consenso {
+                    consenso.execute(params![e.soggetto_id, r.ente_id, data, r.at, e.operatore])?;
+                }
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("inserisci_schede_storiche", Outcome::Ok)
+                    .on("scheda", None)
+                    .detail(format!("inserite={}", rows.len())),
+            )?;
+            Ok(rows.len())
+        })
     }
 }

@@ -24,7 +24,7 @@ use rusqlite::{Connection, params, params_from_iter};
 use super::{SqliteStore, json_array};
 use crate::domain::fold::fold;
 use crate::domain::search::{self, Candidate, SearchHit, deletions, key_words, within_one_edit};
-use crate::domain::search_query::{MIN_TYPO_CHARS, SearchQuery};
+use crate::domain::search_query::{KnownTo, MIN_TYPO_CHARS, SearchQuery};
 use crate::store::{SearchStore, StoreResult};
 
 /// Keys a word may stand for in one field before its scan becomes a range scan of the key index.
@@ -261,13 +261,79 @@ impl SearchStore for SqliteStore {
         } else if let Some((lo, hi)) = &dates {
             self.scan_dates(lo, hi, &mut found)?;
         }
+        if let Some(k) = &q.known_to {
+            self.mark_known(k, &mut found)?;
+        }
         let ente = ente_belfiore.map(|e| e.trim().to_uppercase());
         let ranked = search::rank(q, found.into_values(), ente.as_deref(), limit);
+        self.hits(ranked)
+    }
+
+    fn recent_soggetti(
+        &self,
+        ente_id: i64,
+        operatore: &str,
+        ufficio_id: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<SearchHit>> {
+        // Newest first along the date index, stopping at `limit` distinct persons.
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT soggetto_id FROM scheda INDEXED BY scheda_data
+             WHERE ente_id = ?1 AND (operatore = ?2 OR ufficio_id = ?3) AND deleted_at IS NULL
+             ORDER BY data_accesso DESC, id DESC",
+        )?;
+        let mut rows = stmt.query(params![ente_id, operatore, ufficio_id])?;
+        let mut ids: Vec<i64> = Vec::with_capacity(limit);
+        while ids.len() < limit
+            && let Some(r) = rows.next()?
+        {
+            let id: i64 = r.get(0)?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let ranked = ids
+            .into_iter()
+            .map(|id| {
+                (
+                    Candidate {
+                        id,
+                        ..Default::default()
+                    },
+                    0,
+                )
+            })
+            .collect();
         self.hits(ranked)
     }
 }
 
 impl SqliteStore {
+    /// Marks the candidates with a scheda of the ente since `k.since` or an open case there.
+    fn mark_known(&self, k: &KnownTo, found: &mut HashMap<i64, Candidate>) -> StoreResult<()> {
+        if found.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<i64> = found.keys().copied().collect();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT soggetto_id FROM scheda
+             WHERE soggetto_id IN (SELECT value FROM json_each(?1)) AND ente_id = ?2
+               AND data_accesso >= ?3 AND deleted_at IS NULL
+             UNION
+             SELECT soggetto_id FROM presa_in_carico
+             WHERE soggetto_id IN (SELECT value FROM json_each(?1)) AND ente_id = ?2 AND stato = 'aperta'",
+        )?;
+        let known = stmt.query_map(params![json_array(&ids), k.ente_id, k.since], |r| {
+            r.get::<_, i64>(0)
+        })?;
+        for id in known {
+            if let Some(c) = found.get_mut(&id?) {
+                c.known = true;
+            }
+        }
+        Ok(())
+    }
+
     fn scan_cf(&self, prefix: &str, found: &mut HashMap<i64, Candidate>) -> StoreResult<usize> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, cognome_key, nome_key, data_nascita, res_comune, codice_fiscale FROM soggetto
@@ -574,6 +640,7 @@ fn candidate(r: &rusqlite::Row<'_>) -> rusqlite::Result<Candidate> {
         data_nascita: r.get(3)?,
         res_comune: r.get(4)?,
         codice_fiscale: r.get(5)?,
+        known: false,
     })
 }
 

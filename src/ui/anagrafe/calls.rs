@@ -68,7 +68,7 @@ impl Req {
 
 pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
     let err = |e: crate::service::Error| e.to_string();
-    let today = crate::domain::date::civil_date_ms(now_ms);
+    let today = crate::domain::date::today_at_ms(now_ms);
     match req {
         Req::Search {
             actor,

@@ -119,7 +119,7 @@ impl ScreenState for State {
     }
     fn stale(&mut self) {
         match self {
-            State::Ricerca(r) => r.sent.clear(),
+            State::Ricerca(r) => r.sent = None,
             State::Persona(p) => p.stale = true,
             _ => {}
         }
@@ -453,11 +453,12 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
     };
     let (actor, ente_belfiore) = (s.actor.clone(), s.ente_belfiore.clone());
     let req = match &mut app.screen {
-        Screen::Anagrafe(State::Ricerca(r)) if r.input.value() != r.sent => {
-            r.sent = r.input.value().to_string();
+        Screen::Anagrafe(State::Ricerca(r)) if r.sent.as_deref() != Some(r.input.value()) => {
+            let text = r.input.value().to_string();
+            r.sent = Some(text.clone());
             Req::Search {
                 actor,
-                text: r.sent.clone(),
+                text,
                 ente_belfiore,
             }
         }

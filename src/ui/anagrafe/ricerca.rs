@@ -11,8 +11,9 @@ use crate::ui::widgets::text_input::TextInput;
 pub struct RicercaState {
     pub input: TextInput,
     pub table: Table,
-    /// The text of the last search sent (a new one goes out when the box differs).
-    pub sent: String,
+    /// The text of the last search sent (a new one goes out when the box differs); `None` before
+    /// the first, so that the empty box shows the persons followed recently.
+    pub sent: Option<String>,
     pub error: Option<String>,
 }
 
@@ -28,7 +29,7 @@ impl Default for RicercaState {
                 ("Residenza", 13),
                 ("C/P", 3),
             ]),
-            sent: String::new(),
+            sent: None,
             error: None,
         }
     }

@@ -15,7 +15,12 @@ pub fn draw_ricerca(app: &App, r: &RicercaState, f: &mut Frame, body: Rect) -> O
     let theme = app.config.theme;
     let hint = if let Some(e) = &r.error {
         (sanitize(e), theme.error())
-    } else if r.sent.trim().is_empty() {
+    } else if r.sent.as_deref().unwrap_or("").trim().is_empty() && !r.table.rows.is_empty() {
+        (
+            "persone seguite di recente da te e dal tuo ufficio: Invio per riaprire".to_string(),
+            theme.dim(),
+        )
+    } else if r.sent.as_deref().unwrap_or("").trim().is_empty() {
         (
             "cognome e nome, data gg/mm/aaaa o anno, codice fiscale (anche l'inizio)".to_string(),
             theme.dim(),

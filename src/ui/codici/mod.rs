@@ -200,7 +200,7 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 return Vec::new();
             };
             if f.form
-                .validate(crate::domain::date::civil_date_ms(app.now_ms))
+                .validate(crate::domain::date::today_at_ms(app.now_ms))
                 .is_some()
             {
                 app.status = Some(MSG_FIX.into());

@@ -191,7 +191,7 @@ impl Req {
 pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
     match req {
         Req::Home { actor } => Rep::Home(
-            svc.home(&actor, crate::domain::date::civil_date_ms(now_ms))
+            svc.home(&actor, crate::domain::date::today_at_ms(now_ms))
                 .map_err(|e| e.to_string()),
         ),
     }

@@ -328,8 +328,7 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
             _ => Vec::new(),
         },
         Screen::Schede(State::Filter(f)) if matches!(a, Action::Save | Action::Confirm) => {
-            match filter::filter_from_form(&f.form, crate::domain::date::civil_date_ms(app.now_ms))
-            {
+            match filter::filter_from_form(&f.form, crate::domain::date::today_at_ms(app.now_ms)) {
                 Err(e) => f.refuse(&[e], &mut app.status),
                 Ok(filtro) => {
                     app.pop();

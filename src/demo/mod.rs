@@ -1,6 +1,9 @@
 //! Synthetic demo data: an ambito with three comuni of Umbria, their front desks, one account per role
-//! and N persons with valid codici fiscali. Deterministic: the same N gives the same data, on every
+//! and N persons with valid codici fiscali; [`create_lived_in`] adds eighteen months of activity
+//! ([`history`]). Deterministic: the same N (and creation date) gives the same data, on every
 //! platform and whatever version of `rand` the other crates use (see `DemoRng`).
+
+pub mod history;
 
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -14,8 +17,8 @@ use crate::store::{Store, StoreResult};
 /// The password of every demo account (also in the README).
 pub const DEMO_PASSWORD: &str = "sportello-demo";
 
-const NOMI: &str = include_str!("../data/nomi-propri.csv");
-const COGNOMI: &str = include_str!("../data/cognomi.txt");
+const NOMI: &str = include_str!("../../data/nomi-propri.csv");
+const COGNOMI: &str = include_str!("../../data/cognomi.txt");
 use crate::domain::belfiore::{self, COMUNI_CSV as COMUNI, STATI_CSV as STATI};
 
 /// The comuni of the demo ambito: (name, Belfiore, CAP, ISTAT).
@@ -49,6 +52,31 @@ const VIE: [&str; 16] = [
 pub struct DemoSummary {
     pub persons: usize,
     pub accounts: Vec<(String, Role)>,
+    /// Schede of the history (0 without one).
+    pub schede: usize,
+    /// The comuni, in the order of `DEMO_COMUNI`, and the offices, in creation order.
+    pub enti: Vec<i64>,
+    pub uffici: Vec<i64>,
+}
+
+/// [`create`], then [`history::add`]: the demo `sportello demo` makes, its history ending on `today`.
+pub fn create_lived_in(
+    store: &mut dyn Store,
+    actor: &Actor,
+    persons: usize,
+    today: time::Date,
+) -> StoreResult<DemoSummary> {
+    let mut summary = create(store, actor, persons)?;
+    history::check_numbering(store, summary.persons)?;
+    let at = history::Where {
+        enti: &summary.enti[..2],
+        belfiore: &[DEMO_COMUNI[0].1, DEMO_COMUNI[1].1],
+        uffici: &[summary.uffici[0], summary.uffici[1], summary.uffici[2]],
+    };
+    let h = history::add(store, actor, &at, today)?;
+    summary.schede = h.schede;
+    summary.accounts = accounts_lived_in();
+    Ok(summary)
 }
 
 /// The demo accounts: one per role, named after the role.
@@ -57,6 +85,17 @@ pub fn accounts() -> Vec<(String, Role)> {
         .iter()
         .map(|r| (r.code().to_string(), *r))
         .collect()
+}
+
+/// The accounts of the demo with its history: the role accounts and the operators of the history.
+pub fn accounts_lived_in() -> Vec<(String, Role)> {
+    let mut a = accounts();
+    a.extend(
+        history::OPERATORI
+            .iter()
+            .map(|(user, role, ..)| (user.to_string(), *role)),
+    );
+    a
 }
 
 /// Fills an empty, migrated database with the demo organisation, accounts and `persons` persons.
@@ -90,13 +129,21 @@ pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResu
         enti[0],
         "Segretariato sociale - Centro",
     )?;
-    crate::service::Service::new(store).create_ufficio(
+    let pua = crate::service::Service::new(store).create_ufficio(
         actor,
         enti[0],
         "PUA - Punto unico di accesso",
     )?;
-    crate::service::Service::new(store).create_ufficio(actor, enti[1], "Segretariato sociale")?;
-    crate::service::Service::new(store).create_ufficio(actor, enti[2], "Segretariato sociale")?;
+    let corciano = crate::service::Service::new(store).create_ufficio(
+        actor,
+        enti[1],
+        "Segretariato sociale",
+    )?;
+    let todi = crate::service::Service::new(store).create_ufficio(
+        actor,
+        enti[2],
+        "Segretariato sociale",
+    )?;
 
     let demo_names = [
         ("Giulia", "Sportelli"),
@@ -128,6 +175,9 @@ pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResu
     Ok(DemoSummary {
         persons: inserted,
         accounts,
+        schede: 0,
+        enti,
+        uffici: vec![segretariato, pua, corciano, todi],
     })
 }
 
@@ -562,6 +612,18 @@ mod tests {
     use crate::store::prelude::*;
     use crate::store::sqlite::SqliteStore;
 
+    /// Everything a person row holds that the generator decides (not the insertion time).
+    fn persons(s: &SqliteStore) -> Vec<String> {
+        let n = s.counts().unwrap().soggetti;
+        (1..=n)
+            .map(|id| {
+                let mut p = s.soggetto(id).unwrap().unwrap();
+                (p.created_at, p.updated_at) = (String::new(), String::new());
+                format!("{p:?}")
+            })
+            .collect()
+    }
+
     #[test]
     fn demo_creates_accounts_and_persons_deterministically() {
         let mut s = SqliteStore::in_memory().unwrap();
@@ -575,13 +637,132 @@ mod tests {
             let op = s.operatore_by_username(&user).unwrap().unwrap();
             assert!(op.roles.contains(role));
         }
-        // Same seed, same people.
+        // Same seed, same people: every field of every person.
         let mut t = SqliteStore::in_memory().unwrap();
         create(&mut t, &actor, 500).unwrap();
-        assert_eq!(
-            s.audit_tail(1).unwrap()[0].event.detail,
-            t.audit_tail(1).unwrap()[0].event.detail
+        let (a, b) = (persons(&s), persons(&t));
+        assert_eq!(a.len(), 500);
+        assert!(a == b, "the demo persons differ between two runs");
+    }
+
+    /// All the schede of the demo's comuni, as the list shows them.
+    fn schede(s: &SqliteStore, enti: &[i64]) -> Vec<crate::domain::scheda::SchedaRiga> {
+        s.list_schede(enti, &crate::domain::scheda::Filtro::default(), 1_000_000)
+            .unwrap()
+    }
+
+    #[test]
+    fn the_history_is_deterministic_and_ends_on_the_creation_date() {
+        use time::macros::date;
+        let actor = Actor::system(Some("test".into()), None);
+        let today = date!(2026 - 11 - 30);
+        let mut s = SqliteStore::in_memory().unwrap();
+        let summary = create_lived_in(&mut s, &actor, 1000, today).unwrap();
+        let rows = schede(&s, &summary.enti);
+        assert_eq!(rows.len(), summary.schede);
+        assert!((550..=600).contains(&rows.len()), "{}", rows.len());
+        let last = rows.iter().map(|r| r.data_accesso.as_str()).max().unwrap();
+        let first = rows.iter().map(|r| r.data_accesso.as_str()).min().unwrap();
+        assert!(("2026-11-20"..="2026-11-30").contains(&last), "{last}");
+        assert!(("2025-05-30"..="2025-06-15").contains(&first), "{first}");
+        let mut t = SqliteStore::in_memory().unwrap();
+        create_lived_in(&mut t, &actor, 1000, today).unwrap();
+        assert!(rows == schede(&t, &summary.enti), "two runs differ");
+        let mut u = SqliteStore::in_memory().unwrap();
+        create_lived_in(&mut u, &actor, 1000, date!(2026 - 06 - 30)).unwrap();
+        let other = schede(&u, &summary.enti);
+        assert!(
+            other
+                .iter()
+                .all(|r| r.data_accesso.as_str() <= "2026-06-30")
         );
+        assert!(rows != other, "the creation date moves the history");
+    }
+
+    #[test]
+    fn the_history_looks_like_an_office() {
+        use crate::domain::scheda::Stato;
+        use std::collections::HashMap;
+        use time::macros::date;
+        let actor = Actor::system(Some("test".into()), None);
+        let mut s = SqliteStore::in_memory().unwrap();
+        let summary = create_lived_in(&mut s, &actor, 5000, date!(2026 - 11 - 30)).unwrap();
+        let rows = schede(&s, &summary.enti);
+        assert!((2900..=3000).contains(&rows.len()), "{}", rows.len());
+        let share = |f: &dyn Fn(&crate::domain::scheda::SchedaRiga) -> bool| {
+            rows.iter().filter(|r| f(r)).count() * 100 / rows.len()
+        };
+        // Both comuni, every office, several operators.
+        let perugia = share(&|r| r.ufficio.as_deref() != Some("Segretariato sociale"));
+        assert!((60..=80).contains(&perugia), "Perugia {perugia}%");
+        let mut operatori: HashMap<&str, usize> = HashMap::new();
+        for r in &rows {
+            *operatori.entry(r.operatore.as_str()).or_default() += 1;
+        }
+        assert_eq!(operatori.len(), 6, "{operatori:?}");
+        // Esiti as shipped, mostly information; a few in sospeso, all recent.
+        let info = share(&|r| r.esito.as_deref() == Some("info"));
+        assert!((25..=45).contains(&info), "info {info}%");
+        let sospese: Vec<_> = rows
+            .iter()
+            .filter(|r| r.stato == Stato::InSospeso)
+            .collect();
+        assert!(
+            (5..=100).contains(&sospese.len()),
+            "{} in sospeso",
+            sospese.len()
+        );
+        assert!(
+            sospese
+                .iter()
+                .all(|r| r.data_accesso.as_str() >= "2026-09-30")
+        );
+        // Proposals of every fate; accepted ones opened cases.
+        let proposte = share(&|r| r.stato == Stato::Inviata);
+        assert!((5..=20).contains(&proposte), "proposte {proposte}%");
+        let mut fates: Vec<String> = rows
+            .iter()
+            .filter(|r| r.stato == Stato::Inviata)
+            .filter_map(|r| s.scheda(r.id).unwrap().unwrap().proposta)
+            .collect();
+        fates.sort();
+        fates.dedup();
+        assert_eq!(fates, ["accolta", "inviata", "respinta"]);
+        // Returning clients: fewer persons than schede, some with many visits.
+        let mut visite: HashMap<i64, usize> = HashMap::new();
+        for r in &rows {
+            *visite.entry(r.soggetto_id).or_default() += 1;
+        }
+        assert!(
+            visite.len() * 100 / rows.len() < 80,
+            "{} persons",
+            visite.len()
+        );
+        assert!(visite.values().any(|v| *v >= 4));
+        let history: usize = (1..=200)
+            .map(|id| s.soggetto_storia(id).unwrap().len())
+            .sum();
+        assert!(history > 0, "some persons have a registry history");
+
+        // The empty search of Corciano's desk: its latest persons, newest first, each once.
+        let op = s
+            .operatore_by_username("sportello.corciano")
+            .unwrap()
+            .unwrap();
+        let desk = Actor::operatore(&op, None, None);
+        let recent = crate::service::Service::new(&mut s)
+            .search(&desk, "", None, 50, date!(2026 - 11 - 30))
+            .unwrap();
+        let mut corciano: Vec<i64> = Vec::new();
+        for r in &rows {
+            if r.ufficio.as_deref() == Some("Segretariato sociale")
+                && !corciano.contains(&r.soggetto_id)
+            {
+                corciano.push(r.soggetto_id);
+            }
+        }
+        let got: Vec<i64> = recent.iter().map(|h| h.id).collect();
+        assert_eq!(got, corciano[..10]);
     }
 
     /// Pins the generated persons: a change of the generator, of its seed, of the name and place
