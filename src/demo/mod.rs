@@ -406,6 +406,9 @@ pub fn casi(store: &mut dyn Store, actor: &Actor, today: time::Date) -> StoreRes
             p.data_decesso.is_none() && p.data_nascita.as_deref().is_some_and(|d| d < "2000")
         })
         .map(|p| p.id)
+        // Persons the history has not already taken in charge here: these cases are walked
+        // through the iter from the start.
+        .filter(|id| matches!(svc.store().caso_di(*id, ente), Ok(None)))
         .take(14)
         .collect();
     let mut made = 0;

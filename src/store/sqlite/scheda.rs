@@ -571,10 +571,28 @@ impl SchedaStore for SqliteStore {
                      updated_at, updated_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
+            // One case per person and ente (the cartella): a later accepted proposal is linked to
+            // it. The iter (taken in charge, closed) is written as the Presa in carico module does.
+            let mut caso_di = tx.prepare_cached(
+                "SELECT id FROM presa_in_carico WHERE soggetto_id = ?1 AND ente_id = ?2",
+            )?;
             let mut caso = tx.prepare_cached(
                 "INSERT INTO presa_in_carico (soggetto_id, ente_id, stato, data_apertura, data_chiusura,
-                     motivo_chiusura, created_at, created_by, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
+                     motivo_chiusura, created_at, created_by, updated_at, updated_by, numero,
+                     iter_stato, responsabile)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8,
+                     (SELECT COALESCE(MAX(numero), 0) + 1 FROM presa_in_carico WHERE ente_id = ?2),
+                     CASE ?3 WHEN 'chiusa' THEN 'chiuso' ELSE 'preso_in_carico' END, ?8)",
+            )?;
+            let mut step = tx.prepare_cached(
+                "INSERT INTO caso_step (caso_id, stato, da_stato, data, operatore, ente_id, nota,
+                     created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            let mut collega = tx.prepare_cached(
+                "UPDATE proposta_pic SET caso_id = ?1, esito_gestione = ?2, gestita_da = ?3,
+                     gestita_at = ?4
+                 WHERE id = ?5",
             )?;
             let mut consenso = tx.prepare_cached(
                 "INSERT OR IGNORE INTO privacy_consenso (soggetto_id, ente_id, stato, data_firma, created_at,
@@ -622,18 +640,52 @@ impl SchedaStore for SqliteStore {
                         p.at,
                         p.by,
                     ])?;
+                    let proposta_id = tx.last_insert_rowid();
                     if let Some((aperta, chiusa)) = &p.caso {
-                        let (data_chiusura, motivo) = chiusa.clone().unzip();
-                        caso.execute(params![
-                            e.soggetto_id,
-                            p.ente_id,
-                            if chiusa.is_some() { "chiusa" } else { "aperta" },
-                            aperta,
-                            data_chiusura,
-                            motivo,
-                            p.at,
-                            p.by,
-                        ])?;
+                        let esistente: Option<i64> = caso_di
+                            .query_row(params![e.soggetto_id, p.ente_id], |row| row.get(0))
+                            .optional()?;
+                        let (caso_id, esito) = match esistente {
+                            Some(id) => (id, "collegata"),
+                            None => {
+                                let (data_chiusura, motivo) = chiusa.clone().unzip();
+                                caso.execute(params![
+                                    e.soggetto_id,
+                                    p.ente_id,
+                                    if chiusa.is_some() { "chiusa" } else { "aperta" },
+                                    aperta,
+                                    data_chiusura,
+                                    motivo,
+                                    p.at,
+                                    p.by,
+                                ])?;
+                                let id = tx.last_insert_rowid();
+                                step.execute(params![
+                                    id,
+                                    "preso_in_carico",
+                                    "aperto",
+                                    aperta,
+                                    p.by,
+                                    p.ente_id,
+                                    None::<String>,
+                                    p.at
+                                ])?;
+                                if let Some((chiusa_il, motivo)) = chiusa {
+                                    step.execute(params![
+                                        id,
+                                        "chiuso",
+                                        "preso_in_carico",
+                                        chiusa_il,
+                                        p.by,
+                                        p.ente_id,
+                                        motivo,
+                                        p.at
+                                    ])?;
+                                }
+                                (id, "creata")
+                            }
+                        };
+                        collega.execute(params![caso_id, esito, p.by, p.at, proposta_id])?;
                     }
                 }
                 if let Some(data) = &r.consenso {
