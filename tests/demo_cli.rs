@@ -142,7 +142,8 @@ fn the_demo_has_eighteen_months_of_schede_to_export() {
         .next()
         .and_then(|w| w.parse().ok())
         .unwrap_or_else(|| panic!("{}", text(&out.stderr)));
-    assert!((2900..=3000).contains(&n), "{n} schede esportate");
+    // About 600 per 1,000 persons from the history, plus the few of the walked-through demo cases.
+    assert!((2900..=3050).contains(&n), "{n} schede esportate");
     assert_eq!(xlsx_rows(&xlsx), n + 1, "a header and one row per scheda");
     // The history ends on the creation date: nothing after it, something in its last week.
     let after = env.run_on(
