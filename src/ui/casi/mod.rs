@@ -154,6 +154,26 @@ impl ScreenState for State {
             _ => Layer::List,
         }
     }
+    /// The list layer is shared with the person card and the schede: only this module's keys.
+    fn offers(&self, a: Action) -> bool {
+        match self {
+            State::Form(..) => true,
+            State::Inbox(_) | State::Lista(..) => {
+                Table::moves(a, true) || matches!(a, Action::Open | Action::Confirm)
+            }
+            State::Proposta(_) => false,
+            State::Caso(_) => matches!(
+                a,
+                Action::NextPage
+                    | Action::PrevPage
+                    | Action::FieldDown
+                    | Action::FieldUp
+                    | Action::NewRecord
+                    | Action::Edit
+                    | Action::Print
+            ),
+        }
+    }
     fn form(&self) -> Option<&FormScreen> {
         match self {
             State::Form(f, ..) => Some(f),

@@ -499,29 +499,41 @@ pub fn home_lines(theme: &Theme, c: &ContatoriCasi) -> Vec<Line<'static>> {
         || c.pai_da_verificare > 0
         || c.isee_in_scadenza > 0
     {
+        let style = theme.accent(Area::Cartella);
+        out.push(Line::styled(
+            format!(" {} proposte da prendere in carico", c.proposte),
+            style,
+        ));
         out.push(Line::styled(
             format!(
-                " {} proposte da prendere in carico · {} verifiche PAI scadute · {} ISEE scaduti o in scadenza",
-                c.proposte, c.pai_da_verificare, c.isee_in_scadenza
+                " {} verifiche PAI scadute · {} ISEE scaduti o in scadenza",
+                c.pai_da_verificare, c.isee_in_scadenza
             ),
-            theme.accent(Area::Cartella),
+            style,
         ));
         let stati: Vec<String> = c
             .per_stato
             .iter()
-            .map(|(l, n)| format!("{n} {}", l.to_lowercase()))
+            .map(|(l, n)| sanitize(&format!("{n} {}", l.to_lowercase())))
             .collect();
-        out.push(Line::styled(
-            sanitize(&format!(
-                " I miei casi: {}",
-                if stati.is_empty() {
-                    "nessuno".to_string()
-                } else {
-                    stati.join(", ")
-                }
-            )),
-            theme.accent(Area::Cartella),
-        ));
+        // Wrapped to fit an 80-column terminal (the frame takes two).
+        let mut line = " I miei casi:".to_string();
+        if stati.is_empty() {
+            line.push_str(" nessuno");
+        }
+        for (i, stato) in stati.iter().enumerate() {
+            let piece = if i + 1 < stati.len() {
+                format!(" {stato},")
+            } else {
+                format!(" {stato}")
+            };
+            if line.chars().count() + piece.chars().count() > 76 {
+                out.push(Line::styled(std::mem::take(&mut line), style));
+                line.push_str("   ");
+            }
+            line.push_str(&piece);
+        }
+        out.push(Line::styled(line, style));
     }
     for (persona, data, nota) in &c.respinte {
         out.push(Line::styled(

@@ -25,6 +25,31 @@ pub struct Table {
     pub sorted: bool,
 }
 
+/// How a cell sorts: dates (`gg/mm/aaaa`) by the calendar, whole numbers by value, any other text
+/// alphabetically without case.
+fn sort_key(cell: &str) -> String {
+    let b = cell.as_bytes();
+    let date = b.len() >= 10
+        && b[2] == b'/'
+        && b[5] == b'/'
+        && [0, 1, 3, 4, 6, 7, 8, 9]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit());
+    if date {
+        return format!(
+            "{}{}{}{}",
+            &cell[6..10],
+            &cell[3..5],
+            &cell[0..2],
+            &cell[10..]
+        );
+    }
+    if !cell.is_empty() && cell.len() <= 18 && cell.bytes().all(|c| c.is_ascii_digit()) {
+        return format!("{cell:0>18}");
+    }
+    cell.to_lowercase()
+}
+
 impl Table {
     pub fn new(columns: Vec<(&'static str, u16)>) -> Table {
         Table {
@@ -43,8 +68,7 @@ impl Table {
     fn sort(&mut self) {
         self.sorted = true;
         let c = self.sort_col;
-        let key =
-            |r: &(String, Vec<String>)| r.1.get(c).map(|s| s.to_lowercase()).unwrap_or_default();
+        let key = |r: &(String, Vec<String>)| r.1.get(c).map(|s| sort_key(s)).unwrap_or_default();
         self.rows
             .sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0)));
         if self.reverse {
@@ -204,6 +228,21 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_sort_by_the_calendar_and_numbers_by_value() {
+        let mut t = Table::new(vec![("Data", 10), ("N.", 4)]);
+        let row = |k: &str, d: &str, n: &str| (k.to_string(), vec![d.to_string(), n.to_string()]);
+        t.set_rows(vec![
+            row("a", "04/02/2026", "9"),
+            row("b", "03/03/2026", "10"),
+            row("c", "04/06/2025", "100"),
+        ]);
+        let keys = |t: &Table| t.rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>();
+        assert_eq!(keys(&t), ["c", "a", "b"]);
+        t.sort_next();
+        assert_eq!(keys(&t), ["a", "b", "c"]);
+    }
 
     fn table() -> Table {
         let mut t = Table::new(vec![("Nome", 10), ("Ruolo", 10)]);
