@@ -196,14 +196,30 @@ fn draw_caso(app: &App, c: &CasoView, f: &mut Frame, area: Rect) {
         ];
         f.render_widget(Paragraph::new(lines), head);
     }
+    let labels: Vec<String> = Sezione::ALL
+        .iter()
+        .map(|s| format!(" {} ", s.label()))
+        .collect();
+    let active = Sezione::ALL
+        .iter()
+        .position(|s| *s == c.sezione)
+        .unwrap_or(0);
+    let widths: Vec<usize> = labels.iter().map(|l| l.chars().count()).collect();
+    let (from, to) = tab_window(&widths, active, usize::from(tabs.width));
     let mut spans = Vec::new();
-    for s in Sezione::ALL {
-        let style = if s == c.sezione {
+    if from > 0 {
+        spans.push(Span::styled("‹", theme.dim()));
+    }
+    for (i, label) in labels.iter().enumerate().take(to).skip(from) {
+        let style = if i == active {
             theme.focus()
         } else {
             theme.dim()
         };
-        spans.push(Span::styled(format!(" {} ", s.label()), style));
+        spans.push(Span::styled(label.clone(), style));
+    }
+    if to < labels.len() {
+        spans.push(Span::styled("›", theme.dim()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), tabs);
     let lines = match (&c.error, &c.data) {
@@ -545,4 +561,36 @@ pub fn home_lines(theme: &Theme, c: &ContatoriCasi) -> Vec<Line<'static>> {
         ));
     }
     out
+}
+
+/// The tabs `from..to` that fit in `width` columns with the `active` one among them (one column
+/// kept on each side for the ‹ › marks of tabs off screen): from the first while it fits, else
+/// ending on the active tab.
+fn tab_window(widths: &[usize], active: usize, width: usize) -> (usize, usize) {
+    let room = width.saturating_sub(2);
+    let fits = |from: usize, to: usize| widths[from..to].iter().sum::<usize>() <= room;
+    let mut from = 0;
+    while from < active && !fits(from, active + 1) {
+        from += 1;
+    }
+    let mut to = active + 1;
+    while to < widths.len() && fits(from, to + 1) {
+        to += 1;
+    }
+    (from, to)
+}
+
+#[cfg(test)]
+mod tab_tests {
+    use super::tab_window;
+
+    #[test]
+    fn the_active_tab_is_always_on_screen() {
+        let widths = [12; 14];
+        assert_eq!(tab_window(&widths, 0, 78), (0, 6));
+        assert_eq!(tab_window(&widths, 5, 78), (0, 6));
+        assert_eq!(tab_window(&widths, 13, 78), (8, 14));
+        assert_eq!(tab_window(&widths, 9, 78), (4, 10));
+        assert_eq!(tab_window(&[5, 5], 1, 78), (0, 2));
+    }
 }
