@@ -125,15 +125,7 @@ impl App {
             quit: false,
             dirty: true,
         };
-        if let Some(incident) = &app.config.recording {
-            app.popup = Some(Popup::Message {
-                text: format!(
-                    "Questa sessione viene registrata per la segnalazione {}",
-                    crate::sanitize::sanitize(incident)
-                ),
-                error: false,
-            });
-        }
+        app.popup = super::popup::recording_notice(app.config.recording.as_deref());
         let effects = login::start(&mut app);
         (app, effects)
     }

@@ -146,6 +146,18 @@ pub fn action(app: &mut App, p: Popup, a: Action) -> Outcome {
     }
 }
 
+/// The notice shown before anything else when the session is recorded for an incident (the
+/// operator is told before the first key is logged; the status bar keeps saying it).
+pub fn recording_notice(incident: Option<&str>) -> Option<Popup> {
+    incident.map(|n| Popup::Message {
+        text: format!(
+            "Questa sessione viene registrata per la segnalazione {}",
+            crate::sanitize::sanitize(n)
+        ),
+        error: false,
+    })
+}
+
 /// A print or an export finished: where the file is, or why it is not.
 pub fn document_done(
     app: &mut App,
