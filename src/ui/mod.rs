@@ -1,4 +1,4 @@
-//! The terminal app. It never touches SQL: no `rusqlite`, no `crate::store` here except in the
+//! The terminal app. It never touches SQL: no `rusqlite` and no store handle here except in the
 //! runtime's wiring ([`runtime`], [`harness`]); screens reach data only through
 //! [`crate::service::Service`].
 //!
