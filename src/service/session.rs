@@ -29,7 +29,13 @@ pub struct HomeData {
     pub contatori: Option<Contatori>,
     /// The social worker's counters (cases, PAI, ISEE) and the operator's refused proposals.
     pub casi: Option<crate::domain::caso::ContatoriCasi>,
+    /// The persons this operator and this office followed last, most recent first (empty for
+    /// roles that may not search the anagrafe).
+    pub recenti: Vec<crate::domain::search::SearchHit>,
 }
+
+/// How many returning persons the home screen offers (keys a–e).
+pub const HOME_RECENT: usize = 5;
 
 impl Service<'_> {
     fn session_info(&self, op: &Operatore, origin: &Origin) -> StoreResult<SessionInfo> {
@@ -156,11 +162,17 @@ impl Service<'_> {
             None
         };
         let casi = self.contatori_casi(&actor, today)?;
+        let recenti = if Op::Search.rule().need.allows(&actor) {
+            self.search(&actor, "", None, HOME_RECENT, today)?
+        } else {
+            Vec::new()
+        };
         Ok(HomeData {
             drafts,
             soggetti,
             contatori,
             casi,
+            recenti,
         })
     }
 }

@@ -93,6 +93,12 @@ actions! {
     Menu7 = "menu_7", "Voce di menu 7";
     Menu8 = "menu_8", "Voce di menu 8";
     Menu9 = "menu_9", "Voce di menu 9";
+    /// Reopen one of the persons followed last (home screen).
+    Recent1 = "recent_1", "Persona recente 1";
+    Recent2 = "recent_2", "Persona recente 2";
+    Recent3 = "recent_3", "Persona recente 3";
+    Recent4 = "recent_4", "Persona recente 4";
+    Recent5 = "recent_5", "Persona recente 5";
     Logout = "logout", "Cambia operatore";
     RestoreDraft = "restore_draft", "Ripristina bozza";
     DiscardDraft = "discard_draft", "Scarta bozza";
@@ -128,6 +134,15 @@ impl Action {
             .iter()
             .position(|a| *a == Action::GotoSection1)?;
         (first..first + 9)
+            .contains(&i)
+            .then(|| (i - first + 1) as u8)
+    }
+
+    /// `recent_N` → `Some(N)` (1-based).
+    pub fn recent_number(self) -> Option<u8> {
+        let i = Action::ALL.iter().position(|a| *a == self)?;
+        let first = Action::ALL.iter().position(|a| *a == Action::Recent1)?;
+        (first..first + 5)
             .contains(&i)
             .then(|| (i - first + 1) as u8)
     }
@@ -254,5 +269,7 @@ mod tests {
         assert_eq!(Action::Save.section_number(), None);
         assert_eq!(Action::Menu4.menu_number(), Some(4));
         assert_eq!(Action::GotoSection4.menu_number(), None);
+        assert_eq!(Action::Recent3.recent_number(), Some(3));
+        assert_eq!(Action::Menu3.recent_number(), None);
     }
 }

@@ -160,6 +160,14 @@ pub fn open(app: &mut App) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Opens a person's card (from the home screen's returning persons).
+pub fn open_person(app: &mut App, id: i64) -> Vec<Effect> {
+    match app.actor() {
+        Some(actor) => query(app, Req::Read { actor, id }),
+        None => Vec::new(),
+    }
+}
+
 fn query(app: &mut App, req: Req) -> Vec<Effect> {
     vec![app.io.query(Request::Anagrafe(req))]
 }

@@ -198,23 +198,39 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
 }
 
 pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
-    let n = app
+    let modules = app
         .session
         .as_ref()
         .map_or(0, |s| Module::visible(s.actor.roles).len());
     let Screen::Home(State::Menu(h)) = &mut app.screen else {
         return Vec::new();
     };
+    let recenti: Vec<i64> = h
+        .data
+        .as_ref()
+        .map(|d| d.recenti.iter().map(|p| p.id).collect())
+        .unwrap_or_default();
+    // The selection runs over the modules, then the returning persons.
+    let n = modules + recenti.len();
     match a {
         Action::FieldDown | Action::NextField if n > 0 => h.selected = (h.selected + 1) % n,
         Action::FieldUp | Action::PrevField if n > 0 => h.selected = (h.selected + n - 1) % n,
         Action::Open | Action::Confirm if n > 0 => {
-            let n = h.selected + 1;
-            return open_menu(app, n);
+            let i = h.selected;
+            return match i.checked_sub(modules) {
+                Some(r) => crate::ui::anagrafe::open_person(app, recenti[r]),
+                None => open_menu(app, i + 1),
+            };
         }
         a => {
             if let Some(i) = a.menu_number() {
                 return open_menu(app, i as usize);
+            }
+            if let Some(r) = a.recent_number().map(|i| usize::from(i) - 1)
+                && let Some(&id) = recenti.get(r)
+            {
+                h.selected = modules + r;
+                return crate::ui::anagrafe::open_person(app, id);
             }
         }
     }
@@ -251,7 +267,16 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
         Rep::Home(result) if current => {
             if let Screen::Home(State::Menu(h)) = &mut app.screen {
                 match result {
-                    Ok(d) => h.data = Some(d),
+                    Ok(d) => {
+                        // The returning persons may be fewer than before.
+                        let modules = app
+                            .session
+                            .as_ref()
+                            .map_or(0, |s| Module::visible(s.actor.roles).len());
+                        let n = modules + d.recenti.len();
+                        h.selected = h.selected.min(n.saturating_sub(1));
+                        h.data = Some(d);
+                    }
                     Err(e) => h.error = Some(e),
                 }
             }

@@ -7,6 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Menu, Module};
+use crate::domain::date;
+use crate::domain::search::SearchHit;
 use crate::sanitize::sanitize;
 use crate::ui::app::App;
 use crate::ui::theme::Area;
@@ -60,9 +62,10 @@ pub fn draw_menu(app: &App, h: &Menu, f: &mut Frame, body: Rect) {
         };
         lines.push(Line::from(Span::styled(text, style)));
     }
+    let mut tail = Vec::new();
     if let Some(c) = data.and_then(|d| d.contatori) {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
+        tail.push(Line::raw(""));
+        tail.push(Line::styled(
             format!(
                 " Schede: {} oggi · {} in sospeso · {} proposte PIC da accogliere · {} ricevute",
                 c.oggi, c.in_sospeso, c.proposte, c.ricevute
@@ -71,24 +74,55 @@ pub fn draw_menu(app: &App, h: &Menu, f: &mut Frame, body: Rect) {
         ));
     }
     if let Some(c) = data.and_then(|d| d.casi.as_ref()) {
-        lines.extend(crate::ui::casi::home_lines(&theme, c));
+        tail.extend(crate::ui::casi::home_lines(&theme, c));
     }
     if let Some(d) = data
         && !d.drafts.is_empty()
     {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
+        tail.push(Line::raw(""));
+        tail.push(Line::styled(
             format!(" Bozze non salvate: {}", d.drafts.len()),
             theme.warning(),
         ));
     }
     if let Some(e) = &h.error {
-        lines.push(Line::styled(sanitize(e), theme.error()));
+        tail.push(Line::styled(sanitize(e), theme.error()));
     }
+    // The returning persons take the rows the rest leaves free (a blank line and a heading).
+    let free = usize::from(menu.height.saturating_sub(2)).saturating_sub(lines.len() + tail.len() + 2);
+    let recenti = data.map_or(&[][..], |d| &d.recenti[..]);
+    if !recenti.is_empty() && free > 0 {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(" Persone seguite di recente", theme.dim()));
+        for (r, p) in recenti.iter().take(free).enumerate() {
+            let style = if modules.len() + r == h.selected {
+                theme.focus()
+            } else {
+                theme.accent(Area::Accoglienza)
+            };
+            lines.push(Line::from(Span::styled(recent_line(r, p), style)));
+        }
+    }
+    lines.extend(tail);
     f.render_widget(
         Paragraph::new(lines).block(framed(&theme, "Moduli", theme.accent(app.area()))),
         menu,
     );
+}
+
+/// ` a  ROSSI MARIO            12/03/1970  RSSMRA70C12G478X ` at most 78 columns.
+fn recent_line(r: usize, p: &SearchHit) -> String {
+    let key = char::from(b'a' + r as u8);
+    let name = sanitize(&format!("{} {}", p.cognome, p.nome));
+    let born = p
+        .data_nascita
+        .as_deref()
+        .and_then(date::parse_iso)
+        .map(date::gg_mm_aaaa)
+        .unwrap_or_default();
+    let cf = sanitize(p.codice_fiscale.as_deref().unwrap_or(""));
+    let name: String = name.chars().take(38).collect();
+    format!(" {key}  {name:<38}  {born:<10}  {cf:<16} ")
 }
 
 pub fn draw_placeholder(app: &App, m: Module, f: &mut Frame, body: Rect) {
