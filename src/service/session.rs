@@ -30,7 +30,8 @@ pub struct HomeData {
     /// The social worker's counters (cases, PAI, ISEE) and the operator's refused proposals.
     pub casi: Option<crate::domain::caso::ContatoriCasi>,
     /// The persons this operator and this office followed last, most recent first (empty for
-    /// roles that may not search the anagrafe).
+    /// roles that may not search the anagrafe). Absent in logs recorded before it existed.
+    #[serde(default)]
     pub recenti: Vec<crate::domain::search::SearchHit>,
 }
 

@@ -138,6 +138,20 @@ impl Action {
             .then(|| (i - first + 1) as u8)
     }
 
+    /// The numbered families (menu entries, sections, the home's persons): the family's Italian
+    /// name, for the help overlay that shows a family on one line.
+    pub fn family(self) -> Option<&'static str> {
+        if self.menu_number().is_some() {
+            Some("Voce di menu")
+        } else if self.section_number().is_some() {
+            Some("Vai alla sezione")
+        } else if self.recent_number().is_some() {
+            Some("Persona recente")
+        } else {
+            None
+        }
+    }
+
     /// `recent_N` → `Some(N)` (1-based).
     pub fn recent_number(self) -> Option<u8> {
         let i = Action::ALL.iter().position(|a| *a == self)?;

@@ -200,19 +200,47 @@ pub fn document_done(
     Vec::new()
 }
 
+/// The help overlay's rows: (keys, description), a numbered family (menu entries 1…9, sections,
+/// the home's persons a…e) on one row.
+fn help_rows(hints: &[Hint]) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let mut i = 0;
+    while i < hints.len() {
+        let h = &hints[i];
+        let family = h.action.family();
+        let run = hints[i..]
+            .iter()
+            .take_while(|x| family.is_some() && x.action.family() == family)
+            .count();
+        match family {
+            Some(name) if run > 1 => {
+                let last = &hints[i + run - 1];
+                rows.push((format!("{} … {}", h.keys, last.keys), name.to_string()));
+                i += run;
+            }
+            _ => {
+                rows.push((h.keys.clone(), h.desc.clone()));
+                i += 1;
+            }
+        }
+    }
+    rows
+}
+
 pub fn draw(app: &App, p: &Popup, hints: &[Hint], f: &mut Frame, body: Rect) {
     let theme = app.config.theme;
     let key = |a: Action| sanitize(super::keymap::key_in(hints, a).unwrap_or_default());
     match p {
         Popup::Help => {
-            let h = (hints.len() as u16 + 2).min(body.height);
+            let rows = help_rows(hints);
+            let h = (rows.len() as u16 + 2).min(body.height);
             let area = centered(body, 70, h);
-            let lines: Vec<Line> = hints
-                .iter()
-                .map(|h| {
+            let lines: Vec<Line> = rows
+                .into_iter()
+                .map(|(keys, desc)| {
                     Line::from(vec![
-                        Span::styled(format!("{:<18}", sanitize(&h.keys)), theme.key()),
-                        Span::raw(format!(" {}", sanitize(&h.desc))),
+                        Span::styled(format!("{:<18}", sanitize(&keys)), theme.key()),
+                        Span::raw(format!(" {}", sanitize(&desc))),
                     ])
                 })
                 .collect();

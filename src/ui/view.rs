@@ -121,11 +121,13 @@ fn draw_status(app: &App, hints: &[Hint], f: &mut Frame, area: Rect) {
         used += msg.chars().count();
         spans.push(Span::styled(msg, theme.warning()));
     }
-    // Menu numbers and section jumps are visible on the screen itself, and arrows and pages need
-    // no telling: the bar keeps the rest (all of them are in the help overlay).
+    // Menu numbers, section jumps and the home's persons are visible on the screen itself, and
+    // arrows and pages need no telling: the bar keeps the rest (all of them are in the help
+    // overlay).
     for hint in hints {
         if hint.action.menu_number().is_some()
             || hint.action.section_number().is_some()
+            || hint.action.recent_number().is_some()
             || matches!(
                 hint.action,
                 Action::FieldUp
