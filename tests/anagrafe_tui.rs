@@ -2,6 +2,8 @@
 //! codice fiscale fills the rest), the homonym question, editing with a conflict, anonymous users,
 //! the privacy consent and the search markers.
 
+mod common;
+
 use sportello::demo;
 use sportello::domain::Actor;
 use sportello::domain::cf::{self, Sesso};
@@ -22,9 +24,7 @@ fn harness_on(path: &std::path::Path) -> Harness {
 
 fn demo_db() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("d.db");
-    let mut s = SqliteStore::create(&path).unwrap();
-    demo::create(&mut s, &Actor::system(None, None), 30).unwrap();
+    let path = common::fixture::demo_db(dir.path(), 30);
     (dir, path)
 }
 

@@ -4,6 +4,8 @@
 //! listed. And the self-refresh: a proposal sent by another session appears in the open inbox within
 //! a second, without a new audited read.
 
+mod common;
+
 use sportello::demo;
 use sportello::domain::Actor;
 use sportello::domain::caso::Sezione;
@@ -15,10 +17,9 @@ use sportello::ui::harness::Harness;
 use sportello::ui::popup::Popup;
 
 fn demo_db(dir: &std::path::Path) -> std::path::PathBuf {
-    let path = dir.join("d.db");
-    let mut s = SqliteStore::create(&path).unwrap();
+    let path = common::fixture::demo_db(dir, 60);
+    let mut s = SqliteStore::open(&path).unwrap();
     let sys = Actor::system(None, None);
-    demo::create(&mut s, &sys, 60).unwrap();
     let today = time::OffsetDateTime::now_utc().date();
     assert_eq!(demo::casi(&mut s, &sys, today).unwrap(), 10);
     path

@@ -3,8 +3,9 @@
 //! 80×24, Ctrl+V visits every field the save would report missing, Enter or a letter on a code field
 //! opens its picker.
 
+mod common;
+
 use sportello::demo;
-use sportello::domain::Actor;
 use sportello::domain::persona::Soggetto;
 use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
@@ -13,10 +14,7 @@ use sportello::ui::harness::Harness;
 use sportello::ui::{anagrafe, schede};
 
 fn demo_db(dir: &std::path::Path) -> std::path::PathBuf {
-    let path = dir.join("d.db");
-    let mut s = SqliteStore::create(&path).unwrap();
-    demo::create(&mut s, &Actor::system(None, None), 30).unwrap();
-    path
+    common::fixture::demo_db(dir, 30)
 }
 
 fn harness(path: &std::path::Path, out: &std::path::Path) -> Harness {

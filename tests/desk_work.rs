@@ -2,6 +2,8 @@
 //! with a gauge while the list's search is still answered, Esc cancels it and no file stays; a
 //! print goes to the ufficio's printer and the message names the printer and the job.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -20,9 +22,8 @@ use sportello::ui::schede;
 
 /// A demo database with three schede by `sportello`.
 fn demo_db(dir: &Path) -> PathBuf {
-    let path = dir.join("d.db");
-    let mut s = SqliteStore::create(&path).unwrap();
-    demo::create(&mut s, &Actor::system(None, None), 30).unwrap();
+    let path = common::fixture::demo_db(dir, 30);
+    let mut s = SqliteStore::open(&path).unwrap();
     let op = s.operatore_by_username("sportello").unwrap().unwrap();
     let a = Actor::operatore(&op, None, None);
     let today = time::Date::from_calendar_date(2026, time::Month::November, 29).unwrap();

@@ -14,8 +14,8 @@ use sportello::store::sqlite::SqliteStore;
 /// A demo database with one complete scheda; returns the database path and the scheda id.
 fn db_with_a_scheda(env: &Env) -> (std::path::PathBuf, i64) {
     let db = env.dir.path().join("demo.db");
-    let mut s = SqliteStore::create(&db).unwrap();
-    sportello::demo::create(&mut s, &Actor::system(None, None), 20).unwrap();
+    common::fixture::demo_at(&db, 20);
+    let mut s = SqliteStore::open(&db).unwrap();
     let op = s.operatore_by_username("sportello").unwrap().unwrap();
     let a = Actor::operatore(&op, None, None);
     let mut e = SchedaEdit {

@@ -1,8 +1,9 @@
 //! Forms through the real app: validation, picker, drafts (autosave, restore), conflicts, and the
 //! fields an ente adds in its screen file (date, money, integer, multiline) stored as extra attributes.
 
+mod common;
+
 use sportello::demo;
-use sportello::domain::Actor;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Effect, Request, Screen};
 use sportello::ui::harness::Harness;
@@ -17,10 +18,7 @@ fn config(forms: sportello::ui::Forms) -> AppConfig {
 }
 
 fn demo_db(dir: &std::path::Path) -> std::path::PathBuf {
-    let path = dir.join("d.db");
-    let mut s = SqliteStore::create(&path).unwrap();
-    demo::create(&mut s, &Actor::system(None, None), 10).unwrap();
-    path
+    common::fixture::demo_db(dir, 10)
 }
 
 fn admin_on(path: &std::path::Path, forms: sportello::ui::Forms) -> Harness {

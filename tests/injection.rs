@@ -1,6 +1,8 @@
 //! The injection corpus in every text field and in data read from the database: the bytes sent to the
 //! terminal contain no escape sequence that the renderer did not generate itself.
 
+mod common;
+
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -163,9 +165,8 @@ fn corpus_in_database_and_in_typed_fields_never_reaches_the_terminal() {
 #[test]
 fn corpus_in_every_field_of_a_scheda_is_inert_on_screen_in_pdf_and_in_exports() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("d.db");
-    let mut s = SqliteStore::create(&path).unwrap();
-    sportello::demo::create(&mut s, &Actor::system(None, None), 20).unwrap();
+    let path = common::fixture::demo_db(dir.path(), 20);
+    let s = SqliteStore::open(&path).unwrap();
     let cf = (1..20)
         .filter_map(|id| sportello::store::PersonStore::soggetto(&s, id).unwrap())
         .find(|p| p.data_nascita.as_deref().is_some_and(|d| d < "1990"))

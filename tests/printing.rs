@@ -45,9 +45,9 @@ fn edit(soggetto_id: i64, operatore: &str) -> SchedaEdit {
 /// returns the database and the scheda id.
 fn db_with_a_corciano_scheda(env: &Env) -> (PathBuf, i64) {
     let db = env.dir.path().join("demo.db");
-    let mut s = SqliteStore::create(&db).unwrap();
+    common::fixture::demo_at(&db, 20);
+    let mut s = SqliteStore::open(&db).unwrap();
     let sys = Actor::system(None, None);
-    sportello::demo::create(&mut s, &sys, 20).unwrap();
     let corciano = s.ente_by_code("C990").unwrap().unwrap().id;
     let ufficio = s.list_uffici(corciano).unwrap()[0].id;
     let mut svc = Service::new(&mut s);

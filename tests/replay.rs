@@ -3,12 +3,13 @@
 //! re-execution on a copy, and the faults (truncated log, a line edited by hand, another version,
 //! a divergent frame, a recording directory that cannot be written, a log too long to hold).
 
+mod common;
+
 use std::io::{BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use sportello::demo;
-use sportello::domain::Actor;
 use sportello::record::replay::{Mode, Stop, replay};
 use sportello::record::{Entry, Header};
 use sportello::service::Service;
@@ -39,10 +40,7 @@ impl Shared {
 }
 
 fn demo_db(dir: &Path) -> PathBuf {
-    let path = dir.join("d.db");
-    let mut s = SqliteStore::create(&path).unwrap();
-    demo::create(&mut s, &Actor::system(None, None), 30).unwrap();
-    path
+    common::fixture::demo_db(dir, 30)
 }
 
 /// An adult demo person: (codice fiscale, surname).

@@ -8,14 +8,12 @@ use std::io::Read;
 
 use common::{Env, code, text};
 use sportello::demo;
-use sportello::domain::Actor;
 use sportello::domain::cf;
 use sportello::store::sqlite::SqliteStore;
 
 fn demo_env(persons: usize) -> Env {
     let env = Env::new();
-    let mut s = SqliteStore::create(&env.db()).unwrap();
-    demo::create(&mut s, &Actor::system(None, None), persons).unwrap();
+    common::fixture::demo_at(&env.db(), persons);
     env
 }
 

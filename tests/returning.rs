@@ -55,7 +55,9 @@ fn latest_persons(path: &Path, user: &str, n: usize) -> Vec<i64> {
         .unwrap();
     let mut ids = Vec::new();
     for id in stmt
-        .query_map(rusqlite::params![ente, user, ufficio], |r| r.get::<_, i64>(0))
+        .query_map(rusqlite::params![ente, user, ufficio], |r| {
+            r.get::<_, i64>(0)
+        })
         .unwrap()
     {
         let id = id.unwrap();
@@ -219,5 +221,8 @@ fn returning_clients_come_first_among_persons_found_alike() {
         );
         checked += 1;
     }
-    assert!(checked >= 3, "only {checked} surnames mix returning and new persons");
+    assert!(
+        checked >= 3,
+        "only {checked} surnames mix returning and new persons"
+    );
 }

@@ -2,11 +2,12 @@
 //! proposal of presa in carico and its withdrawal, conflicts, who may edit, private notes, delete
 //! and restore, duplicate, filters, counters, audited reads, printing and exports.
 
+mod common;
+
 #[path = "common/pdf.rs"]
 mod pdf;
 
 use serde_json::Value;
-use sportello::demo;
 use sportello::domain::persona::Privacy;
 use sportello::domain::scheda::{Filtro, NOTA_RISERVATA, SchedaEdit, Stato};
 use sportello::domain::{Actor, Permission};
@@ -26,9 +27,7 @@ fn now() -> time::OffsetDateTime {
 }
 
 fn setup() -> SqliteStore {
-    let mut s = SqliteStore::in_memory().unwrap();
-    demo::create(&mut s, &Actor::system(None, None), 40).unwrap();
-    s
+    common::fixture::demo_in_memory(40)
 }
 
 fn actor(s: &SqliteStore, user: &str) -> Actor {

@@ -1,15 +1,13 @@
 //! Snapshots of every screen at 80×24, with colours (styles listed under the text) and with NO_COLOR.
 
-use sportello::demo;
-use sportello::domain::Actor;
-use sportello::store::sqlite::SqliteStore;
+mod common;
+
 use sportello::ui::app::AppConfig;
 use sportello::ui::harness::Harness;
 use sportello::ui::theme::Theme;
 
 fn harness(color: bool) -> Harness {
-    let mut s = SqliteStore::in_memory().unwrap();
-    demo::create(&mut s, &Actor::system(Some("test".into()), None), 200).unwrap();
+    let s = common::fixture::demo_in_memory(200);
     let config = AppConfig {
         theme: Theme {
             color,

@@ -3,6 +3,8 @@
 //! duplicate → print → export; plus the scheda screens' own faults (required fields, conflicts,
 //! read-only for others, delete with a reason).
 
+mod common;
+
 use sportello::demo;
 use sportello::domain::Actor;
 use sportello::domain::cf::{self, Sesso};
@@ -15,10 +17,7 @@ use sportello::ui::popup::Popup;
 use sportello::ui::schede;
 
 fn demo_db(dir: &std::path::Path) -> std::path::PathBuf {
-    let path = dir.join("d.db");
-    let mut s = SqliteStore::create(&path).unwrap();
-    demo::create(&mut s, &Actor::system(None, None), 30).unwrap();
-    path
+    common::fixture::demo_db(dir, 30)
 }
 
 fn harness(path: &std::path::Path, out: &std::path::Path, user: &str) -> Harness {

@@ -1,5 +1,7 @@
 //! The real app, headless: login, home, idle lock, help, quit, sizes — key strings in, screen out.
 
+mod common;
+
 use sportello::auth::Origin;
 use sportello::config::AuthMode;
 use sportello::demo;
@@ -9,9 +11,7 @@ use sportello::ui::app::{AppConfig, Effect, Screen};
 use sportello::ui::harness::Harness;
 
 fn demo_store() -> SqliteStore {
-    let mut s = SqliteStore::in_memory().unwrap();
-    demo::create(&mut s, &Actor::system(Some("test".into()), None), 50).unwrap();
-    s
+    common::fixture::demo_in_memory(50)
 }
 
 fn config(color: bool) -> AppConfig {

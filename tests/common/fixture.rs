@@ -27,12 +27,27 @@ static BUILT: Mutex<BTreeMap<(Kind, usize), Vec<u8>>> = Mutex::new(BTreeMap::new
 
 /// A copy of the demo database with `persons` persons, at `dir/d.db`.
 pub fn demo_db(dir: &Path, persons: usize) -> PathBuf {
-    copy(Kind::Plain, persons, dir)
+    let path = dir.join("d.db");
+    demo_at(&path, persons);
+    path
+}
+
+/// A copy of the demo database with `persons` persons, at `path`.
+pub fn demo_at(path: &Path, persons: usize) {
+    copy(Kind::Plain, persons, path)
+}
+
+/// An in-memory copy of the demo database with `persons` persons.
+pub fn demo_in_memory(persons: usize) -> SqliteStore {
+    let dir = tempfile::tempdir().unwrap();
+    SqliteStore::in_memory_copy(&demo_db(dir.path(), persons)).unwrap()
 }
 
 /// A copy of the demo database with 18 months of history, at `dir/d.db`.
 pub fn lived_in_db(dir: &Path, persons: usize) -> PathBuf {
-    copy(Kind::LivedIn, persons, dir)
+    let path = dir.join("d.db");
+    copy(Kind::LivedIn, persons, &path);
+    path
 }
 
 /// The day the lived-in history ends.
@@ -41,14 +56,12 @@ pub fn lived_in_today() -> time::Date {
     time::Date::from_calendar_date(y, m, d).unwrap()
 }
 
-fn copy(kind: Kind, persons: usize, dir: &Path) -> PathBuf {
-    let path = dir.join("d.db");
+fn copy(kind: Kind, persons: usize, path: &Path) {
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
     let bytes = built
         .entry((kind, persons))
         .or_insert_with(|| build(kind, persons));
-    std::fs::write(&path, bytes).unwrap();
-    path
+    std::fs::write(path, bytes).unwrap();
 }
 
 fn build(kind: Kind, persons: usize) -> Vec<u8> {

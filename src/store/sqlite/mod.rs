@@ -202,6 +202,18 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// An in-memory copy of the database file at `path` (tests: a fixture built once, copied for
+    /// each test).
+    pub fn in_memory_copy(path: &Path) -> StoreResult<SqliteStore> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.restore(
+            rusqlite::MAIN_DB,
+            path,
+            None::<fn(rusqlite::backup::Progress)>,
+        )?;
+        SqliteStore::setup(conn, Path::new(":memory:"))
+    }
+
     fn setup(conn: Connection, path: &Path) -> StoreResult<SqliteStore> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // The person search prepares a few dozen distinct statements (search::scan).

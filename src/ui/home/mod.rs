@@ -112,7 +112,7 @@ impl Default for State {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Menu {
     pub selected: usize,
-    pub data: Option<HomeData>,
+    pub data: Option<Box<HomeData>>,
     pub error: Option<String>,
     /// The counters are to be asked again (at login, when coming back here).
     pub stale: bool,
@@ -275,7 +275,7 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
                             .map_or(0, |s| Module::visible(s.actor.roles).len());
                         let n = modules + d.recenti.len();
                         h.selected = h.selected.min(n.saturating_sub(1));
-                        h.data = Some(d);
+                        h.data = Some(Box::new(d));
                     }
                     Err(e) => h.error = Some(e),
                 }

@@ -89,7 +89,8 @@ pub fn draw_menu(app: &App, h: &Menu, f: &mut Frame, body: Rect) {
         tail.push(Line::styled(sanitize(e), theme.error()));
     }
     // The returning persons take the rows the rest leaves free (a blank line and a heading).
-    let free = usize::from(menu.height.saturating_sub(2)).saturating_sub(lines.len() + tail.len() + 2);
+    let free =
+        usize::from(menu.height.saturating_sub(2)).saturating_sub(lines.len() + tail.len() + 2);
     let recenti = data.map_or(&[][..], |d| &d.recenti[..]);
     if !recenti.is_empty() && free > 0 {
         lines.push(Line::raw(""));
