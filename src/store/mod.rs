@@ -128,55 +128,43 @@ pub struct Counts {
     pub soggetti: i64,
 }
 
-/// The storage interface: every concern below. Implementations: [`sqlite::SqliteStore`].
-///
-/// Every write takes the [`Actor`] and records an audit row in the same transaction.
-pub trait Store:
-    SchemaStore
-    + MaintenanceStore
-    + OrgStore
-    + LoginStore
-    + AuditStore
-    + PersonStore
-    + PersonEditStore
-    + SearchStore
-    + AnagrafeStore
-    + DraftStore
-    + SchedaStore
-    + CodeListStore
-    + SettingsStore
-    + CasiStore
-    + Send
-{
-}
+/// Declares [`Store`] as every concern trait listed (plus `Send`), implemented by any type that
+/// implements them all, and the [`prelude`] that imports them in one line.
+macro_rules! store_of {
+    ($($concern:ident),+ $(,)?) => {
+        /// The storage interface: every concern below. Implementations: [`sqlite::SqliteStore`].
+        ///
+        /// Every write takes the [`Actor`] and records an audit row in the same transaction.
+        pub trait Store: $($concern +)+ Send {}
 
-impl<T> Store for T where
-    T: SchemaStore
-        + MaintenanceStore
-        + OrgStore
-        + LoginStore
-        + AuditStore
-        + PersonStore
-        + PersonEditStore
-        + SearchStore
-        + AnagrafeStore
-        + DraftStore
-        + SchedaStore
-        + CodeListStore
-        + SettingsStore
-        + CasiStore
-        + Send
-{
-}
+        impl<T> Store for T where T: $($concern +)+ Send {}
 
-/// The store traits in one import, for code holding a concrete store rather than a `dyn Store`.
-pub mod prelude {
-    pub use super::{
-        AnagrafeStore, AuditStore, CasiStore, CodeListStore, DraftStore, LoginStore,
-        MaintenanceStore, OrgStore, PersonEditStore, PersonStore, SchedaStore, SchemaStore,
-        SearchStore, SettingsStore, Store,
+        /// The store traits in one import, for code holding a concrete store rather than a
+        /// `dyn Store`.
+        pub mod prelude {
+            pub use super::{Store, $($concern),+};
+        }
     };
 }
+
+store_of!(
+    SchemaStore,
+    MaintenanceStore,
+    OrgStore,
+    LoginStore,
+    AuditStore,
+    PersonStore,
+    PersonEditStore,
+    SearchStore,
+    AnagrafeStore,
+    DraftStore,
+    SchedaStore,
+    CodeListStore,
+    SettingsStore,
+    ProposteStore,
+    CasiStore,
+    FascicoloStore,
+);
 
 /// The schema version and its migrations.
 pub trait SchemaStore {
@@ -478,10 +466,8 @@ pub trait SettingsStore {
     fn setting(&self, key: &str) -> StoreResult<Option<String>>;
 }
 
-/// Presa in carico and the cartella sociale: the proposals inbox, cases and their iter, the cartella
-/// sections, the fascicolo (diario, PAI, ISEE), the categorie each ufficio manages, the "dati
-/// riservati" grants, the home counters, the business-change counter and the read-access log.
-pub trait CasiStore {
+/// The proposals inbox of presa in carico: pending proposals and their handling.
+pub trait ProposteStore {
     /// Proposals addressed to `enti`; only the pending ones when `pending`. Oldest first.
     fn proposte(&self, enti: &[i64], pending: bool) -> StoreResult<Vec<Proposta>>;
     fn proposta(&self, id: i64) -> StoreResult<Option<Proposta>>;
@@ -498,7 +484,12 @@ pub trait CasiStore {
     ) -> StoreResult<i64>;
     /// Refuses a pending proposal with a note (Denied when handled meanwhile).
     fn respingi_proposta(&mut self, actor: &Actor, id: i64, nota: &str) -> StoreResult<()>;
+}
 
+/// Cases and their iter: the list under §4.2 visibility, changes of state, the operators of a
+/// case, the categorie each ufficio manages, the "dati riservati" grants, the home counters, the
+/// business-change counter and the read-access log.
+pub trait CasiStore {
     /// The cases `vis` may see (SISO-DOMAIN §4.2) matching `filtro`, newest first.
     fn casi(&self, vis: &Visibilita, filtro: &FiltroCasi, limit: usize) -> StoreResult<Vec<Caso>>;
     /// One case, whoever may see it.
@@ -515,32 +506,6 @@ pub trait CasiStore {
     /// makes the actor the responsabile. Returns the new version.
     fn cambia_stato(&mut self, actor: &Actor, c: &CambioStato) -> StoreResult<i64>;
     fn operatori_caso(&self, caso_id: i64) -> StoreResult<Vec<OperatoreCaso>>;
-    fn familiari(&self, caso_id: i64) -> StoreResult<Vec<Familiare>>;
-    fn add_familiare(&mut self, actor: &Actor, caso_id: i64, f: &Familiare) -> StoreResult<i64>;
-    /// The rows of a generic cartella section, newest first.
-    fn cartella_dati(&self, caso_id: i64, sezione: &str) -> StoreResult<Vec<CartellaDato>>;
-    /// Adds a validity-dated row to a generic section; the previous open row ends the day before.
-    fn add_cartella_dato(
-        &mut self,
-        actor: &Actor,
-        caso_id: i64,
-        sezione: &str,
-        dati: &str,
-        dal: &str,
-    ) -> StoreResult<i64>;
-    /// The schede di accesso of a person in `enti`: (id, numero, data, esito).
-    fn schede_persona(&self, soggetto_id: i64, enti: &[i64]) -> StoreResult<Vec<SchedaPersona>>;
-
-    /// The diary of a case, newest first.
-    fn diario(&self, caso_id: i64) -> StoreResult<Vec<Diario>>;
-    /// Saves a diary entry (new when `id` is `None`; Conflict if the version moved).
-    fn save_diario(&mut self, actor: &Actor, d: &Diario) -> StoreResult<(i64, i64)>;
-    fn pai(&self, caso_id: i64) -> StoreResult<Vec<Pai>>;
-    /// Saves a PAI (new when `id` is `None`; Conflict if the version moved).
-    fn save_pai(&mut self, actor: &Actor, p: &Pai) -> StoreResult<(i64, i64)>;
-    fn isee(&self, caso_id: i64) -> StoreResult<Vec<Isee>>;
-    fn save_isee(&mut self, actor: &Actor, i: &Isee) -> StoreResult<i64>;
-
     /// The categorie sociali an ufficio manages.
     fn categorie_ufficio(&self, ufficio_id: i64) -> StoreResult<Vec<String>>;
     fn set_categorie_ufficio(
@@ -571,4 +536,34 @@ pub trait CasiStore {
         dal: Option<&str>,
         al: Option<&str>,
     ) -> StoreResult<Vec<AuditRow>>;
+}
+
+/// The cartella and the fascicolo of a case: familiari, generic validity-dated sections, the
+/// person's schede, diario, PAI and ISEE.
+pub trait FascicoloStore {
+    fn familiari(&self, caso_id: i64) -> StoreResult<Vec<Familiare>>;
+    fn add_familiare(&mut self, actor: &Actor, caso_id: i64, f: &Familiare) -> StoreResult<i64>;
+    /// The rows of a generic cartella section, newest first.
+    fn cartella_dati(&self, caso_id: i64, sezione: &str) -> StoreResult<Vec<CartellaDato>>;
+    /// Adds a validity-dated row to a generic section; the previous open row ends the day before.
+    fn add_cartella_dato(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        sezione: &str,
+        dati: &str,
+        dal: &str,
+    ) -> StoreResult<i64>;
+    /// The schede di accesso of a person in `enti`: (id, numero, data, esito).
+    fn schede_persona(&self, soggetto_id: i64, enti: &[i64]) -> StoreResult<Vec<SchedaPersona>>;
+
+    /// The diary of a case, newest first.
+    fn diario(&self, caso_id: i64) -> StoreResult<Vec<Diario>>;
+    /// Saves a diary entry (new when `id` is `None`; Conflict if the version moved).
+    fn save_diario(&mut self, actor: &Actor, d: &Diario) -> StoreResult<(i64, i64)>;
+    fn pai(&self, caso_id: i64) -> StoreResult<Vec<Pai>>;
+    /// Saves a PAI (new when `id` is `None`; Conflict if the version moved).
+    fn save_pai(&mut self, actor: &Actor, p: &Pai) -> StoreResult<(i64, i64)>;
+    fn isee(&self, caso_id: i64) -> StoreResult<Vec<Isee>>;
+    fn save_isee(&mut self, actor: &Actor, i: &Isee) -> StoreResult<i64>;
 }

@@ -1,57 +1,18 @@
-//! SQLite side of presa in carico and the cartella sociale: the proposals inbox and its handling,
-//! cases and their iter (transitions read from `caso_transizione`), §4.2 visibility as one SQL
-//! condition, the cartella sections, diario, PAI, ISEE, the ufficio categorie and "dati riservati"
-//! grants, the home counters, the business-change counter and the read-access log of a person.
+//! SQLite side of cases and their iter: the case list under SISO-DOMAIN §4.2 visibility (one SQL
+//! condition), changes of state (transitions read from `caso_transizione`), the operators of a
+//! case, the ufficio categorie and "dati riservati" grants, the home counters, the business-change
+//! counter and the read-access log of a person.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::audit::append_audit;
 use super::{SqliteStore, json_array, now_text, who};
 use crate::domain::caso::{
-    self, CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Familiare, FiltroCasi, Gestione,
-    Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Step, Target, Transizione, Visibilita,
+    self, CambioStato, Caso, ContatoriCasi, FiltroCasi, OperatoreCaso, Step, Target, Transizione,
+    Visibilita,
 };
 use crate::domain::{Actor, AuditEvent, AuditRow, Outcome};
 use crate::store::{CasiStore, StoreError, StoreResult};
-
-const PROPOSTA_SQL: &str = "SELECT p.id, p.version, p.scheda_id, s.numero, p.soggetto_id, p.ente_id, p.stato,
-        s.data_accesso, s.operatore, u.nome, g.cognome, g.nome, g.codice_fiscale, s.esito, p.categorie,
-        p.nota_stato, COALESCE(p.caso_id, c.id), p.gestita_da, p.gestita_at
-     FROM proposta_pic p
-     JOIN scheda s ON s.id = p.scheda_id
-     JOIN soggetto g ON g.id = p.soggetto_id
-     LEFT JOIN ufficio u ON u.id = s.ufficio_id
-     LEFT JOIN presa_in_carico c ON c.soggetto_id = p.soggetto_id AND c.ente_id = p.ente_id";
-
-fn proposta_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Proposta> {
-    let categorie: String = r.get(14)?;
-    Ok(Proposta {
-        id: r.get(0)?,
-        version: r.get(1)?,
-        scheda_id: r.get(2)?,
-        scheda_numero: r.get(3)?,
-        soggetto_id: r.get(4)?,
-        ente_id: r.get(5)?,
-        stato: r.get(6)?,
-        data_accesso: r.get(7)?,
-        operatore: r.get(8)?,
-        ufficio: r.get(9)?,
-        cognome: r.get(10)?,
-        nome: r.get(11)?,
-        codice_fiscale: r.get(12)?,
-        esito: r.get(13)?,
-        categorie: categorie
-            .split(',')
-            .filter(|c| !c.is_empty())
-            .map(str::to_string)
-            .collect(),
-        provenienza: "Sportello".into(),
-        nota_stato: r.get(15)?,
-        caso_id: r.get(16)?,
-        gestita_da: r.get(17)?,
-        gestita_at: r.get(18)?,
-    })
-}
 
 const CASO_SQL: &str =
     "SELECT c.id, c.version, c.numero, c.soggetto_id, c.ente_id, c.ufficio_id, c.iter_stato,
@@ -113,7 +74,7 @@ fn vis_params(v: &Visibilita) -> (String, String, Option<i64>, i64) {
     )
 }
 
-fn audit_on(
+pub(super) fn audit_on(
     tx: &Transaction<'_>,
     actor: &Actor,
     action: &str,
@@ -128,7 +89,7 @@ fn audit_on(
 }
 
 /// Appends an iter step and copies the state to the case (inside the caller's transaction).
-fn insert_step(
+pub(super) fn insert_step(
     tx: &Transaction<'_>,
     actor: &Actor,
     caso_id: i64,
@@ -206,7 +167,7 @@ fn insert_step(
     Ok(())
 }
 
-fn step_simple(a: &str, data: &str) -> CambioStato {
+pub(super) fn step_simple(a: &str, data: &str) -> CambioStato {
     CambioStato {
         a: a.into(),
         data: data.into(),
@@ -214,174 +175,7 @@ fn step_simple(a: &str, data: &str) -> CambioStato {
     }
 }
 
-fn diario_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Diario> {
-    Ok(Diario {
-        id: Some(r.get(0)?),
-        version: r.get(1)?,
-        caso_id: r.get(2)?,
-        tipo: r.get(3)?,
-        data: r.get(4)?,
-        testo: r.get(5)?,
-        riservato: r.get(6)?,
-        autore: r.get(7)?,
-    })
-}
-
-fn pai_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pai> {
-    Ok(Pai {
-        id: Some(r.get(0)?),
-        version: r.get(1)?,
-        caso_id: r.get(2)?,
-        tipo: r.get(3)?,
-        motivazioni: r.get(4)?,
-        obiettivo_breve: r.get(5)?,
-        raggiunto_breve: r.get(6)?,
-        obiettivo_medio: r.get(7)?,
-        raggiunto_medio: r.get(8)?,
-        obiettivo_lungo: r.get(9)?,
-        raggiunto_lungo: r.get(10)?,
-        verifica_mesi: r.get(11)?,
-        data_inizio: r.get(12)?,
-        prossima_verifica: r.get(13)?,
-        beneficiari: r.get(14)?,
-        data_chiusura: r.get(15)?,
-        motivo_chiusura: r.get(16)?,
-    })
-}
-
 impl CasiStore for SqliteStore {
-    fn proposte(&self, enti: &[i64], pending: bool) -> StoreResult<Vec<Proposta>> {
-        let sql = format!(
-            "{PROPOSTA_SQL} WHERE p.ente_id IN (SELECT value FROM json_each(?1))
-               AND (?2 = 0 OR p.stato IN ('inviata', 'modificata'))
-             ORDER BY s.data_accesso, p.id"
-        );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt
-            .query_map(params![json_array(enti), pending], proposta_from)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    }
-
-    fn proposta(&self, id: i64) -> StoreResult<Option<Proposta>> {
-        let sql = format!("{PROPOSTA_SQL} WHERE p.id = ?1");
-        Ok(self
-            .conn()
-            .query_row(&sql, [id], proposta_from)
-            .optional()?)
-    }
-
-    fn gestisci_proposta(
-        &mut self,
-        actor: &Actor,
-        id: i64,
-        gestione: Gestione,
-        oggi: &str,
-    ) -> StoreResult<i64> {
-        self.write(|tx| {
-            let now = now_text();
-            let by = who(actor);
-            let (soggetto, ente, categorie): (i64, i64, String) = tx
-                .query_row(
-                    "SELECT soggetto_id, ente_id, categorie FROM proposta_pic WHERE id = ?1",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound(format!("proposta {id}")))?;
-            taken_check(tx, id)?;
-            let existing: Option<(i64, String)> = tx
-                .query_row(
-                    "SELECT id, iter_stato FROM presa_in_carico WHERE soggetto_id = ?1 AND ente_id = ?2",
-                    params![soggetto, ente],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let (caso_id, esito) = match (&existing, gestione) {
-                (None, Gestione::Vista) => {
-                    return Err(StoreError::Invalid(
-                        "la persona non ha ancora un caso: usare «Prendi in carico»".into(),
-                    ));
-                }
-                (Some((c, _)), Gestione::Vista) => (*c, "vista"),
-                (Some((c, _)), Gestione::PresaInCarico) => (*c, "collegata"),
-                (None, Gestione::PresaInCarico) => {
-                    let numero: i64 = tx.query_row(
-                        "SELECT COALESCE(MAX(numero), 0) + 1 FROM presa_in_carico WHERE ente_id = ?1",
-                        [ente],
-                        |r| r.get(0),
-                    )?;
-                    tx.execute(
-                        "INSERT INTO presa_in_carico (soggetto_id, ente_id, stato, data_apertura, numero, ufficio_id,
-                             iter_stato, created_at, created_by, updated_at, updated_by)
-                         VALUES (?1, ?2, 'aperta', ?3, ?4, ?5, 'aperto', ?6, ?7, ?6, ?7)",
-                        params![soggetto, ente, oggi, numero, actor.ufficio_id, now, by],
-                    )?;
-                    let caso_id = tx.last_insert_rowid();
-                    insert_step(tx, actor, caso_id, &step_simple(caso::APERTO, oggi), None, &now)?;
-                    (caso_id, "creata")
-                }
-            };
-            let mut ins = tx.prepare_cached(
-                "INSERT OR IGNORE INTO caso_categoria (caso_id, codice, prevalente, dal)
-                 SELECT ?1, ?2, NOT EXISTS (SELECT 1 FROM caso_categoria WHERE caso_id = ?1 AND al IS NULL), ?3
-                 WHERE NOT EXISTS (SELECT 1 FROM caso_categoria WHERE caso_id = ?1 AND codice = ?2 AND al IS NULL)",
-            )?;
-            for c in categorie.split(',').filter(|c| !c.is_empty()) {
-                ins.execute(params![caso_id, c, oggi])?;
-            }
-            if gestione == Gestione::PresaInCarico {
-                let stato: String = tx.query_row(
-                    "SELECT iter_stato FROM presa_in_carico WHERE id = ?1",
-                    [caso_id],
-                    |r| r.get(0),
-                )?;
-                if stato == caso::CHIUSO {
-                    insert_step(tx, actor, caso_id, &step_simple(caso::RIAPERTO, oggi), Some(&stato), &now)?;
-                }
-                if stato != caso::PRESO_IN_CARICO {
-                    let da = if stato == caso::CHIUSO { caso::RIAPERTO } else { stato.as_str() };
-                    insert_step(tx, actor, caso_id, &step_simple(caso::PRESO_IN_CARICO, oggi), Some(da), &now)?;
-                }
-            }
-            tx.execute(
-                "UPDATE proposta_pic SET stato = 'accolta', caso_id = ?2, esito_gestione = ?3, gestita_da = ?4,
-                     gestita_at = ?5, updated_at = ?5, updated_by = ?4, version = version + 1
-                 WHERE id = ?1",
-                params![id, caso_id, esito, by, now],
-            )?;
-            append_audit(
-                tx,
-                actor,
-                &AuditEvent::new(
-                    match gestione {
-                        Gestione::PresaInCarico => "prendi_in_carico",
-                        Gestione::Vista => "proposta_vista",
-                    },
-                    Outcome::Ok,
-                )
-                .on("proposta", Some(id))
-                .detail(format!("caso {caso_id} ({esito})")),
-            )?;
-            Ok(caso_id)
-        })
-    }
-
-    fn respingi_proposta(&mut self, actor: &Actor, id: i64, nota: &str) -> StoreResult<()> {
-        self.write(|tx| {
-            taken_check(tx, id)?;
-            let now = now_text();
-            let by = who(actor);
-            tx.execute(
-                "UPDATE proposta_pic SET stato = 'respinta', nota_stato = ?2, gestita_da = ?3, gestita_at = ?4,
-                     updated_at = ?4, updated_by = ?3, version = version + 1
-                 WHERE id = ?1",
-                params![id, nota, by, now],
-            )?;
-            audit_on(tx, actor, "respingi_proposta", "proposta", id)
-        })
-    }
-
     fn casi(&self, vis: &Visibilita, f: &FiltroCasi, limit: usize) -> StoreResult<Vec<Caso>> {
         let sql = format!(
             "{CASO_SQL} WHERE {VISIBLE_SQL}
@@ -552,268 +346,6 @@ impl CasiStore for SqliteStore {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
-    }
-
-    fn familiari(&self, caso_id: i64) -> StoreResult<Vec<Familiare>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, tipo, soggetto_id, cognome, nome, relazione FROM caso_familiare
-             WHERE caso_id = ?1 ORDER BY tipo, cognome, nome",
-        )?;
-        let rows = stmt
-            .query_map([caso_id], |r| {
-                Ok(Familiare {
-                    id: r.get(0)?,
-                    tipo: r.get(1)?,
-                    soggetto_id: r.get(2)?,
-                    cognome: r.get(3)?,
-                    nome: r.get(4)?,
-                    relazione: r.get(5)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    }
-
-    fn add_familiare(&mut self, actor: &Actor, caso_id: i64, f: &Familiare) -> StoreResult<i64> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO caso_familiare (caso_id, tipo, soggetto_id, cognome, nome, relazione, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![caso_id, f.tipo, f.soggetto_id, f.cognome, f.nome, f.relazione, now_text(), who(actor)],
-            )?;
-            let id = tx.last_insert_rowid();
-            audit_on(tx, actor, "salva_risorse", "caso", caso_id)?;
-            Ok(id)
-        })
-    }
-
-    fn cartella_dati(&self, caso_id: i64, sezione: &str) -> StoreResult<Vec<CartellaDato>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, version, sezione, dati, dal, al, updated_by FROM cartella_dato
-             WHERE caso_id = ?1 AND sezione = ?2 ORDER BY dal DESC, id DESC",
-        )?;
-        let rows = stmt
-            .query_map(params![caso_id, sezione], |r| {
-                Ok(CartellaDato {
-                    id: r.get(0)?,
-                    version: r.get(1)?,
-                    sezione: r.get(2)?,
-                    dati: r.get(3)?,
-                    dal: r.get(4)?,
-                    al: r.get(5)?,
-                    updated_by: r.get(6)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    }
-
-    fn add_cartella_dato(
-        &mut self,
-        actor: &Actor,
-        caso_id: i64,
-        sezione: &str,
-        dati: &str,
-        dal: &str,
-    ) -> StoreResult<i64> {
-        self.write(|tx| {
-            let now = now_text();
-            let by = who(actor);
-            tx.execute(
-                "UPDATE cartella_dato SET al = date(?3, '-1 day'), updated_at = ?4, updated_by = ?5, version = version + 1
-                 WHERE caso_id = ?1 AND sezione = ?2 AND al IS NULL",
-                params![caso_id, sezione, dal, now, by],
-            )?;
-            tx.execute(
-                "INSERT INTO cartella_dato (caso_id, sezione, dati, dal, created_at, created_by, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?6)",
-                params![caso_id, sezione, dati, dal, now, by],
-            )?;
-            let id = tx.last_insert_rowid();
-            append_audit(
-                tx,
-                actor,
-                &AuditEvent::new("salva_cartella", Outcome::Ok)
-                    .on("caso", Some(caso_id))
-                    .section(sezione),
-            )?;
-            Ok(id)
-        })
-    }
-
-    fn schede_persona(&self, soggetto_id: i64, enti: &[i64]) -> StoreResult<Vec<SchedaPersona>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, numero, data_accesso, esito FROM scheda
-             WHERE soggetto_id = ?1 AND ente_id IN (SELECT value FROM json_each(?2)) AND deleted_at IS NULL
-             ORDER BY data_accesso DESC, id DESC",
-        )?;
-        let rows = stmt
-            .query_map(params![soggetto_id, json_array(enti)], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    }
-
-    fn diario(&self, caso_id: i64) -> StoreResult<Vec<Diario>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, version, caso_id, tipo, data, testo, riservato, autore FROM diario
-             WHERE caso_id = ?1 ORDER BY data DESC, id DESC",
-        )?;
-        let rows = stmt
-            .query_map([caso_id], diario_from)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    }
-
-    fn save_diario(&mut self, actor: &Actor, d: &Diario) -> StoreResult<(i64, i64)> {
-        self.write(|tx| {
-            let now = now_text();
-            let by = who(actor);
-            let (id, version) = match d.id {
-                None => {
-                    tx.execute(
-                        "INSERT INTO diario (caso_id, tipo, data, testo, riservato, autore, ufficio_id, created_at, updated_at, updated_by)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?6)",
-                        params![d.caso_id, d.tipo, d.data, d.testo, d.riservato, by, actor.ufficio_id, now],
-                    )?;
-                    (tx.last_insert_rowid(), 1)
-                }
-                Some(id) => {
-                    let n = tx.execute(
-                        "UPDATE diario SET tipo = ?3, data = ?4, testo = ?5, riservato = ?6, updated_at = ?7,
-                             updated_by = ?8, version = version + 1
-                         WHERE id = ?1 AND version = ?2",
-                        params![id, d.version, d.tipo, d.data, d.testo, d.riservato, now, by],
-                    )?;
-                    if n == 0 {
-                        return Err(StoreError::Conflict { entity: "diario", id });
-                    }
-                    (id, d.version + 1)
-                }
-            };
-            append_audit(
-                tx,
-                actor,
-                &AuditEvent::new("salva_diario", Outcome::Ok)
-                    .on("caso", Some(d.caso_id))
-                    .section("diario")
-                    .detail(format!("diario {id}")),
-            )?;
-            Ok((id, version))
-        })
-    }
-
-    fn pai(&self, caso_id: i64) -> StoreResult<Vec<Pai>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, version, caso_id, tipo, motivazioni, obiettivo_breve, raggiunto_breve, obiettivo_medio,
-                    raggiunto_medio, obiettivo_lungo, raggiunto_lungo, verifica_mesi, data_inizio,
-                    prossima_verifica, beneficiari, data_chiusura, motivo_chiusura
-             FROM pai WHERE caso_id = ?1 ORDER BY data_inizio DESC, id DESC",
-        )?;
-        let rows = stmt
-            .query_map([caso_id], pai_from)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    }
-
-    fn save_pai(&mut self, actor: &Actor, p: &Pai) -> StoreResult<(i64, i64)> {
-        self.write(|tx| {
-            let now = now_text();
-            let by = who(actor);
-            let (id, version) = match p.id {
-                None => {
-                    tx.execute(
-                        "INSERT INTO pai (caso_id, tipo, motivazioni, obiettivo_breve, raggiunto_breve, obiettivo_medio,
-                             raggiunto_medio, obiettivo_lungo, raggiunto_lungo, verifica_mesi, data_inizio,
-                             prossima_verifica, beneficiari, data_chiusura, motivo_chiusura,
-                             created_at, created_by, updated_at, updated_by)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16, ?17)",
-                        params![
-                            p.caso_id, p.tipo, p.motivazioni, p.obiettivo_breve, p.raggiunto_breve,
-                            p.obiettivo_medio, p.raggiunto_medio, p.obiettivo_lungo, p.raggiunto_lungo,
-                            p.verifica_mesi, p.data_inizio, p.prossima_verifica, p.beneficiari,
-                            p.data_chiusura, p.motivo_chiusura, now, by
-                        ],
-                    )?;
-                    (tx.last_insert_rowid(), 1)
-                }
-                Some(id) => {
-                    let n = tx.execute(
-                        "UPDATE pai SET tipo = ?3, motivazioni = ?4, obiettivo_breve = ?5, raggiunto_breve = ?6,
-                             obiettivo_medio = ?7, raggiunto_medio = ?8, obiettivo_lungo = ?9, raggiunto_lungo = ?10,
-                             verifica_mesi = ?11, data_inizio = ?12, prossima_verifica = ?13, beneficiari = ?14,
-                             data_chiusura = ?15, motivo_chiusura = ?16, updated_at = ?17, updated_by = ?18,
-                             version = version + 1
-                         WHERE id = ?1 AND version = ?2",
-                        params![
-                            id, p.version, p.tipo, p.motivazioni, p.obiettivo_breve, p.raggiunto_breve,
-                            p.obiettivo_medio, p.raggiunto_medio, p.obiettivo_lungo, p.raggiunto_lungo,
-                            p.verifica_mesi, p.data_inizio, p.prossima_verifica, p.beneficiari,
-                            p.data_chiusura, p.motivo_chiusura, now, by
-                        ],
-                    )?;
-                    if n == 0 {
-                        return Err(StoreError::Conflict { entity: "PAI", id });
-                    }
-                    (id, p.version + 1)
-                }
-            };
-            append_audit(
-                tx,
-                actor,
-                &AuditEvent::new("salva_pai", Outcome::Ok)
-                    .on("caso", Some(p.caso_id))
-                    .section("pai")
-                    .detail(format!("pai {id}")),
-            )?;
-            Ok((id, version))
-        })
-    }
-
-    fn isee(&self, caso_id: i64) -> StoreResult<Vec<Isee>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, caso_id, tipo, data_dsu, scadenza, ise_cents, scala_cents, isee_cents, note
-             FROM isee WHERE caso_id = ?1 ORDER BY data_dsu DESC, id DESC",
-        )?;
-        let rows = stmt
-            .query_map([caso_id], |r| {
-                Ok(Isee {
-                    id: Some(r.get(0)?),
-                    caso_id: r.get(1)?,
-                    tipo: r.get(2)?,
-                    data_dsu: r.get(3)?,
-                    scadenza: r.get(4)?,
-                    ise_cents: r.get(5)?,
-                    scala_cents: r.get(6)?,
-                    isee_cents: r.get(7)?,
-                    note: r.get(8)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    }
-
-    fn save_isee(&mut self, actor: &Actor, i: &Isee) -> StoreResult<i64> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO isee (caso_id, tipo, data_dsu, scadenza, ise_cents, scala_cents, isee_cents, note, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    i.caso_id, i.tipo, i.data_dsu, i.scadenza, i.ise_cents, i.scala_cents, i.isee_cents,
-                    i.note, now_text(), who(actor)
-                ],
-            )?;
-            let id = tx.last_insert_rowid();
-            append_audit(
-                tx,
-                actor,
-                &AuditEvent::new("salva_isee", Outcome::Ok)
-                    .on("caso", Some(i.caso_id))
-                    .section("isee"),
-            )?;
-            Ok(id)
-        })
     }
 
     fn categorie_ufficio(&self, ufficio_id: i64) -> StoreResult<Vec<String>> {
@@ -997,31 +529,5 @@ impl CasiStore for SqliteStore {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
-    }
-}
-
-/// Denied, naming who handled it, when proposal `id` is no longer pending.
-fn taken_check(tx: &Transaction<'_>, id: i64) -> StoreResult<()> {
-    let (stato, by): (String, Option<String>) = tx
-        .query_row(
-            "SELECT stato, gestita_da FROM proposta_pic WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("proposta {id}")))?;
-    match stato.as_str() {
-        "inviata" | "modificata" => Ok(()),
-        "accolta" => Err(StoreError::Denied(format!(
-            "la proposta è già stata presa in carico da {}",
-            by.unwrap_or_else(|| "un altro operatore".into())
-        ))),
-        "respinta" => Err(StoreError::Denied(format!(
-            "la proposta è già stata respinta da {}",
-            by.unwrap_or_else(|| "un altro operatore".into())
-        ))),
-        _ => Err(StoreError::Denied(
-            "la proposta è stata ritirata dallo sportello".into(),
-        )),
     }
 }
