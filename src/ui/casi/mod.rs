@@ -5,7 +5,9 @@
 //! `pai.toml`, `isee.toml`; and the business-change watch that refreshes lists and counters within
 //! a second when another session changes data.
 
+mod calls;
 mod forms;
+mod iter;
 mod view;
 
 use super::action::Action;
@@ -15,14 +17,13 @@ use super::popup::{Answer, Popup};
 use super::theme::Area;
 use super::widgets::form_screen::{FormScreen, MSG_FIX};
 use super::widgets::table::Table;
-use crate::domain::Actor;
-use crate::domain::caso::{
-    self, CambioStato, Caso, Diario, FiltroCasi, Isee, Pai, Proposta, Sezione, Target,
-};
-use crate::service::Service;
-use crate::service::casi::{Cartella, Contenuto, PropostaView};
+use crate::domain::caso::{self, CambioStato, Caso, FiltroCasi, Proposta, Sezione, Target};
+use crate::service::casi::{Cartella, PropostaView};
 
 pub use view::home_lines;
+
+pub use calls::{Rep, Req, execute};
+use iter::{ask_note, caso_action, next_step, open_caso};
 
 /// How often a session asks whether business data changed.
 pub const WATCH_MS: i64 = 1000;
@@ -206,87 +207,6 @@ impl ScreenState for State {
         view::draw(self, app, f, area)
     }
 }
-
-/// Requests move at human pace: boxing the large variants buys nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Req {
-    Proposte {
-        actor: Actor,
-        audited: bool,
-    },
-    ReadProposta {
-        actor: Actor,
-        id: i64,
-    },
-    Prendi {
-        actor: Actor,
-        id: i64,
-    },
-    Vista {
-        actor: Actor,
-        id: i64,
-    },
-    Respingi {
-        actor: Actor,
-        id: i64,
-        nota: String,
-    },
-    Casi {
-        actor: Actor,
-        filtro: FiltroCasi,
-        audited: bool,
-    },
-    Cartella {
-        actor: Actor,
-        caso_id: i64,
-        sezione: Sezione,
-        audited: bool,
-    },
-    Cambia {
-        actor: Actor,
-        cambio: CambioStato,
-    },
-    Diario {
-        actor: Actor,
-        diario: Diario,
-    },
-    Pai {
-        actor: Actor,
-        pai: Pai,
-    },
-    Isee {
-        actor: Actor,
-        isee: Isee,
-    },
-    Modifiche {
-        actor: Actor,
-    },
-    /// The cartella summary, or a PAI, as PDF delivered to the ufficio's folder or printer.
-    Print {
-        actor: Actor,
-        caso_id: i64,
-        pai: Option<i64>,
-        outputs: crate::print::office::Outputs,
-    },
-}
-
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum Rep {
-    Proposte(Result<Vec<Proposta>, String>),
-    Proposta(Result<PropostaView, String>),
-    /// Taken in charge (or marked seen): the case to open.
-    Gestita(Result<i64, String>, String),
-    Respinta(Result<(), String>),
-    Casi(Result<Vec<Caso>, String>),
-    Cartella(i64, Result<Cartella, String>),
-    Cambiato(Result<i64, String>),
-    Saved(Result<(), String>, String),
-    Modifiche(Result<i64, String>),
-    Document(Result<crate::print::office::Delivered, String>),
-}
-
 /// What the popups of this module continue with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Then {
@@ -306,101 +226,6 @@ pub enum Then {
     Nota(CambioStato),
 }
 
-impl Req {
-    pub fn replaceable(&self) -> bool {
-        matches!(
-            self,
-            Req::Proposte { .. }
-                | Req::Casi { .. }
-                | Req::Cartella { .. }
-                | Req::ReadProposta { .. }
-                | Req::Modifiche { .. }
-        )
-    }
-}
-
-pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
-    let today = crate::domain::date::today_at_ms(now_ms);
-    let err = |e: crate::service::Error| e.to_string();
-    match req {
-        Req::Proposte { actor, audited } => {
-            Rep::Proposte(svc.proposte(&actor, audited).map_err(err))
-        }
-        Req::ReadProposta { actor, id } => {
-            Rep::Proposta(svc.read_proposta(&actor, id).map_err(err))
-        }
-        Req::Prendi { actor, id } => Rep::Gestita(
-            svc.prendi_in_carico(&actor, id, today).map_err(err),
-            "Caso preso in carico".into(),
-        ),
-        Req::Vista { actor, id } => Rep::Gestita(
-            svc.proposta_vista(&actor, id, today).map_err(err),
-            "Proposta segnata come vista".into(),
-        ),
-        Req::Respingi { actor, id, nota } => {
-            Rep::Respinta(svc.respingi_proposta(&actor, id, &nota).map_err(err))
-        }
-        Req::Casi {
-            actor,
-            filtro,
-            audited,
-        } => Rep::Casi(svc.list_casi(&actor, &filtro, audited).map_err(err)),
-        Req::Cartella {
-            actor,
-            caso_id,
-            sezione,
-            audited,
-        } => Rep::Cartella(
-            caso_id,
-            svc.read_cartella(&actor, caso_id, sezione, audited)
-                .map_err(err),
-        ),
-        Req::Cambia { actor, cambio } => {
-            Rep::Cambiato(svc.cambia_stato(&actor, &cambio).map_err(err))
-        }
-        Req::Diario { actor, diario } => Rep::Saved(
-            svc.save_diario(&actor, &diario).map(|_| ()).map_err(err),
-            "Diario salvato".into(),
-        ),
-        Req::Pai { actor, pai } => Rep::Saved(
-            svc.save_pai(&actor, &pai).map(|_| ()).map_err(err),
-            "PAI salvato".into(),
-        ),
-        Req::Isee { actor, isee } => Rep::Saved(
-            svc.save_isee(&actor, &isee).map(|_| ()).map_err(err),
-            "ISEE salvato".into(),
-        ),
-        Req::Modifiche { actor } => Rep::Modifiche(svc.modifiche(&actor).map_err(err)),
-        Req::Print {
-            actor,
-            caso_id,
-            pai,
-            outputs,
-        } => Rep::Document(match pai {
-            Some(pai) => svc.deliver(
-                &actor,
-                &outputs,
-                (&format!("pai-{pai}"), "pdf"),
-                now_ms,
-                |svc, out, at| {
-                    svc.print_pai(&actor, caso_id, pai, out, at)
-                        .map(|()| String::new())
-                },
-            ),
-            None => svc.deliver(
-                &actor,
-                &outputs,
-                (&format!("cartella-{caso_id}"), "pdf"),
-                now_ms,
-                |svc, out, at| {
-                    svc.print_cartella(&actor, caso_id, out, at)
-                        .map(|()| String::new())
-                },
-            ),
-        }),
-    }
-}
-
 /// Opens the module from the home menu: which list?
 pub fn open(app: &mut App) -> Vec<Effect> {
     app.popup = Some(Popup::Choice {
@@ -410,18 +235,6 @@ pub fn open(app: &mut App) -> Vec<Effect> {
         then: AppThen::Casi(Then::Apri),
     });
     Vec::new()
-}
-
-fn open_caso(app: &mut App, caso_id: i64, sezione: Sezione) {
-    app.push(Screen::Casi(State::Caso(Box::new(CasoView {
-        caso_id,
-        sezione,
-        first: true,
-        data: None,
-        error: None,
-        stale: true,
-        scroll: 0,
-    }))));
 }
 
 pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
@@ -489,97 +302,6 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
-}
-
-fn caso_action(app: &mut App, a: Action, today: time::Date, caso_id: i64) -> Vec<Effect> {
-    let Screen::Casi(State::Caso(c)) = &mut app.screen else {
-        return Vec::new();
-    };
-    let step = |s: Sezione, d: isize| {
-        let i = Sezione::ALL.iter().position(|x| *x == s).unwrap_or(0) as isize;
-        let n = Sezione::ALL.len() as isize;
-        Sezione::ALL[((i + d).rem_euclid(n)) as usize]
-    };
-    match a {
-        Action::NextPage | Action::PrevPage => {
-            c.sezione = step(c.sezione, if a == Action::NextPage { 1 } else { -1 });
-            c.stale = true;
-            c.first = true;
-            c.scroll = 0;
-            c.data = None;
-            c.error = None;
-        }
-        Action::FieldDown => c.scroll = c.scroll.saturating_add(1),
-        Action::FieldUp => c.scroll = c.scroll.saturating_sub(1),
-        Action::NewRecord => {
-            let kind = match c.sezione {
-                Sezione::Diario => FormKind::Diario,
-                Sezione::Pai => FormKind::Pai,
-                Sezione::Isee => FormKind::Isee,
-                _ => {
-                    app.status =
-                        Some("Ctrl+N aggiunge una voce nelle sezioni Diario, PAI e ISEE".into());
-                    return Vec::new();
-                }
-            };
-            let id = forms::form_id(kind);
-            let (title, specs) = app.config.form_def(id);
-            let form = forms::new_form(id, &title, specs, kind, today);
-            let screen = FormScreen::new(form, format!("caso-{caso_id}"));
-            return app.push_form(Screen::Casi(State::Form(Box::new(screen), kind, caso_id)));
-        }
-        Action::Print => {
-            // On the PAI section: the newest PAI; elsewhere the summary of the cartella.
-            let pai = match c.data.as_ref().map(|d| &d.contenuto) {
-                Some(Contenuto::Pai(p)) => p.first().and_then(|p| p.id),
-                _ => None,
-            };
-            let Some(actor) = app.actor() else {
-                return Vec::new();
-            };
-            let outputs = app.config.outputs();
-            app.status = Some("Stampa in corso…".into());
-            return vec![app.io.request(Request::Casi(Req::Print {
-                actor,
-                caso_id,
-                pai,
-                outputs,
-            }))];
-        }
-        Action::Edit => {
-            let Some(data) = &c.data else {
-                return Vec::new();
-            };
-            if data.transizioni.is_empty() {
-                app.status = Some("Nessun cambio di stato consentito al proprio ruolo".into());
-                return Vec::new();
-            }
-            let cambio = CambioStato {
-                caso_id,
-                version: data.caso.version,
-                data: crate::domain::date::iso(today),
-                ..Default::default()
-            };
-            app.popup = Some(Popup::Choice {
-                title: format!("Cambio stato (ora: {})", data.caso.stato_label),
-                options: data
-                    .transizioni
-                    .iter()
-                    .map(|t| t.etichetta.clone())
-                    .collect(),
-                selected: 0,
-                then: AppThen::Casi(Then::Transizione(
-                    cambio,
-                    data.transizioni
-                        .iter()
-                        .map(|t| (t.a.clone(), t.target))
-                        .collect(),
-                )),
-            });
-        }
-        _ => {}
-    }
-    Vec::new()
 }
 
 pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
@@ -749,79 +471,6 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
-}
-
-/// After the transition: its target, then the closure reason, then the note.
-fn next_step(app: &mut App, cambio: CambioStato, target: Target) -> Vec<Effect> {
-    if target != Target::Nessuno {
-        let Screen::Casi(State::Caso(c)) = &app.screen else {
-            return Vec::new();
-        };
-        let Some(d) = &c.data else {
-            return Vec::new();
-        };
-        let options: Vec<(String, String)> = match target {
-            Target::Ufficio => d
-                .destinatari
-                .uffici
-                .iter()
-                .map(|(i, n)| (i.to_string(), n.clone()))
-                .collect(),
-            Target::Ente => d
-                .destinatari
-                .enti
-                .iter()
-                .map(|(i, n)| (i.to_string(), n.clone()))
-                .collect(),
-            Target::Operatore => d
-                .destinatari
-                .operatori
-                .iter()
-                .map(|(u, n)| (u.clone(), n.clone()))
-                .collect(),
-            Target::Nessuno => Vec::new(),
-        };
-        if options.is_empty() {
-            app.error_popup("nessun destinatario disponibile per la segnalazione".into());
-            return Vec::new();
-        }
-        app.popup = Some(Popup::Choice {
-            title: "Segnalare a".into(),
-            options: options
-                .iter()
-                .map(|(_, n)| crate::sanitize::sanitize(n))
-                .collect(),
-            selected: 0,
-            then: AppThen::Casi(Then::Destinatario(
-                cambio,
-                target,
-                options.into_iter().map(|(k, _)| k).collect(),
-            )),
-        });
-        return Vec::new();
-    }
-    if cambio.a == caso::CHIUSO && !cambio.attributi.contains_key("motivo_chiusura") {
-        app.popup = Some(Popup::Choice {
-            title: "Motivo della chiusura".into(),
-            options: caso::MOTIVI_CHIUSURA
-                .iter()
-                .map(|(_, l)| l.to_string())
-                .collect(),
-            selected: 0,
-            then: AppThen::Casi(Then::Motivo(cambio)),
-        });
-        return Vec::new();
-    }
-    ask_note(app, cambio);
-    Vec::new()
-}
-
-fn ask_note(app: &mut App, cambio: CambioStato) {
-    app.popup = Some(Popup::Prompt {
-        text: "Nota del cambio di stato".into(),
-        input: super::widgets::text_input::TextInput::new(500),
-        then: AppThen::Casi(Then::Nota(cambio)),
-    });
 }
 
 /// Asks for the list or section on screen when it is stale. The first load of a list is an

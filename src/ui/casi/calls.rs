@@ -1,0 +1,182 @@
+//! What the cases screens ask of the service, the answers, and how a request runs on the store
+//! thread.
+
+use crate::domain::Actor;
+use crate::domain::caso::{CambioStato, Caso, Diario, FiltroCasi, Isee, Pai, Proposta, Sezione};
+use crate::service::Service;
+use crate::service::casi::{Cartella, PropostaView};
+
+/// Requests move at human pace: boxing the large variants buys nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Req {
+    Proposte {
+        actor: Actor,
+        audited: bool,
+    },
+    ReadProposta {
+        actor: Actor,
+        id: i64,
+    },
+    Prendi {
+        actor: Actor,
+        id: i64,
+    },
+    Vista {
+        actor: Actor,
+        id: i64,
+    },
+    Respingi {
+        actor: Actor,
+        id: i64,
+        nota: String,
+    },
+    Casi {
+        actor: Actor,
+        filtro: FiltroCasi,
+        audited: bool,
+    },
+    Cartella {
+        actor: Actor,
+        caso_id: i64,
+        sezione: Sezione,
+        audited: bool,
+    },
+    Cambia {
+        actor: Actor,
+        cambio: CambioStato,
+    },
+    Diario {
+        actor: Actor,
+        diario: Diario,
+    },
+    Pai {
+        actor: Actor,
+        pai: Pai,
+    },
+    Isee {
+        actor: Actor,
+        isee: Isee,
+    },
+    Modifiche {
+        actor: Actor,
+    },
+    /// The cartella summary, or a PAI, as PDF delivered to the ufficio's folder or printer.
+    Print {
+        actor: Actor,
+        caso_id: i64,
+        pai: Option<i64>,
+        outputs: crate::print::office::Outputs,
+    },
+}
+
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Rep {
+    Proposte(Result<Vec<Proposta>, String>),
+    Proposta(Result<PropostaView, String>),
+    /// Taken in charge (or marked seen): the case to open.
+    Gestita(Result<i64, String>, String),
+    Respinta(Result<(), String>),
+    Casi(Result<Vec<Caso>, String>),
+    Cartella(i64, Result<Cartella, String>),
+    Cambiato(Result<i64, String>),
+    Saved(Result<(), String>, String),
+    Modifiche(Result<i64, String>),
+    Document(Result<crate::print::office::Delivered, String>),
+}
+
+impl Req {
+    pub fn replaceable(&self) -> bool {
+        matches!(
+            self,
+            Req::Proposte { .. }
+                | Req::Casi { .. }
+                | Req::Cartella { .. }
+                | Req::ReadProposta { .. }
+                | Req::Modifiche { .. }
+        )
+    }
+}
+
+pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
+    let today = crate::domain::date::today_at_ms(now_ms);
+    let err = |e: crate::service::Error| e.to_string();
+    match req {
+        Req::Proposte { actor, audited } => {
+            Rep::Proposte(svc.proposte(&actor, audited).map_err(err))
+        }
+        Req::ReadProposta { actor, id } => {
+            Rep::Proposta(svc.read_proposta(&actor, id).map_err(err))
+        }
+        Req::Prendi { actor, id } => Rep::Gestita(
+            svc.prendi_in_carico(&actor, id, today).map_err(err),
+            "Caso preso in carico".into(),
+        ),
+        Req::Vista { actor, id } => Rep::Gestita(
+            svc.proposta_vista(&actor, id, today).map_err(err),
+            "Proposta segnata come vista".into(),
+        ),
+        Req::Respingi { actor, id, nota } => {
+            Rep::Respinta(svc.respingi_proposta(&actor, id, &nota).map_err(err))
+        }
+        Req::Casi {
+            actor,
+            filtro,
+            audited,
+        } => Rep::Casi(svc.list_casi(&actor, &filtro, audited).map_err(err)),
+        Req::Cartella {
+            actor,
+            caso_id,
+            sezione,
+            audited,
+        } => Rep::Cartella(
+            caso_id,
+            svc.read_cartella(&actor, caso_id, sezione, audited)
+                .map_err(err),
+        ),
+        Req::Cambia { actor, cambio } => {
+            Rep::Cambiato(svc.cambia_stato(&actor, &cambio).map_err(err))
+        }
+        Req::Diario { actor, diario } => Rep::Saved(
+            svc.save_diario(&actor, &diario).map(|_| ()).map_err(err),
+            "Diario salvato".into(),
+        ),
+        Req::Pai { actor, pai } => Rep::Saved(
+            svc.save_pai(&actor, &pai).map(|_| ()).map_err(err),
+            "PAI salvato".into(),
+        ),
+        Req::Isee { actor, isee } => Rep::Saved(
+            svc.save_isee(&actor, &isee).map(|_| ()).map_err(err),
+            "ISEE salvato".into(),
+        ),
+        Req::Modifiche { actor } => Rep::Modifiche(svc.modifiche(&actor).map_err(err)),
+        Req::Print {
+            actor,
+            caso_id,
+            pai,
+            outputs,
+        } => Rep::Document(match pai {
+            Some(pai) => svc.deliver(
+                &actor,
+                &outputs,
+                (&format!("pai-{pai}"), "pdf"),
+                now_ms,
+                |svc, out, at| {
+                    svc.print_pai(&actor, caso_id, pai, out, at)
+                        .map(|()| String::new())
+                },
+            ),
+            None => svc.deliver(
+                &actor,
+                &outputs,
+                (&format!("cartella-{caso_id}"), "pdf"),
+                now_ms,
+                |svc, out, at| {
+                    svc.print_cartella(&actor, caso_id, out, at)
+                        .map(|()| String::new())
+                },
+            ),
+        }),
+    }
+}

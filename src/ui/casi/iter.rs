@@ -1,0 +1,191 @@
+//! The open case: its keys (sections, new diary entry, PAI or ISEE, print, change of state) and
+//! the change of state asked step by step (transition, whom it names, closure reason, note).
+
+use super::{CasoView, FormKind, Req, State, Then, forms};
+use crate::domain::caso::{self, CambioStato, Sezione, Target};
+use crate::service::casi::Contenuto;
+use crate::ui::action::Action;
+use crate::ui::app::{App, Effect, Request, Screen, Then as AppThen};
+use crate::ui::popup::Popup;
+use crate::ui::widgets::form_screen::FormScreen;
+
+pub(super) fn open_caso(app: &mut App, caso_id: i64, sezione: Sezione) {
+    app.push(Screen::Casi(State::Caso(Box::new(CasoView {
+        caso_id,
+        sezione,
+        first: true,
+        data: None,
+        error: None,
+        stale: true,
+        scroll: 0,
+    }))));
+}
+
+pub(super) fn caso_action(
+    app: &mut App,
+    a: Action,
+    today: time::Date,
+    caso_id: i64,
+) -> Vec<Effect> {
+    let Screen::Casi(State::Caso(c)) = &mut app.screen else {
+        return Vec::new();
+    };
+    let step = |s: Sezione, d: isize| {
+        let i = Sezione::ALL.iter().position(|x| *x == s).unwrap_or(0) as isize;
+        let n = Sezione::ALL.len() as isize;
+        Sezione::ALL[((i + d).rem_euclid(n)) as usize]
+    };
+    match a {
+        Action::NextPage | Action::PrevPage => {
+            c.sezione = step(c.sezione, if a == Action::NextPage { 1 } else { -1 });
+            c.stale = true;
+            c.first = true;
+            c.scroll = 0;
+            c.data = None;
+            c.error = None;
+        }
+        Action::FieldDown => c.scroll = c.scroll.saturating_add(1),
+        Action::FieldUp => c.scroll = c.scroll.saturating_sub(1),
+        Action::NewRecord => {
+            let kind = match c.sezione {
+                Sezione::Diario => FormKind::Diario,
+                Sezione::Pai => FormKind::Pai,
+                Sezione::Isee => FormKind::Isee,
+                _ => {
+                    app.status =
+                        Some("Ctrl+N aggiunge una voce nelle sezioni Diario, PAI e ISEE".into());
+                    return Vec::new();
+                }
+            };
+            let id = forms::form_id(kind);
+            let (title, specs) = app.config.form_def(id);
+            let form = forms::new_form(id, &title, specs, kind, today);
+            let screen = FormScreen::new(form, format!("caso-{caso_id}"));
+            return app.push_form(Screen::Casi(State::Form(Box::new(screen), kind, caso_id)));
+        }
+        Action::Print => {
+            // On the PAI section: the newest PAI; elsewhere the summary of the cartella.
+            let pai = match c.data.as_ref().map(|d| &d.contenuto) {
+                Some(Contenuto::Pai(p)) => p.first().and_then(|p| p.id),
+                _ => None,
+            };
+            let Some(actor) = app.actor() else {
+                return Vec::new();
+            };
+            let outputs = app.config.outputs();
+            app.status = Some("Stampa in corso…".into());
+            return vec![app.io.request(Request::Casi(Req::Print {
+                actor,
+                caso_id,
+                pai,
+                outputs,
+            }))];
+        }
+        Action::Edit => {
+            let Some(data) = &c.data else {
+                return Vec::new();
+            };
+            if data.transizioni.is_empty() {
+                app.status = Some("Nessun cambio di stato consentito al proprio ruolo".into());
+                return Vec::new();
+            }
+            let cambio = CambioStato {
+                caso_id,
+                version: data.caso.version,
+                data: crate::domain::date::iso(today),
+                ..Default::default()
+            };
+            app.popup = Some(Popup::Choice {
+                title: format!("Cambio stato (ora: {})", data.caso.stato_label),
+                options: data
+                    .transizioni
+                    .iter()
+                    .map(|t| t.etichetta.clone())
+                    .collect(),
+                selected: 0,
+                then: AppThen::Casi(Then::Transizione(
+                    cambio,
+                    data.transizioni
+                        .iter()
+                        .map(|t| (t.a.clone(), t.target))
+                        .collect(),
+                )),
+            });
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// After the transition: its target, then the closure reason, then the note.
+pub(super) fn next_step(app: &mut App, cambio: CambioStato, target: Target) -> Vec<Effect> {
+    if target != Target::Nessuno {
+        let Screen::Casi(State::Caso(c)) = &app.screen else {
+            return Vec::new();
+        };
+        let Some(d) = &c.data else {
+            return Vec::new();
+        };
+        let options: Vec<(String, String)> = match target {
+            Target::Ufficio => d
+                .destinatari
+                .uffici
+                .iter()
+                .map(|(i, n)| (i.to_string(), n.clone()))
+                .collect(),
+            Target::Ente => d
+                .destinatari
+                .enti
+                .iter()
+                .map(|(i, n)| (i.to_string(), n.clone()))
+                .collect(),
+            Target::Operatore => d
+                .destinatari
+                .operatori
+                .iter()
+                .map(|(u, n)| (u.clone(), n.clone()))
+                .collect(),
+            Target::Nessuno => Vec::new(),
+        };
+        if options.is_empty() {
+            app.error_popup("nessun destinatario disponibile per la segnalazione".into());
+            return Vec::new();
+        }
+        app.popup = Some(Popup::Choice {
+            title: "Segnalare a".into(),
+            options: options
+                .iter()
+                .map(|(_, n)| crate::sanitize::sanitize(n))
+                .collect(),
+            selected: 0,
+            then: AppThen::Casi(Then::Destinatario(
+                cambio,
+                target,
+                options.into_iter().map(|(k, _)| k).collect(),
+            )),
+        });
+        return Vec::new();
+    }
+    if cambio.a == caso::CHIUSO && !cambio.attributi.contains_key("motivo_chiusura") {
+        app.popup = Some(Popup::Choice {
+            title: "Motivo della chiusura".into(),
+            options: caso::MOTIVI_CHIUSURA
+                .iter()
+                .map(|(_, l)| l.to_string())
+                .collect(),
+            selected: 0,
+            then: AppThen::Casi(Then::Motivo(cambio)),
+        });
+        return Vec::new();
+    }
+    ask_note(app, cambio);
+    Vec::new()
+}
+
+pub(super) fn ask_note(app: &mut App, cambio: CambioStato) {
+    app.popup = Some(Popup::Prompt {
+        text: "Nota del cambio di stato".into(),
+        input: crate::ui::widgets::text_input::TextInput::new(500),
+        then: AppThen::Casi(Then::Nota(cambio)),
+    });
+}
