@@ -14,6 +14,7 @@ use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use crate::record::files;
 use crate::record::replay::{Mode, Stop, replay};
+use crate::record::viewer::Viewer;
 use crate::sanitize::sanitize;
 
 #[derive(Subcommand, Debug)]
@@ -50,6 +51,22 @@ pub struct ReplayArgs {
     /// Ripete solo i tasti contro una copia del database (--db COPIA.db)
     #[arg(long)]
     pub reexecute: bool,
+    /// Visore interattivo: un messaggio alla volta avanti e indietro (→/←, Spazio), salto a un
+    /// messaggio (g e il numero, Home/Fine), riproduzione (p, +/-), q o Esc per uscire
+    #[arg(long, conflicts_with_all = ["headless", "frames", "cast", "reexecute"])]
+    pub step: bool,
+    /// Con --step: parte riproducendo a questa velocità (2 = il doppio)
+    #[arg(long, value_name = "X", requires = "step", value_parser = parse_speed)]
+    pub speed: Option<f64>,
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    s.trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && (0.0625..=64.0).contains(x))
+        .ok_or_else(|| "velocità non valida (un numero tra 0.0625 e 64, es. 2)".into())
 }
 
 pub(super) fn recordings(config: &Config, command: RecordingsCommand) -> AppResult<i32> {
@@ -116,6 +133,19 @@ pub(super) fn replay_cmd(
     args: ReplayArgs,
 ) -> AppResult<i32> {
     audit_opening(config, actor, &args.file)?;
+    if args.step {
+        let mut viewer = Viewer::open(&args.file).map_err(AppError::Invalid)?;
+        if let Some(n) = args.to {
+            viewer.seek(n as usize);
+        }
+        let (site, user) = crate::ui::keymap::Keymap::default_paths();
+        let keymap = crate::ui::keymap::Keymap::load_files(&site, user.as_deref())
+            .map_err(|e| AppError::Env(e.to_string()))?;
+        crate::ui::runtime::install_crash_hook(config.log_dir.join("crash"));
+        crate::record::viewer::run_terminal(viewer, args.speed, keymap)
+            .map_err(|e| AppError::Env(format!("terminale non utilizzabile: {e}")))?;
+        return Ok(0);
+    }
     if let Some(out) = &args.cast {
         let mut f = std::fs::File::create(out)
             .map_err(|e| AppError::Env(format!("impossibile scrivere {}: {e}", out.display())))?;

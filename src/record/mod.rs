@@ -12,11 +12,13 @@
 //! - [`files`]: the recording directory (mode 0600 files, listing, retention).
 //! - [`replay`]: re-driving `update` from a log, divergence check, re-execution on a copy.
 //! - [`cast`]: asciicast v2 export of a replay.
+//! - [`viewer`]: the interactive replay viewer (step, jump, play), in the terminal or in the app.
 
 pub mod cast;
 pub mod files;
 pub mod mask;
 pub mod replay;
+pub mod viewer;
 
 use std::io::Write;
 
@@ -55,6 +57,16 @@ pub struct Header {
     pub idle_lock_minutes: u32,
     /// The session ran on a demo database (a log that may be exported and committed).
     pub demo: bool,
+    /// The operator recorded, and their ente. A recording requested by the helpdesk starts at
+    /// the operator's login and names them; a `--record` session starts before the login (older
+    /// logs have neither): see [`files::owner`].
+    #[serde(default)]
+    pub operatore: String,
+    #[serde(default)]
+    pub ente: Option<i64>,
+    /// Started at the login by a helpdesk request: the session had no recording notice before.
+    #[serde(default)]
+    pub requested: bool,
 }
 
 impl Header {
@@ -88,6 +100,9 @@ impl Header {
             .into(),
             idle_lock_minutes: config.idle_lock_minutes,
             demo: config.demo,
+            operatore: String::new(),
+            ente: None,
+            requested: false,
         }
     }
 
@@ -103,7 +118,7 @@ impl Header {
         };
         c.idle_lock_minutes = self.idle_lock_minutes;
         c.demo = self.demo;
-        c.recording = Some(self.incident.clone()).filter(|i| !i.is_empty());
+        c.recording = Some(self.incident.clone()).filter(|i| !i.is_empty() && !self.requested);
         c
     }
 }
