@@ -26,6 +26,7 @@ mod audit;
 mod casi;
 mod codici;
 mod drafts;
+mod recordings;
 mod login;
 mod maintenance;
 mod organisation;
