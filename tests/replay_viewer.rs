@@ -109,7 +109,10 @@ fn stepping_forward_and_back_shows_the_frames_the_operator_saw() {
     assert_eq!(v.position(), n);
     let end = draw(&v, 82, 27);
     assert_eq!(session(&end), *screens.last().unwrap(), "{end}");
-    assert!(end.contains("sessione-17.jsonl"), "framed with its name:\n{end}");
+    assert!(
+        end.contains("sessione-17.jsonl"),
+        "framed with its name:\n{end}"
+    );
     assert!(
         end.contains(&format!("Messaggio {n}/{n}")) && end.contains("orologio"),
         "{end}"
@@ -144,7 +147,16 @@ fn a_session_larger_than_the_viewer_is_clipped_and_a_small_one_centred() {
     let first_row = small.lines().next().unwrap();
     assert_eq!(
         first_row,
-        screens.last().unwrap().lines().next().unwrap().chars().take(60).collect::<String>().trim_end()
+        screens
+            .last()
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .chars()
+            .take(60)
+            .collect::<String>()
+            .trim_end()
     );
     assert_eq!(small.lines().count(), 12);
     assert!(small.lines().last().unwrap().starts_with("Messaggio "));

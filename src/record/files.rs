@@ -110,7 +110,11 @@ pub fn owner(path: &Path, header: &Header) -> (String, Option<i64>) {
             ..
         }) = serde_json::from_str(&line)
         {
-            let name = if header.redacted { String::new() } else { info.actor.username };
+            let name = if header.redacted {
+                String::new()
+            } else {
+                info.actor.username
+            };
             return (name, info.actor.enti.first().copied());
         }
     }

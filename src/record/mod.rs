@@ -276,7 +276,9 @@ impl Recorder {
 /// `msg` with what is typed into a password field replaced by `*` (never recorded, nor kept).
 fn without_secrets(app: &App, msg: &Msg) -> Msg {
     match msg {
-        Msg::Key(k) if app.secret_focus() && printable(k).is_some() => Msg::Key(KeyInput::char('*')),
+        Msg::Key(k) if app.secret_focus() && printable(k).is_some() => {
+            Msg::Key(KeyInput::char('*'))
+        }
         Msg::Paste(s) if app.secret_focus() => Msg::Paste("*".repeat(s.chars().count())),
         _ => msg.clone(),
     }

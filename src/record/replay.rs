@@ -205,7 +205,9 @@ fn password_reply(msg: &Msg) -> bool {
         msg,
         Msg::Reply(
             _,
-            Reply::Login(login::Rep::Login(_) | login::Rep::LoginRecorded(..) | login::Rep::Unlock(_))
+            Reply::Login(
+                login::Rep::Login(_) | login::Rep::LoginRecorded(..) | login::Rep::Unlock(_)
+            )
         )
     )
 }

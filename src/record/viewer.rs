@@ -88,8 +88,7 @@ impl Viewer {
     pub fn open(path: &std::path::Path) -> Result<Viewer, String> {
         let file = std::fs::File::open(path)
             .map_err(|e| format!("impossibile aprire {}: {e}", path.display()))?;
-        let (header, entries, note) =
-            super::replay::read_all(std::io::BufReader::new(file))?;
+        let (header, entries, note) = super::replay::read_all(std::io::BufReader::new(file))?;
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         Ok(Viewer::new(&name, header, entries, note))
     }
@@ -137,7 +136,8 @@ impl Viewer {
         }
         self.divergent = self.pos > 0 && Framer::default().hash(&self.app) != self.entry().frame;
         if self.divergent {
-            self.first_divergence = Some(self.first_divergence.map_or(self.pos, |d| d.min(self.pos)));
+            self.first_divergence =
+                Some(self.first_divergence.map_or(self.pos, |d| d.min(self.pos)));
         }
     }
 
@@ -174,7 +174,10 @@ impl Viewer {
     pub fn action(&mut self, a: Action, now_ms: i64) -> bool {
         match a {
             Action::Confirm => {
-                let n = self.goto.take().and_then(|t| t.value().trim().parse::<usize>().ok());
+                let n = self
+                    .goto
+                    .take()
+                    .and_then(|t| t.value().trim().parse::<usize>().ok());
                 if let Some(n) = n {
                     self.pause();
                     self.seek(n);
@@ -396,7 +399,11 @@ fn reply_kind(r: &Reply) -> String {
 /// `sportello replay FILE --step`: the viewer in this terminal (alternate screen, raw mode, put
 /// back on exit and by the crash hook on a panic) until `q` or Esc. With `speed` it starts
 /// playing at that speed.
-pub fn run_terminal(mut viewer: Viewer, speed: Option<f64>, mut keymap: Keymap) -> std::io::Result<()> {
+pub fn run_terminal(
+    mut viewer: Viewer,
+    speed: Option<f64>,
+    mut keymap: Keymap,
+) -> std::io::Result<()> {
     use crossterm::event::{Event, KeyEventKind};
     use std::time::{Duration, Instant};
     let theme = Theme::detect(&|k| std::env::var(k).ok());

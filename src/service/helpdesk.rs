@@ -72,7 +72,12 @@ impl Service<'_> {
 
     /// Permits and audits one opening of the recording `name` of `dir` (replay, export, viewer):
     /// its path. A recording of another ente reads like a missing one.
-    pub fn open_recording(&mut self, actor: &Actor, dir: &Path, name: &str) -> StoreResult<PathBuf> {
+    pub fn open_recording(
+        &mut self,
+        actor: &Actor,
+        dir: &Path,
+        name: &str,
+    ) -> StoreResult<PathBuf> {
         let what = format!("registrazione {}", crate::sanitize::sanitize(name));
         let path = dir.join(name);
         let plain = Path::new(name).file_name().is_some_and(|f| f == name);
@@ -112,13 +117,20 @@ impl Service<'_> {
     }
 
     /// The text of the crash report `id` of `dir`, sanitised (audited).
-    pub fn read_crash_report(&mut self, actor: &Actor, dir: &Path, id: &str) -> StoreResult<String> {
+    pub fn read_crash_report(
+        &mut self,
+        actor: &Actor,
+        dir: &Path,
+        id: &str,
+    ) -> StoreResult<String> {
         let what = format!("segnalazione di errore {}", crate::sanitize::sanitize(id));
         let text = crate::crash::reports(dir)
             .into_iter()
             .find(|(i, _)| i == id)
             .and_then(|(_, p)| std::fs::read_to_string(p).ok());
-        let ente = text.as_ref().and_then(|t| crate::crash::summary(id, t).ente);
+        let ente = text
+            .as_ref()
+            .and_then(|t| crate::crash::summary(id, t).ente);
         let actor = self.guard(actor, Op::ReadCrashReport, owner_ente(ente), &what)?;
         let text = text.ok_or(StoreError::NotFound(what))?;
         self.audit_ok(
@@ -175,7 +187,10 @@ impl Service<'_> {
     }
 
     /// The requests for operators of the actor's enti, newest first.
-    pub fn recording_requests(&mut self, actor: &Actor) -> StoreResult<Vec<RichiestaRegistrazione>> {
+    pub fn recording_requests(
+        &mut self,
+        actor: &Actor,
+    ) -> StoreResult<Vec<RichiestaRegistrazione>> {
         let actor = self.guard(actor, Op::ListRecordingRequests, None, "richieste")?;
         Ok(self
             .store

@@ -31,8 +31,8 @@ pub use keymap::{Keymap, KeymapError, Layer, Resolution};
 pub use keys::{Key, KeyInput, Mods, parse_key, parse_key_string};
 
 pub mod anagrafe;
-pub mod assistenza;
 pub mod app;
+pub mod assistenza;
 pub mod casi;
 pub mod codici;
 pub mod config;

@@ -221,7 +221,11 @@ async fn run_loop(
         // The frame first: the store work a key asks for (a search) must not delay its echo.
         if app.take_dirty() {
             crate::crash::set_screen(app.screen_name());
-            crate::crash::set_ente(app.session.as_ref().and_then(|s| s.actor.enti.first().copied()));
+            crate::crash::set_ente(
+                app.session
+                    .as_ref()
+                    .and_then(|s| s.actor.enti.first().copied()),
+            );
             if let Err(e) = terminal.draw(|f| super::view::draw(&app, f)) {
                 // The terminal vanished mid-frame: save and leave as on a hangup.
                 tracing::info!(error = %e, "scrittura sul terminale fallita");

@@ -10,7 +10,8 @@ use crate::store::{
     NuovaRichiesta, RecordingStore, RichiestaRegistrazione, StoreError, StoreResult,
 };
 
-const SELECT: &str = "SELECT r.id, r.version, r.operatore_id, o.username, r.ente_id, r.segnalazione,
+const SELECT: &str =
+    "SELECT r.id, r.version, r.operatore_id, o.username, r.ente_id, r.segnalazione,
         r.oscurata, r.scade_at, r.stato, r.chiusa_at, r.created_at, r.created_by
     FROM registrazione_richiesta r JOIN operatore o ON o.id = r.operatore_id";
 

@@ -20,8 +20,8 @@ use crate::record::viewer::Viewer;
 use crate::record::{Entry, Header};
 use crate::sanitize::sanitize;
 use crate::service::Service;
-use crate::service::helpdesk::{DEFAULT_REQUEST_DAYS, RecordingInfo};
 use crate::service::helpdesk::RichiestaRegistrazione;
+use crate::service::helpdesk::{DEFAULT_REQUEST_DAYS, RecordingInfo};
 
 /// The lists of the module, in menu order.
 pub const LISTS: [&str; 3] = [
@@ -86,7 +86,10 @@ impl ScreenState for State {
             State::Menu(_) => matches!(a, Action::Open | Action::FieldUp | Action::FieldDown),
             State::List(l) => {
                 Table::moves(a, true)
-                    || matches!((l.kind, a), (0 | 1, Action::Open) | (0 | 2, Action::NewRecord))
+                    || matches!(
+                        (l.kind, a),
+                        (0 | 1, Action::Open) | (0 | 2, Action::NewRecord)
+                    )
                     || (l.kind == 2 && a == Action::Delete)
             }
             State::Report(_) => matches!(
@@ -145,13 +148,37 @@ pub struct Loaded {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Req {
-    Recordings { actor: Actor, dir: std::path::PathBuf },
-    Crashes { actor: Actor, dir: std::path::PathBuf },
-    Requests { actor: Actor },
-    Open { actor: Actor, dir: std::path::PathBuf, name: String },
-    Report { actor: Actor, dir: std::path::PathBuf, id: String },
-    Request { actor: Actor, operatore: String, segnalazione: String, oscurata: bool },
-    Cancel { actor: Actor, id: i64 },
+    Recordings {
+        actor: Actor,
+        dir: std::path::PathBuf,
+    },
+    Crashes {
+        actor: Actor,
+        dir: std::path::PathBuf,
+    },
+    Requests {
+        actor: Actor,
+    },
+    Open {
+        actor: Actor,
+        dir: std::path::PathBuf,
+        name: String,
+    },
+    Report {
+        actor: Actor,
+        dir: std::path::PathBuf,
+        id: String,
+    },
+    Request {
+        actor: Actor,
+        operatore: String,
+        segnalazione: String,
+        oscurata: bool,
+    },
+    Cancel {
+        actor: Actor,
+        id: i64,
+    },
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -170,9 +197,16 @@ pub enum Rep {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Then {
     Operatore,
-    Segnalazione { operatore: String },
-    Oscurata { operatore: String, segnalazione: String },
-    Cancel { id: i64 },
+    Segnalazione {
+        operatore: String,
+    },
+    Oscurata {
+        operatore: String,
+        segnalazione: String,
+    },
+    Cancel {
+        id: i64,
+    },
 }
 
 impl Req {
@@ -187,7 +221,9 @@ impl Req {
 pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
     let err = |e: crate::service::Error| e.to_string();
     match req {
-        Req::Recordings { actor, dir } => Rep::Recordings(svc.recordings(&actor, &dir).map_err(err)),
+        Req::Recordings { actor, dir } => {
+            Rep::Recordings(svc.recordings(&actor, &dir).map_err(err))
+        }
         Req::Crashes { actor, dir } => Rep::Crashes(svc.crash_reports(&actor, &dir).map_err(err)),
         Req::Requests { actor } => Rep::Requests(svc.recording_requests(&actor).map_err(err)),
         Req::Open { actor, dir, name } => Rep::Opened(
@@ -228,9 +264,11 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             .map(|id| (id, operatore))
             .map_err(err),
         ),
-        Req::Cancel { actor, id } => {
-            Rep::Cancelled(svc.cancel_recording_request(&actor, id).map(|_| id).map_err(err))
-        }
+        Req::Cancel { actor, id } => Rep::Cancelled(
+            svc.cancel_recording_request(&actor, id)
+                .map(|_| id)
+                .map_err(err),
+        ),
     }
 }
 
@@ -326,8 +364,7 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
             if l.table.navigate(a, true) {
                 return Vec::new();
             }
-            let (Some(actor), Some(key)) = (actor, l.table.selected_key().map(String::from))
-            else {
+            let (Some(actor), Some(key)) = (actor, l.table.selected_key().map(String::from)) else {
                 if a == Action::NewRecord && l.kind != 1 {
                     app.popup = Some(ask_request());
                 }
@@ -366,7 +403,11 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
 
 pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
     match rep {
-        Rep::Recordings(r) => set_rows(app, 0, r.map(|l| l.iter().map(view::recording_row).collect())),
+        Rep::Recordings(r) => set_rows(
+            app,
+            0,
+            r.map(|l| l.iter().map(view::recording_row).collect()),
+        ),
         Rep::Crashes(r) => set_rows(app, 1, r.map(|l| l.iter().map(view::crash_row).collect())),
         Rep::Requests(r) => set_rows(app, 2, r.map(|l| l.iter().map(view::request_row).collect())),
         Rep::Opened(Ok(l)) if current => {
@@ -375,7 +416,11 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
         }
         Rep::Report(Ok((id, text))) if current => {
             let lines = text.lines().map(sanitize).collect();
-            app.push(Screen::Assistenza(State::Report(Report { id, lines, top: 0 })));
+            app.push(Screen::Assistenza(State::Report(Report {
+                id,
+                lines,
+                top: 0,
+            })));
         }
         Rep::Requested(Ok((id, operatore))) => {
             app.status = Some(format!(
@@ -463,7 +508,10 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
             return vec![app.io.request(Request::Assistenza(req))];
         }
         (Then::Cancel { id }, Answer::Yes) => {
-            return vec![app.io.request(Request::Assistenza(Req::Cancel { actor, id }))];
+            return vec![
+                app.io
+                    .request(Request::Assistenza(Req::Cancel { actor, id })),
+            ];
         }
         _ => {}
     }
@@ -475,7 +523,10 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
     let Some(actor) = app.actor() else {
         return Vec::new();
     };
-    let (recordings, crashes) = (app.config.recording_dir.clone(), app.config.crash_dir.clone());
+    let (recordings, crashes) = (
+        app.config.recording_dir.clone(),
+        app.config.crash_dir.clone(),
+    );
     let Screen::Assistenza(State::List(l)) = &mut app.screen else {
         return Vec::new();
     };
@@ -484,8 +535,14 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
     }
     l.stale = false;
     let req = match l.kind {
-        0 => Req::Recordings { actor, dir: recordings },
-        1 => Req::Crashes { actor, dir: crashes },
+        0 => Req::Recordings {
+            actor,
+            dir: recordings,
+        },
+        1 => Req::Crashes {
+            actor,
+            dir: crashes,
+        },
         _ => Req::Requests { actor },
     };
     vec![app.io.query(Request::Assistenza(req))]

@@ -40,7 +40,12 @@ pub fn draw_report(app: &App, r: &Report, f: &mut Frame, body: Rect) {
         &format!("Segnalazione {}", sanitize(&r.id)),
         theme.accent(app.area()),
     );
-    let lines: Vec<Line> = r.lines.iter().skip(r.top).map(|l| Line::raw(l.as_str())).collect();
+    let lines: Vec<Line> = r
+        .lines
+        .iter()
+        .skip(r.top)
+        .map(|l| Line::raw(l.as_str()))
+        .collect();
     f.render_widget(Paragraph::new(lines).block(block), body);
 }
 
@@ -61,7 +66,11 @@ fn yes(b: bool) -> String {
 }
 
 pub fn recording_row(r: &RecordingInfo) -> (String, Vec<String>) {
-    let operatore = if r.operatore.is_empty() { "—" } else { &r.operatore };
+    let operatore = if r.operatore.is_empty() {
+        "—"
+    } else {
+        &r.operatore
+    };
     (
         r.file.clone(),
         vec![

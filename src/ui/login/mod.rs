@@ -179,7 +179,10 @@ pub fn start(app: &mut App) -> Vec<Effect> {
         l.waiting = true;
     }
     let record = app.config.record_on_login;
-    vec![app.io.query(Request::Login(Req::LoginSystem { origin, record }))]
+    vec![
+        app.io
+            .query(Request::Login(Req::LoginSystem { origin, record })),
+    ]
 }
 
 pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
