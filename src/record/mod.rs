@@ -299,7 +299,9 @@ pub struct OnRequest {
 /// Messages kept while waiting for the login, at most (then the session is not recorded).
 const MAX_WAITING: usize = 20_000;
 
-/// The recording side of a session: every message goes through [`Session::update`].
+/// The recording side of a session: every message goes through [`Session::update`]. One per
+/// session: the size of its variants does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Session {
     Off,
     /// Until the first login, which may start a recording the helpdesk requested: the messages
