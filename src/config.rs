@@ -9,6 +9,7 @@
 //! log_dir = "/var/log/sportello"
 //! recording_dir = "/var/lib/sportello/recordings"
 //! recording_days = 30                            # session recordings are deleted after this
+//! recording_redact = true                        # every recording redacted (system file only)
 //! output_dir = "~/sportello"                     # PDFs and exports, when the ufficio has no folder
 //! tick_ms = 500                                  # period of the TUI clock (autosave, idle lock)
 //! print_command = "lp -d {stampante} {file}"     # how a PDF reaches a print queue (CUPS default)
@@ -17,7 +18,9 @@
 //! mrossi = "SEGRETARIATO-COLORI"
 //! ```
 //! The print queue and the output folder of each ufficio are stored in the database
-//! (`sportello ente ufficio`). Running setgid (see [`crate::setgid`]) only
+//! (`sportello ente ufficio`). `recording_redact = true` forces `--redact` on every session
+//! recording, the ones the helpdesk requests included; it is read from the system file alone (a
+//! user file or the environment cannot turn it off). Running setgid (see [`crate::setgid`]) only
 //! `/etc/sportello/config.toml` is read.
 //! `SPORTELLO_ETC` moves the system directory (tests, packaging); `XDG_CONFIG_HOME`/`XDG_DATA_HOME`
 //! move the user directories as usual.
@@ -49,6 +52,8 @@ struct Layer {
     log_dir: Option<PathBuf>,
     recording_dir: Option<PathBuf>,
     recording_days: Option<u32>,
+    /// Read from the system file only.
+    recording_redact: Option<bool>,
     output_dir: Option<PathBuf>,
     tick_ms: Option<u64>,
     print_command: Option<String>,
@@ -67,6 +72,8 @@ pub struct Config {
     pub recording_dir: PathBuf,
     /// Days a session recording is kept.
     pub recording_days: u32,
+    /// Every session recording is redacted (`--redact` forced); from the system file only.
+    pub recording_redact: bool,
     pub output_dir: PathBuf,
     /// Period of the TUI's clock message in milliseconds (draft autosave, idle lock). Keys never
     /// wait for it; tests set it long to prove that.
@@ -134,6 +141,7 @@ impl Layer {
             log_dir: top.log_dir.or(self.log_dir),
             recording_dir: top.recording_dir.or(self.recording_dir),
             recording_days: top.recording_days.or(self.recording_days),
+            recording_redact: top.recording_redact.or(self.recording_redact),
             output_dir: top.output_dir.or(self.output_dir),
             tick_ms: top.tick_ms.or(self.tick_ms),
             print_command: top.print_command.or(self.print_command),
@@ -187,6 +195,7 @@ impl Layer {
             log_dir: path("SPORTELLO_LOG_DIR"),
             recording_dir: path("SPORTELLO_RECORDING_DIR"),
             recording_days: None,
+            recording_redact: None,
             output_dir: path("SPORTELLO_OUTPUT_DIR"),
             tick_ms: tick,
             print_command: env("SPORTELLO_PRINT_COMMAND").filter(|s| !s.trim().is_empty()),
@@ -235,8 +244,10 @@ impl Config {
         for (i, file) in std::iter::once(system_file).chain(user_file).enumerate() {
             if let Some(mut l) = read_layer(file)? {
                 if i > 0 {
-                    // Who is an administrator is decided by the system file alone.
+                    // Who is an administrator, and whether recordings are redacted, is decided
+                    // by the system file alone.
                     l.admin_group = None;
+                    l.recording_redact = None;
                 }
                 sources.push(file.to_path_buf());
                 layer = layer.over(l);
@@ -271,6 +282,7 @@ impl Config {
             recording_days: layer
                 .recording_days
                 .unwrap_or(crate::record::files::DEFAULT_RETENTION_DAYS),
+            recording_redact: layer.recording_redact.unwrap_or(false),
             output_dir: layer.output_dir.unwrap_or_else(|| data.join("stampe")),
             tick_ms,
             print: PrintConfig {
@@ -387,6 +399,23 @@ mod tests {
             "{msg}"
         );
         assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn recording_redaction_comes_from_the_system_file_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = dir.path().join("none");
+        let c = Config::load_from(&none, None, &|_| None, &Flags::default()).unwrap();
+        assert!(!c.recording_redact, "never on by default");
+        let sys = write(dir.path(), "sys.toml", "recording_redact = true\n");
+        let user = write(dir.path(), "user.toml", "recording_redact = false\n");
+        let c = Config::load_from(&sys, Some(&user), &|_| None, &Flags::default()).unwrap();
+        assert!(c.recording_redact, "a user file cannot turn it off");
+        let c = Config::load_from(&none, Some(&user), &|_| None, &Flags::default()).unwrap();
+        assert!(!c.recording_redact);
+        let on = write(dir.path(), "user_on.toml", "recording_redact = true\n");
+        let c = Config::load_from(&none, Some(&on), &|_| None, &Flags::default()).unwrap();
+        assert!(!c.recording_redact, "nor turn it on: the system decides");
     }
 
     #[test]

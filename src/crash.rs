@@ -17,18 +17,61 @@ struct Context {
     screen: String,
     events: VecDeque<String>,
     recording: Option<PathBuf>,
+    /// The ente of the operator logged in (the helpdesk of that ente sees the report).
+    ente: Option<i64>,
 }
 
 static CONTEXT: Mutex<Context> = Mutex::new(Context {
     screen: String::new(),
     events: VecDeque::new(),
     recording: None,
+    ente: None,
 });
 
 /// The session recording in progress: a report names it (the log is kept up to the crash).
 pub fn set_recording(path: Option<PathBuf>) {
     if let Ok(mut c) = CONTEXT.lock() {
         c.recording = path;
+    }
+}
+
+/// The ente of the operator logged in, if any.
+pub fn set_ente(ente: Option<i64>) {
+    if let Ok(mut c) = CONTEXT.lock() {
+        c.ente = ente;
+    }
+}
+
+/// What a list of reports shows of one, read from its file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    pub id: String,
+    /// Seconds since the epoch (from the id).
+    pub time: i64,
+    pub version: String,
+    /// The first line of the error (place and masked message).
+    pub message: String,
+    /// `None` for a crash before any login, or a report of an older version.
+    pub ente: Option<i64>,
+}
+
+/// The summary of the report `id` with text `text`.
+pub fn summary(id: &str, text: &str) -> Summary {
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+    };
+    Summary {
+        id: id.to_string(),
+        time: id
+            .split('-')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_default(),
+        version: field("versione:").unwrap_or_default(),
+        message: field("errore:").unwrap_or_default(),
+        ente: field("ente:").and_then(|e| e.parse().ok()),
     }
 }
 
@@ -141,13 +184,14 @@ fn write_report(path: &Path, id: &str, panic: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let (screen, events, recording) = CONTEXT
+    let (screen, events, recording, ente) = CONTEXT
         .lock()
         .map(|c| {
             (
                 c.screen.clone(),
                 c.events.iter().cloned().collect::<Vec<_>>(),
                 c.recording.clone(),
+                c.ente,
             )
         })
         .unwrap_or_default();
@@ -155,6 +199,9 @@ fn write_report(path: &Path, id: &str, panic: &str) -> std::io::Result<()> {
     writeln!(f, "segnalazione: {id}")?;
     writeln!(f, "versione: {}", env!("CARGO_PKG_VERSION"))?;
     writeln!(f, "schermata: {screen}")?;
+    if let Some(e) = ente {
+        writeln!(f, "ente: {e}")?;
+    }
     if let Some(r) = recording {
         writeln!(f, "registrazione: {}", r.display())?;
     }
@@ -190,10 +237,18 @@ mod tests {
         );
         let dir = tempfile::tempdir().unwrap();
         set_recording(Some(dir.path().join("sessione-1.jsonl")));
+        set_ente(Some(4));
         let path = dir.path().join("r.txt");
-        write_report(&path, "1-3", &d).unwrap();
+        write_report(&path, "1700000000-3", &d).unwrap();
         set_recording(None);
+        set_ente(None);
         let text = std::fs::read_to_string(&path).unwrap();
+        let s = summary("1700000000-3", &text);
+        assert_eq!(
+            (s.time, s.ente, s.version.as_str()),
+            (1_700_000_000, Some(4), env!("CARGO_PKG_VERSION"))
+        );
+        assert_eq!(s.message, d);
         assert!(text.contains("registrazione: "), "{text}");
         assert!(text.contains("sessione-1.jsonl"), "{text}");
         assert!(!text.contains("Rossi"), "{text}");

@@ -268,6 +268,41 @@ fn world() -> (World, Vec<(Role, Actor)>) {
     )
 }
 
+/// 2026-11-29 10:00 UTC, in milliseconds.
+const NOW_MS: i64 = 1_795_946_400_000;
+
+/// A session recording of an operator of `ente` in `dir`: its file name.
+fn recording_of(dir: &std::path::Path, ente: i64) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut header = sportello::record::Header::new(
+        &sportello::ui::app::AppConfig::headless(false),
+        18,
+        (80, 24),
+        NOW_MS,
+    );
+    header.ente = Some(ente);
+    header.operatore = "collega".into();
+    let name = format!("sessione-{ente}.jsonl");
+    std::fs::write(
+        dir.join(&name),
+        serde_json::to_string(&header).unwrap() + "\n",
+    )
+    .unwrap();
+    name
+}
+
+/// A crash report of a session of `ente` in `dir`: its id.
+fn crash_of(dir: &std::path::Path, ente: i64) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    let id = format!("1795946400-{ente}");
+    std::fs::write(
+        dir.join(format!("crash-{id}.txt")),
+        format!("segnalazione: {id}\nversione: 0.1.0\nente: {ente}\nerrore: src/x.rs:1: boom\n"),
+    )
+    .unwrap();
+    id
+}
+
 fn scheda_def() -> sportello::forms::FormDef {
     Screens::embedded().unwrap().get("scheda").unwrap().clone()
 }
@@ -443,7 +478,33 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         }
         Op::PrintPrivacy => ok(svc.print_privacy(actor, persona, &out, now())),
         Op::PrintBlank => ok(svc.print_blank(actor, &scheda_def(), &out)),
-        Op::OpenRecording => ok(svc.open_recording(actor, "sessione-1.jsonl")),
+        Op::ListRecordings => ok(svc.recordings(actor, &w.dir.path().join("reg"))),
+        Op::OpenRecording => {
+            let dir = w.dir.path().join("reg");
+            let name = recording_of(&dir, ente);
+            return Some(svc.open_recording(actor, &dir, &name).map(|_| ()));
+        }
+        Op::ListCrashReports => ok(svc.crash_reports(actor, &w.dir.path().join("crash"))),
+        Op::ReadCrashReport => {
+            let dir = w.dir.path().join("crash");
+            let id = crash_of(&dir, ente);
+            return Some(svc.read_crash_report(actor, &dir, &id).map(|_| ()));
+        }
+        Op::RequestRecording => {
+            return Some(
+                svc.request_recording(actor, collega, "42/2026", false, 7, NOW_MS)
+                    .map(|_| ()),
+            );
+        }
+        Op::ListRecordingRequests => ok(svc.recording_requests(actor)),
+        Op::CancelRecordingRequest => {
+            let sys = Actor::system(None, None);
+            let id = svc
+                .request_recording(&sys, collega, "42/2026", false, 7, NOW_MS)
+                .unwrap();
+            return Some(svc.cancel_recording_request(actor, id));
+        }
+        Op::StartRequestedRecording => ok(svc.start_requested_recording(actor, NOW_MS)),
         Op::Anonymize => ok(svc.anonymize(actor, &w.dir.path().join("pseudo.db"))),
         Op::ExportSchede => ok(svc.export_schede(
             actor,

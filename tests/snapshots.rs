@@ -72,3 +72,33 @@ fn too_small_screen() {
     h.resize(60, 20);
     insta::assert_snapshot!("troppo_piccola", h.text());
 }
+
+/// The Assistenza list of recordings, with one log of a session of the first demo comune.
+#[test]
+fn assistenza_recordings_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut header = sportello::record::Header::new(
+        &AppConfig::headless(false),
+        18,
+        (80, 24),
+        sportello::ui::harness::START_MS,
+    );
+    (header.commit, header.term, header.locale) = ("abc1234".into(), "xterm".into(), "C".into());
+    (header.incident, header.operatore, header.ente) =
+        ("42/2026".into(), "sportello".into(), Some(2));
+    header.redacted = true;
+    let line = serde_json::to_string(&header).unwrap() + "\n";
+    std::fs::write(
+        dir.path().join("sessione-20270115-0800-42_2026-1.jsonl"),
+        line,
+    )
+    .unwrap();
+    for color in [true, false] {
+        let mut h = harness(color);
+        h.app.config.recording_dir = dir.path().to_path_buf();
+        h.keys("helpdesk<Tab>sportello-demo<Enter>1<Enter>");
+        let suffix = if color { "colori" } else { "no_color" };
+        let shot = if color { h.styled() } else { h.text() };
+        insta::assert_snapshot!(format!("assistenza_registrazioni_{suffix}"), shot);
+    }
+}

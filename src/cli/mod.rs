@@ -256,12 +256,12 @@ fn run(cli: Cli) -> AppResult<i32> {
                 incident: cli.segnalazione.unwrap_or_default(),
                 file,
                 dir: config.recording_dir.clone(),
-                redact: cli.redact,
+                redact: cli.redact || config.recording_redact,
                 retention_days: config.recording_days,
             });
             tui::open_recorded(&config, cli.db.is_some(), record.as_ref())
         }
-        Some(Command::Recordings { command }) => recordings::recordings(&config, command),
+        Some(Command::Recordings { command }) => recordings::recordings(&config, &actor, command),
         Some(Command::Replay(args)) => {
             recordings::replay_cmd(&config, &actor, cli.db.as_deref(), args)
         }

@@ -14,12 +14,32 @@ use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use crate::record::files;
 use crate::record::replay::{Mode, Stop, replay};
+use crate::record::viewer::Viewer;
 use crate::sanitize::sanitize;
 
 #[derive(Subcommand, Debug)]
 pub enum RecordingsCommand {
     /// Elenca le registrazioni (dopo aver eliminato quelle scadute)
     List,
+    /// Chiede di registrare la prossima sessione dell'operatore (avviso all'accesso, poi ● REG)
+    Request {
+        /// Nome utente dell'operatore da registrare
+        #[arg(long)]
+        operatore: String,
+        /// Numero della segnalazione
+        #[arg(long)]
+        segnalazione: String,
+        /// Registrazione oscurata (testi e dati mascherati)
+        #[arg(long)]
+        redact: bool,
+        /// Giorni di validità della richiesta
+        #[arg(long, default_value_t = crate::service::helpdesk::DEFAULT_REQUEST_DAYS)]
+        giorni: u32,
+    },
+    /// Elenca le richieste di registrazione
+    Requests,
+    /// Annulla una richiesta di registrazione ancora in attesa
+    Cancel { id: i64 },
 }
 
 #[derive(Subcommand, Debug)]
@@ -50,10 +70,75 @@ pub struct ReplayArgs {
     /// Ripete solo i tasti contro una copia del database (--db COPIA.db)
     #[arg(long)]
     pub reexecute: bool,
+    /// Visore interattivo: un messaggio alla volta avanti e indietro (→/←, Spazio), salto a un
+    /// messaggio (g e il numero, Home/Fine), riproduzione (p, +/-), q o Esc per uscire
+    #[arg(long, conflicts_with_all = ["headless", "frames", "cast", "reexecute"])]
+    pub step: bool,
+    /// Con --step: parte riproducendo a questa velocità (2 = il doppio)
+    #[arg(long, value_name = "X", requires = "step", value_parser = parse_speed)]
+    pub speed: Option<f64>,
 }
 
-pub(super) fn recordings(config: &Config, command: RecordingsCommand) -> AppResult<i32> {
+fn parse_speed(s: &str) -> Result<f64, String> {
+    s.trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && (0.0625..=64.0).contains(x))
+        .ok_or_else(|| "velocità non valida (un numero tra 0.0625 e 64, es. 2)".into())
+}
+
+pub(super) fn recordings(
+    config: &Config,
+    actor: &Actor,
+    command: RecordingsCommand,
+) -> AppResult<i32> {
     match command {
+        RecordingsCommand::Request {
+            operatore,
+            segnalazione,
+            redact,
+            giorni,
+        } => {
+            let mut db = open_current(&config.database)?;
+            let now = crate::domain::date::now_ms();
+            let id = db.service().request_recording(
+                actor,
+                &operatore,
+                &segnalazione,
+                redact || config.recording_redact,
+                giorni,
+                now,
+            )?;
+            println!(
+                "richiesta {id}: la prossima sessione di {} sarà registrata per la segnalazione {} (valida {giorni} giorni)",
+                sanitize(&operatore),
+                sanitize(&segnalazione)
+            );
+            Ok(0)
+        }
+        RecordingsCommand::Requests => {
+            let mut db = open_current(&config.database)?;
+            for r in db.service().recording_requests(actor)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\tscade {}\t{}",
+                    r.id,
+                    sanitize(&r.operatore),
+                    sanitize(&r.segnalazione),
+                    sanitize(&r.stato),
+                    if r.oscurata { "oscurata" } else { "in chiaro" },
+                    sanitize(&r.scade_at),
+                    sanitize(&r.created_by)
+                );
+            }
+            Ok(0)
+        }
+        RecordingsCommand::Cancel { id } => {
+            let mut db = open_current(&config.database)?;
+            db.service().cancel_recording_request(actor, id)?;
+            println!("richiesta {id} annullata");
+            Ok(0)
+        }
         RecordingsCommand::List => {
             let dir = &config.recording_dir;
             let removed = files::purge(dir, config.recording_days, std::time::SystemTime::now())
@@ -104,7 +189,8 @@ fn audit_opening(config: &Config, actor: &Actor, file: &Path) -> AppResult<()> {
     if inside {
         let mut db = open_current(&config.database)?;
         let name = file.file_name().unwrap_or_default().to_string_lossy();
-        db.service().open_recording(actor, &name)?;
+        let dir = file.parent().unwrap_or(Path::new("."));
+        db.service().open_recording(actor, dir, &name)?;
     }
     Ok(())
 }
@@ -116,6 +202,19 @@ pub(super) fn replay_cmd(
     args: ReplayArgs,
 ) -> AppResult<i32> {
     audit_opening(config, actor, &args.file)?;
+    if args.step {
+        let mut viewer = Viewer::open(&args.file).map_err(AppError::Invalid)?;
+        if let Some(n) = args.to {
+            viewer.seek(n as usize);
+        }
+        let (site, user) = crate::ui::keymap::Keymap::default_paths();
+        let keymap = crate::ui::keymap::Keymap::load_files(&site, user.as_deref())
+            .map_err(|e| AppError::Env(e.to_string()))?;
+        crate::ui::runtime::install_crash_hook(config.log_dir.join("crash"));
+        crate::record::viewer::run_terminal(viewer, args.speed, keymap)
+            .map_err(|e| AppError::Env(format!("terminale non utilizzabile: {e}")))?;
+        return Ok(0);
+    }
     if let Some(out) = &args.cast {
         let mut f = std::fs::File::create(out)
             .map_err(|e| AppError::Env(format!("impossibile scrivere {}: {e}", out.display())))?;

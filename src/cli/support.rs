@@ -62,7 +62,8 @@ pub(super) fn bundle(
             };
             if let Some(r) = recording {
                 let name = r.file_name().unwrap_or_default().to_string_lossy();
-                svc.open_recording(actor, &name)?;
+                let dir = r.parent().unwrap_or(std::path::Path::new("."));
+                svc.open_recording(actor, dir, &name)?;
             }
             schema + &check
         }

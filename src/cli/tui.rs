@@ -7,7 +7,8 @@ use crate::error::{AppError, AppResult};
 use crate::service::Database;
 
 /// Everything the TUI needs before the first frame: the database, keymap, screens and the app
-/// (recorded when `record` asks), its recorder and the log's path.
+/// (recorded when `record` asks, or else ready to be recorded at the login when the helpdesk
+/// requested it), its recording and the log's path.
 #[allow(clippy::type_complexity)]
 pub fn prepare_tui(
     config: &Config,
@@ -16,7 +17,7 @@ pub fn prepare_tui(
     crate::ui::app::App,
     Vec<crate::ui::app::Effect>,
     Database,
-    Option<crate::record::Recorder>,
+    crate::record::Session,
     Option<std::path::PathBuf>,
 )> {
     let mut db = open_current(&config.database)?;
@@ -38,13 +39,32 @@ pub fn prepare_tui(
         output_dir: config.output_dir.clone(),
         print: config.print.clone(),
         recording: None,
+        record_on_login: false,
+        recording_dir: config.recording_dir.clone(),
+        crash_dir: config.log_dir.join("crash"),
     };
     let schema = db.service().schema_status()?.db_version;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let start = crate::domain::date::now_ms();
-    let (app, initial, recorder, log) =
+    let (mut app, initial, recorder, log) =
         crate::record::begin(app_config, record, schema, size, start);
-    Ok((app, initial, db, recorder, log))
+    let session = match recorder {
+        Some(r) => crate::record::Session::On(r),
+        None if record.is_none() => {
+            app.config.record_on_login = true;
+            let on = crate::record::OnRequest {
+                dir: config.recording_dir.clone(),
+                retention_days: config.recording_days,
+                force_redact: config.recording_redact,
+                schema,
+                size,
+                start_ms: start,
+            };
+            crate::record::Session::waiting(&app, on)
+        }
+        None => crate::record::Session::Off,
+    };
+    Ok((app, initial, db, session, log))
 }
 
 pub(super) fn open_tui(config: &Config, explicit: bool) -> AppResult<i32> {
@@ -62,7 +82,7 @@ pub(super) fn open_recorded(
             "terminale «dumb» non supportato: impostare TERM (es. xterm o linux)".into(),
         ));
     }
-    let (app, initial, db, recorder, log) = prepare_tui(config, record)?;
+    let (app, initial, db, recording, log) = prepare_tui(config, record)?;
     let jobs = open_current(&config.database)?;
     crate::crash::set_recording(log);
     crate::ui::runtime::run(
@@ -71,7 +91,7 @@ pub(super) fn open_recorded(
         db.into_store(),
         jobs.into_store(),
         config,
-        recorder,
+        recording,
     )
     .map_err(|e| AppError::Env(format!("terminale non utilizzabile: {e}")))?;
     Ok(0)

@@ -79,6 +79,48 @@ pub fn list(dir: &Path) -> std::io::Result<Vec<Recording>> {
     Ok(out)
 }
 
+/// How far into a log [`owner`] looks for the login.
+const OWNER_LINES: usize = 2000;
+
+/// The operator recorded in a log and their ente: from the header (recordings started at the
+/// login by a helpdesk request), else from the first successful login in the log (`--record`
+/// sessions start before it; older logs). The ente survives redaction (numbers are not masked),
+/// the username does not. `None` when nobody logged in.
+pub fn owner(path: &Path, header: &Header) -> (String, Option<i64>) {
+    if header.ente.is_some() {
+        return (header.operatore.clone(), header.ente);
+    }
+    let Ok(file) = std::fs::File::open(path) else {
+        return (String::new(), None);
+    };
+    for line in BufReader::new(file).lines().skip(1).take(OWNER_LINES) {
+        let Ok(line) = line else { break };
+        if !line.contains("\"Login\"") {
+            continue;
+        }
+        if let Ok(super::Entry {
+            msg:
+                crate::ui::app::Msg::Reply(
+                    _,
+                    crate::ui::app::Reply::Login(
+                        crate::ui::login::Rep::Login(Ok(info))
+                        | crate::ui::login::Rep::LoginRecorded(info, _),
+                    ),
+                ),
+            ..
+        }) = serde_json::from_str(&line)
+        {
+            let name = if header.redacted {
+                String::new()
+            } else {
+                info.actor.username
+            };
+            return (name, info.actor.enti.first().copied());
+        }
+    }
+    (String::new(), None)
+}
+
 /// Deletes the logs of `dir` last written more than `days` days before `now`; how many.
 pub fn purge(dir: &Path, days: u32, now: SystemTime) -> std::io::Result<usize> {
     let limit = Duration::from_secs(u64::from(days) * 86_400);

@@ -12,11 +12,13 @@
 //! - [`files`]: the recording directory (mode 0600 files, listing, retention).
 //! - [`replay`]: re-driving `update` from a log, divergence check, re-execution on a copy.
 //! - [`cast`]: asciicast v2 export of a replay.
+//! - [`viewer`]: the interactive replay viewer (step, jump, play), in the terminal or in the app.
 
 pub mod cast;
 pub mod files;
 pub mod mask;
 pub mod replay;
+pub mod viewer;
 
 use std::io::Write;
 
@@ -26,8 +28,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::AuthMode;
-use crate::ui::app::{App, AppConfig, Effect, Msg, printable};
+use crate::service::helpdesk::RecordingStart;
+use crate::service::session::SessionInfo;
+use crate::ui::app::{App, AppConfig, Effect, Msg, Reply, printable};
 use crate::ui::keys::KeyInput;
+use crate::ui::login;
 
 /// The log format; a log of another format is refused.
 pub const FORMAT: u32 = 1;
@@ -55,6 +60,16 @@ pub struct Header {
     pub idle_lock_minutes: u32,
     /// The session ran on a demo database (a log that may be exported and committed).
     pub demo: bool,
+    /// The operator recorded, and their ente. A recording requested by the helpdesk starts at
+    /// the operator's login and names them; a `--record` session starts before the login (older
+    /// logs have neither): see [`files::owner`].
+    #[serde(default)]
+    pub operatore: String,
+    #[serde(default)]
+    pub ente: Option<i64>,
+    /// Started at the login by a helpdesk request: the session had no recording notice before.
+    #[serde(default)]
+    pub requested: bool,
 }
 
 impl Header {
@@ -88,6 +103,9 @@ impl Header {
             .into(),
             idle_lock_minutes: config.idle_lock_minutes,
             demo: config.demo,
+            operatore: String::new(),
+            ente: None,
+            requested: false,
         }
     }
 
@@ -103,7 +121,7 @@ impl Header {
         };
         c.idle_lock_minutes = self.idle_lock_minutes;
         c.demo = self.demo;
-        c.recording = Some(self.incident.clone()).filter(|i| !i.is_empty());
+        c.recording = Some(self.incident.clone()).filter(|i| !i.is_empty() && !self.requested);
         c
     }
 }
@@ -202,6 +220,10 @@ impl Recorder {
     /// into a password field become `*`; with redaction typed text and replies are masked.
     /// A reply that cannot be masked is an error: it is never written in clear.
     pub fn logged(&self, app: &App, msg: &Msg) -> Result<Msg, String> {
+        let msg = without_secrets(app, msg);
+        if !self.redact {
+            return Ok(msg);
+        }
         let text_in_field = app.config.keymap.pending().is_empty()
             && matches!(
                 app.popup,
@@ -209,25 +231,21 @@ impl Recorder {
             )
             && app.text_focus();
         Ok(match msg {
-            Msg::Key(k) if app.secret_focus() && printable(k).is_some() => {
-                Msg::Key(KeyInput::char('*'))
-            }
-            Msg::Key(k) if self.redact && text_in_field => match printable(k) {
+            Msg::Key(k) if text_in_field => match printable(&k) {
                 Some(c) => {
                     let m = mask::mask_text(&c.to_string()).chars().next().unwrap_or(c);
                     Msg::Key(KeyInput::char(m))
                 }
-                None => msg.clone(),
+                None => msg,
             },
-            Msg::Paste(s) if app.secret_focus() => Msg::Paste("*".repeat(s.chars().count())),
-            Msg::Paste(s) if self.redact => Msg::Paste(mask::mask_text(s)),
-            Msg::Reply(id, r) if self.redact => {
-                let masked = mask::masked_json(r)
+            Msg::Paste(s) => Msg::Paste(mask::mask_text(&s)),
+            Msg::Reply(id, r) => {
+                let masked = mask::masked_json(&r)
                     .and_then(serde_json::from_value)
                     .map_err(|e| format!("risposta non oscurabile: {e}"))?;
-                Msg::Reply(*id, masked)
+                Msg::Reply(id, masked)
             }
-            _ => msg.clone(),
+            other => other,
         })
     }
 
@@ -255,22 +273,164 @@ impl Recorder {
     }
 }
 
-/// `app.update(msg)`, recorded when a recorder is on. A log that cannot be written stops the
-/// recording (the session goes on) and the operator is told.
-pub fn update(rec: &mut Option<Recorder>, app: &mut App, msg: Msg, t: i64) -> Vec<Effect> {
-    let Some(r) = rec else {
-        return app.update(msg);
-    };
-    let logged = r.logged(app, &msg);
-    let effects = app.update(msg);
-    let written = logged.and_then(|l| r.write(l, app, t).map_err(|e| e.to_string()));
-    if let Err(e) = written {
-        tracing::warn!(error = %e, "registrazione interrotta");
-        *rec = None;
-        app.config.recording = None;
-        app.status = Some(format!("Registrazione interrotta: {e}"));
+/// `msg` with what is typed into a password field replaced by `*` (never recorded, nor kept).
+fn without_secrets(app: &App, msg: &Msg) -> Msg {
+    match msg {
+        Msg::Key(k) if app.secret_focus() && printable(k).is_some() => {
+            Msg::Key(KeyInput::char('*'))
+        }
+        Msg::Paste(s) if app.secret_focus() => Msg::Paste("*".repeat(s.chars().count())),
+        _ => msg.clone(),
     }
-    effects
+}
+
+/// Where a recording the helpdesk requested goes when the operator logs in.
+#[derive(Debug, Clone)]
+pub struct OnRequest {
+    pub dir: std::path::PathBuf,
+    pub retention_days: u32,
+    /// `recording_redact = true` in the system configuration: every recording is redacted.
+    pub force_redact: bool,
+    pub schema: u32,
+    pub size: (u16, u16),
+    pub start_ms: i64,
+}
+
+/// Messages kept while waiting for the login, at most (then the session is not recorded).
+const MAX_WAITING: usize = 20_000;
+
+/// The recording side of a session: every message goes through [`Session::update`]. One per
+/// session: the size of its variants does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum Session {
+    Off,
+    /// Until the first login, which may start a recording the helpdesk requested: the messages
+    /// so far are kept in memory (password keys already `*`, runs of clock ticks shortened), so
+    /// that the log can start from the first message and replay exactly. Dropped at the login.
+    Waiting {
+        initial: Box<AppConfig>,
+        on: OnRequest,
+        buffer: Vec<(Msg, i64)>,
+    },
+    On(Recorder),
+}
+
+impl Session {
+    /// A session that a request may record: `app` was just created, before any message.
+    pub fn waiting(app: &App, on: OnRequest) -> Session {
+        Session::Waiting {
+            initial: Box::new(app.config.clone()),
+            on,
+            buffer: Vec::new(),
+        }
+    }
+
+    pub fn is_on(&self) -> bool {
+        matches!(self, Session::On(_))
+    }
+
+    /// `app.update(msg)`, recorded when a recorder is on. A log that cannot be written stops the
+    /// recording (the session goes on) and the operator is told.
+    pub fn update(&mut self, app: &mut App, msg: Msg, t: i64) -> Vec<Effect> {
+        match self {
+            Session::Off => app.update(msg),
+            Session::On(r) => {
+                let logged = r.logged(app, &msg);
+                let effects = app.update(msg);
+                let written = logged.and_then(|l| r.write(l, app, t).map_err(|e| e.to_string()));
+                if let Err(e) = written {
+                    tracing::warn!(error = %e, "registrazione interrotta");
+                    *self = Session::Off;
+                    app.config.recording = None;
+                    app.status = Some(format!("Registrazione interrotta: {e}"));
+                }
+                effects
+            }
+            Session::Waiting { buffer, .. } => {
+                let requested = match &msg {
+                    Msg::Reply(_, Reply::Login(login::Rep::LoginRecorded(info, start))) => {
+                        Some((info.clone(), start.clone()))
+                    }
+                    _ => None,
+                };
+                let kept = without_secrets(app, &msg);
+                let n = buffer.len();
+                if matches!(kept, Msg::Tick(_))
+                    && n >= 2
+                    && matches!(buffer[n - 1].0, Msg::Tick(_))
+                    && matches!(buffer[n - 2].0, Msg::Tick(_))
+                {
+                    // Before the login a tick only moves the clock: the first and the last of a
+                    // run leave the same state as all of them.
+                    buffer.pop();
+                }
+                buffer.push((kept, t));
+                let too_long = buffer.len() > MAX_WAITING;
+                let effects = app.update(msg);
+                if app.session.is_some() || too_long {
+                    app.config.record_on_login = false;
+                    let Session::Waiting {
+                        initial,
+                        on,
+                        buffer,
+                    } = std::mem::replace(self, Session::Off)
+                    else {
+                        return effects;
+                    };
+                    if let Some((info, start)) = requested.filter(|_| app.session.is_some()) {
+                        match start_requested(*initial, &on, buffer, &info, &start) {
+                            Ok((rec, path)) => {
+                                crate::crash::set_recording(Some(path));
+                                *self = Session::On(rec);
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, "registrazione richiesta non avviata");
+                                app.config.recording = None;
+                                app.popup = Some(crate::ui::popup::Popup::Message {
+                                    text: format!(
+                                        "Registrazione non attiva: impossibile scrivere il file ({e}). La sessione prosegue senza registrazione."
+                                    ),
+                                    error: true,
+                                });
+                            }
+                        }
+                    }
+                }
+                effects
+            }
+        }
+    }
+}
+
+/// Starts the recording the helpdesk requested, at the login: the log's header names the
+/// operator and their ente, then the messages kept since the start are written as a recorder
+/// would have written them (replayed on a fresh app), so the log replays from the first message.
+fn start_requested(
+    initial: AppConfig,
+    on: &OnRequest,
+    buffer: Vec<(Msg, i64)>,
+    info: &SessionInfo,
+    start: &RecordingStart,
+) -> std::io::Result<(Recorder, std::path::PathBuf)> {
+    let _ = files::purge(&on.dir, on.retention_days, std::time::SystemTime::now());
+    let stamp = time::OffsetDateTime::from_unix_timestamp(on.start_ms / 1000)
+        .map(crate::domain::date::file_stamp)
+        .unwrap_or_default();
+    let (path, file) = files::create(&on.dir, &start.segnalazione, &stamp)?;
+    let mut header = Header::new(&initial, on.schema, on.size, on.start_ms);
+    header.incident = start.segnalazione.clone();
+    header.operatore = info.actor.username.clone();
+    header.ente = info.actor.enti.first().copied();
+    header.requested = true;
+    let (mut fresh, _) = App::new(initial);
+    let redact = start.oscurata || on.force_redact;
+    let mut rec = Recorder::start(Box::new(file), header, &fresh, redact)?;
+    for (msg, t) in buffer {
+        let logged = rec.logged(&fresh, &msg).map_err(std::io::Error::other)?;
+        fresh.update(msg);
+        rec.write(logged, &fresh, t)?;
+    }
+    Ok((rec, path))
 }
 
 /// What the command line asked of recording.

@@ -70,7 +70,7 @@ impl Report {
     }
 }
 
-fn header_warnings(h: &Header, app: &App) -> Vec<String> {
+pub(super) fn header_warnings(h: &Header, app: &App) -> Vec<String> {
     let mut w = Vec::new();
     if h.version != env!("CARGO_PKG_VERSION") {
         w.push(format!(
@@ -97,18 +97,7 @@ pub fn replay(
     mut on_frame: impl FnMut(&Entry, &Buffer),
 ) -> Result<Report, String> {
     let mut lines = LineReader::new(input);
-    let Some((first, _)) = lines.next_line()? else {
-        return Err("registrazione vuota".into());
-    };
-    let header: Header = serde_json::from_str(&first)
-        .map_err(|e| format!("riga 1: intestazione non valida ({e})"))?;
-    if header.format != super::FORMAT {
-        return Err(format!(
-            "formato di registrazione {} non supportato (questa versione legge il {})",
-            header.format,
-            super::FORMAT
-        ));
-    }
+    let header = read_header(&mut lines)?;
     let (mut app, _) = App::new(header.app_config());
     let warnings = header_warnings(&header, &app);
     let mut framer = Framer::default();
@@ -116,13 +105,9 @@ pub fn replay(
     let mut stop = Stop::End;
     while let Some((text, complete)) = lines.next_line()? {
         let line = lines.number;
-        let entry: Entry = match serde_json::from_str(&text) {
-            Ok(e) => e,
-            Err(_) if !complete => {
-                stop = Stop::Truncated { line };
-                break;
-            }
-            Err(e) => return Err(format!("riga {line}: messaggio non valido ({e})")),
+        let Some(entry) = parse_entry(&text, complete, line)? else {
+            stop = Stop::Truncated { line };
+            break;
         };
         messages += 1;
         match &mut mode {
@@ -164,13 +149,65 @@ pub fn replay(
     })
 }
 
+/// The header of a log: its first line, of a format this version reads.
+fn read_header<R: BufRead>(lines: &mut LineReader<R>) -> Result<Header, String> {
+    let Some((first, _)) = lines.next_line()? else {
+        return Err("registrazione vuota".into());
+    };
+    let header: Header = serde_json::from_str(&first)
+        .map_err(|e| format!("riga 1: intestazione non valida ({e})"))?;
+    if header.format != super::FORMAT {
+        return Err(format!(
+            "formato di registrazione {} non supportato (questa versione legge il {})",
+            header.format,
+            super::FORMAT
+        ));
+    }
+    Ok(header)
+}
+
+/// One message line; `None` for a last line cut short (the session died mid-write).
+fn parse_entry(text: &str, complete: bool, line: u64) -> Result<Option<Entry>, String> {
+    match serde_json::from_str(text) {
+        Ok(e) => Ok(Some(e)),
+        Err(_) if !complete => Ok(None),
+        Err(e) => Err(format!("riga {line}: messaggio non valido ({e})")),
+    }
+}
+
+/// A whole log in memory, for the interactive viewer (which steps back and forth): the header,
+/// the messages, and a note when the last line was cut short.
+pub fn read_all(input: impl BufRead) -> Result<(Header, Vec<Entry>, Option<String>), String> {
+    let mut lines = LineReader::new(input);
+    let header = read_header(&mut lines)?;
+    let mut entries = Vec::new();
+    while let Some((text, complete)) = lines.next_line()? {
+        match parse_entry(&text, complete, lines.number)? {
+            Some(e) => entries.push(e),
+            None => {
+                return Ok((
+                    header,
+                    entries,
+                    Some(format!(
+                        "registrazione troncata alla riga {}: mostrati i messaggi fino all'ultima riga completa",
+                        lines.number
+                    )),
+                ));
+            }
+        }
+    }
+    Ok((header, entries, None))
+}
+
 /// The answer to a login or an unlock: the password it checked is not in the log.
 fn password_reply(msg: &Msg) -> bool {
     matches!(
         msg,
         Msg::Reply(
             _,
-            Reply::Login(login::Rep::Login(_) | login::Rep::Unlock(_))
+            Reply::Login(
+                login::Rep::Login(_) | login::Rep::LoginRecorded(..) | login::Rep::Unlock(_)
+            )
         )
     )
 }

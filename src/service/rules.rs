@@ -124,7 +124,14 @@ pub enum Op {
     PrintCartella,
     PrintPai,
     // Helpdesk
+    ListRecordings,
     OpenRecording,
+    ListCrashReports,
+    ReadCrashReport,
+    RequestRecording,
+    ListRecordingRequests,
+    CancelRecordingRequest,
+    StartRequestedRecording,
     Anonymize,
 }
 
@@ -235,7 +242,14 @@ pub static RULES: &[Rule] = &[
     rule(Op::ExportCasi, "esporta_casi", "esportazione dei casi", P(Pm::Export), Ente, Always),
     rule(Op::PrintCartella, "stampa_cartella", "stampa della cartella sociale", P(Pm::ReadCartella), Ente, Always),
     rule(Op::PrintPai, "stampa_pai", "stampa del PAI", P(Pm::ReadCartella), Ente, Always),
-    rule(Op::OpenRecording, "apri_registrazione", "apertura di una registrazione", AnyOf(&[Pm::ReadReplays, Pm::ManageConfig]), Installation, Always),
+    rule(Op::ListRecordings, "elenca_registrazioni", "elenco delle registrazioni", AnyOf(&[Pm::ReadReplays, Pm::ManageConfig]), Ente, Denials),
+    rule(Op::OpenRecording, "apri_registrazione", "apertura di una registrazione", AnyOf(&[Pm::ReadReplays, Pm::ManageConfig]), Ente, Always),
+    rule(Op::ListCrashReports, "elenca_segnalazioni_errore", "elenco delle segnalazioni di errore", AnyOf(&[Pm::ReadCrashReports, Pm::ManageConfig]), Ente, Denials),
+    rule(Op::ReadCrashReport, "leggi_segnalazione_errore", "lettura di una segnalazione di errore", AnyOf(&[Pm::ReadCrashReports, Pm::ManageConfig]), Ente, Always),
+    rule(Op::RequestRecording, "richiedi_registrazione", "richiesta di registrazione di una sessione", AnyOf(&[Pm::ReadReplays, Pm::ManageConfig]), Ente, Always),
+    rule(Op::ListRecordingRequests, "elenca_richieste_registrazione", "elenco delle richieste di registrazione", AnyOf(&[Pm::ReadReplays, Pm::ManageConfig]), Ente, Denials),
+    rule(Op::CancelRecordingRequest, "annulla_richiesta_registrazione", "annullamento di una richiesta di registrazione", AnyOf(&[Pm::ReadReplays, Pm::ManageConfig]), Ente, Always),
+    rule(Op::StartRequestedRecording, "avvia_registrazione_richiesta", "avvio della registrazione richiesta", Operator, Own, Always),
     rule(Op::Anonymize, "copia_pseudonimizzata", "copia pseudonimizzata del database", P(Pm::ManageConfig), Installation, Always),
 ];
 

@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_privacy_caso"),
     migration!(9, "0009_scheda"),
     migration!(17, "0017_casi"),
+    migration!(18, "0018_registrazioni"),
 ];
 
 /// The migration that creates the search dictionary, filled from Rust when it is applied.

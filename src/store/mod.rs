@@ -119,6 +119,34 @@ pub struct Draft {
     pub saved_at: String,
 }
 
+/// A session recording requested by the helpdesk for an operator's next login.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RichiestaRegistrazione {
+    pub id: i64,
+    pub version: i64,
+    pub operatore_id: i64,
+    pub operatore: String,
+    pub ente_id: i64,
+    pub segnalazione: String,
+    pub oscurata: bool,
+    pub scade_at: String,
+    /// `attesa`, `avviata` or `annullata`.
+    pub stato: String,
+    pub chiusa_at: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// A new request (the expiry already computed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NuovaRichiesta {
+    pub operatore_id: i64,
+    pub ente_id: i64,
+    pub segnalazione: String,
+    pub oscurata: bool,
+    pub scade_at: String,
+}
+
 /// Counts shown by `sportello demo` and on the home screen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -164,6 +192,7 @@ store_of!(
     ProposteStore,
     CasiStore,
     FascicoloStore,
+    RecordingStore,
 );
 
 /// The schema version and its migrations.
@@ -360,6 +389,25 @@ pub trait AnagrafeStore {
         rows: &[ImportRow],
         dry_run: bool,
     ) -> StoreResult<UpsertCounts>;
+}
+
+/// Session recordings requested by the helpdesk. Timestamps are the stored `*_at` text (UTC).
+pub trait RecordingStore {
+    /// Records a request (audited in the same transaction).
+    fn add_recording_request(&mut self, actor: &Actor, new: &NuovaRichiesta) -> StoreResult<i64>;
+    /// Every request, newest first.
+    fn recording_requests(&self) -> StoreResult<Vec<RichiestaRegistrazione>>;
+    fn recording_request(&self, id: i64) -> StoreResult<Option<RichiestaRegistrazione>>;
+    /// Cancels a request still waiting (Conflict when it was started or cancelled meanwhile).
+    fn cancel_recording_request(&mut self, actor: &Actor, id: i64, version: i64)
+    -> StoreResult<()>;
+    /// Takes the oldest waiting, unexpired request for the operator `actor` (marked started, the
+    /// audit row naming who requested it, in one transaction); `None` when there is none.
+    fn take_recording_request(
+        &mut self,
+        actor: &Actor,
+        now: &str,
+    ) -> StoreResult<Option<RichiestaRegistrazione>>;
 }
 
 /// Drafts of forms, per operator.

@@ -102,6 +102,15 @@ actions! {
     Logout = "logout", "Cambia operatore";
     RestoreDraft = "restore_draft", "Ripristina bozza";
     DiscardDraft = "discard_draft", "Scarta bozza";
+    ReplayNext = "replay_next", "Messaggio successivo";
+    ReplayPrev = "replay_prev", "Messaggio precedente";
+    ReplayFirst = "replay_first", "Primo messaggio";
+    ReplayLast = "replay_last", "Ultimo messaggio";
+    /// Type the number of a message, then Enter.
+    ReplayGoto = "replay_goto", "Vai al messaggio";
+    ReplayPlay = "replay_play", "Riproduci/pausa";
+    ReplayFaster = "replay_faster", "Più veloce";
+    ReplaySlower = "replay_slower", "Più lento";
 }
 
 impl Action {

@@ -65,6 +65,7 @@ screens! {
     Operatori => operatori,
     Codici => codici,
     Casi => casi,
+    Assistenza => assistenza,
 }
 
 /// Autosave a draft this long after the last change (the runtime ticks every 500 ms: ≤ 2 s).
@@ -282,7 +283,7 @@ impl App {
         }
         self.now_ms = now;
         // The gauge of long work moves with the clock.
-        self.dirty |= self.job.is_some();
+        self.dirty |= self.job.is_some() | super::assistenza::tick(self);
         let mut effects = Vec::new();
         let due = self
             .form()

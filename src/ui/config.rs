@@ -29,6 +29,12 @@ pub struct AppConfig {
     pub print: PrintConfig,
     /// The incident this session is recorded for (shown in the status bar), if it is.
     pub recording: Option<String>,
+    /// The first login may start a recording the helpdesk requested (the TUI sets it when the
+    /// session is not already recorded; the login clears it).
+    pub record_on_login: bool,
+    /// Where session recordings and crash reports are (the Assistenza module lists them).
+    pub recording_dir: std::path::PathBuf,
+    pub crash_dir: std::path::PathBuf,
 }
 
 impl AppConfig {
@@ -52,6 +58,9 @@ impl AppConfig {
             output_dir: std::env::temp_dir().join("sportello-stampe"),
             print: PrintConfig::default(),
             recording: None,
+            record_on_login: false,
+            recording_dir: std::env::temp_dir().join("sportello-registrazioni"),
+            crash_dir: std::env::temp_dir().join("sportello-crash"),
         }
     }
 

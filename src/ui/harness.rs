@@ -7,7 +7,7 @@ use ratatui::buffer::Buffer;
 
 use super::app::{App, AppConfig, Effect, Msg, execute};
 use super::keys::parse_key_string;
-use crate::record::{Header, Recorder};
+use crate::record::{Header, Recorder, Session};
 use crate::service::Service;
 use crate::store::Store;
 
@@ -27,14 +27,29 @@ pub struct Harness {
     pub hold_jobs: bool,
     pub hold_requests: bool,
     pub held: Vec<(u64, super::app::Request)>,
-    /// The session's replay log, when recorded.
-    pub recorder: Option<Recorder>,
+    /// The session's recording (off, waiting for a requested one, on).
+    pub recording: Session,
 }
 
 impl Harness {
     pub fn new(store: Box<dyn Store>, config: AppConfig, width: u16, height: u16) -> Harness {
         let (app, initial) = App::new(config);
-        Harness::start(store, app, initial, width, height, None)
+        Harness::start(store, app, initial, width, height, Session::Off)
+    }
+
+    /// A session that a recording requested by the helpdesk starts at the login (into `on.dir`),
+    /// as the TUI does.
+    pub fn requestable(
+        store: Box<dyn Store>,
+        mut config: AppConfig,
+        width: u16,
+        height: u16,
+        on: crate::record::OnRequest,
+    ) -> Harness {
+        config.record_on_login = true;
+        let (app, initial) = App::new(config);
+        let session = Session::waiting(&app, on);
+        Harness::start(store, app, initial, width, height, session)
     }
 
     /// A session recorded to `out` from its first message, as `sportello --record` does.
@@ -56,7 +71,7 @@ impl Harness {
             initial,
             width,
             height,
-            Some(rec),
+            Session::On(rec),
         ))
     }
 
@@ -66,7 +81,7 @@ impl Harness {
         initial: Vec<Effect>,
         width: u16,
         height: u16,
-        recorder: Option<Recorder>,
+        recording: Session,
     ) -> Harness {
         let terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
         let mut h = Harness {
@@ -78,7 +93,7 @@ impl Harness {
             hold_jobs: false,
             hold_requests: false,
             held: Vec::new(),
-            recorder,
+            recording,
         };
         h.run(initial);
         h.send(Msg::Resize(width, height));
@@ -132,12 +147,8 @@ impl Harness {
     }
 
     fn update(&mut self, msg: Msg) -> Vec<Effect> {
-        crate::record::update(
-            &mut self.recorder,
-            &mut self.app,
-            msg,
-            self.now_ms - START_MS,
-        )
+        self.recording
+            .update(&mut self.app, msg, self.now_ms - START_MS)
     }
 
     /// Types a key string (the keymap notation), settling after each key, then draws.

@@ -52,6 +52,8 @@ pub enum Layer {
     List,
     TextField,
     Popup,
+    /// The replay viewer (Assistenza, `sportello replay --step`).
+    Replay,
 }
 
 impl Layer {
@@ -64,6 +66,7 @@ impl Layer {
         Layer::List,
         Layer::TextField,
         Layer::Popup,
+        Layer::Replay,
     ];
 
     /// The table name in keymap files.
@@ -77,6 +80,7 @@ impl Layer {
             Layer::List => "list",
             Layer::TextField => "text_field",
             Layer::Popup => "popup",
+            Layer::Replay => "replay",
         }
     }
 
@@ -911,7 +915,7 @@ keymap = [ { on = "<Enter>", run = "open" } ]
         assert_eq!(
             fixture_err("unknown_layer.toml"),
             "unknown_layer.toml, riga 5: sezione sconosciuta «schede» (valide: global, login, home, search, form, \
-             list, text_field, popup)"
+             list, text_field, popup, replay)"
         );
         assert_eq!(
             fixture_err("destructive_plain_key.toml"),

@@ -32,6 +32,7 @@ pub use keys::{Key, KeyInput, Mods, parse_key, parse_key_string};
 
 pub mod anagrafe;
 pub mod app;
+pub mod assistenza;
 pub mod casi;
 pub mod codici;
 pub mod config;

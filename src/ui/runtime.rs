@@ -23,7 +23,7 @@ use super::app::{App, Effect, Msg};
 use super::keys::KeyInput;
 use crate::config::Config;
 use crate::domain::date::now_ms;
-use crate::record::{self, Recorder};
+use crate::record::Session;
 use crate::service::Service;
 use crate::store::Store;
 use crate::store::worker::StoreWorker;
@@ -168,14 +168,14 @@ pub fn run(
     store: Box<dyn Store>,
     jobs: Box<dyn Store>,
     config: &Config,
-    recorder: Option<Recorder>,
+    recording: Session,
 ) -> std::io::Result<()> {
     install_crash_hook(config.log_dir.join("crash"));
     let tick = Duration::from_millis(config.tick_ms);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let result = rt.block_on(run_loop(app, initial, [store, jobs], tick, recorder));
+    let result = rt.block_on(run_loop(app, initial, [store, jobs], tick, recording));
     restore_terminal();
     result
 }
@@ -185,7 +185,7 @@ async fn run_loop(
     initial: Vec<Effect>,
     [store, jobs]: [Box<dyn Store>; 2],
     tick: Duration,
-    mut rec: Option<Recorder>,
+    mut rec: Session,
 ) -> std::io::Result<()> {
     crossterm::terminal::enable_raw_mode()?;
     let (writer, _bytes) = CountingWriter::new(std::io::stdout());
@@ -214,13 +214,18 @@ async fn run_loop(
     let mut pending = initial;
     let start = now_ms();
     // Every message goes through the recorder (a no-op when the session is not recorded).
-    let mut update = |app: &mut App, msg: Msg| record::update(&mut rec, app, msg, now_ms() - start);
+    let mut update = |app: &mut App, msg: Msg| rec.update(app, msg, now_ms() - start);
     pending.extend(update(&mut app, Msg::Resize(size.width, size.height)));
     pending.extend(update(&mut app, Msg::Tick(now_ms())));
     loop {
         // The frame first: the store work a key asks for (a search) must not delay its echo.
         if app.take_dirty() {
             crate::crash::set_screen(app.screen_name());
+            crate::crash::set_ente(
+                app.session
+                    .as_ref()
+                    .and_then(|s| s.actor.enti.first().copied()),
+            );
             if let Err(e) = terminal.draw(|f| super::view::draw(&app, f)) {
                 // The terminal vanished mid-frame: save and leave as on a hangup.
                 tracing::info!(error = %e, "scrittura sul terminale fallita");

@@ -33,6 +33,7 @@ mod organisation;
 mod persona;
 pub(super) mod persona_write;
 mod proposte;
+mod recordings;
 pub(super) mod scheda;
 mod schema;
 mod search;

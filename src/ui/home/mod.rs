@@ -255,6 +255,7 @@ pub fn open_menu(app: &mut App, n: usize) -> Vec<Effect> {
         Module::Schede => crate::ui::schede::open(app),
         Module::Codici => crate::ui::codici::open(app),
         Module::Cartella => crate::ui::casi::open(app),
+        Module::Assistenza => crate::ui::assistenza::open(app),
         other => {
             app.push(Screen::Home(State::Placeholder(other)));
             Vec::new()

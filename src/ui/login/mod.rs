@@ -14,6 +14,7 @@ use super::widgets::text_input::TextInput;
 use crate::auth::Origin;
 use crate::config::AuthMode;
 use crate::domain::Actor;
+use crate::service::helpdesk::RecordingStart;
 use crate::service::session::SessionInfo;
 use crate::service::{ACCOUNT_DISABLED, Service};
 
@@ -76,13 +77,17 @@ impl ScreenState for State {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Req {
+    /// `record`: a recording the helpdesk requested for this operator starts with this session
+    /// (the first login of the process, not recorded otherwise).
     Login {
         username: String,
         password: String,
         origin: Origin,
+        record: bool,
     },
     LoginSystem {
         origin: Origin,
+        record: bool,
     },
     /// Re-authentication after the idle lock.
     Unlock {
@@ -102,6 +107,8 @@ pub enum Req {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Rep {
     Login(Result<SessionInfo, String>),
+    /// Logged in, and the helpdesk asked to record this session: the notice, then the recording.
+    LoginRecorded(SessionInfo, RecordingStart),
     Unlock(Result<(), String>),
     Check(Result<SessionInfo, String>),
     LoggedOut,
@@ -124,8 +131,15 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             username,
             password,
             origin,
-        } => Rep::Login(svc.login(&username, &password, &origin, now)),
-        Req::LoginSystem { origin } => Rep::Login(svc.login_system(&origin, now)),
+            record,
+        } => {
+            let result = svc.login(&username, &password, &origin, now);
+            logged_in(svc, result, record, now_ms)
+        }
+        Req::LoginSystem { origin, record } => {
+            let result = svc.login_system(&origin, now);
+            logged_in(svc, result, record, now_ms)
+        }
         Req::Unlock {
             actor,
             password,
@@ -139,6 +153,22 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
     }
 }
 
+/// The answer to a login: with `record`, a recording requested for the operator is taken.
+fn logged_in(
+    svc: &mut Service<'_>,
+    result: Result<SessionInfo, String>,
+    record: bool,
+    now_ms: i64,
+) -> Rep {
+    match result {
+        Ok(info) if record => match svc.start_requested_recording(&info.actor, now_ms) {
+            Ok(Some(start)) => Rep::LoginRecorded(info, start),
+            _ => Rep::Login(Ok(info)),
+        },
+        other => Rep::Login(other),
+    }
+}
+
 /// At start: with `auth = "system"` the OS account logs in at once.
 pub fn start(app: &mut App) -> Vec<Effect> {
     if app.config.auth != AuthMode::System {
@@ -148,11 +178,16 @@ pub fn start(app: &mut App) -> Vec<Effect> {
     if let Screen::Login(l) = &mut app.screen {
         l.waiting = true;
     }
-    vec![app.io.query(Request::Login(Req::LoginSystem { origin }))]
+    let record = app.config.record_on_login;
+    vec![
+        app.io
+            .query(Request::Login(Req::LoginSystem { origin, record })),
+    ]
 }
 
 pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
     let origin = app.config.origin.clone();
+    let record = app.config.record_on_login;
     let Screen::Login(l) = &mut app.screen else {
         return Vec::new();
     };
@@ -168,6 +203,7 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 username: l.username.value().to_string(),
                 password: l.password.value().to_string(),
                 origin,
+                record,
             };
             l.password.clear();
             return vec![app.io.query(Request::Login(req))];
@@ -220,15 +256,14 @@ pub fn logout(app: &mut App) -> Vec<Effect> {
 
 pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
     match rep {
+        Rep::LoginRecorded(info, start) if current => {
+            logged(app, info);
+            app.config.recording = Some(start.segnalazione);
+            app.popup = super::popup::recording_notice(app.config.recording.as_deref());
+        }
         Rep::Login(result) if current => {
             match result {
-                Ok(info) => {
-                    app.session = Some(info);
-                    app.back.clear();
-                    app.screen = Screen::Home(super::home::State::default());
-                    app.last_input_ms = app.now_ms;
-                    app.last_session_check_ms = app.now_ms;
-                }
+                Ok(info) => logged(app, info),
                 Err(e) => {
                     let system = app.config.auth == AuthMode::System;
                     if let Screen::Login(l) = &mut app.screen {
@@ -283,6 +318,16 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// The session starts: the home screen. Only the first login of a process may be recorded.
+fn logged(app: &mut App, info: SessionInfo) {
+    app.session = Some(info);
+    app.back.clear();
+    app.screen = Screen::Home(super::home::State::default());
+    app.last_input_ms = app.now_ms;
+    app.last_session_check_ms = app.now_ms;
+    app.config.record_on_login = false;
 }
 
 pub fn then(_app: &mut App, then: Then, _answer: Answer) -> Vec<Effect> {
