@@ -500,3 +500,114 @@ fn imports_lose_nothing_to_encodings_controls_or_unknown_state_names() {
     assert_eq!(cognome(&env, &ignoto).as_deref(), Some("ZHANG|Z210"));
     assert!(report.contains("usato Z210 dal codice fiscale"), "{report}");
 }
+
+/// A database with an active (`mrossi`) and a disabled (`spento`) operator, and `bloccato`
+/// locked by five wrong passwords at `t`.
+fn login_store(dir: &Path, t: i64) -> sportello::store::sqlite::SqliteStore {
+    use sportello::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet};
+    use sportello::service::Service;
+    let mut s = sportello::store::sqlite::SqliteStore::create(&dir.join("s.db")).unwrap();
+    let actor = Actor::system(Some("test".into()), None);
+    let ente = Service::new(&mut s)
+        .create_ente(
+            &actor,
+            &NewEnte {
+                nome: "Comune".into(),
+                belfiore: Some("G478".into()),
+                tipo: "comune".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    for u in ["mrossi", "spento", "bloccato"] {
+        let new = NewOperatore {
+            username: u.into(),
+            nome: "Maria".into(),
+            cognome: "Rossi".into(),
+            roles: RoleSet::from_roles(&[Role::Sportello]),
+            enti: vec![ente],
+            ..Default::default()
+        };
+        Service::new(&mut s)
+            .add_user(&actor, &new, Some(ADMIN_PASSWORD))
+            .unwrap();
+    }
+    Service::new(&mut s).disable_user(&actor, "spento").unwrap();
+    let origin = sportello::auth::Origin::default();
+    for i in 0..5 {
+        let _ = Service::new(&mut s).login("bloccato", "sbagliata-sbagliata", &origin, t + i);
+    }
+    s
+}
+
+/// The detail of the newest audit row.
+fn last_login_detail(s: &sportello::store::sqlite::SqliteStore) -> String {
+    use sportello::store::prelude::*;
+    let row = s.audit_tail(1).unwrap().remove(0);
+    assert_eq!(row.event.action, "login");
+    row.event.detail.unwrap_or_default()
+}
+
+/// Unknown user, wrong password, locked account (with its right password) and disabled account
+/// (with its right password): the operator reads one message, the audit says which.
+const FAILED_LOGINS: [(&str, &str, &str); 4] = [
+    ("nessuno", ADMIN_PASSWORD, "utente sconosciuto"),
+    ("mrossi", "sbagliata-sbagliata", "password errata"),
+    ("bloccato", ADMIN_PASSWORD, "utente bloccato"),
+    ("spento", ADMIN_PASSWORD, "account disabilitato"),
+];
+
+#[test]
+fn one_login_message_for_unknown_wrong_locked_and_disabled_through_the_service() {
+    use sportello::service::Service;
+    let dir = tempfile::tempdir().unwrap();
+    let t = 1_800_000_000;
+    let mut s = login_store(dir.path(), t);
+    let origin = sportello::auth::Origin::default();
+    for (user, password, why) in FAILED_LOGINS {
+        let e = Service::new(&mut s)
+            .login(user, password, &origin, t + 10)
+            .unwrap_err();
+        assert_eq!(e, sportello::auth::MSG_INVALID, "{user}");
+        assert_eq!(last_login_detail(&s), why, "{user}");
+    }
+    assert!(
+        Service::new(&mut s)
+            .login("mrossi", ADMIN_PASSWORD, &origin, t + 10)
+            .is_ok()
+    );
+}
+
+#[test]
+fn one_login_message_for_unknown_wrong_locked_and_disabled_on_the_login_screen() {
+    use sportello::ui::app::{AppConfig, Screen};
+    use sportello::ui::harness::Harness;
+    let dir = tempfile::tempdir().unwrap();
+    // The harness's clock: the lock of `bloccato` is in force then.
+    let s = login_store(dir.path(), sportello::ui::harness::START_MS / 1000 - 60);
+    let mut h = Harness::new(Box::new(s), AppConfig::headless(false), 80, 24);
+    let mut seen = Vec::new();
+    for (user, password, _) in FAILED_LOGINS {
+        h.login(user, password);
+        let Screen::Login(l) = &h.app.screen else {
+            panic!("{user} logged in:\n{}", h.text());
+        };
+        seen.push(l.error.clone());
+        let screen = h.text();
+        assert!(screen.contains(sportello::auth::MSG_INVALID), "{user}:\n{screen}");
+        // The next attempt starts from an empty form.
+        h.keys("<Tab>");
+        for _ in 0..user.len() {
+            h.keys("<Backspace>");
+        }
+        let Screen::Login(l) = &h.app.screen else {
+            unreachable!()
+        };
+        assert_eq!((l.username.value(), l.focus), ("", 0));
+    }
+    assert!(
+        seen.iter()
+            .all(|e| e.as_deref() == Some(sportello::auth::MSG_INVALID)),
+        "{seen:?}"
+    );
+}

@@ -62,7 +62,11 @@ pub(super) fn open_recorded(
             "terminale «dumb» non supportato: impostare TERM (es. xterm o linux)".into(),
         ));
     }
-    let (app, initial, db, recorder, log) = prepare_tui(config, record)?;
+    let (mut app, initial, db, recorder, log) = prepare_tui(config, record)?;
+    // Said once, in the status bar; not in a recorded session, whose replay starts without it.
+    if !crate::logging::on() && recorder.is_none() {
+        app.status = Some(crate::logging::OFF_NOTICE.into());
+    }
     let jobs = open_current(&config.database)?;
     crate::crash::set_recording(log);
     crate::ui::runtime::run(

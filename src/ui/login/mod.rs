@@ -223,6 +223,7 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
         Rep::Login(result) if current => {
             match result {
                 Ok(info) => {
+                    crate::logging::set_operator(info.actor.operatore_id);
                     app.session = Some(info);
                     app.back.clear();
                     app.screen = Screen::Home(super::home::State::default());
