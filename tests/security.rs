@@ -594,7 +594,10 @@ fn one_login_message_for_unknown_wrong_locked_and_disabled_on_the_login_screen()
         };
         seen.push(l.error.clone());
         let screen = h.text();
-        assert!(screen.contains(sportello::auth::MSG_INVALID), "{user}:\n{screen}");
+        assert!(
+            screen.contains(sportello::auth::MSG_INVALID),
+            "{user}:\n{screen}"
+        );
         // The next attempt starts from an empty form.
         h.keys("<Tab>");
         for _ in 0..user.len() {
@@ -610,4 +613,211 @@ fn one_login_message_for_unknown_wrong_locked_and_disabled_on_the_login_screen()
             .all(|e| e.as_deref() == Some(sportello::auth::MSG_INVALID)),
         "{seen:?}"
     );
+}
+
+#[test]
+fn usage_errors_are_one_italian_line_with_exit_2_and_help_is_unchanged() {
+    let env = Env::new();
+    for (args, expected) in [
+        (
+            &["--frob"][..],
+            "sportello: opzione sconosciuta «--frob» (vedere «sportello --help»)",
+        ),
+        (
+            &["search", "--limit"][..],
+            "sportello: manca il valore di --limit <LIMIT> (vedere «sportello search --help»)",
+        ),
+        (
+            &["frob"][..],
+            "sportello: comando sconosciuto «frob» (vedere «sportello --help»)",
+        ),
+        (
+            &["backup"][..],
+            "sportello: manca un argomento obbligatorio: <DEST> (vedere «sportello backup --help»)",
+        ),
+        (
+            &["demo", "--persons", "molte"][..],
+            "sportello: valore non valido «molte» per --persons <PERSONS>: serve un numero intero (vedere «sportello demo --help»)",
+        ),
+    ] {
+        let out = env.cmd().args(args).output().unwrap();
+        assert_eq!(code(&out), 2, "{args:?}");
+        assert_eq!(text(&out.stderr), format!("{expected}\n"), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let help = env.cmd().arg("--help").output().unwrap();
+    assert_eq!(code(&help), 0);
+    let help = text(&help.stdout);
+    assert!(help.starts_with("Sportello sociale"), "{help}");
+    assert!(
+        help.contains("Usage: sportello [OPTIONS] [COMMAND]"),
+        "{help}"
+    );
+}
+
+#[test]
+fn existing_exports_prints_and_backups_are_replaced_only_with_force() {
+    let env = Env::new();
+    env.init();
+    let d = env.dir.path();
+    let csv = d.join("schede.csv");
+    let pdf = d.join("vuota.pdf");
+    let copy = d.join("copia.db");
+    let export = |extra: &[&str]| {
+        let mut a = vec![
+            "export",
+            "schede",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "csv",
+            "--out",
+        ];
+        a.push(csv.to_str().unwrap());
+        a.extend(extra);
+        env.run(&a, "")
+    };
+    let print = |extra: &[&str]| {
+        let mut a = vec!["print", "scheda-vuota", "--out", pdf.to_str().unwrap()];
+        a.extend(extra);
+        env.run(&a, "")
+    };
+    let backup = |extra: &[&str]| {
+        let mut a = vec!["backup", copy.to_str().unwrap()];
+        a.extend(extra);
+        env.run(&a, "")
+    };
+    for (run, path) in [
+        (&export as &dyn Fn(&[&str]) -> Output, &csv),
+        (&print, &pdf),
+        (&backup, &copy),
+    ] {
+        std::fs::write(path, "da tenere").unwrap();
+        let out = run(&[]);
+        assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "sportello: «{}» esiste già: usare --force per sostituirlo\n",
+                path.display()
+            )
+        );
+        assert_eq!(std::fs::read(path).unwrap(), b"da tenere");
+        let out = run(&["--force"]);
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        assert_ne!(std::fs::read(path).unwrap(), b"da tenere");
+        assert_eq!(mode(path), 0o600, "{}", path.display());
+    }
+    // The replaced backup is a valid database; nothing is left beside it.
+    let c = rusqlite::Connection::open(&copy).unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM operatore", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+    let names: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with('.') || n.contains("partial"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+    // --force never replaces what is not a regular file, and the message names it.
+    let out = env.run(&["backup", "/dev/null", "--force"], "");
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out.stderr).contains("«/dev/null» è un dispositivo, non un file normale"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// A `size` tmpfs mounted on a new folder of `env`, unmounted on drop; `None` (with one line)
+/// where mounting is not allowed.
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    fn mount(env: &Env, test: &str, size: &str) -> Option<Tmpfs> {
+        if !as_root(test) {
+            return None;
+        }
+        let dir = env.dir.path().join(format!("pieno-{size}"));
+        std::fs::create_dir(&dir).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("{test}: skipped (cannot mount a tmpfs here)");
+            return None;
+        }
+        Some(Tmpfs(dir))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect()
+}
+
+#[test]
+fn init_and_backup_on_a_full_disk_leave_nothing_behind_and_name_the_file() {
+    let test = "init_and_backup_on_a_full_disk_leave_nothing_behind_and_name_the_file";
+    let env = Env::new();
+    env.init();
+    for size in ["64k", "256k"] {
+        let Some(full) = Tmpfs::mount(&env, test, size) else {
+            return;
+        };
+        let db = full.0.join("nuovo.db");
+        let out = env.run_on(
+            &db,
+            &[
+                "init",
+                "--ente",
+                "Comune di Perugia",
+                "--belfiore",
+                "G478",
+                "--admin",
+                "admin",
+                "--password-stdin",
+            ],
+            &format!("{ADMIN_PASSWORD}\n"),
+        );
+        assert_eq!(code(&out), 2, "{size}: {}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "sportello: impossibile creare «{}»: disco pieno\n",
+                db.display()
+            )
+        );
+        assert_eq!(entries(&full.0), Vec::<String>::new(), "init, {size}");
+        let dest = full.0.join("copia.db");
+        let out = env.run(&["backup", dest.to_str().unwrap()], "");
+        assert_eq!(code(&out), 2, "{size}: {}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "sportello: impossibile scrivere la copia «{}»: disco pieno\n",
+                dest.display()
+            )
+        );
+        assert_eq!(entries(&full.0), Vec::<String>::new(), "backup, {size}");
+        // A copy that does not fit never replaces the old one.
+        std::fs::write(&dest, "copia vecchia").unwrap();
+        let out = env.run(&["backup", dest.to_str().unwrap(), "--force"], "");
+        assert_eq!(code(&out), 2, "{size}: {}", text(&out.stderr));
+        assert_eq!(std::fs::read(&dest).unwrap(), b"copia vecchia");
+        assert_eq!(entries(&full.0), vec!["copia.db".to_string()], "{size}");
+    }
 }

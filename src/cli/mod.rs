@@ -105,8 +105,11 @@ enum Command {
     Check,
     /// Copia di sicurezza a caldo del database, verificata
     Backup {
-        /// File di destinazione (non deve esistere)
+        /// File di destinazione
         dest: PathBuf,
+        /// Sostituisce la destinazione se esiste già (dopo aver verificato la nuova copia)
+        #[arg(long)]
+        force: bool,
     },
     /// Codice fiscale: verifica e decodifica (senza database)
     Cf {
@@ -307,7 +310,9 @@ fn run(cli: Cli) -> AppResult<i32> {
             demo::demo_cmd(&config, cli.db.is_some(), &actor, persons, today, no_tui)
         }
         Some(Command::Check) => setup::check(&config.database, &actor),
-        Some(Command::Backup { dest }) => setup::backup(&config.database, &actor, &dest),
+        Some(Command::Backup { dest, force }) => {
+            setup::backup(&config.database, &actor, &dest, force)
+        }
         Some(Command::Codes { command }) => codes::codes(&config.database, &actor, command),
         Some(Command::Search { limit, ente, query }) => {
             anagrafe::search(&config.database, &actor, limit, ente.as_deref(), &query)
@@ -386,12 +391,20 @@ fn usage_error(e: &clap::Error) -> String {
     use clap::error::{ContextKind, ErrorKind};
     let ctx = |k| e.get(k).map(|v| v.to_string()).unwrap_or_default();
     let what = match e.kind() {
-        ErrorKind::UnknownArgument => format!("opzione sconosciuta «{}»", ctx(ContextKind::InvalidArg)),
+        ErrorKind::UnknownArgument => {
+            format!("opzione sconosciuta «{}»", ctx(ContextKind::InvalidArg))
+        }
         ErrorKind::InvalidSubcommand => {
-            format!("comando sconosciuto «{}»", ctx(ContextKind::InvalidSubcommand))
+            format!(
+                "comando sconosciuto «{}»",
+                ctx(ContextKind::InvalidSubcommand)
+            )
         }
         ErrorKind::MissingRequiredArgument => {
-            format!("manca un argomento obbligatorio: {}", ctx(ContextKind::InvalidArg))
+            format!(
+                "manca un argomento obbligatorio: {}",
+                ctx(ContextKind::InvalidArg)
+            )
         }
         ErrorKind::MissingSubcommand => format!(
             "manca il comando di «{}»",
@@ -507,6 +520,20 @@ pub(crate) fn acting(
             Ok(a)
         }
     }
+}
+
+/// Refuses an output file that exists unless `--force` (checked with the operator's own identity,
+/// outside the data directory); says whether it exists.
+pub(crate) fn may_write(out: &Path, force: bool) -> AppResult<bool> {
+    let exists = crate::files::as_operator(out, || Ok(out.symlink_metadata().is_ok()))
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
+    if exists && !force {
+        return Err(AppError::Invalid(format!(
+            "«{}» esiste già: usare --force per sostituirlo",
+            sanitize(&out.display().to_string())
+        )));
+    }
+    Ok(exists)
 }
 
 /// Errors opening a database are environment errors (exit 2) whatever their kind.
