@@ -314,7 +314,7 @@ impl Deployment {
     fn remove_accounts(&self) {
         for u in &self.users {
             let _ = Command::new("userdel")
-                .args(["--remove", u])
+                .args(["--force", "--remove", u])
                 .stderr(Stdio::null())
                 .status();
         }
