@@ -8,6 +8,7 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Output;
 
+use common::deploy::as_root;
 use common::{ADMIN_PASSWORD, Env, code, text};
 
 fn mode(p: &Path) -> u32 {
@@ -250,21 +251,6 @@ fn check_fails_when_the_audit_log_is_rewritten_with_a_recomputed_chain() {
     assert_eq!(check(&env).0, 1);
 }
 
-/// Whether a test that needs root may run: as root yes; otherwise it is skipped with one line, and
-/// under CI (`CI=true`, which runs as root) it fails.
-fn as_root(test: &str) -> bool {
-    // SAFETY: getuid cannot fail.
-    if unsafe { libc::getuid() } == 0 {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{test}: needs root, and CI runs as root"
-    );
-    eprintln!("{test}: skipped (needs root)");
-    false
-}
-
 const NOBODY: u32 = 65534;
 
 /// Runs `sportello --db <db> args` as the OS user `uid`.
@@ -363,6 +349,26 @@ fn cli_commands_act_as_the_operator_of_the_os_account_unless_root() {
         "",
     );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    // A read of records on behalf of an operator is audited as such (here refused: no permission).
+    let csv = env.dir.path().join("s.csv");
+    let out = env.run(
+        &[
+            "export",
+            "schede",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().unwrap(),
+            "--operatore",
+            "mrossi",
+        ],
+        "",
+    );
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
     let c = rusqlite::Connection::open(env.db()).unwrap();
     let rows: Vec<(String, Option<String>, String, String)> = c
         .prepare("SELECT username, os_user, action, outcome FROM audit_log ORDER BY id")
@@ -386,6 +392,15 @@ fn cli_commands_act_as_the_operator_of_the_os_account_unless_root() {
             Some("nobody".into()),
             "cerca_soggetti".into(),
             "ok".into()
+        )),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&(
+            "mrossi".into(),
+            Some("root per conto di mrossi".into()),
+            "esporta_schede".into(),
+            "negato".into()
         )),
         "{rows:?}"
     );
@@ -820,4 +835,89 @@ fn init_and_backup_on_a_full_disk_leave_nothing_behind_and_name_the_file() {
         assert_eq!(std::fs::read(&dest).unwrap(), b"copia vecchia");
         assert_eq!(entries(&full.0), vec!["copia.db".to_string()], "{size}");
     }
+}
+
+/// `sportello demo` on a pseudo-terminal, logged in as `admin`.
+fn demo_session(env: &Env) -> common::pty::Pty {
+    let out = env
+        .cmd()
+        .args(["demo", "--persons", "10", "--no-tui"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let mut cmd = env.cmd();
+    cmd.env("TERM", "xterm").env("LANG", "C.UTF-8").arg("demo");
+    let mut p = common::pty::Pty::spawn(cmd);
+    assert!(
+        p.wait_for("Accesso a sportello", 10.0),
+        "{}",
+        p.screen_text()
+    );
+    p.write("admin\tsportello-demo\r");
+    assert!(p.wait_for("Pagina iniziale", 10.0), "{}", p.screen_text());
+    p
+}
+
+fn wait_exit(p: &mut common::pty::Pty) {
+    let start = std::time::Instant::now();
+    while p.child.try_wait().unwrap().is_none() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "still running"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn log_lines_carry_the_session_pid_and_operator_and_the_hangup_loses_none() {
+    let env = Env::new();
+    let mut p = demo_session(&env);
+    let pid = p.child.id();
+    p.hang_up();
+    wait_exit(&mut p);
+    let db = env.dir.path().join("data/sportello/demo.db");
+    let admin: i64 = rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT id FROM operatore WHERE username = 'admin'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let logs: String = std::fs::read_dir(env.dir.path().join("log"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let session: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.starts_with(&format!("pid={pid} ")))
+        .collect();
+    assert!(
+        session.iter().any(|l| l.contains("sessione avviata")),
+        "{logs}"
+    );
+    // The last line, written on the hangup path just before exit, names the operator.
+    let last = session.last().unwrap();
+    assert!(
+        last.starts_with(&format!("pid={pid} operatore={admin} "))
+            && last.contains("salvataggio bozze"),
+        "{logs}"
+    );
+}
+
+#[test]
+fn a_log_that_cannot_be_opened_never_stops_the_session_and_is_said_once() {
+    let env = Env::new();
+    // The log folder's name is taken by a file: no log can be written.
+    std::fs::write(env.dir.path().join("log"), "non una cartella").unwrap();
+    let mut p = demo_session(&env);
+    let screen = p.screen_text();
+    assert!(screen.contains("Registro su file disattivato"), "{screen}");
+    assert!(!screen.contains("panicked"), "{screen}");
+    // The session works on: the operators' list opens and shows the accounts.
+    p.write("1");
+    assert!(p.wait_for("as.corciano", 10.0), "{}", p.screen_text());
+    p.hang_up();
+    wait_exit(&mut p);
 }

@@ -76,10 +76,7 @@ fn start_sshd(d: &Deployment, dir: &Path, port: u16) -> Sshd {
             dir.join("sshd.pid").display(),
             render(
                 MATCH,
-                &[
-                    ("desk", &d.desk_group),
-                    ("bin", d.bin().to_str().unwrap()),
-                ]
+                &[("desk", &d.desk_group), ("bin", d.bin().to_str().unwrap()),]
             )
         ),
     )
@@ -188,13 +185,20 @@ fn two_desk_accounts_log_in_over_ssh_after_root_ran_a_command() {
         );
         let screen = p.screen_text();
         assert!(screen.contains("Maria Rossi"), "{u}: {screen}");
-        assert!(!screen.contains("Registro su file disattivato"), "{u}: {screen}");
+        assert!(
+            !screen.contains("Registro su file disattivato"),
+            "{u}: {screen}"
+        );
         assert!(!screen.contains("panicked"), "{u}: {screen}");
     }
     // Each works: the registry search opens and answers.
     for (p, u) in sessions.iter_mut().zip(&d.users) {
         p.write("1");
-        assert!(p.wait_for("Ricerca anagrafe", 10.0), "{u}: {}", p.screen_text());
+        assert!(
+            p.wait_for("Ricerca anagrafe", 10.0),
+            "{u}: {}",
+            p.screen_text()
+        );
     }
     for p in &mut sessions {
         p.hang_up();
