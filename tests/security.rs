@@ -711,7 +711,7 @@ fn existing_exports_prints_and_backups_are_replaced_only_with_force() {
     ] {
         std::fs::write(path, "da tenere").unwrap();
         let out = run(&[]);
-        assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+        assert_eq!(code(&out), 2, "{}", text(&out.stderr));
         assert_eq!(
             text(&out.stderr),
             format!(

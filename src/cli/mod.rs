@@ -526,9 +526,9 @@ pub(crate) fn acting(
 /// outside the data directory); says whether it exists.
 pub(crate) fn may_write(out: &Path, force: bool) -> AppResult<bool> {
     let exists = crate::files::as_operator(out, || Ok(out.symlink_metadata().is_ok()))
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
+        .map_err(|e| AppError::Env(e.to_string()))?;
     if exists && !force {
-        return Err(AppError::Invalid(format!(
+        return Err(AppError::Env(format!(
             "«{}» esiste già: usare --force per sostituirlo",
             sanitize(&out.display().to_string())
         )));
