@@ -182,6 +182,29 @@ fn desk_accounts_reach_the_data_only_through_the_setgid_binary() {
         .unwrap();
     assert_eq!(searched, 2, "the search ran on the deployment's database");
 
+    // The operator's own files (keymap) are read without the data group: a keymap that is a
+    // link to the database is refused, and nothing of the database is shown.
+    std::fs::remove_file(config.join("config.toml")).unwrap();
+    std::os::unix::fs::symlink(&db, config.join("keymap.toml")).unwrap();
+    let out = d
+        .user(&b, &[])
+        .env("XDG_CONFIG_HOME", d.home(&b).join(".config"))
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("Permission denied")
+            || text(&out.stderr).contains("Permesso negato"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !text(&out.stderr).contains("SQLite"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_file(config.join("keymap.toml")).unwrap();
+
     // A's log lines carry its pid and operator id, and its hangup's lines are in the file.
     let pid_a = pa.child.id();
     pa.hang_up();
