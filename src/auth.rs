@@ -1,8 +1,9 @@
 //! Authentication: argon2id password hashing, password policy, login with lockout, system (OS) login.
 //!
 //! Lockout: 5 failed attempts within 15 minutes lock the *username typed* (known or not) for 15 minutes
-//! from the fifth failure. Unknown user, wrong password and disabled account get the same message and
-//! take the same time; each attempt is counted before its password is verified.
+//! from the fifth failure. Unknown user, wrong password, locked and disabled account get the same
+//! message ([`MSG_INVALID`]; the audit row says which) and take the same time; each attempt is
+//! counted before its password is verified.
 
 use argon2::Argon2;
 use argon2::password_hash::{
@@ -20,19 +21,19 @@ pub const LOCK_FAILURES: usize = 5;
 pub const LOCK_WINDOW_SECS: i64 = 15 * 60;
 pub const LOCK_SECS: i64 = 15 * 60;
 
-/// The one message for unknown user, wrong password, empty or oversized password.
+/// The one message for unknown user, wrong password, locked or disabled account, empty or oversized
+/// password: a failed login tells an attacker nothing about the account.
 pub const MSG_INVALID: &str = "Nome utente o password non validi";
-pub const MSG_LOCKED: &str = "Troppi tentativi falliti: accesso bloccato per 15 minuti";
-pub const MSG_DISABLED: &str = "Account disabilitato: rivolgersi all'amministratore";
 
-/// Why a login failed; `Display` is the Italian message for the operator.
+/// Why a login failed (the audit row says it too); `Display` is the Italian message for the
+/// operator, the same for every failure but a broken database.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoginError {
     #[error("{MSG_INVALID}")]
     Invalid,
-    #[error("{MSG_LOCKED}")]
+    #[error("{MSG_INVALID}")]
     Locked,
-    #[error("{MSG_DISABLED}")]
+    #[error("{MSG_INVALID}")]
     Disabled,
     #[error("{0}")]
     Store(String),

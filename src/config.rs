@@ -91,8 +91,11 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("it", "sportello", "sportello")
 }
 
-/// The system config directory (`/etc/sportello`, or `$SPORTELLO_ETC`).
+/// The system config directory (`/etc/sportello`, or `$SPORTELLO_ETC` when not running setgid).
 pub fn system_dir() -> PathBuf {
+    if crate::setgid::active() {
+        return PathBuf::from("/etc/sportello");
+    }
     std::env::var_os("SPORTELLO_ETC")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/etc/sportello"))
@@ -218,7 +221,7 @@ impl Config {
     pub fn load(flags: &Flags) -> Result<Config, AppError> {
         if crate::setgid::active() {
             return Config::load_from(
-                Path::new("/etc/sportello/config.toml"),
+                &system_dir().join("config.toml"),
                 None,
                 &|_| None,
                 &Flags::default(),

@@ -74,7 +74,7 @@ pub fn refuse_non_regular(path: &Path) -> io::Result<()> {
 }
 
 /// An unpredictable temporary name beside `out`: `.<name>.<16 hex digits>.tmp`.
-fn temp_beside(out: &Path) -> io::Result<PathBuf> {
+pub fn temp_beside(out: &Path) -> io::Result<PathBuf> {
     let name = out
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "manca il nome del file"))?;

@@ -396,7 +396,7 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         Op::ListEnti => ok(svc.enti(actor)),
         Op::Migrate => ok(svc.migrate(actor)),
         Op::Check => ok(svc.check(actor)),
-        Op::Backup => ok(svc.backup(actor, &w.dir.path().join("copia.db"))),
+        Op::Backup => ok(svc.backup(actor, &w.dir.path().join("copia.db"), false)),
         Op::ListCodes => ok(svc.code_lists(actor)),
         Op::ImportCodes => ok(svc.import_codes(
             actor,

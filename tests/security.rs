@@ -8,6 +8,7 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Output;
 
+use common::deploy::as_root;
 use common::{ADMIN_PASSWORD, Env, code, text};
 
 fn mode(p: &Path) -> u32 {
@@ -250,21 +251,6 @@ fn check_fails_when_the_audit_log_is_rewritten_with_a_recomputed_chain() {
     assert_eq!(check(&env).0, 1);
 }
 
-/// Whether a test that needs root may run: as root yes; otherwise it is skipped with one line, and
-/// under CI (`CI=true`, which runs as root) it fails.
-fn as_root(test: &str) -> bool {
-    // SAFETY: getuid cannot fail.
-    if unsafe { libc::getuid() } == 0 {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{test}: needs root, and CI runs as root"
-    );
-    eprintln!("{test}: skipped (needs root)");
-    false
-}
-
 const NOBODY: u32 = 65534;
 
 /// Runs `sportello --db <db> args` as the OS user `uid`.
@@ -363,6 +349,26 @@ fn cli_commands_act_as_the_operator_of_the_os_account_unless_root() {
         "",
     );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    // A read of records on behalf of an operator is audited as such (here refused: no permission).
+    let csv = env.dir.path().join("s.csv");
+    let out = env.run(
+        &[
+            "export",
+            "schede",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().unwrap(),
+            "--operatore",
+            "mrossi",
+        ],
+        "",
+    );
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
     let c = rusqlite::Connection::open(env.db()).unwrap();
     let rows: Vec<(String, Option<String>, String, String)> = c
         .prepare("SELECT username, os_user, action, outcome FROM audit_log ORDER BY id")
@@ -386,6 +392,15 @@ fn cli_commands_act_as_the_operator_of_the_os_account_unless_root() {
             Some("nobody".into()),
             "cerca_soggetti".into(),
             "ok".into()
+        )),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&(
+            "mrossi".into(),
+            Some("root per conto di mrossi".into()),
+            "esporta_schede".into(),
+            "negato".into()
         )),
         "{rows:?}"
     );
@@ -499,4 +514,410 @@ fn imports_lose_nothing_to_encodings_controls_or_unknown_state_names() {
     assert_eq!(cognome(&env, &cina).as_deref(), Some("WANG|Z210"));
     assert_eq!(cognome(&env, &ignoto).as_deref(), Some("ZHANG|Z210"));
     assert!(report.contains("usato Z210 dal codice fiscale"), "{report}");
+}
+
+/// A database with an active (`mrossi`) and a disabled (`spento`) operator, and `bloccato`
+/// locked by five wrong passwords at `t`.
+fn login_store(dir: &Path, t: i64) -> sportello::store::sqlite::SqliteStore {
+    use sportello::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet};
+    use sportello::service::Service;
+    let mut s = sportello::store::sqlite::SqliteStore::create(&dir.join("s.db")).unwrap();
+    let actor = Actor::system(Some("test".into()), None);
+    let ente = Service::new(&mut s)
+        .create_ente(
+            &actor,
+            &NewEnte {
+                nome: "Comune".into(),
+                belfiore: Some("G478".into()),
+                tipo: "comune".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    for u in ["mrossi", "spento", "bloccato"] {
+        let new = NewOperatore {
+            username: u.into(),
+            nome: "Maria".into(),
+            cognome: "Rossi".into(),
+            roles: RoleSet::from_roles(&[Role::Sportello]),
+            enti: vec![ente],
+            ..Default::default()
+        };
+        Service::new(&mut s)
+            .add_user(&actor, &new, Some(ADMIN_PASSWORD))
+            .unwrap();
+    }
+    Service::new(&mut s).disable_user(&actor, "spento").unwrap();
+    let origin = sportello::auth::Origin::default();
+    for i in 0..5 {
+        let _ = Service::new(&mut s).login("bloccato", "sbagliata-sbagliata", &origin, t + i);
+    }
+    s
+}
+
+/// The detail of the newest audit row.
+fn last_login_detail(s: &sportello::store::sqlite::SqliteStore) -> String {
+    use sportello::store::prelude::*;
+    let row = s.audit_tail(1).unwrap().remove(0);
+    assert_eq!(row.event.action, "login");
+    row.event.detail.unwrap_or_default()
+}
+
+/// Unknown user, wrong password, locked account (with its right password) and disabled account
+/// (with its right password): the operator reads one message, the audit says which.
+const FAILED_LOGINS: [(&str, &str, &str); 4] = [
+    ("nessuno", ADMIN_PASSWORD, "utente sconosciuto"),
+    ("mrossi", "sbagliata-sbagliata", "password errata"),
+    ("bloccato", ADMIN_PASSWORD, "utente bloccato"),
+    ("spento", ADMIN_PASSWORD, "account disabilitato"),
+];
+
+#[test]
+fn one_login_message_for_unknown_wrong_locked_and_disabled_through_the_service() {
+    use sportello::service::Service;
+    let dir = tempfile::tempdir().unwrap();
+    let t = 1_800_000_000;
+    let mut s = login_store(dir.path(), t);
+    let origin = sportello::auth::Origin::default();
+    for (user, password, why) in FAILED_LOGINS {
+        let e = Service::new(&mut s)
+            .login(user, password, &origin, t + 10)
+            .unwrap_err();
+        assert_eq!(e, sportello::auth::MSG_INVALID, "{user}");
+        assert_eq!(last_login_detail(&s), why, "{user}");
+    }
+    assert!(
+        Service::new(&mut s)
+            .login("mrossi", ADMIN_PASSWORD, &origin, t + 10)
+            .is_ok()
+    );
+}
+
+#[test]
+fn one_login_message_for_unknown_wrong_locked_and_disabled_on_the_login_screen() {
+    use sportello::ui::app::{AppConfig, Screen};
+    use sportello::ui::harness::Harness;
+    let dir = tempfile::tempdir().unwrap();
+    // The harness's clock: the lock of `bloccato` is in force then.
+    let s = login_store(dir.path(), sportello::ui::harness::START_MS / 1000 - 60);
+    let mut h = Harness::new(Box::new(s), AppConfig::headless(false), 80, 24);
+    let mut seen = Vec::new();
+    for (user, password, _) in FAILED_LOGINS {
+        h.login(user, password);
+        let Screen::Login(l) = &h.app.screen else {
+            panic!("{user} logged in:\n{}", h.text());
+        };
+        seen.push(l.error.clone());
+        let screen = h.text();
+        assert!(
+            screen.contains(sportello::auth::MSG_INVALID),
+            "{user}:\n{screen}"
+        );
+        // The next attempt starts from an empty form.
+        h.keys("<Tab>");
+        for _ in 0..user.len() {
+            h.keys("<Backspace>");
+        }
+        let Screen::Login(l) = &h.app.screen else {
+            unreachable!()
+        };
+        assert_eq!((l.username.value(), l.focus), ("", 0));
+    }
+    assert!(
+        seen.iter()
+            .all(|e| e.as_deref() == Some(sportello::auth::MSG_INVALID)),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn usage_errors_are_one_italian_line_with_exit_2_and_help_is_unchanged() {
+    let env = Env::new();
+    for (args, expected) in [
+        (
+            &["--frob"][..],
+            "sportello: opzione sconosciuta «--frob» (vedere «sportello --help»)",
+        ),
+        (
+            &["search", "--limit"][..],
+            "sportello: manca il valore di --limit <LIMIT> (vedere «sportello search --help»)",
+        ),
+        (
+            &["frob"][..],
+            "sportello: comando sconosciuto «frob» (vedere «sportello --help»)",
+        ),
+        (
+            &["backup"][..],
+            "sportello: manca un argomento obbligatorio: <DEST> (vedere «sportello backup --help»)",
+        ),
+        (
+            &["demo", "--persons", "molte"][..],
+            "sportello: valore non valido «molte» per --persons <PERSONS>: serve un numero intero (vedere «sportello demo --help»)",
+        ),
+    ] {
+        let out = env.cmd().args(args).output().unwrap();
+        assert_eq!(code(&out), 2, "{args:?}");
+        assert_eq!(text(&out.stderr), format!("{expected}\n"), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let help = env.cmd().arg("--help").output().unwrap();
+    assert_eq!(code(&help), 0);
+    let help = text(&help.stdout);
+    assert!(help.starts_with("Sportello sociale"), "{help}");
+    assert!(
+        help.contains("Usage: sportello [OPTIONS] [COMMAND]"),
+        "{help}"
+    );
+}
+
+#[test]
+fn existing_exports_prints_and_backups_are_replaced_only_with_force() {
+    let env = Env::new();
+    env.init();
+    let d = env.dir.path();
+    let csv = d.join("schede.csv");
+    let pdf = d.join("vuota.pdf");
+    let copy = d.join("copia.db");
+    let export = |extra: &[&str]| {
+        let mut a = vec![
+            "export",
+            "schede",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "csv",
+            "--out",
+        ];
+        a.push(csv.to_str().unwrap());
+        a.extend(extra);
+        env.run(&a, "")
+    };
+    let print = |extra: &[&str]| {
+        let mut a = vec!["print", "scheda-vuota", "--out", pdf.to_str().unwrap()];
+        a.extend(extra);
+        env.run(&a, "")
+    };
+    let backup = |extra: &[&str]| {
+        let mut a = vec!["backup", copy.to_str().unwrap()];
+        a.extend(extra);
+        env.run(&a, "")
+    };
+    for (run, path) in [
+        (&export as &dyn Fn(&[&str]) -> Output, &csv),
+        (&print, &pdf),
+        (&backup, &copy),
+    ] {
+        std::fs::write(path, "da tenere").unwrap();
+        let out = run(&[]);
+        assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "sportello: «{}» esiste già: usare --force per sostituirlo\n",
+                path.display()
+            )
+        );
+        assert_eq!(std::fs::read(path).unwrap(), b"da tenere");
+        let out = run(&["--force"]);
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        assert_ne!(std::fs::read(path).unwrap(), b"da tenere");
+        assert_eq!(mode(path), 0o600, "{}", path.display());
+    }
+    // The replaced backup is a valid database; nothing is left beside it.
+    let c = rusqlite::Connection::open(&copy).unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM operatore", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+    let names: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with('.') || n.contains("partial"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+    // --force never replaces what is not a regular file, and the message names it.
+    let out = env.run(&["backup", "/dev/null", "--force"], "");
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out.stderr).contains("«/dev/null» è un dispositivo, non un file normale"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// A `size` tmpfs mounted on a new folder of `env`, unmounted on drop; `None` (with one line)
+/// where mounting is not allowed.
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    fn mount(env: &Env, test: &str, size: &str) -> Option<Tmpfs> {
+        if !as_root(test) {
+            return None;
+        }
+        let dir = env.dir.path().join(format!("pieno-{size}"));
+        std::fs::create_dir(&dir).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("{test}: skipped (cannot mount a tmpfs here)");
+            return None;
+        }
+        Some(Tmpfs(dir))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect()
+}
+
+#[test]
+fn init_and_backup_on_a_full_disk_leave_nothing_behind_and_name_the_file() {
+    let test = "init_and_backup_on_a_full_disk_leave_nothing_behind_and_name_the_file";
+    let env = Env::new();
+    env.init();
+    for size in ["64k", "256k"] {
+        let Some(full) = Tmpfs::mount(&env, test, size) else {
+            return;
+        };
+        let db = full.0.join("nuovo.db");
+        let out = env.run_on(
+            &db,
+            &[
+                "init",
+                "--ente",
+                "Comune di Perugia",
+                "--belfiore",
+                "G478",
+                "--admin",
+                "admin",
+                "--password-stdin",
+            ],
+            &format!("{ADMIN_PASSWORD}\n"),
+        );
+        assert_eq!(code(&out), 2, "{size}: {}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "sportello: impossibile creare «{}»: disco pieno\n",
+                db.display()
+            )
+        );
+        assert_eq!(entries(&full.0), Vec::<String>::new(), "init, {size}");
+        let dest = full.0.join("copia.db");
+        let out = env.run(&["backup", dest.to_str().unwrap()], "");
+        assert_eq!(code(&out), 2, "{size}: {}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "sportello: impossibile scrivere la copia «{}»: disco pieno\n",
+                dest.display()
+            )
+        );
+        assert_eq!(entries(&full.0), Vec::<String>::new(), "backup, {size}");
+        // A copy that does not fit never replaces the old one.
+        std::fs::write(&dest, "copia vecchia").unwrap();
+        let out = env.run(&["backup", dest.to_str().unwrap(), "--force"], "");
+        assert_eq!(code(&out), 2, "{size}: {}", text(&out.stderr));
+        assert_eq!(std::fs::read(&dest).unwrap(), b"copia vecchia");
+        assert_eq!(entries(&full.0), vec!["copia.db".to_string()], "{size}");
+    }
+}
+
+/// `sportello demo` on a pseudo-terminal, logged in as `admin`.
+fn demo_session(env: &Env) -> common::pty::Pty {
+    let out = env
+        .cmd()
+        .args(["demo", "--persons", "10", "--no-tui"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let mut cmd = env.cmd();
+    cmd.env("TERM", "xterm").env("LANG", "C.UTF-8").arg("demo");
+    let mut p = common::pty::Pty::spawn(cmd);
+    assert!(
+        p.wait_for("Accesso a sportello", 10.0),
+        "{}",
+        p.screen_text()
+    );
+    p.write("admin\tsportello-demo\r");
+    assert!(p.wait_for("Pagina iniziale", 10.0), "{}", p.screen_text());
+    p
+}
+
+fn wait_exit(p: &mut common::pty::Pty) {
+    let start = std::time::Instant::now();
+    while p.child.try_wait().unwrap().is_none() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "still running"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn log_lines_carry_the_session_pid_and_operator_and_the_hangup_loses_none() {
+    let env = Env::new();
+    let mut p = demo_session(&env);
+    let pid = p.child.id();
+    p.hang_up();
+    wait_exit(&mut p);
+    let db = env.dir.path().join("data/sportello/demo.db");
+    let admin: i64 = rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT id FROM operatore WHERE username = 'admin'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let logs: String = std::fs::read_dir(env.dir.path().join("log"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let session: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.starts_with(&format!("pid={pid} ")))
+        .collect();
+    assert!(
+        session.iter().any(|l| l.contains("sessione avviata")),
+        "{logs}"
+    );
+    // The last line, written on the hangup path just before exit, names the operator.
+    let last = session.last().unwrap();
+    assert!(
+        last.starts_with(&format!("pid={pid} operatore={admin} "))
+            && last.contains("salvataggio bozze"),
+        "{logs}"
+    );
+}
+
+#[test]
+fn a_log_that_cannot_be_opened_never_stops_the_session_and_is_said_once() {
+    let env = Env::new();
+    // The log folder's name is taken by a file: no log can be written.
+    std::fs::write(env.dir.path().join("log"), "non una cartella").unwrap();
+    let mut p = demo_session(&env);
+    let screen = p.screen_text();
+    assert!(screen.contains("Registro su file disattivato"), "{screen}");
+    assert!(!screen.contains("panicked"), "{screen}");
+    // The session works on: the operators' list opens and shows the accounts.
+    p.write("1");
+    assert!(p.wait_for("as.corciano", 10.0), "{}", p.screen_text());
+    p.hang_up();
+    wait_exit(&mut p);
 }

@@ -30,6 +30,9 @@ pub enum PrintCommand {
         /// Il file da scrivere; senza, il PDF va nella cartella dell'ufficio e alla sua stampante
         #[arg(long, value_name = "FILE.pdf")]
         out: Option<PathBuf>,
+        /// Sostituisce il file indicato con --out se esiste già
+        #[arg(long, requires = "out")]
+        force: bool,
         /// Agisce come questo operatore (permessi ed enti suoi)
         #[arg(long, value_name = "UTENTE")]
         operatore: Option<String>,
@@ -41,6 +44,9 @@ pub enum PrintCommand {
         /// Il file da scrivere; senza, il PDF va nella cartella dell'ufficio e alla sua stampante
         #[arg(long, value_name = "FILE.pdf")]
         out: Option<PathBuf>,
+        /// Sostituisce il file indicato con --out se esiste già
+        #[arg(long, requires = "out")]
+        force: bool,
         #[arg(long, value_name = "UTENTE")]
         operatore: Option<String>,
     },
@@ -49,6 +55,9 @@ pub enum PrintCommand {
         /// Il file da scrivere; senza, il PDF va nella cartella dell'ufficio e alla sua stampante
         #[arg(long, value_name = "FILE.pdf")]
         out: Option<PathBuf>,
+        /// Sostituisce il file indicato con --out se esiste già
+        #[arg(long, requires = "out")]
+        force: bool,
         #[arg(long, value_name = "UTENTE")]
         operatore: Option<String>,
     },
@@ -69,6 +78,9 @@ pub enum ExportCommand {
         format: String,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Sostituisce il file se esiste già
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_name = "UTENTE")]
         operatore: Option<String>,
     },
@@ -79,6 +91,9 @@ pub enum ExportCommand {
         format: String,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Sostituisce il file se esiste già
+        #[arg(long)]
+        force: bool,
         /// Solo i casi in questo stato (es. preso_in_carico, chiuso)
         #[arg(long, value_name = "STATO")]
         stato: Option<String>,
@@ -118,11 +133,12 @@ fn pdf(
     db: &mut Database,
     actor: &Actor,
     config: &Config,
-    out: Option<PathBuf>,
+    (out, force): (Option<PathBuf>, bool),
     stem: &str,
     write: impl FnOnce(&mut Service<'_>, &Path, time::OffsetDateTime) -> ServiceResult<()>,
 ) -> AppResult<i32> {
     if let Some(out) = out {
+        super::may_write(&out, force)?;
         write(&mut db.service(), &out, crate::domain::date::now())?;
         return Ok(done(&out));
     }
@@ -153,14 +169,19 @@ fn pdf(
 pub fn print(config: &Config, system: &Actor, cmd: PrintCommand) -> AppResult<i32> {
     let mut db = super::open_current(&config.database)?;
     match cmd {
-        PrintCommand::Scheda { id, out, operatore } => {
+        PrintCommand::Scheda {
+            id,
+            out,
+            force,
+            operatore,
+        } => {
             let a = super::acting(&mut db, system, operatore.as_deref())?;
             let def = scheda_def()?;
             pdf(
                 &mut db,
                 &a,
                 config,
-                out,
+                (out, force),
                 &format!("scheda-{id}"),
                 |svc, out, at| svc.print_scheda(&a, id, &def, out, at),
             )
@@ -168,6 +189,7 @@ pub fn print(config: &Config, system: &Actor, cmd: PrintCommand) -> AppResult<i3
         PrintCommand::Privacy {
             soggetto,
             out,
+            force,
             operatore,
         } => {
             let a = super::acting(&mut db, system, operatore.as_deref())?;
@@ -175,17 +197,26 @@ pub fn print(config: &Config, system: &Actor, cmd: PrintCommand) -> AppResult<i3
                 &mut db,
                 &a,
                 config,
-                out,
+                (out, force),
                 "modulo-privacy",
                 |svc, out, at| svc.print_privacy(&a, soggetto, out, at),
             )
         }
-        PrintCommand::SchedaVuota { out, operatore } => {
+        PrintCommand::SchedaVuota {
+            out,
+            force,
+            operatore,
+        } => {
             let a = super::acting(&mut db, system, operatore.as_deref())?;
             let def = scheda_def()?;
-            pdf(&mut db, &a, config, out, "scheda-vuota", |svc, out, _| {
-                svc.print_blank(&a, &def, out)
-            })
+            pdf(
+                &mut db,
+                &a,
+                config,
+                (out, force),
+                "scheda-vuota",
+                |svc, out, _| svc.print_blank(&a, &def, out),
+            )
         }
     }
 }
@@ -197,14 +228,20 @@ pub fn export(db: &Path, system: &Actor, cmd: ExportCommand) -> AppResult<i32> {
             to,
             format,
             out,
+            force,
             operatore,
-        } => (from, to, format, out, operatore),
+        } => {
+            super::may_write(&out, force)?;
+            (from, to, format, out, operatore)
+        }
         ExportCommand::Casi {
             format,
             out,
+            force,
             stato,
             operatore,
         } => {
+            super::may_write(&out, force)?;
             return super::casi::export_casi(
                 db,
                 system,

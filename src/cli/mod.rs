@@ -105,8 +105,11 @@ enum Command {
     Check,
     /// Copia di sicurezza a caldo del database, verificata
     Backup {
-        /// File di destinazione (non deve esistere)
+        /// File di destinazione
         dest: PathBuf,
+        /// Sostituisce la destinazione se esiste già (dopo aver verificato la nuova copia)
+        #[arg(long)]
+        force: bool,
     },
     /// Codice fiscale: verifica e decodifica (senza database)
     Cf {
@@ -207,9 +210,18 @@ pub fn main() -> i32 {
         .install();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
+        // --help and --version as clap prints them, and the help of a group named without its
+        // command (`sportello user`).
+        Err(e)
+            if !e.use_stderr()
+                || e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
             let _ = e.print();
             return if e.use_stderr() { 2 } else { 0 };
+        }
+        Err(e) => {
+            eprintln!("sportello: {}", sanitize(&usage_error(&e)));
+            return 2;
         }
     };
     match run(cli) {
@@ -228,7 +240,7 @@ fn run(cli: Cli) -> AppResult<i32> {
     let config = Config::load(&Flags {
         database: cli.db.clone(),
     })?;
-    let _log = crate::logging::init(&config.log_dir);
+    crate::logging::init(&config.log_dir);
     if let Some(dir) = config.database.parent() {
         crate::setgid::set_data_dir(dir);
     }
@@ -246,6 +258,7 @@ fn run(cli: Cli) -> AppResult<i32> {
         }
         Some(_) => os_operator(&config.database, &system)?,
     };
+    crate::logging::set_operator(actor.operatore_id);
     // Ids and actions only: never names, codici fiscali or notes.
     tracing::info!(command = ?cli.command.as_ref().map(command_name), "avvio");
     match cli.command {
@@ -297,7 +310,9 @@ fn run(cli: Cli) -> AppResult<i32> {
             demo::demo_cmd(&config, cli.db.is_some(), &actor, persons, today, no_tui)
         }
         Some(Command::Check) => setup::check(&config.database, &actor),
-        Some(Command::Backup { dest }) => setup::backup(&config.database, &actor, &dest),
+        Some(Command::Backup { dest, force }) => {
+            setup::backup(&config.database, &actor, &dest, force)
+        }
         Some(Command::Codes { command }) => codes::codes(&config.database, &actor, command),
         Some(Command::Search { limit, ente, query }) => {
             anagrafe::search(&config.database, &actor, limit, ente.as_deref(), &query)
@@ -371,6 +386,77 @@ fn command_name(c: &Command) -> &'static str {
     }
 }
 
+/// A usage error as one Italian line: what is wrong, and where the usage is explained.
+fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ErrorKind};
+    let ctx = |k| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let what = match e.kind() {
+        ErrorKind::UnknownArgument => {
+            format!("opzione sconosciuta «{}»", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidSubcommand => {
+            format!(
+                "comando sconosciuto «{}»",
+                ctx(ContextKind::InvalidSubcommand)
+            )
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!(
+                "manca un argomento obbligatorio: {}",
+                ctx(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::MissingSubcommand => format!(
+            "manca il comando di «{}»",
+            ctx(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::InvalidValue if ctx(ContextKind::InvalidValue).is_empty() => {
+            format!("manca il valore di {}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let why = match std::error::Error::source(e) {
+                Some(s) if s.is::<std::num::ParseIntError>() => ": serve un numero intero".into(),
+                Some(s) => format!(": {s}"),
+                None => String::new(),
+            };
+            format!(
+                "valore non valido «{}» per {}{why}",
+                ctx(ContextKind::InvalidValue),
+                ctx(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("troppi valori per {}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::TooFewValues | ErrorKind::NoEquals => {
+            format!("valori mancanti per {}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::ArgumentConflict
+            if ctx(ContextKind::InvalidArg) == ctx(ContextKind::PriorArg) =>
+        {
+            format!("{} indicato più volte", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "{} non si può usare insieme a {}",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::PriorArg)
+        ),
+        ErrorKind::InvalidUtf8 => "argomento non valido in UTF-8".to_string(),
+        _ => "uso non valido".to_string(),
+    };
+    // The (sub)commands named on the command line, where the usage is explained.
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut command = vec!["sportello".to_string()];
+    for a in std::env::args().skip(1) {
+        if let Some(sub) = cmd.find_subcommand(&a).cloned() {
+            command.push(sub.get_name().to_string());
+            cmd = sub;
+        }
+    }
+    let command = command.join(" ");
+    format!("{what} (vedere «{command} --help»)")
+}
+
 /// Opens a database whose schema matches this binary exactly (every command but init/migrate/check).
 pub fn open_current(path: &Path) -> AppResult<Database> {
     Database::open_current(path).map_err(env_error)
@@ -434,6 +520,20 @@ pub(crate) fn acting(
             Ok(a)
         }
     }
+}
+
+/// Refuses an output file that exists unless `--force` (checked with the operator's own identity,
+/// outside the data directory); says whether it exists.
+pub(crate) fn may_write(out: &Path, force: bool) -> AppResult<bool> {
+    let exists = crate::files::as_operator(out, || Ok(out.symlink_metadata().is_ok()))
+        .map_err(|e| AppError::Env(e.to_string()))?;
+    if exists && !force {
+        return Err(AppError::Env(format!(
+            "«{}» esiste già: usare --force per sostituirlo",
+            sanitize(&out.display().to_string())
+        )));
+    }
+    Ok(exists)
 }
 
 /// Errors opening a database are environment errors (exit 2) whatever their kind.

@@ -36,8 +36,8 @@ pub(super) fn init(
     let roles = RoleSet::from_roles(&[Role::Admin]);
     let password = read_password_stdin()?;
     auth::check_policy(&password, roles).map_err(AppError::Invalid)?;
-    let mut db = Database::create(path).map_err(env_error)?;
-    let result = (|| -> AppResult<()> {
+    let mut db = Database::create(path).map_err(|e| creating(path, e))?;
+    let result = (|| -> Result<(), StoreError> {
         let ente_id = db.service().create_ente(
             actor,
             &NewEnte {
@@ -63,10 +63,10 @@ pub(super) fn init(
     })();
     if let Err(e) = result {
         drop(db);
-        for suffix in ["", "-wal", "-shm"] {
+        for suffix in ["", "-wal", "-shm", ".audit-head"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
-        return Err(e);
+        return Err(creating(path, e));
     }
     println!("database creato: {}", path.display());
     println!(
@@ -74,6 +74,21 @@ pub(super) fn init(
         sanitize(ente)
     );
     Ok(0)
+}
+
+/// An error creating the database at `path` (a full disk, a read-only folder), naming the file.
+fn creating(path: &Path, e: StoreError) -> AppError {
+    match e {
+        StoreError::Unavailable(m) | StoreError::Db(m) => {
+            let p = path.display().to_string();
+            AppError::Env(if m.contains(&p) {
+                sanitize(&m)
+            } else {
+                format!("impossibile creare «{}»: {m}", sanitize(&p))
+            })
+        }
+        other => other.into(),
+    }
 }
 
 pub(super) fn migrate(path: &Path, actor: &Actor, check_only: bool) -> AppResult<i32> {
@@ -129,11 +144,12 @@ pub(super) fn check(path: &Path, actor: &Actor) -> AppResult<i32> {
     }
 }
 
-/// `backup`: an online copy, verified.
-pub(super) fn backup(path: &Path, actor: &Actor, dest: &Path) -> AppResult<i32> {
+/// `backup`: an online copy, verified; an existing file is replaced only with `--force`.
+pub(super) fn backup(path: &Path, actor: &Actor, dest: &Path, force: bool) -> AppResult<i32> {
+    let replace = super::may_write(dest, force)?;
     let mut db = open_current(path)?;
     let t = Instant::now();
-    db.service().backup(actor, dest)?;
+    db.service().backup(actor, dest, replace)?;
     println!(
         "copia verificata scritta in {} ({} ms)",
         dest.display(),

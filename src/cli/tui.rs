@@ -21,12 +21,17 @@ pub fn prepare_tui(
     Option<std::path::PathBuf>,
 )> {
     let mut db = open_current(&config.database)?;
+    // Keymaps and screens are the operator's or the site's files: read without the data group.
     let (site_keys, user_keys) = crate::ui::keymap::Keymap::default_paths();
-    let keymap = crate::ui::keymap::Keymap::load_files(&site_keys, user_keys.as_deref())
-        .map_err(|e| AppError::Env(e.to_string()))?;
-    let (forms, defs) =
-        crate::ui::load_screens(Some(&crate::forms::Screens::default_override_dir()))
-            .map_err(AppError::Env)?;
+    let (keymap, screens) = crate::setgid::with_real_group(|| {
+        Ok((
+            crate::ui::keymap::Keymap::load_files(&site_keys, user_keys.as_deref()),
+            crate::ui::load_screens(Some(&crate::forms::Screens::default_override_dir())),
+        ))
+    })
+    .map_err(|e| AppError::Env(e.to_string()))?;
+    let keymap = keymap.map_err(|e| AppError::Env(e.to_string()))?;
+    let (forms, defs) = screens.map_err(AppError::Env)?;
     let app_config = crate::ui::app::AppConfig {
         auth: config.auth,
         idle_lock_minutes: config.idle_lock_minutes,
@@ -42,6 +47,8 @@ pub fn prepare_tui(
         record_on_login: false,
         recording_dir: config.recording_dir.clone(),
         crash_dir: config.log_dir.join("crash"),
+        // Said once, in the status bar.
+        notice: (!crate::logging::on()).then(|| crate::logging::OFF_NOTICE.into()),
     };
     let schema = db.service().schema_status()?.db_version;
     let size = crossterm::terminal::size().unwrap_or((80, 24));

@@ -13,7 +13,9 @@ pub const DEFAULT_RETENTION_DAYS: u32 = 30;
 /// File name extension of replay logs.
 pub const EXT: &str = "jsonl";
 
-/// Creates a new log file for `incident` in `dir`: mode 0600, never an existing file.
+/// Creates a new log file for `incident` in `dir`: mode 0600 (0660 in the deployment's setgid
+/// data folder, so that the helpdesk's sessions read it through sportello), never an existing
+/// file.
 pub fn create(
     dir: &Path,
     incident: &str,
@@ -36,7 +38,7 @@ pub fn create(
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(0o600)
+        .mode(crate::setgid::private_mode(dir))
         .open(&path)?;
     Ok((path, file))
 }

@@ -70,6 +70,9 @@ pub struct Header {
     /// Started at the login by a helpdesk request: the session had no recording notice before.
     #[serde(default)]
     pub requested: bool,
+    /// The status line the session started with (file logging off).
+    #[serde(default)]
+    pub notice: Option<String>,
 }
 
 impl Header {
@@ -106,6 +109,7 @@ impl Header {
             operatore: String::new(),
             ente: None,
             requested: false,
+            notice: config.notice.clone(),
         }
     }
 
@@ -122,6 +126,7 @@ impl Header {
         c.idle_lock_minutes = self.idle_lock_minutes;
         c.demo = self.demo;
         c.recording = Some(self.incident.clone()).filter(|i| !i.is_empty() && !self.requested);
+        c.notice = self.notice.clone();
         c
     }
 }
@@ -469,15 +474,16 @@ pub fn begin(
         .map(crate::domain::date::file_stamp)
         .unwrap_or_default();
     let opened = match &req.file {
-        Some(path) => {
+        // A file the operator named: created as the operator, never with the data group.
+        Some(path) => crate::files::as_operator(path, || {
             use std::os::unix::fs::OpenOptionsExt;
             std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .mode(0o600)
                 .open(path)
-                .map(|f| (path.clone(), f))
-        }
+        })
+        .map(|f| (path.clone(), f)),
         None => files::create(&req.dir, &req.incident, &stamp),
     };
     config.recording = Some(req.incident.clone());

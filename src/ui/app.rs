@@ -109,6 +109,7 @@ pub struct App {
 impl App {
     pub fn new(config: AppConfig) -> (App, Vec<Effect>) {
         let mut app = App {
+            status: config.notice.clone(),
             config,
             size: (80, 24),
             now_ms: 0,
@@ -120,7 +121,6 @@ impl App {
             popup: None,
             lock: None,
             io: Io::default(),
-            status: None,
             job: None,
             watch: Default::default(),
             quit: false,

@@ -35,6 +35,9 @@ pub struct AppConfig {
     /// Where session recordings and crash reports are (the Assistenza module lists them).
     pub recording_dir: std::path::PathBuf,
     pub crash_dir: std::path::PathBuf,
+    /// A line the status bar shows from the start (file logging off); recorded in the log's
+    /// header, so a replay starts the same.
+    pub notice: Option<String>,
 }
 
 impl AppConfig {
@@ -61,6 +64,7 @@ impl AppConfig {
             record_on_login: false,
             recording_dir: std::env::temp_dir().join("sportello-registrazioni"),
             crash_dir: std::env::temp_dir().join("sportello-crash"),
+            notice: None,
         }
     }
 

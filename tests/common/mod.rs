@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests: run the real binary in an isolated environment.
 #![allow(dead_code)]
 
+pub mod deploy;
 pub mod fixture;
 pub mod pty;
 
