@@ -3,6 +3,8 @@
 //! exactly), never on without one, not after it expires; redaction forced by configuration; the
 //! helpdesk opens the log in the in-app viewer and steps through it (the opening audited).
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
@@ -18,10 +20,7 @@ use sportello::ui::harness::{Harness, START_MS};
 use sportello::ui::popup::Popup;
 
 fn demo_db(dir: &Path) -> PathBuf {
-    let path = dir.join("d.db");
-    let mut s = SqliteStore::create(&path).unwrap();
-    demo::create(&mut s, &Actor::system(None, None), 20).unwrap();
-    path
+    common::fixture::demo_db(dir, 20)
 }
 
 fn request(db: &Path, giorni: u32, at_ms: i64) -> i64 {

@@ -2,13 +2,14 @@
 //! back, jump, play at a speed; the buffer shows the session framed as it was, with its status
 //! line; stepping back shows exactly the frame shown before; a frame that differs is flagged.
 
+mod common;
+
 use std::io::Cursor;
 use std::sync::{Arc, Mutex};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sportello::demo;
-use sportello::domain::Actor;
 use sportello::record::replay::read_all;
 use sportello::record::viewer::{SNAPSHOT_EVERY, Viewer};
 use sportello::store::sqlite::SqliteStore;
@@ -35,10 +36,7 @@ impl std::io::Write for Shared {
 /// operator saw after each key typed after the login.
 fn recorded(extra_keys: usize) -> (String, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("d.db");
-    let mut s = SqliteStore::create(&path).unwrap();
-    demo::create(&mut s, &Actor::system(None, None), 20).unwrap();
-    drop(s);
+    let path = common::fixture::demo_db(dir.path(), 20);
     let log = Shared::default();
     let config = AppConfig {
         recording: Some("17".into()),

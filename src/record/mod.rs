@@ -70,8 +70,8 @@ pub struct Header {
     /// Started at the login by a helpdesk request: the session had no recording notice before.
     #[serde(default)]
     pub requested: bool,
-    /// The status line the session started with (file logging off).
-    #[serde(default)]
+    /// The status line the session started with (file logging off); absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
 }
 
