@@ -127,7 +127,7 @@ pub(super) fn recordings(
                     sanitize(&r.segnalazione),
                     sanitize(&r.stato),
                     if r.oscurata { "oscurata" } else { "in chiaro" },
-                    sanitize(&r.scade_at),
+                    sanitize(&crate::domain::date::stored_local(&r.scade_at)),
                     sanitize(&r.created_by)
                 );
             }

@@ -205,6 +205,17 @@ pub fn gg_mm_aaaa_hh_mm(at: OffsetDateTime) -> String {
     )
 }
 
+/// A stored [`timestamp`] as the desk reads it: local `gg/mm/aaaa hh:mm` (the text unchanged
+/// when it is not a stored timestamp).
+pub fn stored_local(ts: &str) -> String {
+    let format =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    match time::PrimitiveDateTime::parse(ts, format) {
+        Ok(at) => gg_mm_aaaa_hh_mm(local(at.assume_utc())),
+        Err(_) => ts.to_string(),
+    }
+}
+
 /// `aaaammgg-hhmmss`, for file names that sort by time.
 pub fn file_stamp(at: OffsetDateTime) -> String {
     format!(
@@ -362,6 +373,12 @@ mod tests {
             "printed times are local"
         );
         assert_eq!(file_stamp(local_ms(new_year)), "20270101-003000");
+        assert_eq!(
+            stored_local(&timestamp(datetime!(2026-12-31 23:30 UTC))),
+            "01/01/2027 00:30",
+            "stored timestamps are read in local time"
+        );
+        assert_eq!(stored_local("non una data"), "non una data");
         // Winter: UTC+1 from 23:00 UTC; summer (CEST): UTC+2 from 22:00 UTC.
         assert_eq!(
             today_at_ms(ms(datetime!(2026-03-05 22:59:59.999 UTC))),

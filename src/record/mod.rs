@@ -418,9 +418,8 @@ fn start_requested(
     start: &RecordingStart,
 ) -> std::io::Result<(Recorder, std::path::PathBuf)> {
     let _ = files::purge(&on.dir, on.retention_days, std::time::SystemTime::now());
-    let stamp = time::OffsetDateTime::from_unix_timestamp(on.start_ms / 1000)
-        .map(crate::domain::date::file_stamp)
-        .unwrap_or_default();
+    // The desk's local time, as every file name.
+    let stamp = crate::domain::date::file_stamp(crate::domain::date::local_ms(on.start_ms));
     let (path, file) = files::create(&on.dir, &start.segnalazione, &stamp)?;
     let mut header = Header::new(&initial, on.schema, on.size, on.start_ms);
     header.incident = start.segnalazione.clone();
@@ -470,9 +469,8 @@ pub fn begin(
         return (app, effects, None, None);
     };
     let _ = files::purge(&req.dir, req.retention_days, std::time::SystemTime::now());
-    let stamp = time::OffsetDateTime::from_unix_timestamp(start_ms / 1000)
-        .map(crate::domain::date::file_stamp)
-        .unwrap_or_default();
+    // The desk's local time, as every file name.
+    let stamp = crate::domain::date::file_stamp(crate::domain::date::local_ms(start_ms));
     let opened = match &req.file {
         // A file the operator named: created as the operator, never with the data group.
         Some(path) => crate::files::as_operator(path, || {

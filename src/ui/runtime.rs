@@ -220,12 +220,12 @@ async fn run_loop(
     loop {
         // The frame first: the store work a key asks for (a search) must not delay its echo.
         if app.take_dirty() {
+            // Who is at the keys, for crash reports and log lines (here, not in `update`, which
+            // also runs in replays).
             crate::crash::set_screen(app.screen_name());
-            crate::crash::set_ente(
-                app.session
-                    .as_ref()
-                    .and_then(|s| s.actor.enti.first().copied()),
-            );
+            let actor = app.session.as_ref().map(|s| &s.actor);
+            crate::crash::set_ente(actor.and_then(|a| a.enti.first().copied()));
+            crate::logging::set_operator(actor.and_then(|a| a.operatore_id));
             if let Err(e) = terminal.draw(|f| super::view::draw(&app, f)) {
                 // The terminal vanished mid-frame: save and leave as on a hangup.
                 tracing::info!(error = %e, "scrittura sul terminale fallita");

@@ -96,7 +96,7 @@ pub fn crash_row(s: &Summary) -> (String, Vec<String>) {
 }
 
 pub fn request_row(r: &RichiestaRegistrazione) -> (String, Vec<String>) {
-    let date = |ts: &str| crate::domain::date::italian(ts.get(..10).unwrap_or_default());
+    let date = |ts: &str| crate::domain::date::stored_local(ts);
     (
         r.id.to_string(),
         vec![

@@ -322,7 +322,6 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
 
 /// The session starts: the home screen. Only the first login of a process may be recorded.
 fn logged(app: &mut App, info: SessionInfo) {
-    crate::logging::set_operator(info.actor.operatore_id);
     app.session = Some(info);
     app.back.clear();
     app.screen = Screen::Home(super::home::State::default());
