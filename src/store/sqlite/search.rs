@@ -308,6 +308,16 @@ impl SearchStore for SqliteStore {
     }
 }
 
+/// The candidates (?1, JSON) with a scheda of ente ?2 since ?3 or an open case there. Without
+/// statistics SQLite walks the ente's schede by (ente_id, numero) — 1.3 s a query on a million
+/// persons — where the person index takes 2 ms: hence the INDEXED BY.
+const KNOWN_SQL: &str = "SELECT soggetto_id FROM scheda INDEXED BY scheda_soggetto
+     WHERE soggetto_id IN (SELECT value FROM json_each(?1)) AND ente_id = ?2
+       AND data_accesso >= ?3 AND deleted_at IS NULL
+     UNION
+     SELECT soggetto_id FROM presa_in_carico
+     WHERE soggetto_id IN (SELECT value FROM json_each(?1)) AND ente_id = ?2 AND stato = 'aperta'";
+
 impl SqliteStore {
     /// Marks the candidates with a scheda of the ente since `k.since` or an open case there.
     fn mark_known(&self, k: &KnownTo, found: &mut HashMap<i64, Candidate>) -> StoreResult<()> {
@@ -315,14 +325,7 @@ impl SqliteStore {
             return Ok(());
         }
         let ids: Vec<i64> = found.keys().copied().collect();
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT soggetto_id FROM scheda
-             WHERE soggetto_id IN (SELECT value FROM json_each(?1)) AND ente_id = ?2
-               AND data_accesso >= ?3 AND deleted_at IS NULL
-             UNION
-             SELECT soggetto_id FROM presa_in_carico
-             WHERE soggetto_id IN (SELECT value FROM json_each(?1)) AND ente_id = ?2 AND stato = 'aperta'",
-        )?;
+        let mut stmt = self.conn().prepare_cached(KNOWN_SQL)?;
         let known = stmt.query_map(params![json_array(&ids), k.ente_id, k.since], |r| {
             r.get::<_, i64>(0)
         })?;
@@ -665,6 +668,25 @@ fn collect(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn returning_clients_are_looked_up_by_person_not_by_ente() {
+        let store = super::SqliteStore::in_memory().unwrap();
+        let plan: Vec<String> = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", super::KNOWN_SQL))
+            .unwrap()
+            .query_map(rusqlite::params!["[1,2]", 1, "2026-01-01"], |r| r.get(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(
+            plan.iter()
+                .any(|l| l.contains("scheda USING INDEX scheda_soggetto")),
+            "{plan:?}"
+        );
+        assert!(!plan.iter().any(|l| l.contains("SCAN scheda")), "{plan:?}");
+    }
+
     use super::*;
     use crate::domain::Actor;
     use crate::domain::soggetto::NewSoggetto;
