@@ -217,6 +217,8 @@ async fn run_loop(
     let mut update = |app: &mut App, msg: Msg| rec.update(app, msg, now_ms() - start);
     pending.extend(update(&mut app, Msg::Resize(size.width, size.height)));
     pending.extend(update(&mut app, Msg::Tick(now_ms())));
+    // The operator at the keys, as log lines name them.
+    let mut at_keys = None;
     loop {
         // The frame first: the store work a key asks for (a search) must not delay its echo.
         if app.take_dirty() {
@@ -225,7 +227,14 @@ async fn run_loop(
             crate::crash::set_screen(app.screen_name());
             let actor = app.session.as_ref().map(|s| &s.actor);
             crate::crash::set_ente(actor.and_then(|a| a.enti.first().copied()));
-            crate::logging::set_operator(actor.and_then(|a| a.operatore_id));
+            let operatore = actor.and_then(|a| a.operatore_id);
+            if operatore != at_keys {
+                at_keys = operatore;
+                crate::logging::set_operator(operatore);
+                if operatore.is_some() {
+                    tracing::info!("accesso");
+                }
+            }
             if let Err(e) = terminal.draw(|f| super::view::draw(&app, f)) {
                 // The terminal vanished mid-frame: save and leave as on a hangup.
                 tracing::info!(error = %e, "scrittura sul terminale fallita");
