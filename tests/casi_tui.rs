@@ -9,6 +9,7 @@ mod common;
 use sportello::demo;
 use sportello::domain::Actor;
 use sportello::domain::caso::Sezione;
+use sportello::service::casi_documenti::Archivio;
 use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Screen};
@@ -26,12 +27,11 @@ fn demo_db(dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 fn harness(path: &std::path::Path, user: &str) -> Harness {
-    let mut h = Harness::new(
-        Box::new(SqliteStore::open(path).unwrap()),
-        AppConfig::headless(false),
-        100,
-        30,
-    );
+    let config = AppConfig {
+        archivio: Archivio::of_database(path, 50),
+        ..AppConfig::headless(false)
+    };
+    let mut h = Harness::new(Box::new(SqliteStore::open(path).unwrap()), config, 100, 30);
     h.login(user, demo::DEMO_PASSWORD);
     h
 }
@@ -108,8 +108,12 @@ fn second_training_day_inbox_to_closed_case() {
         assert!(h.text().contains(&rows[0].cognome), "{s:?}\n{}", h.text());
         h.keys("<PageDown>");
     }
-    // Back to the diary: a new colloquio.
-    for _ in 0..3 {
+    // Back to the diary (the tabs wrapped round to the first): a new colloquio.
+    let diario = Sezione::ALL
+        .iter()
+        .position(|s| *s == Sezione::Diario)
+        .unwrap();
+    for _ in diario..Sezione::ALL.len() {
         h.keys("<PageUp>");
     }
     assert_eq!(caso_view(&h).sezione, Sezione::Diario);
@@ -137,6 +141,30 @@ fn second_training_day_inbox_to_closed_case() {
         "{}",
         h.text()
     );
+
+    // A document imported from a path on the server, on the Documenti tab.
+    let scan = path.parent().unwrap().join("Relazione scuola.txt");
+    std::fs::write(&scan, "Relazione della scuola sulla frequenza").unwrap();
+    h.keys("<PageDown><PageDown>");
+    assert_eq!(caso_view(&h).sezione, Sezione::Documenti);
+    h.keys("<C-n>");
+    assert_eq!(h.app.screen_name(), "documento", "{}", h.text());
+    h.paste("../Relazione scuola.txt");
+    h.keys("<Tab>");
+    h.paste("Relazione della scuola");
+    h.keys("<C-s>");
+    match &h.app.popup {
+        Some(Popup::Message { text, error: true }) => assert!(text.contains("«..»"), "{text}"),
+        _ => panic!("a path with .. is refused:\n{}", h.text()),
+    }
+    h.keys("<Enter><S-Tab><End>");
+    h.keys(&"<BS>".repeat("../Relazione scuola.txt".len()));
+    h.paste(scan.to_str().unwrap());
+    h.keys("<C-s>");
+    no_error(&h);
+    assert_eq!(caso_view(&h).sezione, Sezione::Documenti);
+    assert!(h.text().contains("Relazione della scuola"), "{}", h.text());
+    assert!(h.text().contains("Relazione scuola.txt"), "{}", h.text());
 
     // Change state: suspend, then close with a reason.
     h.keys("<C-e>");
@@ -212,6 +240,7 @@ fn second_training_day_inbox_to_closed_case() {
         "leggi_cartella",
         "salva_diario",
         "salva_pai",
+        "aggiungi_documento",
         "cambia_stato_caso",
     ] {
         assert!(actions.contains(&a), "{a} missing:\n{}", walk.join("\n"));

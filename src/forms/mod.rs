@@ -50,6 +50,10 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ("codice.toml", include_str!("../../screens/codice.toml")),
     ("diario.toml", include_str!("../../screens/diario.toml")),
     (
+        "documento.toml",
+        include_str!("../../screens/documento.toml"),
+    ),
+    (
         "filtro_schede.toml",
         include_str!("../../screens/filtro_schede.toml"),
     ),
@@ -374,6 +378,7 @@ mod tests {
             [
                 "codice",
                 "diario",
+                "documento",
                 "filtro_schede",
                 "isee",
                 "login",
@@ -614,9 +619,9 @@ mod tests {
     #[test]
     fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
         let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, diario.toml, filtro_schede.toml, isee.toml, login.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml)"), "{errs}");
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, diario.toml, documento.toml, filtro_schede.toml, isee.toml, login.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml)"), "{errs}");
         let s = Screens::load(&fixture("no_such_dir")).unwrap();
-        assert_eq!(s.forms().count(), 10);
+        assert_eq!(s.forms().count(), EMBEDDED_SCREENS.len());
     }
 
     #[test]

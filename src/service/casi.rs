@@ -10,8 +10,9 @@ use std::path::Path;
 use super::Service;
 use super::rules::{Op, in_ente};
 use crate::domain::caso::{
-    self, CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Familiare, FiltroCasi, Gestione,
-    Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Sezione, Step, Transizione, Visibilita,
+    self, CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Documento, Familiare, FiltroCasi,
+    Gestione, Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Sezione, Step, Transizione,
+    Visibilita,
 };
 use crate::domain::date::{iso, parse_iso};
 use crate::domain::persona::{Modifica, Soggetto};
@@ -26,6 +27,9 @@ pub const MAX_CASI: usize = 100_000;
 /// What a diary entry reads for those who may not read a riservato one.
 pub const DIARIO_RISERVATO: &str = "Il diario è RISERVATO: il contenuto è visibile solo all'autore e a chi ha il permesso «dati riservati».";
 
+/// The title a private document shows to those without "dati riservati".
+pub const DOCUMENTO_PRIVATO: &str = "Documento privato (serve il permesso «dati riservati»)";
+
 /// The content of one section of a cartella.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Contenuto {
@@ -39,6 +43,8 @@ pub enum Contenuto {
     Diario(Vec<Diario>),
     Pai(Vec<Pai>),
     Isee(Vec<Isee>),
+    /// Private documents read as [`DOCUMENTO_PRIVATO`] without "dati riservati".
+    Documenti(Vec<Documento>),
 }
 
 /// A case opened on one section.
@@ -88,7 +94,7 @@ fn allowed(actor: &Actor, t: &Transizione) -> bool {
 }
 
 impl Service<'_> {
-    fn read_ok(
+    pub(super) fn read_ok(
         &mut self,
         actor: &Actor,
         op: Op,
@@ -135,7 +141,7 @@ impl Service<'_> {
     }
 
     /// Refuses (and audits) a sensitive section without "dati riservati".
-    fn need_riservati(
+    pub(super) fn need_riservati(
         &mut self,
         actor: &Actor,
         op: Op,
@@ -306,6 +312,18 @@ impl Service<'_> {
             ),
             Sezione::Pai => Contenuto::Pai(s.pai(caso_id)?),
             Sezione::Isee => Contenuto::Isee(s.isee(caso_id)?),
+            Sezione::Documenti => Contenuto::Documenti(
+                s.documenti(caso_id)?
+                    .into_iter()
+                    .map(|mut d| {
+                        if d.privato && !riservati {
+                            d.titolo = DOCUMENTO_PRIVATO.into();
+                            d.nome_file.clear();
+                        }
+                        d
+                    })
+                    .collect(),
+            ),
             generic => Contenuto::Dati(s.cartella_dati(caso_id, generic.code())?),
         };
         let transizioni = if actor.can(Permission::WriteCartella) {

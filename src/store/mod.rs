@@ -20,8 +20,8 @@ pub use sqlite::scheda::{Contatori, SchedaSave, SchedaSaved};
 use std::path::Path;
 
 use crate::domain::caso::{
-    CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Familiare, FiltroCasi, Gestione, Isee,
-    OperatoreCaso, Pai, Proposta, SchedaPersona, Step, Transizione, Visibilita,
+    CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Documento, Familiare, FiltroCasi,
+    Gestione, Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Step, Transizione, Visibilita,
 };
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
@@ -614,4 +614,9 @@ pub trait FascicoloStore {
     fn save_pai(&mut self, actor: &Actor, p: &Pai) -> StoreResult<(i64, i64)>;
     fn isee(&self, caso_id: i64) -> StoreResult<Vec<Isee>>;
     fn save_isee(&mut self, actor: &Actor, i: &Isee) -> StoreResult<i64>;
+    /// The documenti individuali of a case, newest first.
+    fn documenti(&self, caso_id: i64) -> StoreResult<Vec<Documento>>;
+    fn documento(&self, id: i64) -> StoreResult<Option<Documento>>;
+    /// Records a document whose file is already in the documents folder.
+    fn add_documento(&mut self, actor: &Actor, d: &Documento) -> StoreResult<i64>;
 }

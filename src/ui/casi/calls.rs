@@ -5,6 +5,7 @@ use crate::domain::Actor;
 use crate::domain::caso::{CambioStato, Caso, Diario, FiltroCasi, Isee, Pai, Proposta, Sezione};
 use crate::service::Service;
 use crate::service::casi::{Cartella, PropostaView};
+use crate::service::casi_documenti::{Archivio, NuovoDocumento};
 
 /// Requests move at human pace: boxing the large variants buys nothing.
 #[allow(clippy::large_enum_variant)]
@@ -57,6 +58,13 @@ pub enum Req {
     Isee {
         actor: Actor,
         isee: Isee,
+    },
+    /// Imports the file at `file` (a server path) as a document of the case.
+    Documento {
+        actor: Actor,
+        archivio: Archivio,
+        nuovo: NuovoDocumento,
+        file: std::path::PathBuf,
     },
     Modifiche {
         actor: Actor,
@@ -149,6 +157,17 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
         Req::Isee { actor, isee } => Rep::Saved(
             svc.save_isee(&actor, &isee).map(|_| ()).map_err(err),
             "ISEE salvato".into(),
+        ),
+        Req::Documento {
+            actor,
+            archivio,
+            nuovo,
+            file,
+        } => Rep::Saved(
+            svc.add_documento(&actor, &archivio, &nuovo, &file)
+                .map(|_| ())
+                .map_err(err),
+            "Documento aggiunto al fascicolo".into(),
         ),
         Req::Modifiche { actor } => Rep::Modifiche(svc.modifiche(&actor).map_err(err)),
         Req::Print {

@@ -1,10 +1,11 @@
-//! The fascicolo forms (`screens/diario.toml`, `pai.toml`, `isee.toml`): built with their fixed code
-//! lists and defaults, read back into the record to save.
+//! The fascicolo forms (`screens/diario.toml`, `pai.toml`, `isee.toml`, `documento.toml`): built
+//! with their fixed code lists and defaults, read back into the record to save.
 
 use super::FormKind;
 use crate::domain::caso::{self, Diario, Isee, Pai};
 use crate::domain::date::{gg_mm_aaaa, iso, parse_typed};
 use crate::domain::money::parse_money;
+use crate::service::casi_documenti::NuovoDocumento;
 use crate::ui::widgets::form::{FieldSpec, Form};
 
 /// A record read from a form.
@@ -12,6 +13,8 @@ pub enum Record {
     Diario(Diario),
     Pai(Pai),
     Isee(Isee),
+    /// A document's metadata and the server path of its file.
+    Documento(NuovoDocumento, std::path::PathBuf),
 }
 
 pub fn form_id(kind: FormKind) -> &'static str {
@@ -19,6 +22,7 @@ pub fn form_id(kind: FormKind) -> &'static str {
         FormKind::Diario => "diario",
         FormKind::Pai => "pai",
         FormKind::Isee => "isee",
+        FormKind::Documento => "documento",
     }
 }
 
@@ -49,6 +53,14 @@ const TIPI_ISEE: &[(&str, &str)] = &[
     ("corrente", "Corrente"),
     ("universitario", "Universitario"),
 ];
+const TIPI_DOCUMENTO: &[(&str, &str)] = &[
+    ("relazione", "Relazione"),
+    ("certificato", "Certificato"),
+    ("decreto", "Decreto o provvedimento"),
+    ("documento_identita", "Documento d'identità"),
+    ("corrispondenza", "Corrispondenza"),
+    ("altro", "Altro"),
+];
 
 /// A new record's form, with today's date and the usual type chosen.
 pub fn new_form(
@@ -64,6 +76,7 @@ pub fn new_form(
         ("tipo_pai", TIPI_PAI),
         ("raggiunto", RAGGIUNTO),
         ("tipo_isee", TIPI_ISEE),
+        ("tipo_documento", TIPI_DOCUMENTO),
     ];
     for (name, items) in lists {
         form.code_lists.insert(name.to_string(), list(items));
@@ -84,6 +97,11 @@ pub fn new_form(
             }
         }
         FormKind::Isee => form.set("tipo", "ordinario"),
+        FormKind::Documento => {
+            form.set("tipo", "relazione");
+            form.set("data", &oggi);
+            form.set("privato", "false");
+        }
     }
     form.changed_at = None;
     form
@@ -160,5 +178,15 @@ pub fn read(
                 ..Default::default()
             })
         }
+        FormKind::Documento => Record::Documento(
+            NuovoDocumento {
+                caso_id,
+                titolo: form.value("titolo"),
+                tipo: form.value("tipo"),
+                data: date("data")?,
+                privato: form.value("privato") == "true",
+            },
+            std::path::PathBuf::from(form.value("file").trim()),
+        ),
     })
 }

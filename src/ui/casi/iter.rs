@@ -51,9 +51,12 @@ pub(super) fn caso_action(
                 Sezione::Diario => FormKind::Diario,
                 Sezione::Pai => FormKind::Pai,
                 Sezione::Isee => FormKind::Isee,
+                Sezione::Documenti => FormKind::Documento,
                 _ => {
-                    app.status =
-                        Some("Ctrl+N aggiunge una voce nelle sezioni Diario, PAI e ISEE".into());
+                    app.status = Some(
+                        "Ctrl+N aggiunge una voce nelle sezioni Diario, PAI, ISEE e Documenti"
+                            .into(),
+                    );
                     return Vec::new();
                 }
             };

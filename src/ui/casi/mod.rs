@@ -1,7 +1,7 @@
 //! Presa in carico and the cartella sociale: the inbox of proposals ("Schede da prendere in
 //! carico") with its row actions, the read-only view of a proposed scheda, the list of cases, the
 //! case opened on one section of the cartella or fascicolo (PgUp/PgDn change section, Ctrl+E
-//! changes state, Ctrl+N adds a diary entry, PAI or ISEE), the forms of `screens/diario.toml`,
+//! changes state, Ctrl+N adds a diary entry, PAI, ISEE or document), the forms of `screens/diario.toml`,
 //! `pai.toml`, `isee.toml`; and the business-change watch that refreshes lists and counters within
 //! a second when another session changes data.
 
@@ -78,6 +78,7 @@ pub enum FormKind {
     Diario,
     Pai,
     Isee,
+    Documento,
 }
 
 #[derive(Debug, Clone)]
@@ -133,6 +134,7 @@ impl ScreenState for State {
             State::Form(_, FormKind::Diario, _) => "diario",
             State::Form(_, FormKind::Pai, _) => "pai",
             State::Form(_, FormKind::Isee, _) => "isee",
+            State::Form(_, FormKind::Documento, _) => "documento",
         }
     }
     fn title(&self) -> &'static str {
@@ -144,6 +146,7 @@ impl ScreenState for State {
             State::Form(_, FormKind::Diario, _) => "Diario",
             State::Form(_, FormKind::Pai, _) => "PAI",
             State::Form(_, FormKind::Isee, _) => "ISEE",
+            State::Form(_, FormKind::Documento, _) => "Documento individuale",
         }
     }
     fn area(&self) -> Area {
@@ -296,6 +299,12 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 Ok(forms::Record::Diario(diario)) => Req::Diario { actor, diario },
                 Ok(forms::Record::Pai(pai)) => Req::Pai { actor, pai },
                 Ok(forms::Record::Isee(isee)) => Req::Isee { actor, isee },
+                Ok(forms::Record::Documento(nuovo, file)) => Req::Documento {
+                    actor,
+                    archivio: app.config.archivio.clone(),
+                    nuovo,
+                    file,
+                },
             };
             f.saving = true;
             vec![app.io.query(Request::Casi(req))]

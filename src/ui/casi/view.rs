@@ -498,6 +498,28 @@ fn section_lines(theme: &Theme, d: &Cartella, today: time::Date) -> Vec<Line<'st
             }
             empty(&mut out);
         }
+        Contenuto::Documenti(rows) => {
+            for x in rows {
+                out.push(Line::from(vec![
+                    Span::styled(format!("{} ", italian(&x.data)), theme.dim()),
+                    Span::styled(sanitize(&x.titolo), theme.focus()),
+                    Span::raw(sanitize(&format!(
+                        " · {} · {} KB{}",
+                        x.tipo,
+                        (x.size + 1023) / 1024,
+                        if x.privato { " · PRIVATO" } else { "" }
+                    ))),
+                ]));
+                if !x.nome_file.is_empty() {
+                    out.push(Line::raw(sanitize(&format!(
+                        "    n. {} · file {}",
+                        x.id.unwrap_or_default(),
+                        x.nome_file
+                    ))));
+                }
+            }
+            empty(&mut out);
+        }
     }
     if !d.riservati && matches!(d.sezione, Sezione::Diario) {
         out.push(Line::raw(""));
