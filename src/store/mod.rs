@@ -550,6 +550,8 @@ pub trait CasiStore {
     fn steps(&self, caso_id: i64) -> StoreResult<Vec<Step>>;
     /// The configured transitions out of state `da`.
     fn transizioni(&self, da: &str) -> StoreResult<Vec<Transizione>>;
+    /// The iter states, in order: (codice, etichetta).
+    fn stati_caso(&self) -> StoreResult<Vec<(String, String)>>;
     /// Records a change of state (Conflict if the case's version moved); moving to Preso in carico
     /// makes the actor the responsabile. Returns the new version.
     fn cambia_stato(&mut self, actor: &Actor, c: &CambioStato) -> StoreResult<i64>;
