@@ -16,7 +16,7 @@ use crate::domain::caso::{
 };
 use crate::domain::date::{iso, parse_iso};
 use crate::domain::persona::{Modifica, Soggetto};
-use crate::domain::scheda::{NOTA_RISERVATA, Scheda};
+use crate::domain::scheda::{NOTA_RISERVATA, Scheda, Sensibili};
 use crate::domain::{Actor, AuditEvent, AuditRow, Outcome, Permission};
 use crate::export::{self, Cell, Format, Table};
 use crate::store::{StoreError, StoreResult};
@@ -59,6 +59,17 @@ pub struct Cartella {
     pub transizioni: Vec<Transizione>,
     /// Whom the case may be signalled to.
     pub destinatari: Destinatari,
+    /// On the Invalidità section (which needs "dati riservati"): the health fields and third
+    /// parties' codici fiscali of the person's schede di accesso, newest first.
+    pub dalle_schede: Vec<SchedaSensibili>,
+}
+
+/// The sensitive fields of one scheda di accesso of the person.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SchedaSensibili {
+    pub numero: i64,
+    pub data_accesso: String,
+    pub sensibili: Sensibili,
 }
 
 /// The offices, enti and operators a case may be signalled to.
@@ -183,6 +194,9 @@ impl Service<'_> {
             .store
             .scheda(proposta.scheda_id)?
             .ok_or_else(|| StoreError::NotFound(format!("proposta {id}")))?;
+        if !self.holds_riservati(&actor, scheda.ente_id)? {
+            Sensibili::take(&mut scheda.edit.dati);
+        }
         scheda.nota_leggibile = false;
         scheda.edit.nota_privata = scheda
             .edit
@@ -339,6 +353,19 @@ impl Service<'_> {
         } else {
             self.destinatari(caso.ente_id)?
         };
+        let dalle_schede = if sezione == Sezione::Invalidita {
+            self.store
+                .sensibili_persona(caso.soggetto_id, &[caso.ente_id])?
+                .into_iter()
+                .map(|(numero, data_accesso, sensibili)| SchedaSensibili {
+                    numero,
+                    data_accesso,
+                    sensibili,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         if audited {
             self.read_ok(&actor, Op::ReadCaso, "caso", Some(caso_id), sezione.code())?;
         }
@@ -349,6 +376,7 @@ impl Service<'_> {
             riservati,
             transizioni,
             destinatari,
+            dalle_schede,
         })
     }
 

@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_scheda"),
     migration!(17, "0017_casi"),
     migration!(18, "0018_registrazioni"),
+    migration!(19, "0019_scheda_sensibili"),
     migration!(20, "0020_fascicolo"),
 ];
 

@@ -25,7 +25,7 @@ use crate::domain::caso::{
 };
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
-use crate::domain::scheda::{Filtro, Scheda, SchedaEdit, SchedaRiga, SchedaStorica};
+use crate::domain::scheda::{Filtro, Scheda, SchedaEdit, SchedaRiga, SchedaStorica, Sensibili};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
 use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
@@ -616,6 +616,13 @@ pub trait FascicoloStore {
     fn save_pai(&mut self, actor: &Actor, p: &Pai) -> StoreResult<(i64, i64)>;
     fn isee(&self, caso_id: i64) -> StoreResult<Vec<Isee>>;
     fn save_isee(&mut self, actor: &Actor, i: &Isee) -> StoreResult<i64>;
+    /// The sensitive fields of the schede of a person in `enti` that hold any: (numero, data di
+    /// accesso, fields), newest first.
+    fn sensibili_persona(
+        &self,
+        soggetto_id: i64,
+        enti: &[i64],
+    ) -> StoreResult<Vec<(i64, String, Sensibili)>>;
     /// The documenti individuali of a case, newest first.
     fn documenti(&self, caso_id: i64) -> StoreResult<Vec<Documento>>;
     fn documento(&self, id: i64) -> StoreResult<Option<Documento>>;

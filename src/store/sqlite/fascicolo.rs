@@ -7,6 +7,7 @@ use super::audit::append_audit;
 use super::casi::audit_on;
 use super::{SqliteStore, json_array, now_text, who};
 use crate::domain::caso::{CartellaDato, Diario, Documento, Familiare, Isee, Pai, SchedaPersona};
+use crate::domain::scheda::Sensibili;
 use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::store::{FascicoloStore, StoreError, StoreResult};
 
@@ -364,5 +365,34 @@ impl FascicoloStore for SqliteStore {
             )?;
             Ok(id)
         })
+    }
+
+    fn sensibili_persona(
+        &self,
+        soggetto_id: i64,
+        enti: &[i64],
+    ) -> StoreResult<Vec<(i64, String, Sensibili)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT s.id, s.numero, s.data_accesso FROM scheda s
+             WHERE s.soggetto_id = ?1 AND s.deleted_at IS NULL
+               AND s.ente_id IN (SELECT value FROM json_each(?2))
+               AND (EXISTS (SELECT 1 FROM scheda_sanitaria x WHERE x.scheda_id = s.id)
+                    OR EXISTS (SELECT 1 FROM scheda_terzo t WHERE t.scheda_id = s.id))
+             ORDER BY s.data_accesso DESC, s.id DESC",
+        )?;
+        let rows: Vec<(i64, i64, String)> = stmt
+            .query_map(params![soggetto_id, json_array(enti)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(id, numero, data)| {
+                Ok((
+                    numero,
+                    data,
+                    super::scheda::read_sensibili(self.conn(), id)?,
+                ))
+            })
+            .collect()
     }
 }

@@ -544,6 +544,35 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
             empty(&mut out);
         }
     }
+    if !d.dalle_schede.is_empty() {
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            "Dalle schede di accesso (dati riservati)",
+            theme.dim(),
+        ));
+        for x in &d.dalle_schede {
+            let s = &x.sensibili;
+            let mut parts = Vec::new();
+            if let Some(t) = &s.tessera_sanitaria {
+                parts.push(format!("tessera sanitaria {t}"));
+            }
+            if s.stp {
+                parts.push("STP".to_string());
+            }
+            if let Some(i) = s.invalidita {
+                parts.push(format!("invalidità {i}%"));
+            }
+            for (ruolo, cf) in &s.terzi {
+                parts.push(format!("c.f. {ruolo} {cf}"));
+            }
+            out.push(Line::raw(sanitize(&format!(
+                "  Scheda n. {} del {}: {}",
+                x.numero,
+                italian(&x.data_accesso),
+                parts.join(" · ")
+            ))));
+        }
+    }
     if !d.riservati && matches!(d.sezione, Sezione::Diario) {
         out.push(Line::raw(""));
         out.push(Line::styled("Le voci riservate di altri operatori non sono visibili senza il permesso «dati riservati».", theme.dim()));
