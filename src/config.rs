@@ -12,6 +12,7 @@
 //! recording_redact = true                        # every recording redacted (system file only)
 //! output_dir = "~/sportello"                     # PDFs and exports, when the ufficio has no folder
 //! tick_ms = 500                                  # period of the TUI clock (autosave, idle lock)
+//! documenti_max_mb = 50                          # largest documento individuale of a case
 //! print_command = "lp -d {stampante} {file}"     # how a PDF reaches a print queue (CUPS default)
 //! admin_group = "sportello-admin"                # root and this group: full-rights CLI (system file only)
 //! [operator_printers]                            # an operator's own queue instead of the ufficio's
@@ -56,6 +57,7 @@ struct Layer {
     recording_redact: Option<bool>,
     output_dir: Option<PathBuf>,
     tick_ms: Option<u64>,
+    documenti_max_mb: Option<u64>,
     print_command: Option<String>,
     operator_printers: Option<BTreeMap<String, String>>,
     /// Read from the system file only.
@@ -78,6 +80,8 @@ pub struct Config {
     /// Period of the TUI's clock message in milliseconds (draft autosave, idle lock). Keys never
     /// wait for it; tests set it long to prove that.
     pub tick_ms: u64,
+    /// Largest documento individuale a case may hold, in MB.
+    pub documenti_max_mb: u64,
     /// How documents reach a printer: the command, operators' own queues.
     pub print: PrintConfig,
     /// The OS group whose members (with root) may run CLI commands with full rights and act on
@@ -147,6 +151,7 @@ impl Layer {
             recording_redact: top.recording_redact.or(self.recording_redact),
             output_dir: top.output_dir.or(self.output_dir),
             tick_ms: top.tick_ms.or(self.tick_ms),
+            documenti_max_mb: top.documenti_max_mb.or(self.documenti_max_mb),
             print_command: top.print_command.or(self.print_command),
             // Operator by operator: a user file adds to the system's table.
             operator_printers: match (self.operator_printers, top.operator_printers) {
@@ -201,6 +206,7 @@ impl Layer {
             recording_redact: None,
             output_dir: path("SPORTELLO_OUTPUT_DIR"),
             tick_ms: tick,
+            documenti_max_mb: None,
             print_command: env("SPORTELLO_PRINT_COMMAND").filter(|s| !s.trim().is_empty()),
             operator_printers: None,
             admin_group: None,
@@ -288,6 +294,9 @@ impl Config {
             recording_redact: layer.recording_redact.unwrap_or(false),
             output_dir: layer.output_dir.unwrap_or_else(|| data.join("stampe")),
             tick_ms,
+            documenti_max_mb: layer
+                .documenti_max_mb
+                .unwrap_or(crate::service::casi_documenti::MAX_MB_DEFAULT),
             print: PrintConfig {
                 command: layer
                     .print_command

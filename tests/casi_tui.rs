@@ -9,6 +9,7 @@ mod common;
 use sportello::demo;
 use sportello::domain::Actor;
 use sportello::domain::caso::Sezione;
+use sportello::service::casi_documenti::Archivio;
 use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Screen};
@@ -26,12 +27,11 @@ fn demo_db(dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 fn harness(path: &std::path::Path, user: &str) -> Harness {
-    let mut h = Harness::new(
-        Box::new(SqliteStore::open(path).unwrap()),
-        AppConfig::headless(false),
-        100,
-        30,
-    );
+    let config = AppConfig {
+        archivio: Archivio::of_database(path, 50),
+        ..AppConfig::headless(false)
+    };
+    let mut h = Harness::new(Box::new(SqliteStore::open(path).unwrap()), config, 100, 30);
     h.login(user, demo::DEMO_PASSWORD);
     h
 }
@@ -108,8 +108,12 @@ fn second_training_day_inbox_to_closed_case() {
         assert!(h.text().contains(&rows[0].cognome), "{s:?}\n{}", h.text());
         h.keys("<PageDown>");
     }
-    // Back to the diary: a new colloquio.
-    for _ in 0..3 {
+    // Back to the diary (the tabs wrapped round to the first): a new colloquio.
+    let diario = Sezione::ALL
+        .iter()
+        .position(|s| *s == Sezione::Diario)
+        .unwrap();
+    for _ in diario..Sezione::ALL.len() {
         h.keys("<PageUp>");
     }
     assert_eq!(caso_view(&h).sezione, Sezione::Diario);
@@ -137,6 +141,30 @@ fn second_training_day_inbox_to_closed_case() {
         "{}",
         h.text()
     );
+
+    // A document imported from a path on the server, on the Documenti tab.
+    let scan = path.parent().unwrap().join("Relazione scuola.txt");
+    std::fs::write(&scan, "Relazione della scuola sulla frequenza").unwrap();
+    h.keys("<PageDown><PageDown>");
+    assert_eq!(caso_view(&h).sezione, Sezione::Documenti);
+    h.keys("<C-n>");
+    assert_eq!(h.app.screen_name(), "documento", "{}", h.text());
+    h.paste("../Relazione scuola.txt");
+    h.keys("<Tab>");
+    h.paste("Relazione della scuola");
+    h.keys("<C-s>");
+    match &h.app.popup {
+        Some(Popup::Message { text, error: true }) => assert!(text.contains("«..»"), "{text}"),
+        _ => panic!("a path with .. is refused:\n{}", h.text()),
+    }
+    h.keys("<Enter><S-Tab><End>");
+    h.keys(&"<BS>".repeat("../Relazione scuola.txt".len()));
+    h.paste(scan.to_str().unwrap());
+    h.keys("<C-s>");
+    no_error(&h);
+    assert_eq!(caso_view(&h).sezione, Sezione::Documenti);
+    assert!(h.text().contains("Relazione della scuola"), "{}", h.text());
+    assert!(h.text().contains("Relazione scuola.txt"), "{}", h.text());
 
     // Change state: suspend, then close with a reason.
     h.keys("<C-e>");
@@ -212,6 +240,7 @@ fn second_training_day_inbox_to_closed_case() {
         "leggi_cartella",
         "salva_diario",
         "salva_pai",
+        "aggiungi_documento",
         "cambia_stato_caso",
     ] {
         assert!(actions.contains(&a), "{a} missing:\n{}", walk.join("\n"));
@@ -292,4 +321,205 @@ fn a_proposal_sent_by_another_session_appears_within_a_second_without_a_new_audi
         })
         .count();
     assert_eq!(lists, 0);
+}
+
+fn lista_rows(h: &Harness) -> Vec<sportello::domain::caso::Caso> {
+    match &h.app.screen {
+        Screen::Casi(State::Lista(r, _)) => r.data.clone().unwrap_or_default(),
+        _ => panic!("not the list of cases:\n{}", h.text()),
+    }
+}
+
+fn audits(path: &std::path::Path, after: i64, action: &str) -> Vec<sportello::domain::AuditRow> {
+    SqliteStore::open(path)
+        .unwrap()
+        .audit_tail(200)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.id > after && r.event.action == action)
+        .collect()
+}
+
+#[test]
+fn the_list_of_cases_filters_by_state_and_person_each_new_filter_an_audited_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let mut h = harness(&path, "assistente_sociale");
+    h.keys("3");
+    h.keys("2");
+    let all = lista_rows(&h);
+    assert_eq!(all.len(), 10, "{}", h.text());
+    assert!(h.text().contains("tutti i casi"), "{}", h.text());
+    let sospesi = all.iter().filter(|c| c.stato == "sospeso").count();
+    assert!(sospesi > 0 && sospesi < all.len());
+    let start = last_audit_id(&path);
+
+    // Ctrl+K: the filter form; the state picked by typing its label.
+    h.keys("<C-k>");
+    assert_eq!(h.app.screen_name(), "filtro_casi", "{}", h.text());
+    h.keys("Sospeso<Enter>");
+    h.keys("<C-s>");
+    no_error(&h);
+    let rows = lista_rows(&h);
+    assert_eq!(rows.len(), sospesi, "{}", h.text());
+    assert!(rows.iter().all(|c| c.stato == "sospeso"));
+    assert!(h.text().contains("stato sospeso"), "{}", h.text());
+    assert_eq!(
+        audits(&path, start, "elenca_casi").len(),
+        1,
+        "a new filter is a new read"
+    );
+
+    // The person: part of the surname, the state filter kept.
+    let target = &rows[0];
+    h.keys("<C-k>");
+    for _ in 0..5 {
+        h.keys("<Tab>");
+    }
+    h.paste(&target.cognome.to_lowercase());
+    h.keys("<C-s>");
+    no_error(&h);
+    let rows = lista_rows(&h);
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .all(|c| c.cognome == target.cognome && c.stato == "sospeso"),
+        "{rows:?}"
+    );
+    // A period that ends before the first opening: nothing.
+    h.keys("<C-k>");
+    for _ in 0..4 {
+        h.keys("<Tab>");
+    }
+    h.paste("01/01/2001");
+    h.keys("<C-s>");
+    assert!(lista_rows(&h).is_empty(), "{}", h.text());
+    // A period backwards is refused on the form.
+    h.keys("<C-k><Tab><Tab><Tab>");
+    h.paste("01/01/2002");
+    h.keys("<C-s>");
+    assert_eq!(h.app.screen_name(), "filtro_casi");
+    assert!(
+        h.text().contains("La data finale precede quella iniziale"),
+        "{}",
+        h.text()
+    );
+}
+
+#[test]
+fn cartella_sections_and_risorse_are_filled_from_their_forms_sensitive_ones_need_the_grant() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let mut h = harness(&path, "assistente_sociale");
+    h.keys("3");
+    h.keys("2");
+    h.keys("<Enter>");
+    assert_eq!(caso_view(&h).sezione, Sezione::Anagrafica);
+    let caso_id = caso_view(&h).caso_id;
+
+    // Risorse: a convivente.
+    h.keys("<PageDown>");
+    assert_eq!(caso_view(&h).sezione, Sezione::Risorse);
+    h.keys("<C-n>");
+    assert_eq!(h.app.screen_name(), "familiare", "{}", h.text());
+    h.keys("<Tab>");
+    h.paste("Verdini");
+    h.keys("<Tab>");
+    h.paste("Carla");
+    h.keys("<Tab>");
+    h.keys("Figlio<Enter>");
+    h.keys("<C-s>");
+    no_error(&h);
+    assert_eq!(caso_view(&h).sezione, Sezione::Risorse);
+    assert!(h.text().contains("Verdini Carla"), "{}", h.text());
+
+    // Dati sociali: a new validity-dated row, shown with the form's labels.
+    h.keys("<PageDown><C-n>");
+    assert_eq!(h.app.screen_name(), "dati_sociali", "{}", h.text());
+    h.keys("<Tab>");
+    h.paste("Medico di medicina generale");
+    h.keys("<Tab><Tab>");
+    h.keys("Parzialmente<Enter>");
+    h.keys("<C-s>");
+    no_error(&h);
+    let text = h.text();
+    assert!(
+        text.contains("Medico di medicina generale") && text.contains("Inviante"),
+        "{text}"
+    );
+    assert!(text.contains("Parzialmente autosufficiente"), "{text}");
+
+    // Tribunale (sensitive) with the grant.
+    h.keys("<PageDown><PageDown><PageDown>");
+    assert_eq!(caso_view(&h).sezione, Sezione::Tribunale);
+    h.keys("<C-n>");
+    assert_eq!(h.app.screen_name(), "tribunale", "{}", h.text());
+    h.keys("<Tab>");
+    h.paste("Tribunale per i minorenni di Perugia");
+    h.keys("<Tab>");
+    h.paste("Affidamento al servizio sociale");
+    h.keys("<C-s>");
+    no_error(&h);
+    assert!(
+        h.text().contains("Affidamento al servizio sociale"),
+        "{}",
+        h.text()
+    );
+
+    // Without the grant: the section is refused (audited), and so is a new entry.
+    let mut other = SqliteStore::open(&path).unwrap();
+    let sys = Actor::system(None, None);
+    let ente = other
+        .operatore_by_username("assistente_sociale")
+        .unwrap()
+        .unwrap()
+        .enti[0];
+    sportello::service::Service::new(&mut other)
+        .set_riservati(&sys, "assistente_sociale", ente, false)
+        .unwrap();
+    let start = last_audit_id(&path);
+    h.keys("<PageUp>");
+    assert_eq!(caso_view(&h).sezione, Sezione::Disabilita);
+    assert!(
+        caso_view(&h)
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("dati riservati")),
+        "{}",
+        h.text()
+    );
+    assert!(!h.text().contains("Affidamento"));
+    h.keys("<C-n>");
+    assert_eq!(h.app.screen_name(), "cartella");
+    assert!(
+        h.app
+            .status
+            .as_deref()
+            .is_some_and(|s| s.contains("dati riservati")),
+        "{:?}",
+        h.app.status
+    );
+    let denied = audits(&path, start, "leggi_cartella");
+    assert!(
+        denied
+            .iter()
+            .any(|r| r.event.outcome == sportello::domain::Outcome::Denied
+                && r.event.section.as_deref() == Some("disabilita")),
+        "{denied:?}"
+    );
+
+    let store = SqliteStore::open(&path).unwrap();
+    let fam = store.familiari(caso_id).unwrap();
+    assert!(
+        fam.iter().any(|f| f.cognome == "Verdini"
+            && f.tipo == "convivente"
+            && f.relazione.as_deref() == Some("figlio")),
+        "{fam:?}"
+    );
+    let sociali = store.cartella_dati(caso_id, "dati_sociali").unwrap();
+    assert!(
+        sociali[0].dati.contains("\"autosufficienza\":\"PARZ\""),
+        "{sociali:?}"
+    );
+    assert!(sociali[1].al.is_some(), "the previous row is closed");
 }

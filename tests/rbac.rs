@@ -13,6 +13,7 @@ use sportello::domain::scheda::{Filtro, SchedaEdit};
 use sportello::domain::{Actor, NewEnte, NewOperatore, Outcome, Role, RoleSet};
 use sportello::export::Format;
 use sportello::forms::Screens;
+use sportello::service::casi_documenti::{Archivio, NuovoDocumento};
 use sportello::service::organisation::{OperatoreEdit, UfficioUscita};
 use sportello::service::rules::{Op, RULES, Scope};
 use sportello::service::{Error, Service};
@@ -578,6 +579,37 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
                 svc.save_cartella(actor, caso.0, Sezione::DatiSociali, &dati, "2026-11-29")
                     .map(|_| ()),
             );
+        }
+        Op::AddDocumento => {
+            let src = w.dir.path().join("relazione.txt");
+            std::fs::write(&src, "Relazione del servizio").unwrap();
+            let nuovo = NuovoDocumento {
+                caso_id: caso.0,
+                titolo: "Relazione".into(),
+                tipo: "relazione".into(),
+                data: "2026-11-29".into(),
+                privato: false,
+            };
+            let archivio = Archivio::of_database(&w.dir.path().join("d.db"), 50);
+            return Some(svc.add_documento(actor, &archivio, &nuovo, &src).map(|_| ()));
+        }
+        Op::ExportDocumento => {
+            let src = w.dir.path().join("certificato.txt");
+            std::fs::write(&src, "Certificato").unwrap();
+            let nuovo = NuovoDocumento {
+                caso_id: caso.0,
+                titolo: "Certificato".into(),
+                tipo: "certificato".into(),
+                data: "2026-11-29".into(),
+                privato: false,
+            };
+            let archivio = Archivio::of_database(&w.dir.path().join("d.db"), 50);
+            let resp = if side == Side::Own { "resp_a" } else { "resp_b" };
+            let resp = svc.store().operatore_by_username(resp).unwrap().unwrap();
+            let resp = Actor::operatore(&resp, None, None);
+            let id = svc.add_documento(&resp, &archivio, &nuovo, &src).unwrap();
+            let out = w.dir.path().join("esportato.txt");
+            return Some(svc.export_documento(actor, &archivio, id, &out).map(|_| ()));
         }
         Op::ConfigureCategorie => {
             return Some(svc.set_categorie_ufficio(actor, ufficio, &["anziani".to_string()]));

@@ -1,15 +1,19 @@
 //! The commands of the cartella sociale: `export casi` (the cases an operator may see, as CSV or
-//! XLSX) and `audit accessi` (who accessed a person's data, GDPR art. 15, as a table or CSV).
+//! XLSX), `audit accessi` (who accessed a person's data, GDPR art. 15, as a table or CSV) and
+//! `caso documento add|list|export` (the documenti individuali of a case).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use crate::domain::caso::FiltroCasi;
+use crate::config::Config;
+use crate::domain::caso::{FiltroCasi, Sezione};
 use crate::domain::{Actor, AuditRow};
 use crate::error::{AppError, AppResult};
 use crate::export::Format;
 use crate::sanitize::{sanitize, spreadsheet_text};
+use crate::service::casi::Contenuto;
+use crate::service::casi_documenti::{Archivio, NuovoDocumento};
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
@@ -28,6 +32,124 @@ pub enum AuditCommand {
         #[arg(long)]
         format: Option<String>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CasoCommand {
+    /// Documenti individuali del fascicolo di un caso
+    Documento {
+        #[command(subcommand)]
+        command: DocumentoCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DocumentoCommand {
+    /// Importa un file del server come documento del caso
+    Add {
+        /// Identificativo interno del caso
+        caso: i64,
+        /// Il file da importare (un file normale, senza «..» nel percorso)
+        file: PathBuf,
+        #[arg(long)]
+        titolo: String,
+        /// Tipo di documento (es. relazione, certificato, decreto)
+        #[arg(long, default_value = "documento")]
+        tipo: String,
+        /// Data del documento (AAAA-MM-GG); oggi se assente
+        #[arg(long, value_name = "AAAA-MM-GG")]
+        data: Option<String>,
+        /// Documento privato: leggibile solo con il permesso «dati riservati»
+        #[arg(long)]
+        privato: bool,
+        #[arg(long, value_name = "UTENTE")]
+        operatore: Option<String>,
+    },
+    /// Elenca i documenti di un caso
+    List {
+        caso: i64,
+        #[arg(long, value_name = "UTENTE")]
+        operatore: Option<String>,
+    },
+    /// Scrive il file di un documento
+    Export {
+        /// Numero del documento (da «list»)
+        id: i64,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Sostituisce il file se esiste già
+        #[arg(long)]
+        force: bool,
+        #[arg(long, value_name = "UTENTE")]
+        operatore: Option<String>,
+    },
+}
+
+/// `caso documento add|list|export`.
+pub fn caso(config: &Config, system: &Actor, cmd: CasoCommand) -> AppResult<i32> {
+    let CasoCommand::Documento { command } = cmd;
+    let archivio = Archivio::of_database(&config.database, config.documenti_max_mb);
+    let mut db = super::open_current(&config.database)?;
+    match command {
+        DocumentoCommand::Add {
+            caso,
+            file,
+            titolo,
+            tipo,
+            data,
+            privato,
+            operatore,
+        } => {
+            let a = super::acting(&mut db, system, operatore.as_deref())?;
+            let nuovo = NuovoDocumento {
+                caso_id: caso,
+                titolo,
+                tipo,
+                data: data
+                    .unwrap_or_else(|| crate::domain::date::iso(crate::domain::date::today())),
+                privato,
+            };
+            let id = db.service().add_documento(&a, &archivio, &nuovo, &file)?;
+            eprintln!("documento n. {id} aggiunto al caso {caso}");
+            println!("{id}");
+        }
+        DocumentoCommand::List { caso, operatore } => {
+            let a = super::acting(&mut db, system, operatore.as_deref())?;
+            let c = db
+                .service()
+                .read_cartella(&a, caso, Sezione::Documenti, true)?;
+            let Contenuto::Documenti(rows) = c.contenuto else {
+                return Ok(0);
+            };
+            println!("N.\tData\tTipo\tTitolo\tFile\tKB\tPrivato");
+            for d in &rows {
+                let fields = [
+                    d.id.unwrap_or_default().to_string(),
+                    d.data.clone(),
+                    d.tipo.clone(),
+                    d.titolo.clone(),
+                    d.nome_file.clone(),
+                    ((d.size + 1023) / 1024).to_string(),
+                    if d.privato { "sì" } else { "no" }.to_string(),
+                ];
+                let fields: Vec<String> = fields.iter().map(|f| sanitize(f)).collect();
+                println!("{}", fields.join("\t"));
+            }
+            eprintln!("{} documenti", rows.len());
+        }
+        DocumentoCommand::Export {
+            id,
+            out,
+            force,
+            operatore,
+        } => {
+            let a = super::acting(&mut db, system, operatore.as_deref())?;
+            super::may_write(&out, force)?;
+            db.service().export_documento(&a, &archivio, id, &out)?;
+            println!("{}", out.display());
+        }
+    }
+    Ok(0)
 }
 
 fn iso(s: Option<String>, flag: &str) -> AppResult<Option<String>> {

@@ -149,6 +149,11 @@ enum Command {
         #[command(subcommand)]
         command: documents::ExportCommand,
     },
+    /// Casi della cartella sociale: documenti individuali
+    Caso {
+        #[command(subcommand)]
+        command: casi::CasoCommand,
+    },
     /// Registro di audit: chi ha consultato i dati di una persona
     Audit {
         #[command(subcommand)]
@@ -341,6 +346,7 @@ fn run(cli: Cli) -> AppResult<i32> {
         Some(Command::Print { command }) => documents::print(&config, &actor, command),
         Some(Command::Export { command }) => documents::export(&config.database, &actor, command),
         Some(Command::Audit { command }) => casi::audit(&config.database, &actor, command),
+        Some(Command::Caso { command }) => casi::caso(&config, &actor, command),
         Some(Command::Import {
             command:
                 anagrafe::ImportCommand::Anagrafe {
@@ -377,6 +383,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Ente { .. } => "ente",
         Command::Export { .. } => "export",
         Command::Audit { .. } => "audit",
+        Command::Caso { .. } => "caso",
         Command::Cf { .. } => "cf",
         Command::Recordings { .. } => "recordings",
         Command::Replay(_) => "replay",

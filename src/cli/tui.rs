@@ -47,6 +47,10 @@ pub fn prepare_tui(
         record_on_login: false,
         recording_dir: config.recording_dir.clone(),
         crash_dir: config.log_dir.join("crash"),
+        archivio: crate::service::casi_documenti::Archivio::of_database(
+            &config.database,
+            config.documenti_max_mb,
+        ),
         // Said once, in the status bar.
         notice: (!crate::logging::on()).then(|| crate::logging::OFF_NOTICE.into()),
     };

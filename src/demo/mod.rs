@@ -535,9 +535,9 @@ pub fn casi(store: &mut dyn Store, actor: &Actor, today: time::Date) -> StoreRes
         sociali.insert(
             "condizione_lavorativa".into(),
             (if i % 3 == 0 {
-                "Pensionato/a"
+                "pensionato"
             } else {
-                "Disoccupato/a"
+                "disoccupato"
             })
             .into(),
         );

@@ -240,10 +240,11 @@ pub enum Sezione {
     Diario,
     Pai,
     Isee,
+    Documenti,
 }
 
 impl Sezione {
-    pub const ALL: [Sezione; 14] = [
+    pub const ALL: [Sezione; 15] = [
         Sezione::Anagrafica,
         Sezione::Risorse,
         Sezione::DatiSociali,
@@ -258,6 +259,7 @@ impl Sezione {
         Sezione::Diario,
         Sezione::Pai,
         Sezione::Isee,
+        Sezione::Documenti,
     ];
 
     pub fn code(self) -> &'static str {
@@ -276,6 +278,7 @@ impl Sezione {
             Sezione::Diario => "diario",
             Sezione::Pai => "pai",
             Sezione::Isee => "isee",
+            Sezione::Documenti => "documenti",
         }
     }
 
@@ -295,6 +298,7 @@ impl Sezione {
             Sezione::Diario => "Diario",
             Sezione::Pai => "PAI",
             Sezione::Isee => "ISEE",
+            Sezione::Documenti => "Documenti",
         }
     }
 
@@ -480,6 +484,43 @@ impl Isee {
     pub fn scaduto(&self, today: &str) -> bool {
         self.scadenza.as_str() < today
     }
+}
+
+/// A documento individuale of a case: metadata of a file kept in the data directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Documento {
+    pub id: Option<i64>,
+    pub caso_id: i64,
+    pub titolo: String,
+    /// A free code ('relazione', 'certificato', 'decreto', ...).
+    pub tipo: String,
+    pub data: String,
+    /// Readable only with the "dati riservati" permission.
+    pub privato: bool,
+    /// The imported file's own name (display only).
+    pub nome_file: String,
+    /// The stored file, relative to the documents folder.
+    pub file: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+/// What is wrong with a document's metadata.
+pub fn documento_problem(d: &Documento) -> Option<String> {
+    let titolo = d.titolo.trim();
+    if titolo.is_empty() {
+        return Some("indicare il titolo del documento".into());
+    }
+    if titolo.chars().count() > 200 {
+        return Some("il titolo del documento supera i 200 caratteri".into());
+    }
+    if d.tipo.trim().is_empty() {
+        return Some("indicare il tipo di documento".into());
+    }
+    if super::date::parse_iso(&d.data).is_none() {
+        return Some("indicare la data del documento (AAAA-MM-GG)".into());
+    }
+    None
 }
 
 /// What is wrong with an ISEE declaration.

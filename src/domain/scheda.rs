@@ -404,6 +404,106 @@ pub fn duplicate(s: &SchedaEdit, oggi: &str, operatore: &str) -> SchedaEdit {
     }
 }
 
+/// The health fields of a scheda: kept in typed columns (`scheda_sanitaria`), not in `dati`, and
+/// read only with the "dati riservati" permission.
+pub const CAMPI_SANITARI: [&str; 3] = ["tessera_sanitaria", "stp", "invalidita"];
+
+/// The codici fiscali of third parties, by role: kept as rows (`scheda_terzo`), not in `dati`, and
+/// read only with "dati riservati". (role, field of the form)
+pub const CF_TERZI: [(&str, &str); 2] = [
+    ("interlocutore", "int_codice_fiscale"),
+    ("riferimento", "rif_codice_fiscale"),
+];
+
+/// The sensitive fields of a scheda, apart from its `dati`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Sensibili {
+    pub tessera_sanitaria: Option<String>,
+    pub stp: bool,
+    /// Percentage, 0–100.
+    pub invalidita: Option<i64>,
+    /// (role, codice fiscale) of third parties.
+    pub terzi: Vec<(String, String)>,
+}
+
+impl Sensibili {
+    /// Takes the sensitive fields out of `dati`.
+    pub fn take(dati: &mut Map<String, Value>) -> Sensibili {
+        let text = |v: Option<Value>| {
+            v.and_then(|v| v.as_str().map(|s| s.trim().to_string()))
+                .filter(|s| !s.is_empty())
+        };
+        let tessera_sanitaria = text(dati.remove("tessera_sanitaria"));
+        let stp = dati
+            .remove("stp")
+            .is_some_and(|v| v.as_bool() == Some(true));
+        let invalidita = dati
+            .remove("invalidita")
+            .and_then(|v| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok()))
+            .filter(|p| (0..=100).contains(p));
+        let terzi = CF_TERZI
+            .iter()
+            .filter_map(|(ruolo, campo)| {
+                text(dati.remove(*campo)).map(|cf| (ruolo.to_string(), cf.to_uppercase()))
+            })
+            .collect();
+        Sensibili {
+            tessera_sanitaria,
+            stp,
+            invalidita,
+            terzi,
+        }
+    }
+
+    /// Whether the health part holds anything (a `scheda_sanitaria` row is kept only then).
+    pub fn sanitari(&self) -> bool {
+        self.tessera_sanitaria.is_some() || self.stp || self.invalidita.is_some()
+    }
+
+    /// Puts the fields back into `dati`, as the scheda form has them.
+    pub fn put(&self, dati: &mut Map<String, Value>) {
+        if self.sanitari() {
+            dati.insert(
+                "tessera_sanitaria".into(),
+                self.tessera_sanitaria
+                    .clone()
+                    .map_or(Value::Null, Value::from),
+            );
+            dati.insert("stp".into(), Value::Bool(self.stp));
+            dati.insert(
+                "invalidita".into(),
+                self.invalidita.map_or(Value::Null, Value::from),
+            );
+        }
+        for (ruolo, cf) in &self.terzi {
+            if let Some((_, campo)) = CF_TERZI.iter().find(|(r, _)| r == ruolo) {
+                dati.insert(campo.to_string(), Value::from(cf.clone()));
+            }
+        }
+    }
+
+    /// For an editor who may not read them: the stored values stay unless the edit sets a new one
+    /// (such an editor can enter a value, never read or clear one).
+    pub fn keep_stored(edit: &mut Map<String, Value>, stored: &Map<String, Value>) {
+        let set = |v: Option<&Value>| match v {
+            None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+            Some(Value::String(s)) => !s.trim().is_empty(),
+            Some(_) => true,
+        };
+        let campi = CAMPI_SANITARI
+            .iter()
+            .copied()
+            .chain(CF_TERZI.iter().map(|(_, c)| *c));
+        for campo in campi {
+            if !set(edit.get(campo))
+                && let Some(v) = stored.get(campo)
+            {
+                edit.insert(campo.to_string(), v.clone());
+            }
+        }
+    }
+}
+
 /// The fields of the Utente section: this visit's snapshot of the person.
 pub const UTENTE_FIELDS: [&str; 31] = [
     "codice_fiscale",
@@ -442,6 +542,53 @@ pub const UTENTE_FIELDS: [&str; 31] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sensitive_fields_leave_dati_and_come_back_as_the_form_has_them() {
+        let mut dati = Map::new();
+        for (k, v) in [
+            ("tessera_sanitaria", Value::from(" 80380000001234567890 ")),
+            ("stp", Value::Bool(false)),
+            ("invalidita", Value::from(75)),
+            ("int_codice_fiscale", Value::from("rssmra70a01g478z")),
+            ("telefono", Value::from("075 1")),
+        ] {
+            dati.insert(k.into(), v);
+        }
+        let s = Sensibili::take(&mut dati);
+        assert_eq!(dati.keys().collect::<Vec<_>>(), ["telefono"]);
+        assert_eq!(s.tessera_sanitaria.as_deref(), Some("80380000001234567890"));
+        assert_eq!(s.invalidita, Some(75));
+        assert_eq!(
+            s.terzi,
+            [("interlocutore".to_string(), "RSSMRA70A01G478Z".to_string())]
+        );
+        s.put(&mut dati);
+        assert_eq!(dati["invalidita"], Value::from(75));
+        assert_eq!(dati["stp"], Value::Bool(false));
+        assert_eq!(dati["int_codice_fiscale"], Value::from("RSSMRA70A01G478Z"));
+        // Out of range or empty: nothing kept.
+        let mut bad = Map::new();
+        bad.insert("invalidita".into(), Value::from(150));
+        bad.insert("tessera_sanitaria".into(), Value::Null);
+        let s = Sensibili::take(&mut bad);
+        assert!(!s.sanitari() && s.terzi.is_empty());
+    }
+
+    #[test]
+    fn an_editor_without_the_grant_cannot_clear_stored_values() {
+        let mut stored = Map::new();
+        stored.insert("tessera_sanitaria".into(), Value::from("123"));
+        stored.insert("stp".into(), Value::Bool(true));
+        let mut edit = Map::new();
+        edit.insert("tessera_sanitaria".into(), Value::Null);
+        edit.insert("stp".into(), Value::Bool(false));
+        edit.insert("invalidita".into(), Value::from(40));
+        Sensibili::keep_stored(&mut edit, &stored);
+        assert_eq!(edit["tessera_sanitaria"], Value::from("123"));
+        assert_eq!(edit["stp"], Value::Bool(true));
+        assert_eq!(edit["invalidita"], Value::from(40));
+    }
 
     fn ctx() -> Contesto {
         Contesto {

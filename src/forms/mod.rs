@@ -48,13 +48,38 @@ pub type ScreenError = FileProblem;
 /// The embedded screen files, by file name. Keep in sync with `screens/`.
 pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ("codice.toml", include_str!("../../screens/codice.toml")),
+    (
+        "dati_sociali.toml",
+        include_str!("../../screens/dati_sociali.toml"),
+    ),
     ("diario.toml", include_str!("../../screens/diario.toml")),
+    (
+        "disabilita.toml",
+        include_str!("../../screens/disabilita.toml"),
+    ),
+    (
+        "documento.toml",
+        include_str!("../../screens/documento.toml"),
+    ),
+    (
+        "familiare.toml",
+        include_str!("../../screens/familiare.toml"),
+    ),
+    (
+        "filtro_casi.toml",
+        include_str!("../../screens/filtro_casi.toml"),
+    ),
     (
         "filtro_schede.toml",
         include_str!("../../screens/filtro_schede.toml"),
     ),
+    (
+        "invalidita.toml",
+        include_str!("../../screens/invalidita.toml"),
+    ),
     ("isee.toml", include_str!("../../screens/isee.toml")),
     ("login.toml", include_str!("../../screens/login.toml")),
+    ("note.toml", include_str!("../../screens/note.toml")),
     (
         "operatore.toml",
         include_str!("../../screens/operatore.toml"),
@@ -63,6 +88,11 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ("persona.toml", include_str!("../../screens/persona.toml")),
     ("privacy.toml", include_str!("../../screens/privacy.toml")),
     ("scheda.toml", include_str!("../../screens/scheda.toml")),
+    ("servizi.toml", include_str!("../../screens/servizi.toml")),
+    (
+        "tribunale.toml",
+        include_str!("../../screens/tribunale.toml"),
+    ),
 ];
 
 /// Colour theme of a form (the runtime maps it to a 16-colour palette).
@@ -373,15 +403,24 @@ mod tests {
             ids,
             [
                 "codice",
+                "dati_sociali",
                 "diario",
+                "disabilita",
+                "documento",
+                "familiare",
+                "filtro_casi",
                 "filtro_schede",
+                "invalidita",
                 "isee",
                 "login",
+                "note",
                 "operatore",
                 "pai",
                 "persona",
                 "privacy",
-                "scheda"
+                "scheda",
+                "servizi",
+                "tribunale"
             ]
         );
         let login = s.get("login").unwrap();
@@ -614,9 +653,9 @@ mod tests {
     #[test]
     fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
         let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, diario.toml, filtro_schede.toml, isee.toml, login.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml)"), "{errs}");
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, familiare.toml, filtro_casi.toml, filtro_schede.toml, invalidita.toml, isee.toml, login.toml, note.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml, servizi.toml, tribunale.toml)"), "{errs}");
         let s = Screens::load(&fixture("no_such_dir")).unwrap();
-        assert_eq!(s.forms().count(), 10);
+        assert_eq!(s.forms().count(), EMBEDDED_SCREENS.len());
     }
 
     #[test]

@@ -10,12 +10,13 @@ use std::path::Path;
 use super::Service;
 use super::rules::{Op, in_ente};
 use crate::domain::caso::{
-    self, CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Familiare, FiltroCasi, Gestione,
-    Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Sezione, Step, Transizione, Visibilita,
+    self, CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Documento, Familiare, FiltroCasi,
+    Gestione, Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Sezione, Step, Transizione,
+    Visibilita,
 };
 use crate::domain::date::{iso, parse_iso};
 use crate::domain::persona::{Modifica, Soggetto};
-use crate::domain::scheda::{NOTA_RISERVATA, Scheda};
+use crate::domain::scheda::{NOTA_RISERVATA, Scheda, Sensibili};
 use crate::domain::{Actor, AuditEvent, AuditRow, Outcome, Permission};
 use crate::export::{self, Cell, Format, Table};
 use crate::store::{StoreError, StoreResult};
@@ -25,6 +26,9 @@ pub const MAX_CASI: usize = 100_000;
 
 /// What a diary entry reads for those who may not read a riservato one.
 pub const DIARIO_RISERVATO: &str = "Il diario è RISERVATO: il contenuto è visibile solo all'autore e a chi ha il permesso «dati riservati».";
+
+/// The title a private document shows to those without "dati riservati".
+pub const DOCUMENTO_PRIVATO: &str = "Documento privato (serve il permesso «dati riservati»)";
 
 /// The content of one section of a cartella.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -39,6 +43,8 @@ pub enum Contenuto {
     Diario(Vec<Diario>),
     Pai(Vec<Pai>),
     Isee(Vec<Isee>),
+    /// Private documents read as [`DOCUMENTO_PRIVATO`] without "dati riservati".
+    Documenti(Vec<Documento>),
 }
 
 /// A case opened on one section.
@@ -53,6 +59,17 @@ pub struct Cartella {
     pub transizioni: Vec<Transizione>,
     /// Whom the case may be signalled to.
     pub destinatari: Destinatari,
+    /// On the Invalidità section (which needs "dati riservati"): the health fields and third
+    /// parties' codici fiscali of the person's schede di accesso, newest first.
+    pub dalle_schede: Vec<SchedaSensibili>,
+}
+
+/// The sensitive fields of one scheda di accesso of the person.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SchedaSensibili {
+    pub numero: i64,
+    pub data_accesso: String,
+    pub sensibili: Sensibili,
 }
 
 /// The offices, enti and operators a case may be signalled to.
@@ -88,7 +105,7 @@ fn allowed(actor: &Actor, t: &Transizione) -> bool {
 }
 
 impl Service<'_> {
-    fn read_ok(
+    pub(super) fn read_ok(
         &mut self,
         actor: &Actor,
         op: Op,
@@ -135,7 +152,7 @@ impl Service<'_> {
     }
 
     /// Refuses (and audits) a sensitive section without "dati riservati".
-    fn need_riservati(
+    pub(super) fn need_riservati(
         &mut self,
         actor: &Actor,
         op: Op,
@@ -177,6 +194,9 @@ impl Service<'_> {
             .store
             .scheda(proposta.scheda_id)?
             .ok_or_else(|| StoreError::NotFound(format!("proposta {id}")))?;
+        if !self.holds_riservati(&actor, scheda.ente_id)? {
+            Sensibili::take(&mut scheda.edit.dati);
+        }
         scheda.nota_leggibile = false;
         scheda.edit.nota_privata = scheda
             .edit
@@ -306,6 +326,18 @@ impl Service<'_> {
             ),
             Sezione::Pai => Contenuto::Pai(s.pai(caso_id)?),
             Sezione::Isee => Contenuto::Isee(s.isee(caso_id)?),
+            Sezione::Documenti => Contenuto::Documenti(
+                s.documenti(caso_id)?
+                    .into_iter()
+                    .map(|mut d| {
+                        if d.privato && !riservati {
+                            d.titolo = DOCUMENTO_PRIVATO.into();
+                            d.nome_file.clear();
+                        }
+                        d
+                    })
+                    .collect(),
+            ),
             generic => Contenuto::Dati(s.cartella_dati(caso_id, generic.code())?),
         };
         let transizioni = if actor.can(Permission::WriteCartella) {
@@ -321,6 +353,19 @@ impl Service<'_> {
         } else {
             self.destinatari(caso.ente_id)?
         };
+        let dalle_schede = if sezione == Sezione::Invalidita {
+            self.store
+                .sensibili_persona(caso.soggetto_id, &[caso.ente_id])?
+                .into_iter()
+                .map(|(numero, data_accesso, sensibili)| SchedaSensibili {
+                    numero,
+                    data_accesso,
+                    sensibili,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         if audited {
             self.read_ok(&actor, Op::ReadCaso, "caso", Some(caso_id), sezione.code())?;
         }
@@ -331,6 +376,7 @@ impl Service<'_> {
             riservati,
             transizioni,
             destinatari,
+            dalle_schede,
         })
     }
 

@@ -79,6 +79,7 @@ impl Service<'_> {
                     .filter(|o| o.enti.iter().any(|e| in_ente(&actor, *e)))
                     .map(|o| (o.username, format!("{} {}", o.cognome, o.nome)))
                     .collect(),
+                "stato_caso" => self.store.stati_caso()?,
                 "uffici" => self
                     .all_uffici()?
                     .into_iter()

@@ -9,10 +9,11 @@
 //! Files by concern: [`db`] (opening a database), [`maintenance`] (migrate, check, backup, demo),
 //! [`session`] (login, home), [`drafts`], [`organisation`] (enti, uffici, operators, settings),
 //! [`codes`], [`persona`] (the anagrafe), [`scheda`] (schede di accesso), [`casi`] (presa in carico
-//! and cartella sociale), [`documenti`] (prints and exports), [`helpdesk`] (recordings,
+//! and cartella sociale, [`casi_documenti`] its documenti individuali), [`documenti`] (prints and exports), [`helpdesk`] (recordings,
 //! pseudonymised copies), [`rules`] (the permission table).
 
 pub mod casi;
+pub mod casi_documenti;
 mod casi_stampe;
 pub mod codes;
 pub mod db;

@@ -7,7 +7,7 @@ use super::{Service, ente_of};
 use crate::domain::date::iso;
 use crate::domain::persona::Privacy;
 use crate::domain::scheda::{
-    self, Contesto, Filtro, NOTA_RISERVATA, Scheda, SchedaEdit, SchedaRiga,
+    self, Contesto, Filtro, NOTA_RISERVATA, Scheda, SchedaEdit, SchedaRiga, Sensibili,
 };
 use crate::domain::{Actor, AuditEvent, Outcome, Permission};
 use crate::store::{Contatori, SchedaSave, SchedaSaved, StoreError, StoreResult};
@@ -127,6 +127,10 @@ impl Service<'_> {
             s.nota_leggibile = false;
             s.edit.nota_privata = s.edit.nota_privata.as_ref().map(|_| NOTA_RISERVATA.into());
         }
+        if !self.holds_riservati(&actor, s.ente_id)? {
+            // Health fields and third parties' codici fiscali: only with "dati riservati".
+            Sensibili::take(&mut s.edit.dati);
+        }
         self.audit_ok(
             &actor,
             AuditEvent::new(Op::ReadScheda.rule().action, Outcome::Ok)
@@ -237,6 +241,9 @@ impl Service<'_> {
             }
             if !can_read_note(&actor, &stored) {
                 edit.nota_privata = None;
+            }
+            if !self.holds_riservati(&actor, stored.ente_id)? {
+                Sensibili::keep_stored(&mut edit.dati, &stored.edit.dati);
             }
         }
         let ctx = self.contesto(&edit, today)?;

@@ -31,6 +31,8 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_scheda"),
     migration!(17, "0017_casi"),
     migration!(18, "0018_registrazioni"),
+    migration!(19, "0019_scheda_sensibili"),
+    migration!(20, "0020_fascicolo"),
 ];
 
 /// The migration that creates the search dictionary, filled from Rust when it is applied.

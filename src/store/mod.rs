@@ -20,12 +20,12 @@ pub use sqlite::scheda::{Contatori, SchedaSave, SchedaSaved};
 use std::path::Path;
 
 use crate::domain::caso::{
-    CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Familiare, FiltroCasi, Gestione, Isee,
-    OperatoreCaso, Pai, Proposta, SchedaPersona, Step, Transizione, Visibilita,
+    CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Documento, Familiare, FiltroCasi,
+    Gestione, Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Step, Transizione, Visibilita,
 };
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
-use crate::domain::scheda::{Filtro, Scheda, SchedaEdit, SchedaRiga, SchedaStorica};
+use crate::domain::scheda::{Filtro, Scheda, SchedaEdit, SchedaRiga, SchedaStorica, Sensibili};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
 use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
@@ -550,6 +550,8 @@ pub trait CasiStore {
     fn steps(&self, caso_id: i64) -> StoreResult<Vec<Step>>;
     /// The configured transitions out of state `da`.
     fn transizioni(&self, da: &str) -> StoreResult<Vec<Transizione>>;
+    /// The iter states, in order: (codice, etichetta).
+    fn stati_caso(&self) -> StoreResult<Vec<(String, String)>>;
     /// Records a change of state (Conflict if the case's version moved); moving to Preso in carico
     /// makes the actor the responsabile. Returns the new version.
     fn cambia_stato(&mut self, actor: &Actor, c: &CambioStato) -> StoreResult<i64>;
@@ -614,4 +616,16 @@ pub trait FascicoloStore {
     fn save_pai(&mut self, actor: &Actor, p: &Pai) -> StoreResult<(i64, i64)>;
     fn isee(&self, caso_id: i64) -> StoreResult<Vec<Isee>>;
     fn save_isee(&mut self, actor: &Actor, i: &Isee) -> StoreResult<i64>;
+    /// The sensitive fields of the schede of a person in `enti` that hold any: (numero, data di
+    /// accesso, fields), newest first.
+    fn sensibili_persona(
+        &self,
+        soggetto_id: i64,
+        enti: &[i64],
+    ) -> StoreResult<Vec<(i64, String, Sensibili)>>;
+    /// The documenti individuali of a case, newest first.
+    fn documenti(&self, caso_id: i64) -> StoreResult<Vec<Documento>>;
+    fn documento(&self, id: i64) -> StoreResult<Option<Documento>>;
+    /// Records a document whose file is already in the documents folder.
+    fn add_documento(&mut self, actor: &Actor, d: &Documento) -> StoreResult<i64>;
 }

@@ -35,6 +35,8 @@ pub struct AppConfig {
     /// Where session recordings and crash reports are (the Assistenza module lists them).
     pub recording_dir: std::path::PathBuf,
     pub crash_dir: std::path::PathBuf,
+    /// Where the documenti individuali of the cases are kept, and their size limit.
+    pub archivio: crate::service::casi_documenti::Archivio,
     /// A line the status bar shows from the start (file logging off); recorded in the log's
     /// header, so a replay starts the same.
     pub notice: Option<String>,
@@ -64,6 +66,12 @@ impl AppConfig {
             record_on_login: false,
             recording_dir: std::env::temp_dir().join("sportello-registrazioni"),
             crash_dir: std::env::temp_dir().join("sportello-crash"),
+            archivio: crate::service::casi_documenti::Archivio::of_database(
+                &std::env::temp_dir()
+                    .join("sportello-documenti")
+                    .join("d.db"),
+                crate::service::casi_documenti::MAX_MB_DEFAULT,
+            ),
             notice: None,
         }
     }

@@ -268,6 +268,16 @@ impl CasiStore for SqliteStore {
         Ok(rows)
     }
 
+    fn stati_caso(&self) -> StoreResult<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT codice, etichetta FROM caso_stato ORDER BY ordine")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     fn transizioni(&self, da: &str) -> StoreResult<Vec<Transizione>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT t.da, t.a, t.etichetta, t.ruoli, t.target, s.attributi

@@ -1,14 +1,33 @@
 //! SQLite side of the cartella and the fascicolo of a case: familiari, the generic validity-dated
-//! cartella sections, the person's schede, diario, PAI and ISEE.
+//! cartella sections, the person's schede, diario, PAI, ISEE and the documents' metadata.
 
 use rusqlite::params;
 
 use super::audit::append_audit;
 use super::casi::audit_on;
 use super::{SqliteStore, json_array, now_text, who};
-use crate::domain::caso::{CartellaDato, Diario, Familiare, Isee, Pai, SchedaPersona};
+use crate::domain::caso::{CartellaDato, Diario, Documento, Familiare, Isee, Pai, SchedaPersona};
+use crate::domain::scheda::Sensibili;
 use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::store::{FascicoloStore, StoreError, StoreResult};
+
+const DOCUMENTO: &str =
+    "SELECT id, caso_id, titolo, tipo, data, privato, nome_file, file, size, sha256 FROM documento";
+
+fn documento_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Documento> {
+    Ok(Documento {
+        id: Some(r.get(0)?),
+        caso_id: r.get(1)?,
+        titolo: r.get(2)?,
+        tipo: r.get(3)?,
+        data: r.get(4)?,
+        privato: r.get(5)?,
+        nome_file: r.get(6)?,
+        file: r.get(7)?,
+        size: r.get(8)?,
+        sha256: r.get(9)?,
+    })
+}
 
 fn diario_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Diario> {
     Ok(Diario {
@@ -306,5 +325,74 @@ impl FascicoloStore for SqliteStore {
             )?;
             Ok(id)
         })
+    }
+
+    fn documenti(&self, caso_id: i64) -> StoreResult<Vec<Documento>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{DOCUMENTO} WHERE caso_id = ?1 ORDER BY data DESC, id DESC"
+        ))?;
+        let rows = stmt
+            .query_map([caso_id], documento_from)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn documento(&self, id: i64) -> StoreResult<Option<Documento>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!("{DOCUMENTO} WHERE id = ?1"))?;
+        let mut rows = stmt.query_map([id], documento_from)?;
+        Ok(rows.next().transpose()?)
+    }
+
+    fn add_documento(&mut self, actor: &Actor, d: &Documento) -> StoreResult<i64> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO documento (caso_id, titolo, tipo, data, privato, nome_file, file, size, sha256, created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    d.caso_id, d.titolo, d.tipo, d.data, d.privato, d.nome_file, d.file, d.size,
+                    d.sha256, now_text(), who(actor)
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("aggiungi_documento", Outcome::Ok)
+                    .on("caso", Some(d.caso_id))
+                    .section("documenti"),
+            )?;
+            Ok(id)
+        })
+    }
+
+    fn sensibili_persona(
+        &self,
+        soggetto_id: i64,
+        enti: &[i64],
+    ) -> StoreResult<Vec<(i64, String, Sensibili)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT s.id, s.numero, s.data_accesso FROM scheda s
+             WHERE s.soggetto_id = ?1 AND s.deleted_at IS NULL
+               AND s.ente_id IN (SELECT value FROM json_each(?2))
+               AND (EXISTS (SELECT 1 FROM scheda_sanitaria x WHERE x.scheda_id = s.id)
+                    OR EXISTS (SELECT 1 FROM scheda_terzo t WHERE t.scheda_id = s.id))
+             ORDER BY s.data_accesso DESC, s.id DESC",
+        )?;
+        let rows: Vec<(i64, i64, String)> = stmt
+            .query_map(params![soggetto_id, json_array(enti)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(id, numero, data)| {
+                Ok((
+                    numero,
+                    data,
+                    super::scheda::read_sensibili(self.conn(), id)?,
+                ))
+            })
+            .collect()
     }
 }

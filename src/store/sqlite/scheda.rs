@@ -10,7 +10,9 @@ use serde_json::{Map, Value};
 
 use super::audit::append_audit;
 use super::{SqliteStore, json_array, now_text, who};
-use crate::domain::scheda::{Filtro, MULTI, Scheda, SchedaEdit, SchedaRiga, SchedaStorica, Stato};
+use crate::domain::scheda::{
+    Filtro, MULTI, Scheda, SchedaEdit, SchedaRiga, SchedaStorica, Sensibili, Stato,
+};
 use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::store::{SchedaStore, StoreError, StoreResult};
 
@@ -152,8 +154,58 @@ fn sync_proposta(
     Ok(change)
 }
 
+/// The `dati` column: every field but the sensitive ones (see [`write_sensibili`]).
 fn dati_json(d: &Map<String, Value>) -> String {
-    serde_json::to_string(d).unwrap_or_else(|_| "{}".into())
+    let mut d = d.clone();
+    Sensibili::take(&mut d);
+    serde_json::to_string(&d).unwrap_or_else(|_| "{}".into())
+}
+
+/// The health fields and third parties' codici fiscali of scheda `id`, in their typed places.
+fn write_sensibili(tx: &Transaction<'_>, id: i64, dati: &Map<String, Value>) -> StoreResult<()> {
+    let s = Sensibili::take(&mut dati.clone());
+    tx.execute("DELETE FROM scheda_sanitaria WHERE scheda_id = ?1", [id])?;
+    tx.execute("DELETE FROM scheda_terzo WHERE scheda_id = ?1", [id])?;
+    if s.sanitari() {
+        tx.execute(
+            "INSERT INTO scheda_sanitaria (scheda_id, tessera_sanitaria, stp, invalidita)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![id, s.tessera_sanitaria, s.stp, s.invalidita],
+        )?;
+    }
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO scheda_terzo (scheda_id, ruolo, codice_fiscale) VALUES (?1, ?2, ?3)",
+    )?;
+    for (ruolo, cf) in &s.terzi {
+        ins.execute(params![id, ruolo, cf])?;
+    }
+    Ok(())
+}
+
+/// The sensitive fields of scheda `id` as stored.
+pub(super) fn read_sensibili(conn: &rusqlite::Connection, id: i64) -> StoreResult<Sensibili> {
+    let mut s = conn
+        .query_row(
+            "SELECT tessera_sanitaria, stp, invalidita FROM scheda_sanitaria WHERE scheda_id = ?1",
+            [id],
+            |r| {
+                Ok(Sensibili {
+                    tessera_sanitaria: r.get(0)?,
+                    stp: r.get(1)?,
+                    invalidita: r.get(2)?,
+                    terzi: Vec::new(),
+                })
+            },
+        )
+        .optional()?
+        .unwrap_or_default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT ruolo, codice_fiscale FROM scheda_terzo WHERE scheda_id = ?1 ORDER BY ruolo",
+    )?;
+    s.terzi = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(s)
 }
 
 impl SchedaStore for SqliteStore {
@@ -256,6 +308,7 @@ impl SchedaStore for SqliteStore {
                 }
             };
             write_codes(tx, id, e)?;
+            write_sensibili(tx, id, &e.dati)?;
             let proposta = sync_proposta(tx, id, e, save, &now, &by)?;
             let stato = if save.completa { "completa" } else { "in sospeso" };
             append_audit(
@@ -328,6 +381,7 @@ impl SchedaStore for SqliteStore {
             let e = &mut scheda.edit;
             (e.bisogni, e.servizi, e.categorie_sociali) = (b, sv, c);
         }
+        read_sensibili(conn, id)?.put(&mut scheda.edit.dati);
         Ok(Some(scheda))
     }
 
@@ -628,6 +682,7 @@ impl SchedaStore for SqliteStore {
                 *numero += 1;
                 let id = tx.last_insert_rowid();
                 write_codes(tx, id, e)?;
+                write_sensibili(tx, id, &e.dati)?;
                 if let Some(p) = &r.proposta {
                     proposta.execute(params![
                         id,

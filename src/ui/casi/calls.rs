@@ -1,10 +1,15 @@
 //! What the cases screens ask of the service, the answers, and how a request runs on the store
 //! thread.
 
+use super::FormKind;
 use crate::domain::Actor;
-use crate::domain::caso::{CambioStato, Caso, Diario, FiltroCasi, Isee, Pai, Proposta, Sezione};
+use crate::domain::caso::{
+    CambioStato, Caso, Diario, Familiare, FiltroCasi, Isee, Pai, Proposta, Sezione,
+};
 use crate::service::Service;
 use crate::service::casi::{Cartella, PropostaView};
+use crate::service::casi_documenti::{Archivio, NuovoDocumento};
+use crate::service::codes::Lists;
 
 /// Requests move at human pace: boxing the large variants buys nothing.
 #[allow(clippy::large_enum_variant)]
@@ -58,6 +63,33 @@ pub enum Req {
         actor: Actor,
         isee: Isee,
     },
+    /// The database code lists a form uses, before it opens.
+    Liste {
+        actor: Actor,
+        lists: Vec<String>,
+        apertura: Apertura,
+    },
+    /// A validity-dated row of a generic cartella section.
+    SalvaSezione {
+        actor: Actor,
+        caso_id: i64,
+        sezione: Sezione,
+        dati: serde_json::Map<String, serde_json::Value>,
+        dal: String,
+    },
+    /// A member of the person's network.
+    Familiare {
+        actor: Actor,
+        caso_id: i64,
+        familiare: Familiare,
+    },
+    /// Imports the file at `file` (a server path) as a document of the case.
+    Documento {
+        actor: Actor,
+        archivio: Archivio,
+        nuovo: NuovoDocumento,
+        file: std::path::PathBuf,
+    },
     Modifiche {
         actor: Actor,
     },
@@ -84,6 +116,16 @@ pub enum Rep {
     Saved(Result<(), String>, String),
     Modifiche(Result<i64, String>),
     Document(Result<crate::print::office::Delivered, String>),
+    Liste(Result<Lists, String>, Apertura),
+}
+
+/// The form to open once its code lists arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Apertura {
+    /// The filters of the list of cases.
+    Filtro,
+    /// A new record of a case.
+    Form(FormKind, i64),
 }
 
 impl Req {
@@ -95,6 +137,7 @@ impl Req {
                 | Req::Cartella { .. }
                 | Req::ReadProposta { .. }
                 | Req::Modifiche { .. }
+                | Req::Liste { .. }
         )
     }
 }
@@ -149,6 +192,48 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
         Req::Isee { actor, isee } => Rep::Saved(
             svc.save_isee(&actor, &isee).map(|_| ()).map_err(err),
             "ISEE salvato".into(),
+        ),
+        Req::Liste {
+            actor,
+            lists,
+            apertura,
+        } => Rep::Liste(
+            svc.form_lists(&actor, lists.iter().map(String::as_str), false)
+                .map_err(err),
+            apertura,
+        ),
+        Req::SalvaSezione {
+            actor,
+            caso_id,
+            sezione,
+            dati,
+            dal,
+        } => Rep::Saved(
+            svc.save_cartella(&actor, caso_id, sezione, &dati, &dal)
+                .map(|_| ())
+                .map_err(err),
+            format!("{} salvati", sezione.label()),
+        ),
+        Req::Familiare {
+            actor,
+            caso_id,
+            familiare,
+        } => Rep::Saved(
+            svc.add_familiare(&actor, caso_id, &familiare)
+                .map(|_| ())
+                .map_err(err),
+            "Persona aggiunta alla rete".into(),
+        ),
+        Req::Documento {
+            actor,
+            archivio,
+            nuovo,
+            file,
+        } => Rep::Saved(
+            svc.add_documento(&actor, &archivio, &nuovo, &file)
+                .map(|_| ())
+                .map_err(err),
+            "Documento aggiunto al fascicolo".into(),
         ),
         Req::Modifiche { actor } => Rep::Modifiche(svc.modifiche(&actor).map_err(err)),
         Req::Print {

@@ -1,17 +1,26 @@
-//! The fascicolo forms (`screens/diario.toml`, `pai.toml`, `isee.toml`): built with their fixed code
-//! lists and defaults, read back into the record to save.
+//! The forms of the cartella and the fascicolo (`screens/diario.toml`, `pai.toml`, `isee.toml`,
+//! `documento.toml`, one per generic cartella section — `dati_sociali.toml`, `invalidita.toml`, … —
+//! and `familiare.toml`): built with their code lists (the program's fixed ones and the database's)
+//! and defaults, read back into the record to save.
 
 use super::FormKind;
-use crate::domain::caso::{self, Diario, Isee, Pai};
+use crate::domain::caso::{self, Diario, Familiare, Isee, Pai, Sezione};
 use crate::domain::date::{gg_mm_aaaa, iso, parse_typed};
 use crate::domain::money::parse_money;
-use crate::ui::widgets::form::{FieldSpec, Form};
+use crate::service::casi_documenti::NuovoDocumento;
+use crate::service::codes::Lists;
+use crate::ui::widgets::form::{FieldSpec, Form, Value};
 
 /// A record read from a form.
 pub enum Record {
     Diario(Diario),
     Pai(Pai),
     Isee(Isee),
+    /// A document's metadata and the server path of its file.
+    Documento(NuovoDocumento, std::path::PathBuf),
+    /// A validity-dated row of a generic section: its fields and the first day it holds.
+    Cartella(Sezione, serde_json::Map<String, serde_json::Value>, String),
+    Familiare(Familiare),
 }
 
 pub fn form_id(kind: FormKind) -> &'static str {
@@ -19,6 +28,9 @@ pub fn form_id(kind: FormKind) -> &'static str {
         FormKind::Diario => "diario",
         FormKind::Pai => "pai",
         FormKind::Isee => "isee",
+        FormKind::Documento => "documento",
+        FormKind::Sezione(s) => s.code(),
+        FormKind::Familiare => "familiare",
     }
 }
 
@@ -49,23 +61,84 @@ const TIPI_ISEE: &[(&str, &str)] = &[
     ("corrente", "Corrente"),
     ("universitario", "Universitario"),
 ];
+const AUTOSUFFICIENZA: &[(&str, &str)] = &[
+    ("AUTO", "Autosufficiente"),
+    ("PARZ", "Parzialmente autosufficiente"),
+    ("NAP", "Non autosufficiente"),
+];
+const PROTEZIONE_GIURIDICA: &[(&str, &str)] = &[
+    ("nessuna", "Nessuna"),
+    ("amministrazione_sostegno", "Amministrazione di sostegno"),
+    ("tutela", "Tutela"),
+    ("curatela", "Curatela"),
+];
+const TITOLO_STUDIO: &[(&str, &str)] = &[
+    ("nessuno", "Nessun titolo"),
+    ("elementare", "Licenza elementare"),
+    ("media", "Licenza media"),
+    ("qualifica", "Qualifica professionale"),
+    ("diploma", "Diploma di scuola superiore"),
+    ("laurea", "Laurea"),
+];
+const CONDIZIONE_LAVORATIVA: &[(&str, &str)] = &[
+    ("occupato", "Occupato/a"),
+    ("disoccupato", "Disoccupato/a"),
+    ("in_cerca", "In cerca di prima occupazione"),
+    ("studente", "Studente"),
+    ("casalinga", "Casalinga/o"),
+    ("pensionato", "Pensionato/a"),
+    ("inabile", "Inabile al lavoro"),
+];
+const TIPI_FAMILIARE: &[(&str, &str)] = &[
+    ("convivente", "Convivente"),
+    ("familiare", "Altro familiare"),
+    ("amicale", "Rete amicale"),
+];
+const TIPI_DOCUMENTO: &[(&str, &str)] = &[
+    ("relazione", "Relazione"),
+    ("certificato", "Certificato"),
+    ("decreto", "Decreto o provvedimento"),
+    ("documento_identita", "Documento d'identità"),
+    ("corrispondenza", "Corrispondenza"),
+    ("altro", "Altro"),
+];
 
-/// A new record's form, with today's date and the usual type chosen.
+/// The code lists the program fixes, by id.
+const FIXED: &[(&str, &[(&str, &str)])] = &[
+    ("tipo_diario", caso::TIPI_DIARIO),
+    ("tipo_pai", TIPI_PAI),
+    ("raggiunto", RAGGIUNTO),
+    ("tipo_isee", TIPI_ISEE),
+    ("tipo_documento", TIPI_DOCUMENTO),
+    ("autosufficienza", AUTOSUFFICIENZA),
+    ("protezione_giuridica", PROTEZIONE_GIURIDICA),
+    ("titolo_studio", TITOLO_STUDIO),
+    ("condizione_lavorativa", CONDIZIONE_LAVORATIVA),
+    ("tipo_familiare", TIPI_FAMILIARE),
+];
+
+/// The label of `code` in the program's fixed list `list`, if it is one of them.
+pub fn fixed_label(list: &str, code: &str) -> Option<&'static str> {
+    FIXED
+        .iter()
+        .find(|(id, _)| *id == list)
+        .and_then(|(_, items)| items.iter().find(|(c, _)| *c == code))
+        .map(|(_, l)| *l)
+}
+
+/// A new record's form, with today's date and the usual type chosen; `lists` are the database's
+/// code lists it uses (the program's fixed ones are added here).
 pub fn new_form(
     id: &str,
     title: &str,
     specs: Vec<FieldSpec>,
+    lists: Lists,
     kind: FormKind,
     today: time::Date,
 ) -> Form {
     let mut form = Form::new(id, title, specs);
-    let lists: &[(&str, &[(&str, &str)])] = &[
-        ("tipo_diario", caso::TIPI_DIARIO),
-        ("tipo_pai", TIPI_PAI),
-        ("raggiunto", RAGGIUNTO),
-        ("tipo_isee", TIPI_ISEE),
-    ];
-    for (name, items) in lists {
+    form.code_lists = lists;
+    for (name, items) in FIXED {
         form.code_lists.insert(name.to_string(), list(items));
     }
     let oggi = gg_mm_aaaa(today);
@@ -84,6 +157,13 @@ pub fn new_form(
             }
         }
         FormKind::Isee => form.set("tipo", "ordinario"),
+        FormKind::Documento => {
+            form.set("tipo", "relazione");
+            form.set("data", &oggi);
+            form.set("privato", "false");
+        }
+        FormKind::Sezione(_) => form.set("dal", &oggi),
+        FormKind::Familiare => form.set("tipo", "convivente"),
     }
     form.changed_at = None;
     form
@@ -160,5 +240,36 @@ pub fn read(
                 ..Default::default()
             })
         }
+        FormKind::Documento => Record::Documento(
+            NuovoDocumento {
+                caso_id,
+                titolo: form.value("titolo"),
+                tipo: form.value("tipo"),
+                data: date("data")?,
+                privato: form.value("privato") == "true",
+            },
+            std::path::PathBuf::from(form.value("file").trim()),
+        ),
+        FormKind::Sezione(sezione) => {
+            let dal = date("dal")?;
+            let mut dati = serde_json::Map::new();
+            for f in form.fields.iter().filter(|f| f.spec.id != "dal") {
+                let v = match &f.value {
+                    Value::Flag(b) => if *b { "sì" } else { "no" }.to_string(),
+                    _ => f.text().trim().to_string(),
+                };
+                if !v.is_empty() {
+                    dati.insert(f.spec.id.clone(), v.into());
+                }
+            }
+            Record::Cartella(sezione, dati, dal)
+        }
+        FormKind::Familiare => Record::Familiare(Familiare {
+            tipo: form.value("tipo"),
+            cognome: form.value("cognome").trim().to_string(),
+            nome: form.value("nome").trim().to_string(),
+            relazione: opt(form.value("relazione")),
+            ..Default::default()
+        }),
     })
 }

@@ -1,7 +1,7 @@
 //! The open case: its keys (sections, new diary entry, PAI or ISEE, print, change of state) and
 //! the change of state asked step by step (transition, whom it names, closure reason, note).
 
-use super::{CasoView, FormKind, Req, State, Then, forms};
+use super::{Apertura, CasoView, FormKind, Req, State, Then, forms};
 use crate::domain::caso::{self, CambioStato, Sezione, Target};
 use crate::service::casi::Contenuto;
 use crate::ui::action::Action;
@@ -51,15 +51,38 @@ pub(super) fn caso_action(
                 Sezione::Diario => FormKind::Diario,
                 Sezione::Pai => FormKind::Pai,
                 Sezione::Isee => FormKind::Isee,
+                Sezione::Documenti => FormKind::Documento,
+                Sezione::Risorse => FormKind::Familiare,
+                s if s.generica() => FormKind::Sezione(s),
                 _ => {
-                    app.status =
-                        Some("Ctrl+N aggiunge una voce nelle sezioni Diario, PAI e ISEE".into());
+                    app.status = Some(
+                        "Ctrl+N aggiunge una voce nelle sezioni che si compilano (non in questa)"
+                            .into(),
+                    );
                     return Vec::new();
                 }
             };
+            if let Some(e) = &c.error {
+                // The section was refused (e.g. dati riservati): so is a new entry.
+                app.status = Some(e.clone());
+                return Vec::new();
+            }
             let id = forms::form_id(kind);
+            if matches!(kind, FormKind::Sezione(_) | FormKind::Familiare) {
+                // Forms with database code lists open when the lists arrive.
+                let Some(actor) = app.actor() else {
+                    return Vec::new();
+                };
+                let lists = app.config.list_ids(id);
+                let apertura = Apertura::Form(kind, caso_id);
+                return vec![app.io.query(Request::Casi(Req::Liste {
+                    actor,
+                    lists,
+                    apertura,
+                }))];
+            }
             let (title, specs) = app.config.form_def(id);
-            let form = forms::new_form(id, &title, specs, kind, today);
+            let form = forms::new_form(id, &title, specs, Default::default(), kind, today);
             let screen = FormScreen::new(form, format!("caso-{caso_id}"));
             return app.push_form(Screen::Casi(State::Form(Box::new(screen), kind, caso_id)));
         }

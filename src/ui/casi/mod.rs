@@ -1,11 +1,13 @@
 //! Presa in carico and the cartella sociale: the inbox of proposals ("Schede da prendere in
-//! carico") with its row actions, the read-only view of a proposed scheda, the list of cases, the
-//! case opened on one section of the cartella or fascicolo (PgUp/PgDn change section, Ctrl+E
-//! changes state, Ctrl+N adds a diary entry, PAI or ISEE), the forms of `screens/diario.toml`,
-//! `pai.toml`, `isee.toml`; and the business-change watch that refreshes lists and counters within
-//! a second when another session changes data.
+//! carico") with its row actions, the read-only view of a proposed scheda, the list of cases with
+//! its filters (Ctrl+K, [`filter`]), the case opened on one section of the cartella or fascicolo
+//! (PgUp/PgDn change section, Ctrl+E changes state, Ctrl+N adds an entry to the section: diary, PAI,
+//! ISEE, document, a member of the network, a validity-dated row of a generic section — the forms
+//! of [`forms`]); and the business-change watch that refreshes lists and counters within a second
+//! when another session changes data.
 
 mod calls;
+mod filter;
 mod forms;
 mod iter;
 mod view;
@@ -22,7 +24,7 @@ use crate::service::casi::{Cartella, PropostaView};
 
 pub use view::home_lines;
 
-pub use calls::{Rep, Req, execute};
+pub use calls::{Apertura, Rep, Req, execute};
 use iter::{ask_note, caso_action, next_step, open_caso};
 
 /// How often a session asks whether business data changed.
@@ -72,12 +74,17 @@ pub struct CasoView {
     pub scroll: u16,
 }
 
-/// Which fascicolo record a form edits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which record of a case a form adds or edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FormKind {
     Diario,
     Pai,
     Isee,
+    Documento,
+    /// A validity-dated row of a generic cartella section.
+    Sezione(Sezione),
+    /// A member of the person's network (Risorse).
+    Familiare,
 }
 
 #[derive(Debug, Clone)]
@@ -87,6 +94,8 @@ pub enum State {
     Lista(Rows<Caso>, FiltroCasi),
     Caso(Box<CasoView>),
     Form(Box<FormScreen>, FormKind, i64),
+    /// The filters of the list of cases below.
+    Filtro(Box<FormScreen>),
 }
 
 impl Default for State {
@@ -130,9 +139,8 @@ impl ScreenState for State {
             State::Proposta(_) => "proposta",
             State::Lista(..) => "casi",
             State::Caso(_) => "cartella",
-            State::Form(_, FormKind::Diario, _) => "diario",
-            State::Form(_, FormKind::Pai, _) => "pai",
-            State::Form(_, FormKind::Isee, _) => "isee",
+            State::Form(_, kind, _) => forms::form_id(*kind),
+            State::Filtro(_) => filter::FILTER_FORM_ID,
         }
     }
     fn title(&self) -> &'static str {
@@ -144,6 +152,10 @@ impl ScreenState for State {
             State::Form(_, FormKind::Diario, _) => "Diario",
             State::Form(_, FormKind::Pai, _) => "PAI",
             State::Form(_, FormKind::Isee, _) => "ISEE",
+            State::Form(_, FormKind::Documento, _) => "Documento individuale",
+            State::Form(_, FormKind::Sezione(s), _) => s.label(),
+            State::Form(_, FormKind::Familiare, _) => "Risorse",
+            State::Filtro(_) => "Filtri dei casi",
         }
     }
     fn area(&self) -> Area {
@@ -151,16 +163,18 @@ impl ScreenState for State {
     }
     fn layer(&self) -> Layer {
         match self {
-            State::Form(..) => Layer::Form,
+            State::Form(..) | State::Filtro(_) => Layer::Form,
             _ => Layer::List,
         }
     }
     /// The list layer is shared with the person card and the schede: only this module's keys.
     fn offers(&self, a: Action) -> bool {
         match self {
-            State::Form(..) => true,
-            State::Inbox(_) | State::Lista(..) => {
-                Table::moves(a, true) || matches!(a, Action::Open | Action::Confirm)
+            State::Form(..) | State::Filtro(_) => true,
+            State::Inbox(_) => Table::moves(a, true) || matches!(a, Action::Open | Action::Confirm),
+            State::Lista(..) => {
+                Table::moves(a, true)
+                    || matches!(a, Action::Open | Action::Confirm | Action::Filter)
             }
             State::Proposta(_) => false,
             State::Caso(_) => matches!(
@@ -177,13 +191,13 @@ impl ScreenState for State {
     }
     fn form(&self) -> Option<&FormScreen> {
         match self {
-            State::Form(f, ..) => Some(f),
+            State::Form(f, ..) | State::Filtro(f) => Some(f),
             _ => None,
         }
     }
     fn form_mut(&mut self) -> Option<&mut FormScreen> {
         match self {
-            State::Form(f, ..) => Some(f),
+            State::Form(f, ..) | State::Filtro(f) => Some(f),
             _ => None,
         }
     }
@@ -269,6 +283,15 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
             if r.table.navigate(a, true) {
                 return Vec::new();
             }
+            if a == Action::Filter {
+                let lists = app.config.list_ids(filter::FILTER_FORM_ID);
+                let apertura = Apertura::Filtro;
+                return vec![app.io.query(Request::Casi(Req::Liste {
+                    actor,
+                    lists,
+                    apertura,
+                }))];
+            }
             if matches!(a, Action::Open | Action::Confirm)
                 && let Some(id) = r.table.selected_key().and_then(|k| k.parse::<i64>().ok())
             {
@@ -296,9 +319,43 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 Ok(forms::Record::Diario(diario)) => Req::Diario { actor, diario },
                 Ok(forms::Record::Pai(pai)) => Req::Pai { actor, pai },
                 Ok(forms::Record::Isee(isee)) => Req::Isee { actor, isee },
+                Ok(forms::Record::Cartella(sezione, dati, dal)) => Req::SalvaSezione {
+                    actor,
+                    caso_id: *caso_id,
+                    sezione,
+                    dati,
+                    dal,
+                },
+                Ok(forms::Record::Familiare(familiare)) => Req::Familiare {
+                    actor,
+                    caso_id: *caso_id,
+                    familiare,
+                },
+                Ok(forms::Record::Documento(nuovo, file)) => Req::Documento {
+                    actor,
+                    archivio: app.config.archivio.clone(),
+                    nuovo,
+                    file,
+                },
             };
             f.saving = true;
             vec![app.io.query(Request::Casi(req))]
+        }
+        Screen::Casi(State::Filtro(f)) if matches!(a, Action::Save | Action::Confirm) => {
+            match filter::from_form(&f.form, today) {
+                Err(e) => f.refuse(&[e], &mut app.status),
+                Ok(filtro) => {
+                    app.pop();
+                    if let Screen::Casi(State::Lista(r, current)) = &mut app.screen {
+                        *current = filtro;
+                        // A new filter is a new read of the list.
+                        r.stale = true;
+                        r.first = true;
+                        app.status = Some("Filtri applicati".into());
+                    }
+                }
+            }
+            Vec::new()
         }
         _ => Vec::new(),
     }
@@ -324,6 +381,26 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
         }
         Rep::Modifiche(Err(_)) => Vec::new(),
         Rep::Document(result) => super::popup::document_done(app, result),
+        Rep::Liste(Err(e), _) if current => {
+            app.error_popup(e);
+            Vec::new()
+        }
+        Rep::Liste(Ok(lists), Apertura::Filtro) if current => {
+            let Screen::Casi(State::Lista(_, filtro)) = &app.screen else {
+                return Vec::new();
+            };
+            let (title, specs) = app.config.form_def(filter::FILTER_FORM_ID);
+            let form = filter::form(&title, specs, lists, filtro);
+            let screen = FormScreen::new(form, "");
+            app.push_form(Screen::Casi(State::Filtro(Box::new(screen))))
+        }
+        Rep::Liste(Ok(lists), Apertura::Form(kind, caso_id)) if current => {
+            let id = forms::form_id(kind);
+            let (title, specs) = app.config.form_def(id);
+            let form = forms::new_form(id, &title, specs, lists, kind, app.today());
+            let screen = FormScreen::new(form, format!("caso-{caso_id}"));
+            app.push_form(Screen::Casi(State::Form(Box::new(screen), kind, caso_id)))
+        }
         Rep::Proposte(result) if current => {
             if let Screen::Casi(State::Inbox(r)) = &mut app.screen {
                 match result {

@@ -16,6 +16,7 @@ use crate::service::casi::{Cartella, Contenuto, PropostaView};
 use crate::ui::app::App;
 use crate::ui::theme::{Area, Theme};
 use crate::ui::view::{draw_form, draw_table, framed};
+use crate::ui::widgets::form::FieldSpec;
 
 pub fn proposta_row(p: &Proposta) -> (String, Vec<String>) {
     (
@@ -59,9 +60,12 @@ pub fn draw(s: &State, app: &App, f: &mut Frame, area: Rect) -> Option<Position>
             f,
             area,
         ),
-        State::Lista(r, _) => draw_table(
+        State::Lista(r, filtro) => draw_table(
             app,
-            "Lista casi — Invio: apri la cartella",
+            &sanitize(&format!(
+                "Lista casi — {} — Invio: apri · Ctrl+K filtri",
+                super::filter::summary(filtro)
+            )),
             r.data.is_some(),
             &r.error,
             &r.table,
@@ -83,7 +87,7 @@ pub fn draw(s: &State, app: &App, f: &mut Frame, area: Rect) -> Option<Position>
             draw_caso(app, c, f, area);
             None
         }
-        State::Form(fs, ..) => draw_form(app, &fs.form, f, area),
+        State::Form(fs, ..) | State::Filtro(fs) => draw_form(app, &fs.form, f, area),
     }
 }
 
@@ -225,7 +229,7 @@ fn draw_caso(app: &App, c: &CasoView, f: &mut Frame, area: Rect) {
     let lines = match (&c.error, &c.data) {
         (Some(e), _) => vec![Line::styled(sanitize(e), theme.error())],
         (None, None) => vec![Line::styled("Caricamento…", theme.dim())],
-        (None, Some(d)) => section_lines(&theme, d, app.today()),
+        (None, Some(d)) => section_lines(app, d),
     };
     f.render_widget(
         Paragraph::new(lines)
@@ -248,8 +252,29 @@ fn raggiunto(r: u8) -> &'static str {
     }
 }
 
-fn section_lines(theme: &Theme, d: &Cartella, today: time::Date) -> Vec<Line<'static>> {
-    let oggi = crate::domain::date::iso(today);
+/// A stored field of a generic section as the operator reads it: the label of its form
+/// (`screens/<sezione>.toml`) and, for the program's code lists, the label of the code.
+fn field_text(specs: &[FieldSpec], k: &str, v: &serde_json::Value) -> (String, String) {
+    let v = match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match specs.iter().find(|s| s.id == k) {
+        Some(spec) => {
+            let shown = spec
+                .code_list
+                .as_deref()
+                .and_then(|l| super::forms::fixed_label(l, &v))
+                .map_or(v, str::to_string);
+            (spec.label.clone(), shown)
+        }
+        None => (k.to_string(), v),
+    }
+}
+
+fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
+    let theme = &app.config.theme;
+    let oggi = crate::domain::date::iso(app.today());
     let mut out = Vec::new();
     let empty = |out: &mut Vec<Line<'static>>| {
         if out.is_empty() {
@@ -328,12 +353,10 @@ fn section_lines(theme: &Theme, d: &Cartella, today: time::Date) -> Vec<Line<'st
                     theme.dim(),
                 ));
                 if let Ok(serde_json::Value::Object(m)) = serde_json::from_str(&r.dati) {
-                    for (k, v) in m {
-                        let v = match v {
-                            serde_json::Value::String(s) => s,
-                            other => other.to_string(),
-                        };
-                        out.push(kv(theme, &format!("  {k}"), &v));
+                    let (_, specs) = app.config.form_def(d.sezione.code());
+                    for (k, v) in &m {
+                        let (label, v) = field_text(&specs, k, v);
+                        out.push(kv(theme, &format!("  {label}"), &v));
                     }
                 }
             }
@@ -497,6 +520,57 @@ fn section_lines(theme: &Theme, d: &Cartella, today: time::Date) -> Vec<Line<'st
                 ]));
             }
             empty(&mut out);
+        }
+        Contenuto::Documenti(rows) => {
+            for x in rows {
+                out.push(Line::from(vec![
+                    Span::styled(format!("{} ", italian(&x.data)), theme.dim()),
+                    Span::styled(sanitize(&x.titolo), theme.focus()),
+                    Span::raw(sanitize(&format!(
+                        " · {} · {} KB{}",
+                        x.tipo,
+                        (x.size + 1023) / 1024,
+                        if x.privato { " · PRIVATO" } else { "" }
+                    ))),
+                ]));
+                if !x.nome_file.is_empty() {
+                    out.push(Line::raw(sanitize(&format!(
+                        "    n. {} · file {}",
+                        x.id.unwrap_or_default(),
+                        x.nome_file
+                    ))));
+                }
+            }
+            empty(&mut out);
+        }
+    }
+    if !d.dalle_schede.is_empty() {
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            "Dalle schede di accesso (dati riservati)",
+            theme.dim(),
+        ));
+        for x in &d.dalle_schede {
+            let s = &x.sensibili;
+            let mut parts = Vec::new();
+            if let Some(t) = &s.tessera_sanitaria {
+                parts.push(format!("tessera sanitaria {t}"));
+            }
+            if s.stp {
+                parts.push("STP".to_string());
+            }
+            if let Some(i) = s.invalidita {
+                parts.push(format!("invalidità {i}%"));
+            }
+            for (ruolo, cf) in &s.terzi {
+                parts.push(format!("c.f. {ruolo} {cf}"));
+            }
+            out.push(Line::raw(sanitize(&format!(
+                "  Scheda n. {} del {}: {}",
+                x.numero,
+                italian(&x.data_accesso),
+                parts.join(" · ")
+            ))));
         }
     }
     if !d.riservati && matches!(d.sezione, Sezione::Diario) {
