@@ -145,8 +145,9 @@ fn second_training_day_inbox_to_closed_case() {
     // A document imported from a path on the server, on the Documenti tab.
     let scan = path.parent().unwrap().join("Relazione scuola.txt");
     std::fs::write(&scan, "Relazione della scuola sulla frequenza").unwrap();
-    h.keys("<PageDown><PageDown>");
-    assert_eq!(caso_view(&h).sezione, Sezione::Documenti);
+    while caso_view(&h).sezione != Sezione::Documenti {
+        h.keys("<PageDown>");
+    }
     h.keys("<C-n>");
     assert_eq!(h.app.screen_name(), "documento", "{}", h.text());
     h.paste("../Relazione scuola.txt");

@@ -34,6 +34,24 @@ fn demo_creates_once_and_lists_one_account_per_role() {
     assert!(stdout.contains("sportello-demo"));
     let demo_db = env.dir.path().join("data/sportello/demo.db");
     assert!(demo_db.exists());
+    // Every screen of the cartella shows data: documents (their files beside the database) and
+    // valutazioni too.
+    {
+        use sportello::store::prelude::*;
+        let s = sportello::store::sqlite::SqliteStore::open(&demo_db).unwrap();
+        let (mut documenti, mut valutazioni) = (Vec::new(), 0);
+        for caso in 1..=40 {
+            documenti.extend(s.documenti(caso).unwrap());
+            valutazioni += s.valutazioni(caso).unwrap().len();
+        }
+        assert_eq!(documenti.len(), 8);
+        assert!(documenti.iter().any(|d| d.privato));
+        assert!(valutazioni > 0);
+        let files = env.dir.path().join("data/sportello/documenti");
+        for d in &documenti {
+            assert!(files.join(&d.file).is_file(), "{}", d.file);
+        }
+    }
     let before = std::fs::metadata(&demo_db).unwrap().len();
     let out = env.cmd().args(["demo", "--no-tui"]).output().unwrap();
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));

@@ -6,7 +6,7 @@
 //! denied; each allowed one succeeds.
 
 use serde_json::Value;
-use sportello::domain::caso::{CambioStato, Diario, FiltroCasi, Isee, Pai, Sezione};
+use sportello::domain::caso::{CambioStato, Diario, FiltroCasi, Isee, Pai, Sezione, Valutazione};
 use sportello::domain::codici::NewCodice;
 use sportello::domain::persona::{PersonaEdit, Privacy};
 use sportello::domain::scheda::{Filtro, SchedaEdit};
@@ -579,6 +579,20 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
                 svc.save_cartella(actor, caso.0, Sezione::DatiSociali, &dati, "2026-11-29")
                     .map(|_| ()),
             );
+        }
+        Op::SaveValutazione => {
+            // Assessments need "dati riservati": granted in the actor's own ente.
+            let sys = Actor::system(None, None);
+            svc.set_riservati(&sys, &actor.username, w.a.id, true).unwrap();
+            let v = Valutazione {
+                caso_id: caso.0,
+                modulo: "valutazione_multidimensionale".into(),
+                modulo_versione: 1,
+                data: "2026-11-29".into(),
+                dati: r#"{"adl":"2"}"#.into(),
+                ..Default::default()
+            };
+            return Some(svc.save_valutazione(actor, &v).map(|_| ()));
         }
         Op::AddDocumento => {
             let src = w.dir.path().join("relazione.txt");

@@ -51,6 +51,9 @@ pub(super) fn demo_cmd(
         let t = Instant::now();
         let mut db = Database::create(&path).map_err(env_error)?;
         let summary = db.service().create_demo(actor, persons, today)?;
+        let archivio =
+            crate::service::casi_documenti::Archivio::of_database(&path, config.documenti_max_mb);
+        db.service().demo_documenti(&archivio)?;
         println!(
             "database dimostrativo creato: {} ({} persone, {} schede di accesso fino al {} in {:.1} s)",
             path.display(),

@@ -12,7 +12,7 @@ use crate::domain::cf::{self, Sesso};
 use crate::domain::date;
 use crate::domain::soggetto::NewSoggetto;
 use crate::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet};
-use crate::store::{Store, StoreResult};
+use crate::store::{Store, StoreError, StoreResult};
 
 /// The password of every demo account (also in the README).
 pub const DEMO_PASSWORD: &str = "sportello-demo";
@@ -591,6 +591,27 @@ pub fn casi(store: &mut dyn Store, actor: &Actor, today: time::Date) -> StoreRes
                 },
             )?;
         }
+        if i % 2 == 1 {
+            let adl = (i % 4).to_string();
+            svc.save_valutazione(
+                &social,
+                &crate::domain::caso::Valutazione {
+                    caso_id: caso,
+                    modulo: "valutazione_multidimensionale".into(),
+                    modulo_versione: 1,
+                    data: day(25),
+                    dati: serde_json::json!({
+                        "valutatori": "Assistente sociale e infermiere di comunità",
+                        "adl": adl,
+                        "mobilita": "1",
+                        "rete": "2",
+                        "sintesi": "Necessita di supporto per le attività strumentali",
+                    })
+                    .to_string(),
+                    ..Default::default()
+                },
+            )?;
+        }
         let scadenza = if i % 3 == 0 { day(20) } else { day(-200) };
         svc.save_isee(
             &social,
@@ -607,6 +628,64 @@ pub fn casi(store: &mut dyn Store, actor: &Actor, today: time::Date) -> StoreRes
         )?;
     }
     Ok(made)
+}
+
+/// Documenti individuali for the first cases of the social worker (small text files written to a
+/// temporary folder, imported as the operator would, then removed). Returns the documents added.
+pub fn documenti(
+    store: &mut dyn Store,
+    archivio: &crate::service::casi_documenti::Archivio,
+) -> StoreResult<usize> {
+    use crate::service::Service;
+    use crate::service::casi_documenti::NuovoDocumento;
+    let Some(social) = store.operatore_by_username("assistente_sociale")? else {
+        return Ok(0);
+    };
+    let social = Actor::operatore(&social, None, None);
+    let mut svc = Service::new(store);
+    let casi = svc.list_casi(&social, &Default::default(), false)?;
+    let tmp = std::env::temp_dir().join(format!(
+        "sportello-demo-{}-{}",
+        std::process::id(),
+        crate::domain::date::now_ms()
+    ));
+    let io = |e: std::io::Error| StoreError::Output(format!("documenti dimostrativi: {e}"));
+    std::fs::create_dir(&tmp).map_err(io)?;
+    let mut made = 0;
+    let result = (|| {
+        for (i, caso) in casi.iter().take(4).enumerate() {
+            for (k, (titolo, tipo, privato)) in [
+                ("Relazione sociale", "relazione", false),
+                ("Certificato medico", "certificato", true),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let file = tmp.join(format!("{tipo}-{}.txt", caso.numero));
+                let text = format!(
+                    "{titolo}\nCaso n. {} — {} {}\nDocumento dimostrativo generato da sportello demo.\n",
+                    caso.numero, caso.cognome, caso.nome
+                );
+                std::fs::write(&file, text).map_err(io)?;
+                svc.add_documento(
+                    &social,
+                    archivio,
+                    &NuovoDocumento {
+                        caso_id: caso.id,
+                        titolo: titolo.into(),
+                        tipo: tipo.into(),
+                        data: caso.data_apertura.clone(),
+                        privato: privato && (i + k) % 2 == 1,
+                    },
+                    &file,
+                )?;
+                made += 1;
+            }
+        }
+        Ok(made)
+    })();
+    let _ = std::fs::remove_dir_all(&tmp);
+    result
 }
 
 #[cfg(test)]

@@ -240,11 +240,12 @@ pub enum Sezione {
     Diario,
     Pai,
     Isee,
+    Valutazioni,
     Documenti,
 }
 
 impl Sezione {
-    pub const ALL: [Sezione; 15] = [
+    pub const ALL: [Sezione; 16] = [
         Sezione::Anagrafica,
         Sezione::Risorse,
         Sezione::DatiSociali,
@@ -259,6 +260,7 @@ impl Sezione {
         Sezione::Diario,
         Sezione::Pai,
         Sezione::Isee,
+        Sezione::Valutazioni,
         Sezione::Documenti,
     ];
 
@@ -278,6 +280,7 @@ impl Sezione {
             Sezione::Diario => "diario",
             Sezione::Pai => "pai",
             Sezione::Isee => "isee",
+            Sezione::Valutazioni => "valutazioni",
             Sezione::Documenti => "documenti",
         }
     }
@@ -298,15 +301,16 @@ impl Sezione {
             Sezione::Diario => "Diario",
             Sezione::Pai => "PAI",
             Sezione::Isee => "ISEE",
+            Sezione::Valutazioni => "Valutazioni",
             Sezione::Documenti => "Documenti",
         }
     }
 
-    /// Health, disability and court data: only with the "dati riservati" permission.
+    /// Health, disability, court data and assessments: only with the "dati riservati" permission.
     pub fn riservata(self) -> bool {
         matches!(
             self,
-            Sezione::Invalidita | Sezione::Disabilita | Sezione::Tribunale
+            Sezione::Invalidita | Sezione::Disabilita | Sezione::Tribunale | Sezione::Valutazioni
         )
     }
 
@@ -486,6 +490,36 @@ impl Isee {
     }
 }
 
+/// A valutazione of a case: the multidimensional assessment or the SINBA one of a minor, with the
+/// form (`screens/valutazione_*.toml`) and form version it was filled with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Valutazione {
+    pub id: Option<i64>,
+    pub caso_id: i64,
+    /// 'multidimensionale' or 'sinba'.
+    pub tipo: String,
+    pub modulo: String,
+    pub modulo_versione: u32,
+    pub data: String,
+    /// The form's fields, as a JSON object.
+    pub dati: String,
+    pub autore: String,
+}
+
+/// The form of the SINBA assessment; every other `valutazione_*` form is a multidimensional grid.
+pub const MODULO_SINBA: &str = "valutazione_sinba";
+
+impl Valutazione {
+    /// The kind of assessment a form records.
+    pub fn tipo_di(modulo: &str) -> &'static str {
+        if modulo == MODULO_SINBA {
+            "sinba"
+        } else {
+            "multidimensionale"
+        }
+    }
+}
+
 /// A documento individuale of a case: metadata of a file kept in the data directory.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Documento {
@@ -611,14 +645,15 @@ mod tests {
     }
 
     #[test]
-    fn sensitive_sections_are_health_disability_and_court() {
+    fn sensitive_sections_are_health_disability_court_and_assessments() {
         let sens: Vec<_> = Sezione::ALL.iter().filter(|s| s.riservata()).collect();
         assert_eq!(
             sens,
             [
                 &Sezione::Invalidita,
                 &Sezione::Disabilita,
-                &Sezione::Tribunale
+                &Sezione::Tribunale,
+                &Sezione::Valutazioni
             ]
         );
     }

@@ -45,6 +45,10 @@ use diag::FileProblem;
 /// One problem in a screen file (`file, riga N: problema`).
 pub type ScreenError = FileProblem;
 
+/// Files of the screens folder named so are assessment grids (valutazione multidimensionale): a
+/// new one is a new form, not the replacement of an embedded one.
+pub const VALUTAZIONE_PREFIX: &str = "valutazione_";
+
 /// The embedded screen files, by file name. Keep in sync with `screens/`.
 pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ("codice.toml", include_str!("../../screens/codice.toml")),
@@ -92,6 +96,14 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     (
         "tribunale.toml",
         include_str!("../../screens/tribunale.toml"),
+    ),
+    (
+        "valutazione_multidimensionale.toml",
+        include_str!("../../screens/valutazione_multidimensionale.toml"),
+    ),
+    (
+        "valutazione_sinba.toml",
+        include_str!("../../screens/valutazione_sinba.toml"),
     ),
 ];
 
@@ -198,6 +210,8 @@ pub struct FormDef {
     pub id: String,
     pub title: String,
     pub theme: Theme,
+    /// `version` in the file (1 when absent): assessment grids store it with each record.
+    pub version: u32,
     pub sections: Vec<SectionDef>,
     /// The file it came from (`screens/persona.toml` or the override path).
     pub source: String,
@@ -338,10 +352,29 @@ impl Screens {
             };
             forms.insert(form.id.clone(), form);
         }
-        for (path, _) in overrides {
+        for (path, text) in overrides {
             let known = EMBEDDED_SCREENS
                 .iter()
                 .any(|(n, _)| path.file_name().is_some_and(|f| f == *n));
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            if !known && stem.starts_with(VALUTAZIONE_PREFIX) {
+                // A new assessment grid (a Regione's own): a form of its own, named as its file.
+                let file = path.display().to_string();
+                match parse_form(&file, text) {
+                    Ok(f) if f.id == stem => {
+                        forms.insert(f.id.clone(), f);
+                    }
+                    Ok(f) => problems.push(FileProblem::whole_file(
+                        &file,
+                        format!(
+                            "il modulo si chiama «{}»: deve chiamarsi come il file, «{stem}»",
+                            f.id
+                        ),
+                    )),
+                    Err(ScreenErrors(mut p)) => problems.append(&mut p),
+                }
+                continue;
+            }
             if !known {
                 let valid = EMBEDDED_SCREENS
                     .iter()
@@ -420,7 +453,9 @@ mod tests {
                 "privacy",
                 "scheda",
                 "servizi",
-                "tribunale"
+                "tribunale",
+                "valutazione_multidimensionale",
+                "valutazione_sinba"
             ]
         );
         let login = s.get("login").unwrap();
@@ -653,7 +688,7 @@ mod tests {
     #[test]
     fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
         let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, familiare.toml, filtro_casi.toml, filtro_schede.toml, invalidita.toml, isee.toml, login.toml, note.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml, servizi.toml, tribunale.toml)"), "{errs}");
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, familiare.toml, filtro_casi.toml, filtro_schede.toml, invalidita.toml, isee.toml, login.toml, note.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml, servizi.toml, tribunale.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
         let s = Screens::load(&fixture("no_such_dir")).unwrap();
         assert_eq!(s.forms().count(), EMBEDDED_SCREENS.len());
     }

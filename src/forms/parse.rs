@@ -24,6 +24,9 @@ struct RawHeader {
     id: Spanned<String>,
     title: String,
     theme: Spanned<String>,
+    /// The form's version (assessment grids: stored with each record filled with it).
+    #[serde(default)]
+    version: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,6 +159,7 @@ pub fn parse_form(file: &str, text: &str) -> Result<FormDef, ScreenErrors> {
             id: header.id.get_ref().clone(),
             title: header.title.clone(),
             theme,
+            version: header.version.unwrap_or(1).max(1),
             sections,
             source: file.to_string(),
         }),

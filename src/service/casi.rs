@@ -12,7 +12,7 @@ use super::rules::{Op, in_ente};
 use crate::domain::caso::{
     self, CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Documento, Familiare, FiltroCasi,
     Gestione, Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Sezione, Step, Transizione,
-    Visibilita,
+    Valutazione, Visibilita,
 };
 use crate::domain::date::{iso, parse_iso};
 use crate::domain::persona::{Modifica, Soggetto};
@@ -43,6 +43,7 @@ pub enum Contenuto {
     Diario(Vec<Diario>),
     Pai(Vec<Pai>),
     Isee(Vec<Isee>),
+    Valutazioni(Vec<Valutazione>),
     /// Private documents read as [`DOCUMENTO_PRIVATO`] without "dati riservati".
     Documenti(Vec<Documento>),
 }
@@ -326,6 +327,7 @@ impl Service<'_> {
             ),
             Sezione::Pai => Contenuto::Pai(s.pai(caso_id)?),
             Sezione::Isee => Contenuto::Isee(s.isee(caso_id)?),
+            Sezione::Valutazioni => Contenuto::Valutazioni(s.valutazioni(caso_id)?),
             Sezione::Documenti => Contenuto::Documenti(
                 s.documenti(caso_id)?
                     .into_iter()
@@ -500,6 +502,57 @@ impl Service<'_> {
             return Err(StoreError::Invalid(msg));
         }
         self.store.save_isee(&actor, i)
+    }
+
+    /// Records a valutazione filled with form `v.modulo` (a `valutazione_*` form) at version
+    /// `v.modulo_versione`; it needs "dati riservati". The SINBA one is for minors only.
+    pub fn save_valutazione(&mut self, actor: &Actor, v: &Valutazione) -> StoreResult<i64> {
+        let (actor, caso) = self.writable_caso(actor, Op::SaveValutazione, v.caso_id)?;
+        self.need_riservati(
+            &actor,
+            Op::SaveValutazione,
+            &caso,
+            Sezione::Valutazioni.code(),
+        )?;
+        let mut v = v.clone();
+        if !v.modulo.starts_with(crate::forms::VALUTAZIONE_PREFIX) || v.modulo_versione == 0 {
+            return Err(StoreError::Invalid(format!(
+                "«{}» non è un modulo di valutazione",
+                v.modulo
+            )));
+        }
+        let Some(data) = parse_iso(&v.data) else {
+            return Err(StoreError::Invalid(
+                "indicare la data della valutazione".into(),
+            ));
+        };
+        if !matches!(
+            serde_json::from_str::<serde_json::Value>(&v.dati),
+            Ok(serde_json::Value::Object(_))
+        ) {
+            return Err(StoreError::Invalid("valutazione senza dati".into()));
+        }
+        v.tipo = Valutazione::tipo_di(&v.modulo).to_string();
+        if v.tipo == "sinba" {
+            let nascita = self
+                .store
+                .soggetto(caso.soggetto_id)?
+                .and_then(|p| p.data_nascita)
+                .and_then(|d| parse_iso(&d));
+            let minore = nascita.is_some_and(|n| {
+                let eta = data.year()
+                    - n.year()
+                    - i32::from((data.month() as u8, data.day()) < (n.month() as u8, n.day()));
+                eta < 18
+            });
+            if !minore {
+                return Err(StoreError::Invalid(
+                    "la valutazione SINBA riguarda i minori: la persona era maggiorenne alla data indicata"
+                        .into(),
+                ));
+            }
+        }
+        self.store.add_valutazione(&actor, &v)
     }
 
     /// Adds a validity-dated row (fields as a JSON object) to a generic cartella section; sensitive

@@ -80,6 +80,14 @@ impl Service<'_> {
         self.store.is_demo()
     }
 
+    /// Adds the demo's documenti individuali, their files in `archivio` (after [`Service::create_demo`]).
+    pub fn demo_documenti(
+        &mut self,
+        archivio: &crate::service::casi_documenti::Archivio,
+    ) -> StoreResult<usize> {
+        crate::demo::documenti(self.store, archivio)
+    }
+
     /// Fills a new database with the demo organisation, accounts, `persons` persons and the cases
     /// of the cartella sociale.
     pub fn create_demo(

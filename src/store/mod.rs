@@ -21,7 +21,8 @@ use std::path::Path;
 
 use crate::domain::caso::{
     CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Documento, Familiare, FiltroCasi,
-    Gestione, Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Step, Transizione, Visibilita,
+    Gestione, Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Step, Transizione, Valutazione,
+    Visibilita,
 };
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
@@ -623,6 +624,9 @@ pub trait FascicoloStore {
         soggetto_id: i64,
         enti: &[i64],
     ) -> StoreResult<Vec<(i64, String, Sensibili)>>;
+    /// The valutazioni of a case, newest first.
+    fn valutazioni(&self, caso_id: i64) -> StoreResult<Vec<Valutazione>>;
+    fn add_valutazione(&mut self, actor: &Actor, v: &Valutazione) -> StoreResult<i64>;
     /// The documenti individuali of a case, newest first.
     fn documenti(&self, caso_id: i64) -> StoreResult<Vec<Documento>>;
     fn documento(&self, id: i64) -> StoreResult<Option<Documento>>;

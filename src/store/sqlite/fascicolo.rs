@@ -6,7 +6,9 @@ use rusqlite::params;
 use super::audit::append_audit;
 use super::casi::audit_on;
 use super::{SqliteStore, json_array, now_text, who};
-use crate::domain::caso::{CartellaDato, Diario, Documento, Familiare, Isee, Pai, SchedaPersona};
+use crate::domain::caso::{
+    CartellaDato, Diario, Documento, Familiare, Isee, Pai, SchedaPersona, Valutazione,
+};
 use crate::domain::scheda::Sensibili;
 use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::store::{FascicoloStore, StoreError, StoreResult};
@@ -394,5 +396,49 @@ impl FascicoloStore for SqliteStore {
                 ))
             })
             .collect()
+    }
+
+    fn valutazioni(&self, caso_id: i64) -> StoreResult<Vec<Valutazione>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, caso_id, tipo, modulo, modulo_versione, data, dati, created_by
+             FROM valutazione WHERE caso_id = ?1 ORDER BY data DESC, id DESC",
+        )?;
+        let rows = stmt
+            .query_map([caso_id], |r| {
+                Ok(Valutazione {
+                    id: Some(r.get(0)?),
+                    caso_id: r.get(1)?,
+                    tipo: r.get(2)?,
+                    modulo: r.get(3)?,
+                    modulo_versione: r.get(4)?,
+                    data: r.get(5)?,
+                    dati: r.get(6)?,
+                    autore: r.get(7)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn add_valutazione(&mut self, actor: &Actor, v: &Valutazione) -> StoreResult<i64> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO valutazione (caso_id, tipo, modulo, modulo_versione, data, dati, created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    v.caso_id, v.tipo, v.modulo, v.modulo_versione, v.data, v.dati, now_text(),
+                    who(actor)
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("salva_valutazione", Outcome::Ok)
+                    .on("caso", Some(v.caso_id))
+                    .section("valutazioni"),
+            )?;
+            Ok(id)
+        })
     }
 }

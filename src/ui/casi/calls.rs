@@ -4,7 +4,7 @@
 use super::FormKind;
 use crate::domain::Actor;
 use crate::domain::caso::{
-    CambioStato, Caso, Diario, Familiare, FiltroCasi, Isee, Pai, Proposta, Sezione,
+    CambioStato, Caso, Diario, Familiare, FiltroCasi, Isee, Pai, Proposta, Sezione, Valutazione,
 };
 use crate::service::Service;
 use crate::service::casi::{Cartella, PropostaView};
@@ -76,6 +76,10 @@ pub enum Req {
         sezione: Sezione,
         dati: serde_json::Map<String, serde_json::Value>,
         dal: String,
+    },
+    Valutazione {
+        actor: Actor,
+        valutazione: Valutazione,
     },
     /// A member of the person's network.
     Familiare {
@@ -213,6 +217,12 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
                 .map(|_| ())
                 .map_err(err),
             format!("{} salvati", sezione.label()),
+        ),
+        Req::Valutazione { actor, valutazione } => Rep::Saved(
+            svc.save_valutazione(&actor, &valutazione)
+                .map(|_| ())
+                .map_err(err),
+            "Valutazione salvata".into(),
         ),
         Req::Familiare {
             actor,

@@ -4,7 +4,7 @@
 //! and defaults, read back into the record to save.
 
 use super::FormKind;
-use crate::domain::caso::{self, Diario, Familiare, Isee, Pai, Sezione};
+use crate::domain::caso::{self, Diario, Familiare, Isee, Pai, Sezione, Valutazione};
 use crate::domain::date::{gg_mm_aaaa, iso, parse_typed};
 use crate::domain::money::parse_money;
 use crate::service::casi_documenti::NuovoDocumento;
@@ -21,6 +21,8 @@ pub enum Record {
     /// A validity-dated row of a generic section: its fields and the first day it holds.
     Cartella(Sezione, serde_json::Map<String, serde_json::Value>, String),
     Familiare(Familiare),
+    /// A valutazione (its form version is filled in by the caller, from the form definitions).
+    Valutazione(Valutazione),
 }
 
 pub fn form_id(kind: FormKind) -> &'static str {
@@ -31,6 +33,28 @@ pub fn form_id(kind: FormKind) -> &'static str {
         FormKind::Documento => "documento",
         FormKind::Sezione(s) => s.code(),
         FormKind::Familiare => "familiare",
+        FormKind::Valutazione(_) => "valutazione",
+    }
+}
+
+/// The assessment grids among the forms (`screens/valutazione_*.toml`): (id, title), by id.
+pub fn griglie(config: &crate::ui::app::AppConfig) -> Vec<(String, String)> {
+    config
+        .defs
+        .values()
+        .filter(|d| d.id.starts_with(crate::forms::VALUTAZIONE_PREFIX))
+        .map(|d| (d.id.clone(), d.title.clone()))
+        .collect()
+}
+
+/// The id of the form a kind opens (a grid's own for a valutazione).
+pub fn modulo(config: &crate::ui::app::AppConfig, kind: FormKind) -> String {
+    match kind {
+        FormKind::Valutazione(i) => griglie(config)
+            .get(usize::from(i))
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default(),
+        other => form_id(other).to_string(),
     }
 }
 
@@ -94,6 +118,12 @@ const TIPI_FAMILIARE: &[(&str, &str)] = &[
     ("familiare", "Altro familiare"),
     ("amicale", "Rete amicale"),
 ];
+const PUNTEGGIO: &[(&str, &str)] = &[
+    ("0", "0 — nessun problema"),
+    ("1", "1 — lieve"),
+    ("2", "2 — moderato"),
+    ("3", "3 — grave"),
+];
 const TIPI_DOCUMENTO: &[(&str, &str)] = &[
     ("relazione", "Relazione"),
     ("certificato", "Certificato"),
@@ -115,6 +145,7 @@ const FIXED: &[(&str, &[(&str, &str)])] = &[
     ("titolo_studio", TITOLO_STUDIO),
     ("condizione_lavorativa", CONDIZIONE_LAVORATIVA),
     ("tipo_familiare", TIPI_FAMILIARE),
+    ("punteggio", PUNTEGGIO),
 ];
 
 /// The label of `code` in the program's fixed list `list`, if it is one of them.
@@ -163,6 +194,7 @@ pub fn new_form(
             form.set("privato", "false");
         }
         FormKind::Sezione(_) => form.set("dal", &oggi),
+        FormKind::Valutazione(_) => form.set("data", &oggi),
         FormKind::Familiare => form.set("tipo", "convivente"),
     }
     form.changed_at = None;
@@ -171,6 +203,21 @@ pub fn new_form(
 
 fn opt(s: String) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// The values of a form but its date field `except`, as a JSON object (flags as «sì»/«no»).
+fn values(form: &Form, except: &str) -> serde_json::Map<String, serde_json::Value> {
+    let mut dati = serde_json::Map::new();
+    for f in form.fields.iter().filter(|f| f.spec.id != except) {
+        let v = match &f.value {
+            Value::Flag(b) => if *b { "sì" } else { "no" }.to_string(),
+            _ => f.text().trim().to_string(),
+        };
+        if !v.is_empty() {
+            dati.insert(f.spec.id.clone(), v.into());
+        }
+    }
+    dati
 }
 
 /// Reads the form; the error names the field and the Italian message.
@@ -250,20 +297,14 @@ pub fn read(
             },
             std::path::PathBuf::from(form.value("file").trim()),
         ),
-        FormKind::Sezione(sezione) => {
-            let dal = date("dal")?;
-            let mut dati = serde_json::Map::new();
-            for f in form.fields.iter().filter(|f| f.spec.id != "dal") {
-                let v = match &f.value {
-                    Value::Flag(b) => if *b { "sì" } else { "no" }.to_string(),
-                    _ => f.text().trim().to_string(),
-                };
-                if !v.is_empty() {
-                    dati.insert(f.spec.id.clone(), v.into());
-                }
-            }
-            Record::Cartella(sezione, dati, dal)
-        }
+        FormKind::Sezione(sezione) => Record::Cartella(sezione, values(form, "dal"), date("dal")?),
+        FormKind::Valutazione(_) => Record::Valutazione(Valutazione {
+            caso_id,
+            modulo: form.id.clone(),
+            data: date("data")?,
+            dati: serde_json::Value::Object(values(form, "data")).to_string(),
+            ..Default::default()
+        }),
         FormKind::Familiare => Record::Familiare(Familiare {
             tipo: form.value("tipo"),
             cognome: form.value("cognome").trim().to_string(),

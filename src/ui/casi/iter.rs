@@ -53,6 +53,7 @@ pub(super) fn caso_action(
                 Sezione::Isee => FormKind::Isee,
                 Sezione::Documenti => FormKind::Documento,
                 Sezione::Risorse => FormKind::Familiare,
+                Sezione::Valutazioni => FormKind::Valutazione(0),
                 s if s.generica() => FormKind::Sezione(s),
                 _ => {
                     app.status = Some(
@@ -65,6 +66,19 @@ pub(super) fn caso_action(
             if let Some(e) = &c.error {
                 // The section was refused (e.g. dati riservati): so is a new entry.
                 app.status = Some(e.clone());
+                return Vec::new();
+            }
+            if let FormKind::Valutazione(_) = kind {
+                // Which grid: the multidimensional ones of `screens/` and the SINBA one.
+                app.popup = Some(Popup::Choice {
+                    title: "Nuova valutazione".into(),
+                    options: forms::griglie(&app.config)
+                        .into_iter()
+                        .map(|(_, title)| title)
+                        .collect(),
+                    selected: 0,
+                    then: AppThen::Casi(Then::Griglia(caso_id)),
+                });
                 return Vec::new();
             }
             let id = forms::form_id(kind);

@@ -85,6 +85,8 @@ pub enum FormKind {
     Sezione(Sezione),
     /// A member of the person's network (Risorse).
     Familiare,
+    /// A valutazione with the n-th assessment grid ([`forms::griglie`]).
+    Valutazione(u16),
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +157,7 @@ impl ScreenState for State {
             State::Form(_, FormKind::Documento, _) => "Documento individuale",
             State::Form(_, FormKind::Sezione(s), _) => s.label(),
             State::Form(_, FormKind::Familiare, _) => "Risorse",
+            State::Form(_, FormKind::Valutazione(_), _) => "Valutazione",
             State::Filtro(_) => "Filtri dei casi",
         }
     }
@@ -238,6 +241,8 @@ pub enum Then {
     Motivo(CambioStato),
     /// The note of a change of state.
     Nota(CambioStato),
+    /// The assessment grid of a new valutazione of the case.
+    Griglia(i64),
 }
 
 /// Opens the module from the home menu: which list?
@@ -331,6 +336,14 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                     caso_id: *caso_id,
                     familiare,
                 },
+                Ok(forms::Record::Valutazione(mut valutazione)) => {
+                    valutazione.modulo_versione = app
+                        .config
+                        .defs
+                        .get(&valutazione.modulo)
+                        .map_or(1, |d| d.version);
+                    Req::Valutazione { actor, valutazione }
+                }
                 Ok(forms::Record::Documento(nuovo, file)) => Req::Documento {
                     actor,
                     archivio: app.config.archivio.clone(),
@@ -395,9 +408,9 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
             app.push_form(Screen::Casi(State::Filtro(Box::new(screen))))
         }
         Rep::Liste(Ok(lists), Apertura::Form(kind, caso_id)) if current => {
-            let id = forms::form_id(kind);
-            let (title, specs) = app.config.form_def(id);
-            let form = forms::new_form(id, &title, specs, lists, kind, app.today());
+            let id = forms::modulo(&app.config, kind);
+            let (title, specs) = app.config.form_def(&id);
+            let form = forms::new_form(&id, &title, specs, lists, kind, app.today());
             let screen = FormScreen::new(form, format!("caso-{caso_id}"));
             app.push_form(Screen::Casi(State::Form(Box::new(screen), kind, caso_id)))
         }
@@ -541,6 +554,16 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
             }
             ask_note(app, cambio);
             Vec::new()
+        }
+        (Then::Griglia(caso_id), Answer::Choice(i)) => {
+            let kind = FormKind::Valutazione(i as u16);
+            let lists = app.config.list_ids(&forms::modulo(&app.config, kind));
+            let apertura = Apertura::Form(kind, caso_id);
+            vec![app.io.query(Request::Casi(Req::Liste {
+                actor,
+                lists,
+                apertura,
+            }))]
         }
         (Then::Nota(mut cambio), Answer::Text(nota)) => {
             cambio.nota = Some(nota);

@@ -521,6 +521,31 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
             }
             empty(&mut out);
         }
+        Contenuto::Valutazioni(rows) => {
+            for v in rows {
+                let (title, specs) = app.config.form_def(&v.modulo);
+                let title = if title.is_empty() {
+                    v.modulo.clone()
+                } else {
+                    title
+                };
+                out.push(Line::from(vec![
+                    Span::styled(format!("{} ", italian(&v.data)), theme.dim()),
+                    Span::styled(sanitize(&title), theme.focus()),
+                    Span::raw(sanitize(&format!(
+                        " · versione {} · {}",
+                        v.modulo_versione, v.autore
+                    ))),
+                ]));
+                if let Ok(serde_json::Value::Object(m)) = serde_json::from_str(&v.dati) {
+                    for (k, val) in &m {
+                        let (label, val) = field_text(&specs, k, val);
+                        out.push(kv(theme, &format!("  {label}"), &val));
+                    }
+                }
+            }
+            empty(&mut out);
+        }
         Contenuto::Documenti(rows) => {
             for x in rows {
                 out.push(Line::from(vec![
