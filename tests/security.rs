@@ -17,7 +17,6 @@ fn mode(p: &Path) -> u32 {
 
 /// Runs `sportello --db <db> args` under `umask`.
 fn run_umask(env: &Env, umask: u32, args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
     let mut cmd = env.cmd();
     cmd.arg("--db").arg(env.db()).args(args);
     // SAFETY: umask is async-signal-safe.
@@ -27,19 +26,7 @@ fn run_umask(env: &Env, umask: u32, args: &[&str], stdin: &str) -> Output {
             Ok(())
         });
     }
-    let mut child = cmd
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    common::output_with_stdin(&mut cmd, stdin)
 }
 
 #[test]

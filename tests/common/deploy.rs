@@ -72,21 +72,7 @@ pub fn as_root(test: &str) -> bool {
 
 /// Runs `script` with `sh -e`, as root; panics with its output when it fails.
 pub fn sh(script: &str, stdin: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new("sh")
-        .args(["-e", "-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = super::output_with_stdin(Command::new("sh").args(["-e", "-c", script]), stdin);
     assert!(
         out.status.success(),
         "{script}\n{}{}",
@@ -186,28 +172,17 @@ impl Deployment {
             ),
             "",
         );
-        let out = d
-            .root(&[
-                "init",
-                "--ente",
-                "Comune di Perugia",
-                "--belfiore",
-                "G478",
-                "--admin",
-                "admin",
-                "--password-stdin",
-            ])
-            .stdin(Stdio::piped())
-            .spawn()
-            .and_then(|mut c| {
-                use std::io::Write;
-                c.stdin
-                    .take()
-                    .unwrap()
-                    .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())?;
-                c.wait_with_output()
-            })
-            .unwrap();
+        let mut out = d.root(&[
+            "init",
+            "--ente",
+            "Comune di Perugia",
+            "--belfiore",
+            "G478",
+            "--admin",
+            "admin",
+            "--password-stdin",
+        ]);
+        let out = super::output_with_stdin(&mut out, &format!("{ADMIN_PASSWORD}\n"));
         assert!(
             out.status.success(),
             "{}",

@@ -55,23 +55,7 @@ impl Env {
     }
 
     pub fn run_on(&self, db: &Path, args: &[&str], stdin: &str) -> Output {
-        let mut child = self
-            .cmd()
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        output_with_stdin(self.cmd().arg("--db").arg(db).args(args), stdin)
     }
 
     /// `init` with ente G478 and admin `admin`.
@@ -106,4 +90,21 @@ pub fn snapshot(path: &Path) -> Vec<u8> {
     let mut v = std::fs::read(path).unwrap_or_default();
     v.extend(std::fs::read(format!("{}-wal", path.display())).unwrap_or_default());
     v
+}
+
+/// Runs `cmd` with `stdin` written to it; its status and output.
+pub fn output_with_stdin(cmd: &mut Command, stdin: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
