@@ -138,13 +138,7 @@ impl Action {
 
     /// `goto_section_N` → `Some(N)` (1-based).
     pub fn section_number(self) -> Option<u8> {
-        let i = Action::ALL.iter().position(|a| *a == self)?;
-        let first = Action::ALL
-            .iter()
-            .position(|a| *a == Action::GotoSection1)?;
-        (first..first + 9)
-            .contains(&i)
-            .then(|| (i - first + 1) as u8)
+        self.number_in(Action::GotoSection1, 9)
     }
 
     /// The numbered families (menu entries, sections, the home's persons): the family's Italian
@@ -163,18 +157,19 @@ impl Action {
 
     /// `recent_N` → `Some(N)` (1-based).
     pub fn recent_number(self) -> Option<u8> {
-        let i = Action::ALL.iter().position(|a| *a == self)?;
-        let first = Action::ALL.iter().position(|a| *a == Action::Recent1)?;
-        (first..first + 5)
-            .contains(&i)
-            .then(|| (i - first + 1) as u8)
+        self.number_in(Action::Recent1, 5)
     }
 
     /// `menu_N` → `Some(N)` (1-based).
     pub fn menu_number(self) -> Option<u8> {
+        self.number_in(Action::Menu1, 9)
+    }
+
+    /// The 1-based place of this action in the run of `len` actions declared from `first`.
+    fn number_in(self, first: Action, len: usize) -> Option<u8> {
         let i = Action::ALL.iter().position(|a| *a == self)?;
-        let first = Action::ALL.iter().position(|a| *a == Action::Menu1)?;
-        (first..first + 9)
+        let first = Action::ALL.iter().position(|a| *a == first)?;
+        (first..first + len)
             .contains(&i)
             .then(|| (i - first + 1) as u8)
     }
