@@ -124,6 +124,7 @@ fn the_first_training_day() {
     n += 2;
     fill(&mut h, &mut n, "rif_cognome", "Verdi");
     fill(&mut h, &mut n, "rif_nome", "Carlo");
+    fill(&mut h, &mut n, "rif_codice_fiscale", "vrdcrl80a01g478m");
     fill(&mut h, &mut n, "rif_relazione", "amic<Enter>");
     h.keys("<C-g>5");
     n += 2;
@@ -187,6 +188,11 @@ fn the_first_training_day() {
     assert_eq!(s.edit.bisogni, ["b102"]);
     assert_eq!(s.edit.text("int_cognome"), "Bellucci");
     assert_eq!(s.edit.text("rif_cognome"), "Verdi");
+    assert_eq!(
+        s.edit.text("rif_codice_fiscale"),
+        "VRDCRL80A01G478M",
+        "the reference person's codice fiscale, stored apart from the JSON"
+    );
     assert_eq!(s.edit.text("cognome"), "Bellucci", "the person's snapshot");
     assert!(
         store.privacy(s.edit.soggetto_id).unwrap()[0]

@@ -1,5 +1,5 @@
 //! The code-list picker of a form: opened on a code field, filtered as the operator types (folded
-//! letters, or the code itself), Enter or Space chooses.
+//! letters match labels, digits the start of a code), Enter or Space chooses.
 
 use super::{Form, Handled, Kind, Picker, Value, line_key};
 use crate::ui::keys::{Key, KeyInput};
@@ -46,15 +46,20 @@ impl Form {
         let Some(p) = &self.picker else {
             return Vec::new();
         };
-        let typed = p.filter.value();
+        let typed = p.filter.value().trim();
+        // Letters match the labels; digits alone ("2") would fold to nothing, so they match codes.
         let filter = String::from_utf8(crate::domain::fold::letters(typed)).unwrap_or_default();
+        let code_prefix = |code: &str| {
+            code.get(..typed.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(typed))
+        };
         let chosen = self.fields[p.field].text();
         let chosen: Vec<&str> = chosen.split(',').collect();
         self.list_of(p.field)
             .iter()
             .zip(&p.folded)
             .filter(|((code, _), folded)| {
-                filter.is_empty() || folded.contains(&filter) || code.eq_ignore_ascii_case(typed)
+                typed.is_empty() || (!filter.is_empty() && folded.contains(&filter)) || code_prefix(code)
             })
             .map(|((c, l), _)| (c.as_str(), l.as_str(), chosen.contains(&c.as_str())))
             .collect()
@@ -130,5 +135,66 @@ impl Form {
             }
         }
         Handled::Consumed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::FieldSpec;
+    use super::*;
+    use crate::ui::keys::Mods;
+
+    fn sinba_form() -> Form {
+        let spec = FieldSpec {
+            id: "luogo".into(),
+            label: "Luogo di vita".into(),
+            kind: Kind::CodeList,
+            required: false,
+            max_len: 0,
+            help: String::new(),
+            code_list: Some("luogo".into()),
+            section: "SINBA".into(),
+            core: true,
+        };
+        let mut f = Form::new("t", "t", vec![spec]);
+        let list = [
+            ("0", "Famiglia di origine"),
+            ("1", "Presso l'altro genitore"),
+            ("2", "Presso parenti"),
+            ("12", "Comunità educativa"),
+        ];
+        f.code_lists.insert(
+            "luogo".into(),
+            list.iter()
+                .map(|(c, l)| (c.to_string(), l.to_string()))
+                .collect(),
+        );
+        f
+    }
+
+    fn typed(f: &mut Form, text: &str) {
+        for c in text.chars() {
+            f.key(&KeyInput::new(Key::Char(c), Mods::NONE), 0);
+        }
+    }
+
+    #[test]
+    fn digits_match_codes_and_letters_match_labels() {
+        let mut f = sinba_form();
+        typed(&mut f, "2");
+        let codes: Vec<&str> = f.picker_options().iter().map(|o| o.0).collect();
+        assert_eq!(codes, ["2"], "a digit is a code, not an empty label filter");
+        f.key(&KeyInput::new(Key::Enter, Mods::NONE), 0);
+        assert_eq!(f.fields[0].text(), "2");
+
+        let mut f = sinba_form();
+        typed(&mut f, "1");
+        let codes: Vec<&str> = f.picker_options().iter().map(|o| o.0).collect();
+        assert_eq!(codes, ["1", "12"], "codes starting with what was typed");
+
+        let mut f = sinba_form();
+        typed(&mut f, "pres");
+        let codes: Vec<&str> = f.picker_options().iter().map(|o| o.0).collect();
+        assert_eq!(codes, ["1", "2"]);
     }
 }
