@@ -29,6 +29,7 @@ fn demo_db(dir: &std::path::Path) -> std::path::PathBuf {
 fn harness(path: &std::path::Path, user: &str) -> Harness {
     let config = AppConfig {
         archivio: Archivio::of_database(path, 50),
+        output_dir: path.parent().unwrap().join("uscite"),
         ..AppConfig::headless(false)
     };
     let mut h = Harness::new(Box::new(SqliteStore::open(path).unwrap()), config, 100, 30);
@@ -142,6 +143,30 @@ fn second_training_day_inbox_to_closed_case() {
         h.text()
     );
 
+    // Its verification: Enter opens the PAI with its values; the short-term objective is partly
+    // reached (typing the code "2" picks it), the next verification is set.
+    h.keys("<Enter>");
+    assert_eq!(h.app.screen_name(), "pai", "{}", h.text());
+    assert_eq!(
+        h.app.form().unwrap().value("motivazioni"),
+        "Sostegno alla domiciliarità"
+    );
+    h.keys("<C-g>2<Tab>2<Enter>");
+    assert_eq!(h.app.form().unwrap().value("raggiunto_breve"), "2");
+    h.keys("<C-g>3<End>");
+    h.keys(&"<BS>".repeat(10));
+    h.paste("31/03/2027");
+    h.keys("<C-s>");
+    no_error(&h);
+    assert_eq!(caso_view(&h).sezione, Sezione::Pai);
+    {
+        let pai = &SqliteStore::open(&path).unwrap().pai(caso_id).unwrap()[0];
+        assert_eq!(
+            (pai.raggiunto_breve, pai.prossima_verifica.as_str(), pai.version),
+            (2, "2027-03-31", 2)
+        );
+    }
+
     // A document imported from a path on the server, on the Documenti tab.
     let scan = path.parent().unwrap().join("Relazione scuola.txt");
     std::fs::write(&scan, "Relazione della scuola sulla frequenza").unwrap();
@@ -166,6 +191,27 @@ fn second_training_day_inbox_to_closed_case() {
     assert_eq!(caso_view(&h).sezione, Sezione::Documenti);
     assert!(h.text().contains("Relazione della scuola"), "{}", h.text());
     assert!(h.text().contains("Relazione scuola.txt"), "{}", h.text());
+    // Enter: a copy of it in the office's output folder, byte for byte.
+    h.keys("<Enter>");
+    assert!(
+        matches!(&h.app.popup, Some(Popup::Choice { options, .. }) if options.len() == 1),
+        "{}",
+        h.text()
+    );
+    h.keys("1");
+    no_error(&h);
+    let copies: Vec<_> = std::fs::read_dir(path.parent().unwrap().join("uscite"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("documento-"))
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert!(copies[0].to_string_lossy().ends_with(".txt"), "{copies:?}");
+    assert_eq!(
+        std::fs::read_to_string(&copies[0]).unwrap(),
+        "Relazione della scuola sulla frequenza"
+    );
+    h.keys("<Enter>");
 
     // Change state: suspend, then close with a reason.
     h.keys("<C-e>");
@@ -242,6 +288,7 @@ fn second_training_day_inbox_to_closed_case() {
         "salva_diario",
         "salva_pai",
         "aggiungi_documento",
+        "esporta_documento",
         "cambia_stato_caso",
     ] {
         assert!(actions.contains(&a), "{a} missing:\n{}", walk.join("\n"));
@@ -523,4 +570,104 @@ fn cartella_sections_and_risorse_are_filled_from_their_forms_sensitive_ones_need
         "{sociali:?}"
     );
     assert!(sociali[1].al.is_some(), "the previous row is closed");
+}
+
+/// Opens case `caso_id` from the list of cases (module `menu` of the home screen) on section `s`.
+fn open_case(h: &mut Harness, menu: &str, caso_id: i64, s: Sezione) {
+    h.keys(menu);
+    h.keys("2");
+    let selected = |h: &Harness| match &h.app.screen {
+        Screen::Casi(State::Lista(r, _)) => r.table.selected_key().map(str::to_string),
+        _ => None,
+    };
+    for _ in 0..lista_rows(h).len() {
+        if selected(h) == Some(caso_id.to_string()) {
+            break;
+        }
+        h.keys("<Down>");
+    }
+    assert_eq!(selected(h), Some(caso_id.to_string()), "{}", h.text());
+    h.keys("<Enter>");
+    while caso_view(h).sezione != s {
+        h.keys("<PageDown>");
+    }
+}
+
+#[test]
+fn two_operators_verifying_the_same_pai_the_second_gets_a_conflict_and_keeps_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let (caso_id, pai) = {
+        let s = SqliteStore::open(&path).unwrap();
+        let social = s
+            .operatore_by_username("assistente_sociale")
+            .unwrap()
+            .unwrap();
+        let social = Actor::operatore(&social, None, None);
+        let mut s = s;
+        let mut svc = sportello::service::Service::new(&mut s);
+        let casi = svc.list_casi(&social, &Default::default(), false).unwrap();
+        casi.iter()
+            .filter(|c| c.stato != "chiuso")
+            .find_map(|c| {
+                let p = svc.store().pai(c.id).unwrap();
+                (p.len() == 1).then(|| (c.id, p[0].clone()))
+            })
+            .expect("a demo case with one PAI")
+    };
+    let mut mine = harness(&path, "assistente_sociale");
+    let mut theirs = harness(&path, "responsabile");
+    open_case(&mut mine, "3", caso_id, Sezione::Pai);
+    let menu = theirs
+        .text()
+        .lines()
+        .find(|l| l.contains("Presa in carico e cartella"))
+        .and_then(|l| l.trim_start_matches(['│', ' ']).chars().next())
+        .map(String::from)
+        .unwrap();
+    open_case(&mut theirs, &menu, caso_id, Sezione::Pai);
+    mine.keys("<Enter>");
+    theirs.keys("<Enter>");
+    assert_eq!(mine.app.screen_name(), "pai", "{}", mine.text());
+    assert_eq!(theirs.app.screen_name(), "pai", "{}", theirs.text());
+
+    // The social worker records the verification first.
+    mine.keys("<C-g>2<Tab>3<Enter><C-s>");
+    no_error(&mine);
+    // The responsabile, on the version they opened, adds a long-term objective: refused.
+    theirs.keys("<C-g>2");
+    for _ in 0..4 {
+        theirs.keys("<Tab>");
+    }
+    assert_eq!(
+        theirs.app.form().unwrap().focused().unwrap().spec.id,
+        "obiettivo_lungo"
+    );
+    theirs.paste("Rientro al lavoro part-time");
+    theirs.keys("<C-s>");
+    match &theirs.app.popup {
+        Some(Popup::Message { text, error: true }) => {
+            assert!(text.contains("modificato da un altro"), "{text}")
+        }
+        _ => panic!("a conflict:\n{}", theirs.text()),
+    }
+    assert_eq!(
+        theirs.app.screen_name(),
+        "pai",
+        "the form stays open with what was typed"
+    );
+    assert_eq!(
+        theirs.app.form().unwrap().value("obiettivo_lungo"),
+        "Rientro al lavoro part-time"
+    );
+    let s = SqliteStore::open(&path).unwrap();
+    let resp = s.operatore_by_username("responsabile").unwrap().unwrap();
+    let draft = s
+        .load_draft(resp.id, "pai", &format!("pai-{}", pai.id.unwrap()))
+        .unwrap()
+        .expect("the refused edit is kept as a draft");
+    assert!(draft.content.contains("Rientro al lavoro part-time"));
+    let stored = &s.pai(caso_id).unwrap()[0];
+    assert_eq!(stored.raggiunto_breve, 3, "the first save stands");
+    assert_eq!(stored.obiettivo_lungo, pai.obiettivo_lungo);
 }

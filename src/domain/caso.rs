@@ -76,6 +76,25 @@ pub fn motivo_chiusura_label(code: &str) -> &str {
         .map_or(code, |(_, l)| l)
 }
 
+/// Why a PAI or progetto individuale ends.
+pub const MOTIVI_CHIUSURA_PAI: &[(&str, &str)] = &[
+    ("obiettivi_raggiunti", "Obiettivi raggiunti"),
+    ("nuovo_progetto", "Sostituito da un nuovo progetto"),
+    ("rinuncia", "Rinuncia della persona"),
+    ("non_collaborazione", "Non collaborazione"),
+    ("trasferito", "Trasferito/a"),
+    ("deceduto", "Deceduto/a"),
+    ("chiusura_caso", "Chiusura del caso"),
+];
+
+/// The label of a PAI closure reason.
+pub fn motivo_chiusura_pai_label(code: &str) -> &str {
+    MOTIVI_CHIUSURA_PAI
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, l)| l)
+}
+
 /// A case as lists show it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Caso {

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::Service;
 use super::documenti::{footer, header, pdf, write_file};
 use super::rules::Op;
-use crate::domain::caso::{Caso, Pai, Sezione, motivo_chiusura_label};
+use crate::domain::caso::{Caso, Pai, Sezione, motivo_chiusura_label, motivo_chiusura_pai_label};
 use crate::domain::date::italian;
 use crate::domain::money::{format_cents, format_euro};
 use crate::domain::{Actor, AuditEvent, Outcome};
@@ -70,7 +70,10 @@ fn pai_items(p: &Pai) -> Vec<Item> {
         items.push(field("Beneficiari", b.clone()));
     }
     if let (Some(d), Some(m)) = (&p.data_chiusura, &p.motivo_chiusura) {
-        items.push(field("Chiusura", format!("{} — {m}", italian(d))));
+        items.push(field(
+            "Chiusura",
+            format!("{} — {}", italian(d), motivo_chiusura_pai_label(m)),
+        ));
     }
     items
 }

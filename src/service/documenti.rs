@@ -305,8 +305,35 @@ impl Service<'_> {
         now_ms: i64,
         write: impl FnOnce(&mut Self, &Path, time::OffsetDateTime) -> StoreResult<String>,
     ) -> Result<Delivered, String> {
+        self.deliver_to(actor, outputs, (stem, ext), now_ms, true, write)
+    }
+
+    /// As [`Service::deliver`], without sending it to a printer: a copy in the output folder.
+    pub fn save_copy(
+        &mut self,
+        actor: &Actor,
+        outputs: &Outputs,
+        (stem, ext): (&str, &str),
+        now_ms: i64,
+        write: impl FnOnce(&mut Self, &Path, time::OffsetDateTime) -> StoreResult<String>,
+    ) -> Result<Delivered, String> {
+        self.deliver_to(actor, outputs, (stem, ext), now_ms, false, write)
+    }
+
+    fn deliver_to(
+        &mut self,
+        actor: &Actor,
+        outputs: &Outputs,
+        (stem, ext): (&str, &str),
+        now_ms: i64,
+        print: bool,
+        write: impl FnOnce(&mut Self, &Path, time::OffsetDateTime) -> StoreResult<String>,
+    ) -> Result<Delivered, String> {
         let uscita = self.ufficio_uscita(actor).map_err(|e| e.to_string())?;
-        let dest = outputs.destination(&actor.username, uscita.cartella, uscita.stampante);
+        let mut dest = outputs.destination(&actor.username, uscita.cartella, uscita.stampante);
+        if !print {
+            dest.printer = None;
+        }
         let at = crate::domain::date::local_ms(now_ms);
         let stamp = crate::domain::date::file_stamp(at);
         office::deliver(&dest, (stem, &actor.username, ext), &stamp, |out| {

@@ -97,6 +97,14 @@ pub enum Req {
     Modifiche {
         actor: Actor,
     },
+    /// A copy of document `id` in the ufficio's output folder (`ext`: its file's extension).
+    CopiaDocumento {
+        actor: Actor,
+        archivio: Archivio,
+        id: i64,
+        ext: String,
+        outputs: crate::print::office::Outputs,
+    },
     /// The cartella summary, or a PAI, as PDF delivered to the ufficio's folder or printer.
     Print {
         actor: Actor,
@@ -273,5 +281,21 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
                 },
             ),
         }),
+        Req::CopiaDocumento {
+            actor,
+            archivio,
+            id,
+            ext,
+            outputs,
+        } => Rep::Document(svc.save_copy(
+            &actor,
+            &outputs,
+            (&format!("documento-{id}"), &ext),
+            now_ms,
+            |svc, out, _| {
+                svc.export_documento(&actor, &archivio, id, out)
+                    .map(|_| String::new())
+            },
+        )),
     }
 }

@@ -28,7 +28,7 @@ pub enum Record {
 pub fn form_id(kind: FormKind) -> &'static str {
     match kind {
         FormKind::Diario => "diario",
-        FormKind::Pai => "pai",
+        FormKind::Pai | FormKind::PaiVerifica(..) => "pai",
         FormKind::Isee => "isee",
         FormKind::Documento => "documento",
         FormKind::Sezione(s) => s.code(),
@@ -138,6 +138,7 @@ const FIXED: &[(&str, &[(&str, &str)])] = &[
     ("tipo_diario", caso::TIPI_DIARIO),
     ("tipo_pai", TIPI_PAI),
     ("raggiunto", RAGGIUNTO),
+    ("motivo_chiusura_pai", caso::MOTIVI_CHIUSURA_PAI),
     ("tipo_isee", TIPI_ISEE),
     ("tipo_documento", TIPI_DOCUMENTO),
     ("autosufficienza", AUTOSUFFICIENZA),
@@ -187,6 +188,8 @@ pub fn new_form(
                 form.set(r, "0");
             }
         }
+        // Filled from the record by [`fill_pai`].
+        FormKind::PaiVerifica(..) => {}
         FormKind::Isee => form.set("tipo", "ordinario"),
         FormKind::Documento => {
             form.set("tipo", "relazione");
@@ -242,7 +245,7 @@ pub fn read(
             riservato: form.value("riservato") == "true",
             ..Default::default()
         }),
-        FormKind::Pai => {
+        FormKind::Pai | FormKind::PaiVerifica(..) => {
             let start = parse_typed(&form.value("data_inizio"), today)
                 .map_err(|e| ("data_inizio".to_string(), e))?;
             let mesi: i64 = form
@@ -253,7 +256,36 @@ pub fn read(
                 .filter(|m| (1..=60).contains(m))
                 .ok_or_else(|| ("verifica_mesi".to_string(), "Da 1 a 60 mesi".to_string()))?;
             let raggiunto = |id: &str| form.value(id).parse::<u8>().unwrap_or(0);
+            let prossima = if form.value("prossima_verifica").trim().is_empty() {
+                iso(caso::prima_verifica(start, mesi))
+            } else {
+                date("prossima_verifica")?
+            };
+            let data_chiusura = if form.value("data_chiusura").trim().is_empty() {
+                None
+            } else {
+                Some(date("data_chiusura")?)
+            };
+            let motivo_chiusura = opt(form.value("motivo_chiusura"));
+            if data_chiusura.is_some() && motivo_chiusura.is_none() {
+                return Err((
+                    "motivo_chiusura".into(),
+                    "Indicare il motivo della chiusura".into(),
+                ));
+            }
+            if data_chiusura.is_none() && motivo_chiusura.is_some() {
+                return Err((
+                    "data_chiusura".into(),
+                    "Indicare la data della chiusura".into(),
+                ));
+            }
+            let (id, version) = match kind {
+                FormKind::PaiVerifica(id, version) => (Some(id), version),
+                _ => (None, 0),
+            };
             Record::Pai(Pai {
+                id,
+                version,
                 caso_id,
                 tipo: form.value("tipo"),
                 motivazioni: form.value("motivazioni"),
@@ -265,9 +297,10 @@ pub fn read(
                 raggiunto_lungo: raggiunto("raggiunto_lungo"),
                 verifica_mesi: mesi,
                 data_inizio: iso(start),
-                prossima_verifica: iso(caso::prima_verifica(start, mesi)),
+                prossima_verifica: prossima,
                 beneficiari: opt(form.value("beneficiari")),
-                ..Default::default()
+                data_chiusura,
+                motivo_chiusura,
             })
         }
         FormKind::Isee => {
@@ -313,4 +346,30 @@ pub fn read(
             ..Default::default()
         }),
     })
+}
+
+/// Fills the PAI form with a stored PAI, to verify or close it.
+pub fn fill_pai(form: &mut Form, p: &Pai) {
+    let date = |d: &str| {
+        crate::domain::date::parse_iso(d)
+            .map(gg_mm_aaaa)
+            .unwrap_or_default()
+    };
+    form.set("tipo", &p.tipo);
+    form.set("motivazioni", &p.motivazioni);
+    form.set("data_inizio", &date(&p.data_inizio));
+    form.set("verifica_mesi", &p.verifica_mesi.to_string());
+    form.set("beneficiari", p.beneficiari.as_deref().unwrap_or(""));
+    for (o, r, obiettivo, raggiunto) in [
+        ("obiettivo_breve", "raggiunto_breve", &p.obiettivo_breve, p.raggiunto_breve),
+        ("obiettivo_medio", "raggiunto_medio", &p.obiettivo_medio, p.raggiunto_medio),
+        ("obiettivo_lungo", "raggiunto_lungo", &p.obiettivo_lungo, p.raggiunto_lungo),
+    ] {
+        form.set(o, obiettivo.as_deref().unwrap_or(""));
+        form.set(r, &raggiunto.to_string());
+    }
+    form.set("prossima_verifica", &date(&p.prossima_verifica));
+    form.set("data_chiusura", &date(p.data_chiusura.as_deref().unwrap_or("")));
+    form.set("motivo_chiusura", p.motivo_chiusura.as_deref().unwrap_or(""));
+    form.changed_at = None;
 }

@@ -1,8 +1,11 @@
-//! The open case: its keys (sections, new diary entry, PAI or ISEE, print, change of state) and
-//! the change of state asked step by step (transition, whom it names, closure reason, note).
+//! The open case: its keys (sections, new diary entry, PAI or ISEE, Enter to verify a PAI or copy
+//! a document out, print, change of state) and the change of state asked step by step
+//! (transition, whom it names, closure reason, note).
 
 use super::{Apertura, CasoView, FormKind, Req, State, Then, forms};
 use crate::domain::caso::{self, CambioStato, Sezione, Target};
+use crate::domain::date::italian;
+use crate::sanitize::sanitize;
 use crate::service::casi::Contenuto;
 use crate::ui::action::Action;
 use crate::ui::app::{App, Effect, Request, Screen, Then as AppThen};
@@ -118,6 +121,7 @@ pub(super) fn caso_action(
                 outputs,
             }))];
         }
+        Action::Open | Action::Confirm => return choose_record(app, caso_id),
         Action::Edit => {
             let Some(data) = &c.data else {
                 return Vec::new();
@@ -225,4 +229,104 @@ pub(super) fn ask_note(app: &mut App, cambio: CambioStato) {
         input: crate::ui::widgets::text_input::TextInput::new(500),
         then: AppThen::Casi(Then::Nota(cambio)),
     });
+}
+
+/// Enter on a section with records to open: a PAI to verify or close, a document to copy out.
+fn choose_record(app: &mut App, caso_id: i64) -> Vec<Effect> {
+    let Screen::Casi(State::Caso(c)) = &app.screen else {
+        return Vec::new();
+    };
+    let (title, options, then) = match c.data.as_ref().map(|d| &d.contenuto) {
+        Some(Contenuto::Pai(rows)) if !rows.is_empty() => {
+            if rows.len() == 1 {
+                return open_pai(app, caso_id, 0);
+            }
+            let options = rows
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} dal {} · prossima verifica {}{}",
+                        if p.tipo == "pai" { "PAI" } else { "Progetto individuale" },
+                        italian(&p.data_inizio),
+                        italian(&p.prossima_verifica),
+                        if p.data_chiusura.is_some() { " · chiuso" } else { "" }
+                    )
+                })
+                .collect();
+            ("Quale progetto?", options, Then::Pai(caso_id))
+        }
+        Some(Contenuto::Documenti(rows)) if !rows.is_empty() => {
+            let options = rows
+                .iter()
+                .map(|d| sanitize(&format!("{} · {}", italian(&d.data), d.titolo)))
+                .collect();
+            ("Copia del documento nella cartella dell'ufficio", options, Then::Documento)
+        }
+        _ => {
+            app.status = Some(
+                "Invio apre un PAI (sezione PAI) o copia un documento (sezione Documenti)".into(),
+            );
+            return Vec::new();
+        }
+    };
+    app.popup = Some(Popup::Choice {
+        title: title.into(),
+        options,
+        selected: 0,
+        then: AppThen::Casi(then),
+    });
+    Vec::new()
+}
+
+/// Opens the `i`-th PAI on screen in its form, to record a verification or close it.
+pub(super) fn open_pai(app: &mut App, caso_id: i64, i: usize) -> Vec<Effect> {
+    let Screen::Casi(State::Caso(c)) = &app.screen else {
+        return Vec::new();
+    };
+    let Some(Contenuto::Pai(rows)) = c.data.as_ref().map(|d| &d.contenuto) else {
+        return Vec::new();
+    };
+    let Some(pai) = rows.get(i).cloned() else {
+        return Vec::new();
+    };
+    let Some(id) = pai.id else {
+        return Vec::new();
+    };
+    let kind = FormKind::PaiVerifica(id, pai.version);
+    let form_id = forms::form_id(kind);
+    let (title, specs) = app.config.form_def(form_id);
+    let mut form = forms::new_form(form_id, &title, specs, Default::default(), kind, app.today());
+    forms::fill_pai(&mut form, &pai);
+    let screen = FormScreen::new(form, format!("pai-{id}"));
+    app.push_form(Screen::Casi(State::Form(Box::new(screen), kind, caso_id)))
+}
+
+/// Asks for a copy of the `i`-th document on screen in the ufficio's output folder.
+pub(super) fn copy_document(app: &mut App, i: usize) -> Vec<Effect> {
+    let Screen::Casi(State::Caso(c)) = &app.screen else {
+        return Vec::new();
+    };
+    let Some(Contenuto::Documenti(rows)) = c.data.as_ref().map(|d| &d.contenuto) else {
+        return Vec::new();
+    };
+    let Some((Some(id), nome_file)) = rows.get(i).map(|d| (d.id, d.nome_file.clone())) else {
+        return Vec::new();
+    };
+    let Some(actor) = app.actor() else {
+        return Vec::new();
+    };
+    // The extension of the imported file, if it is a plain one.
+    let ext = std::path::Path::new(&nome_file)
+        .extension()
+        .and_then(|e| e.to_str())
+        .filter(|e| e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map_or_else(|| "bin".to_string(), str::to_ascii_lowercase);
+    app.status = Some("Copia del documento in corso…".into());
+    vec![app.io.request(Request::Casi(Req::CopiaDocumento {
+        actor,
+        archivio: app.config.archivio.clone(),
+        id,
+        ext,
+        outputs: app.config.outputs(),
+    }))]
 }

@@ -79,6 +79,8 @@ pub struct CasoView {
 pub enum FormKind {
     Diario,
     Pai,
+    /// An existing PAI (id, version): its verification, new objectives, closure.
+    PaiVerifica(i64, i64),
     Isee,
     Documento,
     /// A validity-dated row of a generic cartella section.
@@ -152,7 +154,7 @@ impl ScreenState for State {
             State::Lista(..) => "Lista casi",
             State::Caso(_) => "Cartella sociale",
             State::Form(_, FormKind::Diario, _) => "Diario",
-            State::Form(_, FormKind::Pai, _) => "PAI",
+            State::Form(_, FormKind::Pai | FormKind::PaiVerifica(..), _) => "PAI",
             State::Form(_, FormKind::Isee, _) => "ISEE",
             State::Form(_, FormKind::Documento, _) => "Documento individuale",
             State::Form(_, FormKind::Sezione(s), _) => s.label(),
@@ -189,6 +191,7 @@ impl ScreenState for State {
                     | Action::NewRecord
                     | Action::Edit
                     | Action::Print
+                    | Action::Open
             ),
         }
     }
@@ -243,6 +246,10 @@ pub enum Then {
     Nota(CambioStato),
     /// The assessment grid of a new valutazione of the case.
     Griglia(i64),
+    /// Which PAI of the case to open.
+    Pai(i64),
+    /// Which document of the case to copy out.
+    Documento,
 }
 
 /// Opens the module from the home menu: which list?
@@ -565,6 +572,8 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
                 apertura,
             }))]
         }
+        (Then::Pai(caso_id), Answer::Choice(i)) => iter::open_pai(app, caso_id, i),
+        (Then::Documento, Answer::Choice(i)) => iter::copy_document(app, i),
         (Then::Nota(mut cambio), Answer::Text(nota)) => {
             cambio.nota = Some(nota);
             vec![app.io.request(Request::Casi(Req::Cambia { actor, cambio }))]

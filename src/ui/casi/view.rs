@@ -493,8 +493,9 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
                 }
                 if let (Some(dc), Some(m)) = (&p.data_chiusura, &p.motivo_chiusura) {
                     out.push(Line::raw(sanitize(&format!(
-                        "    Chiuso il {}: {m}",
-                        italian(dc)
+                        "    Chiuso il {}: {}",
+                        italian(dc),
+                        caso::motivo_chiusura_pai_label(m)
                     ))));
                 }
             }
