@@ -452,6 +452,12 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
             empty(&mut out);
         }
         Contenuto::Pai(rows) => {
+            if !rows.is_empty() {
+                out.push(Line::styled(
+                    "Invio: verifica, aggiorna o chiudi un progetto",
+                    theme.dim(),
+                ));
+            }
             for p in rows {
                 let due = p.data_chiusura.is_none() && p.prossima_verifica <= oggi;
                 out.push(Line::from(vec![
@@ -548,6 +554,12 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
             empty(&mut out);
         }
         Contenuto::Documenti(rows) => {
+            if !rows.is_empty() {
+                out.push(Line::styled(
+                    "Invio: copia di un documento nella cartella dell'ufficio",
+                    theme.dim(),
+                ));
+            }
             for x in rows {
                 out.push(Line::from(vec![
                     Span::styled(format!("{} ", italian(&x.data)), theme.dim()),
