@@ -5,7 +5,7 @@
 //! read, the business-change counter and the home counters.
 
 use serde_json::Value;
-use sportello::domain::caso::{CambioStato, Diario, FiltroCasi, Isee, Pai, Sezione};
+use sportello::domain::caso::{self, CambioStato, Diario, FiltroCasi, Isee, Pai, Sezione};
 use sportello::domain::persona::PersonaEdit;
 use sportello::domain::scheda::SchedaEdit;
 use sportello::domain::{Actor, NewEnte, NewOperatore, Outcome, Role, RoleSet};
@@ -645,4 +645,161 @@ fn export_casi_and_audit_accessi_from_the_command_line() {
     let r = run(&["audit", "accessi", "--cf", &cf, "--from", "01/01/2026"]);
     assert_eq!(r.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&r.stderr).contains("AAAA-MM-GG"));
+}
+
+#[test]
+fn gestione_fascicolo_decides_who_writes_and_a_shared_unit_sees_only_what_is_shared() {
+    use sportello::domain::caso::Unita;
+    let mut store = SqliteStore::in_memory().unwrap();
+    let fx = fixture(&mut store);
+    let mut svc = Service::new(&mut store);
+    let p = propose(&mut svc, &fx, "anziani");
+    let caso = svc.prendi_in_carico(&fx.as1, p, today()).unwrap();
+    let diario = |testo: &str| Diario {
+        caso_id: caso,
+        tipo: "colloquio".into(),
+        data: "2026-11-29".into(),
+        testo: testo.into(),
+        ..Default::default()
+    };
+    svc.save_diario(&fx.as1, &diario("Primo colloquio"))
+        .unwrap();
+
+    // A colleague of the same office does not follow the case: it is not there for them.
+    let err = svc
+        .read_cartella(&fx.as2, caso, Sezione::Diario, true)
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound(_)), "{err}");
+
+    // Assigned without "gestione fascicolo": reads everything, writes nothing (audited).
+    svc.set_operatore_caso(&fx.as1, caso, "as2", Some(false), today())
+        .unwrap();
+    let c = svc
+        .read_cartella(&fx.as2, caso, Sezione::Diario, true)
+        .unwrap();
+    assert!(!c.accesso.gestione && c.accesso.completo);
+    let err = svc.save_diario(&fx.as2, &diario("Nota")).unwrap_err();
+    assert!(
+        matches!(err, Error::Denied(_)) && err.to_string().contains("gestione del fascicolo"),
+        "{err}"
+    );
+    let a = last_audit(&svc);
+    assert_eq!(
+        (
+            a.event.action.as_str(),
+            a.event.outcome,
+            a.username.as_str()
+        ),
+        ("salva_diario", Outcome::Denied, "as2")
+    );
+    // Nor may they hand the case to others.
+    let err = svc
+        .condividi_caso(&fx.as2, caso, Unita::Ufficio(fx.ufficio), true, today())
+        .unwrap_err();
+    assert!(matches!(err, Error::Denied(_)), "{err}");
+
+    // With the flag they write; the Operatori section shows it.
+    svc.set_operatore_caso(&fx.as1, caso, "as2", Some(true), today())
+        .unwrap();
+    svc.save_diario(&fx.as2, &diario("Visita domiciliare"))
+        .unwrap();
+    let c = svc
+        .read_cartella(&fx.as1, caso, Sezione::Operatori, true)
+        .unwrap();
+    let sportello::service::casi::Contenuto::Operatori(ops) = &c.contenuto else {
+        panic!("{:?}", c.contenuto)
+    };
+    assert!(
+        ops.iter()
+            .any(|o| o.operatore == "as2" && o.gestione_fascicolo && o.al.is_none())
+    );
+    // The responsabile is not removed this way; the assignment ends.
+    let err = svc
+        .set_operatore_caso(&fx.as1, caso, "as1", None, today())
+        .unwrap_err();
+    assert!(matches!(err, Error::Invalid(_)), "{err}");
+    let err = svc
+        .set_operatore_caso(&fx.as1, caso, "sportello1", Some(true), today())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("accesso alla cartella sociale"),
+        "{err}"
+    );
+    svc.set_operatore_caso(&fx.as1, caso, "as2", None, today())
+        .unwrap();
+    assert!(
+        svc.read_cartella(&fx.as2, caso, Sezione::Anagrafica, true)
+            .is_err()
+    );
+
+    // Shared with the other comune, «nascondi informazioni»: who, who follows, the iter — no more.
+    let ente_b = fx.altro.enti[0];
+    svc.condividi_caso(&fx.as1, caso, Unita::Ente(ente_b), true, today())
+        .unwrap();
+    let listed = svc
+        .list_casi(&fx.altro, &FiltroCasi::default(), true)
+        .unwrap();
+    assert!(listed.iter().any(|c| c.id == caso));
+    for s in caso::SEZIONI_NASCOSTE_VISIBILI {
+        svc.read_cartella(&fx.altro, caso, s, true).unwrap();
+    }
+    let before = last_audit(&svc).id;
+    let err = svc
+        .read_cartella(&fx.altro, caso, Sezione::Diario, true)
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Denied(_)) && err.to_string().contains("senza le informazioni"),
+        "{err}"
+    );
+    assert!(
+        !err.to_string().contains("colloquio"),
+        "nothing leaks: {err}"
+    );
+    let a = last_audit(&svc);
+    assert!(a.id > before);
+    assert_eq!(
+        (
+            a.event.action.as_str(),
+            a.event.outcome,
+            a.event.section.as_deref()
+        ),
+        ("leggi_cartella", Outcome::Denied, Some("diario"))
+    );
+    let out = tempfile::tempdir().unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    assert!(
+        svc.print_cartella(&fx.altro, caso, &out.path().join("c.pdf"), now)
+            .is_err()
+    );
+    assert!(svc.save_diario(&fx.altro, &diario("Da Corciano")).is_err());
+
+    // Shared with the information: the diary reads; writing stays with who manages the fascicolo.
+    svc.condividi_caso(&fx.as1, caso, Unita::Ente(ente_b), false, today())
+        .unwrap();
+    let c = svc
+        .read_cartella(&fx.altro, caso, Sezione::Diario, true)
+        .unwrap();
+    assert!(c.accesso.completo && !c.accesso.gestione);
+    assert!(svc.save_diario(&fx.altro, &diario("Da Corciano")).is_err());
+    let condivisioni = svc.store().condivisioni(caso).unwrap();
+    assert_eq!(
+        condivisioni.len(),
+        1,
+        "one sharing per unit: {condivisioni:?}"
+    );
+    assert_eq!(condivisioni[0].nome, "Comune di Corciano");
+
+    // Revoked: gone again, reported like a case that does not exist.
+    svc.revoca_condivisione(&fx.as1, caso, condivisioni[0].id, today())
+        .unwrap();
+    let err = svc
+        .read_cartella(&fx.altro, caso, Sezione::Anagrafica, true)
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound(_)), "{err}");
+    assert!(
+        !svc.list_casi(&fx.altro, &FiltroCasi::default(), false)
+            .unwrap()
+            .iter()
+            .any(|c| c.id == caso)
+    );
 }

@@ -162,7 +162,11 @@ fn second_training_day_inbox_to_closed_case() {
     {
         let pai = &SqliteStore::open(&path).unwrap().pai(caso_id).unwrap()[0];
         assert_eq!(
-            (pai.raggiunto_breve, pai.prossima_verifica.as_str(), pai.version),
+            (
+                pai.raggiunto_breve,
+                pai.prossima_verifica.as_str(),
+                pai.version
+            ),
             (2, "2027-03-31", 2)
         );
     }

@@ -639,6 +639,19 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         )),
         Op::PrintCartella => return Some(svc.print_cartella(actor, caso.0, &out, now())),
         Op::PrintPai => return Some(svc.print_pai(actor, caso.0, pai, &out, now())),
+        Op::AssignOperatore => {
+            let resp = if side == Side::Own { "resp_a" } else { "resp_b" };
+            return Some(svc.set_operatore_caso(actor, caso.0, resp, Some(true), today()));
+        }
+        Op::ShareCaso => {
+            return Some(svc.condividi_caso(
+                actor,
+                caso.0,
+                sportello::domain::caso::Unita::Ufficio(ufficio),
+                true,
+                today(),
+            ));
+        }
     }
     .filter(|_| side == Side::Own)
 }

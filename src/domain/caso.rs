@@ -385,6 +385,42 @@ pub struct OperatoreCaso {
     pub al: Option<String>,
 }
 
+/// What an operator may do with a case they see.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AccessoCaso {
+    /// May write the fascicolo and manage who follows the case: every case of their enti, the
+    /// responsabile, an operator assigned with "gestione fascicolo", a case signalled to them.
+    pub gestione: bool,
+    /// Sees every section; false when the case is only shared with their unit with «nascondi
+    /// informazioni» (then only anagrafica, operatori and cronologia).
+    pub completo: bool,
+}
+
+/// The sections a unit sees of a case shared with «nascondi informazioni».
+pub const SEZIONI_NASCOSTE_VISIBILI: [Sezione; 3] =
+    [Sezione::Anagrafica, Sezione::Operatori, Sezione::Cronologia];
+
+/// A case shared with an ufficio or an ente.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Condivisione {
+    pub id: i64,
+    pub caso_id: i64,
+    pub ufficio_id: Option<i64>,
+    pub ente_id: Option<i64>,
+    /// The ufficio's or ente's name.
+    pub nome: String,
+    pub nascondi_informazioni: bool,
+    pub dal: String,
+    pub al: Option<String>,
+}
+
+/// Whom a case is shared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Unita {
+    Ufficio(i64),
+    Ente(i64),
+}
+
 /// A diary entry (colloquio, visita domiciliare, relazione, scuola, tribunale).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diario {

@@ -10,9 +10,9 @@ use std::path::Path;
 use super::Service;
 use super::rules::{Op, in_ente};
 use crate::domain::caso::{
-    self, CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Documento, Familiare, FiltroCasi,
-    Gestione, Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Sezione, Step, Transizione,
-    Valutazione, Visibilita,
+    self, AccessoCaso, CambioStato, CartellaDato, Caso, Condivisione, ContatoriCasi, Diario,
+    Documento, Familiare, FiltroCasi, Gestione, Isee, OperatoreCaso, Pai, Proposta, SchedaPersona,
+    Sezione, Step, Transizione, Valutazione, Visibilita,
 };
 use crate::domain::date::{iso, parse_iso};
 use crate::domain::persona::{Modifica, Soggetto};
@@ -63,6 +63,12 @@ pub struct Cartella {
     /// On the Invalidità section (which needs "dati riservati"): the health fields and third
     /// parties' codici fiscali of the person's schede di accesso, newest first.
     pub dalle_schede: Vec<SchedaSensibili>,
+    /// What the actor may do with the case.
+    #[serde(default)]
+    pub accesso: AccessoCaso,
+    /// On the Operatori section: the units the case is (or was) shared with.
+    #[serde(default)]
+    pub condivisioni: Vec<Condivisione>,
 }
 
 /// The sensitive fields of one scheda di accesso of the person.
@@ -298,6 +304,10 @@ impl Service<'_> {
     ) -> StoreResult<Cartella> {
         let actor = self.guard(actor, Op::ReadCaso, None, "caso")?;
         let caso = self.caso_in_scope(&actor, caso_id, Op::ReadCaso)?;
+        let accesso = self.accesso(&actor, caso_id)?;
+        if !caso::SEZIONI_NASCOSTE_VISIBILI.contains(&sezione) {
+            self.need_completo(&actor, Op::ReadCaso, caso_id, sezione.code())?;
+        }
         if sezione.riservata() {
             self.need_riservati(&actor, Op::ReadCaso, &caso, sezione.code())?;
         }
@@ -342,6 +352,11 @@ impl Service<'_> {
             ),
             generic => Contenuto::Dati(s.cartella_dati(caso_id, generic.code())?),
         };
+        let condivisioni = if sezione == Sezione::Operatori {
+            s.condivisioni(caso_id)?
+        } else {
+            Vec::new()
+        };
         let transizioni = if actor.can(Permission::WriteCartella) {
             s.transizioni(&caso.stato)?
                 .into_iter()
@@ -350,7 +365,10 @@ impl Service<'_> {
         } else {
             Vec::new()
         };
-        let destinatari = if transizioni.is_empty() {
+        let gestisce = sezione == Sezione::Operatori
+            && accesso.gestione
+            && actor.can(Permission::WriteCartella);
+        let destinatari = if transizioni.is_empty() && !gestisce {
             Destinatari::default()
         } else {
             self.destinatari(caso.ente_id)?
@@ -379,6 +397,8 @@ impl Service<'_> {
             transizioni,
             destinatari,
             dalle_schede,
+            accesso,
+            condivisioni,
         })
     }
 
@@ -454,9 +474,63 @@ impl Service<'_> {
     }
 
     /// A case the actor may change (visible to them), for the fascicolo writes.
-    fn writable_caso(&mut self, actor: &Actor, op: Op, caso_id: i64) -> StoreResult<(Actor, Caso)> {
+    /// The actor's access to a case they see (the system account has every access).
+    pub(super) fn accesso(&self, actor: &Actor, caso_id: i64) -> StoreResult<AccessoCaso> {
+        if actor.operatore_id.is_none() {
+            return Ok(AccessoCaso {
+                gestione: true,
+                completo: true,
+            });
+        }
+        self.store.accesso_caso(caso_id, &visibilita(actor))
+    }
+
+    /// Refuses (and audits) what lies beyond anagrafica, operatori and cronologia when the case is
+    /// only shared with the actor's unit with «nascondi informazioni».
+    pub(super) fn need_completo(
+        &mut self,
+        actor: &Actor,
+        op: Op,
+        caso_id: i64,
+        section: &str,
+    ) -> StoreResult<()> {
+        if self.accesso(actor, caso_id)?.completo {
+            return Ok(());
+        }
+        self.store.audit(
+            actor,
+            &AuditEvent::new(op.rule().action, Outcome::Denied)
+                .on("caso", Some(caso_id))
+                .section(section)
+                .detail("caso condiviso con «nascondi informazioni»"),
+        )?;
+        Err(StoreError::Denied(
+            "il caso è condiviso con la propria unità senza le informazioni: si vedono solo anagrafica, operatori e cronologia"
+                .into(),
+        ))
+    }
+
+    /// The case, for an actor who may write its fascicolo ("gestione fascicolo"; refusals audited).
+    pub(super) fn writable_caso(
+        &mut self,
+        actor: &Actor,
+        op: Op,
+        caso_id: i64,
+    ) -> StoreResult<(Actor, Caso)> {
         let actor = self.guard(actor, op, None, "caso")?;
         let caso = self.caso_in_scope(&actor, caso_id, op)?;
+        if !self.accesso(&actor, caso_id)?.gestione {
+            self.store.audit(
+                &actor,
+                &AuditEvent::new(op.rule().action, Outcome::Denied)
+                    .on("caso", Some(caso_id))
+                    .detail("gestione del fascicolo non assegnata"),
+            )?;
+            return Err(StoreError::Denied(
+                "il fascicolo di questo caso è gestito da altri operatori: chiedere al responsabile la «gestione del fascicolo»"
+                    .into(),
+            ));
+        }
         Ok((actor, caso))
     }
 

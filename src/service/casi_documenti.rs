@@ -212,8 +212,7 @@ impl Service<'_> {
         nuovo: &NuovoDocumento,
         src: &Path,
     ) -> StoreResult<i64> {
-        let actor = self.guard(actor, Op::AddDocumento, None, "caso")?;
-        let caso = self.caso_in_scope(&actor, nuovo.caso_id, Op::AddDocumento)?;
+        let (actor, caso) = self.writable_caso(actor, Op::AddDocumento, nuovo.caso_id)?;
         if nuovo.privato {
             self.need_riservati(&actor, Op::AddDocumento, &caso, "documenti")?;
         }
@@ -268,6 +267,7 @@ impl Service<'_> {
             Err(StoreError::NotFound(_)) => return Err(StoreError::NotFound(what)),
             Err(e) => return Err(e),
         };
+        self.need_completo(&actor, Op::ExportDocumento, caso.id, "documenti")?;
         if d.privato {
             self.need_riservati(&actor, Op::ExportDocumento, &caso, "documenti")?;
         }

@@ -143,6 +143,7 @@ impl Service<'_> {
     ) -> StoreResult<()> {
         let actor = self.guard(actor, Op::PrintCartella, None, "caso")?;
         let caso = self.caso_in_scope(&actor, caso_id, Op::PrintCartella)?;
+        self.need_completo(&actor, Op::PrintCartella, caso_id, "stampa")?;
         let riservati = self.holds_riservati(&actor, caso.ente_id)?;
         let s = &self.store;
         let mut sections = vec![Section {
@@ -279,6 +280,7 @@ impl Service<'_> {
     ) -> StoreResult<()> {
         let actor = self.guard(actor, Op::PrintPai, None, "caso")?;
         let caso = self.caso_in_scope(&actor, caso_id, Op::PrintPai)?;
+        self.need_completo(&actor, Op::PrintPai, caso_id, "pai")?;
         let pai = self
             .store
             .pai(caso_id)?

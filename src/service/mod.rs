@@ -14,6 +14,7 @@
 
 pub mod casi;
 pub mod casi_documenti;
+pub mod casi_operatori;
 mod casi_stampe;
 pub mod codes;
 pub mod db;

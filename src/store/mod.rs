@@ -20,9 +20,9 @@ pub use sqlite::scheda::{Contatori, SchedaSave, SchedaSaved};
 use std::path::Path;
 
 use crate::domain::caso::{
-    CambioStato, CartellaDato, Caso, ContatoriCasi, Diario, Documento, Familiare, FiltroCasi,
-    Gestione, Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Step, Transizione, Valutazione,
-    Visibilita,
+    AccessoCaso, CambioStato, CartellaDato, Caso, Condivisione, ContatoriCasi, Diario, Documento,
+    Familiare, FiltroCasi, Gestione, Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Step,
+    Transizione, Unita, Valutazione, Visibilita,
 };
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
@@ -557,6 +557,37 @@ pub trait CasiStore {
     /// makes the actor the responsabile. Returns the new version.
     fn cambia_stato(&mut self, actor: &Actor, c: &CambioStato) -> StoreResult<i64>;
     fn operatori_caso(&self, caso_id: i64) -> StoreResult<Vec<OperatoreCaso>>;
+    /// What an operator who sees the case (`caso_visibile`) may do with it.
+    fn accesso_caso(&self, id: i64, vis: &Visibilita) -> StoreResult<AccessoCaso>;
+    /// Assigns `operatore` to the case from `oggi` (`Some(gestione fascicolo)`; an active
+    /// assignment just changes its flag) or ends their assignment (`None`; not the responsabile's).
+    fn set_operatore_caso(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        operatore: &str,
+        gestione: Option<bool>,
+        oggi: &str,
+    ) -> StoreResult<()>;
+    /// The units a case is (or was) shared with, newest first, with their names.
+    fn condivisioni(&self, caso_id: i64) -> StoreResult<Vec<Condivisione>>;
+    /// Shares the case with a unit from `oggi` (an active sharing with it just changes its flag).
+    fn condividi_caso(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        unita: Unita,
+        nascondi_informazioni: bool,
+        oggi: &str,
+    ) -> StoreResult<()>;
+    /// Ends sharing `id` of the case on `oggi`.
+    fn revoca_condivisione(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        id: i64,
+        oggi: &str,
+    ) -> StoreResult<()>;
     /// The categorie sociali an ufficio manages.
     fn categorie_ufficio(&self, ufficio_id: i64) -> StoreResult<Vec<String>>;
     fn set_categorie_ufficio(

@@ -8,8 +8,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::audit::append_audit;
 use super::{SqliteStore, json_array, now_text, who};
 use crate::domain::caso::{
-    self, CambioStato, Caso, ContatoriCasi, FiltroCasi, OperatoreCaso, Step, Target, Transizione,
-    Visibilita,
+    self, AccessoCaso, CambioStato, Caso, Condivisione, ContatoriCasi, FiltroCasi, OperatoreCaso,
+    Step, Target, Transizione, Unita, Visibilita,
 };
 use crate::domain::{Actor, AuditEvent, AuditRow, Outcome};
 use crate::store::{CasiStore, StoreError, StoreResult};
@@ -54,16 +54,38 @@ fn caso_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Caso> {
     })
 }
 
-/// SISO-DOMAIN §4.2 as one condition on `presa_in_carico c`: ?1 operator, ?2 enti (JSON), ?3 ufficio,
-/// ?4 sees every case of their enti.
-const VISIBLE_SQL: &str = "(
-    (c.ente_id IN (SELECT value FROM json_each(?2)) AND (
-        ?4 = 1
-        OR EXISTS (SELECT 1 FROM caso_operatore o WHERE o.caso_id = c.id AND o.operatore = ?1 AND o.al IS NULL)
-        OR (c.created_by = ?1 AND c.iter_stato = 'aperto')
-        OR (c.iter_stato IN ('segnalato_ufficio', 'riaperto') AND c.segnalato_ufficio_id = ?3)
-        OR (c.iter_stato IN ('segnalato_operatore', 'riaperto') AND c.segnalato_operatore = ?1)))
-    OR (c.iter_stato = 'segnalato_ente' AND c.segnalato_ente_id IN (SELECT value FROM json_each(?2))))";
+/// SISO-DOMAIN §4.2, the cases an operator follows, as one SQL condition on `presa_in_carico c`:
+/// ?1 operator, ?2 enti (JSON), ?3 ufficio, ?4 sees every case of their enti. `$assigned` narrows
+/// the assignments that count.
+macro_rules! own_sql {
+    ($assigned:literal) => {
+        concat!(
+            "((c.ente_id IN (SELECT value FROM json_each(?2)) AND (
+                ?4 = 1
+                OR EXISTS (SELECT 1 FROM caso_operatore o WHERE o.caso_id = c.id AND o.operatore = ?1 AND o.al IS NULL",
+            $assigned,
+            ")
+                OR (c.created_by = ?1 AND c.iter_stato = 'aperto')
+                OR (c.iter_stato IN ('segnalato_ufficio', 'riaperto') AND c.segnalato_ufficio_id = ?3)
+                OR (c.iter_stato IN ('segnalato_operatore', 'riaperto') AND c.segnalato_operatore = ?1)))
+            OR (c.iter_stato = 'segnalato_ente' AND c.segnalato_ente_id IN (SELECT value FROM json_each(?2))))"
+        )
+    };
+}
+
+/// The cases shared with the operator's ufficio or enti (`$which` narrows the sharings).
+macro_rules! shared_sql {
+    ($which:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM caso_condivisione s WHERE s.caso_id = c.id AND s.al IS NULL",
+            $which,
+            " AND (s.ufficio_id = ?3 OR s.ente_id IN (SELECT value FROM json_each(?2))))"
+        )
+    };
+}
+
+/// The cases an operator sees: those they follow and those shared with their unit.
+const VISIBLE_SQL: &str = concat!("(", own_sql!(""), " OR ", shared_sql!(""), ")");
 
 fn vis_params(v: &Visibilita) -> (String, String, Option<i64>, i64) {
     (
@@ -223,6 +245,201 @@ impl CasiStore for SqliteStore {
             .conn()
             .query_row(&sql, params![op, enti, uff, tutti, id], |r| r.get(0))?;
         Ok(n > 0)
+    }
+
+    fn accesso_caso(&self, id: i64, vis: &Visibilita) -> StoreResult<AccessoCaso> {
+        let (op, enti, uff, tutti) = vis_params(vis);
+        let sql = concat!(
+            "SELECT ",
+            own_sql!(" AND o.gestione_fascicolo = 1"),
+            ", ",
+            own_sql!(""),
+            ", ",
+            shared_sql!(" AND s.nascondi_informazioni = 0"),
+            " FROM presa_in_carico c WHERE c.id = ?5"
+        );
+        let (gestione, segue, condiviso) = self
+            .conn()
+            .query_row(sql, params![op, enti, uff, tutti, id], |r| {
+                Ok((
+                    r.get::<_, bool>(0)?,
+                    r.get::<_, bool>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            })
+            .optional()?
+            .unwrap_or_default();
+        Ok(AccessoCaso {
+            gestione,
+            completo: segue || condiviso,
+        })
+    }
+
+    fn set_operatore_caso(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        operatore: &str,
+        gestione: Option<bool>,
+        oggi: &str,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            let active: Option<(i64, bool)> = tx
+                .query_row(
+                    "SELECT id, responsabile FROM caso_operatore
+                     WHERE caso_id = ?1 AND operatore = ?2 AND al IS NULL",
+                    params![caso_id, operatore],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            match (active, gestione) {
+                (Some((_, true)), None) => {
+                    return Err(StoreError::Invalid(
+                        "il responsabile del caso cambia con una presa in carico o una segnalazione"
+                            .into(),
+                    ));
+                }
+                (Some((row, _)), None) => {
+                    tx.execute(
+                        "UPDATE caso_operatore SET al = ?2 WHERE id = ?1",
+                        params![row, oggi],
+                    )?;
+                }
+                (Some((row, _)), Some(g)) => {
+                    tx.execute(
+                        "UPDATE caso_operatore SET gestione_fascicolo = ?2 WHERE id = ?1",
+                        params![row, g],
+                    )?;
+                }
+                (None, Some(g)) => {
+                    tx.execute(
+                        "INSERT INTO caso_operatore (caso_id, operatore, responsabile, gestione_fascicolo, dal)
+                         VALUES (?1, ?2, 0, ?3, ?4)",
+                        params![caso_id, operatore, g, oggi],
+                    )?;
+                }
+                (None, None) => {
+                    return Err(StoreError::NotFound(format!(
+                        "assegnazione di {operatore} al caso {caso_id}"
+                    )));
+                }
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("operatori_caso", Outcome::Ok)
+                    .on("caso", Some(caso_id))
+                    .detail(format!(
+                        "{operatore}: {}",
+                        match gestione {
+                            Some(true) => "assegnato con gestione del fascicolo",
+                            Some(false) => "assegnato senza gestione del fascicolo",
+                            None => "assegnazione terminata",
+                        }
+                    )),
+            )
+        })
+    }
+
+    fn condivisioni(&self, caso_id: i64) -> StoreResult<Vec<Condivisione>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT s.id, s.caso_id, s.ufficio_id, s.ente_id,
+                    COALESCE(u.nome || ' (' || ue.nome || ')', e.nome, ''),
+                    s.nascondi_informazioni, s.dal, s.al
+             FROM caso_condivisione s
+             LEFT JOIN ufficio u ON u.id = s.ufficio_id
+             LEFT JOIN ente ue ON ue.id = u.ente_id
+             LEFT JOIN ente e ON e.id = s.ente_id
+             WHERE s.caso_id = ?1
+             ORDER BY s.al IS NOT NULL, s.dal DESC, s.id DESC",
+        )?;
+        let rows = stmt
+            .query_map([caso_id], |r| {
+                Ok(Condivisione {
+                    id: r.get(0)?,
+                    caso_id: r.get(1)?,
+                    ufficio_id: r.get(2)?,
+                    ente_id: r.get(3)?,
+                    nome: r.get(4)?,
+                    nascondi_informazioni: r.get(5)?,
+                    dal: r.get(6)?,
+                    al: r.get(7)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn condividi_caso(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        unita: Unita,
+        nascondi_informazioni: bool,
+        oggi: &str,
+    ) -> StoreResult<()> {
+        let (ufficio, ente) = match unita {
+            Unita::Ufficio(u) => (Some(u), None),
+            Unita::Ente(e) => (None, Some(e)),
+        };
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE caso_condivisione SET nascondi_informazioni = ?4
+                 WHERE caso_id = ?1 AND al IS NULL AND ufficio_id IS ?2 AND ente_id IS ?3",
+                params![caso_id, ufficio, ente, nascondi_informazioni],
+            )?;
+            if changed == 0 {
+                tx.execute(
+                    "INSERT INTO caso_condivisione (caso_id, ufficio_id, ente_id, nascondi_informazioni, dal,
+                         created_at, created_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![caso_id, ufficio, ente, nascondi_informazioni, oggi, now_text(), who(actor)],
+                )?;
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("condividi_caso", Outcome::Ok)
+                    .on("caso", Some(caso_id))
+                    .detail(format!(
+                        "{}{}",
+                        match unita {
+                            Unita::Ufficio(u) => format!("ufficio {u}"),
+                            Unita::Ente(e) => format!("ente {e}"),
+                        },
+                        if nascondi_informazioni {
+                            ", nascondi informazioni"
+                        } else {
+                            ""
+                        }
+                    )),
+            )
+        })
+    }
+
+    fn revoca_condivisione(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        id: i64,
+        oggi: &str,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE caso_condivisione SET al = ?3 WHERE id = ?1 AND caso_id = ?2 AND al IS NULL",
+                params![id, caso_id, oggi],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("condivisione {id}")));
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("condividi_caso", Outcome::Ok)
+                    .on("caso", Some(caso_id))
+                    .detail(format!("condivisione {id} revocata")),
+            )
+        })
     }
 
     fn caso_di(&self, soggetto_id: i64, ente_id: i64) -> StoreResult<Option<i64>> {
@@ -446,8 +663,9 @@ impl CasiStore for SqliteStore {
             [&enti],
             |r| r.get(0),
         )?;
-        // "My cases": assigned to me, or signalled to me or my office, whatever the broader permission.
-        let mine = format!("SELECT c.id FROM presa_in_carico c WHERE {VISIBLE_SQL}");
+        // "My cases": assigned to me, or signalled to me or my office, whatever the broader
+        // permission; not those merely shared with my unit.
+        let mine = concat!("SELECT c.id FROM presa_in_carico c WHERE ", own_sql!(""));
         let p = params![op, enti, uff, 0];
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT st.etichetta, COUNT(*) FROM presa_in_carico c JOIN caso_stato st ON st.codice = c.iter_stato

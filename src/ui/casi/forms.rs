@@ -361,15 +361,36 @@ pub fn fill_pai(form: &mut Form, p: &Pai) {
     form.set("verifica_mesi", &p.verifica_mesi.to_string());
     form.set("beneficiari", p.beneficiari.as_deref().unwrap_or(""));
     for (o, r, obiettivo, raggiunto) in [
-        ("obiettivo_breve", "raggiunto_breve", &p.obiettivo_breve, p.raggiunto_breve),
-        ("obiettivo_medio", "raggiunto_medio", &p.obiettivo_medio, p.raggiunto_medio),
-        ("obiettivo_lungo", "raggiunto_lungo", &p.obiettivo_lungo, p.raggiunto_lungo),
+        (
+            "obiettivo_breve",
+            "raggiunto_breve",
+            &p.obiettivo_breve,
+            p.raggiunto_breve,
+        ),
+        (
+            "obiettivo_medio",
+            "raggiunto_medio",
+            &p.obiettivo_medio,
+            p.raggiunto_medio,
+        ),
+        (
+            "obiettivo_lungo",
+            "raggiunto_lungo",
+            &p.obiettivo_lungo,
+            p.raggiunto_lungo,
+        ),
     ] {
         form.set(o, obiettivo.as_deref().unwrap_or(""));
         form.set(r, &raggiunto.to_string());
     }
     form.set("prossima_verifica", &date(&p.prossima_verifica));
-    form.set("data_chiusura", &date(p.data_chiusura.as_deref().unwrap_or("")));
-    form.set("motivo_chiusura", p.motivo_chiusura.as_deref().unwrap_or(""));
+    form.set(
+        "data_chiusura",
+        &date(p.data_chiusura.as_deref().unwrap_or("")),
+    );
+    form.set(
+        "motivo_chiusura",
+        p.motivo_chiusura.as_deref().unwrap_or(""),
+    );
     form.changed_at = None;
 }

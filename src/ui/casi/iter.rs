@@ -246,10 +246,18 @@ fn choose_record(app: &mut App, caso_id: i64) -> Vec<Effect> {
                 .map(|p| {
                     format!(
                         "{} dal {} · prossima verifica {}{}",
-                        if p.tipo == "pai" { "PAI" } else { "Progetto individuale" },
+                        if p.tipo == "pai" {
+                            "PAI"
+                        } else {
+                            "Progetto individuale"
+                        },
                         italian(&p.data_inizio),
                         italian(&p.prossima_verifica),
-                        if p.data_chiusura.is_some() { " · chiuso" } else { "" }
+                        if p.data_chiusura.is_some() {
+                            " · chiuso"
+                        } else {
+                            ""
+                        }
                     )
                 })
                 .collect();
@@ -260,7 +268,11 @@ fn choose_record(app: &mut App, caso_id: i64) -> Vec<Effect> {
                 .iter()
                 .map(|d| sanitize(&format!("{} · {}", italian(&d.data), d.titolo)))
                 .collect();
-            ("Copia del documento nella cartella dell'ufficio", options, Then::Documento)
+            (
+                "Copia del documento nella cartella dell'ufficio",
+                options,
+                Then::Documento,
+            )
         }
         _ => {
             app.status = Some(
@@ -295,7 +307,14 @@ pub(super) fn open_pai(app: &mut App, caso_id: i64, i: usize) -> Vec<Effect> {
     let kind = FormKind::PaiVerifica(id, pai.version);
     let form_id = forms::form_id(kind);
     let (title, specs) = app.config.form_def(form_id);
-    let mut form = forms::new_form(form_id, &title, specs, Default::default(), kind, app.today());
+    let mut form = forms::new_form(
+        form_id,
+        &title,
+        specs,
+        Default::default(),
+        kind,
+        app.today(),
+    );
     forms::fill_pai(&mut form, &pai);
     let screen = FormScreen::new(form, format!("pai-{id}"));
     app.push_form(Screen::Casi(State::Form(Box::new(screen), kind, caso_id)))

@@ -59,7 +59,9 @@ impl Form {
             .iter()
             .zip(&p.folded)
             .filter(|((code, _), folded)| {
-                typed.is_empty() || (!filter.is_empty() && folded.contains(&filter)) || code_prefix(code)
+                typed.is_empty()
+                    || (!filter.is_empty() && folded.contains(&filter))
+                    || code_prefix(code)
             })
             .map(|((c, l), _)| (c.as_str(), l.as_str(), chosen.contains(&c.as_str())))
             .collect()
