@@ -675,3 +675,119 @@ fn two_operators_verifying_the_same_pai_the_second_gets_a_conflict_and_keeps_the
     assert_eq!(stored.raggiunto_breve, 3, "the first save stands");
     assert_eq!(stored.obiettivo_lungo, pai.obiettivo_lungo);
 }
+
+fn choose(h: &mut Harness, label: &str) {
+    let options = match &h.app.popup {
+        Some(Popup::Choice { options, .. }) => options.clone(),
+        _ => panic!("a choice for «{label}»:\n{}", h.text()),
+    };
+    let i = options
+        .iter()
+        .position(|o| o.contains(label))
+        .unwrap_or_else(|| panic!("«{label}» not in {options:?}"));
+    h.keys("<Down>".repeat(i).as_str());
+    h.keys("<Enter>");
+}
+
+#[test]
+fn the_social_worker_assigns_a_colleague_and_shares_the_case_without_its_information() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let caso_id = {
+        let s = SqliteStore::open(&path).unwrap();
+        let social = s
+            .operatore_by_username("assistente_sociale")
+            .unwrap()
+            .unwrap();
+        let social = Actor::operatore(&social, None, None);
+        let mut s = s;
+        let mut svc = sportello::service::Service::new(&mut s);
+        svc.list_casi(&social, &Default::default(), false)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.stato == "preso_in_carico" || c.stato == "sospeso")
+            .unwrap()
+            .id
+    };
+    let mut h = harness(&path, "assistente_sociale");
+    open_case(&mut h, "3", caso_id, Sezione::Operatori);
+    assert!(h.text().contains("Ctrl+N: assegna"), "{}", h.text());
+
+    // A colleague, for consultation only.
+    h.keys("<C-n>");
+    choose(&mut h, "Assegna un operatore");
+    choose(&mut h, "(responsabile)");
+    choose(&mut h, "solo consultazione");
+    no_error(&h);
+    // The other comune, without the fascicolo's information.
+    h.keys("<C-n>");
+    choose(&mut h, "altro ente");
+    choose(&mut h, "Corciano");
+    choose(&mut h, "Nascondi informazioni");
+    no_error(&h);
+    assert!(
+        h.text()
+            .contains("Condiviso con Comune di Corciano · informazioni nascoste"),
+        "{}",
+        h.text()
+    );
+    let s = SqliteStore::open(&path).unwrap();
+    assert!(
+        s.operatori_caso(caso_id)
+            .unwrap()
+            .iter()
+            .any(|o| o.operatore == "responsabile" && !o.gestione_fascicolo && o.al.is_none())
+    );
+
+    // In Corciano (a social worker added there) the case is listed; its diary is not shown.
+    {
+        let mut s = SqliteStore::open(&path).unwrap();
+        let ente = s
+            .list_enti()
+            .unwrap()
+            .into_iter()
+            .find(|e| e.nome.contains("Corciano"))
+            .unwrap();
+        let ufficio = s.list_uffici(ente.id).unwrap()[0].id;
+        let new = sportello::domain::NewOperatore {
+            username: "as.corciano".into(),
+            nome: "Lucia".into(),
+            cognome: "Bianchi".into(),
+            roles: sportello::domain::RoleSet::from_roles(&[
+                sportello::domain::Role::AssistenteSociale,
+            ]),
+            enti: vec![ente.id],
+            ufficio_id: Some(ufficio),
+            ..Default::default()
+        };
+        sportello::service::Service::new(&mut s)
+            .add_user(&Actor::system(None, None), &new, Some(demo::DEMO_PASSWORD))
+            .unwrap();
+    }
+    let mut other = harness(&path, "as.corciano");
+    let menu = other
+        .text()
+        .lines()
+        .find(|l| l.contains("Presa in carico e cartella"))
+        .and_then(|l| l.trim_start_matches(['│', ' ']).chars().next())
+        .map(String::from)
+        .unwrap();
+    open_case(&mut other, &menu, caso_id, Sezione::Anagrafica);
+    assert!(caso_view(&other).error.is_none(), "{}", other.text());
+    while caso_view(&other).sezione != Sezione::Diario {
+        other.keys("<PageDown>");
+    }
+    assert!(
+        other.text().contains("senza le informazioni"),
+        "{}",
+        other.text()
+    );
+
+    // Enter on the sharing: show the whole cartella; now the diary reads in Corciano.
+    h.keys("<Enter>");
+    choose(&mut h, "Condiviso con Comune di Corciano");
+    choose(&mut h, "Mostra tutta la cartella");
+    no_error(&h);
+    other.keys("<PageDown><PageUp>");
+    assert!(caso_view(&other).error.is_none(), "{}", other.text());
+}

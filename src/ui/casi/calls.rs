@@ -4,7 +4,8 @@
 use super::FormKind;
 use crate::domain::Actor;
 use crate::domain::caso::{
-    CambioStato, Caso, Diario, Familiare, FiltroCasi, Isee, Pai, Proposta, Sezione, Valutazione,
+    CambioStato, Caso, Diario, Familiare, FiltroCasi, Isee, Pai, Proposta, Sezione, Unita,
+    Valutazione,
 };
 use crate::service::Service;
 use crate::service::casi::{Cartella, PropostaView};
@@ -97,6 +98,26 @@ pub enum Req {
     Modifiche {
         actor: Actor,
     },
+    /// Assigns an operator to the case (with or without gestione fascicolo) or ends it (`None`).
+    Operatore {
+        actor: Actor,
+        caso_id: i64,
+        operatore: String,
+        gestione: Option<bool>,
+    },
+    /// Shares the case with a unit, or changes its «nascondi informazioni».
+    Condividi {
+        actor: Actor,
+        caso_id: i64,
+        unita: Unita,
+        nascondi: bool,
+    },
+    /// Ends a sharing of the case.
+    Revoca {
+        actor: Actor,
+        caso_id: i64,
+        id: i64,
+    },
     /// A copy of document `id` in the ufficio's output folder (`ext`: its file's extension).
     CopiaDocumento {
         actor: Actor,
@@ -125,6 +146,8 @@ pub enum Rep {
     Casi(Result<Vec<Caso>, String>),
     Cartella(i64, Result<Cartella, String>),
     Cambiato(Result<i64, String>),
+    /// Who follows the case changed (operators, sharing): the message to show.
+    Seguito(Result<(), String>, String),
     Saved(Result<(), String>, String),
     Modifiche(Result<i64, String>),
     Document(Result<crate::print::office::Delivered, String>),
@@ -189,6 +212,39 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             caso_id,
             svc.read_cartella(&actor, caso_id, sezione, audited)
                 .map_err(err),
+        ),
+        Req::Operatore {
+            actor,
+            caso_id,
+            operatore,
+            gestione,
+        } => Rep::Seguito(
+            svc.set_operatore_caso(&actor, caso_id, &operatore, gestione, today)
+                .map_err(err),
+            match gestione {
+                Some(true) => format!("{operatore}: assegnato con gestione del fascicolo"),
+                Some(false) => format!("{operatore}: assegnato senza gestione del fascicolo"),
+                None => format!("{operatore}: assegnazione terminata"),
+            },
+        ),
+        Req::Condividi {
+            actor,
+            caso_id,
+            unita,
+            nascondi,
+        } => Rep::Seguito(
+            svc.condividi_caso(&actor, caso_id, unita, nascondi, today)
+                .map_err(err),
+            if nascondi {
+                "Caso condiviso senza le informazioni del fascicolo".into()
+            } else {
+                "Caso condiviso con le informazioni del fascicolo".into()
+            },
+        ),
+        Req::Revoca { actor, caso_id, id } => Rep::Seguito(
+            svc.revoca_condivisione(&actor, caso_id, id, today)
+                .map_err(err),
+            "Condivisione revocata".into(),
         ),
         Req::Cambia { actor, cambio } => {
             Rep::Cambiato(svc.cambia_stato(&actor, &cambio).map_err(err))

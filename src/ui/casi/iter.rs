@@ -57,6 +57,10 @@ pub(super) fn caso_action(
                 Sezione::Documenti => FormKind::Documento,
                 Sezione::Risorse => FormKind::Familiare,
                 Sezione::Valutazioni => FormKind::Valutazione(0),
+                Sezione::Operatori => {
+                    super::operatori::nuovo(app, caso_id);
+                    return Vec::new();
+                }
                 s if s.generica() => FormKind::Sezione(s),
                 _ => {
                     app.status = Some(
@@ -236,6 +240,10 @@ fn choose_record(app: &mut App, caso_id: i64) -> Vec<Effect> {
     let Screen::Casi(State::Caso(c)) = &app.screen else {
         return Vec::new();
     };
+    if c.sezione == Sezione::Operatori {
+        super::operatori::scegli(app, caso_id);
+        return Vec::new();
+    }
     let (title, options, then) = match c.data.as_ref().map(|d| &d.contenuto) {
         Some(Contenuto::Pai(rows)) if !rows.is_empty() => {
             if rows.len() == 1 {

@@ -10,6 +10,7 @@ mod calls;
 mod filter;
 mod forms;
 mod iter;
+mod operatori;
 mod view;
 
 use super::action::Action;
@@ -250,6 +251,16 @@ pub enum Then {
     Pai(i64),
     /// Which document of the case to copy out.
     Documento,
+    /// Who follows the case: what to add (an operator, an ufficio, an ente).
+    NuovoSeguito(i64),
+    /// Whom (ids or usernames of the options).
+    ChiSeguito(i64, operatori::Nuovo, Vec<String>),
+    /// With "gestione fascicolo" / «nascondi informazioni» (first option) or not.
+    FlagSeguito(i64, operatori::Nuovo, String),
+    /// Which assignment or sharing to change (options).
+    VoceSeguito(i64, Vec<operatori::Voce>),
+    /// What to do with it.
+    AzioneSeguito(i64, operatori::Voce),
 }
 
 /// Opens the module from the home menu: which list?
@@ -489,6 +500,14 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Rep::Seguito(result, done) => {
+            app.mark_lists_stale();
+            match result {
+                Ok(()) => app.status = Some(done),
+                Err(e) => app.error_popup(e),
+            }
+            Vec::new()
+        }
         Rep::Cambiato(result) => {
             app.mark_lists_stale();
             match result {
@@ -574,6 +593,28 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
         }
         (Then::Pai(caso_id), Answer::Choice(i)) => iter::open_pai(app, caso_id, i),
         (Then::Documento, Answer::Choice(i)) => iter::copy_document(app, i),
+        (Then::NuovoSeguito(caso_id), Answer::Choice(i)) => {
+            operatori::chi(app, caso_id, i);
+            Vec::new()
+        }
+        (Then::ChiSeguito(caso_id, kind, ids), Answer::Choice(i)) => {
+            if let Some(id) = ids.get(i) {
+                operatori::flag(app, caso_id, kind, id.clone());
+            }
+            Vec::new()
+        }
+        (Then::FlagSeguito(caso_id, kind, id), Answer::Choice(i)) => {
+            operatori::conferma(app, caso_id, kind, &id, i == 0)
+        }
+        (Then::VoceSeguito(caso_id, voci), Answer::Choice(i)) => {
+            if let Some(v) = voci.get(i) {
+                operatori::azioni(app, caso_id, v.clone());
+            }
+            Vec::new()
+        }
+        (Then::AzioneSeguito(caso_id, voce), Answer::Choice(i)) => {
+            operatori::esegui(app, caso_id, voce, i)
+        }
         (Then::Nota(mut cambio), Answer::Text(nota)) => {
             cambio.nota = Some(nota);
             vec![app.io.request(Request::Casi(Req::Cambia { actor, cambio }))]

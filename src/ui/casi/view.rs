@@ -363,6 +363,12 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
             empty(&mut out);
         }
         Contenuto::Operatori(ops) => {
+            if d.accesso.gestione {
+                out.push(Line::styled(
+                    "Ctrl+N: assegna un operatore o condividi il caso · Invio: cambia o termina",
+                    theme.dim(),
+                ));
+            }
             for o in ops {
                 out.push(Line::raw(sanitize(&format!(
                     "{}{}{} · dal {}{}",
@@ -379,6 +385,21 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
                     },
                     italian(&o.dal),
                     o.al.as_deref()
+                        .map(|a| format!(" al {}", italian(a)))
+                        .unwrap_or_default()
+                ))));
+            }
+            for c in &d.condivisioni {
+                out.push(Line::raw(sanitize(&format!(
+                    "Condiviso con {}{} · dal {}{}",
+                    c.nome,
+                    if c.nascondi_informazioni {
+                        " · informazioni nascoste"
+                    } else {
+                        " · cartella visibile"
+                    },
+                    italian(&c.dal),
+                    c.al.as_deref()
                         .map(|a| format!(" al {}", italian(a)))
                         .unwrap_or_default()
                 ))));
