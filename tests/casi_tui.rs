@@ -791,3 +791,88 @@ fn the_social_worker_assigns_a_colleague_and_shares_the_case_without_its_informa
     other.keys("<PageDown><PageUp>");
     assert!(caso_view(&other).error.is_none(), "{}", other.text());
 }
+
+#[test]
+fn a_case_opened_from_the_list_starts_aperto_and_is_then_taken_in_charge() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let (libero, seguito) = {
+        let s = SqliteStore::open(&path).unwrap();
+        let perugia = s
+            .list_enti()
+            .unwrap()
+            .into_iter()
+            .find(|e| e.nome.contains("Perugia"))
+            .unwrap()
+            .id;
+        let mut libero = None;
+        let mut seguito = None;
+        for id in 1..=60 {
+            let Some(p) = s.soggetto(id).unwrap() else {
+                continue;
+            };
+            let Some(cf) = p.codice_fiscale.clone() else {
+                continue;
+            };
+            match s.caso_di(id, perugia).unwrap() {
+                None if p.data_decesso.is_none() => libero = libero.or(Some(cf)),
+                Some(_) => seguito = seguito.or(Some(cf)),
+                None => {}
+            }
+        }
+        (libero.unwrap(), seguito.unwrap())
+    };
+    let mut h = harness(&path, "assistente_sociale");
+    h.keys("32<C-n>");
+    assert_eq!(h.app.screen_name(), "nuovo_caso", "{}", h.text());
+    // A person who already has a case here: refused, the form stays with what was typed.
+    h.paste(&seguito);
+    h.keys("<Tab>anzian<Enter><C-s>");
+    match &h.app.popup {
+        Some(Popup::Message { text, error: true }) => {
+            assert!(text.contains("ha già un caso"), "{text}")
+        }
+        _ => panic!("refused:\n{}", h.text()),
+    }
+    h.keys("<Enter>");
+    assert_eq!(h.app.screen_name(), "nuovo_caso");
+    h.keys("<S-Tab><End>");
+    h.keys(&"<BS>".repeat(16));
+    h.paste(&libero);
+    h.keys("<C-s>");
+    no_error(&h);
+    let caso_id = caso_view(&h).caso_id;
+    assert!(h.text().contains("Stato: Aperto"), "{}", h.text());
+
+    // Ctrl+E: take it in charge (the office manages "anziani" in the demo).
+    h.keys("<C-e>");
+    choose(&mut h, "Prendi in carico");
+    h.paste("Presa in carico dopo il colloquio");
+    h.keys("<Enter>");
+    no_error(&h);
+    let s = SqliteStore::open(&path).unwrap();
+    let caso = s.caso(caso_id).unwrap().unwrap();
+    assert_eq!(
+        (
+            caso.stato.as_str(),
+            caso.responsabile.as_deref(),
+            caso.categorie
+        ),
+        (
+            "preso_in_carico",
+            Some("assistente_sociale"),
+            vec!["anziani".to_string()]
+        )
+    );
+    let stati: Vec<String> = s
+        .steps(caso_id)
+        .unwrap()
+        .into_iter()
+        .map(|x| x.stato)
+        .collect();
+    assert_eq!(stati, ["aperto", "preso_in_carico"]);
+    let audit = s.audit_tail(20).unwrap();
+    assert!(audit.iter().any(|r| r.event.action == "apri_caso"
+        && r.event.entity_id == Some(caso_id)
+        && r.username == "assistente_sociale"));
+}

@@ -639,6 +639,22 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         )),
         Op::PrintCartella => return Some(svc.print_cartella(actor, caso.0, &out, now())),
         Op::PrintPai => return Some(svc.print_pai(actor, caso.0, pai, &out, now())),
+        Op::OpenCaso => {
+            let sys = Actor::system(None, None);
+            let mut edit = PersonaEdit::default();
+            for (k, v) in [
+                ("cognome", "Verdi"),
+                ("nome", "Giovanni"),
+                ("sesso", "M"),
+                ("data_nascita", "1945-03-12"),
+                ("luogo_nascita", "G478"),
+                ("codice_fiscale", "VRDGNN45C12G478J"),
+            ] {
+                edit.set(k, Some(v));
+            }
+            svc.store_mut().save_persona(&sys, &edit, None).unwrap();
+            ok(svc.apri_caso(actor, "VRDGNN45C12G478J", "anziani", today()))
+        }
         Op::AssignOperatore => {
             let resp = if side == Side::Own { "resp_a" } else { "resp_b" };
             return Some(svc.set_operatore_caso(actor, caso.0, resp, Some(true), today()));

@@ -85,6 +85,10 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ("login.toml", include_str!("../../screens/login.toml")),
     ("note.toml", include_str!("../../screens/note.toml")),
     (
+        "nuovo_caso.toml",
+        include_str!("../../screens/nuovo_caso.toml"),
+    ),
+    (
         "operatore.toml",
         include_str!("../../screens/operatore.toml"),
     ),
@@ -447,6 +451,7 @@ mod tests {
                 "isee",
                 "login",
                 "note",
+                "nuovo_caso",
                 "operatore",
                 "pai",
                 "persona",
@@ -688,7 +693,7 @@ mod tests {
     #[test]
     fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
         let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, familiare.toml, filtro_casi.toml, filtro_schede.toml, invalidita.toml, isee.toml, login.toml, note.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml, servizi.toml, tribunale.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, familiare.toml, filtro_casi.toml, filtro_schede.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml, servizi.toml, tribunale.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
         let s = Screens::load(&fixture("no_such_dir")).unwrap();
         assert_eq!(s.forms().count(), EMBEDDED_SCREENS.len());
     }

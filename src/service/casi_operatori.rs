@@ -1,4 +1,5 @@
-//! Who follows a case: the operators assigned to it (with or without "gestione fascicolo", the
+//! Opening a case directly (a person the social worker meets without a scheda di accesso: state
+//! Aperto until someone takes it in charge), and who follows a case: the operators assigned to it (with or without "gestione fascicolo", the
 //! right to write its fascicolo) and the units it is shared with (an ufficio or an ente, with
 //! «nascondi informazioni» to show them only anagrafica, operatori and cronologia). Managed by
 //! those who manage the fascicolo; every change audited by the store.
@@ -10,6 +11,41 @@ use crate::domain::caso::Unita;
 use crate::store::{StoreError, StoreResult};
 
 impl Service<'_> {
+    /// Opens the case of the person with codice fiscale `cf` in the actor's ente, in state Aperto
+    /// with `categoria` as its categoria sociale. Returns its id.
+    pub fn apri_caso(
+        &mut self,
+        actor: &Actor,
+        cf: &str,
+        categoria: &str,
+        oggi: time::Date,
+    ) -> StoreResult<i64> {
+        let actor = self.guard(actor, Op::OpenCaso, None, "caso")?;
+        let cf = crate::domain::cf::normalize(cf);
+        crate::domain::cf::validate(&cf)
+            .map_err(|e| StoreError::Invalid(format!("codice fiscale {cf}: {e}")))?;
+        let ente = actor
+            .ente()
+            .ok_or_else(|| StoreError::Invalid("l'operatore non ha un ente".into()))?;
+        if !self
+            .store
+            .codes("categoria_sociale")?
+            .iter()
+            .any(|c| c.codice == categoria)
+        {
+            return Err(StoreError::Invalid(format!(
+                "categoria sociale sconosciuta: {categoria}"
+            )));
+        }
+        self.store.apri_caso(
+            &actor,
+            &cf,
+            ente,
+            categoria,
+            &crate::domain::date::iso(oggi),
+        )
+    }
+
     /// Assigns `operatore` to the case (`Some(gestione fascicolo)`; an assigned one just changes
     /// the flag) or ends their assignment (`None`). The operator must be active in the case's ente
     /// with the cartella permission.

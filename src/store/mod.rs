@@ -557,6 +557,16 @@ pub trait CasiStore {
     /// makes the actor the responsabile. Returns the new version.
     fn cambia_stato(&mut self, actor: &Actor, c: &CambioStato) -> StoreResult<i64>;
     fn operatori_caso(&self, caso_id: i64) -> StoreResult<Vec<OperatoreCaso>>;
+    /// Opens the case of the person with `codice_fiscale` in `ente` (state Aperto, `categoria` its
+    /// prevalent categoria sociale); Duplicate if the person has one there already.
+    fn apri_caso(
+        &mut self,
+        actor: &Actor,
+        codice_fiscale: &str,
+        ente: i64,
+        categoria: &str,
+        oggi: &str,
+    ) -> StoreResult<i64>;
     /// What an operator who sees the case (`caso_visibile`) may do with it.
     fn accesso_caso(&self, id: i64, vis: &Visibilita) -> StoreResult<AccessoCaso>;
     /// Assigns `operatore` to the case from `oggi` (`Some(gestione fascicolo)`; an active

@@ -189,6 +189,39 @@ pub(super) fn insert_step(
     Ok(())
 }
 
+/// Creates the case (and so the cartella) of a person in an ente, in state Aperto, numbered in
+/// the ente, with its first iter step (inside the caller's transaction). Returns its id.
+pub(super) fn new_caso(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    soggetto: i64,
+    ente: i64,
+    oggi: &str,
+) -> StoreResult<i64> {
+    let now = now_text();
+    let numero: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(numero), 0) + 1 FROM presa_in_carico WHERE ente_id = ?1",
+        [ente],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "INSERT INTO presa_in_carico (soggetto_id, ente_id, stato, data_apertura, numero, ufficio_id,
+             iter_stato, created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, 'aperta', ?3, ?4, ?5, 'aperto', ?6, ?7, ?6, ?7)",
+        params![soggetto, ente, oggi, numero, actor.ufficio_id, now, who(actor)],
+    )?;
+    let caso_id = tx.last_insert_rowid();
+    insert_step(
+        tx,
+        actor,
+        caso_id,
+        &step_simple(caso::APERTO, oggi),
+        None,
+        &now,
+    )?;
+    Ok(caso_id)
+}
+
 pub(super) fn step_simple(a: &str, data: &str) -> CambioStato {
     CambioStato {
         a: a.into(),
@@ -245,6 +278,49 @@ impl CasiStore for SqliteStore {
             .conn()
             .query_row(&sql, params![op, enti, uff, tutti, id], |r| r.get(0))?;
         Ok(n > 0)
+    }
+
+    fn apri_caso(
+        &mut self,
+        actor: &Actor,
+        codice_fiscale: &str,
+        ente: i64,
+        categoria: &str,
+        oggi: &str,
+    ) -> StoreResult<i64> {
+        self.write(|tx| {
+            let soggetto: i64 = tx
+                .query_row(
+                    "SELECT id FROM soggetto WHERE codice_fiscale = ?1 AND deleted_at IS NULL",
+                    [codice_fiscale],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| {
+                    StoreError::NotFound(format!(
+                        "nessuna persona in anagrafe con codice fiscale {codice_fiscale}"
+                    ))
+                })?;
+            if let Some(numero) = tx
+                .query_row(
+                    "SELECT numero FROM presa_in_carico WHERE soggetto_id = ?1 AND ente_id = ?2",
+                    params![soggetto, ente],
+                    |r| r.get::<_, i64>(0),
+                )
+                .optional()?
+            {
+                return Err(StoreError::Duplicate(format!(
+                    "la persona ha già un caso in questo ente: n. {numero}"
+                )));
+            }
+            let caso_id = new_caso(tx, actor, soggetto, ente, oggi)?;
+            tx.execute(
+                "INSERT INTO caso_categoria (caso_id, codice, prevalente, dal) VALUES (?1, ?2, 1, ?3)",
+                params![caso_id, categoria, oggi],
+            )?;
+            audit_on(tx, actor, "apri_caso", "caso", caso_id)?;
+            Ok(caso_id)
+        })
     }
 
     fn accesso_caso(&self, id: i64, vis: &Visibilita) -> StoreResult<AccessoCaso> {

@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::audit::append_audit;
-use super::casi::{audit_on, insert_step, step_simple};
+use super::casi::{audit_on, insert_step, new_caso, step_simple};
 use super::{SqliteStore, json_array, now_text, who};
 use crate::domain::caso::{self, Gestione, Proposta};
 use crate::domain::{Actor, AuditEvent, Outcome};
@@ -106,20 +106,7 @@ impl ProposteStore for SqliteStore {
                 (Some((c, _)), Gestione::Vista) => (*c, "vista"),
                 (Some((c, _)), Gestione::PresaInCarico) => (*c, "collegata"),
                 (None, Gestione::PresaInCarico) => {
-                    let numero: i64 = tx.query_row(
-                        "SELECT COALESCE(MAX(numero), 0) + 1 FROM presa_in_carico WHERE ente_id = ?1",
-                        [ente],
-                        |r| r.get(0),
-                    )?;
-                    tx.execute(
-                        "INSERT INTO presa_in_carico (soggetto_id, ente_id, stato, data_apertura, numero, ufficio_id,
-                             iter_stato, created_at, created_by, updated_at, updated_by)
-                         VALUES (?1, ?2, 'aperta', ?3, ?4, ?5, 'aperto', ?6, ?7, ?6, ?7)",
-                        params![soggetto, ente, oggi, numero, actor.ufficio_id, now, by],
-                    )?;
-                    let caso_id = tx.last_insert_rowid();
-                    insert_step(tx, actor, caso_id, &step_simple(caso::APERTO, oggi), None, &now)?;
-                    (caso_id, "creata")
+                    (new_caso(tx, actor, soggetto, ente, oggi)?, "creata")
                 }
             };
             let mut ins = tx.prepare_cached(

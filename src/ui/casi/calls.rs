@@ -98,6 +98,12 @@ pub enum Req {
     Modifiche {
         actor: Actor,
     },
+    /// Opens the case of the person with codice fiscale `cf`.
+    ApriCaso {
+        actor: Actor,
+        cf: String,
+        categoria: String,
+    },
     /// Assigns an operator to the case (with or without gestione fascicolo) or ends it (`None`).
     Operatore {
         actor: Actor,
@@ -146,6 +152,8 @@ pub enum Rep {
     Casi(Result<Vec<Caso>, String>),
     Cartella(i64, Result<Cartella, String>),
     Cambiato(Result<i64, String>),
+    /// A case opened directly: its id.
+    Aperto(Result<i64, String>),
     /// Who follows the case changed (operators, sharing): the message to show.
     Seguito(Result<(), String>, String),
     Saved(Result<(), String>, String),
@@ -213,6 +221,11 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             svc.read_cartella(&actor, caso_id, sezione, audited)
                 .map_err(err),
         ),
+        Req::ApriCaso {
+            actor,
+            cf,
+            categoria,
+        } => Rep::Aperto(svc.apri_caso(&actor, &cf, &categoria, today).map_err(err)),
         Req::Operatore {
             actor,
             caso_id,

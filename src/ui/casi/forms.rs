@@ -23,6 +23,8 @@ pub enum Record {
     Familiare(Familiare),
     /// A valutazione (its form version is filled in by the caller, from the form definitions).
     Valutazione(Valutazione),
+    /// A case to open: the person's codice fiscale and the categoria sociale.
+    NuovoCaso(String, String),
 }
 
 pub fn form_id(kind: FormKind) -> &'static str {
@@ -34,6 +36,7 @@ pub fn form_id(kind: FormKind) -> &'static str {
         FormKind::Sezione(s) => s.code(),
         FormKind::Familiare => "familiare",
         FormKind::Valutazione(_) => "valutazione",
+        FormKind::NuovoCaso => "nuovo_caso",
     }
 }
 
@@ -199,6 +202,7 @@ pub fn new_form(
         FormKind::Sezione(_) => form.set("dal", &oggi),
         FormKind::Valutazione(_) => form.set("data", &oggi),
         FormKind::Familiare => form.set("tipo", "convivente"),
+        FormKind::NuovoCaso => {}
     }
     form.changed_at = None;
     form
@@ -338,6 +342,10 @@ pub fn read(
             dati: serde_json::Value::Object(values(form, "data")).to_string(),
             ..Default::default()
         }),
+        FormKind::NuovoCaso => Record::NuovoCaso(
+            form.value("codice_fiscale").trim().to_uppercase(),
+            form.value("categoria"),
+        ),
         FormKind::Familiare => Record::Familiare(Familiare {
             tipo: form.value("tipo"),
             cognome: form.value("cognome").trim().to_string(),

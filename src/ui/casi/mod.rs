@@ -90,6 +90,8 @@ pub enum FormKind {
     Familiare,
     /// A valutazione with the n-th assessment grid ([`forms::griglie`]).
     Valutazione(u16),
+    /// A case opened directly (from the list of cases; no case yet: its id is 0).
+    NuovoCaso,
 }
 
 #[derive(Debug, Clone)]
@@ -161,6 +163,7 @@ impl ScreenState for State {
             State::Form(_, FormKind::Sezione(s), _) => s.label(),
             State::Form(_, FormKind::Familiare, _) => "Risorse",
             State::Form(_, FormKind::Valutazione(_), _) => "Valutazione",
+            State::Form(_, FormKind::NuovoCaso, _) => "Nuovo caso",
             State::Filtro(_) => "Filtri dei casi",
         }
     }
@@ -180,7 +183,10 @@ impl ScreenState for State {
             State::Inbox(_) => Table::moves(a, true) || matches!(a, Action::Open | Action::Confirm),
             State::Lista(..) => {
                 Table::moves(a, true)
-                    || matches!(a, Action::Open | Action::Confirm | Action::Filter)
+                    || matches!(
+                        a,
+                        Action::Open | Action::Confirm | Action::Filter | Action::NewRecord
+                    )
             }
             State::Proposta(_) => false,
             State::Caso(_) => matches!(
@@ -306,6 +312,16 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
             if r.table.navigate(a, true) {
                 return Vec::new();
             }
+            if a == Action::NewRecord {
+                let kind = FormKind::NuovoCaso;
+                let lists = app.config.list_ids(forms::form_id(kind));
+                let apertura = Apertura::Form(kind, 0);
+                return vec![app.io.query(Request::Casi(Req::Liste {
+                    actor,
+                    lists,
+                    apertura,
+                }))];
+            }
             if a == Action::Filter {
                 let lists = app.config.list_ids(filter::FILTER_FORM_ID);
                 let apertura = Apertura::Filtro;
@@ -362,6 +378,11 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                         .map_or(1, |d| d.version);
                     Req::Valutazione { actor, valutazione }
                 }
+                Ok(forms::Record::NuovoCaso(cf, categoria)) => Req::ApriCaso {
+                    actor,
+                    cf,
+                    categoria,
+                },
                 Ok(forms::Record::Documento(nuovo, file)) => Req::Documento {
                     actor,
                     archivio: app.config.archivio.clone(),
@@ -499,6 +520,15 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
                 Err(e) => app.error_popup(e),
             }
             Vec::new()
+        }
+        Rep::Aperto(result) => {
+            app.mark_lists_stale();
+            let id = result.as_ref().ok().copied();
+            let effects = app.form_saved(result.map(|_| ()), "Caso aperto");
+            if let Some(id) = id {
+                open_caso(app, id, Sezione::Cronologia);
+            }
+            effects
         }
         Rep::Seguito(result, done) => {
             app.mark_lists_stale();
