@@ -47,6 +47,27 @@ fn demo_creates_once_and_lists_one_account_per_role() {
         assert_eq!(documenti.len(), 8);
         assert!(documenti.iter().any(|d| d.privato));
         assert!(valutazioni > 0);
+        // Cases in every iter state, a minor's SINBA assessment, cases shared with other units,
+        // a colleague following a case, and the PUA's social worker's own cases.
+        let db = rusqlite::Connection::open(&demo_db).unwrap();
+        let one = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+        let stati = one("SELECT COUNT(*) FROM caso_stato s
+             WHERE EXISTS (SELECT 1 FROM presa_in_carico c WHERE c.iter_stato = s.codice)");
+        assert_eq!(stati, one("SELECT COUNT(*) FROM caso_stato"), "every state");
+        assert_eq!(
+            one("SELECT COUNT(*) FROM valutazione WHERE tipo = 'sinba'"),
+            1
+        );
+        assert_eq!(one("SELECT COUNT(*) FROM caso_condivisione"), 2);
+        assert_eq!(
+            one("SELECT COUNT(*) FROM caso_condivisione WHERE nascondi_informazioni = 1"),
+            1
+        );
+        assert!(one("SELECT COUNT(*) FROM caso_operatore WHERE responsabile = 0") > 0);
+        assert_eq!(
+            one("SELECT COUNT(*) FROM presa_in_carico WHERE created_by = 'as.pua'"),
+            2
+        );
         let files = env.dir.path().join("data/sportello/documenti");
         for d in &documenti {
             assert!(files.join(&d.file).is_file(), "{}", d.file);

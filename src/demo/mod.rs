@@ -4,6 +4,7 @@
 //! platform and whatever version of `rand` the other crates use (see `DemoRng`).
 
 pub mod history;
+pub mod seguiti;
 
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};

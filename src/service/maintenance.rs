@@ -98,6 +98,7 @@ impl Service<'_> {
     ) -> StoreResult<crate::demo::DemoSummary> {
         let summary = crate::demo::create_lived_in(self.store, actor, persons, today)?;
         crate::demo::casi(self.store, actor, today)?;
+        crate::demo::seguiti::add(self.store, actor, today)?;
         self.store.checkpoint()?;
         Ok(summary)
     }
