@@ -63,7 +63,7 @@ pub fn add(store: &mut dyn Store, actor: &Actor, today: time::Date) -> StoreResu
         if p.data_decesso.is_some() || svc.store().caso_di(id, ente)?.is_some() {
             continue;
         }
-        if anni < 18 && anni >= 6 {
+        if (6..18).contains(&anni) {
             minori.push(cf);
         } else if anni >= 30 {
             adulti.push(cf);
