@@ -803,3 +803,118 @@ fn gestione_fascicolo_decides_who_writes_and_a_shared_unit_sees_only_what_is_sha
             .any(|c| c.id == caso)
     );
 }
+
+#[test]
+fn merging_two_persons_with_a_case_each_in_one_ente_keeps_one_case_with_both_fascicoli() {
+    let mut store = SqliteStore::in_memory().unwrap();
+    let fx = fixture(&mut store);
+    let sys = Actor::system(None, None);
+    let mut svc = Service::new(&mut store);
+    let diario = |caso: i64, testo: &str| Diario {
+        caso_id: caso,
+        tipo: "colloquio".into(),
+        data: "2026-11-29".into(),
+        testo: testo.into(),
+        ..Default::default()
+    };
+    // The desk's person (provisional code) is taken in charge, with a diary entry.
+    let p = propose(&mut svc, &fx, "anziani");
+    let desk_case = svc.prendi_in_carico(&fx.as1, p, today()).unwrap();
+    svc.save_diario(&fx.as1, &diario(desk_case, "Colloquio allo sportello"))
+        .unwrap();
+    // The registry brings the same person with the real code; a colleague opened a case for her.
+    let cf = "BNCLSU40E41G478U";
+    svc.store_mut()
+        .insert_soggetti(
+            &sys,
+            &[sportello::domain::soggetto::NewSoggetto {
+                codice_fiscale: Some(cf.into()),
+                cognome: "BIANCHI".into(),
+                nome: "LUISA".into(),
+                sesso: Some('F'),
+                data_nascita: Some("1940-05-01".into()),
+                luogo_nascita: Some("G478".into()),
+                fonte: "anagrafe",
+                ..Default::default()
+            }],
+        )
+        .unwrap();
+    let registry_case = svc.apri_caso(&fx.as2, cf, "anziani", today()).unwrap();
+    let v = svc.store().caso(registry_case).unwrap().unwrap().version;
+    svc.cambia_stato(&fx.as2, &cambio(registry_case, v, "preso_in_carico"))
+        .unwrap();
+    svc.save_diario(&fx.as2, &diario(registry_case, "Visita domiciliare"))
+        .unwrap();
+    let registry_person = svc
+        .store()
+        .caso(registry_case)
+        .unwrap()
+        .unwrap()
+        .soggetto_id;
+
+    // The desk replaces the provisional code with the real one: the two persons are merged.
+    let p = svc.store().soggetto(fx.persona).unwrap().unwrap();
+    let mut e = PersonaEdit::from_soggetto(&p, None);
+    e.set("codice_fiscale", Some(cf));
+    let saved = svc.save_persona(&fx.front, &e, today()).unwrap();
+    assert!(
+        format!("{saved:?}").contains(&format!("id: {registry_person}")),
+        "{saved:?}"
+    );
+
+    let s = svc.store();
+    assert!(
+        s.caso(desk_case).unwrap().is_none(),
+        "one case per person and ente"
+    );
+    let testi: Vec<String> = s
+        .diario(registry_case)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.testo)
+        .collect();
+    assert!(
+        testi.contains(&"Colloquio allo sportello".to_string())
+            && testi.contains(&"Visita domiciliare".to_string()),
+        "{testi:?}"
+    );
+    let steps = s.steps(registry_case).unwrap();
+    assert!(
+        steps.iter().any(|x| x
+            .nota
+            .as_deref()
+            .is_some_and(|n| n.contains("unito il caso n."))),
+        "{steps:?}"
+    );
+    let responsabili: Vec<_> = s
+        .operatori_caso(registry_case)
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.responsabile && o.al.is_none())
+        .collect();
+    assert_eq!(responsabili.len(), 1, "{responsabili:?}");
+    assert_eq!(responsabili[0].operatore, "as2");
+    // Both social workers still follow it; nothing points at the deleted case.
+    assert!(
+        s.operatori_caso(registry_case)
+            .unwrap()
+            .iter()
+            .any(|o| o.operatore == "as1" && o.al.is_none())
+    );
+    assert!(s.diario(desk_case).unwrap().is_empty());
+    assert!(s.steps(desk_case).unwrap().is_empty());
+    assert!(s.operatori_caso(desk_case).unwrap().is_empty());
+}
+
+#[test]
+fn every_table_pointing_at_a_case_is_moved_by_a_merge() {
+    let s = SqliteStore::in_memory().unwrap();
+    let mut tables = s.tables_with_column("caso_id").unwrap();
+    tables.sort();
+    let mut expected: Vec<String> = sportello::store::CASE_REFERENCES
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+    expected.sort();
+    assert_eq!(tables, expected);
+}

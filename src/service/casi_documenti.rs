@@ -195,12 +195,16 @@ fn store_file(
     copied
 }
 
-/// Whether a stored name is one this module made (`<caso>/<64 hex digits>`).
+/// Whether a stored name is one this module made: `<caso>/<the file's 64 hex digits>`, the folder
+/// of the case it was imported into (a case merged into another keeps its documents' folder).
 fn stored_name_ok(d: &Documento) -> bool {
-    let prefix = format!("{}/", d.caso_id);
-    d.file
-        .strip_prefix(&prefix)
-        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) && h == d.sha256)
+    d.file.split_once('/').is_some_and(|(caso, h)| {
+        !caso.is_empty()
+            && caso.bytes().all(|b| b.is_ascii_digit())
+            && h.len() == 64
+            && h.bytes().all(|b| b.is_ascii_hexdigit())
+            && h == d.sha256
+    })
 }
 
 impl Service<'_> {
@@ -327,6 +331,19 @@ mod tests {
         d.file = format!("7/../8/{sha}");
         assert!(!stored_name_ok(&d));
         d.file = format!("8/{sha}");
-        assert!(!stored_name_ok(&d));
+        assert!(
+            stored_name_ok(&d),
+            "a document of a case merged into another"
+        );
+        for bad in [
+            format!("/7/{sha}"),
+            format!("x/{sha}"),
+            format!("/{sha}"),
+            format!("7/{}", "b".repeat(64)),
+            format!("7/{sha}/"),
+        ] {
+            d.file = bad;
+            assert!(!stored_name_ok(&d), "{}", d.file);
+        }
     }
 }

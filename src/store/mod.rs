@@ -14,7 +14,7 @@ pub mod migrations;
 pub mod sqlite;
 pub mod worker;
 
-pub use sqlite::persona_write::{REFERENCES as PERSON_REFERENCES, Saved};
+pub use sqlite::persona_write::{CASE_REFERENCES, REFERENCES as PERSON_REFERENCES, Saved};
 pub use sqlite::scheda::{Contatori, SchedaSave, SchedaSaved};
 
 use std::path::Path;

@@ -25,6 +25,77 @@ pub const REFERENCES: &[&str] = &[
     "caso_familiare",
 ];
 
+/// Tables that point at a case (`caso_id`): when both merged persons have a case in one ente, the
+/// surviving person's case takes them. Every table added later with a `caso_id` column belongs
+/// here (a test checks the schema).
+pub const CASE_REFERENCES: &[&str] = &[
+    "proposta_pic",
+    "caso_step",
+    "caso_operatore",
+    "caso_categoria",
+    "cartella_dato",
+    "caso_familiare",
+    "diario",
+    "pai",
+    "isee",
+    "documento",
+    "valutazione",
+    "caso_condivisione",
+];
+
+/// Both merged persons had a case in one ente: the surviving person's case `into` takes the whole
+/// fascicolo of `from` (its iter steps, diary, PAI, ISEE, documents, assessments, cartella rows,
+/// network, sharing; the operators assigned to both keep their assignment on `into` and `into`'s
+/// responsabile stays the only one), a step records the merge, and `from` is deleted.
+fn merge_casi(tx: &Transaction<'_>, now: &str, by: &str, from: i64, into: i64) -> StoreResult<()> {
+    let oggi = &now[..10];
+    tx.execute(
+        "UPDATE caso_operatore SET responsabile = 0,
+             al = CASE WHEN al IS NULL AND EXISTS (SELECT 1 FROM caso_operatore o
+                 WHERE o.caso_id = ?2 AND o.operatore = caso_operatore.operatore AND o.al IS NULL)
+                 THEN ?3 ELSE al END
+         WHERE caso_id = ?1",
+        params![from, into, oggi],
+    )?;
+    tx.execute(
+        "UPDATE caso_categoria SET prevalente = 0 WHERE caso_id = ?1",
+        [from],
+    )?;
+    for table in CASE_REFERENCES {
+        // A categoria both cases hold from the same day is kept once.
+        tx.execute(
+            &format!("UPDATE OR IGNORE {table} SET caso_id = ?1 WHERE caso_id = ?2"),
+            params![into, from],
+        )?;
+        tx.execute(&format!("DELETE FROM {table} WHERE caso_id = ?1"), [from])?;
+    }
+    let (numero, stato, ente): (i64, String, i64) = tx.query_row(
+        "SELECT f.numero, i.iter_stato, i.ente_id FROM presa_in_carico f, presa_in_carico i
+         WHERE f.id = ?1 AND i.id = ?2",
+        params![from, into],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    tx.execute(
+        "INSERT INTO caso_step (caso_id, stato, da_stato, data, operatore, ente_id, nota, created_at)
+         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            into,
+            stato,
+            oggi,
+            by,
+            ente,
+            format!("unito il caso n. {numero} della stessa persona (registrata due volte)"),
+            now
+        ],
+    )?;
+    tx.execute("DELETE FROM presa_in_carico WHERE id = ?1", [from])?;
+    tx.execute(
+        "UPDATE presa_in_carico SET version = version + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?1",
+        params![into, now, by],
+    )?;
+    Ok(())
+}
+
 /// What a desk save did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Saved {
@@ -435,6 +506,17 @@ fn merge_into(
     let Some((into_version, _, _, target)) = current(tx, into)? else {
         return Err(StoreError::NotFound(format!("persona {into}")));
     };
+    let doppi: Vec<(i64, i64)> = tx
+        .prepare(
+            "SELECT f.id, i.id FROM presa_in_carico f
+             JOIN presa_in_carico i ON i.ente_id = f.ente_id AND i.soggetto_id = ?2
+             WHERE f.soggetto_id = ?1",
+        )?
+        .query_map(params![from, into], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (caso_from, caso_into) in doppi {
+        merge_casi(tx, now, by, caso_from, caso_into)?;
+    }
     let mut moved = 0usize;
     for table in REFERENCES {
         // A consent the surviving person already has for the same ente wins; the other is dropped.
