@@ -918,3 +918,59 @@ fn every_table_pointing_at_a_case_is_moved_by_a_merge() {
     expected.sort();
     assert_eq!(tables, expected);
 }
+
+#[test]
+fn the_cartella_shows_the_scheda_por_of_the_case_vulnerability_only_with_dati_riservati() {
+    let mut store = SqliteStore::in_memory().unwrap();
+    let fx = fixture(&mut store);
+    let sys = Actor::system(None, None);
+    let mut svc = Service::new(&mut store);
+    let p = propose(&mut svc, &fx, "anziani");
+    let caso = svc.prendi_in_carico(&fx.as1, p, today()).unwrap();
+    let c = svc
+        .read_cartella(&fx.as1, caso, Sezione::Schede, true)
+        .unwrap();
+    assert_eq!(c.por, None, "no POR data yet");
+    // A later scheda of the person with the POR block.
+    let scheda_id = svc
+        .store()
+        .schede_persona(fx.persona, &fx.front.enti)
+        .unwrap()[0]
+        .0;
+    let mut e = svc.store().scheda(scheda_id).unwrap().unwrap().edit;
+    e.id = None;
+    e.version = 0;
+    e.esito = None;
+    for (k, v) in [
+        ("por_titolo_studio", "Diploma di ragioneria"),
+        ("por_vulnerabilita", "Disoccupata di lunga durata"),
+        ("por_data_sottoscrizione", "2026-11-20"),
+    ] {
+        e.dati.insert(k.into(), Value::from(v));
+    }
+    svc.save_scheda(&fx.front, &e, false, today()).unwrap();
+    let c = svc
+        .read_cartella(&fx.as1, caso, Sezione::Schede, true)
+        .unwrap();
+    let por = c.por.expect("the scheda POR");
+    assert_eq!(
+        por.campi,
+        [
+            (
+                "por_titolo_studio".to_string(),
+                "Diploma di ragioneria".to_string()
+            ),
+            ("por_data_sottoscrizione".into(), "2026-11-20".into())
+        ],
+        "vulnerabilità needs dati riservati"
+    );
+    svc.set_riservati(&sys, "as1", fx.as1.enti[0], true)
+        .unwrap();
+    let c = svc
+        .read_cartella(&fx.as1, caso, Sezione::Schede, true)
+        .unwrap();
+    assert!(c.por.unwrap().campi.contains(&(
+        "por_vulnerabilita".into(),
+        "Disoccupata di lunga durata".into()
+    )));
+}

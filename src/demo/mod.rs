@@ -432,6 +432,22 @@ pub fn casi(store: &mut dyn Store, actor: &Actor, today: time::Date) -> StoreRes
         ] {
             e.dati.insert(k.into(), serde_json::Value::from(v));
         }
+        if i % 3 == 1 {
+            // The POR / FSE block: the cartella's "scheda POR".
+            for (k, v) in [
+                ("por_titolo_studio", "Licenza media"),
+                ("por_condizione_lavoro", "Disoccupato/a"),
+                ("por_durata_ricerca", "Oltre 12 mesi"),
+                ("por_vulnerabilita", "Persona in condizione di povertà"),
+                ("por_progetto", "POR FSE+ 2021-2027 — Inclusione attiva"),
+            ] {
+                e.dati.insert(k.into(), serde_json::Value::from(v));
+            }
+            e.dati.insert(
+                "por_data_sottoscrizione".into(),
+                serde_json::Value::from(day(38 - i as i64)),
+            );
+        }
         let scheda = svc.save_scheda(&front, &e, false, today)?;
         let Some(proposta) = svc
             .store()

@@ -69,7 +69,30 @@ pub struct Cartella {
     /// On the Operatori section: the units the case is (or was) shared with.
     #[serde(default)]
     pub condivisioni: Vec<Condivisione>,
+    /// On the Schede section: the scheda POR of the case (the newest scheda with POR data).
+    #[serde(default)]
+    pub por: Option<SchedaPor>,
 }
+
+/// The POR / FSE fields of the person's newest scheda that has them: (field id, value), in the
+/// scheda form's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SchedaPor {
+    pub numero: i64,
+    pub data_accesso: String,
+    pub campi: Vec<(String, String)>,
+}
+
+/// The POR fields of a scheda; «vulnerabilità» is a sensitive one.
+const CAMPI_POR: [&str; 7] = [
+    "por_titolo_studio",
+    "por_anno_titolo",
+    "por_condizione_lavoro",
+    "por_durata_ricerca",
+    "por_vulnerabilita",
+    "por_progetto",
+    "por_data_sottoscrizione",
+];
 
 /// The sensitive fields of one scheda di accesso of the person.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -365,6 +388,10 @@ impl Service<'_> {
         } else {
             Vec::new()
         };
+        let por = match &contenuto {
+            Contenuto::Schede(rows) => self.scheda_por(rows, riservati)?,
+            _ => None,
+        };
         let gestisce = sezione == Sezione::Operatori
             && accesso.gestione
             && actor.can(Permission::WriteCartella);
@@ -399,7 +426,42 @@ impl Service<'_> {
             dalle_schede,
             accesso,
             condivisioni,
+            por,
         })
+    }
+
+    /// The newest of these schede that holds POR data, with those fields («vulnerabilità» only
+    /// with "dati riservati").
+    fn scheda_por(
+        &self,
+        schede: &[SchedaPersona],
+        riservati: bool,
+    ) -> StoreResult<Option<SchedaPor>> {
+        for (id, numero, data, _) in schede.iter().take(50) {
+            let Some(s) = self.store.scheda(*id)? else {
+                continue;
+            };
+            let campi: Vec<(String, String)> = CAMPI_POR
+                .iter()
+                .filter(|c| riservati || **c != "por_vulnerabilita")
+                .filter_map(|c| {
+                    let v = match s.edit.dati.get(*c)? {
+                        serde_json::Value::String(t) => t.trim().to_string(),
+                        serde_json::Value::Number(n) => n.to_string(),
+                        _ => return None,
+                    };
+                    (!v.is_empty()).then(|| (c.to_string(), v))
+                })
+                .collect();
+            if !campi.is_empty() {
+                return Ok(Some(SchedaPor {
+                    numero: *numero,
+                    data_accesso: data.clone(),
+                    campi,
+                }));
+            }
+        }
+        Ok(None)
     }
 
     fn destinatari(&self, ente: i64) -> StoreResult<Destinatari> {

@@ -415,6 +415,30 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
                 ))));
             }
             empty(&mut out);
+            if let Some(por) = &d.por {
+                out.push(Line::raw(""));
+                out.push(Line::styled(
+                    format!(
+                        "Scheda POR (dalla scheda n. {} del {})",
+                        por.numero,
+                        italian(&por.data_accesso)
+                    ),
+                    theme.focus(),
+                ));
+                let (_, specs) = app.config.form_def("scheda");
+                for (campo, valore) in &por.campi {
+                    let label = specs
+                        .iter()
+                        .find(|f| &f.id == campo)
+                        .map_or(campo.as_str(), |f| f.label.as_str());
+                    let valore = if campo == "por_data_sottoscrizione" {
+                        italian(valore)
+                    } else {
+                        valore.clone()
+                    };
+                    out.push(kv(theme, label, &valore));
+                }
+            }
         }
         Contenuto::Cronologia(steps) => {
             for s in steps.iter().rev() {
