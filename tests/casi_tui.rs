@@ -576,6 +576,16 @@ fn cartella_sections_and_risorse_are_filled_from_their_forms_sensitive_ones_need
     assert!(sociali[1].al.is_some(), "the previous row is closed");
 }
 
+/// The home menu key of the cases module for the operator logged in.
+fn cases_menu(h: &Harness) -> String {
+    h.text()
+        .lines()
+        .find(|l| l.contains("Presa in carico e cartella"))
+        .and_then(|l| l.trim_start_matches(['│', ' ']).chars().next())
+        .map(String::from)
+        .unwrap()
+}
+
 /// Opens case `caso_id` from the list of cases (module `menu` of the home screen) on section `s`.
 fn open_case(h: &mut Harness, menu: &str, caso_id: i64, s: Sezione) {
     h.keys(menu);
@@ -622,13 +632,7 @@ fn two_operators_verifying_the_same_pai_the_second_gets_a_conflict_and_keeps_the
     let mut mine = harness(&path, "assistente_sociale");
     let mut theirs = harness(&path, "responsabile");
     open_case(&mut mine, "3", caso_id, Sezione::Pai);
-    let menu = theirs
-        .text()
-        .lines()
-        .find(|l| l.contains("Presa in carico e cartella"))
-        .and_then(|l| l.trim_start_matches(['│', ' ']).chars().next())
-        .map(String::from)
-        .unwrap();
+    let menu = cases_menu(&theirs);
     open_case(&mut theirs, &menu, caso_id, Sezione::Pai);
     mine.keys("<Enter>");
     theirs.keys("<Enter>");
@@ -685,8 +689,8 @@ fn choose(h: &mut Harness, label: &str) {
         .iter()
         .position(|o| o.contains(label))
         .unwrap_or_else(|| panic!("«{label}» not in {options:?}"));
-    h.keys("<Down>".repeat(i).as_str());
-    h.keys("<Enter>");
+    assert!(i < 9, "{options:?}");
+    h.keys(&(i + 1).to_string());
 }
 
 #[test]
@@ -765,13 +769,7 @@ fn the_social_worker_assigns_a_colleague_and_shares_the_case_without_its_informa
             .unwrap();
     }
     let mut other = harness(&path, "as.corciano");
-    let menu = other
-        .text()
-        .lines()
-        .find(|l| l.contains("Presa in carico e cartella"))
-        .and_then(|l| l.trim_start_matches(['│', ' ']).chars().next())
-        .map(String::from)
-        .unwrap();
+    let menu = cases_menu(&other);
     open_case(&mut other, &menu, caso_id, Sezione::Anagrafica);
     assert!(caso_view(&other).error.is_none(), "{}", other.text());
     while caso_view(&other).sezione != Sezione::Diario {
@@ -875,4 +873,46 @@ fn a_case_opened_from_the_list_starts_aperto_and_is_then_taken_in_charge() {
     assert!(audit.iter().any(|r| r.event.action == "apri_caso"
         && r.event.entity_id == Some(caso_id)
         && r.username == "assistente_sociale"));
+}
+
+#[test]
+fn the_filtered_list_of_cases_is_exported_to_the_office_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    // The social worker may not export; the responsabile may.
+    let mut h = harness(&path, "assistente_sociale");
+    h.keys("32<C-x>");
+    choose(&mut h, "CSV");
+    match &h.app.popup {
+        Some(Popup::Message { text, error: true }) => {
+            assert!(text.contains("esportazione dei casi"), "{text}")
+        }
+        _ => panic!("refused:\n{}", h.text()),
+    }
+    let mut h = harness(&path, "responsabile");
+    let menu = cases_menu(&h);
+    h.keys(&menu);
+    h.keys("2");
+    let sospesi = lista_rows(&h)
+        .iter()
+        .filter(|c| c.stato == "sospeso")
+        .count();
+    h.keys("<C-k>Sospeso<Enter><C-s>");
+    h.keys("<C-x>");
+    choose(&mut h, "CSV");
+    no_error(&h);
+    let files: Vec<_> = std::fs::read_dir(path.parent().unwrap().join("uscite"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let csv = std::fs::read_to_string(&files[0]).unwrap();
+    assert_eq!(csv.lines().count(), 1 + sospesi, "{csv}");
+    assert!(csv.lines().skip(1).all(|l| l.contains("Sospeso")), "{csv}");
+    assert!(
+        h.text().contains(&format!("({sospesi} cas")),
+        "{}",
+        h.text()
+    );
 }

@@ -98,6 +98,13 @@ pub enum Req {
     Modifiche {
         actor: Actor,
     },
+    /// The list of cases with its filters, as a file in the ufficio's output folder.
+    Esporta {
+        actor: Actor,
+        filtro: FiltroCasi,
+        format: crate::export::Format,
+        outputs: crate::print::office::Outputs,
+    },
     /// Opens the case of the person with codice fiscale `cf`.
     ApriCaso {
         actor: Actor,
@@ -221,6 +228,21 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             svc.read_cartella(&actor, caso_id, sezione, audited)
                 .map_err(err),
         ),
+        Req::Esporta {
+            actor,
+            filtro,
+            format,
+            outputs,
+        } => Rep::Document(svc.deliver(
+            &actor,
+            &outputs,
+            ("casi", format.extension()),
+            now_ms,
+            |svc, out, _| {
+                svc.export_casi(&actor, &filtro, format, out)
+                    .map(|n| format!("{n} {}", if n == 1 { "caso" } else { "casi" }))
+            },
+        )),
         Req::ApriCaso {
             actor,
             cf,

@@ -185,7 +185,11 @@ impl ScreenState for State {
                 Table::moves(a, true)
                     || matches!(
                         a,
-                        Action::Open | Action::Confirm | Action::Filter | Action::NewRecord
+                        Action::Open
+                            | Action::Confirm
+                            | Action::Filter
+                            | Action::NewRecord
+                            | Action::Export
                     )
             }
             State::Proposta(_) => false,
@@ -257,6 +261,8 @@ pub enum Then {
     Pai(i64),
     /// Which document of the case to copy out.
     Documento,
+    /// The format of the export of the list of cases.
+    Esporta,
     /// Who follows the case: what to add (an operator, an ufficio, an ente).
     NuovoSeguito(i64),
     /// Whom (ids or usernames of the options).
@@ -310,6 +316,18 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Screen::Casi(State::Lista(r, _)) => {
             if r.table.navigate(a, true) {
+                return Vec::new();
+            }
+            if a == Action::Export {
+                app.popup = Some(Popup::Choice {
+                    title: "Esporta i casi dell'elenco (con i filtri applicati)".into(),
+                    options: crate::export::Format::ALL
+                        .iter()
+                        .map(|f| f.extension().to_uppercase())
+                        .collect(),
+                    selected: 1,
+                    then: AppThen::Casi(Then::Esporta),
+                });
                 return Vec::new();
             }
             if a == Action::NewRecord {
@@ -623,6 +641,23 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
         }
         (Then::Pai(caso_id), Answer::Choice(i)) => iter::open_pai(app, caso_id, i),
         (Then::Documento, Answer::Choice(i)) => iter::copy_document(app, i),
+        (Then::Esporta, Answer::Choice(i)) => {
+            let Some(format) = crate::export::Format::ALL.get(i).copied() else {
+                return Vec::new();
+            };
+            let Screen::Casi(State::Lista(_, filtro)) = &app.screen else {
+                return Vec::new();
+            };
+            let filtro = filtro.clone();
+            let outputs = app.config.outputs();
+            app.status = Some("Esportazione in corso…".into());
+            vec![app.io.request(Request::Casi(Req::Esporta {
+                actor,
+                filtro,
+                format,
+                outputs,
+            }))]
+        }
         (Then::NuovoSeguito(caso_id), Answer::Choice(i)) => {
             operatori::chi(app, caso_id, i);
             Vec::new()
