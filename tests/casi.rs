@@ -974,3 +974,43 @@ fn the_cartella_shows_the_scheda_por_of_the_case_vulnerability_only_with_dati_ri
         "Disoccupata di lunga durata".into()
     )));
 }
+
+#[test]
+fn a_relative_in_the_anagrafe_is_linked_by_codice_fiscale_an_unknown_code_is_refused() {
+    use sportello::domain::caso::Familiare;
+    let mut store = SqliteStore::in_memory().unwrap();
+    let fx = fixture(&mut store);
+    let mut svc = Service::new(&mut store);
+    let p = propose(&mut svc, &fx, "anziani");
+    let caso = svc.prendi_in_carico(&fx.as1, p, today()).unwrap();
+    let figlia = svc.store().soggetto(fx.persona).unwrap().unwrap();
+    let cf = figlia.codice_fiscale.clone().unwrap();
+    let member = |cf: Option<&str>| Familiare {
+        tipo: "familiare".into(),
+        cognome: "Bianchi".into(),
+        nome: "Luisa".into(),
+        relazione: Some("figlio".into()),
+        codice_fiscale: cf.map(String::from),
+        ..Default::default()
+    };
+    svc.add_familiare(&fx.as1, caso, &member(Some(&cf)))
+        .unwrap();
+    let err = svc
+        .add_familiare(&fx.as1, caso, &member(Some("RSSMRA80C12G478Q")))
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Invalid(_)) && err.to_string().contains("nessuna persona in anagrafe"),
+        "{err}"
+    );
+    svc.add_familiare(&fx.as1, caso, &member(None)).unwrap();
+    let rete = svc.store().familiari(caso).unwrap();
+    assert_eq!(rete.len(), 2);
+    assert_eq!(
+        rete.iter()
+            .filter(|f| f.soggetto_id == Some(fx.persona)
+                && f.codice_fiscale.as_deref() == Some(cf.as_str()))
+            .count(),
+        1
+    );
+    assert_eq!(rete.iter().filter(|f| f.soggetto_id.is_none()).count(), 1);
+}

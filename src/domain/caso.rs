@@ -370,6 +370,9 @@ pub struct Familiare {
     pub cognome: String,
     pub nome: String,
     pub relazione: Option<String>,
+    /// On input: the codice fiscale of a relative who is in the anagrafe (links `soggetto_id`).
+    #[serde(default)]
+    pub codice_fiscale: Option<String>,
 }
 
 /// A scheda di accesso of the person of a case: (id, numero, data, esito).

@@ -1,7 +1,7 @@
 //! SQLite side of the cartella and the fascicolo of a case: familiari, the generic validity-dated
 //! cartella sections, the person's schede, diario, PAI, ISEE and the documents' metadata.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::audit::append_audit;
 use super::casi::audit_on;
@@ -69,8 +69,9 @@ fn pai_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pai> {
 impl FascicoloStore for SqliteStore {
     fn familiari(&self, caso_id: i64) -> StoreResult<Vec<Familiare>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, tipo, soggetto_id, cognome, nome, relazione FROM caso_familiare
-             WHERE caso_id = ?1 ORDER BY tipo, cognome, nome",
+            "SELECT f.id, f.tipo, f.soggetto_id, f.cognome, f.nome, f.relazione, s.codice_fiscale
+             FROM caso_familiare f LEFT JOIN soggetto s ON s.id = f.soggetto_id
+             WHERE f.caso_id = ?1 ORDER BY f.tipo, f.cognome, f.nome",
         )?;
         let rows = stmt
             .query_map([caso_id], |r| {
@@ -81,6 +82,7 @@ impl FascicoloStore for SqliteStore {
                     cognome: r.get(3)?,
                     nome: r.get(4)?,
                     relazione: r.get(5)?,
+                    codice_fiscale: r.get(6)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -89,10 +91,26 @@ impl FascicoloStore for SqliteStore {
 
     fn add_familiare(&mut self, actor: &Actor, caso_id: i64, f: &Familiare) -> StoreResult<i64> {
         self.write(|tx| {
+            let soggetto_id = match &f.codice_fiscale {
+                None => f.soggetto_id,
+                Some(cf) => Some(
+                    tx.query_row(
+                        "SELECT id FROM soggetto WHERE codice_fiscale = ?1 AND deleted_at IS NULL",
+                        [cf],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .optional()?
+                    .ok_or_else(|| {
+                        StoreError::Invalid(format!(
+                            "nessuna persona in anagrafe con codice fiscale {cf}: lasciare vuoto il campo per un familiare non registrato"
+                        ))
+                    })?,
+                ),
+            };
             tx.execute(
                 "INSERT INTO caso_familiare (caso_id, tipo, soggetto_id, cognome, nome, relazione, created_at, created_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![caso_id, f.tipo, f.soggetto_id, f.cognome, f.nome, f.relazione, now_text(), who(actor)],
+                params![caso_id, f.tipo, soggetto_id, f.cognome, f.nome, f.relazione, now_text(), who(actor)],
             )?;
             let id = tx.last_insert_rowid();
             audit_on(tx, actor, "salva_risorse", "caso", caso_id)?;

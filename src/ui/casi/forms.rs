@@ -351,6 +351,7 @@ pub fn read(
             cognome: form.value("cognome").trim().to_string(),
             nome: form.value("nome").trim().to_string(),
             relazione: opt(form.value("relazione")),
+            codice_fiscale: opt(form.value("codice_fiscale")).map(|cf| cf.to_uppercase()),
             ..Default::default()
         }),
     })

@@ -330,10 +330,10 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
                     x.cognome,
                     x.nome,
                     x.relazione.as_deref().unwrap_or("—"),
-                    if x.soggetto_id.is_some() {
-                        " · in anagrafe"
-                    } else {
-                        ""
+                    match (&x.soggetto_id, &x.codice_fiscale) {
+                        (Some(_), Some(cf)) => format!(" · in anagrafe, {cf}"),
+                        (Some(_), None) => " · in anagrafe".into(),
+                        _ => String::new(),
                     }
                 ))));
             }
