@@ -916,3 +916,71 @@ fn the_filtered_list_of_cases_is_exported_to_the_office_folder() {
         h.text()
     );
 }
+
+#[test]
+fn categorie_sociali_are_added_made_prevalent_and_ended_from_the_anagrafica_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let caso_id = {
+        let s = SqliteStore::open(&path).unwrap();
+        let social = s
+            .operatore_by_username("assistente_sociale")
+            .unwrap()
+            .unwrap();
+        let social = Actor::operatore(&social, None, None);
+        let mut s = s;
+        let mut svc = sportello::service::Service::new(&mut s);
+        svc.list_casi(&social, &Default::default(), false)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.stato == "preso_in_carico" && !c.categorie.contains(&"disabili".into()))
+            .unwrap()
+            .id
+    };
+    let categorie = |path: &std::path::Path| {
+        SqliteStore::open(path)
+            .unwrap()
+            .categorie_caso(caso_id)
+            .unwrap()
+    };
+    let before = categorie(&path);
+    assert_eq!(before.iter().filter(|c| c.prevalente).count(), 1);
+    let mut h = harness(&path, "assistente_sociale");
+    open_case(&mut h, "3", caso_id, Sezione::Anagrafica);
+    assert!(
+        h.text().contains("Categorie sociali (Ctrl+N"),
+        "{}",
+        h.text()
+    );
+
+    // Disabili, prevalent from today.
+    h.keys("<C-n>");
+    assert_eq!(h.app.screen_name(), "categoria_caso", "{}", h.text());
+    h.keys("disab<Enter><Tab><Space><C-s>");
+    no_error(&h);
+    let now = categorie(&path);
+    assert!(
+        now.iter()
+            .any(|c| c.codice == "disabili" && c.prevalente && c.al.is_none())
+    );
+    assert_eq!(now.iter().filter(|c| c.prevalente).count(), 1, "{now:?}");
+    assert!(h.text().contains("disabili (prevalente)"), "{}", h.text());
+
+    // Ended: the other active categoria is prevalent again.
+    h.keys("<C-n>disab<Enter><Tab><Tab><Tab>");
+    h.paste("31/12/2099");
+    h.keys("<C-s>");
+    no_error(&h);
+    let now = categorie(&path);
+    assert!(
+        now.iter().any(|c| c.codice == "disabili"
+            && c.al.as_deref() == Some("2099-12-31")
+            && !c.prevalente)
+    );
+    let prevalenti: Vec<_> = now.iter().filter(|c| c.prevalente).collect();
+    assert_eq!(prevalenti.len(), 1, "{now:?}");
+    assert_eq!(
+        prevalenti[0].codice,
+        before.iter().find(|c| c.prevalente).unwrap().codice
+    );
+}

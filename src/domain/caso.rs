@@ -347,6 +347,15 @@ impl Sezione {
     }
 }
 
+/// A categoria sociale of a case, validity-dated; one active categoria is the prevalent one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CategoriaCaso {
+    pub codice: String,
+    pub prevalente: bool,
+    pub dal: String,
+    pub al: Option<String>,
+}
+
 /// A validity-dated row of a generic cartella section.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CartellaDato {

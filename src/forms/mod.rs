@@ -51,6 +51,10 @@ pub const VALUTAZIONE_PREFIX: &str = "valutazione_";
 
 /// The embedded screen files, by file name. Keep in sync with `screens/`.
 pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
+    (
+        "categoria_caso.toml",
+        include_str!("../../screens/categoria_caso.toml"),
+    ),
     ("codice.toml", include_str!("../../screens/codice.toml")),
     (
         "dati_sociali.toml",
@@ -439,6 +443,7 @@ mod tests {
         assert_eq!(
             ids,
             [
+                "categoria_caso",
                 "codice",
                 "dati_sociali",
                 "diario",
@@ -693,7 +698,7 @@ mod tests {
     #[test]
     fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
         let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: codice.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, familiare.toml, filtro_casi.toml, filtro_schede.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml, servizi.toml, tribunale.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: categoria_caso.toml, codice.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, familiare.toml, filtro_casi.toml, filtro_schede.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml, servizi.toml, tribunale.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
         let s = Screens::load(&fixture("no_such_dir")).unwrap();
         assert_eq!(s.forms().count(), EMBEDDED_SCREENS.len());
     }

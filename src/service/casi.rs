@@ -10,9 +10,9 @@ use std::path::Path;
 use super::Service;
 use super::rules::{Op, in_ente};
 use crate::domain::caso::{
-    self, AccessoCaso, CambioStato, CartellaDato, Caso, Condivisione, ContatoriCasi, Diario,
-    Documento, Familiare, FiltroCasi, Gestione, Isee, OperatoreCaso, Pai, Proposta, SchedaPersona,
-    Sezione, Step, Transizione, Valutazione, Visibilita,
+    self, AccessoCaso, CambioStato, CartellaDato, Caso, CategoriaCaso, Condivisione, ContatoriCasi,
+    Diario, Documento, Familiare, FiltroCasi, Gestione, Isee, OperatoreCaso, Pai, Proposta,
+    SchedaPersona, Sezione, Step, Transizione, Valutazione, Visibilita,
 };
 use crate::domain::date::{iso, parse_iso};
 use crate::domain::persona::{Modifica, Soggetto};
@@ -72,6 +72,9 @@ pub struct Cartella {
     /// On the Schede section: the scheda POR of the case (the newest scheda with POR data).
     #[serde(default)]
     pub por: Option<SchedaPor>,
+    /// On the Anagrafica section: the categorie sociali of the case, with their history.
+    #[serde(default)]
+    pub categorie: Vec<CategoriaCaso>,
 }
 
 /// The POR / FSE fields of the person's newest scheda that has them: (field id, value), in the
@@ -388,6 +391,11 @@ impl Service<'_> {
         } else {
             Vec::new()
         };
+        let categorie = if sezione == Sezione::Anagrafica {
+            s.categorie_caso(caso_id)?
+        } else {
+            Vec::new()
+        };
         let por = match &contenuto {
             Contenuto::Schede(rows) => self.scheda_por(rows, riservati)?,
             _ => None,
@@ -427,6 +435,7 @@ impl Service<'_> {
             accesso,
             condivisioni,
             por,
+            categorie,
         })
     }
 
@@ -689,6 +698,33 @@ impl Service<'_> {
             }
         }
         self.store.add_valutazione(&actor, &v)
+    }
+
+    /// Adds a categoria sociale to the case, changes its prevalence, or ends it (`c.al`).
+    pub fn set_categoria_caso(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        c: &CategoriaCaso,
+    ) -> StoreResult<()> {
+        let (actor, _) = self.writable_caso(actor, Op::SaveCartella, caso_id)?;
+        if !self
+            .store
+            .codes("categoria_sociale")?
+            .iter()
+            .any(|k| k.codice == c.codice)
+        {
+            return Err(StoreError::Invalid(format!(
+                "categoria sociale sconosciuta: {}",
+                c.codice
+            )));
+        }
+        if parse_iso(&c.dal).is_none() || c.al.as_deref().is_some_and(|a| parse_iso(a).is_none()) {
+            return Err(StoreError::Invalid(
+                "date della categoria non valide".into(),
+            ));
+        }
+        self.store.set_categoria_caso(&actor, caso_id, c)
     }
 
     /// Adds a validity-dated row (fields as a JSON object) to a generic cartella section; sensitive

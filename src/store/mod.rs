@@ -20,9 +20,9 @@ pub use sqlite::scheda::{Contatori, SchedaSave, SchedaSaved};
 use std::path::Path;
 
 use crate::domain::caso::{
-    AccessoCaso, CambioStato, CartellaDato, Caso, Condivisione, ContatoriCasi, Diario, Documento,
-    Familiare, FiltroCasi, Gestione, Isee, OperatoreCaso, Pai, Proposta, SchedaPersona, Step,
-    Transizione, Unita, Valutazione, Visibilita,
+    AccessoCaso, CambioStato, CartellaDato, Caso, CategoriaCaso, Condivisione, ContatoriCasi,
+    Diario, Documento, Familiare, FiltroCasi, Gestione, Isee, OperatoreCaso, Pai, Proposta,
+    SchedaPersona, Step, Transizione, Unita, Valutazione, Visibilita,
 };
 use crate::domain::codici::{Codice, ImportCounts, NewCodice};
 use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy, Soggetto};
@@ -567,6 +567,16 @@ pub trait CasiStore {
         categoria: &str,
         oggi: &str,
     ) -> StoreResult<i64>;
+    /// The categorie sociali of a case, active first, newest first.
+    fn categorie_caso(&self, caso_id: i64) -> StoreResult<Vec<CategoriaCaso>>;
+    /// Adds categoria `c.codice` from `c.dal` (an active one only changes its prevalence), or ends
+    /// it on `c.al`; the prevalent one is always one of the active ones.
+    fn set_categoria_caso(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        c: &CategoriaCaso,
+    ) -> StoreResult<()>;
     /// What an operator who sees the case (`caso_visibile`) may do with it.
     fn accesso_caso(&self, id: i64, vis: &Visibilita) -> StoreResult<AccessoCaso>;
     /// Assigns `operatore` to the case from `oggi` (`Some(gestione fascicolo)`; an active

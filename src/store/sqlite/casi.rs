@@ -8,8 +8,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::audit::append_audit;
 use super::{SqliteStore, json_array, now_text, who};
 use crate::domain::caso::{
-    self, AccessoCaso, CambioStato, Caso, Condivisione, ContatoriCasi, FiltroCasi, OperatoreCaso,
-    Step, Target, Transizione, Unita, Visibilita,
+    self, AccessoCaso, CambioStato, Caso, CategoriaCaso, Condivisione, ContatoriCasi, FiltroCasi,
+    OperatoreCaso, Step, Target, Transizione, Unita, Visibilita,
 };
 use crate::domain::{Actor, AuditEvent, AuditRow, Outcome};
 use crate::store::{CasiStore, StoreError, StoreResult};
@@ -320,6 +320,110 @@ impl CasiStore for SqliteStore {
             )?;
             audit_on(tx, actor, "apri_caso", "caso", caso_id)?;
             Ok(caso_id)
+        })
+    }
+
+    fn categorie_caso(&self, caso_id: i64) -> StoreResult<Vec<CategoriaCaso>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT codice, prevalente, dal, al FROM caso_categoria WHERE caso_id = ?1
+             ORDER BY al IS NOT NULL, prevalente DESC, dal DESC, codice",
+        )?;
+        let rows = stmt
+            .query_map([caso_id], |r| {
+                Ok(CategoriaCaso {
+                    codice: r.get(0)?,
+                    prevalente: r.get(1)?,
+                    dal: r.get(2)?,
+                    al: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn set_categoria_caso(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        c: &CategoriaCaso,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            let active: Option<String> = tx
+                .query_row(
+                    "SELECT dal FROM caso_categoria WHERE caso_id = ?1 AND codice = ?2 AND al IS NULL",
+                    params![caso_id, c.codice],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match (&c.al, &active) {
+                (Some(_), None) => {
+                    return Err(StoreError::NotFound(format!(
+                        "categoria {} attiva del caso",
+                        c.codice
+                    )));
+                }
+                (Some(al), Some(dal)) if al < dal => {
+                    return Err(StoreError::Invalid(
+                        "la fine validità precede l'inizio della categoria".into(),
+                    ));
+                }
+                (Some(al), Some(_)) => {
+                    tx.execute(
+                        "UPDATE caso_categoria SET al = ?3, prevalente = 0
+                         WHERE caso_id = ?1 AND codice = ?2 AND al IS NULL",
+                        params![caso_id, c.codice, al],
+                    )?;
+                }
+                (None, active) => {
+                    if c.prevalente {
+                        tx.execute(
+                            "UPDATE caso_categoria SET prevalente = 0 WHERE caso_id = ?1",
+                            [caso_id],
+                        )?;
+                    }
+                    if active.is_some() {
+                        tx.execute(
+                            "UPDATE caso_categoria SET prevalente = ?3
+                             WHERE caso_id = ?1 AND codice = ?2 AND al IS NULL",
+                            params![caso_id, c.codice, c.prevalente],
+                        )?;
+                    } else {
+                        tx.execute(
+                            "INSERT INTO caso_categoria (caso_id, codice, prevalente, dal) VALUES (?1, ?2, ?3, ?4)",
+                            params![caso_id, c.codice, c.prevalente, c.dal],
+                        )?;
+                    }
+                }
+            }
+            // One active categoria is the prevalent one: the newest, if none was chosen.
+            tx.execute(
+                "UPDATE caso_categoria SET prevalente = 1
+                 WHERE rowid = (SELECT rowid FROM caso_categoria WHERE caso_id = ?1 AND al IS NULL
+                                ORDER BY dal DESC, codice LIMIT 1)
+                   AND NOT EXISTS (SELECT 1 FROM caso_categoria
+                                   WHERE caso_id = ?1 AND al IS NULL AND prevalente = 1)",
+                [caso_id],
+            )?;
+            tx.execute(
+                "UPDATE presa_in_carico SET version = version + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?1",
+                params![caso_id, now_text(), who(actor)],
+            )?;
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("salva_cartella", Outcome::Ok)
+                    .on("caso", Some(caso_id))
+                    .section("categorie")
+                    .detail(format!(
+                        "{}{}",
+                        c.codice,
+                        match (&c.al, c.prevalente) {
+                            (Some(al), _) => format!(" terminata il {al}"),
+                            (None, true) => " prevalente".into(),
+                            (None, false) => String::new(),
+                        }
+                    )),
+            )
         })
     }
 

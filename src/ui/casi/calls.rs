@@ -105,6 +105,12 @@ pub enum Req {
         format: crate::export::Format,
         outputs: crate::print::office::Outputs,
     },
+    /// A categoria sociale of the case: added, made prevalent or ended.
+    Categoria {
+        actor: Actor,
+        caso_id: i64,
+        categoria: crate::domain::caso::CategoriaCaso,
+    },
     /// Opens the case of the person with codice fiscale `cf`.
     ApriCaso {
         actor: Actor,
@@ -243,6 +249,15 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
                     .map(|n| format!("{n} {}", if n == 1 { "caso" } else { "casi" }))
             },
         )),
+        Req::Categoria {
+            actor,
+            caso_id,
+            categoria,
+        } => Rep::Saved(
+            svc.set_categoria_caso(&actor, caso_id, &categoria)
+                .map_err(err),
+            "Categoria sociale salvata".into(),
+        ),
         Req::ApriCaso {
             actor,
             cf,

@@ -25,6 +25,7 @@ pub enum Record {
     Valutazione(Valutazione),
     /// A case to open: the person's codice fiscale and the categoria sociale.
     NuovoCaso(String, String),
+    Categoria(caso::CategoriaCaso),
 }
 
 pub fn form_id(kind: FormKind) -> &'static str {
@@ -37,6 +38,7 @@ pub fn form_id(kind: FormKind) -> &'static str {
         FormKind::Familiare => "familiare",
         FormKind::Valutazione(_) => "valutazione",
         FormKind::NuovoCaso => "nuovo_caso",
+        FormKind::Categoria => "categoria_caso",
     }
 }
 
@@ -203,6 +205,10 @@ pub fn new_form(
         FormKind::Valutazione(_) => form.set("data", &oggi),
         FormKind::Familiare => form.set("tipo", "convivente"),
         FormKind::NuovoCaso => {}
+        FormKind::Categoria => {
+            form.set("dal", &oggi);
+            form.set("prevalente", "false");
+        }
     }
     form.changed_at = None;
     form
@@ -341,6 +347,16 @@ pub fn read(
             data: date("data")?,
             dati: serde_json::Value::Object(values(form, "data")).to_string(),
             ..Default::default()
+        }),
+        FormKind::Categoria => Record::Categoria(caso::CategoriaCaso {
+            codice: form.value("categoria"),
+            prevalente: form.value("prevalente") == "true",
+            dal: date("dal")?,
+            al: if form.value("al").trim().is_empty() {
+                None
+            } else {
+                Some(date("al")?)
+            },
         }),
         FormKind::NuovoCaso => Record::NuovoCaso(
             form.value("codice_fiscale").trim().to_uppercase(),

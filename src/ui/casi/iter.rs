@@ -61,6 +61,7 @@ pub(super) fn caso_action(
                     super::operatori::nuovo(app, caso_id);
                     return Vec::new();
                 }
+                Sezione::Anagrafica => FormKind::Categoria,
                 s if s.generica() => FormKind::Sezione(s),
                 _ => {
                     app.status = Some(
@@ -89,7 +90,10 @@ pub(super) fn caso_action(
                 return Vec::new();
             }
             let id = forms::form_id(kind);
-            if matches!(kind, FormKind::Sezione(_) | FormKind::Familiare) {
+            if matches!(
+                kind,
+                FormKind::Sezione(_) | FormKind::Familiare | FormKind::Categoria
+            ) {
                 // Forms with database code lists open when the lists arrive.
                 let Some(actor) = app.actor() else {
                     return Vec::new();

@@ -92,6 +92,8 @@ pub enum FormKind {
     Valutazione(u16),
     /// A case opened directly (from the list of cases; no case yet: its id is 0).
     NuovoCaso,
+    /// A categoria sociale of the case (add, prevalence, end).
+    Categoria,
 }
 
 #[derive(Debug, Clone)]
@@ -164,6 +166,7 @@ impl ScreenState for State {
             State::Form(_, FormKind::Familiare, _) => "Risorse",
             State::Form(_, FormKind::Valutazione(_), _) => "Valutazione",
             State::Form(_, FormKind::NuovoCaso, _) => "Nuovo caso",
+            State::Form(_, FormKind::Categoria, _) => "Categoria sociale",
             State::Filtro(_) => "Filtri dei casi",
         }
     }
@@ -396,6 +399,11 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                         .map_or(1, |d| d.version);
                     Req::Valutazione { actor, valutazione }
                 }
+                Ok(forms::Record::Categoria(categoria)) => Req::Categoria {
+                    actor,
+                    caso_id: *caso_id,
+                    categoria,
+                },
                 Ok(forms::Record::NuovoCaso(cf, categoria)) => Req::ApriCaso {
                     actor,
                     cf,

@@ -307,6 +307,24 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
                 ),
             ));
             out.push(kv(theme, "Telefono", &opt(&p.telefono)));
+            if !d.categorie.is_empty() {
+                out.push(Line::raw(""));
+                out.push(Line::styled(
+                    "Categorie sociali (Ctrl+N: aggiungi, prevalente, termina)",
+                    theme.dim(),
+                ));
+                for c in &d.categorie {
+                    out.push(Line::raw(sanitize(&format!(
+                        "{}{} · dal {}{}",
+                        c.codice,
+                        if c.prevalente { " (prevalente)" } else { "" },
+                        italian(&c.dal),
+                        c.al.as_deref()
+                            .map(|a| format!(" al {}", italian(a)))
+                            .unwrap_or_default()
+                    ))));
+                }
+            }
             if !storia.is_empty() {
                 out.push(Line::raw(""));
                 out.push(Line::styled("Storico delle modifiche", theme.dim()));
