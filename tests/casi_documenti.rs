@@ -422,3 +422,65 @@ fn cli_adds_lists_and_exports_a_document_and_refuses_traversal() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn cli_sets_the_categorie_of_an_ufficio_and_grants_dati_riservati() {
+    let env = Env::new();
+    let db = env.dir.path().join("demo.db");
+    demo_with_cases(&db);
+    let run = |args: &[&str]| env.run_on(&db, args, "");
+    let pua = "PUA - Punto unico di accesso";
+    let out = run(&["caso", "categorie", "G478", pua]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("nessuna categoria"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = run(&[
+        "caso",
+        "categorie",
+        "G478",
+        pua,
+        "--imposta",
+        "anziani, disabili",
+    ]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).lines().collect::<Vec<_>>(),
+        ["anziani", "disabili"]
+    );
+    let out = run(&[
+        "caso",
+        "categorie",
+        "G478",
+        pua,
+        "--imposta",
+        "anziani,astronauti",
+    ]);
+    assert_eq!(code(&out), 1);
+    assert!(text(&out.stderr).contains("categoria sociale sconosciuta: astronauti"));
+    let out = run(&["caso", "categorie", "G478", "Ufficio inesistente"]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+
+    let s = SqliteStore::open(&db).unwrap();
+    let operatore = s.operatore_by_username("amministrativo").unwrap().unwrap();
+    let ente = operatore.enti[0];
+    assert!(!s.riservati(operatore.id, ente).unwrap());
+    let out = run(&["caso", "riservati", "amministrativo", "G478"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("concesso"));
+    assert!(s.riservati(operatore.id, ente).unwrap());
+    let out = run(&["caso", "riservati", "amministrativo", "G478", "--revoca"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(!s.riservati(operatore.id, ente).unwrap());
+    let audit = s.audit_tail(10).unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|r| r.event.action == "concedi_dati_riservati")
+            && audit
+                .iter()
+                .any(|r| r.event.action == "configura_categorie_ufficio")
+    );
+}

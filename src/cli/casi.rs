@@ -1,6 +1,7 @@
 //! The commands of the cartella sociale: `export casi` (the cases an operator may see, as CSV or
-//! XLSX), `audit accessi` (who accessed a person's data, GDPR art. 15, as a table or CSV) and
-//! `caso documento add|list|export` (the documenti individuali of a case).
+//! XLSX), `audit accessi` (who accessed a person's data, GDPR art. 15, as a table or CSV),
+//! `caso documento add|list|export` (the documenti individuali of a case), `caso categorie` (the
+//! categorie sociali an ufficio manages) and `caso riservati` (the "dati riservati" grant).
 
 use std::path::{Path, PathBuf};
 
@@ -40,6 +41,26 @@ pub enum CasoCommand {
     Documento {
         #[command(subcommand)]
         command: DocumentoCommand,
+    },
+    /// Le categorie sociali gestite da un ufficio (servono per prendere in carico); con --imposta le
+    /// sostituisce
+    Categorie {
+        /// Codice catastale dell'ente, es. G478
+        belfiore: String,
+        /// Nome dell'ufficio, es. "Segretariato sociale"
+        ufficio: String,
+        /// Codici separati da virgola, es. anziani,disabili (vuoto: nessuna)
+        #[arg(long, value_name = "CODICI")]
+        imposta: Option<String>,
+    },
+    /// Concede (o revoca) a un operatore il permesso «dati riservati» in un ente
+    Riservati {
+        /// Nome utente dell'operatore
+        utente: String,
+        /// Codice catastale dell'ente, es. G478
+        belfiore: String,
+        #[arg(long)]
+        revoca: bool,
     },
 }
 
@@ -87,7 +108,53 @@ pub enum DocumentoCommand {
 
 /// `caso documento add|list|export`.
 pub fn caso(config: &Config, system: &Actor, cmd: CasoCommand) -> AppResult<i32> {
-    let CasoCommand::Documento { command } = cmd;
+    let command = match cmd {
+        CasoCommand::Documento { command } => command,
+        CasoCommand::Categorie {
+            belfiore,
+            ufficio,
+            imposta,
+        } => {
+            let set: Option<Vec<String>> = imposta.map(|l| {
+                l.split(',')
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty())
+                    .collect()
+            });
+            let now = super::open_current(&config.database)?
+                .service()
+                .categorie_ufficio(system, &belfiore, &ufficio, set.as_deref())?;
+            if now.is_empty() {
+                println!("nessuna categoria sociale: l'ufficio non può prendere in carico");
+            }
+            for c in now {
+                println!("{}", sanitize(&c));
+            }
+            return Ok(0);
+        }
+        CasoCommand::Riservati {
+            utente,
+            belfiore,
+            revoca,
+        } => {
+            let mut db = super::open_current(&config.database)?;
+            let ente = db
+                .service()
+                .ente_by_code(system, &belfiore)?
+                .ok_or_else(|| {
+                    AppError::Invalid(format!("ente {} sconosciuto", sanitize(&belfiore)))
+                })?;
+            db.service()
+                .set_riservati(system, &utente, ente.id, !revoca)?;
+            println!(
+                "permesso «dati riservati» {} a {} nell'ente {}",
+                if revoca { "revocato" } else { "concesso" },
+                sanitize(&utente),
+                sanitize(&ente.nome)
+            );
+            return Ok(0);
+        }
+    };
     let archivio = Archivio::of_database(&config.database, config.documenti_max_mb);
     let mut db = super::open_current(&config.database)?;
     match command {

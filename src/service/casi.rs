@@ -777,6 +777,38 @@ impl Service<'_> {
         self.store.add_familiare(&actor, caso_id, f)
     }
 
+    /// The categorie sociali managed by ufficio `ufficio` (its name) of the ente with Belfiore code
+    /// `belfiore`, after setting them to `set` when given (administration, audited).
+    pub fn categorie_ufficio(
+        &mut self,
+        actor: &Actor,
+        belfiore: &str,
+        ufficio: &str,
+        set: Option<&[String]>,
+    ) -> StoreResult<Vec<String>> {
+        let what = format!(
+            "ufficio «{}» dell'ente {}",
+            crate::sanitize::sanitize(ufficio),
+            crate::sanitize::sanitize(belfiore)
+        );
+        let ente = self
+            .store
+            .ente_by_code(belfiore)?
+            .ok_or_else(|| StoreError::NotFound(what.clone()))?;
+        let actor = self.guard(actor, Op::ConfigureCategorie, Some(ente.id), &what)?;
+        let id = self
+            .store
+            .list_uffici(ente.id)?
+            .into_iter()
+            .find(|u| u.nome.eq_ignore_ascii_case(ufficio.trim()))
+            .ok_or_else(|| StoreError::NotFound(what.clone()))?
+            .id;
+        if let Some(codici) = set {
+            self.set_categorie_ufficio(&actor, id, codici)?;
+        }
+        self.store.categorie_ufficio(id)
+    }
+
     /// Sets the categorie sociali an ufficio manages (administration, audited).
     pub fn set_categorie_ufficio(
         &mut self,
