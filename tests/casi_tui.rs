@@ -576,6 +576,19 @@ fn cartella_sections_and_risorse_are_filled_from_their_forms_sensitive_ones_need
     assert!(sociali[1].al.is_some(), "the previous row is closed");
 }
 
+/// The social worker's demo cases, as their list shows them.
+fn social_cases(path: &std::path::Path) -> Vec<sportello::domain::caso::Caso> {
+    let mut s = SqliteStore::open(path).unwrap();
+    let social = s
+        .operatore_by_username("assistente_sociale")
+        .unwrap()
+        .unwrap();
+    let social = Actor::operatore(&social, None, None);
+    sportello::service::Service::new(&mut s)
+        .list_casi(&social, &Default::default(), false)
+        .unwrap()
+}
+
 /// The home menu key of the cases module for the operator logged in.
 fn cases_menu(h: &Harness) -> String {
     h.text()
@@ -611,24 +624,15 @@ fn open_case(h: &mut Harness, menu: &str, caso_id: i64, s: Sezione) {
 fn two_operators_verifying_the_same_pai_the_second_gets_a_conflict_and_keeps_the_draft() {
     let dir = tempfile::tempdir().unwrap();
     let path = demo_db(dir.path());
-    let (caso_id, pai) = {
-        let s = SqliteStore::open(&path).unwrap();
-        let social = s
-            .operatore_by_username("assistente_sociale")
-            .unwrap()
-            .unwrap();
-        let social = Actor::operatore(&social, None, None);
-        let mut s = s;
-        let mut svc = sportello::service::Service::new(&mut s);
-        let casi = svc.list_casi(&social, &Default::default(), false).unwrap();
-        casi.iter()
-            .filter(|c| c.stato != "chiuso")
-            .find_map(|c| {
-                let p = svc.store().pai(c.id).unwrap();
-                (p.len() == 1).then(|| (c.id, p[0].clone()))
-            })
-            .expect("a demo case with one PAI")
-    };
+    let s = SqliteStore::open(&path).unwrap();
+    let (caso_id, pai) = social_cases(&path)
+        .iter()
+        .filter(|c| c.stato != "chiuso")
+        .find_map(|c| {
+            let p = s.pai(c.id).unwrap();
+            (p.len() == 1).then(|| (c.id, p[0].clone()))
+        })
+        .expect("a demo case with one PAI");
     let mut mine = harness(&path, "assistente_sociale");
     let mut theirs = harness(&path, "responsabile");
     open_case(&mut mine, "3", caso_id, Sezione::Pai);
@@ -697,22 +701,11 @@ fn choose(h: &mut Harness, label: &str) {
 fn the_social_worker_assigns_a_colleague_and_shares_the_case_without_its_information() {
     let dir = tempfile::tempdir().unwrap();
     let path = demo_db(dir.path());
-    let caso_id = {
-        let s = SqliteStore::open(&path).unwrap();
-        let social = s
-            .operatore_by_username("assistente_sociale")
-            .unwrap()
-            .unwrap();
-        let social = Actor::operatore(&social, None, None);
-        let mut s = s;
-        let mut svc = sportello::service::Service::new(&mut s);
-        svc.list_casi(&social, &Default::default(), false)
-            .unwrap()
-            .into_iter()
-            .find(|c| c.stato == "preso_in_carico" || c.stato == "sospeso")
-            .unwrap()
-            .id
-    };
+    let caso_id = social_cases(&path)
+        .into_iter()
+        .find(|c| c.stato == "preso_in_carico" || c.stato == "sospeso")
+        .unwrap()
+        .id;
     let mut h = harness(&path, "assistente_sociale");
     open_case(&mut h, "3", caso_id, Sezione::Operatori);
     assert!(h.text().contains("Ctrl+N: assegna"), "{}", h.text());
@@ -921,22 +914,11 @@ fn the_filtered_list_of_cases_is_exported_to_the_office_folder() {
 fn categorie_sociali_are_added_made_prevalent_and_ended_from_the_anagrafica_section() {
     let dir = tempfile::tempdir().unwrap();
     let path = demo_db(dir.path());
-    let caso_id = {
-        let s = SqliteStore::open(&path).unwrap();
-        let social = s
-            .operatore_by_username("assistente_sociale")
-            .unwrap()
-            .unwrap();
-        let social = Actor::operatore(&social, None, None);
-        let mut s = s;
-        let mut svc = sportello::service::Service::new(&mut s);
-        svc.list_casi(&social, &Default::default(), false)
-            .unwrap()
-            .into_iter()
-            .find(|c| c.stato == "preso_in_carico" && !c.categorie.contains(&"disabili".into()))
-            .unwrap()
-            .id
-    };
+    let caso_id = social_cases(&path)
+        .into_iter()
+        .find(|c| c.stato == "preso_in_carico" && !c.categorie.contains(&"disabili".into()))
+        .unwrap()
+        .id;
     let categorie = |path: &std::path::Path| {
         SqliteStore::open(path)
             .unwrap()
