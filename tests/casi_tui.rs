@@ -966,3 +966,69 @@ fn categorie_sociali_are_added_made_prevalent_and_ended_from_the_anagrafica_sect
         before.iter().find(|c| c.prevalente).unwrap().codice
     );
 }
+
+#[test]
+fn a_sinba_assessment_shows_the_labels_of_its_codes() {
+    use sportello::domain::caso::{CambioStato, Valutazione};
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let caso_id = {
+        let mut s = SqliteStore::open(&path).unwrap();
+        let social = s
+            .operatore_by_username("assistente_sociale")
+            .unwrap()
+            .unwrap();
+        let social = Actor::operatore(&social, None, None);
+        let perugia = social.enti[0];
+        let minore = (1..=60)
+            .filter_map(|id| s.soggetto(id).unwrap())
+            .find(|p| {
+                p.data_nascita.as_deref().is_some_and(|d| d > "2010")
+                    && p.codice_fiscale.is_some()
+                    && s.caso_di(p.id, perugia).unwrap().is_none()
+            })
+            .expect("a minor in the demo");
+        let mut svc = sportello::service::Service::new(&mut s);
+        let today = time::OffsetDateTime::now_utc().date();
+        let caso = svc
+            .apri_caso(
+                &social,
+                minore.codice_fiscale.as_deref().unwrap(),
+                "famiglia_minori",
+                today,
+            )
+            .unwrap();
+        let version = svc.store().caso(caso).unwrap().unwrap().version;
+        svc.cambia_stato(
+            &social,
+            &CambioStato {
+                caso_id: caso,
+                version,
+                a: "preso_in_carico".into(),
+                data: sportello::domain::date::iso(today),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        svc.save_valutazione(
+            &social,
+            &Valutazione {
+                caso_id: caso,
+                modulo: "valutazione_sinba".into(),
+                modulo_versione: 1,
+                data: sportello::domain::date::iso(today),
+                dati: r#"{"fonte_segnalazione":"2","luogo_vita":"2","valutazione_minore":"2","valutazione_famiglia":"2"}"#.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        caso
+    };
+    let mut h = harness(&path, "assistente_sociale");
+    open_case(&mut h, "3", caso_id, Sezione::Valutazioni);
+    let text = h.text();
+    assert!(
+        text.contains("Presso parenti") && text.contains("Problemi relazionali"),
+        "{text}"
+    );
+}

@@ -586,7 +586,13 @@ pub fn casi(store: &mut dyn Store, actor: &Actor, today: time::Date) -> StoreRes
             },
         )?;
         if i % 2 == 0 {
-            let start = today - time::Duration::days(120 - i as i64 * 10);
+            // Every other project is past its first verification (the home screen's reminder).
+            let start = today
+                - time::Duration::days(if i % 4 == 0 {
+                    130 + i as i64
+                } else {
+                    40 + i as i64
+                });
             svc.save_pai(
                 &social,
                 &Pai {

@@ -75,6 +75,9 @@ pub struct Cartella {
     /// On the Anagrafica section: the categorie sociali of the case, with their history.
     #[serde(default)]
     pub categorie: Vec<CategoriaCaso>,
+    /// The code lists the caller asked for to show the section's codes with their labels.
+    #[serde(default)]
+    pub liste: super::codes::Lists,
 }
 
 /// The POR / FSE fields of the person's newest scheda that has them: (field id, value), in the
@@ -436,6 +439,7 @@ impl Service<'_> {
             condivisioni,
             por,
             categorie,
+            liste: Default::default(),
         })
     }
 

@@ -47,6 +47,8 @@ pub enum Req {
         caso_id: i64,
         sezione: Sezione,
         audited: bool,
+        /// The code lists the section's records are shown with (their labels).
+        liste: Vec<String>,
     },
     Cambia {
         actor: Actor,
@@ -229,9 +231,16 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             caso_id,
             sezione,
             audited,
+            liste,
         } => Rep::Cartella(
             caso_id,
             svc.read_cartella(&actor, caso_id, sezione, audited)
+                .and_then(|mut c| {
+                    if !liste.is_empty() {
+                        c.liste = svc.form_lists(&actor, liste.iter().map(String::as_str), true)?;
+                    }
+                    Ok(c)
+                })
                 .map_err(err),
         ),
         Req::Esporta {

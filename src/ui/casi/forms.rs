@@ -154,6 +154,25 @@ const FIXED: &[(&str, &[(&str, &str)])] = &[
     ("punteggio", PUNTEGGIO),
 ];
 
+/// The database code lists the records of a section are shown with: those of its form(s) that the
+/// program does not fix.
+pub fn section_lists(config: &crate::ui::app::AppConfig, sezione: Sezione) -> Vec<String> {
+    let forms: Vec<String> = match sezione {
+        Sezione::Valutazioni => griglie(config).into_iter().map(|(id, _)| id).collect(),
+        Sezione::Risorse => vec!["familiare".into()],
+        s if s.generica() => vec![s.code().into()],
+        _ => Vec::new(),
+    };
+    let mut lists: Vec<String> = forms
+        .iter()
+        .flat_map(|f| config.list_ids(f))
+        .filter(|l| !FIXED.iter().any(|(id, _)| id == l))
+        .collect();
+    lists.sort();
+    lists.dedup();
+    lists
+}
+
 /// The label of `code` in the program's fixed list `list`, if it is one of them.
 pub fn fixed_label(list: &str, code: &str) -> Option<&'static str> {
     FIXED

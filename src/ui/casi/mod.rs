@@ -719,11 +719,14 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
         }
         Screen::Casi(State::Caso(c)) if c.stale => {
             c.stale = false;
+            let (caso_id, sezione) = (c.caso_id, c.sezione);
+            let audited = std::mem::replace(&mut c.first, false);
             Req::Cartella {
                 actor,
-                caso_id: c.caso_id,
-                sezione: c.sezione,
-                audited: std::mem::replace(&mut c.first, false),
+                caso_id,
+                sezione,
+                audited,
+                liste: forms::section_lists(&app.config, sezione),
             }
         }
         _ => return Vec::new(),

@@ -107,9 +107,9 @@ pub fn chi(app: &mut App, caso_id: i64, i: usize) {
 pub fn flag(app: &mut App, caso_id: i64, kind: Nuovo, id: String) {
     let (title, options) = match kind {
         Nuovo::Operatore => (
-            "Gestione del fascicolo (scrive diario, PAI, ISEE, documenti)?",
+            "Gestisce il fascicolo?",
             vec![
-                "Sì, gestisce il fascicolo".to_string(),
+                "Sì: scrive diario, PAI, ISEE, documenti".to_string(),
                 "No, solo consultazione".into(),
             ],
         ),

@@ -112,7 +112,7 @@ fn paragraph(
 
 fn kv(theme: &Theme, k: &str, v: &str) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{k:<22}"), theme.dim()),
+        Span::styled(format!("{k:<21} "), theme.dim()),
         Span::raw(sanitize(v)),
     ])
 }
@@ -254,19 +254,32 @@ fn raggiunto(r: u8) -> &'static str {
 
 /// A stored field of a generic section as the operator reads it: the label of its form
 /// (`screens/<sezione>.toml`) and, for the program's code lists, the label of the code.
-fn field_text(specs: &[FieldSpec], k: &str, v: &serde_json::Value) -> (String, String) {
+/// A stored field as shown: its form label, and a code with its label (from the program's fixed
+/// lists or the database's `lists`).
+fn field_text(
+    specs: &[FieldSpec],
+    lists: &crate::service::codes::Lists,
+    k: &str,
+    v: &serde_json::Value,
+) -> (String, String) {
     let v = match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     };
     match specs.iter().find(|s| s.id == k) {
         Some(spec) => {
-            let shown = spec
-                .code_list
-                .as_deref()
-                .and_then(|l| super::forms::fixed_label(l, &v))
-                .map_or(v, str::to_string);
-            (spec.label.clone(), shown)
+            let label = spec.code_list.as_deref().and_then(|l| {
+                super::forms::fixed_label(l, &v)
+                    .map(str::to_string)
+                    .or_else(|| {
+                        lists
+                            .get(l)?
+                            .iter()
+                            .find(|(c, _)| *c == v)
+                            .map(|(_, label)| label.clone())
+                    })
+            });
+            (spec.label.clone(), label.unwrap_or(v))
         }
         None => (k.to_string(), v),
     }
@@ -342,12 +355,18 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
         }
         Contenuto::Risorse(fam) => {
             for x in fam {
+                let relazione = x.relazione.as_deref().map(|r| {
+                    d.liste
+                        .get("relazione")
+                        .and_then(|l| l.iter().find(|(c, _)| c == r))
+                        .map_or(r, |(_, label)| label.as_str())
+                });
                 out.push(Line::raw(sanitize(&format!(
                     "{:<11} {} {} ({}){}",
                     x.tipo,
                     x.cognome,
                     x.nome,
-                    x.relazione.as_deref().unwrap_or("—"),
+                    relazione.unwrap_or("—"),
                     match (&x.soggetto_id, &x.codice_fiscale) {
                         (Some(_), Some(cf)) => format!(" · in anagrafe, {cf}"),
                         (Some(_), None) => " · in anagrafe".into(),
@@ -373,7 +392,7 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
                 if let Ok(serde_json::Value::Object(m)) = serde_json::from_str(&r.dati) {
                     let (_, specs) = app.config.form_def(d.sezione.code());
                     for (k, v) in &m {
-                        let (label, v) = field_text(&specs, k, v);
+                        let (label, v) = field_text(&specs, &d.liste, k, v);
                         out.push(kv(theme, &format!("  {label}"), &v));
                     }
                 }
@@ -609,7 +628,7 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
                 ]));
                 if let Ok(serde_json::Value::Object(m)) = serde_json::from_str(&v.dati) {
                     for (k, val) in &m {
-                        let (label, val) = field_text(&specs, k, val);
+                        let (label, val) = field_text(&specs, &d.liste, k, val);
                         out.push(kv(theme, &format!("  {label}"), &val));
                     }
                 }
