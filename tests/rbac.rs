@@ -767,6 +767,7 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         Op::ExportSiuss => ok(svc.export_siuss(
             actor,
             &RichiestaSiuss {
+                ente_id: None,
                 dal: "2026-01-01".into(),
                 al: "2026-11-29".into(),
                 cf_operatore: Some("VRDLGU75M10G478H".into()),

@@ -30,6 +30,8 @@ use crate::store::{
 /// What the operator asks.
 #[derive(Debug, Clone)]
 pub struct RichiestaSiuss {
+    /// The sending ente (one of the actor's); `None`: the actor's first ente.
+    pub ente_id: Option<i64>,
     pub dal: String,
     pub al: String,
     /// The operator's codice fiscale (`CFOperatore`); else the setting `siuss.cf_operatore`.
@@ -275,8 +277,10 @@ impl Service<'_> {
         r: &RichiestaSiuss,
         progress: &Progress,
     ) -> StoreResult<EsitoSiuss> {
-        let live = self.live(actor, Op::ExportSiuss)?;
-        let ente_id = super::ente_of(&live).unwrap_or(0);
+        let ente_id = match r.ente_id {
+            Some(e) => e,
+            None => super::ente_of(&self.live(actor, Op::ExportSiuss)?).unwrap_or(0),
+        };
         let actor = self.guard(actor, Op::ExportSiuss, Some(ente_id), "flusso SIUSS")?;
         let (Some(dal), Some(al)) = (
             crate::domain::date::parse_iso(&r.dal),
