@@ -18,7 +18,11 @@ fn setup() -> (tempfile::TempDir, SqliteStore) {
 }
 
 fn actor(store: &SqliteStore, user: &str) -> Actor {
-    Actor::operatore(&store.operatore_by_username(user).unwrap().unwrap(), None, None)
+    Actor::operatore(
+        &store.operatore_by_username(user).unwrap().unwrap(),
+        None,
+        None,
+    )
 }
 
 fn tipo(store: &SqliteStore, codice: &str) -> i64 {
@@ -69,8 +73,14 @@ fn negative_absurd_and_open_ended_input_is_refused_in_italian() {
     let (_dir, mut store) = setup();
     let amm = actor(&store, "amministrativo");
     let cases = [
-        (riga("2026-03-01", Some("2026-03-31"), -200, 2_000), "maggiore di zero"),
-        (riga("2026-03-01", Some("2026-03-31"), 2_000, -1), "negativa"),
+        (
+            riga("2026-03-01", Some("2026-03-31"), -200, 2_000),
+            "maggiore di zero",
+        ),
+        (
+            riga("2026-03-01", Some("2026-03-31"), 2_000, -1),
+            "negativa",
+        ),
         (
             riga("2026-03-01", Some("2026-03-31"), 2_000_000_000, 2_000),
             "quantità fuori misura",
@@ -87,7 +97,10 @@ fn negative_absurd_and_open_ended_input_is_refused_in_italian() {
         let msg = invalid(Service::new(&mut store).save_erogazione(&amm, &e));
         assert!(msg.contains(needle), "{needle}: {msg}");
     }
-    let mut dsu = domiciliare(&store, vec![riga("2026-03-01", Some("2026-03-31"), 100, 100)]);
+    let mut dsu = domiciliare(
+        &store,
+        vec![riga("2026-03-01", Some("2026-03-31"), 100, 100)],
+    );
     dsu.prova_mezzi = 1;
     dsu.dsu_anno = Some(2026);
     let msg = invalid(Service::new(&mut store).save_erogazione(&amm, &dsu));
@@ -116,12 +129,17 @@ fn two_operators_editing_the_same_erogazione_conflict() {
     let (_dir, mut store) = setup();
     let amm = actor(&store, "amministrativo");
     let resp = actor(&store, "responsabile");
-    let e = domiciliare(&store, vec![riga("2026-03-01", Some("2026-03-31"), 2_000, 2_100)]);
+    let e = domiciliare(
+        &store,
+        vec![riga("2026-03-01", Some("2026-03-31"), 2_000, 2_100)],
+    );
     let (id, _) = Service::new(&mut store).save_erogazione(&amm, &e).unwrap();
     let mut first = Service::new(&mut store).read_erogazione(&amm, id).unwrap();
     let mut second = Service::new(&mut store).read_erogazione(&resp, id).unwrap();
     first.righe[0].quantita_cent = 2_200;
-    Service::new(&mut store).save_erogazione(&amm, &first).unwrap();
+    Service::new(&mut store)
+        .save_erogazione(&amm, &first)
+        .unwrap();
     second.righe[0].tariffa_cents = 2_500;
     let err = Service::new(&mut store)
         .save_erogazione(&resp, &second)
@@ -191,7 +209,10 @@ fn totals_come_from_the_rows_and_the_list_exports_inert_text() {
     assert_eq!(rows.len(), 1);
     let t = rows[0].totali;
     // 20 h + 15,5 h at 21 €: 420 + 325,50; the ente pays what the user and the SSN do not.
-    assert_eq!((t.spesa, t.utente, t.ssn, t.ente), (74_550, 4_000, 1_000, 69_550));
+    assert_eq!(
+        (t.spesa, t.utente, t.ssn, t.ente),
+        (74_550, 4_000, 1_000, 69_550)
+    );
     assert!(!rows[0].esportata);
     let out = dir.path().join("erogazioni.csv");
     let filtro = FiltroErogazioni {
@@ -200,7 +221,8 @@ fn totals_come_from_the_rows_and_the_list_exports_inert_text() {
         ..Default::default()
     };
     assert_eq!(
-        svc.export_erogazioni(&amm, &filtro, Format::Csv, &out).unwrap(),
+        svc.export_erogazioni(&amm, &filtro, Format::Csv, &out)
+            .unwrap(),
         1
     );
     let csv = std::fs::read_to_string(&out).unwrap();
@@ -217,4 +239,22 @@ fn totals_come_from_the_rows_and_the_list_exports_inert_text() {
     )
     .unwrap();
     assert!(!sheet.contains("<f>"), "no formula in the sheet");
+    // The POR / FSE form of the erogazione names the participant and the intervento.
+    let por = dir.path().join("por.pdf");
+    svc.print_por(&amm, rows[0].id, &por, time::OffsetDateTime::now_utc())
+        .unwrap();
+    let text = common::pdf::flat(&common::pdf::pdf_file_text(&por));
+    let p = store_person(&mut svc, 1);
+    for needle in [
+        "Domanda di iscrizione all'intervento",
+        p.as_str(),
+        "Assistenza domiciliare socio-assistenziale",
+    ] {
+        assert!(text.contains(needle), "{needle} missing in {text}");
+    }
+}
+
+fn store_person(svc: &mut Service<'_>, id: i64) -> String {
+    let p = svc.store().soggetto(id).unwrap().unwrap();
+    format!("{} {}", p.cognome, p.nome)
 }

@@ -778,6 +778,7 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
             &Progress::default(),
         )),
         Op::ListSiuss => ok(svc.siuss_flussi(actor, 10)),
+        Op::PrintPor => return Some(svc.print_por(actor, erogazione.0, &out, now())),
     }
     .filter(|_| side == Side::Own)
 }

@@ -50,7 +50,11 @@ fn valid(test: &str, file: &Path) -> bool {
 }
 
 fn actor(store: &SqliteStore, user: &str) -> Actor {
-    Actor::operatore(&store.operatore_by_username(user).unwrap().unwrap(), None, None)
+    Actor::operatore(
+        &store.operatore_by_username(user).unwrap().unwrap(),
+        None,
+        None,
+    )
 }
 
 fn today() -> time::Date {
@@ -89,12 +93,26 @@ fn the_demo_flow_is_valid_lists_what_it_leaves_out_and_is_not_sent_twice() {
     let amm = actor(&store, "amministrativo");
     let before = store.siuss_flussi(&amm.enti, 10).unwrap();
     assert_eq!(before.len(), 1, "the demo sent one flow before");
+    // The amministrativo's home shows this month's rows to confirm and that flow.
+    let home = Service::new(&mut store).home(&amm, today()).unwrap();
+    let h = home
+        .erogazioni
+        .expect("the amministrativo's home has erogazioni");
+    assert!(h.da_confermare > 0, "{h:?}");
+    assert_eq!(
+        h.ultimo_flusso.map(|f| f.nome),
+        Some(before[0].nome.clone())
+    );
     let r = richiesta(dir.path(), "flusso.xml", "2025-06-01", "2026-11-30");
     let esito = export(&mut store, &amm, &r);
     let nome = esito.nome.clone().expect("a flow was written");
     assert!(nome.starts_with("G478.PSA.20261130."), "{nome}");
     assert!(esito.beneficiari >= 50, "{esito:?}");
-    let motivi: Vec<String> = esito.esclusi.iter().flat_map(|e| e.motivi.clone()).collect();
+    let motivi: Vec<String> = esito
+        .esclusi
+        .iter()
+        .flat_map(|e| e.motivi.clone())
+        .collect();
     for needle in ["codice fiscale provvisorio", "in carico"] {
         assert!(
             motivi.iter().any(|m| m.contains(needle)),
@@ -163,7 +181,10 @@ fn a_corrected_erogazione_goes_out_as_a_cancellation_then_the_new_record() {
         &amm,
         &richiesta(dir.path(), "correzione.xml", "2025-06-01", "2026-11-30"),
     );
-    assert_eq!((esito.beneficiari, esito.record, esito.cancellazioni), (1, 1, 1));
+    assert_eq!(
+        (esito.beneficiari, esito.record, esito.cancellazioni),
+        (1, 1, 1)
+    );
     let text = std::fs::read_to_string(dir.path().join("correzione.xml")).unwrap();
     let c = text.find("TipoOperazione=\"C\"").expect("a cancellation");
     let importo = |cents: i64| format!("ImportoPrestazione=\"{}.{:02}\"", cents / 100, cents % 100);
@@ -178,7 +199,9 @@ fn plain() -> (tempfile::TempDir, SqliteStore, Actor) {
     let dir = tempfile::tempdir().unwrap();
     let path = common::fixture::demo_db(dir.path(), 30);
     let mut store = SqliteStore::open(&path).unwrap();
-    store.set_setting("siuss.cf_operatore", "VRDLGU75M10G478H").unwrap();
+    store
+        .set_setting("siuss.cf_operatore", "VRDLGU75M10G478H")
+        .unwrap();
     let amm = actor(&store, "amministrativo");
     (dir, store, amm)
 }
@@ -268,7 +291,10 @@ fn periods_across_a_year_split_and_injection_strings_are_escaped() {
     assert!(esito.esclusi[0].motivi[0].contains("DSU"), "{esito:?}");
     assert_eq!((esito.beneficiari, esito.record), (1, 2));
     let text = std::fs::read_to_string(dir.path().join("f.xml")).unwrap();
-    assert!(text.contains("ProtocolloDomanda=\"&lt;script&gt;&amp;&quot;&apos;x\""), "{text}");
+    assert!(
+        text.contains("ProtocolloDomanda=\"&lt;script&gt;&amp;&quot;&apos;x\""),
+        "{text}"
+    );
     // 400 € over Nov 2025 – Feb 2026: two records of 2 months at 100 € a month, the user paying 20.
     for slice in [
         "DataInizioPrestazione=\"2025-11-01\" DataFinePrestazione=\"2025-12-31\" PeriodoErogazione=\"2\" ImportoMensile=\"100.00\" ImportoQuotaEnte=\"80.00\" ImportoQuotaUtente=\"20.00\"",
@@ -292,11 +318,20 @@ fn the_official_table_loads_with_codes_import_and_unblocks_its_codes() {
     .unwrap();
     let out = env.run_on(
         &db,
-        &["codes", "import", "prestazioni_siuss", csv.to_str().unwrap()],
+        &[
+            "codes",
+            "import",
+            "prestazioni_siuss",
+            csv.to_str().unwrap(),
+        ],
         "",
     );
     assert_eq!(common::code(&out), 1, "a bad row refuses the file");
-    assert!(common::text(&out.stderr).contains("riga 3"), "{}", common::text(&out.stderr));
+    assert!(
+        common::text(&out.stderr).contains("riga 3"),
+        "{}",
+        common::text(&out.stderr)
+    );
     std::fs::write(
         &csv,
         "codice;denominazione;richiede_sina\nA2.07;Assistenza domiciliare socio-assistenziale;sì\n",
@@ -304,7 +339,12 @@ fn the_official_table_loads_with_codes_import_and_unblocks_its_codes() {
     .unwrap();
     let out = env.run_on(
         &db,
-        &["codes", "import", "prestazioni_siuss", csv.to_str().unwrap()],
+        &[
+            "codes",
+            "import",
+            "prestazioni_siuss",
+            csv.to_str().unwrap(),
+        ],
         "",
     );
     assert_eq!(common::code(&out), 0, "{}", common::text(&out.stderr));

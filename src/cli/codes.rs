@@ -60,9 +60,10 @@ pub(super) fn codes(path: &Path, actor: &Actor, cmd: CodesCommand) -> AppResult<
             })?;
             if lista == "prestazioni_siuss" {
                 // The INPS table of SIUSS prestazioni: `codice;denominazione[;richiede_sina;...]`.
-                let rows = crate::service::erogazioni::parse_prestazioni_csv(&text).map_err(
-                    |errs| AppError::Invalid(format!("{}: {}", file.display(), errs.join("; "))),
-                )?;
+                let rows =
+                    crate::service::erogazioni::parse_prestazioni_csv(&text).map_err(|errs| {
+                        AppError::Invalid(format!("{}: {}", file.display(), errs.join("; ")))
+                    })?;
                 let c = svc.import_prestazioni_siuss(actor, &rows)?;
                 println!(
                     "prestazioni SIUSS: inserite {}, aggiornate {}, invariate {}",

@@ -61,6 +61,18 @@ pub enum PrintCommand {
         #[arg(long, value_name = "UTENTE")]
         operatore: Option<String>,
     },
+    /// Il modulo POR / FSE (domanda di iscrizione all'intervento) di un'erogazione
+    Por {
+        id: i64,
+        /// Il file da scrivere; senza, il PDF va nella cartella dell'ufficio e alla sua stampante
+        #[arg(long, value_name = "FILE.pdf")]
+        out: Option<PathBuf>,
+        /// Sostituisce il file indicato con --out se esiste già
+        #[arg(long, requires = "out")]
+        force: bool,
+        #[arg(long, value_name = "UTENTE")]
+        operatore: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -260,6 +272,22 @@ pub fn print(config: &Config, system: &Actor, cmd: PrintCommand) -> AppResult<i3
                 (out, force),
                 "scheda-vuota",
                 |svc, out, _| svc.print_blank(&a, &def, out),
+            )
+        }
+        PrintCommand::Por {
+            id,
+            out,
+            force,
+            operatore,
+        } => {
+            let a = super::acting(&mut db, system, operatore.as_deref())?;
+            pdf(
+                &mut db,
+                &a,
+                config,
+                (out, force),
+                &format!("por-{id}"),
+                |svc, out, at| svc.print_por(&a, id, out, at),
             )
         }
     }

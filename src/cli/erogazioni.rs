@@ -61,7 +61,11 @@ pub fn export_siuss(db_path: &Path, system: &Actor, a: SiussArgs) -> AppResult<i
             match comuni.as_slice() {
                 [one] => *one,
                 [first, ..] if actor.operatore_id.is_some() => *first,
-                _ => return Err(AppError::Invalid("indicare l'ente con --ente CODICE".into())),
+                _ => {
+                    return Err(AppError::Invalid(
+                        "indicare l'ente con --ente CODICE".into(),
+                    ));
+                }
             }
         }
     };
@@ -98,14 +102,21 @@ pub fn export_siuss(db_path: &Path, system: &Actor, a: SiussArgs) -> AppResult<i
     );
     match &esito.nome {
         Some(nome) => {
-            eprintln!("flusso {nome} ({} byte, sha256 {})", esito.size, esito.sha256);
+            eprintln!(
+                "flusso {nome} ({} byte, sha256 {})",
+                esito.size, esito.sha256
+            );
             println!("{}", a.out.display());
         }
         None if !a.check => eprintln!("nessun file scritto: nessuna erogazione da inviare"),
         None => {}
     }
     let nothing = esito.beneficiari == 0;
-    Ok(if esito.esclusi.is_empty() && !nothing { 0 } else { 1 })
+    Ok(if esito.esclusi.is_empty() && !nothing {
+        0
+    } else {
+        1
+    })
 }
 
 /// `export erogazioni --from --to --format csv|xlsx --out FILE`.

@@ -88,7 +88,11 @@ pub fn add(store: &mut dyn Store, persons: usize, today: Date) -> StoreResult<Fa
     let mut svc = Service::new(store);
     let mut progetti = Vec::new();
     for (codice, titolo, fonte) in [
-        ("FNA", "Fondo nazionale per le non autosufficienze", "Stato - FNA"),
+        (
+            "FNA",
+            "Fondo nazionale per le non autosufficienze",
+            "Stato - FNA",
+        ),
         ("PN-INC", "Programma nazionale Inclusione", "FSE+"),
         ("BIL", "Interventi a bilancio comunale", "Bilancio comunale"),
     ] {
@@ -112,12 +116,12 @@ pub fn add(store: &mut dyn Store, persons: usize, today: Date) -> StoreResult<Fa
             .map(|t| t.id))
     };
     let tipo = |svc: &mut Service<'_>,
-                    codice: &str,
-                    etichetta: &str,
-                    parent: Option<i64>,
-                    classe: &str,
-                    siuss: &str,
-                    unita: &str|
+                codice: &str,
+                etichetta: &str,
+                parent: Option<i64>,
+                classe: &str,
+                siuss: &str,
+                unita: &str|
      -> StoreResult<i64> {
         let istat_id = istat(svc, classe)?;
         svc.add_tipo_intervento(
@@ -133,7 +137,15 @@ pub fn add(store: &mut dyn Store, persons: usize, today: Date) -> StoreResult<Fa
             },
         )
     };
-    let contributi = tipo(&mut svc, "CE", "Contributi economici", None, "TD01", "A1.04", "euro")?;
+    let contributi = tipo(
+        &mut svc,
+        "CE",
+        "Contributi economici",
+        None,
+        "TD01",
+        "A1.04",
+        "euro",
+    )?;
     let reddito = tipo(
         &mut svc,
         "CE.01",
@@ -152,8 +164,24 @@ pub fn add(store: &mut dyn Store, persons: usize, today: Date) -> StoreResult<Fa
         "A1.05.01",
         "euro",
     )?;
-    let erp = tipo(&mut svc, "ERP", "Alloggi di edilizia residenziale pubblica", None, "ST04", "A3.04", "mesi")?;
-    let sad = tipo(&mut svc, "SAD", "Assistenza domiciliare anziani", None, "IS03", "A2.07", "ore")?;
+    let erp = tipo(
+        &mut svc,
+        "ERP",
+        "Alloggi di edilizia residenziale pubblica",
+        None,
+        "ST04",
+        "A3.04",
+        "mesi",
+    )?;
+    let sad = tipo(
+        &mut svc,
+        "SAD",
+        "Assistenza domiciliare anziani",
+        None,
+        "IS03",
+        "A2.07",
+        "ore",
+    )?;
 
     let start = month_start(today, 17);
     let first_flow_end = month_end(month_start(today, 3));
@@ -180,7 +208,10 @@ pub fn add(store: &mut dyn Store, persons: usize, today: Date) -> StoreResult<Fa
         let prot = format!("{}/{:06}", today.year() - 1, 1000 + beneficiari);
         let dsu = |rng: &mut DemoRng, y: i32| {
             (
-                Some(format!("INPS-ISEE-{y}-{:08}A-00", rng.between(1, 99_999_999))),
+                Some(format!(
+                    "INPS-ISEE-{y}-{:08}A-00",
+                    rng.between(1, 99_999_999)
+                )),
                 Some(y),
                 Some(format!("{y}-01-{:02}", rng.between(10, 28))),
             )
@@ -265,7 +296,7 @@ pub fn add(store: &mut dyn Store, persons: usize, today: Date) -> StoreResult<Fa
                 let monthly = rng.between(40, 140) * 100;
                 let mut q = from;
                 while q <= today {
-                    let end = month_end(month_start(q, -2));
+                    let end = month_end(month_start(q, -2)).min(month_end(today));
                     let mut r = riga(q, Some(end), 300, monthly);
                     r.comp_utente_cents = 300 * monthly / 100 / 5;
                     e.righe.push(r);
@@ -288,7 +319,8 @@ pub fn add(store: &mut dyn Store, persons: usize, today: Date) -> StoreResult<Fa
                     .replace_day(rng.between(1, 28) as u8)
                     .unwrap_or(start);
                 let day = day.min(today);
-                e.righe.push(riga(day, None, 100, rng.between(15, 60) * 1_000));
+                e.righe
+                    .push(riga(day, None, 100, rng.between(15, 60) * 1_000));
             }
         }
         if e.righe.is_empty() {

@@ -20,6 +20,7 @@ pub mod db;
 pub mod documenti;
 pub mod drafts;
 pub mod erogazioni;
+mod erogazioni_stampe;
 pub mod helpdesk;
 pub mod maintenance;
 pub mod organisation;

@@ -150,6 +150,7 @@ pub enum Op {
     ExportErogazioni,
     ExportSiuss,
     ListSiuss,
+    PrintPor,
 }
 
 /// One row of the table.
@@ -284,6 +285,7 @@ pub static RULES: &[Rule] = &[
     rule(Op::ExportErogazioni, "esporta_erogazioni", "esportazione delle erogazioni", P(Pm::Export), Ente, Always),
     rule(Op::ExportSiuss, "flusso_siuss", "flusso SIUSS", P(Pm::WriteErogazioni), Ente, Always),
     rule(Op::ListSiuss, "elenca_flussi_siuss", "flussi SIUSS inviati", P(Pm::ReadErogazioni), Ente, Denials),
+    rule(Op::PrintPor, "stampa_por", "stampa del modulo POR", P(Pm::ReadErogazioni), Ente, Always),
 ];
 
 impl Op {
