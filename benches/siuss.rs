@@ -50,7 +50,7 @@ const COGNOMI: [&str; 6] = [
 const NOMI: [&str; 6] = ["Maria", "Giuseppe", "Elena", "Luca", "Fatima", "Niccolò"];
 
 fn cf(i: usize) -> String {
-    let sesso = if i % 2 == 0 {
+    let sesso = if i.is_multiple_of(2) {
         sportello::domain::cf::Sesso::F
     } else {
         sportello::domain::cf::Sesso::M
@@ -71,7 +71,7 @@ fn persona(i: usize) -> Persona {
         codice_fiscale: Some(cf(i)),
         cognome: COGNOMI[i % 6].into(),
         nome: NOMI[(i / 6) % 6].into(),
-        sesso: Some(if i % 2 == 0 { "F" } else { "M" }.into()),
+        sesso: Some(if i.is_multiple_of(2) { "F" } else { "M" }.into()),
         data_nascita: Some(format!("{}-01-01", 1940 + i % 60)),
         luogo_nascita: Some("G478".into()),
         res_comune: Some("G478".into()),
@@ -80,7 +80,7 @@ fn persona(i: usize) -> Persona {
 }
 
 fn erogazione(i: usize) -> Erogazione {
-    let periodic = i % 2 == 0;
+    let periodic = i.is_multiple_of(2);
     Erogazione {
         id: Some(i as i64),
         siuss_codice: Some(if periodic { "A1.05.01" } else { "A1.04" }.into()),

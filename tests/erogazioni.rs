@@ -3,6 +3,8 @@
 //! the person's case, the fogli amministrativi, the list exported with formula-looking text inert.
 
 mod common;
+#[path = "common/pdf.rs"]
+mod pdf;
 
 use sportello::domain::Actor;
 use sportello::domain::erogazioni::{Erogazione, FiltroErogazioni, Foglio, Intervento, Riga};
@@ -243,7 +245,7 @@ fn totals_come_from_the_rows_and_the_list_exports_inert_text() {
     let por = dir.path().join("por.pdf");
     svc.print_por(&amm, rows[0].id, &por, time::OffsetDateTime::now_utc())
         .unwrap();
-    let text = common::pdf::flat(&common::pdf::pdf_file_text(&por));
+    let text = pdf::flat(&pdf::pdf_file_text(&por));
     let p = store_person(&mut svc, 1);
     for needle in [
         "Domanda di iscrizione all'intervento",
