@@ -103,8 +103,22 @@ fn the_demo_flow_is_valid_lists_what_it_leaves_out_and_is_not_sent_twice() {
         h.ultimo_flusso.map(|f| f.nome),
         Some(before[0].nome.clone())
     );
+    // --check reports the same without writing or recording anything.
+    let mut check = richiesta(dir.path(), "check.xml", "2025-06-01", "2026-11-30");
+    check.out = None;
+    let checked = export(&mut store, &amm, &check);
+    assert!(
+        checked.beneficiari >= 50 && checked.nome.is_none(),
+        "{checked:?}"
+    );
+    assert!(!dir.path().join("check.xml").exists());
+    assert_eq!(store.siuss_flussi(&amm.enti, 10).unwrap().len(), 1);
     let r = richiesta(dir.path(), "flusso.xml", "2025-06-01", "2026-11-30");
     let esito = export(&mut store, &amm, &r);
+    assert_eq!(
+        (esito.beneficiari, esito.record, esito.esclusi.len()),
+        (checked.beneficiari, checked.record, checked.esclusi.len())
+    );
     let nome = esito.nome.clone().expect("a flow was written");
     assert!(nome.starts_with("G478.PSA.20261130."), "{nome}");
     assert!(esito.beneficiari >= 50, "{esito:?}");

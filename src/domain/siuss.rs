@@ -850,10 +850,37 @@ pub fn chiave(b: &Beneficiario, ente: &str, p: &Prestazione) -> String {
     format!("{}|{ente}|{}|{data}", b.codice_fiscale, p.codice)
 }
 
-/// A fingerprint of what a record says (beneficiary included).
-pub fn impronta(inviato: &Inviato) -> String {
-    let json = serde_json::to_vec(inviato).unwrap_or_default();
-    hex::encode(&Sha256::digest(&json)[..16])
+/// [`Inviato`] borrowed: the same JSON, without copying the beneficiary for every record.
+#[derive(serde::Serialize)]
+struct InviatoRef<'a> {
+    beneficiario: &'a Beneficiario,
+    prestazione: &'a Prestazione,
+}
+
+/// Feeds what is written to a hash.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.update(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A fingerprint of what a record says (beneficiary included): SHA-256 of its JSON, 16 bytes.
+pub fn impronta(beneficiario: &Beneficiario, prestazione: &Prestazione) -> String {
+    let mut h = HashWriter(Sha256::new());
+    let _ = serde_json::to_writer(
+        &mut h,
+        &InviatoRef {
+            beneficiario,
+            prestazione,
+        },
+    );
+    hex::encode(&h.0.finalize()[..16])
 }
 
 /// What one erogazione gives to the flow: its new records, the records sent before that they
@@ -891,17 +918,7 @@ pub fn esito(c: &Candidato, ctx: &Contesto) -> Esito {
     let mut out = Esito::default();
     let mut nuovi: Vec<(String, String, Prestazione)> = recs
         .into_iter()
-        .map(|p| {
-            let inviato = Inviato {
-                beneficiario: b.clone(),
-                prestazione: p,
-            };
-            (
-                chiave(&b, &ctx.ente_belfiore, &inviato.prestazione),
-                impronta(&inviato),
-                inviato.prestazione,
-            )
-        })
+        .map(|p| (chiave(&b, &ctx.ente_belfiore, &p), impronta(&b, &p), p))
         .collect();
     for old in &c.inviati {
         let same = nuovi

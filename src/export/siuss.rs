@@ -8,15 +8,15 @@ use std::io::{self, Write};
 
 use crate::domain::siuss::{Beneficiario, EnteFlusso, Periodo, Prestazione};
 
-/// Euros with a dot and two decimals (`420.50`).
-pub fn importo(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
-
 /// Escapes an attribute value; control characters (which XML 1.0 cannot carry) are dropped.
 fn escape(out: &mut Vec<u8>, s: &str) {
+    // Most values are plain printable ASCII: copied as they are.
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        out.extend_from_slice(s.as_bytes());
+        return;
+    }
     for c in s.chars() {
         match c {
             '&' => out.extend_from_slice(b"&amp;"),
@@ -31,6 +31,33 @@ fn escape(out: &mut Vec<u8>, s: &str) {
             }
         }
     }
+}
+
+/// Writes the decimal digits of `n`.
+fn push_uint(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Writes euros with a dot and two decimals (`420.50`).
+fn push_importo(out: &mut Vec<u8>, cents: i64) {
+    if cents < 0 {
+        out.push(b'-');
+    }
+    let abs = cents.unsigned_abs();
+    push_uint(out, abs / 100);
+    out.push(b'.');
+    out.push(b'0' + (abs % 100 / 10) as u8);
+    out.push(b'0' + (abs % 10) as u8);
 }
 
 /// Writes a flow to `W`, one beneficiary at a time.
@@ -81,6 +108,22 @@ impl<W: Write> FlussoWriter<W> {
         self.buf.push(b'"');
     }
 
+    /// A number attribute (`Some`), written without an intermediate string; `money` as euros.
+    fn num(&mut self, name: &str, value: Option<i64>, money: bool) {
+        let Some(v) = value else {
+            return;
+        };
+        self.buf.push(b' ');
+        self.buf.extend_from_slice(name.as_bytes());
+        self.buf.extend_from_slice(b"=\"");
+        if money {
+            push_importo(&mut self.buf, v);
+        } else {
+            push_uint(&mut self.buf, v.unsigned_abs());
+        }
+        self.buf.push(b'"');
+    }
+
     fn flush_buf(&mut self) -> io::Result<()> {
         self.out.write_all(&self.buf)?;
         self.buf.clear();
@@ -122,10 +165,9 @@ impl<W: Write> FlussoWriter<W> {
     }
 
     fn prestazione(&mut self, p: &Prestazione) {
-        let money = |c: Option<i64>| c.map(importo);
         self.open("    <PrestazioniSociali");
         self.attr("TipoOperazione", p.tipo_operazione.as_deref());
-        self.attr("PresenzaProvaMezzi", Some(&p.prova_mezzi.to_string()));
+        self.num("PresenzaProvaMezzi", Some(i64::from(p.prova_mezzi)), false);
         let carattere = match p.periodo {
             Periodo::Periodico { .. } => "1",
             Periodo::Occasionale { .. } => "2",
@@ -150,29 +192,23 @@ impl<W: Write> FlussoWriter<W> {
             } => {
                 self.attr("DataInizioPrestazione", Some(inizio));
                 self.attr("DataFinePrestazione", Some(fine));
-                self.attr("PeriodoErogazione", Some(&mesi.to_string()));
-                self.attr("ImportoMensile", Some(&importo(*mensile_cents)));
-                self.attr(
-                    "OreServizioMensile",
-                    ore_mensili.map(|h| h.to_string()).as_deref(),
-                );
+                self.num("PeriodoErogazione", Some(i64::from(*mesi)), false);
+                self.num("ImportoMensile", Some(*mensile_cents), true);
+                self.num("OreServizioMensile", *ore_mensili, false);
             }
             Periodo::Occasionale {
                 data,
                 importo_cents,
             } => {
                 self.attr("DataErogazionePrestazione", Some(data));
-                self.attr("ImportoPrestazione", Some(&importo(*importo_cents)));
+                self.num("ImportoPrestazione", Some(*importo_cents), true);
             }
         }
-        self.attr("ImportoQuotaEnte", money(p.quota_ente).as_deref());
-        self.attr("ImportoQuotaUtente", money(p.quota_utente).as_deref());
-        self.attr("ImportoQuotaSSN", money(p.quota_ssn).as_deref());
-        self.attr("PresaCarico", Some(&p.presa_carico.to_string()));
-        self.attr(
-            "AreaUtenza",
-            p.area_utenza.map(|a| a.to_string()).as_deref(),
-        );
+        self.num("ImportoQuotaEnte", p.quota_ente, true);
+        self.num("ImportoQuotaUtente", p.quota_utente, true);
+        self.num("ImportoQuotaSSN", p.quota_ssn, true);
+        self.num("PresaCarico", Some(i64::from(p.presa_carico)), false);
+        self.num("AreaUtenza", p.area_utenza.map(i64::from), false);
         let Some(s) = &p.sina else {
             self.buf.extend_from_slice(b"/>\n");
             return;
@@ -250,9 +286,16 @@ mod tests {
 
     #[test]
     fn amounts_have_a_dot_and_two_decimals() {
-        assert_eq!(importo(42_050), "420.50");
-        assert_eq!(importo(5), "0.05");
-        assert_eq!(importo(-120), "-1.20");
+        for (cents, text) in [
+            (42_050, "420.50"),
+            (5, "0.05"),
+            (-120, "-1.20"),
+            (100_000, "1000.00"),
+        ] {
+            let mut out = Vec::new();
+            push_importo(&mut out, cents);
+            assert_eq!(String::from_utf8(out).unwrap(), text);
+        }
     }
 
     #[test]

@@ -161,8 +161,9 @@ impl Lavoro {
 }
 
 impl SiussLavoro for Lavoro {
-    fn inizio(&mut self, nome: &str) -> StoreResult<()> {
+    fn inizio(&mut self, nome: &str, candidati: usize) -> StoreResult<()> {
         self.esito.nome = Some(nome.to_string());
+        self.progress.set_total(candidati as u64);
         let Some(out) = self.out.clone() else {
             return Ok(());
         };

@@ -681,8 +681,8 @@ pub struct FlussoSiuss {
 
 /// The work of a SIUSS export, driven by [`ErogazioniStore::siuss_export`] inside its transaction.
 pub trait SiussLavoro {
-    /// The flow's name, before the first candidate.
-    fn inizio(&mut self, nome: &str) -> StoreResult<()>;
+    /// The flow's name and how many erogazioni will be handed over, before the first one.
+    fn inizio(&mut self, nome: &str, candidati: usize) -> StoreResult<()>;
     /// One erogazione, in codice fiscale order: what goes out for it.
     fn candidato(&mut self, c: Candidato) -> StoreResult<Esito>;
     /// After the last one: the file is written completely (an error rolls everything back).

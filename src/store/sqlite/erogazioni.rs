@@ -713,7 +713,6 @@ impl ErogazioniStore for SqliteStore {
                 params![sel.ente_id, nome, sel.dal, sel.al, by, "0".repeat(64), now],
             )?;
             let flusso = tx.last_insert_rowid();
-            lavoro.inizio(&nome)?;
             // The candidates first (ids only), so that the bookkeeping below never runs under an
             // open scan of the tables it writes.
             let ids: Vec<i64> = tx
@@ -728,6 +727,7 @@ impl ErogazioniStore for SqliteStore {
                 )?
                 .query_map(params![sel.ente_id, sel.dal, sel.al], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
+            lavoro.inizio(&nome, ids.len())?;
             let mut header = tx.prepare_cached(&format!("{EROGAZIONE} WHERE id = ?1"))?;
             let mut prest = tx.prepare_cached(&format!("{PRESTAZIONE} WHERE codice = ?1"))?;
             let mut persona = tx.prepare_cached(
@@ -802,6 +802,10 @@ impl ErogazioniStore for SqliteStore {
                 segna.execute(params![flusso, id, sel.al])?;
             }
             let s: FlussoScritto = lavoro.fine()?;
+            if !sel.registra {
+                // `--check`: everything above is rolled back.
+                return Ok((nome, flusso));
+            }
             tx.execute(
                 "UPDATE siuss_flusso SET sha256 = ?2, size = ?3, archivio = ?4, beneficiari = ?5, record = ?6,
                      cancellazioni = ?7, esclusi = ?8 WHERE id = ?1",
