@@ -23,6 +23,8 @@ pub const REFERENCES: &[&str] = &[
     "scheda",
     "proposta_pic",
     "caso_familiare",
+    "intervento",
+    "erogazione",
 ];
 
 /// What a desk save did.
