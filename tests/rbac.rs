@@ -8,14 +8,19 @@
 use serde_json::Value;
 use sportello::domain::caso::{CambioStato, Diario, FiltroCasi, Isee, Pai, Sezione, Valutazione};
 use sportello::domain::codici::NewCodice;
+use sportello::domain::erogazioni::{
+    Erogazione, Foglio, Intervento, NuovoTipo, PrestazioneSiuss, Progetto, Riga,
+};
 use sportello::domain::persona::{PersonaEdit, Privacy};
 use sportello::domain::scheda::{Filtro, SchedaEdit};
 use sportello::domain::{Actor, NewEnte, NewOperatore, Outcome, Role, RoleSet};
 use sportello::export::Format;
 use sportello::forms::Screens;
+use sportello::progress::Progress;
 use sportello::service::casi_documenti::{Archivio, NuovoDocumento};
 use sportello::service::organisation::{OperatoreEdit, UfficioUscita};
 use sportello::service::rules::{Op, RULES, Scope};
+use sportello::service::siuss::RichiestaSiuss;
 use sportello::service::{Error, Service};
 use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
@@ -52,6 +57,9 @@ struct Ente {
     caso: (i64, i64),
     /// A PAI of that case.
     pai: i64,
+    /// An intervento and an erogazione of the person in the ente: (id, version).
+    intervento: (i64, i64),
+    erogazione: (i64, i64),
 }
 
 struct World {
@@ -150,6 +158,7 @@ fn ente(
         .unwrap();
     let deleted = svc.store().scheda(gone.id).unwrap().unwrap();
     let (proposta, caso, pai) = casi_fixture(svc, sys, &front, &resp, id, ufficio, persona);
+    let (intervento, erogazione) = erogazioni_fixture(svc, &resp, persona);
     Ente {
         id,
         belfiore,
@@ -160,7 +169,67 @@ fn ente(
         proposta,
         caso,
         pai,
+        intervento,
+        erogazione,
     }
+}
+
+/// An intervento of home care and one erogazione of it, saved by the ente's responsabile.
+fn erogazioni_fixture(
+    svc: &mut Service<'_>,
+    resp: &Actor,
+    persona: i64,
+) -> ((i64, i64), (i64, i64)) {
+    let tipo = svc
+        .store()
+        .tipi_intervento(None)
+        .unwrap()
+        .into_iter()
+        .find(|t| t.codice == "IS03")
+        .unwrap()
+        .id;
+    let intervento = svc
+        .save_intervento(
+            resp,
+            &Intervento {
+                soggetto_id: persona,
+                tipo_beneficiario: "individuale".into(),
+                n_beneficiari: 1,
+                tipo_id: tipo,
+                categoria_sociale: "anziani".into(),
+                origine: "programmato".into(),
+                dal: "2026-01-01".into(),
+                al: Some("2026-12-31".into()),
+                frequenza: "P".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let erogazione = svc
+        .save_erogazione(
+            resp,
+            &Erogazione {
+                intervento_id: Some(intervento.0),
+                soggetto_id: persona,
+                tipo_id: tipo,
+                categoria_sociale: "anziani".into(),
+                protocollo_domanda: Some("2026/1".into()),
+                prova_mezzi: 4,
+                carattere: 1,
+                in_carico: 1,
+                righe: vec![Riga {
+                    stato: "erogata".into(),
+                    data: "2026-10-01".into(),
+                    data_fine: Some("2026-10-31".into()),
+                    quantita_cent: 2_000,
+                    tariffa_cents: 2_000,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    (intervento, erogazione)
 }
 
 /// Presa in carico fixtures of an ente: its office manages "anziani"; the front desk proposes the
@@ -322,6 +391,7 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
     let (ente, belfiore, scheda, deleted, collega) =
         (t.id, t.belfiore, t.scheda, t.deleted, t.collega);
     let (ufficio, proposta, caso, pai) = (t.ufficio, t.proposta, t.caso, t.pai);
+    let (intervento, erogazione) = (t.intervento, t.erogazione);
     let persona = w.persona;
     let out = w.dir.path().join(format!("{op:?}.pdf"));
     let mut svc = Service::new(&mut w.store);
@@ -668,6 +738,76 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
                 today(),
             ));
         }
+        Op::ListNomenclatore => ok(svc.nomenclatore(actor, Some("anziani"))),
+        Op::ImportPrestazioniSiuss => ok(svc.import_prestazioni_siuss(
+            actor,
+            &[PrestazioneSiuss {
+                codice: "A2.07".into(),
+                denominazione: Some("Assistenza domiciliare socio-assistenziale".into()),
+                attivo: true,
+                ..Default::default()
+            }],
+        )),
+        Op::AddTipoIntervento => {
+            let t = NuovoTipo {
+                ente_id: ente,
+                codice: "SAD1".into(),
+                etichetta: "Assistenza domiciliare anziani".into(),
+                siuss_codice: Some("A2.07".into()),
+                ..Default::default()
+            };
+            return Some(svc.add_tipo_intervento(actor, &t).map(|_| ()));
+        }
+        Op::AddProgetto => {
+            let p = Progetto {
+                ente_id: ente,
+                codice: "FNA".into(),
+                titolo: "Fondo non autosufficienza".into(),
+                ..Default::default()
+            };
+            return Some(svc.add_progetto(actor, &p).map(|_| ()));
+        }
+        Op::SaveIntervento => {
+            let i = svc.store().intervento(intervento.0).unwrap().unwrap();
+            return Some(svc.save_intervento(actor, &i).map(|_| ()));
+        }
+        Op::ReadIntervento => return Some(svc.read_intervento(actor, intervento.0).map(|_| ())),
+        Op::AddFoglio => {
+            let f = Foglio {
+                intervento_id: intervento.0,
+                tipo: "A".into(),
+                data: "2026-11-29".into(),
+                ..Default::default()
+            };
+            return Some(svc.add_foglio(actor, &f, intervento.1).map(|_| ()));
+        }
+        Op::SaveErogazione => {
+            let e = svc.store().erogazione(erogazione.0).unwrap().unwrap();
+            return Some(svc.save_erogazione(actor, &e).map(|_| ()));
+        }
+        Op::ReadErogazione => return Some(svc.read_erogazione(actor, erogazione.0).map(|_| ())),
+        Op::SearchErogazioni => ok(svc.search_erogazioni(actor, &Default::default())),
+        Op::ExportErogazioni => ok(svc.export_erogazioni(
+            actor,
+            &Default::default(),
+            Format::Csv,
+            &out.with_extension("csv"),
+        )),
+        Op::ExportSiuss => ok(svc.export_siuss(
+            actor,
+            &RichiestaSiuss {
+                ente_id: None,
+                dal: "2026-01-01".into(),
+                al: "2026-11-29".into(),
+                cf_operatore: Some("VRDLGU75M10G478H".into()),
+                out: Some(w.dir.path().join("siuss.xml")),
+                archivio: None,
+                giorno: today(),
+            },
+            &Progress::default(),
+        )),
+        Op::ListSiuss => ok(svc.siuss_flussi(actor, 10)),
+        Op::PrintPor => return Some(svc.print_por(actor, erogazione.0, &out, now())),
     }
     .filter(|_| side == Side::Own)
 }

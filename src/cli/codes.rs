@@ -13,7 +13,8 @@ use crate::sanitize::sanitize;
 pub(super) enum CodesCommand {
     /// Elenca le liste di codici con il numero di voci
     List,
-    /// Importa (aggiunge o aggiorna) le voci di una lista da un CSV `codice;etichetta[;gruppo;attivo;ordine]`
+    /// Importa (aggiunge o aggiorna) le voci di una lista da un CSV `codice;etichetta[;gruppo;attivo;ordine]`;
+    /// la lista `prestazioni_siuss` (tabella INPS) da un CSV `codice;denominazione[;richiede_sina;solo_in_carico;non_esportare;attivo]`
     Import { lista: String, file: PathBuf },
     /// Esporta una lista in CSV sullo standard output
     Export { lista: String },
@@ -57,6 +58,19 @@ pub(super) fn codes(path: &Path, actor: &Actor, cmd: CodesCommand) -> AppResult<
             let text = std::fs::read_to_string(&file).map_err(|e| {
                 AppError::Env(format!("impossibile leggere {}: {e}", file.display()))
             })?;
+            if lista == "prestazioni_siuss" {
+                // The INPS table of SIUSS prestazioni: `codice;denominazione[;richiede_sina;...]`.
+                let rows =
+                    crate::service::erogazioni::parse_prestazioni_csv(&text).map_err(|errs| {
+                        AppError::Invalid(format!("{}: {}", file.display(), errs.join("; ")))
+                    })?;
+                let c = svc.import_prestazioni_siuss(actor, &rows)?;
+                println!(
+                    "prestazioni SIUSS: inserite {}, aggiornate {}, invariate {}",
+                    c.inserted, c.updated, c.unchanged
+                );
+                return Ok(0);
+            }
             let rows = crate::domain::codici::parse_csv(&text).map_err(|errs| {
                 AppError::Invalid(format!("{}: {}", file.display(), errs.join("; ")))
             })?;

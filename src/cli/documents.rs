@@ -61,6 +61,18 @@ pub enum PrintCommand {
         #[arg(long, value_name = "UTENTE")]
         operatore: Option<String>,
     },
+    /// Il modulo POR / FSE (domanda di iscrizione all'intervento) di un'erogazione
+    Por {
+        id: i64,
+        /// Il file da scrivere; senza, il PDF va nella cartella dell'ufficio e alla sua stampante
+        #[arg(long, value_name = "FILE.pdf")]
+        out: Option<PathBuf>,
+        /// Sostituisce il file indicato con --out se esiste già
+        #[arg(long, requires = "out")]
+        force: bool,
+        #[arg(long, value_name = "UTENTE")]
+        operatore: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -97,6 +109,50 @@ pub enum ExportCommand {
         /// Solo i casi in questo stato (es. preso_in_carico, chiuso)
         #[arg(long, value_name = "STATO")]
         stato: Option<String>,
+        #[arg(long, value_name = "UTENTE")]
+        operatore: Option<String>,
+    },
+    /// Flusso SIUSS PS-PSA-SINA per l'INPS (XML) delle erogazioni di un periodo
+    Siuss {
+        /// Dalla data (AAAA-MM-GG)
+        #[arg(long, value_name = "AAAA-MM-GG")]
+        from: String,
+        /// Alla data (AAAA-MM-GG)
+        #[arg(long, value_name = "AAAA-MM-GG")]
+        to: String,
+        #[arg(long, value_name = "FILE.xml")]
+        out: PathBuf,
+        /// Solo verifica: elenca cosa sarebbe inviato e cosa escluso, senza scrivere né registrare
+        #[arg(long)]
+        check: bool,
+        /// Sostituisce il file se esiste già
+        #[arg(long)]
+        force: bool,
+        /// Codice catastale dell'ente che invia (altrimenti il primo dell'operatore)
+        #[arg(long, value_name = "CODICE")]
+        ente: Option<String>,
+        /// Codice fiscale dell'operatore che invia (altrimenti l'impostazione siuss.cf_operatore)
+        #[arg(long, value_name = "CF")]
+        cf_operatore: Option<String>,
+        #[arg(long, value_name = "UTENTE")]
+        operatore: Option<String>,
+    },
+    /// Esporta le erogazioni di un periodo in CSV o Excel, con i totali
+    Erogazioni {
+        /// Dalla data (AAAA-MM-GG)
+        #[arg(long, value_name = "AAAA-MM-GG")]
+        from: String,
+        /// Alla data (AAAA-MM-GG)
+        #[arg(long, value_name = "AAAA-MM-GG")]
+        to: String,
+        /// csv o xlsx
+        #[arg(long)]
+        format: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Sostituisce il file se esiste già
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_name = "UTENTE")]
         operatore: Option<String>,
     },
@@ -218,6 +274,22 @@ pub fn print(config: &Config, system: &Actor, cmd: PrintCommand) -> AppResult<i3
                 |svc, out, _| svc.print_blank(&a, &def, out),
             )
         }
+        PrintCommand::Por {
+            id,
+            out,
+            force,
+            operatore,
+        } => {
+            let a = super::acting(&mut db, system, operatore.as_deref())?;
+            pdf(
+                &mut db,
+                &a,
+                config,
+                (out, force),
+                &format!("por-{id}"),
+                |svc, out, at| svc.print_por(&a, id, out, at),
+            )
+        }
     }
 }
 
@@ -248,6 +320,46 @@ pub fn export(db: &Path, system: &Actor, cmd: ExportCommand) -> AppResult<i32> {
                 &format,
                 &out,
                 stato,
+                operatore.as_deref(),
+            );
+        }
+        ExportCommand::Siuss {
+            from,
+            to,
+            out,
+            check,
+            force,
+            ente,
+            cf_operatore,
+            operatore,
+        } => {
+            let args = super::erogazioni::SiussArgs {
+                from,
+                to,
+                out,
+                check,
+                force,
+                ente,
+                cf_operatore,
+                operatore,
+            };
+            return super::erogazioni::export_siuss(db, system, args);
+        }
+        ExportCommand::Erogazioni {
+            from,
+            to,
+            format,
+            out,
+            force,
+            operatore,
+        } => {
+            super::may_write(&out, force)?;
+            return super::erogazioni::export_erogazioni(
+                db,
+                system,
+                (&from, &to),
+                &format,
+                &out,
                 operatore.as_deref(),
             );
         }

@@ -25,6 +25,7 @@ mod codes;
 mod demo;
 mod documents;
 mod ente;
+mod erogazioni;
 mod progress;
 mod recordings;
 mod setup;

@@ -3,6 +3,7 @@
 //! ([`history`]). Deterministic: the same N (and creation date) gives the same data, on every
 //! platform and whatever version of `rand` the other crates use (see `DemoRng`).
 
+pub mod erogazioni;
 pub mod history;
 pub mod seguiti;
 

@@ -5,6 +5,7 @@ pub mod caso;
 pub mod cf;
 pub mod codici;
 pub mod date;
+pub mod erogazioni;
 pub mod fold;
 pub mod money;
 pub mod persona;
@@ -12,6 +13,7 @@ pub mod roles;
 pub mod scheda;
 pub mod search;
 pub mod search_query;
+pub mod siuss;
 pub mod soggetto;
 
 pub use roles::{Permission, Role, RoleSet};

@@ -8,6 +8,7 @@
 
 pub mod csv;
 mod pdf;
+pub mod siuss;
 mod xlsx;
 
 use std::fmt;

@@ -88,8 +88,8 @@ impl Service<'_> {
         crate::demo::documenti(self.store, archivio)
     }
 
-    /// Fills a new database with the demo organisation, accounts, `persons` persons and the cases
-    /// of the cartella sociale.
+    /// Fills a new database with the demo organisation, accounts, `persons` persons, the cases
+    /// of the cartella sociale and the erogazioni (with one SIUSS flow sent).
     pub fn create_demo(
         &mut self,
         actor: &Actor,
@@ -99,6 +99,7 @@ impl Service<'_> {
         let summary = crate::demo::create_lived_in(self.store, actor, persons, today)?;
         crate::demo::casi(self.store, actor, today)?;
         crate::demo::seguiti::add(self.store, actor, today)?;
+        crate::demo::erogazioni::add(self.store, summary.persons, today)?;
         self.store.checkpoint()?;
         Ok(summary)
     }

@@ -8,7 +8,7 @@
 //!
 //! Files by concern: [`db`] (opening a database), [`maintenance`] (migrate, check, backup, demo),
 //! [`session`] (login, home), [`drafts`], [`organisation`] (enti, uffici, operators, settings),
-//! [`codes`], [`persona`] (the anagrafe), [`scheda`] (schede di accesso), [`casi`] (presa in carico
+//! [`codes`], [`erogazioni`] (interventi, erogazioni) and [`siuss`] (the SIUSS flow), [`persona`] (the anagrafe), [`scheda`] (schede di accesso), [`casi`] (presa in carico
 //! and cartella sociale, [`casi_documenti`] its documenti individuali), [`documenti`] (prints and exports), [`helpdesk`] (recordings,
 //! pseudonymised copies), [`rules`] (the permission table).
 
@@ -20,6 +20,8 @@ pub mod codes;
 pub mod db;
 pub mod documenti;
 pub mod drafts;
+pub mod erogazioni;
+mod erogazioni_stampe;
 pub mod helpdesk;
 pub mod maintenance;
 pub mod organisation;
@@ -27,6 +29,7 @@ pub mod persona;
 pub mod rules;
 pub mod scheda;
 pub mod session;
+pub mod siuss;
 
 pub use crate::store::{
     Contatori, Draft, Saved, SchedaSaved, StoreError as Error, StoreResult as Result,

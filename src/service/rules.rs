@@ -139,6 +139,21 @@ pub enum Op {
     CancelRecordingRequest,
     StartRequestedRecording,
     Anonymize,
+    // Interventi and erogazioni
+    ListNomenclatore,
+    ImportPrestazioniSiuss,
+    AddTipoIntervento,
+    AddProgetto,
+    SaveIntervento,
+    ReadIntervento,
+    AddFoglio,
+    SaveErogazione,
+    ReadErogazione,
+    SearchErogazioni,
+    ExportErogazioni,
+    ExportSiuss,
+    ListSiuss,
+    PrintPor,
 }
 
 /// One row of the table.
@@ -263,6 +278,20 @@ pub static RULES: &[Rule] = &[
     rule(Op::CancelRecordingRequest, "annulla_richiesta_registrazione", "annullamento di una richiesta di registrazione", AnyOf(&[Pm::ReadReplays, Pm::ManageConfig]), Ente, Always),
     rule(Op::StartRequestedRecording, "avvia_registrazione_richiesta", "avvio della registrazione richiesta", Operator, Own, Always),
     rule(Op::Anonymize, "copia_pseudonimizzata", "copia pseudonimizzata del database", P(Pm::ManageConfig), Installation, Always),
+    rule(Op::ListNomenclatore, "elenca_nomenclatore", "nomenclatore degli interventi", AnyOf(&[Pm::ReadErogazioni, Pm::ManageCodes]), Installation, Denials),
+    rule(Op::ImportPrestazioniSiuss, "importa_tabella_siuss", "importazione della tabella delle prestazioni SIUSS", P(Pm::ManageCodes), Installation, Always),
+    rule(Op::AddTipoIntervento, "aggiungi_tipo_intervento", "nomenclatore dell'ente", AnyOf(&[Pm::ManageCodes, Pm::WriteErogazioni]), Ente, Always),
+    rule(Op::AddProgetto, "aggiungi_progetto", "progetti e finanziamenti", P(Pm::WriteErogazioni), Ente, Always),
+    rule(Op::SaveIntervento, "salva_intervento_richiesta", "salvataggio di un intervento", P(Pm::WriteErogazioni), Ente, Always),
+    rule(Op::ReadIntervento, "leggi_intervento", "lettura di un intervento", P(Pm::ReadErogazioni), Ente, Always),
+    rule(Op::AddFoglio, "aggiungi_foglio_amministrativo", "foglio amministrativo", P(Pm::WriteErogazioni), Ente, Always),
+    rule(Op::SaveErogazione, "salva_erogazione_richiesta", "salvataggio di un'erogazione", P(Pm::WriteErogazioni), Ente, Always),
+    rule(Op::ReadErogazione, "leggi_erogazione", "lettura di un'erogazione", P(Pm::ReadErogazioni), Ente, Always),
+    rule(Op::SearchErogazioni, "cerca_erogazioni", "ricerca delle erogazioni", P(Pm::ReadErogazioni), Ente, Always),
+    rule(Op::ExportErogazioni, "esporta_erogazioni", "esportazione delle erogazioni", P(Pm::Export), Ente, Always),
+    rule(Op::ExportSiuss, "flusso_siuss", "flusso SIUSS", P(Pm::WriteErogazioni), Ente, Always),
+    rule(Op::ListSiuss, "elenca_flussi_siuss", "flussi SIUSS inviati", P(Pm::ReadErogazioni), Ente, Denials),
+    rule(Op::PrintPor, "stampa_por", "stampa del modulo POR", P(Pm::ReadErogazioni), Ente, Always),
 ];
 
 impl Op {

@@ -33,6 +33,18 @@ pub struct HomeData {
     /// roles that may not search the anagrafe). Absent in logs recorded before it existed.
     #[serde(default)]
     pub recenti: Vec<crate::domain::search::SearchHit>,
+    /// For the amministrativo: rows of this month still to confirm and the last SIUSS flow.
+    #[serde(default)]
+    pub erogazioni: Option<HomeErogazioni>,
+}
+
+/// The erogazioni part of the amministrativo's home screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HomeErogazioni {
+    /// Operation rows dated this month still `prevista`.
+    pub da_confermare: i64,
+    /// The last SIUSS flow of the operator's enti.
+    pub ultimo_flusso: Option<crate::store::FlussoSiuss>,
 }
 
 /// How many returning persons the home screen offers (keys a–e).
@@ -168,12 +180,29 @@ impl Service<'_> {
         } else {
             Vec::new()
         };
+        let erogazioni = if actor.roles.contains(crate::domain::Role::Amministrativo)
+            && Op::ListSiuss.rule().need.allows(&actor)
+        {
+            let (y, m, _) = crate::domain::date::ymd(today);
+            let dal = format!("{y:04}-{m:02}-01");
+            let al = format!(
+                "{y:04}-{m:02}-{:02}",
+                crate::domain::date::days_in_month(y, m)
+            );
+            Some(HomeErogazioni {
+                da_confermare: self.store.da_confermare(&actor.enti, &dal, &al)?,
+                ultimo_flusso: self.store.siuss_flussi(&actor.enti, 1)?.into_iter().next(),
+            })
+        } else {
+            None
+        };
         Ok(HomeData {
             drafts,
             soggetti,
             contatori,
             casi,
             recenti,
+            erogazioni,
         })
     }
 }

@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(18, "0018_registrazioni"),
     migration!(19, "0019_scheda_sensibili"),
     migration!(20, "0020_fascicolo"),
+    migration!(21, "0021_erogazioni"),
     migration!(25, "0025_caso_condivisione"),
 ];
 

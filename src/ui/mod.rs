@@ -37,6 +37,7 @@ pub mod casi;
 pub mod codici;
 pub mod config;
 pub mod drafts;
+pub mod erogazioni;
 pub mod harness;
 pub mod home;
 pub mod io;

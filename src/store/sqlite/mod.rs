@@ -26,6 +26,7 @@ mod audit;
 mod casi;
 mod codici;
 mod drafts;
+mod erogazioni;
 mod fascicolo;
 mod login;
 mod maintenance;

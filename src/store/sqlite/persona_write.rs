@@ -23,6 +23,8 @@ pub const REFERENCES: &[&str] = &[
     "scheda",
     "proposta_pic",
     "caso_familiare",
+    "intervento",
+    "erogazione",
 ];
 
 /// Tables that point at a case (`caso_id`): when both merged persons have a case in one ente, the

@@ -256,6 +256,8 @@ pub fn open_menu(app: &mut App, n: usize) -> Vec<Effect> {
         Module::Codici => crate::ui::codici::open(app),
         Module::Cartella => crate::ui::casi::open(app),
         Module::Assistenza => crate::ui::assistenza::open(app),
+        Module::Erogazioni => crate::ui::erogazioni::open(app),
+        Module::Export => crate::ui::erogazioni::open_siuss(app),
         other => {
             app.push(Screen::Home(State::Placeholder(other)));
             Vec::new()

@@ -76,6 +76,23 @@ pub fn draw_menu(app: &App, h: &Menu, f: &mut Frame, body: Rect) {
     if let Some(c) = data.and_then(|d| d.casi.as_ref()) {
         tail.extend(crate::ui::casi::home_lines(&theme, c));
     }
+    if let Some(e) = data.and_then(|d| d.erogazioni.as_ref()) {
+        tail.push(Line::raw(""));
+        tail.push(Line::styled(
+            format!(" Erogazioni da confermare questo mese: {}", e.da_confermare),
+            theme.accent(app.area()),
+        ));
+        let ultimo = match &e.ultimo_flusso {
+            Some(f) => format!(
+                " Ultimo invio SIUSS: {} del {} ({} beneficiari)",
+                sanitize(&f.nome),
+                crate::domain::date::stored_local(&f.created_at),
+                f.scritto.beneficiari
+            ),
+            None => " Nessun invio SIUSS".to_string(),
+        };
+        tail.push(Line::styled(ultimo, theme.accent(app.area())));
+    }
     if let Some(d) = data
         && !d.drafts.is_empty()
     {

@@ -1,0 +1,310 @@
+//! The XML of a SIUSS PS-PSA-SINA flow (root `Flusso`, namespace `http://inps.it/Casellario`, the
+//! INPS 201812 schema), written as a stream: the header, then one `Beneficiario` at a time, so that
+//! memory stays flat whatever the number of records. Only values checked by
+//! [`crate::domain::siuss`] reach it; attribute values are escaped and control characters dropped,
+//! empty optional attributes are omitted, amounts are euros with a dot and two decimals.
+
+use std::io::{self, Write};
+
+use crate::domain::siuss::{Beneficiario, EnteFlusso, Periodo, Prestazione};
+
+/// Escapes an attribute value; control characters (which XML 1.0 cannot carry) are dropped.
+fn escape(out: &mut Vec<u8>, s: &str) {
+    // Most values are plain printable ASCII: copied as they are.
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        out.extend_from_slice(s.as_bytes());
+        return;
+    }
+    for c in s.chars() {
+        match c {
+            '&' => out.extend_from_slice(b"&amp;"),
+            '<' => out.extend_from_slice(b"&lt;"),
+            '>' => out.extend_from_slice(b"&gt;"),
+            '"' => out.extend_from_slice(b"&quot;"),
+            '\'' => out.extend_from_slice(b"&apos;"),
+            c if c.is_control() => {}
+            c => {
+                let mut b = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+            }
+        }
+    }
+}
+
+/// Writes the decimal digits of `n`.
+fn push_uint(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Writes euros with a dot and two decimals (`420.50`).
+fn push_importo(out: &mut Vec<u8>, cents: i64) {
+    if cents < 0 {
+        out.push(b'-');
+    }
+    let abs = cents.unsigned_abs();
+    push_uint(out, abs / 100);
+    out.push(b'.');
+    out.push(b'0' + (abs % 100 / 10) as u8);
+    out.push(b'0' + (abs % 10) as u8);
+}
+
+/// Writes a flow to `W`, one beneficiary at a time.
+pub struct FlussoWriter<W: Write> {
+    out: W,
+    buf: Vec<u8>,
+    beneficiari: u64,
+    record: u64,
+}
+
+impl<W: Write> FlussoWriter<W> {
+    /// Writes the XML declaration, the root and `IdentificazioneFlusso`.
+    pub fn start(out: W, nome: &str, ente: &EnteFlusso) -> io::Result<FlussoWriter<W>> {
+        let mut w = FlussoWriter {
+            out,
+            buf: Vec::with_capacity(8 * 1024),
+            beneficiari: 0,
+            record: 0,
+        };
+        w.buf.extend_from_slice(
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Flusso xmlns=\"http://inps.it/Casellario\">\n",
+        );
+        w.open("  <IdentificazioneFlusso");
+        w.attr("Nome", Some(nome));
+        w.buf.extend_from_slice(b">\n");
+        w.open("    <Ente");
+        w.attr("Codice", Some(&ente.codice));
+        w.attr("Denominazione", ente.denominazione.as_deref());
+        w.attr("Indirizzo", Some(&ente.indirizzo));
+        w.attr("CFOperatore", Some(&ente.cf_operatore));
+        w.buf.extend_from_slice(b"/>\n  </IdentificazioneFlusso>\n");
+        w.flush_buf()?;
+        Ok(w)
+    }
+
+    fn open(&mut self, tag: &str) {
+        self.buf.extend_from_slice(tag.as_bytes());
+    }
+
+    fn attr(&mut self, name: &str, value: Option<&str>) {
+        let Some(v) = value.filter(|v| !v.is_empty()) else {
+            return;
+        };
+        self.buf.push(b' ');
+        self.buf.extend_from_slice(name.as_bytes());
+        self.buf.extend_from_slice(b"=\"");
+        escape(&mut self.buf, v);
+        self.buf.push(b'"');
+    }
+
+    /// A number attribute (`Some`), written without an intermediate string; `money` as euros.
+    fn num(&mut self, name: &str, value: Option<i64>, money: bool) {
+        let Some(v) = value else {
+            return;
+        };
+        self.buf.push(b' ');
+        self.buf.extend_from_slice(name.as_bytes());
+        self.buf.extend_from_slice(b"=\"");
+        if money {
+            push_importo(&mut self.buf, v);
+        } else {
+            push_uint(&mut self.buf, v.unsigned_abs());
+        }
+        self.buf.push(b'"');
+    }
+
+    fn flush_buf(&mut self) -> io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// One `Beneficiario` with its records (at least one).
+    pub fn beneficiario(&mut self, b: &Beneficiario, records: &[&Prestazione]) -> io::Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        self.open("  <Beneficiario");
+        self.attr("CodiceFiscale", Some(&b.codice_fiscale));
+        self.buf.extend_from_slice(b">\n");
+        self.open("    <Anagrafica");
+        self.attr("Cognome", Some(&b.cognome));
+        self.attr("Nome", Some(&b.nome));
+        self.attr("AnnoNascita", Some(&b.anno_nascita));
+        self.attr("LuogoNascita", Some(&b.luogo_nascita));
+        self.attr("Genere", Some(&b.genere));
+        self.attr("CodiceCittadinanza", Some(&b.cittadinanza));
+        self.attr(
+            "CodiceSecondaCittadinanza",
+            b.seconda_cittadinanza.as_deref(),
+        );
+        self.buf.extend_from_slice(b"/>\n");
+        self.open("    <Indirizzo");
+        self.attr("CodiceRegione", b.regione.as_deref());
+        self.attr("CodiceComune", b.comune.as_deref());
+        self.attr("CodiceNazione", Some(&b.nazione));
+        self.buf.extend_from_slice(b"/>\n");
+        for p in records {
+            self.prestazione(p);
+        }
+        self.buf.extend_from_slice(b"  </Beneficiario>\n");
+        self.beneficiari += 1;
+        self.record += records.len() as u64;
+        self.flush_buf()
+    }
+
+    fn prestazione(&mut self, p: &Prestazione) {
+        self.open("    <PrestazioniSociali");
+        self.attr("TipoOperazione", p.tipo_operazione.as_deref());
+        self.num("PresenzaProvaMezzi", Some(i64::from(p.prova_mezzi)), false);
+        let carattere = match p.periodo {
+            Periodo::Periodico { .. } => "1",
+            Periodo::Occasionale { .. } => "2",
+        };
+        self.attr("CaratterePrestazione", Some(carattere));
+        if let Some((prot, anno, data)) = &p.dsu {
+            self.attr("NumeroProtocolloDSU", Some(prot));
+            self.attr("AnnoProtocolloDSU", Some(anno));
+            self.attr("DataDSU", Some(data));
+        }
+        self.attr("CodicePrestazione", Some(&p.codice));
+        self.attr("DenominazionePrestazione", Some(&p.denominazione));
+        self.attr("ProtocolloDomanda", Some(&p.protocollo_domanda));
+        self.attr("DataEvento", p.data_evento.as_deref());
+        match &p.periodo {
+            Periodo::Periodico {
+                inizio,
+                fine,
+                mesi,
+                mensile_cents,
+                ore_mensili,
+            } => {
+                self.attr("DataInizioPrestazione", Some(inizio));
+                self.attr("DataFinePrestazione", Some(fine));
+                self.num("PeriodoErogazione", Some(i64::from(*mesi)), false);
+                self.num("ImportoMensile", Some(*mensile_cents), true);
+                self.num("OreServizioMensile", *ore_mensili, false);
+            }
+            Periodo::Occasionale {
+                data,
+                importo_cents,
+            } => {
+                self.attr("DataErogazionePrestazione", Some(data));
+                self.num("ImportoPrestazione", Some(*importo_cents), true);
+            }
+        }
+        self.num("ImportoQuotaEnte", p.quota_ente, true);
+        self.num("ImportoQuotaUtente", p.quota_utente, true);
+        self.num("ImportoQuotaSSN", p.quota_ssn, true);
+        self.num("PresaCarico", Some(i64::from(p.presa_carico)), false);
+        self.num("AreaUtenza", p.area_utenza.map(i64::from), false);
+        let Some(s) = &p.sina else {
+            self.buf.extend_from_slice(b"/>\n");
+            return;
+        };
+        self.buf.extend_from_slice(b">\n");
+        self.open("      <SINA");
+        self.attr("Mobilita", Some(&s.mobilita));
+        self.attr("AttivitaVitaQuotidiana", Some(&s.attivita_vita_quotidiana));
+        self.attr(
+            "DisturbiAreaCognitiva",
+            s.disturbi_area_cognitiva.as_deref(),
+        );
+        self.attr("DisturbiComportamentali", Some(&s.disturbi_comportamentali));
+        self.attr(
+            "NecessitaCureSanitarie",
+            s.necessita_cure_sanitarie.as_deref(),
+        );
+        self.attr("AreaReddituale", Some(&s.area_reddituale));
+        self.attr("AreaSupporto", Some(&s.area_supporto));
+        self.attr(
+            "FonteDerivazioneValutazione",
+            Some(&s.fonte_derivazione_valutazione),
+        );
+        self.attr("StrumentoValutazione", Some(&s.strumento_valutazione));
+        self.attr(
+            "FonteDerivazioneInvalidita",
+            s.fonte_derivazione_invalidita.as_deref(),
+        );
+        self.buf.extend_from_slice(b">\n");
+        for (list, item, values) in [
+            (
+                "NecessitaInterventiSociali",
+                "CodicePrestazione",
+                &s.necessita_interventi,
+            ),
+            ("InvaliditaCivile", "InvCiv", &s.invalidita_civile),
+        ] {
+            // An empty container fails the schema: omitted.
+            if values.is_empty() {
+                continue;
+            }
+            self.buf
+                .extend_from_slice(format!("        <{list}>\n").as_bytes());
+            for v in values {
+                self.buf
+                    .extend_from_slice(format!("          <{item}>").as_bytes());
+                escape(&mut self.buf, v);
+                self.buf
+                    .extend_from_slice(format!("</{item}>\n").as_bytes());
+            }
+            self.buf
+                .extend_from_slice(format!("        </{list}>\n").as_bytes());
+        }
+        self.buf
+            .extend_from_slice(b"      </SINA>\n    </PrestazioniSociali>\n");
+    }
+
+    /// Beneficiaries and records written so far.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.beneficiari, self.record)
+    }
+
+    /// Closes the root and returns the writer (flushed).
+    pub fn finish(mut self) -> io::Result<W> {
+        self.buf.extend_from_slice(b"</Flusso>\n");
+        self.flush_buf()?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_have_a_dot_and_two_decimals() {
+        for (cents, text) in [
+            (42_050, "420.50"),
+            (5, "0.05"),
+            (-120, "-1.20"),
+            (100_000, "1000.00"),
+        ] {
+            let mut out = Vec::new();
+            push_importo(&mut out, cents);
+            assert_eq!(String::from_utf8(out).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn attribute_values_are_escaped_and_controls_dropped() {
+        let mut out = Vec::new();
+        escape(&mut out, "a\"<b>&'c\u{7}\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a&quot;&lt;b&gt;&amp;&apos;c"
+        );
+    }
+}
