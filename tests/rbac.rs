@@ -398,6 +398,11 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         Op::Migrate => ok(svc.migrate(actor)),
         Op::Check => ok(svc.check(actor)),
         Op::Backup => ok(svc.backup(actor, &w.dir.path().join("copia.db"), false)),
+        Op::Restore => {
+            let copy = w.dir.path().join("da-ripristinare.db");
+            svc.backup(&Actor::system(None, None), &copy, false).unwrap();
+            ok(svc.restore(actor, &copy, &w.dir.path().join("sostituito.db")))
+        }
         Op::ListCodes => ok(svc.code_lists(actor)),
         Op::ImportCodes => ok(svc.import_codes(
             actor,

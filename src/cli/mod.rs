@@ -104,12 +104,12 @@ enum Command {
     /// Verifica integrità, chiavi esterne, versione dello schema e registro di audit
     Check,
     /// Copia di sicurezza a caldo del database, verificata
-    Backup {
-        /// File di destinazione
-        dest: PathBuf,
-        /// Sostituisce la destinazione se esiste già (dopo aver verificato la nuova copia)
-        #[arg(long)]
-        force: bool,
+    Backup(setup::BackupArgs),
+    /// Sostituisce il database con una copia, dopo averla verificata; il database sostituito resta
+    /// accanto (FILE.sostituito-AAAAMMGG-HHMMSS.db)
+    Restore {
+        /// Copia da ripristinare (fatta con «sportello backup»)
+        file: PathBuf,
     },
     /// Codice fiscale: verifica e decodifica (senza database)
     Cf {
@@ -315,9 +315,8 @@ fn run(cli: Cli) -> AppResult<i32> {
             demo::demo_cmd(&config, cli.db.is_some(), &actor, persons, today, no_tui)
         }
         Some(Command::Check) => setup::check(&config.database, &actor),
-        Some(Command::Backup { dest, force }) => {
-            setup::backup(&config.database, &actor, &dest, force)
-        }
+        Some(Command::Backup(args)) => setup::backup(&config.database, &actor, args),
+        Some(Command::Restore { file }) => setup::restore(&config.database, &actor, &file),
         Some(Command::Codes { command }) => codes::codes(&config.database, &actor, command),
         Some(Command::Search { limit, ente, query }) => {
             anagrafe::search(&config.database, &actor, limit, ente.as_deref(), &query)
@@ -375,7 +374,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::User { .. } => "user",
         Command::Demo { .. } => "demo",
         Command::Check => "check",
-        Command::Backup { .. } => "backup",
+        Command::Backup(_) => "backup",
+        Command::Restore { .. } => "restore",
         Command::Codes { .. } => "codes",
         Command::Search { .. } => "search",
         Command::Import { .. } => "import",

@@ -6,12 +6,14 @@
 //! or changing their roles takes effect at their next request, whatever their session copied at
 //! login.
 //!
-//! Files by concern: [`db`] (opening a database), [`maintenance`] (migrate, check, backup, demo),
+//! Files by concern: [`db`] (opening a database), [`maintenance`] (migrate, check, demo), [`backup`]
+//! (backups with rotation, restore),
 //! [`session`] (login, home), [`drafts`], [`organisation`] (enti, uffici, operators, settings),
 //! [`codes`], [`persona`] (the anagrafe), [`scheda`] (schede di accesso), [`casi`] (presa in carico
 //! and cartella sociale, [`casi_documenti`] its documenti individuali), [`documenti`] (prints and exports), [`helpdesk`] (recordings,
 //! pseudonymised copies), [`rules`] (the permission table).
 
+pub mod backup;
 pub mod casi;
 pub mod casi_documenti;
 mod casi_stampe;

@@ -76,6 +76,7 @@ pub enum Op {
     Migrate,
     Check,
     Backup,
+    Restore,
     // Code lists
     ListCodes,
     ImportCodes,
@@ -196,6 +197,7 @@ pub static RULES: &[Rule] = &[
     rule(Op::Migrate, "migra_schema", "aggiornamento dello schema", P(Pm::ManageConfig), Installation, Always),
     rule(Op::Check, "verifica_database", "verifica del database", AnyOf(&[Pm::ManageConfig, Pm::ReadAudit]), Installation, Denials),
     rule(Op::Backup, "copia_database", "copia del database", P(Pm::ManageConfig), Installation, Always),
+    rule(Op::Restore, "ripristina_database", "ripristino del database da una copia", P(Pm::ManageConfig), Installation, Always),
     rule(Op::ListCodes, "elenca_codici", "liste di codici", P(Pm::ManageCodes), Installation, Denials),
     rule(Op::ImportCodes, "importa_codici", "importazione di codici", P(Pm::ManageCodes), Installation, Always),
     rule(Op::EditCode, "modifica_codice", "modifica di un codice", P(Pm::ManageCodes), Installation, Always),

@@ -210,6 +210,10 @@ pub trait MaintenanceStore {
     fn check(&self) -> StoreResult<Vec<String>>;
     /// Online copy to `dest`, safe while other sessions write; the copy is verified.
     fn backup_to(&self, dest: &Path) -> StoreResult<()>;
+    /// Replaces the whole database with the copy `src` once it passes the checks of
+    /// [`MaintenanceStore::check`] (the anchor aside); the database as it was is kept in the new
+    /// file `aside`. `src` is only read.
+    fn restore_from(&mut self, src: &Path, aside: &Path) -> StoreResult<()>;
     /// Moves the WAL content into the database so the `-wal` file stays bounded.
     fn checkpoint(&self) -> StoreResult<()>;
     /// Columns (`table.column`) that no pseudonymisation rule classifies.
