@@ -89,7 +89,10 @@ fn restore_drill_backup_during_writes_then_restore() {
         rx.recv().unwrap();
         after += 1;
     }
-    assert!(writer.try_wait().unwrap().is_none(), "the writer ended early");
+    assert!(
+        writer.try_wait().unwrap().is_none(),
+        "the writer ended early"
+    );
     writer.kill().unwrap();
     writer.wait().unwrap();
     drop(rx);
@@ -126,14 +129,23 @@ fn restore_drill_backup_during_writes_then_restore() {
     assert_eq!(count_uffici(&aside_path, "R") as usize, live);
     check_ok(&env, &aside_path);
     // Nothing of the verification is left behind.
-    assert!(
-        !aside.iter().any(|n| n.contains("verifica")),
-        "{aside:?}"
-    );
+    assert!(!aside.iter().any(|n| n.contains("verifica")), "{aside:?}");
 
     // The restored database works: new writes, and `check` still ok.
     let out = env.run(
-        &["user", "add", "mrossi", "--nome", "Mario", "--cognome", "Rossi", "--role", "sportello", "--ente", "G478"],
+        &[
+            "user",
+            "add",
+            "mrossi",
+            "--nome",
+            "Mario",
+            "--cognome",
+            "Rossi",
+            "--role",
+            "sportello",
+            "--ente",
+            "G478",
+        ],
         "",
     );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
@@ -160,7 +172,19 @@ fn a_damaged_copy_is_refused_and_nothing_is_replaced() {
     let missing = env.dir.path().join("manca.db");
     // A change after the backup, which a refused restore must leave in place.
     let out = env.run(
-        &["user", "add", "mrossi", "--nome", "Mario", "--cognome", "Rossi", "--role", "sportello", "--ente", "G478"],
+        &[
+            "user",
+            "add",
+            "mrossi",
+            "--nome",
+            "Mario",
+            "--cognome",
+            "Rossi",
+            "--role",
+            "sportello",
+            "--ente",
+            "G478",
+        ],
         "",
     );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
@@ -175,7 +199,10 @@ fn a_damaged_copy_is_refused_and_nothing_is_replaced() {
         let out = env.run(&["restore", copy.to_str().unwrap()], "");
         let err = text(&out.stderr);
         assert_eq!(code(&out), 1, "{err}");
-        assert!(err.contains("copia non utilizzabile") && err.contains(why), "{err}");
+        assert!(
+            err.contains("copia non utilizzabile") && err.contains(why),
+            "{err}"
+        );
         assert!(beside(&env, "sportello.db.sostituito-").is_empty());
     }
     assert!(listed().contains("mrossi"));
@@ -203,7 +230,15 @@ fn backup_dir_keeps_the_newest_copies_of_the_last_days_and_months() {
         std::fs::write(dir.join(old), "vecchia").unwrap();
     }
     let out = env.run(
-        &["backup", "--dir", dir.to_str().unwrap(), "--keep-daily", "2", "--keep-monthly", "1"],
+        &[
+            "backup",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--keep-daily",
+            "2",
+            "--keep-monthly",
+            "1",
+        ],
         "",
     );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
@@ -217,9 +252,16 @@ fn backup_dir_keeps_the_newest_copies_of_the_last_days_and_months() {
     assert_eq!(left.len(), 3, "{left:?}");
     assert_eq!(left[0], "appunti.txt");
     assert_eq!(left[1], "sportello-20200103-020000.db");
-    assert!(left[2].starts_with("sportello-20") && left[2] > left[1], "{left:?}");
+    assert!(
+        left[2].starts_with("sportello-20") && left[2] > left[1],
+        "{left:?}"
+    );
     assert!(stdout.contains(&left[2]), "{stdout}");
-    assert_eq!(stdout.matches("rimossa la copia scaduta").count(), 2, "{stdout}");
+    assert_eq!(
+        stdout.matches("rimossa la copia scaduta").count(),
+        2,
+        "{stdout}"
+    );
     check_ok(&env, &dir.join(&left[2]));
     let (action, detail) = last_action(&env.db());
     assert_eq!(action, "copia_database");

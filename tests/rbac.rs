@@ -9,12 +9,14 @@ use serde_json::Value;
 use sportello::domain::caso::{CambioStato, Diario, FiltroCasi, Isee, Pai, Sezione, Valutazione};
 use sportello::domain::codici::NewCodice;
 use sportello::domain::persona::{PersonaEdit, Privacy};
+use sportello::domain::retention::Retention;
 use sportello::domain::scheda::{Filtro, SchedaEdit};
 use sportello::domain::{Actor, NewEnte, NewOperatore, Outcome, Role, RoleSet};
 use sportello::export::Format;
 use sportello::forms::Screens;
 use sportello::service::casi_documenti::{Archivio, NuovoDocumento};
 use sportello::service::organisation::{OperatoreEdit, UfficioUscita};
+use sportello::service::retention::{Held, PurgeFiles};
 use sportello::service::rules::{Op, RULES, Scope};
 use sportello::service::{Error, Service};
 use sportello::store::prelude::*;
@@ -398,6 +400,18 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         Op::Migrate => ok(svc.migrate(actor)),
         Op::Check => ok(svc.check(actor)),
         Op::Backup => ok(svc.backup(actor, &w.dir.path().join("copia.db"), false)),
+        Op::Purge => ok(svc.purge(
+            actor,
+            &Retention::default(),
+            &PurgeFiles {
+                recording_dir: w.dir.path().join("reg"),
+                recording_days: 30,
+                crash_dir: w.dir.path().join("crash"),
+            },
+            now(),
+            false,
+        )),
+        Op::LegalHold => ok(svc.set_legal_hold(actor, Held::Soggetto(persona), Some("esposto 12/2026"))),
         Op::Restore => {
             let copy = w.dir.path().join("da-ripristinare.db");
             svc.backup(&Actor::system(None, None), &copy, false).unwrap();

@@ -27,6 +27,7 @@ mod documents;
 mod ente;
 mod progress;
 mod recordings;
+mod retention;
 mod setup;
 mod support;
 mod tui;
@@ -110,6 +111,17 @@ enum Command {
     Restore {
         /// Copia da ripristinare (fatta con «sportello backup»)
         file: PathBuf,
+    },
+    /// Elimina i dati oltre il periodo di conservazione della configurazione ([retention])
+    Purge {
+        /// Solo conta cosa verrebbe eliminato
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Blocchi legali: persone e casi esclusi dalla conservazione limitata
+    LegalHold {
+        #[command(subcommand)]
+        command: retention::HoldCommand,
     },
     /// Codice fiscale: verifica e decodifica (senza database)
     Cf {
@@ -316,6 +328,8 @@ fn run(cli: Cli) -> AppResult<i32> {
         }
         Some(Command::Check) => setup::check(&config.database, &actor),
         Some(Command::Backup(args)) => setup::backup(&config.database, &actor, args),
+        Some(Command::Purge { dry_run }) => retention::purge(&config, &actor, dry_run),
+        Some(Command::LegalHold { command }) => retention::legal_hold(&config, &actor, command),
         Some(Command::Restore { file }) => setup::restore(&config.database, &actor, &file),
         Some(Command::Codes { command }) => codes::codes(&config.database, &actor, command),
         Some(Command::Search { limit, ente, query }) => {
@@ -376,6 +390,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::Check => "check",
         Command::Backup(_) => "backup",
         Command::Restore { .. } => "restore",
+        Command::Purge { .. } => "purge",
+        Command::LegalHold { .. } => "legal-hold",
         Command::Codes { .. } => "codes",
         Command::Search { .. } => "search",
         Command::Import { .. } => "import",

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use super::{env_error, open_current, read_password_stdin};
 use crate::auth;
-use crate::domain::{date, Actor, NewEnte, NewOperatore, Role, RoleSet};
+use crate::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet, date};
 use crate::error::{AppError, AppResult};
 use crate::sanitize::sanitize;
 use crate::service;
@@ -186,11 +186,17 @@ pub(super) fn backup(path: &Path, actor: &Actor, args: BackupArgs) -> AppResult<
             t.elapsed().as_millis()
         );
         for old in &done.removed {
-            println!("rimossa la copia scaduta {}", sanitize(&old.display().to_string()));
+            println!(
+                "rimossa la copia scaduta {}",
+                sanitize(&old.display().to_string())
+            );
         }
         return Ok(0);
     }
-    let dest = args.dest.or(args.out).expect("clap requires DEST, --out or --dir");
+    let dest = args
+        .dest
+        .or(args.out)
+        .expect("clap requires DEST, --out or --dir");
     let replace = super::may_write(&dest, args.force)?;
     let mut db = open_current(path)?;
     db.service().backup(actor, &dest, replace)?;

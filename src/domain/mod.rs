@@ -8,6 +8,7 @@ pub mod date;
 pub mod fold;
 pub mod money;
 pub mod persona;
+pub mod retention;
 pub mod roles;
 pub mod scheda;
 pub mod search;

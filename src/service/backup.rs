@@ -94,16 +94,18 @@ impl Service<'_> {
         }
         self.audit_ok(
             &actor,
-            AuditEvent::new(Op::Backup.rule().action, Outcome::Ok).detail(dest.display().to_string()),
+            AuditEvent::new(Op::Backup.rule().action, Outcome::Ok)
+                .detail(dest.display().to_string()),
         )
     }
 
     /// A verified copy to `dest`; a full disk or an unwritable folder named in the message.
     fn copy(&mut self, dest: &Path) -> StoreResult<()> {
         self.store.backup_to(dest).map_err(|e| match e {
-            StoreError::Unavailable(m) | StoreError::Db(m) => {
-                StoreError::Output(format!("impossibile scrivere la copia «{}»: {m}", shown(dest)))
-            }
+            StoreError::Unavailable(m) | StoreError::Db(m) => StoreError::Output(format!(
+                "impossibile scrivere la copia «{}»: {m}",
+                shown(dest)
+            )),
             other => other,
         })
     }
@@ -214,7 +216,13 @@ mod tests {
             ])
         );
         // Keeping one of each keeps only the newest copy.
-        let gone = expired(&all, Keep { daily: 1, monthly: 1 });
+        let gone = expired(
+            &all,
+            Keep {
+                daily: 1,
+                monthly: 1,
+            },
+        );
         assert_eq!(gone.len(), all.len() - 1);
         assert!(!gone.contains(&all[0]));
     }

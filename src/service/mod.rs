@@ -7,7 +7,7 @@
 //! login.
 //!
 //! Files by concern: [`db`] (opening a database), [`maintenance`] (migrate, check, demo), [`backup`]
-//! (backups with rotation, restore),
+//! (backups with rotation, restore), [`retention`] (purge, legal holds),
 //! [`session`] (login, home), [`drafts`], [`organisation`] (enti, uffici, operators, settings),
 //! [`codes`], [`persona`] (the anagrafe), [`scheda`] (schede di accesso), [`casi`] (presa in carico
 //! and cartella sociale, [`casi_documenti`] its documenti individuali), [`documenti`] (prints and exports), [`helpdesk`] (recordings,
@@ -25,6 +25,7 @@ pub mod helpdesk;
 pub mod maintenance;
 pub mod organisation;
 pub mod persona;
+pub mod retention;
 pub mod rules;
 pub mod scheda;
 pub mod session;

@@ -77,6 +77,8 @@ pub enum Op {
     Check,
     Backup,
     Restore,
+    Purge,
+    LegalHold,
     // Code lists
     ListCodes,
     ImportCodes,
@@ -197,6 +199,8 @@ pub static RULES: &[Rule] = &[
     rule(Op::Migrate, "migra_schema", "aggiornamento dello schema", P(Pm::ManageConfig), Installation, Always),
     rule(Op::Check, "verifica_database", "verifica del database", AnyOf(&[Pm::ManageConfig, Pm::ReadAudit]), Installation, Denials),
     rule(Op::Backup, "copia_database", "copia del database", P(Pm::ManageConfig), Installation, Always),
+    rule(Op::Purge, "purga_dati", "eliminazione dei dati scaduti", P(Pm::ManageConfig), Installation, Always),
+    rule(Op::LegalHold, "blocco_legale", "blocco legale", P(Pm::ManageConfig), Installation, Always),
     rule(Op::Restore, "ripristina_database", "ripristino del database da una copia", P(Pm::ManageConfig), Installation, Always),
     rule(Op::ListCodes, "elenca_codici", "liste di codici", P(Pm::ManageCodes), Installation, Denials),
     rule(Op::ImportCodes, "importa_codici", "importazione di codici", P(Pm::ManageCodes), Installation, Always),

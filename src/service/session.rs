@@ -33,6 +33,10 @@ pub struct HomeData {
     /// roles that may not search the anagrafe). Absent in logs recorded before it existed.
     #[serde(default)]
     pub recenti: Vec<crate::domain::search::SearchHit>,
+    /// Drafts `sportello purge` removes soon unless taken up: (form, record, day ISO). Filled by
+    /// the home screen from the retention policy; absent in logs recorded before it existed.
+    #[serde(default)]
+    pub in_scadenza: Vec<(String, String, String)>,
 }
 
 /// How many returning persons the home screen offers (keys a–e).
@@ -174,6 +178,7 @@ impl Service<'_> {
             contatori,
             casi,
             recenti,
+            in_scadenza: Vec::new(),
         })
     }
 }

@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(18, "0018_registrazioni"),
     migration!(19, "0019_scheda_sensibili"),
     migration!(20, "0020_fascicolo"),
+    migration!(23, "0023_conservazione"),
 ];
 
 /// The migration that creates the search dictionary, filled from Rust when it is applied.

@@ -194,6 +194,7 @@ store_of!(
     CasiStore,
     FascicoloStore,
     RecordingStore,
+    RetentionStore,
 );
 
 /// The schema version and its migrations.
@@ -413,6 +414,41 @@ pub trait RecordingStore {
         actor: &Actor,
         now: &str,
     ) -> StoreResult<Option<RichiestaRegistrazione>>;
+}
+
+/// A person or a case under legal hold (never purged).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BloccoLegale {
+    /// `soggetto` or `caso`.
+    pub entity: String,
+    pub entity_id: i64,
+    pub motivo: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// Retention: legal holds and the purge of rows past their period.
+pub trait RetentionStore {
+    /// Removes, in one transaction, the login attempts, drafts and audit rows older than
+    /// `cutoffs`, except audit rows about a person or case under legal hold (and its schede,
+    /// proposals and case); each run of audit rows removed is recorded so the chain still verifies.
+    /// `dry_run` counts the same and rolls back. Not audited here (the caller audits the run).
+    fn purge(
+        &mut self,
+        cutoffs: &crate::domain::retention::Cutoffs,
+        dry_run: bool,
+    ) -> StoreResult<crate::domain::retention::Purged>;
+    /// Puts (`Some(motivo)`) or lifts (`None`) a legal hold on a `soggetto` or `caso`; audited.
+    /// NotFound when the record does not exist.
+    fn set_legal_hold(
+        &mut self,
+        actor: &Actor,
+        entity: &str,
+        id: i64,
+        motivo: Option<&str>,
+    ) -> StoreResult<()>;
+    /// Every legal hold, oldest first.
+    fn legal_holds(&self) -> StoreResult<Vec<BloccoLegale>>;
 }
 
 /// Drafts of forms, per operator.

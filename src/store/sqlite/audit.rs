@@ -210,6 +210,11 @@ impl SqliteStore {
         syslog_head(&self.path, id, &hash);
     }
 
+    /// The id of the row the anchor file records (`None` in memory or without an anchor).
+    pub(super) fn anchored_id(&self) -> Option<i64> {
+        read_anchor(&anchor_path(&self.path)).map(|(id, _)| id)
+    }
+
     /// Writes the anchor when this session has not written it for [`ANCHOR_EVERY`].
     pub(super) fn anchor_if_due(&self) {
         if self
@@ -248,6 +253,25 @@ impl SqliteStore {
         })
     }
 
+    /// The runs of audit rows removed by purges: first id → (last id, hash of the last row).
+    fn purged_runs(&self) -> StoreResult<std::collections::HashMap<i64, (i64, String)>> {
+        let migrated: bool = self.conn.query_row(
+            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'audit_purga'",
+            [],
+            |r| r.get(0),
+        )?;
+        if !migrated {
+            return Ok(Default::default());
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT dal, al, ultimo_hash FROM audit_purga")?;
+        let runs = stmt
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .collect::<Result<_, _>>()?;
+        Ok(runs)
+    }
+
     /// Problems in the audit hash chain, at most `max` of them.
     pub(super) fn verify_audit_chain(&self, max: usize) -> StoreResult<Vec<String>> {
         let mut problems = Vec::new();
@@ -255,11 +279,17 @@ impl SqliteStore {
             "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"
         ))?;
         let mut rows = stmt.query([])?;
+        let purged = self.purged_runs()?;
         let mut prev = GENESIS_HASH.to_string();
         let mut expected_id = 1;
         while let Some(r) = rows.next()? {
             let row = audit_from_row(r)?;
             let outcome_text: String = r.get("outcome")?;
+            // Runs removed by purges, back to back, bridge the gap with the hash of their last row.
+            while let Some((al, hash)) = purged.get(&expected_id).filter(|_| row.id > expected_id) {
+                prev = hash.clone();
+                expected_id = al + 1;
+            }
             if row.id != expected_id {
                 problems.push(format!(
                     "registro di audit: manca la riga {expected_id} (trovata {})",

@@ -100,7 +100,12 @@ impl SqliteStore {
         }
         let staging = aside.with_extension("verifica");
         let leftovers = |p: &Path| {
-            for ext in ["verifica", "verifica-wal", "verifica-shm", "verifica-journal"] {
+            for ext in [
+                "verifica",
+                "verifica-wal",
+                "verifica-shm",
+                "verifica-journal",
+            ] {
                 let _ = std::fs::remove_file(p.with_extension(ext));
             }
         };

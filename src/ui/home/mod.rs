@@ -170,7 +170,10 @@ impl ScreenState for State {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Req {
-    Home { actor: Actor },
+    Home {
+        actor: Actor,
+        retention: crate::domain::retention::Retention,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -190,10 +193,24 @@ impl Req {
 
 pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
     match req {
-        Req::Home { actor } => Rep::Home(
-            svc.home(&actor, crate::domain::date::today_at_ms(now_ms))
-                .map_err(|e| e.to_string()),
-        ),
+        Req::Home { actor, retention } => {
+            let today = crate::domain::date::today_at_ms(now_ms);
+            Rep::Home(
+                svc.home(&actor, today)
+                    .map(|mut h| {
+                        h.in_scadenza = h
+                            .drafts
+                            .iter()
+                            .filter_map(|(form, key, saved)| {
+                                let day = retention.draft_expiring(saved, today)?;
+                                Some((form.clone(), key.clone(), crate::domain::date::iso(day)))
+                            })
+                            .collect();
+                        h
+                    })
+                    .map_err(|e| e.to_string()),
+            )
+        }
     }
 }
 
@@ -299,7 +316,8 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
     match &mut app.screen {
         Screen::Home(State::Menu(h)) if h.stale => {
             h.stale = false;
-            vec![app.io.query(Request::Home(Req::Home { actor }))]
+            let retention = app.config.retention;
+            vec![app.io.query(Request::Home(Req::Home { actor, retention }))]
         }
         _ => Vec::new(),
     }

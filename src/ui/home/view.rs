@@ -84,6 +84,16 @@ pub fn draw_menu(app: &App, h: &Menu, f: &mut Frame, body: Rect) {
             format!(" Bozze non salvate: {}", d.drafts.len()),
             theme.warning(),
         ));
+        for (form, _, day) in &d.in_scadenza {
+            tail.push(Line::styled(
+                format!(
+                    " Bozza «{}» eliminata il {} se non ripresa",
+                    sanitize(form),
+                    date::italian(day)
+                ),
+                theme.warning(),
+            ));
+        }
     }
     if let Some(e) = &h.error {
         tail.push(Line::styled(sanitize(e), theme.error()));
