@@ -112,10 +112,12 @@ impl SqliteStore {
         leftovers(aside);
         let result = (|| {
             {
+                // Immutable: no lock, no `-wal` or `-shm` made beside the copy.
                 let source = Connection::open_with_flags(
-                    src,
+                    immutable_uri(src),
                     rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+                        | rusqlite::OpenFlags::SQLITE_OPEN_URI,
                 )
                 .map_err(|e| bad(e.to_string()))?;
                 drop(crate::files::create_private(&staging).map_err(|e| {
@@ -145,6 +147,19 @@ impl SqliteStore {
         }
         Ok(())
     }
+}
+
+/// The URI that opens the file `path` read-only as immutable.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for b in path.as_os_str().as_encoded_bytes() {
+        match b {
+            b'%' | b'?' | b'#' => uri.push_str(&format!("%{b:02X}")),
+            b if b.is_ascii_graphic() || *b == b' ' => uri.push(char::from(*b)),
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri + "?immutable=1"
 }
 
 /// Copies every page of `src` into `dst` with SQLite's online backup: one step inside one read
