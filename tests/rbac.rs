@@ -342,6 +342,16 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
             },
         )),
         Op::CreateUfficio => return Some(svc.create_ufficio(actor, ente, "Nuovo").map(|_| ())),
+        Op::EditEnte => {
+            let mut e = svc.store().ente(ente).unwrap().unwrap();
+            e.istat = Some("054039".into());
+            return Some(svc.edit_ente(actor, &e).map(|_| ()));
+        }
+        Op::EditUfficio => {
+            let mut u = svc.store().ufficio(ufficio).unwrap().unwrap();
+            u.contatto.telefono = Some("075 5771".into());
+            return Some(svc.edit_ufficio(actor, &u).map(|_| ()));
+        }
         Op::ListOperatori => ok(svc.list_users(actor)),
         Op::AddOperatore => {
             return Some(

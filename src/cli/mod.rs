@@ -146,10 +146,15 @@ enum Command {
         #[arg(required = true, value_name = "QUERY")]
         query: Vec<String>,
     },
-    /// Impostazioni di un ente
+    /// Enti: comuni, ambiti (con i loro comuni e il capofila), enti esterni; loro impostazioni
     Ente {
         #[command(subcommand)]
         command: ente::EnteCommand,
+    },
+    /// Uffici degli enti: punto di contatto, stampante, cartella
+    Ufficio {
+        #[command(subcommand)]
+        command: ente::UfficioCommand,
     },
     /// Stampe in PDF: scheda di accesso, modulo privacy, scheda vuota
     Print {
@@ -335,27 +340,8 @@ fn run(cli: Cli) -> AppResult<i32> {
         Some(Command::Search { limit, ente, query }) => {
             anagrafe::search(&config.database, &actor, limit, ente.as_deref(), &query)
         }
-        Some(Command::Ente {
-            command: ente::EnteCommand::Por { belfiore, stato },
-        }) => ente::por(&config.database, &actor, &belfiore, &stato),
-        Some(Command::Ente {
-            command:
-                ente::EnteCommand::Ufficio {
-                    belfiore,
-                    ufficio,
-                    stampante,
-                    cartella,
-                },
-        }) => ente::ufficio(
-            &config.database,
-            &actor,
-            &belfiore,
-            &ufficio,
-            crate::service::organisation::UfficioUscita {
-                stampante,
-                cartella,
-            },
-        ),
+        Some(Command::Ente { command }) => ente::ente(&config.database, &actor, command),
+        Some(Command::Ufficio { command }) => ente::ufficio(&config.database, &actor, command),
         Some(Command::Print { command }) => documents::print(&config, &actor, command),
         Some(Command::Export { command }) => documents::export(&config.database, &actor, command),
         Some(Command::Audit { command }) => casi::audit(&config.database, &actor, command),
@@ -397,6 +383,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Import { .. } => "import",
         Command::Print { .. } => "print",
         Command::Ente { .. } => "ente",
+        Command::Ufficio { .. } => "ufficio",
         Command::Export { .. } => "export",
         Command::Audit { .. } => "audit",
         Command::Caso { .. } => "caso",

@@ -53,6 +53,18 @@ pub struct Ufficio {
     pub ente_id: i64,
     pub nome: String,
     pub attivo: bool,
+    /// The punto di contatto: where and when the public finds the office (absent in older logs).
+    #[serde(default)]
+    pub contatto: Contatto,
+}
+
+/// The punto di contatto of an ufficio; empty texts are absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Contatto {
+    pub indirizzo: Option<String>,
+    pub telefono: Option<String>,
+    pub email: Option<String>,
+    pub orari: Option<String>,
 }
 
 /// A named personal account.

@@ -63,6 +63,8 @@ pub enum Op {
     // Organisation
     CreateEnte,
     CreateUfficio,
+    EditEnte,
+    EditUfficio,
     ListOperatori,
     AddOperatore,
     EditOperatore,
@@ -187,6 +189,8 @@ pub static RULES: &[Rule] = &[
     rule(Op::DeleteDraft, "elimina_bozza", "eliminazione bozza", Operator, Own, Denials),
     rule(Op::CreateEnte, "crea_ente", "creazione di un ente", P(Pm::ManageConfig), Installation, Always),
     rule(Op::CreateUfficio, "crea_ufficio", "creazione di un ufficio", P(Pm::ManageConfig), Ente, Always),
+    rule(Op::EditEnte, "modifica_ente", "modifica di un ente", P(Pm::ManageConfig), Ente, Always),
+    rule(Op::EditUfficio, "modifica_ufficio", "modifica di un ufficio", P(Pm::ManageConfig), Ente, Always),
     rule(Op::ListOperatori, "elenca_operatori", "elenco operatori", P(Pm::ManageAccounts), Ente, Denials),
     rule(Op::AddOperatore, "crea_operatore", "creazione di un operatore", P(Pm::ManageAccounts), Ente, Always),
     rule(Op::EditOperatore, "modifica_operatore", "modifica di un operatore", P(Pm::ManageAccounts), Ente, Always),

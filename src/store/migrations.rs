@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(19, "0019_scheda_sensibili"),
     migration!(20, "0020_fascicolo"),
     migration!(23, "0023_conservazione"),
+    migration!(24, "0024_punti_contatto"),
 ];
 
 /// The migration that creates the search dictionary, filled from Rust when it is applied.

@@ -232,6 +232,11 @@ pub trait OrgStore {
     fn create_ufficio(&mut self, actor: &Actor, ente_id: i64, nome: &str) -> StoreResult<i64>;
     fn list_uffici(&self, ente_id: i64) -> StoreResult<Vec<Ufficio>>;
     fn ufficio(&self, id: i64) -> StoreResult<Option<Ufficio>>;
+    /// Updates name, ISTAT code, ambito, capofila (the ambito's previous capofila loses it) and
+    /// active flag; Conflict if `e.version` moved. Returns the new version. Audited.
+    fn update_ente(&mut self, actor: &Actor, e: &Ente) -> StoreResult<i64>;
+    /// Updates name, active flag and punto di contatto; Conflict if `u.version` moved. Audited.
+    fn update_ufficio(&mut self, actor: &Actor, u: &Ufficio) -> StoreResult<i64>;
 
     fn create_operatore(
         &mut self,

@@ -61,8 +61,10 @@ pub static COLUMNS: &[(&str, &[(&str, Rule)])] = &[
     ("ente", &[("id", Safe), ("version", Safe), ("nome", Safe), ("belfiore", Safe), ("istat", Safe),
         ("tipo", Safe), ("capofila", Safe), ("ambito_id", Safe), ("attivo", Safe), ("created_at", Safe),
         ("created_by", Safe), ("updated_at", Safe), ("updated_by", Safe)]),
+    // An office's punto di contatto is the office's, not a person's.
     ("ufficio", &[("id", Safe), ("version", Safe), ("ente_id", Safe), ("nome", Safe), ("attivo", Safe),
-        ("created_at", Safe), ("created_by", Safe), ("updated_at", Safe), ("updated_by", Safe)]),
+        ("created_at", Safe), ("created_by", Safe), ("updated_at", Safe), ("updated_by", Safe),
+        ("indirizzo", Safe), ("telefono", Safe), ("email", Safe), ("orari", Safe)]),
     // Staff: names replaced; usernames kept so that the copy can be used; password hashes removed
     // (set one with `sportello user passwd` on the copy).
     ("operatore", &[("id", Safe), ("version", Safe), ("username", Safe), ("nome", GivenName),
