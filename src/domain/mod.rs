@@ -35,7 +35,7 @@ pub struct Ente {
 }
 
 /// Data needed to create an ente.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewEnte {
     pub nome: String,
     pub belfiore: Option<String>,

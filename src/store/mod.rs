@@ -225,6 +225,8 @@ pub trait MaintenanceStore {
 
 /// The organisation: enti, uffici, operatori (accounts, roles, passwords) and their counts.
 pub trait OrgStore {
+    /// Creates an ente; an operator creating it (not the CLI's system account) works for it from
+    /// then on. Audited.
     fn create_ente(&mut self, actor: &Actor, new: &NewEnte) -> StoreResult<i64>;
     fn ente_by_code(&self, belfiore: &str) -> StoreResult<Option<Ente>>;
     fn ente(&self, id: i64) -> StoreResult<Option<Ente>>;

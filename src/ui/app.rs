@@ -66,6 +66,7 @@ screens! {
     Codici => codici,
     Casi => casi,
     Assistenza => assistenza,
+    Admin => admin,
 }
 
 /// Autosave a draft this long after the last change (the runtime ticks every 500 ms: ≤ 2 s).

@@ -111,6 +111,14 @@ impl OrgStore for SqliteStore {
                 other => other,
             })?;
             let id = tx.last_insert_rowid();
+            // The operator who creates an ente works for it (to give it its uffici and operators).
+            if let Some(op) = actor.operatore_id {
+                tx.execute(
+                    "INSERT INTO operatore_ente (operatore_id, ente_id, ordine)
+                     VALUES (?1, ?2, (SELECT coalesce(max(ordine), 0) + 1 FROM operatore_ente WHERE operatore_id = ?1))",
+                    params![op, id],
+                )?;
+            }
             append_audit(tx, actor, &AuditEvent::new("crea_ente", Outcome::Ok).on("ente", Some(id)))?;
             Ok(id)
         })

@@ -27,10 +27,11 @@ pub enum Module {
     Codici,
     Audit,
     Assistenza,
+    Organizzazione,
 }
 
 impl Module {
-    pub const ALL: [Module; 9] = [
+    pub const ALL: [Module; 10] = [
         Module::Anagrafe,
         Module::Schede,
         Module::Cartella,
@@ -40,6 +41,7 @@ impl Module {
         Module::Codici,
         Module::Audit,
         Module::Assistenza,
+        Module::Organizzazione,
     ];
 
     pub fn label(self) -> &'static str {
@@ -53,6 +55,7 @@ impl Module {
             Module::Codici => "Liste di codici",
             Module::Audit => "Registro degli accessi",
             Module::Assistenza => "Assistenza: segnalazioni e registrazioni",
+            Module::Organizzazione => "Enti e uffici",
         }
     }
 
@@ -68,6 +71,7 @@ impl Module {
             Module::Codici => Permission::ManageCodes,
             Module::Audit => Permission::ReadAudit,
             Module::Assistenza => Permission::ReadCrashReports,
+            Module::Organizzazione => Permission::ManageConfig,
         }
     }
 
@@ -82,15 +86,17 @@ impl Module {
 
     /// The modules a role set may use, in menu order.
     pub fn visible(roles: RoleSet) -> Vec<Module> {
+        let later = [Module::Organizzazione];
         let mut v: Vec<Module> = Module::ALL
             .into_iter()
-            .filter(|m| roles.allows(m.permission()))
+            .filter(|m| !later.contains(m) && roles.allows(m.permission()))
             .collect();
-        // The admin restores deleted schede from their list: last, so that the numbers of the
-        // other entries do not change.
+        // The admin restores deleted schede from their list: after the others, and the modules
+        // added later after that, so that the numbers of the entries do not change.
         if !v.contains(&Module::Schede) && roles.allows(Permission::RestoreDeleted) {
             v.push(Module::Schede);
         }
+        v.extend(later.into_iter().filter(|m| roles.allows(m.permission())));
         v
     }
 }
@@ -273,6 +279,7 @@ pub fn open_menu(app: &mut App, n: usize) -> Vec<Effect> {
         Module::Codici => crate::ui::codici::open(app),
         Module::Cartella => crate::ui::casi::open(app),
         Module::Assistenza => crate::ui::assistenza::open(app),
+        Module::Organizzazione => crate::ui::admin::open(app),
         other => {
             app.push(Screen::Home(State::Placeholder(other)));
             Vec::new()
