@@ -17,6 +17,7 @@
 //! admin_group = "sportello-admin"                # root and this group: full-rights CLI (system file only)
 //! [operator_printers]                            # an operator's own queue instead of the ufficio's
 //! mrossi = "SEGRETARIATO-COLORI"
+//! anomaly_reads_per_hour = 100                   # more persons/schede/cases read in an hour: anomaly
 //! [retention]                                    # what `sportello purge` removes (defaults shown)
 //! login_days = 180                               # login attempts
 //! draft_days = 30                                # drafts not taken up again
@@ -70,6 +71,7 @@ struct Layer {
     /// Read from the system file only.
     admin_group: Option<String>,
     retention: Option<RetentionLayer>,
+    anomaly_reads_per_hour: Option<u32>,
 }
 
 /// The `[retention]` table of one layer.
@@ -132,6 +134,9 @@ pub struct Config {
     pub admin_group: Option<String>,
     /// How long each class of data is kept (`sportello purge`, the drafts' warning).
     pub retention: Retention,
+    /// Distinct persons, schede or cases an operator may read in an hour before `sportello
+    /// anomalies` records an anomaly.
+    pub anomaly_reads_per_hour: u32,
     /// The files that were read, in order.
     pub sources: Vec<PathBuf>,
 }
@@ -207,6 +212,7 @@ impl Layer {
                 (under, over) => over.or(under),
             },
             admin_group: top.admin_group.or(self.admin_group),
+            anomaly_reads_per_hour: top.anomaly_reads_per_hour.or(self.anomaly_reads_per_hour),
             retention: match (self.retention, top.retention) {
                 (Some(under), Some(over)) => Some(under.over(over)),
                 (under, over) => over.or(under),
@@ -260,6 +266,7 @@ impl Layer {
             operator_printers: None,
             admin_group: None,
             retention: None,
+            anomaly_reads_per_hour: None,
         })
     }
 }
@@ -355,6 +362,9 @@ impl Config {
             },
             admin_group: layer.admin_group,
             retention: layer.retention.unwrap_or_default().policy(),
+            anomaly_reads_per_hour: layer
+                .anomaly_reads_per_hour
+                .unwrap_or(crate::service::anomalie::DEFAULT_THRESHOLD),
             sources,
         })
     }

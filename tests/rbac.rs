@@ -421,6 +421,7 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
             now(),
             false,
         )),
+        Op::ScanAnomalies => ok(svc.scan_anomalies(actor, 100, now())),
         Op::LegalHold => ok(svc.set_legal_hold(actor, Held::Soggetto(persona), Some("esposto 12/2026"))),
         Op::Restore => {
             let copy = w.dir.path().join("da-ripristinare.db");

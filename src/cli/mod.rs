@@ -118,6 +118,12 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Registra le anomalie di accesso: chi ha letto in un'ora più persone, schede o casi della soglia
+    Anomalies {
+        /// Letture distinte in un'ora oltre le quali è un'anomalia (altrimenti anomaly_reads_per_hour)
+        #[arg(long, value_name = "N")]
+        soglia: Option<u32>,
+    },
     /// Blocchi legali: persone e casi esclusi dalla conservazione limitata
     LegalHold {
         #[command(subcommand)]
@@ -334,6 +340,7 @@ fn run(cli: Cli) -> AppResult<i32> {
         Some(Command::Check) => setup::check(&config.database, &actor),
         Some(Command::Backup(args)) => setup::backup(&config.database, &actor, args),
         Some(Command::Purge { dry_run }) => retention::purge(&config, &actor, dry_run),
+        Some(Command::Anomalies { soglia }) => retention::anomalies(&config, &actor, soglia),
         Some(Command::LegalHold { command }) => retention::legal_hold(&config, &actor, command),
         Some(Command::Restore { file }) => setup::restore(&config.database, &actor, &file),
         Some(Command::Codes { command }) => codes::codes(&config.database, &actor, command),
@@ -378,6 +385,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Restore { .. } => "restore",
         Command::Purge { .. } => "purge",
         Command::LegalHold { .. } => "legal-hold",
+        Command::Anomalies { .. } => "anomalies",
         Command::Codes { .. } => "codes",
         Command::Search { .. } => "search",
         Command::Import { .. } => "import",

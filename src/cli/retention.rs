@@ -1,5 +1,5 @@
-//! `purge` (the retention policy of the configuration applied, audited) and `legal-hold` (persons
-//! and cases a purge never touches).
+//! `purge` (the retention policy of the configuration applied, audited), `legal-hold` (persons
+//! and cases a purge never touches) and `anomalies` (reads over the hourly threshold recorded).
 
 use clap::Subcommand;
 
@@ -108,6 +108,28 @@ pub(super) fn legal_hold(config: &Config, actor: &Actor, command: HoldCommand) -
                 );
             }
         }
+    }
+    Ok(0)
+}
+
+/// `anomalies [--soglia N]`: records and prints the operators who read more than the threshold
+/// in an hour of the last two days (each operator and hour once).
+pub(super) fn anomalies(config: &Config, actor: &Actor, soglia: Option<u32>) -> AppResult<i32> {
+    let mut db = open_current(&config.database)?;
+    let threshold = soglia.unwrap_or(config.anomaly_reads_per_hour);
+    let found = db
+        .service()
+        .scan_anomalies(actor, threshold, crate::domain::date::now())?;
+    for l in &found {
+        println!(
+            "{}\t{}:00 UTC\t{} letture (soglia {threshold})",
+            sanitize(&l.username),
+            l.ora.replace('T', " "),
+            l.n
+        );
+    }
+    if found.is_empty() {
+        println!("nessuna nuova anomalia (soglia {threshold} letture in un'ora)");
     }
     Ok(0)
 }

@@ -7,12 +7,14 @@
 //! login.
 //!
 //! Files by concern: [`db`] (opening a database), [`maintenance`] (migrate, check, demo), [`backup`]
-//! (backups with rotation, restore), [`retention`] (purge, legal holds),
+//! (backups with rotation, restore), [`retention`] (purge, legal holds), [`anomalie`] (reads over
+//! the hourly threshold),
 //! [`session`] (login, home), [`drafts`], [`organisation`] (enti, uffici, operators, settings),
 //! [`codes`], [`persona`] (the anagrafe), [`scheda`] (schede di accesso), [`casi`] (presa in carico
 //! and cartella sociale, [`casi_documenti`] its documenti individuali), [`documenti`] (prints and exports), [`helpdesk`] (recordings,
 //! pseudonymised copies), [`rules`] (the permission table).
 
+pub mod anomalie;
 pub mod backup;
 pub mod casi;
 pub mod casi_documenti;

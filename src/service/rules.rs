@@ -80,6 +80,7 @@ pub enum Op {
     Backup,
     Restore,
     Purge,
+    ScanAnomalies,
     LegalHold,
     // Code lists
     ListCodes,
@@ -204,6 +205,7 @@ pub static RULES: &[Rule] = &[
     rule(Op::Check, "verifica_database", "verifica del database", AnyOf(&[Pm::ManageConfig, Pm::ReadAudit]), Installation, Denials),
     rule(Op::Backup, "copia_database", "copia del database", P(Pm::ManageConfig), Installation, Always),
     rule(Op::Purge, "purga_dati", "eliminazione dei dati scaduti", P(Pm::ManageConfig), Installation, Always),
+    rule(Op::ScanAnomalies, "anomalia_letture", "rilevazione delle anomalie di accesso", AnyOf(&[Pm::ManageConfig, Pm::ReadAudit]), Installation, Denials),
     rule(Op::LegalHold, "blocco_legale", "blocco legale", P(Pm::ManageConfig), Installation, Always),
     rule(Op::Restore, "ripristina_database", "ripristino del database da una copia", P(Pm::ManageConfig), Installation, Always),
     rule(Op::ListCodes, "elenca_codici", "liste di codici", P(Pm::ManageCodes), Installation, Denials),

@@ -37,6 +37,9 @@ pub struct HomeData {
     /// the home screen from the retention policy; absent in logs recorded before it existed.
     #[serde(default)]
     pub in_scadenza: Vec<(String, String, String)>,
+    /// Access anomalies of the last days (for those who read the audit log), newest first.
+    #[serde(default)]
+    pub anomalie: Vec<String>,
 }
 
 /// How many returning persons the home screen offers (keys a–e).
@@ -179,6 +182,7 @@ impl Service<'_> {
             casi,
             recenti,
             in_scadenza: Vec::new(),
+            anomalie: self.recent_anomalies(&actor, today)?,
         })
     }
 }

@@ -301,6 +301,29 @@ pub trait AuditStore {
     fn audit(&mut self, actor: &Actor, event: &AuditEvent) -> StoreResult<()>;
     /// The last `limit` audit rows, newest first.
     fn audit_tail(&self, limit: i64) -> StoreResult<Vec<AuditRow>>;
+    /// The operators who, in an hour since `since` (a stored timestamp), read more than
+    /// `threshold` distinct records through `actions` (successful reads), and whose hour has no
+    /// `anomaly` row yet.
+    fn reads_over(
+        &self,
+        since: &str,
+        actions: &[&str],
+        threshold: i64,
+        anomaly: &str,
+    ) -> StoreResult<Vec<Letture>>;
+    /// The rows of `action` written since `since`, newest first.
+    fn audit_since(&self, action: &str, since: &str) -> StoreResult<Vec<AuditRow>>;
+}
+
+/// An operator's reads in one hour (an anomaly when over the threshold).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letture {
+    pub operatore_id: i64,
+    pub username: String,
+    /// The hour, `aaaa-mm-ggThh` (UTC, as stored).
+    pub ora: String,
+    /// Distinct records read.
+    pub n: i64,
 }
 
 /// Reading persons: the person card, its history, homonyms, consents and search markers.

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::{SqliteStore, now_text};
 use crate::domain::{Actor, AuditEvent, AuditRow, Outcome};
-use crate::store::{AuditStore, StoreResult};
+use crate::store::{AuditStore, Letture, StoreResult};
 
 const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -318,6 +318,50 @@ impl SqliteStore {
 impl AuditStore for SqliteStore {
     fn audit(&mut self, actor: &Actor, event: &AuditEvent) -> StoreResult<()> {
         self.write(|tx| append_audit(tx, actor, event))
+    }
+
+    fn reads_over(
+        &self,
+        since: &str,
+        actions: &[&str],
+        threshold: i64,
+        anomaly: &str,
+    ) -> StoreResult<Vec<Letture>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.operatore_id, max(a.username), substr(a.at, 1, 13) AS ora,
+                    count(DISTINCT a.entity || ':' || a.entity_id) AS n
+             FROM audit_log a
+             WHERE a.at >= ?1 AND a.operatore_id IS NOT NULL AND a.outcome = 'ok'
+               AND a.entity_id IS NOT NULL AND a.action IN (SELECT value FROM json_each(?2))
+             GROUP BY a.operatore_id, ora
+             HAVING n > ?3 AND NOT EXISTS (
+                 SELECT 1 FROM audit_log x
+                 WHERE x.action = ?4 AND x.entity = 'operatore' AND x.entity_id = a.operatore_id
+                   AND x.section = ora)
+             ORDER BY ora, a.operatore_id",
+        )?;
+        Ok(stmt
+            .query_map(
+                rusqlite::params![since, super::json_array(actions), threshold, anomaly],
+                |r| {
+                    Ok(Letture {
+                        operatore_id: r.get(0)?,
+                        username: r.get(1)?,
+                        ora: r.get(2)?,
+                        n: r.get(3)?,
+                    })
+                },
+            )?
+            .collect::<Result<_, _>>()?)
+    }
+
+    fn audit_since(&self, action: &str, since: &str) -> StoreResult<Vec<AuditRow>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE action = ?1 AND at >= ?2 ORDER BY id DESC"
+        ))?;
+        Ok(stmt
+            .query_map(rusqlite::params![action, since], audit_from_row)?
+            .collect::<Result<_, _>>()?)
     }
 
     fn audit_tail(&self, limit: i64) -> StoreResult<Vec<AuditRow>> {

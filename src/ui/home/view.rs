@@ -95,6 +95,21 @@ pub fn draw_menu(app: &App, h: &Menu, f: &mut Frame, body: Rect) {
             ));
         }
     }
+    if let Some(d) = data
+        && !d.anomalie.is_empty()
+    {
+        tail.push(Line::raw(""));
+        tail.push(Line::styled(
+            format!(
+                " Anomalie di accesso negli ultimi 7 giorni: {}",
+                d.anomalie.len()
+            ),
+            theme.error(),
+        ));
+        for a in d.anomalie.iter().take(3) {
+            tail.push(Line::styled(format!(" {}", sanitize(a)), theme.error()));
+        }
+    }
     if let Some(e) = &h.error {
         tail.push(Line::styled(sanitize(e), theme.error()));
     }
