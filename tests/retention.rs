@@ -190,7 +190,6 @@ fn purge_keeps_what_is_held_and_the_chain_verifies() {
     assert_eq!(last.audit_held, 0);
     assert!(last.audit_rows >= held_reads);
     assert_eq!(svc.check(&sys).unwrap(), Vec::<String>::new());
-    drop(svc);
 
     // Outside a recorded purge run a row still cannot be deleted; removed behind the triggers'
     // back it is reported.
