@@ -205,5 +205,42 @@ fn an_ambito_with_two_comuni_and_their_uffici() {
             "modifica_ufficio ufficio",
         ]
     );
+    // An operator of two comuni of the ambito: their enti, the default first.
+    ok(
+        &env,
+        &[
+            "user",
+            "add",
+            "mrossi",
+            "--nome",
+            "Mario",
+            "--cognome",
+            "Rossi",
+            "--role",
+            "sportello",
+            "--ente",
+            "C990,G478",
+        ],
+    );
+    let enti = ok(&env, &["user", "enti", "mrossi"]);
+    let lines: Vec<Vec<&str>> = enti
+        .lines()
+        .map(|l| l.split('\t').skip(1).collect())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            vec![
+                "comune",
+                "Comune di Corciano",
+                "C990",
+                "sportello",
+                "predefinito"
+            ],
+            vec!["comune", "Comune di Perugia", "G478", "sportello"],
+        ],
+        "{enti}"
+    );
+    assert!(refused(&env, &["user", "enti", "nessuno"]).contains("non trovato"));
     assert_eq!(text(&env.run(&["check"], "").stdout).trim(), "ok");
 }
