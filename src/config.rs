@@ -17,6 +17,13 @@
 //! admin_group = "sportello-admin"                # root and this group: full-rights CLI (system file only)
 //! [operator_printers]                            # an operator's own queue instead of the ufficio's
 //! mrossi = "SEGRETARIATO-COLORI"
+//! anomaly_reads_per_hour = 100                   # more persons/schede/cases read in an hour: anomaly
+//! [retention]                                    # what `sportello purge` removes (defaults shown)
+//! login_days = 180                               # login attempts
+//! draft_days = 30                                # drafts not taken up again
+//! draft_warning_days = 7                         # the home screen warns this many days before
+//! crash_days = 90                                # crash reports
+//! audit_months = 24                              # audit rows (24 at least: access logs, Garante)
 //! ```
 //! The print queue and the output folder of each ufficio are stored in the database
 //! (`sportello ente ufficio`). `recording_redact = true` forces `--redact` on every session
@@ -31,6 +38,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::domain::retention::Retention;
 use crate::error::AppError;
 use crate::print::office::PrintConfig;
 
@@ -62,6 +70,43 @@ struct Layer {
     operator_printers: Option<BTreeMap<String, String>>,
     /// Read from the system file only.
     admin_group: Option<String>,
+    retention: Option<RetentionLayer>,
+    anomaly_reads_per_hour: Option<u32>,
+}
+
+/// The `[retention]` table of one layer.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetentionLayer {
+    login_days: Option<u32>,
+    draft_days: Option<u32>,
+    draft_warning_days: Option<u32>,
+    crash_days: Option<u32>,
+    audit_months: Option<u32>,
+}
+
+impl RetentionLayer {
+    fn over(self, top: RetentionLayer) -> RetentionLayer {
+        RetentionLayer {
+            login_days: top.login_days.or(self.login_days),
+            draft_days: top.draft_days.or(self.draft_days),
+            draft_warning_days: top.draft_warning_days.or(self.draft_warning_days),
+            crash_days: top.crash_days.or(self.crash_days),
+            audit_months: top.audit_months.or(self.audit_months),
+        }
+    }
+
+    fn policy(self) -> Retention {
+        let d = Retention::default();
+        Retention {
+            login_days: self.login_days.unwrap_or(d.login_days),
+            draft_days: self.draft_days.unwrap_or(d.draft_days),
+            draft_warning_days: self.draft_warning_days.unwrap_or(d.draft_warning_days),
+            crash_days: self.crash_days.unwrap_or(d.crash_days),
+            audit_months: self.audit_months.unwrap_or(d.audit_months),
+        }
+        .checked()
+    }
 }
 
 /// The effective configuration.
@@ -87,6 +132,11 @@ pub struct Config {
     /// The OS group whose members (with root) may run CLI commands with full rights and act on
     /// behalf of an operator (`--operatore`); from the system file only.
     pub admin_group: Option<String>,
+    /// How long each class of data is kept (`sportello purge`, the drafts' warning).
+    pub retention: Retention,
+    /// Distinct persons, schede or cases an operator may read in an hour before `sportello
+    /// anomalies` records an anomaly.
+    pub anomaly_reads_per_hour: u32,
     /// The files that were read, in order.
     pub sources: Vec<PathBuf>,
 }
@@ -162,6 +212,11 @@ impl Layer {
                 (under, over) => over.or(under),
             },
             admin_group: top.admin_group.or(self.admin_group),
+            anomaly_reads_per_hour: top.anomaly_reads_per_hour.or(self.anomaly_reads_per_hour),
+            retention: match (self.retention, top.retention) {
+                (Some(under), Some(over)) => Some(under.over(over)),
+                (under, over) => over.or(under),
+            },
         }
     }
 
@@ -210,6 +265,8 @@ impl Layer {
             print_command: env("SPORTELLO_PRINT_COMMAND").filter(|s| !s.trim().is_empty()),
             operator_printers: None,
             admin_group: None,
+            retention: None,
+            anomaly_reads_per_hour: None,
         })
     }
 }
@@ -304,6 +361,10 @@ impl Config {
                 operator_printers: layer.operator_printers.unwrap_or_default(),
             },
             admin_group: layer.admin_group,
+            retention: layer.retention.unwrap_or_default().policy(),
+            anomaly_reads_per_hour: layer
+                .anomaly_reads_per_hour
+                .unwrap_or(crate::service::anomalie::DEFAULT_THRESHOLD),
             sources,
         })
     }

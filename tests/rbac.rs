@@ -12,6 +12,7 @@ use sportello::domain::erogazioni::{
     Erogazione, Foglio, Intervento, NuovoTipo, PrestazioneSiuss, Progetto, Riga,
 };
 use sportello::domain::persona::{PersonaEdit, Privacy};
+use sportello::domain::retention::Retention;
 use sportello::domain::scheda::{Filtro, SchedaEdit};
 use sportello::domain::{Actor, NewEnte, NewOperatore, Outcome, Role, RoleSet};
 use sportello::export::Format;
@@ -19,6 +20,7 @@ use sportello::forms::Screens;
 use sportello::progress::Progress;
 use sportello::service::casi_documenti::{Archivio, NuovoDocumento};
 use sportello::service::organisation::{OperatoreEdit, UfficioUscita};
+use sportello::service::retention::{Held, PurgeFiles};
 use sportello::service::rules::{Op, RULES, Scope};
 use sportello::service::siuss::RichiestaSiuss;
 use sportello::service::{Error, Service};
@@ -410,6 +412,16 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
             },
         )),
         Op::CreateUfficio => return Some(svc.create_ufficio(actor, ente, "Nuovo").map(|_| ())),
+        Op::EditEnte => {
+            let mut e = svc.store().ente(ente).unwrap().unwrap();
+            e.istat = Some("054039".into());
+            return Some(svc.edit_ente(actor, &e).map(|_| ()));
+        }
+        Op::EditUfficio => {
+            let mut u = svc.store().ufficio(ufficio).unwrap().unwrap();
+            u.contatto.telefono = Some("075 5771".into());
+            return Some(svc.edit_ufficio(actor, &u).map(|_| ()));
+        }
         Op::ListOperatori => ok(svc.list_users(actor)),
         Op::AddOperatore => {
             return Some(
@@ -468,6 +480,24 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         Op::Migrate => ok(svc.migrate(actor)),
         Op::Check => ok(svc.check(actor)),
         Op::Backup => ok(svc.backup(actor, &w.dir.path().join("copia.db"), false)),
+        Op::Purge => ok(svc.purge(
+            actor,
+            &Retention::default(),
+            &PurgeFiles {
+                recording_dir: w.dir.path().join("reg"),
+                recording_days: 30,
+                crash_dir: w.dir.path().join("crash"),
+            },
+            now(),
+            false,
+        )),
+        Op::ScanAnomalies => ok(svc.scan_anomalies(actor, 100, now())),
+        Op::LegalHold => ok(svc.set_legal_hold(actor, Held::Soggetto(persona), Some("esposto 12/2026"))),
+        Op::Restore => {
+            let copy = w.dir.path().join("da-ripristinare.db");
+            svc.backup(&Actor::system(None, None), &copy, false).unwrap();
+            ok(svc.restore(actor, &copy, &w.dir.path().join("sostituito.db")))
+        }
         Op::ListCodes => ok(svc.code_lists(actor)),
         Op::ImportCodes => ok(svc.import_codes(
             actor,

@@ -28,6 +28,7 @@ mod ente;
 mod erogazioni;
 mod progress;
 mod recordings;
+mod retention;
 mod setup;
 mod support;
 mod tui;
@@ -105,12 +106,29 @@ enum Command {
     /// Verifica integrità, chiavi esterne, versione dello schema e registro di audit
     Check,
     /// Copia di sicurezza a caldo del database, verificata
-    Backup {
-        /// File di destinazione
-        dest: PathBuf,
-        /// Sostituisce la destinazione se esiste già (dopo aver verificato la nuova copia)
+    Backup(setup::BackupArgs),
+    /// Sostituisce il database con una copia, dopo averla verificata; il database sostituito resta
+    /// accanto (FILE.sostituito-AAAAMMGG-HHMMSS.db)
+    Restore {
+        /// Copia da ripristinare (fatta con «sportello backup»)
+        file: PathBuf,
+    },
+    /// Elimina i dati oltre il periodo di conservazione della configurazione ([retention])
+    Purge {
+        /// Solo conta cosa verrebbe eliminato
         #[arg(long)]
-        force: bool,
+        dry_run: bool,
+    },
+    /// Registra le anomalie di accesso: chi ha letto in un'ora più persone, schede o casi della soglia
+    Anomalies {
+        /// Letture distinte in un'ora oltre le quali è un'anomalia (altrimenti anomaly_reads_per_hour)
+        #[arg(long, value_name = "N")]
+        soglia: Option<u32>,
+    },
+    /// Blocchi legali: persone e casi esclusi dalla conservazione limitata
+    LegalHold {
+        #[command(subcommand)]
+        command: retention::HoldCommand,
     },
     /// Codice fiscale: verifica e decodifica (senza database)
     Cf {
@@ -135,10 +153,15 @@ enum Command {
         #[arg(required = true, value_name = "QUERY")]
         query: Vec<String>,
     },
-    /// Impostazioni di un ente
+    /// Enti: comuni, ambiti (con i loro comuni e il capofila), enti esterni; loro impostazioni
     Ente {
         #[command(subcommand)]
         command: ente::EnteCommand,
+    },
+    /// Uffici degli enti: punto di contatto, stampante, cartella
+    Ufficio {
+        #[command(subcommand)]
+        command: ente::UfficioCommand,
     },
     /// Stampe in PDF: scheda di accesso, modulo privacy, scheda vuota
     Print {
@@ -316,34 +339,17 @@ fn run(cli: Cli) -> AppResult<i32> {
             demo::demo_cmd(&config, cli.db.is_some(), &actor, persons, today, no_tui)
         }
         Some(Command::Check) => setup::check(&config.database, &actor),
-        Some(Command::Backup { dest, force }) => {
-            setup::backup(&config.database, &actor, &dest, force)
-        }
+        Some(Command::Backup(args)) => setup::backup(&config.database, &actor, args),
+        Some(Command::Purge { dry_run }) => retention::purge(&config, &actor, dry_run),
+        Some(Command::Anomalies { soglia }) => retention::anomalies(&config, &actor, soglia),
+        Some(Command::LegalHold { command }) => retention::legal_hold(&config, &actor, command),
+        Some(Command::Restore { file }) => setup::restore(&config.database, &actor, &file),
         Some(Command::Codes { command }) => codes::codes(&config.database, &actor, command),
         Some(Command::Search { limit, ente, query }) => {
             anagrafe::search(&config.database, &actor, limit, ente.as_deref(), &query)
         }
-        Some(Command::Ente {
-            command: ente::EnteCommand::Por { belfiore, stato },
-        }) => ente::por(&config.database, &actor, &belfiore, &stato),
-        Some(Command::Ente {
-            command:
-                ente::EnteCommand::Ufficio {
-                    belfiore,
-                    ufficio,
-                    stampante,
-                    cartella,
-                },
-        }) => ente::ufficio(
-            &config.database,
-            &actor,
-            &belfiore,
-            &ufficio,
-            crate::service::organisation::UfficioUscita {
-                stampante,
-                cartella,
-            },
-        ),
+        Some(Command::Ente { command }) => ente::ente(&config.database, &actor, command),
+        Some(Command::Ufficio { command }) => ente::ufficio(&config.database, &actor, command),
         Some(Command::Print { command }) => documents::print(&config, &actor, command),
         Some(Command::Export { command }) => documents::export(&config.database, &actor, command),
         Some(Command::Audit { command }) => casi::audit(&config.database, &actor, command),
@@ -376,12 +382,17 @@ fn command_name(c: &Command) -> &'static str {
         Command::User { .. } => "user",
         Command::Demo { .. } => "demo",
         Command::Check => "check",
-        Command::Backup { .. } => "backup",
+        Command::Backup(_) => "backup",
+        Command::Restore { .. } => "restore",
+        Command::Purge { .. } => "purge",
+        Command::LegalHold { .. } => "legal-hold",
+        Command::Anomalies { .. } => "anomalies",
         Command::Codes { .. } => "codes",
         Command::Search { .. } => "search",
         Command::Import { .. } => "import",
         Command::Print { .. } => "print",
         Command::Ente { .. } => "ente",
+        Command::Ufficio { .. } => "ufficio",
         Command::Export { .. } => "export",
         Command::Audit { .. } => "audit",
         Command::Caso { .. } => "caso",

@@ -1,11 +1,11 @@
-//! Setting up and looking after a database: `init`, `migrate`, `check`, `backup`.
+//! Setting up and looking after a database: `init`, `migrate`, `check`, `backup`, `restore`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{env_error, open_current, read_password_stdin};
 use crate::auth;
-use crate::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet};
+use crate::domain::{Actor, NewEnte, NewOperatore, Role, RoleSet, date};
 use crate::error::{AppError, AppResult};
 use crate::sanitize::sanitize;
 use crate::service;
@@ -144,16 +144,86 @@ pub(super) fn check(path: &Path, actor: &Actor) -> AppResult<i32> {
     }
 }
 
-/// `backup`: an online copy, verified; an existing file is replaced only with `--force`.
-pub(super) fn backup(path: &Path, actor: &Actor, dest: &Path, force: bool) -> AppResult<i32> {
-    let replace = super::may_write(dest, force)?;
-    let mut db = open_current(path)?;
+/// `backup`'s arguments: one file (`DEST` or `--out`), or a rotated copy in `--dir`.
+#[derive(clap::Args, Debug)]
+pub(super) struct BackupArgs {
+    /// File di destinazione
+    #[arg(required_unless_present_any = ["out", "dir"], conflicts_with_all = ["out", "dir"])]
+    dest: Option<PathBuf>,
+    /// File di destinazione (come DEST)
+    #[arg(long, value_name = "FILE", conflicts_with = "dir")]
+    out: Option<PathBuf>,
+    /// Cartella delle copie a rotazione: scrive sportello-AAAAMMGG-HHMMSS.db e rimuove le copie
+    /// che --keep-daily e --keep-monthly non tengono più
+    #[arg(long, value_name = "CARTELLA")]
+    dir: Option<PathBuf>,
+    /// Con --dir: giorni di cui tenere l'ultima copia (7 se non indicato)
+    #[arg(long, value_name = "N", requires = "dir", conflicts_with_all = ["dest", "out"])]
+    keep_daily: Option<usize>,
+    /// Con --dir: mesi di cui tenere l'ultima copia (12 se non indicato)
+    #[arg(long, value_name = "M", requires = "dir", conflicts_with_all = ["dest", "out"])]
+    keep_monthly: Option<usize>,
+    /// Sostituisce la destinazione se esiste già (dopo aver verificato la nuova copia)
+    #[arg(long, conflicts_with = "dir")]
+    force: bool,
+}
+
+/// `backup`: an online copy, verified; an existing file is replaced only with `--force`. With
+/// `--dir`, a new copy named after the time and the rotation of the older ones.
+pub(super) fn backup(path: &Path, actor: &Actor, args: BackupArgs) -> AppResult<i32> {
     let t = Instant::now();
-    db.service().backup(actor, dest, replace)?;
+    if let Some(dir) = args.dir {
+        let mut db = open_current(path)?;
+        let keep = service::backup::Keep {
+            daily: args.keep_daily.unwrap_or(7),
+            monthly: args.keep_monthly.unwrap_or(12),
+        };
+        let stamp = date::file_stamp(date::local(date::now()));
+        let done = db.service().backup_rotated(actor, &dir, keep, &stamp)?;
+        println!(
+            "copia verificata scritta in {} ({} ms)",
+            sanitize(&done.file.display().to_string()),
+            t.elapsed().as_millis()
+        );
+        for old in &done.removed {
+            println!(
+                "rimossa la copia scaduta {}",
+                sanitize(&old.display().to_string())
+            );
+        }
+        return Ok(0);
+    }
+    let dest = args
+        .dest
+        .or(args.out)
+        .expect("clap requires DEST, --out or --dir");
+    let replace = super::may_write(&dest, args.force)?;
+    let mut db = open_current(path)?;
+    db.service().backup(actor, &dest, replace)?;
     println!(
         "copia verificata scritta in {} ({} ms)",
         dest.display(),
         t.elapsed().as_millis()
+    );
+    Ok(0)
+}
+
+/// `restore FILE`: verifies the copy, keeps the current database beside it as
+/// `<db>.sostituito-<aaaammgg-hhmmss>.db`, then replaces its content.
+pub(super) fn restore(path: &Path, actor: &Actor, file: &Path) -> AppResult<i32> {
+    let t = Instant::now();
+    let mut db = Database::open(path).map_err(env_error)?;
+    let stamp = date::file_stamp(date::local(date::now()));
+    let aside = PathBuf::from(format!("{}.sostituito-{stamp}.db", path.display()));
+    db.service().restore(actor, file, &aside)?;
+    println!(
+        "database ripristinato da {} ({} ms)",
+        sanitize(&file.display().to_string()),
+        t.elapsed().as_millis()
+    );
+    println!(
+        "il database sostituito è conservato in {}",
+        sanitize(&aside.display().to_string())
     );
     Ok(0)
 }

@@ -42,6 +42,8 @@ pub(super) enum UserCommand {
     Disable { username: String },
     /// Elenca gli operatori
     List,
+    /// Gli enti di un operatore, il predefinito per primo: id, tipo, nome, codice, ruoli
+    Enti { username: String },
 }
 
 pub(super) fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i32> {
@@ -94,6 +96,34 @@ pub(super) fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i3
         UserCommand::Disable { username } => {
             db.service().disable_user(actor, &username)?;
             println!("operatore {} disabilitato", sanitize(&username));
+        }
+        UserCommand::Enti { username } => {
+            let enti = db.service().enti(actor)?;
+            let op = db
+                .service()
+                .list_users(actor)?
+                .into_iter()
+                .find(|o| o.username == username)
+                .ok_or_else(|| {
+                    AppError::Invalid(format!("operatore «{}» non trovato", sanitize(&username)))
+                })?;
+            for (i, id) in op.enti.iter().enumerate() {
+                let Some(e) = enti.iter().find(|e| e.id == *id) else {
+                    continue;
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}{}",
+                    e.id,
+                    e.tipo,
+                    sanitize(&e.nome),
+                    e.belfiore
+                        .as_deref()
+                        .map(sanitize)
+                        .unwrap_or_else(|| "-".into()),
+                    op.roles.codes(),
+                    if i == 0 { "\tpredefinito" } else { "" }
+                );
+            }
         }
         UserCommand::List => {
             let enti = db.service().enti(actor)?;

@@ -9,6 +9,7 @@ pub mod erogazioni;
 pub mod fold;
 pub mod money;
 pub mod persona;
+pub mod retention;
 pub mod roles;
 pub mod scheda;
 pub mod search;
@@ -36,7 +37,7 @@ pub struct Ente {
 }
 
 /// Data needed to create an ente.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewEnte {
     pub nome: String,
     pub belfiore: Option<String>,
@@ -54,6 +55,18 @@ pub struct Ufficio {
     pub ente_id: i64,
     pub nome: String,
     pub attivo: bool,
+    /// The punto di contatto: where and when the public finds the office (absent in older logs).
+    #[serde(default)]
+    pub contatto: Contatto,
+}
+
+/// The punto di contatto of an ufficio; empty texts are absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Contatto {
+    pub indirizzo: Option<String>,
+    pub telefono: Option<String>,
+    pub email: Option<String>,
+    pub orari: Option<String>,
 }
 
 /// A named personal account.

@@ -69,6 +69,7 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
         "documento.toml",
         include_str!("../../screens/documento.toml"),
     ),
+    ("ente.toml", include_str!("../../screens/ente.toml")),
     (
         "familiare.toml",
         include_str!("../../screens/familiare.toml"),
@@ -105,6 +106,7 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
         "tribunale.toml",
         include_str!("../../screens/tribunale.toml"),
     ),
+    ("ufficio.toml", include_str!("../../screens/ufficio.toml")),
     (
         "valutazione_multidimensionale.toml",
         include_str!("../../screens/valutazione_multidimensionale.toml"),
@@ -449,6 +451,7 @@ mod tests {
                 "diario",
                 "disabilita",
                 "documento",
+                "ente",
                 "familiare",
                 "filtro_casi",
                 "filtro_schede",
@@ -464,6 +467,7 @@ mod tests {
                 "scheda",
                 "servizi",
                 "tribunale",
+                "ufficio",
                 "valutazione_multidimensionale",
                 "valutazione_sinba"
             ]
@@ -698,7 +702,7 @@ mod tests {
     #[test]
     fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
         let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: categoria_caso.toml, codice.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, familiare.toml, filtro_casi.toml, filtro_schede.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml, servizi.toml, tribunale.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: categoria_caso.toml, codice.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, ente.toml, familiare.toml, filtro_casi.toml, filtro_schede.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml, servizi.toml, tribunale.toml, ufficio.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
         let s = Screens::load(&fixture("no_such_dir")).unwrap();
         assert_eq!(s.forms().count(), EMBEDDED_SCREENS.len());
     }

@@ -1,13 +1,12 @@
-//! Looking after a database: schema migrations, the integrity check, online backups, the demo data.
+//! Looking after a database: schema migrations, the integrity check, the demo data (backups and
+//! restores: [`super::backup`]).
 //! Reserved to who manages the configuration (the CLI's system account); the schema state and the
 //! demo flag are metadata without personal data.
-
-use std::path::Path;
 
 use super::Service;
 use super::rules::Op;
 use crate::domain::{Actor, AuditEvent, Ente, Outcome};
-use crate::store::{SchemaStatus, StoreError, StoreResult};
+use crate::store::{SchemaStatus, StoreResult};
 
 impl Service<'_> {
     /// The schema version of the database against this binary.
@@ -35,44 +34,6 @@ impl Service<'_> {
     pub fn check(&mut self, actor: &Actor) -> StoreResult<Vec<String>> {
         self.guard(actor, Op::Check, None, "database")?;
         self.store.check()
-    }
-
-    /// An online, verified copy to `dest` while sessions write. An existing `dest` is refused,
-    /// unless `replace`: then it is replaced (a regular file only) once the new copy is verified.
-    pub fn backup(&mut self, actor: &Actor, dest: &Path, replace: bool) -> StoreResult<()> {
-        let actor = self.guard(actor, Op::Backup, None, "database")?;
-        // A full disk, an unwritable folder: the copy is what failed, and the message names it.
-        let named = |e: StoreError| match e {
-            StoreError::Unavailable(m) | StoreError::Db(m) => StoreError::Output(format!(
-                "impossibile scrivere la copia «{}»: {m}",
-                crate::sanitize::sanitize(&dest.display().to_string())
-            )),
-            other => other,
-        };
-        if replace && dest.symlink_metadata().is_ok() {
-            let output = |e: std::io::Error| StoreError::Output(e.to_string());
-            crate::files::refuse_non_regular(dest).map_err(output)?;
-            let fresh = crate::files::temp_beside(dest).map_err(output)?;
-            let made = self.store.backup_to(&fresh).map_err(named).and_then(|()| {
-                std::fs::rename(&fresh, dest).map_err(|e| {
-                    StoreError::Output(format!(
-                        "impossibile sostituire «{}»: {e}",
-                        crate::sanitize::sanitize(&dest.display().to_string())
-                    ))
-                })
-            });
-            if made.is_err() {
-                let _ = std::fs::remove_file(&fresh);
-            }
-            made?;
-        } else {
-            self.store.backup_to(dest).map_err(named)?;
-        }
-        self.audit_ok(
-            &actor,
-            AuditEvent::new(Op::Backup.rule().action, Outcome::Ok)
-                .detail(dest.display().to_string()),
-        )
     }
 
     /// Whether this database was created by `sportello demo`.

@@ -6,12 +6,16 @@
 //! or changing their roles takes effect at their next request, whatever their session copied at
 //! login.
 //!
-//! Files by concern: [`db`] (opening a database), [`maintenance`] (migrate, check, backup, demo),
+//! Files by concern: [`db`] (opening a database), [`maintenance`] (migrate, check, demo), [`backup`]
+//! (backups with rotation, restore), [`retention`] (purge, legal holds), [`anomalie`] (reads over
+//! the hourly threshold),
 //! [`session`] (login, home), [`drafts`], [`organisation`] (enti, uffici, operators, settings),
 //! [`codes`], [`erogazioni`] (interventi, erogazioni) and [`siuss`] (the SIUSS flow), [`persona`] (the anagrafe), [`scheda`] (schede di accesso), [`casi`] (presa in carico
 //! and cartella sociale, [`casi_documenti`] its documenti individuali), [`documenti`] (prints and exports), [`helpdesk`] (recordings,
 //! pseudonymised copies), [`rules`] (the permission table).
 
+pub mod anomalie;
+pub mod backup;
 pub mod casi;
 pub mod casi_documenti;
 pub mod casi_operatori;
@@ -26,6 +30,7 @@ pub mod helpdesk;
 pub mod maintenance;
 pub mod organisation;
 pub mod persona;
+pub mod retention;
 pub mod rules;
 pub mod scheda;
 pub mod session;

@@ -4,7 +4,9 @@
 use super::rules::{Op, in_ente};
 use super::{Service, ente_of};
 use crate::auth;
-use crate::domain::{Actor, AuditEvent, NewEnte, NewOperatore, Operatore, Outcome, RoleSet};
+use crate::domain::{
+    Actor, AuditEvent, Ente, NewEnte, NewOperatore, Operatore, Outcome, RoleSet, Ufficio,
+};
 use crate::sanitize::sanitize;
 use crate::store::{StoreError, StoreResult};
 
@@ -32,7 +34,7 @@ pub struct OperatoreEdit {
 
 /// Where an ufficio's documents go: its print queue and its output folder (a share the office PCs
 /// open); `None` = not configured (the configuration's folder, no printer).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UfficioUscita {
     pub stampante: Option<String>,
     pub cartella: Option<std::path::PathBuf>,
@@ -44,6 +46,9 @@ fn uscita_keys(ufficio: i64) -> (String, String) {
         format!("ufficio_cartella:{ufficio}"),
     )
 }
+
+/// The kinds of ente.
+pub const ENTE_TIPI: [&str; 3] = ["comune", "ambito", "esterno"];
 
 /// A Belfiore (codice catastale) is one letter and three digits.
 pub fn is_belfiore_syntax(code: &str) -> bool {
@@ -98,7 +103,116 @@ impl Service<'_> {
                 sanitize(b)
             )));
         }
+        self.check_ente(&new.tipo, new.ambito_id, new.capofila, None)?;
         self.store.create_ente(&actor, &new)
+    }
+
+    /// The rules of the organisation: three kinds of ente; a comune may belong to an ambito and
+    /// be its capofila; an ambito belongs to none.
+    fn check_ente(
+        &self,
+        tipo: &str,
+        ambito_id: Option<i64>,
+        capofila: bool,
+        id: Option<i64>,
+    ) -> StoreResult<()> {
+        if !ENTE_TIPI.contains(&tipo) {
+            return Err(StoreError::Invalid(format!(
+                "tipo di ente «{}» non valido: comune, ambito o esterno",
+                sanitize(tipo)
+            )));
+        }
+        if let Some(a) = ambito_id {
+            let ambito = self.store.ente(a)?;
+            if tipo != "comune" || Some(a) == id || ambito.is_none_or(|e| e.tipo != "ambito") {
+                return Err(StoreError::Invalid(
+                    "solo un comune appartiene a un ambito, e l'ambito dev'essere un ente di tipo ambito"
+                        .into(),
+                ));
+            }
+        }
+        if capofila && ambito_id.is_none() {
+            return Err(StoreError::Invalid(
+                "capofila: indicare l'ambito del comune".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Changes an ente (its kind and Belfiore code stay): name, ISTAT code, ambito, capofila, active.
+    /// Returns the new version.
+    pub fn edit_ente(&mut self, actor: &Actor, e: &Ente) -> StoreResult<i64> {
+        let what = format!("ente {}", e.id);
+        let actor = self.guard(actor, Op::EditEnte, Some(e.id), &what)?;
+        let stored = self
+            .store
+            .ente(e.id)?
+            .ok_or_else(|| StoreError::NotFound(what.clone()))?;
+        if e.nome.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "il nome dell'ente è obbligatorio".into(),
+            ));
+        }
+        self.check_ente(&stored.tipo, e.ambito_id, e.capofila, Some(e.id))?;
+        let mut e = e.clone();
+        e.tipo = stored.tipo;
+        e.belfiore = stored.belfiore;
+        self.store.update_ente(&actor, &e)
+    }
+
+    /// The uffici of an ente with where their documents go (names and contacts of offices: no
+    /// personal data).
+    pub fn uffici_di(
+        &mut self,
+        actor: &Actor,
+        ente_id: i64,
+    ) -> StoreResult<Vec<(Ufficio, UfficioUscita)>> {
+        self.guard(actor, Op::ListEnti, None, "uffici")?;
+        let mut out = Vec::new();
+        for u in self.store.list_uffici(ente_id)? {
+            let uscita = self.uscita_of(u.id)?;
+            out.push((u, uscita));
+        }
+        Ok(out)
+    }
+
+    /// Changes an ufficio: name, active flag, punto di contatto. Returns the new version.
+    pub fn edit_ufficio(&mut self, actor: &Actor, u: &Ufficio) -> StoreResult<i64> {
+        let what = format!("ufficio {}", u.id);
+        let stored = self
+            .store
+            .ufficio(u.id)?
+            .ok_or_else(|| StoreError::NotFound(what.clone()))?;
+        let actor = self.guard(actor, Op::EditUfficio, Some(stored.ente_id), &what)?;
+        if u.nome.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "il nome dell'ufficio è obbligatorio".into(),
+            ));
+        }
+        let mut u = u.clone();
+        u.ente_id = stored.ente_id;
+        let clean = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+        };
+        let c = &u.contatto;
+        u.contatto = crate::domain::Contatto {
+            indirizzo: clean(&c.indirizzo),
+            telefono: clean(&c.telefono),
+            email: clean(&c.email),
+            orari: clean(&c.orari),
+        };
+        if let Some(m) = &u.contatto.email
+            && (!m.contains('@') || m.chars().any(char::is_whitespace))
+        {
+            return Err(StoreError::Invalid(format!(
+                "indirizzo e-mail «{}» non valido",
+                sanitize(m)
+            )));
+        }
+        self.store.update_ufficio(&actor, &u)
     }
 
     /// Creates a front-desk office of an ente.
@@ -127,7 +241,7 @@ impl Service<'_> {
             .store
             .ente_by_code(belfiore)?
             .ok_or_else(|| StoreError::NotFound(what.clone()))?;
-        let actor = self.guard(actor, Op::ConfigureUfficio, Some(ente.id), &what)?;
+        self.guard(actor, Op::ConfigureUfficio, Some(ente.id), &what)?;
         let id = self
             .store
             .list_uffici(ente.id)?
@@ -135,6 +249,23 @@ impl Service<'_> {
             .find(|u| u.nome.eq_ignore_ascii_case(ufficio.trim()))
             .ok_or_else(|| StoreError::NotFound(what.clone()))?
             .id;
+        self.configure_ufficio_id(actor, id, uscita)
+    }
+
+    /// [`Service::configure_ufficio`] by the ufficio's id.
+    pub fn configure_ufficio_id(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        uscita: &UfficioUscita,
+    ) -> StoreResult<UfficioUscita> {
+        let what = format!("ufficio {id}");
+        let ente = self
+            .store
+            .ufficio(id)?
+            .ok_or_else(|| StoreError::NotFound(what.clone()))?
+            .ente_id;
+        let actor = self.guard(actor, Op::ConfigureUfficio, Some(ente), &what)?;
         let (k_stampante, k_cartella) = uscita_keys(id);
         if let Some(s) = &uscita.stampante {
             if s.trim()

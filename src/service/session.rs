@@ -36,6 +36,13 @@ pub struct HomeData {
     /// For the amministrativo: rows of this month still to confirm and the last SIUSS flow.
     #[serde(default)]
     pub erogazioni: Option<HomeErogazioni>,
+    /// Drafts `sportello purge` removes soon unless taken up: (form, record, day ISO). Filled by
+    /// the home screen from the retention policy; absent in logs recorded before it existed.
+    #[serde(default)]
+    pub in_scadenza: Vec<(String, String, String)>,
+    /// Access anomalies of the last days (for those who read the audit log), newest first.
+    #[serde(default)]
+    pub anomalie: Vec<String>,
 }
 
 /// The erogazioni part of the amministrativo's home screen.
@@ -203,6 +210,8 @@ impl Service<'_> {
             casi,
             recenti,
             erogazioni,
+            in_scadenza: Vec::new(),
+            anomalie: self.recent_anomalies(&actor, today)?,
         })
     }
 }

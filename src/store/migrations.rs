@@ -34,6 +34,8 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(19, "0019_scheda_sensibili"),
     migration!(20, "0020_fascicolo"),
     migration!(21, "0021_erogazioni"),
+    migration!(23, "0023_conservazione"),
+    migration!(24, "0024_punti_contatto"),
     migration!(25, "0025_caso_condivisione"),
 ];
 

@@ -200,6 +200,7 @@ store_of!(
     FascicoloStore,
     RecordingStore,
     ErogazioniStore,
+    RetentionStore,
 );
 
 /// The schema version and its migrations.
@@ -216,6 +217,10 @@ pub trait MaintenanceStore {
     fn check(&self) -> StoreResult<Vec<String>>;
     /// Online copy to `dest`, safe while other sessions write; the copy is verified.
     fn backup_to(&self, dest: &Path) -> StoreResult<()>;
+    /// Replaces the whole database with the copy `src` once it passes the checks of
+    /// [`MaintenanceStore::check`] (the anchor aside); the database as it was is kept in the new
+    /// file `aside`. `src` is only read.
+    fn restore_from(&mut self, src: &Path, aside: &Path) -> StoreResult<()>;
     /// Moves the WAL content into the database so the `-wal` file stays bounded.
     fn checkpoint(&self) -> StoreResult<()>;
     /// Columns (`table.column`) that no pseudonymisation rule classifies.
@@ -226,6 +231,8 @@ pub trait MaintenanceStore {
 
 /// The organisation: enti, uffici, operatori (accounts, roles, passwords) and their counts.
 pub trait OrgStore {
+    /// Creates an ente; an operator creating it (not the CLI's system account) works for it from
+    /// then on. Audited.
     fn create_ente(&mut self, actor: &Actor, new: &NewEnte) -> StoreResult<i64>;
     fn ente_by_code(&self, belfiore: &str) -> StoreResult<Option<Ente>>;
     fn ente(&self, id: i64) -> StoreResult<Option<Ente>>;
@@ -233,6 +240,11 @@ pub trait OrgStore {
     fn create_ufficio(&mut self, actor: &Actor, ente_id: i64, nome: &str) -> StoreResult<i64>;
     fn list_uffici(&self, ente_id: i64) -> StoreResult<Vec<Ufficio>>;
     fn ufficio(&self, id: i64) -> StoreResult<Option<Ufficio>>;
+    /// Updates name, ISTAT code, ambito, capofila (the ambito's previous capofila loses it) and
+    /// active flag; Conflict if `e.version` moved. Returns the new version. Audited.
+    fn update_ente(&mut self, actor: &Actor, e: &Ente) -> StoreResult<i64>;
+    /// Updates name, active flag and punto di contatto; Conflict if `u.version` moved. Audited.
+    fn update_ufficio(&mut self, actor: &Actor, u: &Ufficio) -> StoreResult<i64>;
 
     fn create_operatore(
         &mut self,
@@ -295,6 +307,29 @@ pub trait AuditStore {
     fn audit(&mut self, actor: &Actor, event: &AuditEvent) -> StoreResult<()>;
     /// The last `limit` audit rows, newest first.
     fn audit_tail(&self, limit: i64) -> StoreResult<Vec<AuditRow>>;
+    /// The operators who, in an hour since `since` (a stored timestamp), read more than
+    /// `threshold` distinct records through `actions` (successful reads), and whose hour has no
+    /// `anomaly` row yet.
+    fn reads_over(
+        &self,
+        since: &str,
+        actions: &[&str],
+        threshold: i64,
+        anomaly: &str,
+    ) -> StoreResult<Vec<Letture>>;
+    /// The rows of `action` written since `since`, newest first.
+    fn audit_since(&self, action: &str, since: &str) -> StoreResult<Vec<AuditRow>>;
+}
+
+/// An operator's reads in one hour (an anomaly when over the threshold).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letture {
+    pub operatore_id: i64,
+    pub username: String,
+    /// The hour, `aaaa-mm-ggThh` (UTC, as stored).
+    pub ora: String,
+    /// Distinct records read.
+    pub n: i64,
 }
 
 /// Reading persons: the person card, its history, homonyms, consents and search markers.
@@ -415,6 +450,41 @@ pub trait RecordingStore {
         actor: &Actor,
         now: &str,
     ) -> StoreResult<Option<RichiestaRegistrazione>>;
+}
+
+/// A person or a case under legal hold (never purged).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BloccoLegale {
+    /// `soggetto` or `caso`.
+    pub entity: String,
+    pub entity_id: i64,
+    pub motivo: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// Retention: legal holds and the purge of rows past their period.
+pub trait RetentionStore {
+    /// Removes, in one transaction, the login attempts, drafts and audit rows older than
+    /// `cutoffs`, except audit rows about a person or case under legal hold (and its schede,
+    /// proposals and case); each run of audit rows removed is recorded so the chain still verifies.
+    /// `dry_run` counts the same and rolls back. Not audited here (the caller audits the run).
+    fn purge(
+        &mut self,
+        cutoffs: &crate::domain::retention::Cutoffs,
+        dry_run: bool,
+    ) -> StoreResult<crate::domain::retention::Purged>;
+    /// Puts (`Some(motivo)`) or lifts (`None`) a legal hold on a `soggetto` or `caso`; audited.
+    /// NotFound when the record does not exist.
+    fn set_legal_hold(
+        &mut self,
+        actor: &Actor,
+        entity: &str,
+        id: i64,
+        motivo: Option<&str>,
+    ) -> StoreResult<()>;
+    /// Every legal hold, oldest first.
+    fn legal_holds(&self) -> StoreResult<Vec<BloccoLegale>>;
 }
 
 /// Drafts of forms, per operator.

@@ -67,6 +67,7 @@ screens! {
     Casi => casi,
     Assistenza => assistenza,
     Erogazioni => erogazioni,
+    Admin => admin,
 }
 
 /// Autosave a draft this long after the last change (the runtime ticks every 500 ms: ≤ 2 s).

@@ -40,6 +40,8 @@ pub struct AppConfig {
     /// A line the status bar shows from the start (file logging off); recorded in the log's
     /// header, so a replay starts the same.
     pub notice: Option<String>,
+    /// How long data is kept: the home screen warns before a draft expires.
+    pub retention: crate::domain::retention::Retention,
 }
 
 impl AppConfig {
@@ -73,6 +75,7 @@ impl AppConfig {
                 crate::service::casi_documenti::MAX_MB_DEFAULT,
             ),
             notice: None,
+            retention: Default::default(),
         }
     }
 

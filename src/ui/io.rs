@@ -77,7 +77,10 @@ mod tests {
         let q = |n| {
             Effect::Request(
                 n,
-                Request::Home(crate::ui::home::Req::Home { actor: actor() }),
+                Request::Home(crate::ui::home::Req::Home {
+                    actor: actor(),
+                    retention: Default::default(),
+                }),
             )
         };
         let d = |n, c: &str| {

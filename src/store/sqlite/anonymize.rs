@@ -61,8 +61,10 @@ pub static COLUMNS: &[(&str, &[(&str, Rule)])] = &[
     ("ente", &[("id", Safe), ("version", Safe), ("nome", Safe), ("belfiore", Safe), ("istat", Safe),
         ("tipo", Safe), ("capofila", Safe), ("ambito_id", Safe), ("attivo", Safe), ("created_at", Safe),
         ("created_by", Safe), ("updated_at", Safe), ("updated_by", Safe)]),
+    // An office's punto di contatto is the office's, not a person's.
     ("ufficio", &[("id", Safe), ("version", Safe), ("ente_id", Safe), ("nome", Safe), ("attivo", Safe),
-        ("created_at", Safe), ("created_by", Safe), ("updated_at", Safe), ("updated_by", Safe)]),
+        ("created_at", Safe), ("created_by", Safe), ("updated_at", Safe), ("updated_by", Safe),
+        ("indirizzo", Safe), ("telefono", Safe), ("email", Safe), ("orari", Safe)]),
     // Staff: names replaced; usernames kept so that the copy can be used; password hashes removed
     // (set one with `sportello user passwd` on the copy).
     ("operatore", &[("id", Safe), ("version", Safe), ("username", Safe), ("nome", GivenName),
@@ -92,6 +94,9 @@ pub static COLUMNS: &[(&str, &[(&str, Rule)])] = &[
     ("registrazione_richiesta", &[("id", Safe), ("version", Safe), ("operatore_id", Safe),
         ("ente_id", Safe), ("segnalazione", Safe), ("oscurata", Safe), ("scade_at", Safe), ("stato", Safe),
         ("chiusa_at", Safe), ("chiusa_by", Safe), ("created_at", Safe), ("created_by", Safe)]),
+    ("blocco_legale", &[("entity", Safe), ("entity_id", Safe), ("motivo", FreeText),
+        ("created_at", Safe), ("created_by", Safe)]),
+    ("audit_purga", &[("id", Safe), ("dal", Safe), ("al", Safe), ("ultimo_hash", Safe), ("at", Safe)]),
     ("bozza", &[("id", Safe), ("operatore_id", Safe), ("form", Safe), ("record_key", Safe),
         ("content", Clear), ("saved_at", Safe)]),
     ("codice", &[("id", Safe), ("version", Safe), ("lista", Safe), ("codice", Safe), ("etichetta", Safe),

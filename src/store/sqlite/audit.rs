@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::{SqliteStore, now_text};
 use crate::domain::{Actor, AuditEvent, AuditRow, Outcome};
-use crate::store::{AuditStore, StoreResult};
+use crate::store::{AuditStore, Letture, StoreResult};
 
 const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -210,6 +210,11 @@ impl SqliteStore {
         syslog_head(&self.path, id, &hash);
     }
 
+    /// The id of the row the anchor file records (`None` in memory or without an anchor).
+    pub(super) fn anchored_id(&self) -> Option<i64> {
+        read_anchor(&anchor_path(&self.path)).map(|(id, _)| id)
+    }
+
     /// Writes the anchor when this session has not written it for [`ANCHOR_EVERY`].
     pub(super) fn anchor_if_due(&self) {
         if self
@@ -248,6 +253,25 @@ impl SqliteStore {
         })
     }
 
+    /// The runs of audit rows removed by purges: first id → (last id, hash of the last row).
+    fn purged_runs(&self) -> StoreResult<std::collections::HashMap<i64, (i64, String)>> {
+        let migrated: bool = self.conn.query_row(
+            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'audit_purga'",
+            [],
+            |r| r.get(0),
+        )?;
+        if !migrated {
+            return Ok(Default::default());
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT dal, al, ultimo_hash FROM audit_purga")?;
+        let runs = stmt
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .collect::<Result<_, _>>()?;
+        Ok(runs)
+    }
+
     /// Problems in the audit hash chain, at most `max` of them.
     pub(super) fn verify_audit_chain(&self, max: usize) -> StoreResult<Vec<String>> {
         let mut problems = Vec::new();
@@ -255,11 +279,17 @@ impl SqliteStore {
             "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"
         ))?;
         let mut rows = stmt.query([])?;
+        let purged = self.purged_runs()?;
         let mut prev = GENESIS_HASH.to_string();
         let mut expected_id = 1;
         while let Some(r) = rows.next()? {
             let row = audit_from_row(r)?;
             let outcome_text: String = r.get("outcome")?;
+            // Runs removed by purges, back to back, bridge the gap with the hash of their last row.
+            while let Some((al, hash)) = purged.get(&expected_id).filter(|_| row.id > expected_id) {
+                prev = hash.clone();
+                expected_id = al + 1;
+            }
             if row.id != expected_id {
                 problems.push(format!(
                     "registro di audit: manca la riga {expected_id} (trovata {})",
@@ -288,6 +318,50 @@ impl SqliteStore {
 impl AuditStore for SqliteStore {
     fn audit(&mut self, actor: &Actor, event: &AuditEvent) -> StoreResult<()> {
         self.write(|tx| append_audit(tx, actor, event))
+    }
+
+    fn reads_over(
+        &self,
+        since: &str,
+        actions: &[&str],
+        threshold: i64,
+        anomaly: &str,
+    ) -> StoreResult<Vec<Letture>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.operatore_id, max(a.username), substr(a.at, 1, 13) AS ora,
+                    count(DISTINCT a.entity || ':' || a.entity_id) AS n
+             FROM audit_log a
+             WHERE a.at >= ?1 AND a.operatore_id IS NOT NULL AND a.outcome = 'ok'
+               AND a.entity_id IS NOT NULL AND a.action IN (SELECT value FROM json_each(?2))
+             GROUP BY a.operatore_id, ora
+             HAVING n > ?3 AND NOT EXISTS (
+                 SELECT 1 FROM audit_log x
+                 WHERE x.action = ?4 AND x.entity = 'operatore' AND x.entity_id = a.operatore_id
+                   AND x.section = ora)
+             ORDER BY ora, a.operatore_id",
+        )?;
+        Ok(stmt
+            .query_map(
+                rusqlite::params![since, super::json_array(actions), threshold, anomaly],
+                |r| {
+                    Ok(Letture {
+                        operatore_id: r.get(0)?,
+                        username: r.get(1)?,
+                        ora: r.get(2)?,
+                        n: r.get(3)?,
+                    })
+                },
+            )?
+            .collect::<Result<_, _>>()?)
+    }
+
+    fn audit_since(&self, action: &str, since: &str) -> StoreResult<Vec<AuditRow>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE action = ?1 AND at >= ?2 ORDER BY id DESC"
+        ))?;
+        Ok(stmt
+            .query_map(rusqlite::params![action, since], audit_from_row)?
+            .collect::<Result<_, _>>()?)
     }
 
     fn audit_tail(&self, limit: i64) -> StoreResult<Vec<AuditRow>> {

@@ -54,30 +54,7 @@ impl SqliteStore {
     /// Copies the database into the new file `partial` (created with the source's mode, never
     /// wider than 0660, whatever the umask) and checks the copy.
     fn backup_into(&self, partial: &Path) -> StoreResult<()> {
-        let mode = std::fs::metadata(&self.path)
-            .map(|m| m.permissions().mode() & 0o660)
-            .unwrap_or(crate::files::PRIVATE);
-        drop(crate::files::create_with_mode(partial, mode).map_err(|e| {
-            StoreError::Output(format!("impossibile scrivere {}: {e}", partial.display()))
-        })?);
-        {
-            let mut dst = Connection::open(partial).map_err(|e| {
-                StoreError::Output(format!("impossibile scrivere {}: {e}", partial.display()))
-            })?;
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
-            // One step copies every page inside one read transaction: a consistent snapshot even while
-            // other sessions write (WAL readers never block writers).
-            loop {
-                match backup.step(-1)? {
-                    rusqlite::backup::StepResult::Done => break,
-                    rusqlite::backup::StepResult::More => continue,
-                    rusqlite::backup::StepResult::Busy | rusqlite::backup::StepResult::Locked => {
-                        std::thread::sleep(Duration::from_millis(50))
-                    }
-                    _ => std::thread::sleep(Duration::from_millis(50)),
-                }
-            }
-        }
+        self.copy_into(partial)?;
         let copy = SqliteStore::open(partial)?;
         let problems = copy.check_contents()?;
         drop(copy);
@@ -88,6 +65,114 @@ impl SqliteStore {
             )));
         }
         Ok(())
+    }
+
+    /// Copies the database page by page into the new file `partial`, unverified.
+    fn copy_into(&self, partial: &Path) -> StoreResult<()> {
+        let mode = std::fs::metadata(&self.path)
+            .map(|m| m.permissions().mode() & 0o660)
+            .unwrap_or(crate::files::PRIVATE);
+        drop(crate::files::create_with_mode(partial, mode).map_err(|e| {
+            StoreError::Output(format!("impossibile scrivere {}: {e}", partial.display()))
+        })?);
+        let mut dst = Connection::open(partial).map_err(|e| {
+            StoreError::Output(format!("impossibile scrivere {}: {e}", partial.display()))
+        })?;
+        copy_pages(&self.conn, &mut dst)
+    }
+
+    /// Verifies the copy `src` (integrity, foreign keys, schema version, audit chain) on a staging
+    /// file beside `aside`, keeps the database as it is now in `aside` with its audit anchor, then
+    /// replaces the whole content with the copy in one write transaction (other sessions see the
+    /// restored data at their next read) and anchors the restored audit chain. The copy itself is
+    /// only read.
+    fn restore_verified(&mut self, src: &Path, aside: &Path) -> StoreResult<()> {
+        self.ensure_writable()?;
+        let bad = |m: String| StoreError::Invalid(format!("copia non utilizzabile: {m}"));
+        if !src.is_file() {
+            return Err(bad(format!("{} non è un file", src.display())));
+        }
+        if aside.symlink_metadata().is_ok() {
+            return Err(StoreError::Output(format!(
+                "{} esiste già: non viene sovrascritto",
+                aside.display()
+            )));
+        }
+        let staging = aside.with_extension("verifica");
+        let leftovers = |p: &Path| {
+            for ext in [
+                "verifica",
+                "verifica-wal",
+                "verifica-shm",
+                "verifica-journal",
+            ] {
+                let _ = std::fs::remove_file(p.with_extension(ext));
+            }
+        };
+        leftovers(aside);
+        let result = (|| {
+            {
+                // Immutable: no lock, no `-wal` or `-shm` made beside the copy.
+                let source = Connection::open_with_flags(
+                    immutable_uri(src),
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+                        | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+                )
+                .map_err(|e| bad(e.to_string()))?;
+                drop(crate::files::create_private(&staging).map_err(|e| {
+                    StoreError::Output(format!("impossibile scrivere {}: {e}", staging.display()))
+                })?);
+                let mut dst = Connection::open(&staging)?;
+                copy_pages(&source, &mut dst).map_err(|e| bad(e.to_string()))?;
+            }
+            let copy = SqliteStore::open(&staging).map_err(|e| bad(e.to_string()))?;
+            let problems = copy.check_contents()?;
+            if !problems.is_empty() {
+                return Err(bad(problems.join("; ")));
+            }
+            self.copy_into(aside)?;
+            copy_pages(&copy.conn, &mut self.conn)
+        })();
+        leftovers(aside);
+        result?;
+        if self.path != Path::new(":memory:") {
+            let anchor = super::audit::anchor_path(&self.path);
+            if anchor.exists() {
+                std::fs::rename(&anchor, super::audit::anchor_path(aside)).map_err(|e| {
+                    StoreError::Output(format!("impossibile spostare {}: {e}", anchor.display()))
+                })?;
+            }
+            self.write_anchor();
+        }
+        Ok(())
+    }
+}
+
+/// The URI that opens the file `path` read-only as immutable.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for b in path.as_os_str().as_encoded_bytes() {
+        match b {
+            b'%' | b'?' | b'#' => uri.push_str(&format!("%{b:02X}")),
+            b if b.is_ascii_graphic() || *b == b' ' => uri.push(char::from(*b)),
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri + "?immutable=1"
+}
+
+/// Copies every page of `src` into `dst` with SQLite's online backup: one step inside one read
+/// transaction of `src` (a consistent snapshot even while other sessions write: WAL readers never
+/// block writers) and one write transaction of `dst`.
+fn copy_pages(src: &Connection, dst: &mut Connection) -> StoreResult<()> {
+    let backup = rusqlite::backup::Backup::new(src, dst)?;
+    loop {
+        match backup.step(-1)? {
+            rusqlite::backup::StepResult::Done => return Ok(()),
+            rusqlite::backup::StepResult::More => continue,
+            _ => std::thread::sleep(Duration::from_millis(50)),
+        }
     }
 }
 
@@ -131,6 +216,10 @@ impl MaintenanceStore for SqliteStore {
         // Whatever happened (a full disk, a failed check), nothing is left beside the destination.
         leftovers(dest);
         result
+    }
+
+    fn restore_from(&mut self, src: &Path, aside: &Path) -> StoreResult<()> {
+        self.restore_verified(src, aside)
     }
 
     fn checkpoint(&self) -> StoreResult<()> {

@@ -35,6 +35,7 @@ mod persona;
 pub(super) mod persona_write;
 mod proposte;
 mod recordings;
+mod retention;
 pub(super) mod scheda;
 mod schema;
 mod search;

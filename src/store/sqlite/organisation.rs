@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use super::audit::append_audit;
 use super::{SqliteStore, now_text, who};
 use crate::domain::{
-    Actor, AuditEvent, Ente, NewEnte, NewOperatore, Operatore, Outcome, RoleSet, Ufficio,
+    Actor, AuditEvent, Contatto, Ente, NewEnte, NewOperatore, Operatore, Outcome, RoleSet, Ufficio,
 };
 use crate::store::{Counts, OrgStore, StoreError, StoreResult};
 
@@ -67,6 +67,25 @@ fn ente_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ente> {
     })
 }
 
+fn ufficio_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ufficio> {
+    Ok(Ufficio {
+        id: r.get("id")?,
+        version: r.get("version")?,
+        ente_id: r.get("ente_id")?,
+        nome: r.get("nome")?,
+        attivo: r.get("attivo")?,
+        contatto: Contatto {
+            indirizzo: r.get("indirizzo")?,
+            telefono: r.get("telefono")?,
+            email: r.get("email")?,
+            orari: r.get("orari")?,
+        },
+    })
+}
+
+const UFFICIO_COLUMNS: &str =
+    "id, version, ente_id, nome, attivo, indirizzo, telefono, email, orari";
+
 const ENTE_COLUMNS: &str = "id, version, nome, belfiore, istat, tipo, capofila, ambito_id, attivo";
 
 impl OrgStore for SqliteStore {
@@ -92,6 +111,14 @@ impl OrgStore for SqliteStore {
                 other => other,
             })?;
             let id = tx.last_insert_rowid();
+            // The operator who creates an ente works for it (to give it its uffici and operators).
+            if let Some(op) = actor.operatore_id {
+                tx.execute(
+                    "INSERT INTO operatore_ente (operatore_id, ente_id, ordine)
+                     VALUES (?1, ?2, (SELECT coalesce(max(ordine), 0) + 1 FROM operatore_ente WHERE operatore_id = ?1))",
+                    params![op, id],
+                )?;
+            }
             append_audit(tx, actor, &AuditEvent::new("crea_ente", Outcome::Ok).on("ente", Some(id)))?;
             Ok(id)
         })
@@ -153,19 +180,11 @@ impl OrgStore for SqliteStore {
     }
 
     fn list_uffici(&self, ente_id: i64) -> StoreResult<Vec<Ufficio>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, version, ente_id, nome, attivo FROM ufficio WHERE ente_id = ?1 ORDER BY nome, id",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {UFFICIO_COLUMNS} FROM ufficio WHERE ente_id = ?1 ORDER BY nome, id"
+        ))?;
         Ok(stmt
-            .query_map([ente_id], |r| {
-                Ok(Ufficio {
-                    id: r.get(0)?,
-                    version: r.get(1)?,
-                    ente_id: r.get(2)?,
-                    nome: r.get(3)?,
-                    attivo: r.get(4)?,
-                })
-            })?
+            .query_map([ente_id], ufficio_from_row)?
             .collect::<Result<_, _>>()?)
     }
 
@@ -173,19 +192,95 @@ impl OrgStore for SqliteStore {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, version, ente_id, nome, attivo FROM ufficio WHERE id = ?1",
+                &format!("SELECT {UFFICIO_COLUMNS} FROM ufficio WHERE id = ?1"),
                 [id],
-                |r| {
-                    Ok(Ufficio {
-                        id: r.get(0)?,
-                        version: r.get(1)?,
-                        ente_id: r.get(2)?,
-                        nome: r.get(3)?,
-                        attivo: r.get(4)?,
-                    })
-                },
+                ufficio_from_row,
             )
             .optional()?)
+    }
+
+    fn update_ente(&mut self, actor: &Actor, e: &Ente) -> StoreResult<i64> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE ente SET nome = ?1, istat = ?2, capofila = ?3, ambito_id = ?4, attivo = ?5,
+                        version = version + 1, updated_at = ?6, updated_by = ?7
+                 WHERE id = ?8 AND version = ?9",
+                params![
+                    e.nome.trim(),
+                    e.istat,
+                    e.capofila,
+                    e.ambito_id,
+                    e.attivo,
+                    now_text(),
+                    who(actor),
+                    e.id,
+                    e.version
+                ],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Conflict {
+                    entity: "ente",
+                    id: e.id,
+                });
+            }
+            // One capofila per ambito: the new one takes over.
+            if e.capofila {
+                tx.execute(
+                    "UPDATE ente SET capofila = 0, version = version + 1, updated_at = ?1, updated_by = ?2
+                     WHERE ambito_id = ?3 AND id <> ?4 AND capofila = 1",
+                    params![now_text(), who(actor), e.ambito_id, e.id],
+                )?;
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("modifica_ente", Outcome::Ok)
+                    .on("ente", Some(e.id))
+                    .detail(format!(
+                        "tipo {}, ambito {}, capofila {}, {}",
+                        e.tipo,
+                        e.ambito_id.map(|a| a.to_string()).unwrap_or_else(|| "—".into()),
+                        if e.capofila { "sì" } else { "no" },
+                        if e.attivo { "attivo" } else { "non attivo" }
+                    )),
+            )?;
+            Ok(e.version + 1)
+        })
+    }
+
+    fn update_ufficio(&mut self, actor: &Actor, u: &Ufficio) -> StoreResult<i64> {
+        let c = &u.contatto;
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE ufficio SET nome = ?1, attivo = ?2, indirizzo = ?3, telefono = ?4, email = ?5,
+                        orari = ?6, version = version + 1, updated_at = ?7, updated_by = ?8
+                 WHERE id = ?9 AND version = ?10",
+                params![
+                    u.nome.trim(),
+                    u.attivo,
+                    c.indirizzo,
+                    c.telefono,
+                    c.email,
+                    c.orari,
+                    now_text(),
+                    who(actor),
+                    u.id,
+                    u.version
+                ],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Conflict {
+                    entity: "ufficio",
+                    id: u.id,
+                });
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("modifica_ufficio", Outcome::Ok).on("ufficio", Some(u.id)),
+            )?;
+            Ok(u.version + 1)
+        })
     }
 
     fn create_operatore(

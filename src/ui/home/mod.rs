@@ -27,10 +27,11 @@ pub enum Module {
     Codici,
     Audit,
     Assistenza,
+    Organizzazione,
 }
 
 impl Module {
-    pub const ALL: [Module; 9] = [
+    pub const ALL: [Module; 10] = [
         Module::Anagrafe,
         Module::Schede,
         Module::Cartella,
@@ -40,6 +41,7 @@ impl Module {
         Module::Codici,
         Module::Audit,
         Module::Assistenza,
+        Module::Organizzazione,
     ];
 
     pub fn label(self) -> &'static str {
@@ -53,6 +55,7 @@ impl Module {
             Module::Codici => "Liste di codici",
             Module::Audit => "Registro degli accessi",
             Module::Assistenza => "Assistenza: segnalazioni e registrazioni",
+            Module::Organizzazione => "Enti e uffici",
         }
     }
 
@@ -68,6 +71,7 @@ impl Module {
             Module::Codici => Permission::ManageCodes,
             Module::Audit => Permission::ReadAudit,
             Module::Assistenza => Permission::ReadCrashReports,
+            Module::Organizzazione => Permission::ManageConfig,
         }
     }
 
@@ -82,15 +86,17 @@ impl Module {
 
     /// The modules a role set may use, in menu order.
     pub fn visible(roles: RoleSet) -> Vec<Module> {
+        let later = [Module::Organizzazione];
         let mut v: Vec<Module> = Module::ALL
             .into_iter()
-            .filter(|m| roles.allows(m.permission()))
+            .filter(|m| !later.contains(m) && roles.allows(m.permission()))
             .collect();
-        // The admin restores deleted schede from their list: last, so that the numbers of the
-        // other entries do not change.
+        // The admin restores deleted schede from their list: after the others, and the modules
+        // added later after that, so that the numbers of the entries do not change.
         if !v.contains(&Module::Schede) && roles.allows(Permission::RestoreDeleted) {
             v.push(Module::Schede);
         }
+        v.extend(later.into_iter().filter(|m| roles.allows(m.permission())));
         v
     }
 }
@@ -170,7 +176,10 @@ impl ScreenState for State {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Req {
-    Home { actor: Actor },
+    Home {
+        actor: Actor,
+        retention: crate::domain::retention::Retention,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -190,10 +199,24 @@ impl Req {
 
 pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
     match req {
-        Req::Home { actor } => Rep::Home(
-            svc.home(&actor, crate::domain::date::today_at_ms(now_ms))
-                .map_err(|e| e.to_string()),
-        ),
+        Req::Home { actor, retention } => {
+            let today = crate::domain::date::today_at_ms(now_ms);
+            Rep::Home(
+                svc.home(&actor, today)
+                    .map(|mut h| {
+                        h.in_scadenza = h
+                            .drafts
+                            .iter()
+                            .filter_map(|(form, key, saved)| {
+                                let day = retention.draft_expiring(saved, today)?;
+                                Some((form.clone(), key.clone(), crate::domain::date::iso(day)))
+                            })
+                            .collect();
+                        h
+                    })
+                    .map_err(|e| e.to_string()),
+            )
+        }
     }
 }
 
@@ -258,6 +281,7 @@ pub fn open_menu(app: &mut App, n: usize) -> Vec<Effect> {
         Module::Assistenza => crate::ui::assistenza::open(app),
         Module::Erogazioni => crate::ui::erogazioni::open(app),
         Module::Export => crate::ui::erogazioni::open_siuss(app),
+        Module::Organizzazione => crate::ui::admin::open(app),
         other => {
             app.push(Screen::Home(State::Placeholder(other)));
             Vec::new()
@@ -301,7 +325,8 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
     match &mut app.screen {
         Screen::Home(State::Menu(h)) if h.stale => {
             h.stale = false;
-            vec![app.io.query(Request::Home(Req::Home { actor }))]
+            let retention = app.config.retention;
+            vec![app.io.query(Request::Home(Req::Home { actor, retention }))]
         }
         _ => Vec::new(),
     }

@@ -101,6 +101,31 @@ pub fn draw_menu(app: &App, h: &Menu, f: &mut Frame, body: Rect) {
             format!(" Bozze non salvate: {}", d.drafts.len()),
             theme.warning(),
         ));
+        for (form, _, day) in &d.in_scadenza {
+            tail.push(Line::styled(
+                format!(
+                    " Bozza «{}» eliminata il {} se non ripresa",
+                    sanitize(form),
+                    date::italian(day)
+                ),
+                theme.warning(),
+            ));
+        }
+    }
+    if let Some(d) = data
+        && !d.anomalie.is_empty()
+    {
+        tail.push(Line::raw(""));
+        tail.push(Line::styled(
+            format!(
+                " Anomalie di accesso negli ultimi 7 giorni: {}",
+                d.anomalie.len()
+            ),
+            theme.error(),
+        ));
+        for a in d.anomalie.iter().take(3) {
+            tail.push(Line::styled(format!(" {}", sanitize(a)), theme.error()));
+        }
     }
     if let Some(e) = &h.error {
         tail.push(Line::styled(sanitize(e), theme.error()));
