@@ -43,6 +43,8 @@ pub const CASE_REFERENCES: &[&str] = &[
     "documento",
     "valutazione",
     "caso_condivisione",
+    "intervento",
+    "erogazione",
 ];
 
 /// Both merged persons had a case in one ente: the surviving person's case `into` takes the whole
@@ -63,13 +65,18 @@ fn merge_casi(tx: &Transaction<'_>, now: &str, by: &str, from: i64, into: i64) -
         "UPDATE caso_categoria SET prevalente = 0 WHERE caso_id = ?1",
         [from],
     )?;
+    // A categoria both cases hold from the same day is kept once; every other row moves (a
+    // constraint that refused one would fail the whole merge, never drop the row).
+    tx.execute(
+        "UPDATE OR IGNORE caso_categoria SET caso_id = ?1 WHERE caso_id = ?2",
+        params![into, from],
+    )?;
+    tx.execute("DELETE FROM caso_categoria WHERE caso_id = ?1", [from])?;
     for table in CASE_REFERENCES {
-        // A categoria both cases hold from the same day is kept once.
         tx.execute(
-            &format!("UPDATE OR IGNORE {table} SET caso_id = ?1 WHERE caso_id = ?2"),
+            &format!("UPDATE {table} SET caso_id = ?1 WHERE caso_id = ?2"),
             params![into, from],
         )?;
-        tx.execute(&format!("DELETE FROM {table} WHERE caso_id = ?1"), [from])?;
     }
     let (numero, stato, ente): (i64, String, i64) = tx.query_row(
         "SELECT f.numero, i.iter_stato, i.ente_id FROM presa_in_carico f, presa_in_carico i
