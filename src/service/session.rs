@@ -51,7 +51,7 @@ pub struct HomeErogazioni {
     /// Operation rows dated this month still `prevista`.
     pub da_confermare: i64,
     /// The last SIUSS flow of the operator's enti.
-    pub ultimo_flusso: Option<crate::store::FlussoSiuss>,
+    pub ultimo_flusso: Option<crate::domain::siuss::FlussoSiuss>,
 }
 
 /// How many returning persons the home screen offers (keys a–e).

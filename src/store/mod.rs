@@ -774,31 +774,7 @@ pub struct SiussSelezione {
     pub registra: bool,
 }
 
-/// A flow written, as its writer reports it at the end.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FlussoScritto {
-    pub sha256: String,
-    pub size: i64,
-    /// The compressed copy, relative to the data directory.
-    pub archivio: Option<String>,
-    pub beneficiari: i64,
-    pub record: i64,
-    pub cancellazioni: i64,
-    pub esclusi: i64,
-}
-
-/// A SIUSS flow sent (the bookkeeping row).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FlussoSiuss {
-    pub id: i64,
-    pub ente_id: i64,
-    pub nome: String,
-    pub dal: String,
-    pub al: String,
-    pub operatore: String,
-    pub created_at: String,
-    pub scritto: FlussoScritto,
-}
+pub use crate::domain::siuss::{FlussoScritto, FlussoSiuss};
 
 /// The work of a SIUSS export, driven by [`ErogazioniStore::siuss_export`] inside its transaction.
 pub trait SiussLavoro {

@@ -19,11 +19,11 @@ use super::widgets::table::Table;
 use crate::domain::Actor;
 use crate::domain::erogazioni::{ErogazioneElenco, FiltroErogazioni, format_quantita};
 use crate::domain::money::format_cents;
+use crate::domain::siuss::FlussoSiuss;
 use crate::print::office::Outputs;
 use crate::progress::Progress;
 use crate::service::Service;
 use crate::service::siuss::{EsitoSiuss, RichiestaSiuss};
-use crate::store::FlussoSiuss;
 
 #[derive(Debug, Clone)]
 pub enum State {
