@@ -17,6 +17,7 @@
 pub mod anomalie;
 pub mod backup;
 pub mod casi;
+pub mod casi_amministrazione;
 pub mod casi_documenti;
 pub mod casi_operatori;
 mod casi_stampe;
