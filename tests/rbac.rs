@@ -400,6 +400,22 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
     match op {
         Op::Home => ok(svc.home(actor, today())),
         Op::Logout => ok(svc.logout(actor)),
+        Op::SessionHeartbeat => ok(svc.segnale_sessione(
+            actor,
+            None,
+            &sportello::domain::sessione::NuovaSessione::default(),
+            NOW_MS,
+        )),
+        Op::ListSessions => ok(svc.sessioni_attive(actor, NOW_MS)),
+        Op::EndSession => {
+            // The actor's own session, opened first (any operator may open one).
+            let nuova = sportello::domain::sessione::NuovaSessione::default();
+            match svc.segnale_sessione(actor, None, &nuova, NOW_MS) {
+                Ok(s) => ok(svc.termina_sessione(actor, s.id, NOW_MS)),
+                Err(e) => Some(Err(e)),
+            }
+        }
+        Op::Broadcast => ok(svc.invia_avviso(actor, "aggiornamento alle 13:00", 30, NOW_MS)),
         Op::SaveDraft => ok(svc.save_draft(actor, "scheda", "", "{}")),
         Op::LoadDraft => ok(svc.load_draft(actor, "scheda", "")),
         Op::DeleteDraft => ok(svc.delete_draft(actor, "scheda", "")),

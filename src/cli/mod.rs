@@ -29,6 +29,7 @@ mod erogazioni;
 mod progress;
 mod recordings;
 mod retention;
+mod sessioni;
 mod setup;
 mod support;
 mod tui;
@@ -80,11 +81,32 @@ enum Command {
         #[arg(long, default_value = "di sistema")]
         cognome: String,
     },
-    /// Applica gli aggiornamenti di schema mancanti
+    /// Applica gli aggiornamenti di schema mancanti (rifiuta se ci sono sessioni aperte)
     Migrate {
         /// Solo verifica: esce con 1 se ci sono aggiornamenti da applicare
         #[arg(long)]
         check: bool,
+        /// Procede anche con sessioni aperte, dopo un avviso (broadcast) dell'ultima ora
+        #[arg(long)]
+        force: bool,
+    },
+    /// Sessioni aperte: operatore, ente, da quando, client SSH, schermata
+    Sessions {
+        /// Chiede la chiusura della sessione ID (le bozze vengono salvate prima)
+        #[arg(long, value_name = "ID")]
+        end: Option<i64>,
+    },
+    /// Avviso mostrato nella barra di stato di ogni sessione (es. "aggiornamento alle 13:00")
+    Broadcast {
+        /// Il testo dell'avviso
+        #[arg(required_unless_present = "clear")]
+        text: Option<String>,
+        /// Per quanti minuti resta visibile
+        #[arg(long, default_value_t = 60)]
+        minutes: i64,
+        /// Ritira l'avviso in corso
+        #[arg(long, conflicts_with = "text")]
+        clear: bool,
     },
     /// Gestione degli operatori
     User {
@@ -328,7 +350,15 @@ fn run(cli: Cli) -> AppResult<i32> {
             &nome,
             &cognome,
         ),
-        Some(Command::Migrate { check }) => setup::migrate(&config.database, &actor, check),
+        Some(Command::Migrate { check, force }) => {
+            setup::migrate(&config.database, &actor, check, force)
+        }
+        Some(Command::Sessions { end }) => sessioni::sessions(&config.database, &actor, end),
+        Some(Command::Broadcast {
+            text,
+            minutes,
+            clear,
+        }) => sessioni::broadcast(&config.database, &actor, text.as_deref(), minutes, clear),
         Some(Command::User { command }) => users::user(&config.database, &actor, command),
         Some(Command::Demo {
             persons,
@@ -379,6 +409,8 @@ fn command_name(c: &Command) -> &'static str {
     match c {
         Command::Init { .. } => "init",
         Command::Migrate { .. } => "migrate",
+        Command::Sessions { .. } => "sessions",
+        Command::Broadcast { .. } => "broadcast",
         Command::User { .. } => "user",
         Command::Demo { .. } => "demo",
         Command::Check => "check",

@@ -91,7 +91,7 @@ fn creating(path: &Path, e: StoreError) -> AppError {
     }
 }
 
-pub(super) fn migrate(path: &Path, actor: &Actor, check_only: bool) -> AppResult<i32> {
+pub(super) fn migrate(path: &Path, actor: &Actor, check_only: bool, force: bool) -> AppResult<i32> {
     let mut db = Database::open(path).map_err(env_error)?;
     let mut svc = db.service();
     let status = svc.schema_status()?;
@@ -110,6 +110,9 @@ pub(super) fn migrate(path: &Path, actor: &Actor, check_only: bool) -> AppResult
             println!("da applicare: {v} {name}");
         }
         return Ok(1);
+    }
+    if !status.pending.is_empty() {
+        svc.migrate_allowed(force, crate::domain::date::now_ms())?;
     }
     let applied = svc.migrate(actor).map_err(env_error)?;
     if applied.is_empty() {

@@ -14,6 +14,7 @@ pub mod roles;
 pub mod scheda;
 pub mod search;
 pub mod search_query;
+pub mod sessione;
 pub mod siuss;
 pub mod soggetto;
 

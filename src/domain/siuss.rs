@@ -146,13 +146,32 @@ pub struct Escluso {
     pub motivi: Vec<String>,
 }
 
+/// A new record of the flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nuovo {
+    /// The match key of a record sent before ([`chiave`]).
+    pub chiave: String,
+    pub prestazione: Prestazione,
+}
+
+impl Nuovo {
+    /// What the store keeps of the record once sent: its content (JSON of [`Inviato`], enough to
+    /// send its cancellation later) and the content's fingerprint ([`impronta`]). Computed only
+    /// when recording, not while checking.
+    pub fn registrazione(&self, beneficiario: &Beneficiario) -> (String, String) {
+        let c = contenuto(beneficiario, &self.prestazione);
+        let i = impronta(&c);
+        (c, i)
+    }
+}
+
 /// What one erogazione gives to the flow.
 #[derive(Debug, Clone, Default)]
 pub struct Esito {
     /// The beneficiary of the new records.
     pub beneficiario: Option<Beneficiario>,
-    /// New records: (key, fingerprint, record).
-    pub nuovi: Vec<(String, String, Prestazione)>,
+    /// New records.
+    pub nuovi: Vec<Nuovo>,
     /// Records sent before to cancel (ids in the store) with their content.
     pub annullati: Vec<(i64, Inviato)>,
     pub escluso: Option<Escluso>,
@@ -857,35 +876,50 @@ struct InviatoRef<'a> {
     prestazione: &'a Prestazione,
 }
 
-/// Feeds what is written to a hash.
-struct HashWriter(Sha256);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.update(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+/// The JSON of [`Inviato`] for a record (what the store keeps of it).
+pub fn contenuto(beneficiario: &Beneficiario, prestazione: &Prestazione) -> String {
+    serde_json::to_string(&InviatoRef {
+        beneficiario,
+        prestazione,
+    })
+    .unwrap_or_default()
 }
 
-/// A fingerprint of what a record says (beneficiary included): SHA-256 of its JSON, 16 bytes.
-pub fn impronta(beneficiario: &Beneficiario, prestazione: &Prestazione) -> String {
-    let mut h = HashWriter(Sha256::new());
-    let _ = serde_json::to_writer(
-        &mut h,
-        &InviatoRef {
-            beneficiario,
-            prestazione,
-        },
-    );
-    hex::encode(&h.0.finalize()[..16])
+/// The fingerprint of a record's content: the first 16 bytes of the SHA-256 of [`contenuto`], in hex.
+pub fn impronta(contenuto: &str) -> String {
+    hex::encode(&Sha256::digest(contenuto.as_bytes())[..16])
 }
 
 /// What one erogazione gives to the flow: its new records, the records sent before that they
 /// replace or that no longer exist (cancelled with `TipoOperazione="C"`), or its exclusion.
 pub fn esito(c: &Candidato, ctx: &Contesto) -> Esito {
+    esito_di(c, ctx, beneficiario(&c.persona, ctx))
+}
+
+/// Builds the records of candidates that come in codice fiscale order: the beneficiary of a person
+/// is built and checked once for all of their erogazioni.
+#[derive(Debug, Default)]
+pub struct Generatore {
+    ultimo: Option<(Persona, Result<Beneficiario, Vec<String>>)>,
+}
+
+impl Generatore {
+    /// As [`esito`].
+    pub fn esito(&mut self, c: &Candidato, ctx: &Contesto) -> Esito {
+        let b = match &self.ultimo {
+            Some((p, b)) if *p == c.persona => b.clone(),
+            _ => {
+                let b = beneficiario(&c.persona, ctx);
+                self.ultimo = Some((c.persona.clone(), b.clone()));
+                b
+            }
+        };
+        esito_di(c, ctx, b)
+    }
+}
+
+/// [`esito`] with the beneficiary already built from `c.persona`.
+fn esito_di(c: &Candidato, ctx: &Contesto, b: Result<Beneficiario, Vec<String>>) -> Esito {
     let id = c.erogazione.id.unwrap_or(0);
     let chi = || {
         format!(
@@ -898,7 +932,7 @@ pub fn esito(c: &Candidato, ctx: &Contesto) -> Esito {
                 .unwrap_or("senza codice fiscale")
         )
     };
-    let built = beneficiario(&c.persona, ctx).and_then(|b| {
+    let built = b.and_then(|b| {
         let recs = prestazioni(c, ctx)?;
         Ok((b, recs))
     });
@@ -916,16 +950,29 @@ pub fn esito(c: &Candidato, ctx: &Contesto) -> Esito {
         }
     };
     let mut out = Esito::default();
-    let mut nuovi: Vec<(String, String, Prestazione)> = recs
+    let mut nuovi: Vec<Nuovo> = recs
         .into_iter()
-        .map(|p| (chiave(&b, &ctx.ente_belfiore, &p), impronta(&b, &p), p))
+        .map(|p| Nuovo {
+            chiave: chiave(&b, &ctx.ente_belfiore, &p),
+            prestazione: p,
+        })
         .collect();
+    // Fingerprints only to compare with the records sent before, when there are any.
+    let impronte: Vec<String> = if c.inviati.is_empty() {
+        Vec::new()
+    } else {
+        nuovi.iter().map(|n| n.registrazione(&b).1).collect()
+    };
+    let mut keep = vec![true; nuovi.len()];
     for old in &c.inviati {
         let same = nuovi
             .iter()
-            .any(|(k, f, _)| *k == old.chiave && *f == old.impronta);
+            .zip(&impronte)
+            .any(|(n, f)| n.chiave == old.chiave && *f == old.impronta);
         if same {
-            nuovi.retain(|(k, _, _)| *k != old.chiave);
+            for (k, n) in keep.iter_mut().zip(&nuovi) {
+                *k &= n.chiave != old.chiave;
+            }
             continue;
         }
         if let Ok(mut inviato) = serde_json::from_str::<Inviato>(&old.contenuto) {
@@ -933,6 +980,8 @@ pub fn esito(c: &Candidato, ctx: &Contesto) -> Esito {
             out.annullati.push((old.id, inviato));
         }
     }
+    let mut keep = keep.into_iter();
+    nuovi.retain(|_| keep.next().unwrap_or(true));
     out.beneficiario = Some(b);
     out.nuovi = nuovi;
     out

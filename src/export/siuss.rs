@@ -280,6 +280,113 @@ impl<W: Write> FlussoWriter<W> {
     }
 }
 
+/// Where a flow's bytes go: a second thread writes them to the file and to its gzip copy and
+/// hashes them, so that building the records and writing them use two cores. Memory stays flat:
+/// at most [`Uscita::DEPTH`] chunks of [`Uscita::CHUNK`] bytes wait for the thread.
+pub struct Uscita {
+    buf: Vec<u8>,
+    tx: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    thread: Option<std::thread::JoinHandle<io::Result<(String, u64)>>>,
+}
+
+impl Uscita {
+    const CHUNK: usize = 256 * 1024;
+    const DEPTH: usize = 8;
+
+    /// Starts the writing thread on `file` and, when given, the gzip `copia`.
+    pub fn start(file: std::fs::File, copia: Option<std::fs::File>) -> Uscita {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(Self::DEPTH);
+        let thread = std::thread::spawn(move || -> io::Result<(String, u64)> {
+            use sha2::{Digest, Sha256};
+            let mut file = file;
+            let mut gz = copia.map(|f| {
+                flate2::write::GzEncoder::new(
+                    io::BufWriter::with_capacity(Self::CHUNK, f),
+                    flate2::Compression::fast(),
+                )
+            });
+            let (mut sha, mut size) = (Sha256::new(), 0u64);
+            for chunk in rx {
+                file.write_all(&chunk)?;
+                if let Some(gz) = &mut gz {
+                    gz.write_all(&chunk)?;
+                }
+                sha.update(&chunk);
+                size += chunk.len() as u64;
+            }
+            file.sync_all()?;
+            if let Some(gz) = gz {
+                gz.finish()?
+                    .into_inner()
+                    .map_err(|e| e.into_error())?
+                    .sync_all()?;
+            }
+            Ok((hex::encode(sha.finalize()), size))
+        });
+        Uscita {
+            buf: Vec::with_capacity(Self::CHUNK + 16 * 1024),
+            tx: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    fn send(&mut self) -> io::Result<()> {
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(Self::CHUNK + 16 * 1024));
+        let sent = self.tx.as_ref().is_some_and(|tx| tx.send(chunk).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            // The thread stopped: its error says why.
+            Err(self
+                .join()
+                .err()
+                .unwrap_or_else(|| io::Error::other("scrittura interrotta")))
+        }
+    }
+
+    fn join(&mut self) -> io::Result<(String, u64)> {
+        self.tx = None;
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(io::Error::other("scrittura del flusso interrotta")),
+            None => Err(io::Error::other("scrittura del flusso già chiusa")),
+        }
+    }
+
+    /// Writes what is left, waits for the thread (files synced) and returns the SHA-256 of the
+    /// bytes (hex) and their number.
+    pub fn finish(mut self) -> io::Result<(String, u64)> {
+        if !self.buf.is_empty() {
+            self.send()?;
+        }
+        self.join()
+    }
+}
+
+impl Write for Uscita {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(b);
+        if self.buf.len() >= Self::CHUNK {
+            self.send()?;
+        }
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for Uscita {
+    fn drop(&mut self) {
+        // An abandoned export: let the thread end (its files are temporaries removed by the caller).
+        self.tx = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,5 +413,33 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "a&quot;&lt;b&gt;&amp;&apos;c"
         );
+    }
+
+    #[test]
+    fn the_writing_thread_writes_hashes_and_compresses_every_byte_in_order() {
+        use sha2::{Digest, Sha256};
+        use std::io::Read;
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("f.xml"), dir.path().join("f.xml.gz"));
+        let mut u = Uscita::start(
+            std::fs::File::create(&a).unwrap(),
+            Some(std::fs::File::create(&b).unwrap()),
+        );
+        // Several chunks, written in uneven pieces.
+        let data: Vec<u8> = (0..3 * Uscita::CHUNK + 777)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        for piece in data.chunks(4093) {
+            u.write_all(piece).unwrap();
+        }
+        let (sha, size) = u.finish().unwrap();
+        assert_eq!(size, data.len() as u64);
+        assert_eq!(sha, hex::encode(Sha256::digest(&data)));
+        assert_eq!(std::fs::read(&a).unwrap(), data);
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&b).unwrap())
+            .read_to_end(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, data);
     }
 }

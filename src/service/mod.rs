@@ -35,6 +35,7 @@ pub mod retention;
 pub mod rules;
 pub mod scheda;
 pub mod session;
+pub mod sessioni;
 pub mod siuss;
 
 pub use crate::store::{

@@ -56,6 +56,10 @@ pub enum Op {
     // Session
     Home,
     Logout,
+    SessionHeartbeat,
+    ListSessions,
+    EndSession,
+    Broadcast,
     // Drafts
     SaveDraft,
     LoadDraft,
@@ -203,6 +207,10 @@ use Scope::{Ente, Installation, Own};
 pub static RULES: &[Rule] = &[
     rule(Op::Home, "pagina_iniziale", "pagina iniziale", Operator, Own, Denials),
     rule(Op::Logout, "logout", "uscita", Operator, Own, Always),
+    rule(Op::SessionHeartbeat, "segnale_sessione", "sessione", Operator, Own, Denials),
+    rule(Op::ListSessions, "elenco_sessioni", "sessioni attive", P(Pm::ManageAccounts), Installation, Always),
+    rule(Op::EndSession, "termina_sessione", "chiusura di una sessione", P(Pm::ManageAccounts), Installation, Always),
+    rule(Op::Broadcast, "invia_avviso", "avviso agli operatori", P(Pm::ManageConfig), Installation, Always),
     rule(Op::SaveDraft, "salva_bozza", "salvataggio bozza", Operator, Own, Denials),
     rule(Op::LoadDraft, "leggi_bozza", "lettura bozza", Operator, Own, Denials),
     rule(Op::DeleteDraft, "elimina_bozza", "eliminazione bozza", Operator, Own, Denials),

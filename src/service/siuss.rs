@@ -8,20 +8,17 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::{Path, PathBuf};
-
-use flate2::Compression;
-use flate2::write::GzEncoder;
-use sha2::{Digest, Sha256};
 
 use super::Service;
 use super::rules::Op;
 use crate::domain::Actor;
 use crate::domain::siuss::{
-    Beneficiario, Candidato, Contesto, EnteFlusso, Escluso, Esito, Prestazione, check_ente, esito,
+    Beneficiario, Candidato, Contesto, EnteFlusso, Escluso, Esito, Generatore, Prestazione,
+    check_ente,
 };
-use crate::export::siuss::FlussoWriter;
+use crate::export::siuss::{FlussoWriter, Uscita};
 use crate::progress::Progress;
 use crate::store::{
     FlussoScritto, FlussoSiuss, SiussLavoro, SiussSelezione, StoreError, StoreResult,
@@ -55,30 +52,9 @@ pub struct EsitoSiuss {
     pub esclusi: Vec<Escluso>,
     pub sha256: String,
     pub size: i64,
-}
-
-/// Writes the bytes to the file, its gzip copy and the hash at once.
-struct Uscita {
-    file: BufWriter<File>,
-    gz: Option<GzEncoder<BufWriter<File>>>,
-    sha: Sha256,
-    size: u64,
-}
-
-impl Write for Uscita {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.file.write_all(buf)?;
-        if let Some(gz) = &mut self.gz {
-            gz.write_all(buf)?;
-        }
-        self.sha.update(buf);
-        self.size += buf.len() as u64;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
-    }
+    /// Time spent recording what is sent (milliseconds), apart from reading and writing the file.
+    #[serde(default)]
+    pub registrazione_ms: u64,
 }
 
 /// A temporary file and where it goes once complete.
@@ -90,6 +66,7 @@ struct Destinazione {
 /// The export's work inside the store's transaction (see [`SiussLavoro`]).
 struct Lavoro {
     ctx: Contesto,
+    generatore: Generatore,
     ente: EnteFlusso,
     out: Option<PathBuf>,
     archivio: Option<PathBuf>,
@@ -168,21 +145,15 @@ impl SiussLavoro for Lavoro {
             return Ok(());
         };
         let file = self.create(&out, true)?;
-        let gz = match self.archivio.clone() {
+        let copia = match self.archivio.clone() {
             Some(dir) => {
                 std::fs::create_dir_all(&dir).map_err(|e| output_error(&dir, e))?;
                 let path = dir.join(format!("{nome}.xml.gz"));
-                let f = self.create(&path, false)?;
-                Some(GzEncoder::new(BufWriter::new(f), Compression::default()))
+                Some(self.create(&path, false)?)
             }
             None => None,
         };
-        let uscita = Uscita {
-            file: BufWriter::with_capacity(256 * 1024, file),
-            gz,
-            sha: Sha256::new(),
-            size: 0,
-        };
+        let uscita = Uscita::start(file, copia);
         self.writer =
             Some(FlussoWriter::start(uscita, nome, &self.ente).map_err(|e| output_error(&out, e))?);
         Ok(())
@@ -191,7 +162,7 @@ impl SiussLavoro for Lavoro {
     fn candidato(&mut self, c: Candidato) -> StoreResult<Esito> {
         self.progress.check()?;
         self.progress.advance(1);
-        let e = esito(&c, &self.ctx);
+        let e = self.generatore.esito(&c, &self.ctx);
         if let Some(x) = &e.escluso {
             self.esito.esclusi.push(x.clone());
             return Ok(e);
@@ -216,11 +187,12 @@ impl SiussLavoro for Lavoro {
                     .push((old.beneficiario.clone(), old.prestazione.clone()));
             }
         }
-        recs.extend(e.nuovi.iter().map(|(_, _, p)| p.clone()));
+        recs.extend(e.nuovi.iter().map(|n| n.prestazione.clone()));
         Ok(e)
     }
 
-    fn fine(&mut self) -> StoreResult<FlussoScritto> {
+    fn fine(&mut self, registrazione: std::time::Duration) -> StoreResult<FlussoScritto> {
+        self.esito.registrazione_ms = registrazione.as_millis() as u64;
         self.flush_corrente()?;
         self.progress.check()?;
         if self.esito.beneficiari == 0 {
@@ -239,24 +211,15 @@ impl SiussLavoro for Lavoro {
             return Ok(scritto);
         };
         let out = self.out.clone().unwrap_or_default();
-        let uscita = w.finish().map_err(|e| output_error(&out, e))?;
-        let file = uscita
-            .file
-            .into_inner()
-            .map_err(|e| output_error(&out, e.into_error()))?;
-        file.sync_all().map_err(|e| output_error(&out, e))?;
-        if let Some(gz) = uscita.gz {
-            let f = gz
-                .finish()
-                .and_then(|b| b.into_inner().map_err(|e| e.into_error()))
-                .map_err(|e| output_error(&out, e))?;
-            f.sync_all().map_err(|e| output_error(&out, e))?;
-        }
+        let (sha256, size) = w
+            .finish()
+            .and_then(Uscita::finish)
+            .map_err(|e| output_error(&out, e))?;
         for d in &self.destinazioni {
             std::fs::rename(&d.tmp, &d.out).map_err(|e| output_error(&d.out, e))?;
         }
-        scritto.sha256 = hex::encode(uscita.sha.finalize());
-        scritto.size = uscita.size as i64;
+        scritto.sha256 = sha256;
+        scritto.size = size as i64;
         scritto.archivio = self
             .archivio
             .as_ref()
@@ -339,6 +302,7 @@ impl Service<'_> {
                 istat,
                 aree,
             },
+            generatore: Generatore::default(),
             ente: flusso,
             out: r.out.clone(),
             archivio: r.out.as_ref().and(r.archivio.clone()),

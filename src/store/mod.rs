@@ -33,6 +33,7 @@ use crate::domain::persona::{Consenso, Marcatori, Modifica, PersonaEdit, Privacy
 use crate::domain::scheda::{Filtro, Scheda, SchedaEdit, SchedaRiga, SchedaStorica, Sensibili};
 use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
+use crate::domain::sessione::{Avviso, NuovaSessione, Segnale, SessioneAttiva};
 use crate::domain::siuss::{Candidato, Esito};
 use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
 use crate::domain::{Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Ufficio};
@@ -200,7 +201,9 @@ store_of!(
     FascicoloStore,
     RecordingStore,
     ErogazioniStore,
+    SiussStore,
     RetentionStore,
+    SessioniStore,
 );
 
 /// The schema version and its migrations.
@@ -461,6 +464,45 @@ pub struct BloccoLegale {
     pub motivo: String,
     pub created_at: String,
     pub created_by: String,
+}
+
+/// Live sessions and the notices to every session (see [`crate::domain::sessione`]). Heartbeats
+/// are not audited (no personal data, one every few seconds); ending a session and notices are.
+pub trait SessioniStore {
+    /// Registers the actor's session: its id.
+    fn apri_sessione(&mut self, actor: &Actor, s: &NuovaSessione, now_ms: i64) -> StoreResult<i64>;
+    /// The session `id` of `operatore_id` is alive on `schermata`: whether it must end and the
+    /// notice in force. A session already closed or unknown reports `NotFound`.
+    fn segnale_sessione(
+        &mut self,
+        id: i64,
+        operatore_id: i64,
+        schermata: &str,
+        now_ms: i64,
+    ) -> StoreResult<Segnale>;
+    /// The session ends (logout, quit, or after an administrator asked it to).
+    fn chiudi_sessione(&mut self, id: i64, operatore_id: i64, now_ms: i64) -> StoreResult<()>;
+    /// Sessions open at `now_ms` (closed ones and those silent for [`crate::domain::sessione::SCADENZA_MS`] left out), of
+    /// operators of `enti` (`None`: all), oldest first.
+    fn sessioni_attive(
+        &self,
+        enti: Option<&[i64]>,
+        now_ms: i64,
+    ) -> StoreResult<Vec<SessioneAttiva>>;
+    /// Asks a session to end (audited). `NotFound` when it is not open.
+    fn termina_sessione(&mut self, actor: &Actor, id: i64, now_ms: i64) -> StoreResult<()>;
+    /// A notice to every session for `minuti` minutes, replacing the one in force (audited).
+    fn invia_avviso(
+        &mut self,
+        actor: &Actor,
+        testo: &str,
+        minuti: i64,
+        now_ms: i64,
+    ) -> StoreResult<Avviso>;
+    /// Withdraws the notice in force (audited); whether there was one.
+    fn revoca_avviso(&mut self, actor: &Actor, now_ms: i64) -> StoreResult<bool>;
+    /// The notice in force at `now_ms`.
+    fn avviso(&self, now_ms: i64) -> StoreResult<Option<Avviso>>;
 }
 
 /// Retention: legal holds and the purge of rows past their period.
@@ -776,14 +818,15 @@ pub struct SiussSelezione {
 
 pub use crate::domain::siuss::{FlussoScritto, FlussoSiuss};
 
-/// The work of a SIUSS export, driven by [`ErogazioniStore::siuss_export`] inside its transaction.
+/// The work of a SIUSS export, driven by [`SiussStore::siuss_export`] inside its transaction.
 pub trait SiussLavoro {
     /// The flow's name and how many erogazioni will be handed over, before the first one.
     fn inizio(&mut self, nome: &str, candidati: usize) -> StoreResult<()>;
     /// One erogazione, in codice fiscale order: what goes out for it.
     fn candidato(&mut self, c: Candidato) -> StoreResult<Esito>;
     /// After the last one: the file is written completely (an error rolls everything back).
-    fn fine(&mut self) -> StoreResult<FlussoScritto>;
+    /// `registrazione` is the time the store spent recording what is sent, for the report.
+    fn fine(&mut self, registrazione: std::time::Duration) -> StoreResult<FlussoScritto>;
 }
 
 /// Interventi and erogazioni: the nomenclatore, progetti, interventi with fogli amministrativi,
@@ -829,7 +872,10 @@ pub trait ErogazioniStore {
     ) -> StoreResult<Vec<ErogazioneElenco>>;
     /// Rows still to confirm (`prevista`) dated `dal`..=`al` in `enti`.
     fn da_confermare(&self, enti: &[i64], dal: &str, al: &str) -> StoreResult<i64>;
+}
 
+/// The SIUSS flows: the export with the bookkeeping of what was sent, and the flows sent.
+pub trait SiussStore {
     /// Runs a SIUSS export in one `BEGIN IMMEDIATE` transaction: names the flow
     /// (`<belfiore>.PSA.<giorno>.<progressive>`), hands every candidate to `lavoro` in codice fiscale
     /// order, records what it sends and cancels, asks it to finish the file and then marks the rows

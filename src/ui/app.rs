@@ -68,6 +68,7 @@ screens! {
     Assistenza => assistenza,
     Erogazioni => erogazioni,
     Admin => admin,
+    Sessioni => sessioni,
 }
 
 /// Autosave a draft this long after the last change (the runtime ticks every 500 ms: ≤ 2 s).
@@ -104,6 +105,8 @@ pub struct App {
     pub job: Option<super::jobs::Running>,
     /// The business-change watch (lists and counters refresh when another session changes data).
     pub watch: super::casi::Watch,
+    /// This session in the database: its id, heartbeat and the notice in force.
+    pub presenza: super::sessioni::Presenza,
     pub quit: bool,
     dirty: bool,
 }
@@ -125,6 +128,7 @@ impl App {
             io: Io::default(),
             job: None,
             watch: Default::default(),
+            presenza: Default::default(),
             quit: false,
             dirty: true,
         };
@@ -299,6 +303,7 @@ impl App {
             effects.extend(login::check_session(self));
         }
         effects.extend(super::casi::watch(self));
+        effects.extend(super::sessioni::tick(self));
         let idle_ms = i64::from(self.config.idle_lock_minutes) * 60_000;
         if self.session.is_some() && self.lock.is_none() && now - self.last_input_ms >= idle_ms {
             effects.extend(self.lock_now());
@@ -567,35 +572,5 @@ pub fn printable(k: &KeyInput) -> Option<char> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn actor() -> Actor {
-        Actor::system(None, None)
-    }
-
-    #[test]
-    fn stale_replies_are_dropped() {
-        use super::super::operatori;
-        let config = AppConfig::headless(true);
-        let (mut app, _) = App::new(config);
-        app.screen = Screen::Operatori(operatori::State::default());
-        let ask = || Request::Operatori(operatori::Req::List { actor: actor() });
-        let (Effect::Request(old_id, _), Effect::Request(new_id, _)) =
-            (app.io.query(ask()), app.io.query(ask()))
-        else {
-            panic!()
-        };
-        let data = |n: &str| crate::service::organisation::OperatoriData {
-            enti: vec![(1, n.to_string())],
-            ..Default::default()
-        };
-        let reply = |d| Reply::Operatori(operatori::Rep::List(Ok(d)));
-        app.update(Msg::Reply(new_id, reply(data("nuovo"))));
-        app.update(Msg::Reply(old_id, reply(data("vecchio"))));
-        let Screen::Operatori(operatori::State::List(o)) = &app.screen else {
-            panic!()
-        };
-        assert_eq!(o.data.as_ref().unwrap().enti[0].1, "nuovo");
-    }
-}
+#[path = "app_tests.rs"]
+mod tests;

@@ -49,6 +49,7 @@ pub mod popup;
 pub mod runtime;
 pub mod schede;
 pub mod screen;
+pub mod sessioni;
 pub mod theme;
 pub mod view;
 pub mod widgets;

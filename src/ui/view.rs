@@ -116,6 +116,14 @@ fn draw_status(app: &App, hints: &[Hint], f: &mut Frame, area: Rect) {
         used += rec.chars().count();
         spans.push(Span::styled(rec, theme.warning()));
     }
+    if let Some(avviso) = &app.presenza.avviso {
+        // The administrators' notice stays while in force; long ones are cut to leave room.
+        let max = (area.width as usize).saturating_sub(used + 12).max(20);
+        let text: String = sanitize(avviso).chars().take(max).collect();
+        let a = format!(" AVVISO: {text} ");
+        used += a.chars().count();
+        spans.push(Span::styled(a, theme.warning()));
+    }
     if let Some(msg) = &app.status {
         let msg = format!(" {} ", sanitize(msg));
         used += msg.chars().count();

@@ -1,6 +1,6 @@
 //! SQLite side of interventi and erogazioni: the nomenclatore (SIUSS prestazioni, tipi di
-//! intervento), progetti, interventi and their fogli, erogazioni with their rows, the search and
-//! the SIUSS flows (bookkeeping of what was sent, in the export's own transaction).
+//! intervento), progetti, interventi and their fogli, erogazioni with their rows and the search
+//! (the SIUSS flows are `super::siuss`).
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -11,16 +11,12 @@ use crate::domain::erogazioni::{
     Erogazione, ErogazioneElenco, FiltroErogazioni, Foglio, Intervento, NuovoTipo,
     PrestazioneSiuss, Progetto, Riga, TipoIntervento, Totali,
 };
-use crate::domain::siuss::{Candidato, Persona, RecordInviato};
 use crate::domain::{Actor, AuditEvent, Outcome};
-use crate::store::{
-    ErogazioniStore, FlussoScritto, FlussoSiuss, SiussLavoro, SiussSelezione, StoreError,
-    StoreResult,
-};
+use crate::store::{ErogazioniStore, StoreError, StoreResult};
 
-const PRESTAZIONE: &str = "SELECT codice, version, denominazione, richiede_sina, solo_in_carico, non_esportare, attivo FROM prestazione_siuss";
+pub(super) const PRESTAZIONE: &str = "SELECT codice, version, denominazione, richiede_sina, solo_in_carico, non_esportare, attivo FROM prestazione_siuss";
 
-fn prestazione_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrestazioneSiuss> {
+pub(super) fn prestazione_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrestazioneSiuss> {
     Ok(PrestazioneSiuss {
         codice: r.get(0)?,
         version: r.get(1)?,
@@ -84,11 +80,11 @@ fn intervento_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Intervento> {
     })
 }
 
-const EROGAZIONE: &str = "SELECT id, version, ente_id, intervento_id, soggetto_id, caso_id, tipo_id, categoria_sociale,
+pub(super) const EROGAZIONE: &str = "SELECT id, version, ente_id, intervento_id, soggetto_id, caso_id, tipo_id, categoria_sociale,
     erogatore, protocollo_domanda, data_domanda, prova_mezzi, dsu_protocollo, dsu_anno, dsu_data, siuss_codice,
     carattere, in_carico, unita_misura, quota_ente_bp, descrizione, sina FROM erogazione";
 
-fn erogazione_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Erogazione> {
+pub(super) fn erogazione_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Erogazione> {
     let sina: Option<String> = r.get(21)?;
     Ok(Erogazione {
         id: Some(r.get(0)?),
@@ -117,10 +113,10 @@ fn erogazione_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Erogazione> {
     })
 }
 
-const RIGA: &str = "SELECT id, stato, data, data_fine, data_evento, quantita_cent, tariffa_cents, comp_utente_cents,
+pub(super) const RIGA: &str = "SELECT id, stato, data, data_fine, data_evento, quantita_cent, tariffa_cents, comp_utente_cents,
     comp_ssn_cents, comp_altre_cents, quota_ente_cents, operatore, note, siuss_flusso_id FROM erogazione_riga";
 
-fn riga_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Riga> {
+pub(super) fn riga_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Riga> {
     Ok(Riga {
         id: Some(r.get(0)?),
         stato: r.get(1)?,
@@ -678,182 +674,5 @@ impl ErogazioniStore for SqliteStore {
             params![json_array(enti), dal, al],
             |r| r.get(0),
         )?)
-    }
-
-    fn siuss_export(
-        &mut self,
-        actor: &Actor,
-        sel: &SiussSelezione,
-        lavoro: &mut dyn SiussLavoro,
-    ) -> StoreResult<(String, i64)> {
-        self.write_with(sel.registra, |tx| {
-            let belfiore: String = tx
-                .query_row(
-                    "SELECT belfiore FROM ente WHERE id = ?1",
-                    [sel.ente_id],
-                    |r| r.get::<_, Option<String>>(0),
-                )
-                .optional()?
-                .flatten()
-                .ok_or_else(|| {
-                    StoreError::Invalid("l'ente non ha un codice catastale: non può inviare a SIUSS".into())
-                })?;
-            let prefix = format!("{belfiore}.PSA.{}.", sel.giorno);
-            let n: i64 = tx.query_row(
-                "SELECT count(*) FROM siuss_flusso WHERE nome LIKE ?1 || '%'",
-                [&prefix],
-                |r| r.get(0),
-            )?;
-            let nome = format!("{prefix}{:07}", n + 1);
-            let (now, by) = (now_text(), who(actor));
-            tx.execute(
-                "INSERT INTO siuss_flusso (ente_id, nome, dal, al, operatore, sha256, size, beneficiari, record,
-                     cancellazioni, esclusi, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, 0, 0, ?7)",
-                params![sel.ente_id, nome, sel.dal, sel.al, by, "0".repeat(64), now],
-            )?;
-            let flusso = tx.last_insert_rowid();
-            // The candidates first (ids only), so that the bookkeeping below never runs under an
-            // open scan of the tables it writes.
-            let ids: Vec<i64> = tx
-                .prepare(
-                    "SELECT e.id FROM erogazione e JOIN soggetto s ON s.id = e.soggetto_id
-                     WHERE e.ente_id = ?1 AND (
-                         EXISTS (SELECT 1 FROM erogazione_riga r WHERE r.erogazione_id = e.id AND r.stato = 'erogata'
-                                 AND r.data <= ?3 AND (r.data >= ?2 OR r.siuss_flusso_id IS NULL))
-                         OR EXISTS (SELECT 1 FROM siuss_record x JOIN siuss_flusso f ON f.id = x.flusso_id
-                                    WHERE x.erogazione_id = e.id AND x.annullato_da IS NULL AND e.updated_at > f.created_at))
-                     ORDER BY upper(coalesce(s.codice_fiscale, '')), e.id",
-                )?
-                .query_map(params![sel.ente_id, sel.dal, sel.al], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            lavoro.inizio(&nome, ids.len())?;
-            let mut header = tx.prepare_cached(&format!("{EROGAZIONE} WHERE id = ?1"))?;
-            let mut prest = tx.prepare_cached(&format!("{PRESTAZIONE} WHERE codice = ?1"))?;
-            let mut persona = tx.prepare_cached(
-                "SELECT codice_fiscale, cf_provvisorio, cognome, nome, sesso, data_nascita, luogo_nascita, cittadinanza,
-                        cittadinanza2, res_comune FROM soggetto WHERE id = ?1",
-            )?;
-            let mut inviati = tx.prepare_cached(
-                "SELECT id, chiave, impronta, contenuto FROM siuss_record WHERE erogazione_id = ?1 AND annullato_da IS NULL ORDER BY id",
-            )?;
-            let mut record = tx.prepare_cached(
-                "INSERT INTO siuss_record (flusso_id, erogazione_id, chiave, impronta, contenuto) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            let mut annulla =
-                tx.prepare_cached("UPDATE siuss_record SET annullato_da = ?1 WHERE id = ?2")?;
-            let mut segna = tx.prepare_cached(
-                "UPDATE erogazione_riga SET siuss_flusso_id = ?1
-                 WHERE erogazione_id = ?2 AND stato = 'erogata' AND data <= ?3 AND siuss_flusso_id IS NULL",
-            )?;
-            for id in ids {
-                let mut erogazione = header.query_row([id], erogazione_from)?;
-                erogazione.righe = righe(tx, id, Some(&sel.al))?;
-                let prestazione = match &erogazione.siuss_codice {
-                    Some(c) => prest.query_row([c], prestazione_from).optional()?,
-                    None => None,
-                };
-                let persona = persona.query_row([erogazione.soggetto_id], |r| {
-                    Ok(Persona {
-                        codice_fiscale: r.get(0)?,
-                        cf_provvisorio: r.get(1)?,
-                        cognome: r.get(2)?,
-                        nome: r.get(3)?,
-                        sesso: r.get(4)?,
-                        data_nascita: r.get(5)?,
-                        luogo_nascita: r.get(6)?,
-                        cittadinanza: r.get(7)?,
-                        cittadinanza2: r.get(8)?,
-                        res_comune: r.get(9)?,
-                    })
-                })?;
-                let sent = inviati
-                    .query_map([id], |r| {
-                        Ok(RecordInviato {
-                            id: r.get(0)?,
-                            chiave: r.get(1)?,
-                            impronta: r.get(2)?,
-                            contenuto: r.get(3)?,
-                        })
-                    })?
-                    .collect::<Result<Vec<_>, _>>()?;
-                let esito = lavoro.candidato(Candidato {
-                    erogazione,
-                    prestazione,
-                    persona,
-                    inviati: sent,
-                })?;
-                if esito.escluso.is_some() {
-                    continue;
-                }
-                for (old, _) in &esito.annullati {
-                    annulla.execute(params![flusso, old])?;
-                }
-                if let Some(b) = &esito.beneficiario {
-                    for (chiave, impronta, p) in &esito.nuovi {
-                        let contenuto = serde_json::to_string(&crate::domain::siuss::Inviato {
-                            beneficiario: b.clone(),
-                            prestazione: p.clone(),
-                        })
-                        .map_err(|e| StoreError::Invalid(e.to_string()))?;
-                        record.execute(params![flusso, id, chiave, impronta, contenuto])?;
-                    }
-                }
-                segna.execute(params![flusso, id, sel.al])?;
-            }
-            let s: FlussoScritto = lavoro.fine()?;
-            if !sel.registra {
-                // `--check`: everything above is rolled back.
-                return Ok((nome, flusso));
-            }
-            tx.execute(
-                "UPDATE siuss_flusso SET sha256 = ?2, size = ?3, archivio = ?4, beneficiari = ?5, record = ?6,
-                     cancellazioni = ?7, esclusi = ?8 WHERE id = ?1",
-                params![flusso, s.sha256, s.size, s.archivio, s.beneficiari, s.record, s.cancellazioni, s.esclusi],
-            )?;
-            append_audit(
-                tx,
-                actor,
-                &AuditEvent::new("esporta_siuss", Outcome::Ok)
-                    .on("siuss_flusso", Some(flusso))
-                    .detail(format!(
-                        "{nome}: beneficiari={} record={} cancellazioni={} esclusi={}",
-                        s.beneficiari, s.record, s.cancellazioni, s.esclusi
-                    )),
-            )?;
-            Ok((nome, flusso))
-        })
-    }
-
-    fn siuss_flussi(&self, enti: &[i64], limit: usize) -> StoreResult<Vec<FlussoSiuss>> {
-        let rows = self
-            .conn()
-            .prepare_cached(
-                "SELECT id, ente_id, nome, dal, al, operatore, created_at, sha256, size, archivio, beneficiari, record,
-                        cancellazioni, esclusi
-                 FROM siuss_flusso WHERE ente_id IN (SELECT value FROM json_each(?1)) ORDER BY id DESC LIMIT ?2",
-            )?
-            .query_map(params![json_array(enti), limit as i64], |r| {
-                Ok(FlussoSiuss {
-                    id: r.get(0)?,
-                    ente_id: r.get(1)?,
-                    nome: r.get(2)?,
-                    dal: r.get(3)?,
-                    al: r.get(4)?,
-                    operatore: r.get(5)?,
-                    created_at: r.get(6)?,
-                    scritto: FlussoScritto {
-                        sha256: r.get(7)?,
-                        size: r.get(8)?,
-                        archivio: r.get(9)?,
-                        beneficiari: r.get(10)?,
-                        record: r.get(11)?,
-                        cancellazioni: r.get(12)?,
-                        esclusi: r.get(13)?,
-                    },
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
     }
 }

@@ -39,7 +39,9 @@ mod retention;
 pub(super) mod scheda;
 mod schema;
 mod search;
+mod sessioni;
 mod settings;
+mod siuss;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Run a passive checkpoint every this many commits of one connection.

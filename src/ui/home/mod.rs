@@ -28,10 +28,11 @@ pub enum Module {
     Audit,
     Assistenza,
     Organizzazione,
+    Sessioni,
 }
 
 impl Module {
-    pub const ALL: [Module; 10] = [
+    pub const ALL: [Module; 11] = [
         Module::Anagrafe,
         Module::Schede,
         Module::Cartella,
@@ -42,6 +43,7 @@ impl Module {
         Module::Audit,
         Module::Assistenza,
         Module::Organizzazione,
+        Module::Sessioni,
     ];
 
     pub fn label(self) -> &'static str {
@@ -56,6 +58,7 @@ impl Module {
             Module::Audit => "Registro degli accessi",
             Module::Assistenza => "Assistenza: segnalazioni e registrazioni",
             Module::Organizzazione => "Enti e uffici",
+            Module::Sessioni => "Sessioni attive e avvisi",
         }
     }
 
@@ -72,6 +75,7 @@ impl Module {
             Module::Audit => Permission::ReadAudit,
             Module::Assistenza => Permission::ReadCrashReports,
             Module::Organizzazione => Permission::ManageConfig,
+            Module::Sessioni => Permission::ManageAccounts,
         }
     }
 
@@ -86,7 +90,7 @@ impl Module {
 
     /// The modules a role set may use, in menu order.
     pub fn visible(roles: RoleSet) -> Vec<Module> {
-        let later = [Module::Organizzazione];
+        let later = [Module::Organizzazione, Module::Sessioni];
         let mut v: Vec<Module> = Module::ALL
             .into_iter()
             .filter(|m| !later.contains(m) && roles.allows(m.permission()))
@@ -282,6 +286,7 @@ pub fn open_menu(app: &mut App, n: usize) -> Vec<Effect> {
         Module::Erogazioni => crate::ui::erogazioni::open(app),
         Module::Export => crate::ui::erogazioni::open_siuss(app),
         Module::Organizzazione => crate::ui::admin::open(app),
+        Module::Sessioni => crate::ui::sessioni::open(app),
         other => {
             app.push(Screen::Home(State::Placeholder(other)));
             Vec::new()

@@ -246,12 +246,28 @@ pub fn check_session(app: &mut App) -> Vec<Effect> {
     }
 }
 
-/// The audit row of the end of a session.
+/// The audit row of the end of a session; the live session is closed.
 pub fn logout(app: &mut App) -> Vec<Effect> {
-    match app.actor() {
-        Some(actor) => vec![app.io.request(Request::Login(Req::Logout { actor }))],
-        None => Vec::new(),
+    let mut effects = super::sessioni::chiudi(app);
+    if let Some(actor) = app.actor() {
+        effects.push(app.io.request(Request::Login(Req::Logout { actor })));
     }
+    effects
+}
+
+/// The session ends without the operator asking (account disabled, an administrator closed it):
+/// what is typed is kept as a draft, then the login screen says why.
+pub fn end_session(app: &mut App, message: String) -> Vec<Effect> {
+    let effects = app.save_draft_now();
+    app.session = None;
+    app.lock = None;
+    app.popup = None;
+    app.back.clear();
+    app.screen = Screen::Login(State {
+        error: Some(message),
+        ..State::default()
+    });
+    effects
 }
 
 pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
@@ -303,16 +319,9 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
             }
         }
         Rep::Check(Err(e)) if app.session.is_some() && e.contains(ACCOUNT_DISABLED) => {
-            // The account was disabled or removed: what is typed is kept as a draft, then the
-            // session ends.
-            let effects = app.save_draft_now();
-            app.session = None;
-            app.lock = None;
-            app.back.clear();
-            app.screen = Screen::Login(State {
-                error: Some(e),
-                ..State::default()
-            });
+            // The account was disabled or removed.
+            let mut effects = super::sessioni::chiudi(app);
+            effects.extend(end_session(app, e));
             return effects;
         }
         _ => {}
