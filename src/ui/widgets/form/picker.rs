@@ -54,7 +54,8 @@ impl Form {
             .value()
             .split_whitespace()
             .map(|t| {
-                let letters = String::from_utf8(crate::domain::fold::letters(t)).unwrap_or_default();
+                let letters =
+                    String::from_utf8(crate::domain::fold::letters(t)).unwrap_or_default();
                 (t, letters)
             })
             .collect();
@@ -228,8 +229,14 @@ mod tests {
         f.code_lists.insert(
             "luogo".into(),
             [
-                ("7", "TD01 Contributi economici a integrazione del reddito · SIUSS A1.04"),
-                ("8", "TD02 Contributi economici per l'alloggio · SIUSS A1.05.01"),
+                (
+                    "7",
+                    "TD01 Contributi economici a integrazione del reddito · SIUSS A1.04",
+                ),
+                (
+                    "8",
+                    "TD02 Contributi economici per l'alloggio · SIUSS A1.05.01",
+                ),
                 ("9", "IS03 Assistenza domiciliare · SIUSS A2.07"),
             ]
             .iter()
@@ -239,7 +246,10 @@ mod tests {
         let options = |f: &mut Form, text: &str| {
             f.picker = None;
             typed(f, text);
-            f.picker_options().iter().map(|o| o.0.to_string()).collect::<Vec<_>>()
+            f.picker_options()
+                .iter()
+                .map(|o| o.0.to_string())
+                .collect::<Vec<_>>()
         };
         assert_eq!(options(&mut f, "contributi alloggio"), ["8"]);
         assert_eq!(options(&mut f, "a1.0"), ["7", "8"], "a SIUSS code");
