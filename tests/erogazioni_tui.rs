@@ -433,3 +433,92 @@ fn two_operators_editing_the_same_erogazione_the_second_gets_a_conflict_and_keep
         "the first save stands"
     );
 }
+
+#[test]
+fn from_the_cartella_an_intervento_opens_with_the_person_and_the_categoria_of_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::fixture::lived_in_db(dir.path(), 400);
+    let out = dir.path().join("uscita");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut h = Harness::new(
+        Box::new(SqliteStore::open(&path).unwrap()),
+        AppConfig {
+            archivio: Archivio::of_database(&path, 50),
+            output_dir: out,
+            ..AppConfig::headless(false)
+        },
+        110,
+        34,
+    );
+    h.login("responsabile", demo::DEMO_PASSWORD);
+    let roles = h.app.actor().unwrap().roles;
+    let menu = sportello::ui::home::Module::visible(roles)
+        .iter()
+        .position(|m| *m == sportello::ui::home::Module::Cartella)
+        .unwrap();
+    h.keys(&(menu + 1).to_string()).keys("2");
+    // A case with a categoria sociale.
+    for _ in 0..100 {
+        let with_categoria = match &h.app.screen {
+            Screen::Casi(sportello::ui::casi::State::Lista(r, _)) => {
+                let id: i64 = r.table.selected_key().unwrap().parse().unwrap();
+                let c = r
+                    .data
+                    .as_ref()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c.id == id)
+                    .unwrap();
+                !c.categorie.is_empty()
+            }
+            _ => panic!("{}", h.text()),
+        };
+        if with_categoria {
+            break;
+        }
+        h.keys("<Down>");
+    }
+    h.keys("<Enter>");
+    assert_eq!(h.app.screen_name(), "cartella", "{}", h.text());
+    let caso = match &h.app.screen {
+        Screen::Casi(sportello::ui::casi::State::Caso(c)) => c.data.as_ref().unwrap().caso.clone(),
+        _ => unreachable!(),
+    };
+    // Anagrafica → … → Servizi.
+    h.keys("<PageDown><PageDown><PageDown><PageDown><PageDown><PageDown>");
+    assert!(h.text().contains("Servizi"), "{}", h.text());
+    h.keys("<C-n>");
+    let choice = h.text();
+    assert!(choice.contains("Intervento dell'ente"), "{choice}");
+    h.keys("2");
+    assert_eq!(h.app.screen_name(), "intervento", "{}", h.text());
+    let form = h.app.form().unwrap();
+    assert_eq!(
+        Some(form.value("beneficiario")),
+        caso.codice_fiscale,
+        "the person of the case"
+    );
+    assert_eq!(form.value("categoria"), caso.categorie[0]);
+    // The frequent tipi of the categoria come first in the picker.
+    focus(&mut h, "tipo");
+    h.keys("<Enter>");
+    let options = h.app.form().unwrap().picker_options();
+    let frequent = options
+        .iter()
+        .take_while(|o| o.1.ends_with("frequente"))
+        .count();
+    assert!(
+        frequent > 0,
+        "the demo has erogazioni in this categoria: {options:?}"
+    );
+    assert!(
+        options
+            .iter()
+            .skip(frequent)
+            .all(|o| !o.1.ends_with("frequente")),
+        "{options:?}"
+    );
+    // Esc leaves the picker, then the form; the case is on screen again.
+    h.keys("<Esc><Esc>");
+    assert_eq!(h.app.screen_name(), "cartella", "{}", h.text());
+}
