@@ -432,6 +432,13 @@ fn two_operators_editing_the_same_erogazione_the_second_gets_a_conflict_and_keep
         Some("Cooperativa Il Ponte"),
         "the first save stands"
     );
+    // Reopened on the stored version, the draft brings back what the responsabile typed.
+    theirs.keys("<Esc><Esc><Enter>");
+    assert_eq!(theirs.app.screen_name(), "erogazione", "{}", theirs.text());
+    theirs.keys("<C-r>");
+    let form = theirs.app.form().unwrap();
+    assert_eq!(form.value("quantita_1"), "3", "{}", theirs.text());
+    assert_eq!(form.value("erogatore"), "Cooperativa Il Ponte");
 }
 
 #[test]

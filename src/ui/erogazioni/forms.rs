@@ -225,6 +225,28 @@ fn add_riga(form: &mut Form, template: &[FieldSpec], n: usize) {
     form.set(&riga_id("stato", n), "erogata");
 }
 
+/// Adds the operation rows a draft has and the form has not yet (so that restoring it loses none).
+pub fn make_room(form: &mut Form, template: &[FieldSpec], draft: &str) {
+    let Some(first) = template.first() else {
+        return;
+    };
+    let Ok(serde_json::Value::Object(d)) = serde_json::from_str::<serde_json::Value>(draft) else {
+        return;
+    };
+    let prefix = format!("{}_", first.id);
+    let rows = d
+        .get("values")
+        .and_then(|v| v.as_object())
+        .into_iter()
+        .flat_map(|v| v.keys())
+        .filter_map(|k| k.strip_prefix(&prefix)?.parse::<usize>().ok())
+        .max()
+        .unwrap_or(0);
+    for n in righe_count(form) + 1..=rows {
+        add_riga(form, template, n);
+    }
+}
+
 /// Keeps one empty operation row at the end and titles every row with its spesa (tariffa ×
 /// quantità) as typed so far.
 pub fn sync_righe(form: &mut Form, template: &[FieldSpec], quota_ente_bp: Option<i64>) {
@@ -754,6 +776,24 @@ mod tests {
         assert_eq!(e.righe.len(), 2, "the trailing empty row is not a row");
         assert_eq!(e.righe[0].spesa_cents(), 3_125);
         assert_eq!(e.righe[1].data, "2026-11-01");
+    }
+
+    #[test]
+    fn a_draft_with_more_rows_than_the_form_restores_them_all() {
+        let (mut form, template) = erogazione_form();
+        for n in 1..=3 {
+            form.set(&riga_id("quantita", n), "1");
+            sync_righe(&mut form, &template, None);
+        }
+        form.set("tariffa_3", "7,00");
+        let draft = form.draft_json();
+        let (mut fresh, _) = erogazione_form();
+        assert_eq!(righe_count(&fresh), 1);
+        make_room(&mut fresh, &template, &draft);
+        fresh.restore_json(&draft);
+        sync_righe(&mut fresh, &template, None);
+        assert_eq!(fresh.value("tariffa_3"), "7,00");
+        assert_eq!(righe_count(&fresh), 4, "and the empty row after them");
     }
 
     #[test]

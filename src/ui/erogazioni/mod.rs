@@ -235,6 +235,23 @@ impl ScreenState for State {
             forms::sync_righe(&mut m.screen.form, &m.riga, bp);
         }
     }
+    /// An erogazione's draft: its operation rows get their fields first, then their titles.
+    fn restore_draft(&mut self, content: &str) {
+        match self {
+            State::Form(m) if matches!(m.scheda, Scheda::Erogazione(_)) => {
+                let form = &mut m.screen.form;
+                forms::make_room(form, &m.riga, content);
+                form.restore_json(content);
+                let bp = forms::quota_bp(form);
+                forms::sync_righe(form, &m.riga, bp);
+            }
+            _ => {
+                if let Some(f) = self.form_mut() {
+                    f.form.restore_json(content);
+                }
+            }
+        }
+    }
     fn stale(&mut self) {
         match self {
             State::List(l) => l.stale = true,
