@@ -72,6 +72,21 @@ fn demo_creates_once_and_lists_one_account_per_role() {
         for d in &documenti {
             assert!(files.join(&d.file).is_file(), "{}", d.file);
         }
+        // The SIUSS flow sent earlier is archived in the data folder, as a real export keeps it.
+        let archivio: String = db
+            .query_row("SELECT archivio FROM siuss_flusso", [], |r| r.get(0))
+            .unwrap();
+        let gz = env.dir.path().join("data/sportello").join(&archivio);
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(std::fs::File::open(&gz).unwrap()),
+            &mut xml,
+        )
+        .unwrap();
+        assert!(
+            xml.contains("<Flusso") && xml.contains("http://inps.it/Casellario"),
+            "{gz:?}"
+        );
     }
     let before = std::fs::metadata(&demo_db).unwrap().len();
     let out = env.cmd().args(["demo", "--no-tui"]).output().unwrap();

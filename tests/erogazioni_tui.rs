@@ -50,7 +50,7 @@ fn third_training_day_list_and_siuss_flow() {
     // 4: the SIUSS flow.
     h.keys("<Esc>4");
     assert!(h.text().contains("Ultimi invii"), "{}", h.text());
-    h.keys("<Enter>");
+    h.keys("<C-s>");
     let screen = h.text();
     assert!(screen.contains("Inviato G478.PSA."), "{screen}");
     assert!(screen.contains("Record esclusi"), "{screen}");
@@ -80,7 +80,7 @@ fn third_training_day_list_and_siuss_flow() {
         }
     }
     // Run again: nothing is sent twice, and no empty file is left.
-    h.keys("<Enter>");
+    h.keys("<C-s>");
     assert!(
         h.text().contains("Nessuna erogazione da inviare"),
         "{}",
@@ -97,4 +97,435 @@ fn third_training_day_list_and_siuss_flow() {
         })
         .count();
     assert_eq!(xml, 1);
+}
+
+use sportello::store::prelude::*;
+use sportello::ui::popup::Popup;
+
+/// The erogazioni list of the demo, first row: (beneficiary's cognome, their id).
+fn first_beneficiary(h: &Harness) -> (String, i64) {
+    match &h.app.screen {
+        Screen::Erogazioni(State::List(l)) => {
+            let r = &l.data.as_ref().expect("the list is loaded")[0];
+            (r.cognome.clone(), r.soggetto_id)
+        }
+        _ => panic!("the list:\n{}", h.text()),
+    }
+}
+
+fn focus(h: &mut Harness, id: &str) {
+    for _ in 0..80 {
+        if h.app.form().unwrap().focused().unwrap().spec.id == id {
+            return;
+        }
+        h.keys("<Tab>");
+    }
+    panic!("no field {id}:\n{}", h.text());
+}
+
+/// Fills field `id` with `keys` (text, or a filter then Enter for a code list).
+fn fill(h: &mut Harness, id: &str, keys: &str) {
+    focus(h, id);
+    h.keys("<C-u>").keys(keys);
+    assert!(
+        h.app.form().unwrap().picker.is_none(),
+        "the picker closed on {id}:\n{}",
+        h.text()
+    );
+}
+
+fn no_error_popup(h: &Harness) {
+    if let Some(Popup::Message { text, error: true }) = &h.app.popup {
+        panic!("{text}\n{}", h.text());
+    }
+}
+
+#[test]
+fn third_training_day_intervento_erogazione_filter_export_and_siuss_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::fixture::lived_in_db(dir.path(), 400);
+    let out = dir.path().join("uscita");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut h = harness(&path, &out);
+    h.keys("3");
+    let (cognome, soggetto) = first_beneficiary(&h);
+    let all = match &h.app.screen {
+        Screen::Erogazioni(State::List(l)) => l.totali(),
+        _ => unreachable!(),
+    };
+
+    // Find the beneficiary: the filter (Ctrl+K) by name, the totals follow it.
+    h.keys("<C-k>");
+    assert_eq!(h.app.screen_name(), "filtro_erogazioni", "{}", h.text());
+    fill(&mut h, "beneficiario", &cognome);
+    h.keys("<C-s>");
+    let filtered = h.text();
+    assert!(
+        filtered.contains(&format!("beneficiario «{cognome}»")),
+        "{filtered}"
+    );
+    let Screen::Erogazioni(State::List(l)) = &h.app.screen else {
+        panic!("{filtered}")
+    };
+    let rows = l.data.clone().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.cognome == cognome), "{rows:?}");
+    assert!(rows.iter().any(|r| r.soggetto_id == soggetto));
+    let t = l.totali();
+    assert_eq!(t.spesa, rows.iter().map(|r| r.totali.spesa).sum::<i64>());
+    assert!(t.spesa < all.spesa, "the totals follow the filter");
+    insta::assert_snapshot!("erogazioni_lista_filtrata", filtered);
+    // The person of the first row is the one the intervento is for.
+    let cf = rows[0].codice_fiscale.clone().unwrap();
+    let soggetto = rows[0].soggetto_id;
+
+    // Ctrl+N: a new intervento, the tipo found in the nomenclatore by typing.
+    h.keys("<C-n>1");
+    assert_eq!(h.app.screen_name(), "intervento", "{}", h.text());
+    assert_eq!(h.app.form().unwrap().value("beneficiario"), cf);
+    fill(&mut h, "categoria", "pover<Enter>");
+    focus(&mut h, "tipo");
+    h.keys("contributo affitto");
+    let picker = h.text();
+    assert!(
+        picker.contains("CE.02 Contributo per l'affitto"),
+        "{picker}"
+    );
+    assert!(
+        picker.contains("SIUSS A1.05.01"),
+        "the SIUSS code: {picker}"
+    );
+    assert!(picker.contains("euro"), "the unit: {picker}");
+    h.keys("<Enter>");
+    fill(&mut h, "frequenza", "<Enter><Down><Down><Enter>");
+    assert_eq!(h.app.form().unwrap().value("frequenza"), "P");
+    fill(&mut h, "dal", "01/12/2026");
+    fill(&mut h, "al", "31/12/2026");
+    fill(&mut h, "tariffa", "-12,50");
+    h.keys("<C-s>");
+    let refused = h.text();
+    assert_eq!(h.app.screen_name(), "intervento", "{refused}");
+    assert!(refused.contains("non può essere negativo"), "{refused}");
+    fill(&mut h, "tariffa", "250,00");
+    fill(&mut h, "quantita", "1");
+    fill(&mut h, "fruizione", "mese<Enter>");
+    insta::assert_snapshot!("intervento_form", h.text());
+    h.keys("<C-s>");
+    no_error_popup(&h);
+    assert_eq!(h.app.screen_name(), "erogazioni", "{}", h.text());
+    assert_eq!(h.app.status.as_deref(), Some("Intervento salvato"));
+    let s = SqliteStore::open(&path).unwrap();
+    let ente = s
+        .operatore_by_username("amministrativo")
+        .unwrap()
+        .unwrap()
+        .enti[0];
+    let interventi = s.interventi_di(soggetto, &[ente]).unwrap();
+    let nuovo = &interventi[0];
+    assert_eq!(nuovo.tariffa_cents, Some(25_000), "typed 250,00: cents");
+    assert_eq!(nuovo.frequenza, "P");
+    assert_eq!(nuovo.categoria_sociale, "poverta");
+    let tipo = s.tipo_intervento(nuovo.tipo_id).unwrap().unwrap();
+    assert_eq!(tipo.etichetta, "Contributo per l'affitto");
+
+    // A foglio amministrativo: the intervento activated.
+    h.keys("<C-n>3");
+    let choice = h.text();
+    assert!(choice.contains("Contributo per l'affitto"), "{choice}");
+    h.keys("1");
+    assert_eq!(h.app.screen_name(), "foglio", "{}", h.text());
+    fill(&mut h, "tipo", "attiv<Enter>");
+    h.keys("<C-s>");
+    no_error_popup(&h);
+    let s = SqliteStore::open(&path).unwrap();
+    let fogli = s.fogli(nuovo.id.unwrap()).unwrap();
+    assert_eq!(
+        fogli.iter().map(|f| f.tipo.as_str()).collect::<Vec<_>>(),
+        ["A"]
+    );
+
+    // An erogazione with two rows: the spesa of each and the totals are computed as typed.
+    h.keys("<C-n>2");
+    assert_eq!(h.app.screen_name(), "erogazione", "{}", h.text());
+    fill(&mut h, "categoria", "pover<Enter>");
+    fill(&mut h, "tipo", "affitto<Enter>");
+    fill(&mut h, "carattere", "occas<Enter>");
+    fill(&mut h, "in_carico", "sì<Enter>");
+    fill(&mut h, "prova_mezzi", "nessuna<Enter>");
+    fill(&mut h, "data_1", "02/11/2026");
+    fill(&mut h, "quantita_1", "2");
+    fill(&mut h, "tariffa_1", "12,50");
+    fill(&mut h, "comp_utente_1", "5");
+    fill(&mut h, "data_2", "16/11/2026");
+    fill(&mut h, "quantita_2", "1,5");
+    fill(&mut h, "tariffa_2", "100");
+    let screen = h.text();
+    assert!(
+        screen.contains("Operazione 1 · spesa 25,00 € · ente 20,00 €"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Totali: spesa 175,00 € · utenti 5,00 €"),
+        "{screen}"
+    );
+    assert!(screen.contains("ente 170,00 €"), "{screen}");
+    h.keys("<C-s>");
+    no_error_popup(&h);
+    assert_eq!(
+        h.app.status.as_deref(),
+        Some("Erogazione salvata"),
+        "{}",
+        h.text()
+    );
+    let s = SqliteStore::open(&path).unwrap();
+    let rows = s
+        .cerca_erogazioni(
+            &[ente],
+            &sportello::domain::erogazioni::FiltroErogazioni {
+                soggetto_id: Some(soggetto),
+                dal: Some("2026-11-02".into()),
+                al: Some("2026-11-16".into()),
+                ..Default::default()
+            },
+            100,
+        )
+        .unwrap();
+    let saved = rows
+        .iter()
+        .find(|r| r.righe == 2)
+        .expect("the new erogazione");
+    assert_eq!(saved.totali.spesa, 17_500);
+    assert_eq!(saved.totali.ente, 17_000);
+
+    // Ctrl+X: the filtered list in the office folder.
+    h.keys("<C-x>1");
+    no_error_popup(&h);
+    let csv = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .expect("the CSV in the office folder");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains(&cf), "{text}");
+    assert!(text.contains("175,00"), "the new erogazione: {text}");
+    let others = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.contains("Totale") && !l.contains(&cognome))
+        .count();
+    assert_eq!(others, 0, "only the filtered beneficiary: {text}");
+
+    // The SIUSS screen: a chosen period, first only checked (no file), then sent.
+    assert!(
+        matches!(&h.app.popup, Some(Popup::Message { text, error: false }) if text.contains("Documento salvato")),
+        "{}",
+        h.text()
+    );
+    h.keys("<Esc><Esc>4");
+    assert_eq!(h.app.screen_name(), "siuss", "{}", h.text());
+    fill(&mut h, "dal", "01/11/2026");
+    fill(&mut h, "al", "30/11/2026");
+    focus(&mut h, "solo_verifica");
+    h.keys("<Space><C-s>");
+    let checked = h.text();
+    assert!(checked.contains("Verifica:"), "{checked}");
+    assert!(checked.contains("nessun file scritto"), "{checked}");
+    assert!(
+        checked.contains("Record esclusi"),
+        "per beneficiary: {checked}"
+    );
+    let xml = |out: &std::path::Path| {
+        std::fs::read_dir(out)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "xml")
+            })
+            .count()
+    };
+    assert_eq!(xml(&out), 0, "a check writes nothing");
+    h.keys("<Space><C-s>");
+    let sent = h.text();
+    assert!(sent.contains("Inviato G478.PSA."), "{sent}");
+    assert_eq!(xml(&out), 1);
+    let s = SqliteStore::open(&path).unwrap();
+    let flusso = &s.siuss_flussi(&[ente], 1).unwrap()[0];
+    assert_eq!(
+        (flusso.dal.as_str(), flusso.al.as_str()),
+        ("2026-11-01", "2026-11-30")
+    );
+}
+
+#[test]
+fn two_operators_editing_the_same_erogazione_the_second_gets_a_conflict_and_keeps_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::fixture::lived_in_db(dir.path(), 400);
+    let out = dir.path().join("uscita");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut mine = harness(&path, &out);
+    let mut theirs = Harness::new(
+        Box::new(SqliteStore::open(&path).unwrap()),
+        AppConfig {
+            archivio: Archivio::of_database(&path, 50),
+            output_dir: out.clone(),
+            ..AppConfig::headless(false)
+        },
+        110,
+        34,
+    );
+    theirs.login("responsabile", demo::DEMO_PASSWORD);
+    mine.keys("3<Enter>");
+    assert_eq!(mine.app.screen_name(), "erogazione", "{}", mine.text());
+    let id: i64 = match &mine.app.screen {
+        Screen::Erogazioni(State::Form(m)) => match &m.scheda {
+            sportello::ui::erogazioni::Scheda::Erogazione(e) => e.id.unwrap(),
+            _ => unreachable!(),
+        },
+        _ => unreachable!(),
+    };
+    // The responsabile opens the same erogazione (the first of the list too).
+    let roles = theirs.app.actor().unwrap().roles;
+    let menu = sportello::ui::home::Module::visible(roles)
+        .iter()
+        .position(|m| *m == sportello::ui::home::Module::Erogazioni)
+        .map(|i| (i + 1).to_string())
+        .expect("the menu entry");
+    theirs.keys(&menu).keys("<Enter>");
+    assert_eq!(theirs.app.screen_name(), "erogazione", "{}", theirs.text());
+
+    // The amministrativo changes the erogatore and saves first.
+    fill(&mut mine, "erogatore", "Cooperativa Il Ponte");
+    mine.keys("<C-s>");
+    no_error_popup(&mine);
+    // The responsabile, on the version they opened, changes a row: refused.
+    fill(&mut theirs, "quantita_1", "3");
+    theirs.keys("<C-s>");
+    match &theirs.app.popup {
+        Some(Popup::Message { text, error: true }) => {
+            assert!(text.contains("modificat"), "{text}")
+        }
+        _ => panic!("a conflict:\n{}", theirs.text()),
+    }
+    assert_eq!(
+        theirs.app.screen_name(),
+        "erogazione",
+        "the form stays open"
+    );
+    assert_eq!(theirs.app.form().unwrap().value("quantita_1"), "3");
+    let s = SqliteStore::open(&path).unwrap();
+    let resp = s.operatore_by_username("responsabile").unwrap().unwrap();
+    let draft = s
+        .load_draft(resp.id, "erogazione", &format!("erogazione-{id}"))
+        .unwrap()
+        .expect("the refused edit is kept as a draft");
+    assert!(
+        draft.content.contains("\"quantita_1\":\"3\""),
+        "{}",
+        draft.content
+    );
+    let stored = s.erogazione(id).unwrap().unwrap();
+    assert_eq!(
+        stored.erogatore.as_deref(),
+        Some("Cooperativa Il Ponte"),
+        "the first save stands"
+    );
+    // Reopened on the stored version, the draft brings back what the responsabile typed.
+    theirs.keys("<Esc><Esc><Enter>");
+    assert_eq!(theirs.app.screen_name(), "erogazione", "{}", theirs.text());
+    theirs.keys("<C-r>");
+    let form = theirs.app.form().unwrap();
+    assert_eq!(form.value("quantita_1"), "3", "{}", theirs.text());
+    assert_eq!(form.value("erogatore"), "Cooperativa Il Ponte");
+}
+
+#[test]
+fn from_the_cartella_an_intervento_opens_with_the_person_and_the_categoria_of_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::fixture::lived_in_db(dir.path(), 400);
+    let out = dir.path().join("uscita");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut h = Harness::new(
+        Box::new(SqliteStore::open(&path).unwrap()),
+        AppConfig {
+            archivio: Archivio::of_database(&path, 50),
+            output_dir: out,
+            ..AppConfig::headless(false)
+        },
+        110,
+        34,
+    );
+    h.login("responsabile", demo::DEMO_PASSWORD);
+    let roles = h.app.actor().unwrap().roles;
+    let menu = sportello::ui::home::Module::visible(roles)
+        .iter()
+        .position(|m| *m == sportello::ui::home::Module::Cartella)
+        .unwrap();
+    h.keys(&(menu + 1).to_string()).keys("2");
+    // A case with a categoria sociale.
+    for _ in 0..100 {
+        let with_categoria = match &h.app.screen {
+            Screen::Casi(sportello::ui::casi::State::Lista(r, _)) => {
+                let id: i64 = r.table.selected_key().unwrap().parse().unwrap();
+                let c = r
+                    .data
+                    .as_ref()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c.id == id)
+                    .unwrap();
+                !c.categorie.is_empty()
+            }
+            _ => panic!("{}", h.text()),
+        };
+        if with_categoria {
+            break;
+        }
+        h.keys("<Down>");
+    }
+    h.keys("<Enter>");
+    assert_eq!(h.app.screen_name(), "cartella", "{}", h.text());
+    let caso = match &h.app.screen {
+        Screen::Casi(sportello::ui::casi::State::Caso(c)) => c.data.as_ref().unwrap().caso.clone(),
+        _ => unreachable!(),
+    };
+    // Anagrafica → … → Servizi.
+    h.keys("<PageDown><PageDown><PageDown><PageDown><PageDown><PageDown>");
+    assert!(h.text().contains("Servizi"), "{}", h.text());
+    h.keys("<C-n>");
+    let choice = h.text();
+    assert!(choice.contains("Intervento dell'ente"), "{choice}");
+    h.keys("2");
+    assert_eq!(h.app.screen_name(), "intervento", "{}", h.text());
+    let form = h.app.form().unwrap();
+    assert_eq!(
+        Some(form.value("beneficiario")),
+        caso.codice_fiscale,
+        "the person of the case"
+    );
+    assert_eq!(form.value("categoria"), caso.categorie[0]);
+    // The frequent tipi of the categoria come first in the picker.
+    focus(&mut h, "tipo");
+    h.keys("<Enter>");
+    let options = h.app.form().unwrap().picker_options();
+    let frequent = options
+        .iter()
+        .take_while(|o| o.1.ends_with("frequente"))
+        .count();
+    assert!(
+        frequent > 0,
+        "the demo has erogazioni in this categoria: {options:?}"
+    );
+    assert!(
+        options
+            .iter()
+            .skip(frequent)
+            .all(|o| !o.1.ends_with("frequente")),
+        "{options:?}"
+    );
+    // Esc leaves the picker, then the form; the case is on screen again.
+    h.keys("<Esc><Esc>");
+    assert_eq!(h.app.screen_name(), "cartella", "{}", h.text());
 }

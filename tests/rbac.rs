@@ -818,6 +818,7 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
             return Some(svc.save_intervento(actor, &i).map(|_| ()));
         }
         Op::ReadIntervento => return Some(svc.read_intervento(actor, intervento.0).map(|_| ())),
+        Op::ListInterventi => ok(svc.interventi(actor, persona)),
         Op::AddFoglio => {
             let f = Foglio {
                 intervento_id: intervento.0,

@@ -50,7 +50,13 @@ pub(super) fn demo_cmd(
     } else {
         let t = Instant::now();
         let mut db = Database::create(&path).map_err(env_error)?;
-        let summary = db.service().create_demo(actor, persons, today)?;
+        let data_dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let summary = db
+            .service()
+            .create_demo(actor, persons, today, Some(data_dir))?;
         let archivio =
             crate::service::casi_documenti::Archivio::of_database(&path, config.documenti_max_mb);
         db.service().demo_documenti(&archivio)?;

@@ -2,8 +2,9 @@
 //! tipi mapped to ISTAT classes and SIUSS codes, and eighteen months of erogazioni up to `today`
 //! — one-off income support (A1.04), monthly rent contributions (A1.05.01), public housing
 //! (A3.04), some with ISEE and DSU, compartecipazioni and SINA; rows of this month still to
-//! confirm. One SIUSS flow was already sent three months ago (its file is not kept: the demo has no
-//! data folder at that point), and a few erogazioni were corrected afterwards, so that
+//! confirm. One SIUSS flow was already sent three months ago (its compressed copy kept in the data
+//! folder's `siuss/` as a real export keeps it, when the demo has a data folder: `sportello demo`
+//! does, the tests' in-memory copies do not), and a few erogazioni were corrected afterwards, so that
 //! `sportello export siuss` sends new records, corrections (`TipoOperazione="C"`) and lists a few
 //! records left out with their reasons: home care under a SIUSS code whose INPS denominazione is
 //! not loaded, a person with a provisional codice fiscale, "in carico: non so", a missing DSU.
@@ -75,7 +76,14 @@ fn riga(data: Date, fine: Option<Date>, q: i64, t: i64) -> Riga {
 }
 
 /// Adds the demo erogazioni (see the module doc); nothing when the demo accounts are missing.
-pub fn add(store: &mut dyn Store, persons: usize, today: Date) -> StoreResult<Fatto> {
+/// `archivio`: where the earlier flow's compressed copy goes (`<data dir>/siuss`), when the demo
+/// has a data folder.
+pub fn add(
+    store: &mut dyn Store,
+    persons: usize,
+    today: Date,
+    archivio: Option<std::path::PathBuf>,
+) -> StoreResult<Fatto> {
     let Some(op) = store.operatore_by_username("amministrativo")? else {
         return Ok(Fatto::default());
     };
@@ -395,7 +403,7 @@ pub fn add(store: &mut dyn Store, persons: usize, today: Date) -> StoreResult<Fa
             al: iso(first_flow_end),
             cf_operatore: None,
             out: Some(out.clone()),
-            archivio: None,
+            archivio,
             giorno: month_start(today, 2),
         },
         &crate::progress::Progress::default(),

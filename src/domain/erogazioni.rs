@@ -455,6 +455,10 @@ pub struct FiltroErogazioni {
     pub erogatore: Option<String>,
     /// Sent to SIUSS (`Some(true)`), not yet (`Some(false)`), either.
     pub esportata: Option<bool>,
+    /// The beneficiary as typed at the desk: part of cognome and nome, or the codice fiscale
+    /// (matched as in the anagrafe search; the service turns it into persons).
+    #[serde(default)]
+    pub persona: Option<String>,
 }
 
 /// One erogazione in a search result, with the totals of its rows in the period.

@@ -71,6 +71,10 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ),
     ("ente.toml", include_str!("../../screens/ente.toml")),
     (
+        "erogazione.toml",
+        include_str!("../../screens/erogazione.toml"),
+    ),
+    (
         "familiare.toml",
         include_str!("../../screens/familiare.toml"),
     ),
@@ -79,8 +83,17 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
         include_str!("../../screens/filtro_casi.toml"),
     ),
     (
+        "filtro_erogazioni.toml",
+        include_str!("../../screens/filtro_erogazioni.toml"),
+    ),
+    (
         "filtro_schede.toml",
         include_str!("../../screens/filtro_schede.toml"),
+    ),
+    ("foglio.toml", include_str!("../../screens/foglio.toml")),
+    (
+        "intervento.toml",
+        include_str!("../../screens/intervento.toml"),
     ),
     (
         "invalidita.toml",
@@ -102,6 +115,7 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ("privacy.toml", include_str!("../../screens/privacy.toml")),
     ("scheda.toml", include_str!("../../screens/scheda.toml")),
     ("servizi.toml", include_str!("../../screens/servizi.toml")),
+    ("siuss.toml", include_str!("../../screens/siuss.toml")),
     (
         "tribunale.toml",
         include_str!("../../screens/tribunale.toml"),
@@ -452,9 +466,13 @@ mod tests {
                 "disabilita",
                 "documento",
                 "ente",
+                "erogazione",
                 "familiare",
                 "filtro_casi",
+                "filtro_erogazioni",
                 "filtro_schede",
+                "foglio",
+                "intervento",
                 "invalidita",
                 "isee",
                 "login",
@@ -466,10 +484,11 @@ mod tests {
                 "privacy",
                 "scheda",
                 "servizi",
+                "siuss",
                 "tribunale",
                 "ufficio",
                 "valutazione_multidimensionale",
-                "valutazione_sinba"
+                "valutazione_sinba",
             ]
         );
         let login = s.get("login").unwrap();
@@ -702,7 +721,7 @@ mod tests {
     #[test]
     fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
         let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: categoria_caso.toml, codice.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, ente.toml, familiare.toml, filtro_casi.toml, filtro_schede.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml, servizi.toml, tribunale.toml, ufficio.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: categoria_caso.toml, codice.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, ente.toml, erogazione.toml, familiare.toml, filtro_casi.toml, filtro_erogazioni.toml, filtro_schede.toml, foglio.toml, intervento.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml, servizi.toml, siuss.toml, tribunale.toml, ufficio.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
         let s = Screens::load(&fixture("no_such_dir")).unwrap();
         assert_eq!(s.forms().count(), EMBEDDED_SCREENS.len());
     }

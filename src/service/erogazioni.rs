@@ -20,6 +20,9 @@ use crate::store::{StoreError, StoreResult};
 /// Most erogazioni a search returns.
 pub const MAX_EROGAZIONI: usize = 5_000;
 
+/// Most persons a beneficiary typed in the search filter stands for.
+pub const MAX_PERSONE: usize = 50;
+
 /// The nomenclatore a picker shows: ISTAT classes, the ente's own tree, the SIUSS table, and the
 /// tipi most used for the categoria first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -285,6 +288,20 @@ impl Service<'_> {
         Ok((i, fogli))
     }
 
+    /// The interventi of a person in the actor's enti, newest first (audited): where a foglio
+    /// amministrativo is added.
+    pub fn interventi(&mut self, actor: &Actor, soggetto_id: i64) -> StoreResult<Vec<Intervento>> {
+        let actor = self.guard(actor, Op::ListInterventi, None, "interventi")?;
+        let rows = self.store.interventi_di(soggetto_id, &actor.enti)?;
+        self.audit_ok(
+            &actor,
+            AuditEvent::new(Op::ListInterventi.rule().action, Outcome::Ok)
+                .on("soggetto", Some(soggetto_id))
+                .detail(format!("{} interventi", rows.len())),
+        )?;
+        Ok(rows)
+    }
+
     /// Adds a foglio amministrativo (valutazione, graduatoria, attivazione, sospensione, chiusura
     /// with motivo) to an intervento read at `version`.
     pub fn add_foglio(&mut self, actor: &Actor, f: &Foglio, version: i64) -> StoreResult<i64> {
@@ -373,6 +390,35 @@ impl Service<'_> {
         Ok(e)
     }
 
+    /// The store's search; a beneficiary typed as text ([`FiltroErogazioni::persona`]) is the
+    /// persons it matches in the anagrafe (at most [`MAX_PERSONE`]), newest erogazioni first.
+    fn cerca(
+        &self,
+        actor: &Actor,
+        filtro: &FiltroErogazioni,
+    ) -> StoreResult<Vec<ErogazioneElenco>> {
+        let Some(text) = filtro.persona.as_deref().filter(|t| !t.trim().is_empty()) else {
+            return self
+                .store
+                .cerca_erogazioni(&actor.enti, filtro, MAX_EROGAZIONI);
+        };
+        let today = crate::domain::date::today();
+        let mut rows = Vec::new();
+        for id in self.persons_matching(text, MAX_PERSONE, today)? {
+            let one = FiltroErogazioni {
+                soggetto_id: Some(id),
+                ..filtro.clone()
+            };
+            rows.extend(
+                self.store
+                    .cerca_erogazioni(&actor.enti, &one, MAX_EROGAZIONI)?,
+            );
+        }
+        rows.sort_by(|a, b| b.dal.cmp(&a.dal).then(b.id.cmp(&a.id)));
+        rows.truncate(MAX_EROGAZIONI);
+        Ok(rows)
+    }
+
     /// The erogazioni of the actor's enti matching the filter, with totals (audited).
     pub fn search_erogazioni(
         &mut self,
@@ -380,9 +426,7 @@ impl Service<'_> {
         filtro: &FiltroErogazioni,
     ) -> StoreResult<Vec<ErogazioneElenco>> {
         let actor = self.guard(actor, Op::SearchErogazioni, None, "erogazioni")?;
-        let rows = self
-            .store
-            .cerca_erogazioni(&actor.enti, filtro, MAX_EROGAZIONI)?;
+        let rows = self.cerca(&actor, filtro)?;
         self.audit_ok(
             &actor,
             AuditEvent::new(Op::SearchErogazioni.rule().action, Outcome::Ok)
@@ -410,9 +454,7 @@ impl Service<'_> {
                 "le erogazioni si esportano in csv o xlsx".into(),
             ));
         }
-        let rows = self
-            .store
-            .cerca_erogazioni(&actor.enti, filtro, MAX_EROGAZIONI)?;
+        let rows = self.cerca(&actor, filtro)?;
         let date = |d: &str| parse_iso(d).map_or(Cell::Empty, Cell::Date);
         let mut totale = crate::domain::erogazioni::Totali::default();
         let mut table = Table {

@@ -50,17 +50,20 @@ impl Service<'_> {
     }
 
     /// Fills a new database with the demo organisation, accounts, `persons` persons, the cases
-    /// of the cartella sociale and the erogazioni (with one SIUSS flow sent).
+    /// of the cartella sociale and the erogazioni (with one SIUSS flow sent, its compressed copy
+    /// in `data_dir/siuss` as a real export keeps it; `None`: no data folder, no copy).
     pub fn create_demo(
         &mut self,
         actor: &Actor,
         persons: usize,
         today: time::Date,
+        data_dir: Option<&std::path::Path>,
     ) -> StoreResult<crate::demo::DemoSummary> {
         let summary = crate::demo::create_lived_in(self.store, actor, persons, today)?;
         crate::demo::casi(self.store, actor, today)?;
         crate::demo::seguiti::add(self.store, actor, today)?;
-        crate::demo::erogazioni::add(self.store, summary.persons, today)?;
+        let archivio = data_dir.map(|d| d.join("siuss"));
+        crate::demo::erogazioni::add(self.store, summary.persons, today, archivio)?;
         self.store.checkpoint()?;
         Ok(summary)
     }

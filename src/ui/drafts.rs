@@ -101,8 +101,9 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
 
 /// The draft typed over the form on screen.
 pub fn restore(app: &mut App, content: &str) {
-    if let Some(f) = app.screen.state_mut().form_mut() {
-        f.form.restore_json(content);
+    let state = app.screen.state_mut();
+    state.restore_draft(content);
+    if let Some(f) = state.form_mut() {
         f.form.changed_at = None;
     }
     app.status = Some("Bozza ripristinata".into());

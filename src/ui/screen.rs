@@ -55,6 +55,12 @@ pub trait ScreenState {
     }
     /// A value of the form changed (the person form fills data from a typed codice fiscale).
     fn changed(&mut self, _today: time::Date) {}
+    /// A draft is restored over the form (forms with repeated rows make room for its rows first).
+    fn restore_draft(&mut self, content: &str) {
+        if let Some(f) = self.form_mut() {
+            f.form.restore_json(content);
+        }
+    }
     /// The data below changed (a save): ask again at the next refresh.
     fn stale(&mut self) {}
     /// Shown again after Esc closed the screen above it.

@@ -72,7 +72,7 @@ fn build(kind: Kind, persons: usize) -> Vec<u8> {
     match kind {
         Kind::Plain => demo::create(&mut store, &sys, persons).map(|_| ()),
         Kind::LivedIn => sportello::service::Service::new(&mut store)
-            .create_demo(&sys, persons, lived_in_today())
+            .create_demo(&sys, persons, lived_in_today(), None)
             .map(|_| ()),
     }
     .unwrap();

@@ -30,6 +30,9 @@ pub(super) fn caso_action(
     today: time::Date,
     caso_id: i64,
 ) -> Vec<Effect> {
+    let eroga = app
+        .actor()
+        .is_some_and(|a| a.can(crate::domain::Permission::WriteErogazioni));
     let Screen::Casi(State::Caso(c)) = &mut app.screen else {
         return Vec::new();
     };
@@ -50,6 +53,28 @@ pub(super) fn caso_action(
         Action::FieldDown => c.scroll = c.scroll.saturating_add(1),
         Action::FieldUp => c.scroll = c.scroll.saturating_sub(1),
         Action::NewRecord => {
+            if c.sezione == Sezione::Servizi
+                && eroga
+                && c.error.is_none()
+                && let Some(d) = &c.data
+            {
+                // Services received elsewhere, or an intervento / erogazione of the ente.
+                let (cf, categoria) = (
+                    d.caso.codice_fiscale.clone(),
+                    d.caso.categorie.first().cloned(),
+                );
+                app.popup = Some(Popup::Choice {
+                    title: "Nuovo".into(),
+                    options: vec![
+                        "Servizio o contributo ricevuto".into(),
+                        "Intervento dell'ente".into(),
+                        "Erogazione dell'ente".into(),
+                    ],
+                    selected: 0,
+                    then: AppThen::Casi(Then::Servizi(caso_id, cf, categoria)),
+                });
+                return Vec::new();
+            }
             let kind = match c.sezione {
                 Sezione::Diario => FormKind::Diario,
                 Sezione::Pai => FormKind::Pai,

@@ -262,6 +262,9 @@ pub enum Then {
     Griglia(i64),
     /// Which PAI of the case to open.
     Pai(i64),
+    /// Ctrl+N on the Servizi section: a service received, or an intervento or erogazione of the
+    /// ente for the person (codice fiscale, prevalent categoria).
+    Servizi(i64, Option<String>, Option<String>),
     /// Which document of the case to copy out.
     Documento,
     /// The format of the export of the list of cases.
@@ -648,6 +651,19 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
             }))]
         }
         (Then::Pai(caso_id), Answer::Choice(i)) => iter::open_pai(app, caso_id, i),
+        (Then::Servizi(caso_id, _, _), Answer::Choice(0)) => {
+            let kind = FormKind::Sezione(Sezione::Servizi);
+            let lists = app.config.list_ids(forms::form_id(kind));
+            let apertura = Apertura::Form(kind, caso_id);
+            vec![app.io.query(Request::Casi(Req::Liste {
+                actor,
+                lists,
+                apertura,
+            }))]
+        }
+        (Then::Servizi(_, cf, categoria), Answer::Choice(i)) => {
+            crate::ui::erogazioni::nuovo(app, i == 1, cf, categoria)
+        }
         (Then::Documento, Answer::Choice(i)) => iter::copy_document(app, i),
         (Then::Esporta, Answer::Choice(i)) => {
             let Some(format) = crate::export::Format::ALL.get(i).copied() else {

@@ -1,8 +1,14 @@
-//! Interventi ed erogazioni at the desk: the list of the ente's erogazioni with their totals
-//! (spesa, compartecipazioni, quota ente, sent to SIUSS or not), and the SIUSS export screen —
-//! the period, the last flows sent, the export run as long work with a gauge (Esc cancels: no
-//! file, nothing marked), then what was sent and every record left out with its reasons.
+//! Interventi ed erogazioni at the desk: the list of the ente's erogazioni with its filters (Ctrl+K,
+//! [`filter`]), the totals of what it shows and its export (Ctrl+X); the forms of [`forms`] —
+//! a new intervento (its tipo from the nomenclatore picker), an erogazione with its operation rows
+//! (Enter on a row edits it; Ctrl+N), a foglio amministrativo of an intervento — opened from the
+//! list or from the cartella of a case; and the SIUSS export screen: the period and «solo
+//! verifica» chosen, the last flows sent, the export run as long work with a gauge (Esc cancels:
+//! no file, nothing marked), then what was sent and the records left out, per beneficiary.
 
+mod calls;
+mod filter;
+mod forms;
 mod view;
 
 use std::path::PathBuf;
@@ -11,24 +17,29 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 
 use super::action::Action;
-use super::app::{App, Effect, Request, Screen, ScreenState};
+use super::app::{App, Effect, Request, Screen, ScreenState, Then as AppThen};
 use super::keymap::Layer;
-use super::popup::Answer;
+use super::popup::{Answer, Popup};
 use super::theme::Area;
+use super::widgets::form::{FieldSpec, Form};
+use super::widgets::form_screen::{FormScreen, MSG_FIX};
 use super::widgets::table::Table;
-use crate::domain::Actor;
-use crate::domain::erogazioni::{ErogazioneElenco, FiltroErogazioni, format_quantita};
+use crate::domain::date::{gg_mm_aaaa, iso, parse_typed};
+use crate::domain::erogazioni::{Erogazione, ErogazioneElenco, FiltroErogazioni, format_quantita};
 use crate::domain::money::format_cents;
 use crate::domain::siuss::FlussoSiuss;
-use crate::print::office::Outputs;
 use crate::progress::Progress;
-use crate::service::Service;
-use crate::service::siuss::{EsitoSiuss, RichiestaSiuss};
+use crate::service::siuss::EsitoSiuss;
+
+pub use calls::{Apertura, Dati, Rep, Req, execute};
 
 #[derive(Debug, Clone)]
 pub enum State {
     List(Lista),
     Siuss(SiussScreen),
+    Form(Box<Modulo>),
+    /// The filters of the list below.
+    Filtro(Box<FormScreen>),
 }
 
 impl Default for State {
@@ -44,6 +55,9 @@ pub struct Lista {
     pub data: Option<Vec<ErogazioneElenco>>,
     pub error: Option<String>,
     pub stale: bool,
+    pub filtro: FiltroErogazioni,
+    /// The active filters in words.
+    pub sommario: String,
 }
 
 impl Default for Lista {
@@ -63,6 +77,8 @@ impl Default for Lista {
             data: None,
             error: None,
             stale: true,
+            filtro: FiltroErogazioni::default(),
+            sommario: filter::summary(&FiltroErogazioni::default(), None, None),
         }
     }
 }
@@ -91,6 +107,7 @@ impl Lista {
                 .collect(),
         );
         self.data = Some(rows);
+        self.error = None;
     }
 
     /// The totals of the rows listed (cents): spesa, user, SSN, ente.
@@ -101,18 +118,46 @@ impl Lista {
         }
         t
     }
+
+    /// The row under the cursor.
+    fn selected(&self) -> Option<&ErogazioneElenco> {
+        let id: i64 = self.table.selected_key()?.parse().ok()?;
+        self.data.as_ref()?.iter().find(|r| r.id == id)
+    }
 }
 
-/// The SIUSS export screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The SIUSS export screen: its period form, the flows sent, the last run.
+#[derive(Debug, Clone)]
 pub struct SiussScreen {
-    pub dal: String,
-    pub al: String,
+    pub form: FormScreen,
     pub flussi: Option<Vec<FlussoSiuss>>,
     pub error: Option<String>,
-    /// The last export: what it did and where the file is.
-    pub esito: Option<(EsitoSiuss, Option<PathBuf>)>,
+    /// The last run: what it did, where the file is, whether it only checked.
+    pub esito: Option<(EsitoSiuss, Option<PathBuf>, bool)>,
     pub stale: bool,
+}
+
+/// A form of interventi and erogazioni on screen.
+#[derive(Debug, Clone)]
+pub struct Modulo {
+    pub screen: FormScreen,
+    pub scheda: Scheda,
+    /// The categoria the nomenclatore's frequent tipi were asked for.
+    pub categoria: Option<String>,
+    /// The fields of one operation row (the erogazione form repeats them).
+    pub riga: Vec<FieldSpec>,
+}
+
+/// What the form saves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scheda {
+    Intervento,
+    /// The erogazione as read (a new one: its defaults).
+    Erogazione(Box<Erogazione>),
+    Foglio {
+        intervento_id: i64,
+        version: i64,
+    },
 }
 
 impl ScreenState for State {
@@ -120,127 +165,128 @@ impl ScreenState for State {
         match self {
             State::List(_) => "erogazioni",
             State::Siuss(_) => "siuss",
+            State::Form(m) => match m.scheda {
+                Scheda::Intervento => "intervento",
+                Scheda::Erogazione(_) => "erogazione",
+                Scheda::Foglio { .. } => "foglio",
+            },
+            State::Filtro(_) => filter::FILTER_FORM_ID,
         }
     }
     fn title(&self) -> &'static str {
         match self {
             State::List(_) => "Interventi ed erogazioni",
             State::Siuss(_) => "Flusso SIUSS per l'INPS",
+            State::Form(m) => match m.scheda {
+                Scheda::Intervento => "Intervento",
+                Scheda::Erogazione(_) => "Erogazione",
+                Scheda::Foglio { .. } => "Foglio amministrativo",
+            },
+            State::Filtro(_) => "Filtri delle erogazioni",
         }
     }
     fn area(&self) -> Area {
         Area::Erogazioni
     }
     fn layer(&self) -> Layer {
-        Layer::List
+        match self {
+            State::List(_) => Layer::List,
+            _ => Layer::Form,
+        }
     }
     fn offers(&self, a: Action) -> bool {
         match self {
-            State::List(_) => Table::moves(a, true),
-            State::Siuss(_) => matches!(a, Action::Open | Action::Confirm),
+            State::List(_) => {
+                Table::moves(a, true)
+                    || matches!(
+                        a,
+                        Action::Open
+                            | Action::Confirm
+                            | Action::Filter
+                            | Action::NewRecord
+                            | Action::Export
+                    )
+            }
+            _ => a != Action::Print,
+        }
+    }
+    fn form(&self) -> Option<&FormScreen> {
+        match self {
+            State::Form(m) => Some(&m.screen),
+            State::Filtro(f) => Some(f),
+            State::Siuss(s) => Some(&s.form),
+            State::List(_) => None,
+        }
+    }
+    fn form_mut(&mut self) -> Option<&mut FormScreen> {
+        match self {
+            State::Form(m) => Some(&mut m.screen),
+            State::Filtro(f) => Some(f),
+            State::Siuss(s) => Some(&mut s.form),
+            State::List(_) => None,
+        }
+    }
+    /// The erogazione's rows: one empty row stays at the end, each titled with its spesa.
+    fn changed(&mut self, _today: time::Date) {
+        if let State::Form(m) = self
+            && let Scheda::Erogazione(_) = m.scheda
+        {
+            let bp = forms::quota_bp(&m.screen.form);
+            forms::sync_righe(&mut m.screen.form, &m.riga, bp);
+        }
+    }
+    /// An erogazione's draft: its operation rows get their fields first, then their titles.
+    fn restore_draft(&mut self, content: &str) {
+        match self {
+            State::Form(m) if matches!(m.scheda, Scheda::Erogazione(_)) => {
+                let form = &mut m.screen.form;
+                forms::make_room(form, &m.riga, content);
+                form.restore_json(content);
+                let bp = forms::quota_bp(form);
+                forms::sync_righe(form, &m.riga, bp);
+            }
+            _ => {
+                if let Some(f) = self.form_mut() {
+                    f.form.restore_json(content);
+                }
+            }
         }
     }
     fn stale(&mut self) {
         match self {
             State::List(l) => l.stale = true,
             State::Siuss(s) => s.stale = true,
+            _ => {}
         }
+    }
+    fn on_return(&mut self) {
+        self.stale();
     }
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) -> Option<Position> {
         match self {
             State::List(l) => view::lista(app, l, f, area),
             State::Siuss(s) => view::siuss(app, s, f, area),
+            State::Form(m) => view::modulo(app, m, f, area),
+            State::Filtro(fs) => crate::ui::view::draw_form(app, &fs.form, f, area),
         }
     }
 }
 
+/// What the popups of this module continue with.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Req {
-    List {
-        actor: Actor,
-    },
-    Flussi {
-        actor: Actor,
-    },
-    Export {
-        actor: Actor,
-        dal: String,
-        al: String,
-        giorno: time::Date,
-        outputs: Outputs,
-        archivio: Option<PathBuf>,
-        progress: Progress,
-    },
+pub enum Then {
+    /// What to add: intervento, erogazione or foglio (the beneficiary's codice fiscale when known,
+    /// the person of the row under the cursor).
+    Nuovo(Option<String>, Option<i64>),
+    /// Which intervento the foglio goes to: (id, version) of the options.
+    Foglio(Vec<(i64, i64)>),
+    /// The format of the export of the list.
+    Esporta,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Rep {
-    List(Result<Vec<ErogazioneElenco>, String>),
-    Flussi(Result<Vec<FlussoSiuss>, String>),
-    /// What the export did, and the file it wrote (none when nothing was sent).
-    Export(Result<(EsitoSiuss, Option<PathBuf>), String>),
-}
-
-/// The erogazioni screens ask nothing back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Then {}
-
-impl Req {
-    pub fn replaceable(&self) -> bool {
-        matches!(self, Req::List { .. } | Req::Flussi { .. })
-    }
-}
-
-pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
-    let err = |e: crate::service::Error| e.to_string();
-    match req {
-        Req::List { actor } => Rep::List(
-            svc.search_erogazioni(&actor, &FiltroErogazioni::default())
-                .map_err(err),
-        ),
-        Req::Flussi { actor } => Rep::Flussi(svc.siuss_flussi(&actor, 5).map_err(err)),
-        Req::Export {
-            actor,
-            dal,
-            al,
-            giorno,
-            outputs,
-            archivio,
-            progress,
-        } => {
-            let mut esito = None;
-            let delivered =
-                svc.deliver(&actor, &outputs, ("siuss", "xml"), now_ms, |svc, out, _| {
-                    let r = RichiestaSiuss {
-                        ente_id: None,
-                        dal,
-                        al,
-                        cf_operatore: None,
-                        out: Some(out.to_path_buf()),
-                        archivio,
-                        giorno,
-                    };
-                    let e = svc.export_siuss(&actor, &r, &progress)?;
-                    let sent = e.nome.is_some();
-                    esito = Some(e);
-                    if sent {
-                        Ok(String::new())
-                    } else {
-                        // Nothing sent: no file is kept (the exclusions are still shown).
-                        Err(crate::service::Error::Invalid(
-                            "nessuna erogazione da inviare nel periodo".into(),
-                        ))
-                    }
-                });
-            Rep::Export(match (delivered, esito) {
-                (Ok(d), Some(e)) => Ok((e, Some(d.path))),
-                (Err(_), Some(e)) if e.nome.is_none() => Ok((e, None)),
-                (Err(m), _) => Err(m),
-                (Ok(_), None) => Err("esportazione non eseguita".into()),
-            })
-        }
-    }
-}
+/// The formats the list exports to.
+const FORMATI: [crate::export::Format; 2] =
+    [crate::export::Format::Csv, crate::export::Format::Xlsx];
 
 /// Opens the list of erogazioni from the menu.
 pub fn open(app: &mut App) -> Vec<Effect> {
@@ -251,12 +297,19 @@ pub fn open(app: &mut App) -> Vec<Effect> {
 }
 
 /// Opens the SIUSS export screen from the menu: the period runs from the start of last year to
-/// today (a flow never sends a record twice, so a wide period is safe).
+/// today (a flow never sends a record twice, so a wide period is safe); the operator may change it
+/// and ask only for the check.
 pub fn open_siuss(app: &mut App) -> Vec<Effect> {
     let today = app.today();
+    let (title, specs) = app.config.form_def("siuss");
+    let mut form = Form::new("siuss", &title, specs);
+    let start =
+        time::Date::from_calendar_date(today.year() - 1, time::Month::January, 1).unwrap_or(today);
+    form.set("dal", &gg_mm_aaaa(start));
+    form.set("al", &gg_mm_aaaa(today));
+    form.set("solo_verifica", "false");
     app.push(Screen::Erogazioni(State::Siuss(SiussScreen {
-        dal: format!("{}-01-01", today.year() - 1),
-        al: crate::domain::date::iso(today),
+        form: FormScreen::new(form, ""),
         flussi: None,
         error: None,
         esito: None,
@@ -265,35 +318,318 @@ pub fn open_siuss(app: &mut App) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Opens a new intervento (`intervento`) or erogazione form for the person with codice fiscale
+/// `cf` in categoria `categoria` (the cartella of a case knows both; the list may know the
+/// person).
+pub fn nuovo(
+    app: &mut App,
+    intervento: bool,
+    cf: Option<String>,
+    categoria: Option<String>,
+) -> Vec<Effect> {
+    let apertura = if intervento {
+        Apertura::Intervento {
+            cf,
+            categoria: categoria.clone(),
+        }
+    } else {
+        Apertura::Erogazione {
+            cf,
+            categoria: categoria.clone(),
+            id: None,
+        }
+    };
+    apri(app, apertura, categoria)
+}
+
+fn modulo_id(apertura: &Apertura) -> &'static str {
+    match apertura {
+        Apertura::Intervento { .. } => "intervento",
+        Apertura::Erogazione { .. } => "erogazione",
+        Apertura::Foglio { .. } => "foglio",
+        Apertura::Filtro => filter::FILTER_FORM_ID,
+    }
+}
+
+/// Asks what the form needs; it opens when the answer arrives.
+fn apri(app: &mut App, apertura: Apertura, categoria: Option<String>) -> Vec<Effect> {
+    let Some(actor) = app.actor() else {
+        return Vec::new();
+    };
+    let lists = app.config.list_ids(modulo_id(&apertura));
+    vec![app.io.query(Request::Erogazioni(Req::Apri {
+        actor,
+        apertura,
+        categoria,
+        lists,
+    }))]
+}
+
 pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
     let Some(actor) = app.actor() else {
         return Vec::new();
     };
     let today = app.today();
-    let archivio = app.config.archivio.dir.parent().map(|p| p.join("siuss"));
-    let outputs = app.config.outputs();
     match &mut app.screen {
         Screen::Erogazioni(State::List(l)) => {
-            l.table.navigate(a, true);
-            Vec::new()
+            if l.table.navigate(a, true) {
+                return Vec::new();
+            }
+            let row = l
+                .selected()
+                .map(|r| (r.id, r.soggetto_id, r.codice_fiscale.clone()));
+            // With a beneficiary filter, the person of the row is the one the operator looked for.
+            let cf = row
+                .as_ref()
+                .filter(|_| l.filtro.persona.is_some())
+                .and_then(|r| r.2.clone());
+            match a {
+                Action::Open | Action::Confirm => match row {
+                    Some((id, _, cf)) => apri(
+                        app,
+                        Apertura::Erogazione {
+                            cf,
+                            categoria: None,
+                            id: Some(id),
+                        },
+                        None,
+                    ),
+                    None => Vec::new(),
+                },
+                Action::NewRecord => {
+                    app.popup = Some(Popup::Choice {
+                        title: "Nuovo".into(),
+                        options: vec![
+                            "Intervento".into(),
+                            "Erogazione".into(),
+                            "Foglio amministrativo di un intervento (della persona della riga)"
+                                .into(),
+                        ],
+                        selected: 0,
+                        then: AppThen::Erogazioni(Then::Nuovo(cf, row.map(|r| r.1))),
+                    });
+                    Vec::new()
+                }
+                Action::Filter => apri(app, Apertura::Filtro, None),
+                Action::Export => {
+                    app.popup = Some(Popup::Choice {
+                        title: "Esporta le erogazioni dell'elenco (con i filtri applicati)".into(),
+                        options: FORMATI
+                            .iter()
+                            .map(|f| f.extension().to_uppercase())
+                            .collect(),
+                        selected: 1,
+                        then: AppThen::Erogazioni(Then::Esporta),
+                    });
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            }
         }
-        Screen::Erogazioni(State::Siuss(s)) if matches!(a, Action::Open | Action::Confirm) => {
+        Screen::Erogazioni(State::Siuss(s)) if matches!(a, Action::Save | Action::Confirm) => {
+            let form = &mut s.form.form;
+            if form.validate(today).is_some() {
+                app.status = Some(MSG_FIX.into());
+                return Vec::new();
+            }
+            let date = |id: &str| parse_typed(&form.value(id), today).map(iso);
+            let (Ok(dal), Ok(al)) = (date("dal"), date("al")) else {
+                return Vec::new();
+            };
+            if dal > al {
+                s.form.refuse(
+                    &[("al".into(), "La data finale precede quella iniziale".into())],
+                    &mut app.status,
+                );
+                return Vec::new();
+            }
+            let check = form.value("solo_verifica") == "true";
+            form.changed_at = None;
             s.esito = None;
             s.error = None;
             let progress = Progress::default();
             let req = Req::Export {
                 actor,
-                dal: s.dal.clone(),
-                al: s.al.clone(),
+                dal,
+                al,
+                check,
                 giorno: today,
-                outputs,
-                archivio,
+                outputs: app.config.outputs(),
+                archivio: app.config.archivio.dir.parent().map(|p| p.join("siuss")),
                 progress: progress.clone(),
             };
-            super::jobs::start(app, "Flusso SIUSS", progress, Request::Erogazioni(req))
+            let title = if check {
+                "Verifica SIUSS"
+            } else {
+                "Flusso SIUSS"
+            };
+            super::jobs::start(app, title, progress, Request::Erogazioni(req))
+        }
+        Screen::Erogazioni(State::Form(m)) if matches!(a, Action::Save | Action::Confirm) => {
+            if m.screen.saving {
+                return Vec::new();
+            }
+            if m.screen.form.validate(today).is_some() {
+                app.status = Some(MSG_FIX.into());
+                return Vec::new();
+            }
+            let form = &m.screen.form;
+            let req = match &m.scheda {
+                Scheda::Intervento => {
+                    forms::read_intervento(form, today).map(|(cf, intervento)| Req::Intervento {
+                        actor,
+                        cf,
+                        intervento,
+                    })
+                }
+                Scheda::Erogazione(base) => {
+                    forms::read_erogazione(form, base, today).map(|(cf, erogazione)| {
+                        Req::Erogazione {
+                            actor,
+                            cf,
+                            erogazione,
+                        }
+                    })
+                }
+                Scheda::Foglio {
+                    intervento_id,
+                    version,
+                } => forms::read_foglio(form, *intervento_id, today).map(|foglio| Req::Foglio {
+                    actor,
+                    foglio,
+                    version: *version,
+                }),
+            };
+            match req {
+                Err(e) => {
+                    m.screen.refuse(&[e], &mut app.status);
+                    Vec::new()
+                }
+                Ok(req) => {
+                    m.screen.saving = true;
+                    vec![app.io.query(Request::Erogazioni(req))]
+                }
+            }
+        }
+        Screen::Erogazioni(State::Filtro(fs)) if matches!(a, Action::Save | Action::Confirm) => {
+            match filter::from_form(&fs.form, today) {
+                Err(e) => fs.refuse(&[e], &mut app.status),
+                Ok(filtro) => {
+                    let label = |list: &str, code: Option<i64>| {
+                        let code = code?.to_string();
+                        fs.form
+                            .code_lists
+                            .get(list)?
+                            .iter()
+                            .find(|(c, _)| *c == code)
+                            .map(|(_, l)| l.split(" · ").next().unwrap_or(l).to_string())
+                    };
+                    let sommario = filter::summary(
+                        &filtro,
+                        label("nomenclatore", filtro.tipo_id).as_deref(),
+                        label("progetto", filtro.progetto_id).as_deref(),
+                    );
+                    app.pop();
+                    if let Screen::Erogazioni(State::List(l)) = &mut app.screen {
+                        l.filtro = filtro;
+                        l.sommario = sommario;
+                        l.stale = true;
+                        app.status = Some("Filtri applicati".into());
+                    }
+                }
+            }
+            Vec::new()
         }
         _ => Vec::new(),
     }
+}
+
+/// The form of `apertura`, with what it needs.
+fn open_form(app: &mut App, dati: Dati, apertura: Apertura) -> Vec<Effect> {
+    let today = app.today();
+    let id = modulo_id(&apertura);
+    let (title, specs) = app.config.form_def(id);
+    let (key, scheda, categoria, riga, form) = match apertura {
+        Apertura::Filtro => {
+            let Screen::Erogazioni(State::List(l)) = &app.screen else {
+                return Vec::new();
+            };
+            let mut form = Form::new(id, &title, specs);
+            forms::code_lists(&mut form, &dati.nomenclatore, dati.lists);
+            filter::fill(&mut form, &l.filtro);
+            let screen = FormScreen::new(form, "");
+            return app.push_form(Screen::Erogazioni(State::Filtro(Box::new(screen))));
+        }
+        Apertura::Intervento { cf, categoria } => {
+            let mut form = Form::new(id, &title, specs);
+            forms::fill_intervento(&mut form, cf.as_deref(), categoria.as_deref(), today);
+            let key = format!("nuovo-{}", cf.unwrap_or_default());
+            (key, Scheda::Intervento, categoria, Vec::new(), form)
+        }
+        Apertura::Erogazione { cf, categoria, id } => {
+            let row: Vec<String> = app
+                .config
+                .defs
+                .get("erogazione")
+                .and_then(|d| d.sections.iter().find(|s| s.id == forms::RIGA))
+                .map(|s| s.fields.iter().map(|f| f.id.clone()).collect())
+                .unwrap_or_default();
+            let (riga, header): (Vec<FieldSpec>, Vec<FieldSpec>) =
+                specs.into_iter().partition(|s| row.contains(&s.id));
+            let base = dati.erogazione.clone().unwrap_or_else(|| Erogazione {
+                categoria_sociale: categoria.clone().unwrap_or_default(),
+                // From a case: the person is in charge of the social service.
+                in_carico: if categoria.is_some() { 1 } else { 0 },
+                ..Default::default()
+            });
+            let mut form = Form::new("erogazione", &title, header);
+            forms::fill_erogazione(&mut form, &base, cf.as_deref(), &riga, today);
+            if base.id.is_none() {
+                // Chosen by the operator, not guessed (only «in carico» is known from a case).
+                for f in ["carattere", "prova_mezzi"] {
+                    form.set(f, "");
+                }
+                if categoria.is_none() {
+                    form.set("in_carico", "");
+                }
+            }
+            let key = match id {
+                Some(id) => format!("erogazione-{id}"),
+                None => format!("nuova-{}", cf.unwrap_or_default()),
+            };
+            (
+                key,
+                Scheda::Erogazione(Box::new(base)),
+                categoria,
+                riga,
+                form,
+            )
+        }
+        Apertura::Foglio {
+            id: intervento_id,
+            version,
+        } => {
+            let mut form = Form::new(id, &title, specs);
+            form.set("data", &gg_mm_aaaa(today));
+            form.set("respinto", "false");
+            let key = format!("intervento-{intervento_id}");
+            let scheda = Scheda::Foglio {
+                intervento_id,
+                version,
+            };
+            (key, scheda, None, Vec::new(), form)
+        }
+    };
+    let mut form = form;
+    forms::code_lists(&mut form, &dati.nomenclatore, dati.lists);
+    form.changed_at = None;
+    let screen = FormScreen::new(form, key);
+    app.push_form(Screen::Erogazioni(State::Form(Box::new(Modulo {
+        screen,
+        scheda,
+        categoria,
+        riga,
+    }))))
 }
 
 pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
@@ -314,42 +650,145 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
                 }
             }
         }
-        Rep::Export(result) => {
-            let message = match &result {
-                Ok((e, Some(_))) => format!(
-                    "Flusso SIUSS scritto: {} beneficiari, {} record, {} esclusi",
-                    e.beneficiari,
-                    e.record,
-                    e.esclusi.len()
-                ),
-                Ok((e, None)) => format!(
-                    "Nessuna erogazione da inviare ({} escluse)",
-                    e.esclusi.len()
-                ),
-                Err(e) => e.clone(),
-            };
-            app.status = Some(message);
-            for screen in app.screens_mut() {
-                if let Screen::Erogazioni(State::Siuss(s)) = screen {
-                    match &result {
-                        Ok(r) => s.esito = Some(r.clone()),
-                        Err(e) => s.error = Some(e.clone()),
-                    }
-                    s.stale = true;
+        Rep::Export(result, check) => return export_done(app, result, check),
+        Rep::Aperto(Ok(dati), apertura) if current => return open_form(app, dati, apertura),
+        Rep::Aperto(Err(e), _) if current => app.error_popup(e),
+        Rep::Nomenclatore(categoria, Ok(n)) => {
+            for s in app.screens_mut() {
+                if let Screen::Erogazioni(State::Form(m)) = s
+                    && m.categoria == categoria
+                {
+                    forms::set_nomenclatore(&mut m.screen.form, &n);
                 }
             }
-            app.mark_lists_stale();
         }
+        Rep::Saved(Ok(done)) => {
+            let effects = app.form_saved(Ok(()), &done);
+            app.mark_lists_stale();
+            return effects;
+        }
+        Rep::Saved(Err((Some(field), msg))) => {
+            if let Screen::Erogazioni(State::Form(m)) = &mut app.screen {
+                m.screen.saving = false;
+                m.screen.refuse(&[(field, msg)], &mut app.status);
+            }
+        }
+        Rep::Saved(Err((None, msg))) => return app.form_saved(Err(msg), ""),
+        Rep::Interventi(Ok(list)) if current => {
+            if list.is_empty() {
+                app.status = Some("La persona non ha interventi nell'ente".into());
+            } else {
+                app.popup = Some(Popup::Choice {
+                    title: "Foglio amministrativo: a quale intervento?".into(),
+                    options: list.iter().map(|(_, _, l)| l.clone()).collect(),
+                    selected: 0,
+                    then: AppThen::Erogazioni(Then::Foglio(
+                        list.iter().map(|(i, v, _)| (*i, *v)).collect(),
+                    )),
+                });
+            }
+        }
+        Rep::Interventi(Err(e)) if current => app.error_popup(e),
+        Rep::Document(result) => return super::popup::document_done(app, result),
         _ => {}
     }
     Vec::new()
 }
 
-pub fn then(_app: &mut App, then: Then, _answer: Answer) -> Vec<Effect> {
-    match then {}
+/// The SIUSS run finished: the status line, and the screen shows what it did.
+fn export_done(
+    app: &mut App,
+    result: Result<(EsitoSiuss, Option<PathBuf>), String>,
+    check: bool,
+) -> Vec<Effect> {
+    let message = match &result {
+        Ok((e, _)) if check => format!(
+            "Verifica SIUSS: {} beneficiari, {} record da inviare, {} esclusi",
+            e.beneficiari,
+            e.record,
+            e.esclusi.len()
+        ),
+        Ok((e, Some(_))) => format!(
+            "Flusso SIUSS scritto: {} beneficiari, {} record, {} esclusi",
+            e.beneficiari,
+            e.record,
+            e.esclusi.len()
+        ),
+        Ok((e, None)) => format!(
+            "Nessuna erogazione da inviare ({} escluse)",
+            e.esclusi.len()
+        ),
+        Err(e) => e.clone(),
+    };
+    app.status = Some(message);
+    for screen in app.screens_mut() {
+        if let Screen::Erogazioni(State::Siuss(s)) = screen {
+            match &result {
+                Ok((e, p)) => s.esito = Some((e.clone(), p.clone(), check)),
+                Err(e) => s.error = Some(e.clone()),
+            }
+            s.stale = true;
+        }
+    }
+    app.mark_lists_stale();
+    Vec::new()
 }
 
-/// Asks for the list or the last flows when stale.
+pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
+    let Some(actor) = app.actor() else {
+        return Vec::new();
+    };
+    let Answer::Choice(i) = answer else {
+        return Vec::new();
+    };
+    match then {
+        Then::Nuovo(cf, _) if i < 2 => nuovo(app, i == 0, cf, None),
+        Then::Nuovo(_, Some(soggetto_id)) => {
+            vec![
+                app.io
+                    .query(Request::Erogazioni(Req::Interventi { actor, soggetto_id })),
+            ]
+        }
+        Then::Nuovo(_, None) => {
+            app.status = Some(
+                "Scegliere prima una riga: il foglio va a un intervento del suo beneficiario"
+                    .into(),
+            );
+            Vec::new()
+        }
+        Then::Foglio(options) => match options.get(i) {
+            Some((id, version)) => apri(
+                app,
+                Apertura::Foglio {
+                    id: *id,
+                    version: *version,
+                },
+                None,
+            ),
+            None => Vec::new(),
+        },
+        Then::Esporta => {
+            let Some(format) = FORMATI.get(i).copied() else {
+                return Vec::new();
+            };
+            let Screen::Erogazioni(State::List(l)) = &app.screen else {
+                return Vec::new();
+            };
+            let filtro = l.filtro.clone();
+            let outputs = app.config.outputs();
+            app.status = Some("Esportazione in corso…".into());
+            vec![app.io.request(Request::Erogazioni(Req::Esporta {
+                actor,
+                filtro,
+                format,
+                outputs,
+            }))]
+        }
+    }
+}
+
+/// Asks for the list or the last flows when stale, and for the nomenclatore again when the
+/// categoria of the form on screen changed (its frequent tipi come first).
 pub fn refresh(app: &mut App) -> Vec<Effect> {
     let Some(actor) = app.actor() else {
         return Vec::new();
@@ -357,11 +796,26 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
     match &mut app.screen {
         Screen::Erogazioni(State::List(l)) if l.stale => {
             l.stale = false;
-            vec![app.io.query(Request::Erogazioni(Req::List { actor }))]
+            let filtro = l.filtro.clone();
+            vec![
+                app.io
+                    .query(Request::Erogazioni(Req::List { actor, filtro })),
+            ]
         }
         Screen::Erogazioni(State::Siuss(s)) if s.stale => {
             s.stale = false;
             vec![app.io.query(Request::Erogazioni(Req::Flussi { actor }))]
+        }
+        Screen::Erogazioni(State::Form(m)) if !matches!(m.scheda, Scheda::Foglio { .. }) => {
+            let categoria = Some(m.screen.form.value("categoria")).filter(|c| !c.is_empty());
+            if categoria == m.categoria {
+                return Vec::new();
+            }
+            m.categoria = categoria.clone();
+            vec![
+                app.io
+                    .query(Request::Erogazioni(Req::Nomenclatore { actor, categoria })),
+            ]
         }
         _ => Vec::new(),
     }

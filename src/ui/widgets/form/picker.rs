@@ -41,28 +41,44 @@ impl Form {
         }
     }
 
-    /// The picker's visible options: (code, label, chosen).
+    /// The picker's visible options: (code, label, chosen). Every word typed must match: letters
+    /// alone match the folded label anywhere; a word with digits or dots ("2", "A1.04", "TD01")
+    /// matches the start of the code or of a word of the label (long lists such as the
+    /// nomenclatore name their codes in the label).
     pub fn picker_options(&self) -> Vec<(&str, &str, bool)> {
         let Some(p) = &self.picker else {
             return Vec::new();
         };
-        let typed = p.filter.value().trim();
-        // Letters match the labels; digits alone ("2") would fold to nothing, so they match codes.
-        let filter = String::from_utf8(crate::domain::fold::letters(typed)).unwrap_or_default();
-        let code_prefix = |code: &str| {
-            code.get(..typed.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(typed))
+        let terms: Vec<(&str, String)> = p
+            .filter
+            .value()
+            .split_whitespace()
+            .map(|t| {
+                let letters =
+                    String::from_utf8(crate::domain::fold::letters(t)).unwrap_or_default();
+                (t, letters)
+            })
+            .collect();
+        let starts = |text: &str, term: &str| {
+            text.get(..term.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(term))
+        };
+        let matches = |code: &str, label: &str, folded: &str| {
+            terms.iter().all(|(term, letters)| {
+                let code_like = term.chars().any(|c| !c.is_alphabetic());
+                if code_like || letters.is_empty() {
+                    starts(code, term) || label.split_whitespace().any(|w| starts(w, term))
+                } else {
+                    folded.contains(letters.as_str()) || starts(code, term)
+                }
+            })
         };
         let chosen = self.fields[p.field].text();
         let chosen: Vec<&str> = chosen.split(',').collect();
         self.list_of(p.field)
             .iter()
             .zip(&p.folded)
-            .filter(|((code, _), folded)| {
-                typed.is_empty()
-                    || (!filter.is_empty() && folded.contains(&filter))
-                    || code_prefix(code)
-            })
+            .filter(|((code, label), folded)| matches(code, label, folded))
             .map(|((c, l), _)| (c.as_str(), l.as_str(), chosen.contains(&c.as_str())))
             .collect()
     }
@@ -71,7 +87,14 @@ impl Form {
         let Some(p) = &mut self.picker else {
             return Handled::Ignored;
         };
-        let choose = matches!(k.code, Key::Enter | Key::Char(' ')) && !k.mods.ctrl && !k.mods.alt;
+        // In a single choice, Space after some text is a word break of the filter ("contributi
+        // affitto"); in a multi-select it toggles.
+        let single = self.fields[p.field].spec.kind == Kind::CodeList;
+        let word_break = single && k.code == Key::Char(' ') && !p.filter.value().trim().is_empty();
+        let choose = matches!(k.code, Key::Enter | Key::Char(' '))
+            && !k.mods.ctrl
+            && !k.mods.alt
+            && !word_break;
         if !matches!(k.code, Key::Down | Key::Up | Key::Esc) && !choose {
             // Typing into the filter: the options are recomputed when shown.
             if line_key(&mut p.filter, k) == Handled::Ignored {
@@ -198,5 +221,40 @@ mod tests {
         typed(&mut f, "pres");
         let codes: Vec<&str> = f.picker_options().iter().map(|o| o.0).collect();
         assert_eq!(codes, ["1", "2"]);
+    }
+
+    #[test]
+    fn every_word_must_match_and_codes_in_labels_are_found() {
+        let mut f = sinba_form();
+        f.code_lists.insert(
+            "luogo".into(),
+            [
+                (
+                    "7",
+                    "TD01 Contributi economici a integrazione del reddito · SIUSS A1.04",
+                ),
+                (
+                    "8",
+                    "TD02 Contributi economici per l'alloggio · SIUSS A1.05.01",
+                ),
+                ("9", "IS03 Assistenza domiciliare · SIUSS A2.07"),
+            ]
+            .iter()
+            .map(|(c, l)| (c.to_string(), l.to_string()))
+            .collect(),
+        );
+        let options = |f: &mut Form, text: &str| {
+            f.picker = None;
+            typed(f, text);
+            f.picker_options()
+                .iter()
+                .map(|o| o.0.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(options(&mut f, "contributi alloggio"), ["8"]);
+        assert_eq!(options(&mut f, "a1.0"), ["7", "8"], "a SIUSS code");
+        assert_eq!(options(&mut f, "is03"), ["9"], "an ISTAT code");
+        assert_eq!(options(&mut f, "contributi a1.05"), ["8"]);
+        assert!(options(&mut f, "contributi domiciliare").is_empty());
     }
 }

@@ -133,7 +133,13 @@ impl Form {
     fn render_picker(&self, area: Rect, buf: &mut Buffer, theme: &Theme) -> Option<Position> {
         let p = self.picker.as_ref()?;
         let options = self.picker_options();
-        let w = 50.min(area.width);
+        // Wide enough for long labels (the nomenclatore's), never narrower than before.
+        let longest = options
+            .iter()
+            .map(|(_, l, _)| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        let w = (longest as u16 + 6).clamp(50, 96).min(area.width);
         let h = 12.min(area.height);
         let rect = Rect::new(
             area.x + (area.width - w) / 2,
