@@ -24,7 +24,7 @@ use crate::domain::caso::{
     Diario, Documento, Familiare, FiltroCasi, Gestione, Isee, OperatoreCaso, Pai, Proposta,
     SchedaPersona, Step, Transizione, Unita, Valutazione, Visibilita,
 };
-use crate::domain::codici::{Codice, ImportCounts, NewCodice};
+use crate::domain::codici::{Codice, CodiceEnte, ImportCounts, NewCodice};
 use crate::domain::erogazioni::{
     Erogazione, ErogazioneElenco, FiltroErogazioni, Foglio, Intervento, NuovoTipo,
     PrestazioneSiuss, Progetto, TipoIntervento,
@@ -35,7 +35,9 @@ use crate::domain::search::SearchHit;
 use crate::domain::search_query::SearchQuery;
 use crate::domain::siuss::{Candidato, Esito};
 use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
-use crate::domain::{Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Ufficio};
+use crate::domain::{
+    Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, RoleSet, Ufficio,
+};
 
 /// Errors of the store, with the Italian text shown to operators.
 #[derive(Debug, thiserror::Error)]
@@ -258,6 +260,16 @@ pub trait OrgStore {
     fn list_operatori(&self) -> StoreResult<Vec<Operatore>>;
     /// Updates names, roles, enti, ufficio, active flag and OS account; Conflict if `op.version` moved.
     fn update_operatore(&mut self, actor: &Actor, op: &Operatore) -> StoreResult<i64>;
+    /// Sets the roles `operatore_id` holds in `ente_id`, adding the ente to the operator when new
+    /// (after their other enti); `operatore.roles` becomes the union. Audited `ruoli_operatore`.
+    /// Returns the operator's new version.
+    fn set_roles_in_ente(
+        &mut self,
+        actor: &Actor,
+        operatore_id: i64,
+        ente_id: i64,
+        roles: RoleSet,
+    ) -> StoreResult<i64>;
     /// Sets the password hash; Conflict if `version` moved. Returns the new version.
     fn set_password(
         &mut self,
@@ -581,6 +593,10 @@ pub trait CodeListStore {
         etichetta: &str,
         attivo: bool,
     ) -> StoreResult<i64>;
+    /// The labels and hidden codes of one ente.
+    fn codes_ente(&self, ente_id: i64) -> StoreResult<Vec<CodiceEnte>>;
+    /// Sets how an ente shows a code (the whole row); audited `modifica_codice_ente`.
+    fn set_code_ente(&mut self, actor: &Actor, c: &CodiceEnte) -> StoreResult<()>;
 }
 
 /// Installation settings (key → value).
