@@ -413,7 +413,10 @@ impl Service<'_> {
             .collect();
         op.nome = edit.new.nome;
         op.cognome = edit.new.cognome;
-        op.roles = edit.new.roles;
+        op.roles = match op.ruoli.is_empty() {
+            true => edit.new.roles,
+            false => RoleSet::union(op.ruoli.iter().map(|(_, r)| *r)),
+        };
         op.enti = edit.new.enti;
         op.ufficio_id = edit.new.ufficio_id;
         op.os_user = edit.new.os_user;

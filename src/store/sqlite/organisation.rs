@@ -375,13 +375,19 @@ impl OrgStore for SqliteStore {
         if op.roles.is_empty() {
             return Err(StoreError::Invalid("indicare almeno un ruolo".into()));
         }
-        // Each ente keeps the roles held there (`ruoli`); an ente new to the operator gets `roles`.
+        // Each ente keeps the roles held there (`ruoli`) and an ente new to the operator gets
+        // `roles`; a caller that changed `roles` only (it is no longer the union of `ruoli`) gives
+        // `roles` to every ente.
+        let kept = RoleSet::union(op.ruoli.iter().map(|(_, r)| *r));
         let ruoli: Vec<(i64, RoleSet)> = op
             .enti
             .iter()
             .map(|e| {
                 let held = op.roles_in(Some(*e));
-                (*e, if held.is_empty() { op.roles } else { held })
+                match held.is_empty() || op.roles != kept {
+                    true => (*e, op.roles),
+                    false => (*e, held),
+                }
             })
             .collect();
         let union = match ruoli.is_empty() {
