@@ -9,8 +9,8 @@ use sportello::service::Service;
 use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Screen};
-use sportello::ui::operatori;
 use sportello::ui::harness::Harness;
+use sportello::ui::operatori;
 
 /// Down until `found` holds on the screen text (a few rows at most).
 fn down_to(h: &mut Harness, found: impl Fn(&str) -> bool) {
@@ -175,7 +175,10 @@ fn an_operator_with_different_roles_in_two_comuni_switches_ente() {
     // Two comuni: whoever creates an ente works for it, with the roles of the session.
     h.keys("5");
     for (nome, belfiore) in [("Comune di Alfa", "Z901"), ("Comune di Beta", "Z902")] {
-        h.keys("<C-n>").paste(nome).keys("<Tab><Tab>").paste(belfiore);
+        h.keys("<C-n>")
+            .paste(nome)
+            .keys("<Tab><Tab>")
+            .paste(belfiore);
         h.keys("<C-s>");
         saved(&h);
     }
@@ -195,8 +198,14 @@ fn an_operator_with_different_roles_in_two_comuni_switches_ente() {
     down_to(&mut h, |t| t.contains("> Comune di Beta"));
     h.keys("<Enter>");
     let screen = h.text();
-    assert!(screen.contains("Ente della sessione: Comune di Beta"), "{screen}");
-    assert!(screen.lines().next().unwrap().contains("Comune di Beta"), "{screen}");
+    assert!(
+        screen.contains("Ente della sessione: Comune di Beta"),
+        "{screen}"
+    );
+    assert!(
+        screen.lines().next().unwrap().contains("Comune di Beta"),
+        "{screen}"
+    );
     h.keys("1");
     assert!(h.text().contains("mbianchi"), "{}", h.text());
     for _ in 0..12 {
@@ -213,7 +222,15 @@ fn an_operator_with_different_roles_in_two_comuni_switches_ente() {
     assert!(h.text().contains("Operatore salvato"), "{}", h.text());
 
     let store = SqliteStore::open(&path).unwrap();
-    let ente = |n: &str| store.list_enti().unwrap().into_iter().find(|e| e.nome == n).unwrap().id;
+    let ente = |n: &str| {
+        store
+            .list_enti()
+            .unwrap()
+            .into_iter()
+            .find(|e| e.nome == n)
+            .unwrap()
+            .id
+    };
     let (alfa, beta) = (ente("Comune di Alfa"), ente("Comune di Beta"));
     let op = store.operatore_by_username("mbianchi").unwrap().unwrap();
     let (resp, front) = (
@@ -223,7 +240,11 @@ fn an_operator_with_different_roles_in_two_comuni_switches_ente() {
     assert_eq!(op.ruoli, vec![(alfa, resp), (beta, front)]);
     let mut store = store;
     Service::new(&mut store)
-        .set_password(&Actor::system(None, None), "mbianchi", "una-password-lunga-1")
+        .set_password(
+            &Actor::system(None, None),
+            "mbianchi",
+            "una-password-lunga-1",
+        )
         .unwrap();
 
     // The operator logs in: the ente is asked after the password, the first one offered.
@@ -237,15 +258,27 @@ fn an_operator_with_different_roles_in_two_comuni_switches_ente() {
     h.keys("<Enter>");
     let screen = h.text();
     let header = screen.lines().next().unwrap().to_string();
-    assert!(header.contains("Marta Bianchi · Comune di Alfa"), "{screen}");
-    assert!(screen.contains("Presa in carico e cartella sociale"), "{screen}");
+    assert!(
+        header.contains("Marta Bianchi · Comune di Alfa"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Presa in carico e cartella sociale"),
+        "{screen}"
+    );
     assert!(screen.contains("Ctrl+E Cambia ente"), "{screen}");
     // Switch to Beta: the header, the menu and the lists follow the roles held there.
     h.keys("<C-e><Down><Enter>");
     let screen = h.text();
     let header = screen.lines().next().unwrap().to_string();
-    assert!(header.contains("Marta Bianchi · Comune di Beta"), "{screen}");
-    assert!(!screen.contains("Presa in carico e cartella sociale"), "{screen}");
+    assert!(
+        header.contains("Marta Bianchi · Comune di Beta"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Presa in carico e cartella sociale"),
+        "{screen}"
+    );
     assert!(screen.contains("Schede di accesso"), "{screen}");
     let actor = h.app.session.as_ref().unwrap().actor.clone();
     assert_eq!((actor.enti, actor.roles), (vec![beta], front));

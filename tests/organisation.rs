@@ -253,7 +253,19 @@ fn an_ambito_with_two_comuni_and_their_uffici() {
     let set = role("Comune di Perugia", &["responsabile", "amministrativo"]);
     let said = ok(&env, &set.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(said.contains("amministrativo,responsabile"), "{said}");
-    ok(&env, &["ente", "add", "--nome", "Comune di Todi", "--tipo", "comune", "--belfiore", "L188"]);
+    ok(
+        &env,
+        &[
+            "ente",
+            "add",
+            "--nome",
+            "Comune di Todi",
+            "--tipo",
+            "comune",
+            "--belfiore",
+            "L188",
+        ],
+    );
     let set = role("L188", &["assistente_sociale"]);
     ok(&env, &set.iter().map(String::as_str).collect::<Vec<_>>());
     let roles: Vec<String> = ok(&env, &["user", "enti", "mrossi"])
@@ -262,16 +274,26 @@ fn an_ambito_with_two_comuni_and_their_uffici() {
         .collect();
     assert_eq!(
         roles,
-        ["C990 sportello", "G478 amministrativo,responsabile", "L188 assistente_sociale"]
+        [
+            "C990 sportello",
+            "G478 amministrativo,responsabile",
+            "L188 assistente_sociale"
+        ]
     );
     let wrong = role("G478", &["direttore"]);
     let err = refused(&env, &wrong.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(err.contains("ruolo sconosciuto «direttore»"), "{err}");
     let nowhere = role("Comune di Nessuno", &["sportello"]);
-    let err = refused(&env, &nowhere.iter().map(String::as_str).collect::<Vec<_>>());
+    let err = refused(
+        &env,
+        &nowhere.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     assert!(err.contains("non trovato"), "{err}");
     assert_eq!(
-        actions(&env).iter().filter(|a| *a == "ruoli_operatore operatore").count(),
+        actions(&env)
+            .iter()
+            .filter(|a| *a == "ruoli_operatore operatore")
+            .count(),
         2
     );
     assert_eq!(text(&env.run(&["check"], "").stdout).trim(), "ok");

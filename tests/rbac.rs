@@ -943,12 +943,22 @@ fn roles_follow_the_ente_of_the_session() {
     let (a, b) = ((w.a.id, w.a.scheda), (w.b.id, w.b.scheda));
     let sys = Actor::system(None, None);
     let mut svc = Service::new(&mut w.store);
-    let in_a = operator(&mut svc, &sys, "doppio", &[Role::Responsabile], a.0, w.a.ufficio);
+    let in_a = operator(
+        &mut svc,
+        &sys,
+        "doppio",
+        &[Role::Responsabile],
+        a.0,
+        w.a.ufficio,
+    );
     let sportello = RoleSet::from_roles(&[Role::Sportello]);
     let ruoli = svc.set_ruoli(&sys, "doppio", b.0, sportello).unwrap();
     assert_eq!(
         ruoli,
-        vec![(a.0, RoleSet::from_roles(&[Role::Responsabile])), (b.0, sportello)]
+        vec![
+            (a.0, RoleSet::from_roles(&[Role::Responsabile])),
+            (b.0, sportello)
+        ]
     );
     // In A: B's scheda is out of scope (like a missing one) although the operator works for B.
     let err = svc.read_scheda(&in_a, b.1.0, "test").unwrap_err();
@@ -960,10 +970,17 @@ fn roles_follow_the_ente_of_the_session() {
     let err = svc
         .delete_scheda(&in_b, b.1.0, b.1.1, "motivo")
         .unwrap_err();
-    assert!(err.to_string().starts_with("operazione non consentita"), "{err}");
+    assert!(
+        err.to_string().starts_with("operazione non consentita"),
+        "{err}"
+    );
     let last = &svc.store().audit_tail(1).unwrap()[0];
     assert_eq!(
-        (last.event.action.as_str(), last.event.outcome, last.username.as_str()),
+        (
+            last.event.action.as_str(),
+            last.event.outcome,
+            last.username.as_str()
+        ),
         ("elimina_scheda", Outcome::Denied, "doppio")
     );
     // Back in A: allowed.
@@ -978,10 +995,17 @@ fn roles_follow_the_ente_of_the_session() {
         .count();
     assert_eq!(switches, 2);
     // Taking B from the operator ends a session working in B.
-    let mut op = svc.store().operatore_by_username("doppio").unwrap().unwrap();
+    let mut op = svc
+        .store()
+        .operatore_by_username("doppio")
+        .unwrap()
+        .unwrap();
     op.enti = vec![a.0];
     svc.store_mut().update_operatore(&sys, &op).unwrap();
     let err = svc.home(&in_b, today()).unwrap_err();
-    assert!(err.to_string().contains(sportello::service::ENTE_REVOKED), "{err}");
+    assert!(
+        err.to_string().contains(sportello::service::ENTE_REVOKED),
+        "{err}"
+    );
     svc.home(&in_a, today()).unwrap();
 }

@@ -7,10 +7,10 @@ use clap::Subcommand;
 
 use super::ente::find_ente;
 use super::open_current;
-use crate::service::codes::CodeChange;
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use crate::sanitize::sanitize;
+use crate::service::codes::CodeChange;
 
 #[derive(Subcommand, Debug)]
 pub(super) enum CodesCommand {

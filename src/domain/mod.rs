@@ -184,8 +184,7 @@ impl Actor {
         os_user: Option<String>,
         ssh_client: Option<String>,
     ) -> Option<Actor> {
-        if ente.is_some_and(|e| !op.enti.contains(&e)) || (ente.is_none() && !op.enti.is_empty())
-        {
+        if ente.is_some_and(|e| !op.enti.contains(&e)) || (ente.is_none() && !op.enti.is_empty()) {
             return None;
         }
         Some(Actor {

@@ -156,8 +156,7 @@ pub const ACCOUNT_DISABLED: &str =
     "account disabilitato o rimosso: la sessione viene chiusa, rivolgersi all'amministratore";
 
 /// What an operator is told when the ente of their session was taken from them (the session ends).
-pub const ENTE_REVOKED: &str =
-    "l'operatore non lavora più per l'ente della sessione: la sessione viene chiusa, accedere di nuovo";
+pub const ENTE_REVOKED: &str = "l'operatore non lavora più per l'ente della sessione: la sessione viene chiusa, accedere di nuovo";
 
 /// The ente of the operator's session: where their records go.
 pub fn ente_of(actor: &Actor) -> StoreResult<i64> {

@@ -467,8 +467,7 @@ impl Service<'_> {
             .list_operatori()?
             .into_iter()
             .filter(|o| {
-                o.enti.is_empty()
-                    || o.enti.iter().any(|e| holds(&actor, Op::ListOperatori, *e))
+                o.enti.is_empty() || o.enti.iter().any(|e| holds(&actor, Op::ListOperatori, *e))
             })
             .collect())
     }

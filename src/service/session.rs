@@ -150,9 +150,12 @@ impl Service<'_> {
             .store
             .operatore_by_username(&live.username)?
             .ok_or_else(|| crate::store::StoreError::NotFound(what.clone()))?;
-        let Some(moved) =
-            Actor::operatore_in(&op, Some(ente), live.os_user.clone(), live.ssh_client.clone())
-        else {
+        let Some(moved) = Actor::operatore_in(
+            &op,
+            Some(ente),
+            live.os_user.clone(),
+            live.ssh_client.clone(),
+        ) else {
             return Err(self.out_of_scope(&live, Op::CambiaEnte, &what));
         };
         self.store.audit(

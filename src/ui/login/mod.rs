@@ -333,9 +333,11 @@ pub fn cambia_ente(app: &mut App) -> Vec<Effect> {
     let Some(actor) = app.actor() else {
         return Vec::new();
     };
-    let unsaved = app
-        .screens_mut()
-        .any(|s| s.state().form().is_some_and(|f| f.form.changed_at.is_some()));
+    let unsaved = app.screens_mut().any(|s| {
+        s.state()
+            .form()
+            .is_some_and(|f| f.form.changed_at.is_some())
+    });
     if unsaved {
         app.error_popup(
             "Ci sono modifiche non salvate in un modulo aperto: salvarle o chiudere il modulo, poi cambiare ente".into(),

@@ -70,7 +70,11 @@ fn draw_scelta(app: &App, l: &State, c: &Scelta, f: &mut Frame, body: Rect) {
     };
     let who = format!("{} {}", c.info.nome, c.info.cognome);
     line(0, format!("Operatore: {}", sanitize(&who)), Style::new());
-    line(1, "Per quale ente si lavora in questa sessione?".into(), Style::new());
+    line(
+        1,
+        "Per quale ente si lavora in questa sessione?".into(),
+        Style::new(),
+    );
     for (i, (_, nome)) in c.info.enti.iter().enumerate() {
         let (mark, style) = match i == c.selected {
             true => ("> ", theme.focus()),
@@ -84,7 +88,11 @@ fn draw_scelta(app: &App, l: &State, c: &Scelta, f: &mut Frame, body: Rect) {
     } else if l.waiting {
         line(last, "Verifica in corso…".into(), theme.dim());
     } else {
-        line(last, "Su/Giù per scegliere, Invio per confermare".into(), theme.dim());
+        line(
+            last,
+            "Su/Giù per scegliere, Invio per confermare".into(),
+            theme.dim(),
+        );
     }
 }
 

@@ -20,7 +20,7 @@ impl Default for OperatoriState {
                 ("Utente", 16),
                 ("Cognome", 16),
                 ("Nome", 14),
-                ("Ruoli", 34),
+                ("Ruoli", 20),
                 ("Stato", 12),
             ]),
             data: None,
@@ -42,7 +42,7 @@ impl OperatoriState {
                         o.username.clone(),
                         o.cognome.clone(),
                         o.nome.clone(),
-                        roles_label(o, &data.enti),
+                        roles_label(o),
                         if o.attivo { "attivo" } else { "disabilitato" }.to_string(),
                     ],
                 )
@@ -62,22 +62,15 @@ impl OperatoriState {
     }
 }
 
-/// The roles of an account: one set when they are the same in every ente, else per ente
-/// ("Comune di Perugia: responsabile; #7: sportello").
-fn roles_label(o: &Operatore, enti: &[(i64, String)]) -> String {
-    let same = o.ruoli.windows(2).all(|w| w[0].1 == w[1].1);
-    if same {
+/// The roles of an account: one set when they are the same in every ente, else those of each
+/// ente in the order of its enti ("responsabile | sportello").
+fn roles_label(o: &Operatore) -> String {
+    if o.ruoli.windows(2).all(|w| w[0].1 == w[1].1) {
         return o.roles.codes();
     }
     o.ruoli
         .iter()
-        .map(|(id, roles)| {
-            let name = enti
-                .iter()
-                .find(|(e, _)| e == id)
-                .map_or_else(|| format!("#{id}"), |(_, n)| n.clone());
-            format!("{name}: {}", roles.codes())
-        })
+        .map(|(_, roles)| roles.codes())
         .collect::<Vec<_>>()
-        .join("; ")
+        .join(" | ")
 }
