@@ -172,6 +172,12 @@ fn an_operator_with_different_roles_in_two_comuni_switches_ente() {
         30,
     );
     h.login("admin", sportello::demo::DEMO_PASSWORD);
+    h.keys("<C-e>");
+    assert!(
+        h.text().contains("L'operatore lavora per un solo ente"),
+        "{}",
+        h.text()
+    );
     // Two comuni: whoever creates an ente works for it, with the roles of the session.
     h.keys("5");
     for (nome, belfiore) in [("Comune di Alfa", "Z901"), ("Comune di Beta", "Z902")] {

@@ -327,24 +327,13 @@ pub fn lock_action(app: &mut App, a: Action) -> Vec<Effect> {
 }
 
 /// Ctrl+E on the home screen: the choice of another ente of the operator (their enti as they are
-/// now are asked first). Refused while a form with changes not yet kept as a draft is open (the
-/// switch closes every screen).
+/// now are asked first). Only the home screen offers it: every form on the way back there was
+/// closed with Esc, which keeps what was typed as a draft first.
 pub fn cambia_ente(app: &mut App) -> Vec<Effect> {
-    let Some(actor) = app.actor() else {
-        return Vec::new();
-    };
-    let unsaved = app.screens_mut().any(|s| {
-        s.state()
-            .form()
-            .is_some_and(|f| f.form.changed_at.is_some())
-    });
-    if unsaved {
-        app.error_popup(
-            "Ci sono modifiche non salvate in un modulo aperto: salvarle o chiudere il modulo, poi cambiare ente".into(),
-        );
-        return Vec::new();
+    match app.actor() {
+        Some(actor) => vec![app.io.query(Request::Login(Req::Choose { actor }))],
+        None => Vec::new(),
     }
-    vec![app.io.query(Request::Login(Req::Choose { actor }))]
 }
 
 /// Every minute: is the account still active, with which roles?
