@@ -1,12 +1,27 @@
 //! The administration screens driven headless: an admin creates an ambito with two comuni (one the
-//! capofila) and an ufficio in each, with its punto di contatto and printer.
+//! capofila) and an ufficio in each, with its punto di contatto and printer; gives an operator
+//! different roles in the two comuni; that operator chooses the ente at login and switches.
 
 mod common;
 
+use sportello::domain::{Actor, Role, RoleSet};
+use sportello::service::Service;
 use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
-use sportello::ui::app::AppConfig;
+use sportello::ui::app::{AppConfig, Screen};
 use sportello::ui::harness::Harness;
+use sportello::ui::operatori;
+
+/// Down until `found` holds on the screen text (a few rows at most).
+fn down_to(h: &mut Harness, found: impl Fn(&str) -> bool) {
+    for _ in 0..12 {
+        if found(&h.text()) {
+            return;
+        }
+        h.keys("<Down>");
+    }
+    panic!("not found: {}", h.text());
+}
 
 fn saved(h: &Harness) {
     let screen = h.text();
@@ -144,4 +159,140 @@ fn an_admin_creates_an_ambito_with_two_comuni_and_their_uffici() {
     ] {
         assert!(actions.iter().any(|x| x == a), "{a}: {actions:?}");
     }
+}
+
+#[test]
+fn an_operator_with_different_roles_in_two_comuni_switches_ente() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::fixture::demo_db(dir.path(), 30);
+    let mut h = Harness::new(
+        Box::new(SqliteStore::open(&path).unwrap()),
+        AppConfig::headless(false),
+        100,
+        30,
+    );
+    h.login("admin", sportello::demo::DEMO_PASSWORD);
+    h.keys("<C-e>");
+    assert!(
+        h.text().contains("L'operatore lavora per un solo ente"),
+        "{}",
+        h.text()
+    );
+    // Two comuni: whoever creates an ente works for it, with the roles of the session.
+    h.keys("5");
+    for (nome, belfiore) in [("Comune di Alfa", "Z901"), ("Comune di Beta", "Z902")] {
+        h.keys("<C-n>")
+            .paste(nome)
+            .keys("<Tab><Tab>")
+            .paste(belfiore);
+        h.keys("<C-s>");
+        saved(&h);
+    }
+    // An operator of both, responsabile: the accounts screen (menu 1).
+    h.keys("<Esc>1<C-n>mbianchi<Tab>Bianchi<Tab>Marta<Tab><Tab>resp<Space><Enter>");
+    h.keys("<Tab>alfa<Space><Backspace><Backspace><Backspace><Backspace>beta<Space><Enter>");
+    h.keys("<C-s>");
+    assert!(h.text().contains("Operatore salvato"), "{}", h.text());
+    // The admin moves to Beta (Ctrl+E on the home screen); the roles the accounts form shows and
+    // changes are those held there: sportello instead of responsabile.
+    h.keys("<Esc><C-e>");
+    let screen = h.text();
+    assert!(
+        screen.contains("Scelta dell'ente") && screen.contains("> Comune di Perugia"),
+        "{screen}"
+    );
+    down_to(&mut h, |t| t.contains("> Comune di Beta"));
+    h.keys("<Enter>");
+    let screen = h.text();
+    assert!(
+        screen.contains("Ente della sessione: Comune di Beta"),
+        "{screen}"
+    );
+    assert!(
+        screen.lines().next().unwrap().contains("Comune di Beta"),
+        "{screen}"
+    );
+    h.keys("1");
+    assert!(h.text().contains("mbianchi"), "{}", h.text());
+    for _ in 0..12 {
+        let Screen::Operatori(operatori::State::List(o)) = &h.app.screen else {
+            panic!("{}", h.text())
+        };
+        if o.selected().is_some_and(|o| o.username == "mbianchi") {
+            break;
+        }
+        h.keys("<Down>");
+    }
+    h.keys("<Enter><Tab><Tab><Tab><Tab>resp<Space>");
+    h.keys("<Backspace><Backspace><Backspace><Backspace>spo<Space><Enter><C-s>");
+    assert!(h.text().contains("Operatore salvato"), "{}", h.text());
+
+    let store = SqliteStore::open(&path).unwrap();
+    let ente = |n: &str| {
+        store
+            .list_enti()
+            .unwrap()
+            .into_iter()
+            .find(|e| e.nome == n)
+            .unwrap()
+            .id
+    };
+    let (alfa, beta) = (ente("Comune di Alfa"), ente("Comune di Beta"));
+    let op = store.operatore_by_username("mbianchi").unwrap().unwrap();
+    let (resp, front) = (
+        RoleSet::from_roles(&[Role::Responsabile]),
+        RoleSet::from_roles(&[Role::Sportello]),
+    );
+    assert_eq!(op.ruoli, vec![(alfa, resp), (beta, front)]);
+    let mut store = store;
+    Service::new(&mut store)
+        .set_password(
+            &Actor::system(None, None),
+            "mbianchi",
+            "una-password-lunga-1",
+        )
+        .unwrap();
+
+    // The operator logs in: the ente is asked after the password, the first one offered.
+    let mut h = Harness::new(Box::new(store), AppConfig::headless(false), 100, 30);
+    h.login("mbianchi", "una-password-lunga-1");
+    let screen = h.text();
+    assert!(
+        screen.contains("> Comune di Alfa") && screen.contains("  Comune di Beta"),
+        "{screen}"
+    );
+    h.keys("<Enter>");
+    let screen = h.text();
+    let header = screen.lines().next().unwrap().to_string();
+    assert!(
+        header.contains("Marta Bianchi · Comune di Alfa"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Presa in carico e cartella sociale"),
+        "{screen}"
+    );
+    assert!(screen.contains("Ctrl+E Cambia ente"), "{screen}");
+    // Switch to Beta: the header, the menu and the lists follow the roles held there.
+    h.keys("<C-e><Down><Enter>");
+    let screen = h.text();
+    let header = screen.lines().next().unwrap().to_string();
+    assert!(
+        header.contains("Marta Bianchi · Comune di Beta"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Presa in carico e cartella sociale"),
+        "{screen}"
+    );
+    assert!(screen.contains("Schede di accesso"), "{screen}");
+    let actor = h.app.session.as_ref().unwrap().actor.clone();
+    assert_eq!((actor.enti, actor.roles), (vec![beta], front));
+    let switched = h
+        .store
+        .audit_tail(5)
+        .unwrap()
+        .into_iter()
+        .any(|r| r.event.action == "cambia_ente" && r.event.entity_id == Some(beta));
+    assert!(switched, "the switch is audited");
 }

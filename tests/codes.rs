@@ -94,3 +94,127 @@ fn codes_are_never_deleted() {
         .unwrap_err();
     assert!(err.to_string().contains("never deleted"));
 }
+
+/// An ente relabels and hides codes of a shared list for itself: the other ente's forms keep the
+/// shared list; a hidden code is not offered but still reads on old records; all audited.
+#[test]
+fn an_ente_relabels_and_hides_codes_for_itself_only() {
+    use sportello::domain::Actor;
+    use sportello::service::Service;
+    use sportello::store::prelude::*;
+    use sportello::store::sqlite::SqliteStore;
+
+    let env = Env::new();
+    env.init();
+    let run = |args: &[&str]| {
+        let out = env.run(args, "");
+        assert_eq!(code(&out), 0, "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    run(&[
+        "ente",
+        "add",
+        "--nome",
+        "Comune di Todi",
+        "--tipo",
+        "comune",
+        "--belfiore",
+        "L188",
+    ]);
+    for (user, ente) in [("perugia", "G478"), ("todi", "L188")] {
+        run(&[
+            "user",
+            "add",
+            user,
+            "--nome",
+            "N",
+            "--cognome",
+            "C",
+            "--role",
+            "sportello",
+            "--ente",
+            ente,
+        ]);
+    }
+    let said = run(&[
+        "codes",
+        "relabel",
+        "esito_scheda",
+        "info",
+        "--ente",
+        "L188",
+        "Orientamento",
+    ]);
+    assert!(said.contains("«Orientamento»"), "{said}");
+    run(&[
+        "codes",
+        "hide",
+        "esito_scheda",
+        "nessuno",
+        "--ente",
+        "Comune di Todi",
+    ]);
+    run(&["codes", "hide", "esito_scheda", "invio", "--ente", "L188"]);
+    run(&[
+        "codes",
+        "hide",
+        "esito_scheda",
+        "invio",
+        "--ente",
+        "L188",
+        "--show",
+    ]);
+    let out = env.run(
+        &[
+            "codes",
+            "hide",
+            "esito_scheda",
+            "inventato",
+            "--ente",
+            "L188",
+        ],
+        "",
+    );
+    assert_eq!(code(&out), 1);
+    assert!(
+        text(&out.stderr).contains("inventato"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let mut store = SqliteStore::open(&env.db()).unwrap();
+    let actor = |s: &SqliteStore, u: &str| {
+        Actor::operatore(&s.operatore_by_username(u).unwrap().unwrap(), None, None)
+    };
+    let (perugia, todi) = (actor(&store, "perugia"), actor(&store, "todi"));
+    let mut svc = Service::new(&mut store);
+    let esiti = |svc: &mut Service<'_>, a: &Actor, old: bool| {
+        svc.form_lists(a, ["esito_scheda"], old).unwrap()["esito_scheda"].clone()
+    };
+    let label =
+        |l: &[(String, String)], c: &str| l.iter().find(|(k, _)| k == c).map(|(_, v)| v.clone());
+    let shared = esiti(&mut svc, &perugia, false);
+    assert_eq!(shared.len(), 6);
+    assert_eq!(
+        label(&shared, "info").as_deref(),
+        Some("Informazione e orientamento")
+    );
+    let own = esiti(&mut svc, &todi, false);
+    assert_eq!(label(&own, "info").as_deref(), Some("Orientamento"));
+    assert_eq!(label(&own, "nessuno"), None, "hidden: not offered");
+    assert!(label(&own, "invio").is_some(), "shown again");
+    let reading = esiti(&mut svc, &todi, true);
+    assert_eq!(
+        label(&reading, "nessuno").as_deref(),
+        Some("Nessun seguito")
+    );
+    let c = rusqlite::Connection::open(env.db()).unwrap();
+    let n: i64 = c
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'modifica_codice_ente' AND outcome = 'ok'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 4);
+}

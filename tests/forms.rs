@@ -75,7 +75,7 @@ fn new_operator_is_saved_through_the_form() {
     let path = demo_db(dir.path());
     let mut h = admin_on(&path, sportello::ui::forms().unwrap());
     h.keys(
-        "<C-n>mrossi<Tab>Rossi<Tab>Maria<Tab><Tab>spo<Space><Enter><Tab>corc<Space><Enter><C-s>",
+        "<C-n>mrossi<Tab>Rossi<Tab>Maria<Tab><Tab>spo<Space><Enter><Tab>perug<Space><Enter><C-s>",
     );
     let screen = h.text();
     assert!(screen.contains("Operatore salvato"), "{screen}");

@@ -242,5 +242,59 @@ fn an_ambito_with_two_comuni_and_their_uffici() {
         "{enti}"
     );
     assert!(refused(&env, &["user", "enti", "nessuno"]).contains("non trovato"));
+    // Roles per ente: responsabile and amministrativo in Perugia only; Todi is added to the user.
+    let role = |ente, roles: &[&str]| {
+        let mut args = vec!["user", "role", "mrossi", "--ente", ente];
+        for r in roles {
+            args.extend(["--role", r]);
+        }
+        args.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let set = role("Comune di Perugia", &["responsabile", "amministrativo"]);
+    let said = ok(&env, &set.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(said.contains("amministrativo,responsabile"), "{said}");
+    ok(
+        &env,
+        &[
+            "ente",
+            "add",
+            "--nome",
+            "Comune di Todi",
+            "--tipo",
+            "comune",
+            "--belfiore",
+            "L188",
+        ],
+    );
+    let set = role("L188", &["assistente_sociale"]);
+    ok(&env, &set.iter().map(String::as_str).collect::<Vec<_>>());
+    let roles: Vec<String> = ok(&env, &["user", "enti", "mrossi"])
+        .lines()
+        .map(|l| l.split('\t').skip(3).take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            "C990 sportello",
+            "G478 amministrativo,responsabile",
+            "L188 assistente_sociale"
+        ]
+    );
+    let wrong = role("G478", &["direttore"]);
+    let err = refused(&env, &wrong.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("ruolo sconosciuto «direttore»"), "{err}");
+    let nowhere = role("Comune di Nessuno", &["sportello"]);
+    let err = refused(
+        &env,
+        &nowhere.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(err.contains("non trovato"), "{err}");
+    assert_eq!(
+        actions(&env)
+            .iter()
+            .filter(|a| *a == "ruoli_operatore operatore")
+            .count(),
+        2
+    );
     assert_eq!(text(&env.run(&["check"], "").stdout).trim(), "ok");
 }

@@ -118,8 +118,9 @@ fn the_print_is_headed_with_the_records_ente_and_office_whoever_prints_it() {
     let env = Env::new();
     let (db, id) = db_with_a_corciano_scheda(&env);
     let id_s = id.to_string();
-    // `sportello` works for all three comuni, Perugia first; the system account for all.
-    for who in [Some("sportello"), None] {
+    // `zona` works for Perugia (their office: Perugia's Centro) and Corciano, here in Corciano;
+    // the system account for all.
+    for who in [Some("zona@C990"), None] {
         let out_pdf = env.dir.path().join(format!("{who:?}.pdf"));
         let mut args = vec!["print", "scheda", &id_s, "--out", out_pdf.to_str().unwrap()];
         if let Some(w) = who {

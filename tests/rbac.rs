@@ -19,6 +19,7 @@ use sportello::export::Format;
 use sportello::forms::Screens;
 use sportello::progress::Progress;
 use sportello::service::casi_documenti::{Archivio, NuovoDocumento};
+use sportello::service::codes::CodeChange;
 use sportello::service::organisation::{OperatoreEdit, UfficioUscita};
 use sportello::service::retention::{Held, PurgeFiles};
 use sportello::service::rules::{Op, RULES, Scope};
@@ -416,6 +417,8 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
             }
         }
         Op::Broadcast => ok(svc.invia_avviso(actor, "aggiornamento alle 13:00", 30, NOW_MS)),
+        // Any operator may move to one of their enti, and to no other.
+        Op::CambiaEnte => return Some(svc.cambia_ente(actor, ente).map(|_| ())),
         Op::SaveDraft => ok(svc.save_draft(actor, "scheda", "", "{}")),
         Op::LoadDraft => ok(svc.load_draft(actor, "scheda", "")),
         Op::DeleteDraft => ok(svc.delete_draft(actor, "scheda", "")),
@@ -480,6 +483,10 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
             return Some(svc.set_password(actor, collega, "una-password-lunga-1"));
         }
         Op::DisableOperatore => return Some(svc.disable_user(actor, collega)),
+        Op::SetRuoli => {
+            let roles = RoleSet::from_roles(&[Role::Responsabile]);
+            return Some(svc.set_ruoli(actor, collega, ente, roles).map(|_| ()));
+        }
         Op::ConfigurePor => return Some(svc.set_por(actor, belfiore, true)),
         Op::ConfigureUfficio => {
             let uscita = UfficioUscita {
@@ -529,6 +536,11 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         Op::EditCode => {
             let code = svc.store().codes("motivo_accesso").unwrap()[0].clone();
             ok(svc.update_code(actor, &code, "Rinominato", true))
+        }
+        Op::EditCodeEnte => {
+            let change = CodeChange::Label(Some("Rinominato qui".into()));
+            let r = svc.set_code_ente(actor, ente, "motivo_accesso", "spontaneo", change);
+            return Some(r.map(|_| ()));
         }
         Op::FormLists => ok(svc.form_lists(actor, ["esito_scheda", "operatore"], false)),
         Op::Search => ok(svc.search(actor, "rossi anna", None, 50, today())),
@@ -872,6 +884,7 @@ fn expected(op: Op, role: Role, side: Side) -> bool {
         ufficio_id: None,
         os_user: None,
         ssh_client: None,
+        ruoli: vec![(1, actor_roles)],
     };
     rule.need.allows(&probe) && (side == Side::Own || rule.scope == Scope::Installation)
 }
@@ -936,4 +949,80 @@ fn every_operation_by_every_role_in_own_and_other_ente() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Roles are held per ente and the session is narrowed to one: an operator responsabile in A and
+/// sportello in B may delete a scheda only while working in A, and sees B's schede only after
+/// switching to B.
+#[test]
+fn roles_follow_the_ente_of_the_session() {
+    let (mut w, _) = world();
+    let (a, b) = ((w.a.id, w.a.scheda), (w.b.id, w.b.scheda));
+    let sys = Actor::system(None, None);
+    let mut svc = Service::new(&mut w.store);
+    let in_a = operator(
+        &mut svc,
+        &sys,
+        "doppio",
+        &[Role::Responsabile],
+        a.0,
+        w.a.ufficio,
+    );
+    let sportello = RoleSet::from_roles(&[Role::Sportello]);
+    let ruoli = svc.set_ruoli(&sys, "doppio", b.0, sportello).unwrap();
+    assert_eq!(
+        ruoli,
+        vec![
+            (a.0, RoleSet::from_roles(&[Role::Responsabile])),
+            (b.0, sportello)
+        ]
+    );
+    // In A: B's scheda is out of scope (like a missing one) although the operator works for B.
+    let err = svc.read_scheda(&in_a, b.1.0, "test").unwrap_err();
+    assert!(matches!(err, Error::NotFound(_)), "{err}");
+    // In B: a sportello; deleting is a responsabile's, refused and audited.
+    let in_b = svc.cambia_ente(&in_a, b.0).unwrap().actor;
+    assert_eq!((in_b.enti.clone(), in_b.roles), (vec![b.0], sportello));
+    svc.read_scheda(&in_b, b.1.0, "test").unwrap();
+    let err = svc
+        .delete_scheda(&in_b, b.1.0, b.1.1, "motivo")
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with("operazione non consentita"),
+        "{err}"
+    );
+    let last = &svc.store().audit_tail(1).unwrap()[0];
+    assert_eq!(
+        (
+            last.event.action.as_str(),
+            last.event.outcome,
+            last.username.as_str()
+        ),
+        ("elimina_scheda", Outcome::Denied, "doppio")
+    );
+    // Back in A: allowed.
+    let in_a = svc.cambia_ente(&in_b, a.0).unwrap().actor;
+    svc.delete_scheda(&in_a, a.1.0, a.1.1, "motivo").unwrap();
+    let switches = svc
+        .store()
+        .audit_tail(20)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.event.action == "cambia_ente" && r.event.outcome == Outcome::Ok)
+        .count();
+    assert_eq!(switches, 2);
+    // Taking B from the operator ends a session working in B.
+    let mut op = svc
+        .store()
+        .operatore_by_username("doppio")
+        .unwrap()
+        .unwrap();
+    op.enti = vec![a.0];
+    svc.store_mut().update_operatore(&sys, &op).unwrap();
+    let err = svc.home(&in_b, today()).unwrap_err();
+    assert!(
+        err.to_string().contains(sportello::service::ENTE_REVOKED),
+        "{err}"
+    );
+    svc.home(&in_a, today()).unwrap();
 }

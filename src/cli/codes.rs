@@ -1,13 +1,16 @@
-//! `codes list`, `codes import`, `codes export`: the code lists as `;` CSV.
+//! `codes list`, `codes import`, `codes export`: the code lists as `;` CSV; `codes relabel`,
+//! `codes hide`: how one ente shows a shared code.
 
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
+use super::ente::find_ente;
 use super::open_current;
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use crate::sanitize::sanitize;
+use crate::service::codes::CodeChange;
 
 #[derive(Subcommand, Debug)]
 pub(super) enum CodesCommand {
@@ -18,6 +21,26 @@ pub(super) enum CodesCommand {
     Import { lista: String, file: PathBuf },
     /// Esporta una lista in CSV sullo standard output
     Export { lista: String },
+    /// Cambia l'etichetta di un codice per un solo ente (etichetta vuota: torna quella comune)
+    Relabel {
+        lista: String,
+        codice: String,
+        /// Ente: codice catastale, id o nome
+        #[arg(long)]
+        ente: String,
+        etichetta: String,
+    },
+    /// Nasconde un codice per un solo ente (non più proposto; resta leggibile nelle schede che lo
+    /// hanno); con --show lo propone di nuovo
+    Hide {
+        lista: String,
+        codice: String,
+        /// Ente: codice catastale, id o nome
+        #[arg(long)]
+        ente: String,
+        #[arg(long)]
+        show: bool,
+    },
 }
 
 pub(super) fn codes(path: &Path, actor: &Actor, cmd: CodesCommand) -> AppResult<i32> {
@@ -53,6 +76,42 @@ pub(super) fn codes(path: &Path, actor: &Actor, cmd: CodesCommand) -> AppResult<
                 ]);
             }
             let _ = w.flush();
+        }
+        CodesCommand::Relabel {
+            lista,
+            codice,
+            ente,
+            etichetta,
+        } => {
+            let e = find_ente(&mut svc, actor, &ente)?;
+            let change = CodeChange::Label(Some(etichetta));
+            let now = svc.set_code_ente(actor, e.id, &lista, &codice, change)?;
+            println!(
+                "{}/{} nell'ente {}: {}",
+                sanitize(&lista),
+                sanitize(&codice),
+                sanitize(&e.nome),
+                match &now.etichetta {
+                    Some(l) => format!("«{}»", sanitize(l)),
+                    None => "etichetta comune".into(),
+                }
+            );
+        }
+        CodesCommand::Hide {
+            lista,
+            codice,
+            ente,
+            show,
+        } => {
+            let e = find_ente(&mut svc, actor, &ente)?;
+            svc.set_code_ente(actor, e.id, &lista, &codice, CodeChange::Hidden(!show))?;
+            println!(
+                "{}/{} nell'ente {}: {}",
+                sanitize(&lista),
+                sanitize(&codice),
+                sanitize(&e.nome),
+                if show { "proposto" } else { "nascosto" }
+            );
         }
         CodesCommand::Import { lista, file } => {
             let text = std::fs::read_to_string(&file).map_err(|e| {

@@ -73,6 +73,7 @@ pub(super) fn demo_cmd(
     for (user, role) in demo::accounts_lived_in() {
         println!("  {user:<20} {}", role.label());
     }
+    println!("  {:<20} {}", demo::DEMO_TWO_ENTI, demo::two_enti_roles());
     if no_tui {
         return Ok(0);
     }

@@ -125,7 +125,7 @@ pub(super) enum UfficioCommand {
 }
 
 /// The ente named `name`: Belfiore code, id or exact name (case-insensitive).
-fn find_ente(svc: &mut Service<'_>, actor: &Actor, name: &str) -> AppResult<Ente> {
+pub(super) fn find_ente(svc: &mut Service<'_>, actor: &Actor, name: &str) -> AppResult<Ente> {
     let name = name.trim();
     svc.enti(actor)?
         .into_iter()

@@ -530,8 +530,9 @@ fn os_operator(path: &Path, system: &Actor) -> AppResult<Actor> {
 
 /// The actor of a command that reads records. An operator (mapped from the OS account) acts as
 /// themselves. Root or the admin group act as the operator named with `--operatore`, recorded as
-/// "<os user> per conto di <operatore>", or else with the responsabile's rights over every ente,
-/// recorded as `sistema(<os user>)`. `--operatore` is refused to anybody else.
+/// "<os user> per conto di <operatore>" (in their first ente, or in ENTE with `UTENTE@ENTE`: a
+/// Belfiore code, id or name), or else with the responsabile's rights over every ente, recorded as
+/// `sistema(<os user>)`. `--operatore` is refused to anybody else.
 pub(crate) fn acting(
     db: &mut Database,
     caller: &Actor,
@@ -547,19 +548,31 @@ pub(crate) fn acting(
     }
     let mut svc = db.service();
     match operatore {
-        Some(u) => {
+        Some(spec) => {
+            let (u, ente) = match spec.split_once('@') {
+                Some((u, e)) => (u, Some(e)),
+                None => (spec, None),
+            };
             let on_behalf = format!(
                 "{} per conto di {}",
                 caller.os_user.as_deref().unwrap_or("?"),
                 u.chars().take(64).collect::<String>()
             );
-            svc.operatore_actor(u, Some(on_behalf), caller.ssh_client.clone())?
+            let actor = svc
+                .operatore_actor(u, Some(on_behalf), caller.ssh_client.clone())?
                 .ok_or_else(|| {
                     AppError::Invalid(format!(
                         "operatore «{}» inesistente o disabilitato",
                         sanitize(u)
                     ))
-                })
+                })?;
+            match ente {
+                None => Ok(actor),
+                Some(e) => {
+                    let e = ente::find_ente(&mut svc, &actor, e)?;
+                    Ok(svc.cambia_ente(&actor, e.id)?.actor)
+                }
+            }
         }
         None => {
             let mut a = caller.clone();

@@ -1,10 +1,12 @@
-//! `user add`, `user passwd`, `user disable`, `user list`: the operators.
+//! `user add`, `user passwd`, `user disable`, `user list`, `user enti`, `user role`: the operators
+//! and the roles they hold in each ente.
 
 use std::io::Write;
 use std::path::Path;
 
 use clap::Subcommand;
 
+use super::ente::find_ente;
 use super::{enti_by_codes, open_current, read_password_stdin};
 use crate::domain::{Actor, NewOperatore, RoleSet};
 use crate::error::{AppError, AppResult};
@@ -42,8 +44,19 @@ pub(super) enum UserCommand {
     Disable { username: String },
     /// Elenca gli operatori
     List,
-    /// Gli enti di un operatore, il predefinito per primo: id, tipo, nome, codice, ruoli
+    /// Gli enti di un operatore, il predefinito per primo: id, tipo, nome, codice, ruoli nell'ente
     Enti { username: String },
+    /// Imposta i ruoli di un operatore in un ente (aggiungendo l'ente all'operatore se manca)
+    Role {
+        username: String,
+        /// Ente: codice catastale, id o nome
+        #[arg(long)]
+        ente: String,
+        /// Ruolo (ripetibile, o più ruoli separati da virgola): sportello, assistente_sociale,
+        /// amministrativo, responsabile, helpdesk, admin
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
 }
 
 pub(super) fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i32> {
@@ -107,7 +120,7 @@ pub(super) fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i3
                 .ok_or_else(|| {
                     AppError::Invalid(format!("operatore «{}» non trovato", sanitize(&username)))
                 })?;
-            for (i, id) in op.enti.iter().enumerate() {
+            for (i, (id, roles)) in op.ruoli.iter().enumerate() {
                 let Some(e) = enti.iter().find(|e| e.id == *id) else {
                     continue;
                 };
@@ -120,10 +133,26 @@ pub(super) fn user(path: &Path, actor: &Actor, cmd: UserCommand) -> AppResult<i3
                         .as_deref()
                         .map(sanitize)
                         .unwrap_or_else(|| "-".into()),
-                    op.roles.codes(),
+                    roles.codes(),
                     if i == 0 { "\tpredefinito" } else { "" }
                 );
             }
+        }
+        UserCommand::Role {
+            username,
+            ente,
+            roles,
+        } => {
+            let roles = RoleSet::parse_list(&roles.join(",")).map_err(AppError::Invalid)?;
+            let mut svc = db.service();
+            let e = find_ente(&mut svc, actor, &ente)?;
+            svc.set_ruoli(actor, &username, e.id, roles)?;
+            println!(
+                "ruoli di {} nell'ente {}: {}",
+                sanitize(&username),
+                sanitize(&e.nome),
+                roles.codes()
+            );
         }
         UserCommand::List => {
             let enti = db.service().enti(actor)?;

@@ -164,7 +164,7 @@ pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResu
                 nome: nome.into(),
                 cognome: cognome.into(),
                 roles: RoleSet::from_roles(&[*role]),
-                enti: enti.clone(),
+                enti: vec![enti[0]],
                 ufficio_id: Some(segretariato),
                 os_user: None,
                 extra: String::new(),
@@ -172,6 +172,7 @@ pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResu
             Some(DEMO_PASSWORD),
         )?;
     }
+    two_enti(store, actor, &enti, segretariato)?;
     let inserted = insert_persons(store, actor, persons, &enti)?;
     store.set_setting("demo", "1")?;
     Ok(DemoSummary {
@@ -181,6 +182,36 @@ pub fn create(store: &mut dyn Store, actor: &Actor, persons: usize) -> StoreResu
         enti,
         uffici: vec![segretariato, pua, corciano, todi],
     })
+}
+
+/// The demo operator of the zona sociale working for two comuni with different roles: responsabile
+/// in the first, front desk in the second (the login asks which). Named to sort after the role
+/// accounts in the accounts table.
+pub const DEMO_TWO_ENTI: &str = "zona";
+
+/// What [`DEMO_TWO_ENTI`] does where (printed by `sportello demo`).
+pub fn two_enti_roles() -> String {
+    format!(
+        "Responsabile nel {}, operatore di sportello nel {} (sceglie l'ente all'accesso)",
+        DEMO_COMUNI[0].0, DEMO_COMUNI[1].0
+    )
+}
+
+fn two_enti(store: &mut dyn Store, actor: &Actor, enti: &[i64], ufficio: i64) -> StoreResult<()> {
+    let mut svc = crate::service::Service::new(store);
+    let new = NewOperatore {
+        username: DEMO_TWO_ENTI.into(),
+        nome: "Chiara".into(),
+        cognome: "Zonali".into(),
+        roles: RoleSet::from_roles(&[Role::Responsabile]),
+        enti: vec![enti[0]],
+        ufficio_id: Some(ufficio),
+        ..Default::default()
+    };
+    svc.add_user(actor, &new, Some(DEMO_PASSWORD))?;
+    let front = RoleSet::from_roles(&[Role::Sportello]);
+    svc.set_ruoli(actor, DEMO_TWO_ENTI, enti[1], front)?;
+    Ok(())
 }
 
 struct Pools {
@@ -737,7 +768,7 @@ mod tests {
         let summary = create(&mut s, &actor, 500).unwrap();
         assert_eq!(summary.persons, 500);
         let c = s.counts().unwrap();
-        assert_eq!((c.enti, c.uffici, c.operatori, c.soggetti), (4, 4, 6, 500));
+        assert_eq!((c.enti, c.uffici, c.operatori, c.soggetti), (4, 4, 7, 500));
         assert!(s.is_demo().unwrap());
         for (user, role) in accounts() {
             let op = s.operatore_by_username(&user).unwrap().unwrap();

@@ -30,6 +30,17 @@ pub struct NewCodice {
     pub ordine: i64,
 }
 
+/// How one ente shows a shared code: its own label (`None` = the shared one) and whether it is
+/// hidden from new input (records that have it still show it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CodiceEnte {
+    pub lista: String,
+    pub codice: String,
+    pub ente_id: i64,
+    pub etichetta: Option<String>,
+    pub nascosto: bool,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportCounts {

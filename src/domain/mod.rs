@@ -78,6 +78,7 @@ pub struct Operatore {
     pub username: String,
     pub nome: String,
     pub cognome: String,
+    /// The union of the roles held in the enti (the roles of an operator of no ente).
     pub roles: RoleSet,
     /// The enti the operator works for (the first is the default).
     pub enti: Vec<i64>,
@@ -87,6 +88,33 @@ pub struct Operatore {
     pub os_user: Option<String>,
     /// Attributes added by the ente's screen file, as a JSON object.
     pub extra: String,
+    /// The roles held in each ente, in the order of `enti`.
+    #[serde(default)]
+    pub ruoli: Vec<(i64, RoleSet)>,
+}
+
+impl Operatore {
+    /// The ente whose roles an administrator in `session` (their session's ente) sees and changes
+    /// in the accounts form: that ente when the operator works there, else the operator's first.
+    pub fn editing_ente(&self, session: Option<i64>) -> Option<i64> {
+        session
+            .filter(|e| self.enti.contains(e))
+            .or_else(|| self.enti.first().copied())
+    }
+
+    /// The roles held in `ente` (none when the operator does not work for it); an operator of no
+    /// ente holds `roles`.
+    pub fn roles_in(&self, ente: Option<i64>) -> RoleSet {
+        match ente {
+            None if self.enti.is_empty() => self.roles,
+            None => RoleSet::default(),
+            Some(e) => self
+                .ruoli
+                .iter()
+                .find(|(id, _)| *id == e)
+                .map_or_else(RoleSet::default, |(_, r)| *r),
+        }
+    }
 }
 
 /// Data needed to create an operator.
@@ -104,17 +132,28 @@ pub struct NewOperatore {
 }
 
 /// Who is acting: recorded in every audit row and checked against permissions.
+///
+/// An operator's session is narrowed to one ente (chosen at login, switched with
+/// `Service::cambia_ente`): `enti` holds that ente alone and `roles` the roles held there, so that
+/// records and lists of the operator's other enti stay out of reach until they switch.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Actor {
     /// `None` for the system administrator acting through the CLI with file access to the database.
     pub operatore_id: Option<i64>,
     pub username: String,
+    /// The roles held in the session's ente.
     pub roles: RoleSet,
+    /// The session's ente (empty for an operator of no ente; the CLI's system account may list
+    /// every ente).
     pub enti: Vec<i64>,
     pub ufficio_id: Option<i64>,
     pub os_user: Option<String>,
     /// Client address from `SSH_CONNECTION`.
     pub ssh_client: Option<String>,
+    /// The roles the operator holds in each of their enti (administration reaches every ente where
+    /// the operator holds the permission; the session's ente is one of them).
+    #[serde(default)]
+    pub ruoli: Vec<(i64, RoleSet)>,
 }
 
 impl Actor {
@@ -128,25 +167,53 @@ impl Actor {
             ufficio_id: None,
             os_user,
             ssh_client,
+            ruoli: Vec::new(),
         }
     }
 
-    /// The actor for a logged-in operator.
+    /// The actor for a logged-in operator, in their default ente (the first of theirs).
     pub fn operatore(op: &Operatore, os_user: Option<String>, ssh_client: Option<String>) -> Actor {
-        Actor {
+        Actor::operatore_in(op, op.enti.first().copied(), os_user, ssh_client)
+            .expect("an operator works for their first ente")
+    }
+
+    /// The actor for an operator working in `ente` (`None` for an operator of no ente); `None`
+    /// when they do not work for it.
+    pub fn operatore_in(
+        op: &Operatore,
+        ente: Option<i64>,
+        os_user: Option<String>,
+        ssh_client: Option<String>,
+    ) -> Option<Actor> {
+        if ente.is_some_and(|e| !op.enti.contains(&e)) || (ente.is_none() && !op.enti.is_empty()) {
+            return None;
+        }
+        Some(Actor {
             operatore_id: Some(op.id),
             username: op.username.clone(),
-            roles: op.roles,
-            enti: op.enti.clone(),
+            roles: op.roles_in(ente),
+            enti: ente.into_iter().collect(),
             ufficio_id: op.ufficio_id,
             os_user,
             ssh_client,
-        }
+            ruoli: op.ruoli.clone(),
+        })
     }
 
-    /// The operator's ente: the first of theirs (`None` for the system account).
+    /// The session's ente (`None` for the system account and an operator of no ente).
     pub fn ente(&self) -> Option<i64> {
         self.enti.first().copied()
+    }
+
+    /// The roles held in `ente`: those of the whole installation for the system account.
+    pub fn roles_in(&self, ente: i64) -> RoleSet {
+        if self.operatore_id.is_none() {
+            return self.roles;
+        }
+        self.ruoli
+            .iter()
+            .find(|(id, _)| *id == ente)
+            .map_or_else(RoleSet::default, |(_, r)| *r)
     }
 
     pub fn can(&self, p: Permission) -> bool {

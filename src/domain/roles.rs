@@ -185,6 +185,11 @@ impl RoleSet {
         Ok(set)
     }
 
+    /// Every role of the given sets.
+    pub fn union(sets: impl IntoIterator<Item = RoleSet>) -> RoleSet {
+        RoleSet(sets.into_iter().fold(0, |acc, s| acc | s.0))
+    }
+
     pub fn bits(self) -> u8 {
         self.0
     }

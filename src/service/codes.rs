@@ -1,17 +1,27 @@
 //! Code lists behind permissions: the admin lists, imports and edits them (a code is disabled, never
-//! deleted); every form reads the lists it shows.
+//! deleted); an ente relabels or hides codes for itself; every form reads the lists it shows, as the
+//! ente of the session shows them.
 
 use std::collections::BTreeMap;
 
 use super::Service;
 use super::rules::{Op, in_ente};
 use crate::domain::Actor;
-use crate::domain::codici::{Codice, ImportCounts, NewCodice, valid_id};
+use crate::domain::codici::{Codice, CodiceEnte, ImportCounts, NewCodice, valid_id};
 use crate::sanitize::sanitize;
 use crate::store::{StoreError, StoreResult};
 
 /// Code lists by id: (code, label) in display order.
 pub type Lists = BTreeMap<String, Vec<(String, String)>>;
+
+/// What an ente changes of how it shows a shared code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeChange {
+    /// Its own label; `None` goes back to the shared one.
+    Label(Option<String>),
+    /// Hidden from new input (true) or offered again (false).
+    Hidden(bool),
+}
 
 impl Service<'_> {
     /// The code lists with their number of codes (admin).
@@ -56,9 +66,53 @@ impl Service<'_> {
             .update_code(&actor, code.id, code.version, etichetta, attivo)
     }
 
+    /// Relabels or hides (or shows again) a code of a shared list for one ente only. Returns how the
+    /// ente shows the code now.
+    pub fn set_code_ente(
+        &mut self,
+        actor: &Actor,
+        ente_id: i64,
+        lista: &str,
+        codice: &str,
+        change: CodeChange,
+    ) -> StoreResult<CodiceEnte> {
+        let what = format!("ente {ente_id}");
+        let actor = self.guard(actor, Op::EditCodeEnte, Some(ente_id), &what)?;
+        if self.store.ente(ente_id)?.is_none() {
+            return Err(StoreError::NotFound(what));
+        }
+        if !self.store.codes(lista)?.iter().any(|c| c.codice == codice) {
+            return Err(StoreError::NotFound(format!(
+                "codice «{}» della lista «{}»",
+                sanitize(codice),
+                sanitize(lista)
+            )));
+        }
+        let mut row = self
+            .store
+            .codes_ente(ente_id)?
+            .into_iter()
+            .find(|c| c.lista == lista && c.codice == codice)
+            .unwrap_or_else(|| CodiceEnte {
+                lista: lista.to_string(),
+                codice: codice.to_string(),
+                ente_id,
+                ..Default::default()
+            });
+        match change {
+            CodeChange::Label(l) => {
+                row.etichetta = l.map(|l| l.trim().to_string()).filter(|l| !l.is_empty())
+            }
+            CodeChange::Hidden(h) => row.nascosto = h,
+        }
+        self.store.set_code_ente(&actor, &row)?;
+        Ok(row)
+    }
+
     /// The code lists with the given ids (those a form uses): from the database, plus the lists the
-    /// program knows (places, operators and offices of the actor's enti). Disabled codes are kept
-    /// when `with_disabled` (to show old records), left out for new input otherwise.
+    /// program knows (places, operators and offices of the actor's ente), with the labels of the
+    /// session's ente. Disabled codes, and those the ente hides, are kept when `with_disabled` (to
+    /// show old records), left out for new input otherwise.
     pub fn form_lists<'a>(
         &mut self,
         actor: &Actor,
@@ -66,6 +120,20 @@ impl Service<'_> {
         with_disabled: bool,
     ) -> StoreResult<Lists> {
         let actor = self.guard(actor, Op::FormLists, None, "liste di codici")?;
+        let own: BTreeMap<(String, String), CodiceEnte> = match actor.ente() {
+            Some(e) => self.store.codes_ente(e)?,
+            None => Vec::new(),
+        }
+        .into_iter()
+        .map(|c| ((c.lista.clone(), c.codice.clone()), c))
+        .collect();
+        // A code as the ente shows it: `None` when not offered.
+        let shown = |c: Codice| {
+            let o = own.get(&(c.lista.clone(), c.codice.clone()));
+            let offered = c.attivo && !o.is_some_and(|o| o.nascosto);
+            let label = o.and_then(|o| o.etichetta.clone());
+            (offered || with_disabled).then(|| (c.codice, label.unwrap_or(c.etichetta)))
+        };
         let mut out = Lists::new();
         for lista in ids {
             let codes = match lista {
@@ -95,15 +163,14 @@ impl Service<'_> {
                     self.store
                         .codes("bisogni")?
                         .into_iter()
-                        .filter(|c| c.attivo || with_disabled)
-                        .map(|c| {
+                        .filter_map(|c| {
                             let class = c
                                 .gruppo
                                 .as_ref()
                                 .and_then(|g| classes.get(g))
                                 .map(|g| format!("{g}: "))
                                 .unwrap_or_default();
-                            (c.codice, format!("{class}{}", c.etichetta))
+                            shown(c).map(|(k, l)| (k, format!("{class}{l}")))
                         })
                         .collect()
                 }
@@ -111,8 +178,7 @@ impl Service<'_> {
                     .store
                     .codes(other)?
                     .into_iter()
-                    .filter(|c| c.attivo || with_disabled)
-                    .map(|c| (c.codice, c.etichetta))
+                    .filter_map(shown)
                     .collect(),
             };
             out.insert(lista.to_string(), codes);
@@ -122,6 +188,6 @@ impl Service<'_> {
 
     /// Every office of every ente ("Ente · Ufficio"): where a scheda can be sent.
     fn all_uffici(&self) -> StoreResult<Vec<(i64, String)>> {
-        self.uffici(&Actor::system(None, None))
+        self.uffici(|_| true)
     }
 }

@@ -70,28 +70,35 @@ impl<'a> Service<'a> {
         self.store
     }
 
-    /// The actor as the database knows them now: roles, enti and office re-read, so that a disabled
-    /// account or a removed role stops working at once. The CLI's system actor is taken as given.
+    /// The actor as the database knows them now, in the session's ente: roles there, enti and
+    /// office re-read, so that a disabled account, a removed role or a removed ente stops working
+    /// at once. The CLI's system actor is taken as given.
     pub fn live(&mut self, actor: &Actor, op: Op) -> StoreResult<Actor> {
         let Some(id) = actor.operatore_id else {
             return Ok(actor.clone());
         };
-        match self.store.operatore_by_username(&actor.username)? {
-            Some(op_now) if op_now.id == id && op_now.attivo => Ok(Actor::operatore(
-                &op_now,
-                actor.os_user.clone(),
-                actor.ssh_client.clone(),
-            )),
-            _ => {
-                self.audit_denied(actor, op, "account disabilitato o rimosso")?;
-                Err(StoreError::Denied(ACCOUNT_DISABLED.into()))
+        let op_now = self
+            .store
+            .operatore_by_username(&actor.username)?
+            .filter(|o| o.id == id && o.attivo);
+        let Some(op_now) = op_now else {
+            self.audit_denied(actor, op, "account disabilitato o rimosso")?;
+            return Err(StoreError::Denied(ACCOUNT_DISABLED.into()));
+        };
+        let (os_user, ssh) = (actor.os_user.clone(), actor.ssh_client.clone());
+        match Actor::operatore_in(&op_now, actor.ente(), os_user, ssh) {
+            Some(live) => Ok(live),
+            None => {
+                self.audit_denied(actor, op, "ente della sessione non più assegnato")?;
+                Err(StoreError::Denied(ENTE_REVOKED.into()))
             }
         }
     }
 
     /// Checks `op` for `actor` before it runs: the account is still active, its roles allow the
-    /// operation, and (for an operation on a record of an ente) the record's `ente` is one of the
-    /// actor's. Refusals are audited and return an Italian message; a record out of scope is
+    /// operation, and (for an operation on a record of an ente) the record's `ente` is the session's
+    /// (for the organisation, [`rules::Scope::Administered`]: one where the actor holds the
+    /// permission too). Refusals are audited and return an Italian message; a record out of scope is
     /// reported exactly like a missing one (`what`, e.g. "scheda 12"). Returns the live actor.
     pub fn guard(
         &mut self,
@@ -109,9 +116,13 @@ impl<'a> Service<'a> {
                 actor.username, rule.label
             )));
         }
+        let in_scope = |e| match rule.scope {
+            rules::Scope::Installation => true,
+            rules::Scope::Administered => rules::holds(&actor, op, e),
+            rules::Scope::Ente | rules::Scope::Own => rules::in_ente(&actor, e),
+        };
         if let Some(e) = ente
-            && rule.scope != rules::Scope::Installation
-            && !rules::in_ente(&actor, e)
+            && !in_scope(e)
         {
             self.audit_denied(&actor, op, "fuori dagli enti dell'operatore")?;
             return Err(StoreError::NotFound(what.to_string()));
@@ -145,7 +156,10 @@ impl<'a> Service<'a> {
 pub const ACCOUNT_DISABLED: &str =
     "account disabilitato o rimosso: la sessione viene chiusa, rivolgersi all'amministratore";
 
-/// The operator's ente (the first of theirs): where their records go.
+/// What an operator is told when the ente of their session was taken from them (the session ends).
+pub const ENTE_REVOKED: &str = "l'operatore non lavora più per l'ente della sessione: la sessione viene chiusa, accedere di nuovo";
+
+/// The ente of the operator's session: where their records go.
 pub fn ente_of(actor: &Actor) -> StoreResult<i64> {
     actor
         .ente()

@@ -1,7 +1,8 @@
 //! The organisation behind permissions: enti, uffici, operator accounts and their passwords, per-ente
-//! settings. An administrator acts on the enti they work for; the CLI's system account on all.
+//! settings, the roles held per ente. An administrator acts on the enti where they hold the
+//! permission ([`super::rules::Scope::Administered`]); the CLI's system account on all.
 
-use super::rules::{Op, in_ente};
+use super::rules::{Op, holds};
 use super::{Service, ente_of};
 use crate::auth;
 use crate::domain::{
@@ -18,6 +19,10 @@ pub struct OperatoriData {
     pub enti: Vec<(i64, String)>,
     /// (id, "ente · ufficio")
     pub uffici: Vec<(i64, String)>,
+    /// The ente of the administrator's session: the roles the form shows and changes are those
+    /// held there (see [`Operatore::editing_ente`]). Absent in logs recorded before it existed.
+    #[serde(default)]
+    pub ente: Option<i64>,
 }
 
 /// A new or edited operator as typed in the form.
@@ -323,11 +328,11 @@ impl Service<'_> {
         }
     }
 
-    /// Every office of the enti the actor works for, labelled "Ente · Ufficio", by id.
-    pub fn uffici(&self, actor: &Actor) -> StoreResult<Vec<(i64, String)>> {
+    /// Every office of the enti `keep` lets through, labelled "Ente · Ufficio", by id.
+    pub(super) fn uffici(&self, keep: impl Fn(i64) -> bool) -> StoreResult<Vec<(i64, String)>> {
         let mut v = Vec::new();
         for e in self.store.list_enti()? {
-            if !in_ente(actor, e.id) {
+            if !keep(e.id) {
                 continue;
             }
             for u in self.store.list_uffici(e.id)? {
@@ -337,7 +342,7 @@ impl Service<'_> {
         Ok(v)
     }
 
-    /// Refuses (audited) an account of enti the actor does not work for.
+    /// Refuses (audited) an account of an ente where the actor does not hold the permission.
     fn guard_account(
         &mut self,
         actor: &Actor,
@@ -346,7 +351,7 @@ impl Service<'_> {
         who: &str,
     ) -> StoreResult<Actor> {
         let actor = self.guard(actor, op, None, who)?;
-        match enti.iter().find(|e| !in_ente(&actor, **e)) {
+        match enti.iter().find(|e| !holds(&actor, op, **e)) {
             Some(_) => Err(self.out_of_scope(&actor, op, who)),
             None => Ok(actor),
         }
@@ -394,9 +399,24 @@ impl Service<'_> {
         let mut checked = edit.new.clone();
         checked.username = op.username.clone();
         validate_account(&checked)?;
+        // The roles typed are those of the ente the form shows, and of the enti new to the
+        // account; the other enti keep theirs.
+        let shown = op.editing_ente(actor.ente());
+        op.ruoli = edit
+            .new
+            .enti
+            .iter()
+            .map(|e| match op.enti.contains(e) && Some(*e) != shown {
+                true => (*e, op.roles_in(Some(*e))),
+                false => (*e, edit.new.roles),
+            })
+            .collect();
         op.nome = edit.new.nome;
         op.cognome = edit.new.cognome;
-        op.roles = edit.new.roles;
+        op.roles = match op.ruoli.is_empty() {
+            true => edit.new.roles,
+            false => RoleSet::union(op.ruoli.iter().map(|(_, r)| *r)),
+        };
         op.enti = edit.new.enti;
         op.ufficio_id = edit.new.ufficio_id;
         op.os_user = edit.new.os_user;
@@ -439,33 +459,58 @@ impl Service<'_> {
         Ok(())
     }
 
-    /// The accounts of the enti the actor works for (and those of no ente yet).
+    /// The accounts of the enti where the actor administers accounts (and those of no ente yet).
     pub fn list_users(&mut self, actor: &Actor) -> StoreResult<Vec<Operatore>> {
         let actor = self.guard(actor, Op::ListOperatori, None, "operatori")?;
         Ok(self
             .store
             .list_operatori()?
             .into_iter()
-            .filter(|o| o.enti.is_empty() || o.enti.iter().any(|e| in_ente(&actor, *e)))
+            .filter(|o| {
+                o.enti.is_empty() || o.enti.iter().any(|e| holds(&actor, Op::ListOperatori, *e))
+            })
             .collect())
     }
 
     /// What the accounts screen shows: the accounts and the enti and offices to assign.
     pub fn operatori_data(&mut self, actor: &Actor) -> StoreResult<OperatoriData> {
         let operatori = self.list_users(actor)?;
+        let actor = self.live(actor, Op::ListOperatori)?;
+        let keep = |e: i64| holds(&actor, Op::AddOperatore, e);
         let enti = self
             .store
             .list_enti()?
             .into_iter()
-            .filter(|e| in_ente(actor, e.id))
+            .filter(|e| keep(e.id))
             .map(|e| (e.id, e.nome))
             .collect();
-        let uffici = self.uffici(actor)?;
+        let uffici = self.uffici(keep)?;
         Ok(OperatoriData {
             operatori,
             enti,
             uffici,
+            ente: actor.ente(),
         })
+    }
+
+    /// Sets the roles `username` holds in `ente_id`, giving them the ente when new (`sportello user
+    /// role`). Returns the roles per ente now.
+    pub fn set_ruoli(
+        &mut self,
+        actor: &Actor,
+        username: &str,
+        ente_id: i64,
+        roles: RoleSet,
+    ) -> StoreResult<Vec<(i64, RoleSet)>> {
+        let what = format!("ente {ente_id}");
+        let actor = self.guard(actor, Op::SetRuoli, Some(ente_id), &what)?;
+        if self.store.ente(ente_id)?.is_none() {
+            return Err(StoreError::NotFound(what));
+        }
+        let op = self.user(username)?;
+        self.store
+            .set_roles_in_ente(&actor, op.id, ente_id, roles)?;
+        Ok(self.user(username)?.ruoli)
     }
 
     /// Enables or disables the POR / FSE fields of the scheda for an ente (by Belfiore code).

@@ -2,15 +2,18 @@
 //! target is scoped. [`super::Service::guard`] reads it before each operation, and the RBAC matrix
 //! test (`tests/rbac.rs`) walks it: every operation × every role × own ente / other ente.
 //!
-//! Scope rules ("own ente" = any of the operator's enti; the Security issue narrows it to the ente
-//! chosen at login):
+//! Scope rules ("own ente" = the ente of the session, chosen at login: an operator's other enti are
+//! out of reach until they switch):
 //! - [`Scope::Installation`]: data shared by the enti of an installation — the anagrafe (one person,
 //!   one record; reads are audited, not scoped), code lists, the list of enti.
 //! - [`Scope::Ente`]: a record that belongs to an ente (scheda, consent, office, operator account):
 //!   the actor must work for that ente. A refusal reads like "not found", so it leaks nothing.
+//! - [`Scope::Administered`]: the organisation (offices, accounts, roles) of an ente: the actor must
+//!   hold the operation's permission there too, not only in the session's ente — an administrator
+//!   of several enti administers each of them without switching.
 //! - [`Scope::Own`]: the actor's own records (drafts, their own session).
 
-use crate::domain::{Actor, Permission};
+use crate::domain::{Actor, Permission, RoleSet};
 
 /// What an operation needs of the actor's roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,11 +26,16 @@ pub enum Need {
 }
 
 impl Need {
+    /// Whether the actor's roles in the session's ente allow it.
     pub fn allows(self, actor: &Actor) -> bool {
+        self.allows_roles(actor.roles)
+    }
+
+    pub fn allows_roles(self, roles: RoleSet) -> bool {
         match self {
             Need::Operator => true,
-            Need::Permission(p) => actor.can(p),
-            Need::AnyOf(ps) => ps.iter().any(|p| actor.can(*p)),
+            Need::Permission(p) => roles.allows(p),
+            Need::AnyOf(ps) => ps.iter().any(|p| roles.allows(*p)),
         }
     }
 }
@@ -37,6 +45,7 @@ impl Need {
 pub enum Scope {
     Installation,
     Ente,
+    Administered,
     Own,
 }
 
@@ -60,6 +69,7 @@ pub enum Op {
     ListSessions,
     EndSession,
     Broadcast,
+    CambiaEnte,
     // Drafts
     SaveDraft,
     LoadDraft,
@@ -74,6 +84,7 @@ pub enum Op {
     EditOperatore,
     SetPassword,
     DisableOperatore,
+    SetRuoli,
     ConfigurePor,
     ConfigureUfficio,
     UfficioUscita,
@@ -90,6 +101,7 @@ pub enum Op {
     ListCodes,
     ImportCodes,
     EditCode,
+    EditCodeEnte,
     FormLists,
     // Anagrafe
     Search,
@@ -201,7 +213,7 @@ const fn rule(
 use Audit::{Always, Denials};
 use Need::{AnyOf, Operator, Permission as P};
 use Permission as Pm;
-use Scope::{Ente, Installation, Own};
+use Scope::{Administered, Ente, Installation, Own};
 
 /// The table. Keep one row per [`Op`] (a unit test checks it).
 #[rustfmt::skip]
@@ -209,23 +221,25 @@ pub static RULES: &[Rule] = &[
     rule(Op::Home, "pagina_iniziale", "pagina iniziale", Operator, Own, Denials),
     rule(Op::Logout, "logout", "uscita", Operator, Own, Always),
     rule(Op::SessionHeartbeat, "segnale_sessione", "sessione", Operator, Own, Denials),
-    rule(Op::ListSessions, "elenco_sessioni", "sessioni attive", P(Pm::ManageAccounts), Installation, Always),
+    rule(Op::ListSessions, "elenco_sessioni", "sessioni attive", P(Pm::ManageAccounts), Installation, Denials),
     rule(Op::EndSession, "termina_sessione", "chiusura di una sessione", P(Pm::ManageAccounts), Installation, Always),
     rule(Op::Broadcast, "invia_avviso", "avviso agli operatori", P(Pm::ManageConfig), Installation, Always),
+    rule(Op::CambiaEnte, "cambia_ente", "cambio di ente", Operator, Own, Always),
     rule(Op::SaveDraft, "salva_bozza", "salvataggio bozza", Operator, Own, Denials),
     rule(Op::LoadDraft, "leggi_bozza", "lettura bozza", Operator, Own, Denials),
     rule(Op::DeleteDraft, "elimina_bozza", "eliminazione bozza", Operator, Own, Denials),
     rule(Op::CreateEnte, "crea_ente", "creazione di un ente", P(Pm::ManageConfig), Installation, Always),
-    rule(Op::CreateUfficio, "crea_ufficio", "creazione di un ufficio", P(Pm::ManageConfig), Ente, Always),
-    rule(Op::EditEnte, "modifica_ente", "modifica di un ente", P(Pm::ManageConfig), Ente, Always),
-    rule(Op::EditUfficio, "modifica_ufficio", "modifica di un ufficio", P(Pm::ManageConfig), Ente, Always),
-    rule(Op::ListOperatori, "elenca_operatori", "elenco operatori", P(Pm::ManageAccounts), Ente, Denials),
-    rule(Op::AddOperatore, "crea_operatore", "creazione di un operatore", P(Pm::ManageAccounts), Ente, Always),
-    rule(Op::EditOperatore, "modifica_operatore", "modifica di un operatore", P(Pm::ManageAccounts), Ente, Always),
-    rule(Op::SetPassword, "cambia_password", "cambio password", P(Pm::ManageAccounts), Ente, Always),
-    rule(Op::DisableOperatore, "disabilita_operatore", "disabilitazione di un operatore", P(Pm::ManageAccounts), Ente, Always),
-    rule(Op::ConfigurePor, "configura_por", "configurazione POR", P(Pm::ManageConfig), Ente, Always),
-    rule(Op::ConfigureUfficio, "configura_ufficio", "configurazione di stampante e cartella dell'ufficio", P(Pm::ManageConfig), Ente, Always),
+    rule(Op::CreateUfficio, "crea_ufficio", "creazione di un ufficio", P(Pm::ManageConfig), Administered, Always),
+    rule(Op::EditEnte, "modifica_ente", "modifica di un ente", P(Pm::ManageConfig), Administered, Always),
+    rule(Op::EditUfficio, "modifica_ufficio", "modifica di un ufficio", P(Pm::ManageConfig), Administered, Always),
+    rule(Op::ListOperatori, "elenca_operatori", "elenco operatori", P(Pm::ManageAccounts), Administered, Denials),
+    rule(Op::AddOperatore, "crea_operatore", "creazione di un operatore", P(Pm::ManageAccounts), Administered, Always),
+    rule(Op::EditOperatore, "modifica_operatore", "modifica di un operatore", P(Pm::ManageAccounts), Administered, Always),
+    rule(Op::SetPassword, "cambia_password", "cambio password", P(Pm::ManageAccounts), Administered, Always),
+    rule(Op::DisableOperatore, "disabilita_operatore", "disabilitazione di un operatore", P(Pm::ManageAccounts), Administered, Always),
+    rule(Op::SetRuoli, "ruoli_operatore", "ruoli di un operatore in un ente", P(Pm::ManageAccounts), Administered, Always),
+    rule(Op::ConfigurePor, "configura_por", "configurazione POR", P(Pm::ManageConfig), Administered, Always),
+    rule(Op::ConfigureUfficio, "configura_ufficio", "configurazione di stampante e cartella dell'ufficio", P(Pm::ManageConfig), Administered, Always),
     rule(Op::UfficioUscita, "uscita_ufficio", "stampante e cartella dell'ufficio", Operator, Own, Denials),
     rule(Op::ListEnti, "elenca_enti", "elenco degli enti", Operator, Installation, Denials),
     rule(Op::Migrate, "migra_schema", "aggiornamento dello schema", P(Pm::ManageConfig), Installation, Always),
@@ -238,6 +252,7 @@ pub static RULES: &[Rule] = &[
     rule(Op::ListCodes, "elenca_codici", "liste di codici", P(Pm::ManageCodes), Installation, Denials),
     rule(Op::ImportCodes, "importa_codici", "importazione di codici", P(Pm::ManageCodes), Installation, Always),
     rule(Op::EditCode, "modifica_codice", "modifica di un codice", P(Pm::ManageCodes), Installation, Always),
+    rule(Op::EditCodeEnte, "modifica_codice_ente", "etichette e codici nascosti dell'ente", P(Pm::ManageCodes), Administered, Always),
     rule(
         Op::FormLists,
         "liste_modulo",
@@ -283,7 +298,7 @@ pub static RULES: &[Rule] = &[
     rule(Op::AssignOperatore, "operatori_caso", "operatori del caso e gestione del fascicolo", P(Pm::WriteCartella), Ente, Always),
     rule(Op::ShareCaso, "condividi_caso", "condivisione del caso con altre unità", P(Pm::WriteCartella), Ente, Always),
     rule(Op::OpenCaso, "apri_caso", "apertura di un caso", P(Pm::WriteCartella), Ente, Always),
-    rule(Op::ConfigureCategorie, "configura_categorie_ufficio", "categorie sociali di un ufficio", P(Pm::ManageConfig), Ente, Always),
+    rule(Op::ConfigureCategorie, "configura_categorie_ufficio", "categorie sociali di un ufficio", P(Pm::ManageConfig), Administered, Always),
     rule(Op::GrantRiservati, "concedi_dati_riservati", "permesso dati riservati", P(Pm::ManageAccounts), Ente, Always),
     rule(Op::Changes, "contatore_modifiche", "aggiornamento automatico", Operator, Own, Denials),
     rule(Op::AuditAccessi, "registro_accessi", "registro degli accessi", P(Pm::ReadAudit), Installation, Always),
@@ -326,10 +341,16 @@ impl Op {
     }
 }
 
-/// Whether `actor` works for `ente` ("own ente": any of the operator's enti). The system account of
-/// the CLI (no operator) acts for the whole installation.
+/// Whether `ente` is the actor's ("own ente": the ente of the session). The system account of the
+/// CLI (no operator) acts for the whole installation.
 pub fn in_ente(actor: &Actor, ente: i64) -> bool {
     actor.operatore_id.is_none() || actor.enti.contains(&ente)
+}
+
+/// Whether the actor holds what `op` needs in `ente` ([`Scope::Administered`]): the system account
+/// everywhere, an operator in the enti where their roles there allow it.
+pub fn holds(actor: &Actor, op: Op, ente: i64) -> bool {
+    actor.operatore_id.is_none() || op.rule().need.allows_roles(actor.roles_in(ente))
 }
 
 #[cfg(test)]

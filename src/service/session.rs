@@ -1,5 +1,6 @@
 //! Sessions: login (password or OS account), unlock after the idle lock, logout, the periodic check
-//! that the account is still active (roles and enti as they are now), and the home screen's data.
+//! that the account is still active (roles and enti as they are now), the switch to another of the
+//! operator's enti, and the home screen's data.
 
 use super::Service;
 use super::rules::Op;
@@ -17,6 +18,11 @@ pub struct SessionInfo {
     /// Belfiore code of the operator's ente (its residents come first in searches).
     pub ente_belfiore: Option<String>,
     pub ufficio: String,
+    /// The enti the operator works for, (id, name), in their order: more than one and the login
+    /// asks which; the session may switch to another ([`Service::cambia_ente`]). Absent in logs
+    /// recorded before it existed.
+    #[serde(default)]
+    pub enti: Vec<(i64, String)>,
 }
 
 /// What the home screen shows.
@@ -58,23 +64,36 @@ pub struct HomeErogazioni {
 pub const HOME_RECENT: usize = 5;
 
 impl Service<'_> {
-    fn session_info(&self, op: &Operatore, origin: &Origin) -> StoreResult<SessionInfo> {
-        let ente = match op.enti.first() {
-            Some(id) => self.store.ente(*id)?,
+    /// The session of `actor` (an operator's actor, in the ente of the session).
+    fn session_info(&self, op: &Operatore, actor: Actor) -> StoreResult<SessionInfo> {
+        let ente = match actor.ente() {
+            Some(id) => self.store.ente(id)?,
             None => None,
         };
         let ufficio = match op.ufficio_id {
             Some(id) => self.store.ufficio(id)?.map(|u| u.nome).unwrap_or_default(),
             None => String::new(),
         };
+        let mut enti = Vec::new();
+        for id in &op.enti {
+            let nome = self.store.ente(*id)?.map(|e| e.nome).unwrap_or_default();
+            enti.push((*id, nome));
+        }
         Ok(SessionInfo {
-            actor: Actor::operatore(op, origin.os_user.clone(), origin.ssh_client.clone()),
+            actor,
             nome: op.nome.clone(),
             cognome: op.cognome.clone(),
             ente_belfiore: ente.as_ref().and_then(|e| e.belfiore.clone()),
             ente: ente.map(|e| e.nome).unwrap_or_default(),
             ufficio,
+            enti,
         })
+    }
+
+    /// The session at login: in the operator's first ente.
+    fn login_info(&self, op: &Operatore, origin: &Origin) -> StoreResult<SessionInfo> {
+        let actor = Actor::operatore(op, origin.os_user.clone(), origin.ssh_client.clone());
+        self.session_info(op, actor)
     }
 
     /// Password login (lockout and audit in [`auth::login`]); `now` is unix seconds.
@@ -87,13 +106,13 @@ impl Service<'_> {
     ) -> Result<SessionInfo, String> {
         let op =
             auth::login(self.store, username, password, origin, now).map_err(|e| e.to_string())?;
-        self.session_info(&op, origin).map_err(|e| e.to_string())
+        self.login_info(&op, origin).map_err(|e| e.to_string())
     }
 
     /// Login as the operator mapped to the OS account (`auth = "system"`).
     pub fn login_system(&mut self, origin: &Origin, now: i64) -> Result<SessionInfo, String> {
         let op = auth::login_system(self.store, origin, now).map_err(|e| e.to_string())?;
-        self.session_info(&op, origin).map_err(|e| e.to_string())
+        self.login_info(&op, origin).map_err(|e| e.to_string())
     }
 
     /// The password typed again after the idle lock, for the locked operator.
@@ -109,19 +128,43 @@ impl Service<'_> {
             .map_err(|e| e.to_string())
     }
 
-    /// The session as the database knows it now (roles, enti, office); an error when the account
-    /// was disabled meanwhile. The desk asks every minute.
+    /// The session as the database knows it now (roles in the session's ente, enti, office); an
+    /// error when the account was disabled, or the ente taken from it, meanwhile. The desk asks
+    /// every minute.
     pub fn refresh_session(&mut self, actor: &Actor) -> StoreResult<SessionInfo> {
         let live = self.live(actor, Op::Home)?;
         let op = self
             .store
             .operatore_by_username(&live.username)?
             .ok_or_else(|| crate::store::StoreError::Denied(super::ACCOUNT_DISABLED.into()))?;
-        let origin = Origin {
-            os_user: actor.os_user.clone(),
-            ssh_client: actor.ssh_client.clone(),
+        self.session_info(&op, live)
+    }
+
+    /// Moves the session to `ente`, another of the operator's enti: the roles held there apply
+    /// from now on (audited `cambia_ente`). An ente the operator does not work for reads like a
+    /// missing one.
+    pub fn cambia_ente(&mut self, actor: &Actor, ente: i64) -> StoreResult<SessionInfo> {
+        let live = self.guard(actor, Op::CambiaEnte, None, "cambio di ente")?;
+        let what = format!("ente {ente}");
+        let op = self
+            .store
+            .operatore_by_username(&live.username)?
+            .ok_or_else(|| crate::store::StoreError::NotFound(what.clone()))?;
+        let Some(moved) = Actor::operatore_in(
+            &op,
+            Some(ente),
+            live.os_user.clone(),
+            live.ssh_client.clone(),
+        ) else {
+            return Err(self.out_of_scope(&live, Op::CambiaEnte, &what));
         };
-        self.session_info(&op, &origin)
+        self.store.audit(
+            &moved,
+            &AuditEvent::new(Op::CambiaEnte.rule().action, Outcome::Ok)
+                .on("ente", Some(ente))
+                .detail(format!("ruoli={}", moved.roles.codes())),
+        )?;
+        self.session_info(&op, moved)
     }
 
     /// The actor of an active operator, for a command run on their behalf (`--operatore`).

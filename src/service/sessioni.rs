@@ -23,18 +23,15 @@ impl Service<'_> {
     ) -> StoreResult<Segnale> {
         let actor = self.guard(actor, Op::SessionHeartbeat, None, "sessione")?;
         let operatore = actor.operatore_id.unwrap_or_default();
+        let nuova = NuovaSessione {
+            ente_id: nuova.ente_id.or(actor.ente()),
+            ..nuova.clone()
+        };
         let id = match id {
             Some(id) => id,
-            None => {
-                let nuova = NuovaSessione {
-                    ente_id: nuova.ente_id.or(actor.ente()),
-                    ..nuova.clone()
-                };
-                self.store.apri_sessione(&actor, &nuova, now_ms)?
-            }
+            None => self.store.apri_sessione(&actor, &nuova, now_ms)?,
         };
-        self.store
-            .segnale_sessione(id, operatore, &nuova.schermata, now_ms)
+        self.store.segnale_sessione(id, operatore, &nuova, now_ms)
     }
 
     /// The actor's session ends (logout or quit).
@@ -51,7 +48,7 @@ impl Service<'_> {
         now_ms: i64,
     ) -> StoreResult<Vec<SessioneAttiva>> {
         self.guard(actor, Op::ListSessions, None, "sessioni attive")?;
-        self.store.sessioni_attive(None, now_ms)
+        self.store.sessioni_attive(now_ms)
     }
 
     /// Asks a session to end: at its next heartbeat it saves its drafts and logs out.
@@ -89,7 +86,7 @@ impl Service<'_> {
     /// Whether `migrate` may run now: no session open, or `force` after a notice sent within the
     /// last hour. The refusal says what to do, in Italian.
     pub fn migrate_allowed(&mut self, force: bool, now_ms: i64) -> StoreResult<()> {
-        let open = self.store.sessioni_attive(None, now_ms)?;
+        let open = self.store.sessioni_attive(now_ms)?;
         if open.is_empty() {
             return Ok(());
         }

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(23, "0023_conservazione"),
     migration!(24, "0024_punti_contatto"),
     migration!(25, "0025_caso_condivisione"),
+    migration!(26, "0026_ruoli_ente"),
     migration!(28, "0028_sessioni"),
 ];
 

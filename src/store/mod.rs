@@ -24,7 +24,7 @@ use crate::domain::caso::{
     Diario, Documento, Familiare, FiltroCasi, Gestione, Isee, OperatoreCaso, Pai, Proposta,
     SchedaPersona, Step, Transizione, Unita, Valutazione, Visibilita,
 };
-use crate::domain::codici::{Codice, ImportCounts, NewCodice};
+use crate::domain::codici::{Codice, CodiceEnte, ImportCounts, NewCodice};
 use crate::domain::erogazioni::{
     Erogazione, ErogazioneElenco, FiltroErogazioni, Foglio, Intervento, NuovoTipo,
     PrestazioneSiuss, Progetto, TipoIntervento,
@@ -36,7 +36,9 @@ use crate::domain::search_query::SearchQuery;
 use crate::domain::sessione::{Avviso, NuovaSessione, Segnale, SessioneAttiva};
 use crate::domain::siuss::{Candidato, Esito};
 use crate::domain::soggetto::{ImportRow, NewSoggetto, UpsertCounts};
-use crate::domain::{Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, Ufficio};
+use crate::domain::{
+    Actor, AuditEvent, AuditRow, Ente, NewEnte, NewOperatore, Operatore, RoleSet, Ufficio,
+};
 
 /// Errors of the store, with the Italian text shown to operators.
 #[derive(Debug, thiserror::Error)]
@@ -261,6 +263,16 @@ pub trait OrgStore {
     fn list_operatori(&self) -> StoreResult<Vec<Operatore>>;
     /// Updates names, roles, enti, ufficio, active flag and OS account; Conflict if `op.version` moved.
     fn update_operatore(&mut self, actor: &Actor, op: &Operatore) -> StoreResult<i64>;
+    /// Sets the roles `operatore_id` holds in `ente_id`, adding the ente to the operator when new
+    /// (after their other enti); `operatore.roles` becomes the union. Audited `ruoli_operatore`.
+    /// Returns the operator's new version.
+    fn set_roles_in_ente(
+        &mut self,
+        actor: &Actor,
+        operatore_id: i64,
+        ente_id: i64,
+        roles: RoleSet,
+    ) -> StoreResult<i64>;
     /// Sets the password hash; Conflict if `version` moved. Returns the new version.
     fn set_password(
         &mut self,
@@ -471,24 +483,21 @@ pub struct BloccoLegale {
 pub trait SessioniStore {
     /// Registers the actor's session: its id.
     fn apri_sessione(&mut self, actor: &Actor, s: &NuovaSessione, now_ms: i64) -> StoreResult<i64>;
-    /// The session `id` of `operatore_id` is alive on `schermata`: whether it must end and the
-    /// notice in force. A session already closed or unknown reports `NotFound`.
+    /// The session `id` of `operatore_id` is alive on `s.schermata` (in `s.ente_id`, which follows
+    /// a change of ente): whether it must end and the notice in force. A session already closed or
+    /// unknown reports `NotFound`.
     fn segnale_sessione(
         &mut self,
         id: i64,
         operatore_id: i64,
-        schermata: &str,
+        s: &NuovaSessione,
         now_ms: i64,
     ) -> StoreResult<Segnale>;
     /// The session ends (logout, quit, or after an administrator asked it to).
     fn chiudi_sessione(&mut self, id: i64, operatore_id: i64, now_ms: i64) -> StoreResult<()>;
-    /// Sessions open at `now_ms` (closed ones and those silent for [`crate::domain::sessione::SCADENZA_MS`] left out), of
-    /// operators of `enti` (`None`: all), oldest first.
-    fn sessioni_attive(
-        &self,
-        enti: Option<&[i64]>,
-        now_ms: i64,
-    ) -> StoreResult<Vec<SessioneAttiva>>;
+    /// Sessions open at `now_ms` (closed ones and those silent for
+    /// [`crate::domain::sessione::SCADENZA_MS`] left out), oldest first.
+    fn sessioni_attive(&self, now_ms: i64) -> StoreResult<Vec<SessioneAttiva>>;
     /// Asks a session to end (audited). `NotFound` when it is not open.
     fn termina_sessione(&mut self, actor: &Actor, id: i64, now_ms: i64) -> StoreResult<()>;
     /// A notice to every session for `minuti` minutes, replacing the one in force (audited).
@@ -623,6 +632,10 @@ pub trait CodeListStore {
         etichetta: &str,
         attivo: bool,
     ) -> StoreResult<i64>;
+    /// The labels and hidden codes of one ente.
+    fn codes_ente(&self, ente_id: i64) -> StoreResult<Vec<CodiceEnte>>;
+    /// Sets how an ente shows a code (the whole row); audited `modifica_codice_ente`.
+    fn set_code_ente(&mut self, actor: &Actor, c: &CodiceEnte) -> StoreResult<()>;
 }
 
 /// Installation settings (key → value).

@@ -100,6 +100,8 @@ actions! {
     Recent4 = "recent_4", "Persona recente 4";
     Recent5 = "recent_5", "Persona recente 5";
     Logout = "logout", "Cambia operatore";
+    /// Move the session to another of the operator's enti (home screen).
+    SwitchEnte = "switch_ente", "Cambia ente";
     RestoreDraft = "restore_draft", "Ripristina bozza";
     DiscardDraft = "discard_draft", "Scarta bozza";
     ReplayNext = "replay_next", "Messaggio successivo";

@@ -71,7 +71,7 @@ pub static COLUMNS: &[(&str, &[(&str, Rule)])] = &[
         ("cognome", Surname), ("roles", Safe), ("ufficio_id", Safe), ("attivo", Safe), ("os_user", Safe),
         ("password_hash", Clear), ("created_at", Safe), ("created_by", Safe), ("updated_at", Safe),
         ("updated_by", Safe), ("extra", Json)]),
-    ("operatore_ente", &[("operatore_id", Safe), ("ente_id", Safe), ("ordine", Safe)]),
+    ("operatore_ente", &[("operatore_id", Safe), ("ente_id", Safe), ("ordine", Safe), ("roles", Safe)]),
     ("login_attempt", &[("id", Safe), ("at", Safe), ("username", Safe), ("result", Safe),
         ("os_user", Safe), ("ssh_client", Clear)]),
     // Ids and actions only by design (no names, codici fiscali or notes); its hash chain stays whole.
@@ -102,6 +102,9 @@ pub static COLUMNS: &[(&str, &[(&str, Rule)])] = &[
     ("codice", &[("id", Safe), ("version", Safe), ("lista", Safe), ("codice", Safe), ("etichetta", Safe),
         ("gruppo", Safe), ("pic", Safe), ("richiede", Safe), ("ordine", Safe), ("attivo", Safe),
         ("created_at", Safe), ("created_by", Safe), ("updated_at", Safe), ("updated_by", Safe)]),
+    // An ente's own labels of shared codes: code-list texts, no personal data.
+    ("codice_ente", &[("lista", Safe), ("codice", Safe), ("ente_id", Safe), ("etichetta", Safe),
+        ("nascosto", Safe), ("version", Safe), ("updated_at", Safe), ("updated_by", Safe)]),
     ("soggetto_parola", &[("campo", Derived), ("parola", Derived), ("chiave", Derived)]),
     ("soggetto_parola_variante", &[("variante", Derived), ("parola", Derived)]),
     ("privacy_consenso", &[("id", Safe), ("version", Safe), ("soggetto_id", Safe), ("ente_id", Safe),

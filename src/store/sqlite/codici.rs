@@ -4,7 +4,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::audit::append_audit;
 use super::{SqliteStore, now_text, who};
-use crate::domain::codici::{Codice, ImportCounts, NewCodice};
+use crate::domain::codici::{Codice, CodiceEnte, ImportCounts, NewCodice};
 use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::store::{CodeListStore, StoreError, StoreResult};
 
@@ -130,6 +130,51 @@ impl CodeListStore for SqliteStore {
                 &AuditEvent::new("modifica_codice", Outcome::Ok).on("codice", Some(id)).detail(format!("attivo={attivo}")),
             )?;
             Ok(version + 1)
+        })
+    }
+
+    fn codes_ente(&self, ente_id: i64) -> StoreResult<Vec<CodiceEnte>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT lista, codice, ente_id, etichetta, nascosto FROM codice_ente WHERE ente_id = ?1
+             ORDER BY lista, codice",
+        )?;
+        Ok(stmt
+            .query_map([ente_id], |r| {
+                Ok(CodiceEnte {
+                    lista: r.get(0)?,
+                    codice: r.get(1)?,
+                    ente_id: r.get(2)?,
+                    etichetta: r.get(3)?,
+                    nascosto: r.get(4)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?)
+    }
+
+    fn set_code_ente(&mut self, actor: &Actor, c: &CodiceEnte) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO codice_ente (lista, codice, ente_id, etichetta, nascosto, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (ente_id, lista, codice) DO UPDATE SET etichetta = excluded.etichetta,
+                    nascosto = excluded.nascosto, version = version + 1,
+                    updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                params![c.lista, c.codice, c.ente_id, c.etichetta, c.nascosto, now_text(), who(actor)],
+            )?;
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("modifica_codice_ente", Outcome::Ok)
+                    .on("ente", Some(c.ente_id))
+                    .detail(format!(
+                        "{}/{}: etichetta {}, {}",
+                        c.lista,
+                        c.codice,
+                        c.etichetta.as_deref().map_or("comune".into(), |e| format!("«{e}»")),
+                        if c.nascosto { "nascosto" } else { "visibile" }
+                    )),
+            )?;
+            Ok(())
         })
     }
 }

@@ -20,6 +20,7 @@ fn attempt_actor(attempt: &LoginAttempt, operatore_id: Option<i64>) -> Actor {
         ufficio_id: None,
         os_user: attempt.os_user.clone(),
         ssh_client: attempt.ssh_client.clone(),
+        ruoli: Vec::new(),
     }
 }
 

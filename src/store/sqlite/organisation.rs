@@ -24,16 +24,20 @@ impl SqliteStore {
             attivo: row.get("attivo")?,
             os_user: row.get("os_user")?,
             extra: row.get("extra")?,
+            ruoli: Vec::new(),
         })
     }
 
     fn load_enti(&self, mut op: Operatore) -> StoreResult<Operatore> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT ente_id FROM operatore_ente WHERE operatore_id = ?1 ORDER BY ordine",
+            "SELECT ente_id, roles FROM operatore_ente WHERE operatore_id = ?1 ORDER BY ordine",
         )?;
-        op.enti = stmt
-            .query_map([op.id], |r| r.get(0))?
+        op.ruoli = stmt
+            .query_map([op.id], |r| {
+                Ok((r.get(0)?, RoleSet::from_bits(r.get::<_, i64>(1)? as u8)))
+            })?
             .collect::<Result<_, _>>()?;
+        op.enti = op.ruoli.iter().map(|(e, _)| *e).collect();
         Ok(op)
     }
 
@@ -113,10 +117,11 @@ impl OrgStore for SqliteStore {
             let id = tx.last_insert_rowid();
             // The operator who creates an ente works for it (to give it its uffici and operators).
             if let Some(op) = actor.operatore_id {
+                // With the roles they hold in the session's ente.
                 tx.execute(
-                    "INSERT INTO operatore_ente (operatore_id, ente_id, ordine)
-                     VALUES (?1, ?2, (SELECT coalesce(max(ordine), 0) + 1 FROM operatore_ente WHERE operatore_id = ?1))",
-                    params![op, id],
+                    "INSERT INTO operatore_ente (operatore_id, ente_id, ordine, roles)
+                     VALUES (?1, ?2, (SELECT coalesce(max(ordine), 0) + 1 FROM operatore_ente WHERE operatore_id = ?1), ?3)",
+                    params![op, id, actor.roles.bits()],
                 )?;
             }
             append_audit(tx, actor, &AuditEvent::new("crea_ente", Outcome::Ok).on("ente", Some(id)))?;
@@ -321,8 +326,8 @@ impl OrgStore for SqliteStore {
             let id = tx.last_insert_rowid();
             for (i, ente) in new.enti.iter().enumerate() {
                 tx.execute(
-                    "INSERT INTO operatore_ente (operatore_id, ente_id, ordine) VALUES (?1, ?2, ?3)",
-                    params![id, ente, i as i64],
+                    "INSERT INTO operatore_ente (operatore_id, ente_id, ordine, roles) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, ente, i as i64, new.roles.bits()],
                 )?;
             }
             append_audit(
@@ -370,6 +375,25 @@ impl OrgStore for SqliteStore {
         if op.roles.is_empty() {
             return Err(StoreError::Invalid("indicare almeno un ruolo".into()));
         }
+        // Each ente keeps the roles held there (`ruoli`) and an ente new to the operator gets
+        // `roles`; a caller that changed `roles` only (it is no longer the union of `ruoli`) gives
+        // `roles` to every ente.
+        let kept = RoleSet::union(op.ruoli.iter().map(|(_, r)| *r));
+        let ruoli: Vec<(i64, RoleSet)> = op
+            .enti
+            .iter()
+            .map(|e| {
+                let held = op.roles_in(Some(*e));
+                match held.is_empty() || op.roles != kept {
+                    true => (*e, op.roles),
+                    false => (*e, held),
+                }
+            })
+            .collect();
+        let union = match ruoli.is_empty() {
+            true => op.roles,
+            false => RoleSet::union(ruoli.iter().map(|(_, r)| *r)),
+        };
         self.write(|tx| {
             let n = tx.execute(
                 "UPDATE operatore SET nome = ?1, cognome = ?2, roles = ?3, ufficio_id = ?4, attivo = ?5, os_user = ?6,
@@ -378,7 +402,7 @@ impl OrgStore for SqliteStore {
                 params![
                     op.nome,
                     op.cognome,
-                    op.roles.bits(),
+                    union.bits(),
                     op.ufficio_id,
                     op.attivo,
                     op.os_user,
@@ -393,20 +417,68 @@ impl OrgStore for SqliteStore {
                 return Err(StoreError::Conflict { entity: "operatore", id: op.id });
             }
             tx.execute("DELETE FROM operatore_ente WHERE operatore_id = ?1", [op.id])?;
-            for (i, ente) in op.enti.iter().enumerate() {
+            for (i, (ente, roles)) in ruoli.iter().enumerate() {
                 tx.execute(
-                    "INSERT INTO operatore_ente (operatore_id, ente_id, ordine) VALUES (?1, ?2, ?3)",
-                    params![op.id, ente, i as i64],
+                    "INSERT INTO operatore_ente (operatore_id, ente_id, ordine, roles) VALUES (?1, ?2, ?3, ?4)",
+                    params![op.id, ente, i as i64, roles.bits()],
                 )?;
             }
+            let detail = ruoli
+                .iter()
+                .map(|(e, r)| format!("ente {e}: {}", r.codes()))
+                .collect::<Vec<_>>()
+                .join("; ");
             append_audit(
                 tx,
                 actor,
                 &AuditEvent::new("modifica_operatore", Outcome::Ok)
                     .on("operatore", Some(op.id))
-                    .detail(format!("ruoli={} attivo={}", op.roles.codes(), op.attivo)),
+                    .detail(format!("ruoli={} ({detail}) attivo={}", union.codes(), op.attivo)),
             )?;
             Ok(op.version + 1)
+        })
+    }
+
+    fn set_roles_in_ente(
+        &mut self,
+        actor: &Actor,
+        operatore_id: i64,
+        ente_id: i64,
+        roles: RoleSet,
+    ) -> StoreResult<i64> {
+        if roles.is_empty() {
+            return Err(StoreError::Invalid("indicare almeno un ruolo".into()));
+        }
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO operatore_ente (operatore_id, ente_id, ordine, roles)
+                 VALUES (?1, ?2, (SELECT coalesce(max(ordine), -1) + 1 FROM operatore_ente WHERE operatore_id = ?1), ?3)
+                 ON CONFLICT (operatore_id, ente_id) DO UPDATE SET roles = excluded.roles",
+                params![operatore_id, ente_id, roles.bits()],
+            )?;
+            let held: Vec<i64> = tx
+                .prepare("SELECT roles FROM operatore_ente WHERE operatore_id = ?1")?
+                .query_map([operatore_id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let union = RoleSet::union(held.into_iter().map(|b| RoleSet::from_bits(b as u8)));
+            let version: Option<i64> = tx
+                .query_row(
+                    "UPDATE operatore SET roles = ?1, version = version + 1, updated_at = ?2, updated_by = ?3
+                     WHERE id = ?4 RETURNING version",
+                    params![union.bits(), now_text(), who(actor), operatore_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let version =
+                version.ok_or_else(|| StoreError::NotFound(format!("operatore {operatore_id}")))?;
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("ruoli_operatore", Outcome::Ok)
+                    .on("operatore", Some(operatore_id))
+                    .detail(format!("ente {ente_id}: ruoli={}", roles.codes())),
+            )?;
+            Ok(version)
         })
     }
 

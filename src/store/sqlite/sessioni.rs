@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::audit::append_audit;
-use super::{SqliteStore, json_array, who};
+use super::{SqliteStore, who};
 use crate::domain::sessione::{Avviso, NuovaSessione, SCADENZA_MS, Segnale, SessioneAttiva};
 use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::store::{SessioniStore, StoreError, StoreResult};
@@ -41,14 +41,14 @@ impl SessioniStore for SqliteStore {
         &mut self,
         id: i64,
         operatore_id: i64,
-        schermata: &str,
+        s: &NuovaSessione,
         now_ms: i64,
     ) -> StoreResult<Segnale> {
         self.write(|tx| {
             let n = tx.execute(
-                "UPDATE sessione SET segnale_ms = ?3, schermata = ?4
+                "UPDATE sessione SET segnale_ms = ?3, schermata = ?4, ente_id = coalesce(?5, ente_id)
                  WHERE id = ?1 AND operatore_id = ?2 AND chiusa_ms IS NULL",
-                params![id, operatore_id, now_ms, schermata],
+                params![id, operatore_id, now_ms, s.schermata, s.ente_id],
             )?;
             if n == 0 {
                 return Err(StoreError::NotFound(format!("sessione {id}")));
@@ -81,11 +81,7 @@ impl SessioniStore for SqliteStore {
         })
     }
 
-    fn sessioni_attive(
-        &self,
-        enti: Option<&[i64]>,
-        now_ms: i64,
-    ) -> StoreResult<Vec<SessioneAttiva>> {
+    fn sessioni_attive(&self, now_ms: i64) -> StoreResult<Vec<SessioneAttiva>> {
         // `migrate` asks before the table exists: no session of this binary can be open then.
         let known: bool = self.conn().query_row(
             "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'sessione'",
@@ -102,11 +98,10 @@ impl SessioniStore for SqliteStore {
                         s.schermata, s.ssh_client, s.host, s.termina_ms IS NOT NULL
                  FROM sessione s JOIN operatore o ON o.id = s.operatore_id LEFT JOIN ente e ON e.id = s.ente_id
                  WHERE s.chiusa_ms IS NULL AND s.segnale_ms > ?1
-                   AND (?2 IS NULL OR s.ente_id IN (SELECT value FROM json_each(?2)))
                  ORDER BY s.inizio_ms, s.id",
             )?
             .query_map(
-                params![now_ms - SCADENZA_MS, enti.map(json_array)],
+                [now_ms - SCADENZA_MS],
                 |r| {
                     Ok(SessioneAttiva {
                         id: r.get(0)?,

@@ -126,6 +126,8 @@ pub struct Menu {
     pub error: Option<String>,
     /// The counters are to be asked again (at login, when coming back here).
     pub stale: bool,
+    /// The operator works for several enti (Ctrl+E switches): kept from the session.
+    pub several_enti: bool,
 }
 
 impl Default for Menu {
@@ -135,6 +137,7 @@ impl Default for Menu {
             data: None,
             error: None,
             stale: true,
+            several_enti: false,
         }
     }
 }
@@ -160,6 +163,13 @@ impl ScreenState for State {
     }
     fn layer(&self) -> Layer {
         Layer::Home
+    }
+    fn offers(&self, a: Action) -> bool {
+        match (self, a) {
+            (State::Menu(m), Action::SwitchEnte) => m.several_enti,
+            (State::Placeholder(_), Action::SwitchEnte) => false,
+            _ => true,
+        }
     }
     fn stale(&mut self) {
         if let State::Menu(m) = self {
@@ -225,6 +235,9 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
 }
 
 pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
+    if a == Action::SwitchEnte {
+        return super::login::cambia_ente(app);
+    }
     let modules = app
         .session
         .as_ref()
@@ -327,6 +340,10 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
     let Some(actor) = app.actor() else {
         return Vec::new();
     };
+    let several = app.session.as_ref().is_some_and(|s| s.enti.len() > 1);
+    if let Screen::Home(State::Menu(h)) = &mut app.screen {
+        h.several_enti = several;
+    }
     match &mut app.screen {
         Screen::Home(State::Menu(h)) if h.stale => {
             h.stale = false;

@@ -1,6 +1,7 @@
 //! The login screen (username and password, or a system login when `auth = "system"`), and the
-//! session around it: unlocking after the idle lock, logging out, and the periodic check that the
-//! account is still active with the roles it has now.
+//! session around it: the choice of the ente (after the password for an operator of several enti,
+//! and to switch during the session), unlocking after the idle lock, logging out, and the periodic
+//! check that the account is still active with the roles it has now.
 
 mod view;
 
@@ -16,7 +17,7 @@ use crate::config::AuthMode;
 use crate::domain::Actor;
 use crate::service::helpdesk::RecordingStart;
 use crate::service::session::SessionInfo;
-use crate::service::{ACCOUNT_DISABLED, Service};
+use crate::service::{ACCOUNT_DISABLED, ENTE_REVOKED, Service};
 
 /// The login screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,20 @@ pub struct State {
     pub error: Option<String>,
     /// A login request is in flight.
     pub waiting: bool,
+    /// Choosing the ente of the session instead of typing credentials.
+    pub scelta: Option<Scelta>,
+}
+
+/// The choice of the ente: after the password when the operator works for several, or to switch
+/// during the session (Ctrl+E on the home screen).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scelta {
+    /// The session as it is (in the ente chosen before, or the default one at login).
+    pub info: SessionInfo,
+    /// Index into `info.enti`.
+    pub selected: usize,
+    /// A switch during the session (Esc goes back to it), not the login.
+    pub cambio: bool,
 }
 
 impl Default for State {
@@ -38,6 +53,27 @@ impl Default for State {
             focus: 0,
             error: None,
             waiting: false,
+            scelta: None,
+        }
+    }
+}
+
+impl State {
+    /// The choice of the ente of `info`, its current ente selected.
+    fn choosing(info: SessionInfo, cambio: bool) -> State {
+        let current = info.actor.ente();
+        let selected = info
+            .enti
+            .iter()
+            .position(|(id, _)| Some(*id) == current)
+            .unwrap_or(0);
+        State {
+            scelta: Some(Scelta {
+                info,
+                selected,
+                cambio,
+            }),
+            ..State::default()
         }
     }
 }
@@ -47,12 +83,18 @@ impl ScreenState for State {
         "login"
     }
     fn title(&self) -> &'static str {
-        "Accesso"
+        match self.scelta {
+            Some(_) => "Scelta dell'ente",
+            None => "Accesso",
+        }
     }
     fn layer(&self) -> Layer {
         Layer::Login
     }
     fn text_mut(&mut self) -> Option<&mut TextInput> {
+        if self.scelta.is_some() {
+            return None;
+        }
         Some(if self.focus == 0 {
             &mut self.username
         } else {
@@ -60,10 +102,10 @@ impl ScreenState for State {
         })
     }
     fn secret_focus(&self) -> bool {
-        self.focus == 1
+        self.focus == 1 && self.scelta.is_none()
     }
     fn text_focus(&self) -> bool {
-        true
+        self.scelta.is_none()
     }
     fn draw(
         &self,
@@ -99,6 +141,15 @@ pub enum Req {
     Check {
         actor: Actor,
     },
+    /// The session as it is now, to choose another ente from (Ctrl+E).
+    Choose {
+        actor: Actor,
+    },
+    /// The session moves to `ente` (at login or during the session).
+    Ente {
+        actor: Actor,
+        ente: i64,
+    },
     Logout {
         actor: Actor,
     },
@@ -112,6 +163,8 @@ pub enum Rep {
     Unlock(Result<(), String>),
     Check(Result<SessionInfo, String>),
     LoggedOut,
+    Ente(Result<SessionInfo, String>),
+    Choose(Result<SessionInfo, String>),
 }
 
 /// The login screen asks nothing back.
@@ -146,6 +199,12 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             origin,
         } => Rep::Unlock(svc.unlock(&actor, &password, &origin, now)),
         Req::Check { actor } => Rep::Check(svc.refresh_session(&actor).map_err(|e| e.to_string())),
+        Req::Choose { actor } => {
+            Rep::Choose(svc.refresh_session(&actor).map_err(|e| e.to_string()))
+        }
+        Req::Ente { actor, ente } => {
+            Rep::Ente(svc.cambia_ente(&actor, ente).map_err(|e| e.to_string()))
+        }
         Req::Logout { actor } => {
             let _ = svc.logout(&actor);
             Rep::LoggedOut
@@ -191,6 +250,35 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
     let Screen::Login(l) = &mut app.screen else {
         return Vec::new();
     };
+    if let Some(c) = &mut l.scelta {
+        let n = c.info.enti.len().max(1);
+        match a {
+            Action::NextField | Action::FieldDown => c.selected = (c.selected + 1) % n,
+            Action::PrevField | Action::FieldUp => c.selected = (c.selected + n - 1) % n,
+            Action::Confirm | Action::Save if !l.waiting => {
+                let Some(&(ente, _)) = c.info.enti.get(c.selected) else {
+                    return Vec::new();
+                };
+                if Some(ente) == c.info.actor.ente() {
+                    // The ente of the session: nothing to ask.
+                    match c.cambio {
+                        true => app.pop(),
+                        false => {
+                            let info = c.info.clone();
+                            logged(app, info);
+                        }
+                    }
+                    return Vec::new();
+                }
+                l.waiting = true;
+                l.error = None;
+                let actor = c.info.actor.clone();
+                return vec![app.io.query(Request::Login(Req::Ente { actor, ente }))];
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
     match a {
         Action::NextField | Action::FieldDown | Action::PrevField | Action::FieldUp => {
             l.focus = 1 - l.focus;
@@ -238,6 +326,16 @@ pub fn lock_action(app: &mut App, a: Action) -> Vec<Effect> {
     }
 }
 
+/// Ctrl+E on the home screen: the choice of another ente of the operator (their enti as they are
+/// now are asked first). Only the home screen offers it: every form on the way back there was
+/// closed with Esc, which keeps what was typed as a draft first.
+pub fn cambia_ente(app: &mut App) -> Vec<Effect> {
+    match app.actor() {
+        Some(actor) => vec![app.io.query(Request::Login(Req::Choose { actor }))],
+        None => Vec::new(),
+    }
+}
+
 /// Every minute: is the account still active, with which roles?
 pub fn check_session(app: &mut App) -> Vec<Effect> {
     match app.actor() {
@@ -273,13 +371,34 @@ pub fn end_session(app: &mut App, message: String) -> Vec<Effect> {
 pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
     match rep {
         Rep::LoginRecorded(info, start) if current => {
-            logged(app, info);
+            start_session(app, info);
             app.config.recording = Some(start.segnalazione);
             app.popup = super::popup::recording_notice(app.config.recording.as_deref());
         }
+        Rep::Choose(result) if current => match result {
+            Ok(info) if info.enti.len() < 2 => {
+                app.status = Some("L'operatore lavora per un solo ente".into());
+            }
+            Ok(info) => app.push(Screen::Login(State::choosing(info, true))),
+            Err(e) => app.error_popup(e),
+        },
+        Rep::Ente(result) if current => match result {
+            Ok(info) => {
+                let status = format!("Ente della sessione: {}", info.ente);
+                logged(app, info);
+                app.mark_lists_stale();
+                app.status = Some(crate::sanitize::sanitize(&status));
+            }
+            Err(e) => {
+                if let Screen::Login(l) = &mut app.screen {
+                    l.waiting = false;
+                    l.error = Some(e);
+                }
+            }
+        },
         Rep::Login(result) if current => {
             match result {
-                Ok(info) => logged(app, info),
+                Ok(info) => start_session(app, info),
                 Err(e) => {
                     let system = app.config.auth == AuthMode::System;
                     if let Screen::Login(l) = &mut app.screen {
@@ -307,8 +426,10 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
             }
         },
         Rep::Check(Ok(info)) => {
+            // A check sent before a switch of ente answers for the ente left: ignored.
             if let Some(s) = &mut app.session
                 && *s != info
+                && s.actor.ente() == info.actor.ente()
             {
                 let roles_changed = s.actor.roles != info.actor.roles;
                 *s = info;
@@ -318,8 +439,11 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
                 }
             }
         }
-        Rep::Check(Err(e)) if app.session.is_some() && e.contains(ACCOUNT_DISABLED) => {
-            // The account was disabled or removed.
+        Rep::Check(Err(e))
+            if app.session.is_some()
+                && (e.contains(ACCOUNT_DISABLED) || e.contains(ENTE_REVOKED)) =>
+        {
+            // The account was disabled or removed, or the session's ente taken from it.
             let mut effects = super::sessioni::chiudi(app);
             effects.extend(end_session(app, e));
             return effects;
@@ -329,7 +453,17 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The session starts: the home screen. Only the first login of a process may be recorded.
+/// Logged in: an operator of several enti chooses one first.
+fn start_session(app: &mut App, info: SessionInfo) {
+    if info.enti.len() > 1 {
+        app.screen = Screen::Login(State::choosing(info, false));
+    } else {
+        logged(app, info);
+    }
+}
+
+/// The session starts (or moves to another ente): the home screen. Only the first login of a
+/// process may be recorded.
 fn logged(app: &mut App, info: SessionInfo) {
     app.session = Some(info);
     app.back.clear();

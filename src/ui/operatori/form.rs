@@ -41,7 +41,8 @@ pub fn new_form(
             form.set("username", &o.username);
             form.set("nome", &o.nome);
             form.set("cognome", &o.cognome);
-            form.set("ruoli", &o.roles.codes());
+            // The roles held in the ente of the admin's session (or the account's first).
+            form.set("ruoli", &o.roles_in(o.editing_ente(data.ente)).codes());
             form.set(
                 "enti",
                 &o.enti

@@ -42,7 +42,7 @@ impl OperatoriState {
                         o.username.clone(),
                         o.cognome.clone(),
                         o.nome.clone(),
-                        o.roles.codes(),
+                        roles_label(o),
                         if o.attivo { "attivo" } else { "disabilitato" }.to_string(),
                     ],
                 )
@@ -60,4 +60,17 @@ impl OperatoriState {
             .iter()
             .find(|o| o.id.to_string() == key)
     }
+}
+
+/// The roles of an account: one set when they are the same in every ente, else those of each
+/// ente in the order of its enti ("responsabile | sportello").
+fn roles_label(o: &Operatore) -> String {
+    if o.ruoli.windows(2).all(|w| w[0].1 == w[1].1) {
+        return o.roles.codes();
+    }
+    o.ruoli
+        .iter()
+        .map(|(_, roles)| roles.codes())
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
