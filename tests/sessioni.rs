@@ -275,3 +275,52 @@ fn an_admin_sends_a_notice_and_ends_a_session_from_the_screen_the_drafts_are_kep
     admin.advance(SEGNALE_MS);
     assert!(!admin.text().contains("│sportello "), "{}", admin.text());
 }
+
+/// The real binary: with a migration pending and a session of the previous binary open, `migrate`
+/// refuses, `broadcast` warns it, `migrate --force` then applies the migration.
+#[test]
+fn the_migrate_command_waits_for_open_sessions_or_a_notice_and_force() {
+    let env = common::Env::new();
+    env.init();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    {
+        let c = rusqlite::Connection::open(env.db()).unwrap();
+        // A desk session alive right now, and migration 7 (the search dictionary) still to apply.
+        c.execute(
+            "INSERT INTO sessione (operatore_id, inizio_ms, segnale_ms, schermata, ssh_client)
+             SELECT id, ?1, ?1, 'anagrafe', '10.0.0.9 40000 22' FROM operatore WHERE username = 'admin'",
+            [now],
+        )
+        .unwrap();
+        c.execute_batch("DELETE FROM schema_migrations WHERE version = 7; DROP TABLE soggetto_parola; DROP TABLE soggetto_parola_variante; DROP INDEX soggetto_cerca_cognome; DROP INDEX soggetto_cerca_nome; CREATE INDEX soggetto_cognome_key ON soggetto(cognome_key, nome_key); CREATE INDEX soggetto_nome_key ON soggetto(nome_key);")
+            .unwrap();
+    }
+    let out = env.run(&["sessions"], "");
+    assert_eq!(common::code(&out), 0, "{}", common::text(&out.stderr));
+    let list = common::text(&out.stdout);
+    assert!(
+        list.contains("admin") && list.contains("10.0.0.9 40000 22") && list.contains("anagrafe"),
+        "{list}"
+    );
+
+    let out = env.run(&["migrate"], "");
+    assert_ne!(common::code(&out), 0);
+    let err = common::text(&out.stderr);
+    assert!(
+        err.contains("1 sessioni aperte (admin)") && err.contains("--force"),
+        "{err}"
+    );
+    let out = env.run(&["migrate", "--force"], "");
+    assert_ne!(common::code(&out), 0, "--force needs a notice first");
+    assert!(common::text(&out.stderr).contains("dopo un avviso"));
+
+    let out = env.run(&["broadcast", "aggiornamento alle 13:00"], "");
+    assert_eq!(common::code(&out), 0, "{}", common::text(&out.stderr));
+    assert!(common::text(&out.stdout).contains("avviso inviato"));
+    let out = env.run(&["migrate", "--force"], "");
+    assert_eq!(common::code(&out), 0, "{}", common::text(&out.stderr));
+    assert!(common::text(&out.stdout).contains("applicati: 7"));
+}

@@ -1,17 +1,20 @@
 //! `sportello sessions` (who is logged in; `--end ID` asks a session to end) and
 //! `sportello broadcast TEXT` (a notice in every session's status bar; `--clear` withdraws it).
+//! Both work on a database with migrations still to apply: that is when an administrator warns the
+//! sessions of the previous binary before `sportello migrate --force`.
 
 use std::path::Path;
 
-use super::open_current;
+use super::env_error;
 use crate::domain::Actor;
 use crate::domain::date::{gg_mm_aaaa_hh_mm, local_ms, now_ms};
 use crate::error::AppResult;
 use crate::sanitize::sanitize;
+use crate::service::Database;
 
 /// `sessions [--end ID]`.
 pub(super) fn sessions(path: &Path, actor: &Actor, end: Option<i64>) -> AppResult<i32> {
-    let mut db = open_current(path)?;
+    let mut db = Database::open(path).map_err(env_error)?;
     let mut svc = db.service();
     let now = now_ms();
     if let Some(id) = end {
@@ -53,7 +56,7 @@ pub(super) fn broadcast(
     minutes: i64,
     clear: bool,
 ) -> AppResult<i32> {
-    let mut db = open_current(path)?;
+    let mut db = Database::open(path).map_err(env_error)?;
     let mut svc = db.service();
     let now = now_ms();
     if clear {
