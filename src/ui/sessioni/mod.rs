@@ -327,9 +327,8 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
             app.presenza.id = Some(s.id);
             app.presenza.avviso = s.avviso;
             if let Some(by) = s.termina_da {
-                let message = format!(
-                    "Sessione chiusa dall'amministratore ({by}); le bozze sono state salvate"
-                );
+                // One line of the login box (54 columns).
+                let message = format!("Sessione chiusa da {by} (bozze salvate)");
                 let mut effects = chiudi(app);
                 effects.extend(super::login::end_session(app, message));
                 return effects;
