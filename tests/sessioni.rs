@@ -260,7 +260,8 @@ fn an_admin_sends_a_notice_and_ends_a_session_from_the_screen_the_drafts_are_kep
     desk.advance(SEGNALE_MS);
     assert_eq!(desk.app.screen_name(), "login", "{}", desk.text());
     assert!(
-        desk.text().contains("Sessione chiusa da admin (bozze salvate)"),
+        desk.text()
+            .contains("Sessione chiusa da admin (bozze salvate)"),
         "{}",
         desk.text()
     );

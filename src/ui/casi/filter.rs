@@ -2,7 +2,7 @@
 //! sociale, period of opening, person.
 
 use crate::domain::caso::FiltroCasi;
-use crate::domain::date::{iso, italian, parse_typed};
+use crate::domain::date::italian;
 use crate::service::codes::Lists;
 use crate::ui::widgets::form::{FieldSpec, Form};
 
@@ -10,13 +10,8 @@ pub const FILTER_FORM_ID: &str = "filtro_casi";
 
 /// The filter form's values into a filter; dates `gg/mm/aaaa`.
 pub fn from_form(form: &Form, today: time::Date) -> Result<FiltroCasi, (String, String)> {
-    let text = |id: &str| Some(form.value(id).trim().to_string()).filter(|s| !s.is_empty());
-    let date = |id: &str| match text(id) {
-        None => Ok(None),
-        Some(t) => parse_typed(&t, today)
-            .map(|d| Some(iso(d)))
-            .map_err(|e| (id.to_string(), e)),
-    };
+    let text = |id: &str| form.text(id);
+    let date = |id: &str| form.date_iso(id, today);
     let f = FiltroCasi {
         stato: text("stato"),
         responsabile: text("responsabile"),

@@ -1,7 +1,7 @@
 //! The filters of the list of erogazioni (`screens/filtro_erogazioni.toml`): beneficiary, tipo,
 //! period of the operations, progetto, erogatore, sent to SIUSS or not.
 
-use crate::domain::date::{iso, italian, parse_typed};
+use crate::domain::date::italian;
 use crate::domain::erogazioni::FiltroErogazioni;
 use crate::ui::widgets::form::Form;
 
@@ -9,13 +9,8 @@ pub const FILTER_FORM_ID: &str = "filtro_erogazioni";
 
 /// The filter form's values into a filter; dates `gg/mm/aaaa`.
 pub fn from_form(form: &Form, today: time::Date) -> Result<FiltroErogazioni, (String, String)> {
-    let text = |id: &str| Some(form.value(id).trim().to_string()).filter(|s| !s.is_empty());
-    let date = |id: &str| match text(id) {
-        None => Ok(None),
-        Some(t) => parse_typed(&t, today)
-            .map(|d| Some(iso(d)))
-            .map_err(|e| (id.to_string(), e)),
-    };
+    let text = |id: &str| form.text(id);
+    let date = |id: &str| form.date_iso(id, today);
     let f = FiltroErogazioni {
         persona: text("beneficiario"),
         tipo_id: text("tipo").and_then(|t| t.parse().ok()),

@@ -4,7 +4,7 @@
 //! «operazione» repeated, each row titled with its spesa computed), and the records read back,
 //! with the Italian error on the field that is wrong.
 
-use crate::domain::date::{gg_mm_aaaa, iso, parse_iso, parse_typed};
+use crate::domain::date::{gg_mm_aaaa, parse_iso};
 use crate::domain::erogazioni::{
     Erogazione, Foglio, Intervento, MAX_QUANTITA_CENT, MAX_TARIFFA_CENTS, Riga, Totali,
     format_quantita, parse_quantita, problemi_erogazione, problemi_intervento,
@@ -333,7 +333,7 @@ pub fn totali(form: &Form) -> Totali {
 }
 
 fn opt(form: &Form, id: &str) -> Option<String> {
-    Some(form.value(id).trim().to_string()).filter(|s| !s.is_empty())
+    form.text(id)
 }
 
 fn err(id: &str, msg: impl Into<String>) -> Errore {
@@ -341,12 +341,7 @@ fn err(id: &str, msg: impl Into<String>) -> Errore {
 }
 
 fn date(form: &Form, id: &str, today: time::Date) -> Result<Option<String>, Errore> {
-    match opt(form, id) {
-        None => Ok(None),
-        Some(t) => parse_typed(&t, today)
-            .map(|d| Some(iso(d)))
-            .map_err(|e| err(id, e)),
-    }
+    form.date_iso(id, today)
 }
 
 /// A money field in cents: empty is `None`; negative or beyond `max` is refused.

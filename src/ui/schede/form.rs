@@ -182,7 +182,7 @@ pub fn to_edit(
             }
         }
     }
-    let text = |id: &str| Some(form.value(id).trim().to_string()).filter(|s| !s.is_empty());
+    let text = |id: &str| form.text(id);
     let nota_leggibile = data.scheda.as_ref().is_none_or(|s| s.nota_leggibile);
     let edit = SchedaEdit {
         id: data.scheda.as_ref().and_then(|s| s.edit.id),

@@ -222,6 +222,28 @@ impl Form {
         self.field(id).map(Field::text).unwrap_or_default()
     }
 
+    /// The field's text trimmed; `None` when empty.
+    pub fn text(&self, id: &str) -> Option<String> {
+        Some(self.value(id).trim().to_string()).filter(|s| !s.is_empty())
+    }
+
+    /// A date field typed `gg/mm/aaaa` (or the shortcuts of [`parse_typed`]) as ISO; `None` when
+    /// empty; the error is (field id, Italian message).
+    ///
+    /// [`parse_typed`]: crate::domain::date::parse_typed
+    pub fn date_iso(
+        &self,
+        id: &str,
+        today: time::Date,
+    ) -> Result<Option<String>, (String, String)> {
+        match self.text(id) {
+            None => Ok(None),
+            Some(t) => crate::domain::date::parse_typed(&t, today)
+                .map(|d| Some(crate::domain::date::iso(d)))
+                .map_err(|e| (id.to_string(), e)),
+        }
+    }
+
     pub fn set(&mut self, id: &str, v: &str) {
         if let Some(f) = self.field_mut(id) {
             f.set_text(v);
