@@ -101,7 +101,7 @@ fn draft_is_autosaved_within_two_seconds_and_offered_on_reopening() {
     h.advance(1000);
     assert!(
         h.store
-            .load_draft(admin, "operatore", "")
+            .load_draft(admin, "operatore", &new_key(&h))
             .unwrap()
             .is_none(),
         "debounced: not yet"
@@ -109,7 +109,7 @@ fn draft_is_autosaved_within_two_seconds_and_offered_on_reopening() {
     h.advance(1000);
     let draft = h
         .store
-        .load_draft(admin, "operatore", "")
+        .load_draft(admin, "operatore", &new_key(&h))
         .unwrap()
         .expect("saved within 2 s");
     assert!(
@@ -118,7 +118,11 @@ fn draft_is_autosaved_within_two_seconds_and_offered_on_reopening() {
     );
     // More typing, then leaving with Esc: saved at once.
     h.keys("si<Esc>");
-    let draft = h.store.load_draft(admin, "operatore", "").unwrap().unwrap();
+    let draft = h
+        .store
+        .load_draft(admin, "operatore", &new_key(&h))
+        .unwrap()
+        .unwrap();
     assert!(
         draft.content.contains("\"cognome\":\"Rossi\""),
         "{}",
@@ -147,7 +151,7 @@ fn idle_lock_saves_the_draft_and_keeps_the_form() {
     assert!(h.text().contains("Sessione bloccata") && !h.text().contains("bianchi"));
     assert!(
         h.store
-            .load_draft(admin, "operatore", "")
+            .load_draft(admin, "operatore", &new_key(&h))
             .unwrap()
             .unwrap()
             .content
@@ -341,4 +345,50 @@ impl SelectedList for Harness {
             _ => None,
         }
     }
+}
+
+/// The stored key of the draft of a new operator (it carries the session's ente).
+fn new_key(h: &Harness) -> String {
+    sportello::service::drafts::draft_key(&h.app.session.as_ref().unwrap().actor, "")
+}
+
+#[test]
+fn a_new_records_draft_stays_in_the_ente_it_was_typed_in() {
+    use sportello::domain::Actor;
+    use sportello::service::Service;
+    use sportello::store::prelude::*;
+    let mut store = common::fixture::demo_in_memory(10);
+    let op = store.operatore_by_username("zona").unwrap().unwrap();
+    let corciano = store.ente_by_code("C990").unwrap().unwrap().id;
+    let perugia_actor = Actor::operatore(&op, None, None);
+    let mut svc = Service::new(&mut store);
+    let perugia = perugia_actor.ente().unwrap();
+    assert_ne!(perugia, corciano);
+    svc.save_draft(&perugia_actor, "scheda", "", "{\"cognome\":\"Perugina\"}")
+        .unwrap();
+    let corciano_actor = svc.cambia_ente(&perugia_actor, corciano).unwrap().actor;
+    assert!(
+        svc.load_draft(&corciano_actor, "scheda", "")
+            .unwrap()
+            .is_none(),
+        "not offered in the other ente"
+    );
+    svc.save_draft(
+        &corciano_actor,
+        "scheda",
+        "",
+        "{\"cognome\":\"Corcianese\"}",
+    )
+    .unwrap();
+    let back = svc.cambia_ente(&corciano_actor, perugia).unwrap().actor;
+    let draft = svc.load_draft(&back, "scheda", "").unwrap().unwrap();
+    assert!(draft.content.contains("Perugina"), "{}", draft.content);
+    // Saving the record of one ente removes its draft only.
+    svc.delete_draft(&back, "scheda", "").unwrap();
+    assert!(svc.load_draft(&back, "scheda", "").unwrap().is_none());
+    let other = svc
+        .load_draft(&corciano_actor, "scheda", "")
+        .unwrap()
+        .unwrap();
+    assert!(other.content.contains("Corcianese"));
 }
