@@ -51,7 +51,6 @@ pub trait CasiStore {
     /// Records a change of state (Conflict if the case's version moved); moving to Preso in carico
     /// makes the actor the responsabile. Returns the new version.
     fn cambia_stato(&mut self, actor: &Actor, c: &CambioStato) -> StoreResult<i64>;
-    fn operatori_caso(&self, caso_id: i64) -> StoreResult<Vec<OperatoreCaso>>;
     /// Opens the case of the person with `codice_fiscale` in `ente` (state Aperto, `categoria` its
     /// prevalent categoria sociale); Duplicate if the person has one there already.
     fn apri_caso(
@@ -74,35 +73,6 @@ pub trait CasiStore {
     ) -> StoreResult<()>;
     /// What an operator who sees the case (`caso_visibile`) may do with it.
     fn accesso_caso(&self, id: i64, vis: &Visibilita) -> StoreResult<AccessoCaso>;
-    /// Assigns `operatore` to the case from `oggi` (`Some(gestione fascicolo)`; an active
-    /// assignment just changes its flag) or ends their assignment (`None`; not the responsabile's).
-    fn set_operatore_caso(
-        &mut self,
-        actor: &Actor,
-        caso_id: i64,
-        operatore: &str,
-        gestione: Option<bool>,
-        oggi: &str,
-    ) -> StoreResult<()>;
-    /// The units a case is (or was) shared with, newest first, with their names.
-    fn condivisioni(&self, caso_id: i64) -> StoreResult<Vec<Condivisione>>;
-    /// Shares the case with a unit from `oggi` (an active sharing with it just changes its flag).
-    fn condividi_caso(
-        &mut self,
-        actor: &Actor,
-        caso_id: i64,
-        unita: Unita,
-        nascondi_informazioni: bool,
-        oggi: &str,
-    ) -> StoreResult<()>;
-    /// Ends sharing `id` of the case on `oggi`.
-    fn revoca_condivisione(
-        &mut self,
-        actor: &Actor,
-        caso_id: i64,
-        id: i64,
-        oggi: &str,
-    ) -> StoreResult<()>;
     /// The categorie sociali an ufficio manages.
     fn categorie_ufficio(&self, ufficio_id: i64) -> StoreResult<Vec<String>>;
     fn set_categorie_ufficio(
@@ -133,6 +103,41 @@ pub trait CasiStore {
         dal: Option<&str>,
         al: Option<&str>,
     ) -> StoreResult<Vec<AuditRow>>;
+}
+
+/// Who follows a case: the operators assigned (with or without *gestione fascicolo*) and the units
+/// it is shared with.
+pub trait OperatoriCasoStore {
+    fn operatori_caso(&self, caso_id: i64) -> StoreResult<Vec<OperatoreCaso>>;
+    /// Assigns `operatore` to the case from `oggi` (`Some(gestione fascicolo)`; an active
+    /// assignment just changes its flag) or ends their assignment (`None`; not the responsabile's).
+    fn set_operatore_caso(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        operatore: &str,
+        gestione: Option<bool>,
+        oggi: &str,
+    ) -> StoreResult<()>;
+    /// The units a case is (or was) shared with, newest first, with their names.
+    fn condivisioni(&self, caso_id: i64) -> StoreResult<Vec<Condivisione>>;
+    /// Shares the case with a unit from `oggi` (an active sharing with it just changes its flag).
+    fn condividi_caso(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        unita: Unita,
+        nascondi_informazioni: bool,
+        oggi: &str,
+    ) -> StoreResult<()>;
+    /// Ends sharing `id` of the case on `oggi`.
+    fn revoca_condivisione(
+        &mut self,
+        actor: &Actor,
+        caso_id: i64,
+        id: i64,
+        oggi: &str,
+    ) -> StoreResult<()>;
 }
 
 /// The cartella and the fascicolo of a case: familiari, generic validity-dated sections, the

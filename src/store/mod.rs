@@ -20,7 +20,7 @@ pub use sqlite::scheda::{Contatori, SchedaSave, SchedaSaved};
 mod casi;
 mod erogazioni;
 pub use crate::domain::siuss::{FlussoScritto, FlussoSiuss};
-pub use casi::{CasiStore, FascicoloStore, ProposteStore};
+pub use casi::{CasiStore, FascicoloStore, OperatoriCasoStore, ProposteStore};
 pub use erogazioni::{ErogazioniStore, SiussLavoro, SiussSelezione, SiussStore};
 
 use std::path::Path;
@@ -196,6 +196,7 @@ store_of!(
     SettingsStore,
     ProposteStore,
     CasiStore,
+    OperatoriCasoStore,
     FascicoloStore,
     RecordingStore,
     ErogazioniStore,

@@ -24,6 +24,7 @@ mod anagrafe;
 pub mod anonymize;
 mod audit;
 mod casi;
+mod casi_operatori;
 mod codici;
 mod drafts;
 mod erogazioni;
