@@ -144,7 +144,11 @@ fn generate(n: usize, out: &std::path::Path, gzip: bool) -> (f64, u64, u64) {
     let mut records: Vec<Prestazione> = Vec::new();
     let mut generatore = Generatore::default();
     // The beneficiary being gathered: (person number, their person, their beneficiary).
-    let mut current: Option<(usize, Persona, sportello::domain::siuss::Beneficiario)> = None;
+    let mut current: Option<(
+        usize,
+        Persona,
+        std::sync::Arc<sportello::domain::siuss::Beneficiario>,
+    )> = None;
     for i in 0..n {
         let p = i / 2;
         if let Some((q, _, b)) = &current

@@ -529,3 +529,217 @@ fn from_the_cartella_an_intervento_opens_with_the_person_and_the_categoria_of_th
     h.keys("<Esc><Esc>");
     assert_eq!(h.app.screen_name(), "cartella", "{}", h.text());
 }
+
+/// The index of the popup choice containing `needle`.
+fn choice_with(h: &Harness, needle: &str) -> usize {
+    match &h.app.popup {
+        Some(Popup::Choice { options, .. }) => options
+            .iter()
+            .position(|o| o.contains(needle))
+            .unwrap_or_else(|| panic!("no «{needle}» in {options:?}")),
+        _ => panic!("no choice:\n{}", h.text()),
+    }
+}
+
+#[test]
+fn a_siuss_prestazione_is_a_tipo_an_intervento_is_edited_and_an_erogazione_links_it_with_sina() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::fixture::lived_in_db(dir.path(), 400);
+    let out = dir.path().join("uscita");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut h = harness(&path, &out);
+    h.keys("3");
+    let (_, soggetto) = first_beneficiary(&h);
+    let s = SqliteStore::open(&path).unwrap();
+    let cf = s
+        .soggetto(soggetto)
+        .unwrap()
+        .unwrap()
+        .codice_fiscale
+        .unwrap();
+    let ente = s
+        .operatore_by_username("amministrativo")
+        .unwrap()
+        .unwrap()
+        .enti[0];
+    let before = s.interventi_di(soggetto, &[ente]).unwrap().len();
+
+    // A new intervento whose tipo is a bare SIUSS prestazione (the third family).
+    h.keys("<C-n>1");
+    fill(&mut h, "beneficiario", &cf);
+    fill(&mut h, "categoria", "pover<Enter>");
+    focus(&mut h, "tipo");
+    h.keys("A1.04 prestazione");
+    let picker = h.text();
+    assert!(
+        picker.contains(
+            "A1.04 Contributi economici a integrazione del reddito familiare · prestazione SIUSS"
+        ),
+        "{picker}"
+    );
+    h.keys("<Enter>");
+    fill(&mut h, "dal", "01/10/2026");
+    fill(&mut h, "tariffa", "300,00");
+    fill(&mut h, "note", "Prima stesura");
+    h.keys("<C-s>");
+    no_error_popup(&h);
+    assert_eq!(
+        h.app.status.as_deref(),
+        Some("Intervento salvato"),
+        "{}",
+        h.text()
+    );
+    let s = SqliteStore::open(&path).unwrap();
+    let interventi = s.interventi_di(soggetto, &[ente]).unwrap();
+    assert_eq!(interventi.len(), before + 1);
+    let nuovo = interventi
+        .iter()
+        .find(|i| i.note.as_deref() == Some("Prima stesura"))
+        .expect("the new intervento");
+    let tipo = s.tipo_intervento(nuovo.tipo_id).unwrap().unwrap();
+    assert_eq!(
+        (
+            tipo.codice.as_str(),
+            tipo.siuss_codice.as_deref(),
+            tipo.ente_id
+        ),
+        ("A1.04", Some("A1.04"), Some(ente)),
+        "the ente's node for the prestazione"
+    );
+
+    // Edited: Ctrl+N, «Modifica di un intervento» of the row's person, the saved values shown.
+    focus_row_of(&mut h, soggetto);
+    h.keys("<C-n>4");
+    let i = choice_with(
+        &h,
+        "Contributi economici a integrazione del reddito familiare",
+    );
+    h.keys(&(i + 1).to_string());
+    assert_eq!(h.app.screen_name(), "intervento", "{}", h.text());
+    let form = h.app.form().unwrap();
+    assert_eq!(form.value("tariffa"), "300,00");
+    assert_eq!(form.value("dal"), "01/10/2026");
+    assert_eq!(form.value("beneficiario"), cf);
+    fill(&mut h, "note", "Rivisto con la famiglia");
+    fill(&mut h, "al", "31/12/2026");
+    h.keys("<C-s>");
+    no_error_popup(&h);
+    assert_eq!(
+        h.app.status.as_deref(),
+        Some("Intervento salvato"),
+        "{}",
+        h.text()
+    );
+    let s = SqliteStore::open(&path).unwrap();
+    let edited = s.intervento(nuovo.id.unwrap()).unwrap().unwrap();
+    assert_eq!(edited.note.as_deref(), Some("Rivisto con la famiglia"));
+    assert_eq!(edited.al.as_deref(), Some("2026-12-31"));
+    assert_eq!(edited.version, nuovo.version + 1, "one record, edited");
+    assert_eq!(
+        s.interventi_di(soggetto, &[ente]).unwrap().len(),
+        before + 1
+    );
+
+    // An erogazione linked to it: the beneficiary typed brings their interventi; a SINA block
+    // half filled is refused on the first missing field, then completed.
+    h.keys("<C-n>2");
+    fill(&mut h, "beneficiario", &cf);
+    fill(&mut h, "intervento", "integrazione reddito<Enter>");
+    assert_eq!(
+        h.app.form().unwrap().value("intervento"),
+        nuovo.id.unwrap().to_string(),
+        "{}",
+        h.text()
+    );
+    fill(&mut h, "categoria", "pover<Enter>");
+    // The prestazione is now the ente's node: offered once, as such.
+    focus(&mut h, "tipo");
+    h.keys("A1.04 integrazione");
+    let picker = h.text();
+    assert!(
+        picker.contains(
+            "A1.04 Contributi economici a integrazione del reddito familiare · SIUSS A1.04 · ente"
+        ),
+        "{picker}"
+    );
+    assert!(!picker.contains("· prestazione SIUSS"), "{picker}");
+    h.keys("<Enter>");
+    fill(&mut h, "carattere", "occas<Enter>");
+    fill(&mut h, "in_carico", "sì<Enter>");
+    fill(&mut h, "protocollo_domanda", "2026/7788");
+    fill(&mut h, "prova_mezzi", "nessuna<Enter>");
+    fill(&mut h, "sina_mobilita", "assistito<Enter>");
+    fill(&mut h, "data_1", "15/10/2026");
+    fill(&mut h, "quantita_1", "1");
+    fill(&mut h, "tariffa_1", "300");
+    h.keys("<C-s>");
+    let refused = h.text();
+    assert_eq!(h.app.screen_name(), "erogazione", "{refused}");
+    assert!(refused.contains("Dato SINA richiesto"), "{refused}");
+    assert_eq!(
+        h.app.form().unwrap().focused().unwrap().spec.id,
+        "sina_attivita_vita_quotidiana"
+    );
+    for (id, keys) in [
+        ("sina_attivita_vita_quotidiana", "parzial<Enter>"),
+        ("sina_disturbi_comportamentali", "assenti<Enter>"),
+        ("sina_necessita_cure_sanitarie", "media<Enter>"),
+        ("sina_area_reddituale", "aiuto<Enter>"),
+        ("sina_area_supporto", "parziale<Enter>"),
+        ("sina_fonte_derivazione_valutazione", "UVM<Enter>"),
+        ("sina_strumento_valutazione", "SVAMA<Enter>"),
+        ("sina_necessita_interventi", "A2.07<Enter>"),
+        ("sina_invalidita_civile", "accompagnamento<Enter>"),
+    ] {
+        fill(&mut h, id, keys);
+    }
+    h.keys("<C-s>");
+    no_error_popup(&h);
+    assert_eq!(
+        h.app.status.as_deref(),
+        Some("Erogazione salvata"),
+        "{}",
+        h.text()
+    );
+    let s = SqliteStore::open(&path).unwrap();
+    let rows = s
+        .cerca_erogazioni(
+            &[ente],
+            &sportello::domain::erogazioni::FiltroErogazioni {
+                soggetto_id: Some(soggetto),
+                dal: Some("2026-10-15".into()),
+                al: Some("2026-10-15".into()),
+                ..Default::default()
+            },
+            100,
+        )
+        .unwrap();
+    let e = s.erogazione(rows[0].id).unwrap().unwrap();
+    assert_eq!(e.intervento_id, nuovo.id, "linked to the intervento");
+    assert_eq!(e.tipo_id, nuovo.tipo_id, "the same ente node for A1.04");
+    assert_eq!(e.siuss_codice.as_deref(), Some("A1.04"));
+    let sina = e.sina.expect("the SINA block");
+    assert_eq!(
+        (
+            sina.mobilita.as_str(),
+            sina.attivita_vita_quotidiana.as_str()
+        ),
+        ("2", "2")
+    );
+    assert_eq!(sina.necessita_interventi, ["A2.07"]);
+    assert_eq!(sina.invalidita_civile, ["2"]);
+    assert!(sportello::domain::siuss::check_sina(&sina).is_empty());
+}
+
+/// Moves the list's cursor to a row of person `soggetto`.
+fn focus_row_of(h: &mut Harness, soggetto: i64) {
+    for _ in 0..1000 {
+        if let Screen::Erogazioni(State::List(l)) = &h.app.screen
+            && l.selected().is_some_and(|r| r.soggetto_id == soggetto)
+        {
+            return;
+        }
+        h.keys("<Down>");
+    }
+    panic!("no row of {soggetto}:\n{}", h.text());
+}

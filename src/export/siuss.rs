@@ -8,29 +8,32 @@ use std::io::{self, Write};
 
 use crate::domain::siuss::{Beneficiario, EnteFlusso, Periodo, Prestazione};
 
-/// Escapes an attribute value; control characters (which XML 1.0 cannot carry) are dropped.
+/// Escapes an attribute value; control characters (which XML 1.0 cannot carry: C0, DEL and the
+/// C1 controls U+0080–U+009F) are dropped. One pass: the runs between special bytes are copied
+/// whole.
 fn escape(out: &mut Vec<u8>, s: &str) {
-    // Most values are plain printable ASCII: copied as they are.
-    if s.bytes()
-        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
-    {
-        out.extend_from_slice(s.as_bytes());
-        return;
-    }
-    for c in s.chars() {
-        match c {
-            '&' => out.extend_from_slice(b"&amp;"),
-            '<' => out.extend_from_slice(b"&lt;"),
-            '>' => out.extend_from_slice(b"&gt;"),
-            '"' => out.extend_from_slice(b"&quot;"),
-            '\'' => out.extend_from_slice(b"&apos;"),
-            c if c.is_control() => {}
-            c => {
-                let mut b = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+    let b = s.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < b.len() {
+        let (rep, len): (&[u8], usize) = match b[i] {
+            b'&' => (b"&amp;", 1),
+            b'<' => (b"&lt;", 1),
+            b'>' => (b"&gt;", 1),
+            b'"' => (b"&quot;", 1),
+            b'\'' => (b"&apos;", 1),
+            0x00..=0x1f | 0x7f => (b"", 1),
+            0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => (b"", 2),
+            _ => {
+                i += 1;
+                continue;
             }
-        }
+        };
+        out.extend_from_slice(&b[start..i]);
+        out.extend_from_slice(rep);
+        i += len;
+        start = i;
     }
+    out.extend_from_slice(&b[start..]);
 }
 
 /// Writes the decimal digits of `n`.
@@ -408,10 +411,10 @@ mod tests {
     #[test]
     fn attribute_values_are_escaped_and_controls_dropped() {
         let mut out = Vec::new();
-        escape(&mut out, "a\"<b>&'c\u{7}\n");
+        escape(&mut out, "a\"<b>&'c\u{7}\n\u{85}è€\u{9f}z");
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "a&quot;&lt;b&gt;&amp;&apos;c"
+            "a&quot;&lt;b&gt;&amp;&apos;cè€z"
         );
     }
 

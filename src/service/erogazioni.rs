@@ -201,6 +201,55 @@ impl Service<'_> {
         self.store.add_tipo_intervento(&actor, t)
     }
 
+    /// The tipo di intervento that stands for SIUSS prestazione `code` in the actor's ente: the
+    /// node of its own tree with that code and SIUSS code, made (audited, like any node) the first
+    /// time the prestazione is chosen as a tipo — the third family of the nomenclatore.
+    pub fn tipo_da_siuss(&mut self, actor: &Actor, code: &str) -> StoreResult<i64> {
+        let ente = super::ente_of(&self.live(actor, Op::AddTipoIntervento)?).unwrap_or(0);
+        let actor = self.guard(actor, Op::AddTipoIntervento, Some(ente), "nomenclatore")?;
+        let Some(p) = self
+            .store
+            .prestazioni_siuss()?
+            .into_iter()
+            .find(|p| p.codice == code && p.attivo)
+        else {
+            return Err(StoreError::Invalid(format!(
+                "codice prestazione SIUSS «{}» sconosciuto",
+                crate::sanitize::sanitize(code)
+            )));
+        };
+        let existing = self
+            .store
+            .tipi_intervento(Some(ente))?
+            .into_iter()
+            .find(|t| t.ente_id == Some(ente) && t.codice == code);
+        match existing {
+            Some(t) if t.siuss_codice.as_deref() == Some(code) => return Ok(t.id),
+            Some(_) => {
+                return Err(StoreError::Invalid(format!(
+                    "il codice {} è già usato nel nomenclatore dell'ente per un altro tipo: sceglierlo da lì",
+                    crate::sanitize::sanitize(code)
+                )));
+            }
+            None => {}
+        }
+        let etichetta = p
+            .denominazione
+            .unwrap_or_else(|| format!("Prestazione SIUSS {code}"));
+        self.store.add_tipo_intervento(
+            &actor,
+            &NuovoTipo {
+                ente_id: ente,
+                codice: code.to_string(),
+                etichetta: etichetta.chars().take(200).collect(),
+                parent_id: None,
+                istat_id: None,
+                siuss_codice: Some(code.to_string()),
+                unita_misura: None,
+            },
+        )
+    }
+
     fn known_siuss(&self, code: Option<&str>) -> StoreResult<()> {
         if let Some(code) = code
             && !self

@@ -177,7 +177,9 @@ impl SiussLavoro for Lavoro {
         {
             self.flush_corrente()?;
         }
-        let (cur_b, recs) = self.corrente.get_or_insert_with(|| (b.clone(), Vec::new()));
+        let (cur_b, recs) = self
+            .corrente
+            .get_or_insert_with(|| (Beneficiario::clone(b), Vec::new()));
         // Cancellations first, then the records that replace them.
         for (_, old) in &e.annullati {
             if old.beneficiario.codice_fiscale == cur_b.codice_fiscale {

@@ -14,6 +14,7 @@ mod check;
 mod records;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -152,27 +153,29 @@ pub struct Escluso {
 /// A new record of the flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Nuovo {
-    /// The match key of a record sent before ([`chiave`]).
-    pub chiave: String,
     pub prestazione: Prestazione,
 }
 
 impl Nuovo {
-    /// What the store keeps of the record once sent: its content (JSON of [`Inviato`], enough to
-    /// send its cancellation later) and the content's fingerprint ([`impronta`]). Computed only
-    /// when recording, not while checking.
-    pub fn registrazione(&self, beneficiario: &Beneficiario) -> (String, String) {
+    /// What the store keeps of the record once sent: its match key ([`chiave`]), its content
+    /// (JSON of [`Inviato`], enough to send its cancellation later) and the content's fingerprint
+    /// ([`impronta`]). Computed only when recording (or comparing), not while checking.
+    pub fn registrazione(
+        &self,
+        beneficiario: &Beneficiario,
+        ente: &str,
+    ) -> (String, String, String) {
         let c = contenuto(beneficiario, &self.prestazione);
         let i = impronta(&c);
-        (c, i)
+        (chiave(beneficiario, ente, &self.prestazione), c, i)
     }
 }
 
 /// What one erogazione gives to the flow.
 #[derive(Debug, Clone, Default)]
 pub struct Esito {
-    /// The beneficiary of the new records.
-    pub beneficiario: Option<Beneficiario>,
+    /// The beneficiary of the new records (shared by all the erogazioni of a person).
+    pub beneficiario: Option<Arc<Beneficiario>>,
     /// New records.
     pub nuovi: Vec<Nuovo>,
     /// Records sent before to cancel (ids in the store) with their content.
@@ -213,15 +216,18 @@ pub fn impronta(contenuto: &str) -> String {
 /// What one erogazione gives to the flow: its new records, the records sent before that they
 /// replace or that no longer exist (cancelled with `TipoOperazione="C"`), or its exclusion.
 pub fn esito(c: &Candidato, ctx: &Contesto) -> Esito {
-    esito_di(c, ctx, beneficiario(&c.persona, ctx))
+    esito_di(c, ctx, beneficiario(&c.persona, ctx).map(Arc::new))
 }
 
 /// Builds the records of candidates that come in codice fiscale order: the beneficiary of a person
 /// is built and checked once for all of their erogazioni.
 #[derive(Debug, Default)]
 pub struct Generatore {
-    ultimo: Option<(Persona, Result<Beneficiario, Vec<String>>)>,
+    ultimo: Option<(Persona, BeneficiarioOProblemi)>,
 }
+
+/// A person's beneficiary (shared by their records) or the problems that keep them out.
+type BeneficiarioOProblemi = Result<Arc<Beneficiario>, Vec<String>>;
 
 impl Generatore {
     /// As [`esito`].
@@ -229,7 +235,7 @@ impl Generatore {
         let b = match &self.ultimo {
             Some((p, b)) if *p == c.persona => b.clone(),
             _ => {
-                let b = beneficiario(&c.persona, ctx);
+                let b = beneficiario(&c.persona, ctx).map(Arc::new);
                 self.ultimo = Some((c.persona.clone(), b.clone()));
                 b
             }
@@ -239,7 +245,7 @@ impl Generatore {
 }
 
 /// [`esito`] with the beneficiary already built from `c.persona`.
-fn esito_di(c: &Candidato, ctx: &Contesto, b: Result<Beneficiario, Vec<String>>) -> Esito {
+fn esito_di(c: &Candidato, ctx: &Contesto, b: BeneficiarioOProblemi) -> Esito {
     let id = c.erogazione.id.unwrap_or(0);
     let chi = || {
         format!(
@@ -270,28 +276,27 @@ fn esito_di(c: &Candidato, ctx: &Contesto, b: Result<Beneficiario, Vec<String>>)
         }
     };
     let mut out = Esito::default();
-    let mut nuovi: Vec<Nuovo> = recs
-        .into_iter()
-        .map(|p| Nuovo {
-            chiave: chiave(&b, &ctx.ente_belfiore, &p),
-            prestazione: p,
-        })
-        .collect();
-    // Fingerprints only to compare with the records sent before, when there are any.
-    let impronte: Vec<String> = if c.inviati.is_empty() {
+    let mut nuovi: Vec<Nuovo> = recs.into_iter().map(|p| Nuovo { prestazione: p }).collect();
+    // Keys and fingerprints only to compare with the records sent before, when there are any.
+    let registrati: Vec<(String, String)> = if c.inviati.is_empty() {
         Vec::new()
     } else {
-        nuovi.iter().map(|n| n.registrazione(&b).1).collect()
+        nuovi
+            .iter()
+            .map(|n| {
+                let (k, _, f) = n.registrazione(&b, &ctx.ente_belfiore);
+                (k, f)
+            })
+            .collect()
     };
     let mut keep = vec![true; nuovi.len()];
     for old in &c.inviati {
-        let same = nuovi
+        let same = registrati
             .iter()
-            .zip(&impronte)
-            .any(|(n, f)| n.chiave == old.chiave && *f == old.impronta);
+            .any(|(k, f)| *k == old.chiave && *f == old.impronta);
         if same {
-            for (k, n) in keep.iter_mut().zip(&nuovi) {
-                *k &= n.chiave != old.chiave;
+            for (keep, (k, _)) in keep.iter_mut().zip(&registrati) {
+                *keep &= *k != old.chiave;
             }
             continue;
         }

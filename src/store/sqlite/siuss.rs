@@ -244,7 +244,7 @@ impl SqliteStore {
                         continue;
                     }
                     let t = Instant::now();
-                    registra(tx, flusso, id, &sel.al, &esito)?;
+                    registra(tx, flusso, id, &sel.al, &belfiore, &esito)?;
                     registrazione += t.elapsed();
                 }
             }
@@ -280,6 +280,7 @@ fn registra(
     flusso: i64,
     id: i64,
     al: &str,
+    ente: &str,
     esito: &crate::domain::siuss::Esito,
 ) -> StoreResult<()> {
     let mut annulla =
@@ -292,8 +293,8 @@ fn registra(
     )?;
     if let Some(b) = &esito.beneficiario {
         for n in &esito.nuovi {
-            let (contenuto, impronta) = n.registrazione(b);
-            record.execute(params![flusso, id, n.chiave, impronta, contenuto])?;
+            let (chiave, contenuto, impronta) = n.registrazione(b, ente);
+            record.execute(params![flusso, id, chiave, impronta, contenuto])?;
         }
     }
     tx.prepare_cached(

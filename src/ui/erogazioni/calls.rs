@@ -51,17 +51,20 @@ pub enum Req {
         actor: Actor,
         categoria: Option<String>,
     },
-    /// An intervento for the person with codice fiscale `cf`.
+    /// An intervento for the person with codice fiscale `cf` (its tipo a SIUSS prestazione when
+    /// `tipo_siuss`: the ente's node for it is found or made first).
     Intervento {
         actor: Actor,
         cf: String,
         intervento: Intervento,
+        tipo_siuss: Option<String>,
     },
-    /// An erogazione for the person with codice fiscale `cf`.
+    /// An erogazione for the person with codice fiscale `cf` (`tipo_siuss` as for interventi).
     Erogazione {
         actor: Actor,
         cf: String,
         erogazione: Erogazione,
+        tipo_siuss: Option<String>,
     },
     /// A foglio amministrativo of an intervento read at `version`.
     Foglio {
@@ -69,10 +72,16 @@ pub enum Req {
         foglio: Foglio,
         version: i64,
     },
-    /// The interventi of a person (to add a foglio to one).
+    /// The interventi of a person (to add a foglio to one, or to edit one).
     Interventi {
         actor: Actor,
         soggetto_id: i64,
+        modifica: bool,
+    },
+    /// The interventi of the person with codice fiscale `cf`, for the erogazione form's link.
+    InterventiDi {
+        actor: Actor,
+        cf: String,
     },
     /// The filtered list as a file in the ufficio's output folder.
     Esporta {
@@ -86,10 +95,13 @@ pub enum Req {
 /// The form to open once what it needs arrives.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Apertura {
-    /// A new intervento (the beneficiary's codice fiscale and categoria when known).
+    /// A new intervento (`id: None`; the beneficiary's codice fiscale and categoria when known)
+    /// or one to edit.
     Intervento {
         cf: Option<String>,
         categoria: Option<String>,
+        #[serde(default)]
+        id: Option<i64>,
     },
     /// A new erogazione (`id: None`) or one to edit.
     Erogazione {
@@ -110,6 +122,12 @@ pub struct Dati {
     pub lists: Lists,
     /// The erogazione to edit.
     pub erogazione: Option<Erogazione>,
+    /// The intervento to edit.
+    #[serde(default)]
+    pub intervento: Option<Intervento>,
+    /// The interventi of the erogazione's person, (id, description), for its link.
+    #[serde(default)]
+    pub interventi: Vec<(String, String)>,
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -125,8 +143,14 @@ pub enum Rep {
     Nomenclatore(Option<String>, Result<Nomenclatore, String>),
     /// A save: done (the message) or refused (the message; a field when it names one).
     Saved(Result<String, (Option<String>, String)>),
-    /// The interventi of a person: (id, version, description).
-    Interventi(Result<Vec<(i64, i64, String)>, String>),
+    /// The interventi of a person: (id, version, description); whether to edit one.
+    Interventi(
+        Result<Vec<(i64, i64, String)>, String>,
+        #[serde(default)] bool,
+    ),
+    /// The interventi of the person with a codice fiscale, for the erogazione form: (id,
+    /// description); empty when no such person.
+    InterventiDi(String, Vec<(String, String)>),
     Document(Result<Delivered, String>),
 }
 
@@ -139,6 +163,7 @@ impl Req {
                 | Req::Apri { .. }
                 | Req::Nomenclatore { .. }
                 | Req::Interventi { .. }
+                | Req::InterventiDi { .. }
         )
     }
 }
@@ -163,6 +188,40 @@ fn persona(
                 "Nessuna persona in anagrafe con questo codice fiscale".into(),
             )
         })
+}
+
+/// One line describing intervento `i` with its tipo's label.
+fn descrizione(i: &Intervento, n: &Nomenclatore) -> String {
+    let tipo = n
+        .tipi
+        .iter()
+        .find(|t| t.id == i.tipo_id)
+        .map_or_else(|| i.tipo_id.to_string(), |t| t.etichetta.clone());
+    super::forms::intervento_line(i, &tipo)
+}
+
+/// The interventi of person `soggetto` as a code list: (id, description).
+fn interventi_di(
+    svc: &mut Service<'_>,
+    actor: &Actor,
+    soggetto: i64,
+    n: &Nomenclatore,
+) -> Result<Vec<(String, String)>, crate::service::Error> {
+    Ok(svc
+        .interventi(actor, soggetto)?
+        .iter()
+        .map(|i| (i.id.unwrap_or(0).to_string(), descrizione(i, n)))
+        .collect())
+}
+
+/// The ente's tipo di intervento for SIUSS prestazione `code` (made when missing).
+fn tipo_da_siuss(
+    svc: &mut Service<'_>,
+    actor: &Actor,
+    code: &str,
+) -> Result<i64, (Option<String>, String)> {
+    svc.tipo_da_siuss(actor, code)
+        .map_err(|e| (Some("tipo".into()), e.to_string()))
 }
 
 fn saved(
@@ -247,10 +306,23 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
                 let mut d = Dati {
                     nomenclatore: svc.nomenclatore(&actor, categoria.as_deref())?,
                     lists: svc.form_lists(&actor, lists.iter().map(String::as_str), false)?,
-                    erogazione: None,
+                    ..Default::default()
                 };
-                if let Apertura::Erogazione { id: Some(id), .. } = &apertura {
-                    d.erogazione = Some(svc.read_erogazione(&actor, *id)?);
+                match &apertura {
+                    Apertura::Erogazione { id: Some(id), .. } => {
+                        let e = svc.read_erogazione(&actor, *id)?;
+                        d.interventi = interventi_di(svc, &actor, e.soggetto_id, &d.nomenclatore)?;
+                        d.erogazione = Some(e);
+                    }
+                    Apertura::Erogazione { cf: Some(cf), .. } => {
+                        if let Ok(soggetto) = persona(svc, &actor, cf, today) {
+                            d.interventi = interventi_di(svc, &actor, soggetto, &d.nomenclatore)?;
+                        }
+                    }
+                    Apertura::Intervento { id: Some(id), .. } => {
+                        d.intervento = Some(svc.read_intervento(&actor, *id)?.0);
+                    }
+                    _ => {}
                 }
                 Ok::<_, crate::service::Error>(d)
             })();
@@ -264,7 +336,17 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             actor,
             cf,
             mut intervento,
+            tipo_siuss,
         } => Rep::Saved(persona(svc, &actor, &cf, today).and_then(|id| {
+            if let Some(code) = tipo_siuss {
+                intervento.tipo_id = tipo_da_siuss(svc, &actor, &code)?;
+            }
+            if intervento.id.is_some() && intervento.soggetto_id != id {
+                return Err((
+                    Some("beneficiario".into()),
+                    "Il beneficiario di un intervento registrato non si cambia".into(),
+                ));
+            }
             intervento.soggetto_id = id;
             saved(
                 svc.save_intervento(&actor, &intervento),
@@ -275,7 +357,11 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             actor,
             cf,
             mut erogazione,
+            tipo_siuss,
         } => Rep::Saved(persona(svc, &actor, &cf, today).and_then(|id| {
+            if let Some(code) = tipo_siuss {
+                erogazione.tipo_id = tipo_da_siuss(svc, &actor, &code)?;
+            }
             if erogazione.id.is_some() && erogazione.soggetto_id != id {
                 return Err((
                     Some("beneficiario".into()),
@@ -296,30 +382,34 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             svc.add_foglio(&actor, &foglio, version),
             "Foglio amministrativo registrato",
         )),
-        Req::Interventi { actor, soggetto_id } => Rep::Interventi(
+        Req::Interventi {
+            actor,
+            soggetto_id,
+            modifica,
+        } => Rep::Interventi(
             (|| {
                 let n = svc.nomenclatore(&actor, None)?;
                 let interventi = svc.interventi(&actor, soggetto_id)?;
                 Ok::<_, crate::service::Error>(
                     interventi
                         .iter()
-                        .map(|i| {
-                            let tipo = n
-                                .tipi
-                                .iter()
-                                .find(|t| t.id == i.tipo_id)
-                                .map_or_else(|| i.tipo_id.to_string(), |t| t.etichetta.clone());
-                            (
-                                i.id.unwrap_or(0),
-                                i.version,
-                                super::forms::intervento_line(i, &tipo),
-                            )
-                        })
+                        .map(|i| (i.id.unwrap_or(0), i.version, descrizione(i, &n)))
                         .collect(),
                 )
             })()
             .map_err(err),
+            modifica,
         ),
+        Req::InterventiDi { actor, cf } => {
+            let list = persona(svc, &actor, &cf, today)
+                .ok()
+                .and_then(|soggetto| {
+                    let n = svc.nomenclatore(&actor, None).ok()?;
+                    interventi_di(svc, &actor, soggetto, &n).ok()
+                })
+                .unwrap_or_default();
+            Rep::InterventiDi(cf, list)
+        }
         Req::Esporta {
             actor,
             filtro,

@@ -20,7 +20,7 @@ use super::popup::{Answer, Popup};
 use super::widgets::form::{FieldSpec, Form};
 use super::widgets::form_screen::{FormScreen, MSG_FIX};
 use crate::domain::date::{gg_mm_aaaa, iso, parse_typed};
-use crate::domain::erogazioni::Erogazione;
+use crate::domain::erogazioni::{Erogazione, Intervento};
 use crate::progress::Progress;
 use crate::service::siuss::EsitoSiuss;
 
@@ -33,8 +33,12 @@ pub enum Then {
     /// What to add: intervento, erogazione or foglio (the beneficiary's codice fiscale when known,
     /// the person of the row under the cursor).
     Nuovo(Option<String>, Option<i64>),
-    /// Which intervento the foglio goes to: (id, version) of the options.
-    Foglio(Vec<(i64, i64)>),
+    /// Which intervento the foglio goes to (`modifica`: which one to edit): (id, version) of the
+    /// options.
+    Interventi {
+        modifica: bool,
+        options: Vec<(i64, i64)>,
+    },
     /// The format of the export of the list.
     Esporta,
 }
@@ -86,6 +90,7 @@ pub fn nuovo(
         Apertura::Intervento {
             cf,
             categoria: categoria.clone(),
+            id: None,
         }
     } else {
         Apertura::Erogazione {
@@ -159,6 +164,7 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                             "Erogazione".into(),
                             "Foglio amministrativo di un intervento (della persona della riga)"
                                 .into(),
+                            "Modifica di un intervento (della persona della riga)".into(),
                         ],
                         selected: 0,
                         then: AppThen::Erogazioni(Then::Nuovo(cf, row.map(|r| r.1))),
@@ -229,32 +235,35 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             let form = &m.screen.form;
-            let req = match &m.scheda {
-                Scheda::Intervento => {
-                    forms::read_intervento(form, today).map(|(cf, intervento)| Req::Intervento {
-                        actor,
-                        cf,
-                        intervento,
-                    })
-                }
-                Scheda::Erogazione(base) => {
-                    forms::read_erogazione(form, base, today).map(|(cf, erogazione)| {
-                        Req::Erogazione {
+            let req =
+                match &m.scheda {
+                    Scheda::Intervento(base) => forms::read_intervento(form, base, today).map(
+                        |(cf, intervento, tipo_siuss)| Req::Intervento {
+                            actor,
+                            cf,
+                            intervento,
+                            tipo_siuss,
+                        },
+                    ),
+                    Scheda::Erogazione(base) => forms::read_erogazione(form, base, today).map(
+                        |(cf, erogazione, tipo_siuss)| Req::Erogazione {
                             actor,
                             cf,
                             erogazione,
-                        }
-                    })
-                }
-                Scheda::Foglio {
-                    intervento_id,
-                    version,
-                } => forms::read_foglio(form, *intervento_id, today).map(|foglio| Req::Foglio {
-                    actor,
-                    foglio,
-                    version: *version,
-                }),
-            };
+                            tipo_siuss,
+                        },
+                    ),
+                    Scheda::Foglio {
+                        intervento_id,
+                        version,
+                    } => {
+                        forms::read_foglio(form, *intervento_id, today).map(|foglio| Req::Foglio {
+                            actor,
+                            foglio,
+                            version: *version,
+                        })
+                    }
+                };
             match req {
                 Err(e) => {
                     m.screen.refuse(&[e], &mut app.status);
@@ -302,24 +311,43 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
 /// The form of `apertura`, with what it needs.
 fn open_form(app: &mut App, dati: Dati, apertura: Apertura) -> Vec<Effect> {
     let today = app.today();
-    let id = modulo_id(&apertura);
-    let (title, specs) = app.config.form_def(id);
+    let id_form = modulo_id(&apertura);
+    let (title, specs) = app.config.form_def(id_form);
     let (key, scheda, categoria, riga, form) = match apertura {
         Apertura::Filtro => {
             let Screen::Erogazioni(State::List(l)) = &app.screen else {
                 return Vec::new();
             };
-            let mut form = Form::new(id, &title, specs);
+            let mut form = Form::new(id_form, &title, specs);
             forms::code_lists(&mut form, &dati.nomenclatore, dati.lists);
             filter::fill(&mut form, &l.filtro);
             let screen = FormScreen::new(form, "");
             return app.push_form(Screen::Erogazioni(State::Filtro(Box::new(screen))));
         }
-        Apertura::Intervento { cf, categoria } => {
-            let mut form = Form::new(id, &title, specs);
-            forms::fill_intervento(&mut form, cf.as_deref(), categoria.as_deref(), today);
-            let key = format!("nuovo-{}", cf.unwrap_or_default());
-            (key, Scheda::Intervento, categoria, Vec::new(), form)
+        Apertura::Intervento { cf, categoria, id } => {
+            let mut form = Form::new(id_form, &title, specs);
+            let base = match dati.intervento.clone() {
+                Some(i) => {
+                    forms::fill_intervento_da(&mut form, &i, cf.as_deref());
+                    i
+                }
+                None => {
+                    forms::fill_intervento(&mut form, cf.as_deref(), categoria.as_deref(), today);
+                    Intervento::default()
+                }
+            };
+            let key = match id {
+                Some(id) => format!("intervento-{id}"),
+                None => format!("nuovo-{}", cf.unwrap_or_default()),
+            };
+            let categoria = categoria.or_else(|| Some(base.categoria_sociale.clone()));
+            (
+                key,
+                Scheda::Intervento(Box::new(base)),
+                categoria.filter(|c| !c.is_empty()),
+                Vec::new(),
+                form,
+            )
         }
         Apertura::Erogazione { cf, categoria, id } => {
             let row: Vec<String> = app
@@ -364,7 +392,7 @@ fn open_form(app: &mut App, dati: Dati, apertura: Apertura) -> Vec<Effect> {
             id: intervento_id,
             version,
         } => {
-            let mut form = Form::new(id, &title, specs);
+            let mut form = Form::new(id_form, &title, specs);
             form.set("data", &gg_mm_aaaa(today));
             form.set("respinto", "false");
             let key = format!("intervento-{intervento_id}");
@@ -376,7 +404,10 @@ fn open_form(app: &mut App, dati: Dati, apertura: Apertura) -> Vec<Effect> {
         }
     };
     let mut form = form;
+    let beneficiario = Some(form.value("beneficiario")).filter(|c| !c.is_empty());
     forms::code_lists(&mut form, &dati.nomenclatore, dati.lists);
+    form.code_lists
+        .insert(forms::INTERVENTI.into(), dati.interventi);
     form.changed_at = None;
     let screen = FormScreen::new(form, key);
     app.push_form(Screen::Erogazioni(State::Form(Box::new(Modulo {
@@ -384,6 +415,7 @@ fn open_form(app: &mut App, dati: Dati, apertura: Apertura) -> Vec<Effect> {
         scheda,
         categoria,
         riga,
+        beneficiario,
     }))))
 }
 
@@ -429,21 +461,39 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
             }
         }
         Rep::Saved(Err((None, msg))) => return app.form_saved(Err(msg), ""),
-        Rep::Interventi(Ok(list)) if current => {
+        Rep::Interventi(Ok(list), modifica) if current => {
             if list.is_empty() {
                 app.status = Some("La persona non ha interventi nell'ente".into());
             } else {
                 app.popup = Some(Popup::Choice {
-                    title: "Foglio amministrativo: a quale intervento?".into(),
+                    title: if modifica {
+                        "Quale intervento modificare?"
+                    } else {
+                        "Foglio amministrativo: a quale intervento?"
+                    }
+                    .into(),
                     options: list.iter().map(|(_, _, l)| l.clone()).collect(),
                     selected: 0,
-                    then: AppThen::Erogazioni(Then::Foglio(
-                        list.iter().map(|(i, v, _)| (*i, *v)).collect(),
-                    )),
+                    then: AppThen::Erogazioni(Then::Interventi {
+                        modifica,
+                        options: list.iter().map(|(i, v, _)| (*i, *v)).collect(),
+                    }),
                 });
             }
         }
-        Rep::Interventi(Err(e)) if current => app.error_popup(e),
+        Rep::Interventi(Err(e), _) if current => app.error_popup(e),
+        Rep::InterventiDi(cf, list) => {
+            for s in app.screens_mut() {
+                if let Screen::Erogazioni(State::Form(m)) = s
+                    && m.beneficiario.as_deref() == Some(cf.as_str())
+                {
+                    m.screen
+                        .form
+                        .code_lists
+                        .insert(forms::INTERVENTI.into(), list.clone());
+                }
+            }
+        }
         Rep::Document(result) => return super::popup::document_done(app, result),
         _ => {}
     }
@@ -499,19 +549,34 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
     match then {
         Then::Nuovo(cf, _) if i < 2 => nuovo(app, i == 0, cf, None),
         Then::Nuovo(_, Some(soggetto_id)) => {
-            vec![
-                app.io
-                    .query(Request::Erogazioni(Req::Interventi { actor, soggetto_id })),
-            ]
+            vec![app.io.query(Request::Erogazioni(Req::Interventi {
+                actor,
+                soggetto_id,
+                modifica: i == 3,
+            }))]
         }
         Then::Nuovo(_, None) => {
             app.status = Some(
-                "Scegliere prima una riga: il foglio va a un intervento del suo beneficiario"
+                "Scegliere prima una riga: si sceglie tra gli interventi del suo beneficiario"
                     .into(),
             );
             Vec::new()
         }
-        Then::Foglio(options) => match options.get(i) {
+        Then::Interventi { modifica, options } => match options.get(i) {
+            Some((id, _)) if modifica => {
+                let cf = match &app.screen {
+                    Screen::Erogazioni(State::List(l)) => {
+                        l.selected().and_then(|r| r.codice_fiscale.clone())
+                    }
+                    _ => None,
+                };
+                let apertura = Apertura::Intervento {
+                    cf,
+                    categoria: None,
+                    id: Some(*id),
+                };
+                apri(app, apertura, None)
+            }
             Some((id, version)) => apri(
                 app,
                 Apertura::Foglio {
@@ -562,15 +627,28 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
             vec![app.io.query(Request::Erogazioni(Req::Flussi { actor }))]
         }
         Screen::Erogazioni(State::Form(m)) if !matches!(m.scheda, Scheda::Foglio { .. }) => {
+            let mut effects = Vec::new();
             let categoria = Some(m.screen.form.value("categoria")).filter(|c| !c.is_empty());
-            if categoria == m.categoria {
-                return Vec::new();
+            if categoria != m.categoria {
+                m.categoria = categoria.clone();
+                effects.push(app.io.query(Request::Erogazioni(Req::Nomenclatore {
+                    actor: actor.clone(),
+                    categoria,
+                })));
             }
-            m.categoria = categoria.clone();
-            vec![
-                app.io
-                    .query(Request::Erogazioni(Req::Nomenclatore { actor, categoria })),
-            ]
+            // The erogazione's link offers the interventi of the beneficiary typed.
+            let cf = crate::domain::cf::normalize(&m.screen.form.value("beneficiario"));
+            if matches!(m.scheda, Scheda::Erogazione(_))
+                && cf.len() == 16
+                && m.beneficiario.as_deref() != Some(cf.as_str())
+            {
+                m.beneficiario = Some(cf.clone());
+                effects.push(
+                    app.io
+                        .query(Request::Erogazioni(Req::InterventiDi { actor, cf })),
+                );
+            }
+            effects
         }
         _ => Vec::new(),
     }

@@ -7,7 +7,9 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 
 use super::{filter, forms, view};
-use crate::domain::erogazioni::{Erogazione, ErogazioneElenco, FiltroErogazioni, format_quantita};
+use crate::domain::erogazioni::{
+    Erogazione, ErogazioneElenco, FiltroErogazioni, Intervento, format_quantita,
+};
 use crate::domain::money::format_cents;
 use crate::domain::siuss::FlussoSiuss;
 use crate::service::siuss::EsitoSiuss;
@@ -106,7 +108,7 @@ impl Lista {
     }
 
     /// The row under the cursor.
-    pub(super) fn selected(&self) -> Option<&ErogazioneElenco> {
+    pub fn selected(&self) -> Option<&ErogazioneElenco> {
         let id: i64 = self.table.selected_key()?.parse().ok()?;
         self.data.as_ref()?.iter().find(|r| r.id == id)
     }
@@ -132,12 +134,15 @@ pub struct Modulo {
     pub categoria: Option<String>,
     /// The fields of one operation row (the erogazione form repeats them).
     pub riga: Vec<FieldSpec>,
+    /// The codice fiscale whose interventi the erogazione form's link offers.
+    pub beneficiario: Option<String>,
 }
 
 /// What the form saves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scheda {
-    Intervento,
+    /// The intervento as read (a new one: its defaults).
+    Intervento(Box<Intervento>),
     /// The erogazione as read (a new one: its defaults).
     Erogazione(Box<Erogazione>),
     Foglio {
@@ -152,7 +157,7 @@ impl ScreenState for State {
             State::List(_) => "erogazioni",
             State::Siuss(_) => "siuss",
             State::Form(m) => match m.scheda {
-                Scheda::Intervento => "intervento",
+                Scheda::Intervento(_) => "intervento",
                 Scheda::Erogazione(_) => "erogazione",
                 Scheda::Foglio { .. } => "foglio",
             },
@@ -164,7 +169,7 @@ impl ScreenState for State {
             State::List(_) => "Interventi ed erogazioni",
             State::Siuss(_) => "Flusso SIUSS per l'INPS",
             State::Form(m) => match m.scheda {
-                Scheda::Intervento => "Intervento",
+                Scheda::Intervento(_) => "Intervento",
                 Scheda::Erogazione(_) => "Erogazione",
                 Scheda::Foglio { .. } => "Foglio amministrativo",
             },

@@ -1,187 +1,16 @@
-//! The forms of interventi and erogazioni (`screens/intervento.toml`, `erogazione.toml`,
-//! `foglio.toml`): their code lists (the nomenclatore as the picker shows it, the progetti, the
-//! SIUSS table, the program's fixed lists), the operation rows of an erogazione (the section
-//! «operazione» repeated, each row titled with its spesa computed), and the records read back,
-//! with the Italian error on the field that is wrong.
+//! The erogazione's form: the header, the operation rows (the section «operazione» of
+//! `screens/erogazione.toml` repeated, each titled with its spesa computed), the SINA block, and
+//! the record read back with the Italian error on the field that is wrong.
 
+use super::{Errore, code, date, err, field_of, money, opt, quantita, tipo, upper_first};
 use crate::domain::date::{gg_mm_aaaa, parse_iso};
 use crate::domain::erogazioni::{
-    Erogazione, Foglio, Intervento, MAX_QUANTITA_CENT, MAX_TARIFFA_CENTS, Riga, Totali,
-    format_quantita, parse_quantita, problemi_erogazione, problemi_intervento,
+    Erogazione, MAX_QUANTITA_CENT, MAX_TARIFFA_CENTS, Riga, Sina, Totali, format_quantita,
+    parse_quantita, problemi_erogazione,
 };
 use crate::domain::money::{format_cents, format_euro, parse_money};
-use crate::service::codes::Lists;
-use crate::service::erogazioni::Nomenclatore;
+use crate::domain::siuss::check_sina;
 use crate::ui::widgets::form::{FieldSpec, Form};
-
-/// The id of the section of `erogazione.toml` that is one operation row.
-pub const RIGA: &str = "operazione";
-
-/// A field's error: (field id, Italian message).
-pub type Errore = (String, String);
-
-const FIXED: &[(&str, &[(&str, &str)])] = &[
-    (
-        "tipo_beneficiario",
-        &[
-            ("individuale", "Individuale"),
-            ("nucleo", "Nucleo familiare"),
-            ("gruppo", "Gruppo"),
-        ],
-    ),
-    (
-        "origine_intervento",
-        &[("programmato", "Programmato"), ("richiesto", "Richiesto")],
-    ),
-    (
-        "frequenza_intervento",
-        &[
-            ("U", "Una tantum"),
-            ("O", "Periodico irregolare"),
-            ("P", "Periodico regolare"),
-        ],
-    ),
-    (
-        "cadenza_fruizione",
-        &[
-            ("G", "giorno"),
-            ("S", "settimana"),
-            ("M", "mese"),
-            ("2M", "bimestre"),
-            ("3M", "trimestre"),
-            ("6M", "semestre"),
-            ("A", "anno"),
-        ],
-    ),
-    (
-        "prova_mezzi",
-        &[
-            ("1", "ISEE"),
-            ("2", "Altra prova dei mezzi"),
-            ("3", "ISEE non richiesto (esenzione)"),
-            ("4", "Nessuna prova dei mezzi"),
-        ],
-    ),
-    (
-        "carattere_erogazione",
-        &[("1", "Periodico"), ("2", "Occasionale")],
-    ),
-    ("in_carico", &[("1", "Sì"), ("0", "No"), ("2", "Non so")]),
-    (
-        "stato_riga",
-        &[
-            ("erogata", "Erogata"),
-            ("prevista", "Prevista (da confermare)"),
-        ],
-    ),
-    (
-        "tipo_foglio",
-        &[
-            ("V", "Valutazione"),
-            ("G", "Graduatoria"),
-            ("A", "Attivazione"),
-            ("S", "Sospensione"),
-            ("C", "Chiusura"),
-        ],
-    ),
-    (
-        "fascia_graduatoria",
-        &[
-            ("I", "I fascia"),
-            ("II", "II fascia"),
-            ("III", "III fascia"),
-        ],
-    ),
-    ("esportata_siuss", &[("si", "Sì"), ("no", "No")]),
-];
-
-/// The nomenclatore as a picker list: the ente's tipi and the ISTAT classes, each with its code,
-/// unit, SIUSS code and family, the ones most used for the categoria first.
-pub fn nomenclatore_list(n: &Nomenclatore) -> Vec<(String, String)> {
-    let label = |t: &crate::domain::erogazioni::TipoIntervento, frequente: bool| {
-        let mut s = format!("{} {}", t.codice, t.etichetta);
-        if let Some(u) = &t.unita_misura {
-            s.push_str(&format!(" · {u}"));
-        }
-        if let Some(c) = &t.siuss_codice {
-            s.push_str(&format!(" · SIUSS {c}"));
-        }
-        s.push_str(if t.famiglia == "istat" {
-            " · ISTAT"
-        } else {
-            " · ente"
-        });
-        if frequente {
-            s.push_str(" · frequente");
-        }
-        (t.id.to_string(), s)
-    };
-    let attivi = || n.tipi.iter().filter(|t| t.attivo);
-    let mut out: Vec<(String, String)> = n
-        .frequenti
-        .iter()
-        .filter_map(|id| attivi().find(|t| t.id == *id))
-        .map(|t| label(t, true))
-        .collect();
-    out.extend(
-        attivi()
-            .filter(|t| !n.frequenti.contains(&t.id))
-            .map(|t| label(t, false)),
-    );
-    out
-}
-
-/// The lists a form of this module uses: the nomenclatore's, the fixed ones, and the database's.
-pub fn code_lists(form: &mut Form, n: &Nomenclatore, lists: Lists) {
-    form.code_lists = lists;
-    for (name, items) in FIXED {
-        form.code_lists.insert(
-            name.to_string(),
-            items
-                .iter()
-                .map(|(c, l)| (c.to_string(), l.to_string()))
-                .collect(),
-        );
-    }
-    set_nomenclatore(form, n);
-    form.code_lists.insert(
-        "progetto".into(),
-        n.progetti
-            .iter()
-            .map(|p| {
-                let fonte = p
-                    .fonte
-                    .as_deref()
-                    .map(|f| format!(" ({f})"))
-                    .unwrap_or_default();
-                (
-                    p.id.to_string(),
-                    format!("{} {}{fonte}", p.codice, p.titolo),
-                )
-            })
-            .collect(),
-    );
-    form.code_lists.insert(
-        "prestazione_siuss".into(),
-        n.prestazioni
-            .iter()
-            .filter(|p| p.attivo)
-            .map(|p| {
-                let d = p
-                    .denominazione
-                    .clone()
-                    .unwrap_or_else(|| "(denominazione INPS non caricata)".into());
-                (p.codice.clone(), format!("{} {d}", p.codice))
-            })
-            .collect(),
-    );
-}
-
-/// Replaces the nomenclatore of the form (another categoria: other frequent tipi).
-pub fn set_nomenclatore(form: &mut Form, n: &Nomenclatore) {
-    form.code_lists
-        .insert("nomenclatore".into(), nomenclatore_list(n));
-}
 
 /// The id of field `id` of operation row `n` (1-based).
 pub fn riga_id(id: &str, n: usize) -> String {
@@ -332,140 +161,6 @@ pub fn totali(form: &Form) -> Totali {
     e.totali(None)
 }
 
-fn opt(form: &Form, id: &str) -> Option<String> {
-    form.text(id)
-}
-
-fn err(id: &str, msg: impl Into<String>) -> Errore {
-    (id.to_string(), msg.into())
-}
-
-fn date(form: &Form, id: &str, today: time::Date) -> Result<Option<String>, Errore> {
-    form.date_iso(id, today)
-}
-
-/// A money field in cents: empty is `None`; negative or beyond `max` is refused.
-fn money(form: &Form, id: &str, max: i64, what: &str) -> Result<Option<i64>, Errore> {
-    let Some(t) = opt(form, id) else {
-        return Ok(None);
-    };
-    let c = parse_money(&t).map_err(|e| err(id, e))?;
-    if c < 0 {
-        return Err(err(
-            id,
-            format!("{what}: l'importo non può essere negativo"),
-        ));
-    }
-    if c > max {
-        return Err(err(
-            id,
-            format!("{what} fuori misura: al massimo {}", format_euro(max)),
-        ));
-    }
-    Ok(Some(c))
-}
-
-fn quantita(form: &Form, id: &str, positive: bool) -> Result<Option<i64>, Errore> {
-    let Some(t) = opt(form, id) else {
-        return Ok(None);
-    };
-    let q = parse_quantita(&t).map_err(|e| err(id, e))?;
-    if q < 0 || (positive && q == 0) {
-        return Err(err(id, "La quantità deve essere maggiore di zero"));
-    }
-    if q > MAX_QUANTITA_CENT {
-        return Err(err(
-            id,
-            format!(
-                "Quantità fuori misura: al massimo {}",
-                format_quantita(MAX_QUANTITA_CENT)
-            ),
-        ));
-    }
-    Ok(Some(q))
-}
-
-fn code<T: std::str::FromStr>(form: &Form, id: &str) -> Result<T, Errore> {
-    form.value(id)
-        .trim()
-        .parse()
-        .map_err(|_| err(id, crate::forms::fields::MSG_REQUIRED))
-}
-
-/// The field a problem of the domain checks speaks of (by its words), else `fallback`.
-fn field_of(problem: &str, map: &[(&str, &str)], fallback: &str) -> String {
-    map.iter()
-        .find(|(needle, _)| problem.contains(needle))
-        .map_or(fallback, |(_, id)| id)
-        .to_string()
-}
-
-/// A new intervento's form filled with what is known.
-pub fn fill_intervento(
-    form: &mut Form,
-    cf: Option<&str>,
-    categoria: Option<&str>,
-    today: time::Date,
-) {
-    form.set("beneficiario", cf.unwrap_or(""));
-    form.set("categoria", categoria.unwrap_or(""));
-    form.set("tipo_beneficiario", "individuale");
-    form.set("n_beneficiari", "1");
-    form.set("origine", "programmato");
-    form.set("frequenza", "U");
-    form.set("dal", &gg_mm_aaaa(today));
-}
-
-/// The intervento typed: the beneficiary's codice fiscale and the record.
-pub fn read_intervento(form: &Form, today: time::Date) -> Result<(String, Intervento), Errore> {
-    let i = Intervento {
-        tipo_beneficiario: form.value("tipo_beneficiario"),
-        n_beneficiari: match opt(form, "n_beneficiari") {
-            None => 1,
-            Some(t) => {
-                crate::forms::fields::parse_integer(&t).map_err(|e| err("n_beneficiari", e))?
-            }
-        },
-        tipo_id: code(form, "tipo")?,
-        categoria_sociale: form.value("categoria"),
-        origine: form.value("origine"),
-        dal: date(form, "dal", today)?.unwrap_or_default(),
-        al: date(form, "al", today)?,
-        frequenza: form.value("frequenza"),
-        progetto_id: opt(form, "progetto").and_then(|p| p.parse().ok()),
-        attivita: opt(form, "attivita"),
-        titolare: opt(form, "titolare"),
-        unita_misura: opt(form, "unita_misura"),
-        tariffa_cents: money(form, "tariffa", MAX_TARIFFA_CENTS, "Tariffa")?,
-        quantita_cent: quantita(form, "quantita", false)?,
-        fruizione: opt(form, "fruizione"),
-        comp_utente_cents: money(form, "comp_utente", MAX_TARIFFA_CENTS, "Compartecipazione")?,
-        comp_cadenza: opt(form, "comp_cadenza"),
-        note: opt(form, "note"),
-        ..Default::default()
-    };
-    if let Some(p) = problemi_intervento(&i).into_iter().next() {
-        let map = [
-            ("inizio", "dal"),
-            ("fine", "al"),
-            ("frequenza", "frequenza"),
-            ("numero di beneficiari", "n_beneficiari"),
-            ("individuale", "n_beneficiari"),
-            ("tipo di beneficiario", "tipo_beneficiario"),
-            ("categoria", "categoria"),
-        ];
-        return Err((field_of(&p, &map, "tipo"), upper_first(&p)));
-    }
-    Ok((form.value("beneficiario").trim().to_uppercase(), i))
-}
-
-fn upper_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
 /// The erogazione's form filled from the record (a new one: with what is known and today's row).
 pub fn fill_erogazione(
     form: &mut Form,
@@ -506,6 +201,13 @@ pub fn fill_erogazione(
         &e.dsu_anno.map(|a| a.to_string()).unwrap_or_default(),
     );
     form.set("dsu_data", &date(&e.dsu_data));
+    form.set(
+        "intervento",
+        &e.intervento_id.map(|i| i.to_string()).unwrap_or_default(),
+    );
+    if let Some(sina) = &e.sina {
+        fill_sina(form, sina);
+    }
     for (k, r) in e.righe.iter().enumerate() {
         let n = k + 1;
         add_riga(form, template, n);
@@ -544,12 +246,14 @@ pub fn fill_erogazione(
 }
 
 /// The erogazione typed over `base` (the record as read, or a new one): the beneficiary's codice
-/// fiscale and the record. Rows keep the ids of the rows they replace.
+/// fiscale, the record, and the SIUSS prestazione when one was chosen as tipo. Rows keep the ids
+/// of the rows they replace.
 pub fn read_erogazione(
     form: &Form,
     base: &Erogazione,
     today: time::Date,
-) -> Result<(String, Erogazione), Errore> {
+) -> Result<(String, Erogazione, Option<String>), Errore> {
+    let (tipo_id, tipo_siuss) = tipo(form)?;
     let pct = match opt(form, "quota_ente_pct") {
         None => None,
         Some(t) => match t.parse::<i64>() {
@@ -558,9 +262,10 @@ pub fn read_erogazione(
         },
     };
     let mut e = Erogazione {
-        tipo_id: code(form, "tipo")?,
+        tipo_id,
+        intervento_id: opt(form, "intervento").and_then(|i| i.parse().ok()),
         categoria_sociale: form.value("categoria"),
-        siuss_codice: opt(form, "siuss_codice"),
+        siuss_codice: opt(form, "siuss_codice").or_else(|| tipo_siuss.clone()),
         carattere: code(form, "carattere")?,
         in_carico: code(form, "in_carico")?,
         erogatore: opt(form, "erogatore"),
@@ -578,6 +283,7 @@ pub fn read_erogazione(
             },
         },
         dsu_data: date(form, "dsu_data", today)?,
+        sina: read_sina(form)?,
         righe: Vec::new(),
         ..base.clone()
     };
@@ -660,58 +366,119 @@ pub fn read_erogazione(
         let msg = p.split_once(": ").map_or(p.as_str(), |(_, m)| m);
         return Err((field, upper_first(msg)));
     }
-    Ok((form.value("beneficiario").trim().to_uppercase(), e))
+    Ok((
+        form.value("beneficiario").trim().to_uppercase(),
+        e,
+        tipo_siuss,
+    ))
 }
 
-/// The foglio typed, for intervento `intervento_id`.
-pub fn read_foglio(form: &Form, intervento_id: i64, today: time::Date) -> Result<Foglio, Errore> {
-    let f = Foglio {
-        intervento_id,
-        tipo: form.value("tipo"),
-        data: date(form, "data", today)?.unwrap_or_default(),
-        dal: date(form, "dal", today)?,
-        al: date(form, "al", today)?,
-        dettaglio: opt(form, "dettaglio"),
-        punteggio: match opt(form, "punteggio") {
-            None => None,
-            Some(t) => {
-                Some(crate::forms::fields::parse_integer(&t).map_err(|e| err("punteggio", e))?)
-            }
-        },
-        fascia: opt(form, "fascia"),
-        respinto: form.value("respinto") == "true",
-        motivazione: opt(form, "motivazione"),
-        ..Default::default()
-    };
-    if f.tipo == "C" && f.dettaglio.is_none() {
-        return Err(err("dettaglio", "La chiusura richiede il motivo"));
-    }
-    Ok(f)
-}
+/// The SINA fields of the form: (field id, required when the block is filled).
+const SINA: [(&str, bool); 12] = [
+    ("sina_mobilita", true),
+    ("sina_attivita_vita_quotidiana", true),
+    ("sina_disturbi_area_cognitiva", false),
+    ("sina_disturbi_comportamentali", true),
+    ("sina_necessita_cure_sanitarie", true),
+    ("sina_area_reddituale", true),
+    ("sina_area_supporto", true),
+    ("sina_fonte_derivazione_valutazione", true),
+    ("sina_strumento_valutazione", true),
+    ("sina_fonte_derivazione_invalidita", false),
+    ("sina_necessita_interventi", true),
+    ("sina_invalidita_civile", true),
+];
 
-/// One line describing an intervento (the choice of the one a foglio goes to).
-pub fn intervento_line(i: &Intervento, tipo: &str) -> String {
-    let stato = match i.stato.as_str() {
-        "V" => "in valutazione",
-        "G" => "in graduatoria",
-        "A" => "attivo",
-        "S" => "sospeso",
-        "C" => "chiuso",
-        _ => "",
-    };
-    let periodo = match &i.al {
-        Some(al) => format!(
-            "dal {} al {}",
-            crate::domain::date::italian(&i.dal),
-            crate::domain::date::italian(al)
+fn fill_sina(form: &mut Form, s: &Sina) {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    for (id, v) in [
+        ("sina_mobilita", s.mobilita.clone()),
+        (
+            "sina_attivita_vita_quotidiana",
+            s.attivita_vita_quotidiana.clone(),
         ),
-        None => format!("dal {}", crate::domain::date::italian(&i.dal)),
+        (
+            "sina_disturbi_area_cognitiva",
+            o(&s.disturbi_area_cognitiva),
+        ),
+        (
+            "sina_disturbi_comportamentali",
+            s.disturbi_comportamentali.clone(),
+        ),
+        (
+            "sina_necessita_cure_sanitarie",
+            o(&s.necessita_cure_sanitarie),
+        ),
+        ("sina_area_reddituale", s.area_reddituale.clone()),
+        ("sina_area_supporto", s.area_supporto.clone()),
+        (
+            "sina_fonte_derivazione_valutazione",
+            s.fonte_derivazione_valutazione.clone(),
+        ),
+        (
+            "sina_strumento_valutazione",
+            s.strumento_valutazione.clone(),
+        ),
+        (
+            "sina_fonte_derivazione_invalidita",
+            o(&s.fonte_derivazione_invalidita),
+        ),
+        (
+            "sina_necessita_interventi",
+            s.necessita_interventi.join(","),
+        ),
+        ("sina_invalidita_civile", s.invalidita_civile.join(",")),
+    ] {
+        form.set(id, &v);
+    }
+}
+
+/// The SINA block typed: none when all its fields are empty; once one is filled, the ones the
+/// INPS schemas require are required (both the 201806 and the 201812 schema accept the block).
+fn read_sina(form: &Form) -> Result<Option<Sina>, Errore> {
+    if SINA.iter().all(|(id, _)| opt(form, id).is_none()) {
+        return Ok(None);
+    }
+    if let Some((id, _)) = SINA
+        .iter()
+        .find(|(id, required)| *required && opt(form, id).is_none())
+    {
+        return Err(err(
+            id,
+            "Dato SINA richiesto: compilare tutto il blocco SINA o lasciarlo vuoto",
+        ));
+    }
+    let v = |id: &str| form.value(id);
+    let list = |id: &str| -> Vec<String> {
+        v(id)
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
     };
-    format!("{tipo} · {periodo} · {stato}")
+    let s = Sina {
+        mobilita: v("sina_mobilita"),
+        attivita_vita_quotidiana: v("sina_attivita_vita_quotidiana"),
+        disturbi_area_cognitiva: opt(form, "sina_disturbi_area_cognitiva"),
+        disturbi_comportamentali: v("sina_disturbi_comportamentali"),
+        necessita_cure_sanitarie: opt(form, "sina_necessita_cure_sanitarie"),
+        area_reddituale: v("sina_area_reddituale"),
+        area_supporto: v("sina_area_supporto"),
+        fonte_derivazione_valutazione: v("sina_fonte_derivazione_valutazione"),
+        strumento_valutazione: v("sina_strumento_valutazione"),
+        fonte_derivazione_invalidita: opt(form, "sina_fonte_derivazione_invalidita"),
+        necessita_interventi: list("sina_necessita_interventi"),
+        invalidita_civile: list("sina_invalidita_civile"),
+    };
+    if let Some(p) = check_sina(&s).into_iter().next() {
+        return Err(err("sina_mobilita", p));
+    }
+    Ok(Some(s))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::RIGA;
     use super::*;
     use crate::forms::Screens;
     use crate::ui::widgets::form::specs;
@@ -766,7 +533,7 @@ mod tests {
         sync_righe(&mut form, &template, None);
         let t = totali(&form);
         assert_eq!((t.spesa, t.utente, t.ente), (13_125, 500, 12_625));
-        let (cf, e) = read_erogazione(&form, &Erogazione::default(), TODAY).unwrap();
+        let (cf, e, _) = read_erogazione(&form, &Erogazione::default(), TODAY).unwrap();
         assert_eq!(cf, "RSSMRA85T10A562S");
         assert_eq!(e.righe.len(), 2, "the trailing empty row is not a row");
         assert_eq!(e.righe[0].spesa_cents(), 3_125);
