@@ -269,27 +269,12 @@ fn third_training_day_intervento_erogazione_filter_export_and_siuss_period() {
         "{screen}"
     );
     assert!(screen.contains("ente 170,00 €"), "{screen}");
-    h.keys("<C-s>");
-    no_error_popup(&h);
-    assert_eq!(
-        h.app.status.as_deref(),
-        Some("Erogazione salvata"),
-        "{}",
-        h.text()
+    let rows = save_erogazione(
+        &mut h,
+        &path,
+        (ente, soggetto),
+        ("2026-11-02", "2026-11-16"),
     );
-    let s = SqliteStore::open(&path).unwrap();
-    let rows = s
-        .cerca_erogazioni(
-            &[ente],
-            &sportello::domain::erogazioni::FiltroErogazioni {
-                soggetto_id: Some(soggetto),
-                dal: Some("2026-11-02".into()),
-                al: Some("2026-11-16".into()),
-                ..Default::default()
-            },
-            100,
-        )
-        .unwrap();
     let saved = rows
         .iter()
         .find(|r| r.righe == 2)
@@ -530,6 +515,37 @@ fn from_the_cartella_an_intervento_opens_with_the_person_and_the_categoria_of_th
     assert_eq!(h.app.screen_name(), "cartella", "{}", h.text());
 }
 
+/// Saves the erogazione form on screen (it must be accepted) and returns the erogazioni of
+/// (ente, person) in the period (dal, al), ISO dates.
+fn save_erogazione(
+    h: &mut Harness,
+    path: &std::path::Path,
+    (ente, soggetto): (i64, i64),
+    (dal, al): (&str, &str),
+) -> Vec<sportello::domain::erogazioni::ErogazioneElenco> {
+    h.keys("<C-s>");
+    no_error_popup(h);
+    assert_eq!(
+        h.app.status.as_deref(),
+        Some("Erogazione salvata"),
+        "{}",
+        h.text()
+    );
+    SqliteStore::open(path)
+        .unwrap()
+        .cerca_erogazioni(
+            &[ente],
+            &sportello::domain::erogazioni::FiltroErogazioni {
+                soggetto_id: Some(soggetto),
+                dal: Some(dal.into()),
+                al: Some(al.into()),
+                ..Default::default()
+            },
+            100,
+        )
+        .unwrap()
+}
+
 /// The index of the popup choice containing `needle`.
 fn choice_with(h: &Harness, needle: &str) -> usize {
     match &h.app.popup {
@@ -693,27 +709,13 @@ fn a_siuss_prestazione_is_a_tipo_an_intervento_is_edited_and_an_erogazione_links
     ] {
         fill(&mut h, id, keys);
     }
-    h.keys("<C-s>");
-    no_error_popup(&h);
-    assert_eq!(
-        h.app.status.as_deref(),
-        Some("Erogazione salvata"),
-        "{}",
-        h.text()
+    let rows = save_erogazione(
+        &mut h,
+        &path,
+        (ente, soggetto),
+        ("2026-10-15", "2026-10-15"),
     );
     let s = SqliteStore::open(&path).unwrap();
-    let rows = s
-        .cerca_erogazioni(
-            &[ente],
-            &sportello::domain::erogazioni::FiltroErogazioni {
-                soggetto_id: Some(soggetto),
-                dal: Some("2026-10-15".into()),
-                al: Some("2026-10-15".into()),
-                ..Default::default()
-            },
-            100,
-        )
-        .unwrap();
     let e = s.erogazione(rows[0].id).unwrap().unwrap();
     assert_eq!(e.intervento_id, nuovo.id, "linked to the intervento");
     assert_eq!(e.tipo_id, nuovo.tipo_id, "the same ente node for A1.04");

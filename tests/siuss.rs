@@ -443,3 +443,41 @@ fn an_export_killed_half_way_marks_nothing() {
     assert!(marked(&db).1 > before.1);
     valid(test, &out_file);
 }
+
+/// On a WAL database file the erogazioni are read on a thread of their own while the records are
+/// built and written; in memory they are read in turn. Both give the same file, byte for byte.
+#[test]
+fn reading_on_a_thread_gives_the_same_flow_as_reading_in_turn() {
+    let (dir, path, mut store) = lived_in();
+    let mode: String = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal", "the file is read on a thread only in WAL mode");
+    let amm = actor(&store, "amministrativo");
+    let mut memory = SqliteStore::in_memory_copy(&path).unwrap();
+    let a = export(
+        &mut store,
+        &amm,
+        &RichiestaSiuss {
+            archivio: None,
+            ..richiesta(dir.path(), "file.xml", "2025-01-01", "2026-11-30")
+        },
+    );
+    let b = export(
+        &mut memory,
+        &amm,
+        &RichiestaSiuss {
+            archivio: None,
+            ..richiesta(dir.path(), "memoria.xml", "2025-01-01", "2026-11-30")
+        },
+    );
+    assert!(a.record > 100, "{a:?}");
+    assert_eq!(
+        (a.beneficiari, a.record, a.cancellazioni),
+        (b.beneficiari, b.record, b.cancellazioni)
+    );
+    assert_eq!(a.esclusi, b.esclusi);
+    let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
+    assert_eq!(read("file.xml"), read("memoria.xml"));
+}

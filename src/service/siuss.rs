@@ -52,7 +52,8 @@ pub struct EsitoSiuss {
     pub esclusi: Vec<Escluso>,
     pub sha256: String,
     pub size: i64,
-    /// Time spent recording what is sent (milliseconds), apart from reading and writing the file.
+    /// Time spent recording what is sent (its rows and their commit, milliseconds), apart from
+    /// reading the erogazioni and writing the file.
     #[serde(default)]
     pub registrazione_ms: u64,
 }
@@ -191,6 +192,10 @@ impl SiussLavoro for Lavoro {
         }
         recs.extend(e.nuovi.iter().map(|n| n.prestazione.clone()));
         Ok(e)
+    }
+
+    fn registrato(&mut self, commit: std::time::Duration) {
+        self.esito.registrazione_ms += commit.as_millis() as u64;
     }
 
     fn fine(&mut self, registrazione: std::time::Duration) -> StoreResult<FlussoScritto> {

@@ -34,6 +34,8 @@ pub trait SiussLavoro {
     /// After the last one: the file is written completely (an error rolls everything back).
     /// `registrazione` is the time the store spent recording what is sent, for the report.
     fn fine(&mut self, registrazione: std::time::Duration) -> StoreResult<FlussoScritto>;
+    /// The bookkeeping committed, in `commit` (part of the time spent recording what is sent).
+    fn registrato(&mut self, commit: std::time::Duration);
 }
 
 /// Interventi and erogazioni: the nomenclatore, progetti, interventi with fogli amministrativi,

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
 use super::audit::append_audit;
 use super::erogazioni::{
@@ -34,7 +34,7 @@ struct Lotto {
     inviati: HashMap<i64, Vec<RecordInviato>>,
 }
 
-fn lotto(tx: &Transaction<'_>, ids: &[i64], al: &str) -> StoreResult<Lotto> {
+fn lotto(tx: &Connection, ids: &[i64], al: &str) -> StoreResult<Lotto> {
     let lista = json_array(ids);
     let mut erogazioni = HashMap::with_capacity(ids.len());
     let mut q = tx.prepare_cached(&format!(
@@ -162,6 +162,52 @@ impl SiussStore for SqliteStore {
     }
 }
 
+/// Reads the chunks of `ids` on a thread of its own, with its own read-only connection, while the
+/// export builds and writes the records of the chunk before: the export's three stages (reading,
+/// building, writing the file) run side by side. The connection's snapshot is the export's: it
+/// starts while the export holds the write lock, and the export's own bookkeeping (uncommitted)
+/// touches only rows of erogazioni already read. At most two chunks wait, so memory stays flat.
+/// `None` when the database is not a WAL file (in memory, or another journal mode): then the
+/// chunks are read in turn on the export's connection.
+fn lettore(
+    conn: &Connection,
+    path: &std::path::Path,
+    ids: &[i64],
+    al: &str,
+) -> Option<std::sync::mpsc::Receiver<StoreResult<Lotto>>> {
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .ok()?;
+    if !mode.eq_ignore_ascii_case("wal") || !path.is_file() {
+        return None;
+    }
+    let reader = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()?;
+    reader
+        .pragma_update(None, "cache_size", EXPORT_CACHE_KIB)
+        .ok()?;
+    // The snapshot starts now, under the export's write lock.
+    reader.execute_batch("BEGIN").ok()?;
+    reader
+        .query_row("SELECT count(*) FROM erogazione", [], |_| Ok(()))
+        .ok()?;
+    let (tx, rx) = std::sync::mpsc::sync_channel(2);
+    let (ids, al) = (ids.to_vec(), al.to_string());
+    std::thread::spawn(move || {
+        for chunk in ids.chunks(CHUNK) {
+            // The export stopped (done, cancelled or failed): so does the reading.
+            if tx.send(lotto(&reader, chunk, &al)).is_err() {
+                break;
+            }
+        }
+        let _ = reader.execute_batch("COMMIT");
+    });
+    Some(rx)
+}
+
 impl SqliteStore {
     /// [`SiussStore::siuss_export`] in its transaction.
     fn siuss_export_in(
@@ -170,7 +216,9 @@ impl SqliteStore {
         sel: &SiussSelezione,
         lavoro: &mut dyn SiussLavoro,
     ) -> StoreResult<(String, i64)> {
-        self.write_with(sel.registra, |tx| {
+        let path = self.path.clone();
+        let mut fatto = None;
+        let out = self.write_with(sel.registra, |tx| {
             let belfiore: String = tx
                 .query_row(
                     "SELECT belfiore FROM ente WHERE id = ?1",
@@ -218,8 +266,14 @@ impl SqliteStore {
                 .map(|p| p.map(|p| (p.codice.clone(), p)))
                 .collect::<Result<_, _>>()?;
             let mut registrazione = Duration::ZERO;
+            let letti = lettore(tx, &path, &ids, &sel.al);
             for chunk in ids.chunks(CHUNK) {
-                let mut l = lotto(tx, chunk, &sel.al)?;
+                let mut l = match &letti {
+                    Some(rx) => rx.recv().map_err(|_| {
+                        StoreError::Unavailable("lettura delle erogazioni interrotta".into())
+                    })??,
+                    None => lotto(tx, chunk, &sel.al)?,
+                };
                 for &id in chunk {
                     let Some(mut erogazione) = l.erogazioni.remove(&id) else {
                         continue;
@@ -268,8 +322,13 @@ impl SqliteStore {
                         s.beneficiari, s.record, s.cancellazioni, s.esclusi
                     )),
             )?;
+            fatto = Some(Instant::now());
             Ok((nome, flusso))
-        })
+        })?;
+        if let Some(t) = fatto {
+            lavoro.registrato(t.elapsed());
+        }
+        Ok(out)
     }
 }
 
