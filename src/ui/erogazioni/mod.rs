@@ -340,11 +340,11 @@ fn open_form(app: &mut App, dati: Dati, apertura: Apertura) -> Vec<Effect> {
                 Some(id) => format!("intervento-{id}"),
                 None => format!("nuovo-{}", cf.unwrap_or_default()),
             };
-            let categoria = categoria.or_else(|| Some(base.categoria_sociale.clone()));
+            // An edit's categoria is asked for on the first refresh: its frequent tipi first.
             (
                 key,
                 Scheda::Intervento(Box::new(base)),
-                categoria.filter(|c| !c.is_empty()),
+                categoria,
                 Vec::new(),
                 form,
             )
