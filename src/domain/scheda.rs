@@ -337,7 +337,7 @@ pub fn completion_problems(e: &SchedaEdit, ctx: &Contesto) -> Vec<(&'static str,
         req(
             &mut out,
             "servizi",
-            "L'ufficio richiede almeno un servizio richiesto: aggiungerlo in «Richieste» (Ctrl+R)",
+            "L'ufficio richiede almeno un servizio richiesto: aggiungerlo in «Richieste» (Ctrl+O)",
         );
     }
     if e.servizi.iter().any(|s| s == "invio_ufficio") && e.invio_ufficio_id.is_none() {
@@ -618,6 +618,7 @@ mod tests {
             data_nascita: Some("1980-03-12".into()),
             anonimo: false,
             esiti_pic: vec!["pic".into()],
+            ..Default::default()
         }
     }
 

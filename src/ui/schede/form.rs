@@ -282,6 +282,8 @@ mod tests {
             can_edit: true,
             por,
             esiti_pic: Vec::new(),
+            requisiti: Default::default(),
+            richieste: 0,
         }
     }
 
