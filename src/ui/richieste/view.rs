@@ -24,7 +24,7 @@ pub const RICHIESTE: [(&str, u16); 5] = [
 
 pub const RIGHE: [(&str, u16); 5] = [
     ("Data", 10),
-    ("Tipo di attività", 30),
+    ("Tipo di attività", 42),
     ("Durata", 12),
     ("Operatori", 9),
     ("Descrizione", 24),
