@@ -302,3 +302,51 @@ fn ufficio_settings_shows_and_changes_the_switches() {
     );
     assert_eq!(code(&out), 2);
 }
+
+/// The lived-in demo: last month's report of the Segretariato is full, and the demo offices have
+/// their settings.
+#[test]
+fn the_demo_fills_last_months_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::fixture::lived_in_db(dir.path(), 400);
+    let mut store = SqliteStore::open(&path).unwrap();
+    let op = store
+        .operatore_by_username("responsabile")
+        .unwrap()
+        .unwrap();
+    let resp = Actor::operatore(&op, None, None);
+    let perugia = store.ente_by_code("G478").unwrap().unwrap().id;
+    let uffici = store.list_uffici(perugia).unwrap();
+    let centro = uffici.iter().find(|u| u.nome == CENTRO).unwrap().id;
+    let pua = uffici
+        .iter()
+        .find(|u| u.nome.starts_with("PUA"))
+        .unwrap()
+        .id;
+    let s = store.impostazioni_ufficio(centro).unwrap();
+    assert!(s.vis_interventi && !s.req_servizi && s.template_invio.is_some());
+    let s = store.impostazioni_ufficio(pua).unwrap();
+    assert!(s.req_bisogni && s.req_servizi);
+    let mese =
+        sportello::domain::rapporto::Mese::of(common::fixture::lived_in_today()).precedente();
+    let r = Service::new(&mut store)
+        .rapporto_sportello(&resp, centro, mese)
+        .unwrap();
+    let riepilogo: Vec<i64> = r.tabelle[0]
+        .rows
+        .iter()
+        .map(|row| match row[1] {
+            sportello::export::Cell::Int(n) => n,
+            _ => panic!("{row:?}"),
+        })
+        .collect();
+    let [accessi, persone, richieste, minuti, operatori] = riepilogo[..] else {
+        panic!("{riepilogo:?}");
+    };
+    assert!(accessi >= 10 && persone >= 5, "{riepilogo:?}");
+    assert!(richieste >= accessi / 2, "{riepilogo:?}");
+    assert!(minuti >= 60 * richieste / 4, "{riepilogo:?}");
+    assert!(operatori >= 2, "{riepilogo:?}");
+    let attivita = &r.tabelle[5];
+    assert!(attivita.rows.len() >= 4, "{:?}", attivita.rows);
+}

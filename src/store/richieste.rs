@@ -24,6 +24,14 @@ pub trait RichiesteStore {
     fn save_consuntivo(&mut self, actor: &Actor, c: &Consuntivo) -> StoreResult<(i64, i64)>;
     /// Deletes a consuntivo row (Conflict if the version moved).
     fn delete_consuntivo(&mut self, actor: &Actor, id: i64, version: i64) -> StoreResult<()>;
+    /// Loads past richieste with their consuntivo rows in one transaction (the demo's; later, those
+    /// brought over from SISO), each row written as made by its `created_by`, and adds their servizi
+    /// to their schede. One audit row. Returns how many richieste.
+    fn insert_richieste_storiche(
+        &mut self,
+        actor: &Actor,
+        rows: &[Richiesta],
+    ) -> StoreResult<usize>;
     /// What the monthly report counts for office `ufficio_id` between `dal` and `al` (ISO, both
     /// included); see [`crate::domain::rapporto`].
     fn attivita_sportello(&self, ufficio_id: i64, dal: &str, al: &str)

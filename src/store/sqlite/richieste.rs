@@ -284,6 +284,67 @@ impl RichiesteStore for SqliteStore {
         })
     }
 
+    fn insert_richieste_storiche(
+        &mut self,
+        actor: &Actor,
+        rows: &[Richiesta],
+    ) -> StoreResult<usize> {
+        let now = now_text();
+        self.write(|tx| {
+            let mut richiesta = tx.prepare_cached(
+                "INSERT INTO scheda_richiesta (scheda_id, data_richiesta, servizio, tipo_intervento_id, settore,
+                     erogatore, erogabile_accoglienza, note, created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)",
+            )?;
+            let mut riga = tx.prepare_cached(
+                "INSERT INTO richiesta_consuntivo (richiesta_id, data, descrizione, operatori, minuti,
+                     tipo_attivita, created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
+            )?;
+            let mut servizio = tx.prepare_cached(
+                "INSERT OR IGNORE INTO scheda_codice (scheda_id, campo, codice) VALUES (?1, 'servizi', ?2)",
+            )?;
+            for r in rows {
+                richiesta.execute(params![
+                    r.scheda_id,
+                    r.data_richiesta,
+                    r.servizio,
+                    r.tipo_intervento_id,
+                    r.settore,
+                    r.erogatore,
+                    r.erogabile_accoglienza,
+                    r.note,
+                    now,
+                    r.created_by
+                ])?;
+                let id = tx.last_insert_rowid();
+                for c in &r.consuntivo {
+                    riga.execute(params![
+                        id,
+                        c.data,
+                        c.descrizione,
+                        c.operatori,
+                        c.minuti,
+                        c.tipo_attivita,
+                        now,
+                        c.created_by
+                    ])?;
+                }
+                if let Some(s) = &r.servizio {
+                    servizio.execute(params![r.scheda_id, s])?;
+                }
+            }
+            append_audit(
+                tx,
+                actor,
+                &AuditEvent::new("inserisci_richieste_storiche", Outcome::Ok)
+                    .on("scheda", None)
+                    .detail(format!("inserite={}", rows.len())),
+            )?;
+            Ok(rows.len())
+        })
+    }
+
     fn attivita_sportello(
         &self,
         ufficio_id: i64,
