@@ -11,8 +11,11 @@ use sportello::domain::codici::NewCodice;
 use sportello::domain::erogazioni::{
     Erogazione, Foglio, Intervento, NuovoTipo, PrestazioneSiuss, Progetto, Riga,
 };
+use sportello::domain::impostazioni::ImpostazioniUfficio;
 use sportello::domain::persona::{PersonaEdit, Privacy};
+use sportello::domain::rapporto::Mese;
 use sportello::domain::retention::Retention;
+use sportello::domain::richieste::{Consuntivo, Richiesta};
 use sportello::domain::scheda::{Filtro, SchedaEdit};
 use sportello::domain::{Actor, NewEnte, NewOperatore, Outcome, Role, RoleSet};
 use sportello::export::Format;
@@ -25,6 +28,7 @@ use sportello::service::retention::{Held, PurgeFiles};
 use sportello::service::rules::{Op, RULES, Scope};
 use sportello::service::siuss::RichiestaSiuss;
 use sportello::service::{Error, Service};
+use sportello::store::SchedaSave;
 use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 
@@ -374,6 +378,44 @@ fn crash_of(dir: &std::path::Path, ente: i64) -> String {
     )
     .unwrap();
     id
+}
+
+/// A scheda of the ente `(ente, ufficio)` created by `actor` (straight into the store: whether the
+/// actor may create it is another operation's question), so that they may change its richieste.
+fn own_scheda(
+    svc: &mut Service<'_>,
+    actor: &Actor,
+    (ente, ufficio): (i64, i64),
+    persona: i64,
+) -> i64 {
+    let save = SchedaSave {
+        ente_id: ente,
+        ufficio_id: Some(ufficio),
+        completa: false,
+        proposta_ente: None,
+    };
+    let edit = scheda_edit(persona, &actor.username);
+    svc.store_mut().save_scheda(actor, &edit, save).unwrap().id
+}
+
+fn richiesta(scheda_id: i64) -> Richiesta {
+    Richiesta {
+        scheda_id,
+        data_richiesta: "2026-11-29".into(),
+        servizio: Some("info".into()),
+        ..Default::default()
+    }
+}
+
+fn consuntivo(richiesta_id: i64) -> Consuntivo {
+    Consuntivo {
+        richiesta_id,
+        data: "2026-11-29".into(),
+        operatori: 1,
+        minuti: 30,
+        tipo_attivita: "0".into(),
+        ..Default::default()
+    }
 }
 
 fn scheda_def() -> sportello::forms::FormDef {
@@ -867,6 +909,46 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         )),
         Op::ListSiuss => ok(svc.siuss_flussi(actor, 10)),
         Op::PrintPor => return Some(svc.print_por(actor, erogazione.0, &out, now())),
+        Op::ListRichieste => return Some(svc.richieste_scheda(actor, scheda.0, &[]).map(|_| ())),
+        Op::SaveRichiesta => {
+            let s = own_scheda(&mut svc, actor, (ente, ufficio), persona);
+            return Some(svc.save_richiesta(actor, &richiesta(s), today()).map(|_| ()));
+        }
+        Op::DeleteRichiesta => {
+            let s = own_scheda(&mut svc, actor, (ente, ufficio), persona);
+            let (r, v) = svc.store_mut().save_richiesta(actor, &richiesta(s)).unwrap();
+            return Some(svc.delete_richiesta(actor, r, v));
+        }
+        Op::SaveConsuntivo => {
+            let s = own_scheda(&mut svc, actor, (ente, ufficio), persona);
+            let (r, _) = svc.store_mut().save_richiesta(actor, &richiesta(s)).unwrap();
+            return Some(svc.save_consuntivo(actor, &consuntivo(r), today()).map(|_| ()));
+        }
+        Op::DeleteConsuntivo => {
+            let s = own_scheda(&mut svc, actor, (ente, ufficio), persona);
+            let (r, _) = svc.store_mut().save_richiesta(actor, &richiesta(s)).unwrap();
+            let (c, v) = svc.store_mut().save_consuntivo(actor, &consuntivo(r)).unwrap();
+            return Some(svc.delete_consuntivo(actor, r, c, v));
+        }
+        Op::InterventiScheda => {
+            return Some(svc.interventi_scheda(actor, scheda.0, today()).map(|_| ()));
+        }
+        Op::ImpostazioniUfficio => {
+            return Some(svc.impostazioni_ufficio(actor, ufficio).map(|_| ()));
+        }
+        Op::ConfigureSportello => {
+            let s = ImpostazioniUfficio {
+                ufficio_id: ufficio,
+                req_servizi: true,
+                vis_interventi: true,
+                ..Default::default()
+            };
+            return Some(svc.save_impostazioni_ufficio(actor, &s).map(|_| ()));
+        }
+        Op::RapportoSportello => {
+            let mese = Mese::parse("2026-11").unwrap();
+            return Some(svc.rapporto_sportello(actor, ufficio, mese).map(|_| ()));
+        }
     }
     .filter(|_| side == Side::Own)
 }

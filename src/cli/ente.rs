@@ -122,6 +122,15 @@ pub(super) enum UfficioCommand {
         #[command(flatten)]
         args: UfficioArgs,
     },
+    /// Impostazioni di un ufficio: requisiti della scheda completa, interventi mostrati nella
+    /// scheda, messaggio di invio (l'e-mail è quella di «ufficio edit --email»)
+    Settings {
+        /// L'ente (codice, id o nome)
+        ente: String,
+        nome: String,
+        #[command(flatten)]
+        args: super::report::SettingsArgs,
+    },
 }
 
 /// The ente named `name`: Belfiore code, id or exact name (case-insensitive).
@@ -396,6 +405,9 @@ pub(super) fn ufficio(path: &Path, actor: &Actor, command: UfficioCommand) -> Ap
             }
             apply(&mut svc, actor, u.clone(), args)?;
             println!("ufficio {} modificato", u.id);
+        }
+        UfficioCommand::Settings { ente, nome, args } => {
+            super::report::settings(&mut svc, actor, (&ente, &nome), args)?;
         }
     }
     Ok(0)

@@ -28,6 +28,7 @@ mod ente;
 mod erogazioni;
 mod progress;
 mod recordings;
+mod report;
 mod retention;
 mod sessioni;
 mod setup;
@@ -194,6 +195,11 @@ enum Command {
     Export {
         #[command(subcommand)]
         command: documents::ExportCommand,
+    },
+    /// Rapporti: attività dello sportello di un ufficio in un mese (xlsx o pdf)
+    Report {
+        #[command(subcommand)]
+        command: report::ReportCommand,
     },
     /// Casi della cartella sociale: documenti individuali
     Caso {
@@ -383,6 +389,7 @@ fn run(cli: Cli) -> AppResult<i32> {
         Some(Command::Print { command }) => documents::print(&config, &actor, command),
         Some(Command::Export { command }) => documents::export(&config.database, &actor, command),
         Some(Command::Audit { command }) => casi::audit(&config.database, &actor, command),
+        Some(Command::Report { command }) => report::report(&config.database, &actor, command),
         Some(Command::Caso { command }) => casi::caso(&config, &actor, command),
         Some(Command::Import {
             command:
@@ -427,6 +434,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Ufficio { .. } => "ufficio",
         Command::Export { .. } => "export",
         Command::Audit { .. } => "audit",
+        Command::Report { .. } => "report",
         Command::Caso { .. } => "caso",
         Command::Cf { .. } => "cf",
         Command::Recordings { .. } => "recordings",

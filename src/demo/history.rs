@@ -489,6 +489,7 @@ impl Generator<'_, '_> {
             data_nascita: p.data_nascita.clone(),
             anonimo: false,
             esiti_pic: vec!["pic".into()],
+            ..Default::default()
         };
         let completa = scheda::completion_problems(&edit, &ctx).is_empty();
         let proposta = (completa && pic).then(|| {

@@ -5,6 +5,7 @@
 
 pub mod erogazioni;
 pub mod history;
+pub mod richieste;
 pub mod seguiti;
 
 use rand_chacha::ChaCha8Rng;

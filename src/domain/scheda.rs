@@ -209,6 +209,10 @@ pub struct Contesto {
     pub anonimo: bool,
     /// Esito codes with the PIC flag.
     pub esiti_pic: Vec<String>,
+    /// What the office of the scheda requires of a complete one (its REQ_* switches).
+    pub requisiti: super::impostazioni::Requisiti,
+    /// How many richieste the scheda has.
+    pub richieste: usize,
 }
 
 impl Contesto {
@@ -317,6 +321,24 @@ pub fn completion_problems(e: &SchedaEdit, ctx: &Contesto) -> Vec<(&'static str,
                 "Utente minorenne: descrivere il bisogno in «Altro»",
             );
         }
+    }
+    if ctx.requisiti.bisogni
+        && !ctx.minore(&e.data_accesso)
+        && e.bisogni.is_empty()
+        && e.text("bisogni_altro").trim().is_empty()
+    {
+        req(
+            &mut out,
+            "bisogni",
+            "L'ufficio richiede i bisogni espressi: indicarne almeno uno",
+        );
+    }
+    if ctx.requisiti.servizi && ctx.richieste == 0 {
+        req(
+            &mut out,
+            "servizi",
+            "L'ufficio richiede almeno un servizio richiesto: aggiungerlo in «Richieste» (Ctrl+O)",
+        );
     }
     if e.servizi.iter().any(|s| s == "invio_ufficio") && e.invio_ufficio_id.is_none() {
         req(
@@ -596,6 +618,7 @@ mod tests {
             data_nascita: Some("1980-03-12".into()),
             anonimo: false,
             esiti_pic: vec!["pic".into()],
+            ..Default::default()
         }
     }
 
@@ -685,6 +708,47 @@ mod tests {
             ..ctx()
         };
         assert!(completion_problems(&e, &adult_today).is_empty());
+    }
+
+    #[test]
+    fn office_switches_ask_for_bisogni_and_richieste() {
+        use crate::domain::impostazioni::Requisiti;
+        let e = complete();
+        let strict = Contesto {
+            requisiti: Requisiti {
+                bisogni: true,
+                servizi: true,
+                stranieri: false,
+            },
+            ..ctx()
+        };
+        // Off: the complete scheda stays complete; on: bisogni and a richiesta are missing.
+        assert!(completion_problems(&e, &ctx()).is_empty());
+        assert_eq!(
+            fields(completion_problems(&e, &strict)),
+            ["bisogni", "servizi"]
+        );
+        let mut with = e.clone();
+        with.bisogni = vec!["b102".into()];
+        let one = Contesto {
+            richieste: 1,
+            ..strict.clone()
+        };
+        assert!(completion_problems(&with, &one).is_empty());
+        // The «Altro» text counts as a bisogno expressed; ticked servizi are not richieste.
+        let mut altro = e.clone();
+        altro.dati.insert("bisogni_altro".into(), "Sfratto".into());
+        altro.servizi = vec!["info".into()];
+        assert_eq!(fields(completion_problems(&altro, &strict)), ["servizi"]);
+        // A minor's bisogni are asked once, by the minors' rule.
+        let minor = Contesto {
+            data_nascita: Some("2015-01-01".into()),
+            ..one
+        };
+        assert_eq!(
+            fields(completion_problems(&e, &minor)),
+            ["bisogni", "bisogni_altro"]
+        );
     }
 
     #[test]

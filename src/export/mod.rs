@@ -29,6 +29,19 @@ pub enum Cell {
     Empty,
 }
 
+impl Cell {
+    /// The cell as printed text: dates `gg/mm/aaaa`, amounts `1.234,56`.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Date(d) => crate::domain::date::gg_mm_aaaa(*d),
+            Cell::Int(n) => n.to_string(),
+            Cell::Money(cents) => crate::domain::money::format_cents(*cents),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
 /// A table to export. A row shorter than `columns` is padded with empty cells, extra cells are
 /// ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -102,8 +115,18 @@ pub enum ExportError {
 
 /// Writes `table` to `out` in `format`, replacing the file if it exists.
 pub fn write(table: &Table, format: Format, out: &Path) -> Result<(), ExportError> {
-    let bytes = to_bytes(table, format)?;
-    crate::files::as_operator(out, || crate::files::write_atomically(out, &bytes)).map_err(
+    save(out, &to_bytes(table, format)?)
+}
+
+/// Writes `tables` to `out` as one XLSX workbook titled `title`, a sheet per table (sheet names
+/// come from the tables' titles and must differ), replacing the file if it exists.
+pub fn write_workbook(title: &str, tables: &[Table], out: &Path) -> Result<(), ExportError> {
+    save(out, &xlsx::workbook_bytes(title, tables)?)
+}
+
+/// Writes `bytes` to `out` atomically, as the operator.
+fn save(out: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    crate::files::as_operator(out, || crate::files::write_atomically(out, bytes)).map_err(
         |source| ExportError::Io {
             path: out.to_path_buf(),
             source,

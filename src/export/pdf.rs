@@ -23,19 +23,9 @@ pub(super) fn to_bytes(table: &Table) -> Result<Vec<u8>, PrintError> {
         rows: table
             .rows
             .iter()
-            .map(|r| (0..n).map(|i| text(cell(r, i))).collect())
+            .map(|r| (0..n).map(|i| cell(r, i).text()).collect())
             .collect(),
         footer: format!("{} — {rows}", table.title),
     };
     render_grid(&grid)
-}
-
-fn text(cell: &Cell) -> String {
-    match cell {
-        Cell::Text(s) => s.clone(),
-        Cell::Date(d) => crate::domain::date::gg_mm_aaaa(*d),
-        Cell::Int(n) => n.to_string(),
-        Cell::Money(cents) => crate::domain::money::format_cents(*cents),
-        Cell::Empty => String::new(),
-    }
 }

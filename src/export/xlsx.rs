@@ -15,11 +15,23 @@ const MIN_WIDTH: usize = 6;
 const MAX_WIDTH: usize = 60;
 
 pub(super) fn to_bytes(table: &Table) -> Result<Vec<u8>, ExportError> {
+    workbook_bytes(&table.title, std::slice::from_ref(table))
+}
+
+/// A workbook titled `title` with one sheet per table (named by the table's title).
+pub(super) fn workbook_bytes(title: &str, tables: &[Table]) -> Result<Vec<u8>, ExportError> {
+    let mut wb = Workbook::new();
+    wb.set_properties(&DocProperties::new().set_title(sanitize(title)));
+    for table in tables {
+        sheet(&mut wb, table)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+fn sheet(wb: &mut Workbook, table: &Table) -> Result<(), ExportError> {
     if table.rows.len() > MAX_ROWS {
         return Err(ExportError::TooManyRows(table.rows.len()));
     }
-    let mut wb = Workbook::new();
-    wb.set_properties(&DocProperties::new().set_title(sanitize(&table.title)));
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name(&table.title))?;
     let bold = CellFormat::new().set_bold();
@@ -82,7 +94,7 @@ pub(super) fn to_bytes(table: &Table) -> Result<Vec<u8>, ExportError> {
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(col(c), (*w + 1).clamp(MIN_WIDTH, MAX_WIDTH) as f64)?;
     }
-    Ok(wb.save_to_buffer()?)
+    Ok(())
 }
 
 /// Column index (an out-of-range one makes `rust_xlsxwriter` report the limit).

@@ -57,6 +57,10 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ),
     ("codice.toml", include_str!("../../screens/codice.toml")),
     (
+        "consuntivo.toml",
+        include_str!("../../screens/consuntivo.toml"),
+    ),
+    (
         "dati_sociali.toml",
         include_str!("../../screens/dati_sociali.toml"),
     ),
@@ -113,6 +117,14 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ("pai.toml", include_str!("../../screens/pai.toml")),
     ("persona.toml", include_str!("../../screens/persona.toml")),
     ("privacy.toml", include_str!("../../screens/privacy.toml")),
+    (
+        "rapporto_sportello.toml",
+        include_str!("../../screens/rapporto_sportello.toml"),
+    ),
+    (
+        "richiesta.toml",
+        include_str!("../../screens/richiesta.toml"),
+    ),
     ("scheda.toml", include_str!("../../screens/scheda.toml")),
     ("servizi.toml", include_str!("../../screens/servizi.toml")),
     ("siuss.toml", include_str!("../../screens/siuss.toml")),
@@ -461,6 +473,7 @@ mod tests {
             [
                 "categoria_caso",
                 "codice",
+                "consuntivo",
                 "dati_sociali",
                 "diario",
                 "disabilita",
@@ -482,6 +495,8 @@ mod tests {
                 "pai",
                 "persona",
                 "privacy",
+                "rapporto_sportello",
+                "richiesta",
                 "scheda",
                 "servizi",
                 "siuss",
@@ -721,7 +736,7 @@ mod tests {
     #[test]
     fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
         let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: categoria_caso.toml, codice.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, ente.toml, erogazione.toml, familiare.toml, filtro_casi.toml, filtro_erogazioni.toml, filtro_schede.toml, foglio.toml, intervento.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, scheda.toml, servizi.toml, siuss.toml, tribunale.toml, ufficio.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
+        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: categoria_caso.toml, codice.toml, consuntivo.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, ente.toml, erogazione.toml, familiare.toml, filtro_casi.toml, filtro_erogazioni.toml, filtro_schede.toml, foglio.toml, intervento.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, rapporto_sportello.toml, richiesta.toml, scheda.toml, servizi.toml, siuss.toml, tribunale.toml, ufficio.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
         let s = Screens::load(&fixture("no_such_dir")).unwrap();
         assert_eq!(s.forms().count(), EMBEDDED_SCREENS.len());
     }

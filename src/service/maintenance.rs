@@ -50,7 +50,8 @@ impl Service<'_> {
     }
 
     /// Fills a new database with the demo organisation, accounts, `persons` persons, the cases
-    /// of the cartella sociale and the erogazioni (with one SIUSS flow sent, its compressed copy
+    /// of the cartella sociale, the richieste of the recent schede with the offices' settings and
+    /// the erogazioni (with one SIUSS flow sent, its compressed copy
     /// in `data_dir/siuss` as a real export keeps it; `None`: no data folder, no copy).
     pub fn create_demo(
         &mut self,
@@ -64,6 +65,8 @@ impl Service<'_> {
         crate::demo::seguiti::add(self.store, actor, today)?;
         let archivio = data_dir.map(|d| d.join("siuss"));
         crate::demo::erogazioni::add(self.store, summary.persons, today, archivio)?;
+        let uffici = &summary.uffici[..3.min(summary.uffici.len())];
+        crate::demo::richieste::add(self.store, actor, (&summary.enti, uffici), today)?;
         self.store.checkpoint()?;
         Ok(summary)
     }

@@ -10,7 +10,7 @@
 //! (backups with rotation, restore), [`retention`] (purge, legal holds), [`anomalie`] (reads over
 //! the hourly threshold),
 //! [`session`] (login, home), [`drafts`], [`organisation`] (enti, uffici, operators, settings),
-//! [`codes`], [`erogazioni`] (interventi, erogazioni) and [`siuss`] (the SIUSS flow), [`persona`] (the anagrafe), [`scheda`] (schede di accesso), [`casi`] (presa in carico
+//! [`codes`], [`erogazioni`] (interventi, erogazioni) and [`siuss`] (the SIUSS flow), [`persona`] (the anagrafe), [`scheda`] (schede di accesso), [`richieste`] (the richieste of a scheda with their consuntivo, the office settings), [`rapporto`] (the desk's monthly report), [`casi`] (presa in carico
 //! and cartella sociale, [`casi_documenti`] its documenti individuali), [`documenti`] (prints and exports), [`helpdesk`] (recordings,
 //! pseudonymised copies), [`rules`] (the permission table).
 
@@ -31,7 +31,9 @@ pub mod helpdesk;
 pub mod maintenance;
 pub mod organisation;
 pub mod persona;
+pub mod rapporto;
 pub mod retention;
+pub mod richieste;
 pub mod rules;
 pub mod scheda;
 pub mod session;

@@ -177,6 +177,16 @@ pub enum Op {
     ExportSiuss,
     ListSiuss,
     PrintPor,
+    // Richieste of a scheda, office settings, the desk's monthly report
+    ListRichieste,
+    SaveRichiesta,
+    DeleteRichiesta,
+    SaveConsuntivo,
+    DeleteConsuntivo,
+    InterventiScheda,
+    ImpostazioniUfficio,
+    ConfigureSportello,
+    RapportoSportello,
 }
 
 /// One row of the table.
@@ -329,6 +339,15 @@ pub static RULES: &[Rule] = &[
     rule(Op::ExportSiuss, "flusso_siuss", "flusso SIUSS", P(Pm::WriteErogazioni), Ente, Always),
     rule(Op::ListSiuss, "elenca_flussi_siuss", "flussi SIUSS inviati", P(Pm::ReadErogazioni), Ente, Denials),
     rule(Op::PrintPor, "stampa_por", "stampa del modulo POR", P(Pm::ReadErogazioni), Ente, Always),
+    rule(Op::ListRichieste, "leggi_richieste", "richieste e consuntivo di una scheda", P(Pm::ReadSchede), Ente, Always),
+    rule(Op::SaveRichiesta, "salva_richiesta", "salvataggio di una richiesta", P(Pm::WriteSchede), Ente, Always),
+    rule(Op::DeleteRichiesta, "elimina_richiesta", "eliminazione di una richiesta", P(Pm::WriteSchede), Ente, Always),
+    rule(Op::SaveConsuntivo, "salva_consuntivo", "consuntivo di una richiesta", P(Pm::WriteSchede), Ente, Always),
+    rule(Op::DeleteConsuntivo, "elimina_consuntivo", "eliminazione di una riga di consuntivo", P(Pm::WriteSchede), Ente, Always),
+    rule(Op::InterventiScheda, "interventi_scheda", "interventi e cartella della persona della scheda", P(Pm::ReadSchede), Ente, Always),
+    rule(Op::ImpostazioniUfficio, "leggi_impostazioni_ufficio", "impostazioni dell'ufficio", P(Pm::ManageConfig), Administered, Denials),
+    rule(Op::ConfigureSportello, "configura_impostazioni_ufficio", "impostazioni dell'ufficio", P(Pm::ManageConfig), Administered, Always),
+    rule(Op::RapportoSportello, "rapporto_sportello", "rapporto attività dello sportello", P(Pm::Export), Ente, Always),
 ];
 
 impl Op {

@@ -41,6 +41,12 @@ pub struct SchedaFormData {
     pub por: bool,
     /// The esiti that make a complete scheda a proposal (the form tells what is still missing).
     pub esiti_pic: Vec<String>,
+    /// What the scheda's office requires of a complete scheda.
+    #[serde(default)]
+    pub requisiti: crate::domain::impostazioni::Requisiti,
+    /// How many richieste the scheda has.
+    #[serde(default)]
+    pub richieste: usize,
 }
 
 /// The rows of the list of schede and the labels of the esiti (code, label).
@@ -88,7 +94,14 @@ impl Service<'_> {
         }
     }
 
-    fn contesto(&self, e: &SchedaEdit, today: time::Date) -> StoreResult<Contesto> {
+    /// What completion needs besides the scheda: the person, the PIC esiti, the switches of the
+    /// scheda's office `ufficio` and how many richieste the scheda has.
+    fn contesto(
+        &self,
+        e: &SchedaEdit,
+        ufficio: Option<i64>,
+        today: time::Date,
+    ) -> StoreResult<Contesto> {
         let person = self
             .store
             .soggetto(e.soggetto_id)?
@@ -98,6 +111,11 @@ impl Service<'_> {
             data_nascita: person.data_nascita,
             anonimo: person.anonimo,
             esiti_pic: self.esiti_pic()?,
+            requisiti: self.requisiti(ufficio)?,
+            richieste: match e.id {
+                Some(id) => self.store.richieste(id)?.len(),
+                None => 0,
+            },
         })
     }
 
@@ -173,6 +191,11 @@ impl Service<'_> {
         let lists = self.form_lists(actor, lists.iter().map(String::as_str), scheda.is_some())?;
         let por = self.por_enabled(actor)?;
         let esiti_pic = self.esiti_pic()?;
+        let ufficio = scheda.as_ref().map_or(actor.ufficio_id, |s| s.ufficio_id);
+        let richieste = match &scheda {
+            Some(s) => self.store.richieste(s.edit.id.unwrap_or_default())?.len(),
+            None => 0,
+        };
         Ok(SchedaFormData {
             lists,
             scheda,
@@ -180,6 +203,8 @@ impl Service<'_> {
             can_edit,
             por,
             esiti_pic,
+            requisiti: self.requisiti(ufficio)?,
+            richieste,
         })
     }
 
@@ -228,8 +253,14 @@ impl Service<'_> {
         let ente = ente_of(actor)?;
         let actor = self.guard(actor, Op::SaveScheda, Some(ente), "ente")?;
         let mut edit = edit.clone();
+        let mut ufficio = actor.ufficio_id;
         if let Some(id) = edit.id {
             let stored = self.scheda_in_scope(&actor, id, Op::SaveScheda)?;
+            ufficio = stored.ufficio_id;
+            // The servizi of its richieste stay among the scheda's (see domain::richieste).
+            let richieste = self.store.richieste(id)?;
+            edit.servizi =
+                crate::domain::richieste::servizi_con_richieste(&edit.servizi, &richieste);
             if !can_edit(&actor, &stored) {
                 self.store.audit(
                     &actor,
@@ -246,7 +277,7 @@ impl Service<'_> {
                 Sensibili::keep_stored(&mut edit.dati, &stored.edit.dati);
             }
         }
-        let ctx = self.contesto(&edit, today)?;
+        let ctx = self.contesto(&edit, ufficio, today)?;
         if let Some((_, msg)) = scheda::save_problems(&edit, &ctx).into_iter().next() {
             return Err(StoreError::Invalid(msg));
         }

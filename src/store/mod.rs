@@ -19,9 +19,11 @@ pub use sqlite::scheda::{Contatori, SchedaSave, SchedaSaved};
 
 mod casi;
 mod erogazioni;
+mod richieste;
 pub use crate::domain::siuss::{FlussoScritto, FlussoSiuss};
 pub use casi::{CasiStore, FascicoloStore, OperatoriCasoStore, ProposteStore};
 pub use erogazioni::{ErogazioniStore, SiussLavoro, SiussSelezione, SiussStore};
+pub use richieste::{ImpostazioniStore, RichiesteStore};
 
 use std::path::Path;
 
@@ -203,6 +205,8 @@ store_of!(
     SiussStore,
     RetentionStore,
     SessioniStore,
+    RichiesteStore,
+    ImpostazioniStore,
 );
 
 /// The schema version and its migrations.

@@ -59,6 +59,8 @@ actions! {
     Edit = "edit", "Modifica";
     Delete = "delete", "Elimina";
     Duplicate = "duplicate", "Duplica";
+    /// The richieste (servizi richiesti) of the scheda on screen, with their consuntivo.
+    Richieste = "richieste", "Richieste e consuntivo";
     Print = "print", "Stampa";
     Export = "export", "Esporta";
     SearchFocus = "search_focus", "Cerca";
@@ -136,6 +138,12 @@ impl Action {
             self,
             Action::Delete | Action::DiscardDraft | Action::Quit | Action::Logout
         )
+    }
+
+    /// Actions that only the screens claiming them act on ([`crate::ui::screen::ScreenState::claims`]):
+    /// they share a keymap layer with screens that know nothing of them.
+    pub fn screen_specific(self) -> bool {
+        matches!(self, Action::Richieste)
     }
 
     /// `goto_section_N` → `Some(N)` (1-based).

@@ -69,6 +69,8 @@ screens! {
     Erogazioni => erogazioni,
     Admin => admin,
     Sessioni => sessioni,
+    Richieste => richieste,
+    Rapporti => rapporti,
 }
 
 /// Autosave a draft this long after the last change (the runtime ticks every 500 ms: ≤ 2 s).

@@ -46,6 +46,8 @@ pub mod jobs;
 pub mod login;
 pub mod operatori;
 pub mod popup;
+pub mod rapporti;
+pub mod richieste;
 pub mod runtime;
 pub mod schede;
 pub mod screen;

@@ -29,6 +29,11 @@ pub trait ScreenState {
     fn offers(&self, _a: Action) -> bool {
         true
     }
+    /// Whether the screen acts on a [screen-specific](Action::screen_specific) action (only those
+    /// claiming one show its key).
+    fn claims(&self, _a: Action) -> bool {
+        false
+    }
     /// The single-line text field that takes typed characters (search boxes, login).
     fn text_mut(&mut self) -> Option<&mut TextInput> {
         None

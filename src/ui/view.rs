@@ -65,7 +65,11 @@ pub fn hints(app: &App) -> Vec<Hint> {
     if app.lock.is_none() {
         let global = keymap.effective_hints(&[super::keymap::Layer::Global]);
         let screen = app.screen.state();
-        hints.retain(|h| global.iter().any(|g| g.action == h.action) || screen.offers(h.action));
+        hints.retain(|h| {
+            global.iter().any(|g| g.action == h.action)
+                || (screen.offers(h.action)
+                    && (!h.action.screen_specific() || screen.claims(h.action)))
+        });
     }
     hints
 }

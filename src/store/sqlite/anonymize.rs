@@ -212,6 +212,18 @@ pub static COLUMNS: &[(&str, &[(&str, Rule)])] = &[
         ("invalidita", Safe)]),
     ("scheda_terzo", &[("scheda_id", Safe), ("ruolo", Safe), ("codice_fiscale", FreeText)]),
     ("scheda_codice", &[("scheda_id", Safe), ("campo", Safe), ("codice", Safe)]),
+    // A richiesta and its consuntivo: codes, dates and counts; notes and descriptions are free text.
+    ("scheda_richiesta", &[("id", Safe), ("version", Safe), ("scheda_id", Safe), ("data_richiesta", Safe),
+        ("servizio", Safe), ("tipo_intervento_id", Safe), ("settore", Safe), ("erogatore", Safe),
+        ("erogabile_accoglienza", Safe), ("note", FreeText), ("created_at", Safe), ("created_by", Safe),
+        ("updated_at", Safe), ("updated_by", Safe)]),
+    ("richiesta_consuntivo", &[("id", Safe), ("version", Safe), ("richiesta_id", Safe), ("data", Safe),
+        ("descrizione", FreeText), ("operatori", Safe), ("minuti", Safe), ("tipo_attivita", Safe),
+        ("created_at", Safe), ("created_by", Safe), ("updated_at", Safe), ("updated_by", Safe)]),
+    // An office's switches and message template (placeholders only, no personal data).
+    ("ufficio_impostazioni", &[("ufficio_id", Safe), ("version", Safe), ("req_bisogni", Safe),
+        ("req_servizi", Safe), ("req_stranieri", Safe), ("vis_interventi", Safe), ("template_invio", Safe),
+        ("updated_at", Safe), ("updated_by", Safe)]),
     ("proposta_pic", &[("id", Safe), ("version", Safe), ("scheda_id", Safe), ("soggetto_id", Safe),
         ("ente_id", Safe), ("stato", Safe), ("categorie", Json), ("nota_stato", FreeText),
         ("created_at", Safe), ("created_by", Safe), ("updated_at", Safe), ("updated_by", Safe),

@@ -37,6 +37,7 @@ pub(super) mod persona_write;
 mod proposte;
 mod recordings;
 mod retention;
+mod richieste;
 pub(super) mod scheda;
 mod schema;
 mod search;

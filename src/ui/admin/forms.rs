@@ -1,6 +1,7 @@
 //! The ente and ufficio forms (`screens/ente.toml`, `screens/ufficio.toml`): filled from a record,
 //! read back into what the service saves.
 
+use crate::domain::impostazioni::ImpostazioniUfficio;
 use crate::domain::{Contatto, Ente, NewEnte, Ufficio};
 use crate::service::organisation::{ENTE_TIPI, UfficioUscita};
 use crate::ui::widgets::form::{FieldSpec, Form};
@@ -20,6 +21,8 @@ pub enum EnteSave {
 pub struct UfficioSave {
     pub ufficio: Ufficio,
     pub uscita: UfficioUscita,
+    /// Its settings, when the form changed them.
+    pub impostazioni: Option<ImpostazioniUfficio>,
 }
 
 fn flag(v: bool) -> &'static str {
@@ -93,13 +96,26 @@ pub fn ente_save(form: &Form, existing: Option<&Ente>) -> EnteSave {
     }
 }
 
-/// The ufficio form.
+/// The ufficio form, with the office's settings `imp`.
 pub fn ufficio_form(
     title: &str,
     specs: Vec<FieldSpec>,
     u: Option<&(Ufficio, UfficioUscita)>,
+    imp: &ImpostazioniUfficio,
 ) -> Form {
     let mut form = Form::new(UFFICIO, title, specs);
+    for (id, v) in [
+        ("req_bisogni", imp.req_bisogni),
+        ("req_servizi", imp.req_servizi),
+        ("req_stranieri", imp.req_stranieri),
+        ("vis_interventi", imp.vis_interventi),
+    ] {
+        form.set(id, flag(v));
+    }
+    form.set(
+        "template_invio",
+        imp.template_invio.as_deref().unwrap_or(""),
+    );
     match u {
         Some((u, uscita)) => {
             let c = &u.contatto;
@@ -129,8 +145,23 @@ pub fn ufficio_form(
     form
 }
 
-/// The ufficio typed in the form (`existing` `None`: a new one of `ente_id`).
-pub fn ufficio_save(form: &Form, ente_id: i64, existing: Option<&Ufficio>) -> UfficioSave {
+/// The ufficio typed in the form (`existing` `None`: a new one of `ente_id`); `imp` the settings it
+/// was opened with.
+pub fn ufficio_save(
+    form: &Form,
+    ente_id: i64,
+    existing: Option<&Ufficio>,
+    imp: &ImpostazioniUfficio,
+) -> UfficioSave {
+    let on = |id: &str| form.value(id) == "true";
+    let typed = ImpostazioniUfficio {
+        req_bisogni: on("req_bisogni"),
+        req_servizi: on("req_servizi"),
+        req_stranieri: on("req_stranieri"),
+        vis_interventi: on("vis_interventi"),
+        template_invio: text(form, "template_invio"),
+        ..imp.clone()
+    };
     let base = existing.cloned().unwrap_or(Ufficio {
         id: 0,
         version: 0,
@@ -156,5 +187,6 @@ pub fn ufficio_save(form: &Form, ente_id: i64, existing: Option<&Ufficio>) -> Uf
             stampante: Some(form.value("stampante").trim().to_string()),
             cartella: Some(form.value("cartella").trim().into()),
         },
+        impostazioni: (typed != *imp).then_some(typed),
     }
 }

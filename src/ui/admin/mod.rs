@@ -15,6 +15,7 @@ use super::keymap::Layer;
 use super::popup::Answer;
 use super::widgets::form_screen::{FormScreen, MSG_FIX};
 use super::widgets::table::Table;
+use crate::domain::impostazioni::ImpostazioniUfficio;
 use crate::domain::{Actor, Ente, Ufficio};
 use crate::service::Service;
 use crate::service::organisation::UfficioUscita;
@@ -50,8 +51,13 @@ pub enum State {
     Uffici(Ente, Lista<Uffici>),
     /// The form of an ente (`None`: a new one), with the enti (for the ambiti).
     EnteForm(Box<FormScreen>, Option<Ente>),
-    /// The form of an ufficio of an ente (`None`: a new one).
-    UfficioForm(Box<FormScreen>, i64, Option<Ufficio>),
+    /// The form of an ufficio of an ente (`None`: a new one), with the settings it was opened with.
+    UfficioForm(
+        Box<FormScreen>,
+        i64,
+        Option<Ufficio>,
+        Box<ImpostazioniUfficio>,
+    ),
 }
 
 impl Default for State {
@@ -166,10 +172,27 @@ impl ScreenState for State {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Req {
-    Enti { actor: Actor },
-    Uffici { actor: Actor, ente: i64 },
-    SaveEnte { actor: Actor, save: EnteSave },
-    SaveUfficio { actor: Actor, save: UfficioSave },
+    Enti {
+        actor: Actor,
+    },
+    Uffici {
+        actor: Actor,
+        ente: i64,
+    },
+    SaveEnte {
+        actor: Actor,
+        save: EnteSave,
+    },
+    SaveUfficio {
+        actor: Actor,
+        save: UfficioSave,
+    },
+    /// The settings of an ufficio, to open its form.
+    Impostazioni {
+        actor: Actor,
+        ente: i64,
+        ufficio: Box<(Ufficio, UfficioUscita)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -177,6 +200,12 @@ pub enum Rep {
     Enti(Result<Vec<Ente>, String>),
     Uffici(i64, Result<Uffici, String>),
     Saved(Result<(), String>),
+    /// The ufficio of an ente and its settings: its form opens.
+    Impostazioni(
+        i64,
+        Box<(Ufficio, UfficioUscita)>,
+        Result<ImpostazioniUfficio, String>,
+    ),
 }
 
 /// The screens ask nothing back.
@@ -202,6 +231,10 @@ fn save_ufficio(
     }
     svc.edit_ufficio(actor, &u)?;
     svc.configure_ufficio_id(actor, u.id, &save.uscita)?;
+    if let Some(mut imp) = save.impostazioni {
+        imp.ufficio_id = u.id;
+        svc.save_impostazioni_ufficio(actor, &imp)?;
+    }
     Ok(())
 }
 
@@ -219,6 +252,14 @@ pub fn execute(svc: &mut Service<'_>, req: Req, _now_ms: i64) -> Rep {
         ),
         Req::SaveUfficio { actor, save } => {
             Rep::Saved(save_ufficio(svc, &actor, save).map_err(err))
+        }
+        Req::Impostazioni {
+            actor,
+            ente,
+            ufficio,
+        } => {
+            let imp = svc.impostazioni_ufficio(&actor, ufficio.0.id).map_err(err);
+            Rep::Impostazioni(ente, ufficio, imp)
         }
     }
 }
@@ -268,28 +309,23 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
             };
             let ente = ente.id;
             let chosen = selected(&l.table, &uffici, |u| u.0.id).cloned();
-            let (title, specs) = app.config.form_def(forms::UFFICIO);
-            let (form, existing) = match (a, chosen) {
-                (Action::Open | Action::Confirm | Action::Edit, Some(u)) => (
-                    forms::ufficio_form(&format!("{title}: {}", u.0.nome), specs, Some(&u)),
-                    Some(u.0),
-                ),
-                (Action::NewRecord, _) => (
-                    forms::ufficio_form(&format!("{title}: nuovo"), specs, None),
-                    None,
-                ),
-                _ => return Vec::new(),
-            };
-            let key = existing
-                .as_ref()
-                .map(|u| u.id.to_string())
-                .unwrap_or_default();
-            let screen = FormScreen::new(form, key);
-            app.push_form(Screen::Admin(State::UfficioForm(
-                Box::new(screen),
-                ente,
-                existing,
-            )))
+            match (a, chosen) {
+                // An existing one: its settings first.
+                (Action::Open | Action::Confirm | Action::Edit, Some(u)) => {
+                    let Some(actor) = app.actor() else {
+                        return Vec::new();
+                    };
+                    let ufficio = Box::new(u);
+                    let req = Req::Impostazioni {
+                        actor,
+                        ente,
+                        ufficio,
+                    };
+                    vec![app.io.query(Request::Admin(req))]
+                }
+                (Action::NewRecord, _) => ufficio_form(app, ente, None, Default::default()),
+                _ => Vec::new(),
+            }
         }
         Screen::Admin(State::EnteForm(f, existing)) => {
             if !matches!(a, Action::Save | Action::Confirm) || f.saving {
@@ -306,7 +342,7 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
             let save = forms::ente_save(&f.form, existing.as_ref());
             vec![app.io.query(Request::Admin(Req::SaveEnte { actor, save }))]
         }
-        Screen::Admin(State::UfficioForm(f, ente, existing)) => {
+        Screen::Admin(State::UfficioForm(f, ente, existing, imp)) => {
             if !matches!(a, Action::Save | Action::Confirm) || f.saving {
                 return Vec::new();
             }
@@ -318,7 +354,7 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             f.saving = true;
-            let save = forms::ufficio_save(&f.form, *ente, existing.as_ref());
+            let save = forms::ufficio_save(&f.form, *ente, existing.as_ref(), imp);
             vec![
                 app.io
                     .query(Request::Admin(Req::SaveUfficio { actor, save })),
@@ -326,6 +362,33 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
+}
+
+/// Opens the form of an ufficio of `ente` (`u` `None`: a new one) with its settings `imp`.
+fn ufficio_form(
+    app: &mut App,
+    ente: i64,
+    u: Option<(Ufficio, UfficioUscita)>,
+    imp: ImpostazioniUfficio,
+) -> Vec<Effect> {
+    let (title, specs) = app.config.form_def(forms::UFFICIO);
+    let title = match &u {
+        Some(u) => format!("{title}: {}", u.0.nome),
+        None => format!("{title}: nuovo"),
+    };
+    let form = forms::ufficio_form(&title, specs, u.as_ref(), &imp);
+    let existing = u.map(|u| u.0);
+    let key = existing
+        .as_ref()
+        .map(|u| u.id.to_string())
+        .unwrap_or_default();
+    let screen = FormScreen::new(form, key);
+    app.push_form(Screen::Admin(State::UfficioForm(
+        Box::new(screen),
+        ente,
+        existing,
+        Box::new(imp),
+    )))
 }
 
 fn ente_form(app: &mut App, enti: &[Ente], existing: Option<Ente>) -> Vec<Effect> {
@@ -412,6 +475,11 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
             Vec::new()
         }
         Rep::Saved(result) => app.form_saved(result, "Salvato"),
+        Rep::Impostazioni(ente, u, Ok(imp)) => ufficio_form(app, ente, Some(*u), imp),
+        Rep::Impostazioni(_, _, Err(e)) => {
+            app.error_popup(e);
+            Vec::new()
+        }
     }
 }
 

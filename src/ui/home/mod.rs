@@ -29,10 +29,11 @@ pub enum Module {
     Assistenza,
     Organizzazione,
     Sessioni,
+    Rapporto,
 }
 
 impl Module {
-    pub const ALL: [Module; 11] = [
+    pub const ALL: [Module; 12] = [
         Module::Anagrafe,
         Module::Schede,
         Module::Cartella,
@@ -44,6 +45,7 @@ impl Module {
         Module::Assistenza,
         Module::Organizzazione,
         Module::Sessioni,
+        Module::Rapporto,
     ];
 
     pub fn label(self) -> &'static str {
@@ -59,6 +61,7 @@ impl Module {
             Module::Assistenza => "Assistenza: segnalazioni e registrazioni",
             Module::Organizzazione => "Enti e uffici",
             Module::Sessioni => "Sessioni attive e avvisi",
+            Module::Rapporto => "Rapporto attività dello sportello",
         }
     }
 
@@ -76,12 +79,13 @@ impl Module {
             Module::Assistenza => Permission::ReadCrashReports,
             Module::Organizzazione => Permission::ManageConfig,
             Module::Sessioni => Permission::ManageAccounts,
+            Module::Rapporto => Permission::Export,
         }
     }
 
     pub fn area(self) -> Area {
         match self {
-            Module::Anagrafe | Module::Schede => Area::Accoglienza,
+            Module::Anagrafe | Module::Schede | Module::Rapporto => Area::Accoglienza,
             Module::Cartella => Area::Cartella,
             Module::Erogazioni | Module::Export => Area::Erogazioni,
             _ => Area::Sistema,
@@ -90,7 +94,7 @@ impl Module {
 
     /// The modules a role set may use, in menu order.
     pub fn visible(roles: RoleSet) -> Vec<Module> {
-        let later = [Module::Organizzazione, Module::Sessioni];
+        let later = [Module::Organizzazione, Module::Sessioni, Module::Rapporto];
         let mut v: Vec<Module> = Module::ALL
             .into_iter()
             .filter(|m| !later.contains(m) && roles.allows(m.permission()))
@@ -300,6 +304,7 @@ pub fn open_menu(app: &mut App, n: usize) -> Vec<Effect> {
         Module::Export => crate::ui::erogazioni::open_siuss(app),
         Module::Organizzazione => crate::ui::admin::open(app),
         Module::Sessioni => crate::ui::sessioni::open(app),
+        Module::Rapporto => crate::ui::rapporti::open(app),
         other => {
             app.push(Screen::Home(State::Placeholder(other)));
             Vec::new()

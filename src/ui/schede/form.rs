@@ -219,6 +219,8 @@ pub fn still_missing(form: &Form, data: &SchedaFormData, today: time::Date) -> V
         data_nascita: data.soggetto.data_nascita.clone(),
         anonimo: data.soggetto.anonimo,
         esiti_pic: data.esiti_pic.clone(),
+        requisiti: data.requisiti,
+        richieste: data.richieste,
     };
     scheda::completion_problems(&edit, &ctx)
         .into_iter()
@@ -280,6 +282,8 @@ mod tests {
             can_edit: true,
             por,
             esiti_pic: Vec::new(),
+            requisiti: Default::default(),
+            richieste: 0,
         }
     }
 

@@ -91,6 +91,9 @@ impl ScreenState for State {
             }
         }
     }
+    fn claims(&self, a: Action) -> bool {
+        matches!(self, State::Form(..)) && a == Action::Richieste
+    }
     fn text_mut(&mut self) -> Option<&mut TextInput> {
         match self {
             State::List(l) => Some(&mut l.input),
@@ -310,6 +313,13 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Screen::Schede(State::Form(_, d)) => match a {
             Action::Save | Action::Confirm => save(app),
+            Action::Richieste => match d.scheda.as_ref().and_then(|s| s.edit.id) {
+                Some(id) => super::richieste::open(app, id),
+                None => {
+                    app.status = Some("Salvare la scheda prima di aggiungere le richieste".into());
+                    Vec::new()
+                }
+            },
             Action::Print => match d.scheda.as_ref().and_then(|s| s.edit.id) {
                 Some(id) => match def(app) {
                     Some(def) => document(app, |actor, outputs| Req::Print {
