@@ -162,9 +162,8 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                         options: vec![
                             "Intervento".into(),
                             "Erogazione".into(),
-                            "Foglio amministrativo di un intervento (della persona della riga)"
-                                .into(),
-                            "Modifica di un intervento (della persona della riga)".into(),
+                            "Foglio amministrativo (intervento della riga)".into(),
+                            "Modifica di un intervento della riga".into(),
                         ],
                         selected: 0,
                         then: AppThen::Erogazioni(Then::Nuovo(cf, row.map(|r| r.1))),
