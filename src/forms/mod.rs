@@ -25,7 +25,12 @@
 //! sensitive = false         # special-category or secret data: masked in recordings
 //! core = true               # bound to the typed domain model; false = extra attribute (JSON)
 //! width = 20                # optional width hint, in columns
+//! show_when = { field = "cittadinanza", not_in = ["Z110"] }  # shown only then (see [`condition`])
+//! form = "familiare"        # for `records` only: the form of one row (a list of records)
 //! ```
+//! A section may carry `show_when` too (its fields are shown only when it holds). A `records`
+//! field holds a list of rows, each filled with the form it names (e.g. the familiari of a scheda,
+//! each a `familiare.toml`); it is stored as a JSON array of objects keyed by that form's field ids.
 //! An override replaces the embedded file of the same name. It may relabel, re-help, re-order and
 //! move core fields, and add or drop extra (`core = false`) fields, but must keep every core field
 //! with its kind and code list, and cannot declare new core fields.
@@ -34,6 +39,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod condition;
 pub mod diag;
 pub mod fields;
 mod parse;
@@ -163,6 +169,8 @@ pub enum FieldKind {
     Money,
     Integer,
     Bool,
+    /// A list of rows, each filled with another form (`form = "..."`).
+    Records,
 }
 
 impl FieldKind {
@@ -176,6 +184,7 @@ impl FieldKind {
         FieldKind::Money,
         FieldKind::Integer,
         FieldKind::Bool,
+        FieldKind::Records,
     ];
 
     pub fn name(self) -> &'static str {
@@ -189,6 +198,7 @@ impl FieldKind {
             FieldKind::Money => "money",
             FieldKind::Integer => "integer",
             FieldKind::Bool => "bool",
+            FieldKind::Records => "records",
         }
     }
 
@@ -216,6 +226,10 @@ pub struct FieldDef {
     pub core: bool,
     /// Width hint in columns.
     pub width: Option<u16>,
+    /// Shown only when this holds (besides its section's condition).
+    pub show_when: Option<condition::Condition>,
+    /// For `records`: the id of the form of one row.
+    pub form: Option<String>,
     /// Line of the field in its file.
     pub line: usize,
 }
@@ -225,6 +239,8 @@ pub struct FieldDef {
 pub struct SectionDef {
     pub id: String,
     pub title: String,
+    /// Shown only when this holds.
+    pub show_when: Option<condition::Condition>,
     pub fields: Vec<FieldDef>,
 }
 
@@ -259,11 +275,35 @@ impl FormDef {
             .find_map(|(i, s)| s.fields.iter().find(|f| f.id == id).map(|f| (i, f)))
     }
 
-    /// The code-list ids the form needs (the runtime checks they exist at start-up).
+    /// The code-list ids the form needs (the runtime checks they exist at start-up), those its
+    /// conditions read included.
     pub fn code_lists(&self) -> BTreeSet<&str> {
+        let conditions = self
+            .sections
+            .iter()
+            .filter_map(|s| s.show_when.as_ref())
+            .chain(self.fields().filter_map(|f| f.show_when.as_ref()))
+            .filter_map(|c| c.code_list());
         self.fields()
             .filter_map(|f| f.code_list.as_deref())
+            .chain(conditions)
             .collect()
+    }
+
+    /// The conditions field `id` is shown under: its section's, then its own.
+    pub fn conditions(&self, id: &str) -> Vec<&condition::Condition> {
+        self.sections
+            .iter()
+            .find_map(|s| {
+                let f = s.fields.iter().find(|f| f.id == id)?;
+                Some(
+                    s.show_when
+                        .iter()
+                        .chain(f.show_when.iter())
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -603,7 +643,7 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "unknown_kind.toml, riga 13: tipo di campo sconosciuto «numero» (validi: text, multiline, date, \
-             codice_fiscale, code_list, multi_code_list, money, integer, bool)"
+             codice_fiscale, code_list, multi_code_list, money, integer, bool, records)"
         );
     }
 

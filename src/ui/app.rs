@@ -436,6 +436,7 @@ impl App {
                     return Vec::new();
                 }
                 Handled::Consumed => return Vec::new(),
+                Handled::Action(a) => return route_action(self, a),
             }
         }
         // Text first: a printable key without Ctrl/Alt in a focused field is text.
