@@ -489,6 +489,8 @@ impl Generator<'_, '_> {
             data_nascita: p.data_nascita.clone(),
             anonimo: false,
             esiti_pic: vec!["pic".into()],
+            // The demo's persons live in the ambito's comuni.
+            comuni_ambito: Vec::new(),
         };
         let completa = scheda::completion_problems(&edit, &ctx).is_empty();
         let proposta = (completa && pic).then(|| {

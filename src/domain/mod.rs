@@ -12,6 +12,7 @@ pub mod persona;
 pub mod retention;
 pub mod roles;
 pub mod scheda;
+pub mod scheda_sezioni;
 pub mod search;
 pub mod search_query;
 pub mod sessione;

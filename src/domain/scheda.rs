@@ -209,6 +209,8 @@ pub struct Contesto {
     pub anonimo: bool,
     /// Esito codes with the PIC flag.
     pub esiti_pic: Vec<String>,
+    /// Belfiore codes of the comuni of the ente and its ambito (a residence elsewhere asks why).
+    pub comuni_ambito: Vec<String>,
 }
 
 impl Contesto {
@@ -235,6 +237,9 @@ pub fn save_problems(e: &SchedaEdit, ctx: &Contesto) -> Vec<(&'static str, Strin
     if e.soggetto_id <= 0 {
         out.push(("cognome", "Scegliere la persona dall'anagrafe".into()));
     }
+    out.extend(super::scheda_sezioni::stranieri_problems(
+        &e.dati, &ctx.oggi,
+    ));
     out
 }
 
@@ -294,6 +299,10 @@ pub fn completion_problems(e: &SchedaEdit, ctx: &Contesto) -> Vec<(&'static str,
             "«Affidatario non parente»: segnare l'interlocutore come affidatario",
         );
     }
+    out.extend(super::scheda_sezioni::residenza_problems(
+        &e.dati,
+        &ctx.comuni_ambito,
+    ));
     if !ctx.anonimo && e.text("telefono").trim().is_empty() && e.text("cellulare").trim().is_empty()
     {
         req(
@@ -612,6 +621,7 @@ mod tests {
             ("motivo_accesso", "spontaneo"),
             ("modalita_accesso", "persona"),
             ("telefono", "075 1"),
+            ("res_comune", "G478"),
         ] {
             e.dati.insert(k.into(), Value::from(v));
         }

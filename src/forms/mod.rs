@@ -591,6 +591,9 @@ mod tests {
                 "Accesso",
                 "Interlocutore",
                 "Utente",
+                "Stranieri",
+                "Familiari e conviventi",
+                "Abitazione",
                 "Riferimenti",
                 "Bisogni espressi",
                 "Servizi richiesti",
@@ -600,8 +603,27 @@ mod tests {
             ]
         );
         assert!(
-            f.sections.len() <= 9,
-            "goto_section_1..9 reach every section"
+            f.sections.len() <= 12,
+            "goto_section_1..12 reach every section"
+        );
+        // Stranieri only for citizens outside the EU (an empty cittadinanza is Italian).
+        let stranieri = f.sections.iter().find(|s| s.id == "stranieri").unwrap();
+        let c = stranieri.show_when.as_ref().unwrap();
+        let lists = condition::Lists::new();
+        assert_eq!(c.field, "cittadinanza");
+        assert!(c.holds("Z330", &lists), "Marocco");
+        assert!(
+            !c.holds("Z110", &lists) && !c.holds("Z211", &lists),
+            "Francia, Cipro"
+        );
+        assert!(!c.holds("", &lists));
+        assert_eq!(
+            f.conditions("motivi_fuori_ambito")[0].code_list(),
+            Some("comuni_ambito")
+        );
+        assert_eq!(
+            f.field("familiari").unwrap().form.as_deref(),
+            Some("familiare")
         );
         let lists = f.code_lists();
         for id in [
@@ -615,13 +637,19 @@ mod tests {
             "relazione",
             "sesso",
             "belfiore",
+            "titolo_studio",
+            "condizione_lavorativa",
+            "settore_impiego",
+            "status_permesso",
+            "tipo_abitazione",
+            "comuni_ambito",
         ] {
             assert!(lists.contains(id), "code list {id}");
         }
         assert_eq!(f.field("bisogni").unwrap().kind, FieldKind::MultiCodeList);
         assert_eq!(f.field("motivo_desc").unwrap().max_len, Some(50));
         assert!(f.field("esito").unwrap().required);
-        assert_eq!(f.locate("esito").map(|(i, _)| i), Some(6));
+        assert_eq!(f.locate("esito").map(|(i, _)| i), Some(9));
     }
 
     #[test]

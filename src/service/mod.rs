@@ -34,6 +34,7 @@ pub mod persona;
 pub mod retention;
 pub mod rules;
 pub mod scheda;
+pub mod scheda_sezioni;
 pub mod session;
 pub mod sessioni;
 pub mod siuss;

@@ -88,7 +88,7 @@ impl Service<'_> {
         }
     }
 
-    fn contesto(&self, e: &SchedaEdit, today: time::Date) -> StoreResult<Contesto> {
+    fn contesto(&self, actor: &Actor, e: &SchedaEdit, today: time::Date) -> StoreResult<Contesto> {
         let person = self
             .store
             .soggetto(e.soggetto_id)?
@@ -98,6 +98,11 @@ impl Service<'_> {
             data_nascita: person.data_nascita,
             anonimo: person.anonimo,
             esiti_pic: self.esiti_pic()?,
+            comuni_ambito: self
+                .comuni_ambito(ente_of(actor).ok())?
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect(),
         })
     }
 
@@ -246,7 +251,7 @@ impl Service<'_> {
                 Sensibili::keep_stored(&mut edit.dati, &stored.edit.dati);
             }
         }
-        let ctx = self.contesto(&edit, today)?;
+        let ctx = self.contesto(&actor, &edit, today)?;
         if let Some((_, msg)) = scheda::save_problems(&edit, &ctx).into_iter().next() {
             return Err(StoreError::Invalid(msg));
         }
