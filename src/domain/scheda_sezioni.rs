@@ -135,14 +135,14 @@ pub fn permesso_in_scadenza(scadenza: &str, oggi: &str) -> Option<(String, i64)>
     (giorni <= PERMESSO_AVVISO_GIORNI).then(|| (date::iso(s), giorni))
 }
 
-/// The Italian sentence the person card shows for a permesso about to expire.
+/// What the person card shows beside «Permesso soggiorno» for a permesso about to expire.
 pub fn avviso_permesso(scadenza: &str, giorni: i64) -> String {
     let data = date::italian(scadenza);
     match giorni {
-        g if g < 0 => format!("permesso di soggiorno SCADUTO il {data}"),
-        0 => format!("il permesso di soggiorno scade OGGI ({data})"),
-        1 => format!("il permesso di soggiorno scade domani ({data})"),
-        g => format!("il permesso di soggiorno scade il {data}, tra {g} giorni"),
+        g if g < 0 => format!("SCADUTO il {data}"),
+        0 => format!("scade OGGI ({data})"),
+        1 => format!("scade domani ({data})"),
+        g => format!("scade il {data}, tra {g} giorni"),
     }
 }
 
@@ -252,7 +252,7 @@ mod tests {
         assert_eq!(permesso_in_scadenza("", oggi), None);
         assert_eq!(
             avviso_permesso("2026-12-20", 20),
-            "il permesso di soggiorno scade il 20/12/2026, tra 20 giorni"
+            "scade il 20/12/2026, tra 20 giorni"
         );
         assert!(avviso_permesso("2026-11-01", -29).contains("SCADUTO il 01/11/2026"));
     }

@@ -70,7 +70,7 @@ pub fn draw_persona(app: &App, p: &PersonaState, f: &mut Frame, body: Rect) {
         lines.insert(
             0,
             Line::from(vec![
-                Span::styled(format!("{:<20}", "Attenzione"), theme.error()),
+                Span::styled(format!("{:<20}", "Permesso soggiorno"), theme.error()),
                 Span::styled(avviso, theme.error()),
             ]),
         );
