@@ -605,6 +605,7 @@ mod tests {
             data_nascita: Some("1980-03-12".into()),
             anonimo: false,
             esiti_pic: vec!["pic".into()],
+            comuni_ambito: vec!["G478".into()],
         }
     }
 

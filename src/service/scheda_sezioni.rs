@@ -50,3 +50,53 @@ pub fn scadenza_permesso(schede: &[SchedaRiga]) -> Option<String> {
             .map(str::to_string)
     })
 }
+
+/// The fields of the stranieri, familiari, abitazione and formazione/lavoro parts a scheda export
+/// carries (in the form's words), after the main columns.
+pub const EXPORT_FIELDS: [&str; 11] = [
+    "cittadinanza",
+    "res_comune",
+    "titolo_studio",
+    "condizione_lavoro",
+    "settore_impiego",
+    "str_status_permesso",
+    SCADENZA_PERMESSO,
+    "abit_tipo",
+    "abit_titolo",
+    "abit_condizioni",
+    crate::domain::scheda_sezioni::FAMILIARI,
+];
+
+/// A member of the familiari as printed and exported: «Haddad Amina · Coniuge · Convivente ·
+/// nato/a il 03/02/1988 · F · Casalinga/o · note», codes by the labels of `lists`.
+pub fn familiare_text(f: &crate::domain::caso::Familiare, lists: &super::codes::Lists) -> String {
+    let label = |list: &str, code: &Option<String>| {
+        code.as_deref().map(|c| {
+            lists
+                .get(list)
+                .and_then(|l| l.iter().find(|(k, _)| k == c))
+                .map_or_else(|| c.to_string(), |(_, l)| l.clone())
+        })
+    };
+    let tipo = crate::domain::caso::TIPI_FAMILIARE
+        .iter()
+        .find(|(c, _)| *c == f.tipo)
+        .map_or(f.tipo.clone(), |(_, l)| l.to_string());
+    let parts = [
+        Some(format!("{} {}", f.cognome, f.nome)),
+        label("relazione", &f.relazione),
+        Some(tipo),
+        f.data_nascita
+            .as_deref()
+            .map(|d| format!("nato/a il {}", crate::domain::date::italian(d))),
+        f.sesso.clone(),
+        label("condizione_lavorativa", &f.condizione_lavorativa),
+        f.note.clone(),
+    ];
+    parts
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}

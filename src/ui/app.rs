@@ -540,7 +540,9 @@ impl App {
             }
             Action::Pick | Action::Toggle if !readonly => form.open_picker(),
             a if a.section_number().is_some() => {
-                form.goto_section(a.section_number().unwrap_or(1) as usize)
+                if !form.goto_section(a.section_number().unwrap_or(1) as usize) {
+                    self.status = Some("Sezione non presente in questo modulo".into());
+                }
             }
             _ => return false,
         }

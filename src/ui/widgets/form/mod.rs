@@ -381,14 +381,23 @@ impl Form {
         self.focus = starts[next];
     }
 
-    /// The `n`-th section shown (1-based).
-    pub fn goto_section(&mut self, n: usize) {
-        if let Some(i) = n
-            .checked_sub(1)
-            .and_then(|k| self.section_starts().get(k).copied())
-        {
-            self.focus = i;
+    /// The first shown field of the `n`-th section (1-based), counting the hidden ones too so that
+    /// a section keeps its number; a hidden section is not reached (false).
+    pub fn goto_section(&mut self, n: usize) -> bool {
+        let mut seen = 0;
+        for i in 0..self.fields.len() {
+            if i == 0 || self.fields[i - 1].spec.section != self.fields[i].spec.section {
+                seen += 1;
+            }
+            if seen == n && self.visible(i) {
+                self.focus = i;
+                return true;
+            }
+            if seen > n {
+                break;
+            }
         }
+        false
     }
 
     fn touch(&mut self, now: i64) {
