@@ -78,18 +78,18 @@ pub fn fill(
             put("settore_impiego", json!(SETTORI[k % SETTORI.len()]));
         }
     }
-    if k % 3 == 0 {
+    if k.is_multiple_of(3) {
         let (tipo, titolo) = ABITAZIONI[k % ABITAZIONI.len()];
         put("abit_tipo", json!(tipo));
         put("abit_titolo", json!(titolo));
         put("abit_vani", json!(1 + k % 4));
         put("abit_persone", json!(1 + k % 6));
-        if k % 2 == 0 {
+        if k.is_multiple_of(2) {
             put("abit_condizioni", json!(["sovraffollamento"]));
         }
-        put("abit_sfratto", json!(k % 9 == 0));
+        put("abit_sfratto", json!(k.is_multiple_of(9)));
     }
-    if k % 4 == 0 && eta >= 18 {
+    if k.is_multiple_of(4) && eta >= 18 {
         let (nome, sesso) = NOMI[k % NOMI.len()];
         let nascita = today - Duration::days(365 * (10 + (k % 30) as i64));
         put(
@@ -98,10 +98,10 @@ pub fn fill(
                 "tipo": "convivente",
                 "cognome": cognome,
                 "nome": nome,
-                "relazione": if k % 8 == 0 { "coniuge" } else { "figlio" },
+                "relazione": if k.is_multiple_of(8) { "coniuge" } else { "figlio" },
                 "sesso": sesso,
                 "data_nascita": date::iso(nascita),
-                "condizione_lavorativa": if k % 8 == 0 { "occupato" } else { "studente" },
+                "condizione_lavorativa": if k.is_multiple_of(8) { "occupato" } else { "studente" },
             }]),
         );
     }

@@ -72,9 +72,7 @@ pub fn stranieri_problems(dati: &Map<String, Value>, oggi: &str) -> Vec<(&'stati
     let mut out = Vec::new();
     let anno_oggi = date::parse_iso(oggi).map_or(9999, |d| d.year());
     let anno = |campo: &'static str, label: &str, out: &mut Vec<(&'static str, String)>| {
-        let Some(v) = dati.get(campo).filter(|v| !v.is_null()) else {
-            return None;
-        };
+        let v = dati.get(campo).filter(|v| !v.is_null())?;
         match v.as_i64().or_else(|| v.as_str()?.trim().parse().ok()) {
             Some(a) if (1900..=i64::from(anno_oggi)).contains(&a) => Some(a),
             Some(a) if a > i64::from(anno_oggi) => {

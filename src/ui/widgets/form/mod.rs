@@ -10,6 +10,8 @@ mod edit;
 mod picker;
 mod render;
 pub mod rows;
+#[cfg(test)]
+mod visibility_tests;
 
 pub use edit::line_key;
 pub(crate) use edit::notes_key;
