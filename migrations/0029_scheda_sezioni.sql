@@ -38,7 +38,7 @@ INSERT INTO codice (lista, codice, etichetta, gruppo, pic, richiede, ordine) VAL
 -- Stranieri (SISO's JSON form "Stranieri", SISO-DOMAIN.md §3.11).
 -- status_permesso: shared/domain/codes/stranieri_status_permesso.csv (SISO stores the label).
 -- livello_lingua: shared/domain/codes/stranieri_livello_lingua.csv (certificate level).
--- autovalutazione_lingua: the self-assessment levels 1–5 of §3.11.
+-- lingua_autovalutazione: the self-assessment levels 1–5 of §3.11.
 -- protezione_internazionale: §3.11 «richiedente o titolare di protezione internazionale».
 -- tipo_permesso: a database list in SISO, not in its repository: written for sportello from the
 --   kinds of permesso di soggiorno of the Testo unico sull'immigrazione (D.Lgs. 286/1998) and the
@@ -58,11 +58,11 @@ INSERT INTO codice (lista, codice, etichetta, gruppo, pic, richiede, ordine) VAL
     ('livello_lingua', 'C1', 'C1', NULL, 0, NULL, 7),
     ('livello_lingua', 'C2', 'C2', NULL, 0, NULL, 8),
     ('livello_lingua', 'Altro', 'Altro', NULL, 0, NULL, 9),
-    ('autovalutazione_lingua', '1', 'Nessuna', NULL, 0, NULL, 1),
-    ('autovalutazione_lingua', '2', 'Scarsa', NULL, 0, NULL, 2),
-    ('autovalutazione_lingua', '3', 'Sufficiente', NULL, 0, NULL, 3),
-    ('autovalutazione_lingua', '4', 'Buona', NULL, 0, NULL, 4),
-    ('autovalutazione_lingua', '5', 'Ottima', NULL, 0, NULL, 5),
+    ('lingua_autovalutazione', '1', 'Nessuna', NULL, 0, NULL, 1),
+    ('lingua_autovalutazione', '2', 'Scarsa', NULL, 0, NULL, 2),
+    ('lingua_autovalutazione', '3', 'Sufficiente', NULL, 0, NULL, 3),
+    ('lingua_autovalutazione', '4', 'Buona', NULL, 0, NULL, 4),
+    ('lingua_autovalutazione', '5', 'Ottima', NULL, 0, NULL, 5),
     ('protezione_internazionale', 'richiedente', 'Richiedente protezione internazionale', NULL, 0, NULL, 1),
     ('protezione_internazionale', 'titolare', 'Titolare di protezione internazionale', NULL, 0, NULL, 2),
     ('tipo_permesso', 'lavoro_subordinato', 'Lavoro subordinato', NULL, 0, NULL, 1),

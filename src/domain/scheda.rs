@@ -376,10 +376,22 @@ pub fn is_pic(e: &SchedaEdit, ctx: &Contesto) -> bool {
     e.esito.as_ref().is_some_and(|x| ctx.esiti_pic.contains(x))
 }
 
-/// A copy of a scheda for a new visit dated `oggi`: the person, interlocutore, riferimenti and
-/// bisogni stay; notes, services, esito, categories and privacy do not.
+/// A copy of a scheda for a new visit dated `oggi`: the person, interlocutore, riferimenti,
+/// bisogni, formazione/lavoro, stranieri, familiari and abitazione stay; notes, services, esito,
+/// categories and privacy do not.
 pub fn duplicate(s: &SchedaEdit, oggi: &str, operatore: &str) -> SchedaEdit {
-    let keep_prefix = ["int_", "rif", "bisogni"];
+    let keep_prefix = [
+        "int_",
+        "rif",
+        "bisogni",
+        "str_",
+        "abit_",
+        "familiari",
+        "titolo_studio",
+        "condizione_lavoro",
+        "professione",
+        "settore_impiego",
+    ];
     let keep = [
         "interlocutore",
         "utente_accompagnato",
@@ -708,7 +720,12 @@ mod tests {
         e.dati.insert("nota_pubblica".into(), "nota".into());
         e.dati.insert("int_cognome".into(), "Bianchi".into());
         e.dati.insert("rif_cognome".into(), "Verdi".into());
+        e.dati
+            .insert("str_scadenza_permesso".into(), "2027-01-15".into());
+        e.dati.insert("abit_tipo".into(), "erp".into());
         let d = duplicate(&e, "2026-12-01", "altro");
+        assert_eq!(d.text("str_scadenza_permesso"), "2027-01-15");
+        assert_eq!(d.text("abit_tipo"), "erp");
         assert_eq!(d.id, None);
         assert_eq!(d.data_accesso, "2026-12-01");
         assert_eq!(d.bisogni, ["alloggio"]);
