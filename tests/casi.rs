@@ -113,6 +113,8 @@ fn propose(svc: &mut Service<'_>, fx: &Fixture, categoria: &str) -> i64 {
     ] {
         e.dati.insert(k.into(), Value::from(v));
     }
+    e.dati
+        .insert("senza_fissa_dimora".into(), Value::Bool(true));
     let out = svc.save_scheda(&fx.front, &e, false, today()).unwrap();
     assert!(out.proposta_ente.is_some(), "{:?}", out.problemi);
     svc.proposte(&fx.as1, false).unwrap().last().unwrap().id

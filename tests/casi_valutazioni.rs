@@ -78,6 +78,8 @@ fn minor_case(s: &mut SqliteStore) -> i64 {
         ("bisogni_altro", "Sostegno scolastico"),
     ] {
         e.dati.insert(k.into(), Value::from(v));
+        e.dati
+            .insert("senza_fissa_dimora".into(), Value::Bool(true));
     }
     let mut svc = Service::new(s);
     let saved = svc.save_scheda(&front, &e, false, today()).unwrap();

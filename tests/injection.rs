@@ -201,7 +201,7 @@ fn corpus_in_every_field_of_a_scheda_is_inert_on_screen_in_pdf_and_in_exports() 
         h.keys("<Tab>");
     }
     // A 20,000-character public note.
-    h.keys("<C-g>8");
+    h.keys("<C-g>b");
     let long: String = "Nota di colloquio. "
         .repeat(1053)
         .chars()

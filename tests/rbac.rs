@@ -120,6 +120,9 @@ fn scheda_edit(soggetto_id: i64, operatore: &str) -> SchedaEdit {
     ] {
         e.dati.insert(k.into(), Value::from(v));
     }
+    // No residence to give: senza fissa dimora (the residence rules are tested on their own).
+    e.dati
+        .insert("senza_fissa_dimora".into(), Value::Bool(true));
     e
 }
 

@@ -119,14 +119,16 @@ fn the_first_training_day() {
     h.keys("<C-g>3");
     n += 2;
     fill(&mut h, &mut n, "stato_civile", "coniug<Enter>");
+    fill(&mut h, &mut n, "res_comune", "perugia<Enter>");
     fill(&mut h, &mut n, "telefono", "333 1234567");
-    h.keys("<C-g>4");
+    // Sections 4–6 (stranieri, hidden for an Italian citizen; familiari; abitazione) are skipped.
+    h.keys("<C-g>7");
     n += 2;
     fill(&mut h, &mut n, "rif_cognome", "Verdi");
     fill(&mut h, &mut n, "rif_nome", "Carlo");
     fill(&mut h, &mut n, "rif_codice_fiscale", "vrdcrl80a01g478m");
     fill(&mut h, &mut n, "rif_relazione", "amic<Enter>");
-    h.keys("<C-g>5");
+    h.keys("<C-g>8");
     n += 2;
     fill(&mut h, &mut n, "bisogni", "allog<Space><Enter>");
     fill(
@@ -135,14 +137,14 @@ fn the_first_training_day() {
         "bisogni_altro",
         "Sfratto esecutivo a gennaio",
     );
-    h.keys("<C-g>6");
+    h.keys("<C-g>9");
     n += 2;
     fill(&mut h, &mut n, "servizi", "intermed<Space><Enter>");
-    h.keys("<C-g>7");
+    h.keys("<C-g>a");
     n += 2;
     fill(&mut h, &mut n, "esito", "proposta<Enter>");
     fill(&mut h, &mut n, "categorie_sociali", "povert<Space><Enter>");
-    h.keys("<C-g>8");
+    h.keys("<C-g>b");
     n += 2;
     fill(
         &mut h,
@@ -150,7 +152,7 @@ fn the_first_training_day() {
         "nota_pubblica",
         "Prima accoglienza, documenti da portare.",
     );
-    h.keys("<C-g>9");
+    h.keys("<C-g>c");
     n += 2;
     fill(&mut h, &mut n, "privacy_consenso", "<Space>");
     h.keys("<C-s>");

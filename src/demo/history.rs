@@ -470,6 +470,14 @@ impl Generator<'_, '_> {
             "Situazione familiare delicata: parlarne solo con il responsabile".to_string()
         });
         let minutes = rng.between(8 * 60 + 30, 13 * 60 + 30);
+        super::sezioni::fill(
+            &mut dati,
+            p.id,
+            &p.cognome,
+            p.cittadinanza.as_deref(),
+            eta,
+            self.today,
+        );
         let edit = SchedaEdit {
             id: None,
             version: 0,
@@ -489,6 +497,8 @@ impl Generator<'_, '_> {
             data_nascita: p.data_nascita.clone(),
             anonimo: false,
             esiti_pic: vec!["pic".into()],
+            // The demo's persons live in the ambito's comuni.
+            comuni_ambito: Vec::new(),
             ..Default::default()
         };
         let completa = scheda::completion_problems(&edit, &ctx).is_empty();

@@ -369,8 +369,18 @@ pub struct CartellaDato {
     pub updated_by: String,
 }
 
-/// A member of the person's network (nucleo, other relatives, friends).
+/// The kinds of member of the person's network (`tipo_familiare`, fixed by the program).
+pub const TIPI_FAMILIARE: &[(&str, &str)] = &[
+    ("convivente", "Convivente"),
+    ("familiare", "Altro familiare"),
+    ("amicale", "Rete amicale"),
+];
+
+/// A member of the person's network (nucleo, other relatives, friends): a row of the cartella's
+/// Risorse and of a scheda's familiari e conviventi (`screens/familiare.toml`; in the scheda, a
+/// JSON object with these names).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Familiare {
     pub id: i64,
     /// 'convivente', 'familiare', 'amicale'.
@@ -380,8 +390,13 @@ pub struct Familiare {
     pub nome: String,
     pub relazione: Option<String>,
     /// On input: the codice fiscale of a relative who is in the anagrafe (links `soggetto_id`).
-    #[serde(default)]
     pub codice_fiscale: Option<String>,
+    /// ISO date.
+    pub data_nascita: Option<String>,
+    pub sesso: Option<String>,
+    /// A code of `condizione_lavorativa`.
+    pub condizione_lavorativa: Option<String>,
+    pub note: Option<String>,
 }
 
 /// A scheda di accesso of the person of a case: (id, numero, data, esito).

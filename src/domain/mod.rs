@@ -15,6 +15,7 @@ pub mod retention;
 pub mod richieste;
 pub mod roles;
 pub mod scheda;
+pub mod scheda_sezioni;
 pub mod search;
 pub mod search_query;
 pub mod sessione;

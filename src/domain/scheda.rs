@@ -213,6 +213,8 @@ pub struct Contesto {
     pub requisiti: super::impostazioni::Requisiti,
     /// How many richieste the scheda has.
     pub richieste: usize,
+    /// Belfiore codes of the comuni of the ente and its ambito (a residence elsewhere asks why).
+    pub comuni_ambito: Vec<String>,
 }
 
 impl Contesto {
@@ -239,6 +241,9 @@ pub fn save_problems(e: &SchedaEdit, ctx: &Contesto) -> Vec<(&'static str, Strin
     if e.soggetto_id <= 0 {
         out.push(("cognome", "Scegliere la persona dall'anagrafe".into()));
     }
+    out.extend(super::scheda_sezioni::stranieri_problems(
+        &e.dati, &ctx.oggi,
+    ));
     out
 }
 
@@ -298,6 +303,10 @@ pub fn completion_problems(e: &SchedaEdit, ctx: &Contesto) -> Vec<(&'static str,
             "«Affidatario non parente»: segnare l'interlocutore come affidatario",
         );
     }
+    out.extend(super::scheda_sezioni::residenza_problems(
+        &e.dati,
+        &ctx.comuni_ambito,
+    ));
     if !ctx.anonimo && e.text("telefono").trim().is_empty() && e.text("cellulare").trim().is_empty()
     {
         req(
@@ -389,10 +398,22 @@ pub fn is_pic(e: &SchedaEdit, ctx: &Contesto) -> bool {
     e.esito.as_ref().is_some_and(|x| ctx.esiti_pic.contains(x))
 }
 
-/// A copy of a scheda for a new visit dated `oggi`: the person, interlocutore, riferimenti and
-/// bisogni stay; notes, services, esito, categories and privacy do not.
+/// A copy of a scheda for a new visit dated `oggi`: the person, interlocutore, riferimenti,
+/// bisogni, formazione/lavoro, stranieri, familiari and abitazione stay; notes, services, esito,
+/// categories and privacy do not.
 pub fn duplicate(s: &SchedaEdit, oggi: &str, operatore: &str) -> SchedaEdit {
-    let keep_prefix = ["int_", "rif", "bisogni"];
+    let keep_prefix = [
+        "int_",
+        "rif",
+        "bisogni",
+        "str_",
+        "abit_",
+        "familiari",
+        "titolo_studio",
+        "condizione_lavoro",
+        "professione",
+        "settore_impiego",
+    ];
     let keep = [
         "interlocutore",
         "utente_accompagnato",
@@ -618,6 +639,7 @@ mod tests {
             data_nascita: Some("1980-03-12".into()),
             anonimo: false,
             esiti_pic: vec!["pic".into()],
+            comuni_ambito: vec!["G478".into()],
             ..Default::default()
         }
     }
@@ -635,6 +657,7 @@ mod tests {
             ("motivo_accesso", "spontaneo"),
             ("modalita_accesso", "persona"),
             ("telefono", "075 1"),
+            ("res_comune", "G478"),
         ] {
             e.dati.insert(k.into(), Value::from(v));
         }
@@ -761,7 +784,12 @@ mod tests {
         e.dati.insert("nota_pubblica".into(), "nota".into());
         e.dati.insert("int_cognome".into(), "Bianchi".into());
         e.dati.insert("rif_cognome".into(), "Verdi".into());
+        e.dati
+            .insert("str_scadenza_permesso".into(), "2027-01-15".into());
+        e.dati.insert("abit_tipo".into(), "erp".into());
         let d = duplicate(&e, "2026-12-01", "altro");
+        assert_eq!(d.text("str_scadenza_permesso"), "2027-01-15");
+        assert_eq!(d.text("abit_tipo"), "erp");
         assert_eq!(d.id, None);
         assert_eq!(d.data_accesso, "2026-12-01");
         assert_eq!(d.bisogni, ["alloggio"]);

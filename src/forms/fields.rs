@@ -133,7 +133,9 @@ pub fn parse_value(field: &FieldDef, input: &str, today: Date) -> Result<Value, 
         check_max_len(text, max)?;
     }
     match field.kind {
-        FieldKind::Text | FieldKind::CodeList => Ok(Value::Text(trimmed.to_string())),
+        FieldKind::Text | FieldKind::CodeList | FieldKind::Records => {
+            Ok(Value::Text(trimmed.to_string()))
+        }
         FieldKind::Multiline => Ok(Value::Text(input.trim_end().to_string())),
         FieldKind::Date => parse_date(trimmed, today).map(Value::Date),
         FieldKind::CodiceFiscale => parse_codice_fiscale(trimmed).map(Value::Text),
@@ -188,6 +190,8 @@ mod tests {
             sensitive: false,
             core: false,
             width: None,
+            show_when: None,
+            form: None,
             line: 1,
         }
     }

@@ -25,7 +25,12 @@
 //! sensitive = false         # special-category or secret data: masked in recordings
 //! core = true               # bound to the typed domain model; false = extra attribute (JSON)
 //! width = 20                # optional width hint, in columns
+//! show_when = { field = "cittadinanza", not_in = ["Z110"] }  # shown only then (see [`condition`])
+//! form = "familiare"        # for `records` only: the form of one row (a list of records)
 //! ```
+//! A section may carry `show_when` too (its fields are shown only when it holds). A `records`
+//! field holds a list of rows, each filled with the form it names (e.g. the familiari of a scheda,
+//! each a `familiare.toml`); it is stored as a JSON array of objects keyed by that form's field ids.
 //! An override replaces the embedded file of the same name. It may relabel, re-help, re-order and
 //! move core fields, and add or drop extra (`core = false`) fields, but must keep every core field
 //! with its kind and code list, and cannot declare new core fields.
@@ -34,6 +39,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod condition;
 pub mod diag;
 pub mod fields;
 mod parse;
@@ -175,6 +181,8 @@ pub enum FieldKind {
     Money,
     Integer,
     Bool,
+    /// A list of rows, each filled with another form (`form = "..."`).
+    Records,
 }
 
 impl FieldKind {
@@ -188,6 +196,7 @@ impl FieldKind {
         FieldKind::Money,
         FieldKind::Integer,
         FieldKind::Bool,
+        FieldKind::Records,
     ];
 
     pub fn name(self) -> &'static str {
@@ -201,6 +210,7 @@ impl FieldKind {
             FieldKind::Money => "money",
             FieldKind::Integer => "integer",
             FieldKind::Bool => "bool",
+            FieldKind::Records => "records",
         }
     }
 
@@ -228,6 +238,10 @@ pub struct FieldDef {
     pub core: bool,
     /// Width hint in columns.
     pub width: Option<u16>,
+    /// Shown only when this holds (besides its section's condition).
+    pub show_when: Option<condition::Condition>,
+    /// For `records`: the id of the form of one row.
+    pub form: Option<String>,
     /// Line of the field in its file.
     pub line: usize,
 }
@@ -237,6 +251,8 @@ pub struct FieldDef {
 pub struct SectionDef {
     pub id: String,
     pub title: String,
+    /// Shown only when this holds.
+    pub show_when: Option<condition::Condition>,
     pub fields: Vec<FieldDef>,
 }
 
@@ -271,11 +287,35 @@ impl FormDef {
             .find_map(|(i, s)| s.fields.iter().find(|f| f.id == id).map(|f| (i, f)))
     }
 
-    /// The code-list ids the form needs (the runtime checks they exist at start-up).
+    /// The code-list ids the form needs (the runtime checks they exist at start-up), those its
+    /// conditions read included.
     pub fn code_lists(&self) -> BTreeSet<&str> {
+        let conditions = self
+            .sections
+            .iter()
+            .filter_map(|s| s.show_when.as_ref())
+            .chain(self.fields().filter_map(|f| f.show_when.as_ref()))
+            .filter_map(|c| c.code_list());
         self.fields()
             .filter_map(|f| f.code_list.as_deref())
+            .chain(conditions)
             .collect()
+    }
+
+    /// The conditions field `id` is shown under: its section's, then its own.
+    pub fn conditions(&self, id: &str) -> Vec<&condition::Condition> {
+        self.sections
+            .iter()
+            .find_map(|s| {
+                let f = s.fields.iter().find(|f| f.id == id)?;
+                Some(
+                    s.show_when
+                        .iter()
+                        .chain(f.show_when.iter())
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -443,316 +483,4 @@ impl Screens {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fixture(rel: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/screens")
-            .join(rel)
-    }
-
-    fn parse_fixture(rel: &str) -> Result<FormDef, ScreenErrors> {
-        let path = fixture(rel);
-        let text = std::fs::read_to_string(&path).expect("fixture");
-        parse_form(rel, &text)
-    }
-
-    fn one_error(r: Result<FormDef, ScreenErrors>) -> ScreenError {
-        let errs = r.expect_err("should fail").0;
-        assert_eq!(errs.len(), 1, "{errs:?}");
-        errs.into_iter().next().unwrap()
-    }
-
-    #[test]
-    fn embedded_screens_load() {
-        let s = Screens::embedded().unwrap_or_else(|e| panic!("{e}"));
-        let ids: Vec<_> = s.forms().map(|f| f.id.as_str()).collect();
-        assert_eq!(
-            ids,
-            [
-                "categoria_caso",
-                "codice",
-                "consuntivo",
-                "dati_sociali",
-                "diario",
-                "disabilita",
-                "documento",
-                "ente",
-                "erogazione",
-                "familiare",
-                "filtro_casi",
-                "filtro_erogazioni",
-                "filtro_schede",
-                "foglio",
-                "intervento",
-                "invalidita",
-                "isee",
-                "login",
-                "note",
-                "nuovo_caso",
-                "operatore",
-                "pai",
-                "persona",
-                "privacy",
-                "rapporto_sportello",
-                "richiesta",
-                "scheda",
-                "servizi",
-                "siuss",
-                "tribunale",
-                "ufficio",
-                "valutazione_multidimensionale",
-                "valutazione_sinba",
-            ]
-        );
-        let login = s.get("login").unwrap();
-        assert!(login.field("password").unwrap().sensitive);
-        assert!(login.field("username").unwrap().required);
-    }
-
-    #[test]
-    fn persona_has_the_person_fields() {
-        let s = Screens::embedded().unwrap();
-        let p = s.get("persona").unwrap();
-        for id in [
-            "codice_fiscale",
-            "cognome",
-            "nome",
-            "sesso",
-            "data_nascita",
-            "luogo_nascita",
-            "cittadinanza",
-            "stato_civile",
-            "res_indirizzo",
-            "res_civico",
-            "res_cap",
-            "res_comune",
-            "senza_fissa_dimora",
-            "dom_indirizzo",
-            "telefono",
-            "cellulare",
-            "email",
-            "data_decesso",
-            "note",
-        ] {
-            assert!(p.field(id).is_some(), "persona.{id}");
-        }
-        assert_eq!(
-            p.field("sesso").unwrap().code_list.as_deref(),
-            Some("sesso")
-        );
-        assert_eq!(
-            p.field("luogo_nascita").unwrap().code_list.as_deref(),
-            Some("belfiore")
-        );
-        assert_eq!(p.field("senza_fissa_dimora").unwrap().kind, FieldKind::Bool);
-        assert_eq!(
-            p.field("codice_fiscale").unwrap().kind,
-            FieldKind::CodiceFiscale
-        );
-        assert!(!p.field("note").unwrap().core, "note is an extra attribute");
-        assert!(p.field("cognome").unwrap().core);
-    }
-
-    #[test]
-    fn scheda_has_its_sections() {
-        let s = Screens::embedded().unwrap();
-        let f = s.get("scheda").unwrap();
-        let titles: Vec<_> = f.sections.iter().map(|s| s.title.as_str()).collect();
-        assert_eq!(
-            titles,
-            [
-                "Accesso",
-                "Interlocutore",
-                "Utente",
-                "Riferimenti",
-                "Bisogni espressi",
-                "Servizi richiesti",
-                "Esito",
-                "Note",
-                "Privacy e POR"
-            ]
-        );
-        assert!(
-            f.sections.len() <= 9,
-            "goto_section_1..9 reach every section"
-        );
-        let lists = f.code_lists();
-        for id in [
-            "modalita_accesso",
-            "motivo_accesso",
-            "interlocutore",
-            "bisogni",
-            "servizi_richiesti",
-            "esito_scheda",
-            "categoria_sociale",
-            "relazione",
-            "sesso",
-            "belfiore",
-        ] {
-            assert!(lists.contains(id), "code list {id}");
-        }
-        assert_eq!(f.field("bisogni").unwrap().kind, FieldKind::MultiCodeList);
-        assert_eq!(f.field("motivo_desc").unwrap().max_len, Some(50));
-        assert!(f.field("esito").unwrap().required);
-        assert_eq!(f.locate("esito").map(|(i, _)| i), Some(6));
-    }
-
-    #[test]
-    fn valid_fixture_parses() {
-        let f = parse_fixture("valid_form.toml").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(f.id, "valid_form");
-        assert_eq!(f.theme, Theme::Erogazioni);
-        let importo = f.field("importo").unwrap();
-        assert_eq!(importo.kind, FieldKind::Money);
-        assert_eq!(importo.line, 11);
-        assert!(!importo.required);
-        assert!(!importo.core);
-        assert_eq!(f.field("note").unwrap().width, Some(40));
-    }
-
-    #[test]
-    fn unknown_kind_is_reported_with_file_and_line() {
-        let e = one_error(parse_fixture("unknown_kind.toml"));
-        assert_eq!(
-            e.to_string(),
-            "unknown_kind.toml, riga 13: tipo di campo sconosciuto «numero» (validi: text, multiline, date, \
-             codice_fiscale, code_list, multi_code_list, money, integer, bool)"
-        );
-    }
-
-    #[test]
-    fn duplicate_field_id_is_reported() {
-        let e = one_error(parse_fixture("duplicate_field.toml"));
-        assert_eq!(
-            e.to_string(),
-            "duplicate_field.toml, riga 20: campo «cognome» ripetuto (già definito alla riga 11)"
-        );
-    }
-
-    #[test]
-    fn code_list_kind_without_code_list_is_reported() {
-        let e = one_error(parse_fixture("code_list_missing.toml"));
-        assert_eq!(
-            e.to_string(),
-            "code_list_missing.toml, riga 13: il campo «sesso» di tipo code_list richiede code_list (l'elenco dei codici)"
-        );
-    }
-
-    #[test]
-    fn max_len_zero_is_reported() {
-        let e = one_error(parse_fixture("max_len_zero.toml"));
-        assert_eq!(
-            e.to_string(),
-            "max_len_zero.toml, riga 13: max_len del campo «cognome» deve essere maggiore di 0"
-        );
-    }
-
-    #[test]
-    fn unknown_key_is_reported() {
-        let e = one_error(parse_fixture("unknown_key.toml"));
-        assert_eq!(e.line, Some(14), "{e}");
-        assert!(
-            e.message
-                .starts_with("chiave sconosciuta «obbligatorio» (valide: id, label, kind,"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn unknown_theme_and_bad_ids_are_reported_together() {
-        let errs = parse_fixture("several_problems.toml").unwrap_err();
-        let text = errs.to_string();
-        assert!(text.contains("several_problems.toml, riga 4: tema sconosciuto «blu» (validi: accoglienza, cartella, erogazioni)"), "{text}");
-        assert!(
-            text.contains("several_problems.toml, riga 11: id del campo non valido «Data Nascita»"),
-            "{text}"
-        );
-        assert!(
-            text.contains(
-                "several_problems.toml, riga 18: code_list ammesso solo per i campi code_list"
-            ),
-            "{text}"
-        );
-        assert!(
-            text.contains("several_problems.toml, riga 21: la sezione «vuota» non ha campi"),
-            "{text}"
-        );
-        assert_eq!(errs.0.len(), 4, "{text}");
-    }
-
-    #[test]
-    fn override_may_relabel_and_reorder() {
-        let s = Screens::load(&fixture("override_ok")).unwrap_or_else(|e| panic!("{e}"));
-        let p = s.get("persona").unwrap();
-        assert_eq!(
-            p.field("cognome").unwrap().label,
-            "Cognome (come da documento)"
-        );
-        assert_eq!(p.sections[0].fields[0].id, "cognome", "re-ordered");
-        assert!(p.field("note").is_none(), "extra fields may be dropped");
-        let extra = p.field("codice_tessera_mensa").unwrap();
-        assert!(!extra.core);
-        assert!(p.source.ends_with("override_ok/persona.toml"));
-        assert_eq!(
-            s.get("scheda").unwrap().source,
-            "screens/scheda.toml",
-            "the others stay embedded"
-        );
-    }
-
-    #[test]
-    fn override_cannot_remove_a_core_field() {
-        let errs = Screens::load(&fixture("override_core_removed")).unwrap_err();
-        assert_eq!(errs.0.len(), 1, "{errs}");
-        let e = &errs.0[0];
-        assert!(
-            e.file.ends_with("override_core_removed/persona.toml"),
-            "{e}"
-        );
-        assert!(
-            e.message
-                .contains("manca il campo «email» (Email): i campi core si possono rinominare"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn override_cannot_retype_a_core_field() {
-        let errs = Screens::load(&fixture("override_core_retyped")).unwrap_err();
-        let text = errs.to_string();
-        assert_eq!(errs.0.len(), 3, "{text}");
-        assert!(text.contains("persona.toml, riga 14: il campo core «data_nascita» è di tipo date e non si può cambiare in text"), "{text}");
-        assert!(text.contains("riga 20: il campo core «sesso» usa l'elenco «sesso» e non si può cambiare in «genere»"), "{text}");
-        assert!(
-            text.contains(
-                "riga 26: il campo «tessera» non è un campo core della definizione predefinita"
-            ),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
-        let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-        assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: categoria_caso.toml, codice.toml, consuntivo.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, ente.toml, erogazione.toml, familiare.toml, filtro_casi.toml, filtro_erogazioni.toml, filtro_schede.toml, foglio.toml, intervento.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, rapporto_sportello.toml, richiesta.toml, scheda.toml, servizi.toml, siuss.toml, tribunale.toml, ufficio.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
-        let s = Screens::load(&fixture("no_such_dir")).unwrap();
-        assert_eq!(s.forms().count(), EMBEDDED_SCREENS.len());
-    }
-
-    #[test]
-    fn override_with_a_wrong_form_id_is_reported() {
-        let default = Screens::embedded().unwrap().get("login").unwrap().clone();
-        let mut over = default.clone();
-        over.id = "accesso".into();
-        let p = check_override(&default, &over, "login.toml");
-        assert_eq!(p.len(), 1);
-        assert!(
-            p[0].to_string()
-                .contains("l'id del modulo deve essere «login»"),
-            "{}",
-            p[0]
-        );
-    }
-}
+mod tests;

@@ -7,6 +7,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::condition::{Condition, Test};
 use super::diag::{FileProblem, line_of};
 use super::{FieldDef, FieldKind, FormDef, ScreenError, ScreenErrors, SectionDef, Theme};
 
@@ -34,8 +35,20 @@ struct RawHeader {
 struct RawSection {
     id: Spanned<String>,
     title: String,
+    show_when: Option<Spanned<RawCondition>>,
     #[serde(default)]
     field: Vec<Spanned<RawField>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCondition {
+    field: String,
+    #[serde(rename = "in")]
+    is_in: Option<Vec<String>>,
+    not_in: Option<Vec<String>>,
+    in_list: Option<String>,
+    not_in_list: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +67,8 @@ struct RawField {
     #[serde(default)]
     core: bool,
     width: Option<Spanned<u16>>,
+    show_when: Option<Spanned<RawCondition>>,
+    form: Option<Spanned<String>>,
 }
 
 struct Ctx<'a> {
@@ -147,12 +162,15 @@ pub fn parse_form(file: &str, text: &str) -> Result<FormDef, ScreenErrors> {
                 fields.push(f);
             }
         }
+        let show_when = s.show_when.as_ref().and_then(|c| condition(&mut cx, c));
         sections.push(SectionDef {
             id: s.id.get_ref().clone(),
             title: s.title.clone(),
+            show_when,
             fields,
         });
     }
+    check_conditions(&mut cx, &raw.section, &sections);
 
     match theme {
         Some(theme) if cx.problems.is_empty() => Ok(FormDef {
@@ -249,6 +267,25 @@ fn parse_field(
             format!("il campo «{}» non ha label", f.id.get_ref()),
         );
     }
+    match (kind, &f.form) {
+        (Some(FieldKind::Records), None) => cx.problem(
+            f.kind.span(),
+            format!(
+                "il campo «{}» di tipo records richiede form (il modulo di una riga)",
+                f.id.get_ref()
+            ),
+        ),
+        (Some(k), Some(form)) if k != FieldKind::Records => cx.problem(
+            form.span(),
+            format!(
+                "form ammesso solo per i campi records (il campo «{}» è {})",
+                f.id.get_ref(),
+                k.name()
+            ),
+        ),
+        _ => {}
+    }
+    let show_when = f.show_when.as_ref().and_then(|c| condition(cx, c));
     let kind = kind?;
     (cx.problems.len() == before).then(|| FieldDef {
         id: f.id.get_ref().clone(),
@@ -261,8 +298,83 @@ fn parse_field(
         sensitive: f.sensitive,
         core: f.core,
         width: f.width.as_ref().map(|w| *w.get_ref()),
+        show_when,
+        form: f.form.as_ref().map(|x| x.get_ref().clone()),
         line,
     })
+}
+
+/// A `show_when` as written: exactly one test.
+fn condition(cx: &mut Ctx<'_>, raw: &Spanned<RawCondition>) -> Option<Condition> {
+    let c = raw.get_ref();
+    let mut tests = Vec::new();
+    if let Some(v) = &c.is_in {
+        tests.push(Test::In(v.clone()));
+    }
+    if let Some(v) = &c.not_in {
+        tests.push(Test::NotIn(v.clone()));
+    }
+    if let Some(l) = &c.in_list {
+        tests.push(Test::InList(l.clone()));
+    }
+    if let Some(l) = &c.not_in_list {
+        tests.push(Test::NotInList(l.clone()));
+    }
+    if tests.len() != 1 {
+        cx.problem(
+            raw.span(),
+            "show_when vuole field e una sola prova tra in, not_in, in_list, not_in_list",
+        );
+        return None;
+    }
+    Some(Condition {
+        field: c.field.clone(),
+        test: tests.remove(0),
+    })
+}
+
+/// Every condition reads a field of the form outside what it hides.
+fn check_conditions(cx: &mut Ctx<'_>, raw: &[Spanned<RawSection>], sections: &[SectionDef]) {
+    let section_of = |id: &str| {
+        sections
+            .iter()
+            .position(|s| s.fields.iter().any(|f| f.id == id))
+    };
+    for (i, (rs, s)) in raw.iter().zip(sections).enumerate() {
+        let mut check = |span: Range<usize>, c: &Condition, hidden: &str, inside: bool| {
+            match section_of(&c.field) {
+                None => cx.problem(
+                    span,
+                    format!(
+                        "show_when di «{hidden}» legge il campo «{}», che il modulo non ha",
+                        c.field
+                    ),
+                ),
+                Some(j) if inside && j == i => cx.problem(
+                    span,
+                    format!(
+                        "show_when della sezione «{hidden}» legge il campo «{}» della sezione stessa",
+                        c.field
+                    ),
+                ),
+                Some(_) if c.field == hidden => cx.problem(
+                    span,
+                    format!("show_when del campo «{hidden}» non può leggere il campo stesso"),
+                ),
+                Some(_) => {}
+            }
+        };
+        if let (Some(rc), Some(c)) = (&rs.get_ref().show_when, &s.show_when) {
+            check(rc.span(), c, &s.id, true);
+        }
+        for rf in &rs.get_ref().field {
+            let f = rf.get_ref();
+            let parsed = s.fields.iter().find(|x| x.id == *f.id.get_ref());
+            if let (Some(rc), Some(c)) = (&f.show_when, parsed.and_then(|x| x.show_when.as_ref())) {
+                check(rc.span(), c, f.id.get_ref(), false);
+            }
+        }
+    }
 }
 
 /// Checks an override against the embedded definition it replaces: same form id, every core field

@@ -59,7 +59,7 @@ fn blank_item(f: &FieldDef, options: &dyn Fn(&str) -> Vec<String>) -> Item {
         FieldKind::Text | FieldKind::CodiceFiscale | FieldKind::Integer => blank("", 1),
         FieldKind::Date => blank(" (gg/mm/aaaa)", 1),
         FieldKind::Money => blank(" (euro)", 1),
-        FieldKind::Multiline => blank("", MULTILINE_LINES),
+        FieldKind::Multiline | FieldKind::Records => blank("", MULTILINE_LINES),
         FieldKind::Bool => choice(format!("{}{star}", f.label), vec!["Sì".into(), "No".into()]),
         FieldKind::CodeList | FieldKind::MultiCodeList => {
             let opts = f.code_list.as_deref().map(options).unwrap_or_default();

@@ -148,6 +148,7 @@ impl Service<'_> {
                     .map(|o| (o.username, format!("{} {}", o.cognome, o.nome)))
                     .collect(),
                 "stato_caso" => self.store.stati_caso()?,
+                "comuni_ambito" => self.comuni_ambito(actor.ente())?,
                 "uffici" => self
                     .all_uffici()?
                     .into_iter()

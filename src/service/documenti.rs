@@ -140,7 +140,22 @@ pub fn scheda_document(
         let items: Vec<Item> = section
             .fields
             .iter()
-            .filter_map(|f| {
+            .flat_map(|f| match f.kind {
+                // A list of records: one line per row (the familiari).
+                FieldKind::Records => crate::domain::scheda_sezioni::familiari(&s.edit.dati)
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| Item::Field {
+                        label: format!("{} {}", f.label, i + 1),
+                        value: super::scheda_sezioni::familiare_text(m, lists),
+                    })
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+            .chain(section.fields.iter().filter_map(|f| {
+                if f.kind == FieldKind::Records {
+                    return None;
+                }
                 let v = values.get(&f.id)?;
                 let text = value_text(f.kind, f.code_list.as_deref(), v, lists);
                 let empty = text.trim().is_empty() || (f.kind == FieldKind::Bool && text == "No");
@@ -148,7 +163,7 @@ pub fn scheda_document(
                     label: f.label.clone(),
                     value: text,
                 })
-            })
+            }))
             .collect();
         if !items.is_empty() {
             sections.push(Section {
@@ -197,6 +212,10 @@ fn export_table(
     lists: &Lists,
     progress: &Progress,
 ) -> StoreResult<Table> {
+    let sezioni: Vec<_> = super::scheda_sezioni::EXPORT_FIELDS
+        .iter()
+        .filter_map(|id| def.field(id))
+        .collect();
     let extras: Vec<_> = def.fields().filter(|f| !f.core).collect();
     let mut columns: Vec<String> = [
         "Numero",
@@ -217,7 +236,7 @@ fn export_table(
     ]
     .map(String::from)
     .to_vec();
-    columns.extend(extras.iter().map(|f| f.label.clone()));
+    columns.extend(sezioni.iter().chain(&extras).map(|f| f.label.clone()));
     let code = |list: &str, c: &Option<String>| {
         c.as_deref()
             .map(|c| Cell::Text(label(lists, Some(list), c)))
@@ -266,10 +285,17 @@ fn export_table(
                 codes("categoria_sociale", &r.categorie_sociali),
                 Cell::Text(r.stato.label().into()),
             ];
-            for f in &extras {
+            for f in sezioni.iter().chain(&extras) {
                 let v = dati.get(&f.id).unwrap_or(&Value::Null);
                 row.push(match (f.kind, v) {
                     (_, Value::Null) => Cell::Empty,
+                    (FieldKind::Records, _) => Cell::Text(
+                        crate::domain::scheda_sezioni::familiari(&dati)
+                            .iter()
+                            .map(|m| super::scheda_sezioni::familiare_text(m, lists))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
                     (FieldKind::Money, Value::Number(n)) => {
                         n.as_i64().map(Cell::Money).unwrap_or(Cell::Empty)
                     }

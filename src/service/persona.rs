@@ -23,6 +23,10 @@ pub struct PersonaCard {
     pub privacy: Vec<Consenso>,
     /// The person's schede di accesso the actor may see, newest first.
     pub schede: Vec<SchedaRiga>,
+    /// The expiry (ISO) of the permesso di soggiorno recorded in the newest of those schede that
+    /// records one (the card flags it when it is near).
+    #[serde(default)]
+    pub permesso: Option<String>,
 }
 
 /// What the person form needs.
@@ -155,11 +159,13 @@ impl Service<'_> {
                 .on("soggetto", Some(id))
                 .section("scheda persona"),
         )?;
+        let permesso = super::scheda_sezioni::scadenza_permesso(&schede);
         Ok(PersonaCard {
             soggetto,
             storia,
             privacy,
             schede,
+            permesso,
         })
     }
 

@@ -95,9 +95,10 @@ impl Service<'_> {
     }
 
     /// What completion needs besides the scheda: the person, the PIC esiti, the switches of the
-    /// scheda's office `ufficio` and how many richieste the scheda has.
+    /// scheda's office `ufficio`, how many richieste the scheda has and the comuni of the ambito.
     fn contesto(
         &self,
+        actor: &Actor,
         e: &SchedaEdit,
         ufficio: Option<i64>,
         today: time::Date,
@@ -116,6 +117,11 @@ impl Service<'_> {
                 Some(id) => self.store.richieste(id)?.len(),
                 None => 0,
             },
+            comuni_ambito: self
+                .comuni_ambito(ente_of(actor).ok())?
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect(),
         })
     }
 
@@ -277,7 +283,7 @@ impl Service<'_> {
                 Sensibili::keep_stored(&mut edit.dati, &stored.edit.dati);
             }
         }
-        let ctx = self.contesto(&edit, ufficio, today)?;
+        let ctx = self.contesto(&actor, &edit, ufficio, today)?;
         if let Some((_, msg)) = scheda::save_problems(&edit, &ctx).into_iter().next() {
             return Err(StoreError::Invalid(msg));
         }

@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(25, "0025_caso_condivisione"),
     migration!(26, "0026_ruoli_ente"),
     migration!(28, "0028_sessioni"),
+    migration!(29, "0029_scheda_sezioni"),
     migration!(30, "0030_richieste"),
 ];
 

@@ -438,6 +438,7 @@ impl App {
                     return Vec::new();
                 }
                 Handled::Consumed => return Vec::new(),
+                Handled::Action(a) => return route_action(self, a),
             }
         }
         // Text first: a printable key without Ctrl/Alt in a focused field is text.
@@ -541,7 +542,9 @@ impl App {
             }
             Action::Pick | Action::Toggle if !readonly => form.open_picker(),
             a if a.section_number().is_some() => {
-                form.goto_section(a.section_number().unwrap_or(1) as usize)
+                if !form.goto_section(a.section_number().unwrap_or(1) as usize) {
+                    self.status = Some("Sezione non presente in questo modulo".into());
+                }
             }
             _ => return false,
         }

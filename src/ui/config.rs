@@ -93,11 +93,22 @@ impl AppConfig {
         self.forms.get(id).cloned().unwrap_or_default()
     }
 
-    /// The code-list ids a form uses.
+    /// The code-list ids a form uses (those of the rows of its lists of records too).
     pub fn list_ids(&self, form: &str) -> Vec<String> {
-        self.defs
-            .get(form)
-            .map(|d| d.code_lists().into_iter().map(String::from).collect())
-            .unwrap_or_default()
+        let Some(d) = self.defs.get(form) else {
+            return Vec::new();
+        };
+        let rows = d
+            .fields()
+            .filter_map(|f| f.form.as_deref())
+            .filter_map(|id| self.defs.get(id));
+        let mut ids: Vec<String> = std::iter::once(d)
+            .chain(rows)
+            .flat_map(|d| d.code_lists())
+            .map(String::from)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
     }
 }

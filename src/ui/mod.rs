@@ -88,10 +88,18 @@ fn to_forms(screens: &Screens) -> Forms {
     screens
         .forms()
         .map(|def| {
-            (
-                def.id.clone(),
-                (def.title.clone(), widgets::form::specs(def)),
-            )
+            let mut specs = widgets::form::specs(def);
+            // A list of records gets the fields of its rows' form.
+            for s in &mut specs {
+                if let Some(row) = def
+                    .field(&s.id)
+                    .and_then(|f| f.form.as_deref())
+                    .and_then(|id| screens.get(id))
+                {
+                    s.row = widgets::form::specs(row);
+                }
+            }
+            (def.id.clone(), (def.title.clone(), specs))
         })
         .collect()
 }

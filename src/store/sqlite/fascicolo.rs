@@ -69,7 +69,8 @@ fn pai_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pai> {
 impl FascicoloStore for SqliteStore {
     fn familiari(&self, caso_id: i64) -> StoreResult<Vec<Familiare>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT f.id, f.tipo, f.soggetto_id, f.cognome, f.nome, f.relazione, s.codice_fiscale
+            "SELECT f.id, f.tipo, f.soggetto_id, f.cognome, f.nome, f.relazione, s.codice_fiscale,
+                    f.data_nascita, f.sesso, f.condizione_lavorativa, f.note
              FROM caso_familiare f LEFT JOIN soggetto s ON s.id = f.soggetto_id
              WHERE f.caso_id = ?1 ORDER BY f.tipo, f.cognome, f.nome",
         )?;
@@ -83,6 +84,10 @@ impl FascicoloStore for SqliteStore {
                     nome: r.get(4)?,
                     relazione: r.get(5)?,
                     codice_fiscale: r.get(6)?,
+                    data_nascita: r.get(7)?,
+                    sesso: r.get(8)?,
+                    condizione_lavorativa: r.get(9)?,
+                    note: r.get(10)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -108,9 +113,11 @@ impl FascicoloStore for SqliteStore {
                 ),
             };
             tx.execute(
-                "INSERT INTO caso_familiare (caso_id, tipo, soggetto_id, cognome, nome, relazione, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![caso_id, f.tipo, soggetto_id, f.cognome, f.nome, f.relazione, now_text(), who(actor)],
+                "INSERT INTO caso_familiare (caso_id, tipo, soggetto_id, cognome, nome, relazione, created_at, created_by,
+                                             data_nascita, sesso, condizione_lavorativa, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![caso_id, f.tipo, soggetto_id, f.cognome, f.nome, f.relazione, now_text(), who(actor),
+                        f.data_nascita, f.sesso, f.condizione_lavorativa, f.note],
             )?;
             let id = tx.last_insert_rowid();
             audit_on(tx, actor, "salva_risorse", "caso", caso_id)?;

@@ -16,6 +16,8 @@ pub struct PersonaState {
     pub schede: Table,
     /// Something changed from here (a save): read the card again.
     pub stale: bool,
+    /// Expiry (ISO) of the permesso di soggiorno of the newest scheda recording one.
+    pub permesso: Option<String>,
 }
 
 impl From<crate::service::PersonaCard> for PersonaState {
@@ -50,11 +52,20 @@ impl From<crate::service::PersonaCard> for PersonaState {
             privacy: c.privacy,
             schede,
             stale: false,
+            permesso: c.permesso,
         }
     }
 }
 
 impl PersonaState {
+    /// The warning about a permesso di soggiorno expired or expiring within 60 days of `oggi`.
+    pub fn avviso_permesso(&self, oggi: time::Date) -> Option<String> {
+        use crate::domain::scheda_sezioni::{avviso_permesso, permesso_in_scadenza};
+        let (scadenza, giorni) =
+            permesso_in_scadenza(self.permesso.as_deref()?, &crate::domain::date::iso(oggi))?;
+        Some(avviso_permesso(&scadenza, giorni))
+    }
+
     /// (label, value) lines of the card, empty values left out.
     pub fn lines(&self) -> Vec<(&'static str, String)> {
         let s = &self.soggetto;

@@ -66,6 +66,15 @@ pub fn draw_persona(app: &App, p: &PersonaState, f: &mut Frame, body: Rect) {
             ])
         })
         .collect();
+    if let Some(avviso) = p.avviso_permesso(app.today()) {
+        lines.insert(
+            0,
+            Line::from(vec![
+                Span::styled(format!("{:<20}", "Permesso soggiorno"), theme.error()),
+                Span::styled(avviso, theme.error()),
+            ]),
+        );
+    }
     if !p.storia.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Modifiche", theme.accent(app.area())));

@@ -101,28 +101,6 @@ const PROTEZIONE_GIURIDICA: &[(&str, &str)] = &[
     ("tutela", "Tutela"),
     ("curatela", "Curatela"),
 ];
-const TITOLO_STUDIO: &[(&str, &str)] = &[
-    ("nessuno", "Nessun titolo"),
-    ("elementare", "Licenza elementare"),
-    ("media", "Licenza media"),
-    ("qualifica", "Qualifica professionale"),
-    ("diploma", "Diploma di scuola superiore"),
-    ("laurea", "Laurea"),
-];
-const CONDIZIONE_LAVORATIVA: &[(&str, &str)] = &[
-    ("occupato", "Occupato/a"),
-    ("disoccupato", "Disoccupato/a"),
-    ("in_cerca", "In cerca di prima occupazione"),
-    ("studente", "Studente"),
-    ("casalinga", "Casalinga/o"),
-    ("pensionato", "Pensionato/a"),
-    ("inabile", "Inabile al lavoro"),
-];
-const TIPI_FAMILIARE: &[(&str, &str)] = &[
-    ("convivente", "Convivente"),
-    ("familiare", "Altro familiare"),
-    ("amicale", "Rete amicale"),
-];
 const PUNTEGGIO: &[(&str, &str)] = &[
     ("0", "0 — nessun problema"),
     ("1", "1 — lieve"),
@@ -148,9 +126,7 @@ const FIXED: &[(&str, &[(&str, &str)])] = &[
     ("tipo_documento", TIPI_DOCUMENTO),
     ("autosufficienza", AUTOSUFFICIENZA),
     ("protezione_giuridica", PROTEZIONE_GIURIDICA),
-    ("titolo_studio", TITOLO_STUDIO),
-    ("condizione_lavorativa", CONDIZIONE_LAVORATIVA),
-    ("tipo_familiare", TIPI_FAMILIARE),
+    ("tipo_familiare", caso::TIPI_FAMILIARE),
     ("punteggio", PUNTEGGIO),
 ];
 
@@ -387,6 +363,13 @@ pub fn read(
             nome: form.value("nome").trim().to_string(),
             relazione: opt(form.value("relazione")),
             codice_fiscale: opt(form.value("codice_fiscale")).map(|cf| cf.to_uppercase()),
+            data_nascita: match opt(form.value("data_nascita")) {
+                None => None,
+                Some(_) => Some(date("data_nascita")?),
+            },
+            sesso: opt(form.value("sesso")),
+            condizione_lavorativa: opt(form.value("condizione_lavorativa")),
+            note: opt(form.value("note")),
             ..Default::default()
         }),
     })

@@ -13,7 +13,8 @@ use crate::ui::widgets::form::{FieldSpec, Form, Kind};
 
 pub const FORM_ID: &str = "scheda";
 
-fn iso_to_form(kind: Kind, v: &Value) -> String {
+/// A stored value as its field shows it.
+pub(super) fn iso_to_form(kind: Kind, v: &Value) -> String {
     match (kind, v) {
         (_, Value::Null) => String::new(),
         (Kind::Date, Value::String(s)) => crate::domain::date::italian(s),
@@ -99,6 +100,14 @@ pub fn new_form(
         .collect();
     let mut form = Form::new(FORM_ID, title, specs);
     form.code_lists = std::mem::take(&mut data.lists);
+    // The familiari's rows: the kinds of member are fixed by the program.
+    form.code_lists.insert(
+        "tipo_familiare".into(),
+        crate::domain::caso::TIPI_FAMILIARE
+            .iter()
+            .map(|(c, l)| (c.to_string(), l.to_string()))
+            .collect(),
+    );
     let values = match &data.scheda {
         Some(s) => crate::service::documenti::scheda_values(s),
         None => {
@@ -127,7 +136,9 @@ pub fn to_edit(
 ) -> Result<(SchedaEdit, bool), Vec<(String, String)>> {
     let mut errors = Vec::new();
     let mut required_missing = false;
-    for f in &form.fields {
+    // Hidden fields (a section that does not apply) are neither checked nor stored.
+    let shown: Vec<bool> = (0..form.fields.len()).map(|i| form.visible(i)).collect();
+    for (f, _) in form.fields.iter().zip(&shown).filter(|(_, s)| **s) {
         if let Err(e) = crate::ui::widgets::form::validate_field(f, today) {
             if e == fields::MSG_REQUIRED {
                 required_missing = true;
@@ -148,31 +159,23 @@ pub fn to_edit(
         return Err(errors);
     }
     let mut dati = Map::new();
-    for f in &form.fields {
+    for (f, _) in form.fields.iter().zip(&shown).filter(|(_, s)| **s) {
         let id = f.spec.id.as_str();
         if scheda::COLUMNS.contains(&id) {
             continue;
         }
-        let text = f.text();
-        let v = match f.spec.kind {
-            _ if text.trim().is_empty() && f.spec.kind != Kind::Bool => Value::Null,
-            Kind::Bool => Value::Bool(text == "true"),
-            Kind::Date => fields::parse_date(&text, today)
-                .map(|d| Value::from(iso(d)))
-                .unwrap_or(Value::Null),
-            Kind::Money => fields::parse_money(&text)
-                .map(Value::from)
-                .unwrap_or(Value::Null),
-            Kind::Integer => fields::parse_integer(&text)
-                .map(Value::from)
-                .unwrap_or(Value::Null),
-            Kind::MultiCodeList => Value::from(split(&text)),
-            Kind::CodiceFiscale => Value::from(crate::domain::cf::normalize(&text)),
-            _ => Value::from(text.trim_end().to_string()),
-        };
+        let v = typed(f.spec.kind, &f.text(), today);
         if !v.is_null() {
             dati.insert(id.to_string(), v);
         }
+    }
+    let oggi = iso(today);
+    let stranieri = crate::domain::scheda_sezioni::stranieri_problems(&dati, &oggi);
+    if !stranieri.is_empty() {
+        return Err(stranieri
+            .into_iter()
+            .map(|(id, m)| (id.to_string(), m))
+            .collect());
     }
     // Stored values of fields this installation's form does not show are kept.
     if let Some(s) = &data.scheda {
@@ -208,6 +211,28 @@ pub fn to_edit(
     Ok((edit, required_missing))
 }
 
+/// A field's text as stored: dates ISO, money in cents, numbers, flags as booleans, codes of a
+/// multi-select as an array, a list of records as an array of objects; empty → null.
+pub(super) fn typed(kind: Kind, text: &str, today: time::Date) -> Value {
+    match kind {
+        _ if text.trim().is_empty() && kind != Kind::Bool => Value::Null,
+        Kind::Bool => Value::Bool(text == "true"),
+        Kind::Date => fields::parse_date(text, today)
+            .map(|d| Value::from(iso(d)))
+            .unwrap_or(Value::Null),
+        Kind::Money => fields::parse_money(text)
+            .map(Value::from)
+            .unwrap_or(Value::Null),
+        Kind::Integer => fields::parse_integer(text)
+            .map(Value::from)
+            .unwrap_or(Value::Null),
+        Kind::MultiCodeList => Value::from(split(text)),
+        Kind::Records => serde_json::from_str(text).unwrap_or(Value::Null),
+        Kind::CodiceFiscale => Value::from(crate::domain::cf::normalize(text)),
+        _ => Value::from(text.trim_end().to_string()),
+    }
+}
+
 /// The fields the save would still report missing (the rules between fields, e.g. a telephone or a
 /// mobile), in form order: where Ctrl+V goes besides the required fields.
 pub fn still_missing(form: &Form, data: &SchedaFormData, today: time::Date) -> Vec<String> {
@@ -221,6 +246,11 @@ pub fn still_missing(form: &Form, data: &SchedaFormData, today: time::Date) -> V
         esiti_pic: data.esiti_pic.clone(),
         requisiti: data.requisiti,
         richieste: data.richieste,
+        comuni_ambito: form
+            .code_lists
+            .get("comuni_ambito")
+            .map(|l| l.iter().map(|(c, _)| c.clone()).collect())
+            .unwrap_or_default(),
     };
     scheda::completion_problems(&edit, &ctx)
         .into_iter()

@@ -1,8 +1,9 @@
 //! The schede di accesso: the list (search box, filters, table; delete, restore, duplicate, print,
 //! export), the scheda form (saved as it goes: in sospeso until complete; read-only for others;
-//! merged after a conflict) and the filter form.
+//! merged after a conflict), a familiare of its list (see [`familiari`]) and the filter form.
 
 mod calls;
+mod familiari;
 mod filter;
 mod form;
 mod list;
@@ -38,6 +39,8 @@ pub enum State {
     Form(Box<FormScreen>, Box<SchedaFormData>),
     /// The filters of the list below.
     Filter(Box<FormScreen>),
+    /// A member of the scheda's familiari e conviventi: its row in the list (`None`: a new one).
+    Membro(Box<FormScreen>, Option<usize>),
 }
 
 impl ScreenState for State {
@@ -46,6 +49,7 @@ impl ScreenState for State {
             State::List(_) => "schede",
             State::Form(..) => "scheda",
             State::Filter(_) => "filtro_schede",
+            State::Membro(..) => "familiare",
         }
     }
     fn title(&self) -> &'static str {
@@ -53,6 +57,7 @@ impl ScreenState for State {
             State::List(_) => "Schede di accesso",
             State::Form(..) => "Scheda di accesso",
             State::Filter(_) => "Filtri delle schede",
+            State::Membro(..) => "Familiare",
         }
     }
     fn area(&self) -> Area {
@@ -71,7 +76,7 @@ impl ScreenState for State {
         match self {
             State::Form(..) => true,
             // Only the scheda form prints.
-            State::Filter(_) => a != Action::Print,
+            State::Filter(_) | State::Membro(..) => a != Action::Print,
             // The list layer is shared with the person card: not its consent key.
             State::List(_) => {
                 Table::moves(a, true)
@@ -108,13 +113,13 @@ impl ScreenState for State {
     }
     fn form(&self) -> Option<&FormScreen> {
         match self {
-            State::Form(f, _) | State::Filter(f) => Some(f),
+            State::Form(f, _) | State::Filter(f) | State::Membro(f, _) => Some(f),
             State::List(_) => None,
         }
     }
     fn form_mut(&mut self) -> Option<&mut FormScreen> {
         match self {
-            State::Form(f, _) | State::Filter(f) => Some(f),
+            State::Form(f, _) | State::Filter(f) | State::Membro(f, _) => Some(f),
             State::List(_) => None,
         }
     }
@@ -152,7 +157,7 @@ impl ScreenState for State {
                     area,
                 )
             }
-            State::Form(s, _) | State::Filter(s) => {
+            State::Form(s, _) | State::Filter(s) | State::Membro(s, _) => {
                 crate::ui::view::draw_form(app, &s.form, f, area)
             }
         }
@@ -178,6 +183,8 @@ pub enum Then {
     },
     /// csv, xlsx, pdf.
     ExportFormat,
+    /// Remove this member from the familiari of the scheda form.
+    RemoveFamiliare(usize),
 }
 
 /// Opens the list from the menu (the admin's list holds the deleted schede, to restore them).
@@ -228,6 +235,9 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
         return Vec::new();
     };
     let page = app.page_len();
+    if let Some(effects) = familiari::action(app, a) {
+        return effects;
+    }
     match &mut app.screen {
         Screen::Schede(State::List(l)) => {
             if l.table.navigate(a, true) {
@@ -311,6 +321,10 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Screen::Schede(State::Membro(..)) => match a {
+            Action::Save | Action::Confirm => familiari::save(app),
+            _ => Vec::new(),
+        },
         Screen::Schede(State::Form(_, d)) => match a {
             Action::Save | Action::Confirm => save(app),
             Action::Richieste => match d.scheda.as_ref().and_then(|s| s.edit.id) {
@@ -535,11 +549,16 @@ fn saved(app: &mut App, draft: &str, result: Result<SchedaOutcome, String>) -> V
     f.form.changed_at = None;
     f.form.set_base();
     if !outcome.completa {
+        let shown: Vec<bool> = (0..f.form.fields.len())
+            .map(|i| f.form.visible(i))
+            .collect();
         let mut errors: Vec<(String, String)> = f
             .form
             .fields
             .iter()
-            .filter_map(|x| {
+            .zip(shown)
+            .filter(|(_, s)| *s)
+            .filter_map(|(x, _)| {
                 crate::ui::widgets::form::validate_field(x, today)
                     .err()
                     .map(|e| (x.spec.id.clone(), e))
@@ -675,6 +694,7 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
         },
         (Then::Restore { id, version }, _) => Req::Restore { actor, id, version },
         (Then::Duplicate(id), _) => Req::Duplicate { actor, id },
+        (Then::RemoveFamiliare(i), _) => return familiari::remove(app, i),
         (Then::Print { id: Some(id) }, Answer::Choice(0)) => {
             let Some(def) = def(app) else {
                 return Vec::new();

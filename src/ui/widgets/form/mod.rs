@@ -1,12 +1,17 @@
 //! The form widget: fields declared in `screens/*.toml` (kinds text, multiline, date, codice fiscale,
 //! code list, multi code list, money, integer, bool), focus movement, inline Italian validation next to
 //! each field, required markers, a code-list picker with type-to-filter, multi-line notes
-//! (ratatui-textarea), and the draft (unsaved state) as JSON. The picker, the editing keys and the
-//! drawing live in [`picker`], [`edit`] and [`render`].
+//! (ratatui-textarea), lists of records (rows filled with another form, see [`rows`]), fields and
+//! sections shown only when their condition holds (`show_when`, see [`crate::forms::condition`]),
+//! and the draft (unsaved state) as JSON. The picker, the editing keys, the rows and the drawing
+//! live in [`picker`], [`edit`], [`rows`] and [`render`].
 
 mod edit;
 mod picker;
 mod render;
+pub mod rows;
+#[cfg(test)]
+mod visibility_tests;
 
 pub use edit::line_key;
 pub(crate) use edit::notes_key;
@@ -35,6 +40,10 @@ pub struct FieldSpec {
     pub section: String,
     /// Bound to the typed domain model (false = an ente's extra attribute, stored as JSON).
     pub core: bool,
+    /// Shown only when all of these hold (its section's condition and its own).
+    pub show_when: Vec<crate::forms::condition::Condition>,
+    /// For a list of records: the fields of one row (the form it names).
+    pub row: Vec<FieldSpec>,
 }
 
 /// The value being edited.
@@ -45,6 +54,8 @@ pub enum Value {
     Flag(bool),
     Code(Option<String>),
     Codes(Vec<String>),
+    /// A list of records and the highlighted one.
+    Rows(rows::Rows),
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +103,9 @@ pub enum Handled {
     Consumed,
     /// Not for the form: the caller resolves it through the keymap.
     Ignored,
+    /// For the screen module: act on the focused field (a list of records asks to add, edit or
+    /// remove a row).
+    Action(crate::ui::action::Action),
 }
 
 fn new_notes(text: &str) -> Box<TextArea<'static>> {
@@ -117,6 +131,13 @@ pub fn specs(def: &crate::forms::FormDef) -> Vec<FieldSpec> {
                 code_list: f.code_list.clone(),
                 section: section.title.clone(),
                 core: f.core,
+                show_when: section
+                    .show_when
+                    .iter()
+                    .chain(f.show_when.iter())
+                    .cloned()
+                    .collect(),
+                row: Vec::new(),
             });
         }
     }
@@ -130,6 +151,7 @@ impl Field {
             Kind::Bool => Value::Flag(false),
             Kind::CodeList => Value::Code(None),
             Kind::MultiCodeList => Value::Codes(Vec::new()),
+            Kind::Records => Value::Rows(rows::Rows::default()),
             _ => Value::Line(TextInput::new(spec.max_len)),
         };
         Field {
@@ -147,6 +169,7 @@ impl Field {
             Value::Flag(b) => if *b { "true" } else { "false" }.to_string(),
             Value::Code(c) => c.clone().unwrap_or_default(),
             Value::Codes(c) => c.join(","),
+            Value::Rows(r) => r.text(),
         }
     }
 
@@ -173,10 +196,11 @@ impl Field {
                     .map(str::to_string)
                     .collect()
             }
+            Value::Rows(r) => r.set_text(v),
         }
     }
 
-    fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         match &self.value {
             Value::Flag(_) => false,
             _ => self.text().trim().is_empty(),
@@ -263,16 +287,46 @@ impl Form {
             )
     }
 
+    /// Whether field `i` is shown: its conditions hold on the values typed now.
+    pub fn visible(&self, i: usize) -> bool {
+        self.fields.get(i).is_some_and(|f| {
+            crate::forms::condition::all_hold(
+                &f.spec.show_when,
+                |id| self.value(id),
+                &self.code_lists,
+            )
+        })
+    }
+
+    /// Whether the field `id` is on the form and shown.
+    pub fn shown(&self, id: &str) -> bool {
+        self.fields
+            .iter()
+            .position(|f| f.spec.id == id)
+            .is_some_and(|i| self.visible(i))
+    }
+
+    /// The next shown field after (or before) the focus, wrapping; the focus itself when no other.
+    fn step(&self, forward: bool) -> usize {
+        let n = self.fields.len();
+        (1..n)
+            .map(|k| {
+                if forward {
+                    (self.focus + k) % n
+                } else {
+                    (self.focus + n - k) % n
+                }
+            })
+            .find(|&i| self.visible(i))
+            .unwrap_or(self.focus)
+    }
+
     pub fn next(&mut self) {
-        if !self.fields.is_empty() {
-            self.focus = (self.focus + 1) % self.fields.len();
-        }
+        self.focus = self.step(true);
     }
 
     pub fn prev(&mut self) {
-        if !self.fields.is_empty() {
-            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
-        }
+        self.focus = self.step(false);
     }
 
     /// Moves to the next field still to fill: one with an error shown, required and empty, or among
@@ -283,6 +337,9 @@ impl Form {
         for step in 1..=n {
             let i = (self.focus + step) % n;
             let f = &self.fields[i];
+            if !self.visible(i) {
+                continue;
+            }
             if f.error.is_some()
                 || (f.spec.required && validate_field(f, today).is_err())
                 || missing.contains(&f.spec.id)
@@ -294,40 +351,55 @@ impl Form {
         false
     }
 
-    /// Moves to the first field of the next (or previous) section.
-    pub fn jump_section(&mut self, forward: bool) {
-        let Some(cur) = self.focused().map(|f| f.spec.section.clone()) else {
-            return;
-        };
-        let n = self.fields.len();
-        let mut i = self.focus;
-        for _ in 0..n {
-            i = if forward {
-                (i + 1) % n
-            } else {
-                (i + n - 1) % n
-            };
-            let s = &self.fields[i].spec.section;
-            let first_of_section = i == 0 || &self.fields[i - 1].spec.section != s;
-            if s != &cur && first_of_section {
-                self.focus = i;
-                return;
+    /// The first shown field of each section, in order (sections with nothing shown left out).
+    fn section_starts(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for i in (0..self.fields.len()).filter(|&i| self.visible(i)) {
+            let same = out
+                .last()
+                .is_some_and(|&j| self.fields[j].spec.section == self.fields[i].spec.section);
+            if !same {
+                out.push(i);
             }
         }
+        out
     }
 
-    /// The `n`-th section (1-based).
-    pub fn goto_section(&mut self, n: usize) {
+    /// Moves to the first field of the next (or previous) section shown.
+    pub fn jump_section(&mut self, forward: bool) {
+        let starts = self.section_starts();
+        let Some(cur) = starts.iter().rposition(|&i| i <= self.focus) else {
+            if let Some(&first) = starts.first() {
+                self.focus = first;
+            }
+            return;
+        };
+        let n = starts.len();
+        let next = if forward {
+            (cur + 1) % n
+        } else {
+            (cur + n - 1) % n
+        };
+        self.focus = starts[next];
+    }
+
+    /// The first shown field of the `n`-th section (1-based), counting the hidden ones too so that
+    /// a section keeps its number; a hidden section is not reached (false).
+    pub fn goto_section(&mut self, n: usize) -> bool {
         let mut seen = 0;
         for i in 0..self.fields.len() {
             if i == 0 || self.fields[i - 1].spec.section != self.fields[i].spec.section {
                 seen += 1;
-                if seen == n {
-                    self.focus = i;
-                    return;
-                }
+            }
+            if seen == n && self.visible(i) {
+                self.focus = i;
+                return true;
+            }
+            if seen > n {
+                break;
             }
         }
+        false
     }
 
     fn touch(&mut self, now: i64) {
@@ -356,6 +428,7 @@ impl Form {
                     Handled::Ignored
                 }
             }
+            Value::Rows(r) => r.key(k),
             Value::Code(_) | Value::Codes(_) => {
                 if k.code == Key::Enter && !k.mods.ctrl && !k.mods.alt {
                     // Enter opens the picker with the whole list.
@@ -415,8 +488,13 @@ impl Form {
     /// Validates every field; returns the index of the first field in error.
     pub fn validate(&mut self, today: time::Date) -> Option<usize> {
         let mut first = None;
+        let shown: Vec<bool> = (0..self.fields.len()).map(|i| self.visible(i)).collect();
         for (i, f) in self.fields.iter_mut().enumerate() {
-            f.error = validate_field(f, today).err();
+            f.error = if shown[i] {
+                validate_field(f, today).err()
+            } else {
+                None
+            };
             if f.error.is_some() && first.is_none() {
                 first = Some(i);
             }

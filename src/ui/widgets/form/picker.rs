@@ -180,6 +180,8 @@ mod tests {
             code_list: Some("luogo".into()),
             section: "SINBA".into(),
             core: true,
+            show_when: Vec::new(),
+            row: Vec::new(),
         };
         let mut f = Form::new("t", "t", vec![spec]);
         let list = [

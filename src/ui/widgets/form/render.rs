@@ -18,13 +18,19 @@ impl Form {
         let mut rows: Vec<(Option<usize>, u16)> = Vec::new(); // (field index or section header, height)
         let mut section = String::new();
         for (i, f) in self.fields.iter().enumerate() {
+            if !self.visible(i) {
+                continue;
+            }
             if f.spec.section != section {
                 section = f.spec.section.clone();
                 rows.push((None, 1));
             }
-            let h =
-                if f.spec.kind == Kind::Multiline { 5 } else { 1 } + u16::from(f.error.is_some());
-            rows.push((Some(i), h));
+            let lines = match &f.value {
+                Value::Rows(r) => r.rows.len() as u16 + 1,
+                _ if f.spec.kind == Kind::Multiline => 5,
+                _ => 1,
+            };
+            rows.push((Some(i), lines + u16::from(f.error.is_some())));
         }
         // Scroll (derived, not stored): from the top unless the focused field would fall below.
         let focus_row = rows
@@ -268,6 +274,34 @@ fn render_value(
             let text = c.as_deref().map(label_of).unwrap_or_default();
             buf.set_style(Rect::new(area.x, area.y, area.width, 1), style);
             buf.set_stringn(area.x, area.y, sanitize(&text), area.width as usize, style);
+            None
+        }
+        Value::Rows(r) => {
+            for (k, line) in r
+                .rows
+                .iter()
+                .map(|row| super::rows::summary(row, &f.spec.row, lists))
+                .chain(std::iter::once(super::rows::ADD_LINE.to_string()))
+                .enumerate()
+                .take(area.height as usize)
+            {
+                let y = area.y + k as u16;
+                let style = if focused && k == r.selected {
+                    style
+                } else if k == r.rows.len() {
+                    theme.dim()
+                } else {
+                    theme.field()
+                };
+                buf.set_style(Rect::new(area.x, y, area.width, 1), style);
+                let text = format!("{}. {}", k + 1, sanitize(&line));
+                let text = if k == r.rows.len() {
+                    sanitize(&line)
+                } else {
+                    text
+                };
+                buf.set_stringn(area.x, y, text, area.width as usize, style);
+            }
             None
         }
         Value::Codes(cs) => {

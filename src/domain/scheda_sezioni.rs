@@ -1,0 +1,275 @@
+//! The scheda's sections about the person's situation (SISO-DOMAIN.md §1.2 B.3, §3.11): the rules of
+//! the residence (required unless senza fissa dimora; outside the ambito, why the person came
+//! here), the checks of the stranieri fields, the permesso di soggiorno about to expire, and the
+//! familiari e conviventi kept in `dati` as a list of [`Familiare`] records (the cartella's model,
+//! so that a presa in carico copies them as they are).
+
+use serde_json::{Map, Value};
+
+use super::caso::Familiare;
+use super::date;
+
+/// The field of the scheda holding its familiari e conviventi (a JSON array of [`Familiare`]).
+pub const FAMILIARI: &str = "familiari";
+
+/// Days before its expiry from which a permesso di soggiorno is flagged on the person card.
+pub const PERMESSO_AVVISO_GIORNI: i64 = 60;
+
+/// The field with the expiry date (ISO) of the permesso di soggiorno.
+pub const SCADENZA_PERMESSO: &str = "str_scadenza_permesso";
+
+/// Longest permesso number kept (the format varies: letters, digits, spaces, dashes, slashes).
+const NUMERO_PERMESSO_MAX: usize = 20;
+
+fn text<'a>(dati: &'a Map<String, Value>, campo: &str) -> &'a str {
+    dati.get(campo).and_then(Value::as_str).unwrap_or("").trim()
+}
+
+fn codes(dati: &Map<String, Value>, campo: &str) -> bool {
+    match dati.get(campo) {
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// The residence rules, for completion: (field, Italian message). `comuni_ambito` are the Belfiore
+/// codes of the comuni of the ente and its ambito (empty: the ente has none, nothing is asked).
+pub fn residenza_problems(
+    dati: &Map<String, Value>,
+    comuni_ambito: &[String],
+) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let sfd = dati.get("senza_fissa_dimora").and_then(Value::as_bool) == Some(true);
+    let comune = text(dati, "res_comune");
+    if comune.is_empty() {
+        if !sfd {
+            out.push((
+                "res_comune",
+                "Indicare il comune di residenza, oppure segnare «Senza fissa dimora»".to_string(),
+            ));
+        }
+    } else if fuori_ambito(comune, comuni_ambito)
+        && !codes(dati, "motivi_fuori_ambito")
+        && text(dati, "motivi_fuori_ambito_altro").is_empty()
+    {
+        out.push((
+            "motivi_fuori_ambito",
+            "Residenza fuori dall'ambito: indicare perché si rivolge a questo sportello"
+                .to_string(),
+        ));
+    }
+    out
+}
+
+/// Whether a residence in `comune` is outside the ambito (never when the ambito is unknown).
+pub fn fuori_ambito(comune: &str, comuni_ambito: &[String]) -> bool {
+    !comune.is_empty() && !comuni_ambito.is_empty() && !comuni_ambito.iter().any(|c| c == comune)
+}
+
+/// The stranieri fields that cannot be stored as typed: (field, Italian message). `oggi` is ISO.
+pub fn stranieri_problems(dati: &Map<String, Value>, oggi: &str) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let anno_oggi = date::parse_iso(oggi).map_or(9999, |d| d.year());
+    let anno = |campo: &'static str, label: &str, out: &mut Vec<(&'static str, String)>| {
+        let v = dati.get(campo).filter(|v| !v.is_null())?;
+        match v.as_i64().or_else(|| v.as_str()?.trim().parse().ok()) {
+            Some(a) if (1900..=i64::from(anno_oggi)).contains(&a) => Some(a),
+            Some(a) if a > i64::from(anno_oggi) => {
+                out.push((
+                    campo,
+                    format!("{label}: l'anno non può essere successivo a quest'anno"),
+                ));
+                None
+            }
+            _ => {
+                out.push((
+                    campo,
+                    format!("{label}: un anno di quattro cifre, dal 1900 a oggi"),
+                ));
+                None
+            }
+        }
+    };
+    let arrivo = anno("str_anno_arrivo", "Anno del primo arrivo", &mut out);
+    let permesso = anno("str_anno_permesso", "Anno del primo permesso", &mut out);
+    if let (Some(a), Some(p)) = (arrivo, permesso)
+        && p < a
+    {
+        out.push((
+            "str_anno_permesso",
+            "Il primo permesso non può precedere il primo arrivo".to_string(),
+        ));
+    }
+    let numero = text(dati, "str_numero_permesso");
+    let ammessi = |c: char| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '/' | '.');
+    if numero.chars().count() > NUMERO_PERMESSO_MAX {
+        out.push((
+            "str_numero_permesso",
+            format!("Numero del permesso: al massimo {NUMERO_PERMESSO_MAX} caratteri"),
+        ));
+    } else if !numero.chars().all(ammessi) {
+        out.push((
+            "str_numero_permesso",
+            "Numero del permesso: solo lettere, cifre, spazi e - / .".to_string(),
+        ));
+    }
+    let scadenza = text(dati, SCADENZA_PERMESSO);
+    if !scadenza.is_empty() && date::parse_iso(scadenza).is_none() {
+        out.push((
+            SCADENZA_PERMESSO,
+            "Scadenza del permesso: una data valida (gg/mm/aaaa)".to_string(),
+        ));
+    }
+    out
+}
+
+/// A permesso di soggiorno expired or expiring within [`PERMESSO_AVVISO_GIORNI`] days of `oggi`:
+/// its expiry (ISO) and the days left (negative once expired).
+pub fn permesso_in_scadenza(scadenza: &str, oggi: &str) -> Option<(String, i64)> {
+    let s = date::parse_iso(scadenza)?;
+    let o = date::parse_iso(oggi)?;
+    let giorni = (s - o).whole_days();
+    (giorni <= PERMESSO_AVVISO_GIORNI).then(|| (date::iso(s), giorni))
+}
+
+/// What the person card shows beside «Permesso soggiorno» for a permesso about to expire.
+pub fn avviso_permesso(scadenza: &str, giorni: i64) -> String {
+    let data = date::italian(scadenza);
+    match giorni {
+        g if g < 0 => format!("SCADUTO il {data}"),
+        0 => format!("scade OGGI ({data})"),
+        1 => format!("scade domani ({data})"),
+        g => format!("scade il {data}, tra {g} giorni"),
+    }
+}
+
+/// The familiari e conviventi of a scheda's `dati` (rows that do not read are left out).
+pub fn familiari(dati: &Map<String, Value>) -> Vec<Familiare> {
+    match dati.get(FAMILIARI) {
+        Some(Value::Array(rows)) => rows
+            .iter()
+            .filter_map(|r| serde_json::from_value::<Familiare>(r.clone()).ok())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dati(pairs: &[(&str, Value)]) -> Map<String, Value> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    fn fields(p: Vec<(&'static str, String)>) -> Vec<&'static str> {
+        p.into_iter().map(|(f, _)| f).collect()
+    }
+
+    #[test]
+    fn residence_is_required_unless_senza_fissa_dimora() {
+        let ambito = vec!["G478".to_string(), "D279".to_string()];
+        let p = residenza_problems(&dati(&[]), &ambito);
+        assert_eq!(fields(p.clone()), ["res_comune"]);
+        assert!(p[0].1.contains("Senza fissa dimora"), "{}", p[0].1);
+        let sfd = dati(&[("senza_fissa_dimora", Value::Bool(true))]);
+        assert!(residenza_problems(&sfd, &ambito).is_empty());
+        let dentro = dati(&[("res_comune", "D279".into())]);
+        assert!(residenza_problems(&dentro, &ambito).is_empty());
+        let fuori = dati(&[("res_comune", "H501".into())]);
+        assert_eq!(
+            fields(residenza_problems(&fuori, &ambito)),
+            ["motivi_fuori_ambito"]
+        );
+        assert!(
+            residenza_problems(&fuori, &[]).is_empty(),
+            "ambito unknown: nothing asked"
+        );
+        let mut motivato = fuori.clone();
+        motivato.insert("motivi_fuori_ambito".into(), serde_json::json!(["lavoro"]));
+        assert!(residenza_problems(&motivato, &ambito).is_empty());
+        let mut altro = fuori;
+        altro.insert("motivi_fuori_ambito_altro".into(), "Vicino ai figli".into());
+        assert!(residenza_problems(&altro, &ambito).is_empty());
+    }
+
+    #[test]
+    fn stranieri_fields_are_checked() {
+        let oggi = "2026-11-30";
+        let ok = dati(&[
+            ("str_anno_arrivo", Value::from(2015)),
+            ("str_anno_permesso", Value::from(2016)),
+            ("str_numero_permesso", "I0123456 AB-7".into()),
+            (SCADENZA_PERMESSO, "2027-01-15".into()),
+        ]);
+        assert!(stranieri_problems(&ok, oggi).is_empty());
+        let bad = dati(&[
+            ("str_anno_arrivo", Value::from(2027)),
+            ("str_anno_permesso", Value::from(15)),
+            ("str_numero_permesso", "12345678901234567890X".into()),
+            (SCADENZA_PERMESSO, "2027-02-30".into()),
+        ]);
+        let p = stranieri_problems(&bad, oggi);
+        assert_eq!(
+            fields(p.clone()),
+            [
+                "str_anno_arrivo",
+                "str_anno_permesso",
+                "str_numero_permesso",
+                SCADENZA_PERMESSO
+            ]
+        );
+        assert!(p[0].1.contains("non può essere successivo"), "{}", p[0].1);
+        let before = dati(&[
+            ("str_anno_arrivo", Value::from(2018)),
+            ("str_anno_permesso", Value::from(2016)),
+            ("str_numero_permesso", "AB<script>".into()),
+        ]);
+        assert_eq!(
+            fields(stranieri_problems(&before, oggi)),
+            ["str_anno_permesso", "str_numero_permesso"]
+        );
+    }
+
+    #[test]
+    fn permesso_flagged_within_sixty_days_or_expired() {
+        let oggi = "2026-11-30";
+        assert_eq!(
+            permesso_in_scadenza("2027-01-29", oggi),
+            Some(("2027-01-29".to_string(), 60))
+        );
+        assert_eq!(permesso_in_scadenza("2027-01-30", oggi), None, "61 days");
+        assert_eq!(
+            permesso_in_scadenza("2026-11-01", oggi),
+            Some(("2026-11-01".to_string(), -29))
+        );
+        assert_eq!(permesso_in_scadenza("", oggi), None);
+        assert_eq!(
+            avviso_permesso("2026-12-20", 20),
+            "scade il 20/12/2026, tra 20 giorni"
+        );
+        assert!(avviso_permesso("2026-11-01", -29).contains("SCADUTO il 01/11/2026"));
+    }
+
+    #[test]
+    fn familiari_read_as_the_cartella_model() {
+        let d = dati(&[(
+            FAMILIARI,
+            serde_json::json!([
+                {"tipo": "convivente", "cognome": "Haddad", "nome": "Amina", "relazione": "coniuge",
+                 "data_nascita": "1988-02-03", "sesso": "F", "condizione_lavorativa": "casalinga"},
+                "not a row"
+            ]),
+        )]);
+        let f = familiari(&d);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].cognome, "Haddad");
+        assert_eq!(f[0].relazione.as_deref(), Some("coniuge"));
+        assert_eq!(f[0].data_nascita.as_deref(), Some("1988-02-03"));
+        assert_eq!(f[0].id, 0, "not yet a row of a cartella");
+    }
+}
