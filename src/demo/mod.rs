@@ -467,27 +467,7 @@ pub fn casi(store: &mut dyn Store, actor: &Actor, today: time::Date) -> StoreRes
             e.dati.insert(k.into(), serde_json::Value::from(v));
         }
         if let Some(p) = svc.store().soggetto(*persona)? {
-            if let Some(c) = &p.res_comune {
-                e.dati
-                    .insert("res_comune".into(), serde_json::Value::from(c.as_str()));
-            }
-            if let Some(c) = &p.cittadinanza {
-                e.dati
-                    .insert("cittadinanza".into(), serde_json::Value::from(c.as_str()));
-            }
-            let eta = p
-                .data_nascita
-                .as_deref()
-                .and_then(date::parse_iso)
-                .map_or(40, |n| date::age(n, today));
-            sezioni::fill(
-                &mut e.dati,
-                p.id,
-                &p.cognome,
-                p.cittadinanza.as_deref(),
-                eta,
-                today,
-            );
+            sezioni::of_person(&mut e.dati, &p, today);
         }
         if i % 3 == 1 {
             // The POR / FSE block: the cartella's "scheda POR".

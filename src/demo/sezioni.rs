@@ -53,6 +53,32 @@ fn straniero(cittadinanza: Option<&str>) -> bool {
         .all(|c| c.holds(cittadinanza.unwrap_or(""), &lists))
 }
 
+/// The residence and cittadinanza of person `p` and the sections [`fill`] gives them, on a scheda
+/// of `today`.
+pub fn of_person(dati: &mut Map<String, Value>, p: &crate::domain::persona::Soggetto, today: Date) {
+    for (k, v) in [
+        ("res_comune", &p.res_comune),
+        ("cittadinanza", &p.cittadinanza),
+    ] {
+        if let Some(v) = v {
+            dati.insert(k.into(), json!(v));
+        }
+    }
+    let eta = p
+        .data_nascita
+        .as_deref()
+        .and_then(date::parse_iso)
+        .map_or(40, |n| date::age(n, today));
+    fill(
+        dati,
+        p.id,
+        &p.cognome,
+        p.cittadinanza.as_deref(),
+        eta,
+        today,
+    );
+}
+
 /// Fills the sections of a scheda of person `id` (aged `eta` on the visit), surname `cognome`.
 pub fn fill(
     dati: &mut Map<String, Value>,
