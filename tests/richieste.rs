@@ -109,6 +109,9 @@ fn scheda_edit(soggetto_id: i64, operatore: &str, data: &str) -> SchedaEdit {
     ] {
         e.dati.insert(k.into(), Value::from(v));
     }
+    // No residence to ask about: the rules of the richieste are the subject here.
+    e.dati
+        .insert("senza_fissa_dimora".into(), Value::Bool(true));
     e
 }
 

@@ -342,6 +342,9 @@ pub fn completion_problems(e: &SchedaEdit, ctx: &Contesto) -> Vec<(&'static str,
             "L'ufficio richiede i bisogni espressi: indicarne almeno uno",
         );
     }
+    if ctx.requisiti.stranieri {
+        out.extend(super::scheda_sezioni::stranieri_richiesti(&e.dati));
+    }
     if ctx.requisiti.servizi && ctx.richieste == 0 {
         req(
             &mut out,
@@ -731,6 +734,40 @@ mod tests {
             ..ctx()
         };
         assert!(completion_problems(&e, &adult_today).is_empty());
+    }
+
+    #[test]
+    fn the_office_may_require_the_stranieri_section_of_citizens_outside_the_eu() {
+        use crate::domain::impostazioni::Requisiti;
+        let strict = Contesto {
+            requisiti: Requisiti {
+                stranieri: true,
+                ..Default::default()
+            },
+            ..ctx()
+        };
+        let with = |cittadinanza: &str| {
+            let mut e = complete();
+            e.dati.insert("cittadinanza".into(), cittadinanza.into());
+            e
+        };
+        // Italian (empty) or EU (Z110 France): nothing asked, switch on or off.
+        for c in ["", "Z110"] {
+            assert!(completion_problems(&with(c), &strict).is_empty(), "{c}");
+        }
+        // Outside the EU (Z330 Morocco): asked only when the office requires it.
+        let extra = with("Z330");
+        assert!(completion_problems(&extra, &ctx()).is_empty());
+        assert_eq!(
+            fields(completion_problems(&extra, &strict)),
+            ["str_paese_origine", "str_status_permesso"]
+        );
+        let mut filled = extra.clone();
+        filled
+            .dati
+            .insert("str_paese_origine".into(), "Z330".into());
+        filled.dati.insert("str_status_permesso".into(), "1".into());
+        assert!(completion_problems(&filled, &strict).is_empty());
     }
 
     #[test]

@@ -67,6 +67,41 @@ pub fn fuori_ambito(comune: &str, comuni_ambito: &[String]) -> bool {
     !comune.is_empty() && !comuni_ambito.is_empty() && !comuni_ambito.iter().any(|c| c == comune)
 }
 
+/// Belfiore codes of the 26 states of the European Union other than Italy (an empty cittadinanza
+/// is Italian). `screens/scheda.toml` shows the stranieri section outside them.
+pub const STATI_UE: [&str; 26] = [
+    "Z102", "Z103", "Z104", "Z107", "Z109", "Z110", "Z112", "Z115", "Z116", "Z120", "Z121", "Z126",
+    "Z127", "Z128", "Z129", "Z131", "Z132", "Z134", "Z144", "Z145", "Z146", "Z149", "Z150", "Z155",
+    "Z156", "Z211",
+];
+
+/// Whether the person of the scheda is a citizen of a state outside the European Union.
+pub fn extra_ue(dati: &Map<String, Value>) -> bool {
+    let c = text(dati, "cittadinanza");
+    !c.is_empty() && !STATI_UE.contains(&c)
+}
+
+/// The office requires the stranieri section (REQ_STRANIERI): for a citizen outside the European
+/// Union, at least the country of origin and the situation of the permesso.
+pub fn stranieri_richiesti(dati: &Map<String, Value>) -> Vec<(&'static str, String)> {
+    if !extra_ue(dati) {
+        return Vec::new();
+    }
+    [
+        ("str_paese_origine", "il paese di origine"),
+        ("str_status_permesso", "la situazione del permesso"),
+    ]
+    .into_iter()
+    .filter(|(campo, _)| text(dati, campo).is_empty())
+    .map(|(campo, what)| {
+        (
+            campo,
+            format!("L'ufficio richiede la sezione Stranieri: indicare {what}"),
+        )
+    })
+    .collect()
+}
+
 /// The stranieri fields that cannot be stored as typed: (field, Italian message). `oggi` is ISO.
 pub fn stranieri_problems(dati: &Map<String, Value>, oggi: &str) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
