@@ -318,57 +318,62 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 _ => Vec::new(),
             }
         }
-        Screen::Richieste(State::Richiesta(f, base)) => {
-            if !matches!(a, Action::Save | Action::Confirm) || f.saving {
-                return Vec::new();
-            }
-            if f.readonly {
-                app.status = Some(READ_ONLY.into());
-                return Vec::new();
-            }
-            if f.form.validate(today).is_some() {
-                app.status = Some(MSG_FIX.into());
-                return Vec::new();
-            }
-            match forms::read_richiesta(&f.form, base, today) {
-                Err(e) => {
-                    f.refuse(&[e], &mut app.status);
-                    Vec::new()
-                }
-                Ok(richiesta) => {
-                    f.saving = true;
+        Screen::Richieste(State::Richiesta(f, base))
+            if matches!(a, Action::Save | Action::Confirm) =>
+        {
+            match save(f, &mut app.status, today, |form| {
+                forms::read_richiesta(form, base, today)
+            }) {
+                Some(richiesta) => {
                     let req = Req::SaveRichiesta { actor, richiesta };
                     vec![app.io.request(Request::Richieste(req))]
                 }
+                None => Vec::new(),
             }
         }
-        Screen::Richieste(State::Riga(f, base)) => {
-            if !matches!(a, Action::Save | Action::Confirm) || f.saving {
-                return Vec::new();
-            }
-            if f.readonly {
-                app.status = Some(READ_ONLY.into());
-                return Vec::new();
-            }
-            if f.form.validate(today).is_some() {
-                app.status = Some(MSG_FIX.into());
-                return Vec::new();
-            }
-            match forms::read_riga(&f.form, base, today) {
-                Err(e) => {
-                    f.refuse(&[e], &mut app.status);
-                    Vec::new()
+        Screen::Richieste(State::Riga(f, base)) if matches!(a, Action::Save | Action::Confirm) => {
+            match save(f, &mut app.status, today, |form| {
+                forms::read_riga(form, base, today)
+            }) {
+                Some(riga) => {
+                    let req = Req::SaveRiga { actor, riga };
+                    vec![app.io.request(Request::Richieste(req))]
                 }
-                Ok(riga) => {
-                    f.saving = true;
-                    vec![
-                        app.io
-                            .request(Request::Richieste(Req::SaveRiga { actor, riga })),
-                    ]
-                }
+                None => Vec::new(),
             }
         }
         _ => Vec::new(),
+    }
+}
+
+/// The record typed in form `f`, to save (the form marked as saving), or why not: read-only, a
+/// save in flight, a field to fix (the message in `status`).
+fn save<T>(
+    f: &mut FormScreen,
+    status: &mut Option<String>,
+    today: time::Date,
+    read: impl FnOnce(&Form) -> Result<T, (String, String)>,
+) -> Option<T> {
+    if f.saving {
+        return None;
+    }
+    if f.readonly {
+        *status = Some(READ_ONLY.into());
+        return None;
+    }
+    if f.form.validate(today).is_some() {
+        *status = Some(MSG_FIX.into());
+        return None;
+    }
+    match read(&f.form) {
+        Err(e) => {
+            f.refuse(&[e], status);
+            None
+        }
+        Ok(record) => {
+            f.saving = true;
+            Some(record)
+        }
     }
 }
 
