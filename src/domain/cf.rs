@@ -137,23 +137,8 @@ pub fn omocode(cf: &str, level: usize) -> String {
 /// Character classes of the 16 positions: `L` a letter, `N` a digit or an omocodia letter.
 pub const PATTERN: &[u8; 16] = b"LLLLLLNNLNNLNNNL";
 
-const MESI: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
-
 fn mese(month: &u8) -> &'static str {
-    MESI[usize::from(*month).clamp(1, 12) - 1]
+    super::date::nome_mese(*month)
 }
 
 /// `gg/mm/aaaa` of a date the code or the Belfiore table gave (always a real date).

@@ -236,6 +236,25 @@ pub fn file_stamp(at: OffsetDateTime) -> String {
     )
 }
 
+/// The Italian name of month `m` (1–12; out of range is clamped).
+pub fn nome_mese(m: u8) -> &'static str {
+    const MESI: [&str; 12] = [
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ];
+    MESI[usize::from(m.clamp(1, 12)) - 1]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,21 +7,6 @@
 
 use super::date;
 
-const MESI: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
-
 /// A calendar month.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
@@ -101,7 +86,7 @@ impl Mese {
 
     /// `novembre 2026`.
     pub fn label(self) -> String {
-        format!("{} {}", MESI[usize::from(self.mese - 1)], self.anno)
+        format!("{} {}", date::nome_mese(self.mese), self.anno)
     }
 }
 

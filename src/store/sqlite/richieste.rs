@@ -91,6 +91,59 @@ fn conflict(entity: &'static str, id: i64) -> StoreError {
     StoreError::Conflict { entity, id }
 }
 
+/// Inserts richiesta `r` (created and updated at `now` by `by`); its id.
+fn insert_richiesta(
+    tx: &Transaction<'_>,
+    r: &Richiesta,
+    now: &str,
+    by: &str,
+) -> rusqlite::Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO scheda_richiesta (scheda_id, data_richiesta, servizio, tipo_intervento_id, settore,
+             erogatore, erogabile_accoglienza, note, created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)",
+    )?
+    .execute(params![
+        r.scheda_id,
+        r.data_richiesta,
+        r.servizio,
+        r.tipo_intervento_id,
+        r.settore,
+        r.erogatore,
+        r.erogabile_accoglienza,
+        r.note,
+        now,
+        by
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Inserts consuntivo row `c` of richiesta `richiesta_id`; its id.
+fn insert_consuntivo(
+    tx: &Transaction<'_>,
+    richiesta_id: i64,
+    c: &Consuntivo,
+    now: &str,
+    by: &str,
+) -> rusqlite::Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO richiesta_consuntivo (richiesta_id, data, descrizione, operatori, minuti,
+             tipo_attivita, created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
+    )?
+    .execute(params![
+        richiesta_id,
+        c.data,
+        c.descrizione,
+        c.operatori,
+        c.minuti,
+        c.tipo_attivita,
+        now,
+        by
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
 impl RichiesteStore for SqliteStore {
     fn richieste(&self, scheda_id: i64) -> StoreResult<Vec<Richiesta>> {
         let conn = self.conn();
@@ -131,24 +184,8 @@ impl RichiesteStore for SqliteStore {
         self.write(|tx| {
             let (id, version, action) = match r.id {
                 None => {
-                    tx.execute(
-                        "INSERT INTO scheda_richiesta (scheda_id, data_richiesta, servizio, tipo_intervento_id, settore,
-                             erogatore, erogabile_accoglienza, note, created_at, created_by, updated_at, updated_by)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)",
-                        params![
-                            r.scheda_id,
-                            r.data_richiesta,
-                            r.servizio,
-                            r.tipo_intervento_id,
-                            r.settore,
-                            r.erogatore,
-                            r.erogabile_accoglienza,
-                            r.note,
-                            now,
-                            by
-                        ],
-                    )?;
-                    (tx.last_insert_rowid(), 1, "crea_richiesta")
+                    let id = insert_richiesta(tx, r, &now, &by)?;
+                    (id, 1, "crea_richiesta")
                 }
                 Some(id) => {
                     let n = tx.execute(
@@ -214,22 +251,8 @@ impl RichiesteStore for SqliteStore {
             let scheda = scheda_of(tx, c.richiesta_id)?;
             let (id, version, action) = match c.id {
                 None => {
-                    tx.execute(
-                        "INSERT INTO richiesta_consuntivo (richiesta_id, data, descrizione, operatori, minuti,
-                             tipo_attivita, created_at, created_by, updated_at, updated_by)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
-                        params![
-                            c.richiesta_id,
-                            c.data,
-                            c.descrizione,
-                            c.operatori,
-                            c.minuti,
-                            c.tipo_attivita,
-                            now,
-                            by
-                        ],
-                    )?;
-                    (tx.last_insert_rowid(), 1, "crea_consuntivo")
+                    let id = insert_consuntivo(tx, c.richiesta_id, c, &now, &by)?;
+                    (id, 1, "crea_consuntivo")
                 }
                 Some(id) => {
                     let n = tx.execute(
@@ -291,44 +314,13 @@ impl RichiesteStore for SqliteStore {
     ) -> StoreResult<usize> {
         let now = now_text();
         self.write(|tx| {
-            let mut richiesta = tx.prepare_cached(
-                "INSERT INTO scheda_richiesta (scheda_id, data_richiesta, servizio, tipo_intervento_id, settore,
-                     erogatore, erogabile_accoglienza, note, created_at, created_by, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)",
-            )?;
-            let mut riga = tx.prepare_cached(
-                "INSERT INTO richiesta_consuntivo (richiesta_id, data, descrizione, operatori, minuti,
-                     tipo_attivita, created_at, created_by, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
-            )?;
             let mut servizio = tx.prepare_cached(
                 "INSERT OR IGNORE INTO scheda_codice (scheda_id, campo, codice) VALUES (?1, 'servizi', ?2)",
             )?;
             for r in rows {
-                richiesta.execute(params![
-                    r.scheda_id,
-                    r.data_richiesta,
-                    r.servizio,
-                    r.tipo_intervento_id,
-                    r.settore,
-                    r.erogatore,
-                    r.erogabile_accoglienza,
-                    r.note,
-                    now,
-                    r.created_by
-                ])?;
-                let id = tx.last_insert_rowid();
+                let id = insert_richiesta(tx, r, &now, &r.created_by)?;
                 for c in &r.consuntivo {
-                    riga.execute(params![
-                        id,
-                        c.data,
-                        c.descrizione,
-                        c.operatori,
-                        c.minuti,
-                        c.tipo_attivita,
-                        now,
-                        c.created_by
-                    ])?;
+                    insert_consuntivo(tx, id, c, &now, &c.created_by)?;
                 }
                 if let Some(s) = &r.servizio {
                     servizio.execute(params![r.scheda_id, s])?;
