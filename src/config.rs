@@ -24,6 +24,9 @@
 //! draft_warning_days = 7                         # the home screen warns this many days before
 //! crash_days = 90                                # crash reports
 //! audit_months = 24                              # audit rows (24 at least: access logs, Garante)
+//! [mail]                                         # notices of schede sent to another office
+//! sendmail = "/usr/sbin/sendmail"                # or: smtp = "localhost:25" (a relay, no login)
+//! from = "sportello@comune.example.it"
 //! ```
 //! The print queue and the output folder of each ufficio are stored in the database
 //! (`sportello ente ufficio`). `recording_redact = true` forces `--redact` on every session
@@ -72,6 +75,42 @@ struct Layer {
     admin_group: Option<String>,
     retention: Option<RetentionLayer>,
     anomaly_reads_per_hour: Option<u32>,
+    mail: Option<MailLayer>,
+}
+
+/// The `[mail]` table of one layer: one transport and the sender.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MailLayer {
+    sendmail: Option<String>,
+    smtp: Option<String>,
+    from: Option<String>,
+}
+
+impl MailLayer {
+    fn mailer(self) -> Result<Option<crate::mail::Mailer>, AppError> {
+        use crate::mail::{Mailer, Trasporto};
+        let trasporto = match (self.sendmail, self.smtp) {
+            (None, None) => return Ok(None),
+            (Some(_), Some(_)) => {
+                return Err(AppError::Env(
+                    "[mail]: indicare «sendmail» oppure «smtp», non entrambi".into(),
+                ));
+            }
+            (Some(p), None) => Trasporto::Sendmail(p),
+            (None, Some(a)) => Trasporto::Smtp(a),
+        };
+        let mittente = self
+            .from
+            .filter(|f| crate::domain::organizzazione::is_email(f))
+            .ok_or_else(|| {
+                AppError::Env("[mail]: «from» deve essere un indirizzo e-mail valido".into())
+            })?;
+        Ok(Some(Mailer {
+            trasporto,
+            mittente,
+        }))
+    }
 }
 
 /// The `[retention]` table of one layer.
@@ -137,6 +176,8 @@ pub struct Config {
     /// Distinct persons, schede or cases an operator may read in an hour before `sportello
     /// anomalies` records an anomaly.
     pub anomaly_reads_per_hour: u32,
+    /// How notices of schede sent to another office leave the server (`None`: not sent).
+    pub mail: Option<crate::mail::Mailer>,
     /// The files that were read, in order.
     pub sources: Vec<PathBuf>,
 }
@@ -217,6 +258,7 @@ impl Layer {
                 (Some(under), Some(over)) => Some(under.over(over)),
                 (under, over) => over.or(under),
             },
+            mail: top.mail.or(self.mail),
         }
     }
 
@@ -267,6 +309,7 @@ impl Layer {
             admin_group: None,
             retention: None,
             anomaly_reads_per_hour: None,
+            mail: None,
         })
     }
 }
@@ -365,6 +408,7 @@ impl Config {
             anomaly_reads_per_hour: layer
                 .anomaly_reads_per_hour
                 .unwrap_or(crate::service::anomalie::DEFAULT_THRESHOLD),
+            mail: layer.mail.map(MailLayer::mailer).transpose()?.flatten(),
             sources,
         })
     }

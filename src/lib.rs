@@ -33,6 +33,7 @@ pub mod export;
 pub mod files;
 pub mod forms;
 pub mod logging;
+pub mod mail;
 pub mod print;
 pub mod progress;
 pub mod record;

@@ -440,6 +440,10 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         (t.id, t.belfiore, t.scheda, t.deleted, t.collega);
     let (ufficio, proposta, caso, pai) = (t.ufficio, t.proposta, t.caso, t.pai);
     let (intervento, erogazione) = (t.intervento, t.erogazione);
+    let altro_ufficio = match side {
+        Side::Own => w.b.ufficio,
+        Side::Other => w.a.ufficio,
+    };
     let persona = w.persona;
     let out = w.dir.path().join(format!("{op:?}.pdf"));
     let mut svc = Service::new(&mut w.store);
@@ -947,6 +951,52 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
                 ..Default::default()
             };
             return Some(svc.save_impostazioni_ufficio(actor, &s).map(|_| ()));
+        }
+        Op::ListOrganizzazioni => ok(svc.organizzazioni(actor)),
+        Op::SaveOrganizzazione => ok(svc.save_organizzazione(
+            actor,
+            &sportello::domain::organizzazione::Organizzazione {
+                nome: "Caritas diocesana".into(),
+                tipo: "terzo_settore".into(),
+                attivo: true,
+                settori: vec![sportello::domain::organizzazione::Settore {
+                    nome: "Centro di ascolto".into(),
+                    inviante: true,
+                    attivo: true,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )),
+        Op::SavePuntoContatto => {
+            let p = sportello::domain::organizzazione::PuntoContatto {
+                ufficio_id: ufficio,
+                nome: "Sede distaccata".into(),
+                attivo: true,
+                ..Default::default()
+            };
+            return Some(svc.save_punto_contatto(actor, &p).map(|_| ()));
+        }
+        Op::AnnullaInvio => {
+            // The ente's scheda sent to the other ente's office, not opened yet.
+            let sys = Actor::system(None, None);
+            let mut s = svc.store().scheda(scheda.0).unwrap().unwrap();
+            s.edit.invio_ufficio_id = Some(altro_ufficio);
+            let save = SchedaSave {
+                ente_id: ente,
+                ufficio_id: Some(ufficio),
+                completa: true,
+                proposta_ente: None,
+            };
+            let saved = svc.store_mut().save_scheda(&sys, &s.edit, save).unwrap();
+            return Some(svc.annulla_invio(actor, scheda.0, saved.version));
+        }
+        Op::ConsegnaAvvisi => {
+            let mailer = sportello::mail::Mailer {
+                trasporto: sportello::mail::Trasporto::Sendmail("/bin/true".into()),
+                mittente: "sportello@comune.example.it".into(),
+            };
+            ok(svc.consegna_avvisi(actor, &mailer, false))
         }
         Op::RapportoSportello => {
             let mese = Mese::parse("2026-11").unwrap();

@@ -54,6 +54,7 @@ pub fn prepare_tui(
         // Said once, in the status bar.
         notice: (!crate::logging::on()).then(|| crate::logging::OFF_NOTICE.into()),
         retention: config.retention,
+        mail: config.mail.clone(),
     };
     let schema = db.service().schema_status()?.db_version;
     let size = crossterm::terminal::size().unwrap_or((80, 24));

@@ -8,6 +8,7 @@ use super::Service;
 use super::rules::{Op, in_ente};
 use crate::domain::Actor;
 use crate::domain::codici::{Codice, CodiceEnte, ImportCounts, NewCodice, valid_id};
+use crate::domain::organizzazione::Ruolo;
 use crate::sanitize::sanitize;
 use crate::store::{StoreError, StoreResult};
 
@@ -149,6 +150,11 @@ impl Service<'_> {
                     .collect(),
                 "stato_caso" => self.store.stati_caso()?,
                 "comuni_ambito" => self.comuni_ambito(actor.ente())?,
+                "settori_invianti" => self.settori_list(Ruolo::Inviante, with_disabled)?,
+                "settori_interlocutori" => self.settori_list(Ruolo::Interlocutore, with_disabled)?,
+                "settori_erogatori" => self.settori_list(Ruolo::Erogatore, with_disabled)?,
+                "punti_contatto" => self.punti_list(&actor, with_disabled)?,
+                "uffici_invio" => self.uffici_invio(&actor, with_disabled)?,
                 "uffici" => self
                     .all_uffici()?
                     .into_iter()

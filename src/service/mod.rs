@@ -30,6 +30,8 @@ mod erogazioni_stampe;
 pub mod helpdesk;
 pub mod maintenance;
 pub mod organisation;
+pub mod invii;
+pub mod organizzazioni;
 pub mod persona;
 pub mod rapporto;
 pub mod retention;

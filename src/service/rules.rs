@@ -187,6 +187,12 @@ pub enum Op {
     ImpostazioniUfficio,
     ConfigureSportello,
     RapportoSportello,
+    // Organisations of the territory, punti di contatto, sending schede to another office
+    ListOrganizzazioni,
+    SaveOrganizzazione,
+    SavePuntoContatto,
+    AnnullaInvio,
+    ConsegnaAvvisi,
 }
 
 /// One row of the table.
@@ -348,6 +354,11 @@ pub static RULES: &[Rule] = &[
     rule(Op::ImpostazioniUfficio, "leggi_impostazioni_ufficio", "impostazioni dell'ufficio", P(Pm::ManageConfig), Administered, Denials),
     rule(Op::ConfigureSportello, "configura_impostazioni_ufficio", "impostazioni dell'ufficio", P(Pm::ManageConfig), Administered, Always),
     rule(Op::RapportoSportello, "rapporto_sportello", "rapporto attività dello sportello", P(Pm::Export), Ente, Always),
+    rule(Op::ListOrganizzazioni, "elenca_organizzazioni", "elenco delle organizzazioni", Operator, Installation, Denials),
+    rule(Op::SaveOrganizzazione, "salva_organizzazione", "registro delle organizzazioni", P(Pm::ManageConfig), Installation, Always),
+    rule(Op::SavePuntoContatto, "salva_punto_contatto", "punti di contatto dell'ufficio", P(Pm::ManageConfig), Administered, Always),
+    rule(Op::AnnullaInvio, "annulla_invio_scheda", "annullamento dell'invio di una scheda", P(Pm::WriteSchede), Ente, Always),
+    rule(Op::ConsegnaAvvisi, "consegna_avvisi_invio", "avvisi e-mail degli invii", AnyOf(&[Pm::WriteSchede, Pm::ManageConfig]), Installation, Always),
 ];
 
 impl Op {

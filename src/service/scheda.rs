@@ -47,6 +47,10 @@ pub struct SchedaFormData {
     /// How many richieste the scheda has.
     #[serde(default)]
     pub richieste: usize,
+    /// Its sendings to other offices the reader may see, newest first (each with the scheda as
+    /// sent).
+    #[serde(default)]
+    pub invii: Vec<crate::domain::invio::Invio>,
 }
 
 /// The rows of the list of schede and the labels of the esiti (code, label).
@@ -176,17 +180,18 @@ impl Service<'_> {
         soggetto_id: i64,
         lists: &[String],
     ) -> StoreResult<SchedaFormData> {
-        let (scheda, can_edit) = match id {
+        let (scheda, can_edit, invii) = match id {
             Some(id) => {
                 let s = self.read_scheda(actor, id, "scheda")?;
                 let live = self.live(actor, Op::ReadScheda)?;
                 let can = can_edit(&live, &s);
-                (Some(s), can)
+                let invii = self.invii_visibili(&live, &s)?;
+                (Some(s), can, invii)
             }
             None => {
                 let ente = ente_of(actor)?;
                 self.guard(actor, Op::NewScheda, Some(ente), "ente")?;
-                (None, true)
+                (None, true, Vec::new())
             }
         };
         let soggetto_id = scheda.as_ref().map_or(soggetto_id, |s| s.edit.soggetto_id);
@@ -211,6 +216,7 @@ impl Service<'_> {
             esiti_pic,
             requisiti: self.requisiti(ufficio)?,
             richieste,
+            invii,
         })
     }
 
@@ -278,6 +284,18 @@ impl Service<'_> {
             }
             if !can_read_note(&actor, &stored) {
                 edit.nota_privata = None;
+            }
+            if edit.invio_ufficio_id != stored.edit.invio_ufficio_id
+                && let Some(letta) = self
+                    .store
+                    .invii(id)?
+                    .into_iter()
+                    .find(|i| i.attivo() && i.letta_at.is_some())
+            {
+                return Err(StoreError::Invalid(format!(
+                    "la scheda è già stata aperta da {}: l'ufficio di destinazione non si può più cambiare",
+                    letta.a_ufficio
+                )));
             }
             if !self.holds_riservati(&actor, stored.ente_id)? {
                 Sensibili::keep_stored(&mut edit.dati, &stored.edit.dati);

@@ -19,10 +19,12 @@ pub use sqlite::scheda::{Contatori, SchedaSave, SchedaSaved};
 
 mod casi;
 mod erogazioni;
+mod organizzazioni;
 mod richieste;
 pub use crate::domain::siuss::{FlussoScritto, FlussoSiuss};
 pub use casi::{CasiStore, FascicoloStore, OperatoriCasoStore, ProposteStore};
 pub use erogazioni::{ErogazioniStore, SiussLavoro, SiussSelezione, SiussStore};
+pub use organizzazioni::{ESITO_ERRORE, InviiStore, OrganizzazioniStore};
 pub use richieste::{ImpostazioniStore, RichiesteStore};
 
 use std::path::Path;
@@ -207,6 +209,8 @@ store_of!(
     SessioniStore,
     RichiesteStore,
     ImpostazioniStore,
+    OrganizzazioniStore,
+    InviiStore,
 );
 
 /// The schema version and its migrations.

@@ -42,6 +42,9 @@ pub struct AppConfig {
     pub notice: Option<String>,
     /// How long data is kept: the home screen warns before a draft expires.
     pub retention: crate::domain::retention::Retention,
+    /// How the notice of a scheda sent to another office leaves the server (`None`: not sent;
+    /// always `None` in replays).
+    pub mail: Option<crate::mail::Mailer>,
 }
 
 impl AppConfig {
@@ -76,6 +79,7 @@ impl AppConfig {
             ),
             notice: None,
             retention: Default::default(),
+            mail: None,
         }
     }
 

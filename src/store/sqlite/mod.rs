@@ -32,6 +32,7 @@ mod fascicolo;
 mod login;
 mod maintenance;
 mod organisation;
+mod organizzazioni;
 mod persona;
 pub(super) mod persona_write;
 mod proposte;

@@ -34,6 +34,9 @@ pub struct SchedaSaved {
     pub id: i64,
     pub version: i64,
     pub numero: i64,
+    /// The sending to another office this save made (its e-mail notice is still to go).
+    #[serde(default)]
+    pub invio: Option<i64>,
 }
 
 /// The office counters of the home screen.
@@ -310,6 +313,7 @@ impl SchedaStore for SqliteStore {
             write_codes(tx, id, e)?;
             write_sensibili(tx, id, &e.dati)?;
             let proposta = sync_proposta(tx, id, e, save, &now, &by)?;
+            let invio = super::organizzazioni::sync_invio(tx, id, e, save, &now, &by)?;
             let stato = if save.completa { "completa" } else { "in sospeso" };
             append_audit(
                 tx,
@@ -328,6 +332,7 @@ impl SchedaStore for SqliteStore {
                 id,
                 version,
                 numero,
+                invio,
             })
         })
     }
@@ -550,6 +555,11 @@ impl SchedaStore for SqliteStore {
                 params![id, now],
             )?;
             if n == 1 {
+                tx.execute(
+                    "UPDATE invio_scheda SET letta_at = ?2, letta_da = ?3
+                     WHERE scheda_id = ?1 AND annullata_at IS NULL AND letta_at IS NULL",
+                    params![id, now, who(actor)],
+                )?;
                 append_audit(
                     tx,
                     actor,

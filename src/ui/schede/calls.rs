@@ -62,6 +62,17 @@ pub enum Req {
         def: Box<FormDef>,
         outputs: Outputs,
     },
+    /// Cancel the sending of a scheda to another office.
+    AnnullaInvio {
+        actor: Actor,
+        id: i64,
+        version: i64,
+    },
+    /// Send the e-mail notices of the sendings just made.
+    Avvisi {
+        actor: Actor,
+        mailer: crate::mail::Mailer,
+    },
     /// The list exported to the ufficio's folder.
     Export {
         actor: Actor,
@@ -89,6 +100,10 @@ pub enum Rep {
     FilterLists(Result<Lists, String>),
     /// The file written, a note (how many rows), the print job.
     Document(Result<Delivered, String>),
+    /// The sending of scheda (id) cancelled.
+    InvioAnnullato(i64, Result<(), String>),
+    /// The e-mail notices sent: (sending, outcome).
+    Avvisi(Result<Vec<(i64, String)>, String>),
 }
 
 /// Prefix of the error of a save refused because someone else saved first.
@@ -142,6 +157,12 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
         }
         Req::Duplicate { actor, id } => {
             Rep::Duplicated(svc.duplicate_scheda(&actor, id, today).map_err(err))
+        }
+        Req::AnnullaInvio { actor, id, version } => {
+            Rep::InvioAnnullato(id, svc.annulla_invio(&actor, id, version).map_err(err))
+        }
+        Req::Avvisi { actor, mailer } => {
+            Rep::Avvisi(svc.consegna_avvisi(&actor, &mailer, false).map_err(err))
         }
         Req::FilterLists { actor, lists } => Rep::FilterLists(
             svc.form_lists(&actor, lists.iter().map(String::as_str), true)

@@ -314,6 +314,7 @@ mod tests {
             esiti_pic: Vec::new(),
             requisiti: Default::default(),
             richieste: 0,
+            invii: Vec::new(),
         }
     }
 

@@ -6,6 +6,7 @@ mod calls;
 mod familiari;
 mod filter;
 mod form;
+mod invio;
 mod list;
 
 pub use calls::{CONFLICT, Rep, Req, execute};
@@ -41,6 +42,8 @@ pub enum State {
     Filter(Box<FormScreen>),
     /// A member of the scheda's familiari e conviventi: its row in the list (`None`: a new one).
     Membro(Box<FormScreen>, Option<usize>),
+    /// The scheda as it was sent to another office (read-only; see [`invio`]).
+    Originale(Box<FormScreen>),
 }
 
 impl ScreenState for State {
@@ -50,6 +53,7 @@ impl ScreenState for State {
             State::Form(..) => "scheda",
             State::Filter(_) => "filtro_schede",
             State::Membro(..) => "familiare",
+            State::Originale(_) => "scheda_originale",
         }
     }
     fn title(&self) -> &'static str {
@@ -58,6 +62,7 @@ impl ScreenState for State {
             State::Form(..) => "Scheda di accesso",
             State::Filter(_) => "Filtri delle schede",
             State::Membro(..) => "Familiare",
+            State::Originale(_) => "Scheda originale",
         }
     }
     fn area(&self) -> Area {
@@ -77,6 +82,7 @@ impl ScreenState for State {
             State::Form(..) => true,
             // Only the scheda form prints.
             State::Filter(_) | State::Membro(..) => a != Action::Print,
+            State::Originale(_) => !matches!(a, Action::Print | Action::Save),
             // The list layer is shared with the person card: not its consent key.
             State::List(_) => {
                 Table::moves(a, true)
@@ -97,7 +103,7 @@ impl ScreenState for State {
         }
     }
     fn claims(&self, a: Action) -> bool {
-        matches!(self, State::Form(..)) && a == Action::Richieste
+        matches!(self, State::Form(..)) && matches!(a, Action::Richieste | Action::Invio)
     }
     fn text_mut(&mut self) -> Option<&mut TextInput> {
         match self {
@@ -113,13 +119,17 @@ impl ScreenState for State {
     }
     fn form(&self) -> Option<&FormScreen> {
         match self {
-            State::Form(f, _) | State::Filter(f) | State::Membro(f, _) => Some(f),
+            State::Form(f, _) | State::Filter(f) | State::Membro(f, _) | State::Originale(f) => {
+                Some(f)
+            }
             State::List(_) => None,
         }
     }
     fn form_mut(&mut self) -> Option<&mut FormScreen> {
         match self {
-            State::Form(f, _) | State::Filter(f) | State::Membro(f, _) => Some(f),
+            State::Form(f, _) | State::Filter(f) | State::Membro(f, _) | State::Originale(f) => {
+                Some(f)
+            }
             State::List(_) => None,
         }
     }
@@ -157,7 +167,7 @@ impl ScreenState for State {
                     area,
                 )
             }
-            State::Form(s, _) | State::Filter(s) | State::Membro(s, _) => {
+            State::Form(s, _) | State::Filter(s) | State::Membro(s, _) | State::Originale(s) => {
                 crate::ui::view::draw_form(app, &s.form, f, area)
             }
         }
@@ -185,6 +195,13 @@ pub enum Then {
     ExportFormat,
     /// Remove this member from the familiari of the scheda form.
     RemoveFamiliare(usize),
+    /// The choices about the scheda's sending (see [`invio`]).
+    Invio,
+    /// Confirmed: cancel the sending of this scheda.
+    AnnullaInvio {
+        id: i64,
+        version: i64,
+    },
 }
 
 /// Opens the list from the menu (the admin's list holds the deleted schede, to restore them).
@@ -327,6 +344,7 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
         },
         Screen::Schede(State::Form(_, d)) => match a {
             Action::Save | Action::Confirm => save(app),
+            Action::Invio => invio::action(app),
             Action::Richieste => match d.scheda.as_ref().and_then(|s| s.edit.id) {
                 Some(id) => super::richieste::open(app, id),
                 None => {
@@ -414,8 +432,13 @@ fn open_form(app: &mut App, mut data: SchedaFormData) -> Vec<Effect> {
     let (title, specs) = app.config.form_def(FORM_ID);
     let title = match &data.scheda {
         Some(s) => format!(
-            "{title} n. {} · {} {}",
-            s.numero, data.soggetto.cognome, data.soggetto.nome
+            "{title} n. {} · {} {}{}",
+            s.numero,
+            data.soggetto.cognome,
+            data.soggetto.nome,
+            invio::title_suffix(&actor, &data)
+                .map(|t| format!(" · {t}"))
+                .unwrap_or_default()
         ),
         None => format!(
             "{title}: nuova · {} {}",
@@ -488,12 +511,16 @@ fn saved(app: &mut App, draft: &str, result: Result<SchedaOutcome, String>) -> V
             Ok(o) => {
                 app.mark_lists_stale();
                 app.status = Some(format!("Scheda n. {} salvata", o.saved.numero));
-                vec![super::drafts::delete(
+                let mut effects = vec![super::drafts::delete(
                     app,
-                    actor,
+                    actor.clone(),
                     FORM_ID.into(),
                     draft.into(),
-                )]
+                )];
+                if o.saved.invio.is_some() {
+                    effects.extend(invio::notify(app, actor));
+                }
+                effects
             }
             Err(e) => {
                 app.error_popup(format!(
@@ -568,7 +595,7 @@ fn saved(app: &mut App, draft: &str, result: Result<SchedaOutcome, String>) -> V
         errors.sort_by_key(|(id, _)| f.form.fields.iter().position(|x| &x.spec.id == id));
         f.form.mark_errors(&errors);
     }
-    let effects = vec![super::drafts::delete(app, actor, form_id, old_key)];
+    let mut effects = vec![super::drafts::delete(app, actor.clone(), form_id, old_key)];
     app.mark_lists_stale();
     if outcome.completa {
         let proposta = if outcome.proposta_ente.is_some() {
@@ -589,10 +616,32 @@ fn saved(app: &mut App, draft: &str, result: Result<SchedaOutcome, String>) -> V
             }
         ));
     }
+    if s.invio.is_some() {
+        effects.extend(invio::notify(app, actor));
+    }
     if let Some(text) = outcome.avviso {
         app.error_popup(text);
     }
     effects
+}
+
+/// The sending of scheda `id` was cancelled (or refused): the form on screen is read again.
+fn annullato(app: &mut App, id: i64, result: Result<(), String>) -> Vec<Effect> {
+    if let Err(e) = result {
+        app.error_popup(format!("Invio non annullato: {e}"));
+        return Vec::new();
+    }
+    app.mark_lists_stale();
+    app.status = Some("Invio annullato: l'ufficio di destinazione non vede più la scheda".into());
+    let Screen::Schede(State::Form(_, d)) = &app.screen else {
+        return Vec::new();
+    };
+    if d.scheda.as_ref().and_then(|s| s.edit.id) != Some(id) {
+        return Vec::new();
+    }
+    let soggetto = d.soggetto.id;
+    app.pop();
+    ask_form(app, Some(id), soggetto)
 }
 
 /// The scheda just saved for the first time, as the form keeps it.
@@ -625,6 +674,11 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
     let rep = match rep {
         Rep::Document(result) => return super::popup::document_done(app, result),
         Rep::Saved(draft, result) => return saved(app, &draft, result),
+        Rep::Avvisi(result) => {
+            invio::avvisi_done(app, result);
+            return Vec::new();
+        }
+        Rep::InvioAnnullato(id, result) => return annullato(app, id, result),
         rep => rep,
     };
     if !current {
@@ -676,7 +730,7 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
         Rep::Deleted(Err(e)) | Rep::Duplicated(Err(e)) | Rep::FilterLists(Err(e)) => {
             app.error_popup(e)
         }
-        Rep::Document(_) | Rep::Saved(..) => {}
+        Rep::Document(_) | Rep::Saved(..) | Rep::Avvisi(_) | Rep::InvioAnnullato(..) => {}
     }
     Vec::new()
 }
@@ -695,6 +749,9 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
         (Then::Restore { id, version }, _) => Req::Restore { actor, id, version },
         (Then::Duplicate(id), _) => Req::Duplicate { actor, id },
         (Then::RemoveFamiliare(i), _) => return familiari::remove(app, i),
+        (t @ (Then::Invio | Then::AnnullaInvio { .. }), answer) => {
+            return invio::then(app, t, answer);
+        }
         (Then::Print { id: Some(id) }, Answer::Choice(0)) => {
             let Some(def) = def(app) else {
                 return Vec::new();
