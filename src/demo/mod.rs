@@ -5,6 +5,7 @@
 
 pub mod erogazioni;
 pub mod history;
+pub mod organizzazioni;
 pub mod richieste;
 pub mod seguiti;
 mod sezioni;

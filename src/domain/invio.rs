@@ -47,12 +47,13 @@ impl Invio {
 
     /// One line for the scheda's title or a list: "inviata il … a …, letta il …" (dates local).
     pub fn stato(&self) -> String {
-        let day = |at: &str| super::date::stored_local(at).chars().take(10).collect::<String>();
-        let mut s = format!(
-            "inviata il {} a {}",
-            day(&self.inviata_at),
-            self.a_ufficio
-        );
+        let day = |at: &str| {
+            super::date::stored_local(at)
+                .chars()
+                .take(10)
+                .collect::<String>()
+        };
+        let mut s = format!("inviata il {} a {}", day(&self.inviata_at), self.a_ufficio);
         match (&self.annullata_at, &self.letta_at) {
             (Some(a), _) => s.push_str(&format!(", invio annullato il {}", day(a))),
             (None, Some(l)) => s.push_str(&format!(", letta il {}", day(l))),
@@ -119,7 +120,10 @@ mod tests {
         };
         let a = avviso(None, &m);
         assert!(a.testo.contains("scheda di accesso n. 42"), "{}", a.testo);
-        assert!(a.testo.contains("Segretariato sociale di Comune di Perugia"));
+        assert!(
+            a.testo
+                .contains("Segretariato sociale di Comune di Perugia")
+        );
         assert!(!a.testo.contains('{'), "{}", a.testo);
         assert_eq!(
             a.oggetto,

@@ -95,9 +95,7 @@ fn check_nome(nome: &str, what: &str) -> Result<(), String> {
         return Err(format!("il nome {what} è obbligatorio"));
     }
     if n.chars().count() > MAX_NOME {
-        return Err(format!(
-            "il nome {what} supera {MAX_NOME} caratteri"
-        ));
+        return Err(format!("il nome {what} supera {MAX_NOME} caratteri"));
     }
     if n.chars().any(char::is_control) {
         return Err(format!("il nome {what} contiene caratteri non ammessi"));
@@ -115,7 +113,9 @@ pub fn is_email(m: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains('@')
-        && !m.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+        && !m
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
 }
 
 fn check_email(m: &Option<String>, what: &str) -> Result<(), String> {
@@ -233,7 +233,9 @@ mod tests {
     #[test]
     fn email_syntax() {
         assert!(is_email("servizi.sociali@comune.roma.it"));
-        for bad in ["", "a@b", "@x.it", "a b@x.it", "a@x.it>", "a@@x.it", "a@.it"] {
+        for bad in [
+            "", "a@b", "@x.it", "a b@x.it", "a@x.it>", "a@@x.it", "a@.it",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }

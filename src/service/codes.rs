@@ -151,7 +151,9 @@ impl Service<'_> {
                 "stato_caso" => self.store.stati_caso()?,
                 "comuni_ambito" => self.comuni_ambito(actor.ente())?,
                 "settori_invianti" => self.settori_list(Ruolo::Inviante, with_disabled)?,
-                "settori_interlocutori" => self.settori_list(Ruolo::Interlocutore, with_disabled)?,
+                "settori_interlocutori" => {
+                    self.settori_list(Ruolo::Interlocutore, with_disabled)?
+                }
                 "settori_erogatori" => self.settori_list(Ruolo::Erogatore, with_disabled)?,
                 "punti_contatto" => self.punti_list(&actor, with_disabled)?,
                 "uffici_invio" => self.uffici_invio(&actor, with_disabled)?,

@@ -50,7 +50,8 @@ impl Service<'_> {
     }
 
     /// Fills a new database with the demo organisation, accounts, `persons` persons, the cases
-    /// of the cartella sociale, the richieste of the recent schede with the offices' settings and
+    /// of the cartella sociale, the richieste of the recent schede with the offices' settings, the
+    /// organisations of the territory and schede sent between the offices, and
     /// the erogazioni (with one SIUSS flow sent, its compressed copy
     /// in `data_dir/siuss` as a real export keeps it; `None`: no data folder, no copy).
     pub fn create_demo(
@@ -67,6 +68,7 @@ impl Service<'_> {
         crate::demo::erogazioni::add(self.store, summary.persons, today, archivio)?;
         let uffici = &summary.uffici[..3.min(summary.uffici.len())];
         crate::demo::richieste::add(self.store, actor, (&summary.enti, uffici), today)?;
+        crate::demo::organizzazioni::add(self.store, actor, &summary.enti, uffici)?;
         self.store.checkpoint()?;
         Ok(summary)
     }

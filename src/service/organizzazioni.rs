@@ -4,10 +4,8 @@
 
 use super::Service;
 use super::rules::Op;
-use crate::domain::organizzazione::{
-    self, Organizzazione, PuntoContatto, Ruolo, clean, etichetta,
-};
 use crate::domain::Actor;
+use crate::domain::organizzazione::{self, Organizzazione, PuntoContatto, Ruolo, clean, etichetta};
 use crate::store::{StoreError, StoreResult};
 
 impl Service<'_> {
@@ -170,7 +168,11 @@ impl Service<'_> {
         }
         zona.sort_by(|a, b| a.1.cmp(&b.1));
         altre.sort_by(|a, b| a.1.cmp(&b.1));
-        zona.extend(altre.into_iter().map(|(k, l)| (k, format!("{l} (altra zona)"))));
+        zona.extend(
+            altre
+                .into_iter()
+                .map(|(k, l)| (k, format!("{l} (altra zona)"))),
+        );
         Ok(zona)
     }
 }

@@ -101,10 +101,7 @@ fn save_settore(
         .map_err(|e| taken(e, &what))?;
         if s.codice.is_empty() {
             let id = tx.last_insert_rowid();
-            tx.execute(
-                "UPDATE settore SET codice = 's' || id WHERE id = ?1",
-                [id],
-            )?;
+            tx.execute("UPDATE settore SET codice = 's' || id WHERE id = ?1", [id])?;
         }
         return Ok(());
     }
@@ -145,9 +142,8 @@ impl OrganizzazioniStore for SqliteStore {
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {ORG_COLS} FROM organizzazione ORDER BY nome COLLATE NOCASE"
         ))?;
-        let mut out: Vec<Organizzazione> = stmt
-            .query_map([], org_row)?
-            .collect::<Result<_, _>>()?;
+        let mut out: Vec<Organizzazione> =
+            stmt.query_map([], org_row)?.collect::<Result<_, _>>()?;
         for o in &mut out {
             o.settori = settori(conn, o.id)?;
         }
@@ -438,7 +434,10 @@ impl InviiStore for SqliteStore {
         ))?;
         let enti = enti.map(super::json_array);
         let rows = stmt
-            .query_map(params![enti, riprova, crate::store::ESITO_ERRORE], invio_row)?
+            .query_map(
+                params![enti, riprova, crate::store::ESITO_ERRORE],
+                invio_row,
+            )?
             .collect::<Result<_, _>>()?;
         Ok(rows)
     }

@@ -100,11 +100,10 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
             Vec::new()
         }
         (Then::AnnullaInvio { id, version }, Answer::Yes) => {
-            vec![app.io.request(Request::Schede(Req::AnnullaInvio {
-                actor,
-                id,
-                version,
-            }))]
+            vec![
+                app.io
+                    .request(Request::Schede(Req::AnnullaInvio { actor, id, version })),
+            ]
         }
         _ => Vec::new(),
     }
@@ -120,9 +119,8 @@ fn originale(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     let Some(originale) = i.originale.clone() else {
-        app.status = Some(
-            "Scheda originale non conservata: l'invio è precedente a questa versione".into(),
-        );
+        app.status =
+            Some("Scheda originale non conservata: l'invio è precedente a questa versione".into());
         return Vec::new();
     };
     let mut data = (**d).clone();
@@ -174,7 +172,10 @@ pub fn avvisi_done(app: &mut App, result: Result<Vec<(i64, String)>, String>) {
     match result {
         Ok(esiti) => {
             if let Some((_, e)) = esiti.last() {
-                append_status(app, &format!("avviso e-mail: {}", crate::sanitize::sanitize(e)));
+                append_status(
+                    app,
+                    &format!("avviso e-mail: {}", crate::sanitize::sanitize(e)),
+                );
             }
         }
         Err(e) => append_status(app, &format!("avviso e-mail non inviato: {e}")),
