@@ -122,6 +122,21 @@ pub(super) enum UfficioCommand {
         #[command(flatten)]
         args: UfficioArgs,
     },
+    /// Nuovo punto di contatto di un ufficio (dove riceve il pubblico), o elenco senza --nome
+    Punto {
+        /// L'ente (codice, id o nome)
+        ente: String,
+        /// L'ufficio
+        ufficio: String,
+        #[arg(long)]
+        nome: Option<String>,
+        #[arg(long)]
+        indirizzo: Option<String>,
+        #[arg(long)]
+        telefono: Option<String>,
+        #[arg(long)]
+        orari: Option<String>,
+    },
     /// Impostazioni di un ufficio: requisiti della scheda completa, interventi mostrati nella
     /// scheda, messaggio di invio (l'e-mail è quella di «ufficio edit --email»)
     Settings {
@@ -353,6 +368,44 @@ pub(super) fn ufficio(path: &Path, actor: &Actor, command: UfficioCommand) -> Ap
                 apply(&mut svc, actor, u, args)?;
             }
             println!("ufficio creato: {id}");
+        }
+        UfficioCommand::Punto {
+            ente,
+            ufficio,
+            nome,
+            indirizzo,
+            telefono,
+            orari,
+        } => {
+            let ente = find_ente(&mut svc, actor, &ente)?;
+            let u = find_ufficio(&mut svc, actor, &ente, &ufficio)?;
+            if let Some(nome) = nome {
+                let p = crate::domain::organizzazione::PuntoContatto {
+                    ufficio_id: u.id,
+                    nome,
+                    indirizzo,
+                    telefono,
+                    orari,
+                    attivo: true,
+                    ..Default::default()
+                };
+                println!(
+                    "punto di contatto registrato: {}",
+                    svc.save_punto_contatto(actor, &p)?
+                );
+            }
+            for p in svc.punti_contatto(actor, u.id)? {
+                let show =
+                    |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "-".into());
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    p.id,
+                    sanitize(&p.nome),
+                    show(&p.indirizzo),
+                    show(&p.telefono),
+                    show(&p.orari)
+                );
+            }
         }
         UfficioCommand::List { ente } => {
             let enti = match ente {

@@ -26,6 +26,7 @@ mod demo;
 mod documents;
 mod ente;
 mod erogazioni;
+mod organizzazioni;
 mod progress;
 mod recordings;
 mod report;
@@ -185,6 +186,17 @@ enum Command {
     Ufficio {
         #[command(subcommand)]
         command: ente::UfficioCommand,
+    },
+    /// Organizzazioni del territorio e loro settori («inviato da», ente/servizio, erogatori)
+    Org {
+        #[command(subcommand)]
+        command: organizzazioni::OrgCommand,
+    },
+    /// Avvisi e-mail delle schede inviate ad altro ufficio ancora da spedire (per cron)
+    Avvisi {
+        /// Riprova anche gli avvisi non spediti per un errore
+        #[arg(long)]
+        riprova: bool,
     },
     /// Stampe in PDF: scheda di accesso, modulo privacy, scheda vuota
     Print {
@@ -386,6 +398,8 @@ fn run(cli: Cli) -> AppResult<i32> {
         }
         Some(Command::Ente { command }) => ente::ente(&config.database, &actor, command),
         Some(Command::Ufficio { command }) => ente::ufficio(&config.database, &actor, command),
+        Some(Command::Org { command }) => organizzazioni::org(&config.database, &actor, command),
+        Some(Command::Avvisi { riprova }) => organizzazioni::avvisi(&config, &actor, riprova),
         Some(Command::Print { command }) => documents::print(&config, &actor, command),
         Some(Command::Export { command }) => documents::export(&config.database, &actor, command),
         Some(Command::Audit { command }) => casi::audit(&config.database, &actor, command),
@@ -432,6 +446,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::Print { .. } => "print",
         Command::Ente { .. } => "ente",
         Command::Ufficio { .. } => "ufficio",
+        Command::Org { .. } => "org",
+        Command::Avvisi { .. } => "avvisi",
         Command::Export { .. } => "export",
         Command::Audit { .. } => "audit",
         Command::Report { .. } => "report",

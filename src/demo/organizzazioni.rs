@@ -268,7 +268,7 @@ fn invii(store: &mut dyn Store, enti: &[i64], uffici: &[i64]) -> StoreResult<usi
     }
     let ricevente = operatore(store, "sportello.corciano", corciano, ufficio_corciano);
     // The oldest of the three was read at Corciano, the middle one called back, the newest waits.
-    if let Some(id) = da_perugia.last() {
+    if let Some(id) = da_perugia.get(2) {
         store.mark_ricevuta(&ricevente, *id)?;
     }
     if let Some(id) = da_perugia.get(1)

@@ -188,6 +188,104 @@ pub fn etichetta(o: &Organizzazione, s: &Settore) -> String {
     }
 }
 
+/// Reads a registry from CSV (`;` or `,`): one row per settore with the columns `organizzazione`,
+/// `tipo`, `settore` and optionally `zona`, `codice`, `email`, `telefono`, `pec` (of the
+/// organisation), `inviante`, `interlocutore`, `erogatore` (`si`/`no`, default `si`). Rows of the
+/// same organisation are grouped. `Err`: the Italian problems, by row.
+pub fn from_csv(text: &str) -> Result<Vec<Organizzazione>, Vec<String>> {
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.contains(';') { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
+        Err(e) => return Err(vec![format!("intestazione illeggibile: {e}")]),
+    };
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (Some(c_org), Some(c_tipo), Some(c_settore)) =
+        (col("organizzazione"), col("tipo"), col("settore"))
+    else {
+        return Err(vec![
+            "servono le colonne «organizzazione», «tipo» e «settore»".into(),
+        ]);
+    };
+    let mut out: Vec<Organizzazione> = Vec::new();
+    let mut problems = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let n = i + 2;
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("riga {n}: {e}"));
+                continue;
+            }
+        };
+        let get = |c: Option<usize>| {
+            c.and_then(|c| row.get(c))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let flag = |name: &str| match get(col(name)).as_deref().map(str::to_lowercase).as_deref() {
+            None | Some("si" | "sì" | "s" | "1") => Ok(true),
+            Some("no" | "n" | "0") => Ok(false),
+            Some(v) => Err(format!(
+                "riga {n}: «{}» in «{name}»: usare si o no",
+                sanitize(v)
+            )),
+        };
+        let (Some(nome), Some(tipo), Some(settore)) =
+            (get(Some(c_org)), get(Some(c_tipo)), get(Some(c_settore)))
+        else {
+            problems.push(format!(
+                "riga {n}: organizzazione, tipo e settore obbligatori"
+            ));
+            continue;
+        };
+        let flags = (flag("inviante"), flag("interlocutore"), flag("erogatore"));
+        let (Ok(inviante), Ok(interlocutore), Ok(erogatore)) = flags else {
+            let (a, b, c) = flags;
+            problems.extend([a.err(), b.err(), c.err()].into_iter().flatten());
+            continue;
+        };
+        let s = Settore {
+            codice: get(col("codice")).unwrap_or_default(),
+            nome: settore,
+            telefono: get(col("telefono")),
+            email: get(col("email")),
+            inviante,
+            interlocutore,
+            erogatore,
+            attivo: true,
+            ..Default::default()
+        };
+        match out.iter_mut().find(|o| o.nome == nome) {
+            Some(o) => o.settori.push(s),
+            None => out.push(Organizzazione {
+                nome,
+                tipo,
+                zona: get(col("zona")),
+                pec: get(col("pec")),
+                attivo: true,
+                settori: vec![s],
+                ..Default::default()
+            }),
+        }
+    }
+    for o in &out {
+        if let Err(e) = check(o) {
+            problems.push(format!("«{}»: {e}", sanitize(&o.nome)));
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +326,25 @@ mod tests {
         let mut o = org();
         o.settori[0].codice = "CSM; DROP".into();
         assert!(check(&o).unwrap_err().contains("codice di settore"));
+    }
+
+    #[test]
+    fn a_registry_reads_from_csv_grouped_by_organisation() {
+        let csv = "organizzazione;tipo;zona;settore;codice;inviante\n\
+                   USL Umbria 1;sanita;;CSM Perugia;csm_pg;si\n\
+                   USL Umbria 1;sanita;;ADI;;no\n\
+                   Comune di Assisi;comune;Zona 3;Servizi sociali;;\n";
+        let r = from_csv(csv).unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].settori.len(), 2);
+        assert_eq!(r[0].settori[0].codice, "csm_pg");
+        assert!(!r[0].settori[1].inviante && r[0].settori[1].erogatore);
+        assert_eq!(r[1].zona.as_deref(), Some("Zona 3"));
+        let bad = "organizzazione,tipo,settore,inviante\nX,altro,,si\nY,altro,Z,forse\n";
+        let e = from_csv(bad).unwrap_err();
+        assert!(e[0].starts_with("riga 2"), "{e:?}");
+        assert!(e[1].contains("usare si o no"), "{e:?}");
+        assert!(from_csv("nome;tipo\n").unwrap_err()[0].contains("servono le colonne"));
     }
 
     #[test]

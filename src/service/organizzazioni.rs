@@ -59,6 +59,43 @@ impl Service<'_> {
         self.store.save_organizzazione(&actor, &o)
     }
 
+    /// Loads a registry read from CSV ([`organizzazione::from_csv`]): a new organisation is added,
+    /// one already there (same name) gets the settori it lacks. Returns (added, completed).
+    pub fn import_organizzazioni(
+        &mut self,
+        actor: &Actor,
+        nuove: &[Organizzazione],
+    ) -> StoreResult<(usize, usize)> {
+        let mut counts = (0, 0);
+        for n in nuove {
+            let existing =
+                self.store.organizzazioni()?.into_iter().find(|o| {
+                    crate::domain::fold::fold(&o.nome) == crate::domain::fold::fold(&n.nome)
+                });
+            match existing {
+                None => {
+                    self.save_organizzazione(actor, n)?;
+                    counts.0 += 1;
+                }
+                Some(mut o) => {
+                    let fold = |s: &str| crate::domain::fold::fold(s);
+                    let missing: Vec<_> = n
+                        .settori
+                        .iter()
+                        .filter(|s| !o.settori.iter().any(|x| fold(&x.nome) == fold(&s.nome)))
+                        .cloned()
+                        .collect();
+                    if !missing.is_empty() {
+                        o.settori.extend(missing);
+                        self.save_organizzazione(actor, &o)?;
+                        counts.1 += 1;
+                    }
+                }
+            }
+        }
+        Ok(counts)
+    }
+
     /// The punti di contatto of ufficio `ufficio_id`.
     pub fn punti_contatto(
         &mut self,
