@@ -10,6 +10,7 @@ pub mod fold;
 pub mod impostazioni;
 pub mod money;
 pub mod persona;
+pub mod por;
 pub mod rapporto;
 pub mod retention;
 pub mod richieste;

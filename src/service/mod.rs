@@ -31,6 +31,7 @@ pub mod helpdesk;
 pub mod maintenance;
 pub mod organisation;
 pub mod persona;
+mod por;
 pub mod rapporto;
 pub mod retention;
 pub mod richieste;

@@ -95,7 +95,8 @@ impl Service<'_> {
     }
 
     /// What completion needs besides the scheda: the person, the PIC esiti, the switches of the
-    /// scheda's office `ufficio`, how many richieste the scheda has and the comuni of the ambito.
+    /// scheda's office `ufficio`, how many richieste the scheda has, the comuni of the ambito and
+    /// the POR switch.
     fn contesto(
         &self,
         actor: &Actor,
@@ -122,6 +123,7 @@ impl Service<'_> {
                 .into_iter()
                 .map(|(c, _)| c)
                 .collect(),
+            por: self.por_enabled(actor)?,
         })
     }
 
