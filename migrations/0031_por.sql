@@ -14,7 +14,8 @@
 -- forma_giuridica: no list in SISO's repository: written for sportello from the groups of the
 --   ISTAT classification of legal forms.
 -- presenza_regione: §3.11 «presenza in regione (nato in regione / immigrato, + anno)».
-INSERT INTO codice (lista, codice, etichetta, gruppo, pic, richiede, ordine) VALUES
+-- A code an installation already added to one of these lists stays as it is.
+INSERT OR IGNORE INTO codice (lista, codice, etichetta, gruppo, pic, richiede, ordine) VALUES
     ('mercato_lavoro', '1', 'Cerca prima occupazione', NULL, 0, NULL, 1),
     ('mercato_lavoro', '2', 'Occupato', NULL, 0, NULL, 2),
     ('mercato_lavoro', '3', 'Disoccupato', NULL, 0, NULL, 3),

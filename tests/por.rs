@@ -1,9 +1,11 @@
-//! The POR / FSE block of a scheda, headless, on an ente that enables it: the section «Dati POR /
+//! The POR / FSE block of a scheda. Headless, on an ente that enables it: the section «Dati POR /
 //! FSE» filled for an occupied person (the employer's fields appear), a half-filled block keeps
 //! the scheda in sospeso naming the missing field, a bad IBAN is refused on its field in Italian,
 //! corrected and saved; reopened with every value; the presenza in regione of the stranieri
 //! section checked against the birth year; the «Domanda di iscrizione» printed from the CLI
-//! carries the participant and the progetto.
+//! carries the participant and the progetto. Migration 0031 turns old free-text values into codes
+//! where they equal a label; the print is audited, without the vulnerabilità for who may not read
+//! it.
 
 mod common;
 #[path = "common/pdf.rs"]
@@ -14,6 +16,7 @@ use sportello::demo;
 use sportello::domain::Actor;
 use sportello::domain::cf::{self, Sesso};
 use sportello::service::Service;
+use sportello::store::prelude::*;
 use sportello::ui::app::{AppConfig, Screen};
 use sportello::ui::harness::Harness;
 use sportello::ui::schede;
@@ -232,4 +235,136 @@ fn presenza_in_regione_is_checked_against_the_birth_year() {
     h.keys("<C-s>");
     assert!(h.text().contains("salvata in sospeso"), "{}", h.text());
     assert_eq!(error_of(&h, "str_anno_arrivo_regione"), None);
+}
+
+/// The front desk of Perugia and a scheda of person 2 saved by them with `por` in its `dati`.
+fn scheda_with(
+    s: &mut sportello::store::sqlite::SqliteStore,
+    por: &[(&str, serde_json::Value)],
+) -> Result<(Actor, i64), sportello::service::Error> {
+    let op = s.operatore_by_username("sportello").unwrap().unwrap();
+    let front = Actor::operatore(&op, None, None);
+    let today = time::Date::from_calendar_date(2026, time::Month::November, 29).unwrap();
+    let mut e = sportello::domain::scheda::SchedaEdit {
+        soggetto_id: 2,
+        data_accesso: "2026-11-02".into(),
+        operatore: "sportello".into(),
+        esito: Some("info".into()),
+        ..Default::default()
+    };
+    for (k, v) in [
+        ("interlocutore", "utente"),
+        ("motivo_accesso", "spontaneo"),
+        ("modalita_accesso", "persona"),
+    ] {
+        e.dati.insert(k.into(), serde_json::Value::from(v));
+    }
+    for (k, v) in por {
+        e.dati.insert(k.to_string(), v.clone());
+    }
+    let id = Service::new(s)
+        .save_scheda(&front, &e, false, today)?
+        .saved
+        .id;
+    Ok((front, id))
+}
+
+#[test]
+fn old_free_text_por_values_become_codes_when_they_equal_a_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::fixture::demo_db(dir.path(), 20);
+    let mut s = sportello::store::sqlite::SqliteStore::open(&path).unwrap();
+    let (_, id) = scheda_with(&mut s, &[]).unwrap();
+    drop(s);
+    // A database as before migration 0031 (its lists stay: codes are never deleted): free-text
+    // POR values.
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch(&format!(
+        "DELETE FROM schema_migrations WHERE version = 31;
+         UPDATE scheda SET dati = json_set(dati, '$.por_titolo_studio', ' licenza MEDIA ',
+             '$.por_condizione_lavoro', 'Disoccupato', '$.por_durata_ricerca', 'Oltre 12 mesi',
+             '$.por_vulnerabilita', 'Persona in condizione di povertà') WHERE id = {id};"
+    ))
+    .unwrap();
+    drop(c);
+    let mut s = sportello::store::sqlite::SqliteStore::open(&path).unwrap();
+    assert_eq!(s.migrate().unwrap(), [31]);
+    let e = s.scheda(id).unwrap().unwrap().edit;
+    assert_eq!(e.text("por_titolo_studio"), "media");
+    assert_eq!(e.text("por_condizione_lavoro"), "3");
+    assert_eq!(e.text("por_durata_ricerca"), "3");
+    assert_eq!(
+        e.text("por_vulnerabilita"),
+        "Persona in condizione di povertà",
+        "no label of its own: kept and shown as it was"
+    );
+}
+
+#[test]
+fn the_print_is_audited_and_shows_the_vulnerability_only_with_dati_riservati() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = por_db(dir.path());
+    let mut s = sportello::store::sqlite::SqliteStore::open(&path).unwrap();
+    let por = |iban: &str| {
+        let mut v: Vec<(&str, serde_json::Value)> = [
+            ("por_titolo_studio", "media"),
+            ("por_condizione_lavoro", "3"),
+            ("por_durata_ricerca", "2"),
+            ("por_vulnerabilita", "13"),
+            ("por_data_sottoscrizione", "2026-11-20"),
+            ("por_soggetto_attuatore", "Cooperativa Il Ponte"),
+            ("por_progetto", "Inclusione attiva"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::Value::from(v)))
+        .collect();
+        v.push(("por_iban", serde_json::Value::from(iban)));
+        v.push(("por_comunica_vulnerabilita", serde_json::Value::Bool(true)));
+        v
+    };
+    // A bad IBAN is refused by the service too, in Italian.
+    let err = scheda_with(&mut s, &por("IT61X0542811101000000123456")).unwrap_err();
+    assert!(err.to_string().contains("IBAN"), "{err}");
+    let (front, id) = scheda_with(&mut s, &por("IT60X0542811101000000123456")).unwrap();
+    let resp = Actor::operatore(
+        &s.operatore_by_username("responsabile").unwrap().unwrap(),
+        None,
+        None,
+    );
+    let mut svc = Service::new(&mut s);
+    svc.set_riservati(
+        &Actor::system(None, None),
+        "responsabile",
+        front.ente().unwrap(),
+        true,
+    )
+    .unwrap();
+    let def = sportello::forms::Screens::embedded()
+        .unwrap()
+        .get("scheda")
+        .unwrap()
+        .clone();
+    let out = dir.path().join("por.pdf");
+    let print = |svc: &mut Service<'_>, who: &Actor| {
+        svc.print_por_scheda(who, id, &def, &out, time::OffsetDateTime::now_utc())
+            .unwrap();
+        pdf::flat(&pdf::pdf_file_text(&out))
+    };
+    // The front desk does not hold dati riservati: no vulnerability.
+    let got = print(&mut svc, &front);
+    assert!(got.contains("Disoccupato"), "{got}");
+    assert!(got.contains("Da 6 a 12 mesi"), "{got}");
+    assert!(got.contains("IT60X0542811101000000123456"), "{got}");
+    assert!(!got.contains("Vittima di violenza"), "{got}");
+    assert!(!got.contains("Datore di lavoro"), "not occupied: {got}");
+    let got = print(&mut svc, &resp);
+    assert!(got.contains("Vittima di violenza"), "{got}");
+    let audited = svc
+        .store()
+        .audit_tail(10)
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.event.action == "stampa_por_scheda" && a.event.entity_id == Some(id))
+        .count();
+    assert_eq!(audited, 2);
 }
