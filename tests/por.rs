@@ -5,7 +5,7 @@
 //! section checked against the birth year; the «Domanda di iscrizione» printed from the CLI
 //! carries the participant and the progetto. Migration 0031 turns old free-text values into codes
 //! where they equal a label; the print is audited, without the vulnerabilità for who may not read
-//! it.
+//! it; the export carries the block's main fields.
 
 mod common;
 #[path = "common/pdf.rs"]
@@ -367,4 +367,18 @@ fn the_print_is_audited_and_shows_the_vulnerability_only_with_dati_riservati() {
         .filter(|a| a.event.action == "stampa_por_scheda" && a.event.entity_id == Some(id))
         .count();
     assert_eq!(audited, 2);
+    // The export carries the POR condition and progetto, not the vulnerabilità nor the IBAN.
+    let csv = dir.path().join("schede.csv");
+    let filtro = sportello::domain::scheda::Filtro {
+        dal: Some("2026-11-01".into()),
+        al: Some("2026-11-30".into()),
+        ..Default::default()
+    };
+    svc.export_schede(&resp, &filtro, &def, sportello::export::Format::Csv, &csv)
+        .unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains("Mercato del lavoro;Progetto"), "{text}");
+    assert!(text.contains("Disoccupato;Inclusione attiva"), "{text}");
+    assert!(!text.contains("IT60X"), "{text}");
+    assert!(!text.contains("Vittima"), "{text}");
 }
