@@ -176,6 +176,30 @@ fn the_por_block_of_a_scheda_filled_checked_saved_reopened_and_printed() {
         "IT60 X054 2811 1010 0000 0123 456"
     );
     assert!(f.form.shown("por_ragione_sociale"));
+    // Ctrl+P on the form of a POR ente: the scheda or its POR / FSE form (2).
+    h.keys("<C-p>");
+    assert!(
+        h.text().contains("Domanda di iscrizione POR / FSE"),
+        "{}",
+        h.text()
+    );
+    h.keys("2");
+    let stampe: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path().join("stampe"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(stampe.len(), 1, "{stampe:?}\n{}", h.text());
+    let name = stampe[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.starts_with(&format!("por-scheda-{id}-responsabile-")),
+        "{name}"
+    );
+    let got = pdf::flat(&pdf::pdf_file_text(&stampe[0]));
+    assert!(got.contains("Tirocinio"), "{got}");
     drop(h);
 
     // The «Domanda di iscrizione» from the CLI, as the responsabile.
