@@ -117,6 +117,8 @@ fn scheda_edit(soggetto_id: i64, operatore: &str) -> SchedaEdit {
         ("interlocutore", "utente"),
         ("motivo_accesso", "spontaneo"),
         ("modalita_accesso", "persona"),
+        // A POR block, for its print (the ente does not enable POR: nothing more is asked).
+        ("por_progetto", "Inclusione attiva"),
     ] {
         e.dati.insert(k.into(), Value::from(v));
     }
@@ -916,6 +918,9 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         )),
         Op::ListSiuss => ok(svc.siuss_flussi(actor, 10)),
         Op::PrintPor => return Some(svc.print_por(actor, erogazione.0, &out, now())),
+        Op::PrintPorScheda => {
+            return Some(svc.print_por_scheda(actor, scheda.0, &scheda_def(), &out, now()));
+        }
         Op::ListRichieste => return Some(svc.richieste_scheda(actor, scheda.0, &[]).map(|_| ())),
         Op::SaveRichiesta => {
             let s = own_scheda(&mut svc, actor, (ente, ufficio), persona);

@@ -1,5 +1,5 @@
-//! The `print` and `export` commands: a scheda, the privacy form or the blank scheda as PDF, and the
-//! list of schede of a period as CSV, XLSX or PDF.
+//! The `print` and `export` commands: a scheda, its POR / FSE form, the privacy form or the blank
+//! scheda as PDF, and the list of schede of a period as CSV, XLSX or PDF.
 //!
 //! They run as an operator given with `--operatore` (their permissions and enti apply), or else as
 //! the OS account that can open the database, which already holds every record: it acts with the
@@ -63,6 +63,19 @@ pub enum PrintCommand {
     },
     /// Il modulo POR / FSE (domanda di iscrizione all'intervento) di un'erogazione
     Por {
+        id: i64,
+        /// Il file da scrivere; senza, il PDF va nella cartella dell'ufficio e alla sua stampante
+        #[arg(long, value_name = "FILE.pdf")]
+        out: Option<PathBuf>,
+        /// Sostituisce il file indicato con --out se esiste già
+        #[arg(long, requires = "out")]
+        force: bool,
+        #[arg(long, value_name = "UTENTE")]
+        operatore: Option<String>,
+    },
+    /// La domanda di iscrizione POR / FSE dai dati POR di una scheda di accesso
+    PorScheda {
+        /// Identificativo interno della scheda
         id: i64,
         /// Il file da scrivere; senza, il PDF va nella cartella dell'ufficio e alla sua stampante
         #[arg(long, value_name = "FILE.pdf")]
@@ -288,6 +301,23 @@ pub fn print(config: &Config, system: &Actor, cmd: PrintCommand) -> AppResult<i3
                 (out, force),
                 &format!("por-{id}"),
                 |svc, out, at| svc.print_por(&a, id, out, at),
+            )
+        }
+        PrintCommand::PorScheda {
+            id,
+            out,
+            force,
+            operatore,
+        } => {
+            let a = super::acting(&mut db, system, operatore.as_deref())?;
+            let def = scheda_def()?;
+            pdf(
+                &mut db,
+                &a,
+                config,
+                (out, force),
+                &format!("por-scheda-{id}"),
+                |svc, out, at| svc.print_por_scheda(&a, id, &def, out, at),
             )
         }
     }

@@ -402,7 +402,8 @@ fn insert_persons(
     Ok(inserted)
 }
 
-/// Presa in carico demo data for the first comune: its segretariato manages every categoria sociale,
+/// Presa in carico demo data for the first comune (which enables the POR / FSE block: five of its
+/// schede carry a complete one, one with an employer): its segretariato manages every categoria sociale,
 /// the social worker and the responsabile hold "dati riservati"; the front desk proposes up to 14
 /// living persons: three proposals stay pending, one is refused, the others become cases in every
 /// state reachable from a presa in carico, with diary entries (some riservati), dati sociali,
@@ -434,6 +435,9 @@ pub fn casi(store: &mut dyn Store, actor: &Actor, today: time::Date) -> StoreRes
         .map(|c| c.codice)
         .collect();
     svc.set_categorie_ufficio(actor, ufficio, &categorie)?;
+    if let Some(belfiore) = svc.store().ente(ente)?.and_then(|e| e.belfiore) {
+        svc.set_por(actor, &belfiore, true)?;
+    }
     svc.set_riservati(actor, &social.username, ente, true)?;
     svc.set_riservati(actor, &resp.username, ente, true)?;
     let persons: Vec<i64> = (1..=200)
@@ -470,20 +474,17 @@ pub fn casi(store: &mut dyn Store, actor: &Actor, today: time::Date) -> StoreRes
         if let Some(p) = svc.store().soggetto(*persona)? {
             sezioni::of_person(&mut e.dati, &p, today);
         }
-        if i % 3 == 1 {
-            // The POR / FSE block: the cartella's "scheda POR".
-            for (k, v) in [
-                ("por_titolo_studio", "Licenza media"),
-                ("por_condizione_lavoro", "Disoccupato/a"),
-                ("por_durata_ricerca", "Oltre 12 mesi"),
-                ("por_vulnerabilita", "Persona in condizione di povertà"),
-                ("por_progetto", "POR FSE+ 2021-2027 — Inclusione attiva"),
-            ] {
-                e.dati.insert(k.into(), serde_json::Value::from(v));
-            }
-            e.dati.insert(
-                "por_data_sottoscrizione".into(),
-                serde_json::Value::from(day(38 - i as i64)),
+        if i % 3 == 1
+            && let Some(p) = svc.store().soggetto(*persona)?
+        {
+            // The POR / FSE block (the ente enables it): the cartella's "scheda POR".
+            let nascita = p.data_nascita.as_deref().and_then(date::parse_iso);
+            sezioni::por(
+                &mut e.dati,
+                *persona,
+                nascita.map(|d| d.year()),
+                &day(38 - i as i64),
+                i == 4,
             );
         }
         let scheda = svc.save_scheda(&front, &e, false, today)?;

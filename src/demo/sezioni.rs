@@ -2,7 +2,8 @@
 //! from the generator, so the rest of the demo stays as it was): coded formazione/lavoro for
 //! adults, abitazione on one scheda in three, familiari e conviventi on one in four, and for the
 //! citizens of a state outside the EU the stranieri section, with a permesso di soggiorno that
-//! expires around `today` (some expired, some within 60 days, most later).
+//! expires around `today` (some expired, some within 60 days, most later) and the year they came
+//! to the regione; the POR / FSE block of the schede of an ente that enables it.
 
 use serde_json::{Map, Value, json};
 use time::{Date, Duration};
@@ -153,6 +154,78 @@ pub fn fill(
         put("str_anno_arrivo", json!(arrivo));
         put("str_anno_permesso", json!(arrivo + (k % 2) as i32));
         put("str_lingua_parlato", json!(["2", "3", "4"][k % 3]));
+        // Presenza in regione: most came to the regione some years after Italy, none before birth.
+        let nascita = today.year() - eta;
+        put("str_presenza_regione", json!("immigrato"));
+        put(
+            "str_anno_arrivo_regione",
+            json!((arrivo + (k % 3) as i32).clamp(nascita, today.year())),
+        );
+    }
+}
+
+/// A complete POR / FSE block on the scheda of person `id`, born in `nascita` (year), signed on
+/// `firmata` (ISO): an occupied person with the employer's data when `occupato`, else a person
+/// looking for work, some telling a condition of vulnerability.
+pub fn por(
+    dati: &mut Map<String, Value>,
+    id: i64,
+    nascita: Option<i32>,
+    firmata: &str,
+    occupato: bool,
+) {
+    let k = id.unsigned_abs() as usize;
+    let mut put = |key: &str, v: Value| {
+        dati.insert(key.to_string(), v);
+    };
+    put(
+        "por_titolo_studio",
+        json!(["media", "qualifica", "diploma"][k % 3]),
+    );
+    if let Some(n) = nascita {
+        put("por_anno_titolo", json!(n + 14 + (k % 3) as i32 * 3));
+    }
+    put(
+        "por_soggetto_attuatore",
+        json!("Cooperativa sociale Il Ponte"),
+    );
+    put(
+        "por_progetto",
+        json!("POR FSE+ 2021-2027 — Inclusione attiva"),
+    );
+    put(
+        "por_sottocorso",
+        json!(["Orientamento al lavoro", "Tirocinio di inclusione"][k % 2]),
+    );
+    put("por_data_sottoscrizione", json!(firmata));
+    put(
+        "por_cellulare",
+        json!(format!("333 {:07}", k * 7919 % 10_000_000)),
+    );
+    put("por_iban", json!("IT60X0542811101000000123456"));
+    if occupato {
+        put("por_condizione_lavoro", json!(crate::domain::por::OCCUPATO));
+        for (campo, v) in [
+            ("por_tipo_lavoro", "dipendente"),
+            ("por_orario", "part"),
+            ("por_ragione_sociale", "Market del Corso S.r.l."),
+            ("por_piva_datore", "00743110157"),
+            ("por_cf_datore", "00743110157"),
+            ("por_via_datore", "Corso Vannucci 12"),
+            ("por_comune_datore", "G478"),
+            ("por_ateco", "47.11.10"),
+            ("por_forma_giuridica", "capitali"),
+            ("por_dimensione", "piccola"),
+        ] {
+            put(campo, json!(v));
+        }
+    } else {
+        put("por_condizione_lavoro", json!("3"));
+        put("por_durata_ricerca", json!(["1", "2", "3"][k % 3]));
+        if k.is_multiple_of(2) {
+            put("por_comunica_vulnerabilita", json!(true));
+            put("por_vulnerabilita", json!(["05", "07"][k / 2 % 2]));
+        }
     }
 }
 
@@ -181,5 +254,34 @@ mod tests {
         let mut it = Map::new();
         fill(&mut it, 12, "Rossi", None, 40, today);
         assert!(!it.contains_key("str_scadenza_permesso"));
+        assert!(!it.contains_key("str_presenza_regione"));
+        assert_eq!(d["str_presenza_regione"], json!("immigrato"));
+        let giovane = |id| {
+            let mut g = Map::new();
+            fill(&mut g, id, "Haddad", Some("Z330"), 3, today);
+            g
+        };
+        for id in 0..30 {
+            let g = giovane(id);
+            assert!(
+                crate::domain::scheda_sezioni::stranieri_problems(&g, "2026-11-30").is_empty(),
+                "{id}: {g:?}"
+            );
+            assert!(g["str_anno_arrivo_regione"].as_i64() >= Some(2023), "{id}");
+        }
+    }
+
+    #[test]
+    fn por_blocks_are_complete_and_valid() {
+        for (id, occupato) in [(4, true), (7, false), (10, false)] {
+            let mut d = Map::new();
+            por(&mut d, id, Some(1980), "2026-11-20", occupato);
+            assert!(crate::domain::por::mancanti(&d).is_empty(), "{d:?}");
+            assert!(
+                crate::domain::por::problemi(&d, "2026-11-30").is_empty(),
+                "{d:?}"
+            );
+            assert_eq!(d.contains_key("por_ragione_sociale"), occupato);
+        }
     }
 }

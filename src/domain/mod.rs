@@ -12,6 +12,7 @@ pub mod invio;
 pub mod money;
 pub mod organizzazione;
 pub mod persona;
+pub mod por;
 pub mod rapporto;
 pub mod retention;
 pub mod richieste;

@@ -215,6 +215,8 @@ pub struct Contesto {
     pub richieste: usize,
     /// Belfiore codes of the comuni of the ente and its ambito (a residence elsewhere asks why).
     pub comuni_ambito: Vec<String>,
+    /// The ente enabled the POR / FSE block (its fields are checked, a started one completed).
+    pub por: bool,
 }
 
 impl Contesto {
@@ -244,6 +246,9 @@ pub fn save_problems(e: &SchedaEdit, ctx: &Contesto) -> Vec<(&'static str, Strin
     out.extend(super::scheda_sezioni::stranieri_problems(
         &e.dati, &ctx.oggi,
     ));
+    if ctx.por {
+        out.extend(super::por::problemi(&e.dati, &ctx.oggi));
+    }
     out
 }
 
@@ -344,6 +349,9 @@ pub fn completion_problems(e: &SchedaEdit, ctx: &Contesto) -> Vec<(&'static str,
     }
     if ctx.requisiti.stranieri {
         out.extend(super::scheda_sezioni::stranieri_richiesti(&e.dati));
+    }
+    if ctx.por {
+        out.extend(super::por::mancanti(&e.dati));
     }
     if ctx.requisiti.servizi && ctx.richieste == 0 {
         req(

@@ -18,6 +18,9 @@ pub const PERMESSO_AVVISO_GIORNI: i64 = 60;
 /// The field with the expiry date (ISO) of the permesso di soggiorno.
 pub const SCADENZA_PERMESSO: &str = "str_scadenza_permesso";
 
+/// The code of `str_presenza_regione` for a person who came to the regione (the year is asked).
+pub const IMMIGRATO_IN_REGIONE: &str = "immigrato";
+
 /// Longest permesso number kept (the format varies: letters, digits, spaces, dashes, slashes).
 const NUMERO_PERMESSO_MAX: usize = 20;
 
@@ -135,6 +138,21 @@ pub fn stranieri_problems(dati: &Map<String, Value>, oggi: &str) -> Vec<(&'stati
             "str_anno_permesso",
             "Il primo permesso non può precedere il primo arrivo".to_string(),
         ));
+    }
+    if text(dati, "str_presenza_regione") == IMMIGRATO_IN_REGIONE
+        && let Some(a) = anno(
+            "str_anno_arrivo_regione",
+            "Anno di arrivo in regione",
+            &mut out,
+        )
+    {
+        let nascita = date::parse_iso(text(dati, "data_nascita")).map(|d| i64::from(d.year()));
+        if let Some(n) = nascita.filter(|n| a < *n) {
+            out.push((
+                "str_anno_arrivo_regione",
+                format!("L'arrivo in regione non può precedere la nascita ({n})"),
+            ));
+        }
     }
     let numero = text(dati, "str_numero_permesso");
     let ammessi = |c: char| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '/' | '.');
@@ -267,6 +285,43 @@ mod tests {
         assert_eq!(
             fields(stranieri_problems(&before, oggi)),
             ["str_anno_permesso", "str_numero_permesso"]
+        );
+    }
+
+    #[test]
+    fn presenza_in_regione_year_is_checked_against_today_and_birth() {
+        let oggi = "2026-11-30";
+        let arrivo = |anno: i64| {
+            dati(&[
+                ("data_nascita", "1985-03-02".into()),
+                ("str_presenza_regione", IMMIGRATO_IN_REGIONE.into()),
+                ("str_anno_arrivo_regione", Value::from(anno)),
+            ])
+        };
+        assert!(stranieri_problems(&arrivo(2012), oggi).is_empty());
+        assert!(stranieri_problems(&arrivo(1985), oggi).is_empty());
+        let prima = stranieri_problems(&arrivo(1980), oggi);
+        assert_eq!(fields(prima.clone()), ["str_anno_arrivo_regione"]);
+        assert!(
+            prima[0].1.contains("precedere la nascita (1985)"),
+            "{}",
+            prima[0].1
+        );
+        let dopo = stranieri_problems(&arrivo(2027), oggi);
+        assert!(
+            dopo[0].1.contains("successivo a quest'anno"),
+            "{}",
+            dopo[0].1
+        );
+        assert_eq!(
+            fields(stranieri_problems(&arrivo(85), oggi)),
+            ["str_anno_arrivo_regione"]
+        );
+        let mut nato = arrivo(1980);
+        nato.insert("str_presenza_regione".into(), "nato".into());
+        assert!(
+            stranieri_problems(&nato, oggi).is_empty(),
+            "born in the regione: the year is not asked"
         );
     }
 

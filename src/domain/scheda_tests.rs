@@ -249,3 +249,28 @@ fn duplicate_keeps_person_interlocutore_and_bisogni_not_notes() {
     assert_eq!(d.text("nota_pubblica"), "");
     assert_eq!(d.text("telefono"), "075 1");
 }
+
+#[test]
+fn a_half_filled_por_block_keeps_the_scheda_in_sospeso_only_when_the_ente_enables_it() {
+    let mut e = complete();
+    e.dati
+        .insert("por_progetto".into(), "Inclusione attiva".into());
+    e.dati
+        .insert("por_iban".into(), "IT61X0542811101000000123456".into());
+    let por = Contesto { por: true, ..ctx() };
+    // Off: the stored POR values are neither checked nor asked for.
+    assert!(save_problems(&e, &ctx()).is_empty());
+    assert!(completion_problems(&e, &ctx()).is_empty());
+    assert_eq!(fields(save_problems(&e, &por)), ["por_iban"]);
+    e.dati
+        .insert("por_iban".into(), "IT60X0542811101000000123456".into());
+    assert_eq!(
+        fields(completion_problems(&e, &por)),
+        [
+            "por_titolo_studio",
+            "por_condizione_lavoro",
+            "por_data_sottoscrizione",
+            "por_soggetto_attuatore"
+        ]
+    );
+}

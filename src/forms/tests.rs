@@ -129,12 +129,13 @@ fn scheda_has_its_sections() {
             "Servizi richiesti",
             "Esito",
             "Note",
-            "Privacy e POR"
+            "Privacy",
+            "Dati POR / FSE"
         ]
     );
     assert!(
-        f.sections.len() <= 12,
-        "goto_section_1..12 reach every section"
+        f.sections.len() <= 13,
+        "goto_section_1..13 reach every section"
     );
     // Stranieri only for citizens outside the EU (an empty cittadinanza is Italian).
     let stranieri = f.sections.iter().find(|s| s.id == "stranieri").unwrap();

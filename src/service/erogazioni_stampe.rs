@@ -1,24 +1,18 @@
 //! The POR / FSE form of an erogazione ("Domanda di iscrizione all'intervento", SISO-DOMAIN §1.3):
 //! the participant's data and contacts, the intervento, its progetto, attività and financing, the
-//! soggetto attuatore, the date and the signatures. PDF with the layout of the other prints;
-//! audited as a read.
+//! soggetto attuatore, the date and the signatures (participant and signatures shared with the
+//! scheda's form, [`super::por`]). PDF with the layout of the other prints; audited as a read.
 
 use std::path::Path;
 
 use super::Service;
 use super::documenti::{footer, header, pdf, write_file};
+use super::por::{TITOLO, field, firme, partecipante};
 use super::rules::Op;
 use crate::domain::date::italian;
 use crate::domain::{Actor, AuditEvent, Outcome};
-use crate::print::{Document, Item, Section};
+use crate::print::{Document, Section};
 use crate::store::{StoreError, StoreResult};
-
-fn field(label: &str, value: impl Into<String>) -> Item {
-    Item::Field {
-        label: label.into(),
-        value: value.into(),
-    }
-}
 
 impl Service<'_> {
     /// Prints the POR / FSE form of erogazione `id` to `out` (PDF).
@@ -51,49 +45,15 @@ impl Service<'_> {
             None => None,
         };
         let o = |v: &Option<String>| v.clone().unwrap_or_default();
-        let luogo = p
-            .luogo_nascita
-            .as_deref()
-            .and_then(crate::domain::belfiore::current_name)
-            .unwrap_or_default();
-        let residenza = [
-            o(&p.res_indirizzo),
-            o(&p.res_civico),
-            o(&p.res_cap),
-            p.res_comune
-                .as_deref()
-                .and_then(crate::domain::belfiore::current_name)
-                .unwrap_or_default()
-                .to_string(),
-        ]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(" ");
         let dal = e.righe.iter().map(|r| r.data.as_str()).min().unwrap_or("");
-        let mut partecipante = vec![
-            field("Cognome e nome", format!("{} {}", p.cognome, p.nome)),
-            field("Codice fiscale", o(&p.codice_fiscale)),
-            field(
-                "Nato/a il",
-                format!(
-                    "{} a {luogo}",
-                    p.data_nascita.as_deref().map(italian).unwrap_or_default()
-                ),
-            ),
-            field("Sesso", o(&p.sesso)),
-            field("Residenza", residenza),
-        ];
-        for (label, v) in [
-            ("Telefono", &p.telefono),
-            ("Cellulare", &p.cellulare),
-            ("E-mail / PEC", &p.email),
-        ] {
-            if let Some(v) = v {
-                partecipante.push(field(label, v.clone()));
-            }
-        }
+        let partecipante = partecipante(
+            &p,
+            &[
+                ("Telefono", p.telefono.clone()),
+                ("Cellulare", p.cellulare.clone()),
+                ("E-mail / PEC", p.email.clone()),
+            ],
+        );
         let mut intervento_items = vec![
             field("Intervento", tipo.etichetta.clone()),
             field("Dal", italian(dal)),
@@ -108,29 +68,15 @@ impl Service<'_> {
             intervento_items.push(field("Sottocorso / attività", a));
         }
         let doc = Document {
-            title: "Domanda di iscrizione all'intervento (POR / FSE)".into(),
+            title: TITOLO.into(),
             header: header(self.store, Some(e.ente_id), actor.ufficio_id),
             sections: vec![
-                Section {
-                    title: "Partecipante".into(),
-                    items: partecipante,
-                },
+                partecipante,
                 Section {
                     title: "Intervento".into(),
                     items: intervento_items,
                 },
-                Section {
-                    title: "Firme".into(),
-                    items: vec![
-                        field("Data di sottoscrizione", ""),
-                        Item::Signature {
-                            label: "Il/la partecipante".into(),
-                        },
-                        Item::Signature {
-                            label: "Per il soggetto attuatore".into(),
-                        },
-                    ],
-                },
+                firme(""),
             ],
             footer: footer(&actor, now),
         };

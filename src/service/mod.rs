@@ -33,6 +33,7 @@ pub mod maintenance;
 pub mod organisation;
 pub mod organizzazioni;
 pub mod persona;
+mod por;
 pub mod rapporto;
 pub mod retention;
 pub mod richieste;

@@ -177,6 +177,7 @@ pub enum Op {
     ExportSiuss,
     ListSiuss,
     PrintPor,
+    PrintPorScheda,
     // Richieste of a scheda, office settings, the desk's monthly report
     ListRichieste,
     SaveRichiesta,
@@ -345,6 +346,7 @@ pub static RULES: &[Rule] = &[
     rule(Op::ExportSiuss, "flusso_siuss", "flusso SIUSS", P(Pm::WriteErogazioni), Ente, Always),
     rule(Op::ListSiuss, "elenca_flussi_siuss", "flussi SIUSS inviati", P(Pm::ReadErogazioni), Ente, Denials),
     rule(Op::PrintPor, "stampa_por", "stampa del modulo POR", P(Pm::ReadErogazioni), Ente, Always),
+    rule(Op::PrintPorScheda, "stampa_por_scheda", "stampa della domanda POR di una scheda", P(Pm::PrintSchede), Ente, Always),
     rule(Op::ListRichieste, "leggi_richieste", "richieste e consuntivo di una scheda", P(Pm::ReadSchede), Ente, Always),
     rule(Op::SaveRichiesta, "salva_richiesta", "salvataggio di una richiesta", P(Pm::WriteSchede), Ente, Always),
     rule(Op::DeleteRichiesta, "elimina_richiesta", "eliminazione di una richiesta", P(Pm::WriteSchede), Ente, Always),

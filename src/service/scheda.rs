@@ -99,7 +99,8 @@ impl Service<'_> {
     }
 
     /// What completion needs besides the scheda: the person, the PIC esiti, the switches of the
-    /// scheda's office `ufficio`, how many richieste the scheda has and the comuni of the ambito.
+    /// scheda's office `ufficio`, how many richieste the scheda has, the comuni of the ambito and
+    /// the POR switch.
     fn contesto(
         &self,
         actor: &Actor,
@@ -126,6 +127,7 @@ impl Service<'_> {
                 .into_iter()
                 .map(|(c, _)| c)
                 .collect(),
+            por: self.por_enabled(actor)?,
         })
     }
 

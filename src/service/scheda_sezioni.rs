@@ -51,9 +51,10 @@ pub fn scadenza_permesso(schede: &[SchedaRiga]) -> Option<String> {
     })
 }
 
-/// The fields of the stranieri, familiari, abitazione and formazione/lavoro parts a scheda export
-/// carries (in the form's words), after the main columns.
-pub const EXPORT_FIELDS: [&str; 11] = [
+/// The fields of the stranieri, familiari, abitazione, formazione/lavoro and POR / FSE parts a
+/// scheda export carries (in the form's words), after the main columns (not the vulnerabilità nor
+/// the IBAN: an export goes to spreadsheets).
+pub const EXPORT_FIELDS: [&str; 17] = [
     "cittadinanza",
     "res_comune",
     "titolo_studio",
@@ -61,10 +62,16 @@ pub const EXPORT_FIELDS: [&str; 11] = [
     "settore_impiego",
     "str_status_permesso",
     SCADENZA_PERMESSO,
+    "str_presenza_regione",
+    "str_anno_arrivo_regione",
     "abit_tipo",
     "abit_titolo",
     "abit_condizioni",
     crate::domain::scheda_sezioni::FAMILIARI,
+    "por_condizione_lavoro",
+    "por_progetto",
+    "por_soggetto_attuatore",
+    "por_data_sottoscrizione",
 ];
 
 /// A member of the familiari as printed and exported: «Haddad Amina · Coniuge · Convivente ·

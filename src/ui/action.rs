@@ -86,6 +86,7 @@ actions! {
     GotoSection10 = "goto_section_10", "Vai alla sezione 10";
     GotoSection11 = "goto_section_11", "Vai alla sezione 11";
     GotoSection12 = "goto_section_12", "Vai alla sezione 12";
+    GotoSection13 = "goto_section_13", "Vai alla sezione 13";
     /// Open the code-list picker of the focused field.
     Pick = "pick", "Scegli da elenco";
     /// Toggle a bool field or the highlighted entry of a multi-select.
@@ -153,7 +154,7 @@ impl Action {
 
     /// `goto_section_N` → `Some(N)` (1-based).
     pub fn section_number(self) -> Option<u8> {
-        self.number_in(Action::GotoSection1, 12)
+        self.number_in(Action::GotoSection1, 13)
     }
 
     /// The numbered families (menu entries, sections, the home's persons): the family's Italian
@@ -300,6 +301,7 @@ mod tests {
         assert_eq!(Action::GotoSection1.section_number(), Some(1));
         assert_eq!(Action::GotoSection9.section_number(), Some(9));
         assert_eq!(Action::GotoSection12.section_number(), Some(12));
+        assert_eq!(Action::GotoSection13.section_number(), Some(13));
         assert_eq!(Action::Save.section_number(), None);
         assert_eq!(Action::Menu4.menu_number(), Some(4));
         assert_eq!(Action::GotoSection4.menu_number(), None);

@@ -631,11 +631,13 @@ mod tests {
         assert_eq!(km.resolve(&form, k("<C-g>")), Resolution::Pending);
         assert_eq!(km.pending(), &[k("<C-g>")]);
         let next = km.continuations(&form);
-        assert_eq!(next.len(), 12, "sections 1–9, then a, b, c");
+        assert_eq!(next.len(), 13, "sections 1–9, then a, b, c, d");
         assert_eq!(next[0].keys, "1");
         assert_eq!(next[0].action, Action::GotoSection1);
         assert_eq!(next[9].keys, "a");
         assert_eq!(next[9].action, Action::GotoSection10);
+        assert_eq!(next[12].keys, "d");
+        assert_eq!(next[12].action, Action::GotoSection13);
         assert_eq!(
             km.resolve(&form, k("3")),
             Resolution::Matched(Action::GotoSection3)

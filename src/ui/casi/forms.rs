@@ -134,6 +134,20 @@ const FIXED: &[(&str, &[(&str, &str)])] = &[
 /// program does not fix.
 pub fn section_lists(config: &crate::ui::app::AppConfig, sezione: Sezione) -> Vec<String> {
     let forms: Vec<String> = match sezione {
+        // The scheda POR shown under the schede: the code lists of its fields (not the comuni:
+        // the employer's comune is not shown there).
+        Sezione::Schede => {
+            let (_, specs) = config.form_def("scheda");
+            let mut lists: Vec<String> = specs
+                .iter()
+                .filter(|f| f.id.starts_with(crate::domain::por::PREFIX))
+                .filter_map(|f| f.code_list.clone())
+                .filter(|l| l != "belfiore")
+                .collect();
+            lists.sort();
+            lists.dedup();
+            return lists;
+        }
         Sezione::Valutazioni => griglie(config).into_iter().map(|(id, _)| id).collect(),
         Sezione::Risorse => vec!["familiare".into()],
         s if s.generica() => vec![s.code().into()],
@@ -420,4 +434,24 @@ pub fn fill_pai(form: &mut Form, p: &Pai) {
         p.motivo_chiusura.as_deref().unwrap_or(""),
     );
     form.changed_at = None;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schede_section_shows_the_scheda_por_with_its_labels() {
+        let config = crate::ui::app::AppConfig::headless(false);
+        let lists = section_lists(&config, Sezione::Schede);
+        for l in [
+            "titolo_studio",
+            "mercato_lavoro",
+            "durata_ricerca",
+            "vulnerabilita",
+        ] {
+            assert!(lists.iter().any(|x| x == l), "{l} in {lists:?}");
+        }
+        assert!(!lists.iter().any(|x| x == "belfiore"), "{lists:?}");
+    }
 }

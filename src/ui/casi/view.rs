@@ -464,16 +464,14 @@ fn section_lines(app: &App, d: &Cartella) -> Vec<Line<'static>> {
                 ));
                 let (_, specs) = app.config.form_def("scheda");
                 for (campo, valore) in &por.campi {
-                    let label = specs
-                        .iter()
-                        .find(|f| &f.id == campo)
-                        .map_or(campo.as_str(), |f| f.label.as_str());
+                    let v = serde_json::Value::from(valore.as_str());
+                    let (label, valore) = field_text(&specs, &d.liste, campo, &v);
                     let valore = if campo == "por_data_sottoscrizione" {
-                        italian(valore)
+                        italian(&valore)
                     } else {
-                        valore.clone()
+                        valore
                     };
-                    out.push(kv(theme, label, &valore));
+                    out.push(kv(theme, &label, &valore));
                 }
             }
         }

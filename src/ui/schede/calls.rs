@@ -73,6 +73,13 @@ pub enum Req {
         actor: Actor,
         mailer: crate::mail::Mailer,
     },
+    /// The POR / FSE form of scheda `id` to the ufficio's folder and printer.
+    PrintPor {
+        actor: Actor,
+        id: i64,
+        def: Box<FormDef>,
+        outputs: Outputs,
+    },
     /// The list exported to the ufficio's folder.
     Export {
         actor: Actor,
@@ -192,6 +199,21 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
                 |svc, out, _| svc.print_blank(&actor, &def, out).map(|()| String::new()),
             ),
         }),
+        Req::PrintPor {
+            actor,
+            id,
+            def,
+            outputs,
+        } => Rep::Document(svc.deliver(
+            &actor,
+            &outputs,
+            (&format!("por-scheda-{id}"), "pdf"),
+            now_ms,
+            |svc, out, at| {
+                svc.print_por_scheda(&actor, id, &def, out, at)
+                    .map(|()| String::new())
+            },
+        )),
         Req::Export {
             actor,
             text,

@@ -81,7 +81,7 @@ fn person_values(p: &Soggetto) -> Map<String, Value> {
 
 /// Fields shown only when the ente enables the POR / FSE data.
 pub fn is_por(id: &str) -> bool {
-    id.starts_with("por_")
+    id.starts_with(crate::domain::por::PREFIX)
 }
 
 /// Builds the scheda form: a stored scheda's values, or a new visit of `data.soggetto` dated today
@@ -170,9 +170,12 @@ pub fn to_edit(
         }
     }
     let oggi = iso(today);
-    let stranieri = crate::domain::scheda_sezioni::stranieri_problems(&dati, &oggi);
-    if !stranieri.is_empty() {
-        return Err(stranieri
+    let mut problemi = crate::domain::scheda_sezioni::stranieri_problems(&dati, &oggi);
+    if data.por {
+        problemi.extend(crate::domain::por::problemi(&dati, &oggi));
+    }
+    if !problemi.is_empty() {
+        return Err(problemi
             .into_iter()
             .map(|(id, m)| (id.to_string(), m))
             .collect());
@@ -251,6 +254,7 @@ pub fn still_missing(form: &Form, data: &SchedaFormData, today: time::Date) -> V
             .get("comuni_ambito")
             .map(|l| l.iter().map(|(c, _)| c.clone()).collect())
             .unwrap_or_default(),
+        por: data.por,
     };
     scheda::completion_problems(&edit, &ctx)
         .into_iter()

@@ -191,6 +191,10 @@ pub enum Then {
     Print {
         id: Option<i64>,
     },
+    /// On the form of scheda `id` of a POR ente: 0 = the scheda, 1 = its POR / FSE form.
+    PrintForm {
+        id: i64,
+    },
     /// csv, xlsx, pdf.
     ExportFormat,
     /// Remove this member from the familiari of the scheda form.
@@ -353,6 +357,18 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 }
             },
             Action::Print => match d.scheda.as_ref().and_then(|s| s.edit.id) {
+                Some(id) if d.por => {
+                    app.popup = Some(Popup::Choice {
+                        title: "Stampa".into(),
+                        options: vec![
+                            "Scheda di accesso".into(),
+                            "Domanda di iscrizione POR / FSE".into(),
+                        ],
+                        selected: 0,
+                        then: AppThen::Schede(Then::PrintForm { id }),
+                    });
+                    Vec::new()
+                }
                 Some(id) => match def(app) {
                     Some(def) => document(app, |actor, outputs| Req::Print {
                         actor,
@@ -763,6 +779,25 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
                 outputs,
             });
         }
+        (Then::PrintForm { id }, Answer::Choice(n @ (0 | 1))) => {
+            let Some(def) = def(app) else {
+                return Vec::new();
+            };
+            return document(app, |actor, outputs| match n {
+                0 => Req::Print {
+                    actor,
+                    id: Some(id),
+                    def,
+                    outputs,
+                },
+                _ => Req::PrintPor {
+                    actor,
+                    id,
+                    def,
+                    outputs,
+                },
+            });
+        }
         (Then::Print { .. }, Answer::Choice(1)) => {
             let Some(def) = def(app) else {
                 return Vec::new();
@@ -774,6 +809,7 @@ pub fn then(app: &mut App, then: Then, answer: Answer) -> Vec<Effect> {
                 outputs,
             });
         }
+        (Then::PrintForm { .. }, _) => return Vec::new(),
         (Then::Print { .. }, _) => {
             app.status = Some("Nessuna scheda selezionata".into());
             return Vec::new();
