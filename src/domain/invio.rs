@@ -45,7 +45,23 @@ impl Invio {
         self.attivo() && self.letta_at.is_none()
     }
 
-    /// One line for the scheda's title or a list: "inviata il … a …, letta il …" (dates local).
+    /// A few words for the scheda's title: "inviata, non letta", "inviata, letta il …", "invio
+    /// annullato".
+    pub fn breve(&self) -> String {
+        let day = |at: &str| {
+            super::date::stored_local(at)
+                .chars()
+                .take(10)
+                .collect::<String>()
+        };
+        match (&self.annullata_at, &self.letta_at) {
+            (Some(_), _) => "invio annullato".into(),
+            (None, Some(l)) => format!("inviata, letta il {}", day(l)),
+            (None, None) => "inviata, non letta".into(),
+        }
+    }
+
+    /// One line for a popup or a list: "inviata il … a …, letta il …" (dates local).
     pub fn stato(&self) -> String {
         let day = |at: &str| {
             super::date::stored_local(at)
@@ -147,9 +163,11 @@ mod tests {
         };
         assert!(i.annullabile());
         assert!(i.stato().contains("non ancora letta"), "{}", i.stato());
+        assert_eq!(i.breve(), "inviata, non letta");
         i.letta_at = Some("2026-12-01T10:00:00.000Z".into());
         assert!(!i.annullabile());
         assert!(i.stato().contains("letta il 01/12/2026"), "{}", i.stato());
+        assert!(i.breve().starts_with("inviata, letta il"), "{}", i.breve());
         i.annullata_at = Some("2026-12-01T11:00:00.000Z".into());
         assert!(!i.attivo());
         assert!(i.stato().contains("annullato"));

@@ -155,7 +155,7 @@ impl Service<'_> {
                     self.settori_list(Ruolo::Interlocutore, with_disabled)?
                 }
                 "settori_erogatori" => self.settori_list(Ruolo::Erogatore, with_disabled)?,
-                "punti_contatto" => self.punti_list(&actor, with_disabled)?,
+                "punti_contatto" => self.punti_list(actor.ufficio_id, with_disabled)?,
                 "uffici_invio" => self.uffici_invio(&actor, with_disabled)?,
                 "uffici" => self
                     .all_uffici()?

@@ -150,13 +150,13 @@ impl Service<'_> {
         Ok(zona)
     }
 
-    /// The punti di contatto of the actor's ufficio as a code list (id, "Nome · indirizzo").
+    /// The punti di contatto of ufficio `ufficio` as a code list (id, "Nome · indirizzo").
     pub(super) fn punti_list(
         &self,
-        actor: &Actor,
+        ufficio: Option<i64>,
         with_disabled: bool,
     ) -> StoreResult<Vec<(String, String)>> {
-        let Some(ufficio) = actor.ufficio_id else {
+        let Some(ufficio) = ufficio else {
             return Ok(Vec::new());
         };
         Ok(self

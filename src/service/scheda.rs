@@ -201,7 +201,11 @@ impl Service<'_> {
             .store
             .soggetto(soggetto_id)?
             .ok_or_else(|| StoreError::NotFound(format!("persona {soggetto_id}")))?;
-        let lists = self.form_lists(actor, lists.iter().map(String::as_str), scheda.is_some())?;
+        let mut lists =
+            self.form_lists(actor, lists.iter().map(String::as_str), scheda.is_some())?;
+        if let Some(s) = &scheda {
+            self.lists_of_sender(actor, s, &mut lists)?;
+        }
         let por = self.por_enabled(actor)?;
         let esiti_pic = self.esiti_pic()?;
         let ufficio = scheda.as_ref().map_or(actor.ufficio_id, |s| s.ufficio_id);
@@ -220,6 +224,30 @@ impl Service<'_> {
             richieste,
             invii,
         })
+    }
+
+    /// A scheda of another office (received): its punti di contatto are the sending office's, and
+    /// its operator, of another ente, is named too.
+    fn lists_of_sender(
+        &self,
+        actor: &Actor,
+        s: &Scheda,
+        lists: &mut super::codes::Lists,
+    ) -> StoreResult<()> {
+        if s.ufficio_id != actor.ufficio_id && lists.contains_key("punti_contatto") {
+            lists.insert(
+                "punti_contatto".into(),
+                self.punti_list(s.ufficio_id, true)?,
+            );
+        }
+        if !in_ente(actor, s.ente_id)
+            && let Some(ops) = lists.get_mut("operatore")
+            && !ops.iter().any(|(u, _)| *u == s.edit.operatore)
+            && let Some(op) = self.store.operatore_by_username(&s.edit.operatore)?
+        {
+            ops.push((op.username, format!("{} {}", op.cognome, op.nome)));
+        }
+        Ok(())
     }
 
     /// Records the consent signed on `data` unless it is already recorded so.

@@ -1,5 +1,5 @@
 //! Sending a scheda to another office, on the scheda form: what the title says of it ("ricevuta
-//! da …" for the receiving office, "inviata il … a …, non ancora letta" for the sender), the key
+//! da …" for the receiving office, "inviata, non letta" for the sender), the key
 //! that offers the scheda as it was sent (read-only: the "scheda originale") and, to the sending
 //! office while the receiver has not opened it, "Annulla invio"; and the e-mail notice asked after a
 //! save that made a sending (through the configured mail, never with personal data).
@@ -26,13 +26,9 @@ fn ricevente(actor: &Actor, i: &Invio) -> bool {
 pub fn title_suffix(actor: &Actor, d: &SchedaFormData) -> Option<String> {
     let i = corrente(d)?;
     Some(if ricevente(actor, i) {
-        let da = match i.da_ufficio.as_str() {
-            "" => i.da_ente.clone(),
-            u => format!("{} · {u}", i.da_ente),
-        };
-        format!("ricevuta da {da}")
+        format!("ricevuta da {}", i.da_ente)
     } else {
-        i.stato()
+        i.breve()
     })
 }
 
