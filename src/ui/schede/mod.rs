@@ -81,7 +81,8 @@ impl ScreenState for State {
     }
     fn offers(&self, a: Action) -> bool {
         match self {
-            State::Form(..) => true,
+            // The sending's key only where there is a sending.
+            State::Form(_, d) => a != Action::Invio || !d.invii.is_empty(),
             // Only the scheda form prints.
             State::Filter(_) | State::Membro(..) => a != Action::Print,
             State::Originale(_) => !matches!(a, Action::Print | Action::Save),
