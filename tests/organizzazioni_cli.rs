@@ -9,7 +9,6 @@ use common::{Env, code, text};
 use sportello::domain::Actor;
 use sportello::service::Service;
 use sportello::store::SchedaSave;
-use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 
 #[test]
