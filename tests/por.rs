@@ -11,6 +11,7 @@ mod common;
 #[path = "common/pdf.rs"]
 mod pdf;
 
+use common::form::{error_of, fill, focused, shown};
 use common::{Env, code, text};
 use sportello::demo;
 use sportello::domain::Actor;
@@ -34,33 +35,6 @@ fn harness(path: &std::path::Path, out: &std::path::Path) -> Harness {
     );
     h.login("responsabile", demo::DEMO_PASSWORD);
     h
-}
-
-fn focused(h: &Harness) -> String {
-    match h.app.form() {
-        Some(f) => f.focused().map(|x| x.spec.id.clone()).unwrap_or_default(),
-        None => panic!("not a form:\n{}", h.text()),
-    }
-}
-
-/// Moves with Tab to field `id`, then types `keys`.
-fn fill(h: &mut Harness, id: &str, keys: &str) {
-    for _ in 0..200 {
-        if focused(h) == id {
-            break;
-        }
-        h.keys("<Tab>");
-    }
-    assert_eq!(focused(h), id, "field {id} not reached:\n{}", h.text());
-    h.keys(keys);
-}
-
-fn shown(h: &Harness, id: &str) -> bool {
-    h.app.form().unwrap().shown(id)
-}
-
-fn error_of(h: &Harness, id: &str) -> Option<String> {
-    h.app.form().unwrap().field(id).unwrap().error.clone()
 }
 
 /// The demo database with POR enabled for Perugia (the responsabile's ente).

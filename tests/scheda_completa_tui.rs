@@ -11,6 +11,7 @@
 mod common;
 
 use common::fixture::lived_in_db;
+use common::form::{fill, focused};
 use sportello::demo;
 use sportello::domain::cf::{self, Sesso};
 use sportello::mail::{Mailer, Trasporto};
@@ -40,25 +41,6 @@ fn harness(path: &std::path::Path, dir: &std::path::Path, user: &str) -> Harness
     let mut h = Harness::new(Box::new(SqliteStore::open(path).unwrap()), config, 80, 24);
     h.login(user, demo::DEMO_PASSWORD);
     h
-}
-
-fn focused(h: &Harness) -> String {
-    match h.app.form() {
-        Some(f) => f.focused().map(|x| x.spec.id.clone()).unwrap_or_default(),
-        None => panic!("not a form:\n{}", h.text()),
-    }
-}
-
-/// Moves with Tab to field `id`, then types `keys`.
-fn fill(h: &mut Harness, id: &str, keys: &str) {
-    for _ in 0..200 {
-        if focused(h) == id {
-            break;
-        }
-        h.keys("<Tab>");
-    }
-    assert_eq!(focused(h), id, "field {id} not reached:\n{}", h.text());
-    h.keys(keys);
 }
 
 /// A richiesta (servizio typed as in the picker) with one consuntivo row.

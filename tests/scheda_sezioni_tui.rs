@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::form::{error_of, fill, focused, shown};
+
 use sportello::demo;
 use sportello::domain::cf::{self, Sesso};
 use sportello::ui::app::{AppConfig, Screen};
@@ -25,33 +27,6 @@ fn harness(path: &std::path::Path, out: &std::path::Path) -> Harness {
     );
     h.login("responsabile", demo::DEMO_PASSWORD);
     h
-}
-
-fn focused(h: &Harness) -> String {
-    match h.app.form() {
-        Some(f) => f.focused().map(|x| x.spec.id.clone()).unwrap_or_default(),
-        None => panic!("not a form:\n{}", h.text()),
-    }
-}
-
-/// Moves with Tab to field `id`, then types `keys`.
-fn fill(h: &mut Harness, id: &str, keys: &str) {
-    for _ in 0..200 {
-        if focused(h) == id {
-            break;
-        }
-        h.keys("<Tab>");
-    }
-    assert_eq!(focused(h), id, "field {id} not reached:\n{}", h.text());
-    h.keys(keys);
-}
-
-fn shown(h: &Harness, id: &str) -> bool {
-    h.app.form().unwrap().shown(id)
-}
-
-fn error_of(h: &Harness, id: &str) -> Option<String> {
-    h.app.form().unwrap().field(id).unwrap().error.clone()
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 pub mod deploy;
 pub mod fixture;
+pub mod form;
 pub mod pty;
 
 use std::io::Write;

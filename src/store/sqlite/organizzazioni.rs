@@ -58,6 +58,15 @@ fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Organizzazione> {
     })
 }
 
+/// One row updated, or someone else saved first.
+fn updated(n: usize, entity: &'static str, id: i64) -> StoreResult<()> {
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict { entity, id })
+    }
+}
+
 /// A unique constraint refused the write: the Italian message for it.
 fn taken(e: rusqlite::Error, what: &str) -> StoreError {
     match &e {
@@ -127,12 +136,7 @@ fn save_settore(
             ],
         )
         .map_err(|e| taken(e, &what))?;
-    if n != 1 {
-        return Err(StoreError::Conflict {
-            entity: "settore",
-            id: s.id,
-        });
-    }
+    updated(n, "settore", s.id)?;
     Ok(())
 }
 
@@ -218,12 +222,7 @@ impl OrganizzazioniStore for SqliteStore {
                         ],
                     )
                     .map_err(|e| taken(e, &what))?;
-                if n != 1 {
-                    return Err(StoreError::Conflict {
-                        entity: "organizzazione",
-                        id: o.id,
-                    });
-                }
+                updated(n, "organizzazione", o.id)?;
                 o.id
             };
             // Settori left out of the form are disabled: schede keep naming them.
@@ -306,12 +305,7 @@ impl OrganizzazioniStore for SqliteStore {
                         ],
                     )
                     .map_err(|e| taken(e, &what))?;
-                if n != 1 {
-                    return Err(StoreError::Conflict {
-                        entity: "punto di contatto",
-                        id: p.id,
-                    });
-                }
+                updated(n, "punto di contatto", p.id)?;
                 p.id
             };
             append_audit(
