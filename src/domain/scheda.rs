@@ -179,6 +179,10 @@ pub struct SchedaRiga {
     pub categorie_sociali: Vec<String>,
     /// The other fields (JSON object), for exports of the ente's extra fields.
     pub dati: String,
+    /// A scheda of another ente sent to the reader's office: whether that office opened it
+    /// (`None`: one of the reader's enti).
+    #[serde(default)]
+    pub ricevuta: Option<bool>,
 }
 
 /// The filters of the list of schede (all optional; dates ISO, both ends included).

@@ -444,7 +444,9 @@ impl SchedaStore for SqliteStore {
         args.push(V::Integer(limit as i64));
         let sql = format!(
             "SELECT s.id, s.version, s.numero, s.data_accesso, s.soggetto_id, g.cognome, g.nome, g.codice_fiscale,
-                    s.operatore, u.nome, s.esito, {STATO_SQL}, s.dati
+                    s.operatore, u.nome, s.esito, {STATO_SQL}, s.dati,
+                    CASE WHEN s.ente_id IN (SELECT value FROM json_each(?1)) THEN NULL
+                         ELSE s.ricevuta_at IS NOT NULL END
              FROM scheda s
              JOIN soggetto g ON g.id = s.soggetto_id
              LEFT JOIN ufficio u ON u.id = s.ufficio_id
@@ -476,6 +478,7 @@ impl SchedaStore for SqliteStore {
                     servizi: Vec::new(),
                     categorie_sociali: Vec::new(),
                     dati: r.get(12)?,
+                    ricevuta: r.get(13)?,
                 })
             })?
             .collect::<Result<_, _>>()?;

@@ -24,10 +24,10 @@ impl Default for SchedeState {
             table: Table::new(vec![
                 ("N.", 5),
                 ("Data", 10),
-                ("Cognome", 15),
+                ("Cognome", 14),
                 ("Nome", 12),
-                ("Operatore", 11),
-                ("Esito", 12),
+                ("Operatore", 10),
+                ("Esito", 11),
                 ("Stato", 10),
             ]),
             rows: Vec::new(),
@@ -63,7 +63,12 @@ impl SchedeState {
                         r.nome.clone(),
                         r.operatore.clone(),
                         esito,
-                        r.stato.label().to_string(),
+                        match r.ricevuta {
+                            None => r.stato.label(),
+                            Some(false) => "Da leggere",
+                            Some(true) => "Ricevuta",
+                        }
+                        .to_string(),
                     ],
                 )
             })

@@ -155,10 +155,23 @@ impl ScreenState for State {
                 let hint = match &l.error {
                     Some(e) => (sanitize(e), theme.error()),
                     None if !l.loaded => ("Caricamento…".to_string(), theme.dim()),
-                    None => (
-                        sanitize(&format!("{} schede · {}", l.rows.len(), l.filter_summary())),
-                        theme.dim(),
-                    ),
+                    None => {
+                        let da_leggere =
+                            l.rows.iter().filter(|r| r.ricevuta == Some(false)).count();
+                        let ricevute = match da_leggere {
+                            0 => String::new(),
+                            1 => " · 1 ricevuta da leggere".into(),
+                            n => format!(" · {n} ricevute da leggere"),
+                        };
+                        (
+                            sanitize(&format!(
+                                "{} schede{ricevute} · {}",
+                                l.rows.len(),
+                                l.filter_summary()
+                            )),
+                            theme.dim(),
+                        )
+                    }
                 };
                 crate::ui::view::draw_search_list(
                     app,
