@@ -19,7 +19,7 @@ use super::keymap::Layer;
 use super::popup::Answer;
 use super::widgets::form_screen::{FormScreen, MSG_FIX};
 use super::widgets::table::Table;
-use crate::domain::organizzazione::{Organizzazione, PuntoContatto};
+use crate::domain::organizzazione::{Organizzazione, PuntoContatto, etichetta};
 use crate::domain::{Actor, Ufficio};
 use crate::service::Service;
 
@@ -379,7 +379,7 @@ fn settore_form(app: &mut App, o: Organizzazione, id: Option<i64>) -> Vec<Effect
     let (title, specs) = app.config.form_def(forms::SETTORE);
     let s = id.and_then(|id| o.settori.iter().find(|s| s.id == id));
     let title = match s {
-        Some(s) => format!("{title} {}: {} · {}", s.codice, s.nome, o.nome),
+        Some(s) => format!("{title} {}: {}", s.codice, etichetta(&o, s)),
         None => format!("{title}: nuovo · {}", o.nome),
     };
     let form = forms::settore_form(&title, specs, s);

@@ -21,8 +21,8 @@ impl Registro {
 pub fn registro() -> Lista<Registro> {
     Lista::new(vec![
         ("Nome", 30),
-        ("Tipo", 18),
-        ("Zona", 12),
+        ("Tipo", 16),
+        ("Zona", 10),
         ("Settori", 7),
         ("Stato", 10),
     ])
