@@ -28,7 +28,7 @@ pub enum State {
     Registro(Lista<Registro>),
     /// The settori of organisation `id` (the registry they come with).
     Settori(i64, Lista<Registro>),
-    /// The form of an organisation (`None`: a new one), with the tipi to choose from.
+    /// The form of an organisation (`None`: a new one).
     Organizzazione(Box<FormScreen>, Option<Box<Organizzazione>>),
     /// The form of a settore (`None`: a new one) of the organisation as read.
     Settore(Box<FormScreen>, Box<Organizzazione>, Option<i64>),
