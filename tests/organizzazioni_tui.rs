@@ -199,6 +199,7 @@ fn an_admin_keeps_the_registry_and_the_punti_di_contatto() {
     select(&mut h, "Comune di Perugia");
     h.keys("<Enter>");
     select(&mut h, "Segretariato sociale - Centro");
+    shows(&h, "Ctrl+T Punti di contatto");
     h.keys("<C-t>");
     shows(&h, "Punti di contatto · Segretariato sociale - Centro");
     h.keys("<C-n>")
