@@ -51,6 +51,8 @@ const SCREENS: &[(&str, &str)] = &[
     ("liste_codici", "admin<Tab>sportello-demo<Enter>2"),
     ("codici", "admin<Tab>sportello-demo<Enter>2<Enter>"),
     ("codice", "admin<Tab>sportello-demo<Enter>2<Enter><Enter>"),
+    ("organizzazioni", "admin<Tab>sportello-demo<Enter>7"),
+    ("settore", "admin<Tab>sportello-demo<Enter>7<Enter><Enter>"),
 ];
 
 #[test]

@@ -120,9 +120,17 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
         "operatore.toml",
         include_str!("../../screens/operatore.toml"),
     ),
+    (
+        "organizzazione.toml",
+        include_str!("../../screens/organizzazione.toml"),
+    ),
     ("pai.toml", include_str!("../../screens/pai.toml")),
     ("persona.toml", include_str!("../../screens/persona.toml")),
     ("privacy.toml", include_str!("../../screens/privacy.toml")),
+    (
+        "punto_contatto.toml",
+        include_str!("../../screens/punto_contatto.toml"),
+    ),
     (
         "rapporto_sportello.toml",
         include_str!("../../screens/rapporto_sportello.toml"),
@@ -133,6 +141,7 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     ),
     ("scheda.toml", include_str!("../../screens/scheda.toml")),
     ("servizi.toml", include_str!("../../screens/servizi.toml")),
+    ("settore.toml", include_str!("../../screens/settore.toml")),
     ("siuss.toml", include_str!("../../screens/siuss.toml")),
     (
         "tribunale.toml",

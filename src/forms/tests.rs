@@ -47,13 +47,16 @@ fn embedded_screens_load() {
             "note",
             "nuovo_caso",
             "operatore",
+            "organizzazione",
             "pai",
             "persona",
             "privacy",
+            "punto_contatto",
             "rapporto_sportello",
             "richiesta",
             "scheda",
             "servizi",
+            "settore",
             "siuss",
             "tribunale",
             "ufficio",
@@ -325,7 +328,7 @@ fn override_cannot_retype_a_core_field() {
 #[test]
 fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
     let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-    assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: categoria_caso.toml, codice.toml, consuntivo.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, ente.toml, erogazione.toml, familiare.toml, filtro_casi.toml, filtro_erogazioni.toml, filtro_schede.toml, foglio.toml, intervento.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, pai.toml, persona.toml, privacy.toml, rapporto_sportello.toml, richiesta.toml, scheda.toml, servizi.toml, siuss.toml, tribunale.toml, ufficio.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
+    assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: categoria_caso.toml, codice.toml, consuntivo.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, ente.toml, erogazione.toml, familiare.toml, filtro_casi.toml, filtro_erogazioni.toml, filtro_schede.toml, foglio.toml, intervento.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, organizzazione.toml, pai.toml, persona.toml, privacy.toml, punto_contatto.toml, rapporto_sportello.toml, richiesta.toml, scheda.toml, servizi.toml, settore.toml, siuss.toml, tribunale.toml, ufficio.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
     let s = Screens::load(&fixture("no_such_dir")).unwrap();
     assert_eq!(s.forms().count(), EMBEDDED_SCREENS.len());
 }

@@ -63,6 +63,8 @@ actions! {
     Richieste = "richieste", "Richieste e consuntivo";
     /// The sending of the scheda on screen to another office: the original as sent, cancel.
     Invio = "invio", "Invio ad altro ufficio";
+    /// The punti di contatto of the ufficio selected in the uffici of an ente (administration).
+    PuntiContatto = "punti_contatto", "Punti di contatto";
     Print = "print", "Stampa";
     Export = "export", "Esporta";
     SearchFocus = "search_focus", "Cerca";
@@ -149,7 +151,10 @@ impl Action {
     /// Actions that only the screens claiming them act on ([`crate::ui::screen::ScreenState::claims`]):
     /// they share a keymap layer with screens that know nothing of them.
     pub fn screen_specific(self) -> bool {
-        matches!(self, Action::Richieste | Action::Invio)
+        matches!(
+            self,
+            Action::Richieste | Action::Invio | Action::PuntiContatto
+        )
     }
 
     /// `goto_section_N` → `Some(N)` (1-based).

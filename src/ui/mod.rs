@@ -45,6 +45,7 @@ pub mod io;
 pub mod jobs;
 pub mod login;
 pub mod operatori;
+pub mod organizzazioni;
 pub mod popup;
 pub mod rapporti;
 pub mod richieste;

@@ -34,7 +34,7 @@ pub struct Lista<T> {
 }
 
 impl<T> Lista<T> {
-    fn new(columns: Vec<(&'static str, u16)>) -> Lista<T> {
+    pub fn new(columns: Vec<(&'static str, u16)>) -> Lista<T> {
         Lista {
             table: Table::new(columns),
             data: None,
@@ -123,11 +123,18 @@ impl ScreenState for State {
                 Table::moves(a, true)
                     || matches!(
                         a,
-                        Action::Open | Action::Edit | Action::Confirm | Action::NewRecord
+                        Action::Open
+                            | Action::Edit
+                            | Action::Confirm
+                            | Action::NewRecord
+                            | Action::PuntiContatto
                     )
             }
             State::EnteForm(..) | State::UfficioForm(..) => a != Action::Print,
         }
+    }
+    fn claims(&self, a: Action) -> bool {
+        a == Action::PuntiContatto && matches!(self, State::Uffici(..))
     }
     fn form(&self) -> Option<&FormScreen> {
         match self {
@@ -324,6 +331,7 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                     vec![app.io.query(Request::Admin(req))]
                 }
                 (Action::NewRecord, _) => ufficio_form(app, ente, None, Default::default()),
+                (Action::PuntiContatto, Some(u)) => crate::ui::organizzazioni::open_punti(app, u.0),
                 _ => Vec::new(),
             }
         }

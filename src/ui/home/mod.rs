@@ -30,10 +30,11 @@ pub enum Module {
     Organizzazione,
     Sessioni,
     Rapporto,
+    Registro,
 }
 
 impl Module {
-    pub const ALL: [Module; 12] = [
+    pub const ALL: [Module; 13] = [
         Module::Anagrafe,
         Module::Schede,
         Module::Cartella,
@@ -46,6 +47,7 @@ impl Module {
         Module::Organizzazione,
         Module::Sessioni,
         Module::Rapporto,
+        Module::Registro,
     ];
 
     pub fn label(self) -> &'static str {
@@ -62,6 +64,7 @@ impl Module {
             Module::Organizzazione => "Enti e uffici",
             Module::Sessioni => "Sessioni attive e avvisi",
             Module::Rapporto => "Rapporto attività dello sportello",
+            Module::Registro => "Organizzazioni del territorio",
         }
     }
 
@@ -80,6 +83,7 @@ impl Module {
             Module::Organizzazione => Permission::ManageConfig,
             Module::Sessioni => Permission::ManageAccounts,
             Module::Rapporto => Permission::Export,
+            Module::Registro => Permission::ManageConfig,
         }
     }
 
@@ -94,7 +98,12 @@ impl Module {
 
     /// The modules a role set may use, in menu order.
     pub fn visible(roles: RoleSet) -> Vec<Module> {
-        let later = [Module::Organizzazione, Module::Sessioni, Module::Rapporto];
+        let later = [
+            Module::Organizzazione,
+            Module::Sessioni,
+            Module::Rapporto,
+            Module::Registro,
+        ];
         let mut v: Vec<Module> = Module::ALL
             .into_iter()
             .filter(|m| !later.contains(m) && roles.allows(m.permission()))
@@ -305,6 +314,7 @@ pub fn open_menu(app: &mut App, n: usize) -> Vec<Effect> {
         Module::Organizzazione => crate::ui::admin::open(app),
         Module::Sessioni => crate::ui::sessioni::open(app),
         Module::Rapporto => crate::ui::rapporti::open(app),
+        Module::Registro => crate::ui::organizzazioni::open(app),
         other => {
             app.push(Screen::Home(State::Placeholder(other)));
             Vec::new()
