@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(28, "0028_sessioni"),
     migration!(29, "0029_scheda_sezioni"),
     migration!(30, "0030_richieste"),
+    migration!(32, "0032_sottoschede"),
 ];
 
 /// The migration that creates the search dictionary, filled from Rust when it is applied.
