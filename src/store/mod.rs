@@ -23,7 +23,7 @@ mod richieste;
 pub use crate::domain::siuss::{FlussoScritto, FlussoSiuss};
 pub use casi::{CasiStore, FascicoloStore, OperatoriCasoStore, ProposteStore};
 pub use erogazioni::{ErogazioniStore, SiussLavoro, SiussSelezione, SiussStore};
-pub use richieste::{ImpostazioniStore, RichiesteStore};
+pub use richieste::{ImpostazioniStore, RichiesteStore, SchedaDocumentiStore};
 
 use std::path::Path;
 
@@ -207,6 +207,7 @@ store_of!(
     SessioniStore,
     RichiesteStore,
     ImpostazioniStore,
+    SchedaDocumentiStore,
 );
 
 /// The schema version and its migrations.
