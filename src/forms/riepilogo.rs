@@ -70,7 +70,7 @@ mod tests {
                     "Problemi dell'alloggio".into(),
                     "Canone elevato, Problemi con i vicini".into()
                 ),
-                ("Canone massimo (€/mese)".into(), format_euro(45000)),
+                ("Canone massimo €/mese".into(), format_euro(45000)),
                 ("Persone da alloggiare".into(), "3".into()),
             ],
             "a code without its list stays the code; core fields (note) and empty or false values are left out"
