@@ -13,7 +13,7 @@ use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Screen};
 use sportello::ui::harness::Harness;
-use sportello::ui::{richieste, schede};
+use sportello::ui::{allegati, richieste, schede};
 
 /// The harness's day (2027-01-15).
 fn today() -> time::Date {
@@ -163,4 +163,96 @@ fn a_richiesta_of_intermediazione_abitativa_with_its_sub_form() {
     assert_eq!(f.value("tipo_ricerca"), "locazione");
     assert_eq!(f.value("canone_massimo"), "450,00");
     assert_eq!(f.value("zona"), "Perugia, zona Elce");
+}
+
+#[test]
+fn the_documents_of_a_scheda_from_its_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, scheda) = db(dir.path());
+    let out = dir.path().join("uscita");
+    std::fs::create_dir_all(&out).unwrap();
+    let config = AppConfig {
+        output_dir: out.clone(),
+        archivio: sportello::service::casi_documenti::Archivio::of_database(&path, 5),
+        ..AppConfig::headless(false)
+    };
+    let mut h = Harness::new(Box::new(SqliteStore::open(&path).unwrap()), config, 100, 30);
+    h.login("sportello", demo::DEMO_PASSWORD);
+    h.keys("2<Enter>");
+    assert!(
+        h.text().lines().last().unwrap().contains("F7 Documenti"),
+        "the footer offers it: {}",
+        h.text()
+    );
+    h.keys("<F7>");
+    assert!(
+        matches!(h.app.screen, Screen::Allegati(allegati::State::Lista(_))),
+        "{}",
+        h.text()
+    );
+    assert!(h.text().contains("Nessun documento"), "{}", h.text());
+
+    // A new one from a file on the server.
+    let src = dir.path().join("sfratto.pdf");
+    std::fs::write(&src, b"%PDF-1.4 atto di sfratto").unwrap();
+    h.keys("<C-n>");
+    assert!(
+        matches!(h.app.screen, Screen::Allegati(allegati::State::Nuovo(..))),
+        "{}",
+        h.text()
+    );
+    fill(&mut h, "file", "/non/esiste.pdf");
+    fill(&mut h, "titolo", "Atto di sfratto");
+    h.keys("<C-s>");
+    assert!(
+        h.text().contains("il file «/non/esiste.pdf» non esiste"),
+        "refused in Italian, the form stays: {}",
+        h.text()
+    );
+    h.keys("<Enter>");
+    fill(&mut h, "file", "<C-u>");
+    h.paste(src.to_str().unwrap());
+    h.keys("<C-s>");
+    assert!(
+        matches!(h.app.screen, Screen::Allegati(allegati::State::Lista(_))),
+        "{}",
+        h.text()
+    );
+    let list = h.text();
+    assert!(
+        list.contains("Atto di sfratto") && list.contains("sfratto.pdf"),
+        "{list}"
+    );
+    let stored = SqliteStore::open(&path)
+        .unwrap()
+        .documenti_scheda(scheda)
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].created_by, "sportello");
+
+    // Enter: a copy in the office folder.
+    h.keys("<Enter>");
+    let copies: Vec<_> = walk(&out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}\n{}", h.text());
+    assert_eq!(
+        std::fs::read(&copies[0]).unwrap(),
+        b"%PDF-1.4 atto di sfratto"
+    );
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }

@@ -61,6 +61,8 @@ actions! {
     Duplicate = "duplicate", "Duplica";
     /// The richieste (servizi richiesti) of the scheda on screen, with their consuntivo.
     Richieste = "richieste", "Richieste e consuntivo";
+    /// The documents attached to the scheda on screen.
+    DocumentiScheda = "documenti_scheda", "Documenti della scheda";
     Print = "print", "Stampa";
     Export = "export", "Esporta";
     SearchFocus = "search_focus", "Cerca";
@@ -146,7 +148,7 @@ impl Action {
     /// Actions that only the screens claiming them act on ([`crate::ui::screen::ScreenState::claims`]):
     /// they share a keymap layer with screens that know nothing of them.
     pub fn screen_specific(self) -> bool {
-        matches!(self, Action::Richieste)
+        matches!(self, Action::Richieste | Action::DocumentiScheda)
     }
 
     /// `goto_section_N` → `Some(N)` (1-based).

@@ -71,6 +71,7 @@ screens! {
     Sessioni => sessioni,
     Richieste => richieste,
     Rapporti => rapporti,
+    Allegati => allegati,
 }
 
 /// Autosave a draft this long after the last change (the runtime ticks every 500 ms: ≤ 2 s).
