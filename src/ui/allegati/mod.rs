@@ -1,4 +1,4 @@
-//! The documents attached to a scheda (F7 from the scheda form): their list; Ctrl+N opens the
+//! The documents attached to a scheda (Ctrl+A / F7 from the scheda form): their list; Ctrl+N opens the
 //! form of a new one (a file on the server imported with the rules of a case's documents,
 //! `screens/documento.toml`); Enter copies the selected document's file into the ufficio's output
 //! folder. Another ente's scheda never gets here (the service answers "not found").

@@ -559,8 +559,10 @@ impl Form {
     pub fn extra_json(&self, today: time::Date) -> String {
         use crate::forms::fields;
         let mut map = serde_json::Map::new();
-        let shown = |i: &usize| self.visible(*i);
-        for (_, f) in (self.fields.iter().enumerate()).filter(|(i, f)| !f.spec.core && shown(i)) {
+        let extra = (self.fields.iter().enumerate())
+            .filter(|(i, f)| !f.spec.core && self.visible(*i))
+            .map(|(_, f)| f);
+        for f in extra {
             let text = f.text();
             let value = match f.spec.kind {
                 _ if text.trim().is_empty() && f.spec.kind != Kind::Bool => serde_json::Value::Null,
