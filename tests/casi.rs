@@ -95,6 +95,11 @@ fn fixture(store: &mut SqliteStore) -> Fixture {
 
 /// A complete scheda proposing the person for presa in carico; returns the proposal id.
 fn propose(svc: &mut Service<'_>, fx: &Fixture, categoria: &str) -> i64 {
+    propose_with(svc, fx, categoria, Value::Array(Vec::new()))
+}
+
+/// [`propose`] with the scheda's familiari e conviventi (`dati["familiari"]`).
+fn propose_with(svc: &mut Service<'_>, fx: &Fixture, categoria: &str, familiari: Value) -> i64 {
     let mut e = SchedaEdit {
         soggetto_id: fx.persona,
         data_accesso: "2026-11-29".into(),
@@ -115,6 +120,7 @@ fn propose(svc: &mut Service<'_>, fx: &Fixture, categoria: &str) -> i64 {
     }
     e.dati
         .insert("senza_fissa_dimora".into(), Value::Bool(true));
+    e.dati.insert("familiari".into(), familiari);
     let out = svc.save_scheda(&fx.front, &e, false, today()).unwrap();
     assert!(out.proposta_ente.is_some(), "{:?}", out.problemi);
     svc.proposte(&fx.as1, false).unwrap().last().unwrap().id
@@ -1015,4 +1021,72 @@ fn a_relative_in_the_anagrafe_is_linked_by_codice_fiscale_an_unknown_code_is_ref
         1
     );
     assert_eq!(rete.iter().filter(|f| f.soggetto_id.is_none()).count(), 1);
+}
+
+#[test]
+fn a_presa_in_carico_copies_the_scheda_familiari_into_the_cartella_once() {
+    let mut store = SqliteStore::in_memory().unwrap();
+    let fx = fixture(&mut store);
+    let mut svc = Service::new(&mut store);
+    let marito = serde_json::json!({"tipo": "convivente", "cognome": "Bianchi", "nome": "Mario",
+        "relazione": "coniuge", "data_nascita": "1938-03-04", "sesso": "M"});
+    let figlia = serde_json::json!({"tipo": "familiare", "cognome": "Bianchi", "nome": "Carla",
+        "data_nascita": "1970-09-12", "condizione_lavorativa": "occupato"});
+    let p1 = propose_with(&mut svc, &fx, "anziani", Value::Array(vec![marito.clone()]));
+    let caso = svc.prendi_in_carico(&fx.as1, p1, today()).unwrap();
+    let names = |svc: &Service<'_>| {
+        let mut v: Vec<(String, String, Option<String>)> = svc
+            .store()
+            .familiari(caso)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.nome, f.tipo, f.relazione))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names(&svc),
+        [(
+            "Mario".to_string(),
+            "convivente".to_string(),
+            Some("coniuge".to_string())
+        )]
+    );
+    // A later scheda with the same husband (name typed differently) and a daughter, taken in
+    // charge on the same case: only the daughter is added.
+    let mut marito2 = marito.clone();
+    marito2["cognome"] = "BIANCHI".into();
+    let p2 = propose_with(
+        &mut svc,
+        &fx,
+        "anziani",
+        Value::Array(vec![marito2, figlia]),
+    );
+    assert_eq!(svc.prendi_in_carico(&fx.as1, p2, today()).unwrap(), caso);
+    assert_eq!(
+        names(&svc),
+        [
+            ("Carla".to_string(), "familiare".to_string(), None),
+            (
+                "Mario".to_string(),
+                "convivente".to_string(),
+                Some("coniuge".to_string())
+            ),
+        ]
+    );
+    let carla = svc
+        .store()
+        .familiari(caso)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.nome == "Carla")
+        .unwrap();
+    assert_eq!(
+        (
+            carla.data_nascita.as_deref(),
+            carla.condizione_lavorativa.as_deref()
+        ),
+        (Some("1970-09-12"), Some("occupato"))
+    );
 }

@@ -72,6 +72,32 @@ fn demo_creates_once_and_lists_one_account_per_role() {
         for d in &documenti {
             assert!(files.join(&d.file).is_file(), "{}", d.file);
         }
+        // Three schede with a document, its file there too; richieste of every special service
+        // with their sub-form filled.
+        let allegati: Vec<String> = db
+            .prepare("SELECT file FROM scheda_documento")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(allegati.len(), 3);
+        for f in &allegati {
+            assert!(f.starts_with("scheda-") && files.join(f).is_file(), "{f}");
+        }
+        for servizio in ["abitativa", "lavoro", "mediazione", "istruzione"] {
+            let n = one(&format!(
+                "SELECT COUNT(*) FROM scheda_richiesta WHERE servizio = '{servizio}' AND dettagli IS NOT NULL"
+            ));
+            assert!(n > 0, "{servizio}");
+        }
+        assert_eq!(
+            one(
+                "SELECT COUNT(*) FROM scheda_richiesta WHERE dettagli IS NOT NULL
+                 AND servizio NOT IN ('abitativa', 'lavoro', 'mediazione', 'istruzione')"
+            ),
+            0
+        );
         // The SIUSS flow sent earlier is archived in the data folder, as a real export keeps it.
         let archivio: String = db
             .query_row("SELECT archivio FROM siuss_flusso", [], |r| r.get(0))

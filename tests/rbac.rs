@@ -945,6 +945,47 @@ fn invoke(w: &mut World, actor: &Actor, op: Op, side: Side) -> Option<Result<(),
         Op::InterventiScheda => {
             return Some(svc.interventi_scheda(actor, scheda.0, today()).map(|_| ()));
         }
+        Op::AddDocumentoScheda => {
+            let s = own_scheda(&mut svc, actor, (ente, ufficio), persona);
+            let src = w.dir.path().join("isee.txt");
+            std::fs::write(&src, "Attestazione ISEE").unwrap();
+            let archivio = Archivio::of_database(&w.dir.path().join("d.db"), 50);
+            let nuovo = NuovoDocumento {
+                titolo: "Attestazione ISEE".into(),
+                tipo: "certificato".into(),
+                data: "2026-11-29".into(),
+                ..Default::default()
+            };
+            return Some(
+                svc.add_documento_scheda(actor, &archivio, s, &nuovo, &src)
+                    .map(|_| ()),
+            );
+        }
+        Op::ListDocumentiScheda => {
+            return Some(svc.documenti_scheda(actor, scheda.0).map(|_| ()));
+        }
+        Op::ExportDocumentoScheda => {
+            let src = w.dir.path().join("contratto.txt");
+            std::fs::write(&src, "Contratto di locazione").unwrap();
+            let archivio = Archivio::of_database(&w.dir.path().join("d.db"), 50);
+            let nuovo = NuovoDocumento {
+                titolo: "Contratto".into(),
+                tipo: "contratto".into(),
+                data: "2026-11-29".into(),
+                ..Default::default()
+            };
+            let resp = if side == Side::Own { "resp_a" } else { "resp_b" };
+            let resp = svc.store().operatore_by_username(resp).unwrap().unwrap();
+            let resp = Actor::operatore(&resp, None, None);
+            let id = svc
+                .add_documento_scheda(&resp, &archivio, scheda.0, &nuovo, &src)
+                .unwrap();
+            let out = w.dir.path().join("esportato.txt");
+            return Some(
+                svc.export_documento_scheda(actor, &archivio, id, &out)
+                    .map(|_| ()),
+            );
+        }
         Op::ImpostazioniUfficio => {
             return Some(svc.impostazioni_ufficio(actor, ufficio).map(|_| ()));
         }

@@ -49,8 +49,15 @@ const SCREENS: &[(&str, &str)] = &[
         "sportello<Tab>sportello-demo<Enter>1ro<Enter><C-n><C-s>",
     ),
     ("liste_codici", "admin<Tab>sportello-demo<Enter>2"),
-    ("codici", "admin<Tab>sportello-demo<Enter>2<Enter>"),
-    ("codice", "admin<Tab>sportello-demo<Enter>2<Enter><Enter>"),
+    // «bisogni», after the four lists of the intermediazione abitativa.
+    (
+        "codici",
+        "admin<Tab>sportello-demo<Enter>2<Down><Down><Down><Down><Enter>",
+    ),
+    (
+        "codice",
+        "admin<Tab>sportello-demo<Enter>2<Down><Down><Down><Down><Enter><Enter>",
+    ),
     ("organizzazioni", "admin<Tab>sportello-demo<Enter>7"),
     ("settore", "admin<Tab>sportello-demo<Enter>7<Enter><Enter>"),
 ];

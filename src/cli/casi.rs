@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 
 use crate::config::Config;
-use crate::domain::caso::{FiltroCasi, Sezione};
+use crate::domain::caso::{Documento, FiltroCasi, Sezione};
 use crate::domain::{Actor, AuditRow};
 use crate::error::{AppError, AppResult};
 use crate::export::Format;
@@ -188,20 +188,7 @@ pub fn caso(config: &Config, system: &Actor, cmd: CasoCommand) -> AppResult<i32>
             let Contenuto::Documenti(rows) = c.contenuto else {
                 return Ok(0);
             };
-            println!("N.\tData\tTipo\tTitolo\tFile\tKB\tPrivato");
-            for d in &rows {
-                let fields = [
-                    d.id.unwrap_or_default().to_string(),
-                    d.data.clone(),
-                    d.tipo.clone(),
-                    d.titolo.clone(),
-                    d.nome_file.clone(),
-                    ((d.size + 1023) / 1024).to_string(),
-                    if d.privato { "sì" } else { "no" }.to_string(),
-                ];
-                let fields: Vec<String> = fields.iter().map(|f| sanitize(f)).collect();
-                println!("{}", fields.join("\t"));
-            }
+            print_documenti(&rows);
             eprintln!("{} documenti", rows.len());
         }
         DocumentoCommand::Export {
@@ -217,6 +204,24 @@ pub fn caso(config: &Config, system: &Actor, cmd: CasoCommand) -> AppResult<i32>
         }
     }
     Ok(0)
+}
+
+/// The documents as a tab-separated table on standard output (`caso`/`scheda documento list`).
+pub(super) fn print_documenti(rows: &[Documento]) {
+    println!("N.\tData\tTipo\tTitolo\tFile\tKB\tPrivato");
+    for d in rows {
+        let fields = [
+            d.id.unwrap_or_default().to_string(),
+            d.data.clone(),
+            d.tipo.clone(),
+            d.titolo.clone(),
+            d.nome_file.clone(),
+            ((d.size + 1023) / 1024).to_string(),
+            if d.privato { "sì" } else { "no" }.to_string(),
+        ];
+        let fields: Vec<String> = fields.iter().map(|f| sanitize(f)).collect();
+        println!("{}", fields.join("\t"));
+    }
 }
 
 fn iso(s: Option<String>, flag: &str) -> AppResult<Option<String>> {

@@ -31,6 +31,7 @@ mod progress;
 mod recordings;
 mod report;
 mod retention;
+mod scheda;
 mod sessioni;
 mod setup;
 mod support;
@@ -217,6 +218,11 @@ enum Command {
     Caso {
         #[command(subcommand)]
         command: casi::CasoCommand,
+    },
+    /// Schede di accesso: documenti allegati
+    Scheda {
+        #[command(subcommand)]
+        command: scheda::SchedaCommand,
     },
     /// Registro di audit: chi ha consultato i dati di una persona
     Audit {
@@ -405,6 +411,7 @@ fn run(cli: Cli) -> AppResult<i32> {
         Some(Command::Audit { command }) => casi::audit(&config.database, &actor, command),
         Some(Command::Report { command }) => report::report(&config.database, &actor, command),
         Some(Command::Caso { command }) => casi::caso(&config, &actor, command),
+        Some(Command::Scheda { command }) => scheda::scheda(&config, &actor, command),
         Some(Command::Import {
             command:
                 anagrafe::ImportCommand::Anagrafe {
@@ -452,6 +459,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Audit { .. } => "audit",
         Command::Report { .. } => "report",
         Command::Caso { .. } => "caso",
+        Command::Scheda { .. } => "scheda",
         Command::Cf { .. } => "cf",
         Command::Recordings { .. } => "recordings",
         Command::Replay(_) => "replay",

@@ -9,6 +9,7 @@ pub mod organizzazioni;
 pub mod richieste;
 pub mod seguiti;
 mod sezioni;
+mod sottoschede;
 
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -692,8 +693,9 @@ pub fn casi(store: &mut dyn Store, actor: &Actor, today: time::Date) -> StoreRes
     Ok(made)
 }
 
-/// Documenti individuali for the first cases of the social worker (small text files written to a
-/// temporary folder, imported as the operator would, then removed). Returns the documents added.
+/// Documenti individuali for the first cases of the social worker and documents of the latest
+/// schede (small text files written to a temporary folder, imported as the operator would, then
+/// removed). Returns the documents added.
 pub fn documenti(
     store: &mut dyn Store,
     archivio: &crate::service::casi_documenti::Archivio,
@@ -744,7 +746,7 @@ pub fn documenti(
                 made += 1;
             }
         }
-        Ok(made)
+        Ok(made + sottoschede::documenti_schede(&mut svc, archivio, &tmp)?)
     })();
     let _ = std::fs::remove_dir_all(&tmp);
     result

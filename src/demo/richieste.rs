@@ -2,7 +2,8 @@
 //! that the monthly report of last month is full), and the settings of the demo offices: the
 //! Segretariato of the first comune shows the interventi of the person and has a message
 //! template; its PUA asks for bisogni and richieste; the second comune's office asks for bisogni
-//! and the stranieri section. Deterministic (`DemoRng`, own seed).
+//! and the stranieri section. The richieste of a special service have their sub-form filled
+//! ([`super::sottoschede`]). Deterministic (`DemoRng`, own seed).
 
 use time::{Date, Duration};
 
@@ -119,6 +120,7 @@ pub fn add(
 ) -> StoreResult<usize> {
     impostazioni(store, actor, uffici)?;
     let mut rng = DemoRng::new(SEED);
+    let mut sotto = super::sottoschede::rng();
     let mut first = Mese::of(today);
     for _ in 1..MESI {
         first = first.precedente();
@@ -141,9 +143,10 @@ pub fn add(
         let n = if rng.percent(25) { 2 } else { 1 };
         for k in 0..n {
             let servizio = match s.servizi.get(k) {
-                Some(code) if code != "altro" && !code.starts_with("invio") => code.clone(),
-                _ => rng.pick(&SERVIZI).to_string(),
+                Some(code) if code != "altro" && !code.starts_with("invio") => code.as_str(),
+                _ => rng.pick(&SERVIZI),
             };
+            let servizio = super::sottoschede::servizio(servizio, &mut sotto).to_string();
             let mut consuntivo = Vec::new();
             let mut day = accesso;
             for _ in 0..rng.between(1, 3) {
@@ -164,6 +167,7 @@ pub fn add(
             rows.push(Richiesta {
                 scheda_id: s.id,
                 data_richiesta: s.data_accesso.clone(),
+                dettagli: super::sottoschede::dettagli(&servizio, &mut sotto),
                 servizio: Some(servizio),
                 settore: rng.percent(60).then(|| rng.pick(&SETTORI).to_string()),
                 erogabile_accoglienza: rng.percent(40),

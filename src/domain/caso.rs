@@ -621,6 +621,19 @@ pub struct Documento {
     pub sha256: String,
 }
 
+/// A document attached to a scheda di accesso: the metadata of a case's [`Documento`], its file
+/// kept the same way (under `scheda-<id>/`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DocumentoScheda {
+    pub scheda_id: i64,
+    /// `caso_id` unused (0).
+    #[serde(flatten)]
+    pub documento: Documento,
+    /// Who added it and when (UTC RFC 3339).
+    pub created_by: String,
+    pub created_at: String,
+}
+
 /// What is wrong with a document's metadata.
 pub fn documento_problem(d: &Documento) -> Option<String> {
     let titolo = d.titolo.trim();

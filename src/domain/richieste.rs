@@ -59,6 +59,10 @@ pub struct Richiesta {
     pub erogatore: Option<String>,
     pub erogabile_accoglienza: bool,
     pub note: Option<String>,
+    /// The values of its sub-form (intermediazione abitativa, lavoro, mediazione, istruzione: see
+    /// `screens/richiesta_*.toml`) as a JSON object keyed by field id; `None` without one.
+    #[serde(default)]
+    pub dettagli: Option<String>,
     #[serde(default)]
     pub consuntivo: Vec<Consuntivo>,
     #[serde(default)]

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::caso::Familiare;
 use super::date;
+use super::fold::fold;
 
 /// The field of the scheda holding its familiari e conviventi (a JSON array of [`Familiare`]).
 pub const FAMILIARI: &str = "familiari";
@@ -208,6 +209,43 @@ pub fn familiari(dati: &Map<String, Value>) -> Vec<Familiare> {
     }
 }
 
+/// Whether two familiari are the same person: the same codice fiscale when both have one,
+/// otherwise the same cognome and nome (folded) born the same day (or either without a date).
+pub fn stesso_familiare(a: &Familiare, b: &Familiare) -> bool {
+    let cf = |f: &Familiare| {
+        f.codice_fiscale
+            .as_deref()
+            .map(|c| c.trim().to_uppercase())
+            .filter(|c| !c.is_empty())
+    };
+    if let (Some(x), Some(y)) = (cf(a), cf(b)) {
+        return x == y;
+    }
+    let nome = |f: &Familiare| (fold(&f.cognome), fold(&f.nome));
+    let nascita = |f: &Familiare| f.data_nascita.clone().filter(|d| !d.is_empty());
+    nome(a) == nome(b)
+        && match (nascita(a), nascita(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        }
+}
+
+/// The familiari of a scheda that a presa in carico adds to the cartella: those with a kind the
+/// cartella knows (convivente, familiare, amicale) and a name, not already among `cartella`'s
+/// (see [`stesso_familiare`]), each once.
+pub fn familiari_da_copiare(scheda: Vec<Familiare>, cartella: &[Familiare]) -> Vec<Familiare> {
+    let mut out: Vec<Familiare> = Vec::new();
+    for f in scheda {
+        let known = matches!(f.tipo.as_str(), "convivente" | "familiare" | "amicale");
+        let named = !f.cognome.trim().is_empty() && !f.nome.trim().is_empty();
+        let copied = cartella.iter().chain(&out).any(|c| stesso_familiare(c, &f));
+        if known && named && !copied {
+            out.push(f);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,5 +399,46 @@ mod tests {
         assert_eq!(f[0].relazione.as_deref(), Some("coniuge"));
         assert_eq!(f[0].data_nascita.as_deref(), Some("1988-02-03"));
         assert_eq!(f[0].id, 0, "not yet a row of a cartella");
+    }
+
+    fn familiare(cognome: &str, nome: &str, cf: Option<&str>, nascita: Option<&str>) -> Familiare {
+        Familiare {
+            tipo: "convivente".into(),
+            cognome: cognome.into(),
+            nome: nome.into(),
+            codice_fiscale: cf.map(str::to_string),
+            data_nascita: nascita.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_presa_in_carico_copies_only_familiari_the_cartella_lacks() {
+        let cartella = vec![
+            familiare("Haddad", "Amina", None, Some("1988-02-03")),
+            familiare("Rossi", "Luca", Some("RSSLCU80A01G478X"), None),
+        ];
+        let scheda = vec![
+            familiare("HADDAD", "amina", None, Some("1988-02-03")),
+            familiare("Rossi", "Luca Maria", Some("rsslcu80a01g478x"), None),
+            familiare("Haddad", "Youssef", None, Some("2015-06-01")),
+            familiare("Haddad", "Youssef", None, None),
+            familiare("Haddad", "Sara", None, Some("2017-01-01")),
+            Familiare {
+                tipo: "sconosciuto".into(),
+                ..familiare("Bianchi", "Anna", None, None)
+            },
+        ];
+        let nuovi = familiari_da_copiare(scheda, &cartella);
+        let nomi: Vec<&str> = nuovi.iter().map(|f| f.nome.as_str()).collect();
+        assert_eq!(
+            nomi,
+            ["Youssef", "Sara"],
+            "same name and birth, or same CF, is already there; a repeated row is copied once; an unknown kind is left out"
+        );
+        assert!(!stesso_familiare(
+            &familiare("Haddad", "Sara", None, Some("2017-01-01")),
+            &familiare("Haddad", "Sara", None, Some("2018-01-01"))
+        ));
     }
 }

@@ -28,7 +28,11 @@
 //! show_when = { field = "cittadinanza", not_in = ["Z110"] }  # shown only then (see [`condition`])
 //! form = "familiare"        # for `records` only: the form of one row (a list of records)
 //! ```
-//! A section may carry `show_when` too (its fields are shown only when it holds). A `records`
+//! A section may carry `show_when` too (its fields are shown only when it holds), and `form =
+//! "..."` instead of fields: it then holds the fields of that other form, a sub-form (e.g. the
+//! richiesta's section `abitativa`, shown when the servizio is intermediazione abitativa, holds
+//! the fields of `richiesta_abitativa.toml`; an override of the richiesta changes which servizi
+//! open it, an override of the sub-form its fields). A `records`
 //! field holds a list of rows, each filled with the form it names (e.g. the familiari of a scheda,
 //! each a `familiare.toml`); it is stored as a JSON array of objects keyed by that form's field ids.
 //! An override replaces the embedded file of the same name. It may relabel, re-help, re-order and
@@ -43,6 +47,7 @@ pub mod condition;
 pub mod diag;
 pub mod fields;
 mod parse;
+pub mod riepilogo;
 
 pub use parse::{check_override, parse_form};
 
@@ -138,6 +143,22 @@ pub const EMBEDDED_SCREENS: &[(&str, &str)] = &[
     (
         "richiesta.toml",
         include_str!("../../screens/richiesta.toml"),
+    ),
+    (
+        "richiesta_abitativa.toml",
+        include_str!("../../screens/richiesta_abitativa.toml"),
+    ),
+    (
+        "richiesta_istruzione.toml",
+        include_str!("../../screens/richiesta_istruzione.toml"),
+    ),
+    (
+        "richiesta_lavoro.toml",
+        include_str!("../../screens/richiesta_lavoro.toml"),
+    ),
+    (
+        "richiesta_mediazione.toml",
+        include_str!("../../screens/richiesta_mediazione.toml"),
     ),
     ("scheda.toml", include_str!("../../screens/scheda.toml")),
     ("servizi.toml", include_str!("../../screens/servizi.toml")),
@@ -262,6 +283,9 @@ pub struct SectionDef {
     pub title: String,
     /// Shown only when this holds.
     pub show_when: Option<condition::Condition>,
+    /// `form = "..."`: the section holds the fields of that form (a sub-form), filled in when the
+    /// screens are loaded.
+    pub form: Option<String>,
     pub fields: Vec<FieldDef>,
 }
 
@@ -474,6 +498,7 @@ impl Screens {
                 ));
             }
         }
+        problems.extend(include_sub_forms(&mut forms));
         if problems.is_empty() {
             Ok(Screens { forms })
         } else {
@@ -489,6 +514,46 @@ impl Screens {
     pub fn forms(&self) -> impl Iterator<Item = &FormDef> {
         self.forms.values()
     }
+}
+
+/// Fills the sections that name a sub-form (`form = "..."`) with its fields; the problems name the
+/// including file.
+fn include_sub_forms(forms: &mut BTreeMap<String, FormDef>) -> Vec<ScreenError> {
+    let mut problems = Vec::new();
+    let snapshot = forms.clone();
+    for form in forms.values_mut() {
+        let mut ids: BTreeSet<String> = form.fields().map(|f| f.id.clone()).collect();
+        for section in &mut form.sections {
+            let Some(sub) = section.form.as_deref() else {
+                continue;
+            };
+            let problem = |msg: String| FileProblem::whole_file(&form.source, msg);
+            let Some(def) = snapshot.get(sub) else {
+                problems.push(problem(format!(
+                    "la sezione «{}» include il modulo «{sub}», che non esiste",
+                    section.id
+                )));
+                continue;
+            };
+            if def.sections.iter().any(|s| s.form.is_some()) {
+                problems.push(problem(format!(
+                    "il modulo «{sub}» incluso dalla sezione «{}» include a sua volta un modulo",
+                    section.id
+                )));
+                continue;
+            }
+            for f in def.fields() {
+                if !ids.insert(f.id.clone()) {
+                    problems.push(problem(format!(
+                        "il campo «{}» del modulo «{sub}» ha lo stesso id di un campo del modulo «{}»",
+                        f.id, form.id
+                    )));
+                }
+            }
+            section.fields = def.fields().cloned().collect();
+        }
+    }
+    problems
 }
 
 #[cfg(test)]

@@ -36,6 +36,8 @@ struct RawSection {
     id: Spanned<String>,
     title: String,
     show_when: Option<Spanned<RawCondition>>,
+    /// The fields are those of this other form (see [`super::Screens::load_with`]).
+    form: Option<Spanned<String>>,
     #[serde(default)]
     field: Vec<Spanned<RawField>>,
 }
@@ -150,11 +152,21 @@ pub fn parse_form(file: &str, text: &str) -> Result<FormDef, ScreenErrors> {
                 ),
             );
         }
-        if s.field.is_empty() {
-            cx.problem(
+        match (&s.form, s.field.is_empty()) {
+            (None, true) => cx.problem(
                 s.id.span(),
                 format!("la sezione «{}» non ha campi", s.id.get_ref()),
-            );
+            ),
+            (Some(form), false) => cx.problem(
+                form.span(),
+                format!(
+                    "la sezione «{}» prende i campi del modulo «{}»: non può averne di propri",
+                    s.id.get_ref(),
+                    form.get_ref()
+                ),
+            ),
+            (Some(form), true) => cx.check_id("del modulo incluso", form),
+            (None, false) => {}
         }
         let mut fields = Vec::new();
         for rf in &s.field {
@@ -167,6 +179,7 @@ pub fn parse_form(file: &str, text: &str) -> Result<FormDef, ScreenErrors> {
             id: s.id.get_ref().clone(),
             title: s.title.clone(),
             show_when,
+            form: s.form.as_ref().map(|f| f.get_ref().clone()),
             fields,
         });
     }

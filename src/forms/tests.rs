@@ -54,6 +54,10 @@ fn embedded_screens_load() {
             "punto_contatto",
             "rapporto_sportello",
             "richiesta",
+            "richiesta_abitativa",
+            "richiesta_istruzione",
+            "richiesta_lavoro",
+            "richiesta_mediazione",
             "scheda",
             "servizi",
             "settore",
@@ -328,7 +332,7 @@ fn override_cannot_retype_a_core_field() {
 #[test]
 fn override_dir_rejects_unknown_files_and_tolerates_a_missing_dir() {
     let errs = Screens::load(&fixture("override_unknown_file")).unwrap_err();
-    assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: categoria_caso.toml, codice.toml, consuntivo.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, ente.toml, erogazione.toml, familiare.toml, filtro_casi.toml, filtro_erogazioni.toml, filtro_schede.toml, foglio.toml, intervento.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, organizzazione.toml, pai.toml, persona.toml, privacy.toml, punto_contatto.toml, rapporto_sportello.toml, richiesta.toml, scheda.toml, servizi.toml, settore.toml, siuss.toml, tribunale.toml, ufficio.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
+    assert!(errs.to_string().contains("il file non sostituisce nessun modulo (si possono sostituire: categoria_caso.toml, codice.toml, consuntivo.toml, dati_sociali.toml, diario.toml, disabilita.toml, documento.toml, ente.toml, erogazione.toml, familiare.toml, filtro_casi.toml, filtro_erogazioni.toml, filtro_schede.toml, foglio.toml, intervento.toml, invalidita.toml, isee.toml, login.toml, note.toml, nuovo_caso.toml, operatore.toml, organizzazione.toml, pai.toml, persona.toml, privacy.toml, punto_contatto.toml, rapporto_sportello.toml, richiesta.toml, richiesta_abitativa.toml, richiesta_istruzione.toml, richiesta_lavoro.toml, richiesta_mediazione.toml, scheda.toml, servizi.toml, settore.toml, siuss.toml, tribunale.toml, ufficio.toml, valutazione_multidimensionale.toml, valutazione_sinba.toml)"), "{errs}");
     let s = Screens::load(&fixture("no_such_dir")).unwrap();
     assert_eq!(s.forms().count(), EMBEDDED_SCREENS.len());
 }
@@ -346,4 +350,70 @@ fn override_with_a_wrong_form_id_is_reported() {
         "{}",
         p[0]
     );
+}
+
+#[test]
+fn a_section_takes_the_fields_of_its_sub_form() {
+    let s = Screens::embedded().unwrap();
+    let r = s.get("richiesta").unwrap();
+    let abitativa = r.sections.iter().find(|x| x.id == "abitativa").unwrap();
+    assert_eq!(abitativa.form.as_deref(), Some("richiesta_abitativa"));
+    let ids: Vec<_> = abitativa.fields.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(
+        &ids[..3],
+        ["tipo_ricerca", "ricerca_altro", "problemi_alloggio"]
+    );
+    // Shown under the section's condition and then its own.
+    let conds = r.conditions("ricerca_altro");
+    assert_eq!(
+        conds.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
+        ["servizio", "tipo_ricerca"]
+    );
+    assert!(r.code_lists().contains("abitativa_problemi"));
+    assert!(r.code_lists().contains("lingue"), "every sub-form's lists");
+}
+
+#[test]
+fn a_sub_form_section_is_checked() {
+    let own_fields = parse_form(
+        "r.toml",
+        "[form]\nid = \"r\"\ntitle = \"R\"\ntheme = \"accoglienza\"\n[[section]]\nid = \"a\"\ntitle = \"A\"\nform = \"richiesta_lavoro\"\n[[section.field]]\nid = \"x\"\nlabel = \"X\"\nkind = \"text\"\n",
+    );
+    let e = one_error(own_fields);
+    assert!(
+        e.message
+            .contains("prende i campi del modulo «richiesta_lavoro»: non può averne di propri"),
+        "{e}"
+    );
+    let over = |text: &str| {
+        Screens::load_with(&[(
+            PathBuf::from("/etc/sportello/screens/richiesta.toml"),
+            text.to_string(),
+        )])
+        .expect_err("should fail")
+        .to_string()
+    };
+    let base = include_str!("../../screens/richiesta.toml");
+    let missing = over(&base.replace("form = \"richiesta_lavoro\"", "form = \"richiesta_cucina\""));
+    assert!(
+        missing
+            .contains("la sezione «lavoro» include il modulo «richiesta_cucina», che non esiste"),
+        "{missing}"
+    );
+    let twice = over(&base.replace(
+        "form = \"richiesta_lavoro\"",
+        "form = \"richiesta_abitativa\"",
+    ));
+    assert!(
+        twice.contains("il campo «tipo_ricerca» del modulo «richiesta_abitativa» ha lo stesso id"),
+        "{twice}"
+    );
+    // An installation opens the housing sub-form for a code of its own too.
+    let own = base.replace(
+        "in = [\"abitativa\"]",
+        "in = [\"abitativa\", \"casa_popolare\"]",
+    );
+    let s = Screens::load_with(&[(PathBuf::from("/x/richiesta.toml"), own)]).unwrap();
+    let c = s.get("richiesta").unwrap().conditions("zona");
+    assert!(c[0].holds("casa_popolare", &Default::default()));
 }

@@ -141,18 +141,18 @@ fn ensure_dir(dir: &Path, mode: u32) -> io::Result<()> {
     }
 }
 
-/// Copies `src` into `<archivio>/<caso>/<sha256>` (at most `max` bytes): the relative name, size
+/// Copies `src` into `<archivio>/<folder>/<sha256>` (at most `max` bytes): the relative name, size
 /// and digest.
 fn store_file(
     archivio: &Archivio,
-    caso_id: i64,
+    folder: &str,
     mut src: File,
 ) -> io::Result<(String, u64, String)> {
     let data_dir = archivio.dir.parent().unwrap_or(Path::new("."));
     let mode = crate::setgid::private_mode(data_dir);
     let dir_mode = if mode == 0o660 { 0o2770 } else { 0o700 };
     ensure_dir(&archivio.dir, dir_mode)?;
-    let dir = archivio.dir.join(caso_id.to_string());
+    let dir = archivio.dir.join(folder);
     ensure_dir(&dir, dir_mode)?;
     let tmp = crate::files::temp_beside(&dir.join("nuovo"))?;
     let mut out = crate::files::create_with_mode(&tmp, mode)?;
@@ -182,12 +182,12 @@ fn store_file(
         let sha = hex::encode(hash.finalize());
         let target = dir.join(&sha);
         if std::fs::symlink_metadata(&target).is_ok() {
-            // The same content is already kept for this case.
+            // The same content is already kept for this case (or scheda).
             std::fs::remove_file(&tmp)?;
         } else {
             std::fs::rename(&tmp, &target)?;
         }
-        Ok((format!("{caso_id}/{sha}"), size, sha))
+        Ok((format!("{folder}/{sha}"), size, sha))
     })();
     if copied.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -195,16 +195,81 @@ fn store_file(
     copied
 }
 
-/// Whether a stored name is one this module made: `<caso>/<the file's 64 hex digits>`, the folder
-/// of the case it was imported into (a case merged into another keeps its documents' folder).
-fn stored_name_ok(d: &Documento) -> bool {
-    d.file.split_once('/').is_some_and(|(caso, h)| {
-        !caso.is_empty()
-            && caso.bytes().all(|b| b.is_ascii_digit())
+/// Whether a stored name is one this module made: `<folder>/<the file's 64 hex digits>`, the
+/// folder of the case (`<caso>`; a case merged into another keeps its documents' folder) or of the
+/// scheda (`scheda-<id>`) it was imported into.
+fn stored_name_ok(file: &str, sha256: &str) -> bool {
+    file.split_once('/').is_some_and(|(folder, h)| {
+        let id = folder.strip_prefix("scheda-").unwrap_or(folder);
+        !id.is_empty()
+            && id.bytes().all(|b| b.is_ascii_digit())
             && h.len() == 64
             && h.bytes().all(|b| b.is_ascii_hexdigit())
-            && h == d.sha256
+            && h == sha256
     })
+}
+
+/// A file imported into the documents folder.
+pub(super) struct Importato {
+    /// The source's own name (display only), at most 200 characters.
+    pub nome_file: String,
+    /// The stored name, relative to the documents folder.
+    pub file: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+/// Imports the file at `src` (checked: a plain regular file within the size limit) into
+/// `<archivio>/<folder>/`.
+pub(super) fn importa(archivio: &Archivio, folder: &str, src: &Path) -> StoreResult<Importato> {
+    let checked = check_source(src, archivio.max_bytes)?;
+    let file = open_source(src, &checked)?;
+    let (rel, size, sha) = store_file(archivio, folder, file).map_err(|e| {
+        StoreError::Output(format!(
+            "documento non archiviato in «{}»: {e}",
+            shown(&archivio.dir)
+        ))
+    })?;
+    Ok(Importato {
+        nome_file: src
+            .file_name()
+            .map(|n| n.to_string_lossy().chars().take(200).collect())
+            .unwrap_or_default(),
+        file: rel,
+        size: size as i64,
+        sha256: sha,
+    })
+}
+
+/// Writes the stored `file` of document `id` to `out` (a safe, atomic write with the operator's
+/// own identity) after checking it is still the file with digest `sha256`.
+pub(super) fn esporta(
+    archivio: &Archivio,
+    id: i64,
+    file: &str,
+    sha256: &str,
+    out: &Path,
+) -> StoreResult<()> {
+    let damaged = || {
+        StoreError::Invalid(format!(
+            "il file del documento {id} manca o non corrisponde all'impronta registrata: avvisare l'amministratore"
+        ))
+    };
+    if !stored_name_ok(file, sha256) {
+        return Err(damaged());
+    }
+    let mut bytes = Vec::new();
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(archivio.dir.join(file))
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|_| damaged())?;
+    if hex::encode(Sha256::digest(&bytes)) != sha256 {
+        return Err(damaged());
+    }
+    crate::files::as_operator(out, || crate::files::write_atomically(out, &bytes))
+        .map_err(|e| StoreError::Output(format!("impossibile scrivere «{}»: {e}", shown(out))))
 }
 
 impl Service<'_> {
@@ -232,21 +297,11 @@ impl Service<'_> {
         if let Some(msg) = caso::documento_problem(&d) {
             return Err(StoreError::Invalid(msg));
         }
-        let checked = check_source(src, archivio.max_bytes)?;
-        let file = open_source(src, &checked)?;
-        let (rel, size, sha) = store_file(archivio, caso.id, file).map_err(|e| {
-            StoreError::Output(format!(
-                "documento non archiviato in «{}»: {e}",
-                shown(&archivio.dir)
-            ))
-        })?;
-        d.nome_file = src
-            .file_name()
-            .map(|n| n.to_string_lossy().chars().take(200).collect())
-            .unwrap_or_default();
-        d.file = rel;
-        d.size = size as i64;
-        d.sha256 = sha;
+        let f = importa(archivio, &caso.id.to_string(), src)?;
+        d.nome_file = f.nome_file;
+        d.file = f.file;
+        d.size = f.size;
+        d.sha256 = f.sha256;
         self.store.add_documento(&actor, &d)
     }
 
@@ -275,27 +330,7 @@ impl Service<'_> {
         if d.privato {
             self.need_riservati(&actor, Op::ExportDocumento, &caso, "documenti")?;
         }
-        let damaged = || {
-            StoreError::Invalid(format!(
-                "il file del documento {id} manca o non corrisponde all'impronta registrata: avvisare l'amministratore"
-            ))
-        };
-        if !stored_name_ok(&d) {
-            return Err(damaged());
-        }
-        let mut bytes = Vec::new();
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(archivio.dir.join(&d.file))
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map_err(|_| damaged())?;
-        if hex::encode(Sha256::digest(&bytes)) != d.sha256 {
-            return Err(damaged());
-        }
-        crate::files::as_operator(out, || crate::files::write_atomically(out, &bytes)).map_err(
-            |e| StoreError::Output(format!("impossibile scrivere «{}»: {e}", shown(out))),
-        )?;
+        esporta(archivio, id, &d.file, &d.sha256, out)?;
         self.read_ok(
             &actor,
             Op::ExportDocumento,
@@ -321,29 +356,26 @@ mod tests {
     #[test]
     fn only_names_made_here_are_read_back() {
         let sha = "a".repeat(64);
-        let mut d = Documento {
-            caso_id: 7,
-            file: format!("7/{sha}"),
-            sha256: sha.clone(),
-            ..Default::default()
-        };
-        assert!(stored_name_ok(&d));
-        d.file = format!("7/../8/{sha}");
-        assert!(!stored_name_ok(&d));
-        d.file = format!("8/{sha}");
+        assert!(stored_name_ok(&format!("7/{sha}"), &sha));
+        assert!(!stored_name_ok(&format!("7/../8/{sha}"), &sha));
         assert!(
-            stored_name_ok(&d),
+            stored_name_ok(&format!("8/{sha}"), &sha),
             "a document of a case merged into another"
+        );
+        assert!(
+            stored_name_ok(&format!("scheda-12/{sha}"), &sha),
+            "a scheda's"
         );
         for bad in [
             format!("/7/{sha}"),
             format!("x/{sha}"),
             format!("/{sha}"),
+            format!("scheda-/{sha}"),
+            format!("scheda-x/{sha}"),
             format!("7/{}", "b".repeat(64)),
             format!("7/{sha}/"),
         ] {
-            d.file = bad;
-            assert!(!stored_name_ok(&d), "{}", d.file);
+            assert!(!stored_name_ok(&bad, &sha), "{bad}");
         }
     }
 }

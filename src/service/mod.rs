@@ -39,6 +39,7 @@ pub mod retention;
 pub mod richieste;
 pub mod rules;
 pub mod scheda;
+pub mod scheda_documenti;
 pub mod scheda_sezioni;
 pub mod session;
 pub mod sessioni;

@@ -109,7 +109,12 @@ impl Service<'_> {
 
     /// Scheda `id` for a change of its richieste by `actor` (already guarded for `op`): in scope,
     /// not deleted, and the actor may change it (refused and audited otherwise).
-    fn scheda_da_modificare(&mut self, actor: &Actor, id: i64, op: Op) -> StoreResult<Scheda> {
+    pub(super) fn scheda_da_modificare(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        op: Op,
+    ) -> StoreResult<Scheda> {
         let s = self.scheda_in_scope(actor, id, op)?;
         if !can_edit(actor, &s) {
             self.store.audit(

@@ -17,8 +17,9 @@ pub trait ProposteStore {
     fn proposta(&self, id: i64) -> StoreResult<Option<Proposta>>;
     /// Handles a pending proposal in one transaction: creates the case of the person in the
     /// proposal's ente (first step Aperto) or links the existing one; with
-    /// [`Gestione::PresaInCarico`] the case moves to Preso in carico with the actor as responsabile.
-    /// Denied, naming who did it, when the proposal was handled meanwhile. Returns the case id.
+    /// [`Gestione::PresaInCarico`] the case moves to Preso in carico with the actor as responsabile
+    /// and the scheda's familiari e conviventi are added to the cartella's (those not already
+    /// there, see [`crate::domain::scheda_sezioni::familiari_da_copiare`]). Denied, naming who did it, when the proposal was handled meanwhile. Returns the case id.
     fn gestisci_proposta(
         &mut self,
         actor: &Actor,

@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(29, "0029_scheda_sezioni"),
     migration!(30, "0030_richieste"),
     migration!(31, "0031_por"),
+    migration!(32, "0032_sottoschede"),
     migration!(33, "0033_organizzazioni_invii"),
 ];
 

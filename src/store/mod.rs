@@ -25,7 +25,7 @@ pub use crate::domain::siuss::{FlussoScritto, FlussoSiuss};
 pub use casi::{CasiStore, FascicoloStore, OperatoriCasoStore, ProposteStore};
 pub use erogazioni::{ErogazioniStore, SiussLavoro, SiussSelezione, SiussStore};
 pub use organizzazioni::{ESITO_ERRORE, InviiStore, OrganizzazioniStore};
-pub use richieste::{ImpostazioniStore, RichiesteStore};
+pub use richieste::{ImpostazioniStore, RichiesteStore, SchedaDocumentiStore};
 
 use std::path::Path;
 
@@ -211,6 +211,7 @@ store_of!(
     ImpostazioniStore,
     OrganizzazioniStore,
     InviiStore,
+    SchedaDocumentiStore,
 );
 
 /// The schema version and its migrations.

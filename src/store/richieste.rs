@@ -1,8 +1,9 @@
 //! The store's traits of the richieste of a scheda (with their consuntivo and the counts of the
-//! monthly report) and of the settings of each office.
+//! monthly report), of the documents attached to a scheda and of the settings of each office.
 
 use super::StoreResult;
 use crate::domain::Actor;
+use crate::domain::caso::DocumentoScheda;
 use crate::domain::impostazioni::ImpostazioniUfficio;
 use crate::domain::rapporto::DatiAttivita;
 use crate::domain::richieste::{Consuntivo, Richiesta};
@@ -49,4 +50,13 @@ pub trait ImpostazioniStore {
         actor: &Actor,
         s: &ImpostazioniUfficio,
     ) -> StoreResult<i64>;
+}
+
+/// The documents attached to the schede (the files are the service's, as a case's documents).
+pub trait SchedaDocumentiStore {
+    /// The documents of a scheda, newest first.
+    fn documenti_scheda(&self, scheda_id: i64) -> StoreResult<Vec<DocumentoScheda>>;
+    fn documento_scheda(&self, id: i64) -> StoreResult<Option<DocumentoScheda>>;
+    /// Records an imported document, audited on its scheda. Returns its id.
+    fn add_documento_scheda(&mut self, actor: &Actor, d: &DocumentoScheda) -> StoreResult<i64>;
 }

@@ -65,6 +65,8 @@ actions! {
     Invio = "invio", "Invio ad altro ufficio";
     /// The punti di contatto of the ufficio selected in the uffici of an ente (administration).
     PuntiContatto = "punti_contatto", "Punti di contatto";
+    /// The documents attached to the scheda on screen.
+    DocumentiScheda = "documenti_scheda", "Documenti della scheda";
     Print = "print", "Stampa";
     Export = "export", "Esporta";
     SearchFocus = "search_focus", "Cerca";
@@ -153,7 +155,7 @@ impl Action {
     pub fn screen_specific(self) -> bool {
         matches!(
             self,
-            Action::Richieste | Action::Invio | Action::PuntiContatto
+            Action::Richieste | Action::Invio | Action::PuntiContatto | Action::DocumentiScheda
         )
     }
 

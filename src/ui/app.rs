@@ -72,6 +72,7 @@ screens! {
     Richieste => richieste,
     Rapporti => rapporti,
     Organizzazioni => organizzazioni,
+    Allegati => allegati,
 }
 
 /// Autosave a draft this long after the last change (the runtime ticks every 500 ms: ≤ 2 s).

@@ -31,6 +31,7 @@ pub use keymap::{Keymap, KeymapError, Layer, Resolution};
 pub use keys::{Key, KeyInput, Mods, parse_key, parse_key_string};
 
 pub mod admin;
+pub mod allegati;
 pub mod anagrafe;
 pub mod app;
 pub mod assistenza;

@@ -231,7 +231,11 @@ pub static COLUMNS: &[(&str, &[(&str, Rule)])] = &[
     ("scheda_richiesta", &[("id", Safe), ("version", Safe), ("scheda_id", Safe), ("data_richiesta", Safe),
         ("servizio", Safe), ("tipo_intervento_id", Safe), ("settore", Safe), ("erogatore", Safe),
         ("erogabile_accoglienza", Safe), ("note", FreeText), ("created_at", Safe), ("created_by", Safe),
-        ("updated_at", Safe), ("updated_by", Safe)]),
+        ("updated_at", Safe), ("updated_by", Safe), ("dettagli", Json)]),
+    // A document of a scheda: as a cartella's (`documento`).
+    ("scheda_documento", &[("id", Safe), ("scheda_id", Safe), ("titolo", FreeText), ("tipo", Safe),
+        ("data", Safe), ("privato", Safe), ("nome_file", FreeText), ("file", Safe), ("size", Safe),
+        ("sha256", Safe), ("created_at", Safe), ("created_by", Safe)]),
     ("richiesta_consuntivo", &[("id", Safe), ("version", Safe), ("richiesta_id", Safe), ("data", Safe),
         ("descrizione", FreeText), ("operatori", Safe), ("minuti", Safe), ("tipo_attivita", Safe),
         ("created_at", Safe), ("created_by", Safe), ("updated_at", Safe), ("updated_by", Safe)]),

@@ -66,32 +66,58 @@ fn pai_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pai> {
     })
 }
 
+/// The familiari e conviventi of a case.
+pub(super) fn familiari_of(
+    conn: &rusqlite::Connection,
+    caso_id: i64,
+) -> StoreResult<Vec<Familiare>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.id, f.tipo, f.soggetto_id, f.cognome, f.nome, f.relazione, s.codice_fiscale,
+                f.data_nascita, f.sesso, f.condizione_lavorativa, f.note
+         FROM caso_familiare f LEFT JOIN soggetto s ON s.id = f.soggetto_id
+         WHERE f.caso_id = ?1 ORDER BY f.tipo, f.cognome, f.nome",
+    )?;
+    let rows = stmt
+        .query_map([caso_id], |r| {
+            Ok(Familiare {
+                id: r.get(0)?,
+                tipo: r.get(1)?,
+                soggetto_id: r.get(2)?,
+                cognome: r.get(3)?,
+                nome: r.get(4)?,
+                relazione: r.get(5)?,
+                codice_fiscale: r.get(6)?,
+                data_nascita: r.get(7)?,
+                sesso: r.get(8)?,
+                condizione_lavorativa: r.get(9)?,
+                note: r.get(10)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Inserts familiare `f` of case `caso_id`, linked to person `soggetto_id` (no audit); its id.
+pub(super) fn insert_familiare(
+    tx: &rusqlite::Transaction<'_>,
+    actor: &Actor,
+    caso_id: i64,
+    f: &Familiare,
+    soggetto_id: Option<i64>,
+) -> StoreResult<i64> {
+    tx.execute(
+        "INSERT INTO caso_familiare (caso_id, tipo, soggetto_id, cognome, nome, relazione, created_at, created_by,
+                                     data_nascita, sesso, condizione_lavorativa, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![caso_id, f.tipo, soggetto_id, f.cognome, f.nome, f.relazione, now_text(), who(actor),
+                f.data_nascita, f.sesso, f.condizione_lavorativa, f.note],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
 impl FascicoloStore for SqliteStore {
     fn familiari(&self, caso_id: i64) -> StoreResult<Vec<Familiare>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT f.id, f.tipo, f.soggetto_id, f.cognome, f.nome, f.relazione, s.codice_fiscale,
-                    f.data_nascita, f.sesso, f.condizione_lavorativa, f.note
-             FROM caso_familiare f LEFT JOIN soggetto s ON s.id = f.soggetto_id
-             WHERE f.caso_id = ?1 ORDER BY f.tipo, f.cognome, f.nome",
-        )?;
-        let rows = stmt
-            .query_map([caso_id], |r| {
-                Ok(Familiare {
-                    id: r.get(0)?,
-                    tipo: r.get(1)?,
-                    soggetto_id: r.get(2)?,
-                    cognome: r.get(3)?,
-                    nome: r.get(4)?,
-                    relazione: r.get(5)?,
-                    codice_fiscale: r.get(6)?,
-                    data_nascita: r.get(7)?,
-                    sesso: r.get(8)?,
-                    condizione_lavorativa: r.get(9)?,
-                    note: r.get(10)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        familiari_of(self.conn(), caso_id)
     }
 
     fn add_familiare(&mut self, actor: &Actor, caso_id: i64, f: &Familiare) -> StoreResult<i64> {
@@ -112,14 +138,7 @@ impl FascicoloStore for SqliteStore {
                     })?,
                 ),
             };
-            tx.execute(
-                "INSERT INTO caso_familiare (caso_id, tipo, soggetto_id, cognome, nome, relazione, created_at, created_by,
-                                             data_nascita, sesso, condizione_lavorativa, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![caso_id, f.tipo, soggetto_id, f.cognome, f.nome, f.relazione, now_text(), who(actor),
-                        f.data_nascita, f.sesso, f.condizione_lavorativa, f.note],
-            )?;
-            let id = tx.last_insert_rowid();
+            let id = insert_familiare(tx, actor, caso_id, f, soggetto_id)?;
             audit_on(tx, actor, "salva_risorse", "caso", caso_id)?;
             Ok(id)
         })

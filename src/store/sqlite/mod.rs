@@ -40,6 +40,7 @@ mod recordings;
 mod retention;
 mod richieste;
 pub(super) mod scheda;
+mod scheda_documenti;
 mod schema;
 mod search;
 mod sessioni;

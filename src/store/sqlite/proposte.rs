@@ -5,8 +5,10 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::audit::append_audit;
 use super::casi::{audit_on, insert_step, new_caso, step_simple};
+use super::fascicolo::{familiari_of, insert_familiare};
 use super::{SqliteStore, json_array, now_text, who};
 use crate::domain::caso::{self, Gestione, Proposta};
+use crate::domain::scheda_sezioni::{familiari, familiari_da_copiare};
 use crate::domain::{Actor, AuditEvent, Outcome};
 use crate::store::{ProposteStore, StoreError, StoreResult};
 
@@ -118,6 +120,7 @@ impl ProposteStore for SqliteStore {
                 ins.execute(params![caso_id, c, oggi])?;
             }
             if gestione == Gestione::PresaInCarico {
+                copy_familiari(tx, actor, id, caso_id)?;
                 let stato: String = tx.query_row(
                     "SELECT iter_stato FROM presa_in_carico WHERE id = ?1",
                     [caso_id],
@@ -171,6 +174,33 @@ impl ProposteStore for SqliteStore {
 }
 
 /// Denied, naming who handled it, when proposal `id` is no longer pending.
+/// Adds the familiari e conviventi of proposal `id`'s scheda to case `caso_id`'s, those the
+/// cartella does not have yet ([`familiari_da_copiare`]); a relative with a codice fiscale of the
+/// anagrafe is linked to that person.
+fn copy_familiari(tx: &Transaction<'_>, actor: &Actor, id: i64, caso_id: i64) -> StoreResult<()> {
+    let dati: String = tx.query_row(
+        "SELECT s.dati FROM proposta_pic p JOIN scheda s ON s.id = p.scheda_id WHERE p.id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    let dati = serde_json::from_str(&dati).unwrap_or_default();
+    let nuovi = familiari_da_copiare(familiari(&dati), &familiari_of(tx, caso_id)?);
+    for f in &nuovi {
+        let soggetto: Option<i64> = match f.codice_fiscale.as_deref() {
+            Some(cf) => tx
+                .query_row(
+                    "SELECT id FROM soggetto WHERE codice_fiscale = ?1 AND deleted_at IS NULL",
+                    [cf.trim().to_uppercase()],
+                    |r| r.get(0),
+                )
+                .optional()?,
+            None => None,
+        };
+        insert_familiare(tx, actor, caso_id, f, soggetto)?;
+    }
+    Ok(())
+}
+
 fn taken_check(tx: &Transaction<'_>, id: i64) -> StoreResult<()> {
     let (stato, by): (String, Option<String>) = tx
         .query_row(

@@ -16,7 +16,7 @@ use crate::store::{ImpostazioniStore, RichiesteStore, StoreError, StoreResult};
 
 const RICHIESTA_COLS: &str =
     "id, version, scheda_id, data_richiesta, servizio, tipo_intervento_id, settore,
-    erogatore, erogabile_accoglienza, note, created_by";
+    erogatore, erogabile_accoglienza, note, created_by, dettagli";
 
 fn richiesta_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Richiesta> {
     Ok(Richiesta {
@@ -32,6 +32,7 @@ fn richiesta_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Richiesta> {
         note: r.get(9)?,
         consuntivo: Vec::new(),
         created_by: r.get(10)?,
+        dettagli: r.get(11)?,
     })
 }
 
@@ -100,8 +101,8 @@ fn insert_richiesta(
 ) -> rusqlite::Result<i64> {
     tx.prepare_cached(
         "INSERT INTO scheda_richiesta (scheda_id, data_richiesta, servizio, tipo_intervento_id, settore,
-             erogatore, erogabile_accoglienza, note, created_at, created_by, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)",
+             erogatore, erogabile_accoglienza, note, created_at, created_by, updated_at, updated_by, dettagli)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10, ?11)",
     )?
     .execute(params![
         r.scheda_id,
@@ -113,7 +114,8 @@ fn insert_richiesta(
         r.erogabile_accoglienza,
         r.note,
         now,
-        by
+        by,
+        r.dettagli
     ])?;
     Ok(tx.last_insert_rowid())
 }
@@ -191,7 +193,7 @@ impl RichiesteStore for SqliteStore {
                     let n = tx.execute(
                         "UPDATE scheda_richiesta SET data_richiesta = ?3, servizio = ?4, tipo_intervento_id = ?5,
                              settore = ?6, erogatore = ?7, erogabile_accoglienza = ?8, note = ?9,
-                             updated_at = ?10, updated_by = ?11, version = version + 1
+                             updated_at = ?10, updated_by = ?11, dettagli = ?13, version = version + 1
                          WHERE id = ?1 AND version = ?2 AND scheda_id = ?12",
                         params![
                             id,
@@ -205,7 +207,8 @@ impl RichiesteStore for SqliteStore {
                             r.note,
                             now,
                             by,
-                            r.scheda_id
+                            r.scheda_id,
+                            r.dettagli
                         ],
                     )?;
                     if n != 1 {

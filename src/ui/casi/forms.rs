@@ -107,7 +107,7 @@ const PUNTEGGIO: &[(&str, &str)] = &[
     ("2", "2 — moderato"),
     ("3", "3 — grave"),
 ];
-const TIPI_DOCUMENTO: &[(&str, &str)] = &[
+pub(crate) const TIPI_DOCUMENTO: &[(&str, &str)] = &[
     ("relazione", "Relazione"),
     ("certificato", "Certificato"),
     ("decreto", "Decreto o provvedimento"),

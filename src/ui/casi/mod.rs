@@ -8,7 +8,7 @@
 
 mod calls;
 mod filter;
-mod forms;
+pub(crate) mod forms;
 mod iter;
 mod operatori;
 mod view;

@@ -1,5 +1,6 @@
 //! The richiesta and consuntivo forms (`screens/richiesta.toml`, `screens/consuntivo.toml`): filled
-//! from a record, read back into one with the Italian error on the field that is wrong.
+//! from a record, read back into one with the Italian error on the field that is wrong. The
+//! richiesta's sub-form (the section shown for its servizio) is read into `dettagli`.
 
 use crate::domain::date::{gg_mm_aaaa, iso, parse_iso};
 use crate::domain::richieste::{
@@ -38,6 +39,7 @@ pub fn fill_richiesta(form: &mut Form, r: &Richiesta, lists: &Lists, today: time
     form.set("erogatore", &opt(&r.erogatore));
     form.set("erogabile_accoglienza", flag(r.erogabile_accoglienza));
     form.set("note", &opt(&r.note));
+    form.load_extra(r.dettagli.as_deref().unwrap_or("{}"), today);
     form.changed_at = None;
 }
 
@@ -62,6 +64,8 @@ pub fn read_richiesta(
         erogatore: form.text("erogatore"),
         erogabile_accoglienza: form.value("erogabile_accoglienza") == "true",
         note: form.text("note"),
+        // The sub-form shown for the servizio (its fields are the form's non-core ones).
+        dettagli: Some(form.extra_json(today)).filter(|j| j != "{}"),
         consuntivo: Vec::new(),
         ..base.clone()
     };
@@ -162,5 +166,35 @@ mod tests {
             (r.scheda_id, r.tipo_intervento_id, r.erogabile_accoglienza),
             (9, Some(12), true)
         );
+    }
+
+    #[test]
+    fn the_sub_form_of_the_servizio_is_stored_as_dettagli() {
+        let mut f = form(RICHIESTA);
+        let base = Richiesta {
+            scheda_id: 9,
+            ..Default::default()
+        };
+        fill_richiesta(&mut f, &base, &Lists::new(), TODAY);
+        f.set("servizio", "abitativa");
+        f.set("tipo_ricerca", "locazione");
+        f.set("canone_massimo", "450");
+        f.set("mansione", "cuoco");
+        assert!(f.shown("canone_massimo") && !f.shown("mansione"));
+        let r = read_richiesta(&f, &base, TODAY).unwrap();
+        let d: serde_json::Value = serde_json::from_str(r.dettagli.as_deref().unwrap()).unwrap();
+        assert_eq!(d["tipo_ricerca"], "locazione");
+        assert_eq!(d["canone_massimo"], 45000, "money in cents");
+        assert!(
+            d.get("mansione").is_none(),
+            "a hidden sub-form is not stored"
+        );
+        // Reopened: the values come back.
+        let mut g = form(RICHIESTA);
+        fill_richiesta(&mut g, &r, &Lists::new(), TODAY);
+        assert_eq!(g.value("canone_massimo"), "450,00");
+        // Another servizio: no sub-form, nothing stored.
+        f.set("servizio", "info");
+        assert_eq!(read_richiesta(&f, &base, TODAY).unwrap().dettagli, None);
     }
 }

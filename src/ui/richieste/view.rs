@@ -1,6 +1,6 @@
 //! How the richieste screens look: the panel of what the person receives (cartella, interventi)
 //! above the table of the scheda's richieste; the consuntivo rows of one richiesta with their
-//! total.
+//! total and its sub-form's values.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -52,6 +52,26 @@ pub fn oggetto(d: &Dati, r: &Richiesta) -> String {
         (Some(x), None) | (None, Some(x)) => x,
         (None, None) => String::new(),
     }
+}
+
+/// The richiesta's sub-form (read only): «Etichetta: valore» pairs, a few to a line.
+pub fn dettagli(app: &App, d: &Dati, r: &Richiesta) -> Vec<String> {
+    let (Some(json), Some(def)) = (&r.dettagli, app.config.defs.get(super::forms::RICHIESTA))
+    else {
+        return Vec::new();
+    };
+    let mut lines: Vec<String> = Vec::new();
+    for (label, value) in crate::forms::riepilogo::riepilogo(def, json, &d.0.lists) {
+        let pair = format!("{label}: {value}");
+        match lines.last_mut() {
+            Some(last) if last.chars().count() + pair.chars().count() < 90 => {
+                last.push_str(" · ");
+                last.push_str(&pair);
+            }
+            _ => lines.push(pair),
+        }
+    }
+    lines
 }
 
 /// The answer of the service, kept (or its error).
@@ -208,6 +228,7 @@ pub fn righe(app: &App, l: &Lista, id: i64, f: &mut Frame, area: Rect) -> Option
             r.consuntivo.len(),
             format_minuti(r.minuti())
         ));
+        lines.extend(dettagli(app, d, r));
         if r.consuntivo.is_empty() {
             lines.push("Nessuna attività: Ctrl+N per aggiungerne una".into());
         }

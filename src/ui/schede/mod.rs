@@ -106,7 +106,11 @@ impl ScreenState for State {
         }
     }
     fn claims(&self, a: Action) -> bool {
-        matches!(self, State::Form(..)) && matches!(a, Action::Richieste | Action::Invio)
+        matches!(self, State::Form(..))
+            && matches!(
+                a,
+                Action::Richieste | Action::Invio | Action::DocumentiScheda
+            )
     }
     fn text_mut(&mut self) -> Option<&mut TextInput> {
         match self {
@@ -369,6 +373,13 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 Some(id) => super::richieste::open(app, id),
                 None => {
                     app.status = Some("Salvare la scheda prima di aggiungere le richieste".into());
+                    Vec::new()
+                }
+            },
+            Action::DocumentiScheda => match d.scheda.as_ref().and_then(|s| s.edit.id) {
+                Some(id) => super::allegati::open(app, id),
+                None => {
+                    app.status = Some("Salvare la scheda prima di allegare documenti".into());
                     Vec::new()
                 }
             },

@@ -554,11 +554,15 @@ impl Form {
 
     /// Values of the fields an ente added (not core), typed, as a JSON object for the record's extra
     /// column: money in integer cents, dates as `aaaa-mm-gg`, integers as numbers, flags as booleans.
-    /// Call after [`Form::validate`] (a value that does not parse is kept as text).
+    /// Hidden fields (their `show_when` does not hold) are left out. Call after [`Form::validate`]
+    /// (a value that does not parse is kept as text).
     pub fn extra_json(&self, today: time::Date) -> String {
         use crate::forms::fields;
         let mut map = serde_json::Map::new();
-        for f in self.fields.iter().filter(|f| !f.spec.core) {
+        let extra = (self.fields.iter().enumerate())
+            .filter(|(i, f)| !f.spec.core && self.visible(*i))
+            .map(|(_, f)| f);
+        for f in extra {
             let text = f.text();
             let value = match f.spec.kind {
                 _ if text.trim().is_empty() && f.spec.kind != Kind::Bool => serde_json::Value::Null,
