@@ -214,6 +214,10 @@ fn a_foreign_citizens_complete_scheda_is_sent_to_another_ente_and_opened_there()
         matches!(&r.app.screen, Screen::Schede(schede::State::Form(f, _)) if f.readonly),
         "{form}"
     );
+    assert!(
+        form.contains("scheda ricevuta da un altro ufficio"),
+        "{form}"
+    );
     // Ctrl+W: the scheda originale, as sent.
     r.keys("<C-w>");
     assert!(r.text().contains("Scheda originale"), "{}", r.text());

@@ -94,6 +94,10 @@ pub(super) fn open_form(app: &mut App, mut data: SchedaFormData) -> Vec<Effect> 
         return Vec::new();
     }
     let readonly = !data.can_edit;
+    let ricevuta = data
+        .invii
+        .iter()
+        .any(|i| i.attivo() && Some(i.a_ufficio_id) == actor.ufficio_id);
     let mut screen = FormScreen::new(form, record_key(&data));
     screen.readonly = readonly;
     let effects = app.push_form(Screen::Schede(State::Form(
@@ -101,7 +105,11 @@ pub(super) fn open_form(app: &mut App, mut data: SchedaFormData) -> Vec<Effect> 
         Box::new(data),
     )));
     if readonly {
-        app.status = Some("Sola lettura: la scheda è di un altro operatore".into());
+        app.status = Some(if ricevuta {
+            "Sola lettura: scheda ricevuta da un altro ufficio · Ctrl+W la scheda originale".into()
+        } else {
+            "Sola lettura: la scheda è di un altro operatore".into()
+        });
     }
     effects
 }
