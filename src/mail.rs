@@ -100,16 +100,16 @@ fn sendmail(cmd: &str, wire: &str) -> Result<(), String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("programma di posta «{cmd}» non avviato: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(wire.replace("\r\n", "\n").as_bytes())
-            .map_err(|e| format!("programma di posta «{cmd}»: {e}"))?;
-    }
+    // A program that fails early closes its input: its exit status says more than the pipe.
+    let written = match child.stdin.take() {
+        Some(mut stdin) => stdin.write_all(wire.replace("\r\n", "\n").as_bytes()),
+        None => Ok(()),
+    };
     let out = child
         .wait_with_output()
         .map_err(|e| format!("programma di posta «{cmd}»: {e}"))?;
     if out.status.success() {
-        Ok(())
+        written.map_err(|e| format!("programma di posta «{cmd}»: {e}"))
     } else {
         let err = String::from_utf8_lossy(&out.stderr);
         Err(format!(
