@@ -6,48 +6,13 @@
 
 mod common;
 
-use serde_json::Value;
 use sportello::demo;
 use sportello::domain::Actor;
-use sportello::domain::scheda::SchedaEdit;
-use sportello::service::Service;
 use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Screen};
 use sportello::ui::harness::Harness;
 use sportello::ui::{richieste, schede};
-
-/// The harness's day (2027-01-15).
-fn today() -> time::Date {
-    time::Date::from_calendar_date(2027, time::Month::January, 15).unwrap()
-}
-
-/// A demo database with one scheda of today in sospeso, received by the front desk.
-fn db(dir: &std::path::Path) -> (std::path::PathBuf, i64) {
-    let path = common::fixture::demo_db(dir, 30);
-    let mut s = SqliteStore::open(&path).unwrap();
-    let op = s.operatore_by_username("sportello").unwrap().unwrap();
-    let a = Actor::operatore(&op, None, None);
-    let mut e = SchedaEdit {
-        soggetto_id: 3,
-        data_accesso: "2027-01-15".into(),
-        operatore: "sportello".into(),
-        ..Default::default()
-    };
-    for (k, v) in [
-        ("interlocutore", "utente"),
-        ("motivo_accesso", "spontaneo"),
-        ("modalita_accesso", "persona"),
-    ] {
-        e.dati.insert(k.into(), Value::from(v));
-    }
-    let id = Service::new(&mut s)
-        .save_scheda(&a, &e, false, today())
-        .unwrap()
-        .saved
-        .id;
-    (path, id)
-}
 
 fn harness(path: &std::path::Path, out: &std::path::Path, user: &str) -> Harness {
     let config = AppConfig {
@@ -107,7 +72,7 @@ fn add_richiesta(h: &mut Harness, servizio: &str, tipo: &str, durata: &str) {
 #[test]
 fn two_richieste_with_their_consuntivo_stay_with_the_scheda() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, scheda) = db(dir.path());
+    let (path, scheda) = common::fixture::scheda_di_oggi(dir.path());
     let mut h = harness(&path, dir.path(), "sportello");
     open_scheda(&mut h);
     assert!(
@@ -162,7 +127,7 @@ fn two_richieste_with_their_consuntivo_stay_with_the_scheda() {
 #[test]
 fn a_richiesta_saved_meanwhile_keeps_the_form_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, scheda) = db(dir.path());
+    let (path, scheda) = common::fixture::scheda_di_oggi(dir.path());
     let mut h = harness(&path, dir.path(), "sportello");
     open_scheda(&mut h);
     h.keys("<C-o>");
@@ -201,7 +166,7 @@ fn a_richiesta_saved_meanwhile_keeps_the_form_and_says_so() {
 #[test]
 fn another_operators_richieste_are_read_only() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, _) = db(dir.path());
+    let (path, _) = common::fixture::scheda_di_oggi(dir.path());
     let mut h = harness(&path, dir.path(), "assistente_sociale");
     open_scheda(&mut h);
     h.keys("<C-o><C-n>");
@@ -216,7 +181,7 @@ fn another_operators_richieste_are_read_only() {
 #[test]
 fn the_report_from_the_menu_lands_in_the_office_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, _) = db(dir.path());
+    let (path, _) = common::fixture::scheda_di_oggi(dir.path());
     let out = dir.path().join("uscita");
     std::fs::create_dir_all(&out).unwrap();
     let mut h = harness(&path, &out, "responsabile");
@@ -249,7 +214,7 @@ fn the_report_from_the_menu_lands_in_the_office_folder() {
 #[test]
 fn the_ufficio_form_carries_the_office_switches() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, _) = db(dir.path());
+    let (path, _) = common::fixture::scheda_di_oggi(dir.path());
     let mut h = harness(&path, dir.path(), "admin");
     // 5: Enti e uffici; the uffici of the admin's ente; the first ufficio's form.
     let perugia = SqliteStore::open(&path)

@@ -4,67 +4,15 @@
 
 mod common;
 
+use common::form::{fill, focused};
+
 use serde_json::Value;
 use sportello::demo;
-use sportello::domain::Actor;
-use sportello::domain::scheda::SchedaEdit;
-use sportello::service::Service;
 use sportello::store::prelude::*;
 use sportello::store::sqlite::SqliteStore;
 use sportello::ui::app::{AppConfig, Screen};
 use sportello::ui::harness::Harness;
 use sportello::ui::{allegati, richieste, schede};
-
-/// The harness's day (2027-01-15).
-fn today() -> time::Date {
-    time::Date::from_calendar_date(2027, time::Month::January, 15).unwrap()
-}
-
-/// A demo database with one scheda of today of the front desk; its path and id.
-fn db(dir: &std::path::Path) -> (std::path::PathBuf, i64) {
-    let path = common::fixture::demo_db(dir, 30);
-    let mut s = SqliteStore::open(&path).unwrap();
-    let op = s.operatore_by_username("sportello").unwrap().unwrap();
-    let a = Actor::operatore(&op, None, None);
-    let mut e = SchedaEdit {
-        soggetto_id: 3,
-        data_accesso: "2027-01-15".into(),
-        operatore: "sportello".into(),
-        ..Default::default()
-    };
-    for (k, v) in [
-        ("interlocutore", "utente"),
-        ("motivo_accesso", "spontaneo"),
-        ("modalita_accesso", "persona"),
-    ] {
-        e.dati.insert(k.into(), Value::from(v));
-    }
-    let id = Service::new(&mut s)
-        .save_scheda(&a, &e, false, today())
-        .unwrap()
-        .saved
-        .id;
-    (path, id)
-}
-
-fn focused(h: &Harness) -> String {
-    match h.app.form() {
-        Some(f) => f.focused().map(|x| x.spec.id.clone()).unwrap_or_default(),
-        None => panic!("not a form:\n{}", h.text()),
-    }
-}
-
-/// Moves with Tab to field `id`, then types `keys`.
-fn fill(h: &mut Harness, id: &str, keys: &str) {
-    for _ in 0..60 {
-        if focused(h) == id {
-            break;
-        }
-        h.keys("<Tab>");
-    }
-    assert_eq!(focused(h), id, "field {id} not reached:\n{}", h.text());
-    h.keys(keys);
-}
 
 fn is_richiesta_form(h: &Harness) -> bool {
     matches!(
@@ -76,7 +24,7 @@ fn is_richiesta_form(h: &Harness) -> bool {
 #[test]
 fn a_richiesta_of_intermediazione_abitativa_with_its_sub_form() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, scheda) = db(dir.path());
+    let (path, scheda) = common::fixture::scheda_di_oggi(dir.path());
     let config = AppConfig {
         output_dir: dir.path().to_path_buf(),
         ..AppConfig::headless(false)
@@ -168,7 +116,7 @@ fn a_richiesta_of_intermediazione_abitativa_with_its_sub_form() {
 #[test]
 fn the_documents_of_a_scheda_from_its_form() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, scheda) = db(dir.path());
+    let (path, scheda) = common::fixture::scheda_di_oggi(dir.path());
     let out = dir.path().join("uscita");
     std::fs::create_dir_all(&out).unwrap();
     let config = AppConfig {

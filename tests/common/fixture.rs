@@ -81,3 +81,33 @@ fn build(kind: Kind, persons: usize) -> Vec<u8> {
     drop(store);
     std::fs::read(&path).unwrap()
 }
+
+/// A copy of the demo database (30 persons) with one scheda in sospeso of 2027-01-15 (the
+/// harness's day) received by the front desk (`sportello`): its path and id.
+pub fn scheda_di_oggi(dir: &Path) -> (PathBuf, i64) {
+    use sportello::domain::scheda::SchedaEdit;
+    let path = demo_db(dir, 30);
+    let mut s = SqliteStore::open(&path).unwrap();
+    let op = s.operatore_by_username("sportello").unwrap().unwrap();
+    let a = Actor::operatore(&op, None, None);
+    let mut e = SchedaEdit {
+        soggetto_id: 3,
+        data_accesso: "2027-01-15".into(),
+        operatore: "sportello".into(),
+        ..Default::default()
+    };
+    for (k, v) in [
+        ("interlocutore", "utente"),
+        ("motivo_accesso", "spontaneo"),
+        ("modalita_accesso", "persona"),
+    ] {
+        e.dati.insert(k.into(), serde_json::Value::from(v));
+    }
+    let today = time::Date::from_calendar_date(2027, time::Month::January, 15).unwrap();
+    let id = sportello::service::Service::new(&mut s)
+        .save_scheda(&a, &e, false, today)
+        .unwrap()
+        .saved
+        .id;
+    (path, id)
+}
