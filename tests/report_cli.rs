@@ -61,63 +61,42 @@ fn db(env: &Env) -> std::path::PathBuf {
     db
 }
 
+/// `report sportello --mese 2026-11 --ufficio` the Centro `--out out`, with `extra` options.
+fn november(
+    env: &Env,
+    db: &std::path::Path,
+    out: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec![
+        "report",
+        "sportello",
+        "--mese",
+        "2026-11",
+        "--ufficio",
+        CENTRO,
+    ];
+    args.extend(extra);
+    args.extend(["--out", out.to_str().unwrap()]);
+    env.run_on(db, &args, "")
+}
+
 #[test]
 fn the_report_of_a_month_as_xlsx_and_pdf() {
     let env = Env::new();
     let db = db(&env);
     let xlsx = env.dir.path().join("rapporto.xlsx");
-    let out = env.run_on(
-        &db,
-        &[
-            "report",
-            "sportello",
-            "--mese",
-            "2026-11",
-            "--ufficio",
-            CENTRO,
-            "--out",
-            xlsx.to_str().unwrap(),
-        ],
-        "",
-    );
+    let out = november(&env, &db, &xlsx, &[]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("rapporto.xlsx"));
     assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
     // The same file again needs --force.
-    let again = env.run_on(
-        &db,
-        &[
-            "report",
-            "sportello",
-            "--mese",
-            "2026-11",
-            "--ufficio",
-            CENTRO,
-            "--out",
-            xlsx.to_str().unwrap(),
-        ],
-        "",
-    );
+    let again = november(&env, &db, &xlsx, &[]);
     assert_eq!(code(&again), 2, "{}", text(&again.stderr));
     assert!(text(&again.stderr).contains("--force"));
 
     let pdf_out = env.dir.path().join("rapporto.pdf");
-    let out = env.run_on(
-        &db,
-        &[
-            "report",
-            "sportello",
-            "--mese",
-            "2026-11",
-            "--ufficio",
-            CENTRO,
-            "--format",
-            "pdf",
-            "--out",
-            pdf_out.to_str().unwrap(),
-        ],
-        "",
-    );
+    let out = november(&env, &db, &pdf_out, &["--format", "pdf"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let t = pdf::pdf_file_text(&pdf_out);
     for needle in [

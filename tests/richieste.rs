@@ -92,6 +92,23 @@ fn world() -> World {
     }
 }
 
+/// A new scheda of `persona` on `data` received by `actor` (its own operator).
+fn saved(
+    svc: &mut Service<'_>,
+    actor: &Actor,
+    persona: i64,
+    data: &str,
+) -> sportello::store::SchedaSaved {
+    svc.save_scheda(
+        actor,
+        &scheda_edit(persona, &actor.username, data),
+        false,
+        today(),
+    )
+    .unwrap()
+    .saved
+}
+
 /// A scheda that passes every rule of its own (no bisogni, no richieste).
 fn scheda_edit(soggetto_id: i64, operatore: &str, data: &str) -> SchedaEdit {
     let mut e = SchedaEdit {
@@ -154,16 +171,7 @@ fn richieste_and_consuntivo_have_versions_conflicts_and_audit() {
     let mut w = world();
     let mut svc = Service::new(&mut w.store);
     let front = operator(&mut svc, "front", Role::Sportello, w.ente, w.ufficio);
-    let scheda = svc
-        .save_scheda(
-            &front,
-            &scheda_edit(w.persone[0], "front", "2026-11-20"),
-            false,
-            today(),
-        )
-        .unwrap()
-        .saved
-        .id;
+    let scheda = saved(&mut svc, &front, w.persone[0], "2026-11-20").id;
     let (id, v1) = svc
         .save_richiesta(&front, &richiesta(scheda, Some("lavoro")), today())
         .unwrap();
@@ -253,16 +261,7 @@ fn a_colleague_reads_the_richieste_but_only_the_responsabile_changes_them() {
     let collega = operator(&mut svc, "collega", Role::Sportello, w.ente, w.ufficio);
     let resp = operator(&mut svc, "resp", Role::Responsabile, w.ente, w.ufficio);
     let amm = operator(&mut svc, "amm", Role::Amministrativo, w.ente, w.ufficio);
-    let scheda = svc
-        .save_scheda(
-            &front,
-            &scheda_edit(w.persone[0], "front", "2026-11-20"),
-            false,
-            today(),
-        )
-        .unwrap()
-        .saved
-        .id;
+    let scheda = saved(&mut svc, &front, w.persone[0], "2026-11-20").id;
     let (id, _) = svc
         .save_richiesta(&front, &richiesta(scheda, Some("info")), today())
         .unwrap();
@@ -300,16 +299,7 @@ fn what_is_typed_wrong_is_refused_in_italian() {
     let sys = Actor::system(None, None);
     let mut svc = Service::new(&mut w.store);
     let front = operator(&mut svc, "front", Role::Sportello, w.ente, w.ufficio);
-    let scheda = svc
-        .save_scheda(
-            &front,
-            &scheda_edit(w.persone[0], "front", "2026-11-20"),
-            false,
-            today(),
-        )
-        .unwrap()
-        .saved
-        .id;
+    let scheda = saved(&mut svc, &front, w.persone[0], "2026-11-20").id;
     let err = svc
         .save_richiesta(&front, &richiesta(scheda, Some("  ")), today())
         .unwrap_err();
@@ -452,16 +442,7 @@ fn the_interventi_panel_follows_the_office_switch_and_the_reader() {
     let resp = operator(&mut svc, "resp", Role::Responsabile, w.ente, w.ufficio);
     let admin = operator(&mut svc, "admin", Role::Admin, w.ente, w.ufficio);
     let persona = w.persone[0];
-    let scheda = svc
-        .save_scheda(
-            &front,
-            &scheda_edit(persona, "front", "2026-11-20"),
-            false,
-            today(),
-        )
-        .unwrap()
-        .saved
-        .id;
+    let scheda = saved(&mut svc, &front, persona, "2026-11-20").id;
     let off = svc.interventi_scheda(&front, scheda, today()).unwrap();
     assert!(!off.visibile && off.cartella.is_none() && off.interventi.is_none());
     let mut s = svc.impostazioni_ufficio(&admin, w.ufficio).unwrap();
@@ -723,15 +704,7 @@ fn the_report_is_written_as_xlsx_and_pdf() {
     let mut svc = Service::new(&mut w.store);
     let front = operator(&mut svc, "front", Role::Sportello, w.ente, w.ufficio);
     let amm = operator(&mut svc, "amm", Role::Amministrativo, w.ente, w.ufficio);
-    let s = svc
-        .save_scheda(
-            &front,
-            &scheda_edit(w.persone[0], "front", "2026-11-20"),
-            false,
-            today(),
-        )
-        .unwrap()
-        .saved;
+    let s = saved(&mut svc, &front, w.persone[0], "2026-11-20");
     let (r, _) = svc
         .save_richiesta(&front, &richiesta(s.id, Some("info")), today())
         .unwrap();
