@@ -102,7 +102,7 @@ impl MailLayer {
         };
         let mittente = self
             .from
-            .filter(|f| crate::domain::organizzazione::is_email(f))
+            .filter(|f| crate::domain::is_email(f))
             .ok_or_else(|| {
                 AppError::Env("[mail]: «from» deve essere un indirizzo e-mail valido".into())
             })?;

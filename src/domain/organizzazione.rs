@@ -103,24 +103,9 @@ fn check_nome(nome: &str, what: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether `m` looks like an e-mail address (one `@`, a dot in the domain, no spaces).
-pub fn is_email(m: &str) -> bool {
-    let Some((user, domain)) = m.split_once('@') else {
-        return false;
-    };
-    !user.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && !m
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
-}
-
 fn check_email(m: &Option<String>, what: &str) -> Result<(), String> {
     match m {
-        Some(m) if !is_email(m) => Err(format!("{what} «{}» non valido", sanitize(m))),
+        Some(m) if !super::is_email(m) => Err(format!("{what} «{}» non valido", sanitize(m))),
         _ => Ok(()),
     }
 }
@@ -349,11 +334,11 @@ mod tests {
 
     #[test]
     fn email_syntax() {
-        assert!(is_email("servizi.sociali@comune.roma.it"));
+        assert!(crate::domain::is_email("servizi.sociali@comune.roma.it"));
         for bad in [
             "", "a@b", "@x.it", "a b@x.it", "a@x.it>", "a@@x.it", "a@.it",
         ] {
-            assert!(!is_email(bad), "{bad}");
+            assert!(!crate::domain::is_email(bad), "{bad}");
         }
     }
 

@@ -242,25 +242,11 @@ pub fn validate(e: &PersonaEdit, today: time::Date) -> Vec<(&'static str, String
         }
     }
     if let Some(m) = e.get("email")
-        && !is_email(m)
+        && !super::is_email(m)
     {
         out.push(("email", "Indirizzo e-mail non valido".into()));
     }
     out
-}
-
-fn is_email(s: &str) -> bool {
-    let mut parts = s.split('@');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(local), Some(domain), None) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !s.chars().any(char::is_whitespace)
-        }
-        _ => false,
-    }
 }
 
 /// Warnings where a real codice fiscale does not match the personal data (empty when it matches, is

@@ -91,33 +91,6 @@ pub fn iban(input: &str) -> Result<String, String> {
     Ok(s)
 }
 
-/// Whether `s` is an e-mail address (PEC addresses are e-mail addresses too): one `@`, a local
-/// part of letters, digits and `.` `_` `%` `+` `-`, a domain of labels with at least one dot.
-pub fn email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    let local_ok = !local.is_empty()
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._%+-".contains(c));
-    let labels: Vec<&str> = domain.split('.').collect();
-    let domain_ok = labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
-        && labels
-            .last()
-            .is_some_and(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()));
-    local_ok && domain_ok
-}
-
 /// Whether `s` is 11 digits whose last is the check digit of the partita IVA (the same rule makes
 /// the numeric codice fiscale of a company or an ente).
 pub fn partita_iva(s: &str) -> bool {
@@ -218,7 +191,7 @@ pub fn problemi(dati: &Map<String, Value>, oggi: &str) -> Vec<(&'static str, Str
     }
     for (campo, label) in [("por_email", "E-mail"), ("por_pec", "PEC")] {
         let t = text(dati, campo);
-        if !t.is_empty() && !email(t) {
+        if !t.is_empty() && !super::is_email(t) {
             out.push((campo, format!("{label}: un indirizzo come nome@dominio.it")));
         }
     }
@@ -320,9 +293,9 @@ mod tests {
 
     #[test]
     fn email_and_pec_syntax() {
-        assert!(email("mario.rossi@example.it"));
-        assert!(email("ditta.srl@pec.it"));
-        assert!(email("a+b_c-d@sub.dominio.com"));
+        assert!(crate::domain::is_email("mario.rossi@example.it"));
+        assert!(crate::domain::is_email("ditta.srl@pec.it"));
+        assert!(crate::domain::is_email("a+b_c-d@sub.dominio.com"));
         for bad in [
             "mario.rossi",
             "mario@",
@@ -334,7 +307,7 @@ mod tests {
             "mario@-pec.it",
             "mario@pec.1",
         ] {
-            assert!(!email(bad), "{bad}");
+            assert!(!crate::domain::is_email(bad), "{bad}");
         }
     }
 

@@ -210,7 +210,7 @@ impl Service<'_> {
             orari: clean(&c.orari),
         };
         if let Some(m) = &u.contatto.email
-            && (!m.contains('@') || m.chars().any(char::is_whitespace))
+            && !crate::domain::is_email(m)
         {
             return Err(StoreError::Invalid(format!(
                 "indirizzo e-mail «{}» non valido",
