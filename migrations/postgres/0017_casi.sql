@@ -63,8 +63,9 @@ JOIN (SELECT 1 AS pos, 'preso_in_carico' AS a, 'Prendi in carico' AS etichetta, 
   ON t.a <> d.codice
 WHERE d.codice IN ('aperto', 'preso_in_carico', 'segnalato_ufficio', 'segnalato_ente', 'segnalato_operatore', 'sospeso', 'riaperto')
   AND NOT (d.codice = 'aperto' AND t.a = 'sospeso')
--- The order SQLite's plan gives, so that the ids are the same on both engines.
-ORDER BY t.pos, d.codice COLLATE "C";
+-- The order the plan of the bundled SQLite gives (rusqlite's; another SQLite version may plan the
+-- join the other way round), so that the ids are the same on both engines.
+ORDER BY d.codice COLLATE "C", t.pos;
 INSERT INTO caso_transizione (da, a, etichetta, ruoli, target) VALUES
     ('chiuso', 'riaperto', 'Riapri il caso', 'responsabile', 'nessuno');
 
