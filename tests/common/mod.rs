@@ -4,6 +4,7 @@
 pub mod deploy;
 pub mod fixture;
 pub mod form;
+pub mod pg;
 pub mod pty;
 
 use std::io::Write;
