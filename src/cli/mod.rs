@@ -303,7 +303,7 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(e) => {
             eprintln!("sportello: {}", sanitize(&e.to_string()));
-            if std::env::var_os("RUST_BACKTRACE").is_some() {
+            if std::env::var("RUST_BACKTRACE").is_ok_and(|v| !v.is_empty() && v != "0") {
                 eprintln!("{:?}", std::backtrace::Backtrace::force_capture());
             }
             e.exit_code()

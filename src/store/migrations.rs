@@ -1,4 +1,5 @@
-//! The embedded schema migrations (`migrations/NNNN_name.sql`), in order.
+//! The embedded schema migrations (`migrations/NNNN_name.sql` for SQLite, the same name under
+//! `migrations/postgres/` for PostgreSQL), in order.
 //!
 //! Add a file and a line here; the test below checks that the two lists agree.
 
@@ -6,8 +7,15 @@
 pub struct Migration {
     pub version: u32,
     pub name: &'static str,
+    /// The SQLite text (`migrations/NAME.sql`).
     pub sql: &'static str,
+    /// The PostgreSQL text (`migrations/postgres/NAME.sql`).
+    pub pg: &'static str,
 }
+
+/// Applied on PostgreSQL before every run of the migrations: the runner's table and the SQLite
+/// functions the store's SQL uses (idempotent).
+pub const PG_COMPAT: &str = include_str!("../../migrations/postgres/0000_compat.sql");
 
 macro_rules! migration {
     ($v:expr, $name:expr) => {
@@ -15,6 +23,7 @@ macro_rules! migration {
             version: $v,
             name: $name,
             sql: include_str!(concat!("../../migrations/", $name, ".sql")),
+            pg: include_str!(concat!("../../migrations/postgres/", $name, ".sql")),
         }
     };
 }

@@ -10,7 +10,9 @@
 //! and an UPDATE that finds the version moved returns [`StoreError::Conflict`].
 //! [`worker`] runs a store on its own thread so that the UI never waits on the database while drawing.
 
+pub mod location;
 pub mod migrations;
+pub mod sql;
 pub mod sqlite;
 pub mod worker;
 

@@ -13,8 +13,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use rusqlite::{Transaction, params};
-
 use super::audit::append_audit;
 use super::search::index_soggetto;
 use super::{SqliteStore, insert_history, now_text, who};
@@ -22,6 +20,7 @@ use crate::domain::fold::fold;
 use crate::domain::persona::Modifica;
 use crate::domain::soggetto::{Campo, ImportRow, NewSoggetto, UpsertCounts, Valore};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{Sql, params};
 use crate::store::{AnagrafeStore, StoreError, StoreResult};
 
 /// `fonte` of every person written by the import.
@@ -104,12 +103,7 @@ fn update_sql() -> &'static str {
 
 /// The one function that writes `soggetto` rows for the import; returns the person's id.
 /// Keys for search (`cognome_key`, `nome_key`) are refilled on every write.
-fn write_soggetto(
-    tx: &Transaction<'_>,
-    w: &SoggettoWrite<'_>,
-    now: &str,
-    by: &str,
-) -> StoreResult<i64> {
+fn write_soggetto(tx: &Sql<'_>, w: &SoggettoWrite<'_>, now: &str, by: &str) -> StoreResult<i64> {
     let name_keys = |values: &[Option<String>; Campo::COUNT]| {
         let name = |c: Campo| values[c.index()].as_deref().unwrap_or_default();
         super::search::name_keys(tx, name(Campo::Cognome), name(Campo::Nome))
@@ -137,7 +131,7 @@ fn write_soggetto(
             stmt.raw_bind_parameter(n + 8, &ck)?;
             stmt.raw_bind_parameter(n + 9, &nk)?;
             stmt.raw_execute()?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             Ok(id)
         }
         SoggettoWrite::Update {
@@ -173,7 +167,7 @@ fn write_soggetto(
 }
 
 /// The persons of the batch already in the database, by codice fiscale.
-fn load_existing(tx: &Transaction<'_>, rows: &[ImportRow]) -> StoreResult<HashMap<String, Stored>> {
+fn load_existing(tx: &Sql<'_>, rows: &[ImportRow]) -> StoreResult<HashMap<String, Stored>> {
     let codes: Vec<&str> = rows.iter().map(|r| r.codice_fiscale.as_str()).collect();
     let json = super::json_array(&codes);
     let sql = format!(
@@ -236,7 +230,7 @@ fn merge(stored: &Stored, row: &ImportRow) -> ([Option<String>; Campo::COUNT], V
     (values, changes)
 }
 
-fn upsert_in(tx: &Transaction<'_>, actor: &Actor, rows: &[ImportRow]) -> StoreResult<UpsertCounts> {
+fn upsert_in(tx: &Sql<'_>, actor: &Actor, rows: &[ImportRow]) -> StoreResult<UpsertCounts> {
     let now = now_text();
     let by = who(actor);
     let mut existing = load_existing(tx, rows)?;
@@ -333,15 +327,17 @@ fn upsert_in(tx: &Transaction<'_>, actor: &Actor, rows: &[ImportRow]) -> StoreRe
 /// 2 MB page cache each batch re-reads them from the OS, so the cache gets 32 MiB (bounded). The WAL
 /// is checkpointed every 10,000 pages instead of 1,000 so that a page changed by several batches is
 /// copied into the database once (`journal_size_limit` still truncates the file afterwards).
-fn import_pragmas(conn: &rusqlite::Connection) -> StoreResult<()> {
-    conn.pragma_update(None, "cache_size", -32 * 1024)?;
-    conn.pragma_update(None, "wal_autocheckpoint", 10_000)?;
+fn import_pragmas(conn: &Sql<'_>) -> StoreResult<()> {
+    if let Some(conn) = conn.lite() {
+        conn.pragma_update(None, "cache_size", -32 * 1024)?;
+        conn.pragma_update(None, "wal_autocheckpoint", 10_000)?;
+    }
     Ok(())
 }
 
 impl AnagrafeStore for SqliteStore {
     fn insert_soggetti(&mut self, actor: &Actor, rows: &[NewSoggetto]) -> StoreResult<usize> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let now = now_text();
             let by = who(actor);
             let mut stmt = tx.prepare_cached(
@@ -398,7 +394,7 @@ impl AnagrafeStore for SqliteStore {
     }
 
     fn insert_storia(&mut self, actor: &Actor, rows: &[(i64, Modifica)]) -> StoreResult<usize> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             for (id, m) in rows {
                 insert_history(
                     tx,
@@ -427,8 +423,8 @@ impl AnagrafeStore for SqliteStore {
         rows: &[ImportRow],
         dry_run: bool,
     ) -> StoreResult<UpsertCounts> {
-        import_pragmas(&self.conn)?;
-        self.write_with(!dry_run, |tx| upsert_in(tx, actor, rows))
+        import_pragmas(&self.sql())?;
+        self.write_sql_with(!dry_run, |tx| upsert_in(tx, actor, rows))
     }
 }
 
@@ -453,7 +449,7 @@ mod tests {
     }
 
     fn count(s: &SqliteStore, sql: &str) -> i64 {
-        s.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+        s.lite().unwrap().query_row(sql, (), |r| r.get(0)).unwrap()
     }
 
     #[test]
@@ -476,10 +472,11 @@ mod tests {
         let c = s.upsert_soggetti(&actor(), &[b.clone()], false).unwrap();
         assert_eq!((c.updated, c.history), (1, 2));
         let (nome, via, citt, version, key): (String, String, Option<String>, i64, String) = s
-            .conn
+            .lite()
+            .unwrap()
             .query_row(
                 "SELECT nome, res_indirizzo, cittadinanza, version, nome_key FROM soggetto",
-                [],
+                (),
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .unwrap();
@@ -488,10 +485,11 @@ mod tests {
             ("Mario", "Via Milano 2", None, 2, "MARIO")
         );
         let storia: Vec<(String, Option<String>, Option<String>, String)> = s
-            .conn
+            .lite()
+            .unwrap()
             .prepare("SELECT campo, prima, dopo, by FROM soggetto_storia ORDER BY id")
             .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
@@ -546,8 +544,9 @@ mod tests {
         let c = s.upsert_soggetti(&actor(), &[r.clone()], false).unwrap();
         assert_eq!((c.updated, c.history), (1, 2)); // data_nascita and fonte
         let (tel, fonte): (String, String) = s
-            .conn
-            .query_row("SELECT telefono, fonte FROM soggetto", [], |r| {
+            .lite()
+            .unwrap()
+            .query_row("SELECT telefono, fonte FROM soggetto", (), |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .unwrap();

@@ -361,7 +361,7 @@ pub fn anonymize_to(
     dest: &Path,
     key: &[u8; 32],
 ) -> StoreResult<Vec<(String, i64)>> {
-    let missing = unclassified(store.conn())?;
+    let missing = unclassified(store.lite()?)?;
     if !missing.is_empty() {
         return Err(StoreError::Invalid(format!(
             "colonne senza regola di pseudonimizzazione: {}",
@@ -371,13 +371,13 @@ pub fn anonymize_to(
     store.backup_to(dest)?;
     let mut copy = SqliteStore::open(dest)?;
     let codes: BTreeSet<String> = copy
-        .conn()
+        .lite()?
         .prepare("SELECT DISTINCT codice FROM codice")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     let names = Names::shipped();
     // Replaced values must not linger in free pages of the file.
-    copy.conn()
+    copy.lite()?
         .query_row("PRAGMA secure_delete = ON", [], |_| Ok(()))?;
     copy.write(|tx| {
         persons(tx, key, &names)?;
@@ -393,11 +393,11 @@ pub fn anonymize_to(
             "DELETE FROM soggetto_parola; DELETE FROM soggetto_parola_variante;
              UPDATE soggetto SET cognome_key = '', nome_key = '';",
         )?;
-        super::search::backfill(tx)?;
+        super::search::backfill(&crate::store::sql::Sql::Sqlite(tx))?;
         Ok(())
     })?;
-    copy.conn().execute_batch("VACUUM")?;
-    copy.conn()
+    copy.lite()?.execute_batch("VACUUM")?;
+    copy.lite()?
         .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     let problems = copy.check()?;
     if !problems.is_empty() {
@@ -409,7 +409,7 @@ pub fn anonymize_to(
     let mut counts = Vec::new();
     for (table, _) in COLUMNS {
         let n: i64 =
-            copy.conn()
+            copy.lite()?
                 .query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| {
                     r.get(0)
                 })?;
@@ -649,12 +649,16 @@ mod tests {
     fn every_column_of_the_schema_is_classified_and_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
         let s = SqliteStore::create(&dir.path().join("a.db")).unwrap();
-        assert_eq!(unclassified(s.conn()).unwrap(), Vec::<String>::new());
+        assert_eq!(
+            unclassified(s.lite().unwrap()).unwrap(),
+            Vec::<String>::new()
+        );
         // And no rule names a column that does not exist (a renamed column would go unnoticed).
         for (t, cols) in COLUMNS {
             for (c, _) in cols.iter() {
                 let n: i64 = s
-                    .conn()
+                    .lite()
+                    .unwrap()
                     .query_row(
                         "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
                         params![t, c],
@@ -665,11 +669,12 @@ mod tests {
             }
         }
         // A migration that adds a column nobody classified is caught.
-        s.conn()
+        s.lite()
+            .unwrap()
             .execute_batch("ALTER TABLE scheda ADD COLUMN diagnosi TEXT")
             .unwrap();
         assert_eq!(
-            unclassified(s.conn()).unwrap(),
+            unclassified(s.lite().unwrap()).unwrap(),
             vec!["scheda.diagnosi".to_string()]
         );
         let err = anonymize_to(&s, &dir.path().join("b.db"), &[7; 32]).unwrap_err();

@@ -7,11 +7,11 @@
 //! a commit at least once a minute, and every `check` compares the chain with it: newest rows
 //! deleted, or rows rewritten with the chain recomputed, no longer match the anchor.
 
-use rusqlite::{OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
 use super::{SqliteStore, now_text};
 use crate::domain::{Actor, AuditEvent, AuditRow, Outcome};
+use crate::store::sql::{OptionalExtension, Row, Sql, params};
 use crate::store::{AuditStore, Letture, StoreResult};
 
 const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -43,15 +43,11 @@ fn audit_hash(prev_hash: &str, row: &AuditRow) -> String {
 }
 
 /// Appends one audit row inside the caller's IMMEDIATE transaction (which serialises the chain).
-pub(crate) fn append_audit(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    event: &AuditEvent,
-) -> StoreResult<()> {
+pub(crate) fn append_audit(tx: &Sql<'_>, actor: &Actor, event: &AuditEvent) -> StoreResult<()> {
     let last: Option<(i64, String)> = tx
         .query_row(
             "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
-            [],
+            (),
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
@@ -92,7 +88,7 @@ pub(crate) fn append_audit(
     Ok(())
 }
 
-fn audit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
+fn audit_from_row(r: &Row) -> StoreResult<AuditRow> {
     let outcome: String = r.get("outcome")?;
     Ok(AuditRow {
         id: r.get("id")?,
@@ -156,21 +152,20 @@ fn syslog_head(db: &std::path::Path, id: i64, hash: &str) {
 impl SqliteStore {
     /// The last row of the chain: (id, hash).
     fn audit_head(&self) -> StoreResult<Option<(i64, String)>> {
-        Ok(self
-            .conn
+        self.sql()
             .query_row(
                 "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
-                [],
+                (),
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional()?)
+            .optional()
     }
 
     /// Writes the head of the chain to the anchor file and syslog. An anchor ahead of the chain is
     /// left alone (it is the evidence `check` reports). Failures are logged, never fatal: the
     /// desk goes on.
     pub(super) fn write_anchor(&self) {
-        if self.path == std::path::Path::new(":memory:") {
+        if !self.is_file() {
             return;
         }
         let Ok(Some((id, hash))) = self.audit_head() else {
@@ -182,7 +177,7 @@ impl SqliteStore {
             // An anchor ahead of the chain, or one its row no longer matches, is the evidence of a
             // truncation or a rewrite: kept for `check`, never overwritten.
             let stored: Option<String> = self
-                .conn
+                .sql()
                 .query_row("SELECT hash FROM audit_log WHERE id = ?1", [old], |r| {
                     r.get(0)
                 })
@@ -228,7 +223,7 @@ impl SqliteStore {
 
     /// The chain against the anchor file: newest rows missing or rows rewritten.
     pub(super) fn verify_anchor(&self) -> StoreResult<Vec<String>> {
-        if self.path == std::path::Path::new(":memory:") {
+        if !self.is_file() {
             return Ok(Vec::new());
         }
         let Some((id, hash)) = read_anchor(&anchor_path(&self.path)) else {
@@ -236,7 +231,7 @@ impl SqliteStore {
         };
         let last = self.audit_head()?.map(|(i, _)| i).unwrap_or(0);
         let stored: Option<String> = self
-            .conn
+            .sql()
             .query_row("SELECT hash FROM audit_log WHERE id = ?1", [id], |r| {
                 r.get(0)
             })
@@ -255,19 +250,15 @@ impl SqliteStore {
 
     /// The runs of audit rows removed by purges: first id → (last id, hash of the last row).
     fn purged_runs(&self) -> StoreResult<std::collections::HashMap<i64, (i64, String)>> {
-        let migrated: bool = self.conn.query_row(
-            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'audit_purga'",
-            [],
-            |r| r.get(0),
-        )?;
+        let migrated = self.sql().has_table("audit_purga")?;
         if !migrated {
             return Ok(Default::default());
         }
         let mut stmt = self
-            .conn
+            .sql()
             .prepare("SELECT dal, al, ultimo_hash FROM audit_purga")?;
         let runs = stmt
-            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .query_map((), |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
             .collect::<Result<_, _>>()?;
         Ok(runs)
     }
@@ -275,10 +266,10 @@ impl SqliteStore {
     /// Problems in the audit hash chain, at most `max` of them.
     pub(super) fn verify_audit_chain(&self, max: usize) -> StoreResult<Vec<String>> {
         let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.sql().prepare(&format!(
             "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"
         ))?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(())?;
         let purged = self.purged_runs()?;
         let mut prev = GENESIS_HASH.to_string();
         let mut expected_id = 1;
@@ -317,7 +308,7 @@ impl SqliteStore {
 
 impl AuditStore for SqliteStore {
     fn audit(&mut self, actor: &Actor, event: &AuditEvent) -> StoreResult<()> {
-        self.write(|tx| append_audit(tx, actor, event))
+        self.write_sql(|tx| append_audit(tx, actor, event))
     }
 
     fn reads_over(
@@ -327,49 +318,46 @@ impl AuditStore for SqliteStore {
         threshold: i64,
         anomaly: &str,
     ) -> StoreResult<Vec<Letture>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.sql().prepare(
             "SELECT a.operatore_id, max(a.username), substr(a.at, 1, 13) AS ora,
                     count(DISTINCT a.entity || ':' || a.entity_id) AS n
              FROM audit_log a
              WHERE a.at >= ?1 AND a.operatore_id IS NOT NULL AND a.outcome = 'ok'
                AND a.entity_id IS NOT NULL AND a.action IN (SELECT value FROM json_each(?2))
              GROUP BY a.operatore_id, ora
-             HAVING n > ?3 AND NOT EXISTS (
+             HAVING count(DISTINCT a.entity || ':' || a.entity_id) > ?3 AND NOT EXISTS (
                  SELECT 1 FROM audit_log x
                  WHERE x.action = ?4 AND x.entity = 'operatore' AND x.entity_id = a.operatore_id
-                   AND x.section = ora)
+                   AND x.section = substr(a.at, 1, 13))
              ORDER BY ora, a.operatore_id",
         )?;
-        Ok(stmt
-            .query_map(
-                rusqlite::params![since, super::json_array(actions), threshold, anomaly],
-                |r| {
-                    Ok(Letture {
-                        operatore_id: r.get(0)?,
-                        username: r.get(1)?,
-                        ora: r.get(2)?,
-                        n: r.get(3)?,
-                    })
-                },
-            )?
-            .collect::<Result<_, _>>()?)
+        stmt.query_map(
+            params![since, super::json_array(actions), threshold, anomaly],
+            |r| {
+                Ok(Letture {
+                    operatore_id: r.get(0)?,
+                    username: r.get(1)?,
+                    ora: r.get(2)?,
+                    n: r.get(3)?,
+                })
+            },
+        )?
+        .collect::<Result<_, _>>()
     }
 
     fn audit_since(&self, action: &str, since: &str) -> StoreResult<Vec<AuditRow>> {
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.sql().prepare(&format!(
             "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE action = ?1 AND at >= ?2 ORDER BY id DESC"
         ))?;
-        Ok(stmt
-            .query_map(rusqlite::params![action, since], audit_from_row)?
-            .collect::<Result<_, _>>()?)
+        stmt.query_map(params![action, since], audit_from_row)?
+            .collect::<Result<_, _>>()
     }
 
     fn audit_tail(&self, limit: i64) -> StoreResult<Vec<AuditRow>> {
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.sql().prepare(&format!(
             "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?1"
         ))?;
-        Ok(stmt
-            .query_map([limit], audit_from_row)?
-            .collect::<Result<_, _>>()?)
+        stmt.query_map([limit], audit_from_row)?
+            .collect::<Result<_, _>>()
     }
 }

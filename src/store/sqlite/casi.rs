@@ -3,8 +3,6 @@
 //! and "dati riservati" grants, the home counters, the business-change counter and the read-access
 //! log of a person. Who follows a case (assignments, sharing) is `super::casi_operatori`.
 
-use rusqlite::{OptionalExtension, Transaction, params};
-
 use super::audit::append_audit;
 use super::{SqliteStore, json_array, now_text, who};
 use crate::domain::caso::{
@@ -12,6 +10,7 @@ use crate::domain::caso::{
     Transizione, Visibilita,
 };
 use crate::domain::{Actor, AuditEvent, AuditRow, Outcome};
+use crate::store::sql::{OptionalExtension, Row, Sql, params};
 use crate::store::{CasiStore, StoreError, StoreResult};
 
 const CASO_SQL: &str =
@@ -19,13 +18,13 @@ const CASO_SQL: &str =
         st.etichetta, c.responsabile, c.data_apertura, c.data_chiusura, c.motivo_chiusura,
         g.cognome, g.nome, g.codice_fiscale, g.data_nascita,
         (SELECT group_concat(codice, ',') FROM (SELECT codice FROM caso_categoria k
-           WHERE k.caso_id = c.id AND k.al IS NULL ORDER BY k.prevalente DESC, k.codice)),
+           WHERE k.caso_id = c.id AND k.al IS NULL ORDER BY k.prevalente DESC, k.codice) AS k),
         c.created_by
      FROM presa_in_carico c
      JOIN soggetto g ON g.id = c.soggetto_id
      JOIN caso_stato st ON st.codice = c.iter_stato";
 
-fn caso_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Caso> {
+fn caso_from(r: &Row) -> StoreResult<Caso> {
     let categorie: Option<String> = r.get(16)?;
     Ok(Caso {
         id: r.get(0)?,
@@ -97,7 +96,7 @@ fn vis_params(v: &Visibilita) -> (String, String, Option<i64>, i64) {
 }
 
 pub(super) fn audit_on(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     actor: &Actor,
     action: &str,
     entity: &str,
@@ -112,7 +111,7 @@ pub(super) fn audit_on(
 
 /// Appends an iter step and copies the state to the case (inside the caller's transaction).
 pub(super) fn insert_step(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     actor: &Actor,
     caso_id: i64,
     c: &CambioStato,
@@ -192,7 +191,7 @@ pub(super) fn insert_step(
 /// Creates the case (and so the cartella) of a person in an ente, in state Aperto, numbered in
 /// the ente, with its first iter step (inside the caller's transaction). Returns its id.
 pub(super) fn new_caso(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     actor: &Actor,
     soggetto: i64,
     ente: i64,
@@ -210,7 +209,7 @@ pub(super) fn new_caso(
          VALUES (?1, ?2, 'aperta', ?3, ?4, ?5, 'aperto', ?6, ?7, ?6, ?7)",
         params![soggetto, ente, oggi, numero, actor.ufficio_id, now, who(actor)],
     )?;
-    let caso_id = tx.last_insert_rowid();
+    let caso_id = tx.last_insert_rowid()?;
     insert_step(
         tx,
         actor,
@@ -243,7 +242,7 @@ impl CasiStore for SqliteStore {
              ORDER BY c.data_apertura DESC, c.id DESC LIMIT ?11"
         );
         let (op, enti, uff, tutti) = vis_params(vis);
-        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut stmt = self.sql().prepare_cached(&sql)?;
         let rows = stmt
             .query_map(
                 params![
@@ -267,7 +266,7 @@ impl CasiStore for SqliteStore {
 
     fn caso(&self, id: i64) -> StoreResult<Option<Caso>> {
         let sql = format!("{CASO_SQL} WHERE c.id = ?1");
-        Ok(self.conn().query_row(&sql, [id], caso_from).optional()?)
+        self.sql().query_row(&sql, [id], caso_from).optional()
     }
 
     fn caso_visibile(&self, id: i64, vis: &Visibilita) -> StoreResult<bool> {
@@ -275,7 +274,7 @@ impl CasiStore for SqliteStore {
         let sql =
             format!("SELECT count(*) FROM presa_in_carico c WHERE c.id = ?5 AND {VISIBLE_SQL}");
         let n: i64 = self
-            .conn()
+            .sql()
             .query_row(&sql, params![op, enti, uff, tutti, id], |r| r.get(0))?;
         Ok(n > 0)
     }
@@ -288,7 +287,7 @@ impl CasiStore for SqliteStore {
         categoria: &str,
         oggi: &str,
     ) -> StoreResult<i64> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let soggetto: i64 = tx
                 .query_row(
                     "SELECT id FROM soggetto WHERE codice_fiscale = ?1 AND deleted_at IS NULL",
@@ -324,7 +323,7 @@ impl CasiStore for SqliteStore {
     }
 
     fn categorie_caso(&self, caso_id: i64) -> StoreResult<Vec<CategoriaCaso>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT codice, prevalente, dal, al FROM caso_categoria WHERE caso_id = ?1
              ORDER BY al IS NOT NULL, prevalente DESC, dal DESC, codice",
         )?;
@@ -347,7 +346,7 @@ impl CasiStore for SqliteStore {
         caso_id: i64,
         c: &CategoriaCaso,
     ) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let active: Option<String> = tx
                 .query_row(
                     "SELECT dal FROM caso_categoria WHERE caso_id = ?1 AND codice = ?2 AND al IS NULL",
@@ -439,7 +438,7 @@ impl CasiStore for SqliteStore {
             " FROM presa_in_carico c WHERE c.id = ?5"
         );
         let (gestione, segue, condiviso) = self
-            .conn()
+            .sql()
             .query_row(sql, params![op, enti, uff, tutti, id], |r| {
                 Ok((
                     r.get::<_, bool>(0)?,
@@ -456,18 +455,17 @@ impl CasiStore for SqliteStore {
     }
 
     fn caso_di(&self, soggetto_id: i64, ente_id: i64) -> StoreResult<Option<i64>> {
-        Ok(self
-            .conn()
+        self.sql()
             .query_row(
                 "SELECT id FROM presa_in_carico WHERE soggetto_id = ?1 AND ente_id = ?2",
                 params![soggetto_id, ente_id],
                 |r| r.get(0),
             )
-            .optional()?)
+            .optional()
     }
 
     fn steps(&self, caso_id: i64) -> StoreResult<Vec<Step>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT s.id, s.stato, st.etichetta, s.da_stato, s.data, s.operatore, u.nome, e.nome,
                     COALESCE(te.nome, tu.nome, s.target_operatore), s.nota, s.attributi
              FROM caso_step s
@@ -500,16 +498,16 @@ impl CasiStore for SqliteStore {
 
     fn stati_caso(&self) -> StoreResult<Vec<(String, String)>> {
         let mut stmt = self
-            .conn()
+            .sql()
             .prepare_cached("SELECT codice, etichetta FROM caso_stato ORDER BY ordine")?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
     fn transizioni(&self, da: &str) -> StoreResult<Vec<Transizione>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT t.da, t.a, t.etichetta, t.ruoli, t.target, s.attributi
              FROM caso_transizione t JOIN caso_stato s ON s.codice = t.a
              WHERE t.da = ?1 ORDER BY s.ordine",
@@ -537,7 +535,7 @@ impl CasiStore for SqliteStore {
     }
 
     fn cambia_stato(&mut self, actor: &Actor, c: &CambioStato) -> StoreResult<i64> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let (version, da): (i64, String) = tx
                 .query_row(
                     "SELECT version, iter_stato FROM presa_in_carico WHERE id = ?1",
@@ -561,16 +559,16 @@ impl CasiStore for SqliteStore {
                     .on("caso", Some(c.caso_id))
                     .detail(format!("{da} → {}", c.a)),
             )?;
-            Ok(tx.query_row(
+            tx.query_row(
                 "SELECT version FROM presa_in_carico WHERE id = ?1",
                 [c.caso_id],
                 |r| r.get(0),
-            )?)
+            )
         })
     }
 
     fn categorie_ufficio(&self, ufficio_id: i64) -> StoreResult<Vec<String>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT codice FROM ufficio_categoria WHERE ufficio_id = ?1 ORDER BY codice",
         )?;
         let rows = stmt
@@ -585,7 +583,7 @@ impl CasiStore for SqliteStore {
         ufficio_id: i64,
         codici: &[String],
     ) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "DELETE FROM ufficio_categoria WHERE ufficio_id = ?1",
                 [ufficio_id],
@@ -607,7 +605,7 @@ impl CasiStore for SqliteStore {
     }
 
     fn riservati(&self, operatore_id: i64, ente_id: i64) -> StoreResult<bool> {
-        let n: i64 = self.conn().query_row(
+        let n: i64 = self.sql().query_row(
             "SELECT count(*) FROM operatore_riservati WHERE operatore_id = ?1 AND ente_id = ?2",
             params![operatore_id, ente_id],
             |r| r.get(0),
@@ -622,7 +620,7 @@ impl CasiStore for SqliteStore {
         ente_id: i64,
         concesso: bool,
     ) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             if concesso {
                 tx.execute(
                     "INSERT OR IGNORE INTO operatore_riservati (operatore_id, ente_id, granted_at, granted_by)
@@ -649,7 +647,7 @@ impl CasiStore for SqliteStore {
     }
 
     fn contatori_casi(&self, vis: &Visibilita, oggi: &str) -> StoreResult<ContatoriCasi> {
-        let conn = self.conn();
+        let conn = &self.sql();
         let (op, enti, uff, _) = vis_params(vis);
         let proposte: i64 = conn.query_row(
             "SELECT COUNT(*) FROM proposta_pic WHERE ente_id IN (SELECT value FROM json_each(?1))
@@ -704,9 +702,8 @@ impl CasiStore for SqliteStore {
     }
 
     fn modifiche(&self) -> StoreResult<i64> {
-        Ok(self
-            .conn()
-            .query_row("SELECT n FROM modifiche WHERE id = 1", [], |r| r.get(0))?)
+        self.sql()
+            .query_row("SELECT n FROM modifiche WHERE id = 1", (), |r| r.get(0))
     }
 
     fn accessi(
@@ -715,7 +712,7 @@ impl CasiStore for SqliteStore {
         dal: Option<&str>,
         al: Option<&str>,
     ) -> StoreResult<Vec<AuditRow>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT id, at, operatore_id, username, os_user, ssh_client, action, entity, entity_id, section,
                     outcome, detail, prev_hash, hash
              FROM audit_log a, (SELECT id AS sid FROM soggetto WHERE codice_fiscale = ?1) p

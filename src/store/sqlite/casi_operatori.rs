@@ -1,17 +1,16 @@
 //! SQLite side of who follows a case: the operators assigned to it (with or without *gestione
 //! fascicolo*) and the units it is shared with.
 
-use rusqlite::{OptionalExtension, params};
-
 use super::audit::append_audit;
 use super::{SqliteStore, now_text, who};
 use crate::domain::caso::{Condivisione, OperatoreCaso, Unita};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{OptionalExtension, params};
 use crate::store::{OperatoriCasoStore, StoreError, StoreResult};
 
 impl OperatoriCasoStore for SqliteStore {
     fn operatori_caso(&self, caso_id: i64) -> StoreResult<Vec<OperatoreCaso>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT operatore, responsabile, gestione_fascicolo, dal, al FROM caso_operatore
              WHERE caso_id = ?1 ORDER BY al IS NOT NULL, dal DESC, id DESC",
         )?;
@@ -37,7 +36,7 @@ impl OperatoriCasoStore for SqliteStore {
         gestione: Option<bool>,
         oggi: &str,
     ) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let active: Option<(i64, bool)> = tx
                 .query_row(
                     "SELECT id, responsabile FROM caso_operatore
@@ -96,7 +95,7 @@ impl OperatoriCasoStore for SqliteStore {
     }
 
     fn condivisioni(&self, caso_id: i64) -> StoreResult<Vec<Condivisione>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT s.id, s.caso_id, s.ufficio_id, s.ente_id,
                     COALESCE(u.nome || ' (' || ue.nome || ')', e.nome, ''),
                     s.nascondi_informazioni, s.dal, s.al
@@ -136,10 +135,10 @@ impl OperatoriCasoStore for SqliteStore {
             Unita::Ufficio(u) => (Some(u), None),
             Unita::Ente(e) => (None, Some(e)),
         };
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let changed = tx.execute(
                 "UPDATE caso_condivisione SET nascondi_informazioni = ?4
-                 WHERE caso_id = ?1 AND al IS NULL AND ufficio_id IS ?2 AND ente_id IS ?3",
+                 WHERE caso_id = ?1 AND al IS NULL AND ufficio_id IS NOT DISTINCT FROM ?2 AND ente_id IS NOT DISTINCT FROM ?3",
                 params![caso_id, ufficio, ente, nascondi_informazioni],
             )?;
             if changed == 0 {
@@ -178,7 +177,7 @@ impl OperatoriCasoStore for SqliteStore {
         id: i64,
         oggi: &str,
     ) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let n = tx.execute(
                 "UPDATE caso_condivisione SET al = ?3 WHERE id = ?1 AND caso_id = ?2 AND al IS NULL",
                 params![id, caso_id, oggi],

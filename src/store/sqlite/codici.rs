@@ -1,17 +1,16 @@
 //! SQLite side of the code lists.
 
-use rusqlite::{OptionalExtension, params};
-
 use super::audit::append_audit;
 use super::{SqliteStore, now_text, who};
 use crate::domain::codici::{Codice, CodiceEnte, ImportCounts, NewCodice};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{OptionalExtension, Row, params};
 use crate::store::{CodeListStore, StoreError, StoreResult};
 
 const COLUMNS: &str =
     "id, version, lista, codice, etichetta, gruppo, pic, richiede, ordine, attivo";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Codice> {
+fn from_row(r: &Row) -> StoreResult<Codice> {
     Ok(Codice {
         id: r.get(0)?,
         version: r.get(1)?,
@@ -29,20 +28,17 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Codice> {
 impl CodeListStore for SqliteStore {
     fn code_lists(&self) -> StoreResult<Vec<(String, i64)>> {
         let mut stmt = self
-            .conn()
+            .sql()
             .prepare("SELECT lista, count(*) FROM codice GROUP BY lista ORDER BY lista")?;
-        Ok(stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?)
+        stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()
     }
 
     fn codes(&self, lista: &str) -> StoreResult<Vec<Codice>> {
-        let mut stmt = self.conn().prepare(&format!(
+        let mut stmt = self.sql().prepare(&format!(
             "SELECT {COLUMNS} FROM codice WHERE lista = ?1 ORDER BY ordine, etichetta, id"
         ))?;
-        Ok(stmt
-            .query_map([lista], from_row)?
-            .collect::<Result<_, _>>()?)
+        stmt.query_map([lista], from_row)?.collect::<Result<_, _>>()
     }
 
     fn import_codes(
@@ -51,7 +47,7 @@ impl CodeListStore for SqliteStore {
         lista: &str,
         rows: &[NewCodice],
     ) -> StoreResult<ImportCounts> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let mut counts = ImportCounts::default();
             let now = now_text();
             let by = who(actor);
@@ -115,7 +111,7 @@ impl CodeListStore for SqliteStore {
                 "l'etichetta del codice è obbligatoria".into(),
             ));
         }
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let n = tx.execute(
                 "UPDATE codice SET etichetta = ?1, attivo = ?2, version = version + 1, updated_at = ?3, updated_by = ?4
                  WHERE id = ?5 AND version = ?6",
@@ -134,30 +130,29 @@ impl CodeListStore for SqliteStore {
     }
 
     fn codes_ente(&self, ente_id: i64) -> StoreResult<Vec<CodiceEnte>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.sql().prepare(
             "SELECT lista, codice, ente_id, etichetta, nascosto FROM codice_ente WHERE ente_id = ?1
              ORDER BY lista, codice",
         )?;
-        Ok(stmt
-            .query_map([ente_id], |r| {
-                Ok(CodiceEnte {
-                    lista: r.get(0)?,
-                    codice: r.get(1)?,
-                    ente_id: r.get(2)?,
-                    etichetta: r.get(3)?,
-                    nascosto: r.get(4)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?)
+        stmt.query_map([ente_id], |r| {
+            Ok(CodiceEnte {
+                lista: r.get(0)?,
+                codice: r.get(1)?,
+                ente_id: r.get(2)?,
+                etichetta: r.get(3)?,
+                nascosto: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()
     }
 
     fn set_code_ente(&mut self, actor: &Actor, c: &CodiceEnte) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "INSERT INTO codice_ente (lista, codice, ente_id, etichetta, nascosto, updated_at, updated_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (ente_id, lista, codice) DO UPDATE SET etichetta = excluded.etichetta,
-                    nascosto = excluded.nascosto, version = version + 1,
+                    nascosto = excluded.nascosto, version = codice_ente.version + 1,
                     updated_at = excluded.updated_at, updated_by = excluded.updated_by",
                 params![c.lista, c.codice, c.ente_id, c.etichetta, c.nascosto, now_text(), who(actor)],
             )?;

@@ -1,11 +1,10 @@
 //! Drafts of forms, one per operator, form and record.
 
-use rusqlite::{OptionalExtension, params};
-
 use super::{SqliteStore, now_text};
+use crate::store::sql::{OptionalExtension, Row, params};
 use crate::store::{Draft, DraftStore, StoreResult};
 
-fn draft_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Draft> {
+fn draft_from_row(r: &Row) -> StoreResult<Draft> {
     Ok(Draft {
         form: r.get(0)?,
         record_key: r.get(1)?,
@@ -22,7 +21,7 @@ impl DraftStore for SqliteStore {
         record_key: &str,
         content: &str,
     ) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.prepare_cached(
                 "INSERT INTO bozza (operatore_id, form, record_key, content, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (operatore_id, form, record_key)
@@ -39,19 +38,18 @@ impl DraftStore for SqliteStore {
         form: &str,
         record_key: &str,
     ) -> StoreResult<Option<Draft>> {
-        Ok(self
-            .conn
+        self.sql()
             .query_row(
                 "SELECT form, record_key, content, saved_at FROM bozza
                  WHERE operatore_id = ?1 AND form = ?2 AND record_key = ?3",
                 params![operatore_id, form, record_key],
                 draft_from_row,
             )
-            .optional()?)
+            .optional()
     }
 
     fn delete_draft(&mut self, operatore_id: i64, form: &str, record_key: &str) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "DELETE FROM bozza WHERE operatore_id = ?1 AND form = ?2 AND record_key = ?3",
                 params![operatore_id, form, record_key],
@@ -61,11 +59,10 @@ impl DraftStore for SqliteStore {
     }
 
     fn list_drafts(&self, operatore_id: i64) -> StoreResult<Vec<Draft>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.sql().prepare(
             "SELECT form, record_key, content, saved_at FROM bozza WHERE operatore_id = ?1 ORDER BY saved_at DESC",
         )?;
-        Ok(stmt
-            .query_map([operatore_id], draft_from_row)?
-            .collect::<Result<_, _>>()?)
+        stmt.query_map([operatore_id], draft_from_row)?
+            .collect::<Result<_, _>>()
     }
 }

@@ -2,8 +2,6 @@
 //! intervento), progetti, interventi and their fogli, erogazioni with their rows and the search
 //! (the SIUSS flows are `super::siuss`).
 
-use rusqlite::{OptionalExtension, Transaction, params};
-
 use super::audit::append_audit;
 use super::{SqliteStore, json_array, now_text, who};
 use crate::domain::codici::ImportCounts;
@@ -12,11 +10,12 @@ use crate::domain::erogazioni::{
     PrestazioneSiuss, Progetto, Riga, TipoIntervento, Totali,
 };
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{OptionalExtension, Row, Sql, params};
 use crate::store::{ErogazioniStore, StoreError, StoreResult};
 
 pub(super) const PRESTAZIONE: &str = "SELECT codice, version, denominazione, richiede_sina, solo_in_carico, non_esportare, attivo FROM prestazione_siuss";
 
-pub(super) fn prestazione_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrestazioneSiuss> {
+pub(super) fn prestazione_from(r: &Row) -> StoreResult<PrestazioneSiuss> {
     Ok(PrestazioneSiuss {
         codice: r.get(0)?,
         version: r.get(1)?,
@@ -30,7 +29,7 @@ pub(super) fn prestazione_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Presta
 
 const TIPO: &str = "SELECT id, version, famiglia, ente_id, codice, etichetta, parent_id, livello, istat_id, siuss_codice, unita_misura, attivo FROM tipo_intervento";
 
-fn tipo_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<TipoIntervento> {
+fn tipo_from(r: &Row) -> StoreResult<TipoIntervento> {
     Ok(TipoIntervento {
         id: r.get(0)?,
         version: r.get(1)?,
@@ -51,7 +50,7 @@ const INTERVENTO: &str = "SELECT id, version, ente_id, soggetto_id, tipo_benefic
     categoria_sociale, origine, dal, al, frequenza, progetto_id, attivita, titolare, unita_misura, tariffa_cents,
     quantita_cent, fruizione, comp_utente_cents, comp_cadenza, stato, note FROM intervento";
 
-fn intervento_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Intervento> {
+fn intervento_from(r: &Row) -> StoreResult<Intervento> {
     Ok(Intervento {
         id: Some(r.get(0)?),
         version: r.get(1)?,
@@ -84,7 +83,7 @@ pub(super) const EROGAZIONE: &str = "SELECT id, version, ente_id, intervento_id,
     erogatore, protocollo_domanda, data_domanda, prova_mezzi, dsu_protocollo, dsu_anno, dsu_data, siuss_codice,
     carattere, in_carico, unita_misura, quota_ente_bp, descrizione, sina FROM erogazione";
 
-pub(super) fn erogazione_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Erogazione> {
+pub(super) fn erogazione_from(r: &Row) -> StoreResult<Erogazione> {
     let sina: Option<String> = r.get(21)?;
     Ok(Erogazione {
         id: Some(r.get(0)?),
@@ -116,7 +115,7 @@ pub(super) fn erogazione_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Erogazi
 pub(super) const RIGA: &str = "SELECT id, stato, data, data_fine, data_evento, quantita_cent, tariffa_cents, comp_utente_cents,
     comp_ssn_cents, comp_altre_cents, quota_ente_cents, operatore, note, siuss_flusso_id FROM erogazione_riga";
 
-pub(super) fn riga_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Riga> {
+pub(super) fn riga_from(r: &Row) -> StoreResult<Riga> {
     Ok(Riga {
         id: Some(r.get(0)?),
         stato: r.get(1)?,
@@ -135,7 +134,7 @@ pub(super) fn riga_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Riga> {
     })
 }
 
-fn righe(conn: &rusqlite::Connection, id: i64, al: Option<&str>) -> StoreResult<Vec<Riga>> {
+fn righe(conn: &Sql<'_>, id: i64, al: Option<&str>) -> StoreResult<Vec<Riga>> {
     let rows = match al {
         None => conn
             .prepare_cached(&format!(
@@ -153,13 +152,7 @@ fn righe(conn: &rusqlite::Connection, id: i64, al: Option<&str>) -> StoreResult<
     Ok(rows)
 }
 
-fn audit(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    id: i64,
-) -> StoreResult<()> {
+fn audit(tx: &Sql<'_>, actor: &Actor, action: &str, entity: &str, id: i64) -> StoreResult<()> {
     append_audit(
         tx,
         actor,
@@ -167,7 +160,7 @@ fn audit(
     )
 }
 
-fn insert_righe(tx: &Transaction<'_>, id: i64, nuove: &[Riga]) -> StoreResult<()> {
+fn insert_righe(tx: &Sql<'_>, id: i64, nuove: &[Riga]) -> StoreResult<()> {
     let mut ins = tx.prepare_cached(
         "INSERT INTO erogazione_riga (erogazione_id, stato, data, data_fine, data_evento, quantita_cent, tariffa_cents,
              spesa_cents, comp_utente_cents, comp_ssn_cents, comp_altre_cents, quota_ente_cents, operatore, note)
@@ -243,9 +236,9 @@ fn equal_content(a: &Riga, b: &Riga) -> bool {
 impl ErogazioniStore for SqliteStore {
     fn prestazioni_siuss(&self) -> StoreResult<Vec<PrestazioneSiuss>> {
         let rows = self
-            .conn()
+            .sql()
             .prepare_cached(&format!("{PRESTAZIONE} ORDER BY codice"))?
-            .query_map([], prestazione_from)?
+            .query_map((), prestazione_from)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -255,7 +248,7 @@ impl ErogazioniStore for SqliteStore {
         actor: &Actor,
         rows: &[PrestazioneSiuss],
     ) -> StoreResult<ImportCounts> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let mut counts = ImportCounts::default();
             let (now, by) = (now_text(), who(actor));
             for r in rows {
@@ -284,7 +277,7 @@ impl ErogazioniStore for SqliteStore {
                     "INSERT INTO prestazione_siuss (codice, denominazione, richiede_sina, solo_in_carico, non_esportare, attivo, updated_at, updated_by)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                      ON CONFLICT (codice) DO UPDATE SET denominazione = ?2, richiede_sina = ?3, solo_in_carico = ?4,
-                         non_esportare = ?5, attivo = ?6, updated_at = ?7, updated_by = ?8, version = version + 1",
+                         non_esportare = ?5, attivo = ?6, updated_at = ?7, updated_by = ?8, version = prestazione_siuss.version + 1",
                     params![r.codice, r.denominazione, r.richiede_sina, r.solo_in_carico, r.non_esportare, r.attivo, now, by],
                 )?;
             }
@@ -304,7 +297,7 @@ impl ErogazioniStore for SqliteStore {
 
     fn tipi_intervento(&self, ente_id: Option<i64>) -> StoreResult<Vec<TipoIntervento>> {
         let rows = self
-            .conn()
+            .sql()
             .prepare_cached(&format!(
                 "{TIPO} WHERE famiglia = 'istat' OR ente_id = ?1 ORDER BY famiglia, codice"
             ))?
@@ -314,14 +307,13 @@ impl ErogazioniStore for SqliteStore {
     }
 
     fn tipo_intervento(&self, id: i64) -> StoreResult<Option<TipoIntervento>> {
-        Ok(self
-            .conn()
+        self.sql()
             .query_row(&format!("{TIPO} WHERE id = ?1"), [id], tipo_from)
-            .optional()?)
+            .optional()
     }
 
     fn add_tipo_intervento(&mut self, actor: &Actor, t: &NuovoTipo) -> StoreResult<i64> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let livello = match t.parent_id {
                 None => 1,
                 Some(p) => {
@@ -353,7 +345,7 @@ impl ErogazioniStore for SqliteStore {
                  VALUES ('custom', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)",
                 params![t.ente_id, t.codice, t.etichetta, t.parent_id, livello, t.istat_id, t.siuss_codice, t.unita_misura, now, by],
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             audit(tx, actor, "crea_tipo_intervento", "tipo_intervento", id)?;
             Ok(id)
         })
@@ -361,7 +353,7 @@ impl ErogazioniStore for SqliteStore {
 
     fn tipi_frequenti(&self, ente_id: i64, categoria: &str, limit: usize) -> StoreResult<Vec<i64>> {
         let rows = self
-            .conn()
+            .sql()
             .prepare_cached(
                 "SELECT tipo_id FROM erogazione WHERE ente_id = ?1 AND categoria_sociale = ?2
                  GROUP BY tipo_id ORDER BY count(*) DESC, tipo_id LIMIT ?3",
@@ -373,7 +365,7 @@ impl ErogazioniStore for SqliteStore {
 
     fn progetti(&self, ente_id: i64) -> StoreResult<Vec<Progetto>> {
         let rows = self
-            .conn()
+            .sql()
             .prepare_cached(
                 "SELECT id, ente_id, codice, titolo, fonte FROM progetto WHERE ente_id = ?1 AND attivo = 1 ORDER BY codice",
             )?
@@ -391,19 +383,19 @@ impl ErogazioniStore for SqliteStore {
     }
 
     fn add_progetto(&mut self, actor: &Actor, p: &Progetto) -> StoreResult<i64> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "INSERT INTO progetto (ente_id, codice, titolo, fonte, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![p.ente_id, p.codice, p.titolo, p.fonte, now_text(), who(actor)],
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             audit(tx, actor, "crea_progetto", "progetto", id)?;
             Ok(id)
         })
     }
 
     fn save_intervento(&mut self, actor: &Actor, i: &Intervento) -> StoreResult<(i64, i64)> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let (now, by) = (now_text(), who(actor));
             let (id, version) = match i.id {
                 None => {
@@ -420,7 +412,7 @@ impl ErogazioniStore for SqliteStore {
                             i.comp_utente_cents, i.comp_cadenza, i.note, now, by
                         ],
                     )?;
-                    (tx.last_insert_rowid(), 1)
+                    (tx.last_insert_rowid()?, 1)
                 }
                 Some(id) => {
                     let n = tx.execute(
@@ -449,19 +441,18 @@ impl ErogazioniStore for SqliteStore {
     }
 
     fn intervento(&self, id: i64) -> StoreResult<Option<Intervento>> {
-        Ok(self
-            .conn()
+        self.sql()
             .query_row(
                 &format!("{INTERVENTO} WHERE id = ?1"),
                 [id],
                 intervento_from,
             )
-            .optional()?)
+            .optional()
     }
 
     fn interventi_di(&self, soggetto_id: i64, enti: &[i64]) -> StoreResult<Vec<Intervento>> {
         let rows = self
-            .conn()
+            .sql()
             .prepare_cached(&format!(
                 "{INTERVENTO} WHERE soggetto_id = ?1 AND ente_id IN (SELECT value FROM json_each(?2)) ORDER BY dal DESC, id DESC"
             ))?
@@ -471,7 +462,7 @@ impl ErogazioniStore for SqliteStore {
     }
 
     fn add_foglio(&mut self, actor: &Actor, f: &Foglio, version: i64) -> StoreResult<i64> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let (now, by) = (now_text(), who(actor));
             let n = tx.execute(
                 "UPDATE intervento SET stato = ?3, version = version + 1, updated_at = ?4, updated_by = ?5
@@ -493,7 +484,7 @@ impl ErogazioniStore for SqliteStore {
                     f.motivazione, now, by
                 ],
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             audit(tx, actor, "foglio_amministrativo", "intervento", f.intervento_id)?;
             Ok(id)
         })
@@ -501,7 +492,7 @@ impl ErogazioniStore for SqliteStore {
 
     fn fogli(&self, intervento_id: i64) -> StoreResult<Vec<Foglio>> {
         let rows = self
-            .conn()
+            .sql()
             .prepare_cached(
                 "SELECT id, intervento_id, tipo, data, dal, al, dettaglio, punteggio, fascia, respinto, motivazione
                  FROM intervento_foglio WHERE intervento_id = ?1 ORDER BY data, id",
@@ -526,7 +517,7 @@ impl ErogazioniStore for SqliteStore {
     }
 
     fn save_erogazione(&mut self, actor: &Actor, e: &Erogazione) -> StoreResult<(i64, i64)> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let (now, by) = (now_text(), who(actor));
             let sina = e.sina.as_ref().map(|s| serde_json::to_string(s).unwrap_or_default());
             let (id, version) = match e.id {
@@ -544,7 +535,7 @@ impl ErogazioniStore for SqliteStore {
                             e.quota_ente_bp, e.descrizione, sina, now, by
                         ],
                     )?;
-                    (tx.last_insert_rowid(), 1)
+                    (tx.last_insert_rowid()?, 1)
                 }
                 Some(id) => {
                     let n = tx.execute(
@@ -575,7 +566,7 @@ impl ErogazioniStore for SqliteStore {
 
     fn erogazione(&self, id: i64) -> StoreResult<Option<Erogazione>> {
         let Some(mut e) = self
-            .conn()
+            .sql()
             .query_row(
                 &format!("{EROGAZIONE} WHERE id = ?1"),
                 [id],
@@ -585,7 +576,7 @@ impl ErogazioniStore for SqliteStore {
         else {
             return Ok(None);
         };
-        e.righe = righe(self.conn(), id, None)?;
+        e.righe = righe(&self.sql(), id, None)?;
         Ok(Some(e))
     }
 
@@ -595,7 +586,7 @@ impl ErogazioniStore for SqliteStore {
         f: &FiltroErogazioni,
         limit: usize,
     ) -> StoreResult<Vec<ErogazioneElenco>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT e.id, e.ente_id, e.soggetto_id, s.cognome, s.nome, s.codice_fiscale, t.etichetta, e.siuss_codice,
                     p.titolo, e.erogatore, e.carattere, min(r.data), max(coalesce(r.data_fine, r.data)), count(r.id),
                     sum(r.quantita_cent), sum(r.spesa_cents), sum(r.comp_utente_cents), sum(r.comp_ssn_cents),
@@ -617,7 +608,7 @@ impl ErogazioniStore for SqliteStore {
                AND (?5 IS NULL OR r.data <= ?5)
                AND (?6 IS NULL OR i.progetto_id = ?6)
                AND (?7 IS NULL OR e.erogatore LIKE '%' || ?7 || '%')
-             GROUP BY e.id
+             GROUP BY e.id, s.id, t.id, p.id
              HAVING ?8 IS NULL OR min(CASE WHEN r.stato = 'erogata' AND r.siuss_flusso_id IS NULL THEN 0 ELSE 1 END) = ?8
              ORDER BY min(r.data) DESC, e.id DESC
              LIMIT ?9",
@@ -668,11 +659,11 @@ impl ErogazioniStore for SqliteStore {
     }
 
     fn da_confermare(&self, enti: &[i64], dal: &str, al: &str) -> StoreResult<i64> {
-        Ok(self.conn().query_row(
+        self.sql().query_row(
             "SELECT count(*) FROM erogazione_riga r JOIN erogazione e ON e.id = r.erogazione_id
              WHERE r.stato = 'prevista' AND r.data BETWEEN ?2 AND ?3 AND e.ente_id IN (SELECT value FROM json_each(?1))",
             params![json_array(enti), dal, al],
             |r| r.get(0),
-        )?)
+        )
     }
 }

@@ -1,8 +1,6 @@
 //! SQLite side of the cartella and the fascicolo of a case: familiari, the generic validity-dated
 //! cartella sections, the person's schede, diario, PAI, ISEE and the documents' metadata.
 
-use rusqlite::{OptionalExtension, params};
-
 use super::audit::append_audit;
 use super::casi::audit_on;
 use super::{SqliteStore, json_array, now_text, who};
@@ -11,12 +9,13 @@ use crate::domain::caso::{
 };
 use crate::domain::scheda::Sensibili;
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{OptionalExtension, Row, Sql, params};
 use crate::store::{FascicoloStore, StoreError, StoreResult};
 
 const DOCUMENTO: &str =
     "SELECT id, caso_id, titolo, tipo, data, privato, nome_file, file, size, sha256 FROM documento";
 
-fn documento_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Documento> {
+fn documento_from(r: &Row) -> StoreResult<Documento> {
     Ok(Documento {
         id: Some(r.get(0)?),
         caso_id: r.get(1)?,
@@ -31,7 +30,7 @@ fn documento_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Documento> {
     })
 }
 
-fn diario_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Diario> {
+fn diario_from(r: &Row) -> StoreResult<Diario> {
     Ok(Diario {
         id: Some(r.get(0)?),
         version: r.get(1)?,
@@ -44,7 +43,7 @@ fn diario_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Diario> {
     })
 }
 
-fn pai_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pai> {
+fn pai_from(r: &Row) -> StoreResult<Pai> {
     Ok(Pai {
         id: Some(r.get(0)?),
         version: r.get(1)?,
@@ -67,10 +66,7 @@ fn pai_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pai> {
 }
 
 /// The familiari e conviventi of a case.
-pub(super) fn familiari_of(
-    conn: &rusqlite::Connection,
-    caso_id: i64,
-) -> StoreResult<Vec<Familiare>> {
+pub(super) fn familiari_of(conn: &Sql<'_>, caso_id: i64) -> StoreResult<Vec<Familiare>> {
     let mut stmt = conn.prepare_cached(
         "SELECT f.id, f.tipo, f.soggetto_id, f.cognome, f.nome, f.relazione, s.codice_fiscale,
                 f.data_nascita, f.sesso, f.condizione_lavorativa, f.note
@@ -99,7 +95,7 @@ pub(super) fn familiari_of(
 
 /// Inserts familiare `f` of case `caso_id`, linked to person `soggetto_id` (no audit); its id.
 pub(super) fn insert_familiare(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Sql<'_>,
     actor: &Actor,
     caso_id: i64,
     f: &Familiare,
@@ -112,16 +108,16 @@ pub(super) fn insert_familiare(
         params![caso_id, f.tipo, soggetto_id, f.cognome, f.nome, f.relazione, now_text(), who(actor),
                 f.data_nascita, f.sesso, f.condizione_lavorativa, f.note],
     )?;
-    Ok(tx.last_insert_rowid())
+    tx.last_insert_rowid()
 }
 
 impl FascicoloStore for SqliteStore {
     fn familiari(&self, caso_id: i64) -> StoreResult<Vec<Familiare>> {
-        familiari_of(self.conn(), caso_id)
+        familiari_of(&self.sql(), caso_id)
     }
 
     fn add_familiare(&mut self, actor: &Actor, caso_id: i64, f: &Familiare) -> StoreResult<i64> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let soggetto_id = match &f.codice_fiscale {
                 None => f.soggetto_id,
                 Some(cf) => Some(
@@ -145,7 +141,7 @@ impl FascicoloStore for SqliteStore {
     }
 
     fn cartella_dati(&self, caso_id: i64, sezione: &str) -> StoreResult<Vec<CartellaDato>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT id, version, sezione, dati, dal, al, updated_by FROM cartella_dato
              WHERE caso_id = ?1 AND sezione = ?2 ORDER BY dal DESC, id DESC",
         )?;
@@ -173,7 +169,7 @@ impl FascicoloStore for SqliteStore {
         dati: &str,
         dal: &str,
     ) -> StoreResult<i64> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let now = now_text();
             let by = who(actor);
             tx.execute(
@@ -186,7 +182,7 @@ impl FascicoloStore for SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?6)",
                 params![caso_id, sezione, dati, dal, now, by],
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             append_audit(
                 tx,
                 actor,
@@ -199,7 +195,7 @@ impl FascicoloStore for SqliteStore {
     }
 
     fn schede_persona(&self, soggetto_id: i64, enti: &[i64]) -> StoreResult<Vec<SchedaPersona>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT id, numero, data_accesso, esito FROM scheda
              WHERE soggetto_id = ?1 AND ente_id IN (SELECT value FROM json_each(?2)) AND deleted_at IS NULL
              ORDER BY data_accesso DESC, id DESC",
@@ -213,7 +209,7 @@ impl FascicoloStore for SqliteStore {
     }
 
     fn diario(&self, caso_id: i64) -> StoreResult<Vec<Diario>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT id, version, caso_id, tipo, data, testo, riservato, autore FROM diario
              WHERE caso_id = ?1 ORDER BY data DESC, id DESC",
         )?;
@@ -224,7 +220,7 @@ impl FascicoloStore for SqliteStore {
     }
 
     fn save_diario(&mut self, actor: &Actor, d: &Diario) -> StoreResult<(i64, i64)> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let now = now_text();
             let by = who(actor);
             let (id, version) = match d.id {
@@ -234,7 +230,7 @@ impl FascicoloStore for SqliteStore {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?6)",
                         params![d.caso_id, d.tipo, d.data, d.testo, d.riservato, by, actor.ufficio_id, now],
                     )?;
-                    (tx.last_insert_rowid(), 1)
+                    (tx.last_insert_rowid()?, 1)
                 }
                 Some(id) => {
                     let n = tx.execute(
@@ -262,7 +258,7 @@ impl FascicoloStore for SqliteStore {
     }
 
     fn pai(&self, caso_id: i64) -> StoreResult<Vec<Pai>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT id, version, caso_id, tipo, motivazioni, obiettivo_breve, raggiunto_breve, obiettivo_medio,
                     raggiunto_medio, obiettivo_lungo, raggiunto_lungo, verifica_mesi, data_inizio,
                     prossima_verifica, beneficiari, data_chiusura, motivo_chiusura
@@ -275,7 +271,7 @@ impl FascicoloStore for SqliteStore {
     }
 
     fn save_pai(&mut self, actor: &Actor, p: &Pai) -> StoreResult<(i64, i64)> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let now = now_text();
             let by = who(actor);
             let (id, version) = match p.id {
@@ -293,7 +289,7 @@ impl FascicoloStore for SqliteStore {
                             p.data_chiusura, p.motivo_chiusura, now, by
                         ],
                     )?;
-                    (tx.last_insert_rowid(), 1)
+                    (tx.last_insert_rowid()?, 1)
                 }
                 Some(id) => {
                     let n = tx.execute(
@@ -329,7 +325,7 @@ impl FascicoloStore for SqliteStore {
     }
 
     fn isee(&self, caso_id: i64) -> StoreResult<Vec<Isee>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT id, caso_id, tipo, data_dsu, scadenza, ise_cents, scala_cents, isee_cents, note
              FROM isee WHERE caso_id = ?1 ORDER BY data_dsu DESC, id DESC",
         )?;
@@ -352,7 +348,7 @@ impl FascicoloStore for SqliteStore {
     }
 
     fn save_isee(&mut self, actor: &Actor, i: &Isee) -> StoreResult<i64> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "INSERT INTO isee (caso_id, tipo, data_dsu, scadenza, ise_cents, scala_cents, isee_cents, note, created_at, created_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -361,7 +357,7 @@ impl FascicoloStore for SqliteStore {
                     i.note, now_text(), who(actor)
                 ],
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             append_audit(
                 tx,
                 actor,
@@ -374,7 +370,7 @@ impl FascicoloStore for SqliteStore {
     }
 
     fn documenti(&self, caso_id: i64) -> StoreResult<Vec<Documento>> {
-        let mut stmt = self.conn().prepare_cached(&format!(
+        let mut stmt = self.sql().prepare_cached(&format!(
             "{DOCUMENTO} WHERE caso_id = ?1 ORDER BY data DESC, id DESC"
         ))?;
         let rows = stmt
@@ -385,14 +381,14 @@ impl FascicoloStore for SqliteStore {
 
     fn documento(&self, id: i64) -> StoreResult<Option<Documento>> {
         let mut stmt = self
-            .conn()
+            .sql()
             .prepare_cached(&format!("{DOCUMENTO} WHERE id = ?1"))?;
         let mut rows = stmt.query_map([id], documento_from)?;
-        Ok(rows.next().transpose()?)
+        rows.next().transpose()
     }
 
     fn add_documento(&mut self, actor: &Actor, d: &Documento) -> StoreResult<i64> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "INSERT INTO documento (caso_id, titolo, tipo, data, privato, nome_file, file, size, sha256, created_at, created_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -401,7 +397,7 @@ impl FascicoloStore for SqliteStore {
                     d.sha256, now_text(), who(actor)
                 ],
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             append_audit(
                 tx,
                 actor,
@@ -418,7 +414,7 @@ impl FascicoloStore for SqliteStore {
         soggetto_id: i64,
         enti: &[i64],
     ) -> StoreResult<Vec<(i64, String, Sensibili)>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT s.id, s.numero, s.data_accesso FROM scheda s
              WHERE s.soggetto_id = ?1 AND s.deleted_at IS NULL
                AND s.ente_id IN (SELECT value FROM json_each(?2))
@@ -436,14 +432,14 @@ impl FascicoloStore for SqliteStore {
                 Ok((
                     numero,
                     data,
-                    super::scheda::read_sensibili(self.conn(), id)?,
+                    super::scheda::read_sensibili(&self.sql(), id)?,
                 ))
             })
             .collect()
     }
 
     fn valutazioni(&self, caso_id: i64) -> StoreResult<Vec<Valutazione>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT id, caso_id, tipo, modulo, modulo_versione, data, dati, created_by
              FROM valutazione WHERE caso_id = ?1 ORDER BY data DESC, id DESC",
         )?;
@@ -465,7 +461,7 @@ impl FascicoloStore for SqliteStore {
     }
 
     fn add_valutazione(&mut self, actor: &Actor, v: &Valutazione) -> StoreResult<i64> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "INSERT INTO valutazione (caso_id, tipo, modulo, modulo_versione, data, dati, created_at, created_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -474,7 +470,7 @@ impl FascicoloStore for SqliteStore {
                     who(actor)
                 ],
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             append_audit(
                 tx,
                 actor,

@@ -2,11 +2,10 @@
 //! reservation: a password attempt is counted, in the same `BEGIN IMMEDIATE` transaction that reads
 //! the count, before the password is verified.
 
-use rusqlite::{Transaction, params};
-
 use super::SqliteStore;
 use super::audit::append_audit;
 use crate::domain::{Actor, AuditEvent, Outcome, RoleSet};
+use crate::store::sql::{Sql, params};
 use crate::store::{LoginAttempt, LoginResult, LoginStore, StoreResult};
 
 /// The actor of an attempt's audit row.
@@ -32,7 +31,7 @@ fn outcome(result: LoginResult) -> Outcome {
     }
 }
 
-fn insert_attempt(tx: &Transaction<'_>, attempt: &LoginAttempt) -> StoreResult<i64> {
+fn insert_attempt(tx: &Sql<'_>, attempt: &LoginAttempt) -> StoreResult<i64> {
     tx.execute(
         "INSERT INTO login_attempt (at, username, result, os_user, ssh_client) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
@@ -43,21 +42,20 @@ fn insert_attempt(tx: &Transaction<'_>, attempt: &LoginAttempt) -> StoreResult<i
             attempt.ssh_client
         ],
     )?;
-    Ok(tx.last_insert_rowid())
+    tx.last_insert_rowid()
 }
 
 /// Times (unix seconds, ascending) of the failed attempts for `username` at or after `since` and
 /// after its last successful login.
-fn failures_since(tx: &Transaction<'_>, username: &str, since: i64) -> StoreResult<Vec<i64>> {
+fn failures_since(tx: &Sql<'_>, username: &str, since: i64) -> StoreResult<Vec<i64>> {
     let mut stmt = tx.prepare_cached(
         "SELECT at FROM login_attempt
          WHERE username = ?1 AND at >= ?2 AND result = 'fallito'
            AND at > coalesce((SELECT max(at) FROM login_attempt WHERE username = ?1 AND result = 'ok'), -1)
          ORDER BY at, id",
     )?;
-    Ok(stmt
-        .query_map(params![username, since], |r| r.get(0))?
-        .collect::<Result<_, _>>()?)
+    stmt.query_map(params![username, since], |r| r.get(0))?
+        .collect::<Result<_, _>>()
 }
 
 impl LoginStore for SqliteStore {
@@ -66,7 +64,7 @@ impl LoginStore for SqliteStore {
         attempt: &LoginAttempt,
         operatore_id: Option<i64>,
     ) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             insert_attempt(tx, attempt)?;
             append_audit(
                 tx,
@@ -82,7 +80,7 @@ impl LoginStore for SqliteStore {
         since: i64,
         locked: &dyn Fn(&[i64]) -> bool,
     ) -> StoreResult<Option<i64>> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             if locked(&failures_since(tx, &attempt.username, since)?) {
                 let refused = LoginAttempt {
                     result: LoginResult::Locked,
@@ -111,7 +109,7 @@ impl LoginStore for SqliteStore {
         operatore_id: Option<i64>,
         detail: &str,
     ) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "UPDATE login_attempt SET result = ?2 WHERE id = ?1",
                 params![id, attempt.result.as_str()],

@@ -8,31 +8,16 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use super::SqliteStore;
+use crate::store::sql::Sql;
 use crate::store::{MaintenanceStore, SchemaStore, StoreError, StoreResult};
 
 impl SqliteStore {
     /// `integrity_check`, foreign keys, schema version and the audit chain (not its anchor).
     fn check_contents(&self) -> StoreResult<Vec<String>> {
-        let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            let line = line?;
-            if line != "ok" {
-                problems.push(format!("integrità: {line}"));
-            }
-        }
-        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-        let fk: Vec<String> = stmt
-            .query_map([], |r| {
-                Ok(format!(
-                    "chiave esterna: tabella {} riga {} → {}",
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
-                    r.get::<_, String>(2)?
-                ))
-            })?
-            .collect::<Result<_, _>>()?;
-        problems.extend(fk);
+        let mut problems = match self.sql() {
+            Sql::Sqlite(_) => self.check_sqlite_file()?,
+            Sql::Postgres(_) => self.check_postgres()?,
+        };
         let status = self.schema_status()?;
         if status.db_version > status.binary_version {
             problems.push(
@@ -48,6 +33,76 @@ impl SqliteStore {
         if status.db_version > 0 {
             problems.extend(self.verify_audit_chain(20)?);
         }
+        Ok(problems)
+    }
+
+    /// PostgreSQL: every B-tree index of the schema through `amcheck` (when the extension is
+    /// installed: `CREATE EXTENSION amcheck`, by the cluster's administrator), and no constraint
+    /// left unvalidated.
+    fn check_postgres(&self) -> StoreResult<Vec<String>> {
+        let sql = self.sql();
+        let mut problems: Vec<String> = sql
+            .prepare(
+                "SELECT conrelid::regclass::text || ': ' || conname FROM pg_constraint
+                 WHERE NOT convalidated AND connamespace = current_schema()::regnamespace",
+            )?
+            .query_map((), |r| {
+                Ok(format!(
+                    "vincolo non verificato: {}",
+                    r.get::<_, String>(0)?
+                ))
+            })?
+            .collect::<StoreResult<_>>()?;
+        let amcheck: i64 = sql.one(
+            "SELECT count(*) FROM pg_extension WHERE extname = 'amcheck'",
+            (),
+        )?;
+        if amcheck == 0 {
+            tracing::info!("amcheck non installato: indici PostgreSQL non verificati");
+            return Ok(problems);
+        }
+        let indexes: Vec<String> = sql
+            .prepare(
+                "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                 JOIN pg_am a ON a.oid = c.relam
+                 WHERE a.amname = 'btree' AND c.relnamespace = current_schema()::regnamespace
+                 ORDER BY c.relname",
+            )?
+            .query_map((), |r| r.get(0))?
+            .collect::<StoreResult<_>>()?;
+        for index in indexes {
+            if let Err(e) = sql.execute(
+                "SELECT bt_index_check(CAST(CAST(?1 AS TEXT) AS regclass))",
+                [&index],
+            ) {
+                problems.push(format!("indice {index}: {e}"));
+            }
+        }
+        Ok(problems)
+    }
+
+    /// SQLite: `integrity_check` and `foreign_key_check`.
+    fn check_sqlite_file(&self) -> StoreResult<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.lite()?.prepare("PRAGMA integrity_check")?;
+        for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let line = line?;
+            if line != "ok" {
+                problems.push(format!("integrità: {line}"));
+            }
+        }
+        let mut stmt = self.lite()?.prepare("PRAGMA foreign_key_check")?;
+        let fk: Vec<String> = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "chiave esterna: tabella {} riga {} → {}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                    r.get::<_, String>(2)?
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        problems.extend(fk);
         Ok(problems)
     }
 
@@ -78,7 +133,7 @@ impl SqliteStore {
         let mut dst = Connection::open(partial).map_err(|e| {
             StoreError::Output(format!("impossibile scrivere {}: {e}", partial.display()))
         })?;
-        copy_pages(&self.conn, &mut dst)
+        copy_pages(self.lite()?, &mut dst)
     }
 
     /// Verifies the copy `src` (integrity, foreign keys, schema version, audit chain) on a staging
@@ -132,7 +187,7 @@ impl SqliteStore {
                 return Err(bad(problems.join("; ")));
             }
             self.copy_into(aside)?;
-            copy_pages(&copy.conn, &mut self.conn)
+            copy_pages(copy.lite()?, self.lite_mut()?)
         })();
         leftovers(aside);
         result?;
@@ -178,7 +233,7 @@ fn copy_pages(src: &Connection, dst: &mut Connection) -> StoreResult<()> {
 
 impl MaintenanceStore for SqliteStore {
     fn unclassified_columns(&self) -> StoreResult<Vec<String>> {
-        super::anonymize::unclassified(&self.conn)
+        super::anonymize::unclassified(self.lite()?)
     }
 
     fn anonymize_to(&self, dest: &Path, key: &[u8; 32]) -> StoreResult<Vec<(String, i64)>> {
@@ -223,8 +278,10 @@ impl MaintenanceStore for SqliteStore {
     }
 
     fn checkpoint(&self) -> StoreResult<()> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        // PostgreSQL manages its own write-ahead log.
+        if let Some(conn) = self.sql().lite() {
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
         Ok(())
     }
 }

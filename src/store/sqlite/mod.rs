@@ -15,9 +15,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::domain::Actor;
+use crate::store::sql::pg::PgSession;
+use crate::store::sql::{Engine, Sql};
 use crate::store::{SchemaStore, StoreError, StoreResult};
 
 mod anagrafe;
@@ -48,12 +50,20 @@ mod settings;
 mod siuss;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Times a PostgreSQL write is run again after a serialization failure.
+const MAX_RETRIES: u32 = 30;
 /// Run a passive checkpoint every this many commits of one connection.
 const CHECKPOINT_EVERY: u32 = 500;
 
-/// A store on one SQLite file.
+/// The engine behind a store.
+enum Backend {
+    Sqlite(Connection),
+    Postgres(Box<PgSession>),
+}
+
+/// A store on one SQLite file or on a PostgreSQL database.
 pub struct SqliteStore {
-    pub(super) conn: Connection,
+    db: Backend,
     path: PathBuf,
     /// Set when the database schema is newer than this binary: reads only.
     read_only_reason: Option<StoreError>,
@@ -99,7 +109,7 @@ pub fn now_text() -> String {
 
 /// One row of a person's history of changes (inside the caller's transaction).
 pub(crate) fn insert_history(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     soggetto_id: i64,
     now: &str,
     by: &str,
@@ -110,13 +120,19 @@ pub(crate) fn insert_history(
     tx.prepare_cached(
         "INSERT INTO soggetto_storia (soggetto_id, at, by, campo, prima, dopo) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![soggetto_id, now, by, campo, prima, dopo])?;
+    .execute(crate::store::sql::params![soggetto_id, now, by, campo, prima, dopo])?;
     Ok(())
 }
 
 /// A list of values as the JSON array `json_each(?)` reads (`[]` for none).
 pub(crate) fn json_array<T: serde::Serialize>(v: &[T]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+/// What a feature not yet written for PostgreSQL answers there.
+fn not_on_postgres(at: &std::panic::Location<'_>) -> StoreError {
+    tracing::warn!(at = %at, "funzione solo SQLite chiamata su PostgreSQL");
+    StoreError::Unavailable("funzione non ancora disponibile con il database PostgreSQL".into())
 }
 
 pub(crate) fn who(actor: &Actor) -> String {
@@ -205,6 +221,48 @@ impl SqliteStore {
         made
     }
 
+    /// Opens the PostgreSQL database at `url` (see [`crate::store::sql::connect`]). Nothing is
+    /// written until the schema has been recognised.
+    pub fn open_postgres(url: &str) -> StoreResult<SqliteStore> {
+        let mut store = SqliteStore::on_postgres(url)?;
+        store.recognise()?;
+        Ok(store)
+    }
+
+    /// Creates the schema in the empty PostgreSQL database at `url`. Refuses a database that
+    /// already holds tables.
+    pub fn create_postgres(url: &str) -> StoreResult<SqliteStore> {
+        let mut store = SqliteStore::on_postgres(url)?;
+        let tables: i64 = store.sql().one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+            (),
+        )?;
+        if tables > 0 {
+            return Err(StoreError::Unavailable(
+                "il database PostgreSQL non è vuoto: non viene sovrascritto".into(),
+            ));
+        }
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn on_postgres(url: &str) -> StoreResult<SqliteStore> {
+        let session = crate::store::sql::connect::connect(url)?;
+        Ok(SqliteStore {
+            db: Backend::Postgres(Box::new(session)),
+            path: PathBuf::from(url),
+            read_only_reason: None,
+            commits: 0,
+            anchored_at: std::cell::Cell::new(None),
+        })
+    }
+
+    /// Whether the store is an SQLite file (not memory, not PostgreSQL): what has files beside it
+    /// (the audit anchor).
+    pub(super) fn is_file(&self) -> bool {
+        matches!(self.db, Backend::Sqlite(_)) && self.path != Path::new(":memory:")
+    }
+
     /// An in-memory database with the full schema (tests).
     pub fn in_memory() -> StoreResult<SqliteStore> {
         let conn = Connection::open_in_memory()?;
@@ -232,7 +290,7 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         Ok(SqliteStore {
-            conn,
+            db: Backend::Sqlite(conn),
             path: path.to_path_buf(),
             read_only_reason: None,
             commits: 0,
@@ -241,34 +299,35 @@ impl SqliteStore {
     }
 
     fn enable_wal(&self) -> StoreResult<()> {
-        let mode: String = self
-            .conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        let mode: String =
+            self.lite()?
+                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") && self.path != Path::new(":memory:") {
             return Err(StoreError::Unavailable(format!(
                 "modalità WAL non disponibile (journal_mode={mode})"
             )));
         }
-        self.conn
+        self.lite()?
             .pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         Ok(())
     }
 
     /// Checks that the file is a sportello database (or an empty one) before writing anything.
     fn recognise(&mut self) -> StoreResult<()> {
-        let tables: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-            .map_err(StoreError::from)?;
-        let ours: bool = self.conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-            [],
-            |r| r.get::<_, i64>(0),
-        )? == 1;
+        let count_tables = match self.sql().engine() {
+            Engine::Sqlite => "SELECT count(*) FROM sqlite_master",
+            Engine::Postgres => {
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+            }
+        };
+        let tables: i64 = self.sql().one(count_tables, ())?;
+        let ours = self
+            .schema_status()
+            .is_ok_and(|s| s.db_version > 0 || s.pending.is_empty());
         if tables > 0 && !ours {
             return Err(StoreError::Unavailable(format!(
                 "{} non è un database di sportello",
-                self.path.display()
+                self.location()
             )));
         }
         let status = self.schema_status()?;
@@ -279,7 +338,15 @@ impl SqliteStore {
             });
             return Ok(());
         }
-        self.enable_wal()
+        match self.db {
+            Backend::Sqlite(_) => self.enable_wal(),
+            Backend::Postgres(_) => Ok(()),
+        }
+    }
+
+    /// The database for messages: the file, or the server's URL (which holds no password).
+    pub fn location(&self) -> String {
+        crate::sanitize::sanitize(&self.path.display().to_string())
     }
 
     /// Fails when the schema is newer than the binary (writing would be unsafe).
@@ -304,8 +371,29 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(super) fn conn(&self) -> &Connection {
-        &self.conn
+    /// The SQLite connection, for what is written for SQLite only; on PostgreSQL an error.
+    #[track_caller]
+    pub(super) fn lite(&self) -> StoreResult<&Connection> {
+        match &self.db {
+            Backend::Sqlite(c) => Ok(c),
+            Backend::Postgres(_) => Err(not_on_postgres(std::panic::Location::caller())),
+        }
+    }
+
+    #[track_caller]
+    pub(super) fn lite_mut(&mut self) -> StoreResult<&mut Connection> {
+        match &mut self.db {
+            Backend::Sqlite(c) => Ok(c),
+            Backend::Postgres(_) => Err(not_on_postgres(std::panic::Location::caller())),
+        }
+    }
+
+    /// The connection, for statements written once for both engines.
+    pub(super) fn sql(&self) -> Sql<'_> {
+        match &self.db {
+            Backend::Sqlite(c) => Sql::Sqlite(c),
+            Backend::Postgres(p) => Sql::Postgres(p),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -315,7 +403,8 @@ impl SqliteStore {
     /// Sets SQLite's own checkpoint of this connection, after `pages` pages of WAL (0 turns it off,
     /// leaving only the store's periodic passive checkpoints, as the WAL test needs).
     pub fn set_wal_autocheckpoint(&self, pages: u32) -> StoreResult<()> {
-        self.conn.pragma_update(None, "wal_autocheckpoint", pages)?;
+        self.lite()?
+            .pragma_update(None, "wal_autocheckpoint", pages)?;
         Ok(())
     }
 
@@ -335,7 +424,7 @@ impl SqliteStore {
     ) -> StoreResult<T> {
         self.ensure_writable()?;
         let tx = self
-            .conn
+            .lite_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         if !commit {
@@ -348,10 +437,54 @@ impl SqliteStore {
         if self.commits.is_multiple_of(CHECKPOINT_EVERY) {
             // Passive: never waits for readers; failures are harmless (the next one retries).
             let _ = self
-                .conn
+                .lite()?
                 .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
         }
         Ok(out)
+    }
+
+    /// Runs `f` in one write transaction of either engine: `BEGIN IMMEDIATE` on SQLite;
+    /// SERIALIZABLE on PostgreSQL, run again from the start when the server reports a
+    /// serialization failure or a deadlock (the operator never sees those).
+    pub(super) fn write_sql<T>(
+        &mut self,
+        f: impl FnMut(&Sql<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        self.write_sql_with(true, f)
+    }
+
+    /// As [`Self::write_sql`]; with `commit` false the transaction is rolled back (dry runs).
+    pub(super) fn write_sql_with<T>(
+        &mut self,
+        commit: bool,
+        mut f: impl FnMut(&Sql<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let Backend::Postgres(p) = &self.db else {
+            return self.write_with(commit, |tx| f(&Sql::Sqlite(tx)));
+        };
+        self.ensure_writable()?;
+        let mut attempt = 0u32;
+        loop {
+            p.take_retry();
+            p.begin()?;
+            match f(&Sql::Postgres(p)).and_then(|v| p.end(commit).map(|()| v)) {
+                Ok(v) => {
+                    self.commits += 1;
+                    return Ok(v);
+                }
+                Err(e) => {
+                    let _ = p.end(false);
+                    if !p.take_retry() || attempt >= MAX_RETRIES {
+                        return Err(e);
+                    }
+                    attempt += 1;
+                    // Spread the contenders: 1–2 ms, doubling, at most ~130 ms.
+                    let base = 1u64 << attempt.min(7);
+                    let jitter = u64::from(std::process::id() ^ attempt) % base;
+                    std::thread::sleep(Duration::from_millis(base + jitter));
+                }
+            }
+        }
     }
 }
 
@@ -371,14 +504,16 @@ mod tests {
             SqliteStore::in_memory().unwrap(),
         ] {
             let sync: i64 = store
-                .conn()
+                .lite()
+                .unwrap()
                 .query_row("PRAGMA synchronous", [], |r| r.get(0))
                 .unwrap();
             assert_eq!(sync, 2, "synchronous=FULL");
         }
         let store = SqliteStore::open(&path).unwrap();
         let mode: String = store
-            .conn()
+            .lite()
+            .unwrap()
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");

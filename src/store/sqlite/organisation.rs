@@ -1,17 +1,16 @@
 //! The organisation: enti, uffici and operatori (with their enti, roles and password hashes), and
 //! the counts shown by `sportello demo` and the home screen.
 
-use rusqlite::{OptionalExtension, params};
-
 use super::audit::append_audit;
 use super::{SqliteStore, now_text, who};
 use crate::domain::{
     Actor, AuditEvent, Contatto, Ente, NewEnte, NewOperatore, Operatore, Outcome, RoleSet, Ufficio,
 };
+use crate::store::sql::{OptionalExtension, Row, params};
 use crate::store::{Counts, OrgStore, StoreError, StoreResult};
 
 impl SqliteStore {
-    fn operatore_from_row(&self, row: &rusqlite::Row<'_>) -> rusqlite::Result<Operatore> {
+    fn operatore_from_row(&self, row: &Row) -> StoreResult<Operatore> {
         Ok(Operatore {
             id: row.get("id")?,
             version: row.get("version")?,
@@ -29,7 +28,7 @@ impl SqliteStore {
     }
 
     fn load_enti(&self, mut op: Operatore) -> StoreResult<Operatore> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT ente_id, roles FROM operatore_ente WHERE operatore_id = ?1 ORDER BY ordine",
         )?;
         op.ruoli = stmt
@@ -44,20 +43,20 @@ impl SqliteStore {
     fn operatore_where(
         &self,
         clause: &str,
-        arg: &dyn rusqlite::ToSql,
+        arg: &dyn crate::store::sql::ToValue,
     ) -> StoreResult<Option<Operatore>> {
         let sql = format!(
             "SELECT id, version, username, nome, cognome, roles, ufficio_id, attivo, os_user, extra FROM operatore WHERE {clause}"
         );
         let op = self
-            .conn
+            .sql()
             .query_row(&sql, [arg], |r| self.operatore_from_row(r))
             .optional()?;
         op.map(|o| self.load_enti(o)).transpose()
     }
 }
 
-fn ente_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ente> {
+fn ente_from_row(r: &Row) -> StoreResult<Ente> {
     Ok(Ente {
         id: r.get("id")?,
         version: r.get("version")?,
@@ -71,7 +70,7 @@ fn ente_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ente> {
     })
 }
 
-fn ufficio_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ufficio> {
+fn ufficio_from_row(r: &Row) -> StoreResult<Ufficio> {
     Ok(Ufficio {
         id: r.get("id")?,
         version: r.get("version")?,
@@ -99,7 +98,7 @@ impl OrgStore for SqliteStore {
                 "il nome dell'ente è obbligatorio".into(),
             ));
         }
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let now = now_text();
             let by = who(actor);
             tx.execute(
@@ -107,14 +106,14 @@ impl OrgStore for SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
                 params![new.nome.trim(), new.belfiore, new.istat, new.tipo, new.capofila, new.ambito_id, now, by],
             )
-            .map_err(|e| match StoreError::from(e) {
+            .map_err(|e| match e {
                 StoreError::Duplicate(_) => StoreError::Duplicate(format!(
                     "un ente con codice {} esiste già",
                     new.belfiore.as_deref().unwrap_or("")
                 )),
                 other => other,
             })?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             // The operator who creates an ente works for it (to give it its uffici and operators).
             if let Some(op) = actor.operatore_id {
                 // With the roles they hold in the session's ente.
@@ -130,34 +129,30 @@ impl OrgStore for SqliteStore {
     }
 
     fn ente_by_code(&self, belfiore: &str) -> StoreResult<Option<Ente>> {
-        Ok(self
-            .conn
+        self.sql()
             .query_row(
                 &format!("SELECT {ENTE_COLUMNS} FROM ente WHERE belfiore = ?1"),
                 [belfiore.trim().to_uppercase()],
                 ente_from_row,
             )
-            .optional()?)
+            .optional()
     }
 
     fn ente(&self, id: i64) -> StoreResult<Option<Ente>> {
-        Ok(self
-            .conn
+        self.sql()
             .query_row(
                 &format!("SELECT {ENTE_COLUMNS} FROM ente WHERE id = ?1"),
                 [id],
                 ente_from_row,
             )
-            .optional()?)
+            .optional()
     }
 
     fn list_enti(&self) -> StoreResult<Vec<Ente>> {
         let mut stmt = self
-            .conn
+            .sql()
             .prepare(&format!("SELECT {ENTE_COLUMNS} FROM ente ORDER BY nome"))?;
-        Ok(stmt
-            .query_map([], ente_from_row)?
-            .collect::<Result<_, _>>()?)
+        stmt.query_map((), ente_from_row)?.collect::<Result<_, _>>()
     }
 
     fn create_ufficio(&mut self, actor: &Actor, ente_id: i64, nome: &str) -> StoreResult<i64> {
@@ -166,7 +161,7 @@ impl OrgStore for SqliteStore {
                 "il nome dell'ufficio è obbligatorio".into(),
             ));
         }
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let now = now_text();
             let by = who(actor);
             tx.execute(
@@ -174,7 +169,7 @@ impl OrgStore for SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?3, ?4)",
                 params![ente_id, nome.trim(), now, by],
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             append_audit(
                 tx,
                 actor,
@@ -185,27 +180,25 @@ impl OrgStore for SqliteStore {
     }
 
     fn list_uffici(&self, ente_id: i64) -> StoreResult<Vec<Ufficio>> {
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.sql().prepare(&format!(
             "SELECT {UFFICIO_COLUMNS} FROM ufficio WHERE ente_id = ?1 ORDER BY nome, id"
         ))?;
-        Ok(stmt
-            .query_map([ente_id], ufficio_from_row)?
-            .collect::<Result<_, _>>()?)
+        stmt.query_map([ente_id], ufficio_from_row)?
+            .collect::<Result<_, _>>()
     }
 
     fn ufficio(&self, id: i64) -> StoreResult<Option<Ufficio>> {
-        Ok(self
-            .conn
+        self.sql()
             .query_row(
                 &format!("SELECT {UFFICIO_COLUMNS} FROM ufficio WHERE id = ?1"),
                 [id],
                 ufficio_from_row,
             )
-            .optional()?)
+            .optional()
     }
 
     fn update_ente(&mut self, actor: &Actor, e: &Ente) -> StoreResult<i64> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let n = tx.execute(
                 "UPDATE ente SET nome = ?1, istat = ?2, capofila = ?3, ambito_id = ?4, attivo = ?5,
                         version = version + 1, updated_at = ?6, updated_by = ?7
@@ -255,7 +248,7 @@ impl OrgStore for SqliteStore {
 
     fn update_ufficio(&mut self, actor: &Actor, u: &Ufficio) -> StoreResult<i64> {
         let c = &u.contatto;
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let n = tx.execute(
                 "UPDATE ufficio SET nome = ?1, attivo = ?2, indirizzo = ?3, telefono = ?4, email = ?5,
                         orari = ?6, version = version + 1, updated_at = ?7, updated_by = ?8
@@ -297,7 +290,7 @@ impl OrgStore for SqliteStore {
         if new.roles.is_empty() {
             return Err(StoreError::Invalid("indicare almeno un ruolo".into()));
         }
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let now = now_text();
             let by = who(actor);
             tx.execute(
@@ -317,13 +310,13 @@ impl OrgStore for SqliteStore {
                     if new.extra.is_empty() { "{}" } else { new.extra.as_str() }
                 ],
             )
-            .map_err(|e| match StoreError::from(e) {
+            .map_err(|e| match e {
                 StoreError::Duplicate(_) => {
                     StoreError::Duplicate(format!("l'operatore «{}» esiste già", new.username))
                 }
                 other => other,
             })?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             for (i, ente) in new.enti.iter().enumerate() {
                 tx.execute(
                     "INSERT INTO operatore_ente (operatore_id, ente_id, ordine, roles) VALUES (?1, ?2, ?3, ?4)",
@@ -351,7 +344,7 @@ impl OrgStore for SqliteStore {
 
     fn password_hash(&self, operatore_id: i64) -> StoreResult<Option<String>> {
         Ok(self
-            .conn
+            .sql()
             .query_row(
                 "SELECT password_hash FROM operatore WHERE id = ?1",
                 [operatore_id],
@@ -362,11 +355,11 @@ impl OrgStore for SqliteStore {
     }
 
     fn list_operatori(&self) -> StoreResult<Vec<Operatore>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.sql().prepare(
             "SELECT id, version, username, nome, cognome, roles, ufficio_id, attivo, os_user, extra FROM operatore ORDER BY username",
         )?;
         let ops: Vec<Operatore> = stmt
-            .query_map([], |r| self.operatore_from_row(r))?
+            .query_map((), |r| self.operatore_from_row(r))?
             .collect::<Result<_, _>>()?;
         ops.into_iter().map(|o| self.load_enti(o)).collect()
     }
@@ -394,7 +387,7 @@ impl OrgStore for SqliteStore {
             true => op.roles,
             false => RoleSet::union(ruoli.iter().map(|(_, r)| *r)),
         };
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let n = tx.execute(
                 "UPDATE operatore SET nome = ?1, cognome = ?2, roles = ?3, ufficio_id = ?4, attivo = ?5, os_user = ?6,
                         version = version + 1, updated_at = ?7, updated_by = ?8, extra = ?11
@@ -449,7 +442,7 @@ impl OrgStore for SqliteStore {
         if roles.is_empty() {
             return Err(StoreError::Invalid("indicare almeno un ruolo".into()));
         }
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "INSERT INTO operatore_ente (operatore_id, ente_id, ordine, roles)
                  VALUES (?1, ?2, (SELECT coalesce(max(ordine), -1) + 1 FROM operatore_ente WHERE operatore_id = ?1), ?3)
@@ -489,7 +482,7 @@ impl OrgStore for SqliteStore {
         version: i64,
         hash: &str,
     ) -> StoreResult<i64> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let n = tx.execute(
                 "UPDATE operatore SET password_hash = ?1, version = version + 1, updated_at = ?2, updated_by = ?3
                  WHERE id = ?4 AND version = ?5",
@@ -509,9 +502,8 @@ impl OrgStore for SqliteStore {
 
     fn counts(&self) -> StoreResult<Counts> {
         let c = |t: &str| -> StoreResult<i64> {
-            Ok(self
-                .conn
-                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
+            self.sql()
+                .query_row(&format!("SELECT count(*) FROM {t}"), (), |r| r.get(0))
         };
         Ok(Counts {
             enti: c("ente")?,

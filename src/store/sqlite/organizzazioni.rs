@@ -2,8 +2,6 @@
 //! the uffici, and the sendings of schede to another office (recorded with the scheda's save, in
 //! its transaction: [`sync_invio`]).
 
-use rusqlite::{OptionalExtension, Transaction, params};
-
 use super::audit::append_audit;
 use super::scheda::SchedaSave;
 use super::{SqliteStore, now_text, who};
@@ -11,9 +9,10 @@ use crate::domain::invio::Invio;
 use crate::domain::organizzazione::{Organizzazione, PuntoContatto, Settore};
 use crate::domain::scheda::SchedaEdit;
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{OptionalExtension, Row, Sql, params};
 use crate::store::{InviiStore, OrganizzazioniStore, StoreError, StoreResult};
 
-fn settori(conn: &rusqlite::Connection, org: i64) -> StoreResult<Vec<Settore>> {
+fn settori(conn: &Sql<'_>, org: i64) -> StoreResult<Vec<Settore>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, version, codice, nome, telefono, email, orari, inviante, interlocutore, erogatore, attivo
          FROM settore WHERE organizzazione_id = ?1 ORDER BY nome COLLATE NOCASE, id",
@@ -41,7 +40,7 @@ fn settori(conn: &rusqlite::Connection, org: i64) -> StoreResult<Vec<Settore>> {
 const ORG_COLS: &str =
     "id, version, nome, tipo, zona, codice_fiscale, indirizzo, telefono, email, pec, attivo";
 
-fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Organizzazione> {
+fn org_row(r: &Row) -> StoreResult<Organizzazione> {
     Ok(Organizzazione {
         id: r.get(0)?,
         version: r.get(1)?,
@@ -68,24 +67,14 @@ fn updated(n: usize, entity: &'static str, id: i64) -> StoreResult<()> {
 }
 
 /// A unique constraint refused the write: the Italian message for it.
-fn taken(e: rusqlite::Error, what: &str) -> StoreError {
-    match &e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-        {
-            StoreError::Invalid(format!("{what} esiste già"))
-        }
-        _ => e.into(),
+fn taken(e: StoreError, what: &str) -> StoreError {
+    match e {
+        StoreError::Duplicate(_) => StoreError::Invalid(format!("{what} esiste già")),
+        e => e,
     }
 }
 
-fn save_settore(
-    tx: &Transaction<'_>,
-    org: i64,
-    s: &Settore,
-    now: &str,
-    by: &str,
-) -> StoreResult<()> {
+fn save_settore(tx: &Sql<'_>, org: i64, s: &Settore, now: &str, by: &str) -> StoreResult<()> {
     let what = format!("il settore «{}» (o il suo codice)", s.nome);
     if s.id == 0 {
         tx.execute(
@@ -109,7 +98,7 @@ fn save_settore(
         )
         .map_err(|e| taken(e, &what))?;
         if s.codice.is_empty() {
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             tx.execute("UPDATE settore SET codice = 's' || id WHERE id = ?1", [id])?;
         }
         return Ok(());
@@ -142,12 +131,12 @@ fn save_settore(
 
 impl OrganizzazioniStore for SqliteStore {
     fn organizzazioni(&self) -> StoreResult<Vec<Organizzazione>> {
-        let conn = self.conn();
+        let conn = &self.sql();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {ORG_COLS} FROM organizzazione ORDER BY nome COLLATE NOCASE"
         ))?;
         let mut out: Vec<Organizzazione> =
-            stmt.query_map([], org_row)?.collect::<Result<_, _>>()?;
+            stmt.query_map((), org_row)?.collect::<Result<_, _>>()?;
         for o in &mut out {
             o.settori = settori(conn, o.id)?;
         }
@@ -155,7 +144,7 @@ impl OrganizzazioniStore for SqliteStore {
     }
 
     fn organizzazione(&self, id: i64) -> StoreResult<Option<Organizzazione>> {
-        let conn = self.conn();
+        let conn = &self.sql();
         let o = conn
             .query_row(
                 &format!("SELECT {ORG_COLS} FROM organizzazione WHERE id = ?1"),
@@ -176,7 +165,7 @@ impl OrganizzazioniStore for SqliteStore {
         let now = now_text();
         let by = who(actor);
         let what = format!("l'organizzazione «{}»", o.nome);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let id = if o.id == 0 {
                 tx.execute(
                     "INSERT INTO organizzazione (nome, tipo, zona, codice_fiscale, indirizzo, telefono, email, pec,
@@ -197,7 +186,7 @@ impl OrganizzazioniStore for SqliteStore {
                     ],
                 )
                 .map_err(|e| taken(e, &what))?;
-                tx.last_insert_rowid()
+                tx.last_insert_rowid()?
             } else {
                 let n = tx
                     .execute(
@@ -250,7 +239,7 @@ impl OrganizzazioniStore for SqliteStore {
     }
 
     fn punti_contatto(&self, ufficio_id: i64) -> StoreResult<Vec<PuntoContatto>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT id, version, ufficio_id, nome, indirizzo, telefono, orari, attivo
              FROM punto_contatto WHERE ufficio_id = ?1 ORDER BY nome COLLATE NOCASE",
         )?;
@@ -275,7 +264,7 @@ impl OrganizzazioniStore for SqliteStore {
         let now = now_text();
         let by = who(actor);
         let what = format!("il punto di contatto «{}»", p.nome);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let id = if p.id == 0 {
                 tx.execute(
                     "INSERT INTO punto_contatto (ufficio_id, nome, indirizzo, telefono, orari, attivo, created_at,
@@ -284,7 +273,7 @@ impl OrganizzazioniStore for SqliteStore {
                     params![p.ufficio_id, p.nome, p.indirizzo, p.telefono, p.orari, p.attivo, now, by],
                 )
                 .map_err(|e| taken(e, &what))?;
-                tx.last_insert_rowid()
+                tx.last_insert_rowid()?
             } else {
                 let n = tx
                     .execute(
@@ -325,7 +314,7 @@ impl OrganizzazioniStore for SqliteStore {
 /// private note); a standing sending to another office, or to none any more, is cancelled.
 /// Returns the new sending.
 pub(super) fn sync_invio(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     scheda_id: i64,
     e: &SchedaEdit,
     save: SchedaSave,
@@ -367,7 +356,7 @@ pub(super) fn sync_invio(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![scheda_id, ente, ufficio, a_ufficio, now, by, originale],
     )?;
-    let id = tx.last_insert_rowid();
+    let id = tx.last_insert_rowid()?;
     tx.execute(
         "UPDATE scheda SET ricevuta_at = NULL WHERE id = ?1",
         [scheda_id],
@@ -385,7 +374,7 @@ const INVIO_SELECT: &str = "SELECT i.id, i.scheda_id, s.numero, i.da_ente_id, de
      JOIN ufficio au ON au.id = i.a_ufficio_id
      JOIN ente ae ON ae.id = au.ente_id";
 
-fn invio_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Invio> {
+fn invio_row(r: &Row) -> StoreResult<Invio> {
     let originale: String = r.get(11)?;
     Ok(Invio {
         id: r.get(0)?,
@@ -410,7 +399,7 @@ fn invio_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Invio> {
 
 impl InviiStore for SqliteStore {
     fn invii(&self, scheda_id: i64) -> StoreResult<Vec<Invio>> {
-        let mut stmt = self.conn().prepare_cached(&format!(
+        let mut stmt = self.sql().prepare_cached(&format!(
             "{INVIO_SELECT} WHERE i.scheda_id = ?1 ORDER BY i.id DESC"
         ))?;
         let rows = stmt
@@ -420,7 +409,7 @@ impl InviiStore for SqliteStore {
     }
 
     fn avvisi_da_inviare(&self, enti: Option<&[i64]>, riprova: bool) -> StoreResult<Vec<Invio>> {
-        let mut stmt = self.conn().prepare_cached(&format!(
+        let mut stmt = self.sql().prepare_cached(&format!(
             "{INVIO_SELECT} WHERE (i.email_esito IS NULL OR (?2 AND substr(i.email_esito, 1, length(?3)) = ?3))
                AND i.annullata_at IS NULL
                AND (?1 IS NULL OR i.da_ente_id IN (SELECT value FROM json_each(?1)))
@@ -438,7 +427,7 @@ impl InviiStore for SqliteStore {
 
     fn esito_avviso(&mut self, id: i64, esito: &str) -> StoreResult<()> {
         let now = now_text();
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "UPDATE invio_scheda SET email_esito = ?2, email_at = ?3 WHERE id = ?1",
                 params![id, esito, now],
@@ -450,7 +439,7 @@ impl InviiStore for SqliteStore {
     fn annulla_invio(&mut self, actor: &Actor, scheda_id: i64, version: i64) -> StoreResult<()> {
         let now = now_text();
         let by = who(actor);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let standing: Option<(i64, Option<String>)> = tx
                 .query_row(
                     "SELECT id, letta_at FROM invio_scheda WHERE scheda_id = ?1 AND annullata_at IS NULL

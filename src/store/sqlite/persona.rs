@@ -3,20 +3,19 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, params};
-
 use super::SqliteStore;
 use super::json_array;
 use super::search::{HIT_COLUMNS, hit_from_row};
 use crate::domain::fold::fold;
 use crate::domain::persona::{Consenso, Marcatori, Modifica, Privacy, Soggetto};
 use crate::domain::search::SearchHit;
+use crate::store::sql::{OptionalExtension, params};
 use crate::store::{PersonStore, StoreResult};
 
 impl PersonStore for SqliteStore {
     fn soggetto(&self, id: i64) -> StoreResult<Option<Soggetto>> {
-        Ok(self
-            .conn()
+        self
+            .sql()
             .query_row(
                 "SELECT id, version, codice_fiscale, cf_provvisorio, cognome, nome, sesso, data_nascita, luogo_nascita,
                         cittadinanza, cittadinanza2, stato_civile, res_indirizzo, res_civico, res_cap, res_comune,
@@ -65,24 +64,23 @@ impl PersonStore for SqliteStore {
                     })
                 },
             )
-            .optional()?)
+            .optional()
     }
 
     fn soggetto_storia(&self, id: i64) -> StoreResult<Vec<Modifica>> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.sql().prepare(
             "SELECT at, by, campo, prima, dopo FROM soggetto_storia WHERE soggetto_id = ?1 ORDER BY id DESC LIMIT 200",
         )?;
-        Ok(stmt
-            .query_map([id], |r| {
-                Ok(Modifica {
-                    at: r.get(0)?,
-                    by: r.get(1)?,
-                    campo: r.get(2)?,
-                    prima: r.get(3)?,
-                    dopo: r.get(4)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?)
+        stmt.query_map([id], |r| {
+            Ok(Modifica {
+                at: r.get(0)?,
+                by: r.get(1)?,
+                campo: r.get(2)?,
+                prima: r.get(3)?,
+                dopo: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()
     }
 
     /// Persons with the same folded name and birth date (homonym warning), `exclude` left out.
@@ -96,59 +94,56 @@ impl PersonStore for SqliteStore {
         let sql = format!(
             "SELECT {HIT_COLUMNS} FROM soggetto
              WHERE data_nascita = ?1 AND cognome_key = ?2 AND nome_key = ?3 AND deleted_at IS NULL
-               AND id IS NOT ?4
+               AND id IS DISTINCT FROM ?4
              LIMIT 20"
         );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        Ok(stmt
-            .query_map(
-                params![data_nascita, fold(cognome), fold(nome), exclude],
-                hit_from_row,
-            )?
-            .collect::<Result<_, _>>()?)
+        let mut stmt = self.sql().prepare_cached(&sql)?;
+        stmt.query_map(
+            params![data_nascita, fold(cognome), fold(nome), exclude],
+            hit_from_row,
+        )?
+        .collect::<Result<_, _>>()
     }
 
     /// The consents of a person, towards each ente.
     fn privacy(&self, soggetto_id: i64) -> StoreResult<Vec<Consenso>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT p.ente_id, e.nome, p.stato, p.data_firma, p.version
              FROM privacy_consenso p JOIN ente e ON e.id = p.ente_id
              WHERE p.soggetto_id = ?1 ORDER BY e.nome",
         )?;
-        Ok(stmt
-            .query_map([soggetto_id], |r| {
-                let stato: String = r.get(2)?;
-                Ok(Consenso {
-                    ente_id: r.get(0)?,
-                    ente: r.get(1)?,
-                    stato: Privacy::parse(&stato).unwrap_or(Privacy::NonFirmato),
-                    data_firma: r.get(3)?,
-                    version: r.get(4)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?)
+        stmt.query_map([soggetto_id], |r| {
+            let stato: String = r.get(2)?;
+            Ok(Consenso {
+                ente_id: r.get(0)?,
+                ente: r.get(1)?,
+                stato: Privacy::parse(&stato).unwrap_or(Privacy::NonFirmato),
+                data_firma: r.get(3)?,
+                version: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()
     }
 
     /// The markers of the given persons: open case anywhere, consent signed towards `ente_id`.
     fn marcatori(&self, ids: &[i64], ente_id: Option<i64>) -> StoreResult<HashMap<i64, Marcatori>> {
         let json = json_array(ids);
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT j.value,
                     EXISTS (SELECT 1 FROM presa_in_carico c WHERE c.soggetto_id = j.value AND c.stato = 'aperta'),
                     EXISTS (SELECT 1 FROM privacy_consenso p
                             WHERE p.soggetto_id = j.value AND p.ente_id = ?2 AND p.stato = 'firmato')
              FROM json_each(?1) j",
         )?;
-        Ok(stmt
-            .query_map(params![json, ente_id], |r| {
-                Ok((
-                    r.get(0)?,
-                    Marcatori {
-                        caso_aperto: r.get(1)?,
-                        privacy_firmata: r.get(2)?,
-                    },
-                ))
-            })?
-            .collect::<Result<_, _>>()?)
+        stmt.query_map(params![json, ente_id], |r| {
+            Ok((
+                r.get(0)?,
+                Marcatori {
+                    caso_aperto: r.get(1)?,
+                    privacy_firmata: r.get(2)?,
+                },
+            ))
+        })?
+        .collect::<Result<_, _>>()
     }
 }

@@ -6,13 +6,12 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, Transaction, params};
-
 use super::audit::append_audit;
 use super::search::name_keys;
 use super::{SqliteStore, insert_history, now_text, who};
 use crate::domain::persona::{ANONIMO, CAMPI, PersonaEdit, Privacy, anonymous_alias, is_flag};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{OptionalExtension, Sql, params};
 use crate::store::{PersonEditStore, StoreError, StoreResult};
 
 /// Tables that point at a person (`soggetto_id`): a merge moves them to the surviving person.
@@ -51,7 +50,7 @@ pub const CASE_REFERENCES: &[&str] = &[
 /// fascicolo of `from` (its iter steps, diary, PAI, ISEE, documents, assessments, cartella rows,
 /// network, sharing; the operators assigned to both keep their assignment on `into` and `into`'s
 /// responsabile stays the only one), a step records the merge, and `from` is deleted.
-fn merge_casi(tx: &Transaction<'_>, now: &str, by: &str, from: i64, into: i64) -> StoreResult<()> {
+fn merge_casi(tx: &Sql<'_>, now: &str, by: &str, from: i64, into: i64) -> StoreResult<()> {
     let oggi = &now[..10];
     tx.execute(
         "UPDATE caso_operatore SET responsabile = 0,
@@ -135,42 +134,35 @@ fn select_campi() -> String {
 /// The stored desk fields of a person: (version, cf_provvisorio, anonimo, values by campo).
 type Current = (i64, bool, bool, HashMap<&'static str, Option<String>>);
 
-fn current(tx: &Transaction<'_>, id: i64) -> StoreResult<Option<Current>> {
+fn current(tx: &Sql<'_>, id: i64) -> StoreResult<Option<Current>> {
     let sql = format!(
         "SELECT version, cf_provvisorio, anonimo, {} FROM soggetto WHERE id = ?1 AND deleted_at IS NULL",
         select_campi()
     );
-    Ok(tx
-        .query_row(&sql, [id], |r| {
-            let mut values = HashMap::new();
-            for (i, c) in CAMPI.iter().enumerate() {
-                values.insert(*c, r.get::<_, Option<String>>(3 + i)?);
-            }
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, values))
-        })
-        .optional()?)
+    tx.query_row(&sql, [id], |r| {
+        let mut values = HashMap::new();
+        for (i, c) in CAMPI.iter().enumerate() {
+            values.insert(*c, r.get::<_, Option<String>>(3 + i)?);
+        }
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, values))
+    })
+    .optional()
 }
 
-fn person_by_cf(tx: &Transaction<'_>, cf: &str) -> StoreResult<Option<(i64, String)>> {
-    Ok(tx
+fn person_by_cf(tx: &Sql<'_>, cf: &str) -> StoreResult<Option<(i64, String)>> {
+    tx
         .query_row(
             "SELECT id, cognome || ' ' || nome FROM soggetto WHERE codice_fiscale = ?1 AND deleted_at IS NULL",
             [cf],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .optional()?)
+        .optional()
 }
 
 impl SqliteStore {
     /// The tables having a column named `column` (schema checks in tests).
     pub fn tables_with_column(&self, column: &str) -> StoreResult<Vec<String>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
-             WHERE m.type = 'table' AND c.name = ?1 ORDER BY m.name",
-        )?;
-        Ok(stmt
-            .query_map([column], |r| r.get(0))?
-            .collect::<Result<_, _>>()?)
+        self.sql().tables_with_column(column)
     }
 
     /// Inserts a new person entered at the desk (`fonte = 'sportello'`). Without a codice fiscale a
@@ -183,7 +175,7 @@ impl SqliteStore {
     ) -> StoreResult<Saved> {
         let now = now_text();
         let by = who(actor);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let cf = match edit.get("codice_fiscale") {
                 Some(cf) => cf.to_string(),
                 None => crate::domain::cf::temporary(&format!(
@@ -235,7 +227,7 @@ impl SqliteStore {
                 stmt.raw_bind_parameter(i + 8, v)?;
             }
             stmt.raw_execute()?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             append_audit(
                 tx,
                 actor,
@@ -258,7 +250,7 @@ impl SqliteStore {
             .ok_or_else(|| StoreError::Invalid("persona senza id".into()))?;
         let now = now_text();
         let by = who(actor);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let Some((version, provisional, anonimo, stored)) = current(tx, id)? else {
                 return Err(StoreError::NotFound(format!("persona {id}")));
             };
@@ -412,8 +404,8 @@ impl PersonEditStore for SqliteStore {
     ) -> StoreResult<i64> {
         let now = now_text();
         let by = who(actor);
-        self.write(|tx| {
-            let next: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM soggetto", [], |r| {
+        self.write_sql(|tx| {
+            let next: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM soggetto", (), |r| {
                 r.get(0)
             })?;
             let alias = anonymous_alias(next);
@@ -452,7 +444,7 @@ impl PersonEditStore for SqliteStore {
     ) -> StoreResult<()> {
         let now = now_text();
         let by = who(actor);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let existing: Option<i64> = tx
                 .query_row(
                     "SELECT version FROM privacy_consenso WHERE soggetto_id = ?1 AND ente_id = ?2",
@@ -491,12 +483,12 @@ impl PersonEditStore for SqliteStore {
     }
 }
 
-fn privacy_signed(tx: &Transaction<'_>, id: i64) -> StoreResult<bool> {
-    Ok(tx.query_row(
+fn privacy_signed(tx: &Sql<'_>, id: i64) -> StoreResult<bool> {
+    tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM privacy_consenso WHERE soggetto_id = ?1 AND stato = 'firmato')",
         [id],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// Replacement of a provisional code by the code of person `into`, already registered: every
@@ -504,7 +496,7 @@ fn privacy_signed(tx: &Transaction<'_>, id: i64) -> StoreResult<bool> {
 /// `into`), and `from` is soft-deleted with the reason. One audit row.
 #[allow(clippy::too_many_arguments)]
 fn merge_into(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     actor: &Actor,
     now: &str,
     by: &str,

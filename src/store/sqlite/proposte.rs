@@ -1,8 +1,6 @@
 //! SQLite side of the proposals inbox ("schede da prendere in carico"): the pending proposals of
 //! an ente and their handling (prendi in carico, vista, respingi), each in one transaction.
 
-use rusqlite::{OptionalExtension, Transaction, params};
-
 use super::audit::append_audit;
 use super::casi::{audit_on, insert_step, new_caso, step_simple};
 use super::fascicolo::{familiari_of, insert_familiare};
@@ -10,6 +8,7 @@ use super::{SqliteStore, json_array, now_text, who};
 use crate::domain::caso::{self, Gestione, Proposta};
 use crate::domain::scheda_sezioni::{familiari, familiari_da_copiare};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{OptionalExtension, Row, Sql, params};
 use crate::store::{ProposteStore, StoreError, StoreResult};
 
 const PROPOSTA_SQL: &str = "SELECT p.id, p.version, p.scheda_id, s.numero, p.soggetto_id, p.ente_id, p.stato,
@@ -21,7 +20,7 @@ const PROPOSTA_SQL: &str = "SELECT p.id, p.version, p.scheda_id, s.numero, p.sog
      LEFT JOIN ufficio u ON u.id = s.ufficio_id
      LEFT JOIN presa_in_carico c ON c.soggetto_id = p.soggetto_id AND c.ente_id = p.ente_id";
 
-fn proposta_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Proposta> {
+fn proposta_from(r: &Row) -> StoreResult<Proposta> {
     let categorie: String = r.get(14)?;
     Ok(Proposta {
         id: r.get(0)?,
@@ -58,7 +57,7 @@ impl ProposteStore for SqliteStore {
                AND (?2 = 0 OR p.stato IN ('inviata', 'modificata'))
              ORDER BY s.data_accesso, p.id"
         );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut stmt = self.sql().prepare_cached(&sql)?;
         let rows = stmt
             .query_map(params![json_array(enti), pending], proposta_from)?
             .collect::<Result<Vec<_>, _>>()?;
@@ -67,10 +66,7 @@ impl ProposteStore for SqliteStore {
 
     fn proposta(&self, id: i64) -> StoreResult<Option<Proposta>> {
         let sql = format!("{PROPOSTA_SQL} WHERE p.id = ?1");
-        Ok(self
-            .conn()
-            .query_row(&sql, [id], proposta_from)
-            .optional()?)
+        self.sql().query_row(&sql, [id], proposta_from).optional()
     }
 
     fn gestisci_proposta(
@@ -80,7 +76,7 @@ impl ProposteStore for SqliteStore {
         gestione: Gestione,
         oggi: &str,
     ) -> StoreResult<i64> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let now = now_text();
             let by = who(actor);
             let (soggetto, ente, categorie): (i64, i64, String) = tx
@@ -113,7 +109,7 @@ impl ProposteStore for SqliteStore {
             };
             let mut ins = tx.prepare_cached(
                 "INSERT OR IGNORE INTO caso_categoria (caso_id, codice, prevalente, dal)
-                 SELECT ?1, ?2, NOT EXISTS (SELECT 1 FROM caso_categoria WHERE caso_id = ?1 AND al IS NULL), ?3
+                 SELECT ?1, ?2, CASE WHEN EXISTS (SELECT 1 FROM caso_categoria WHERE caso_id = ?1 AND al IS NULL) THEN 0 ELSE 1 END, ?3
                  WHERE NOT EXISTS (SELECT 1 FROM caso_categoria WHERE caso_id = ?1 AND codice = ?2 AND al IS NULL)",
             )?;
             for c in categorie.split(',').filter(|c| !c.is_empty()) {
@@ -158,7 +154,7 @@ impl ProposteStore for SqliteStore {
     }
 
     fn respingi_proposta(&mut self, actor: &Actor, id: i64, nota: &str) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             taken_check(tx, id)?;
             let now = now_text();
             let by = who(actor);
@@ -177,7 +173,7 @@ impl ProposteStore for SqliteStore {
 /// Adds the familiari e conviventi of proposal `id`'s scheda to case `caso_id`'s, those the
 /// cartella does not have yet ([`familiari_da_copiare`]); a relative with a codice fiscale of the
 /// anagrafe is linked to that person.
-fn copy_familiari(tx: &Transaction<'_>, actor: &Actor, id: i64, caso_id: i64) -> StoreResult<()> {
+fn copy_familiari(tx: &Sql<'_>, actor: &Actor, id: i64, caso_id: i64) -> StoreResult<()> {
     let dati: String = tx.query_row(
         "SELECT s.dati FROM proposta_pic p JOIN scheda s ON s.id = p.scheda_id WHERE p.id = ?1",
         [id],
@@ -201,7 +197,7 @@ fn copy_familiari(tx: &Transaction<'_>, actor: &Actor, id: i64, caso_id: i64) ->
     Ok(())
 }
 
-fn taken_check(tx: &Transaction<'_>, id: i64) -> StoreResult<()> {
+fn taken_check(tx: &Sql<'_>, id: i64) -> StoreResult<()> {
     let (stato, by): (String, Option<String>) = tx
         .query_row(
             "SELECT stato, gestita_da FROM proposta_pic WHERE id = ?1",

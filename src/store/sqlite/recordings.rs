@@ -1,11 +1,10 @@
 //! Session recordings requested by the helpdesk (`registrazione_richiesta`): added, listed,
 //! cancelled, and taken by the operator's next login — each write audited in its transaction.
 
-use rusqlite::{OptionalExtension, params};
-
 use super::audit::append_audit;
 use super::{SqliteStore, now_text, who};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{OptionalExtension, Row, params};
 use crate::store::{
     NuovaRichiesta, RecordingStore, RichiestaRegistrazione, StoreError, StoreResult,
 };
@@ -15,7 +14,7 @@ const SELECT: &str =
         r.oscurata, r.scade_at, r.stato, r.chiusa_at, r.created_at, r.created_by
     FROM registrazione_richiesta r JOIN operatore o ON o.id = r.operatore_id";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RichiestaRegistrazione> {
+fn from_row(r: &Row) -> StoreResult<RichiestaRegistrazione> {
     Ok(RichiestaRegistrazione {
         id: r.get(0)?,
         version: r.get(1)?,
@@ -35,7 +34,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RichiestaRegistrazione> {
 impl RecordingStore for SqliteStore {
     fn add_recording_request(&mut self, actor: &Actor, new: &NuovaRichiesta) -> StoreResult<i64> {
         let by = who(actor);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "INSERT INTO registrazione_richiesta
                      (operatore_id, ente_id, segnalazione, oscurata, scade_at, created_at, created_by)
@@ -50,7 +49,7 @@ impl RecordingStore for SqliteStore {
                     by
                 ],
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             append_audit(
                 tx,
                 actor,
@@ -67,15 +66,16 @@ impl RecordingStore for SqliteStore {
     }
 
     fn recording_requests(&self) -> StoreResult<Vec<RichiestaRegistrazione>> {
-        let mut stmt = self.conn.prepare(&format!("{SELECT} ORDER BY r.id DESC"))?;
-        Ok(stmt.query_map([], from_row)?.collect::<Result<_, _>>()?)
+        let mut stmt = self
+            .sql()
+            .prepare(&format!("{SELECT} ORDER BY r.id DESC"))?;
+        stmt.query_map((), from_row)?.collect::<Result<_, _>>()
     }
 
     fn recording_request(&self, id: i64) -> StoreResult<Option<RichiestaRegistrazione>> {
-        Ok(self
-            .conn
+        self.sql()
             .query_row(&format!("{SELECT} WHERE r.id = ?1"), [id], from_row)
-            .optional()?)
+            .optional()
     }
 
     fn cancel_recording_request(
@@ -85,7 +85,7 @@ impl RecordingStore for SqliteStore {
         version: i64,
     ) -> StoreResult<()> {
         let by = who(actor);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let n = tx.execute(
                 "UPDATE registrazione_richiesta
                  SET stato = 'annullata', chiusa_at = ?3, chiusa_by = ?4, version = version + 1
@@ -116,7 +116,7 @@ impl RecordingStore for SqliteStore {
             return Ok(None);
         };
         let by = who(actor);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let found = tx
                 .query_row(
                     &format!(

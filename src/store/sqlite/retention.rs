@@ -1,11 +1,10 @@
 //! Retention: legal holds and the purge of login attempts, drafts and audit rows past their period.
 
-use rusqlite::params;
-
 use super::audit::append_audit;
 use super::{SqliteStore, now_text};
 use crate::domain::retention::{Cutoffs, Purged};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::params;
 use crate::store::{BloccoLegale, RetentionStore, StoreError, StoreResult};
 
 /// The audit rows before `?1`: id, hash, and whether they concern a person or case under legal
@@ -28,7 +27,7 @@ const AUDIT_BEFORE: &str = "
 impl RetentionStore for SqliteStore {
     fn purge(&mut self, cutoffs: &Cutoffs, dry_run: bool) -> StoreResult<Purged> {
         let anchored = self.anchored_id();
-        self.write_with(!dry_run, |tx| {
+        self.write_sql_with(!dry_run, |tx| {
             let mut out = Purged {
                 login_attempts: tx.execute(
                     "DELETE FROM login_attempt WHERE at < ?1",
@@ -48,7 +47,7 @@ impl RetentionStore for SqliteStore {
                 .collect::<Result<_, _>>()?;
             // The head of the chain and the row the anchor file records always stay (`check`
             // compares them), and so does every row after them.
-            let head: i64 = tx.query_row("SELECT max(id) FROM audit_log", [], |r| r.get(0))?;
+            let head: i64 = tx.query_row("SELECT max(id) FROM audit_log", (), |r| r.get(0))?;
             let head = anchored.map_or(head, |a| a.min(head));
             // Runs of consecutive ids with no held row among them.
             let mut runs: Vec<(i64, i64, String)> = Vec::new();
@@ -97,7 +96,7 @@ impl RetentionStore for SqliteStore {
             "caso" => "presa_in_carico",
             other => return Err(StoreError::Invalid(format!("blocco legale su «{other}»"))),
         };
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let exists: bool = tx.query_row(
                 &format!("SELECT count(*) > 0 FROM {table} WHERE id = ?1"),
                 [id],
@@ -134,20 +133,19 @@ impl RetentionStore for SqliteStore {
     }
 
     fn legal_holds(&self) -> StoreResult<Vec<BloccoLegale>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.sql().prepare(
             "SELECT entity, entity_id, motivo, created_at, created_by FROM blocco_legale
              ORDER BY created_at, entity, entity_id",
         )?;
-        Ok(stmt
-            .query_map([], |r| {
-                Ok(BloccoLegale {
-                    entity: r.get(0)?,
-                    entity_id: r.get(1)?,
-                    motivo: r.get(2)?,
-                    created_at: r.get(3)?,
-                    created_by: r.get(4)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?)
+        stmt.query_map((), |r| {
+            Ok(BloccoLegale {
+                entity: r.get(0)?,
+                entity_id: r.get(1)?,
+                motivo: r.get(2)?,
+                created_at: r.get(3)?,
+                created_by: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()
     }
 }

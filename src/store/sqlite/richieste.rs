@@ -4,21 +4,20 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{OptionalExtension, Transaction, params};
-
 use super::audit::append_audit;
 use super::{SqliteStore, now_text, who};
 use crate::domain::impostazioni::ImpostazioniUfficio;
 use crate::domain::rapporto::{Attivita, DatiAttivita, Operatore};
 use crate::domain::richieste::{Consuntivo, Richiesta};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{OptionalExtension, Row, Sql, params};
 use crate::store::{ImpostazioniStore, RichiesteStore, StoreError, StoreResult};
 
 const RICHIESTA_COLS: &str =
     "id, version, scheda_id, data_richiesta, servizio, tipo_intervento_id, settore,
     erogatore, erogabile_accoglienza, note, created_by, dettagli";
 
-fn richiesta_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Richiesta> {
+fn richiesta_row(r: &Row) -> StoreResult<Richiesta> {
     Ok(Richiesta {
         id: Some(r.get(0)?),
         version: r.get(1)?,
@@ -37,7 +36,7 @@ fn richiesta_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Richiesta> {
 }
 
 /// The consuntivo rows of the given richieste, oldest first.
-fn consuntivi(conn: &rusqlite::Connection, ids: &[i64]) -> StoreResult<Vec<Consuntivo>> {
+fn consuntivi(conn: &Sql<'_>, ids: &[i64]) -> StoreResult<Vec<Consuntivo>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, version, richiesta_id, data, descrizione, operatori, minuti, tipo_attivita, created_by
          FROM richiesta_consuntivo WHERE richiesta_id IN (SELECT value FROM json_each(?1))
@@ -62,7 +61,7 @@ fn consuntivi(conn: &rusqlite::Connection, ids: &[i64]) -> StoreResult<Vec<Consu
 }
 
 /// The scheda of richiesta `id`.
-fn scheda_of(tx: &Transaction<'_>, richiesta_id: i64) -> StoreResult<i64> {
+fn scheda_of(tx: &Sql<'_>, richiesta_id: i64) -> StoreResult<i64> {
     tx.query_row(
         "SELECT scheda_id FROM scheda_richiesta WHERE id = ?1",
         [richiesta_id],
@@ -73,7 +72,7 @@ fn scheda_of(tx: &Transaction<'_>, richiesta_id: i64) -> StoreResult<i64> {
 }
 
 fn audit(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     actor: &Actor,
     action: &str,
     scheda: i64,
@@ -93,12 +92,7 @@ fn conflict(entity: &'static str, id: i64) -> StoreError {
 }
 
 /// Inserts richiesta `r` (created and updated at `now` by `by`); its id.
-fn insert_richiesta(
-    tx: &Transaction<'_>,
-    r: &Richiesta,
-    now: &str,
-    by: &str,
-) -> rusqlite::Result<i64> {
+fn insert_richiesta(tx: &Sql<'_>, r: &Richiesta, now: &str, by: &str) -> StoreResult<i64> {
     tx.prepare_cached(
         "INSERT INTO scheda_richiesta (scheda_id, data_richiesta, servizio, tipo_intervento_id, settore,
              erogatore, erogabile_accoglienza, note, created_at, created_by, updated_at, updated_by, dettagli)
@@ -117,17 +111,17 @@ fn insert_richiesta(
         by,
         r.dettagli
     ])?;
-    Ok(tx.last_insert_rowid())
+    tx.last_insert_rowid()
 }
 
 /// Inserts consuntivo row `c` of richiesta `richiesta_id`; its id.
 fn insert_consuntivo(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     richiesta_id: i64,
     c: &Consuntivo,
     now: &str,
     by: &str,
-) -> rusqlite::Result<i64> {
+) -> StoreResult<i64> {
     tx.prepare_cached(
         "INSERT INTO richiesta_consuntivo (richiesta_id, data, descrizione, operatori, minuti,
              tipo_attivita, created_at, created_by, updated_at, updated_by)
@@ -143,12 +137,12 @@ fn insert_consuntivo(
         now,
         by
     ])?;
-    Ok(tx.last_insert_rowid())
+    tx.last_insert_rowid()
 }
 
 impl RichiesteStore for SqliteStore {
     fn richieste(&self, scheda_id: i64) -> StoreResult<Vec<Richiesta>> {
-        let conn = self.conn();
+        let conn = &self.sql();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {RICHIESTA_COLS} FROM scheda_richiesta WHERE scheda_id = ?1 ORDER BY data_richiesta, id"
         ))?;
@@ -165,7 +159,7 @@ impl RichiesteStore for SqliteStore {
     }
 
     fn richiesta(&self, id: i64) -> StoreResult<Option<Richiesta>> {
-        let conn = self.conn();
+        let conn = &self.sql();
         let r = conn
             .query_row(
                 &format!("SELECT {RICHIESTA_COLS} FROM scheda_richiesta WHERE id = ?1"),
@@ -183,7 +177,7 @@ impl RichiesteStore for SqliteStore {
     fn save_richiesta(&mut self, actor: &Actor, r: &Richiesta) -> StoreResult<(i64, i64)> {
         let now = now_text();
         let by = who(actor);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let (id, version, action) = match r.id {
                 None => {
                     let id = insert_richiesta(tx, r, &now, &by)?;
@@ -229,7 +223,7 @@ impl RichiesteStore for SqliteStore {
     }
 
     fn delete_richiesta(&mut self, actor: &Actor, id: i64, version: i64) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let scheda = scheda_of(tx, id)?;
             let righe = tx.execute(
                 "DELETE FROM richiesta_consuntivo WHERE richiesta_id = ?1",
@@ -250,7 +244,7 @@ impl RichiesteStore for SqliteStore {
     fn save_consuntivo(&mut self, actor: &Actor, c: &Consuntivo) -> StoreResult<(i64, i64)> {
         let now = now_text();
         let by = who(actor);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let scheda = scheda_of(tx, c.richiesta_id)?;
             let (id, version, action) = match c.id {
                 None => {
@@ -288,7 +282,7 @@ impl RichiesteStore for SqliteStore {
     }
 
     fn delete_consuntivo(&mut self, actor: &Actor, id: i64, version: i64) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let richiesta: i64 = tx
                 .query_row(
                     "SELECT richiesta_id FROM richiesta_consuntivo WHERE id = ?1",
@@ -316,7 +310,7 @@ impl RichiesteStore for SqliteStore {
         rows: &[Richiesta],
     ) -> StoreResult<usize> {
         let now = now_text();
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let mut servizio = tx.prepare_cached(
                 "INSERT OR IGNORE INTO scheda_codice (scheda_id, campo, codice) VALUES (?1, 'servizi', ?2)",
             )?;
@@ -346,7 +340,7 @@ impl RichiesteStore for SqliteStore {
         dal: &str,
         al: &str,
     ) -> StoreResult<DatiAttivita> {
-        let conn = self.conn();
+        let conn = &self.sql();
         let p = params![ufficio_id, dal, al];
         const SCHEDE: &str = "FROM scheda s WHERE s.ufficio_id = ?1 AND s.deleted_at IS NULL
             AND s.data_accesso BETWEEN ?2 AND ?3";
@@ -447,7 +441,7 @@ impl RichiesteStore for SqliteStore {
 impl ImpostazioniStore for SqliteStore {
     fn impostazioni_ufficio(&self, ufficio_id: i64) -> StoreResult<ImpostazioniUfficio> {
         let s = self
-            .conn()
+            .sql()
             .query_row(
                 "SELECT version, req_bisogni, req_servizi, req_stranieri, vis_interventi, template_invio
                  FROM ufficio_impostazioni WHERE ufficio_id = ?1",
@@ -478,7 +472,7 @@ impl ImpostazioniStore for SqliteStore {
     ) -> StoreResult<i64> {
         let now = now_text();
         let by = who(actor);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let n = if s.version == 0 {
                 tx.execute(
                     "INSERT OR IGNORE INTO ufficio_impostazioni (ufficio_id, req_bisogni, req_servizi,

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
 use super::audit::append_audit;
@@ -14,6 +13,7 @@ use crate::domain::scheda::{
     Filtro, MULTI, Scheda, SchedaEdit, SchedaRiga, SchedaStorica, Sensibili, Stato,
 };
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{OptionalExtension, Sql, params, params_from_iter};
 use crate::store::{SchedaStore, StoreError, StoreResult};
 
 /// Where a saved scheda goes.
@@ -59,10 +59,7 @@ const STATO_SQL: &str = "CASE WHEN s.deleted_at IS NOT NULL THEN 'eliminata'
 /// The coded fields (bisogni, servizi, categorie sociali) of the given schede, in one query.
 type Codes = (Vec<String>, Vec<String>, Vec<String>);
 
-fn coded_fields(
-    conn: &rusqlite::Connection,
-    ids: &[i64],
-) -> StoreResult<std::collections::HashMap<i64, Codes>> {
+fn coded_fields(conn: &Sql<'_>, ids: &[i64]) -> StoreResult<std::collections::HashMap<i64, Codes>> {
     let mut out: std::collections::HashMap<i64, Codes> = std::collections::HashMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -84,7 +81,7 @@ fn coded_fields(
     Ok(out)
 }
 
-fn write_codes(tx: &Transaction<'_>, id: i64, e: &SchedaEdit) -> StoreResult<()> {
+fn write_codes(tx: &Sql<'_>, id: i64, e: &SchedaEdit) -> StoreResult<()> {
     tx.execute("DELETE FROM scheda_codice WHERE scheda_id = ?1", [id])?;
     let mut ins = tx.prepare_cached(
         "INSERT OR IGNORE INTO scheda_codice (scheda_id, campo, codice) VALUES (?1, ?2, ?3)",
@@ -104,7 +101,7 @@ fn write_codes(tx: &Transaction<'_>, id: i64, e: &SchedaEdit) -> StoreResult<()>
 /// is a proposal, marked 'modificata' on later saves, 'ritirata' when it stops being one — only while
 /// nobody handled it ('accolta' / 'respinta' are left alone).
 fn sync_proposta(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     id: i64,
     e: &SchedaEdit,
     save: SchedaSave,
@@ -165,7 +162,7 @@ fn dati_json(d: &Map<String, Value>) -> String {
 }
 
 /// The health fields and third parties' codici fiscali of scheda `id`, in their typed places.
-fn write_sensibili(tx: &Transaction<'_>, id: i64, dati: &Map<String, Value>) -> StoreResult<()> {
+fn write_sensibili(tx: &Sql<'_>, id: i64, dati: &Map<String, Value>) -> StoreResult<()> {
     let s = Sensibili::take(&mut dati.clone());
     tx.execute("DELETE FROM scheda_sanitaria WHERE scheda_id = ?1", [id])?;
     tx.execute("DELETE FROM scheda_terzo WHERE scheda_id = ?1", [id])?;
@@ -186,7 +183,7 @@ fn write_sensibili(tx: &Transaction<'_>, id: i64, dati: &Map<String, Value>) -> 
 }
 
 /// The sensitive fields of scheda `id` as stored.
-pub(super) fn read_sensibili(conn: &rusqlite::Connection, id: i64) -> StoreResult<Sensibili> {
+pub(super) fn read_sensibili(conn: &Sql<'_>, id: i64) -> StoreResult<Sensibili> {
     let mut s = conn
         .query_row(
             "SELECT tessera_sanitaria, stp, invalidita FROM scheda_sanitaria WHERE scheda_id = ?1",
@@ -220,7 +217,7 @@ impl SchedaStore for SqliteStore {
     ) -> StoreResult<SchedaSaved> {
         let now = now_text();
         let by = who(actor);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let (id, version, numero) = match e.id {
                 None => {
                     let ente = save.ente_id;
@@ -254,7 +251,7 @@ impl SchedaStore for SqliteStore {
                             by
                         ],
                     )?;
-                    (tx.last_insert_rowid(), 1, numero)
+                    (tx.last_insert_rowid()?, 1, numero)
                 }
                 Some(id) => {
                     let row: Option<(i64, i64, Option<String>)> = tx
@@ -339,7 +336,7 @@ impl SchedaStore for SqliteStore {
 
     /// One scheda with its private note (the service decides who sees it). Deleted ones too.
     fn scheda(&self, id: i64) -> StoreResult<Option<Scheda>> {
-        let conn = self.conn();
+        let conn = &self.sql();
         let sql = format!(
             "SELECT s.id, s.version, s.numero, s.ente_id, s.ufficio_id, s.soggetto_id, s.operatore, s.data_accesso,
                     s.esito, s.invio_ufficio_id, s.dati, s.nota_privata, s.nota_privata_autore,
@@ -393,7 +390,7 @@ impl SchedaStore for SqliteStore {
     /// The schede of the given enti matching `f`, newest first, at most `limit`. Only the filters
     /// that are set go into the query, so that SQLite can use their indexes (person, date).
     fn list_schede(&self, enti: &[i64], f: &Filtro, limit: usize) -> StoreResult<Vec<SchedaRiga>> {
-        use rusqlite::types::Value as V;
+        use crate::store::sql::Value as V;
         let mut args: Vec<V> = vec![V::Text(json_array(enti))];
         let mut visible = "s.ente_id IN (SELECT value FROM json_each(?1))".to_string();
         if let Some(u) = f.ricevute_da {
@@ -457,9 +454,9 @@ impl SchedaStore for SqliteStore {
             clauses.join(" AND "),
             args.len()
         );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut stmt = self.sql().prepare_cached(&sql)?;
         let mut rows: Vec<SchedaRiga> = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| {
+            .query_map(params_from_iter(args), |r| {
                 let stato: String = r.get(11)?;
                 Ok(SchedaRiga {
                     id: r.get(0)?,
@@ -483,7 +480,7 @@ impl SchedaStore for SqliteStore {
             })?
             .collect::<Result<_, _>>()?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut codes = coded_fields(self.conn(), &ids)?;
+        let mut codes = coded_fields(&self.sql(), &ids)?;
         for r in &mut rows {
             if let Some((b, sv, c)) = codes.remove(&r.id) {
                 (r.bisogni, r.servizi, r.categorie_sociali) = (b, sv, c);
@@ -502,7 +499,7 @@ impl SchedaStore for SqliteStore {
     ) -> StoreResult<()> {
         let now = now_text();
         let by = who(actor);
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let n = match reason {
                 Some(reason) => tx.execute(
                     "UPDATE scheda SET deleted_at = ?1, deleted_by = ?2, deleted_reason = ?3, version = version + 1,
@@ -552,7 +549,7 @@ impl SchedaStore for SqliteStore {
     /// Marks a scheda sent to another office as received (opened there).
     fn mark_ricevuta(&mut self, actor: &Actor, id: i64) -> StoreResult<()> {
         let now = now_text();
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let n = tx.execute(
                 "UPDATE scheda SET ricevuta_at = ?2 WHERE id = ?1 AND ricevuta_at IS NULL",
                 params![id, now],
@@ -579,9 +576,9 @@ impl SchedaStore for SqliteStore {
         ufficio_id: Option<i64>,
         oggi: &str,
     ) -> StoreResult<Contatori> {
-        let conn = self.conn();
-        let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> StoreResult<i64> {
-            Ok(conn.query_row(sql, p, |r| r.get(0))?)
+        let conn = &self.sql();
+        let count = |sql: &str, p: &[&dyn crate::store::sql::ToValue]| -> StoreResult<i64> {
+            conn.query_row(sql, p, |r| r.get(0))
         };
         Ok(Contatori {
             oggi: count(
@@ -608,8 +605,8 @@ impl SchedaStore for SqliteStore {
 
     /// The capofila of the ambito an ente belongs to (itself when it is the capofila).
     fn capofila(&self, ente_id: i64) -> StoreResult<Option<i64>> {
-        Ok(self
-            .conn()
+        self
+            .sql()
             .query_row(
                 "SELECT c.id FROM ente e JOIN ente c
                    ON c.capofila = 1 AND (c.id = e.id OR c.ambito_id = e.ambito_id OR c.id = e.ambito_id)
@@ -617,7 +614,7 @@ impl SchedaStore for SqliteStore {
                 [ente_id],
                 |r| r.get(0),
             )
-            .optional()?)
+            .optional()
     }
 
     fn insert_schede_storiche(
@@ -625,7 +622,7 @@ impl SchedaStore for SqliteStore {
         actor: &Actor,
         rows: &[SchedaStorica],
     ) -> StoreResult<usize> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let mut next: HashMap<i64, i64> = HashMap::new();
             let mut scheda = tx.prepare_cached(
                 "INSERT INTO scheda (numero, ente_id, ufficio_id, soggetto_id, operatore, data_accesso, completa,
@@ -693,7 +690,7 @@ impl SchedaStore for SqliteStore {
                     r.at,
                 ])?;
                 *numero += 1;
-                let id = tx.last_insert_rowid();
+                let id = tx.last_insert_rowid()?;
                 write_codes(tx, id, e)?;
                 write_sensibili(tx, id, &e.dati)?;
                 if let Some(p) = &r.proposta {
@@ -708,7 +705,7 @@ impl SchedaStore for SqliteStore {
                         p.at,
                         p.by,
                     ])?;
-                    let proposta_id = tx.last_insert_rowid();
+                    let proposta_id = tx.last_insert_rowid()?;
                     if let Some((aperta, chiusa)) = &p.caso {
                         let esistente: Option<i64> = caso_di
                             .query_row(params![e.soggetto_id, p.ente_id], |row| row.get(0))
@@ -727,7 +724,7 @@ impl SchedaStore for SqliteStore {
                                     p.at,
                                     p.by,
                                 ])?;
-                                let id = tx.last_insert_rowid();
+                                let id = tx.last_insert_rowid()?;
                                 step.execute(params![
                                     id,
                                     "preso_in_carico",

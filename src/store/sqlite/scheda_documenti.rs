@@ -1,18 +1,17 @@
 //! SQLite side of the documents attached to a scheda (`scheda_documento`, migration 0032): their
 //! metadata, each addition audited on the scheda in the same transaction.
 
-use rusqlite::params;
-
 use super::audit::append_audit;
 use super::{SqliteStore, now_text, who};
 use crate::domain::caso::{Documento, DocumentoScheda};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{Row, params};
 use crate::store::{SchedaDocumentiStore, StoreResult};
 
 const DOCUMENTO: &str = "SELECT id, scheda_id, titolo, tipo, data, privato, nome_file, file, size,
     sha256, created_by, created_at FROM scheda_documento";
 
-fn documento_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentoScheda> {
+fn documento_from(r: &Row) -> StoreResult<DocumentoScheda> {
     Ok(DocumentoScheda {
         scheda_id: r.get(1)?,
         documento: Documento {
@@ -34,7 +33,7 @@ fn documento_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentoScheda> {
 
 impl SchedaDocumentiStore for SqliteStore {
     fn documenti_scheda(&self, scheda_id: i64) -> StoreResult<Vec<DocumentoScheda>> {
-        let mut stmt = self.conn().prepare_cached(&format!(
+        let mut stmt = self.sql().prepare_cached(&format!(
             "{DOCUMENTO} WHERE scheda_id = ?1 ORDER BY data DESC, id DESC"
         ))?;
         let rows = stmt
@@ -45,15 +44,15 @@ impl SchedaDocumentiStore for SqliteStore {
 
     fn documento_scheda(&self, id: i64) -> StoreResult<Option<DocumentoScheda>> {
         let mut stmt = self
-            .conn()
+            .sql()
             .prepare_cached(&format!("{DOCUMENTO} WHERE id = ?1"))?;
         let mut rows = stmt.query_map([id], documento_from)?;
-        Ok(rows.next().transpose()?)
+        rows.next().transpose()
     }
 
     fn add_documento_scheda(&mut self, actor: &Actor, d: &DocumentoScheda) -> StoreResult<i64> {
         let x = &d.documento;
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "INSERT INTO scheda_documento (scheda_id, titolo, tipo, data, privato, nome_file, file, size,
                      sha256, created_at, created_by)
@@ -63,7 +62,7 @@ impl SchedaDocumentiStore for SqliteStore {
                     x.sha256, now_text(), who(actor)
                 ],
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             append_audit(
                 tx,
                 actor,

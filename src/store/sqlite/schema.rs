@@ -1,25 +1,18 @@
 //! Schema version and migrations: the embedded migrations applied in order, each in its own
-//! `BEGIN IMMEDIATE` transaction.
-
-use rusqlite::params;
+//! write transaction (`BEGIN IMMEDIATE` on SQLite, SERIALIZABLE on PostgreSQL).
 
 use super::{SqliteStore, now_text, search};
 use crate::store::migrations::{self, MIGRATIONS};
+use crate::store::sql::{Engine, params};
 use crate::store::{SchemaStatus, SchemaStore, StoreError, StoreResult};
 
 impl SchemaStore for SqliteStore {
     fn schema_status(&self) -> StoreResult<SchemaStatus> {
-        let has_table: i64 = self.conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-            [],
-            |r| r.get(0),
-        )?;
-        let applied: Vec<u32> = if has_table == 1 {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT version FROM schema_migrations ORDER BY version")?;
-            stmt.query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?
+        let sql = self.sql();
+        let applied: Vec<u32> = if sql.has_table("schema_migrations")? {
+            sql.prepare("SELECT version FROM schema_migrations ORDER BY version")?
+                .query_map((), |r| r.get(0))?
+                .collect::<StoreResult<_>>()?
         } else {
             Vec::new()
         };
@@ -38,26 +31,32 @@ impl SchemaStore for SqliteStore {
 
     fn migrate(&mut self) -> StoreResult<Vec<u32>> {
         self.ensure_writable()?;
-        self.conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version    INTEGER PRIMARY KEY,
-                 name       TEXT NOT NULL,
-                 applied_at TEXT NOT NULL
-             )",
-        )?;
+        match self.sql().engine() {
+            Engine::Sqlite => self.sql().execute_batch(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (
+                     version    INTEGER PRIMARY KEY,
+                     name       TEXT NOT NULL,
+                     applied_at TEXT NOT NULL
+                 )",
+            )?,
+            Engine::Postgres => self.write_sql(|tx| tx.execute_batch(migrations::PG_COMPAT))?,
+        }
         let mut applied = Vec::new();
         for m in MIGRATIONS {
-            let done = self.write(|tx| {
+            let done = self.write_sql(|tx| {
                 // Re-checked inside the write lock: two processes migrating at once apply each step once.
-                let exists: i64 = tx.query_row(
+                let exists: i64 = tx.one(
                     "SELECT count(*) FROM schema_migrations WHERE version = ?1",
                     [m.version],
-                    |r| r.get(0),
                 )?;
                 if exists > 0 {
                     return Ok(false);
                 }
-                tx.execute_batch(m.sql)
+                let text = match tx.engine() {
+                    Engine::Sqlite => m.sql,
+                    Engine::Postgres => m.pg,
+                };
+                tx.execute_batch(text)
                     .map_err(|e| StoreError::Db(format!("migrazione {}: {e}", m.name)))?;
                 if m.name == migrations::SEARCH_INDEX {
                     // The search dictionary (and keys missing from old rows) need Rust code.
@@ -67,7 +66,9 @@ impl SchemaStore for SqliteStore {
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
                     params![m.version, m.name, now_text()],
                 )?;
-                tx.pragma_update(None, "user_version", m.version)?;
+                if let Some(conn) = tx.lite() {
+                    conn.pragma_update(None, "user_version", m.version)?;
+                }
                 Ok(true)
             })?;
             if done {

@@ -18,13 +18,11 @@
 
 use std::collections::HashMap;
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, params, params_from_iter};
-
 use super::{SqliteStore, json_array};
 use crate::domain::fold::fold;
 use crate::domain::search::{self, Candidate, SearchHit, deletions, key_words, within_one_edit};
 use crate::domain::search_query::{KnownTo, MIN_TYPO_CHARS, SearchQuery};
+use crate::store::sql::{Row, Sql, Value, params, params_from_iter};
 use crate::store::{SearchStore, StoreResult};
 
 /// Keys a word may stand for in one field before its scan becomes a range scan of the key index.
@@ -45,7 +43,7 @@ pub(crate) const HIT_COLUMNS: &str =
     "id, codice_fiscale, cognome, nome, data_nascita, res_comune, data_decesso IS NOT NULL";
 
 /// A search hit from a row of [`HIT_COLUMNS`] (score and markers left to the caller).
-pub(crate) fn hit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchHit> {
+pub(crate) fn hit_from_row(r: &Row) -> StoreResult<SearchHit> {
     Ok(SearchHit {
         id: r.get(0)?,
         codice_fiscale: r.get(1)?,
@@ -65,11 +63,7 @@ const NOME: i64 = 1;
 /// Adds the words of one person's folded keys to the search dictionary, inside the caller's
 /// transaction. Every code path that writes `soggetto.cognome_key`/`nome_key` calls it (the importer
 /// too); a word already known costs one primary-key probe.
-pub(crate) fn index_soggetto(
-    conn: &Connection,
-    cognome_key: &str,
-    nome_key: &str,
-) -> StoreResult<()> {
+pub(crate) fn index_soggetto(conn: &Sql<'_>, cognome_key: &str, nome_key: &str) -> StoreResult<()> {
     index_key(conn, COGNOME, cognome_key)?;
     index_key(conn, NOME, nome_key)
 }
@@ -77,7 +71,7 @@ pub(crate) fn index_soggetto(
 /// The folded search keys (`cognome_key`, `nome_key`) of a person's names, added to the search
 /// dictionary inside the caller's transaction: what every writer of `soggetto` names calls.
 pub(crate) fn name_keys(
-    conn: &Connection,
+    conn: &Sql<'_>,
     cognome: &str,
     nome: &str,
 ) -> StoreResult<(String, String)> {
@@ -86,7 +80,7 @@ pub(crate) fn name_keys(
     Ok((ck, nk))
 }
 
-fn index_key(conn: &Connection, campo: i64, key: &str) -> StoreResult<()> {
+fn index_key(conn: &Sql<'_>, campo: i64, key: &str) -> StoreResult<()> {
     if key.is_empty() {
         return Ok(());
     }
@@ -112,7 +106,7 @@ fn index_key(conn: &Connection, campo: i64, key: &str) -> StoreResult<()> {
 /// Fills what migration 0006 needs from the existing rows, inside the migration's transaction: the
 /// folded keys of rows written before 0005 and the word dictionary. Returns the rows whose keys were
 /// filled.
-pub(crate) fn backfill(conn: &Connection) -> StoreResult<usize> {
+pub(crate) fn backfill(conn: &Sql<'_>) -> StoreResult<usize> {
     const BATCH: i64 = 10_000;
     let mut filled = 0;
     let mut last_id = 0i64;
@@ -277,7 +271,7 @@ impl SearchStore for SqliteStore {
         limit: usize,
     ) -> StoreResult<Vec<SearchHit>> {
         // Newest first along the date index, stopping at `limit` distinct persons.
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT soggetto_id FROM scheda INDEXED BY scheda_data
              WHERE ente_id = ?1 AND (operatore = ?2 OR ufficio_id = ?3) AND deleted_at IS NULL
              ORDER BY data_accesso DESC, id DESC",
@@ -325,7 +319,7 @@ impl SqliteStore {
             return Ok(());
         }
         let ids: Vec<i64> = found.keys().copied().collect();
-        let mut stmt = self.conn().prepare_cached(KNOWN_SQL)?;
+        let mut stmt = self.sql().prepare_cached(KNOWN_SQL)?;
         let known = stmt.query_map(params![json_array(&ids), k.ente_id, k.since], |r| {
             r.get::<_, i64>(0)
         })?;
@@ -338,7 +332,7 @@ impl SqliteStore {
     }
 
     fn scan_cf(&self, prefix: &str, found: &mut HashMap<i64, Candidate>) -> StoreResult<usize> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT id, cognome_key, nome_key, data_nascita, res_comune, codice_fiscale FROM soggetto
              WHERE codice_fiscale >= ?1 AND codice_fiscale < ?2 AND deleted_at IS NULL LIMIT ?3",
         )?;
@@ -355,7 +349,7 @@ impl SqliteStore {
         hi: &str,
         found: &mut HashMap<i64, Candidate>,
     ) -> StoreResult<usize> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sql().prepare_cached(
             "SELECT id, cognome_key, nome_key, data_nascita, res_comune, codice_fiscale
              FROM soggetto INDEXED BY soggetto_nascita
              WHERE data_nascita >= ?1 AND data_nascita < ?2 AND deleted_at IS NULL LIMIT ?3",
@@ -367,7 +361,7 @@ impl SqliteStore {
     /// Per field, the keys the word can stand for.
     fn sides(&self, word: &str) -> StoreResult<(Side, Side)> {
         let hi = upper_bound(word);
-        let mut prefix_stmt = self.conn.prepare_cached(
+        let mut prefix_stmt = self.sql().prepare_cached(
             "SELECT DISTINCT chiave FROM soggetto_parola
              WHERE campo = ?1 AND parola >= ?2 AND parola < ?3 LIMIT ?4",
         )?;
@@ -375,7 +369,7 @@ impl SqliteStore {
         if word.chars().count() >= MIN_TYPO_CHARS {
             let mut variants = deletions(word);
             variants.push(word.to_string());
-            let mut stmt = self.conn.prepare_cached(
+            let mut stmt = self.sql().prepare_cached(
                 "SELECT DISTINCT parola FROM soggetto_parola_variante
                  WHERE variante IN (SELECT value FROM json_each(?1)) LIMIT ?2",
             )?;
@@ -386,7 +380,7 @@ impl SqliteStore {
                 .collect::<Result<Vec<_>, _>>()?;
             typo_words.retain(|w| !w.starts_with(word) && within_one_edit(word, w));
         }
-        let mut typo_stmt = self.conn.prepare_cached(
+        let mut typo_stmt = self.sql().prepare_cached(
             "SELECT DISTINCT chiave FROM soggetto_parola
              WHERE campo = ?1 AND parola IN (SELECT value FROM json_each(?2)) LIMIT ?3",
         )?;
@@ -590,7 +584,7 @@ impl SqliteStore {
         }
         args.push(Value::Integer(SCAN_LIMIT as i64));
         sql.push_str(&format!(" LIMIT ?{}", args.len()));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.sql().prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args.iter()), candidate)?;
         collect(rows, found)
     }
@@ -604,7 +598,7 @@ impl SqliteStore {
         let sql = format!(
             "SELECT {HIT_COLUMNS} FROM soggetto WHERE id IN (SELECT value FROM json_each(?1))"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.sql().prepare_cached(&sql)?;
         let mut rows: HashMap<i64, SearchHit> = stmt
             .query_map([json_array(&ids)], hit_from_row)?
             .map(|h| h.map(|h| (h.id, h)))
@@ -635,7 +629,7 @@ fn date_range(q: &SearchQuery) -> Option<(String, String)> {
     })
 }
 
-fn candidate(r: &rusqlite::Row<'_>) -> rusqlite::Result<Candidate> {
+fn candidate(r: &Row) -> StoreResult<Candidate> {
     Ok(Candidate {
         id: r.get(0)?,
         cognome_key: r.get(1)?,
@@ -648,7 +642,7 @@ fn candidate(r: &rusqlite::Row<'_>) -> rusqlite::Result<Candidate> {
 }
 
 fn collect(
-    rows: impl Iterator<Item = rusqlite::Result<Candidate>>,
+    rows: impl Iterator<Item = StoreResult<Candidate>>,
     found: &mut HashMap<i64, Candidate>,
 ) -> StoreResult<usize> {
     let mut n = 0;
@@ -672,10 +666,10 @@ mod tests {
     fn returning_clients_are_looked_up_by_person_not_by_ente() {
         let store = super::SqliteStore::in_memory().unwrap();
         let plan: Vec<String> = store
-            .conn
+            .sql()
             .prepare(&format!("EXPLAIN QUERY PLAN {}", super::KNOWN_SQL))
             .unwrap()
-            .query_map(rusqlite::params!["[1,2]", 1, "2026-01-01"], |r| r.get(3))
+            .query_map(params!["[1,2]", 1, "2026-01-01"], |r| r.get(3))
             .unwrap()
             .map(Result::unwrap)
             .collect();
@@ -713,16 +707,18 @@ mod tests {
 
     fn dictionary(s: &SqliteStore) -> (Vec<(i64, String, String)>, i64) {
         let words = s
-            .conn
+            .lite()
+            .unwrap()
             .prepare("SELECT campo, parola, chiave FROM soggetto_parola ORDER BY 1, 2, 3")
             .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
         let variants = s
-            .conn
-            .query_row("SELECT count(*) FROM soggetto_parola_variante", [], |r| {
+            .lite()
+            .unwrap()
+            .query_row("SELECT count(*) FROM soggetto_parola_variante", (), |r| {
                 r.get(0)
             })
             .unwrap();
@@ -758,28 +754,29 @@ mod tests {
         assert_eq!(words.len(), 9);
         // Words of 3+ letters: the word and its deletions.
         let v: i64 = s
-            .conn
+            .lite()
+            .unwrap()
             .query_row(
                 "SELECT count(*) FROM soggetto_parola_variante WHERE parola = 'ROSSI'",
-                [],
+                (),
                 |r| r.get(0),
             )
             .unwrap();
         assert_eq!(v, 5, "ROSSI, OSSI, RSSI, ROSI, ROSS");
         // Forget everything, including the keys of one row: backfill restores the same state.
-        s.conn
+        s.lite()
+            .unwrap()
             .execute_batch(
                 "DELETE FROM soggetto_parola; DELETE FROM soggetto_parola_variante;
                  UPDATE soggetto SET cognome_key = '', nome_key = '' WHERE cognome = 'Rossi';",
             )
             .unwrap();
-        assert_eq!(backfill(&s.conn).unwrap(), 2);
+        assert_eq!(backfill(&s.sql()).unwrap(), 2);
         assert_eq!(dictionary(&s), (words, variants));
         let keys: String = s
-            .conn
+            .lite().unwrap()
             .query_row(
-                "SELECT group_concat(cognome_key || '/' || nome_key, ',' ORDER BY id) FROM soggetto WHERE cognome = 'Rossi'",
-                [],
+                "SELECT group_concat(cognome_key || '/' || nome_key, ',' ORDER BY id) FROM soggetto WHERE cognome = 'Rossi'", (),
                 |r| r.get(0),
             )
             .unwrap();

@@ -1,17 +1,16 @@
 //! SQLite side of the live sessions and of the notices to every session.
 
-use rusqlite::{OptionalExtension, params};
-
 use super::audit::append_audit;
 use super::{SqliteStore, who};
 use crate::domain::sessione::{Avviso, NuovaSessione, SCADENZA_MS, Segnale, SessioneAttiva};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{OptionalExtension, Row, params};
 use crate::store::{SessioniStore, StoreError, StoreResult};
 
 const AVVISO: &str = "SELECT id, testo, dal_ms, al_ms, created_by FROM avviso
      WHERE revocato_ms IS NULL AND dal_ms <= ?1 AND al_ms > ?1 ORDER BY id DESC LIMIT 1";
 
-fn avviso_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Avviso> {
+fn avviso_from(r: &Row) -> StoreResult<Avviso> {
     Ok(Avviso {
         id: r.get(0)?,
         testo: r.get(1)?,
@@ -26,14 +25,14 @@ impl SessioniStore for SqliteStore {
         let operatore = actor
             .operatore_id
             .ok_or_else(|| StoreError::Invalid("sessione senza operatore".into()))?;
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "INSERT INTO sessione (operatore_id, ente_id, inizio_ms, segnale_ms, schermata, os_user, ssh_client,
                      host, pid)
                  VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![operatore, s.ente_id, now_ms, s.schermata, actor.os_user, actor.ssh_client, s.host, s.pid],
             )?;
-            Ok(tx.last_insert_rowid())
+            tx.last_insert_rowid()
         })
     }
 
@@ -44,7 +43,7 @@ impl SessioniStore for SqliteStore {
         s: &NuovaSessione,
         now_ms: i64,
     ) -> StoreResult<Segnale> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let n = tx.execute(
                 "UPDATE sessione SET segnale_ms = ?3, schermata = ?4, ente_id = coalesce(?5, ente_id)
                  WHERE id = ?1 AND operatore_id = ?2 AND chiusa_ms IS NULL",
@@ -72,7 +71,7 @@ impl SessioniStore for SqliteStore {
     }
 
     fn chiudi_sessione(&mut self, id: i64, operatore_id: i64, now_ms: i64) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "UPDATE sessione SET chiusa_ms = ?3 WHERE id = ?1 AND operatore_id = ?2 AND chiusa_ms IS NULL",
                 params![id, operatore_id, now_ms],
@@ -83,16 +82,12 @@ impl SessioniStore for SqliteStore {
 
     fn sessioni_attive(&self, now_ms: i64) -> StoreResult<Vec<SessioneAttiva>> {
         // `migrate` asks before the table exists: no session of this binary can be open then.
-        let known: bool = self.conn().query_row(
-            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'sessione'",
-            [],
-            |r| r.get(0),
-        )?;
+        let known = self.sql().has_table("sessione")?;
         if !known {
             return Ok(Vec::new());
         }
         let rows = self
-            .conn()
+            .sql()
             .prepare_cached(
                 "SELECT s.id, o.username, o.cognome, o.nome, coalesce(e.nome, ''), s.inizio_ms, s.segnale_ms,
                         s.schermata, s.ssh_client, s.host, s.termina_ms IS NOT NULL
@@ -123,7 +118,7 @@ impl SessioniStore for SqliteStore {
     }
 
     fn termina_sessione(&mut self, actor: &Actor, id: i64, now_ms: i64) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let n = tx.execute(
                 "UPDATE sessione SET termina_ms = ?2, termina_da = ?3
                  WHERE id = ?1 AND chiusa_ms IS NULL AND segnale_ms > ?4",
@@ -148,7 +143,7 @@ impl SessioniStore for SqliteStore {
         now_ms: i64,
     ) -> StoreResult<Avviso> {
         let al_ms = now_ms + minuti.clamp(1, 24 * 60) * 60_000;
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "UPDATE avviso SET revocato_ms = ?1 WHERE revocato_ms IS NULL AND al_ms > ?1",
                 [now_ms],
@@ -157,7 +152,7 @@ impl SessioniStore for SqliteStore {
                 "INSERT INTO avviso (testo, dal_ms, al_ms, created_by) VALUES (?1, ?2, ?3, ?4)",
                 params![testo, now_ms, al_ms, who(actor)],
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             append_audit(
                 tx,
                 actor,
@@ -176,7 +171,7 @@ impl SessioniStore for SqliteStore {
     }
 
     fn revoca_avviso(&mut self, actor: &Actor, now_ms: i64) -> StoreResult<bool> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             let n = tx.execute(
                 "UPDATE avviso SET revocato_ms = ?1 WHERE revocato_ms IS NULL AND al_ms > ?1",
                 [now_ms],
@@ -189,10 +184,9 @@ impl SessioniStore for SqliteStore {
     }
 
     fn avviso(&self, now_ms: i64) -> StoreResult<Option<Avviso>> {
-        Ok(self
-            .conn()
+        self.sql()
             .prepare_cached(AVVISO)?
             .query_row([now_ms], avviso_from)
-            .optional()?)
+            .optional()
     }
 }

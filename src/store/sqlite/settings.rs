@@ -1,8 +1,7 @@
 //! Installation settings: a key → value table (the demo flag lives here).
 
-use rusqlite::{OptionalExtension, params};
-
 use super::SqliteStore;
+use crate::store::sql::{OptionalExtension, params};
 use crate::store::{SettingsStore, StoreResult};
 
 impl SettingsStore for SqliteStore {
@@ -11,7 +10,7 @@ impl SettingsStore for SqliteStore {
     }
 
     fn set_setting(&mut self, key: &str, value: &str) -> StoreResult<()> {
-        self.write(|tx| {
+        self.write_sql(|tx| {
             tx.execute(
                 "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 params![key, value],
@@ -21,11 +20,10 @@ impl SettingsStore for SqliteStore {
     }
 
     fn setting(&self, key: &str) -> StoreResult<Option<String>> {
-        Ok(self
-            .conn
+        self.sql()
             .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
                 r.get(0)
             })
-            .optional()?)
+            .optional()
     }
 }

@@ -5,8 +5,6 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
-
 use super::audit::append_audit;
 use super::erogazioni::{
     EROGAZIONE, PRESTAZIONE, RIGA, erogazione_from, prestazione_from, riga_from,
@@ -15,6 +13,7 @@ use super::{SqliteStore, json_array, now_text, who};
 use crate::domain::erogazioni::{Erogazione, PrestazioneSiuss, Riga};
 use crate::domain::siuss::{Candidato, Persona, RecordInviato};
 use crate::domain::{Actor, AuditEvent, Outcome};
+use crate::store::sql::{OptionalExtension, Sql, params};
 use crate::store::{
     FlussoScritto, FlussoSiuss, SiussLavoro, SiussSelezione, SiussStore, StoreError, StoreResult,
 };
@@ -38,7 +37,7 @@ struct Lotto {
     inviati: HashMap<i64, Vec<RecordInviato>>,
 }
 
-fn lotto(tx: &Connection, ids: &[i64], al: &str) -> StoreResult<Lotto> {
+fn lotto(tx: &Sql<'_>, ids: &[i64], al: &str) -> StoreResult<Lotto> {
     let lista = json_array(ids);
     let mut erogazioni = HashMap::with_capacity(ids.len());
     let mut q = tx.prepare_cached(&format!(
@@ -123,19 +122,21 @@ impl SiussStore for SqliteStore {
     ) -> StoreResult<(String, i64)> {
         // The export reads every erogazione of the period once: a larger page cache for its
         // duration spares most reads from the file (sessions keep the small default).
-        let cache: i64 = self
-            .conn()
-            .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn()
-            .pragma_update(None, "cache_size", EXPORT_CACHE_KIB)?;
+        let Some(conn) = self.sql().lite() else {
+            return self.siuss_export_in(actor, sel, lavoro);
+        };
+        let cache: i64 = conn.query_row("PRAGMA cache_size", (), |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", EXPORT_CACHE_KIB)?;
         let result = self.siuss_export_in(actor, sel, lavoro);
-        self.conn().pragma_update(None, "cache_size", cache)?;
+        if let Ok(conn) = self.lite() {
+            conn.pragma_update(None, "cache_size", cache)?;
+        }
         result
     }
 
     fn siuss_flussi(&self, enti: &[i64], limit: usize) -> StoreResult<Vec<FlussoSiuss>> {
         let rows = self
-            .conn()
+            .sql()
             .prepare_cached(
                 "SELECT id, ente_id, nome, dal, al, operatore, created_at, sha256, size, archivio, beneficiari, record,
                         cancellazioni, esclusi
@@ -174,20 +175,22 @@ impl SiussStore for SqliteStore {
 /// `None` when the database is not a WAL file (in memory, or another journal mode): then the
 /// chunks are read in turn on the export's connection.
 fn lettore(
-    conn: &Connection,
+    conn: &Sql<'_>,
     path: &std::path::Path,
     ids: &[i64],
     al: &str,
 ) -> Option<std::sync::mpsc::Receiver<StoreResult<Lotto>>> {
+    // A second reader is an SQLite matter: PostgreSQL reads in one session.
+    let conn = conn.lite()?;
     let mode: String = conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .query_row("PRAGMA journal_mode", (), |r| r.get(0))
         .ok()?;
     if !mode.eq_ignore_ascii_case("wal") || !path.is_file() {
         return None;
     }
-    let reader = Connection::open_with_flags(
+    let reader = rusqlite::Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .ok()?;
     reader
@@ -196,14 +199,17 @@ fn lettore(
     // The snapshot starts now, under the export's write lock.
     reader.execute_batch("BEGIN").ok()?;
     reader
-        .query_row("SELECT count(*) FROM erogazione", [], |_| Ok(()))
+        .query_row("SELECT count(*) FROM erogazione", (), |_| Ok(()))
         .ok()?;
     let (tx, rx) = std::sync::mpsc::sync_channel(2);
     let (ids, al) = (ids.to_vec(), al.to_string());
     std::thread::spawn(move || {
         for chunk in ids.chunks(CHUNK) {
             // The export stopped (done, cancelled or failed): so does the reading.
-            if tx.send(lotto(&reader, chunk, &al)).is_err() {
+            if tx
+                .send(lotto(&crate::store::sql::Sql::Sqlite(&reader), chunk, &al))
+                .is_err()
+            {
                 break;
             }
         }
@@ -222,7 +228,7 @@ impl SqliteStore {
     ) -> StoreResult<(String, i64)> {
         let path = self.path.clone();
         let mut fatto = None;
-        let out = self.write_with(sel.registra, |tx| {
+        let out = self.write_sql_with(sel.registra, |tx| {
             let belfiore: String = tx
                 .query_row(
                     "SELECT belfiore FROM ente WHERE id = ?1",
@@ -248,7 +254,7 @@ impl SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, 0, 0, ?7)",
                 params![sel.ente_id, nome, sel.dal, sel.al, by, "0".repeat(64), now],
             )?;
-            let flusso = tx.last_insert_rowid();
+            let flusso = tx.last_insert_rowid()?;
             // The candidates first (ids only), so that the bookkeeping below never runs under an
             // open scan of the tables it writes; then their data a chunk at a time.
             let ids: Vec<i64> = tx
@@ -266,7 +272,7 @@ impl SqliteStore {
             lavoro.inizio(&nome, ids.len())?;
             let prestazioni: HashMap<String, PrestazioneSiuss> = tx
                 .prepare(PRESTAZIONE)?
-                .query_map([], prestazione_from)?
+                .query_map((), prestazione_from)?
                 .map(|p| p.map(|p| (p.codice.clone(), p)))
                 .collect::<Result<_, _>>()?;
             let mut registrazione = Duration::ZERO;
@@ -339,7 +345,7 @@ impl SqliteStore {
 /// Records what one erogazione sends: the records it cancels, its new records (with the content
 /// a later cancellation needs) and its rows marked as sent in `flusso`.
 fn registra(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     flusso: i64,
     id: i64,
     al: &str,
