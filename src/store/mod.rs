@@ -18,10 +18,12 @@ pub use sqlite::persona_write::{CASE_REFERENCES, REFERENCES as PERSON_REFERENCES
 pub use sqlite::scheda::{Contatori, SchedaSave, SchedaSaved};
 
 mod casi;
+mod changes;
 mod erogazioni;
 mod organizzazioni;
 mod richieste;
 pub use crate::domain::siuss::{FlussoScritto, FlussoSiuss};
+pub use changes::ChangesStore;
 pub use casi::{CasiStore, FascicoloStore, OperatoriCasoStore, ProposteStore};
 pub use erogazioni::{ErogazioniStore, SiussLavoro, SiussSelezione, SiussStore};
 pub use organizzazioni::{ESITO_ERRORE, InviiStore, OrganizzazioniStore};
@@ -212,6 +214,7 @@ store_of!(
     OrganizzazioniStore,
     InviiStore,
     SchedaDocumentiStore,
+    ChangesStore,
 );
 
 /// The schema version and its migrations.
