@@ -183,18 +183,32 @@ fn a_form_with_unsaved_changes_is_not_overwritten_and_says_the_scheda_moved() {
     a.advance(500);
     let form = a.app.form().unwrap();
     assert_eq!(form.value("motivo_desc"), "Sfratto esecutivo", "kept");
-    assert_eq!(form.value("descrizione"), "", "not reloaded under the operator");
+    assert_eq!(
+        form.value("descrizione"),
+        "",
+        "not reloaded under the operator"
+    );
     let footer = a.text().lines().last().unwrap().to_string();
-    assert!(footer.contains("Modificata da un altro operatore"), "{footer}");
+    assert!(
+        footer.contains("Modificata da un altro operatore"),
+        "{footer}"
+    );
     // The notice stays while typing on.
     a.keys(" in corso");
     let footer = a.text().lines().last().unwrap().to_string();
-    assert!(footer.contains("Modificata da un altro operatore"), "{footer}");
+    assert!(
+        footer.contains("Modificata da un altro operatore"),
+        "{footer}"
+    );
 
     // The save goes through the conflict flow as always: the other operator's change and this
     // operator's are both there, to check and save again.
     a.keys("<C-s>");
-    assert!(a.text().contains("Un altro operatore ha salvato"), "{}", a.text());
+    assert!(
+        a.text().contains("Un altro operatore ha salvato"),
+        "{}",
+        a.text()
+    );
     a.keys("<Enter>");
     let form = a.app.form().unwrap();
     assert_eq!(form.value("motivo_desc"), "Sfratto esecutivo in corso");

@@ -72,7 +72,13 @@ mod tests {
         let first = svc.cambi(&actor, None).unwrap();
         assert_eq!(first.modifiche, Some(0));
         let quiet = svc.cambi(&actor, Some(first.versione)).unwrap();
-        assert_eq!(quiet, Cambi { versione: first.versione, modifiche: None });
+        assert_eq!(
+            quiet,
+            Cambi {
+                versione: first.versione,
+                modifiche: None
+            }
+        );
         b.set_setting("x", "1").unwrap();
         let moved = svc.cambi(&actor, Some(first.versione)).unwrap();
         assert_ne!(moved.versione, first.versione);

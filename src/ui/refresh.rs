@@ -76,4 +76,5 @@ pub fn counter(app: &mut App, n: i64) {
 }
 
 /// The notice of a form whose record another operator saved while this one holds unsaved changes.
-pub const NOTICE: &str = "Modificata da un altro operatore: al salvataggio sarà segnalato il conflitto";
+pub const NOTICE: &str =
+    "Modificata da un altro operatore: al salvataggio sarà segnalato il conflitto";

@@ -3,8 +3,7 @@
 //! its filters (Ctrl+K, [`filter`]), the case opened on one section of the cartella or fascicolo
 //! (PgUp/PgDn change section, Ctrl+E changes state, Ctrl+N adds an entry to the section: diary, PAI,
 //! ISEE, document, a member of the network, a validity-dated row of a generic section — the forms
-//! of [`forms`]) (the live refresh that asks
-//! for them again is [`super::refresh`]).
+//! of [`forms`]). Another session's changes reach them through [`super::refresh`].
 
 mod calls;
 mod filter;
@@ -728,4 +727,3 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
     };
     vec![app.io.query(Request::Casi(req))]
 }
-
