@@ -59,16 +59,10 @@ impl Table {
         }
     }
 
-    /// New rows (a list asked again): the selected row stays selected when it is still there,
-    /// wherever it moved; otherwise the selection keeps its place.
     pub fn set_rows(&mut self, rows: Vec<(String, Vec<String>)>) {
-        let key = self.selected_key().map(str::to_string);
         self.rows = rows;
         self.sort();
-        self.selected = key
-            .and_then(|k| self.rows.iter().position(|r| r.0 == k))
-            .unwrap_or(self.selected)
-            .min(self.rows.len().saturating_sub(1));
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
     }
 
     fn sort(&mut self) {
