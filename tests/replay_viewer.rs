@@ -49,7 +49,9 @@ fn recorded(extra_keys: usize) -> (String, Vec<String>) {
     h.keys("1");
     for i in 0..extra_keys {
         h.keys(if i % 2 == 0 { "r" } else { "<Backspace>" });
-        h.advance(100);
+        // Typing at 20 keys a second: within the first keys no live-refresh poll (every 500 ms)
+        // comes between the last search and the end.
+        h.advance(50);
         screens.push(h.text());
     }
     let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();

@@ -16,6 +16,7 @@
 
 pub mod anomalie;
 pub mod backup;
+pub mod cambi;
 pub mod casi;
 pub mod casi_amministrazione;
 pub mod casi_documenti;

@@ -401,6 +401,18 @@ impl Service<'_> {
         filtro: &Filtro,
         limit: usize,
     ) -> StoreResult<Vec<SchedaRiga>> {
+        self.schede_rows(actor, filtro, limit, true)
+    }
+
+    /// [`Service::list_schede`]; `audited` false for a list on show asked again because another
+    /// session changed data (a refresh is not a new read, as for the inbox of proposals).
+    fn schede_rows(
+        &mut self,
+        actor: &Actor,
+        filtro: &Filtro,
+        limit: usize,
+        audited: bool,
+    ) -> StoreResult<Vec<SchedaRiga>> {
         let actor = self.guard(actor, Op::ListSchede, None, "schede")?;
         let mut f = filtro.clone();
         if !actor.can(Permission::ReadSchede) {
@@ -421,6 +433,9 @@ impl Service<'_> {
             None => self.store.list_enti()?.into_iter().map(|e| e.id).collect(),
         };
         let rows = self.store.list_schede(&enti, &f, limit.min(MAX_ROWS))?;
+        if !audited {
+            return Ok(rows);
+        }
         let mut persons: Vec<i64> = rows.iter().map(|r| r.soggetto_id).collect();
         persons.sort_unstable();
         persons.dedup();
@@ -443,18 +458,20 @@ impl Service<'_> {
     }
 
     /// The list of schede of the desk: `text` narrows it to the persons it finds in the anagrafe;
-    /// with the labels of the esiti.
+    /// with the labels of the esiti. `audited` false: the list on show asked again after another
+    /// session's change (see [`Service::schede_rows`]).
     pub fn list_schede_desk(
         &mut self,
         actor: &Actor,
         text: &str,
         mut filtro: Filtro,
         today: time::Date,
+        audited: bool,
     ) -> StoreResult<SchedeList> {
         if !text.trim().is_empty() {
             filtro.soggetti = Some(self.persons_matching(text, LIST_PERSONS, today)?);
         }
-        let rows = self.list_schede(actor, &filtro, 1000)?;
+        let rows = self.schede_rows(actor, &filtro, 1000, audited)?;
         let esiti = self
             .store
             .codes("esito_scheda")?

@@ -20,11 +20,13 @@ pub use sqlite::persona_write::{CASE_REFERENCES, REFERENCES as PERSON_REFERENCES
 pub use sqlite::scheda::{Contatori, SchedaSave, SchedaSaved};
 
 mod casi;
+mod changes;
 mod erogazioni;
 mod organizzazioni;
 mod richieste;
 pub use crate::domain::siuss::{FlussoScritto, FlussoSiuss};
 pub use casi::{CasiStore, FascicoloStore, OperatoriCasoStore, ProposteStore};
+pub use changes::ChangesStore;
 pub use erogazioni::{ErogazioniStore, SiussLavoro, SiussSelezione, SiussStore};
 pub use organizzazioni::{ESITO_ERRORE, InviiStore, OrganizzazioniStore};
 pub use richieste::{ImpostazioniStore, RichiesteStore, SchedaDocumentiStore};
@@ -214,6 +216,7 @@ store_of!(
     OrganizzazioniStore,
     InviiStore,
     SchedaDocumentiStore,
+    ChangesStore,
 );
 
 /// The schema version and its migrations.

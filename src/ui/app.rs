@@ -107,8 +107,8 @@ pub struct App {
     pub status: Option<String>,
     /// Long work in progress (an export), with its gauge.
     pub job: Option<super::jobs::Running>,
-    /// The business-change watch (lists and counters refresh when another session changes data).
-    pub watch: super::casi::Watch,
+    /// The live-refresh watch (what is shown follows when another session changes data).
+    pub watch: super::refresh::Watch,
     /// This session in the database: its id, heartbeat and the notice in force.
     pub presenza: super::sessioni::Presenza,
     pub quit: bool,
@@ -306,7 +306,7 @@ impl App {
             self.last_session_check_ms = now;
             effects.extend(login::check_session(self));
         }
-        effects.extend(super::casi::watch(self));
+        effects.extend(super::refresh::tick(self));
         effects.extend(super::sessioni::tick(self));
         let idle_ms = i64::from(self.config.idle_lock_minutes) * 60_000;
         if self.session.is_some() && self.lock.is_none() && now - self.last_input_ms >= idle_ms {

@@ -49,6 +49,7 @@ pub mod operatori;
 pub mod organizzazioni;
 pub mod popup;
 pub mod rapporti;
+pub mod refresh;
 pub mod richieste;
 pub mod runtime;
 pub mod schede;

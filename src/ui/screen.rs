@@ -68,6 +68,12 @@ pub trait ScreenState {
     }
     /// The data below changed (a save): ask again at the next refresh.
     fn stale(&mut self) {}
+    /// Another session changed data (see [`super::refresh`]): ask again for what is shown, keeping
+    /// the selection. By default as after a save; a form checks its record instead, and a screen
+    /// whose every read is audited (the person card) waits to be opened again.
+    fn changed_elsewhere(&mut self) {
+        self.stale();
+    }
     /// Shown again after Esc closed the screen above it.
     fn on_return(&mut self) {}
     /// Draws the screen; returns where the cursor goes.

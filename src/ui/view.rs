@@ -128,7 +128,9 @@ fn draw_status(app: &App, hints: &[Hint], f: &mut Frame, area: Rect) {
         used += a.chars().count();
         spans.push(Span::styled(a, theme.warning()));
     }
-    if let Some(msg) = &app.status {
+    // A message of the moment, else the notice of the form on show.
+    let notice = app.form_screen().and_then(|f| f.notice.as_ref());
+    if let Some(msg) = app.status.as_ref().or(notice) {
         let msg = format!(" {} ", sanitize(msg));
         used += msg.chars().count();
         spans.push(Span::styled(msg, theme.warning()));

@@ -27,6 +27,7 @@ pub mod anonymize;
 mod audit;
 mod casi;
 mod casi_operatori;
+mod changes;
 mod codici;
 mod drafts;
 mod erogazioni;

@@ -124,6 +124,10 @@ impl ScreenState for State {
             _ => {}
         }
     }
+    /// Not followed: the business-change counter does not count persons, and every search and
+    /// card read is an audited read of persons (a refresh per change in any session would flood
+    /// the audit log).
+    fn changed_elsewhere(&mut self) {}
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) -> Option<Position> {
         match self {
             State::Ricerca(r) => view::draw_ricerca(app, r, f, area),

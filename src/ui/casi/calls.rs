@@ -97,8 +97,11 @@ pub enum Req {
         nuovo: NuovoDocumento,
         file: std::path::PathBuf,
     },
+    /// Whether another session changed data (see [`crate::ui::refresh`]): `versione` is the
+    /// commit signal last seen.
     Modifiche {
         actor: Actor,
+        versione: Option<i64>,
     },
     /// The list of cases with its filters, as a file in the ufficio's output folder.
     Esporta {
@@ -172,7 +175,9 @@ pub enum Rep {
     /// Who follows the case changed (operators, sharing): the message to show.
     Seguito(Result<(), String>, String),
     Saved(Result<(), String>, String),
+    /// The business-change counter alone (what sessions recorded before [`Rep::Cambi`] got).
     Modifiche(Result<i64, String>),
+    Cambi(Result<crate::service::cambi::Cambi, String>),
     Document(Result<crate::print::office::Delivered, String>),
     Liste(Result<Lists, String>, Apertura),
 }
@@ -194,7 +199,6 @@ impl Req {
                 | Req::Casi { .. }
                 | Req::Cartella { .. }
                 | Req::ReadProposta { .. }
-                | Req::Modifiche { .. }
                 | Req::Liste { .. }
         )
     }
@@ -368,7 +372,7 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
                 .map_err(err),
             "Documento aggiunto al fascicolo".into(),
         ),
-        Req::Modifiche { actor } => Rep::Modifiche(svc.modifiche(&actor).map_err(err)),
+        Req::Modifiche { actor, versione } => Rep::Cambi(svc.cambi(&actor, versione).map_err(err)),
         Req::Print {
             actor,
             caso_id,

@@ -3,8 +3,7 @@
 //! its filters (Ctrl+K, [`filter`]), the case opened on one section of the cartella or fascicolo
 //! (PgUp/PgDn change section, Ctrl+E changes state, Ctrl+N adds an entry to the section: diary, PAI,
 //! ISEE, document, a member of the network, a validity-dated row of a generic section — the forms
-//! of [`forms`]); and the business-change watch that refreshes lists and counters within a second
-//! when another session changes data.
+//! of [`forms`]). Another session's changes reach them through [`super::refresh`].
 
 mod calls;
 mod filter;
@@ -27,16 +26,6 @@ pub use view::home_lines;
 
 pub use calls::{Apertura, Rep, Req, execute};
 use iter::{ask_note, caso_action, next_step, open_caso};
-
-/// How often a session asks whether business data changed.
-pub const WATCH_MS: i64 = 1000;
-
-/// The business-change watch of a session: when it last asked and the counter it saw.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Watch {
-    pub asked_ms: i64,
-    pub seen: Option<i64>,
-}
 
 /// A table of rows loaded from the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -445,22 +434,11 @@ pub fn action(app: &mut App, a: Action) -> Vec<Effect> {
 pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
     match rep {
         Rep::Modifiche(Ok(n)) => {
-            let changed = app.watch.seen.is_some_and(|s| s != n);
-            app.watch.seen = Some(n);
-            if changed {
-                for s in app.screens_mut() {
-                    match s {
-                        Screen::Casi(State::Inbox(r)) => r.stale = true,
-                        Screen::Casi(State::Lista(r, _)) => r.stale = true,
-                        Screen::Casi(State::Caso(c)) => c.stale = true,
-                        Screen::Home(h) => h.stale(),
-                        _ => {}
-                    }
-                }
-            }
+            super::refresh::counter(app, n);
             Vec::new()
         }
         Rep::Modifiche(Err(_)) => Vec::new(),
+        Rep::Cambi(c) => super::refresh::answer(app, c),
         Rep::Document(result) => super::popup::document_done(app, result),
         Rep::Liste(Err(e), _) if current => {
             app.error_popup(e);
@@ -748,16 +726,4 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
         _ => return Vec::new(),
     };
     vec![app.io.query(Request::Casi(req))]
-}
-
-/// Called on every tick: about once a second, asks for the business-change counter.
-pub fn watch(app: &mut App) -> Vec<Effect> {
-    if app.lock.is_some() || app.now_ms - app.watch.asked_ms < WATCH_MS {
-        return Vec::new();
-    }
-    let Some(actor) = app.actor() else {
-        return Vec::new();
-    };
-    app.watch.asked_ms = app.now_ms;
-    vec![app.io.request(Request::Casi(Req::Modifiche { actor }))]
 }

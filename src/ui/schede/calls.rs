@@ -18,6 +18,13 @@ pub enum Req {
         actor: Actor,
         text: String,
         filtro: Filtro,
+        /// False when the list on show is asked again after another session's change.
+        audited: bool,
+    },
+    /// The version of scheda `id` as stored now (live refresh of the form on show).
+    Versione {
+        actor: Actor,
+        id: i64,
     },
     /// The scheda form: a stored scheda (`id`) or a new one for person `soggetto_id`.
     Form {
@@ -111,6 +118,8 @@ pub enum Rep {
     InvioAnnullato(i64, Result<(), String>),
     /// The e-mail notices sent: (sending, outcome).
     Avvisi(Result<Vec<(i64, String)>, String>),
+    /// The version of scheda (id) as stored now; `None` once deleted.
+    Versione(i64, Result<Option<i64>, String>),
 }
 
 /// Prefix of the error of a save refused because someone else saved first.
@@ -130,10 +139,14 @@ pub fn execute(svc: &mut Service<'_>, req: Req, now_ms: i64) -> Rep {
             actor,
             text,
             filtro,
+            audited,
         } => Rep::List(
-            svc.list_schede_desk(&actor, &text, filtro, today)
+            svc.list_schede_desk(&actor, &text, filtro, today, audited)
                 .map_err(err),
         ),
+        Req::Versione { actor, id } => {
+            Rep::Versione(id, svc.versione_scheda(&actor, id).map_err(err))
+        }
         Req::Form {
             actor,
             id,

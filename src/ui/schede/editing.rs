@@ -39,6 +39,28 @@ pub(super) fn save(app: &mut App) -> Vec<Effect> {
     }
 }
 
+/// Scheda `id` is at `version` in the database: if the form on show holds it at another version
+/// (another operator saved it), a form without unsaved changes is reloaded in place; one with
+/// unsaved changes keeps them, with a notice (the save will report the conflict).
+pub(super) fn moved(app: &mut App, id: i64, version: i64) -> Vec<Effect> {
+    let Screen::Schede(State::Form(f, d)) = &mut app.screen else {
+        return Vec::new();
+    };
+    let Some(stored) = d.scheda.as_ref().filter(|s| s.edit.id == Some(id)) else {
+        return Vec::new();
+    };
+    if stored.edit.version == version || f.saving || f.reloading || f.refreshing {
+        return Vec::new();
+    }
+    if f.form.unsaved() {
+        f.notice = Some(crate::ui::refresh::NOTICE.into());
+        return Vec::new();
+    }
+    f.refreshing = true;
+    let soggetto_id = d.soggetto.id;
+    ask_form(app, Some(id), soggetto_id)
+}
+
 /// Opens the scheda form; after a conflict, rebuilds it on the stored version with the operator's
 /// changes re-applied and tells what the other operator changed.
 pub(super) fn open_form(app: &mut App, mut data: SchedaFormData) -> Vec<Effect> {
@@ -65,8 +87,31 @@ pub(super) fn open_form(app: &mut App, mut data: SchedaFormData) -> Vec<Effect> 
     };
     let mut form = new_form(&title, specs, &mut data, &actor.username, today);
     if let Screen::Schede(State::Form(f, d)) = &mut app.screen
+        && f.refreshing
+        && !f.reloading
+        && d.scheda.as_ref().and_then(|s| s.edit.id) == data.scheda.as_ref().and_then(|s| s.edit.id)
+    {
+        // Reloaded after another operator's save, with nothing unsaved here: the stored version
+        // replaces it where the operator is.
+        f.refreshing = false;
+        if f.form.unsaved() {
+            // Typed meanwhile: kept (the save reports the conflict).
+            f.notice = Some(crate::ui::refresh::NOTICE.into());
+            return Vec::new();
+        }
+        form.set_base();
+        form.focus = f.form.focus.min(form.fields.len().saturating_sub(1));
+        f.form = form;
+        f.readonly = !data.can_edit;
+        f.notice = None;
+        **d = data;
+        app.status = Some("Scheda aggiornata: modificata da un altro operatore".into());
+        return Vec::new();
+    }
+    if let Screen::Schede(State::Form(f, d)) = &mut app.screen
         && f.reloading
     {
+        f.notice = None;
         // The stored version becomes the base; the operator's changes (draft vs. their base) are
         // applied over it.
         form.set_base();
@@ -205,6 +250,7 @@ pub(super) fn saved(
     f.record_key = record_key(d);
     f.form.changed_at = None;
     f.form.set_base();
+    f.notice = None;
     if !outcome.completa {
         let shown: Vec<bool> = (0..f.form.fields.len())
             .map(|i| f.form.visible(i))

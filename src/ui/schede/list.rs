@@ -15,6 +15,8 @@ pub struct SchedeState {
     pub sent: Option<(String, Filtro)>,
     pub loaded: bool,
     pub error: Option<String>,
+    /// The next load follows another session's change: not a new (audited) read.
+    pub quiet: bool,
 }
 
 impl Default for SchedeState {
@@ -35,6 +37,7 @@ impl Default for SchedeState {
             sent: None,
             loaded: false,
             error: None,
+            quiet: false,
         }
     }
 }
@@ -73,9 +76,14 @@ impl SchedeState {
                 )
             })
             .collect();
+        // The selected scheda stays selected when still listed (a refresh adds rows above it).
+        let key = self.table.selected_key().map(str::to_string);
         self.table.rows = table_rows;
         self.table.sorted = false;
-        self.table.selected = self.table.selected.min(rows.len().saturating_sub(1));
+        self.table.selected = key
+            .and_then(|k| self.table.rows.iter().position(|r| r.0 == k))
+            .unwrap_or(self.table.selected)
+            .min(rows.len().saturating_sub(1));
         self.rows = rows;
         self.loaded = true;
         self.error = None;

@@ -11,7 +11,7 @@ mod invio;
 mod list;
 
 pub use calls::{CONFLICT, Rep, Req, execute};
-use editing::{annullato, open_form, save, saved};
+use editing::{annullato, moved, open_form, save, saved};
 pub use filter::FILTER_FORM_ID;
 pub use form::{FORM_ID, conflict_report, new_form, to_edit};
 pub use list::SchedeState;
@@ -149,6 +149,14 @@ impl ScreenState for State {
     fn stale(&mut self) {
         if let State::List(l) = self {
             l.sent = None;
+        }
+    }
+    fn changed_elsewhere(&mut self) {
+        match self {
+            State::List(l) => l.quiet = true,
+            // A stored scheda: is it still the version on show? (see `refresh`)
+            State::Form(f, d) if d.scheda.is_some() => f.check = true,
+            _ => {}
         }
     }
     fn draw(&self, app: &App, f: &mut Frame, area: Rect) -> Option<Position> {
@@ -456,10 +464,13 @@ pub fn reply(app: &mut App, current: bool, rep: Rep) -> Vec<Effect> {
                 }
             }
         }
+        Rep::Versione(id, Ok(Some(version))) => return moved(app, id, version),
+        Rep::Versione(..) => {}
         Rep::Form(Ok(data)) => return open_form(app, data),
         Rep::Form(Err(e)) => {
             if let Some(f) = app.screen.state_mut().form_mut() {
                 f.reloading = false;
+                f.refreshing = false;
             }
             app.error_popup(e);
         }
@@ -587,17 +598,27 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
     let Some(actor) = app.actor() else {
         return Vec::new();
     };
+    if let Screen::Schede(State::Form(f, d)) = &mut app.screen
+        && std::mem::replace(&mut f.check, false)
+        && let Some(id) = d.scheda.as_ref().and_then(|s| s.edit.id)
+    {
+        return vec![app.io.query(Request::Schede(Req::Versione { actor, id }))];
+    }
     let Screen::Schede(State::List(l)) = &mut app.screen else {
         return Vec::new();
     };
     let now = (l.input.value().to_string(), l.filtro.clone());
-    if l.sent.as_ref() == Some(&now) {
+    // Another session changed data: the same list again, not a new read.
+    let again = std::mem::replace(&mut l.quiet, false) && l.sent.as_ref() == Some(&now);
+    if l.sent.as_ref() == Some(&now) && !again {
         return Vec::new();
     }
     l.sent = Some(now.clone());
+    let audited = !again;
     vec![app.io.query(Request::Schede(Req::List {
         actor,
         text: now.0,
         filtro: now.1,
+        audited,
     }))]
 }

@@ -15,6 +15,14 @@ pub struct FormScreen {
     pub saving: bool,
     /// A save was refused because someone else saved first: the stored record is being reloaded.
     pub reloading: bool,
+    /// Another session changed data: the screen module asks whether the record moved.
+    pub check: bool,
+    /// The record moved under a form without unsaved changes: the stored one is being reloaded
+    /// in place (no conflict to tell).
+    pub refreshing: bool,
+    /// A notice about the record that stays in the status bar while the form is open (it was
+    /// changed by another operator under unsaved changes).
+    pub notice: Option<String>,
 }
 
 impl FormScreen {
@@ -25,6 +33,9 @@ impl FormScreen {
             readonly: false,
             saving: false,
             reloading: false,
+            check: false,
+            refreshing: false,
+            notice: None,
         }
     }
 

@@ -227,6 +227,11 @@ impl Form {
         self.base = self.values();
     }
 
+    /// Whether a value differs from the record's (see [`Form::set_base`]).
+    pub fn unsaved(&self) -> bool {
+        self.values() != self.base
+    }
+
     fn values(&self) -> BTreeMap<String, String> {
         self.fields
             .iter()
