@@ -228,11 +228,13 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN a IS NULL OR b IS NU
 -- The trigger functions of the migrations (SQLite: RAISE(ABORT, msg) and one-statement triggers).
 
 -- `modifiche`: the business-change counter sessions poll (migration 0017), one bump per row
--- written, as SQLite's FOR EACH ROW triggers do.
+-- written, as SQLite's FOR EACH ROW triggers do. Every session LISTENs on `sportello_modifiche`:
+-- the notification (one per committed transaction) is PostgreSQL's `PRAGMA data_version`.
 CREATE OR REPLACE FUNCTION compat_modifiche_bump() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE modifiche SET n = n + 1 WHERE id = 1;
+    PERFORM pg_notify('sportello_modifiche', '');
     RETURN NULL;
 END
 $$;

@@ -75,7 +75,9 @@ pub fn connect(url: &str) -> StoreResult<PgSession> {
         config.ssl_mode(SslMode::Disable);
         config.connect(postgres::NoTls)
     };
-    client.map(PgSession::new).map_err(|e| connect_error(&e))
+    let session = client.map(PgSession::new).map_err(|e| connect_error(&e))?;
+    session.listen()?;
+    Ok(session)
 }
 
 /// The operator's message for a failed connection: what went wrong, never the password.

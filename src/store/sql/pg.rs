@@ -7,6 +7,7 @@ use std::error::Error;
 use std::rc::Rc;
 
 use bytes::{BufMut, BytesMut};
+use fallible_iterator::FallibleIterator;
 use postgres::error::SqlState;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 
@@ -25,6 +26,8 @@ pub struct PgSession {
     retry: Cell<bool>,
     /// Inside a write transaction (a failed statement there aborts it).
     in_tx: Cell<bool>,
+    /// Notifications of committed business changes received so far ([`PgSession::data_version`]).
+    notified: Cell<i64>,
 }
 
 impl PgSession {
@@ -34,6 +37,7 @@ impl PgSession {
             statements: RefCell::new(HashMap::new()),
             retry: Cell::new(false),
             in_tx: Cell::new(false),
+            notified: Cell::new(0),
         }
     }
 
@@ -122,6 +126,31 @@ impl PgSession {
             .borrow_mut()
             .batch_execute(sql)
             .map_err(|e| self.error(e))
+    }
+
+    /// Listens for the notifications of committed business changes (the trigger behind the
+    /// `modifiche` counter sends them).
+    pub fn listen(&self) -> StoreResult<()> {
+        self.batch("LISTEN sportello_modifiche")
+    }
+
+    /// A number that moves when a transaction that changed business data was committed (by any
+    /// session, this one included) since the last call: the notifications that arrived, read
+    /// without waiting. PostgreSQL's counterpart of SQLite's `PRAGMA data_version`.
+    pub fn data_version(&self) -> StoreResult<i64> {
+        let mut client = self.client.borrow_mut();
+        let mut notifications = client.notifications();
+        let mut arrived = 0;
+        let mut iter = notifications.iter();
+        loop {
+            match iter.next() {
+                Ok(Some(_)) => arrived += 1,
+                Ok(None) => break,
+                Err(e) => return Err(store_error(&e)),
+            }
+        }
+        self.notified.set(self.notified.get() + arrived);
+        Ok(self.notified.get())
     }
 
     /// Starts a write transaction (SERIALIZABLE).

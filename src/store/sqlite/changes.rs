@@ -1,15 +1,18 @@
 //! [`ChangesStore`] on SQLite: `PRAGMA data_version`, which moves when another connection (of
 //! this process or another) commits to the file, never for this connection's own commits. It reads
-//! no table: in WAL mode it costs one look at the shared-memory index.
+//! no table: in WAL mode it costs one look at the shared-memory index. On PostgreSQL, the count of
+//! `sportello_modifiche` notifications received (see `PgSession::data_version`).
 
 use super::SqliteStore;
+use crate::store::sql::Sql;
 use crate::store::{ChangesStore, StoreResult};
 
 impl ChangesStore for SqliteStore {
     fn data_version(&self) -> StoreResult<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        match self.sql() {
+            Sql::Sqlite(c) => Ok(c.query_row("PRAGMA data_version", [], |r| r.get(0))?),
+            Sql::Postgres(p) => p.data_version(),
+        }
     }
 }
 
