@@ -10,6 +10,7 @@ use crate::demo;
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use crate::service::Database;
+use crate::store::location::DbLocation;
 
 /// The demo database: `--db` if given, else `demo.db` in the data directory (never the production one).
 fn demo_path(config: &Config, explicit_db: bool) -> PathBuf {
@@ -29,7 +30,15 @@ pub(super) fn demo_cmd(
     no_tui: bool,
 ) -> AppResult<i32> {
     let path = demo_path(config, explicit_db);
-    if path.exists() {
+    // A server database exists when it holds the schema (an empty one is filled).
+    let exists = match DbLocation::of(&path).map_err(env_error)? {
+        DbLocation::File(p) => p.exists(),
+        DbLocation::Postgres(_) => {
+            let mut db = Database::open(&path).map_err(env_error)?;
+            db.service().schema_status().map_err(env_error)?.db_version > 0
+        }
+    };
+    if exists {
         let mut db = Database::open(&path).map_err(env_error)?;
         let mut svc = db.service();
         if !svc.is_demo()? {
@@ -50,13 +59,10 @@ pub(super) fn demo_cmd(
     } else {
         let t = Instant::now();
         let mut db = Database::create(&path).map_err(env_error)?;
-        let data_dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
+        let data_dir = crate::store::location::DbLocation::files_dir_of(&path);
         let summary = db
             .service()
-            .create_demo(actor, persons, today, Some(data_dir))?;
+            .create_demo(actor, persons, today, Some(&data_dir))?;
         let archivio =
             crate::service::casi_documenti::Archivio::of_database(&path, config.documenti_max_mb);
         db.service().demo_documenti(&archivio)?;

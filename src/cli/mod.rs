@@ -316,9 +316,9 @@ fn run(cli: Cli) -> AppResult<i32> {
         database: cli.db.clone(),
     })?;
     crate::logging::init(&config.log_dir);
-    if let Some(dir) = config.database.parent() {
-        crate::setgid::set_data_dir(dir);
-    }
+    crate::setgid::set_data_dir(&crate::store::location::DbLocation::files_dir_of(
+        &config.database,
+    ));
     let system = Actor::system(auth::os_user(), auth::ssh_client());
     // The full-rights system account exists only for root and the admin group; anybody else acts
     // as the operator mapped to their OS account (commands without a database need no actor).

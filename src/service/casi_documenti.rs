@@ -29,11 +29,11 @@ pub struct Archivio {
 }
 
 impl Archivio {
-    /// The `documenti` folder beside the database file, documents up to `max_mb` MB.
+    /// The `documenti` folder beside the database file (for PostgreSQL, in the data directory),
+    /// documents up to `max_mb` MB.
     pub fn of_database(db: &Path, max_mb: u64) -> Archivio {
-        let parent = db.parent().filter(|p| !p.as_os_str().is_empty());
         Archivio {
-            dir: parent.unwrap_or(Path::new(".")).join("documenti"),
+            dir: crate::store::location::DbLocation::files_dir_of(db).join("documenti"),
             max_bytes: max_mb.saturating_mul(1024 * 1024),
         }
     }

@@ -52,6 +52,27 @@ impl DbLocation {
         matches!(self, DbLocation::Postgres(_))
     }
 
+    /// The folder of the files kept beside the database (documents, demo files): the file's
+    /// folder, or for a server the data directory of this machine (several terminal servers
+    /// share it only if it is a shared mount: see the README).
+    pub fn files_dir(&self) -> PathBuf {
+        match self {
+            DbLocation::File(p) => p
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf(),
+            DbLocation::Postgres(_) => crate::config::data_dir(),
+        }
+    }
+
+    /// [`DbLocation::files_dir`] of `db` as configured (an unreadable location counts as a file).
+    pub fn files_dir_of(db: &Path) -> PathBuf {
+        DbLocation::of(db)
+            .unwrap_or_else(|_| DbLocation::File(db.to_path_buf()))
+            .files_dir()
+    }
+
     /// The location for messages (the URL has no password, see [`DbLocation::of`]).
     pub fn display(&self) -> String {
         match self {

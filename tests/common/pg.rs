@@ -20,6 +20,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 const OS_USER: &str = "postgres";
 /// The cluster's superuser (trust authentication).
 pub const SUPERUSER: &str = "postgres";
+/// The one role that must give its password over TCP ([`PgDb::password_role`]).
+pub const PASSWORD_ROLE: &str = "sportello_pw";
 
 /// One database of the test cluster, dropped with the value.
 pub struct PgDb {
@@ -37,6 +39,28 @@ impl PgDb {
         format!(
             "postgres://{}@127.0.0.1:{}/{}",
             self.user, self.port, self.dbname
+        )
+    }
+
+    /// Makes [`PASSWORD_ROLE`] (password `password`) the owner of this database; its URL over
+    /// TCP, which carries no password (the passfile does).
+    #[allow(dead_code)]
+    pub fn password_role(&self, password: &str) -> String {
+        let out = self.run(&format!(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{PASSWORD_ROLE}') \
+             THEN CREATE ROLE {PASSWORD_ROLE} LOGIN; END IF; END $$; \
+             ALTER ROLE {PASSWORD_ROLE} PASSWORD '{password}'; \
+             ALTER DATABASE {} OWNER TO {PASSWORD_ROLE};",
+            self.dbname
+        ));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        format!(
+            "postgres://{PASSWORD_ROLE}@127.0.0.1:{}/{}",
+            self.port, self.dbname
         )
     }
 
@@ -312,6 +336,14 @@ fn start() -> Option<Cluster> {
             .arg("--no-sync")
             .output(),
     );
+    // One role must give a password over TCP (the passfile tests); everybody else is trusted.
+    let hba = cluster.data().join("pg_hba.conf");
+    let trusted = std::fs::read_to_string(&hba).unwrap();
+    std::fs::write(
+        &hba,
+        format!("host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n{trusted}"),
+    )
+    .unwrap();
     // The port is free when probed; another process may take it before the server binds it.
     let mut started = false;
     let mut last = String::new();

@@ -49,6 +49,10 @@ macro_rules! int_values {
             fn from_value(v: &Value) -> Result<Self, String> {
                 match v {
                     Value::Integer(i) => <$t>::try_from(*i).map_err(|_| format!("{i} fuori intervallo")),
+                    // PostgreSQL's json_each gives text where SQLite's gives the JSON number.
+                    Value::Text(s) => s
+                        .parse::<$t>()
+                        .map_err(|_| "atteso un intero, trovato un testo".to_string()),
                     other => Err(format!("atteso un intero, trovato {}", other.kind())),
                 }
             }
