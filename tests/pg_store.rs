@@ -352,3 +352,107 @@ fn thirty_two_concurrent_writers_see_no_serialization_failure() {
     let problems = setup.service().check(&system()).unwrap();
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+/// `migrate-to`: an SQLite installation copied into an empty PostgreSQL database answers the same
+/// searches, passes `check` there (audit chain included), and takes new records after the copied
+/// ids; a database that is not empty is refused.
+#[test]
+fn migrate_to_copies_an_sqlite_installation_into_postgres() {
+    let Some(db) = pg::database() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("zona.db");
+    let file = file.to_str().unwrap();
+    let url = db.url();
+    let out = sportello(
+        dir.path(),
+        &[
+            "--db",
+            file,
+            "demo",
+            "--no-tui",
+            "--persons",
+            "400",
+            "--today",
+            "2026-11-30",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sportello(dir.path(), &["migrate-to", &url, "--from", file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("registro di audit verificato"),
+        "{}",
+        stderr(&out)
+    );
+    // Every table of the file, with its row count, is listed; the counts are the file's.
+    let lite = rusqlite::Connection::open(file).unwrap();
+    let copied: Vec<(String, i64)> = stdout(&out)
+        .lines()
+        .map(|l| {
+            let (t, n) = l.split_once('\t').unwrap();
+            (t.to_string(), n.parse().unwrap())
+        })
+        .collect();
+    assert!(copied.len() > 40, "{copied:?}");
+    for (table, n) in &copied {
+        let there: i64 = lite
+            .query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(there, *n, "{table}");
+    }
+    assert!(copied.iter().any(|(t, n)| t == "audit_log" && *n > 100));
+    let out = sportello(dir.path(), &["--db", &url, "check"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    for q in ["rossi", "maria"] {
+        let on = |db: &str| stdout(&sportello(dir.path(), &["--db", db, "search", q]));
+        assert_eq!(on(file), on(&url), "«{q}»");
+    }
+    // New records continue after the copied ids.
+    let mut copy = Database::open_current(url.as_ref()).unwrap();
+    let enti = copy.service().enti(&system()).unwrap();
+    let id = copy
+        .service()
+        .create_ufficio(&system(), enti[0].id, "Nuovo sportello")
+        .unwrap();
+    let max_file: i64 = lite
+        .query_row("SELECT max(id) FROM ufficio", [], |r| r.get(0))
+        .unwrap();
+    assert!(id > max_file);
+    // A second copy into the same database is refused.
+    let out = sportello(dir.path(), &["migrate-to", &url, "--from", file]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("non è vuoto"), "{}", stderr(&out));
+}
+
+/// `backup` on PostgreSQL: a `pg_dump` archive, private, read back before it counts.
+#[test]
+fn backup_on_postgres_is_a_verified_pg_dump_archive() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(db) = pg::database() else { return };
+    let url = db.url();
+    Database::create(url.as_ref()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("zona.dump");
+    let out = sportello(
+        dir.path(),
+        &["--db", &url, "backup", dest.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mode = std::fs::metadata(&dest).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let list = Command::new("pg_restore")
+        .arg("--list")
+        .arg(&dest)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&list.stdout).contains("audit_log"));
+    // Restoring over a server database is the cluster's job: a clear refusal.
+    let out = sportello(
+        dir.path(),
+        &["--db", &url, "restore", dest.to_str().unwrap()],
+    );
+    assert_ne!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("pg_restore"), "{}", stderr(&out));
+}

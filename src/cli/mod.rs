@@ -47,7 +47,7 @@ pub use tui::prepare_tui;
     about = "Sportello sociale: front office dei servizi sociali da terminale"
 )]
 struct Cli {
-    /// File del database (altrimenti SPORTELLO_DB, il file di configurazione o la cartella dati)
+    /// File del database, o indirizzo postgres://utente@server/database (altrimenti SPORTELLO_DB, il file di configurazione o la cartella dati)
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
     /// Registra la sessione per l'assistenza (nel file indicato o nella cartella delle registrazioni)
@@ -239,6 +239,15 @@ enum Command {
         #[command(subcommand)]
         command: recordings::RecordingsCommand,
     },
+    /// Copia un'installazione SQLite in un database PostgreSQL vuoto (tutte le tabelle, registro di audit verificato)
+    MigrateTo {
+        /// Indirizzo del database di destinazione: postgres://utente@server/database (senza password)
+        #[arg(value_name = "URL")]
+        url: String,
+        /// File SQLite da copiare
+        #[arg(long, value_name = "FILE.db")]
+        from: PathBuf,
+    },
     /// Copia pseudonimizzata del database per assistenza e formazione
     Anonymize {
         /// File della copia (non deve esistere)
@@ -355,6 +364,7 @@ fn run(cli: Cli) -> AppResult<i32> {
         }
         Some(Command::Crash { command }) => recordings::crash(&config, command),
         Some(Command::Anonymize { out }) => anonymize::anonymize(&config.database, &actor, &out),
+        Some(Command::MigrateTo { url, from }) => setup::migrate_to(&from, &actor, &url),
         Some(Command::Support {
             command: SupportCommand::Bundle { out, registrazione },
         }) => support::bundle(&config, &actor, &out, registrazione.as_deref()),
@@ -465,6 +475,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Replay(_) => "replay",
         Command::Crash { .. } => "crash",
         Command::Anonymize { .. } => "anonymize",
+        Command::MigrateTo { .. } => "migrate-to",
         Command::Support { .. } => "support",
     }
 }

@@ -133,6 +133,26 @@ pub(super) fn migrate(path: &Path, actor: &Actor, check_only: bool, force: bool)
     Ok(0)
 }
 
+/// `migrate-to URL --from FILE.db`: the file copied into the empty PostgreSQL database.
+pub(super) fn migrate_to(from: &Path, actor: &Actor, url: &str) -> AppResult<i32> {
+    let t = std::time::Instant::now();
+    let mut db = super::open_current(from)?;
+    let copied = db.service().migrate_to(actor, url).map_err(|e| match e {
+        crate::store::StoreError::Invalid(_) | crate::store::StoreError::Denied(_) => e.into(),
+        e => env_error(e),
+    })?;
+    let rows: i64 = copied.iter().map(|(_, n)| n).sum();
+    for (table, n) in &copied {
+        println!("{table}\t{n}");
+    }
+    eprintln!(
+        "copiate {} tabelle, {rows} righe, in {:.1} s; registro di audit verificato",
+        copied.len(),
+        t.elapsed().as_secs_f64()
+    );
+    Ok(0)
+}
+
 pub(super) fn check(path: &Path, actor: &Actor) -> AppResult<i32> {
     let mut db = Database::open(path).map_err(env_error)?;
     let problems = db.service().check(actor)?;

@@ -152,6 +152,29 @@ impl Service<'_> {
         Ok(Rotation { file, removed })
     }
 
+    /// Copies this (SQLite) database into the empty PostgreSQL database at `url` (`migrate-to`):
+    /// every table, checked there. Audited here before the copy, so the copy's chain ends with it.
+    pub fn migrate_to(&mut self, actor: &Actor, url: &str) -> StoreResult<Vec<(String, i64)>> {
+        let actor = self.guard(actor, Op::Backup, None, "database")?;
+        let url = match crate::store::location::DbLocation::of(std::path::Path::new(url))? {
+            crate::store::location::DbLocation::Postgres(url) => url,
+            crate::store::location::DbLocation::File(_) => {
+                return Err(StoreError::Invalid(
+                    "migrate-to vuole un indirizzo postgres://utente@server/database".into(),
+                ));
+            }
+        };
+        // Recorded first, so that the copy carries the record of its own making.
+        self.audit_ok(
+            &actor,
+            AuditEvent::new(Op::Backup.rule().action, Outcome::Ok).detail(format!(
+                "copia in PostgreSQL {}",
+                crate::sanitize::sanitize(&url)
+            )),
+        )?;
+        self.store.copy_to_postgres(&url)
+    }
+
     /// Replaces the database with the copy `src` once the copy passes `check` (integrity, foreign
     /// keys, schema version, audit chain); the database as it was is kept in the new file `aside`
     /// (with its audit anchor). Sessions see the restored data at their next read. Audited in the

@@ -237,6 +237,9 @@ pub trait MaintenanceStore {
     /// [`MaintenanceStore::check`] (the anchor aside); the database as it was is kept in the new
     /// file `aside`. `src` is only read.
     fn restore_from(&mut self, src: &Path, aside: &Path) -> StoreResult<()>;
+    /// Copies the whole database into the empty PostgreSQL database at `url` (all tables, the
+    /// audit chain still verifying there); the rows copied per table.
+    fn copy_to_postgres(&self, url: &str) -> StoreResult<Vec<(String, i64)>>;
     /// Moves the WAL content into the database so the `-wal` file stays bounded.
     fn checkpoint(&self) -> StoreResult<()>;
     /// Columns (`table.column`) that no pseudonymisation rule classifies.

@@ -80,6 +80,52 @@ pub fn connect(url: &str) -> StoreResult<PgSession> {
     Ok(session)
 }
 
+/// `pg_dump` of the database at `url` into the new file `dest` (custom format, created 0600),
+/// with the same passfile and TLS settings as the session; the archive is then read back with
+/// `pg_restore --list` before it counts as made.
+pub fn pg_dump(url: &str, dest: &Path) -> StoreResult<()> {
+    let (driver_url, extra) = split_url(url)?;
+    let file = crate::files::create_with_mode(dest, crate::files::PRIVATE)
+        .map_err(|e| StoreError::Output(format!("impossibile scrivere {}: {e}", dest.display())))?;
+    let mut cmd = std::process::Command::new("pg_dump");
+    cmd.args(["--format=custom", "--no-owner", "--dbname", &driver_url])
+        .stdin(std::process::Stdio::null())
+        .stdout(file)
+        .stderr(std::process::Stdio::piped());
+    if let Some(p) = &extra.passfile {
+        cmd.env("PGPASSFILE", p);
+    }
+    if let Some(p) = &extra.sslrootcert {
+        cmd.env("PGSSLROOTCERT", p);
+    }
+    if extra.tls_required {
+        cmd.env("PGSSLMODE", "verify-full");
+    }
+    let run = |cmd: &mut std::process::Command, what: &str| -> StoreResult<()> {
+        let out = cmd.output().map_err(|e| {
+            StoreError::Unavailable(format!(
+                "{what} non eseguibile ({e}): installare il client PostgreSQL (postgresql-client)"
+            ))
+        })?;
+        if !out.status.success() {
+            let why = String::from_utf8_lossy(&out.stderr);
+            return Err(StoreError::Unavailable(format!(
+                "{what} non riuscito: {}",
+                crate::sanitize::sanitize(why.trim())
+            )));
+        }
+        Ok(())
+    };
+    run(&mut cmd, "pg_dump")?;
+    run(
+        std::process::Command::new("pg_restore")
+            .arg("--list")
+            .arg(dest)
+            .stdout(std::process::Stdio::null()),
+        "pg_restore --list",
+    )
+}
+
 /// The operator's message for a failed connection: what went wrong, never the password.
 fn connect_error(e: &postgres::Error) -> StoreError {
     use postgres::error::SqlState;

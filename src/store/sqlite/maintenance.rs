@@ -109,6 +109,9 @@ impl SqliteStore {
     /// Copies the database into the new file `partial` (created with the source's mode, never
     /// wider than 0660, whatever the umask) and checks the copy.
     fn backup_into(&self, partial: &Path) -> StoreResult<()> {
+        if self.lite().is_err() {
+            return crate::store::sql::connect::pg_dump(&self.path().to_string_lossy(), partial);
+        }
         self.copy_into(partial)?;
         let copy = SqliteStore::open(partial)?;
         let problems = copy.check_contents()?;
@@ -143,6 +146,13 @@ impl SqliteStore {
     /// only read.
     fn restore_verified(&mut self, src: &Path, aside: &Path) -> StoreResult<()> {
         self.ensure_writable()?;
+        if self.lite().is_err() {
+            return Err(StoreError::Unavailable(
+                "con PostgreSQL il ripristino si fa con gli strumenti del cluster \
+                 (pg_restore su un database nuovo, vedere il README)"
+                    .into(),
+            ));
+        }
         let bad = |m: String| StoreError::Invalid(format!("copia non utilizzabile: {m}"));
         if !src.is_file() {
             return Err(bad(format!("{} non è un file", src.display())));
@@ -237,6 +247,13 @@ impl MaintenanceStore for SqliteStore {
     }
 
     fn anonymize_to(&self, dest: &Path, key: &[u8; 32]) -> StoreResult<Vec<(String, i64)>> {
+        if self.lite().is_err() {
+            return Err(StoreError::Unavailable(
+                "la copia pseudonimizzata si fa da un file SQLite: copiare prima il database \
+                 PostgreSQL in un file (non ancora disponibile)"
+                    .into(),
+            ));
+        }
         super::anonymize::anonymize_to(self, dest, key)
     }
 
@@ -271,6 +288,10 @@ impl MaintenanceStore for SqliteStore {
         // Whatever happened (a full disk, a failed check), nothing is left beside the destination.
         leftovers(dest);
         result
+    }
+
+    fn copy_to_postgres(&self, url: &str) -> StoreResult<Vec<(String, i64)>> {
+        SqliteStore::copy_to_postgres(self, url)
     }
 
     fn restore_from(&mut self, src: &Path, aside: &Path) -> StoreResult<()> {

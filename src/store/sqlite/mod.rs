@@ -29,6 +29,7 @@ mod casi;
 mod casi_operatori;
 mod changes;
 mod codici;
+mod copy;
 mod drafts;
 mod erogazioni;
 mod fascicolo;
