@@ -456,3 +456,35 @@ fn backup_on_postgres_is_a_verified_pg_dump_archive() {
     assert_ne!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("pg_restore"), "{}", stderr(&out));
 }
+
+/// The server drops the session (a restart, a network cut): the next read and the next write
+/// open the connection again by themselves, and the session goes on.
+#[test]
+fn a_session_recovers_by_itself_when_its_connection_is_dropped() {
+    let Some(db) = pg::database() else { return };
+    let url = db.url();
+    let mut s = Database::create(url.as_ref()).unwrap();
+    s.service()
+        .create_ente(&system(), &ente("G478", "Perugia"))
+        .unwrap();
+    let kill = || {
+        let out = db.run(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE application_name = 'sportello' AND datname = current_database()",
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    kill();
+    assert_eq!(s.service().enti(&system()).unwrap().len(), 1);
+    kill();
+    let ente_id = s.service().enti(&system()).unwrap()[0].id;
+    kill();
+    s.service()
+        .create_ufficio(&system(), ente_id, "Sportello di via Roma")
+        .unwrap();
+    assert!(s.service().check(&system()).unwrap().is_empty());
+}

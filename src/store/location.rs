@@ -53,8 +53,9 @@ impl DbLocation {
     }
 
     /// The folder of the files kept beside the database (documents, demo files): the file's
-    /// folder, or for a server the data directory of this machine (several terminal servers
-    /// share it only if it is a shared mount: see the README).
+    /// folder, or for a server `/var/lib/sportello` in the setgid deployment and the user's data
+    /// directory otherwise (several terminal servers share it only if it is a shared mount: see
+    /// the README).
     pub fn files_dir(&self) -> PathBuf {
         match self {
             DbLocation::File(p) => p
@@ -62,6 +63,9 @@ impl DbLocation {
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."))
                 .to_path_buf(),
+            DbLocation::Postgres(_) if crate::setgid::active() => {
+                PathBuf::from("/var/lib/sportello")
+            }
             DbLocation::Postgres(_) => crate::config::data_dir(),
         }
     }

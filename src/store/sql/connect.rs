@@ -36,6 +36,13 @@ struct Extra {
 
 /// Opens a session on the server at `url`.
 pub fn connect(url: &str) -> StoreResult<PgSession> {
+    let session = PgSession::new(connect_client(url)?, url);
+    session.listen()?;
+    Ok(session)
+}
+
+/// A connection to the server at `url`.
+pub(super) fn connect_client(url: &str) -> StoreResult<postgres::Client> {
     let (driver_url, extra) = split_url(url)?;
     let mut config: postgres::Config = driver_url
         .parse()
@@ -75,9 +82,7 @@ pub fn connect(url: &str) -> StoreResult<PgSession> {
         config.ssl_mode(SslMode::Disable);
         config.connect(postgres::NoTls)
     };
-    let session = client.map(PgSession::new).map_err(|e| connect_error(&e))?;
-    session.listen()?;
-    Ok(session)
+    client.map_err(|e| connect_error(&e))
 }
 
 /// `pg_dump` of the database at `url` into the new file `dest` (custom format, created 0600),

@@ -14,11 +14,26 @@ use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use super::{Row, Value, translate};
 use crate::store::{StoreError, StoreResult};
 
+/// Writes run again after a serialization failure or a deadlock, since the process started
+/// (benchmarks report it).
+static RETRIES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The number of PostgreSQL writes retried so far in this process.
+pub fn retries() -> u64 {
+    RETRIES.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Counts one retried write.
+pub(crate) fn count_retry() {
+    RETRIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// What the operator reads when the server went away mid-session.
 pub const CONNECTION_LOST: &str = "connessione al database persa, riprovo…";
 
 /// A connected PostgreSQL session.
 pub struct PgSession {
+    url: String,
     client: RefCell<postgres::Client>,
     statements: RefCell<HashMap<(String, bool), postgres::Statement>>,
     /// Set when the last statement failed with a serialization failure or a deadlock: the write
@@ -31,8 +46,10 @@ pub struct PgSession {
 }
 
 impl PgSession {
-    pub fn new(client: postgres::Client) -> PgSession {
+    /// A session on `client`, connected to `url` (kept, without password, to reconnect).
+    pub fn new(client: postgres::Client, url: &str) -> PgSession {
         PgSession {
+            url: url.to_string(),
             client: RefCell::new(client),
             statements: RefCell::new(HashMap::new()),
             retry: Cell::new(false),
@@ -94,7 +111,36 @@ impl PgSession {
         Ok(row.get::<_, i64>(0))
     }
 
+    /// Every row of a statement. Outside a write transaction, a connection found lost is opened
+    /// again and the read repeated once: the session recovers by itself when the server returns.
     pub fn query(&self, sql: &str, params: &[Value]) -> StoreResult<Vec<Row>> {
+        match self.query_once(sql, params) {
+            Err(StoreError::Unavailable(m)) if m == CONNECTION_LOST && !self.in_tx.get() => {
+                self.reconnect()?;
+                self.query_once(sql, params)
+            }
+            other => other,
+        }
+    }
+
+    /// Opens the connection again when it was lost (outside a transaction); the cached
+    /// statements go, the notifications are listened to again and `data_version` moves, so that
+    /// open screens reload what they show.
+    pub fn reconnect(&self) -> StoreResult<()> {
+        if self.in_tx.get() || !self.client.borrow().is_closed() {
+            return Ok(());
+        }
+        let client = super::connect::connect_client(&self.url)
+            .map_err(|_| StoreError::Unavailable(CONNECTION_LOST.into()))?;
+        *self.client.borrow_mut() = client;
+        self.statements.borrow_mut().clear();
+        self.listen()?;
+        self.notified.set(self.notified.get() + 1);
+        tracing::warn!("connessione al database PostgreSQL ristabilita");
+        Ok(())
+    }
+
+    fn query_once(&self, sql: &str, params: &[Value]) -> StoreResult<Vec<Row>> {
         let stmt = self.prepare(sql, false)?;
         let names: Rc<[String]> = stmt
             .columns()
@@ -138,6 +184,7 @@ impl PgSession {
     /// session, this one included) since the last call: the notifications that arrived, read
     /// without waiting. PostgreSQL's counterpart of SQLite's `PRAGMA data_version`.
     pub fn data_version(&self) -> StoreResult<i64> {
+        self.reconnect()?;
         let mut client = self.client.borrow_mut();
         let mut notifications = client.notifications();
         let mut arrived = 0;
@@ -155,7 +202,16 @@ impl PgSession {
 
     /// Starts a write transaction (SERIALIZABLE).
     pub fn begin(&self) -> StoreResult<()> {
-        self.batch("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
+        const BEGIN: &str = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+        self.reconnect()?;
+        if let Err(e) = self.batch(BEGIN) {
+            // Lost before anything of the write was sent: open again and start.
+            if !self.client.borrow().is_closed() {
+                return Err(e);
+            }
+            self.reconnect()?;
+            self.batch(BEGIN)?;
+        }
         self.in_tx.set(true);
         Ok(())
     }

@@ -480,6 +480,7 @@ impl SqliteStore {
                         return Err(e);
                     }
                     attempt += 1;
+                    crate::store::sql::pg::count_retry();
                     // Spread the contenders: 1–2 ms, doubling, at most ~130 ms.
                     let base = 1u64 << attempt.min(7);
                     let jitter = u64::from(std::process::id() ^ attempt) % base;
