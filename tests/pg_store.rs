@@ -488,3 +488,214 @@ fn a_session_recovers_by_itself_when_its_connection_is_dropped() {
         .unwrap();
     assert!(s.service().check(&system()).unwrap().is_empty());
 }
+
+/// `openssl` with `args` in `dir`, which must succeed.
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A certificate authority in `dir` (`NAME.pem`, `NAME.key`).
+fn make_ca(dir: &Path, name: &str) {
+    let (pem, key) = (format!("{name}.pem"), format!("{name}.key"));
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &key,
+            "-out",
+            &pem,
+            "-days",
+            "2",
+            "-subj",
+            &format!("/CN=sportello test {name}"),
+        ],
+    );
+}
+
+/// TLS with certificate checks: the server's certificate signed by the CA given with
+/// `sslrootcert` is accepted (and the session is encrypted); signed by another CA it is refused
+/// with a clear message, before any query.
+#[test]
+fn tls_checks_the_servers_certificate_against_the_given_authority() {
+    if Command::new("openssl").arg("version").output().is_err() {
+        eprintln!("openssl non disponibile: test saltato");
+        return;
+    }
+    let Some(db) = pg::database() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    make_ca(d, "ca");
+    make_ca(d, "altra");
+    openssl(
+        d,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ],
+    );
+    std::fs::write(d.join("ext"), "subjectAltName=DNS:localhost\n").unwrap();
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "2",
+            "-extfile",
+            "ext",
+        ],
+    );
+    let data = db.query("SHOW data_directory")[0].trim().to_string();
+    for f in ["server.crt", "server.key"] {
+        let to = Path::new(&data).join(format!("test-{f}"));
+        std::fs::copy(d.join(f), &to).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let _ = Command::new("chown").arg("postgres:").arg(&to).output();
+    }
+    for stmt in [
+        format!("ALTER SYSTEM SET ssl_cert_file = '{data}/test-server.crt'"),
+        format!("ALTER SYSTEM SET ssl_key_file = '{data}/test-server.key'"),
+        "ALTER SYSTEM SET ssl = on".into(),
+        "SELECT pg_reload_conf()".into(),
+    ] {
+        let out = db.psql().arg("-c").arg(&stmt).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{stmt}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let url = |ca: &str| {
+        format!(
+            "postgres://{}@localhost:{}/{}?sslmode=verify-full&sslrootcert={}",
+            db.user,
+            db.port,
+            db.dbname,
+            d.join(ca).display()
+        )
+    };
+    let s = Database::create(url("ca.pem").as_ref()).unwrap();
+    let encrypted = db.query(
+        "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+         WHERE a.application_name = 'sportello' AND s.ssl",
+    );
+    assert_ne!(encrypted[0].trim(), "0", "the session is not encrypted");
+    drop(s);
+    let refused = Database::open(url("altra.pem").as_ref())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(refused.contains("non verificata"), "{refused}");
+}
+
+/// Nothing typed is lost while the server is away: a draft saved then waits in a private spool
+/// file, is what the form reads back meanwhile, and is written to the database by the first draft
+/// operation once the server is reachable again.
+#[test]
+fn drafts_saved_while_the_server_is_away_wait_in_a_private_spool() {
+    use sportello::store::prelude::*;
+    use sportello::store::sqlite::SqliteStore;
+    use std::os::unix::fs::PermissionsExt;
+    let Some(db) = pg::database() else { return };
+    let url = db.url();
+    drop(Database::create(url.as_ref()).unwrap());
+    let operatore = db.query(
+        "INSERT INTO operatore (username, nome, cognome, roles, created_at, created_by, updated_at, updated_by) \
+         VALUES ('anna', 'Anna', 'Ferri', 1, 'x', 'x', 'x', 'x') RETURNING id",
+    )[0]
+    .trim()
+    .parse::<i64>()
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open_postgres(&url).unwrap();
+    store.set_spool_dir(&dir.path().join("spool"));
+    store
+        .save_draft(operatore, "scheda", "", "{\"note\":\"prima\"}")
+        .unwrap();
+    // The server goes away: the session is dropped and new connections are refused.
+    let psql = |sql: &str| {
+        let out = db
+            .psql()
+            .args(["-d", "postgres", "-c", sql])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    psql(&format!(
+        "ALTER DATABASE {} ALLOW_CONNECTIONS false",
+        db.dbname
+    ));
+    psql(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}'",
+        db.dbname
+    ));
+    store
+        .save_draft(
+            operatore,
+            "scheda",
+            "",
+            "{\"note\":\"scritta senza server\"}",
+        )
+        .unwrap();
+    let spooled: Vec<_> = std::fs::read_dir(dir.path().join("spool"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(spooled.len(), 1);
+    let mode = spooled[0].metadata().unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let back = store.load_draft(operatore, "scheda", "").unwrap().unwrap();
+    assert!(back.content.contains("senza server"));
+    // Other work says what happened, in the operator's words.
+    let e = store.list_drafts(operatore).unwrap_err().to_string();
+    assert!(e.contains("connessione al database persa"), "{e}");
+    // The server returns: the next draft operation writes the spooled draft.
+    psql(&format!(
+        "ALTER DATABASE {} ALLOW_CONNECTIONS true",
+        db.dbname
+    ));
+    store.save_draft(operatore, "diario", "7", "{}").unwrap();
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("spool")).unwrap().count(),
+        0
+    );
+    let stored = db.query("SELECT content FROM bozza WHERE form = 'scheda'");
+    assert!(stored[0].contains("senza server"), "{stored:?}");
+}

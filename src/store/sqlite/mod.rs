@@ -70,6 +70,8 @@ pub struct SqliteStore {
     /// Set when the database schema is newer than this binary: reads only.
     read_only_reason: Option<StoreError>,
     commits: u32,
+    /// Where drafts wait while the PostgreSQL server is out of reach (see `drafts`); none on SQLite.
+    spool_dir: Option<PathBuf>,
     /// When this session last wrote the audit anchor (see `audit`).
     anchored_at: std::cell::Cell<Option<std::time::Instant>>,
 }
@@ -255,8 +257,17 @@ impl SqliteStore {
             path: PathBuf::from(url),
             read_only_reason: None,
             commits: 0,
+            spool_dir: Some(crate::config::data_dir().join("bozze-in-attesa")),
             anchored_at: std::cell::Cell::new(None),
         })
+    }
+
+    /// Sets where drafts wait while the PostgreSQL server is out of reach (tests; the default is
+    /// `bozze-in-attesa` in the data directory).
+    pub fn set_spool_dir(&mut self, dir: &Path) {
+        if matches!(self.db, Backend::Postgres(_)) {
+            self.spool_dir = Some(dir.to_path_buf());
+        }
     }
 
     /// Whether the store is an SQLite file (not memory, not PostgreSQL): what has files beside it
@@ -296,6 +307,7 @@ impl SqliteStore {
             path: path.to_path_buf(),
             read_only_reason: None,
             commits: 0,
+            spool_dir: None,
             anchored_at: std::cell::Cell::new(None),
         })
     }
