@@ -94,7 +94,8 @@ fn check_invariants(h: &Harness, seed: u64, i: usize) {
 
 #[test]
 fn random_events_never_panic_and_keep_invariants() {
-    let mut base = SqliteStore::in_memory().unwrap();
+    // Each seed starts from a file copy of the base: an SQLite fixture on either engine's run.
+    let mut base = SqliteStore::in_memory_sqlite().unwrap();
     demo::create(&mut base, &Actor::system(None, None), 30).unwrap();
     let keymap = Keymap::embedded().unwrap();
     let forms = sportello::ui::forms().unwrap();

@@ -385,6 +385,15 @@ fn integer_to_sql(i: i64, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxEr
 }
 
 fn text_to_sql(s: &str, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+    // PostgreSQL text cannot hold NUL (SQLite's can): it becomes U+FFFD, which the terminal
+    // shows as the replacement mark SQLite's NUL would have been sanitised into anyway.
+    let owned;
+    let s = if s.contains('\0') {
+        owned = s.replace('\0', "\u{FFFD}");
+        owned.as_str()
+    } else {
+        s
+    };
     match *ty {
         Type::JSONB => {
             out.put_u8(1);

@@ -449,7 +449,7 @@ mod tests {
     }
 
     fn count(s: &SqliteStore, sql: &str) -> i64 {
-        s.lite().unwrap().query_row(sql, (), |r| r.get(0)).unwrap()
+        s.sql().query_row(sql, (), |r| r.get(0)).unwrap()
     }
 
     #[test]
@@ -472,8 +472,7 @@ mod tests {
         let c = s.upsert_soggetti(&actor(), &[b.clone()], false).unwrap();
         assert_eq!((c.updated, c.history), (1, 2));
         let (nome, via, citt, version, key): (String, String, Option<String>, i64, String) = s
-            .lite()
-            .unwrap()
+            .sql()
             .query_row(
                 "SELECT nome, res_indirizzo, cittadinanza, version, nome_key FROM soggetto",
                 (),
@@ -485,8 +484,7 @@ mod tests {
             ("Mario", "Via Milano 2", None, 2, "MARIO")
         );
         let storia: Vec<(String, Option<String>, Option<String>, String)> = s
-            .lite()
-            .unwrap()
+            .sql()
             .prepare("SELECT campo, prima, dopo, by FROM soggetto_storia ORDER BY id")
             .unwrap()
             .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
@@ -544,8 +542,7 @@ mod tests {
         let c = s.upsert_soggetti(&actor(), &[r.clone()], false).unwrap();
         assert_eq!((c.updated, c.history), (1, 2)); // data_nascita and fonte
         let (tel, fonte): (String, String) = s
-            .lite()
-            .unwrap()
+            .sql()
             .query_row("SELECT telefono, fonte FROM soggetto", (), |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })

@@ -324,7 +324,7 @@ impl AuditStore for SqliteStore {
              FROM audit_log a
              WHERE a.at >= ?1 AND a.operatore_id IS NOT NULL AND a.outcome = 'ok'
                AND a.entity_id IS NOT NULL AND a.action IN (SELECT value FROM json_each(?2))
-             GROUP BY a.operatore_id, ora
+             GROUP BY a.operatore_id, substr(a.at, 1, 13)
              HAVING count(DISTINCT a.entity || ':' || a.entity_id) > ?3 AND NOT EXISTS (
                  SELECT 1 FROM audit_log x
                  WHERE x.action = ?4 AND x.entity = 'operatore' AND x.entity_id = a.operatore_id

@@ -74,6 +74,26 @@ pub struct SqliteStore {
     spool_dir: Option<PathBuf>,
     /// When this session last wrote the audit anchor (see `audit`).
     anchored_at: std::cell::Cell<Option<std::time::Instant>>,
+    /// A test database of [`SqliteStore::in_memory`] on PostgreSQL, dropped with the store (after
+    /// its connection, declared before).
+    scratch: Option<ScratchDb>,
+}
+
+/// A PostgreSQL database that lives as long as its store (the `in_memory` of the tests).
+struct ScratchDb {
+    admin: String,
+    name: String,
+}
+
+impl Drop for ScratchDb {
+    fn drop(&mut self) {
+        if let Ok(server) = crate::store::sql::connect::connect(&self.admin) {
+            let _ = server.batch(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -250,6 +270,37 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// A new database with the full schema on the server of `admin` (tests): copied from a
+    /// template migrated once per process.
+    fn fresh_postgres(admin: &str) -> StoreResult<SqliteStore> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static TEMPLATE: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b).to_string();
+        let server = crate::store::sql::connect::connect(admin)?;
+        let pid = std::process::id();
+        let template = TEMPLATE
+            .get_or_init(|| {
+                let name = format!("sportello_tmpl_{pid}");
+                server
+                    .batch(&format!("DROP DATABASE IF EXISTS {name}"))
+                    .and_then(|()| server.batch(&format!("CREATE DATABASE {name}")))
+                    .and_then(|()| SqliteStore::create_postgres(&format!("{base}/{name}")))
+                    .map(|_| name)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(StoreError::Db)?;
+        let name = format!("sportello_t_{pid}_{}", NEXT.fetch_add(1, Ordering::Relaxed));
+        server.batch(&format!("CREATE DATABASE {name} TEMPLATE {template}"))?;
+        let mut store = SqliteStore::open_postgres(&format!("{base}/{name}"))?;
+        store.scratch = Some(ScratchDb {
+            admin: admin.to_string(),
+            name,
+        });
+        Ok(store)
+    }
+
     fn on_postgres(url: &str) -> StoreResult<SqliteStore> {
         let session = crate::store::sql::connect::connect(url)?;
         Ok(SqliteStore {
@@ -259,6 +310,7 @@ impl SqliteStore {
             commits: 0,
             spool_dir: Some(crate::config::data_dir().join("bozze-in-attesa")),
             anchored_at: std::cell::Cell::new(None),
+            scratch: None,
         })
     }
 
@@ -276,8 +328,19 @@ impl SqliteStore {
         matches!(self.db, Backend::Sqlite(_)) && self.path != Path::new(":memory:")
     }
 
-    /// An in-memory database with the full schema (tests).
+    /// An in-memory database with the full schema (tests). With `SPORTELLO_TEST_PG` set to the
+    /// URL of a PostgreSQL server's maintenance database (a throwaway cluster's `postgres`), a new
+    /// database on that server instead: the store tests then run on PostgreSQL.
     pub fn in_memory() -> StoreResult<SqliteStore> {
+        if let Ok(admin) = std::env::var("SPORTELLO_TEST_PG") {
+            return SqliteStore::fresh_postgres(&admin);
+        }
+        SqliteStore::in_memory_sqlite()
+    }
+
+    /// An in-memory SQLite database with the full schema, whatever `SPORTELLO_TEST_PG` says (the
+    /// tests of what only SQLite has).
+    pub fn in_memory_sqlite() -> StoreResult<SqliteStore> {
         let conn = Connection::open_in_memory()?;
         let mut store = SqliteStore::setup(conn, Path::new(":memory:"))?;
         store.migrate()?;
@@ -309,6 +372,7 @@ impl SqliteStore {
             commits: 0,
             spool_dir: None,
             anchored_at: std::cell::Cell::new(None),
+            scratch: None,
         })
     }
 
@@ -516,7 +580,7 @@ mod tests {
         drop(SqliteStore::create(&path).unwrap());
         for store in [
             SqliteStore::open(&path).unwrap(),
-            SqliteStore::in_memory().unwrap(),
+            SqliteStore::in_memory_sqlite().unwrap(),
         ] {
             let sync: i64 = store
                 .lite()

@@ -11,8 +11,49 @@ use super::search::name_keys;
 use super::{SqliteStore, insert_history, now_text, who};
 use crate::domain::persona::{ANONIMO, CAMPI, PersonaEdit, Privacy, anonymous_alias, is_flag};
 use crate::domain::{Actor, AuditEvent, Outcome};
-use crate::store::sql::{OptionalExtension, Sql, params};
+use crate::store::sql::{Engine, OptionalExtension, Sql, params};
 use crate::store::{PersonEditStore, StoreError, StoreResult};
+
+/// `UPDATE OR IGNORE table SET column = into WHERE column = from`: every row moves but those a
+/// unique constraint refuses (left for the caller to delete). PostgreSQL has no `OR IGNORE`: there
+/// each row (by `key`) moves under a savepoint.
+fn update_or_ignore(
+    tx: &Sql<'_>,
+    table: &str,
+    key: &str,
+    column: &str,
+    into: i64,
+    from: i64,
+) -> StoreResult<usize> {
+    if tx.engine() == Engine::Sqlite {
+        return tx.execute(
+            &format!("UPDATE OR IGNORE {table} SET {column} = ?1 WHERE {column} = ?2"),
+            params![into, from],
+        );
+    }
+    let keys: Vec<i64> = tx
+        .prepare(&format!("SELECT {key} FROM {table} WHERE {column} = ?1"))?
+        .query_map([from], |r| r.get(0))?
+        .collect::<StoreResult<_>>()?;
+    let mut moved = 0;
+    for k in keys {
+        tx.execute_batch("SAVEPOINT sportello_sposta")?;
+        match tx.execute(
+            &format!("UPDATE {table} SET {column} = ?1 WHERE {key} = ?2"),
+            params![into, k],
+        ) {
+            Ok(n) => {
+                tx.execute_batch("RELEASE SAVEPOINT sportello_sposta")?;
+                moved += n;
+            }
+            Err(StoreError::Duplicate(_)) => {
+                tx.execute_batch("ROLLBACK TO SAVEPOINT sportello_sposta")?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(moved)
+}
 
 /// Tables that point at a person (`soggetto_id`): a merge moves them to the surviving person.
 /// Every table added later with a `soggetto_id` column belongs here (a test checks the schema).
@@ -66,10 +107,7 @@ fn merge_casi(tx: &Sql<'_>, now: &str, by: &str, from: i64, into: i64) -> StoreR
     )?;
     // A categoria both cases hold from the same day is kept once; every other row moves (a
     // constraint that refused one would fail the whole merge, never drop the row).
-    tx.execute(
-        "UPDATE OR IGNORE caso_categoria SET caso_id = ?1 WHERE caso_id = ?2",
-        params![into, from],
-    )?;
+    update_or_ignore(tx, "caso_categoria", "rowid", "caso_id", into, from)?;
     tx.execute("DELETE FROM caso_categoria WHERE caso_id = ?1", [from])?;
     for table in CASE_REFERENCES {
         tx.execute(
@@ -521,8 +559,7 @@ fn merge_into(
     let mut moved = 0usize;
     for table in REFERENCES {
         // A consent the surviving person already has for the same ente wins; the other is dropped.
-        let sql = format!("UPDATE OR IGNORE {table} SET soggetto_id = ?1 WHERE soggetto_id = ?2");
-        moved += tx.execute(&sql, params![into, from])?;
+        moved += update_or_ignore(tx, table, "id", "soggetto_id", into, from)?;
         tx.execute(
             &format!("DELETE FROM {table} WHERE soggetto_id = ?1"),
             [from],

@@ -16,12 +16,14 @@ const AUDIT_BEFORE: &str = "
               WHERE id IN (SELECT entity_id FROM blocco_legale WHERE entity = 'caso')),
     c(id) AS (
         SELECT entity_id FROM blocco_legale WHERE entity = 'caso'
-        UNION SELECT id FROM presa_in_carico WHERE soggetto_id IN p)
-    SELECT a.id, a.hash, coalesce(
-           (a.entity = 'soggetto' AND a.entity_id IN p)
-        OR (a.entity = 'scheda' AND a.entity_id IN (SELECT id FROM scheda WHERE soggetto_id IN p))
-        OR (a.entity = 'proposta' AND a.entity_id IN (SELECT id FROM proposta_pic WHERE soggetto_id IN p))
-        OR (a.entity = 'caso' AND a.entity_id IN c), 0)
+        UNION SELECT id FROM presa_in_carico WHERE soggetto_id IN (SELECT id FROM p))
+    SELECT a.id, a.hash, CASE WHEN
+           (a.entity = 'soggetto' AND a.entity_id IN (SELECT id FROM p))
+        OR (a.entity = 'scheda' AND a.entity_id IN
+              (SELECT id FROM scheda WHERE soggetto_id IN (SELECT id FROM p)))
+        OR (a.entity = 'proposta' AND a.entity_id IN
+              (SELECT id FROM proposta_pic WHERE soggetto_id IN (SELECT id FROM p)))
+        OR (a.entity = 'caso' AND a.entity_id IN (SELECT id FROM c)) THEN 1 ELSE 0 END
     FROM audit_log a WHERE a.at < ?1 ORDER BY a.id";
 
 impl RetentionStore for SqliteStore {

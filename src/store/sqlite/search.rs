@@ -664,7 +664,8 @@ fn collect(
 mod tests {
     #[test]
     fn returning_clients_are_looked_up_by_person_not_by_ente() {
-        let store = super::SqliteStore::in_memory().unwrap();
+        // SQLite's plan (PostgreSQL plans by itself).
+        let store = super::SqliteStore::in_memory_sqlite().unwrap();
         let plan: Vec<String> = store
             .sql()
             .prepare(&format!("EXPLAIN QUERY PLAN {}", super::KNOWN_SQL))
@@ -707,8 +708,7 @@ mod tests {
 
     fn dictionary(s: &SqliteStore) -> (Vec<(i64, String, String)>, i64) {
         let words = s
-            .lite()
-            .unwrap()
+            .sql()
             .prepare("SELECT campo, parola, chiave FROM soggetto_parola ORDER BY 1, 2, 3")
             .unwrap()
             .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -716,8 +716,7 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         let variants = s
-            .lite()
-            .unwrap()
+            .sql()
             .query_row("SELECT count(*) FROM soggetto_parola_variante", (), |r| {
                 r.get(0)
             })
@@ -754,8 +753,7 @@ mod tests {
         assert_eq!(words.len(), 9);
         // Words of 3+ letters: the word and its deletions.
         let v: i64 = s
-            .lite()
-            .unwrap()
+            .sql()
             .query_row(
                 "SELECT count(*) FROM soggetto_parola_variante WHERE parola = 'ROSSI'",
                 (),
@@ -764,8 +762,7 @@ mod tests {
             .unwrap();
         assert_eq!(v, 5, "ROSSI, OSSI, RSSI, ROSI, ROSS");
         // Forget everything, including the keys of one row: backfill restores the same state.
-        s.lite()
-            .unwrap()
+        s.sql()
             .execute_batch(
                 "DELETE FROM soggetto_parola; DELETE FROM soggetto_parola_variante;
                  UPDATE soggetto SET cognome_key = '', nome_key = '' WHERE cognome = 'Rossi';",
@@ -774,7 +771,7 @@ mod tests {
         assert_eq!(backfill(&s.sql()).unwrap(), 2);
         assert_eq!(dictionary(&s), (words, variants));
         let keys: String = s
-            .lite().unwrap()
+            .sql()
             .query_row(
                 "SELECT group_concat(cognome_key || '/' || nome_key, ',' ORDER BY id) FROM soggetto WHERE cognome = 'Rossi'", (),
                 |r| r.get(0),
