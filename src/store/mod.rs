@@ -2,10 +2,14 @@
 //!
 //! [`Store`] is the interface every caller uses: one trait per concern (schema, maintenance,
 //! organisation, logins, audit, persons, search, registry loads, drafts, schede, code lists,
-//! settings), gathered by `Store` so that callers hold one `&mut dyn Store`. The traits have no
-//! rusqlite types in their signatures so that a PostgreSQL implementation can be added beside
-//! [`sqlite::SqliteStore`] without touching callers. Code holding a concrete store imports the traits
-//! with `use crate::store::prelude::*`.
+//! settings), gathered by `Store` so that callers hold one `&mut dyn Store`. Code holding a
+//! concrete store imports the traits with `use crate::store::prelude::*`.
+//!
+//! One implementation serves both engines: [`sqlite::SqliteStore`] holds either an SQLite
+//! connection or a PostgreSQL session, and its modules write their SQL once through [`sql`]
+//! (translated for PostgreSQL, where `migrations/postgres/0000_compat.sql` provides the SQLite
+//! functions it uses). [`location`] tells a file from a `postgres://` URL. What only one engine
+//! has (pragmas, the backup API, `pg_dump`, amcheck) is the few branches on [`sql::Engine`].
 //! Writes are short `BEGIN IMMEDIATE` transactions; records carry a `version` for optimistic locking
 //! and an UPDATE that finds the version moved returns [`StoreError::Conflict`].
 //! [`worker`] runs a store on its own thread so that the UI never waits on the database while drawing.
@@ -173,7 +177,8 @@ pub struct Counts {
 /// implements them all, and the [`prelude`] that imports them in one line.
 macro_rules! store_of {
     ($($concern:ident),+ $(,)?) => {
-        /// The storage interface: every concern below. Implementations: [`sqlite::SqliteStore`].
+        /// The storage interface: every concern below. Implementation: [`sqlite::SqliteStore`]
+        /// (on SQLite or PostgreSQL).
         ///
         /// Every write takes the [`Actor`] and records an audit row in the same transaction.
         pub trait Store: $($concern +)+ Send {}

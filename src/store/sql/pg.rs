@@ -188,7 +188,9 @@ impl PgSession {
         let mut client = self.client.borrow_mut();
         let mut notifications = client.notifications();
         let mut arrived = 0;
-        let mut iter = notifications.iter();
+        // A short wait lets the driver read what the socket holds (a non-blocking look alone
+        // sees only notifications some earlier query happened to read); 1 ms per tick.
+        let mut iter = notifications.timeout_iter(std::time::Duration::from_millis(1));
         loop {
             match iter.next() {
                 Ok(Some(_)) => arrived += 1,

@@ -1,4 +1,7 @@
-//! SQLite implementation of the store traits: one shared file in WAL mode, many processes.
+//! The store traits on SQLite (one shared file in WAL mode, many processes) or PostgreSQL (a
+//! server, several terminal servers): the same modules, their SQL written once (see
+//! [`crate::store::sql`]). On PostgreSQL, writes are SERIALIZABLE transactions retried on a
+//! serialization failure ([`SqliteStore::write_sql`]).
 //!
 //! Connection setup follows RELIABILITY §1: WAL, `synchronous=FULL`, `foreign_keys=ON`, `busy_timeout`
 //! 10 s, every write a short `BEGIN IMMEDIATE` transaction, periodic passive checkpoints and a
