@@ -68,7 +68,7 @@ impl PgSession {
         let stmt = loop {
             // A statement that fails to prepare inside a transaction would abort it: the
             // attempts that may fail (typing parameters) run under a savepoint.
-            let guarded = self.in_tx.get() && casts == 0;
+            let guarded = self.in_tx.get();
             if guarded {
                 self.batch("SAVEPOINT sportello_prepare")?;
             }
