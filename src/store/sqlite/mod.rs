@@ -402,9 +402,7 @@ impl SqliteStore {
             }
         };
         let tables: i64 = self.sql().one(count_tables, ())?;
-        let ours = self
-            .schema_status()
-            .is_ok_and(|s| s.db_version > 0 || s.pending.is_empty());
+        let ours = self.sql().has_table("schema_migrations")?;
         if tables > 0 && !ours {
             return Err(StoreError::Unavailable(format!(
                 "{} non è un database di sportello",
