@@ -244,3 +244,104 @@ fn desk_accounts_reach_the_data_only_through_the_setgid_binary() {
     pb.hang_up();
     let _ = pb.child.wait();
 }
+
+/// On PostgreSQL the deployment's service password sits in `/etc/sportello/pgpass`, 0640 root and
+/// the data group: a desk account's sessions connect with it through the setgid binary, the account
+/// cannot read it by itself, and its own `PGPASSFILE` or `~/.pgpass` are not consulted.
+#[test]
+fn on_postgres_the_service_password_is_reached_only_through_the_setgid_binary() {
+    if !as_root("on_postgres_the_service_password_is_reached_only_through_the_setgid_binary") {
+        return;
+    }
+    let Some(pgdb) = common::pg::database() else {
+        return;
+    };
+    const PASSWORD: &str = "Servizio-Pw-2026";
+    let url = pgdb.password_role(PASSWORD);
+    let d = Deployment::install("p", &["a"]);
+    let a = d.users[0].clone();
+    let etc = Path::new("/etc/sportello");
+    struct Remove(std::path::PathBuf);
+    impl Drop for Remove {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+    let pgpass = etc.join("pgpass");
+    let _gone = Remove(pgpass.clone());
+    std::fs::write(
+        &pgpass,
+        format!("127.0.0.1:*:*:{}:{PASSWORD}\n", common::pg::PASSWORD_ROLE),
+    )
+    .unwrap();
+    common::deploy::sh(
+        &format!(
+            "chown root:{} {p} && chmod 0640 {p}",
+            d.data_group,
+            p = pgpass.display()
+        ),
+        "",
+    );
+    let config = std::fs::read_to_string(etc.join("config.toml"))
+        .unwrap()
+        .replace(
+            &format!("database = \"{}\"", d.db().display()),
+            &format!("database = \"{url}\""),
+        );
+    assert!(config.contains(&url), "{config}");
+    std::fs::write(etc.join("config.toml"), config).unwrap();
+
+    // root makes the database and the desk account's operator, through the setgid binary.
+    let mut init = d.root(&[
+        "init",
+        "--ente",
+        "Comune di Perugia",
+        "--belfiore",
+        "G478",
+        "--admin",
+        "admin",
+        "--password-stdin",
+    ]);
+    let out = common::output_with_stdin(&mut init, "una-password-admin\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = d
+        .root(&[
+            "user",
+            "add",
+            &a,
+            "--nome",
+            "Maria",
+            "--cognome",
+            "Rossi",
+            "--role",
+            "sportello",
+            "--ente",
+            "G478",
+            "--os-user",
+            &a,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // The account cannot read the service password by itself ...
+    assert!(!d.user_can_read(&a, &pgpass));
+    // ... its own password files are not consulted (a wrong password in each) ...
+    let home = d.home(&a);
+    let wrong = format!("*:*:*:*:Sbagliata-{PASSWORD}\n");
+    for f in [home.join(".pgpass"), home.join("altro.pgpass")] {
+        std::fs::write(&f, &wrong).unwrap();
+        let (uid, gid) = ids(&a);
+        std::os::unix::fs::chown(&f, Some(uid), Some(gid)).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    // ... and through sportello its sessions reach the data.
+    let out = d
+        .user(&a, &["search", "rossi"])
+        .env("PGPASSFILE", home.join("altro.pgpass"))
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("Sbagliata"));
+}
