@@ -574,7 +574,8 @@ fn lite_value(v: &Value) -> rusqlite::types::Value {
     }
 }
 
-fn from_lite(v: rusqlite::types::ValueRef<'_>) -> Value {
+/// An SQLite cell as a [`Value`].
+pub(crate) fn from_lite(v: rusqlite::types::ValueRef<'_>) -> Value {
     use rusqlite::types::ValueRef as L;
     match v {
         L::Null => Value::Null,

@@ -8,7 +8,7 @@
 //! rowid order, and the identity sequences are moved past the copied ids. The copy counts when
 //! every table has as many rows as the file and `check` passes on it (the audit chain verifies).
 
-use crate::store::sql::{Sql, Value, params_from_iter};
+use crate::store::sql::{Sql, Value, from_lite, params_from_iter};
 use crate::store::{MaintenanceStore, SchemaStore, StoreError, StoreResult};
 
 use super::SqliteStore;
@@ -140,15 +140,7 @@ fn copy_table(source: &rusqlite::Connection, target: &Sql<'_>, table: &str) -> S
     };
     while let Some(r) = rows.next()? {
         for i in 0..columns.len() {
-            batch.push(match r.get_ref(i)? {
-                rusqlite::types::ValueRef::Null => Value::Null,
-                rusqlite::types::ValueRef::Integer(v) => Value::Integer(v),
-                rusqlite::types::ValueRef::Real(v) => Value::Real(v),
-                rusqlite::types::ValueRef::Text(t) => {
-                    Value::Text(String::from_utf8_lossy(t).into_owned())
-                }
-                rusqlite::types::ValueRef::Blob(b) => Value::Blob(b.to_vec()),
-            });
+            batch.push(from_lite(r.get_ref(i)?));
         }
         in_batch += 1;
         copied += 1;

@@ -31,14 +31,7 @@ fn spool(dir: &Path, s: &Spooled) -> StoreResult<()> {
     let io = |e: std::io::Error| StoreError::Unavailable(format!("{CONNECTION_LOST} ({e})"));
     std::fs::create_dir_all(dir).map_err(io)?;
     let file = spool_file(dir, s.operatore_id, &s.draft.form, &s.draft.record_key);
-    let partial = file.with_extension("partial");
-    let _ = std::fs::remove_file(&partial);
-    let mut f = crate::files::create_private(&partial).map_err(io)?;
-    use std::io::Write;
-    f.write_all(&serde_json::to_vec(s).unwrap_or_default())
-        .and_then(|()| f.sync_all())
-        .map_err(io)?;
-    std::fs::rename(&partial, &file).map_err(io)
+    crate::files::write_atomically(&file, &serde_json::to_vec(s).unwrap_or_default()).map_err(io)
 }
 
 fn upsert(tx: &Sql<'_>, operatore_id: i64, d: &Draft) -> StoreResult<()> {
