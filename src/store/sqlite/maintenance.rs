@@ -109,7 +109,7 @@ impl SqliteStore {
     /// Copies the database into the new file `partial` (created with the source's mode, never
     /// wider than 0660, whatever the umask) and checks the copy.
     fn backup_into(&self, partial: &Path) -> StoreResult<()> {
-        if self.lite().is_err() {
+        if self.is_postgres() {
             return crate::store::sql::connect::pg_dump(&self.path().to_string_lossy(), partial);
         }
         self.copy_into(partial)?;
@@ -146,7 +146,7 @@ impl SqliteStore {
     /// only read.
     fn restore_verified(&mut self, src: &Path, aside: &Path) -> StoreResult<()> {
         self.ensure_writable()?;
-        if self.lite().is_err() {
+        if self.is_postgres() {
             return Err(StoreError::Unavailable(
                 "con PostgreSQL il ripristino si fa con gli strumenti del cluster \
                  (pg_restore su un database nuovo, vedere il README)"
@@ -247,7 +247,7 @@ impl MaintenanceStore for SqliteStore {
     }
 
     fn anonymize_to(&self, dest: &Path, key: &[u8; 32]) -> StoreResult<Vec<(String, i64)>> {
-        if self.lite().is_err() {
+        if self.is_postgres() {
             return Err(StoreError::Unavailable(
                 "la copia pseudonimizzata si fa da un file SQLite: copiare prima il database \
                  PostgreSQL in un file (non ancora disponibile)"

@@ -320,9 +320,14 @@ impl SqliteStore {
     /// Sets where drafts wait while the PostgreSQL server is out of reach (tests; the default is
     /// `bozze-in-attesa` in the data directory).
     pub fn set_spool_dir(&mut self, dir: &Path) {
-        if matches!(self.db, Backend::Postgres(_)) {
+        if self.is_postgres() {
             self.spool_dir = Some(dir.to_path_buf());
         }
+    }
+
+    /// Whether the store is on a PostgreSQL server (for what only one engine has).
+    pub(super) fn is_postgres(&self) -> bool {
+        matches!(self.db, Backend::Postgres(_))
     }
 
     /// Whether the store is an SQLite file (not memory, not PostgreSQL): what has files beside it

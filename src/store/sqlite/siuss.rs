@@ -128,7 +128,7 @@ impl SiussStore for SqliteStore {
         let cache: i64 = conn.query_row("PRAGMA cache_size", (), |r| r.get(0))?;
         conn.pragma_update(None, "cache_size", EXPORT_CACHE_KIB)?;
         let result = self.siuss_export_in(actor, sel, lavoro);
-        if let Ok(conn) = self.lite() {
+        if let Some(conn) = self.sql().lite() {
             conn.pragma_update(None, "cache_size", cache)?;
         }
         result
