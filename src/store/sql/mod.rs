@@ -301,17 +301,39 @@ impl Row {
     }
 }
 
-/// The rows of a query, walked with `while let Some(r) = rows.next()? { … }`.
-pub struct Rows {
-    rows: std::vec::IntoIter<Row>,
+/// The rows of a query, walked with `while let Some(r) = rows.next()? { … }`. On SQLite each row
+/// is read when asked for, so a walk that stops early reads no further.
+pub struct Rows<'s> {
+    source: RowSource<'s>,
     current: Option<Row>,
 }
 
-impl Rows {
+enum RowSource<'s> {
+    Sqlite(rusqlite::Rows<'s>, Rc<[String]>),
+    Read(std::vec::IntoIter<Row>),
+}
+
+impl Rows<'_> {
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> StoreResult<Option<&Row>> {
-        self.current = self.rows.next();
+        self.current = self.next_owned()?;
         Ok(self.current.as_ref())
+    }
+
+    /// The next row, owned.
+    fn next_owned(&mut self) -> StoreResult<Option<Row>> {
+        Ok(match &mut self.source {
+            RowSource::Sqlite(rows, names) => match rows.next()? {
+                Some(r) => Some(Row::new(
+                    names.clone(),
+                    (0..names.len())
+                        .map(|i| r.get_ref(i).map(from_lite))
+                        .collect::<Result<_, _>>()?,
+                )),
+                None => None,
+            },
+            RowSource::Read(rows) => rows.next(),
+        })
     }
 }
 
@@ -369,6 +391,10 @@ impl<'a> Sql<'a> {
             conn: *self,
             sql: sql.to_string(),
             bound: Vec::new(),
+            lite: match self {
+                Sql::Sqlite(c) => Some(c.prepare_cached(sql)?),
+                Sql::Postgres(_) => None,
+            },
         })
     }
 
@@ -379,26 +405,12 @@ impl<'a> Sql<'a> {
 
     /// Runs a statement; the number of rows changed.
     pub fn execute(&self, sql: &str, params: impl Params) -> StoreResult<usize> {
-        let params = params.values();
-        match self {
-            Sql::Sqlite(c) => Ok(c
-                .prepare_cached(sql)?
-                .execute(rusqlite::params_from_iter(params.iter().map(lite_value)))?),
-            Sql::Postgres(p) => p.execute(sql, &params),
-        }
+        self.prepare(sql)?.execute(params)
     }
 
     /// Runs an `INSERT` into a table whose key is `id`; the new row's id.
     pub fn insert(&self, sql: &str, params: impl Params) -> StoreResult<i64> {
-        let params = params.values();
-        match self {
-            Sql::Sqlite(c) => {
-                c.prepare_cached(sql)?
-                    .execute(rusqlite::params_from_iter(params.iter().map(lite_value)))?;
-                Ok(c.last_insert_rowid())
-            }
-            Sql::Postgres(p) => p.insert(sql, &params),
-        }
+        self.prepare(sql)?.insert(params)
     }
 
     /// The id given by this session's last `INSERT` (on PostgreSQL: `lastval()`, the identity
@@ -417,26 +429,7 @@ impl<'a> Sql<'a> {
 
     /// Every row of a query.
     pub fn rows(&self, sql: &str, params: impl Params) -> StoreResult<Vec<Row>> {
-        let params = params.values();
-        match self {
-            Sql::Sqlite(c) => {
-                let mut stmt = c.prepare_cached(sql)?;
-                let names: Rc<[String]> = stmt.column_names().map(str::to_string).collect();
-                let n = names.len();
-                let mut rows =
-                    stmt.query(rusqlite::params_from_iter(params.iter().map(lite_value)))?;
-                let mut out = Vec::new();
-                while let Some(r) = rows.next()? {
-                    let mut values = Vec::with_capacity(n);
-                    for i in 0..n {
-                        values.push(from_lite(r.get_ref(i)?));
-                    }
-                    out.push(Row::new(names.clone(), values));
-                }
-                Ok(out)
-            }
-            Sql::Postgres(p) => p.query(sql, &params),
-        }
+        self.prepare(sql)?.read_all(params)
     }
 
     /// The first row of a query, mapped by `f`; no row is an error that
@@ -447,10 +440,7 @@ impl<'a> Sql<'a> {
         params: impl Params,
         f: impl FnOnce(&Row) -> StoreResult<T>,
     ) -> StoreResult<T> {
-        match self.rows(sql, params)?.first() {
-            Some(r) => f(r),
-            None => Err(StoreError::NotFound(NO_ROWS.into())),
-        }
+        self.prepare(sql)?.query_row(params, f)
     }
 
     /// The first column of the first row (a count, a max).
@@ -508,6 +498,8 @@ pub struct Stmt<'a> {
     sql: String,
     /// Parameters set one by one ([`Stmt::raw_bind_parameter`]).
     bound: Vec<Value>,
+    /// On SQLite, the prepared statement (from the connection's cache).
+    lite: Option<rusqlite::CachedStatement<'a>>,
 }
 
 impl Stmt<'_> {
@@ -522,15 +514,43 @@ impl Stmt<'_> {
 
     /// Runs the statement with the parameters set by [`Stmt::raw_bind_parameter`].
     pub fn raw_execute(&mut self) -> StoreResult<usize> {
-        self.conn.execute(&self.sql, self.bound.as_slice())
+        let bound = std::mem::take(&mut self.bound);
+        let n = self.execute(bound.as_slice());
+        self.bound = bound;
+        n
     }
 
+    /// Runs the statement; the number of rows changed.
     pub fn execute(&mut self, params: impl Params) -> StoreResult<usize> {
-        self.conn.execute(&self.sql, params)
+        let values = params.values();
+        match (&mut self.lite, self.conn) {
+            (Some(stmt), _) => {
+                Ok(stmt.execute(rusqlite::params_from_iter(values.iter().map(lite_value)))?)
+            }
+            (None, Sql::Postgres(p)) => p.execute(&self.sql, &values),
+            (None, Sql::Sqlite(_)) => unreachable!("an SQLite statement is prepared"),
+        }
     }
 
+    /// Runs an `INSERT` into a table whose key is `id`; the new row's id.
     pub fn insert(&mut self, params: impl Params) -> StoreResult<i64> {
-        self.conn.insert(&self.sql, params)
+        match self.conn {
+            Sql::Sqlite(c) => {
+                self.execute(params)?;
+                Ok(c.last_insert_rowid())
+            }
+            Sql::Postgres(p) => p.insert(&self.sql, &params.values()),
+        }
+    }
+
+    /// Every row.
+    pub fn read_all(&mut self, params: impl Params) -> StoreResult<Vec<Row>> {
+        let mut rows = self.query(params)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next_owned()? {
+            out.push(r);
+        }
+        Ok(out)
     }
 
     /// Each row mapped by `f`, for `.collect::<StoreResult<Vec<_>>>()`.
@@ -539,27 +559,46 @@ impl Stmt<'_> {
         params: impl Params,
         mut f: impl FnMut(&Row) -> StoreResult<T>,
     ) -> StoreResult<std::vec::IntoIter<StoreResult<T>>> {
-        let rows = self.conn.rows(&self.sql, params)?;
+        let rows = self.read_all(params)?;
         Ok(rows.iter().map(&mut f).collect::<Vec<_>>().into_iter())
     }
 
+    /// The first row, mapped by `f`; no row is an error that [`OptionalExtension::optional`]
+    /// turns into `None`.
     pub fn query_row<T>(
         &mut self,
         params: impl Params,
         f: impl FnOnce(&Row) -> StoreResult<T>,
     ) -> StoreResult<T> {
-        self.conn.query_row(&self.sql, params, f)
+        match self.query(params)?.next()? {
+            Some(r) => f(r),
+            None => Err(StoreError::NotFound(NO_ROWS.into())),
+        }
     }
 
-    pub fn query(&mut self, params: impl Params) -> StoreResult<Rows> {
+    pub fn query(&mut self, params: impl Params) -> StoreResult<Rows<'_>> {
+        let source = match &mut self.lite {
+            Some(stmt) => {
+                let names: Rc<[String]> = stmt.column_names().map(str::to_string).collect();
+                let values = params.values();
+                let rows = stmt.query(rusqlite::params_from_iter(values.iter().map(lite_value)))?;
+                RowSource::Sqlite(rows, names)
+            }
+            None => match self.conn {
+                Sql::Postgres(p) => {
+                    RowSource::Read(p.query(&self.sql, &params.values())?.into_iter())
+                }
+                Sql::Sqlite(_) => unreachable!("an SQLite statement is prepared"),
+            },
+        };
         Ok(Rows {
-            rows: self.conn.rows(&self.sql, params)?.into_iter(),
+            source,
             current: None,
         })
     }
 
     pub fn exists(&mut self, params: impl Params) -> StoreResult<bool> {
-        Ok(!self.conn.rows(&self.sql, params)?.is_empty())
+        Ok(self.query(params)?.next()?.is_some())
     }
 }
 
