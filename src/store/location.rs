@@ -48,10 +48,6 @@ impl DbLocation {
         Ok(DbLocation::Postgres(s.to_string()))
     }
 
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, DbLocation::Postgres(_))
-    }
-
     /// The folder of the files kept beside the database (documents, demo files): the file's
     /// folder, or for a server `/var/lib/sportello` in the setgid deployment and the user's data
     /// directory otherwise (several terminal servers share it only if it is a shared mount: see
@@ -75,14 +71,6 @@ impl DbLocation {
         DbLocation::of(db)
             .unwrap_or_else(|_| DbLocation::File(db.to_path_buf()))
             .files_dir()
-    }
-
-    /// The location for messages (the URL has no password, see [`DbLocation::of`]).
-    pub fn display(&self) -> String {
-        match self {
-            DbLocation::File(p) => p.display().to_string(),
-            DbLocation::Postgres(url) => sanitize(url),
-        }
     }
 }
 

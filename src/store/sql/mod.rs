@@ -286,19 +286,6 @@ impl Row {
         T::from_value(&self.values[i])
             .map_err(|e| StoreError::Db(format!("colonna {}: {e}", self.names[i])))
     }
-
-    /// The cell `idx` as it is.
-    pub fn value(&self, idx: usize) -> Option<&Value> {
-        self.values.get(idx)
-    }
-
-    pub fn len(&self) -> usize {
-        self.values.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
-    }
 }
 
 /// The rows of a query, walked with `while let Some(r) = rows.next()? { … }`. On SQLite each row

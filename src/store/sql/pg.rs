@@ -230,11 +230,6 @@ impl PgSession {
         self.retry.replace(false)
     }
 
-    /// The client itself, for what the value layer does not cover (LISTEN, COPY).
-    pub fn client(&self) -> std::cell::RefMut<'_, postgres::Client> {
-        self.client.borrow_mut()
-    }
-
     pub fn is_closed(&self) -> bool {
         self.client.borrow().is_closed()
     }
