@@ -138,7 +138,13 @@ pub struct Deployment {
     /// The `/etc/sportello/config.toml` found before (put back on drop); whether the folder was made.
     etc_before: Option<Vec<u8>>,
     etc_made: bool,
+    /// One deployment at a time owns `/etc/sportello` (tests of one binary run in parallel);
+    /// released after `drop` has put the folder back.
+    _etc: std::sync::MutexGuard<'static, ()>,
 }
+
+/// Held by the deployment that owns `/etc/sportello`.
+static ETC: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Deployment {
     /// Installs the deployment as the README says, `init`s its database as root and adds one desk
@@ -146,6 +152,7 @@ impl Deployment {
     pub fn install(tag: &str, users: &[&str]) -> Deployment {
         let n = std::process::id() % 100_000;
         let etc = Path::new("/etc/sportello");
+        let owner = ETC.lock().unwrap_or_else(|e| e.into_inner());
         let d = Deployment {
             prefix: suid_capable_tempdir(),
             data_group: format!("spd{tag}{n}"),
@@ -153,6 +160,7 @@ impl Deployment {
             users: users.iter().map(|u| format!("sp{u}{tag}{n}")).collect(),
             etc_before: std::fs::read(etc.join("config.toml")).ok(),
             etc_made: !etc.exists(),
+            _etc: owner,
         };
         d.remove_accounts();
         let built = d.prefix.path().join("built");
